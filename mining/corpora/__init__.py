@@ -1,0 +1,35 @@
+"""Corpus readers and writers, one module per format, and the table of loaders by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+
+from mining.schema import Document
+
+# name -> "module:function"; imported on use so that reading JSONL never imports datasets.
+LOADERS: dict[str, str] = {
+    "aaec": "mining.corpora.aaec:load",
+    "microtexts": "mining.corpora.microtexts:load",
+    "editorials": "mining.corpora.editorials:load",
+    "brat": "mining.corpora.brat:load",
+    "jsonl": "mining.corpora.jsonl:load",
+    "hf": "mining.corpora.hf:load",
+    "sample": "mining.corpora.sample:load",
+}
+
+
+def get_loader(name: str) -> Callable[..., list[Document]]:
+    if name not in LOADERS:
+        raise ValueError(f"unknown corpus loader {name!r} (known: {', '.join(sorted(LOADERS))})")
+    module, func = LOADERS[name].split(":")
+    return getattr(import_module(module), func)
+
+
+def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Document]:
+    """Load a corpus by loader name; ``path`` is required for every corpus but ``sample``."""
+    if path is None and name != "sample":
+        raise ValueError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
+    loader = get_loader(name)
+    return loader(path, **options) if path is not None else loader()

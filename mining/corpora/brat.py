@@ -1,0 +1,302 @@
+"""Read and write brat standoff (``.txt`` + ``.ann``), including discontinuous spans and attributes.
+
+Entity types map to unit labels and relation types to relation labels through plain dicts.
+The ``Stance`` attribute becomes the unit's stance and ``Holder`` its holder; every other
+attribute is kept in ``Unit.attributes``. What brat cannot hold (holders with spaces, non-id
+unit ids, typed attribute values) is written as an ``AnnotatorNotes`` line starting with
+``mining:`` followed by JSON, and read back from there, so a round trip is lossless. Document
+fields brat has no place for (paragraphs, topic, split, metadata) go in an optional sidecar
+``<id>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from mining.errors import CorpusError
+from mining.schema import Document, Relation, Unit, paragraphs_from_lines
+
+DEFAULT_UNIT_LABELS = {
+    "MajorClaim": "major_claim",
+    "Claim": "claim",
+    "Premise": "premise",
+    "major_claim": "major_claim",
+    "claim": "claim",
+    "premise": "premise",
+}
+DEFAULT_RELATION_LABELS = {
+    "supports": "support",
+    "attacks": "attack",
+    "support": "support",
+    "attack": "attack",
+}
+STANCE_ATTRIBUTE = "Stance"
+HOLDER_ATTRIBUTE = "Holder"
+NOTE_PREFIX = "mining:"
+_BRAT_ID = re.compile(r"^[TR]\d+$")
+_TOKEN = re.compile(r"^\S+$")
+
+
+def read_document(txt_path: str | Path, *, unit_labels: dict[str, str] | None = None,
+                  relation_labels: dict[str, str] | None = None) -> Document:
+    """Read one brat document from ``NAME.txt`` and ``NAME.ann`` (and ``NAME.json`` if present)."""
+    txt_path = Path(txt_path)
+    ann_path = txt_path.with_suffix(".ann")
+    unit_labels = DEFAULT_UNIT_LABELS if unit_labels is None else unit_labels
+    relation_labels = DEFAULT_RELATION_LABELS if relation_labels is None else relation_labels
+    text = _read_text(txt_path)
+    doc = Document(id=txt_path.stem, text=text, paragraphs=paragraphs_from_lines(text))
+    sidecar = txt_path.with_suffix(".json")
+    if sidecar.exists():
+        _apply_sidecar(doc, sidecar)
+    if not ann_path.exists():
+        raise CorpusError("annotation file is missing", file=ann_path)
+    _parse_ann(doc, _read_text(ann_path), ann_path, unit_labels, relation_labels)
+    return doc
+
+
+def load(path: str | Path, *, unit_labels: dict[str, str] | None = None,
+         relation_labels: dict[str, str] | None = None) -> list[Document]:
+    """Read every ``*.txt``/``*.ann`` pair of a brat folder, sorted by name."""
+    path = Path(path)
+    if not path.is_dir():
+        raise CorpusError("not a directory of brat files", file=path)
+    txts = sorted(path.glob("*.txt"))
+    if not txts:
+        raise CorpusError("no *.txt files found", file=path)
+    return [read_document(t, unit_labels=unit_labels, relation_labels=relation_labels) for t in txts]
+
+
+def _read_text(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            return f.read()
+    except UnicodeDecodeError as e:
+        raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
+
+
+def _apply_sidecar(doc: Document, path: Path) -> None:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise CorpusError(f"invalid JSON: {e.msg}", file=path, line=e.lineno) from None
+    doc.id = str(info.get("id", doc.id))
+    doc.paragraphs = [(int(a), int(b)) for a, b in info.get("paragraphs", doc.paragraphs)]
+    doc.topic = info.get("topic")
+    doc.split = info.get("split")
+    doc.metadata = dict(info.get("metadata") or {})
+
+
+def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, str],
+               relation_labels: dict[str, str]) -> None:
+    units: dict[str, Unit] = {}
+    relations: dict[str, Relation] = {}
+    relation_lines: dict[str, int] = {}
+    pending: list[tuple[int, str, list[str], str]] = []  # attributes and notes, applied after T/R lines
+    for lineno, line in enumerate(ann.splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        ann_id = fields[0]
+        if len(fields) < 2:
+            raise CorpusError(f"annotation {ann_id!r} has no tab-separated body", file=ann_path, line=lineno)
+        head = fields[1].split()
+        if ann_id.startswith("T"):
+            units[ann_id] = _parse_entity(doc, fields, head, ann_path, lineno, unit_labels)
+        elif ann_id.startswith("R"):
+            if len(head) != 3 or not head[1].startswith("Arg1:") or not head[2].startswith("Arg2:"):
+                raise CorpusError(f"relation {ann_id} must read 'TYPE Arg1:ID Arg2:ID'", file=ann_path, line=lineno)
+            label = _map(head[0], relation_labels, "relation type", ann_path, lineno, ann_id)
+            relations[ann_id] = Relation(id=ann_id, source=head[1][5:], target=head[2][5:], label=label,
+                                         attributes=_type_attribute(head[0], label))
+            relation_lines[ann_id] = lineno
+        elif ann_id.startswith(("A", "M", "#")):
+            pending.append((lineno, ann_id, head, fields[2] if len(fields) > 2 else ""))
+        else:
+            raise CorpusError(f"unsupported brat annotation {ann_id!r} (only T, R, A/M and # lines are read)",
+                              file=ann_path, line=lineno)
+    for lineno, ann_id, head, rest in pending:
+        target_id = head[1] if len(head) > 1 else None
+        target = units.get(target_id) or relations.get(target_id)
+        if target is None:
+            raise CorpusError(f"{ann_id} refers to unknown annotation {target_id!r}", file=ann_path, line=lineno)
+        if ann_id.startswith("#"):
+            _apply_note(target, rest, ann_path, lineno)
+        else:
+            _apply_attribute(target, head, ann_path, lineno, ann_id)
+    for rel in relations.values():
+        for end in (rel.source, rel.target):
+            if end not in units:
+                raise CorpusError(f"relation {rel.id} points at missing unit {end!r}", file=ann_path,
+                                  line=relation_lines[rel.id])
+    # Restore the original ids last: relations were parsed against brat ids.
+    renamed = {bid: u.attributes.pop("_id", bid) for bid, u in units.items()}
+    for bid, unit in units.items():
+        unit.id = renamed[bid]
+    for rel in relations.values():
+        rel.source, rel.target = renamed[rel.source], renamed[rel.target]
+        rel.id = rel.attributes.pop("_id", rel.id)
+    doc.units = sorted(units.values(), key=lambda u: (u.start, u.end))
+    doc.relations = list(relations.values())
+
+
+def _parse_entity(doc: Document, fields: list[str], head: list[str], ann_path: Path, lineno: int,
+                  unit_labels: dict[str, str]) -> Unit:
+    ann_id = fields[0]
+    if len(fields) < 3 or len(head) < 3:
+        raise CorpusError(f"entity {ann_id} must read 'TYPE START END<TAB>TEXT'", file=ann_path, line=lineno)
+    label = _map(head[0], unit_labels, "entity type", ann_path, lineno, ann_id)
+    fragments = []
+    for piece in " ".join(head[1:]).split(";"):
+        bounds = piece.split()
+        if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
+            raise CorpusError(f"entity {ann_id} has a malformed span {piece.strip()!r}", file=ann_path, line=lineno)
+        start, end = int(bounds[0]), int(bounds[1])
+        if not 0 <= start < end <= len(doc.text):
+            raise CorpusError(f"entity {ann_id} span {start}-{end} is outside the text (length {len(doc.text)})",
+                              file=ann_path, line=lineno)
+        fragments.append((start, end))
+    text = fields[2]
+    expected = " ".join(doc.text[a:b] for a, b in fragments)
+    if text != expected:
+        raise CorpusError(f"entity {ann_id} text {text!r} does not match the text at its offsets {expected!r}",
+                          file=ann_path, line=lineno)
+    return Unit(id=ann_id, start=fragments[0][0], end=fragments[-1][1], text=text, label=label,
+                attributes=_type_attribute(head[0], label), fragments=fragments if len(fragments) > 1 else None)
+
+
+def _type_attribute(brat_type: str, label: str) -> dict[str, str]:
+    """Keep the corpus's own type name when it differs from the schema label."""
+    return {} if brat_type == label else {"brat_type": brat_type}
+
+
+def _map(name: str, mapping: dict[str, str], what: str, ann_path: Path, lineno: int, ann_id: str) -> str:
+    if name not in mapping:
+        known = ", ".join(sorted(mapping))
+        raise CorpusError(f"{ann_id} has unknown {what} {name!r} (known: {known})", file=ann_path, line=lineno)
+    return mapping[name]
+
+
+def _apply_attribute(target: Unit | Relation, head: list[str], ann_path: Path, lineno: int, ann_id: str) -> None:
+    name = head[0]
+    value: Any = head[2] if len(head) > 2 else True
+    if isinstance(target, Unit) and name == STANCE_ATTRIBUTE:
+        stance = str(value).lower()
+        if stance not in ("for", "against"):
+            raise CorpusError(f"{ann_id} has unknown stance {value!r} (known: For, Against)", file=ann_path,
+                              line=lineno)
+        target.stance = stance
+    elif isinstance(target, Unit) and name == HOLDER_ATTRIBUTE:
+        target.holder = str(value)
+    else:
+        target.attributes[name] = value
+
+
+def _apply_note(target: Unit | Relation, note: str, ann_path: Path, lineno: int) -> None:
+    if not note.startswith(NOTE_PREFIX):
+        target.attributes["note"] = note
+        return
+    try:
+        extra = json.loads(note[len(NOTE_PREFIX):])
+    except json.JSONDecodeError as e:
+        raise CorpusError(f"invalid JSON in mining note: {e.msg}", file=ann_path, line=lineno) from None
+    if isinstance(target, Unit):
+        if "holder" in extra:
+            target.holder = extra.pop("holder")
+        if "stance" in extra:
+            target.stance = extra.pop("stance")
+    if "id" in extra:
+        target.attributes["_id"] = extra.pop("id")
+    target.attributes.update(extra.pop("attributes", {}))
+
+
+def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
+               relation_types: dict[str, str] | None = None) -> str:
+    """Render a document's units and relations as brat ``.ann`` text.
+
+    ``unit_types``/``relation_types`` map schema labels to brat type names (default: the labels).
+    """
+    unit_types = unit_types or {}
+    relation_types = relation_types or {}
+    lines: list[str] = []
+    notes: list[tuple[str, dict[str, Any]]] = []
+    n_attr = 0
+    brat_ids: dict[str, str] = {}
+    for i, unit in enumerate(doc.units, start=1):
+        bid = unit.id if _BRAT_ID.match(unit.id) and unit.id.startswith("T") else f"T{i}"
+        brat_ids[unit.id] = bid
+    if len(set(brat_ids.values())) != len(brat_ids):  # mixed id styles collided: number them all
+        brat_ids = {u.id: f"T{i}" for i, u in enumerate(doc.units, start=1)}
+    for unit in doc.units:
+        bid = brat_ids[unit.id]
+        attributes = {k: v for k, v in unit.attributes.items() if k != "brat_type"}
+        brat_type = unit.attributes.get("brat_type") if unit_types == {} else None
+        span = ";".join(f"{a} {b}" for a, b in unit.spans())
+        lines.append(f"{bid}\t{brat_type or unit_types.get(unit.label, unit.label)} {span}\t{unit.text}")
+        note: dict[str, Any] = {}
+        if bid != unit.id:
+            note["id"] = unit.id
+        if unit.stance is not None:
+            n_attr += 1
+            lines.append(f"A{n_attr}\t{STANCE_ATTRIBUTE} {bid} {unit.stance.capitalize()}")
+        if unit.holder is not None:
+            if _TOKEN.match(unit.holder):
+                n_attr += 1
+                lines.append(f"A{n_attr}\t{HOLDER_ATTRIBUTE} {bid} {unit.holder}")
+            else:
+                note["holder"] = unit.holder
+        n_attr = _write_attributes(lines, bid, attributes, note, n_attr)
+        if note:
+            notes.append((bid, note))
+    for i, rel in enumerate(doc.relations, start=1):
+        rid = rel.id if _BRAT_ID.match(rel.id) and rel.id.startswith("R") else f"R{i}"
+        brat_type = rel.attributes.get("brat_type") if relation_types == {} else None
+        lines.append(f"{rid}\t{brat_type or relation_types.get(rel.label, rel.label)} "
+                     f"Arg1:{brat_ids[rel.source]} Arg2:{brat_ids[rel.target]}\t")
+        note = {"id": rel.id} if rid != rel.id else {}
+        attributes = {k: v for k, v in rel.attributes.items() if k != "brat_type"}
+        n_attr = _write_attributes(lines, rid, attributes, note, n_attr)
+        if note:
+            notes.append((rid, note))
+    for k, (bid, note) in enumerate(notes, start=1):
+        lines.append(f"#{k}\tAnnotatorNotes {bid}\t{NOTE_PREFIX}{json.dumps(note, ensure_ascii=False)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _write_attributes(lines: list[str], bid: str, attributes: dict[str, Any], note: dict[str, Any],
+                      n_attr: int) -> int:
+    """Write simple attributes as ``A`` lines; the rest goes into the JSON note."""
+    for name, value in attributes.items():
+        if value is True and _TOKEN.match(name):
+            n_attr += 1
+            lines.append(f"A{n_attr}\t{name} {bid}")
+        elif isinstance(value, str) and _TOKEN.match(value) and _TOKEN.match(name):
+            n_attr += 1
+            lines.append(f"A{n_attr}\t{name} {bid} {value}")
+        else:
+            note.setdefault("attributes", {})[name] = value
+    return n_attr
+
+
+def save(docs: Iterable[Document], directory: str | Path) -> int:
+    """Write each document as ``ID.txt``, ``ID.ann`` and the ``ID.json`` sidecar in ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for doc in docs:
+        stem = _safe_stem(doc.id)
+        (directory / f"{stem}.txt").write_text(doc.text, encoding="utf-8", newline="")
+        (directory / f"{stem}.ann").write_text(format_ann(doc), encoding="utf-8", newline="")
+        sidecar = {"id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic,
+                   "split": doc.split, "metadata": doc.metadata}
+        (directory / f"{stem}.json").write_text(json.dumps(sidecar, ensure_ascii=False, indent=1), encoding="utf-8")
+        n += 1
+    return n
+
+
+def _safe_stem(doc_id: str) -> str:
+    return re.sub(r"[^\w.-]", "_", doc_id)

@@ -1,0 +1,85 @@
+"""Convert Documents to and from a Hugging Face ``datasets.Dataset`` with declared Features."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
+
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
+
+# Free-form dicts (metadata, attributes) are stored as JSON strings: Arrow needs one fixed type
+# per column, and corpus-specific attributes differ from corpus to corpus.
+FEATURES = Features({
+    "id": Value("string"),
+    "text": Value("string"),
+    "paragraphs": List(List(Value("int64"), length=2)),
+    "topic": Value("string"),
+    "split": Value("string"),
+    "metadata": Value("string"),
+    "units": List({
+        "id": Value("string"),
+        "start": Value("int64"),
+        "end": Value("int64"),
+        "text": Value("string"),
+        "label": ClassLabel(names=list(UNIT_LABELS)),
+        "stance": ClassLabel(names=list(STANCES)),
+        "holder": Value("string"),
+        "attributes": Value("string"),
+        "fragments": List(List(Value("int64"), length=2)),
+    }),
+    "relations": List({
+        "id": Value("string"),
+        "source": Value("string"),
+        "target": Value("string"),
+        "label": ClassLabel(names=list(RELATION_LABELS)),
+        "attributes": Value("string"),
+    }),
+})
+
+
+def _encode(doc: Document) -> dict[str, Any]:
+    record = doc.to_dict()
+    record["metadata"] = json.dumps(record["metadata"], ensure_ascii=False)
+    for unit in record["units"]:
+        unit["attributes"] = json.dumps(unit["attributes"], ensure_ascii=False)
+        unit.setdefault("fragments", None)
+    for rel in record["relations"]:
+        rel["attributes"] = json.dumps(rel["attributes"], ensure_ascii=False)
+    return record
+
+
+def _decode(row: dict[str, Any]) -> Document:
+    unit_names = FEATURES["units"].feature["label"]
+    stance_names = FEATURES["units"].feature["stance"]
+    relation_names = FEATURES["relations"].feature["label"]
+    record = dict(row)
+    record["metadata"] = json.loads(row["metadata"])
+    record["units"] = [
+        {**u, "label": unit_names.int2str(u["label"]),
+         "stance": None if u["stance"] is None else stance_names.int2str(u["stance"]),
+         "attributes": json.loads(u["attributes"])}
+        for u in row["units"]
+    ]
+    record["relations"] = [
+        {**r, "label": relation_names.int2str(r["label"]), "attributes": json.loads(r["attributes"])}
+        for r in row["relations"]
+    ]
+    return Document.from_dict(record)
+
+
+def to_dataset(docs: Iterable[Document]) -> Dataset:
+    """One row per document; unit, stance and relation labels are ClassLabels."""
+    return Dataset.from_list([_encode(d) for d in docs], features=FEATURES)
+
+
+def from_dataset(dataset: Dataset) -> list[Document]:
+    return [_decode(row) for row in dataset]
+
+
+def load(path: str | Path) -> list[Document]:
+    """Read a dataset saved with ``Dataset.save_to_disk``."""
+    return from_dataset(load_from_disk(str(path)))

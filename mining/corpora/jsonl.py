@@ -1,0 +1,92 @@
+"""Read and write the project's JSONL format: one Document per line."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from mining.errors import CorpusError
+from mining.schema import Document
+
+
+def iter_documents(path: str | Path) -> Iterator[Document]:
+    """Yield the documents of a JSONL file lazily, one per non-blank line."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as f:
+        yield from parse_lines(f, source=path)
+
+
+def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iterator[Document]:
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=source, line=lineno) from None
+        if not isinstance(record, dict):
+            raise CorpusError(f"expected a JSON object, got {type(record).__name__}", file=source, line=lineno)
+        for key in ("id", "text"):
+            if key not in record:
+                raise CorpusError(f"missing required field {key!r}", file=source, line=lineno)
+        try:
+            yield Document.from_dict(record)
+        except (KeyError, TypeError, ValueError) as e:
+            raise CorpusError(f"malformed document {record.get('id')!r}: {e!r}", file=source, line=lineno) from None
+
+
+def load(path: str | Path) -> list[Document]:
+    """Read a JSONL file, or every ``*.jsonl`` file of a directory, into Documents."""
+    path = Path(path)
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files:
+        raise CorpusError("no *.jsonl files found", file=path)
+    return [doc for f in files for doc in iter_documents(f)]
+
+
+def dump_document(doc: Document) -> str:
+    return json.dumps(doc.to_dict(), ensure_ascii=False)
+
+
+def write_documents(docs: Iterable[Document], out: IO[str]) -> int:
+    n = 0
+    for doc in docs:
+        out.write(dump_document(doc) + "\n")
+        n += 1
+    return n
+
+
+def save(docs: Iterable[Document], path: str | Path) -> int:
+    """Write documents to ``path`` atomically: a crash leaves the old file (if any) intact."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            n = write_documents(docs, f)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def fingerprint(docs: Iterable[Document]) -> str:
+    """SHA-256 of the documents in their canonical JSONL form: names a dataset version exactly."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for doc in docs:
+        h.update(json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+    return h.hexdigest()

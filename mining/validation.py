@@ -1,0 +1,152 @@
+"""Check Documents for broken offsets, span text, overlaps, dangling relations and unknown labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from mining.corpora import brat, jsonl
+from mining.errors import CorpusError
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, and where."""
+
+    file: str | None
+    line: int | None
+    item: str | None
+    message: str
+
+    def to_error(self) -> CorpusError:
+        return CorpusError(self.message, file=self.file, line=self.line, item=self.item)
+
+    def __str__(self) -> str:
+        return str(self.to_error())
+
+
+def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tuple[str, str]]:
+    """Yield ``(item, problem)`` for each problem of one document; item is the doc, unit or relation id."""
+    if not doc.text.strip():
+        yield doc.id, "document text is empty"
+    n = len(doc.text)
+    for i, (start, end) in enumerate(doc.paragraphs):
+        if not 0 <= start <= end <= n:
+            yield doc.id, f"paragraph {i} span {start}-{end} is outside the text (length {n})"
+    seen: set[str] = set()
+    for unit in doc.units:
+        where = f"{doc.id}/{unit.id}"
+        if unit.id in seen:
+            yield where, f"duplicate unit id {unit.id!r}"
+        seen.add(unit.id)
+        if unit.label not in UNIT_LABELS:
+            yield where, f"unknown unit label {unit.label!r} (known: {', '.join(UNIT_LABELS)})"
+        if unit.stance is not None and unit.stance not in STANCES:
+            yield where, f"unknown stance {unit.stance!r} (known: {', '.join(STANCES)})"
+        spans = unit.spans()
+        if not all(0 <= a < b <= n for a, b in spans) or spans[0][0] != unit.start or spans[-1][1] != unit.end:
+            yield where, f"offsets {unit.start}-{unit.end} are outside the text (length {n}) or empty"
+            continue
+        actual = " ".join(doc.text[a:b] for a, b in spans)
+        if actual != unit.text:
+            yield where, f"span text {unit.text!r} differs from the text at {unit.start}-{unit.end}: {actual!r}"
+    if not allow_overlap:
+        ordered = sorted(doc.units, key=lambda u: (u.start, u.end))
+        for a, b in zip(ordered, ordered[1:]):
+            if b.start < a.end and _overlap(a.spans(), b.spans()):
+                yield f"{doc.id}/{b.id}", f"unit {b.id} overlaps unit {a.id}"
+    rel_seen: set[str] = set()
+    for rel in doc.relations:
+        where = f"{doc.id}/{rel.id}"
+        if rel.id in rel_seen:
+            yield where, f"duplicate relation id {rel.id!r}"
+        rel_seen.add(rel.id)
+        if rel.label not in RELATION_LABELS:
+            yield where, f"unknown relation label {rel.label!r} (known: {', '.join(RELATION_LABELS)})"
+        for end in (rel.source, rel.target):
+            if end not in seen:
+                yield where, f"relation points at missing unit {end!r}"
+
+
+def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    return any(x0 < y1 and y0 < x1 for x0, x1 in a for y0, y1 in b)
+
+
+def validate_documents(docs: Iterable[Document], *, file: str | None = None,
+                       strict: bool = True) -> list[Problem]:
+    """Check documents; strict mode raises on the first problem, report mode returns all."""
+    problems = []
+    for doc in docs:
+        for item, message in check_document(doc):
+            problem = Problem(file, None, item, message)
+            if strict:
+                raise problem.to_error()
+            problems.append(problem)
+    return problems
+
+
+def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = True) -> list[Problem]:
+    """Validate a JSONL file or a brat folder; every problem names the file and the line or id."""
+    path = Path(path)
+    fmt = fmt or detect_format(path)
+    if fmt == "jsonl":
+        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+        return [p for f in files for p in _validate_jsonl(f, strict=strict)]
+    if fmt == "brat":
+        problems = []
+        txts = sorted(path.glob("*.txt")) if path.is_dir() else [path.with_suffix(".txt")]
+        for txt in txts:
+            try:
+                doc = brat.read_document(txt)
+            except CorpusError as e:
+                if strict:
+                    raise
+                problems.append(Problem(e.file, e.line, e.item, e.problem))
+                continue
+            problems += validate_documents([doc], file=str(txt.with_suffix(".ann")), strict=strict)
+        return problems
+    raise CorpusError(f"unknown format {fmt!r} (known: jsonl, brat)", file=path)
+
+
+def _validate_jsonl(path: Path, *, strict: bool) -> list[Problem]:
+    if not path.exists():
+        raise CorpusError("file not found", file=path)
+    problems = []
+    with path.open(encoding="utf-8", errors="strict") as f:
+        try:
+            lines = list(f)
+        except UnicodeDecodeError as e:
+            raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
+    for lineno, line in enumerate(lines, start=1):
+        try:
+            docs = list(jsonl.parse_lines([line], source=path))
+        except CorpusError as e:
+            problem = Problem(str(path), lineno, None, e.problem)
+            if strict:
+                raise problem.to_error() from None
+            problems.append(problem)
+            continue
+        for doc in docs:
+            for item, message in check_document(doc):
+                problem = Problem(str(path), lineno, item, message)
+                if strict:
+                    raise problem.to_error()
+                problems.append(problem)
+    return problems
+
+
+def detect_format(path: Path) -> str:
+    if path.is_file():
+        if path.suffix in (".jsonl", ".json"):
+            return "jsonl"
+        if path.suffix in (".ann", ".txt"):
+            return "brat"
+    if path.is_dir():
+        if any(path.glob("*.ann")):
+            return "brat"
+        if any(path.glob("*.jsonl")):
+            return "jsonl"
+    raise CorpusError("cannot tell the format (expected a .jsonl file or a brat folder); pass --format",
+                      file=path)

@@ -1,0 +1,51 @@
+"""brat standoff: discontinuous spans, attributes, notes, and lossless write/read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mining.corpora import brat
+from mining.schema import Document, Relation, Unit
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "brat"
+
+
+def test_reads_units_attributes_relations_and_notes():
+    doc = brat.read_document(FIXTURES / "lanes.txt")
+    t1, t2, t3 = doc.units
+    assert (t1.label, t1.stance, t1.holder) == ("claim", "for", "mayor")
+    assert t2.label == "premise" and t2.attributes["Verified"] is True
+    assert t3.stance == "against" and t3.attributes["Speech"] == "reported"
+    assert t3.attributes["note"] == "attributed to unnamed critics"
+    assert [(r.source, r.target, r.label) for r in doc.relations] == [("T2", "T1", "support"), ("T3", "T1", "attack")]
+    assert doc.paragraphs == [(0, 25), (27, len(doc.text.rstrip()))]
+
+
+def test_discontinuous_span():
+    doc = brat.read_document(FIXTURES / "walk.txt")
+    (unit,) = doc.units
+    assert unit.fragments == [(0, 4), (15, 49)]
+    assert (unit.start, unit.end) == (0, 49)
+    assert unit.text == "Rain we should walk to school every day"
+    assert unit.label == "major_claim"
+
+
+def test_write_then_read_is_lossless(tmp_path: Path):
+    docs = brat.load(FIXTURES)
+    brat.save(docs, tmp_path)
+    assert [d.to_dict() for d in brat.load(tmp_path)] == [d.to_dict() for d in docs]
+
+
+def test_ids_holders_and_typed_attributes_survive(tmp_path: Path):
+    text = "Taxes should fall. Growth would follow."
+    doc = Document(
+        id="news/1", text=text, paragraphs=[(0, len(text))], topic="taxes", split="test", metadata={"n": 1},
+        units=[
+            Unit("a1", 0, 17, "Taxes should fall", "claim", "for", "Ana María Ruiz", {"central": False, "k": [1]}),
+            Unit("a2", 19, 38, "Growth would follow", "premise", None, "Ana María Ruiz"),
+        ],
+        relations=[Relation("e1", "a2", "a1", "support", {"type": "sup"})],
+    )
+    brat.save([doc], tmp_path)
+    (back,) = brat.load(tmp_path)
+    assert back.to_dict() == doc.to_dict()

@@ -1,0 +1,155 @@
+"""Malformed input gets a clear error naming the file, the line or id, and the problem."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from mining.corpora import aaec, brat, jsonl
+from mining.errors import CorpusError
+from mining.validation import validate_path
+
+TEXT = "Cats are better pets. They sleep all day."
+
+
+def _doc(**changes) -> dict:
+    doc = {
+        "id": "d1",
+        "text": TEXT,
+        "paragraphs": [[0, len(TEXT)]],
+        "units": [
+            {"id": "T1", "start": 0, "end": 20, "text": "Cats are better pets", "label": "claim", "stance": "for"},
+            {"id": "T2", "start": 22, "end": 40, "text": "They sleep all day", "label": "premise"},
+        ],
+        "relations": [{"id": "R1", "source": "T2", "target": "T1", "label": "support"}],
+    }
+    doc.update(changes)
+    return doc
+
+
+def _units(**second) -> list[dict]:
+    return [_doc()["units"][0], {**_doc()["units"][1], **second}]
+
+
+# (case id, JSONL line, expected message pattern, expected location)
+JSONL_CASES = [
+    ("broken-json", '{"id": "d1", "text": ', r"invalid JSON", ":1"),
+    ("not-an-object", "[1, 2, 3]", r"expected a JSON object, got list", ":1"),
+    ("missing-text", json.dumps({"id": "d1"}), r"missing required field 'text'", ":1"),
+    ("unit-missing-start", json.dumps(_doc(units=[{"id": "T1", "end": 3, "text": "x", "label": "claim"}])),
+     r"malformed document 'd1'", ":1"),
+    ("offset-out-of-range", json.dumps(_doc(units=_units(start=22, end=400))), r"outside the text \(length 41\)",
+     "[d1/T2]"),
+    ("negative-offset", json.dumps(_doc(units=_units(start=-3))), r"outside the text", "[d1/T2]"),
+    ("span-text-mismatch", json.dumps(_doc(units=_units(text="They sleep all night"))),
+     r"span text 'They sleep all night' differs from the text at 22-40", "[d1/T2]"),
+    ("overlap", json.dumps(_doc(units=_units(start=10, text=TEXT[10:40]))), r"unit T2 overlaps unit T1", "[d1/T2]"),
+    ("dangling-relation", json.dumps(_doc(relations=[{"id": "R1", "source": "T9", "target": "T1",
+                                                      "label": "support"}])),
+     r"relation points at missing unit 'T9'", "[d1/R1]"),
+    ("unknown-unit-label", json.dumps(_doc(units=_units(label="evidence"))), r"unknown unit label 'evidence'",
+     "[d1/T2]"),
+    ("unknown-stance", json.dumps(_doc(units=_units(stance="neutral"))), r"unknown stance 'neutral'", "[d1/T2]"),
+    ("unknown-relation-label", json.dumps(_doc(relations=[{"id": "R1", "source": "T2", "target": "T1",
+                                                           "label": "rebuts"}])),
+     r"unknown relation label 'rebuts'", "[d1/R1]"),
+    ("empty-document", json.dumps(_doc(text="  ", paragraphs=[], units=[], relations=[])),
+     r"document text is empty", "[d1]"),
+    ("duplicate-unit-id", json.dumps(_doc(units=_units(id="T1"), relations=[])), r"duplicate unit id 'T1'",
+     "[d1/T1]"),
+    ("paragraph-out-of-range", json.dumps(_doc(paragraphs=[[0, 99]])), r"paragraph 0 span 0-99 is outside",
+     "[d1]"),
+]
+
+
+@pytest.mark.parametrize("case, line, message, location", JSONL_CASES, ids=[c[0] for c in JSONL_CASES])
+def test_bad_jsonl_raises_in_strict_mode(tmp_path: Path, case, line, message, location):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(_doc(id="ok")) + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=message) as excinfo:
+        validate_path(path, strict=True)
+    error = str(excinfo.value)
+    assert error.startswith(str(path) + ":2"), error  # the good first line passes, the second is named
+    assert location.replace(":1", "") in error
+
+
+def test_report_mode_lists_every_problem_and_keeps_going(tmp_path: Path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(line for _, line, _, _ in JSONL_CASES) + "\n", encoding="utf-8")
+    problems = validate_path(path, strict=False)
+    assert [p.line for p in problems][:3] == [1, 2, 3]
+    for lineno, (case, _, message, _) in enumerate(JSONL_CASES, start=1):
+        assert any(p.line == lineno and re.search(message, p.message) for p in problems), case
+
+
+def test_non_utf8_jsonl(tmp_path: Path):
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(json.dumps(_doc()).encode("utf-8").replace(b"Cats", b"Caf\xe9s"))
+    with pytest.raises(CorpusError, match=r"latin.jsonl: not valid UTF-8"):
+        validate_path(path)
+
+
+def _brat(tmp_path: Path, ann: str, text: str = TEXT) -> Path:
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "doc.ann").write_text(ann, encoding="utf-8")
+    return tmp_path / "doc.txt"
+
+
+GOOD_T1 = "T1\tClaim 0 20\tCats are better pets\n"
+BRAT_CASES = [
+    ("unknown-entity-type", "T1\tEvidence 0 20\tCats are better pets\n", r"T1 has unknown entity type 'Evidence'",
+     ":1"),
+    ("span-out-of-range", "T1\tClaim 0 200\tCats are better pets\n", r"span 0-200 is outside the text", ":1"),
+    ("span-text-mismatch", "T1\tClaim 0 20\tDogs are better pets\n", r"does not match the text at its offsets",
+     ":1"),
+    ("malformed-span", "T1\tClaim 0 x\tCats\n", r"T1 has a malformed span '0 x'", ":1"),
+    ("no-body", "T1\n", r"has no tab-separated body", ":1"),
+    ("attribute-unknown-target", GOOD_T1 + "A1\tStance T7 For\n", r"A1 refers to unknown annotation 'T7'", ":2"),
+    ("unknown-stance-value", GOOD_T1 + "A1\tStance T1 Maybe\n", r"A1 has unknown stance 'Maybe'", ":2"),
+    ("unknown-relation-type", GOOD_T1 + "R1\trebuts Arg1:T1 Arg2:T1\t\n", r"R1 has unknown relation type 'rebuts'",
+     ":2"),
+    ("malformed-relation", GOOD_T1 + "R1\tsupports T1 T1\t\n", r"relation R1 must read", ":2"),
+    ("relation-missing-unit", GOOD_T1 + "R1\tsupports Arg1:T1 Arg2:T5\t\n", r"points at missing unit 'T5'",
+     ":2"),
+    ("unsupported-event", GOOD_T1 + "E1\tClaim:T1\n", r"unsupported brat annotation 'E1'", ":2"),
+    ("broken-mining-note", GOOD_T1 + "#1\tAnnotatorNotes T1\tmining:{oops\n", r"invalid JSON in mining note", ":2"),
+]
+
+
+@pytest.mark.parametrize("case, ann, message, location", BRAT_CASES, ids=[c[0] for c in BRAT_CASES])
+def test_bad_brat(tmp_path: Path, case, ann, message, location):
+    txt = _brat(tmp_path, ann)
+    with pytest.raises(CorpusError, match=message) as excinfo:
+        brat.read_document(txt)
+    assert str(excinfo.value).startswith(str(tmp_path / "doc.ann") + location)
+
+
+def test_brat_missing_ann(tmp_path: Path):
+    (tmp_path / "doc.txt").write_text(TEXT, encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"doc.ann: annotation file is missing"):
+        brat.read_document(tmp_path / "doc.txt")
+
+
+def test_aaec_split_file_with_bad_row(tmp_path: Path):
+    path = tmp_path / "train-test-split.csv"
+    path.write_bytes(b'"ID";"SET"\r"essay001";"TRAIN"\r"essay002";"DEV"\r')
+    with pytest.raises(CorpusError, match=r"train-test-split.csv:3: expected"):
+        aaec.read_split(path)
+
+
+def test_failed_save_keeps_the_old_file(tmp_path: Path):
+    path = tmp_path / "corpus.jsonl"
+    jsonl.save(jsonl.parse_lines([json.dumps(_doc())]), path)
+    before = path.read_bytes()
+
+    def broken():
+        yield from jsonl.parse_lines([json.dumps(_doc(id="d2"))])
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        jsonl.save(broken(), path)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind

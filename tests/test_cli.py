@@ -1,0 +1,67 @@
+"""The ``mining data`` commands, run as a user would, on the real corpora and on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def mining(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mining.cli", *args], capture_output=True, text=True)
+
+
+@pytest.mark.corpora
+def test_stats_aaec_json(corpora: Path):
+    result = mining("data", "stats", "aaec", "--path", str(corpora / "aaec-v2"), "--json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["documents"] == 402
+    assert stats["units"] == {"major_claim": 751, "claim": 1506, "premise": 3832}
+    assert stats["stance"] == {"for": 1228, "against": 278}
+    assert stats["relations"] == {"support": 3613, "attack": 219}
+    assert stats["splits"]["test"]["documents"] == 80
+    assert stats["splits"]["test"]["units"] == 1266
+
+
+@pytest.mark.corpora
+def test_stats_microtexts_json(corpora: Path):
+    result = mining("data", "stats", "microtexts", "--path", str(corpora / "arg-microtexts"), "--json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["documents"] == 112
+    assert sum(stats["units"].values()) == 576
+    assert stats["holders"] == {"proponent": 451, "opponent": 125}
+
+
+def test_stats_sample_text():
+    result = mining("data", "stats", "sample")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("documents")
+
+
+def test_convert_then_validate(tmp_path: Path):
+    out = tmp_path / "brat"
+    assert mining("data", "convert", "sample", "--to", "brat", "-o", str(out)).returncode == 0
+    result = mining("data", "validate", str(out))
+    assert result.returncode == 0 and result.stdout.strip() == f"{out}: ok"
+
+
+def test_validate_reports_problems_without_traceback(tmp_path: Path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": \n', encoding="utf-8")
+    result = mining("data", "validate", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:2: invalid JSON" in result.stdout
+    strict = mining("data", "validate", str(bad), "--strict")
+    assert strict.returncode == 2 and "Traceback" not in strict.stderr
+    assert f"error: {bad}:2: invalid JSON" in strict.stderr
+
+
+def test_missing_path_is_a_clear_error():
+    result = mining("data", "stats", "aaec")
+    assert result.returncode == 2
+    assert "needs a path" in result.stderr
