@@ -1,0 +1,1 @@
+"""Evaluation: splits and cross-validation by document, resampling inside training folds, metrics."""

@@ -1,0 +1,99 @@
+"""Which documents train and which test: the official split, or seeded document-grouped k-fold CV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from mining.schema import Document
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One train/test partition of document ids; ``repeat`` counts CV repetitions."""
+
+    train: frozenset[str]
+    test: frozenset[str]
+    repeat: int = 0
+    index: int = 0
+
+
+@dataclass
+class OfficialSplit:
+    """Train on documents whose ``split`` is ``train_split``, test on ``test_split``. Metrics: ``test.*``."""
+
+    train_split: str = "train"
+    test_split: str = "test"
+    resample: str | None = None
+    prefix: str = "test"
+
+    def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
+        train = frozenset(d.id for d in docs if d.split == self.train_split)
+        test = frozenset(d.id for d in docs if d.split == self.test_split)
+        if not train or not test:
+            splits = sorted({str(d.split) for d in docs})
+            raise ValueError(f"the corpus has no {self.train_split!r}/{self.test_split!r} split (found {splits}); "
+                             "use evaluation=cv or evaluation=holdout")
+        yield Fold(train, test)
+
+
+@dataclass
+class HoldoutSplit:
+    """A seeded split by document, for corpora without an official one. Metrics: ``test.*``."""
+
+    test_size: float = 0.2
+    split_seed: int = 0
+    resample: str | None = None
+    prefix: str = "test"
+
+    def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
+        # The split has its own seed so that sweeping the model seed never moves documents across it.
+        ids = sorted(d.id for d in docs)
+        order = np.random.default_rng(self.split_seed).permutation(len(ids))
+        n_test = max(1, round(self.test_size * len(ids)))
+        test = frozenset(ids[i] for i in order[:n_test])
+        yield Fold(frozenset(ids) - test, test)
+
+
+@dataclass
+class GroupedCV:
+    """Repeated k-fold CV in which a document never crosses folds. Metrics: ``cv.*.{mean,std,min,max}``.
+
+    Repeat ``r`` shuffles documents with seed ``seed + r``.
+    """
+
+    n_splits: int = 5
+    n_repeats: int = 1
+    resample: str | None = None
+    prefix: str = "cv"
+
+    def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
+        ids = np.array(sorted(d.id for d in docs))
+        if len(ids) < self.n_splits:
+            raise ValueError(f"{len(ids)} documents cannot make {self.n_splits} folds")
+        for r in range(self.n_repeats):
+            splitter = GroupKFold(n_splits=self.n_splits, shuffle=True, random_state=seed + r)
+            for k, (tr, te) in enumerate(splitter.split(ids, groups=ids)):
+                yield Fold(frozenset(ids[tr]), frozenset(ids[te]), repeat=r, index=k)
+
+
+def resample_indices(indices: Sequence[int], labels: Sequence[str], method: str | None, seed: int) -> np.ndarray:
+    """Training-instance indices after resampling; call it on training folds only.
+
+    ``None`` keeps them; ``"oversample"`` draws extra copies of each minority class (with
+    replacement, seeded) until every class matches the largest.
+    """
+    indices = np.asarray(indices)
+    if method is None or method == "none":
+        return indices
+    if method != "oversample":
+        raise ValueError(f"unknown resampling {method!r} (known: none, oversample)")
+    rng = np.random.default_rng(seed)
+    labels = np.asarray(labels)[indices]
+    classes, counts = np.unique(labels, return_counts=True)
+    extra = [rng.choice(indices[labels == c], size=counts.max() - n, replace=True)
+             for c, n in zip(classes, counts) if n < counts.max()]
+    return np.concatenate([indices, *extra]) if extra else indices

@@ -1,0 +1,301 @@
+"""Discourse-marker features: which indicator phrases occur in a unit, its shell and its paragraph."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from mining.instances import UnitInstance
+
+# The indicator classes of Stab & Gurevych (2017, sec. 5.1.1 "Indicators"), written out from the
+# categories they describe and widened with explicit connectives of the Penn Discourse Treebank 2.0
+# (Contingency.Cause, Comparison.Concession/Contrast, Expansion.Instantiation/Conjunction).
+# FORWARD markers announce a conclusion: the unit after them is supported by what came before.
+FORWARD = (
+    "therefore", "thus", "hence", "consequently", "accordingly", "so", "as a result",
+    "as a consequence", "as the consequence", "for this reason", "for these reasons", "this means that",
+    "this shows that", "this suggests that", "this implies that", "it follows that", "which means that",
+    "which shows that", "that is why", "that is the reason why", "this is why", "leads to",
+    "leading to", "results in", "resulting in", "thereby", "in turn", "clearly",
+)
+# BACKWARD markers introduce a reason or an example for something said before them. Bare "as" and
+# "for" are left out: as prepositions they are far more frequent than as connectives.
+BACKWARD = (
+    "because", "because of", "since", "due to", "owing to", "given that", "for example",
+    "for instance", "such as", "e.g.", "in particular", "particularly", "specifically",
+    "the reason is", "the reason is that", "one reason is", "one of the main reasons",
+    "is due to the fact that", "in addition", "additionally", "moreover", "furthermore", "besides",
+    "what is more", "also", "firstly", "secondly", "thirdly", "first of all", "to begin with",
+    "in the first place", "finally", "lastly", "similarly", "likewise", "in fact", "indeed",
+    "as a matter of fact", "to illustrate", "take for example", "to give an example",
+)
+# THESIS markers frame the author's own position, typical of major claims (intro and conclusion).
+THESIS = (
+    "in my opinion", "in my view", "in my point of view", "from my point of view",
+    "in my personal opinion", "my opinion is", "i believe", "i strongly believe", "i firmly believe",
+    "i think", "i agree", "i totally agree", "i completely agree", "i strongly agree", "i disagree",
+    "i do not agree", "i don't agree", "i would argue", "i am convinced", "i feel",
+    "as far as i am concerned", "it seems to me", "personally", "to my mind",
+    "to my way of thinking", "from this point of view", "in conclusion", "to conclude",
+    "in summary", "to summarize", "to summarise", "to sum up", "in sum", "in short", "in brief",
+    "all in all", "all things considered", "overall", "ultimately", "for the reasons mentioned above",
+    "for all these reasons", "for the above reasons", "it is clear that", "it can be said that",
+    "my position", "my conviction",
+)
+# REBUTTAL markers concede or contrast: attacks and counter-arguments start with them.
+REBUTTAL = (
+    "however", "although", "though", "even though", "even if", "but", "yet", "nevertheless",
+    "nonetheless", "still", "whereas", "while", "despite", "in spite of", "on the other hand",
+    "on the contrary", "in contrast", "by contrast", "instead", "rather", "otherwise",
+    "admittedly", "granted", "of course", "it is true that", "some people", "some may argue",
+    "some might argue", "some people argue", "some people believe", "some people think", "others",
+    "opponents", "critics", "it is argued that", "it may be argued", "besides these advantages",
+    "unlike",
+)
+# First person singular: Stab & Gurevych's "first-person indicators" mark the author's own view.
+FIRST_PERSON = ("i", "me", "my", "mine", "myself")
+# Reporting verbs and source attributions: in news text they mark whose claim a unit is.
+REPORTING = (
+    "said", "says", "say", "told", "tells", "stated", "states", "argued", "argues", "claimed",
+    "claims", "warned", "warns", "insisted", "insists", "added", "adds", "noted", "notes",
+    "explained", "explains", "admitted", "admits", "acknowledged", "believes", "believed",
+    "suggested", "suggests", "maintained", "maintains", "contended", "contends", "asserted",
+    "asserts", "announced", "announces", "reported", "reports", "according to", "in the words of",
+)
+
+DEFAULT_LISTS: dict[str, tuple[str, ...]] = {
+    "forward": FORWARD,
+    "backward": BACKWARD,
+    "thesis": THESIS,
+    "rebuttal": REBUTTAL,
+    "first_person": FIRST_PERSON,
+    "reporting": REPORTING,
+}
+
+# Regions read around a unit: its text, the "shell" (sentence start to unit), the rest of its
+# sentence, the paragraph before that sentence and the paragraph after it.
+REGIONS = ("unit", "shell", "following", "paragraph_before", "paragraph_after")
+
+
+def resolve_lists(lists: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
+    """The marker lists to use: ``DEFAULT_LISTS`` for None, else ``lists`` checked and normalised."""
+    if lists is None:
+        return dict(DEFAULT_LISTS)
+    if not isinstance(lists, Mapping) or not lists:
+        raise ValueError(f"lists must be a non-empty mapping of name -> phrases, got {lists!r}")
+    out = {}
+    for name, phrases in lists.items():
+        if isinstance(phrases, str) or not phrases:
+            raise ValueError(f"marker list {name!r} must be a non-empty sequence of phrases")
+        out[str(name)] = tuple(normalize_marker(p) for p in phrases)
+        if not all(out[str(name)]):
+            raise ValueError(f"marker list {name!r} holds an empty phrase")
+    return out
+
+
+# Words and single punctuation marks: matching whole tokens is matching whole words.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _tokens(text: str) -> list[str]:
+    return [m.group().lower() for m in _TOKEN.finditer(text)]
+
+
+def normalize_marker(phrase: str) -> str:
+    """The form a marker is listed and reported in: lowercased tokens joined by single spaces."""
+    return " ".join(_tokens(phrase))
+
+
+class MarkerMatcher:
+    """Finds the phrases of named lists in a text as whole-word, case-insensitive token sequences.
+
+    A dictionary from first token to phrases replaces one big regular-expression alternation per
+    list, which Python's ``re`` tries phrase by phrase at every character (about 10x slower).
+    Within one list, matches do not overlap and the longest phrase wins ("as a result" over "as").
+    """
+
+    def __init__(self, lists: Mapping[str, Sequence[str]]):
+        self.names = list(lists)
+        self.first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for k, name in enumerate(self.names):
+            for phrase in sorted(set(lists[name]), key=lambda p: (-len(p.split()), p)):
+                tokens = tuple(phrase.split())
+                self.first.setdefault(tokens[0], []).append((k, tokens))
+        for candidates in self.first.values():
+            candidates.sort(key=lambda c: -len(c[1]))
+
+    def finditer(self, text: str) -> list[list[tuple[int, int, str]]]:
+        """Per list (in order), the ``(start, end, phrase)`` of each match, by position."""
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        words = [text[a:b].lower() for a, b in spans]
+        out: list[list[tuple[int, int, str]]] = [[] for _ in self.names]
+        free = [0] * len(self.names)  # first token index each list may match at again
+        n = len(words)
+        for i, word in enumerate(words):
+            candidates = self.first.get(word)
+            if not candidates:
+                continue
+            for k, phrase in candidates:
+                m = len(phrase)
+                if i >= free[k] and i + m <= n and (m == 1 or tuple(words[i:i + m]) == phrase):
+                    out[k].append((spans[i][0], spans[i + m - 1][1], " ".join(phrase)))
+                    free[k] = i + m
+        return out
+
+
+class MarkerIndex:
+    """Every marker match in one text, so that counts inside any character range cost two bisects.
+
+    A document's text is scanned once, instead of once per unit and region.
+    """
+
+    def __init__(self, text: str, matcher: MarkerMatcher):
+        self.starts: dict[str, list[int]] = {}
+        self.ends: dict[str, list[int]] = {}
+        self.phrases: dict[str, list[str]] = {}
+        for name, matches in zip(matcher.names, matcher.finditer(text)):
+            self.starts[name] = [m[0] for m in matches]
+            self.ends[name] = [m[1] for m in matches]
+            self.phrases[name] = [m[2] for m in matches]
+
+    def _range(self, name: str, start: int, end: int) -> tuple[int, int]:
+        # Matches of one list do not overlap, so starts and ends are both sorted: the matches
+        # lying wholly inside [start, end) are the ones from `lo` up to `hi`.
+        lo = bisect_left(self.starts[name], start)
+        hi = bisect_right(self.ends[name], end)
+        return lo, max(lo, hi)
+
+    def count(self, name: str, start: int, end: int) -> int:
+        """How many matches of list ``name`` lie inside ``[start, end)``."""
+        if end <= start:
+            return 0
+        lo, hi = self._range(name, start, end)
+        return hi - lo
+
+    def found(self, start: int, end: int) -> list[str]:
+        """The matched phrases of every list inside ``[start, end)``, in list order."""
+        out = []
+        if end <= start:
+            return out
+        for name, phrases in self.phrases.items():
+            lo, hi = self._range(name, start, end)
+            out.extend(phrases[lo:hi])
+        return out
+
+
+def count_markers(text: str, matcher: MarkerMatcher) -> dict[str, int]:
+    """How often each list matches in ``text`` (for one-off texts; use ``MarkerIndex`` for documents)."""
+    return {name: len(matches) for name, matches in zip(matcher.names, matcher.finditer(text))}
+
+
+def marker_indexes(X: Sequence, matcher: MarkerMatcher) -> dict[int, MarkerIndex]:
+    """One ``MarkerIndex`` per document of the (unit or pair) instances, keyed by ``id`` of the Document."""
+    out: dict[int, MarkerIndex] = {}
+    for inst in X:
+        doc = inst.document
+        if id(doc) not in out:
+            # The Document's text, not the Doc's: spaCy rebuilds Doc.text from its tokens on each call.
+            out[id(doc)] = MarkerIndex(doc.text, matcher)
+    return out
+
+
+def region_bounds(inst: UnitInstance) -> dict[str, tuple[int, int]]:
+    """Character ranges of the ``REGIONS`` around a unit."""
+    sentence = inst.sentence
+    last_sentence = inst.span[-1].sent
+    p_start, p_end = inst.paragraph_span
+    return {
+        "unit": (inst.unit.start, inst.unit.end),
+        "shell": (sentence.start_char, inst.unit.start),
+        "following": (inst.unit.end, max(last_sentence.end_char, inst.unit.end)),
+        "paragraph_before": (p_start, min(sentence.start_char, inst.unit.start)),
+        "paragraph_after": (max(last_sentence.end_char, inst.unit.end), p_end),
+    }
+
+
+class IndicatorVectorizer(TransformerMixin, BaseEstimator):
+    """Presence of discourse-marker lists in five regions around each unit, plus the shell's markers.
+
+    Stab & Gurevych (2017) found indicators in the unit and in its preceding/following tokens
+    among the most useful features for telling major claims, claims and premises apart.
+
+    Parameters
+    ----------
+    lists : mapping of str to sequence of str, default=None
+        Marker lists by name; None uses ``DEFAULT_LISTS`` (forward, backward, thesis, rebuttal,
+        first person, reporting). Phrases match as whole words, case-insensitively.
+    shell_markers : bool, default=True
+        Also one-hot encode which marker phrases occur in the shell (``shell=however``), for the
+        phrases seen during ``fit``.
+
+    Attributes
+    ----------
+    lists_ : dict of str to tuple of str
+        The lists in use, lowercased.
+    matcher_ : MarkerMatcher
+        Finds the phrases of all lists.
+    shell_vocabulary_ : dict of str to int
+        Column (after the list columns) of each shell marker seen in ``fit``.
+    feature_names_ : ndarray of str
+        ``<region>:<list>`` presence columns, then ``shell=<marker>`` columns.
+
+    Examples
+    --------
+    >>> vec = IndicatorVectorizer()  # doctest: +SKIP
+    >>> vec.fit_transform(instances).shape  # doctest: +SKIP
+    (n_instances, 30 + n_shell_markers)
+    """
+
+    def __init__(self, *, lists=None, shell_markers=True):
+        self.lists = lists
+        self.shell_markers = shell_markers
+
+    def fit(self, X: Sequence[UnitInstance], y=None):
+        self.lists_ = resolve_lists(self.lists)
+        self.matcher_ = MarkerMatcher(self.lists_)
+        vocabulary: dict[str, int] = {}
+        if self.shell_markers:
+            seen = set()
+            indexes = marker_indexes(X, self.matcher_)
+            for inst in X:
+                seen.update(indexes[id(inst.document)].found(*region_bounds(inst)["shell"]))
+            vocabulary = {m: i for i, m in enumerate(sorted(seen))}
+        self.shell_vocabulary_ = vocabulary
+        names = [f"{region}:{name}" for region in REGIONS for name in self.lists_]
+        names += [f"shell={m}" for m in vocabulary]
+        self.feature_names_ = np.asarray(names, dtype=object)
+        return self
+
+    def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
+        check_is_fitted(self)
+        n_lists = len(self.lists_)
+        rows, cols = [], []
+        indexes = marker_indexes(X, self.matcher_)
+        for r, inst in enumerate(X):
+            index = indexes[id(inst.document)]
+            bounds = region_bounds(inst)
+            for g, region in enumerate(REGIONS):
+                a, b = bounds[region]
+                for k, name in enumerate(self.lists_):
+                    if index.count(name, a, b):
+                        rows.append(r)
+                        cols.append(g * n_lists + k)
+            if self.shell_vocabulary_:
+                base = len(REGIONS) * n_lists
+                for marker in set(index.found(*bounds["shell"])):
+                    j = self.shell_vocabulary_.get(marker)
+                    if j is not None:
+                        rows.append(r)
+                        cols.append(base + j)
+        data = np.ones(len(rows), dtype=np.float64)
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(X), len(self.feature_names_)))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self)
+        return self.feature_names_.copy()

@@ -1,0 +1,127 @@
+"""Instances: a unit (or an ordered pair of units) seen in its parsed document, the input of every feature."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from spacy.tokens import Doc, Span
+
+from mining.schema import Document, Unit
+
+
+@dataclass(eq=False)
+class UnitInstance:
+    """One unit with everything a feature may look at: the parse, its paragraph and its neighbours.
+
+    ``index`` counts units in document order; ``prev``/``next`` are the neighbouring units in the
+    same paragraph (None at the paragraph edges).
+    """
+
+    document: Document
+    parsed: Doc
+    unit: Unit
+    index: int
+    paragraph: int
+    n_paragraphs: int
+    index_in_paragraph: int
+    n_in_paragraph: int
+    prev: Unit | None = None
+    next: Unit | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.unit.text
+
+    @cached_property
+    def span(self) -> Span:
+        """The unit's tokens (expanded to token boundaries)."""
+        span = self.parsed.char_span(self.unit.start, self.unit.end, alignment_mode="expand")
+        if span is None:  # only when offsets fall outside the text, which validation rejects
+            raise ValueError(f"unit {self.unit.id} of {self.document.id} cannot be aligned to tokens")
+        return span
+
+    @cached_property
+    def sentence(self) -> Span:
+        """The sentence in which the unit starts."""
+        return self.span[0].sent
+
+    @property
+    def preceding(self) -> str:
+        """The "shell": the sentence's text before the unit (e.g. "Therefore, I believe that")."""
+        return self.parsed.text[self.sentence.start_char:self.unit.start]
+
+    @property
+    def following(self) -> str:
+        """The sentence's text after the unit (often just the final punctuation)."""
+        end = max(self.sentence.end_char, self.unit.end)
+        return self.parsed.text[self.unit.end:end]
+
+    @cached_property
+    def paragraph_span(self) -> tuple[int, int]:
+        if 0 <= self.paragraph < len(self.document.paragraphs):
+            return self.document.paragraphs[self.paragraph]
+        return (0, len(self.document.text))
+
+
+@dataclass(eq=False)
+class PairInstance:
+    """An ordered pair of units of one paragraph: does ``source`` support or attack ``target``?"""
+
+    source: UnitInstance
+    target: UnitInstance
+
+    @property
+    def document(self) -> Document:
+        return self.source.document
+
+    @property
+    def parsed(self) -> Doc:
+        return self.source.parsed
+
+    @property
+    def distance(self) -> int:
+        """Signed distance in units: positive when the target comes after the source."""
+        return self.target.index - self.source.index
+
+    @property
+    def between(self) -> str:
+        """The text between the two units."""
+        a, b = sorted((self.source.unit, self.target.unit), key=lambda u: u.start)
+        return self.document.text[a.end:b.start]
+
+
+def build_unit_instances(document: Document, parsed: Doc, units: Sequence[Unit] | None = None) -> list[UnitInstance]:
+    """Instances for ``units`` (default: the document's gold units), in document order."""
+    units = sorted(document.units if units is None else units, key=lambda u: (u.start, u.end))
+    paragraph_of = [document.paragraph_index(u.start) for u in units]
+    by_paragraph: dict[int, list[int]] = {}
+    for i, p in enumerate(paragraph_of):
+        by_paragraph.setdefault(p, []).append(i)
+    instances = []
+    for i, unit in enumerate(units):
+        members = by_paragraph[paragraph_of[i]]
+        k = members.index(i)
+        instances.append(UnitInstance(
+            document=document,
+            parsed=parsed,
+            unit=unit,
+            index=i,
+            paragraph=paragraph_of[i],
+            n_paragraphs=max(len(document.paragraphs), 1),
+            index_in_paragraph=k,
+            n_in_paragraph=len(members),
+            prev=units[members[k - 1]] if k > 0 else None,
+            next=units[members[k + 1]] if k + 1 < len(members) else None,
+        ))
+    return instances
+
+
+def build_pair_instances(units: Sequence[UnitInstance]) -> list[PairInstance]:
+    """Every ordered pair of distinct units that share a paragraph of the same document."""
+    by_paragraph: dict[tuple[str, int], list[UnitInstance]] = {}
+    for inst in units:
+        by_paragraph.setdefault((inst.document.id, inst.paragraph), []).append(inst)
+    return [PairInstance(a, b) for members in by_paragraph.values() for a in members for b in members if a is not b]

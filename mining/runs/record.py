@@ -1,0 +1,107 @@
+"""Write and read a run record: metrics, meta, predictions and the skops model, all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import skops.io as sio
+
+from mining.corpora import jsonl
+
+METRICS = "metrics.json"
+META = "meta.json"
+PREDICTIONS = "predictions.jsonl"
+MODEL = "model.skops"
+CONFIG = "config.yaml"  # the resolved config; Hydra keeps the unresolved one and the overrides in .hydra/
+PACKAGES = ("mining", "scikit-learn", "spacy", "datasets", "hydra-core", "numpy", "scipy", "skops")
+# Types a model file may hold; anything else in a file makes load_model refuse it.
+TRUSTED_PREFIXES = ("mining.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.", "functools.partial")
+
+
+def git_state(cwd: str | Path | None = None) -> dict[str, Any]:
+    """The commit and whether the work tree had uncommitted changes (None outside a checkout)."""
+    def git(*args: str) -> str | None:
+        try:
+            return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
+                                  timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    sha = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain")
+    return {"sha": sha, "dirty": bool(status) if status is not None else None}
+
+
+def package_versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": sys.version.split()[0]}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str, Any], predictions, model,
+                 config_yaml: str) -> Path:
+    """Write the record into ``run_dir`` so that it is there whole or not at all.
+
+    Files are staged in a temporary folder and moved in with ``metrics.json`` last: a run directory
+    is a finished record exactly when its ``metrics.json`` exists.
+    """
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=".record-"))
+    try:
+        sio.dump(model, stage / MODEL)
+        jsonl.save(predictions, stage / PREDICTIONS)
+        (stage / CONFIG).write_text(config_yaml, encoding="utf-8")
+        (stage / META).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str), encoding="utf-8")
+        (stage / METRICS).write_text(json.dumps(metrics, indent=2, sort_keys=True), encoding="utf-8")
+        for name in (MODEL, PREDICTIONS, CONFIG, META, METRICS):
+            os.replace(stage / name, run_dir / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return run_dir
+
+
+def read_metrics(run_dir: str | Path) -> dict[str, Any]:
+    path = Path(run_dir) / METRICS
+    if not path.exists():
+        raise FileNotFoundError(f"{run_dir} is not a finished run: it has no {METRICS}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_meta(run_dir: str | Path) -> dict[str, Any]:
+    return json.loads((Path(run_dir) / META).read_text(encoding="utf-8"))
+
+
+def load_model(run_dir: str | Path):
+    """Load the run's model, refusing any type outside the trusted packages."""
+    path = Path(run_dir) / MODEL
+    untrusted = sio.get_untrusted_types(file=path)
+    refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+    if refused:
+        raise ValueError(f"{path} holds types outside the trusted packages: {refused}")
+    return sio.load(path, trusted=untrusted)
+
+
+def find_runs(paths) -> list[Path]:
+    """Run directories (those with ``metrics.json``) at or below each path, sorted."""
+    runs: set[Path] = set()
+    for p in map(Path, paths):
+        if (p / METRICS).exists():
+            runs.add(p)
+        elif p.is_dir():
+            runs.update(m.parent for m in p.rglob(METRICS) if not any(part.startswith(".record-") for part in m.parts))
+        else:
+            raise FileNotFoundError(f"{p}: no such run or sweep directory")
+    return sorted(runs)

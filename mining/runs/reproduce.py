@@ -1,0 +1,69 @@
+"""Re-run a recorded run with its recorded overrides and check that every metric comes out equal."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mining.runs.record import read_meta, read_metrics
+
+
+def recorded_overrides(run_dir: Path) -> list[str]:
+    path = run_dir / ".hydra" / "overrides.yaml"
+    if not path.exists():
+        raise FileNotFoundError(f"{run_dir} has no .hydra/overrides.yaml: not a run of `mining run`")
+    return list(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+
+
+def rerun(run_dir: Path, out_dir: Path) -> dict[str, Any]:
+    """Run ``mining run`` again with the run's overrides into ``out_dir``; return its metrics."""
+    overrides = [o for o in recorded_overrides(run_dir) if not o.startswith(("hydra.", "hydra/"))]
+    data_path = read_meta(run_dir)["data"].get("path")
+    if data_path:  # the recorded path is absolute, so the re-run finds the corpus from any directory
+        overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={data_path}"]
+    command = [sys.executable, "-m", "mining.cli", "run", *overrides, f"hydra.run.dir={out_dir}",
+               "nlp.progress=false"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the re-run failed ({' '.join(command)}):\n{done.stderr[-3000:]}")
+    return read_metrics(out_dir)
+
+
+def differences(expected: dict[str, Any], actual: dict[str, Any], *, tolerance: float = 0.0) -> list[str]:
+    """Human-readable lines for every metric that is missing, new, or different."""
+    out = []
+    for key in sorted(set(expected) | set(actual)):
+        if key not in actual:
+            out.append(f"{key}: recorded {expected[key]!r}, missing in the re-run")
+        elif key not in expected:
+            out.append(f"{key}: new in the re-run ({actual[key]!r})")
+        elif not _equal(expected[key], actual[key], tolerance):
+            out.append(f"{key}: recorded {expected[key]!r}, re-run {actual[key]!r}")
+    return out
+
+
+def _equal(a: Any, b: Any, tolerance: float) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=0.0, abs_tol=tolerance) or a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y, tolerance) for x, y in zip(a, b))
+    return a == b
+
+
+def reproduce(run_dir: str | Path, *, against: str | Path | None = None,
+              tolerance: float = 0.0) -> tuple[list[str], dict[str, Any]]:
+    """Differences between the recorded metrics (or the reference file ``against``) and a fresh re-run."""
+    run_dir = Path(run_dir)
+    expected = json.loads(Path(against).read_text(encoding="utf-8")) if against else read_metrics(run_dir)
+    with tempfile.TemporaryDirectory(prefix="mining-reproduce-") as tmp:
+        actual = rerun(run_dir, Path(tmp) / "run")
+    if against:  # a reference file may hold a subset of the keys
+        actual = {k: v for k, v in actual.items() if k in expected}
+    return differences(expected, actual, tolerance=tolerance), actual

@@ -1,0 +1,1 @@
+"""Tasks: documents -> instances and gold labels, and predictions -> documents, one module per task."""

@@ -1,0 +1,38 @@
+"""Component classification: each gold unit becomes major_claim, claim or premise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from mining.instances import UnitInstance, build_unit_instances
+from mining.schema import UNIT_LABELS, Document
+from mining.tasks.base import copy_documents
+
+
+@dataclass
+class ComponentTask:
+    """Classify gold units by type (Stab & Gurevych 2017, section 5.1)."""
+
+    name: str = "components"
+    labels: tuple[str, ...] = UNIT_LABELS
+
+    def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[UnitInstance]:
+        return [inst for doc, p in zip(docs, parsed) for inst in build_unit_instances(doc, p)]
+
+    def gold_labels(self, instances: Sequence[UnitInstance]) -> list[str]:
+        return [inst.unit.label for inst in instances]
+
+    def apply_predictions(self, docs: Sequence[Document], instances: Sequence[UnitInstance],
+                          predictions: Sequence[str]) -> list[Document]:
+        out = copy_documents(docs, {inst.document.id for inst in instances})
+        for inst, label in zip(instances, predictions):
+            unit = out[inst.document.id].unit(inst.unit.id)
+            unit.attributes["gold"] = unit.label
+            unit.label = label
+        return list(out.values())
+
+    def extra_scores(self, gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+        return {}

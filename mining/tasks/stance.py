@@ -1,0 +1,43 @@
+"""Stance classification: each claim becomes for or against (towards the major claim or topic)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from mining.instances import UnitInstance, build_unit_instances
+from mining.schema import STANCES, Document
+from mining.tasks.base import copy_documents
+
+
+@dataclass
+class StanceTask:
+    """Classify the stance of the units whose label is in ``unit_labels`` and that carry a gold stance."""
+
+    name: str = "stance"
+    labels: tuple[str, ...] = STANCES
+    unit_labels: tuple[str, ...] = ("claim",)
+
+    def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[UnitInstance]:
+        # Neighbours and positions are computed over all units; only the selected ones become instances.
+        return [
+            inst for doc, p in zip(docs, parsed) for inst in build_unit_instances(doc, p)
+            if inst.unit.label in self.unit_labels and inst.unit.stance is not None
+        ]
+
+    def gold_labels(self, instances: Sequence[UnitInstance]) -> list[str]:
+        return [inst.unit.stance for inst in instances]
+
+    def apply_predictions(self, docs: Sequence[Document], instances: Sequence[UnitInstance],
+                          predictions: Sequence[str]) -> list[Document]:
+        out = copy_documents(docs, {inst.document.id for inst in instances})
+        for inst, stance in zip(instances, predictions):
+            unit = out[inst.document.id].unit(inst.unit.id)
+            unit.attributes["gold"] = unit.stance
+            unit.stance = stance
+        return list(out.values())
+
+    def extra_scores(self, gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+        return {}

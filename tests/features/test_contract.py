@@ -1,0 +1,107 @@
+"""The contract every instance-level feature extractor keeps: scikit-learn API, shapes, names, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import FeatureUnion
+
+from mining.features.context import ContextVectorizer
+from mining.features.lexical import LexicalVectorizer, ShellVectorizer
+from mining.features.markers import IndicatorVectorizer
+from mining.features.pairs import PairSideVectorizer, PairVectorizer
+from mining.features.structural import StructuralVectorizer
+from mining.features.syntax import SyntaxVectorizer
+from mining.features.topic import TopicSimilarityVectorizer
+
+UNIT_EXTRACTORS = [
+    LexicalVectorizer(),
+    ShellVectorizer(),
+    IndicatorVectorizer(),
+    IndicatorVectorizer(lists={"reason": ["because", "since"], "contrast": ["however", "but"]}, shell_markers=False),
+    StructuralVectorizer(),
+    SyntaxVectorizer(),
+    ContextVectorizer(),
+    TopicSimilarityVectorizer(),
+]
+PAIR_EXTRACTORS = [
+    PairVectorizer(),
+    PairSideVectorizer(),
+    PairSideVectorizer(vectorizer=StructuralVectorizer(), side="target"),
+]
+CASES = [("unit", e) for e in UNIT_EXTRACTORS] + [("pair", e) for e in PAIR_EXTRACTORS]
+IDS = [f"{type(e).__name__}-{i}" for i, (_, e) in enumerate(CASES)]
+
+
+@pytest.fixture(params=CASES, ids=IDS)
+def case(request, unit_instances, pair_instances):
+    kind, extractor = request.param
+    return clone(extractor), unit_instances if kind == "unit" else pair_instances
+
+
+def test_clone_keeps_params(case):
+    extractor, _ = case
+    twin = clone(extractor)
+    assert twin is not extractor
+    # Nested estimators are cloned too, so they compare by their parameters (repr), not identity.
+    params, twin_params = extractor.get_params(deep=False), twin.get_params(deep=False)
+    assert params.keys() == twin_params.keys()
+    for name, value in params.items():
+        if isinstance(value, BaseEstimator):
+            assert twin_params[name] is not value and repr(twin_params[name]) == repr(value)
+        else:
+            assert twin_params[name] == value
+
+
+def test_fit_returns_self(case):
+    extractor, X = case
+    assert extractor.fit(X) is extractor
+
+
+def test_unfitted_transform_raises(case):
+    extractor, X = case
+    with pytest.raises(NotFittedError):
+        extractor.transform(X)
+    with pytest.raises(NotFittedError):
+        extractor.get_feature_names_out()
+
+
+def test_names_match_columns(case):
+    extractor, X = case
+    matrix = extractor.fit_transform(X)
+    names = extractor.get_feature_names_out()
+    assert sp.isspmatrix_csr(matrix) or isinstance(matrix, sp.csr_array)
+    assert matrix.dtype == np.float64
+    assert matrix.shape == (len(X), len(names))
+    assert len(names) > 0
+    assert all(isinstance(n, str) for n in names)
+    assert len(set(names)) == len(names)
+    assert np.isfinite(matrix.data).all()
+
+
+def test_fit_transform_equals_fit_then_transform(case):
+    extractor, X = case
+    once = extractor.fit_transform(X)
+    again = clone(extractor).fit(X).transform(X)
+    # TfidfVectorizer's fit_transform and transform may differ in the last bits.
+    assert once.shape == again.shape and abs(once - again).max() < 1e-12
+
+
+def test_transform_is_deterministic_and_per_instance(case):
+    extractor, X = case
+    full = extractor.fit(X).transform(X)
+    assert (extractor.transform(X) != full).nnz == 0
+    # A row depends on its instance only, not on the batch it is transformed in.
+    for i in (0, len(X) // 2, len(X) - 1):
+        assert (extractor.transform([X[i]]) != full[i]).nnz == 0
+
+
+def test_feature_union_prefixes_names(unit_instances):
+    union = FeatureUnion([("structural", StructuralVectorizer()), ("indicators", IndicatorVectorizer())])
+    matrix = union.fit_transform(unit_instances)
+    names = union.get_feature_names_out()
+    assert matrix.shape[1] == len(names)
+    assert "structural__in_intro" in names and "indicators__shell:backward" in names

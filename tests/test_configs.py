@@ -1,0 +1,63 @@
+"""Every config composes, and every group instantiates into the plain objects the library expects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.utils import instantiate
+from sklearn.base import BaseEstimator
+from sklearn.pipeline import FeatureUnion
+
+from mining.cli import CONFIG_DIR
+
+EXPERIMENTS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
+MODELS = sorted(p.stem for p in (CONFIG_DIR / "model").glob("*.yaml"))
+
+
+def _compose(overrides: list[str]):
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return compose(config_name="config", overrides=overrides, return_hydra_config=True)
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_experiment_composes_and_instantiates(experiment: str):
+    cfg = _compose([f"experiment={experiment}"])
+    assert cfg.name == experiment
+    assert cfg.data.name and cfg.optimized_metric
+    task = instantiate(cfg.task, _convert_="all")
+    assert task.labels
+    assert isinstance(instantiate(cfg.features, _convert_="all"), FeatureUnion)
+    assert isinstance(instantiate(cfg.model, _convert_="all"), BaseEstimator)
+    assert hasattr(instantiate(cfg.evaluation, _convert_="all"), "folds")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_models_instantiate(model: str):
+    cfg = _compose([f"model={model}", "seed=7"])
+    estimator = instantiate(cfg.model, _convert_="all")
+    assert isinstance(estimator, BaseEstimator)
+    params = estimator.get_params()
+    assert any(k.endswith("random_state") and v == 7 for k, v in params.items())
+
+
+def test_required_model_families_exist():
+    assert {"logreg", "linear_svc", "random_forest", "hist_gb"} <= set(MODELS)
+
+
+def test_hydra_stays_at_the_edge():
+    """Only the entry point imports hydra or omegaconf (STYLE.md section 3)."""
+    package = CONFIG_DIR.parent / "mining"
+    offenders = [
+        str(p.relative_to(package)) for p in package.rglob("*.py")
+        if p.name != "cli.py" and any(f"{kw} {mod}" in p.read_text(encoding="utf-8")
+                                      for kw in ("import", "from") for mod in ("hydra", "omegaconf"))
+    ]
+    assert offenders == []
+
+
+def test_configs_ship_with_the_checkout():
+    assert (CONFIG_DIR / "config.yaml").is_file()
+    assert {"data", "nlp", "task", "features", "model", "evaluation", "experiment"} <= {
+        p.name for p in Path(CONFIG_DIR).iterdir() if p.is_dir()}

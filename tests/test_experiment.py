@@ -1,0 +1,109 @@
+"""The experiment loop on the sample corpus: no document crosses folds, resampling stays in training folds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.pipeline import Pipeline
+
+from mining.corpora import load_corpus
+from mining.evaluation.splits import GroupedCV, HoldoutSplit, OfficialSplit, resample_indices
+from mining.experiment import run_experiment
+from mining.features.structural import StructuralVectorizer
+from mining.nlp.cache import parse_documents
+from mining.nlp.pipeline import find_pipeline
+from mining.tasks.components import ComponentTask
+
+
+class SpyClassifier(ClassifierMixin, BaseEstimator):
+    """Predicts the majority class and records which documents it was trained and asked on."""
+
+    log: list = []
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.majority_ = max(sorted(set(y)), key=list(y).count)
+        SpyClassifier.log.append(("fit", list(X) if isinstance(X, list) else X, list(y)))
+        return self
+
+    def predict(self, X):
+        SpyClassifier.log.append(("predict", list(X) if isinstance(X, list) else X, None))
+        return np.array([self.majority_] * X.shape[0] if hasattr(X, "shape") else [self.majority_] * len(X))
+
+
+class PassThrough(BaseEstimator):
+    """Hands the instances through unchanged, so the spy sees them."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X
+
+
+@pytest.fixture(scope="module")
+def sample():
+    docs = load_corpus("sample")
+    parsed, _ = parse_documents(docs, find_pipeline(exclude=["ner"]), cache_dir=None, progress=False)
+    return docs, parsed
+
+
+@pytest.mark.parametrize("evaluation", [
+    GroupedCV(n_splits=5, n_repeats=2),
+    GroupedCV(n_splits=3, n_repeats=1, resample="oversample"),
+    OfficialSplit(resample="oversample"),
+    HoldoutSplit(test_size=0.25),
+])
+def test_no_document_crosses_folds_and_resampling_stays_in_training(sample, evaluation):
+    docs, parsed = sample
+    SpyClassifier.log = []
+    estimator = Pipeline([("x", PassThrough()), ("model", SpyClassifier())])
+    result = run_experiment(docs=docs, parsed=parsed, task=ComponentTask(), estimator=estimator,
+                            evaluation=evaluation, seed=3)
+    calls = SpyClassifier.log
+    fits = [c for c in calls if c[0] == "fit"]
+    predicts = [c for c in calls if c[0] == "predict"]
+    assert len(predicts) == len(result.folds)
+    for fold, (_, train_x, train_y), (_, test_x, _) in zip(result.folds, fits, predicts):
+        train_docs = {inst.document.id for inst in train_x}
+        test_docs = {inst.document.id for inst in test_x}
+        assert train_docs <= fold.train and test_docs == fold.test
+        assert not train_docs & test_docs, "a document is in both the training and the test fold"
+        test_units = {(i.document.id, i.unit.id) for i in test_x}
+        assert not test_units & {(i.document.id, i.unit.id) for i in train_x}
+        if evaluation.resample == "oversample":
+            counts = {label: train_y.count(label) for label in set(train_y)}
+            assert len(set(counts.values())) == 1  # balanced ...
+            assert len(train_x) > len({id(i) for i in train_x})  # ... by repeating training instances only
+    if isinstance(evaluation, GroupedCV):
+        for r in range(evaluation.n_repeats):
+            tests = [f.test for f in result.folds if f.repeat == r]
+            assert frozenset().union(*tests) == {d.id for d in docs}  # every document tested once per repeat
+            assert sum(len(t) for t in tests) == len(docs)
+
+
+def test_cv_repeats_differ_but_are_seeded(sample):
+    docs, _ = sample
+    cv = GroupedCV(n_splits=5, n_repeats=2)
+    first, again = list(cv.folds(docs, seed=1)), list(cv.folds(docs, seed=1))
+    assert first == again
+    assert [f.test for f in first[:5]] != [f.test for f in first[5:]]
+
+
+def test_resample_indices_never_adds_unseen_indices():
+    labels = ["a"] * 6 + ["b"] * 2 + ["c"] * 4
+    train = np.array([0, 1, 2, 3, 6, 8, 9])
+    out = resample_indices(train, labels, "oversample", seed=0)
+    assert set(out) <= set(train)
+    assert sorted(labels[i] for i in out).count("b") == 4
+
+
+def test_real_features_on_sample(sample):
+    docs, parsed = sample
+    estimator = Pipeline([("x", StructuralVectorizer()), ("model", SpyClassifier())])
+    result = run_experiment(docs=docs, parsed=parsed, task=ComponentTask(), estimator=estimator,
+                            evaluation=OfficialSplit(), seed=0)
+    assert 0.0 < result.metrics["test.macro_f1"] < 1.0  # majority-class predictions score low
+    assert result.metrics["test.n"] == sum(len(d.units) for d in docs if d.split == "test")
+    assert np.sum(result.metrics["test.confusion_matrix"]) == result.metrics["test.n"]
