@@ -9,7 +9,8 @@ from pathlib import Path
 
 from mining.errors import CorpusError
 
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+PACKAGE_DIR = Path(__file__).resolve().parent
+CONFIG_DIR = PACKAGE_DIR / "configs"  # a symlink to the top-level configs/ in a checkout
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -52,7 +53,16 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _run_job(cfg) -> float:
-    """One Hydra job: compose -> plain objects -> ``run_experiment`` -> run record -> metric."""
+    """One Hydra job; bad input ends it with a one-line error instead of a traceback."""
+    try:
+        return _experiment_job(cfg)
+    except (CorpusError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _experiment_job(cfg) -> float:
+    """Compose -> plain objects -> ``run_experiment`` -> run record -> the metric to optimise."""
     from hydra.core.hydra_config import HydraConfig
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
@@ -89,7 +99,7 @@ def _run_job(cfg) -> float:
         "overrides": list(hydra_cfg.overrides.task),
         "config_name": hydra_cfg.job.config_name,
         "choices": {k: v for k, v in hydra_cfg.runtime.choices.items() if not k.startswith("hydra")},
-        "git": git_state(CONFIG_DIR.parent),
+        "git": git_state(PACKAGE_DIR.parent),
         "packages": package_versions(),
         "spacy_pipeline": info.to_dict(),
         "parse_cache_hit": from_cache,
@@ -114,8 +124,7 @@ def _cmd_run(argv: list[str]) -> int:
     import hydra
 
     if not (CONFIG_DIR / "config.yaml").exists():
-        raise FileNotFoundError(f"Hydra configs not found at {CONFIG_DIR}; install mining from a checkout "
-                                "(pip install -e .)")
+        raise FileNotFoundError(f"Hydra configs not found at {CONFIG_DIR}: the installation is incomplete")
     sys.argv = ["mining run", *argv]
     hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(_run_job)()
     return 0

@@ -10,7 +10,7 @@ from hydra.utils import instantiate
 from sklearn.base import BaseEstimator
 from sklearn.pipeline import FeatureUnion
 
-from mining.cli import CONFIG_DIR
+from mining.cli import CONFIG_DIR, PACKAGE_DIR
 
 EXPERIMENTS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
 MODELS = sorted(p.stem for p in (CONFIG_DIR / "model").glob("*.yaml"))
@@ -48,7 +48,7 @@ def test_required_model_families_exist():
 
 def test_hydra_stays_at_the_edge():
     """Only the entry point imports hydra or omegaconf (STYLE.md section 3)."""
-    package = CONFIG_DIR.parent / "mining"
+    package = PACKAGE_DIR
     offenders = [
         str(p.relative_to(package)) for p in package.rglob("*.py")
         if p.name != "cli.py" and any(f"{kw} {mod}" in p.read_text(encoding="utf-8")
@@ -61,3 +61,4 @@ def test_configs_ship_with_the_checkout():
     assert (CONFIG_DIR / "config.yaml").is_file()
     assert {"data", "nlp", "task", "features", "model", "evaluation", "experiment"} <= {
         p.name for p in Path(CONFIG_DIR).iterdir() if p.is_dir()}
+    assert CONFIG_DIR.resolve() == (PACKAGE_DIR.parent / "configs").resolve()  # the symlink to configs/
