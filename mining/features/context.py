@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.features.markers import MarkerIndex, MarkerMatcher, resolve_lists
 from mining.features.structural import SentenceIndex, same_sentence
+from mining.features.tokens import DocTokens
 from mining.instances import UnitInstance
 from mining.schema import Unit
 
@@ -59,31 +60,32 @@ class ContextVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        cache: dict[int, tuple[MarkerIndex, SentenceIndex]] = {}
+        cache: dict[int, tuple[MarkerIndex, SentenceIndex, DocTokens]] = {}
         out = np.zeros((len(X), len(self.feature_names_)), dtype=np.float64)
         for r, inst in enumerate(X):
             key = id(inst.parsed)
             if key not in cache:
-                cache[key] = (MarkerIndex(inst.document.text, self.matcher_), SentenceIndex(inst.parsed))
-            markers, sentences = cache[key]
+                tokens = DocTokens(inst.parsed)
+                cache[key] = (MarkerIndex(inst.document.text, self.matcher_), SentenceIndex(tokens), tokens)
+            markers, sentences, tokens = cache[key]
             row = []
             for side, neighbour in zip(SIDES, (inst.prev, inst.next)):
-                row += self._side(inst, neighbour, side, markers, sentences)
+                row += self._side(inst, neighbour, side, markers, sentences, tokens)
             row.append(np.log1p(inst.n_in_paragraph))
             out[r] = row
         return sp.csr_matrix(out)
 
     def _side(self, inst: UnitInstance, neighbour: Unit | None, side: str, markers: MarkerIndex,
-              sentences: SentenceIndex) -> list[float]:
+              sentences: SentenceIndex, tokens: DocTokens) -> list[float]:
         width = len(NEIGHBOUR_FEATURES) + len(MARKER_REGIONS) * len(self.lists_)
         if neighbour is None:
             return [0.0] * width
         unit = inst.unit
-        span = inst.parsed.char_span(neighbour.start, neighbour.end, alignment_mode="expand")
-        n_tokens = len(span) if span is not None else 0
+        span = tokens.char_span(neighbour.start, neighbour.end, "expand")
+        n_tokens = span[1] - span[0] if span is not None else 0
         sentence_start = sentences.starts[sentences.sentence_of(neighbour.start)]
         gap = (neighbour.end, unit.start) if side == "prev" else (unit.end, neighbour.start)
-        gap_span = inst.parsed.char_span(*gap, alignment_mode="contract") if gap[1] > gap[0] else None
+        gap_span = tokens.char_span(*gap, "contract") if gap[1] > gap[0] else None
         regions = {
             "unit": (neighbour.start, neighbour.end),
             "shell": (sentence_start, neighbour.start),
@@ -93,11 +95,10 @@ class ContextVectorizer(TransformerMixin, BaseEstimator):
             1.0,
             float(same_sentence(sentences, neighbour, unit)),
             np.log1p(n_tokens),
-            np.log1p(len(gap_span) if gap_span is not None else 0),
+            np.log1p(gap_span[1] - gap_span[0] if gap_span is not None else 0),
         ]
         for region in MARKER_REGIONS:
-            a, b = regions[region]
-            row += [float(markers.count(name, a, b) > 0) for name in self.lists_]
+            row += [float(hit) for hit in markers.present(*regions[region])]
         return row
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

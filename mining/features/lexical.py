@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.tfidf import freeze, thaw
+from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
 
 SENTENCE_START = "<s>"
@@ -25,15 +26,10 @@ def part_ngrams(parts: Sequence[Sequence[str]], ngram_range: tuple[int, int]) ->
     lo, hi = ngram_range
     out = []
     for tokens in parts:
-        n_tokens = len(tokens)
-        for n in range(lo, min(hi, n_tokens) + 1):
-            out.extend(" ".join(tokens[i:i + n]) for i in range(n_tokens - n + 1))
+        for n in range(lo, min(hi, len(tokens)) + 1):
+            # zip of shifted copies: the n-grams in order, without a slice per position.
+            out.extend(tokens if n == 1 else map(" ".join, zip(*(tokens[k:] for k in range(n)))))
     return out
-
-
-def lower_tokens(tokens) -> list[str]:
-    """Lowercased token texts, without whitespace tokens (spaCy keeps newlines as tokens)."""
-    return [t.lower_ for t in tokens if not t.is_space]
 
 
 class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
@@ -46,8 +42,12 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
 
     prefix = ""
 
-    def _parts(self, inst: UnitInstance) -> tuple[list[str], ...]:
+    def _parts(self, inst: UnitInstance, tokens: DocTokens) -> tuple[list[str], ...]:
         raise NotImplementedError
+
+    def _all_parts(self, X: Sequence[UnitInstance]) -> list[tuple[list[str], ...]]:
+        docs = doc_tokens(X)
+        return [self._parts(inst, docs[id(inst.parsed)]) for inst in X]
 
     def _tfidf(self) -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -65,14 +65,14 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, X: Sequence[UnitInstance], y=None) -> sp.csr_matrix:
         vectorizer = self._tfidf()
-        matrix = vectorizer.fit_transform([self._parts(inst) for inst in X]).tocsr()
+        matrix = vectorizer.fit_transform(self._all_parts(X)).tocsr()
         self.terms_, self.idf_ = freeze(vectorizer)
         return matrix
 
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         vectorizer = thaw(self._tfidf(), self.terms_, self.idf_)
-        return vectorizer.transform([self._parts(inst) for inst in X]).tocsr()
+        return vectorizer.transform(self._all_parts(X)).tocsr()
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)
@@ -117,8 +117,9 @@ class LexicalVectorizer(_TokenNgramVectorizer):
         self.binary = binary
         self.sublinear_tf = sublinear_tf
 
-    def _parts(self, inst: UnitInstance) -> tuple[list[str], ...]:
-        return (lower_tokens(inst.span),)
+    def _parts(self, inst: UnitInstance, tokens: DocTokens) -> tuple[list[str], ...]:
+        span = inst.span
+        return (tokens.words(span.start, span.end),)
 
 
 class ShellVectorizer(_TokenNgramVectorizer):
@@ -154,9 +155,9 @@ class ShellVectorizer(_TokenNgramVectorizer):
         self.binary = binary
         self.sublinear_tf = sublinear_tf
 
-    def _parts(self, inst: UnitInstance) -> tuple[list[str], ...]:
-        doc, span = inst.parsed, inst.span
-        before = [SENTENCE_START, *lower_tokens(doc[inst.sentence.start:span.start]), UNIT]
+    def _parts(self, inst: UnitInstance, tokens: DocTokens) -> tuple[list[str], ...]:
+        span = inst.span
+        before = [SENTENCE_START, *tokens.words(tokens.sentence(span.start)[0], span.start), UNIT]
         # The rest of the sentence in which the unit ends (a unit may run over a sentence break).
-        after = [UNIT, *lower_tokens(doc[span.end:span[-1].sent.end]), SENTENCE_END]
+        after = [UNIT, *tokens.words(span.end, tokens.sentence(span.end - 1)[1]), SENTENCE_END]
         return before, [AFTER + t for t in after]

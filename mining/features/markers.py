@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
+from itertools import accumulate
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
 
 # The indicator classes of Stab & Gurevych (2017, sec. 5.1.1 "Indicators"), written out from the
@@ -101,6 +103,8 @@ def resolve_lists(lists: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[
 
 # Words and single punctuation marks: matching whole tokens is matching whole words.
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# A token with the whitespace before it: these pieces tile the text up to its last token.
+_PIECE = re.compile(r"\s*(?:\w+|[^\w\s])")
 
 
 def _tokens(text: str) -> list[str]:
@@ -132,19 +136,25 @@ class MarkerMatcher:
 
     def finditer(self, text: str) -> list[list[tuple[int, int, str]]]:
         """Per list (in order), the ``(start, end, phrase)`` of each match, by position."""
-        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        words = [text[a:b].lower() for a, b in spans]
+        # Match objects for every token cost more than the matching itself: the tokens come from
+        # findall, and their end offsets from the lengths of the pieces that tile the text.
+        # Lowercasing ASCII maps letters to letters one for one, so such a text can be lowercased
+        # whole; other scripts have case mappings that change lengths or depend on context.
+        ascii_text = text.isascii()
+        tokens = _TOKEN.findall(text.lower() if ascii_text else text)
+        words = tokens if ascii_text else [w.lower() for w in tokens]
+        ends = list(accumulate(map(len, _PIECE.findall(text))))
         out: list[list[tuple[int, int, str]]] = [[] for _ in self.names]
         free = [0] * len(self.names)  # first token index each list may match at again
         n = len(words)
-        for i, word in enumerate(words):
-            candidates = self.first.get(word)
-            if not candidates:
-                continue
-            for k, phrase in candidates:
+        first = self.first
+        for i in [i for i, word in enumerate(words) if word in first]:
+            # Checking the second word first rejects most longer phrases ("in" starts seventeen).
+            second = words[i + 1] if i + 1 < n else None
+            for k, phrase in first[words[i]]:
                 m = len(phrase)
-                if i >= free[k] and i + m <= n and (m == 1 or tuple(words[i:i + m]) == phrase):
-                    out[k].append((spans[i][0], spans[i + m - 1][1], " ".join(phrase)))
+                if i >= free[k] and (m == 1 or (phrase[1] == second and tuple(words[i:i + m]) == phrase)):
+                    out[k].append((ends[i] - len(tokens[i]), ends[i + m - 1], " ".join(phrase)))
                     free[k] = i + m
         return out
 
@@ -163,6 +173,7 @@ class MarkerIndex:
             self.starts[name] = [m[0] for m in matches]
             self.ends[name] = [m[1] for m in matches]
             self.phrases[name] = [m[2] for m in matches]
+        self._bounds = list(zip(self.starts.values(), self.ends.values()))
 
     def _range(self, name: str, start: int, end: int) -> tuple[int, int]:
         # Matches of one list do not overlap, so starts and ends are both sorted: the matches
@@ -177,6 +188,12 @@ class MarkerIndex:
             return 0
         lo, hi = self._range(name, start, end)
         return hi - lo
+
+    def present(self, start: int, end: int) -> list[bool]:
+        """For each list, in order, whether it has a match inside ``[start, end)``."""
+        if end <= start:
+            return [False] * len(self._bounds)
+        return [bisect_right(ends, end) > bisect_left(starts, start) for starts, ends in self._bounds]
 
     def found(self, start: int, end: int) -> list[str]:
         """The matched phrases of every list inside ``[start, end)``, in list order."""
@@ -205,17 +222,19 @@ def marker_indexes(X: Sequence, matcher: MarkerMatcher) -> dict[int, MarkerIndex
     return out
 
 
-def region_bounds(inst: UnitInstance) -> dict[str, tuple[int, int]]:
-    """Character ranges of the ``REGIONS`` around a unit."""
-    sentence = inst.sentence
-    last_sentence = inst.span[-1].sent
+def region_bounds(inst: UnitInstance, tokens: DocTokens) -> dict[str, tuple[int, int]]:
+    """Character ranges of the ``REGIONS`` around a unit; ``tokens`` are those of ``inst.parsed``."""
+    span = inst.span
+    sentence_start = tokens.idx[tokens.sentence(span.start)[0]]
+    # The end of the sentence in which the unit ends (a unit may run over a sentence break).
+    sentence_end = tokens.end_char[tokens.sentence(span.end - 1)[1] - 1]
     p_start, p_end = inst.paragraph_span
     return {
         "unit": (inst.unit.start, inst.unit.end),
-        "shell": (sentence.start_char, inst.unit.start),
-        "following": (inst.unit.end, max(last_sentence.end_char, inst.unit.end)),
-        "paragraph_before": (p_start, min(sentence.start_char, inst.unit.start)),
-        "paragraph_after": (max(last_sentence.end_char, inst.unit.end), p_end),
+        "shell": (sentence_start, inst.unit.start),
+        "following": (inst.unit.end, max(sentence_end, inst.unit.end)),
+        "paragraph_before": (p_start, min(sentence_start, inst.unit.start)),
+        "paragraph_after": (max(sentence_end, inst.unit.end), p_end),
     }
 
 
@@ -257,44 +276,57 @@ class IndicatorVectorizer(TransformerMixin, BaseEstimator):
         self.shell_markers = shell_markers
 
     def fit(self, X: Sequence[UnitInstance], y=None):
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X: Sequence[UnitInstance], y=None) -> sp.csr_matrix:
+        # Each document is scanned for markers once, for the vocabulary and the matrix both.
+        return self._transform(self._fit(X))
+
+    def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
+        check_is_fitted(self)
+        return self._transform(self._regions(X))
+
+    def _regions(self, X: Sequence[UnitInstance]) -> list[tuple[MarkerIndex, dict[str, tuple[int, int]]]]:
+        """Each instance's document markers and region bounds."""
+        indexes = marker_indexes(X, self.matcher_)
+        tokens = doc_tokens(X)
+        return [(indexes[id(inst.document)], region_bounds(inst, tokens[id(inst.parsed)])) for inst in X]
+
+    def _fit(self, X: Sequence[UnitInstance]) -> list[tuple[MarkerIndex, dict[str, tuple[int, int]]]]:
         self.lists_ = resolve_lists(self.lists)
         self.matcher_ = MarkerMatcher(self.lists_)
+        regions = self._regions(X)
         vocabulary: dict[str, int] = {}
         if self.shell_markers:
             seen = set()
-            indexes = marker_indexes(X, self.matcher_)
-            for inst in X:
-                seen.update(indexes[id(inst.document)].found(*region_bounds(inst)["shell"]))
+            for index, bounds in regions:
+                seen.update(index.found(*bounds["shell"]))
             vocabulary = {m: i for i, m in enumerate(sorted(seen))}
         self.shell_vocabulary_ = vocabulary
         names = [f"{region}:{name}" for region in REGIONS for name in self.lists_]
         names += [f"shell={m}" for m in vocabulary]
         self.feature_names_ = np.asarray(names, dtype=object)
-        return self
+        return regions
 
-    def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
-        check_is_fitted(self)
+    def _transform(self, regions: list[tuple[MarkerIndex, dict[str, tuple[int, int]]]]) -> sp.csr_matrix:
         n_lists = len(self.lists_)
+        base = len(REGIONS) * n_lists
         rows, cols = [], []
-        indexes = marker_indexes(X, self.matcher_)
-        for r, inst in enumerate(X):
-            index = indexes[id(inst.document)]
-            bounds = region_bounds(inst)
+        for r, (index, bounds) in enumerate(regions):
             for g, region in enumerate(REGIONS):
-                a, b = bounds[region]
-                for k, name in enumerate(self.lists_):
-                    if index.count(name, a, b):
+                for k, hit in enumerate(index.present(*bounds[region])):
+                    if hit:
                         rows.append(r)
                         cols.append(g * n_lists + k)
             if self.shell_vocabulary_:
-                base = len(REGIONS) * n_lists
                 for marker in set(index.found(*bounds["shell"])):
                     j = self.shell_vocabulary_.get(marker)
                     if j is not None:
                         rows.append(r)
                         cols.append(base + j)
         data = np.ones(len(rows), dtype=np.float64)
-        return sp.csr_matrix((data, (rows, cols)), shape=(len(X), len(self.feature_names_)))
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(regions), len(self.feature_names_)))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)

@@ -11,7 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.features.lexical import LexicalVectorizer
 from mining.features.markers import MarkerIndex, MarkerMatcher, resolve_lists
-from mining.features.structural import SentenceIndex, same_sentence
+from mining.features.structural import SentenceIndex
+from mining.features.tokens import DocTokens
 from mining.instances import PairInstance, UnitInstance
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV"})
@@ -24,6 +25,10 @@ POSITION = (
     "source_tokens", "target_tokens", "between_tokens",
     "shared_nouns", "noun_jaccard", "lemma_jaccard", "target_nouns_covered",
 )
+_LOG_SCALED = [POSITION.index(name) for name in (
+    "abs_distance", "units_between", "units_in_paragraph", "source_tokens", "target_tokens", "between_tokens",
+    "shared_nouns",
+)]
 # Markers between the units and in each unit's shell ("Because <source>, <target>") carry the
 # relation's direction (Stab & Gurevych 2017, "indicators" of relation identification).
 MARKER_REGIONS = ("between", "source_shell", "target_shell")
@@ -32,13 +37,15 @@ MARKER_REGIONS = ("between", "source_shell", "target_shell")
 class _UnitCache:
     """What each unit contributes to its pairs, computed once per unit rather than once per pair."""
 
-    def __init__(self, inst: UnitInstance, markers: MarkerIndex, names: Sequence[str]):
-        span = inst.span
-        self.nouns = {t.lemma_.lower() for t in span if t.pos_ in ("NOUN", "PROPN")}
-        self.lemmas = {t.lemma_.lower() for t in span if t.pos_ in CONTENT_POS and not t.is_stop}
-        self.tokens = np.log1p(len(span))
-        shell = (inst.sentence.start_char, inst.unit.start)
-        self.shell_markers = [markers.count(name, *shell) > 0 for name in names]
+    def __init__(self, inst: UnitInstance, markers: MarkerIndex, sentences: SentenceIndex, tokens: DocTokens):
+        start, end = inst.span.start, inst.span.end
+        lemmas, pos, stop = tokens.lemma[start:end], tokens.pos[start:end], tokens.is_stop[start:end]
+        self.nouns = {lemma.lower() for lemma, p in zip(lemmas, pos) if p in ("NOUN", "PROPN")}
+        self.lemmas = {lemma.lower() for lemma, p, s in zip(lemmas, pos, stop) if p in CONTENT_POS and not s}
+        self.tokens = end - start
+        self.sentence = sentences.sentence_of(inst.unit.start)
+        shell = (tokens.idx[tokens.sentence(start)[0]], inst.unit.start)
+        self.shell_markers = markers.present(*shell)
 
 
 def _jaccard(a: set, b: set) -> float:
@@ -76,35 +83,37 @@ class PairVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[PairInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        docs: dict[int, tuple[MarkerIndex, SentenceIndex]] = {}
+        docs: dict[int, tuple[MarkerIndex, SentenceIndex, DocTokens]] = {}
         units: dict[int, _UnitCache] = {}
         out = np.zeros((len(X), len(self.feature_names_)), dtype=np.float64)
         for r, pair in enumerate(X):
             key = id(pair.parsed)
             if key not in docs:
-                docs[key] = (MarkerIndex(pair.document.text, self.matcher_), SentenceIndex(pair.parsed))
-            markers, sentences = docs[key]
+                tokens = DocTokens(pair.parsed)
+                docs[key] = (MarkerIndex(pair.document.text, self.matcher_), SentenceIndex(tokens), tokens)
+            markers, sentences, tokens = docs[key]
             src, tgt = pair.source, pair.target
             for inst in (src, tgt):
                 if id(inst) not in units:
-                    units[id(inst)] = _UnitCache(inst, markers, self.lists_)
+                    units[id(inst)] = _UnitCache(inst, markers, sentences, tokens)
             s, t = units[id(src)], units[id(tgt)]
             d = pair.distance
-            first, second = sorted((src.unit, tgt.unit), key=lambda u: u.start)
+            first, second = (src.unit, tgt.unit) if src.unit.start <= tgt.unit.start else (tgt.unit, src.unit)
             between = (first.end, second.start)
-            gap = pair.parsed.char_span(*between, alignment_mode="contract") if between[1] > between[0] else None
+            gap = tokens.char_span(*between, "contract") if between[1] > between[0] else None
             last = src.n_paragraphs - 1
+            shared = len(s.nouns & t.nouns)
             row = [
                 # Signed distance scaled by the usual paragraph size; the sign gives the direction.
                 d / 5,
-                np.log1p(abs(d)),
+                abs(d),
                 abs(d) == 1,
                 d > 0,
-                same_sentence(sentences, src.unit, tgt.unit),
-                np.log1p(max(abs(d) - 1, 0)),
+                s.sentence == t.sentence,
+                max(abs(d) - 1, 0),
                 src.paragraph == 0,
                 src.paragraph == last and last > 0,
-                np.log1p(src.n_in_paragraph),
+                src.n_in_paragraph,
                 src.index_in_paragraph == 0,
                 src.index_in_paragraph == src.n_in_paragraph - 1,
                 tgt.index_in_paragraph == 0,
@@ -113,15 +122,17 @@ class PairVectorizer(TransformerMixin, BaseEstimator):
                 tgt.index_in_paragraph / max(tgt.n_in_paragraph - 1, 1),
                 s.tokens,
                 t.tokens,
-                np.log1p(len(gap) if gap is not None else 0),
-                np.log1p(len(s.nouns & t.nouns)),
+                gap[1] - gap[0] if gap is not None else 0,
+                shared,
                 _jaccard(s.nouns, t.nouns),
                 _jaccard(s.lemmas, t.lemmas),
-                len(s.nouns & t.nouns) / len(t.nouns) if t.nouns else 0.0,
+                shared / len(t.nouns) if t.nouns else 0.0,
             ]
-            row += [markers.count(name, *between) > 0 for name in self.lists_]
+            row += markers.present(*between)
             row += s.shell_markers + t.shell_markers
             out[r] = row
+        # Counts are log1p-scaled, all at once.
+        out[:, _LOG_SCALED] = np.log1p(out[:, _LOG_SCALED])
         return sp.csr_matrix(out)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

@@ -9,8 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
-from spacy.tokens import Doc
 
+from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
 from mining.schema import Unit
 
@@ -18,8 +18,8 @@ from mining.schema import Unit
 class SentenceIndex:
     """The sentence start offsets of one parsed document, to place any character offset in a sentence."""
 
-    def __init__(self, doc: Doc):
-        self.starts = [s.start_char for s in doc.sents]
+    def __init__(self, tokens: DocTokens):
+        self.starts = [tokens.idx[i] for i in tokens.sentence_starts]
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence holding character ``offset``."""
@@ -28,15 +28,6 @@ class SentenceIndex:
     def count_in(self, start: int, end: int) -> int:
         """How many sentences start inside ``[start, end)``."""
         return max(bisect_right(self.starts, end - 1) - bisect_right(self.starts, start - 1), 0)
-
-
-def sentence_indexes(X: Sequence) -> dict[int, SentenceIndex]:
-    """One ``SentenceIndex`` per parsed document of the instances, keyed by ``id`` of the Doc."""
-    out: dict[int, SentenceIndex] = {}
-    for inst in X:
-        if id(inst.parsed) not in out:
-            out[id(inst.parsed)] = SentenceIndex(inst.parsed)
-    return out
 
 
 def same_sentence(index: SentenceIndex, a: Unit | None, b: Unit | None) -> bool:
@@ -66,6 +57,13 @@ FEATURES = (
     "first_sentence", "last_sentence",
 )
 
+# Counts, log1p-scaled column by column once the rows are filled.
+_LOG_SCALED = [FEATURES.index(name) for name in (
+    "index_in_paragraph", "units_in_paragraph", "unit_tokens", "sentence_tokens", "preceding_tokens",
+    "following_tokens", "unit_punct", "preceding_punct", "following_punct", "sentence_punct",
+    "sentence_in_paragraph", "sentences_in_paragraph",
+)]
+
 
 class StructuralVectorizer(TransformerMixin, BaseEstimator):
     """Position and size features of each unit (Stab & Gurevych 2017, "structural" group).
@@ -94,28 +92,33 @@ class StructuralVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        indexes = sentence_indexes(X)
+        tokens = doc_tokens(X)
+        indexes = {key: SentenceIndex(doc) for key, doc in tokens.items()}
         out = np.zeros((len(X), len(FEATURES)), dtype=np.float64)
         for r, inst in enumerate(X):
-            out[r] = self._row(inst, indexes[id(inst.parsed)])
+            out[r] = self._row(inst, indexes[id(inst.parsed)], tokens[id(inst.parsed)])
+        out[:, _LOG_SCALED] = np.log1p(out[:, _LOG_SCALED])
         return sp.csr_matrix(out)
 
     @staticmethod
-    def _row(inst: UnitInstance, index: SentenceIndex) -> list[float]:
-        doc, span, sentence = inst.parsed, inst.span, inst.sentence
+    def _row(inst: UnitInstance, index: SentenceIndex, tokens: DocTokens) -> list[float]:
+        """The features of one unit, with the ``_LOG_SCALED`` counts still raw."""
+        start, end = inst.span.start, inst.span.end
+        s_start, s_end = tokens.sentence(start)
+        # The shell runs from the unit's first sentence; "after" to the end of its last one.
+        after_end = tokens.sentence(end - 1)[1]
         last = inst.n_paragraphs - 1
         k, n = inst.index_in_paragraph, inst.n_in_paragraph
-        shell = doc[sentence.start:span.start]
-        after = doc[span.end:span[-1].sent.end]
-        n_unit, n_sentence = len(span), len(sentence)
-        words_before = sum(1 for t in shell if not (t.is_punct or t.is_space))
-        words_after = sum(1 for t in after if not (t.is_punct or t.is_space))
+        punct, words = tokens.running("is_punct"), tokens.running("is_word")
+        n_unit, n_sentence = end - start, s_end - s_start
+        words_before = words[start] - words[s_start]
+        words_after = words[after_end] - words[end]
         before = same_sentence(index, inst.prev, inst.unit)
         following = same_sentence(index, inst.unit, inst.next)
         p_start, p_end = inst.paragraph_span
         j = index.sentence_of(inst.unit.start) - index.sentence_of(p_start)
         m = max(index.count_in(p_start, p_end), j + 1)
-        punct = sum(1 for t in span if t.is_punct)
+        sentence_text = inst.document.text[tokens.idx[s_start]:tokens.end_char[s_end - 1]]
         return [
             inst.paragraph == 0,
             inst.paragraph == last and last > 0,
@@ -124,26 +127,26 @@ class StructuralVectorizer(TransformerMixin, BaseEstimator):
             k == 0,
             k == n - 1,
             n == 1,
-            np.log1p(k),
-            np.log1p(n),
+            k,
+            n,
             _fraction(k, n),
-            np.log1p(n_unit),
-            np.log1p(n_sentence),
+            n_unit,
+            n_sentence,
             min(n_unit / max(n_sentence, 1), 1.0),
-            np.log1p(len(shell)),
-            np.log1p(len(after)),
-            np.log1p(punct),
-            np.log1p(sum(1 for t in shell if t.is_punct)),
-            np.log1p(sum(1 for t in after if t.is_punct)),
-            np.log1p(sum(1 for t in sentence if t.is_punct)),
-            sentence.text.rstrip().endswith("?") or inst.unit.text.rstrip().endswith("?"),
+            start - s_start,
+            after_end - end,
+            punct[end] - punct[start],
+            punct[start] - punct[s_start],
+            punct[after_end] - punct[end],
+            punct[s_end] - punct[s_start],
+            sentence_text.rstrip().endswith("?") or inst.unit.text.rstrip().endswith("?"),
             words_before == 0,
             words_before == 0 and words_after == 0,
             before,
             following,
             (1 + before + following) / 3,
-            np.log1p(j),
-            np.log1p(m),
+            j,
+            m,
             _fraction(j, m),
             j == 0,
             j == m - 1,

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from mining.features.lexical import part_ngrams
 from mining.features.tfidf import freeze, thaw
+from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
 
 # Tense of the unit's main verb, read from its finite auxiliary when there is one ("has been
@@ -34,21 +35,8 @@ DENSE = (
 
 
 def token_depths(doc: Doc) -> list[int]:
-    """Depth of every token below its sentence root (roots have depth 0), memoised along head paths."""
-    heads = [t.head.i for t in doc]
-    depth = [-1] * len(doc)
-    for i in range(len(doc)):
-        path = []
-        j = i
-        while depth[j] < 0 and heads[j] != j:
-            path.append(j)
-            j = heads[j]
-        d = depth[j] if depth[j] >= 0 else 0
-        depth[j] = d
-        for p in reversed(path):
-            d += 1
-            depth[p] = d
-    return depth
+    """Depth of every token below its sentence root (roots have depth 0)."""
+    return DocTokens(doc).depth
 
 
 class SyntaxVectorizer(TransformerMixin, BaseEstimator):
@@ -90,68 +78,72 @@ class SyntaxVectorizer(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X: Sequence[UnitInstance], y=None) -> sp.csr_matrix:
+        tokens = doc_tokens(X)
         vectorizer = self._tfidf()
-        pos = vectorizer.fit_transform([self._tags(inst) for inst in X])
+        pos = vectorizer.fit_transform(self._tags(X, tokens))
         self.pos_terms_, self.pos_idf_ = freeze(vectorizer)
         names = [f"pos:{n}" for n in self.pos_terms_.tolist()]
         self.feature_names_ = np.asarray(names + list(DENSE), dtype=object)
-        return sp.hstack([pos, self._dense(X)], format="csr")
+        return sp.hstack([pos, self._dense(X, tokens)], format="csr")
 
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        pos = thaw(self._tfidf(), self.pos_terms_, self.pos_idf_).transform([self._tags(inst) for inst in X])
-        return sp.hstack([pos, self._dense(X)], format="csr")
+        tokens = doc_tokens(X)
+        pos = thaw(self._tfidf(), self.pos_terms_, self.pos_idf_).transform(self._tags(X, tokens))
+        return sp.hstack([pos, self._dense(X, tokens)], format="csr")
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)
         return self.feature_names_.copy()
 
     @staticmethod
-    def _tags(inst: UnitInstance) -> tuple[list[str]]:
-        return ([t.tag_ for t in inst.span if not t.is_space],)
+    def _tags(X: Sequence[UnitInstance], tokens: dict[int, DocTokens]) -> list[tuple[list[str]]]:
+        out = []
+        for inst in X:
+            doc, span = tokens[id(inst.parsed)], inst.span
+            out.append((doc.without_space(doc.tag, span.start, span.end),))
+        return out
 
-    def _dense(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
-        depths: dict[int, list[int]] = {}
+    def _dense(self, X: Sequence[UnitInstance], tokens: dict[int, DocTokens]) -> sp.csr_matrix:
         out = np.zeros((len(X), len(DENSE)), dtype=np.float64)
         column = {name: c for c, name in enumerate(DENSE)}
         for r, inst in enumerate(X):
-            key = id(inst.parsed)
-            if key not in depths:
-                depths[key] = token_depths(inst.parsed)
             row = out[r]
-            for name, value in self._features(inst, depths[key]).items():
+            for name, value in self._features(inst, tokens[id(inst.parsed)]).items():
                 row[column[name]] = value
         return sp.csr_matrix(out)
 
     @staticmethod
-    def _features(inst: UnitInstance, depth: list[int]) -> dict[str, float]:
-        span, doc = inst.span, inst.parsed
-        root = span.root
-        span_depths = [depth[t.i] for t in span]
-        first = span[0]
+    def _features(inst: UnitInstance, tokens: DocTokens) -> dict[str, float]:
+        span = inst.span
+        start, end = span.start, span.end
+        # Span.root (computed in C) is the one Token built per unit; the rest reads lists.
+        root = span.root.i
+        tag, dep, pos, heads, depth = tokens.tag, tokens.dep, tokens.pos, tokens.heads, tokens.depth
+        tags, deps = tag[start:end], dep[start:end]
         tense = "none"
-        for tok in sorted([root, *(c for c in root.children if c.dep_ in ("aux", "auxpass"))], key=lambda t: t.i):
-            if tok.tag_ in FINITE:
-                tense = tok.tag_
+        for j in sorted([root, *(c for c in tokens.children(root) if dep[c] in ("aux", "auxpass"))]):
+            if tag[j] in FINITE:
+                tense = tag[j]
                 break
         else:
-            if root.pos_ in ("VERB", "AUX") and root.tag_ in TENSES:
-                tense = root.tag_
-        dep = root.dep_ if root.dep_ in ROOT_DEPS else "other"
-        clauses = sum(1 for t in span if t.dep_ in CLAUSE_DEPS)
+            if pos[root] in ("VERB", "AUX") and tag[root] in TENSES:
+                tense = tag[root]
+        root_dep = dep[root] if dep[root] in ROOT_DEPS else "other"
+        clauses = sum(1 for d in deps if d in CLAUSE_DEPS)
         return {
             # Depths are divided by 10: AAEC units rarely reach depth 10.
-            "max_depth": max(span_depths) / 10,
-            "root_depth": depth[root.i] / 10,
-            "root_is_sentence_root": float(root.head.i == root.i),
-            "has_modal": float(any(t.tag_ == "MD" for t in span)),
-            "has_negation": float(any(t.dep_ == "neg" for t in span)),
-            "passive": float(any(t.dep_ in ("auxpass", "nsubjpass") for t in span)),
+            "max_depth": max(depth[start:end]) / 10,
+            "root_depth": depth[root] / 10,
+            "root_is_sentence_root": float(heads[root] == root),
+            "has_modal": float("MD" in tags),
+            "has_negation": float("neg" in deps),
+            "passive": float("auxpass" in deps or "nsubjpass" in deps),
             "clauses": np.log1p(clauses),
-            "starts_with_mark": float(first.dep_ == "mark" or first.pos_ == "SCONJ"),
-            "starts_with_wh": float(first.tag_ in ("WDT", "WP", "WRB")),
-            "shell_ends_with_mark": float(span.start > 0 and doc[span.start - 1].dep_ == "mark"),
-            "has_subordinate_clause": float(any(t.dep_ == "advcl" for t in span)),
+            "starts_with_mark": float(dep[start] == "mark" or pos[start] == "SCONJ"),
+            "starts_with_wh": float(tag[start] in ("WDT", "WP", "WRB")),
+            "shell_ends_with_mark": float(start > 0 and dep[start - 1] == "mark"),
+            "has_subordinate_clause": float("advcl" in deps),
             f"tense={tense}": 1.0,
-            f"root_dep={dep}": 1.0,
+            f"root_dep={root_dep}": 1.0,
         }

@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.tfidf import freeze, thaw
+from mining.features.tokens import doc_tokens
 from mining.instances import UnitInstance
 
 FEATURES = (
@@ -79,6 +80,7 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
         keys = {name: [] for name in ("topic", "title", "intro", "conclusion")}
         word_sets: dict[tuple, set[str]] = {}
         overlaps = np.zeros((len(X), 3))
+        tokens = doc_tokens(X)
         for r, inst in enumerate(X):
             doc = inst.document
             d = id(doc)
@@ -99,7 +101,9 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
                 elif key not in texts:
                     texts[key] = doc.text[slice(*doc.paragraphs[p])]
                 keys[name].append(key)
-            nouns = {crude_stem(t.lemma_) for t in inst.span if t.pos_ in ("NOUN", "PROPN")}
+            parsed, span = tokens[id(inst.parsed)], inst.span
+            lemmas, tags = parsed.lemma[span.start:span.end], parsed.pos[span.start:span.end]
+            nouns = {crude_stem(lemma) for lemma, pos in zip(lemmas, tags) if pos in ("NOUN", "PROPN")}
             overlaps[r] = [
                 bool(doc.topic),
                 _overlap(nouns, word_sets[(d, "topic")]),
