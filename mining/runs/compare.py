@@ -1,4 +1,4 @@
-"""Compare finished runs: one row per run, the config keys that differ, and chosen metrics."""
+"""Compare finished runs: one row per run or per configuration, the config keys that differ, and metrics."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import Any
 
 import yaml
 
+from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys
 from mining.runs.record import CONFIG, find_runs, read_metrics
 
-IGNORED_PREFIXES = ("hydra", "paths", "nlp.progress", "nlp.n_process", "nlp.batch_size")
+# The tracker and where files go change no result, so they never tell configurations apart.
+IGNORED_PREFIXES = ("hydra", "paths", "tracking", "nlp.progress", "nlp.n_process", "nlp.batch_size")
 MAX_CELL = 40
 
 
@@ -48,23 +50,63 @@ def differing_keys(configs: Sequence[dict[str, Any]]) -> list[str]:
     return [k for k in differ if k.endswith("=") or not any(k == g or k.startswith(g + ".") for g in groups)]
 
 
-def collect(paths: Sequence[str | Path], *, sort_by: str | None = None,
-            metrics: Sequence[str] | None = None) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows: run, the differing config keys, then the metrics; best ``sort_by`` first."""
+def load_runs(paths: Sequence[str | Path]) -> tuple[list[Path], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The finished runs under ``paths``, each with its flattened config and its metrics."""
     runs = find_runs(paths)
     if not runs:
         raise FileNotFoundError(f"no finished runs (directories with metrics.json) under {list(map(str, paths))}")
-    configs = [read_config(r) for r in runs]
-    results = [read_metrics(r) for r in runs]
-    differing = differing_keys(configs) if len(runs) > 1 else []
+    return runs, [read_config(r) for r in runs], [read_metrics(r) for r in runs]
+
+
+def choose_metrics(configs: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]], *,
+                   metrics: Sequence[str] | None, sort_by: str | None,
+                   with_std: bool = True) -> tuple[list[str], str | None]:
+    """The metric columns (default: the macro-F1 keys) and the one to sort by (default: ``optimized_metric``)."""
     if metrics is None:
         scalar = sorted({k for m in results for k, v in m.items() if isinstance(v, (int, float))})
-        metrics = [k for k in scalar if k.endswith(("macro_f1", "macro_f1.mean", "macro_f1.std"))]
+        suffixes = ("macro_f1", "macro_f1.mean", "macro_f1.std") if with_std else ("macro_f1", "macro_f1.mean")
+        metrics = [k for k in scalar if k.endswith(suffixes)]
+    metrics = list(metrics)
     if sort_by is None:
         optimized = {c.get("optimized_metric") for c in configs} - {None}
         sort_by = optimized.pop() if len(optimized) == 1 else (metrics[0] if metrics else None)
     if sort_by is not None and sort_by not in metrics:
         metrics = [sort_by, *metrics]
+    return metrics, sort_by
+
+
+def collect(paths: Sequence[str | Path], *, sort_by: str | None = None, metrics: Sequence[str] | None = None,
+            aggregate: bool | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows, best ``sort_by`` first.
+
+    Per run: ``run``, the differing config keys, then the metrics. Aggregated (``aggregate=True``, or
+    by default when the runs differ by ``seed`` and some configuration was run more than once): one
+    row per configuration, keyed by the differing config keys except the seed and the keys derived
+    from it (``*random_state``), with ``n`` runs, their ``seeds``, and per metric a
+    :class:`~mining.runs.aggregate.Spread` (mean ± std) and its ``.min`` and ``.max``.
+    """
+    runs, configs, results = load_runs(paths)
+    differing = differing_keys(configs) if len(runs) > 1 else []
+    keys = grouping_keys(configs, differing)
+    groups = group_runs(runs, configs, results, keys)
+    if aggregate is None:
+        aggregate = differs_by_seed(configs, groups)
+    # A std over seeds of a std over folds says little; ask for it with ``metrics`` if wanted.
+    metrics, sort_by = choose_metrics(configs, results, metrics=metrics, sort_by=sort_by, with_std=not aggregate)
+    if aggregate:
+        if sort_by is not None:
+            groups = _best_first(groups, sort_by)
+        header = [*[k.rstrip("=") for k in keys], "n", "seeds"]
+        for m in metrics:
+            header += [m, f"{m}.min", f"{m}.max"]
+        rows = []
+        for group in groups:
+            row = [*[_cell(group.config[k]) for k in keys], len(group.runs), ",".join(map(str, group.seeds))]
+            for m in metrics:
+                s = group.spread(m)
+                row += [s, s.min, s.max] if s is not None else [None, None, None]
+            rows.append(row)
+        return header, rows
     root = Path(os.path.commonpath([str(r) for r in runs])) if len(runs) > 1 else runs[0].parent
     rows = []
     for run, cfg, res in zip(runs, configs, results):
@@ -76,6 +118,31 @@ def collect(paths: Sequence[str | Path], *, sort_by: str | None = None,
     return ["run", *[k.rstrip("=") for k in differing], *metrics], rows
 
 
+def plot_sweep(paths: Sequence[str | Path], out: str | Path, *, metric: str | None = None) -> Path:
+    """Bar chart of ``metric`` (default: ``optimized_metric``) per configuration, with the spread over seeds."""
+    from mining.runs.plots import plot_comparison
+
+    runs, configs, results = load_runs(paths)
+    keys = grouping_keys(configs, differing_keys(configs) if len(runs) > 1 else [])
+    _, metric = choose_metrics(configs, results, metrics=[metric] if metric else None, sort_by=metric)
+    if metric is None:
+        raise ValueError("no metric to plot: pass one with --sort")
+    groups = [g for g in group_runs(runs, configs, results, keys) if g.values(metric)]
+    if not groups:
+        raise ValueError(f"no run has the metric {metric!r}")
+    groups = _best_first(groups, metric)
+    names = [" ".join(f"{k.rstrip('=')}={_cell(g.config[k])}" for k in keys) or "all runs" for g in groups]
+    return plot_comparison(names, [g.values(metric) for g in groups], out, metric=metric)
+
+
+def _best_first(groups: list[RunGroup], metric: str) -> list[RunGroup]:
+    def key(group: RunGroup) -> tuple[bool, float]:
+        spread = group.spread(metric)
+        return (spread is None, -spread.mean if spread is not None else 0.0)
+
+    return sorted(groups, key=key)
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, dict)):
         value = json.dumps(value)
@@ -85,24 +152,53 @@ def _cell(value: Any) -> Any:
 
 
 def render(header: list[str], rows: list[list[Any]], fmt: str = "table") -> str:
-    def cell(v: Any) -> str:
-        if isinstance(v, float):
-            return f"{v:.4f}"
-        return "" if v is None else str(v)
+    """``table`` (aligned text), ``markdown`` (a GitHub table to paste into a README) or ``csv``.
 
-    body = [[cell(v) for v in row] for row in rows]
+    A :class:`~mining.runs.aggregate.Spread` cell reads ``mean ± std`` and its column is headed
+    ``<metric> mean ± std``; in CSV it becomes two numeric columns, ``<metric>.mean`` and ``<metric>.std``.
+    """
+    spread_cols = {i for row in rows for i, v in enumerate(row) if isinstance(v, Spread)}
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(body)
+        writer.writerow([name for i, h in enumerate(header)
+                         for name in ((f"{h}.mean", f"{h}.std") if i in spread_cols else (h,))])
+        for row in rows:
+            writer.writerow([x for i, v in enumerate(row) for x in _csv_cells(v, i in spread_cols)])
         return out.getvalue()
+    header = [f"{h} mean ± std" if i in spread_cols else h for i, h in enumerate(header)]
+    body = [[_text(v) for v in row] for row in rows]
     if fmt == "markdown":
-        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-        lines += ["| " + " | ".join(r) + " |" for r in body]
+        numeric = [all(map(_is_number, col)) for col in zip(*rows)] if rows else [False] * len(header)
+        lines = ["| " + " | ".join(_escape(h) for h in header) + " |",
+                 "|" + "|".join("---:" if num else "---" for num in numeric) + "|"]
+        lines += ["| " + " | ".join(_escape(c) for c in r) + " |" for r in body]
         return "\n".join(lines) + "\n"
     widths = [max(len(x) for x in col) for col in zip(header, *body)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in body]
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, Spread):
+        return f"{v.mean:.4f} ± {v.std:.4f}"
+    if isinstance(v, float):
+        return f"{v:.4f}"
+    return "" if v is None else str(v)
+
+
+def _is_number(v: Any) -> bool:
+    return v is None or (isinstance(v, (int, float, Spread)) and not isinstance(v, bool))
+
+
+def _csv_cells(v: Any, spread: bool) -> list[Any]:
+    if spread:
+        return [f"{v.mean:.4f}", f"{v.std:.4f}"] if isinstance(v, Spread) else ["", ""]
+    return [_text(v) if isinstance(v, float) else ("" if v is None else v)]
+
+
+def _escape(text: str) -> str:
+    """A ``|`` inside a cell would end the cell in Markdown."""
+    return text.replace("|", "\\|")

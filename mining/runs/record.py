@@ -15,6 +15,7 @@ from typing import Any
 import skops.io as sio
 
 from mining.corpora import jsonl
+from mining.runs.plots import write_run_plots
 
 METRICS = "metrics.json"
 META = "meta.json"
@@ -55,7 +56,8 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
     """Write the record into ``run_dir`` so that it is there whole or not at all.
 
     Files are staged in a temporary folder and moved in with ``metrics.json`` last: a run directory
-    is a finished record exactly when its ``metrics.json`` exists.
+    is a finished record exactly when its ``metrics.json`` exists. The plots of the metrics
+    (``confusion_matrix.png``, ``per_class_f1.png``) are part of the record.
     """
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +68,8 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
         (stage / CONFIG).write_text(config_yaml, encoding="utf-8")
         (stage / META).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str), encoding="utf-8")
         (stage / METRICS).write_text(json.dumps(metrics, indent=2, sort_keys=True), encoding="utf-8")
-        for name in (MODEL, PREDICTIONS, CONFIG, META, METRICS):
+        plots = [p.name for p in write_run_plots(metrics, stage)]
+        for name in (MODEL, PREDICTIONS, CONFIG, META, *plots, METRICS):
             os.replace(stage / name, run_dir / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -92,6 +95,24 @@ def load_model(run_dir: str | Path):
     if refused:
         raise ValueError(f"{path} holds types outside the trusted packages: {refused}")
     return sio.load(path, trusted=untrusted)
+
+
+REFERENCE_FILES = (METRICS, META, CONFIG, ".hydra/overrides.yaml")
+
+
+def publish_reference(run_dir: str | Path, dest: str | Path) -> Path:
+    """Copy what identifies a run and its scores (never predictions or model) into ``dest``.
+
+    The predictions hold corpus text, which corpus licences may forbid publishing; metrics,
+    meta, the resolved config and the overrides are enough for ``mining reproduce dest``.
+    """
+    run_dir, dest = Path(run_dir), Path(dest)
+    read_metrics(run_dir)  # refuses unfinished runs
+    for name in REFERENCE_FILES:
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(run_dir / name, target)
+    return dest
 
 
 def find_runs(paths) -> list[Path]:

@@ -22,14 +22,20 @@ def recorded_overrides(run_dir: Path) -> list[str]:
     return list(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
 
 
-def rerun(run_dir: Path, out_dir: Path) -> dict[str, Any]:
-    """Run ``mining run`` again with the run's overrides into ``out_dir``; return its metrics."""
+def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[str, Any]:
+    """Run ``mining run`` again with the run's overrides (then ``extra``) into ``out_dir``; return its metrics.
+
+    A ``data.path=`` given on the original command line is replaced by the absolute path recorded
+    in ``meta.json``, so the re-run finds the corpus from any directory; without one, the config's
+    default path (``$MINING_CORPORA``) applies, as it did for the original run.
+    """
     overrides = [o for o in recorded_overrides(run_dir) if not o.startswith(("hydra.", "hydra/"))]
-    data_path = read_meta(run_dir)["data"].get("path")
-    if data_path:  # the recorded path is absolute, so the re-run finds the corpus from any directory
-        overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={data_path}"]
-    command = [sys.executable, "-m", "mining.cli", "run", *overrides, f"hydra.run.dir={out_dir}",
-               "nlp.progress=false"]
+    if any(o.startswith("data.path=") for o in overrides):
+        recorded = read_meta(run_dir)["data"].get("path")
+        overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={recorded}"]
+    # tracking=none: a re-run is a check, not a new run to log in MLflow.
+    command = [sys.executable, "-m", "mining.cli", "run", *overrides, "tracking=none", *(extra or []),
+               f"hydra.run.dir={out_dir}", "nlp.progress=false"]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"the re-run failed ({' '.join(command)}):\n{done.stderr[-3000:]}")
@@ -57,13 +63,17 @@ def _equal(a: Any, b: Any, tolerance: float) -> bool:
     return a == b
 
 
-def reproduce(run_dir: str | Path, *, against: str | Path | None = None,
-              tolerance: float = 0.0) -> tuple[list[str], dict[str, Any]]:
-    """Differences between the recorded metrics (or the reference file ``against``) and a fresh re-run."""
+def reproduce(run_dir: str | Path, *, against: str | Path | None = None, tolerance: float = 0.0,
+              extra: list[str] | None = None) -> tuple[list[str], dict[str, Any]]:
+    """Differences between the recorded metrics (or the reference file ``against``) and a fresh re-run.
+
+    ``run_dir`` may be a full run record or a reference under ``experiments/`` (metrics, meta,
+    resolved config and ``.hydra/overrides.yaml``, without predictions or model).
+    """
     run_dir = Path(run_dir)
     expected = json.loads(Path(against).read_text(encoding="utf-8")) if against else read_metrics(run_dir)
     with tempfile.TemporaryDirectory(prefix="mining-reproduce-") as tmp:
-        actual = rerun(run_dir, Path(tmp) / "run")
+        actual = rerun(run_dir, Path(tmp) / "run", extra)
     if against:  # a reference file may hold a subset of the keys
         actual = {k: v for k, v in actual.items() if k in expected}
     return differences(expected, actual, tolerance=tolerance), actual

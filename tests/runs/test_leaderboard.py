@@ -1,0 +1,49 @@
+"""`mining compare --format markdown` regenerates a README leaderboard from fixed run directories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mining.runs.compare import collect, render
+from tests.helpers import run_mining as mining
+
+SWEEP = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep"  # 2 models x seeds 0, 1, by hand
+
+AGGREGATED = """\
+| model | n | seeds | test.macro_f1 mean ± std | test.macro_f1.min | test.macro_f1.max | test.accuracy mean ± std | test.accuracy.min | test.accuracy.max |
+|---|---:|---|---:|---:|---:|---:|---:|---:|
+| logreg | 2 | 0,1 | 0.8600 ± 0.0100 | 0.8500 | 0.8700 | 0.8850 ± 0.0050 | 0.8800 | 0.8900 |
+| linear_svc | 2 | 0,1 | 0.8350 ± 0.0050 | 0.8300 | 0.8400 | 0.8600 ± 0.0000 | 0.8600 | 0.8600 |
+"""
+
+PER_RUN = """\
+| run | model | seed | test.macro_f1 |
+|---|---|---:|---:|
+| 1 | logreg | 1 | 0.8700 |
+| 0 | logreg | 0 | 0.8500 |
+| 2 | linear_svc | 0 | 0.8400 |
+| 3 | linear_svc | 1 | 0.8300 |
+"""
+
+
+
+def test_aggregated_leaderboard_is_the_expected_markdown():
+    header, rows = collect([SWEEP], metrics=["test.macro_f1", "test.accuracy"])
+    assert render(header, rows, "markdown") == AGGREGATED
+
+
+def test_the_command_prints_the_same_table():
+    done = mining("compare", str(SWEEP), "--format", "markdown", "--metrics", "test.macro_f1,test.accuracy")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == AGGREGATED
+
+
+def test_per_run_leaderboard_when_not_aggregating():
+    done = mining("compare", str(SWEEP), "--format", "markdown", "--no-aggregate")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == PER_RUN
+
+
+def test_a_pipe_in_a_cell_does_not_break_the_table():
+    text = render(["model", "test.macro_f1"], [["a|b", 0.5]], "markdown")
+    assert text.splitlines()[2] == "| a\\|b | 0.5000 |"
