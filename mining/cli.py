@@ -54,9 +54,11 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 def _run_job(cfg) -> float:
     """One Hydra job; bad input ends it with a one-line error instead of a traceback."""
+    from mining.runs.tracking import TrackingError
+
     try:
         return _experiment_job(cfg)
-    except (CorpusError, OSError) as e:
+    except (CorpusError, OSError, TrackingError) as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
 
@@ -69,7 +71,7 @@ def _experiment_job(cfg) -> float:
     from sklearn.pipeline import Pipeline
 
     from mining.corpora import jsonl, load_corpus
-    from mining.experiment import Timer, run_experiment
+    from mining.experiment import Timer, run_experiment, run_subtasks
     from mining.nlp.cache import parse_documents
     from mining.nlp.pipeline import find_pipeline
     from mining.runs.record import git_state, package_versions, write_record
@@ -87,12 +89,20 @@ def _experiment_job(cfg) -> float:
         parsed, from_cache = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir,
                                              n_process=cfg.nlp.n_process, batch_size=cfg.nlp.batch_size,
                                              progress=cfg.nlp.progress)
-    task = instantiate(cfg.task, _convert_="all")
-    estimator = Pipeline([("features", instantiate(cfg.features, _convert_="all")),
-                          ("model", instantiate(cfg.model, _convert_="all"))])
+    def build(part) -> tuple:
+        return instantiate(part.task, _convert_="all"), Pipeline([
+            ("features", instantiate(part.features, _convert_="all")),
+            ("model", instantiate(part.model, _convert_="all"))])
+
     evaluation = instantiate(cfg.evaluation, _convert_="all")
-    result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
-                            seed=cfg.seed, timer=timer)
+    if cfg.get("subtasks"):  # several tasks on the same folds, each with its own features and model
+        subtasks = {name: build(part) for name, part in cfg.subtasks.items()}
+        result = run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=cfg.seed,
+                              timer=timer)
+    else:
+        task, estimator = build(cfg)
+        result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
+                                seed=cfg.seed, timer=timer)
     meta = {
         "name": cfg.name,
         "seed": cfg.seed,
@@ -117,6 +127,8 @@ def _experiment_job(cfg) -> float:
                         if k.endswith(("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "accuracy.mean")))
     print(f"{cfg.name}: {summary}\nrun record: {run_dir} (pipeline {info.package} {info.version}, "
           f"parse cache {'hit' if from_cache else 'miss'})")
+    if cfg.tracking:  # tracking=mlflow: a partial of mining.runs.tracking.log_run, reading the finished record
+        instantiate(cfg.tracking)(run_dir)
     return float(result.metrics[key])
 
 
@@ -131,24 +143,43 @@ def _cmd_run(argv: list[str]) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from mining.runs.compare import collect, render
+    from mining.runs.compare import collect, plot_sweep, render
 
+    if args.test:
+        from mining.runs.significance import compare_runs, render_result
+
+        if len(args.paths) != 2:
+            raise ValueError(f"--test compares exactly two run directories (A B), got {len(args.paths)} paths")
+        result = compare_runs(*args.paths, test=args.test, metric=args.metric, resamples=args.resamples,
+                              seed=args.seed)
+        print(render_result(result, args.format), end="")
+        return 0
     metrics = args.metrics.split(",") if args.metrics else None
-    header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics)
+    header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics, aggregate=args.aggregate)
     print(render(header, rows, args.format), end="")
+    if args.plot:
+        print(f"plot: {plot_sweep(args.paths, args.plot, metric=args.sort)}", file=sys.stderr)
     return 0
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from mining.runs.reproduce import reproduce
 
-    diffs, actual = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance)
+    diffs, actual = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
     if diffs:
         print(f"NOT reproduced: {len(diffs)} metric(s) differ")
         for line in diffs:
             print(f"  {line}")
         return 1
     print(f"reproduced: all {len(actual)} metrics equal ({args.run_dir})")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from mining.runs.record import REFERENCE_FILES, publish_reference
+
+    dest = publish_reference(args.run_dir, args.dest)
+    print(f"published {', '.join(REFERENCE_FILES)} of {args.run_dir} to {dest}")
     return 0
 
 
@@ -188,13 +219,31 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--format", choices=["table", "markdown", "csv"], default="table")
     compare.add_argument("--sort", help="metric to sort by, best first (default: the first metric)")
     compare.add_argument("--metrics", help="comma-separated metric keys (default: the macro-F1 and accuracy keys)")
+    compare.add_argument("--aggregate", action=argparse.BooleanOptionalAction, default=None,
+                         help="one row per configuration with mean ± std, min and max over seeds (default: when "
+                              "the runs differ by seed and a configuration repeats)")
+    compare.add_argument("--plot", type=Path, metavar="OUT.png",
+                         help="also draw the --sort metric per configuration, with error bars over seeds")
+    compare.add_argument("--test", choices=["bootstrap", "permutation"],
+                         help="paired significance test of run B against run A (two run directories)")
+    compare.add_argument("--metric", default="macro_f1",
+                         help="metric for --test: macro_f1, accuracy, per_class.LABEL.f1, link.macro_f1")
+    compare.add_argument("--resamples", type=int, default=10_000, help="resamples for --test (default: 10000)")
+    compare.add_argument("--seed", type=int, default=0, help="random seed for --test (default: 0)")
     compare.set_defaults(func=_cmd_compare)
 
     reproduce = commands.add_parser("reproduce", help="re-run a recorded run and check every metric is equal")
     reproduce.add_argument("run_dir", type=Path)
     reproduce.add_argument("--against", type=Path, help="reference metrics JSON (default: the run's own)")
     reproduce.add_argument("--tolerance", type=float, default=0.0, help="absolute tolerance (default: exact)")
+    reproduce.add_argument("overrides", nargs="*", help="extra Hydra overrides for the re-run, e.g. data.path=DIR")
     reproduce.set_defaults(func=_cmd_reproduce)
+
+    publish = commands.add_parser("publish", help="copy a run's metrics, meta and config (not its predictions) "
+                                                  "to a reference folder such as experiments/NAME")
+    publish.add_argument("run_dir", type=Path)
+    publish.add_argument("dest", type=Path)
+    publish.set_defaults(func=_cmd_publish)
     return parser
 
 

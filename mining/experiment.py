@@ -78,11 +78,11 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
             model.fit([instances[i] for i in train_idx], list(gold[train_idx]))
         with timer.stage("predict"):
             test_instances = [instances[i] for i in test_idx]
-            predicted = [str(p) for p in model.predict(test_instances)]
+            predicted = task.predict(model, test_instances)
         with timer.stage("score"):
             fold_gold = list(gold[test_idx])
             scores = classification_scores(fold_gold, predicted, task.labels)
-            scores.update(task.extra_scores(fold_gold, predicted))
+            scores.update(task.extra_scores(test_instances, fold_gold, predicted))
             fold_scores.append(scores)
             total_confusion += np.asarray(confusion(fold_gold, predicted, task.labels))
         if fold.repeat == 0:
@@ -105,3 +105,27 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
     predictions = sorted(predicted_docs.values(), key=lambda d: order[d.id])
     return ExperimentResult(metrics=metrics, predictions=predictions, model=model, timings=dict(timer.seconds),
                             folds=folds)
+
+
+def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Pipeline]],
+                 evaluation: Evaluation, seed: int, timer: Timer | None = None) -> ExperimentResult:
+    """Several tasks on the same folds (e.g. the four microtext tasks), as one result.
+
+    Metric keys get the subtask name after the prefix (``cv.role.macro_f1.mean``), the model is
+    a dict of pipelines by name, and every predicted document carries ``metadata['subtask']``.
+    """
+    timer = timer or Timer()
+    merged = ExperimentResult(metrics={}, predictions=[], model={})
+    for name, (task, estimator) in subtasks.items():
+        result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
+                                seed=seed, timer=timer)
+        for key, value in result.metrics.items():
+            prefix, rest = key.split(".", 1)
+            merged.metrics[f"{prefix}.{name}.{rest}"] = value
+        for doc in result.predictions:
+            doc.metadata["subtask"] = name
+        merged.predictions += result.predictions
+        merged.model[name] = result.model
+        merged.folds = result.folds
+    merged.timings = dict(timer.seconds)
+    return merged

@@ -8,7 +8,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from sklearn.base import BaseEstimator
-from sklearn.pipeline import FeatureUnion
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from mining.cli import CONFIG_DIR, PACKAGE_DIR
 
@@ -21,15 +21,37 @@ def _compose(overrides: list[str]):
         return compose(config_name="config", overrides=overrides, return_hydra_config=True)
 
 
+def _check_part(part) -> None:
+    """A task, features and model that ``mining.cli`` can put into ``Pipeline([features, model])``."""
+    task = instantiate(part.task, _convert_="all")
+    assert task.labels
+    features = instantiate(part.features, _convert_="all")
+    model = instantiate(part.model, _convert_="all")
+    assert isinstance(model, BaseEstimator)
+    assert hasattr(model, "predict")
+    if features is None:
+        # No features step: the model reads the instances itself, as a decoder (mining.decoding)
+        # that wraps a pipeline of features and a classifier.
+        inner = model.get_params()["estimator"]
+        assert isinstance(inner, Pipeline) and isinstance(inner.steps[0][1], FeatureUnion)
+    else:
+        assert isinstance(features, FeatureUnion)
+
+
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
 def test_experiment_composes_and_instantiates(experiment: str):
     cfg = _compose([f"experiment={experiment}"])
     assert cfg.name == experiment
     assert cfg.data.name and cfg.optimized_metric
-    task = instantiate(cfg.task, _convert_="all")
-    assert task.labels
-    assert isinstance(instantiate(cfg.features, _convert_="all"), FeatureUnion)
-    assert isinstance(instantiate(cfg.model, _convert_="all"), BaseEstimator)
+    if cfg.get("subtasks"):
+        # Several tasks on the same folds: each brings its own task, features and model, and the
+        # metric to optimise is one of theirs (cv.<subtask>.<metric>).
+        assert cfg.get("task") is None and cfg.get("features") is None and cfg.get("model") is None
+        for part in cfg.subtasks.values():
+            _check_part(part)
+        assert cfg.optimized_metric.split(".")[1] in cfg.subtasks
+    else:
+        _check_part(cfg)
     assert hasattr(instantiate(cfg.evaluation, _convert_="all"), "folds")
 
 

@@ -27,8 +27,30 @@ class Task(Protocol):
                           predictions: Sequence[str]) -> list[Document]:
         """Copies of ``docs`` carrying the predictions (gold kept in ``attributes['gold']``)."""
 
-    def extra_scores(self, gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
-        """Task-specific metrics beyond the per-class report, flat ``name -> value``."""
+    def predict(self, estimator: Any, instances: Sequence[Any]) -> list[str]:
+        """Labels for ``instances`` from a fitted estimator (a task may decode jointly here)."""
+
+    def extra_scores(self, instances: Sequence[Any], gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+        """Task-specific metrics beyond the per-class report (e.g. span F1), flat ``name -> value``."""
+
+
+def predict_independently(estimator: Any, instances: Sequence[Any]) -> list[str]:
+    """One ``estimator.predict`` call: each instance labelled on its own."""
+    return [str(label) for label in estimator.predict(list(instances))]
+
+
+def relabel_units(docs: Sequence[Document], instances: Sequence[Any], predictions: Sequence[str],
+                  field: str) -> list[Document]:
+    """Copies of the documents of unit ``instances`` with ``field`` (label, stance) set to the predictions.
+
+    The gold value stays in ``attributes['gold']``.
+    """
+    out = copy_documents(docs, {inst.document.id for inst in instances})
+    for inst, value in zip(instances, predictions):
+        unit = out[inst.document.id].unit(inst.unit.id)
+        unit.attributes["gold"] = getattr(unit, field)
+        setattr(unit, field, value)
+    return list(out.values())
 
 
 def copy_documents(docs: Sequence[Document], doc_ids: set[str]) -> dict[str, Document]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc
 
 from mining.instances import UnitInstance, build_unit_instances
 from mining.schema import UNIT_LABELS, Document
-from mining.tasks.base import copy_documents
+from mining.tasks.base import predict_independently, relabel_units
 
 
 @dataclass
@@ -27,12 +28,10 @@ class ComponentTask:
 
     def apply_predictions(self, docs: Sequence[Document], instances: Sequence[UnitInstance],
                           predictions: Sequence[str]) -> list[Document]:
-        out = copy_documents(docs, {inst.document.id for inst in instances})
-        for inst, label in zip(instances, predictions):
-            unit = out[inst.document.id].unit(inst.unit.id)
-            unit.attributes["gold"] = unit.label
-            unit.label = label
-        return list(out.values())
+        return relabel_units(docs, instances, predictions, "label")
 
-    def extra_scores(self, gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    def predict(self, estimator: Any, instances: Sequence[UnitInstance]) -> list[str]:
+        return predict_independently(estimator, instances)
+
+    def extra_scores(self, instances: Sequence[Any], gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
         return {}

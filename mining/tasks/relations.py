@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from sklearn.metrics import f1_score
 from spacy.tokens import Doc
 
 from mining.instances import PairInstance, build_pair_instances, build_unit_instances
 from mining.schema import RELATION_LABELS, Document, Relation
-from mining.tasks.base import copy_documents
+from mining.tasks.base import copy_documents, predict_independently
 
 NONE = "none"
 
@@ -20,10 +22,17 @@ class RelationTask:
     """Label every ordered pair of units in one paragraph (Stab & Gurevych 2017, section 5.2).
 
     Besides the three-way scores, ``link.macro_f1`` is the published link vs no-link measure.
+
+    With ``one_target_per_source`` (AAEC: every premise has exactly one outgoing relation, and
+    no other unit has one inside a paragraph) each source keeps at most its most probable target,
+    and only when that target's link probability is at least ``link_threshold``; the estimator
+    must then have ``predict_proba``.
     """
 
     name: str = "relations"
     labels: tuple[str, ...] = (*RELATION_LABELS, NONE)
+    one_target_per_source: bool = False
+    link_threshold: float = 0.5
 
     def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[PairInstance]:
         return [pair for doc, p in zip(docs, parsed) for pair in build_pair_instances(build_unit_instances(doc, p))]
@@ -49,7 +58,26 @@ class RelationTask:
                                           target=pair.target.unit.id, label=label))
         return list(out.values())
 
-    def extra_scores(self, gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    def predict(self, estimator: Any, instances: Sequence[PairInstance]) -> list[str]:
+        if not self.one_target_per_source:
+            return predict_independently(estimator, instances)
+        proba = estimator.predict_proba(list(instances))
+        classes = [str(c) for c in estimator.classes_]
+        none = classes.index(NONE)
+        link = 1.0 - proba[:, none]
+        relation_proba = proba.copy()
+        relation_proba[:, none] = -1.0
+        by_source: dict[tuple[str, str], list[int]] = {}
+        for i, pair in enumerate(instances):
+            by_source.setdefault((pair.document.id, pair.source.unit.id), []).append(i)
+        labels = [NONE] * len(instances)
+        for rows in by_source.values():
+            best = max(rows, key=lambda i: link[i])
+            if link[best] >= self.link_threshold:
+                labels[best] = classes[int(np.argmax(relation_proba[best]))]
+        return labels
+
+    def extra_scores(self, instances: Sequence[Any], gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
         def link(labels):
             return ["link" if x != NONE else "no-link" for x in labels]
 

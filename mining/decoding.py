@@ -1,0 +1,235 @@
+"""Document-level decoding: meta-estimators that turn per-instance probabilities into one consistent structure per text.
+
+A base classifier scores each unit or pair on its own; these wrappers read its ``predict_proba``
+and choose, document by document, the labelling that obeys a structural constraint, as the
+evidence graph of Peldszus & Stede (2015) decodes its base classifiers' scores into a tree.
+They take the instances themselves (``Pipeline([("features", None), ("model", <wrapper>)])``),
+because the constraint is per document and a feature matrix has forgotten its documents; the
+wrapped ``estimator`` is usually a ``Pipeline`` of feature extractors and a classifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils.validation import check_is_fitted
+
+# Log-odds are clipped so that a probability of exactly 0 or 1 still gives a finite score.
+_EPS = 1e-9
+
+
+def group_by_document(X: Sequence) -> dict[str, list[int]]:
+    """Row indices of the instances (units or pairs) of each document, by document id."""
+    groups: dict[str, list[int]] = {}
+    for i, inst in enumerate(X):
+        groups.setdefault(inst.document.id, []).append(i)
+    return groups
+
+
+class _DecodingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Fit the wrapped estimator; ``predict_proba`` is its own, ``predict`` is decoded."""
+
+    def _fit(self, X, y, label: str | None):
+        if self.estimator is None:
+            raise ValueError(f"{type(self).__name__} needs an estimator")
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.classes_ = np.asarray(self.estimator_.classes_)
+        if label is not None and label not in set(self.classes_.tolist()):
+            raise ValueError(f"label {label!r} is not among the training labels {self.classes_.tolist()}")
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X)
+
+    def _column(self, label: str) -> int:
+        return self.classes_.tolist().index(label)
+
+
+class DocumentArgmaxClassifier(_DecodingClassifier):
+    """Exactly one instance per document gets ``label``: the one the estimator finds likeliest.
+
+    The central claim of a microtext is unique (Peldszus & Stede 2015 decode the ``cc`` level
+    so), while an independent classifier may find none or several. Every other instance gets
+    its most probable label among the remaining classes.
+
+    Parameters
+    ----------
+    estimator : classifier, default=None
+        Reads the instances and has ``predict_proba`` (cloned in ``fit``); required.
+    label : str, default="cc"
+        The label given to exactly one instance of each document.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted clone.
+    classes_ : ndarray of str
+        The estimator's classes.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import Pipeline  # doctest: +SKIP
+    >>> model = DocumentArgmaxClassifier(estimator=Pipeline([("features", union), ("clf", logreg)]))  # doctest: +SKIP
+    >>> Pipeline([("features", None), ("model", model)]).fit(units, labels).predict(units)  # doctest: +SKIP
+    """
+
+    def __init__(self, *, estimator=None, label="cc"):
+        self.estimator = estimator
+        self.label = label
+
+    def fit(self, X: Sequence, y: Sequence[str]):
+        return self._fit(X, y, self.label)
+
+    def predict(self, X: Sequence) -> np.ndarray:
+        proba = self.predict_proba(X)
+        k = self._column(self.label)
+        others = np.delete(np.arange(len(self.classes_)), k)
+        out = self.classes_[others[np.argmax(proba[:, others], axis=1)]] if len(others) else self.classes_[[k] * len(X)]
+        out = out.astype(object)
+        for rows in group_by_document(X).values():
+            out[rows[int(np.argmax(proba[rows, k]))]] = self.label
+        return out
+
+
+class DocumentTreeClassifier(_DecodingClassifier):
+    """Attachments of ordered unit pairs decoded into one tree per document.
+
+    Every unit but one (the root: the central claim) attaches to exactly one other unit, and
+    following attachments never loops, as in the argument structures of the microtexts. The
+    tree maximises the summed log-odds of ``positive`` over its edges: the maximum spanning
+    arborescence (Chu-Liu/Edmonds), with each unit tried as the root. This is the MST decoding
+    of Peldszus & Stede (2015), here over the attachment scores alone.
+
+    Parameters
+    ----------
+    estimator : classifier, default=None
+        Reads ``PairInstance``s (``source``/``target`` with an ``index``), two classes and
+        ``predict_proba`` (cloned in ``fit``); required.
+    positive : str, default="attached"
+        The label of an edge of the tree; the other class is everything else.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted clone.
+    classes_ : ndarray of str
+        The estimator's two classes.
+    """
+
+    def __init__(self, *, estimator=None, positive="attached"):
+        self.estimator = estimator
+        self.positive = positive
+
+    def fit(self, X: Sequence, y: Sequence[str]):
+        self._fit(X, y, self.positive)
+        if len(self.classes_) != 2:
+            raise ValueError(f"{type(self).__name__} needs two classes, got {self.classes_.tolist()}")
+        return self
+
+    def predict(self, X: Sequence) -> np.ndarray:
+        proba = self.predict_proba(X)[:, self._column(self.positive)]
+        negative = next(c for c in self.classes_ if c != self.positive)
+        out = np.full(len(X), negative, dtype=object)
+        p = np.clip(proba, _EPS, 1 - _EPS)
+        log_odds = np.log(p) - np.log1p(-p)
+        for rows in group_by_document(X).values():
+            nodes = sorted({X[i].source.index for i in rows} | {X[i].target.index for i in rows})
+            position = {node: j for j, node in enumerate(nodes)}
+            # scores[h, d]: the unit d attaches to the unit h (h is d's head in the tree).
+            scores = np.full((len(nodes), len(nodes)), -np.inf)
+            edge_row = {}
+            for i in rows:
+                d, h = position[X[i].source.index], position[X[i].target.index]
+                scores[h, d] = log_odds[i]
+                edge_row[(h, d)] = i
+            heads = best_tree(scores)
+            for d, h in enumerate(heads):
+                if h >= 0:
+                    out[edge_row[(h, d)]] = self.positive
+        return out
+
+
+def best_tree(scores: np.ndarray) -> list[int]:
+    """The head of each node (-1 for the root) of the best-scoring spanning tree over any root.
+
+    ``scores[h, d]`` is the score of the edge from head ``h`` to dependent ``d`` (``-inf``: no
+    edge). Trees that need a missing edge are never chosen while another root avoids them.
+    """
+    n = len(scores)
+    if n == 0:
+        return []
+    best, best_score = None, -np.inf
+    for root in range(n):
+        heads = max_arborescence(scores, root)
+        total = sum(scores[h, d] for d, h in enumerate(heads) if h >= 0)
+        if best is None or total > best_score:
+            best, best_score = heads, total
+    return best
+
+
+def max_arborescence(scores: np.ndarray, root: int) -> list[int]:
+    """Chu-Liu/Edmonds: the head of each node in the maximum spanning arborescence from ``root``.
+
+    ``scores[h, d]`` scores the edge ``h -> d``; ``-inf`` marks a missing edge (replaced by a very
+    low finite score, so that a tree always exists).
+    """
+    w = np.array(scores, dtype=np.float64)
+    finite = w[np.isfinite(w)]
+    floor = (finite.min() - 1.0 - 2.0 * np.abs(finite).sum()) if finite.size else -1.0
+    w[~np.isfinite(w)] = floor
+    return _chu_liu_edmonds(w, root)
+
+
+def _chu_liu_edmonds(w: np.ndarray, root: int) -> list[int]:
+    n = len(w)
+    w = w.copy()
+    np.fill_diagonal(w, -np.inf)
+    w[:, root] = -np.inf
+    heads = [int(h) for h in np.argmax(w, axis=0)]
+    heads[root] = -1
+    cycle = _find_cycle(heads)
+    if cycle is None:
+        return heads
+    # Contract the cycle into one node c; an edge into c replaces the cycle edge of the node it enters.
+    in_cycle = set(cycle)
+    rest = [v for v in range(n) if v not in in_cycle]
+    c = len(rest)
+    small = np.full((c + 1, c + 1), -np.inf)
+    enters, leaves = {}, {}
+    for i, u in enumerate(rest):
+        for j, v in enumerate(rest):
+            small[i, j] = w[u, v]
+        gain = {v: w[u, v] - w[heads[v], v] for v in cycle}
+        enters[i] = max(cycle, key=gain.__getitem__)
+        small[i, c] = gain[enters[i]]
+        leaves[i] = max(cycle, key=lambda v: w[v, u])
+        small[c, i] = w[leaves[i], u]
+    contracted = _chu_liu_edmonds(small, rest.index(root))
+    out = list(heads)
+    for j, v in enumerate(rest):
+        h = contracted[j]
+        if h >= 0:
+            out[v] = leaves[j] if h == c else rest[h]
+    entering = contracted[c]
+    out[enters[entering]] = rest[entering]
+    return out
+
+
+def _find_cycle(heads: list[int]) -> list[int] | None:
+    """The nodes of one cycle of the head graph, or None if it has none."""
+    state = [0] * len(heads)  # 0 unseen, 1 on the current path, 2 done
+    for start in range(len(heads)):
+        path = []
+        v = start
+        while v >= 0 and state[v] == 0:
+            state[v] = 1
+            path.append(v)
+            v = heads[v]
+        if v >= 0 and state[v] == 1:
+            return path[path.index(v):]
+        for u in path:
+            state[u] = 2
+    return None

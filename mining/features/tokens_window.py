@@ -1,0 +1,340 @@
+"""Token-window features for segmentation: what the tokens around each token are, as one-hot columns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from mining.features.markers import MarkerMatcher, resolve_lists
+from mining.features.tokens import DocTokens
+from mining.token_instances import ParagraphTokens, TokenInstance
+
+# Local evidence of one token, by group; a group is read at every offset -k..+k of its window.
+# Stab & Gurevych (2017, sec. 4.1) read the same kinds of evidence for their CRF: structural,
+# syntactic, lexico-syntactic and indicator features of the token and of its neighbours.
+# - word: lowercased form; lemma; shape: capitalisation and digits; punct: the mark itself or "no";
+# - pos / tag / dep: coarse and fine part of speech, dependency label;
+# - tree: labels of the subtrees the token opens or closes, of its head and of its clause (their
+#   lexico-syntactic features: a unit usually starts where a clause starts, after "because" or "that");
+# - marker: discourse markers (markers.py lists) starting at or covering the token;
+# - sentence: first, second, last or second-to-last token of its sentence;
+# - context: paragraph (intro, body, conclusion) and sentence position in it, distance to the
+#   sentence edges, commas and markers earlier in the sentence.
+GROUPS = ("word", "lemma", "shape", "punct", "pos", "tag", "dep", "tree", "marker", "sentence", "context")
+DEFAULT_WINDOWS: dict[str, int] = {
+    "word": 3, "lemma": 0, "shape": 1, "punct": 3, "pos": 3, "tag": 1, "dep": 2, "tree": 1,
+    "marker": 2, "sentence": 2, "context": 0,
+}
+# Clause-level dependency labels: the clause a token belongs to is its nearest such ancestor.
+CLAUSES = frozenset({"ROOT", "ccomp", "advcl", "conj", "relcl", "xcomp", "csubj", "csubjpass", "acl", "pcomp",
+                     "parataxis"})
+PAD = "<pad>"  # what an offset beyond the paragraph edge reads
+DISTANCES = (0, 1, 2, 3, 5, 8, 12, 20)
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    """``n`` as the first edge it does not exceed, or ``>last``."""
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _shape(text: str) -> str:
+    if text.isdigit():
+        return "digits"
+    if any(c.isdigit() for c in text):
+        return "has_digit"
+    if text.isupper() and len(text) > 1:
+        return "upper"
+    if text[:1].isupper():
+        return "title"
+    if text.isalpha():
+        return "lower"
+    return "other"
+
+
+def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str, matcher: MarkerMatcher,
+                       groups: Sequence[str]) -> list[list[str]]:
+    """The ``group=value`` features of each token of ``paragraph``, for the groups asked for."""
+    ids = list(paragraph.tokens)
+    n = len(ids)
+    out: list[list[str]] = [[] for _ in range(n)]
+    active = set(groups)
+    idx, end = tokens.idx, tokens.end_char
+    words = [text[idx[i]:end[i]] for i in ids]
+    if "word" in active:
+        lower = tokens.lower
+        for k, i in enumerate(ids):
+            out[k].append("word=" + lower[i])
+    if "lemma" in active:
+        lemma = tokens.lemma
+        for k, i in enumerate(ids):
+            out[k].append("lemma=" + lemma[i].lower())
+    if "shape" in active:
+        for k, w in enumerate(words):
+            out[k].append("shape=" + _shape(w))
+    if "punct" in active:
+        is_punct = tokens.is_punct
+        for k, i in enumerate(ids):
+            out[k].append("punct=" + (words[k] if is_punct[i] else "no"))
+    for group in ("pos", "tag", "dep"):
+        if group in active:
+            values = getattr(tokens, group)
+            for k, i in enumerate(ids):
+                out[k].append(f"{group}={values[i]}")
+    if "tree" in active:
+        _tree_features(out, ids, tokens)
+    marker_starts = _marker_features(out if "marker" in active else None, paragraph, ids, tokens, text, matcher)
+    if "sentence" in active or "context" in active:
+        _sentence_features(out, paragraph, ids, words, tokens, marker_starts, active)
+    return out
+
+
+def _tree_features(out: list[list[str]], ids: list[int], tokens: DocTokens) -> None:
+    heads, dep = tokens.heads, tokens.dep
+    position = {i: k for k, i in enumerate(ids)}
+    lo = {i: i for i in ids}
+    hi = {i: i for i in ids}
+    for i in ids:
+        # Every ancestor's subtree holds token i: widen the edges of each (heads are acyclic;
+        # the step limit only guards against a malformed parse).
+        j, steps = i, 0
+        while heads[j] != j and steps < 200:
+            j = heads[j]
+            steps += 1
+            if j in lo:
+                lo[j] = min(lo[j], i)
+                hi[j] = max(hi[j], i)
+    for i in ids:
+        if lo[i] != i and lo[i] in position:
+            out[position[lo[i]]].append("tree=opens:" + dep[i])
+        if hi[i] != i and hi[i] in position:
+            out[position[hi[i]]].append("tree=closes:" + dep[i])
+    for k, i in enumerate(ids):
+        h = heads[i]
+        out[k].append("tree=head:" + (dep[h] if h != i else "self"))
+        out[k].append("tree=side:" + ("left" if h < i else "right" if h > i else "root"))
+        a, steps = i, 0
+        while dep[a] not in CLAUSES and heads[a] != a and steps < 200:
+            a = heads[a]
+            steps += 1
+        out[k].append("tree=clause:" + dep[a])
+
+
+def _marker_features(out: list[list[str]] | None, paragraph: ParagraphTokens, ids: list[int], tokens: DocTokens,
+                     text: str, matcher: MarkerMatcher) -> list[list[str]]:
+    """Names of the marker lists starting at each token; adds ``marker=`` features to ``out`` if given."""
+    starts: list[list[str]] = [[] for _ in ids]
+    token_starts = [tokens.idx[i] for i in ids]
+    for name, matches in zip(matcher.names, matcher.finditer(text[paragraph.start:paragraph.end])):
+        for m_start, m_end, phrase in matches:
+            a = int(np.searchsorted(token_starts, paragraph.start + m_start, side="left"))
+            b = int(np.searchsorted(token_starts, paragraph.start + m_end, side="left"))
+            if a >= len(ids) or token_starts[a] != paragraph.start + m_start:
+                continue  # the match starts inside a token
+            starts[a].append(name)
+            if out is not None:
+                out[a].append("marker=starts:" + name)
+                out[a].append("marker=phrase:" + phrase)
+                for k in range(a + 1, b):
+                    out[k].append("marker=inside:" + name)
+    return starts
+
+
+def _sentence_features(out: list[list[str]], paragraph: ParagraphTokens, ids: list[int], words: list[str],
+                       tokens: DocTokens, marker_starts: list[list[str]], active: set[str]) -> None:
+    # Sentences are cut at the paragraph edges; whitespace tokens are not counted.
+    sentence_ids = tokens.sentence_ids
+    sent_of = [sentence_ids[i] for i in ids]
+    n = len(ids)
+    bounds = [0] + [k for k in range(1, n) if sent_of[k] != sent_of[k - 1]] + [n]
+    n_sents = len(bounds) - 1
+    p, n_paragraphs = paragraph.index, paragraph.n_paragraphs
+    where = "intro" if p == 0 else "conclusion" if p == n_paragraphs - 1 else "body"
+    for s in range(n_sents):
+        a, b = bounds[s], bounds[s + 1]
+        sent_where = "only" if n_sents == 1 else "first" if s == 0 else "last" if s == n_sents - 1 else "middle"
+        sentence_markers = sorted({name for k in range(a, b) for name in marker_starts[k]})
+        seen: set[str] = set()
+        commas = 0
+        for k in range(a, b):
+            before, after = k - a, b - 1 - k
+            feats = out[k]
+            if "sentence" in active:
+                feats.append("sentence=" + ("start" if before == 0 else "second" if before == 1 else "inner"))
+                feats.append("sentence=" + ("end" if after == 0 else "before_end" if after == 1 else "inner_"))
+            if "context" in active:
+                feats.append(f"context=paragraph:{where}")
+                feats.append(f"context=sentence:{sent_where}")
+                feats.append(f"context=paragraph:{where}&sentence:{sent_where}")
+                feats.append(f"context=from_start:{_bucket(before, DISTANCES)}")
+                feats.append(f"context=to_end:{_bucket(after, DISTANCES)}")
+                feats.append(f"context=commas_before:{min(commas, 3)}")
+                feats.extend(f"context=sentence_marker:{m}" for m in sentence_markers)
+                feats.extend(f"context=marker_before:{m}" for m in sorted(seen))
+            seen.update(marker_starts[k])
+            if words[k] == ",":
+                commas += 1
+
+
+class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
+    """One-hot features of each token and of its neighbours at offsets ``-k..+k`` in its paragraph.
+
+    Column ``<j>:<group>=<value>`` says that the token at offset ``j`` has that value
+    (``-1:word=because``, ``0:pos=PRON``); ``<j>:<pad>`` says that offset ``j`` lies beyond the
+    paragraph edge. Each token's local features are computed once per paragraph and shared by the
+    rows of its neighbours.
+
+    Parameters
+    ----------
+    windows : mapping of str to int, default=None
+        Window size ``k`` of each feature group (see ``GROUPS``); a group left out, or set to a
+        negative size, is not read. None uses ``DEFAULT_WINDOWS``.
+    lists : mapping of str to sequence of str, default=None
+        Discourse-marker lists for the ``marker`` and ``context`` groups; None uses
+        ``markers.DEFAULT_LISTS``.
+    min_df : int, default=1
+        Keep only columns that are on for at least this many training tokens.
+
+    Attributes
+    ----------
+    windows_ : dict of str to int
+        The groups in use and their window sizes.
+    matcher_ : MarkerMatcher
+        Finds the marker phrases.
+    local_features_ : ndarray of str
+        The local ``group=value`` features seen in ``fit``; a feature's id is its index.
+    keys_ : ndarray of int64
+        Sorted ``local id * n_slots + (offset + max window)`` of each column; the column names
+        (``get_feature_names_out``) are spelled from these keys and ``local_features_``.
+
+    Fitted state is kept in numeric and string arrays rather than in dicts and object arrays,
+    which skops writes element by element into its JSON schema (a 37 MB model file for AAEC).
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression  # doctest: +SKIP
+    >>> from sklearn.pipeline import make_pipeline  # doctest: +SKIP
+    >>> tagger = make_pipeline(TokenWindowVectorizer(), LogisticRegression())  # doctest: +SKIP
+    >>> tagger.fit(token_instances, bio_tags).predict(token_instances[:3])  # doctest: +SKIP
+    array(['O', 'B', 'I'], dtype=object)
+    """
+
+    def __init__(self, *, windows=None, lists=None, min_df=1):
+        self.windows = windows
+        self.lists = lists
+        self.min_df = min_df
+
+    def fit(self, X: Sequence[TokenInstance], y=None):
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: Sequence[TokenInstance], y=None) -> sp.csr_matrix:
+        windows = DEFAULT_WINDOWS if self.windows is None else self.windows
+        if not isinstance(windows, Mapping):
+            raise ValueError(f"windows must be a mapping of group -> size, got {windows!r}")
+        unknown = set(windows) - set(GROUPS)
+        if unknown:
+            raise ValueError(f"unknown feature groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
+        if isinstance(self.min_df, bool) or not isinstance(self.min_df, int) or self.min_df < 1:
+            raise ValueError(f"min_df must be a positive integer, got {self.min_df!r}")
+        self.windows_ = {g: int(k) for g, k in windows.items() if k is not None and int(k) >= 0}
+        if not self.windows_:
+            raise ValueError("every feature group is switched off: keep at least one")
+        if len(X) == 0:
+            raise ValueError("fit needs at least one token instance")
+        self.matcher_ = MarkerMatcher(resolve_lists(self.lists))
+        vocabulary = {PAD: 0}
+        rows, keys = self._pairs(X, vocabulary, grow=True)
+        unique, counts = np.unique(keys, return_counts=True)  # pairs are distinct: counts are token counts
+        self.keys_ = unique[counts >= self.min_df]
+        self.local_features_ = np.asarray(list(vocabulary), dtype=str)
+        return self._matrix(len(X), rows, keys)
+
+    def transform(self, X: Sequence[TokenInstance]) -> sp.csr_matrix:
+        check_is_fitted(self)
+        vocabulary = {f: lid for lid, f in enumerate(self.local_features_.tolist())}
+        rows, keys = self._pairs(X, vocabulary, grow=False)
+        return self._matrix(len(X), rows, keys)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self)
+        names = self.local_features_.tolist()
+        n_slots, width = self._slots()
+        return np.asarray([f"{k % n_slots - width}:{names[k // n_slots]}" for k in self.keys_.tolist()], dtype=object)
+
+    def _slots(self) -> tuple[int, int]:
+        """How many offsets a key can encode, and the largest window."""
+        width = max(self.windows_.values())
+        return 2 * width + 1, width
+
+    def _pairs(self, X: Sequence[TokenInstance], vocabulary: dict[str, int], *,
+               grow: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct ``(row, key)`` pairs of every feature that is on, sorted by row then key.
+
+        ``vocabulary`` maps local features to ids; with ``grow`` new features are added to it,
+        otherwise they are dropped.
+        """
+        groups = list(self.windows_)
+        n_slots, width = self._slots()
+        # One table of every paragraph's tokens: token_lids[ptr[t]:ptr[t + 1]] are token t's features.
+        docs: dict[int, DocTokens] = {}
+        base: dict[int, int] = {}
+        ptr = [0]
+        token_lids: list[int] = []
+        for inst in X:
+            paragraph = inst.paragraph
+            if id(paragraph) in base:
+                continue
+            if id(inst.parsed) not in docs:
+                docs[id(inst.parsed)] = DocTokens(inst.parsed)
+            base[id(paragraph)] = len(ptr) - 1
+            for feats in paragraph_features(paragraph, docs[id(inst.parsed)], inst.document.text, self.matcher_,
+                                            groups):
+                for f in feats:
+                    lid = vocabulary.get(f)
+                    if lid is None and grow:
+                        lid = vocabulary[f] = len(vocabulary)
+                    if lid is not None:
+                        token_lids.append(lid)
+                ptr.append(len(token_lids))
+        ptr_arr = np.asarray(ptr, dtype=np.int64)
+        lids = np.asarray(token_lids, dtype=np.int64)
+        window_of = np.full(len(vocabulary), -1, dtype=np.int64)
+        for f, lid in vocabulary.items():
+            window_of[lid] = self.windows_.get(f.split("=", 1)[0], -1)
+        window_of[vocabulary[PAD]] = width
+        row = np.arange(len(X), dtype=np.int64)
+        position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
+        length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
+        token = np.fromiter((base[id(inst.paragraph)] for inst in X), dtype=np.int64, count=len(X)) + position
+        all_rows, all_keys = [], []
+        for j in range(-width, width + 1):
+            inside = (position + j >= 0) & (position + j < length)
+            neighbour = token[inside] + j
+            counts = ptr_arr[neighbour + 1] - ptr_arr[neighbour]
+            offsets = np.repeat(ptr_arr[neighbour] - np.cumsum(counts) + counts, counts)
+            found = lids[offsets + np.arange(counts.sum(), dtype=np.int64)]
+            keep = window_of[found] >= abs(j)
+            all_rows += [np.repeat(row[inside], counts)[keep], row[~inside]]
+            all_keys += [found[keep] * n_slots + (j + width),
+                         np.full((~inside).sum(), vocabulary[PAD] * n_slots + (j + width), dtype=np.int64)]
+        rows = np.concatenate(all_rows)
+        keys = np.concatenate(all_keys)
+        pairs = np.unique(rows * (len(vocabulary) * n_slots) + keys)
+        return pairs // (len(vocabulary) * n_slots), pairs % (len(vocabulary) * n_slots)
+
+    def _matrix(self, n_rows: int, rows: np.ndarray, keys: np.ndarray) -> sp.csr_matrix:
+        column = np.searchsorted(self.keys_, keys)
+        known = column < len(self.keys_)
+        known[known] = self.keys_[column[known]] == keys[known]
+        rows, column = rows[known], column[known]
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        data = np.ones(len(column), dtype=np.float64)
+        return sp.csr_matrix((data, column, indptr), shape=(n_rows, len(self.keys_)))

@@ -1,0 +1,135 @@
+"""Unit segmentation: every paragraph token gets a BIO tag, and predicted tags decode back into units."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from spacy.tokens import Doc
+
+from mining.evaluation.spans import span_scores
+from mining.schema import UNIT_LABELS, Document, Unit
+from mining.tasks.base import copy_documents
+from mining.tasks.bio import BIO_LABELS, OUTSIDE, bio_spans, bio_tags, constrained_tags
+from mining.token_instances import TokenInstance, build_corpus_token_instances
+
+DECODERS = ("viterbi", "independent")
+
+
+def token_spans(tokens: Sequence[int], parsed: Doc) -> list[tuple[int, int]]:
+    """Character spans ``[idx, idx + len)`` of the given tokens of ``parsed``."""
+    return [(parsed[i].idx, parsed[i].idx + len(parsed[i])) for i in tokens]
+
+
+def paragraphs_of(instances: Sequence[TokenInstance]) -> list[list[int]]:
+    """Indices of ``instances`` grouped by paragraph, in order of first appearance."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, inst in enumerate(instances):
+        groups.setdefault((id(inst.document), inst.paragraph.index), []).append(i)
+    return list(groups.values())
+
+
+def _paragraph_tags(instances: Sequence[TokenInstance], members: Sequence[int], tags: Sequence[str]) -> list[str]:
+    """Tags by position in the paragraph; tokens without an instance here count as ``O``."""
+    out = [OUTSIDE] * instances[members[0]].n_in_paragraph
+    for i in members:
+        out[instances[i].position] = tags[i]
+    return out
+
+
+@dataclass
+class SegmentationTask:
+    """Find argumentative units as BIO-tagged token sequences (Stab & Gurevych 2017, section 4).
+
+    Unit types are ignored (label-agnostic ``B``/``I``/``O``). Besides the token-level scores,
+    ``extra_scores`` reports span precision, recall and F1 by exact and by 50%-overlap matching
+    (``span.exact.f1``, ``span.overlap50.f1``), counted in tokens within each paragraph.
+
+    Parameters
+    ----------
+    decode : {"viterbi", "independent"}, default="viterbi"
+        ``viterbi`` picks, per paragraph, the valid tag sequence (no ``I`` after ``O``) with the
+        highest total score from the estimator's ``predict_proba`` (log) or ``decision_function``;
+        ``independent`` takes each token's ``predict`` and repairs invalid ``I`` when decoding.
+    unit_label : str, default="claim"
+        The label written on predicted units. The segmenter finds spans, not types, and a unit
+        needs a label from ``UNIT_LABELS``; the gold label of an exactly matching gold unit is kept
+        in ``attributes["gold"]`` (None when no gold unit has the same offsets), and every
+        predicted unit carries ``attributes["segment"] = True``.
+    """
+
+    name: str = "segmentation"
+    labels: tuple[str, ...] = BIO_LABELS
+    decode: str = "viterbi"
+    unit_label: str = "claim"
+
+    def __post_init__(self) -> None:
+        if self.decode not in DECODERS:
+            raise ValueError(f"decode must be one of {DECODERS}, got {self.decode!r}")
+        if self.unit_label not in UNIT_LABELS:
+            raise ValueError(f"unit_label must be one of {UNIT_LABELS}, got {self.unit_label!r}")
+
+    def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[TokenInstance]:
+        return build_corpus_token_instances(docs, parsed)
+
+    def gold_labels(self, instances: Sequence[TokenInstance]) -> list[str]:
+        tags: list[str] = [OUTSIDE] * len(instances)
+        for members in paragraphs_of(instances):
+            first = instances[members[0]]
+            paragraph = first.paragraph
+            units = [span for u in first.document.units for span in u.spans()
+                     if span[0] < paragraph.end and paragraph.start < span[1]]
+            paragraph_tags = bio_tags(token_spans(paragraph.tokens, first.parsed), units)
+            for i in members:
+                tags[i] = paragraph_tags[instances[i].position]
+        return tags
+
+    def predict(self, estimator: Any, instances: Sequence[TokenInstance]) -> list[str]:
+        instances = list(instances)
+        if self.decode == "independent":
+            return [str(tag) for tag in estimator.predict(instances)]
+        if hasattr(estimator, "predict_proba"):
+            scores = np.log(np.clip(estimator.predict_proba(instances), 1e-12, None))
+        else:
+            scores = np.asarray(estimator.decision_function(instances), dtype=np.float64)
+        classes = [str(c) for c in estimator.classes_]
+        tags = [OUTSIDE] * len(instances)
+        for members in paragraphs_of(instances):
+            # Viterbi runs in reading order, whatever order the instances come in.
+            members = sorted(members, key=lambda i: instances[i].position)
+            for i, tag in zip(members, constrained_tags(scores[members], classes)):
+                tags[i] = tag
+        return tags
+
+    def apply_predictions(self, docs: Sequence[Document], instances: Sequence[TokenInstance],
+                          predictions: Sequence[str]) -> list[Document]:
+        out = copy_documents(docs, {inst.document.id for inst in instances})
+        for doc in out.values():
+            doc.metadata["gold_units"] = [u.to_dict() for u in doc.units]
+            doc.metadata["gold_relations"] = [r.to_dict() for r in doc.relations]
+            doc.relations = []
+        gold_label = {d.id: {(u.start, u.end): u.label for u in d.units} for d in out.values()}
+        predicted: dict[str, list[Unit]] = {doc_id: [] for doc_id in out}
+        for members in paragraphs_of(instances):
+            first = instances[members[0]]
+            doc = out[first.document.id]
+            chars = token_spans(first.paragraph.tokens, first.parsed)
+            for a, b in bio_spans(_paragraph_tags(instances, members, predictions)):
+                start, end = chars[a][0], chars[b - 1][1]
+                units = predicted[doc.id]
+                units.append(Unit(id=f"S{len(units) + 1}", start=start, end=end, text=doc.text[start:end],
+                                  label=self.unit_label,
+                                  attributes={"segment": True, "gold": gold_label[doc.id].get((start, end))}))
+        for doc in out.values():
+            doc.units = predicted[doc.id]
+        return list(out.values())
+
+    def extra_scores(self, instances: Sequence[TokenInstance], gold: Sequence[str],
+                     predicted: Sequence[str]) -> dict[str, float]:
+        groups = [(bio_spans(_paragraph_tags(instances, members, gold)),
+                   bio_spans(_paragraph_tags(instances, members, predicted)))
+                  for members in paragraphs_of(instances)]
+        return span_scores(groups)

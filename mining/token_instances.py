@@ -1,0 +1,79 @@
+"""Token instances: each non-whitespace token of a paragraph, seen in its parsed document, the input of segmentation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.attrs import IDX, IS_SPACE
+from spacy.tokens import Doc
+
+from mining.schema import Document
+
+
+@dataclass(frozen=True, eq=False)
+class ParagraphTokens:
+    """The non-whitespace tokens of one paragraph, shared by all of its token instances.
+
+    ``tokens`` are offsets into the parsed Doc in reading order; ``index`` counts paragraphs in
+    the document (``document.paragraphs[index]``, or the whole text for a document without any).
+    """
+
+    index: int
+    n_paragraphs: int
+    start: int
+    end: int
+    tokens: tuple[int, ...]
+
+
+@dataclass(eq=False)
+class TokenInstance:
+    """One token of a paragraph: the parse around it and its place in the paragraph.
+
+    Neighbouring tokens are ``paragraph.tokens[position - k]`` and ``[position + k]``: whitespace
+    tokens (spaCy keeps newlines and double spaces as tokens) are not instances and are skipped.
+    """
+
+    document: Document
+    parsed: Doc
+    paragraph: ParagraphTokens
+    position: int
+
+    @property
+    def token_index(self) -> int:
+        """The token's offset in ``parsed``."""
+        return self.paragraph.tokens[self.position]
+
+    @property
+    def n_in_paragraph(self) -> int:
+        return len(self.paragraph.tokens)
+
+
+def paragraph_spans(document: Document) -> list[tuple[int, int]]:
+    """The document's paragraphs, or the whole text as one paragraph when it lists none."""
+    return list(document.paragraphs) or [(0, len(document.text))]
+
+
+def build_token_instances(document: Document, parsed: Doc) -> list[TokenInstance]:
+    """One instance per non-whitespace token inside a paragraph, in document order.
+
+    A token belongs to the paragraph in which it starts. Text outside every paragraph (the AAEC
+    essay title, for example) yields no instances.
+    """
+    idx = parsed.to_array([IDX]).ravel().astype(np.int64)
+    is_space = parsed.to_array([IS_SPACE]).ravel().astype(bool)
+    spans = paragraph_spans(document)
+    instances: list[TokenInstance] = []
+    for p, (start, end) in enumerate(spans):
+        lo, hi = np.searchsorted(idx, [start, end], side="left")
+        tokens = tuple(int(i) for i in range(lo, hi) if not is_space[i])
+        paragraph = ParagraphTokens(index=p, n_paragraphs=len(spans), start=start, end=end, tokens=tokens)
+        instances.extend(TokenInstance(document=document, parsed=parsed, paragraph=paragraph, position=k)
+                         for k in range(len(tokens)))
+    return instances
+
+
+def build_corpus_token_instances(docs: Sequence[Document], parsed: Sequence[Doc]) -> list[TokenInstance]:
+    """``build_token_instances`` for every document, concatenated in corpus order."""
+    return [inst for doc, p in zip(docs, parsed) for inst in build_token_instances(doc, p)]

@@ -1,0 +1,112 @@
+"""TokenWindowVectorizer: the extractor contract on token instances, windows, padding and validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from mining.features.tokens_window import DEFAULT_WINDOWS, TokenWindowVectorizer
+from mining.token_instances import build_token_instances
+
+EXTRACTORS = [
+    TokenWindowVectorizer(),
+    TokenWindowVectorizer(windows={"word": 1, "pos": 0}, min_df=2),
+    TokenWindowVectorizer(windows={"marker": 1, "context": 0}, lists={"reason": ["because", "since"]}),
+]
+
+
+@pytest.fixture(scope="module")
+def token_instances(nlp, documents):
+    return [inst for doc, parsed in zip(documents, nlp.pipe(d.text for d in documents))
+            for inst in build_token_instances(doc, parsed)]
+
+
+@pytest.fixture(params=EXTRACTORS, ids=[f"windows-{i}" for i in range(len(EXTRACTORS))])
+def extractor(request):
+    return clone(request.param)
+
+
+def test_clone_keeps_params(extractor):
+    twin = clone(extractor)
+    assert twin is not extractor and twin.get_params() == extractor.get_params()
+
+
+def test_fit_returns_self(extractor, token_instances):
+    assert extractor.fit(token_instances) is extractor
+
+
+def test_unfitted_transform_raises(extractor, token_instances):
+    with pytest.raises(NotFittedError):
+        extractor.transform(token_instances)
+    with pytest.raises(NotFittedError):
+        extractor.get_feature_names_out()
+
+
+def test_names_match_columns(extractor, token_instances):
+    matrix = extractor.fit_transform(token_instances)
+    names = extractor.get_feature_names_out()
+    assert sp.isspmatrix_csr(matrix) and matrix.dtype == np.float64
+    assert matrix.shape == (len(token_instances), len(names)) and len(names) > 0
+    assert len(set(names)) == len(names) and all(isinstance(n, str) for n in names)
+    assert set(matrix.data) == {1.0}
+
+
+def test_fit_transform_equals_fit_then_transform(extractor, token_instances):
+    once = extractor.fit_transform(token_instances)
+    again = clone(extractor).fit(token_instances).transform(token_instances)
+    assert (once != again).nnz == 0
+
+
+def test_rows_depend_on_their_instance_only(extractor, token_instances):
+    full = extractor.fit(token_instances).transform(token_instances)
+    for i in (0, 7, len(token_instances) // 2, len(token_instances) - 1):
+        assert (extractor.transform([token_instances[i]]) != full[i]).nnz == 0
+
+
+def _row_names(vec, X, i):
+    matrix = vec.transform([X[i]])
+    return set(vec.get_feature_names_out()[matrix.indices])
+
+
+def test_window_reads_the_neighbours_and_pads_the_edges(token_instances):
+    vec = TokenWindowVectorizer().fit(token_instances)
+    # "Because exhaust fumes harm the lungs, ..." in the cars essay: the token after "Because".
+    k = next(i for i, inst in enumerate(token_instances)
+             if inst.parsed[inst.token_index].text == "exhaust")
+    names = _row_names(vec, token_instances, k)
+    assert {"-1:word=because", "0:word=exhaust", "1:word=fumes", "-1:marker=starts:backward"} <= names
+    first = next(i for i, inst in enumerate(token_instances) if inst.position == 0)
+    names = _row_names(vec, token_instances, first)
+    assert {"-1:<pad>", "-3:<pad>"} <= names and not any(n.startswith("-1:word=") for n in names)
+    assert "0:sentence=start" in names and "0:context=paragraph:intro" in names
+
+
+def test_windows_switch_groups_and_widths(token_instances):
+    narrow = TokenWindowVectorizer(windows={"word": 1}).fit(token_instances)
+    offsets = {n.split(":", 1)[0] for n in narrow.get_feature_names_out()}
+    assert offsets == {"-1", "0", "1"}
+    assert all(n.split(":", 1)[1].startswith(("word=", "<pad>")) for n in narrow.get_feature_names_out())
+    off = TokenWindowVectorizer(windows={**DEFAULT_WINDOWS, "tree": -1}).fit(token_instances)
+    assert not any(":tree=" in n for n in off.get_feature_names_out())
+
+
+def test_words_unseen_in_fit_are_ignored(token_instances):
+    vec = TokenWindowVectorizer(windows={"word": 0}).fit(token_instances[:50])
+    matrix = vec.transform(token_instances)
+    assert matrix.shape == (len(token_instances), len(vec.get_feature_names_out()))
+    assert matrix[60:].sum(axis=1).min() >= 0
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"windows": {"words": 2}}, "unknown feature groups"),
+    ({"windows": {"word": -1}}, "switched off"),
+    ({"windows": [("word", 1)]}, "mapping"),
+    ({"min_df": 0}, "min_df"),
+])
+def test_bad_params_raise_in_fit(params, message, token_instances):
+    vec = TokenWindowVectorizer(**params)  # __init__ never validates
+    with pytest.raises(ValueError, match=message):
+        vec.fit(token_instances)

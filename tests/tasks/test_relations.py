@@ -1,0 +1,63 @@
+"""Relation identification: gold pair labels, link F1, and one-target-per-source decoding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mining.corpora import load_corpus
+from mining.nlp.cache import parse_documents
+from mining.nlp.pipeline import find_pipeline
+from mining.tasks.relations import NONE, RelationTask
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    docs = [d for d in load_corpus("sample") if d.metadata["genre"] == "essay"][:3]
+    parsed, _ = parse_documents(docs, find_pipeline(exclude=["ner"]), cache_dir=None, progress=False)
+    task = RelationTask()
+    instances = task.build_instances(docs, parsed)
+    return task, instances, task.gold_labels(instances)
+
+
+class FixedProba:
+    """Returns given link probabilities: column order support, attack, none."""
+
+    classes_ = np.array(["attack", "none", "support"])
+
+    def __init__(self, link):
+        self.link = np.asarray(link)
+
+    def predict_proba(self, X):
+        return np.column_stack([0.1 * self.link, 1 - self.link, 0.9 * self.link])
+
+
+def test_gold_labels_match_the_relations(pairs):
+    task, instances, gold = pairs
+    n_relations = sum(len(d.relations) for d in {id(i.document): i.document for i in instances}.values())
+    in_paragraph = sum(1 for g in gold if g != NONE)
+    assert 0 < in_paragraph <= n_relations
+    assert set(gold) <= {"support", "attack", NONE}
+
+
+def test_one_target_per_source_keeps_the_best_target_above_threshold(pairs):
+    task, instances, _ = pairs
+    rng = np.random.default_rng(0)
+    link = rng.uniform(size=len(instances))
+    decoding = RelationTask(one_target_per_source=True, link_threshold=0.5)
+    labels = decoding.predict(FixedProba(link), instances)
+    by_source: dict = {}
+    for i, pair in enumerate(instances):
+        by_source.setdefault((pair.document.id, pair.source.unit.id), []).append(i)
+    for rows in by_source.values():
+        linked = [i for i in rows if labels[i] != NONE]
+        best = max(rows, key=lambda i: link[i])
+        assert linked == ([best] if link[best] >= 0.5 else [])
+        assert all(labels[i] == "support" for i in linked)  # 0.9 * p beats 0.1 * p
+
+
+def test_link_f1_counts_support_and_attack_as_links():
+    task = RelationTask()
+    scores = task.extra_scores([], ["support", "attack", NONE, NONE], ["attack", NONE, NONE, "support"])
+    # link/no-link: gold [l, l, n, n], predicted [l, n, n, l] -> F1 0.5 for both classes
+    assert scores["link.macro_f1"] == pytest.approx(0.5)

@@ -1,0 +1,186 @@
+"""Segmentation: BIO encoding and decoding, Viterbi decoding, span scores and the 50%-overlap matching rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mining.corpora import load_corpus
+from mining.evaluation.spans import match_spans, overlap_ratio, span_scores
+from mining.nlp.pipeline import find_pipeline, load_pipeline
+from mining.schema import Document, Unit
+from mining.tasks.bio import BIO_LABELS, bio_spans, bio_tags, constrained_tags
+from mining.tasks.segmentation import SegmentationTask
+from mining.validation import check_document
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(find_pipeline(exclude=["ner"]))
+
+
+@pytest.fixture(scope="module")
+def sample(nlp):
+    docs = load_corpus("sample")
+    return docs, list(nlp.pipe(d.text for d in docs))
+
+
+def test_bio_tags_mark_unit_tokens():
+    # Tokens as character spans: "Thus , cars pollute ."
+    tokens = [(0, 4), (4, 5), (6, 10), (11, 18), (18, 19)]
+    assert bio_tags(tokens, [(6, 18)]) == ["O", "O", "B", "I", "O"]
+    # A unit boundary inside a token takes the whole token; adjacent units keep their own B.
+    assert bio_tags(tokens, [(7, 12)]) == ["O", "O", "B", "I", "O"]
+    assert bio_tags(tokens, [(0, 5), (6, 18)]) == ["B", "I", "B", "I", "O"]
+
+
+def test_bio_spans_decode_and_repair():
+    assert bio_spans(["O", "B", "I", "O", "B", "B", "I"]) == [(1, 3), (4, 5), (5, 7)]
+    # An I after O, or first, opens a unit as B would.
+    assert bio_spans(["I", "I", "O", "I", "O"]) == [(0, 2), (3, 4)]
+    assert bio_spans([]) == [] and bio_spans(["O", "O"]) == []
+
+
+def test_constrained_tags_never_open_with_inside():
+    classes = ["B", "I", "O"]
+    # Token-wise argmax would read O I I: the best valid sequence opens the unit with B instead.
+    scores = np.array([[0.0, 0.0, 1.0], [0.9, 1.0, 0.0], [0.0, 1.0, 0.0]])
+    assert constrained_tags(scores, classes) == ["O", "B", "I"]
+    # Column order follows `classes`, and a valid argmax sequence is kept as it is.
+    scores = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])  # columns O, B, I
+    assert constrained_tags(scores, ["O", "B", "I"]) == ["O", "B", "I"]
+    assert constrained_tags(np.zeros((0, 3)), classes) == []
+    with pytest.raises(ValueError, match="classes"):
+        constrained_tags(np.zeros((2, 2)), ["B", "O"])
+
+
+class _Scores:
+    """A fitted estimator stand-in: fixed decision scores for the given instances."""
+
+    classes_ = np.array(["B", "I", "O"])
+
+    def __init__(self, scores):
+        self.scores = np.asarray(scores, dtype=float)
+
+    def decision_function(self, X):
+        return self.scores[: len(X)]
+
+    def predict(self, X):
+        return self.classes_[self.scores[: len(X)].argmax(axis=1)]
+
+
+def test_gold_tags_decode_back_to_the_gold_units(sample):
+    docs, parsed = sample
+    task = SegmentationTask()
+    instances = task.build_instances(docs, parsed)
+    gold = task.gold_labels(instances)
+    assert set(gold) == set(BIO_LABELS)
+    assert all(not inst.parsed[inst.token_index].is_space for inst in instances)
+    predicted = task.apply_predictions(docs, instances, gold)
+    by_id = {d.id: d for d in docs}
+    n_units = 0
+    for doc in predicted:
+        original = by_id[doc.id]
+        assert [(u.start, u.end) for u in doc.units] == sorted((u.start, u.end) for u in original.units)
+        assert [u.attributes["gold"] for u in doc.units] == [u.label for u in sorted(original.units,
+                                                                                  key=lambda u: u.start)]
+        assert all(u.label == "claim" and u.attributes["segment"] for u in doc.units)
+        assert not list(check_document(doc))
+        assert len(doc.metadata["gold_units"]) == len(original.units) and doc.relations == []
+        n_units += len(doc.units)
+    assert n_units == sum(len(d.units) for d in docs)
+    scores = task.extra_scores(instances, gold, gold)
+    assert scores["span.exact.f1"] == scores["span.overlap50.f1"] == 1.0
+    assert scores["span.n_gold"] == n_units
+
+
+def test_span_scores_on_a_hand_made_case():
+    gold = [(0, 3), (5, 8), (10, 12)]
+    predicted = [(0, 3), (5, 7), (12, 14), (20, 22)]
+    scores = span_scores([(gold, predicted)])
+    # Exact: only (0, 3). Overlap: also (5, 7) against (5, 8), 2/3 of the longer span.
+    assert scores["span.exact.precision"] == pytest.approx(1 / 4)
+    assert scores["span.exact.recall"] == pytest.approx(1 / 3)
+    assert scores["span.exact.f1"] == pytest.approx(2 * (1 / 4) * (1 / 3) / (1 / 4 + 1 / 3))
+    assert scores["span.overlap50.precision"] == pytest.approx(2 / 4)
+    assert scores["span.overlap50.recall"] == pytest.approx(2 / 3)
+    assert scores["span.overlap50.f1"] == pytest.approx(4 / 7)
+    assert scores["span.n_gold"] == 3 and scores["span.n_predicted"] == 4
+
+
+def test_overlap_rule_is_half_of_the_longer_span_one_to_one():
+    assert overlap_ratio((0, 4), (2, 4)) == 0.5
+    assert overlap_ratio((0, 4), (4, 8)) == 0.0
+    assert match_spans([(0, 4)], [(2, 4)], threshold=0.5) == 1  # exactly half counts
+    assert match_spans([(0, 5)], [(3, 5)], threshold=0.5) == 0  # 2/5 does not
+    assert match_spans([(0, 2)], [(0, 5)], threshold=0.5) == 0  # the longer span decides
+    # Two predictions each cover half of one gold span: only one of them may match it.
+    assert match_spans([(0, 4)], [(0, 2), (2, 4)], threshold=0.5) == 1
+    # Greedy by ratio: (4, 8) goes to the gold span it fits best, so both gold spans match.
+    assert match_spans([(0, 8), (4, 8)], [(4, 8), (0, 4)], threshold=0.5) == 2
+    assert match_spans([(0, 4)], [(0, 4), (0, 4)]) == 1
+
+
+def test_spans_are_scored_per_paragraph(nlp):
+    text = "Cars pollute the air.\nBikes are clean."
+    doc = Document(id="d", text=text, paragraphs=[(0, 21), (22, 38)],
+                   units=[Unit(id="T1", start=0, end=20, text=text[0:20], label="claim"),
+                          Unit(id="T2", start=22, end=37, text=text[22:37], label="premise")])
+    task = SegmentationTask()
+    instances = task.build_instances([doc], [nlp(text)])
+    gold = task.gold_labels(instances)
+    assert gold == ["B", "I", "I", "I", "O", "B", "I", "I", "O"]
+    # "I" opening the second paragraph starts a unit there: the two paragraphs never merge.
+    predicted = ["B", "I", "I", "I", "I", "I", "I", "I", "O"]
+    scores = task.extra_scores(instances, gold, predicted)
+    assert scores["span.n_predicted"] == 2
+    assert scores["span.exact.recall"] == 0.5 and scores["span.overlap50.recall"] == 1.0
+    (out,) = task.apply_predictions([doc], instances, predicted)
+    assert [u.text for u in out.units] == ["Cars pollute the air.", "Bikes are clean"]
+    assert [u.attributes["gold"] for u in out.units] == [None, "premise"]
+
+
+def test_predict_decodes_each_paragraph_on_its_own(nlp):
+    text = "Cars pollute the air.\nBikes are clean."
+    doc = Document(id="d", text=text, paragraphs=[(0, 21), (22, 38)])
+    task = SegmentationTask()
+    instances = task.build_instances([doc], [nlp(text)])
+    assert len(instances) == 9
+    # Every token favours I a little over B: per paragraph, the first token must still be B.
+    scores = [[0.9, 1.0, 0.0]] * 9
+    assert task.predict(_Scores(scores), instances) == ["B", "I", "I", "I", "I", "B", "I", "I", "I"]
+    assert SegmentationTask(decode="independent").predict(_Scores(scores), instances) == ["I"] * 9
+
+
+def test_task_parameters_are_checked():
+    with pytest.raises(ValueError, match="unit_label"):
+        SegmentationTask(unit_label="thesis")
+    with pytest.raises(ValueError, match="decode"):
+        SegmentationTask(decode="crf")
+
+
+@pytest.mark.slow
+def test_sample_experiment_runs_end_to_end(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from mining.corpora import jsonl
+    from mining.runs.record import find_runs, load_model, read_metrics
+
+    env = {**os.environ, "MINING_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "mining.cli", "run", "experiment=sample_segmentation",
+                           "nlp.progress=false"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (run,) = find_runs([tmp_path / "logs" / "sample_segmentation" / "runs"])
+    metrics = read_metrics(run)
+    assert metrics["test.labels"] == ["B", "I", "O"]
+    for key in ("test.macro_f1", "test.span.exact.f1", "test.span.overlap50.f1"):
+        assert 0.0 <= metrics[key] <= 1.0
+    assert metrics["test.span.exact.f1"] <= metrics["test.span.overlap50.f1"]
+    predicted = jsonl.load(run / "predictions.jsonl")
+    assert predicted and all(not list(check_document(d)) for d in predicted)
+    assert all(u.attributes["segment"] for d in predicted for u in d.units)
+    model = load_model(run)
+    names = model.named_steps["features"].get_feature_names_out()
+    assert len(names) == model.named_steps["model"].coef_.shape[1] and names[0].startswith("window__")

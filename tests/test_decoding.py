@@ -1,0 +1,141 @@
+"""Document-level decoders: the spanning-tree search is exact, and the wrappers keep the scikit-learn contract."""
+
+from __future__ import annotations
+
+import itertools
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import skops.io as sio
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from mining.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier, best_tree, max_arborescence
+from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
+from mining.runs.record import TRUSTED_PREFIXES
+
+
+def _brute_force(scores: np.ndarray) -> float:
+    """The best total over every head assignment with one root and no cycle."""
+    n = len(scores)
+    best = -np.inf
+    for heads in itertools.product(range(-1, n), repeat=n):
+        if heads.count(-1) != 1 or any(h == d for d, h in enumerate(heads)):
+            continue
+        acyclic = True
+        for start in range(n):
+            seen, v = set(), start
+            while v != -1 and acyclic:
+                acyclic = v not in seen
+                seen.add(v)
+                v = heads[v]
+        if acyclic:
+            best = max(best, sum(scores[h, d] for d, h in enumerate(heads) if h >= 0))
+    return best
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6])
+def test_best_tree_is_the_best_spanning_tree(n):
+    rng = np.random.default_rng(n)
+    for _ in range(30):
+        scores = rng.normal(size=(n, n))
+        heads = best_tree(scores)
+        assert heads.count(-1) == 1
+        total = sum(scores[h, d] for d, h in enumerate(heads) if h >= 0)
+        assert total == pytest.approx(_brute_force(scores))
+
+
+def test_arborescence_avoids_missing_edges_and_breaks_cycles():
+    # 1 and 2 prefer each other (a cycle); the edge 0 -> 2 is missing.
+    scores = np.array([[0.0, 1.0, -np.inf],
+                       [0.0, 0.0, 5.0],
+                       [0.0, 5.0, 0.0]])
+    heads = max_arborescence(scores, root=0)
+    assert heads[0] == -1 and heads[2] == 1 and heads[1] == 0
+
+
+def _units(doc_sizes):
+    """Fake unit instances (what OrdinalPositionVectorizer reads) of documents with the given sizes."""
+    out = []
+    for d, n in enumerate(doc_sizes):
+        doc = SimpleNamespace(id=f"d{d}")
+        out += [SimpleNamespace(document=doc, index=k, index_in_paragraph=k, n_in_paragraph=n) for k in range(n)]
+    return out
+
+
+def _pairs(units):
+    return [SimpleNamespace(document=a.document, source=a, target=b, distance=b.index - a.index)
+            for a in units for b in units if a is not b and a.document is b.document]
+
+
+def _argmax_model():
+    return DocumentArgmaxClassifier(estimator=Pipeline([("position", OrdinalPositionVectorizer()),
+                                                        ("clf", LogisticRegression())]))
+
+
+def _tree_model():
+    return DocumentTreeClassifier(estimator=Pipeline([("distance", PairDistanceVectorizer()),
+                                                      ("clf", LogisticRegression())]))
+
+
+def test_argmax_gives_the_label_to_exactly_one_instance_per_document():
+    units = _units([4, 5, 3, 5])
+    # Training texts have several or no first-position "cc": the decoder still picks one per text.
+    y = ["cc" if u.index_in_paragraph in (0, 1) and u.document.id != "d2" else "no" for u in units]
+    model = _argmax_model().fit(units, y)
+    test = _units([5, 4, 6])
+    predicted = model.predict(test)
+    for doc in ("d0", "d1", "d2"):
+        labels = [p for u, p in zip(test, predicted) if u.document.id == doc]
+        assert labels.count("cc") == 1
+    assert model.predict_proba(test).shape == (len(test), 2)
+    assert list(model.classes_) == ["cc", "no"]
+
+
+def test_tree_decoder_predicts_one_tree_per_document():
+    units = _units([4, 5, 5])
+    pairs = _pairs(units)
+    y = ["attached" if p.distance == -1 else "not" for p in pairs]
+    model = _tree_model().fit(pairs, y)
+    test = _pairs(_units([5, 3]))
+    predicted = model.predict(test)
+    for doc, n in (("d0", 5), ("d1", 3)):
+        edges = [(p.source.index, p.target.index) for p, label in zip(test, predicted)
+                 if label == "attached" and p.document.id == doc]
+        assert len(edges) == n - 1 and len(dict(edges)) == n - 1  # one head each, but for the root
+    # Attaching to the previous unit is what it learned: the tree is the chain.
+    assert all((label == "attached") == (p.distance == -1) for p, label in zip(test, predicted))
+
+
+@pytest.mark.parametrize("make", [_argmax_model, _tree_model])
+def test_wrappers_keep_the_estimator_contract(make):
+    model = make()
+    twin = clone(model)
+    assert twin.get_params(deep=False).keys() == model.get_params(deep=False).keys()
+    with pytest.raises(NotFittedError):
+        model.predict_proba(_units([3]))
+    with pytest.raises(ValueError, match="needs an estimator"):
+        type(model)().fit(_units([3]), ["cc", "no", "no"])
+
+
+def test_wrappers_reject_a_label_they_never_saw():
+    units = _units([3, 3])
+    with pytest.raises(ValueError, match="not among"):
+        DocumentArgmaxClassifier(estimator=_argmax_model().estimator, label="central").fit(
+            units, ["cc", "no", "no"] * 2)
+
+
+def test_fitted_wrappers_round_trip_through_skops():
+    units = _units([4, 5, 4])
+    pairs = _pairs(units)
+    argmax = _argmax_model().fit(units, ["cc" if u.index == 0 else "no" for u in units])
+    tree = _tree_model().fit(pairs, ["attached" if p.distance == -1 else "not" for p in pairs])
+    for model, X in ((argmax, units), (tree, pairs)):
+        data = sio.dumps(model)
+        untrusted = sio.get_untrusted_types(data=data)
+        assert all(t.startswith(TRUSTED_PREFIXES) for t in untrusted)
+        loaded = sio.loads(data, trusted=untrusted)
+        assert list(loaded.predict(X)) == list(model.predict(X))
