@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tests.helpers import run_mining as mining
 
-
-def mining(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mining.cli", *args], capture_output=True, text=True)
 
 
 @pytest.mark.corpora

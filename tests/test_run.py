@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from mining.corpora import jsonl
 from mining.runs.record import find_runs, load_model, read_meta, read_metrics
+from tests.helpers import run_mining as mining
 
 pytestmark = pytest.mark.slow
 
-
-def mining(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MINING_HOME": str(cwd)}
-    quiet = ["nlp.progress=false"] if args[0] == "run" else []
-    return subprocess.run([sys.executable, "-m", "mining.cli", *args, *quiet], cwd=cwd, env=env,
-                          capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
