@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.errors import CorpusError
-from mining.schema import Document, Relation, Unit, paragraphs_from_lines
+from mining.schema import UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines
 
 DEFAULT_UNIT_LABELS = {
     "MajorClaim": "major_claim",
@@ -282,20 +282,103 @@ def _write_attributes(lines: list[str], bid: str, attributes: dict[str, Any], no
     return n_attr
 
 
-def save(docs: Iterable[Document], directory: str | Path) -> int:
-    """Write each document as ``ID.txt``, ``ID.ann`` and the ``ID.json`` sidecar in ``directory``."""
+def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True) -> int:
+    """Write each document as ``ID.txt``, ``ID.ann`` and the ``ID.json`` sidecar in ``directory``.
+
+    With ``conf`` (the default) also write the ``annotation.conf`` that declares every entity type,
+    relation type and attribute the ``.ann`` files use, so that brat can open the folder as a project.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     n = 0
+    types = _ConfTypes()
     for doc in docs:
         stem = _safe_stem(doc.id)
+        ann = format_ann(doc)
+        types.add(ann)
         (directory / f"{stem}.txt").write_text(doc.text, encoding="utf-8", newline="")
-        (directory / f"{stem}.ann").write_text(format_ann(doc), encoding="utf-8", newline="")
+        (directory / f"{stem}.ann").write_text(ann, encoding="utf-8", newline="")
         sidecar = {"id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic,
                    "split": doc.split, "metadata": doc.metadata}
         (directory / f"{stem}.json").write_text(json.dumps(sidecar, ensure_ascii=False, indent=1), encoding="utf-8")
         n += 1
+    if conf:
+        (directory / "annotation.conf").write_text(types.conf(), encoding="utf-8")
     return n
+
+
+def annotation_conf(labels: Iterable[str], relations: dict[str, tuple[Iterable[str], Iterable[str]]],
+                    attributes: dict[str, tuple[Iterable[str], Iterable[str]]]) -> str:
+    """Render a brat ``annotation.conf`` (brat.nlplab.org/configuration.html).
+
+    Parameters
+    ----------
+    labels : iterable of str
+        Entity types.
+    relations : dict
+        Relation type -> (Arg1 entity types, Arg2 entity types); no types means any entity type.
+    attributes : dict
+        Attribute name -> (types it applies to, values). ``<RELATION>`` among the types puts it on
+        relations; no values makes it a binary attribute.
+
+    Examples
+    --------
+    >>> conf = annotation_conf(["Claim", "Premise"], {"supports": (["Premise"], ["Claim"])},
+    ...                        {"Stance": (["Claim"], ["For", "Against"])})
+    >>> conf.splitlines()[:6]
+    ['[entities]', 'Claim', 'Premise', '', '[relations]', 'supports\\tArg1:Premise, Arg2:Claim']
+    >>> conf.splitlines()[-1]
+    'Stance\\tArg:Claim, Value:For|Against'
+    """
+    labels = list(labels)
+    lines = ["[entities]", *labels, "", "[relations]"]
+    for name, (arg1, arg2) in relations.items():
+        lines.append(f"{name}\tArg1:{'|'.join(arg1) or '|'.join(labels)}, Arg2:{'|'.join(arg2) or '|'.join(labels)}")
+    lines += ["", "[events]", "", "[attributes]"]
+    for name, (targets, values) in attributes.items():
+        values = list(values)
+        value = f", Value:{'|'.join(values)}" if values else ""
+        lines.append(f"{name}\tArg:{'|'.join(targets) or '|'.join(labels)}{value}")
+    return "".join(line + "\n" for line in lines)
+
+
+class _ConfTypes:
+    """Collects the entity types, relation argument types and attribute values that ``.ann`` texts use."""
+
+    def __init__(self):
+        self.labels: dict[str, None] = {}
+        self.relations: dict[str, tuple[dict[str, None], dict[str, None]]] = {}
+        self.attributes: dict[str, tuple[dict[str, None], dict[str, None]]] = {
+            STANCE_ATTRIBUTE: ({}, {"For": None, "Against": None})}
+
+    def add(self, ann: str) -> None:
+        types: dict[str, str] = {}
+        for line in ann.splitlines():
+            fields = line.split("\t")
+            head = fields[1].split()
+            if line.startswith("T"):
+                types[fields[0]] = head[0]
+                self.labels[head[0]] = None
+            elif line.startswith("R"):
+                arg1, arg2 = self.relations.setdefault(head[0], ({}, {}))
+                arg1[types[head[1][5:]]] = None
+                arg2[types[head[2][5:]]] = None
+            elif line.startswith("A"):
+                targets, values = self.attributes.setdefault(head[0], ({}, {}))
+                targets[types.get(head[1], "<RELATION>")] = None
+                if len(head) > 2:
+                    values[head[2]] = None
+
+    def conf(self) -> str:
+        def order(name: str) -> tuple[int, str]:
+            label = DEFAULT_UNIT_LABELS.get(name)
+            return (UNIT_LABELS.index(label) if label in UNIT_LABELS else len(UNIT_LABELS), name)
+
+        labels = sorted(self.labels, key=order)
+        relations = {name: (sorted(a1, key=order), sorted(a2, key=order)) for name, (a1, a2) in self.relations.items()}
+        attributes = {name: (sorted(t, key=order), list(v) if name == STANCE_ATTRIBUTE else sorted(v))
+                      for name, (t, v) in self.attributes.items()}
+        return annotation_conf(labels, relations, attributes)
 
 
 def _safe_stem(doc_id: str) -> str:

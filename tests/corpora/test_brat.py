@@ -49,3 +49,25 @@ def test_ids_holders_and_typed_attributes_survive(tmp_path: Path):
     brat.save([doc], tmp_path)
     (back,) = brat.load(tmp_path)
     assert back.to_dict() == doc.to_dict()
+
+
+def test_save_writes_annotation_conf_that_load_ignores(tmp_path: Path):
+    docs = brat.load(FIXTURES)
+    brat.save(docs, tmp_path)
+    conf = (tmp_path / "annotation.conf").read_text(encoding="utf-8").splitlines()
+    sections = {name: conf[conf.index(f"[{name}]") + 1:] for name in ("entities", "relations", "attributes")}
+    assert sections["entities"][:4] == ["MajorClaim", "Claim", "Premise", ""]
+    assert "supports\tArg1:Premise, Arg2:Claim" in sections["relations"]
+    assert "attacks\tArg1:Claim, Arg2:Claim" in sections["relations"]
+    assert "Stance\tArg:Claim, Value:For|Against" in sections["attributes"]
+    assert "Verified\tArg:Premise" in sections["attributes"]  # a binary attribute has no values
+    assert [d.to_dict() for d in brat.load(tmp_path)] == [d.to_dict() for d in docs]
+    brat.save(docs, tmp_path / "bare", conf=False)
+    assert not (tmp_path / "bare" / "annotation.conf").exists()
+
+
+def test_annotation_conf_relation_attributes_and_any_type():
+    conf = brat.annotation_conf(["Claim", "Premise"], {"supports": ([], ["Claim"])},
+                                {"type": (["<RELATION>"], ["sup", "reb"])})
+    assert "supports\tArg1:Claim|Premise, Arg2:Claim" in conf
+    assert "type\tArg:<RELATION>, Value:sup|reb" in conf

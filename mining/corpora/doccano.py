@@ -1,0 +1,342 @@
+"""Read and write doccano JSONL: the relation-extraction export, and the sequence-labeling form on read.
+
+One line per Document (doccano.github.io, "Relation extraction" import/export)::
+
+    {"text": ..., "entities": [{"id", "label", "start_offset", "end_offset"}],
+     "relations": [{"id", "from_id", "to_id", "type"}], "doc_id": ..., "paragraphs": ...,
+     "topic": ..., "split": ..., "metadata": {...}, "mining": {...}}
+
+doccano keeps the fields it does not know as the example's metadata and writes them back on export,
+so the document fields ride along as top-level keys. Offsets count Python characters (code points).
+
+doccano spans have a label and nothing else, so:
+
+- **stance** is part of the label: ``claim`` (no stance), ``claim|for``, ``claim|against``. It stays
+  visible and editable in doccano (a project declares these composite span types).
+- **holder, attributes and the unit id** go in ``mining.units``: one entry
+  ``{"span": [start, end], "label": ..., "id": ..., "holder": ..., "attributes": {...}}`` per unit,
+  found again by the offsets and the (stance-less) label of the unit's first span. doccano renumbers
+  entities on import, so entity ids cannot be the key; offsets survive. A span an annotator added,
+  moved or relabelled has no entry: its id is the doccano entity id, with no holder or attributes.
+- **relation ids and attributes** go in ``mining.relations`` (``id``, ``source``, ``target``,
+  ``label``, ``attributes``), matched to a relation by its source and target unit ids and label,
+  as in :mod:`mining.corpora.labelstudio`; unmatched relations get the doccano relation id.
+- a **discontinuous unit** is one entity per fragment, all with the unit's label; every later
+  fragment points at the first with a relation of type ``same_unit`` (add that relation type to the
+  project). Chains of ``same_unit`` relations are read too; fragments are ordered by offset.
+
+On read, the sequence-labeling form ``{"text": ..., "label": [[start, end, "LABEL"], ...]}`` (and
+the older ``"labels"`` key) is accepted; its spans are numbered ``T1``, ``T2``... A record without
+``doc_id`` is named by its doccano ``id``, or else by ``FILE-LINE``. Unknown top-level fields go
+into ``metadata``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from mining.errors import CorpusError
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines
+
+SEPARATOR = "|"
+SAME_UNIT = "same_unit"
+META_KEY = "mining"
+_KNOWN = {"id", "text", "entities", "relations", "label", "labels", "Comments",
+          "doc_id", "paragraphs", "topic", "split", "metadata", META_KEY}
+
+
+# --- writing ---
+
+def to_records(docs: Iterable[Document]) -> list[dict[str, Any]]:
+    """Render documents as doccano relation-extraction records (one dict per line of the JSONL).
+
+    Examples
+    --------
+    >>> from mining.schema import Document, Unit
+    >>> doc = Document("d1", "Cats rule.", units=[Unit("T1", 0, 9, "Cats rule", "claim", "for")])
+    >>> to_records([doc])[0]["entities"]
+    [{'id': 1, 'label': 'claim|for', 'start_offset': 0, 'end_offset': 9}]
+    """
+    return [_record(doc) for doc in docs]
+
+
+def _record(doc: Document) -> dict[str, Any]:
+    entities: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    heads: dict[str, int] = {}
+    units_meta = []
+    for unit in doc.units:
+        label = unit.label if unit.stance is None else f"{unit.label}{SEPARATOR}{unit.stance}"
+        pieces = unit.spans()
+        heads[unit.id] = len(entities) + 1
+        for k, (start, end) in enumerate(pieces):
+            entities.append({"id": len(entities) + 1, "label": label, "start_offset": start, "end_offset": end})
+            if k:
+                relations.append({"id": len(relations) + 1, "from_id": len(entities), "to_id": heads[unit.id],
+                                  "type": SAME_UNIT})
+        entry: dict[str, Any] = {"span": list(pieces[0]), "label": unit.label, "id": unit.id}
+        if unit.holder is not None:
+            entry["holder"] = unit.holder
+        if unit.attributes:
+            entry["attributes"] = dict(unit.attributes)
+        units_meta.append(entry)
+    for rel in doc.relations:
+        for end in (rel.source, rel.target):
+            if end not in heads:
+                raise CorpusError(f"relation points at missing unit {end!r}", item=f"{doc.id}/{rel.id}")
+        relations.append({"id": len(relations) + 1, "from_id": heads[rel.source], "to_id": heads[rel.target],
+                          "type": rel.label})
+    rel_meta = [{"id": r.id, "source": r.source, "target": r.target, "label": r.label,
+                 **({"attributes": dict(r.attributes)} if r.attributes else {})} for r in doc.relations]
+    return {"text": doc.text, "entities": entities, "relations": relations, "doc_id": doc.id,
+            "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic, "split": doc.split,
+            "metadata": dict(doc.metadata), META_KEY: {"units": units_meta, "relations": rel_meta}}
+
+
+def save(docs: Iterable[Document], path: str | Path) -> int:
+    """Write documents as doccano JSONL, one record per line."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    records = to_records(docs)
+    with path.open("w", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(records)
+
+
+# --- reading ---
+
+def load(path: str | Path, **options: Any) -> list[Document]:
+    """Read a doccano JSONL file, or every ``*.jsonl`` file of a folder; ``options`` go to the reader.
+
+    Options: ``unit_labels`` and ``relation_labels`` (doccano label -> schema label; default: the
+    schema labels themselves).
+    """
+    path = Path(path)
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files:
+        raise CorpusError("no *.jsonl files found", file=path)
+    docs = []
+    for f in files:
+        if not f.is_file():
+            raise CorpusError("file not found", file=f)
+        docs += [_read_record(record, lineno, f, **options) for lineno, record in _read_lines(f)]
+    return docs
+
+
+def _read_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    with path.open(encoding="utf-8") as f:
+        try:
+            lines = list(f)
+        except UnicodeDecodeError as e:
+            raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield lineno, json.loads(line)
+        except json.JSONDecodeError as e:
+            raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=path, line=lineno) from None
+
+
+def from_records(records: Iterable[dict[str, Any]], *, file: str | Path | None = None,
+                 unit_labels: dict[str, str] | None = None,
+                 relation_labels: dict[str, str] | None = None) -> list[Document]:
+    """Documents from doccano records; errors name ``file`` and the record's line (its 1-based position)."""
+    return [_read_record(r, n, file, unit_labels=unit_labels, relation_labels=relation_labels)
+            for n, r in enumerate(records, start=1)]
+
+
+def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labels: dict[str, str] | None = None,
+                 relation_labels: dict[str, str] | None = None) -> Document:
+    unit_labels = {v: v for v in UNIT_LABELS} if unit_labels is None else unit_labels
+    relation_labels = {v: v for v in RELATION_LABELS} if relation_labels is None else relation_labels
+
+    def fail(problem: str, item: str | None = None) -> CorpusError:
+        return CorpusError(problem, file=file, line=lineno, item=item)
+
+    if not isinstance(record, dict):
+        raise fail(f"expected a JSON object, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise fail("missing or non-string field 'text'")
+    if record.get("doc_id") is not None:
+        doc_id = str(record["doc_id"])
+    elif record.get("id") is not None:
+        doc_id = str(record["id"])
+    else:
+        doc_id = f"{Path(file).stem}-{lineno}" if file is not None else str(lineno)
+    doc = Document(id=doc_id, text=text)
+    _read_fields(doc, record, fail)
+    extra = record.get(META_KEY) or {}
+    if not isinstance(extra, dict):
+        raise fail(f"field {META_KEY!r} must be a JSON object")
+
+    entities = _entities(record, fail)
+    spans: dict[str, tuple[int, int, str, str | None]] = {}  # entity id -> (start, end, label, stance)
+    for k, entity in enumerate(entities, start=1):
+        if not isinstance(entity, dict) or entity.get("id") is None:
+            raise fail(f"entity {k} is not an object with an 'id'")
+        eid = str(entity["id"])
+        item = f"entity {eid}"
+        if eid in spans:
+            raise fail("duplicate entity id", item)
+        start, end = entity.get("start_offset"), entity.get("end_offset")
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+            raise fail(f"offsets must be integers, got start_offset={start!r} end_offset={end!r}", item)
+        if not 0 <= start < end <= len(text):
+            raise fail(f"offsets {start}-{end} are outside the text (length {len(text)}) or empty", item)
+        label = entity.get("label")
+        if not isinstance(label, str):
+            raise fail(f"label must be a string, got {label!r}", item)
+        base, sep, stance = label.partition(SEPARATOR)
+        if base not in unit_labels:
+            known = ", ".join(sorted(unit_labels))
+            raise fail(f"unknown label {base!r} (known: {known}, optionally with |for or |against)", item)
+        if sep and stance not in STANCES:
+            raise fail(f"unknown stance {stance!r} in label {label!r} (known: {', '.join(STANCES)})", item)
+        spans[eid] = (start, end, unit_labels[base], stance if sep else None)
+
+    links = []
+    raw_relations = record.get("relations") or []
+    if not isinstance(raw_relations, list):
+        raise fail("'relations' must be a list")
+    for k, rel in enumerate(raw_relations, start=1):
+        if not isinstance(rel, dict):
+            raise fail(f"relation {k} is not an object")
+        item = f"relation {rel.get('id', k)}"
+        source, target, kind = str(rel.get("from_id")), str(rel.get("to_id")), rel.get("type")
+        for end in (source, target):
+            if end not in spans:
+                raise fail(f"relation points at missing entity {end!r}", item)
+        if kind != SAME_UNIT:
+            if kind not in relation_labels:
+                known = ", ".join(sorted([*relation_labels, SAME_UNIT]))
+                raise fail(f"unknown relation type {kind!r} (known: {known})", item)
+            kind = relation_labels[kind]
+        links.append((source, target, kind, str(rel["id"]) if rel.get("id") is not None else None, item))
+
+    heads = _fragment_heads(spans, [(s, t, i) for s, t, kind, _, i in links if kind == SAME_UNIT], fail)
+    groups: dict[str, list[str]] = {eid: [] for eid in spans if heads[eid] == eid}
+    for eid in spans:
+        groups[heads[eid]].append(eid)
+    stored = _by_key(extra.get("units"), lambda e: (_span(e.get("span")), str(e.get("label"))), "units", fail)
+    units: dict[str, Unit] = {}
+    order: dict[str, tuple[float, int, int]] = {}  # stored units in their stored order, then new ones by offset
+    for eid, pieces in groups.items():
+        start, end, label, stance = spans[eid]
+        for p in pieces:
+            if spans[p][2:] != (label, stance):
+                raise fail(f"fragment label differs from its unit's (entity {eid})", f"entity {p}")
+        fragments = sorted(spans[p][:2] for p in pieces)
+        entry = _pop(stored, (fragments[0], label))
+        fallback_id = eid if "entities" in record else f"T{eid}"  # the label form has no entity ids
+        unit = Unit(id=str(entry["id"]) if entry else fallback_id,
+                    start=fragments[0][0], end=fragments[-1][1], text=" ".join(text[a:b] for a, b in fragments),
+                    label=label, stance=stance, holder=entry.get("holder") if entry else None,
+                    attributes=dict(entry.get("attributes") or {}) if entry else {},
+                    fragments=fragments if len(fragments) > 1 else None)
+        units[eid] = unit
+        order[eid] = (entry["_index"] if entry else float("inf"), unit.start, unit.end)
+    doc.units = [units[eid] for eid in sorted(units, key=order.__getitem__)]
+
+    stored_rels = _by_key(extra.get("relations"), lambda e: (str(e.get("source")), str(e.get("target")),
+                                                              str(e.get("label"))), "relations", fail)
+    relations = []
+    for k, (source, target, kind, rid, item) in enumerate(links, start=1):
+        if kind == SAME_UNIT:
+            continue
+        key = (units[heads[source]].id, units[heads[target]].id, kind)
+        entry = _pop(stored_rels, key)
+        relation = Relation(id=str(entry["id"]) if entry else (rid or f"R{k}"), source=key[0], target=key[1],
+                            label=kind, attributes=dict(entry.get("attributes") or {}) if entry else {})
+        relations.append(((entry["_index"] if entry else float("inf"), k), relation))
+    doc.relations = [r for _, r in sorted(relations, key=lambda t: t[0])]
+    return doc
+
+
+def _read_fields(doc: Document, record: dict[str, Any], fail) -> None:
+    paragraphs = record.get("paragraphs")
+    if paragraphs is None:
+        doc.paragraphs = paragraphs_from_lines(doc.text)
+    else:
+        try:
+            doc.paragraphs = [(int(a), int(b)) for a, b in paragraphs]
+        except (TypeError, ValueError):
+            raise fail("'paragraphs' must be a list of [start, end] pairs") from None
+    doc.topic = record.get("topic")
+    doc.split = record.get("split")
+    metadata = record.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise fail("'metadata' must be a JSON object")
+    doc.metadata = dict(metadata)
+    # doccano writes the metadata of records it imported as top-level fields: keep them.
+    for key, value in record.items():
+        if key in _KNOWN and not (key == "Comments" and value):
+            continue
+        if key in doc.metadata and doc.metadata[key] != value:
+            raise fail(f"field {key!r} clashes with metadata[{key!r}]")
+        doc.metadata[key] = value
+
+
+def _entities(record: dict[str, Any], fail) -> list[Any]:
+    if "entities" in record:
+        entities = record["entities"]
+        if not isinstance(entities, list):
+            raise fail("'entities' must be a list")
+        if record.get("label") or record.get("labels"):
+            raise fail("record has both 'entities' and 'label' spans; which ones to read is unclear")
+        return entities
+    spans = record.get("label", record.get("labels")) or []
+    if not isinstance(spans, list):
+        raise fail("'label' must be a list of [start, end, label] spans")
+    entities = []
+    for k, span in enumerate(spans, start=1):
+        if not (isinstance(span, list) and len(span) == 3):
+            raise fail(f"label span {k} is not [start, end, label]: {span!r}")
+        entities.append({"id": k, "start_offset": span[0], "end_offset": span[1], "label": span[2]})
+    return entities
+
+
+def _fragment_heads(spans: dict[str, Any], links: list[tuple[str, str, str]], fail) -> dict[str, str]:
+    """Map every entity to the first entity of its unit, following ``same_unit`` relations."""
+    parent: dict[str, str] = {}
+    for source, target, item in links:
+        if source in parent and parent[source] != target:
+            raise fail(f"entity {source} is joined to two units ({parent[source]}, {target})", item)
+        parent[source] = target
+    heads = {}
+    for eid in spans:
+        seen, node = {eid}, eid
+        while node in parent:
+            node = parent[node]
+            if node in seen:
+                raise fail("same_unit relations form a cycle", f"entity {eid}")
+            seen.add(node)
+        heads[eid] = node
+    return heads
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(x, int) for x in value):
+        return value[0], value[1]
+    return None
+
+
+def _by_key(entries: Any, key, name: str, fail) -> dict[Any, list[dict[str, Any]]]:
+    if entries is None:
+        return {}
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and "id" in e for e in entries):
+        raise fail(f"'{META_KEY}.{name}' must be a list of objects with an 'id'")
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for index, entry in enumerate(entries):
+        out.setdefault(key(entry), []).append({**entry, "_index": index})
+    return out
+
+
+def _pop(stored: dict[Any, list[dict[str, Any]]], key: Any) -> dict[str, Any] | None:
+    found = stored.get(key)
+    return found.pop(0) if found else None
