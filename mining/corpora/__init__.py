@@ -16,7 +16,10 @@ LOADERS: dict[str, str] = {
     "brat": "mining.corpora.brat:load",
     "jsonl": "mining.corpora.jsonl:load",
     "hf": "mining.corpora.hf:load",
+    "labelstudio": "mining.corpora.labelstudio:load",
+    "doccano": "mining.corpora.doccano:load",
     "sample": "mining.corpora.sample:load",
+    "custom": "mining.corpora.custom:load",  # detects the format, then calls one of the others
 }
 
 

@@ -19,26 +19,55 @@ def match_spans(gold: Sequence[Span], predicted: Sequence[Span], threshold: floa
 
     ``threshold=None`` asks for identical boundaries. Otherwise a pair matches when
     ``overlap_ratio >= threshold``: with 0.5 this is the approximate match of Persing & Ng (2016),
-    used by Eger et al. (2017), "at least half of the tokens of the longer span shared". Within one
-    side spans do not overlap, so a span can still pass the threshold with two partners (a tie at
-    exactly one half); pairs are then taken greedily, best ratio first, then leftmost.
+    used by Eger et al. (2017), "at least half of the tokens of the longer span shared". See
+    :func:`matched_pairs` for which pairs are taken.
+    """
+    return len(matched_pairs(gold, predicted, threshold))
+
+
+def matched_pairs(gold: Sequence[Span], predicted: Sequence[Span],
+                  threshold: float | None = None) -> list[tuple[int, int]]:
+    """The one-to-one matching behind :func:`match_spans`: ``(gold index, predicted index)`` pairs.
+
+    ``threshold=None`` pairs identical spans, in order. Otherwise a pair is eligible when
+    ``overlap_ratio >= threshold``. Within one side spans do not overlap, so a span can still pass
+    the threshold with two partners (a tie at exactly one half); pairs are then taken greedily,
+    best ratio first, then leftmost (by index, so pass the spans sorted). Pairs come back sorted
+    by gold index.
+
+    Examples
+    --------
+    >>> matched_pairs([(0, 4), (5, 9)], [(5, 8), (0, 4)], threshold=0.5)
+    [(0, 1), (1, 0)]
+    >>> matched_pairs([(0, 4), (5, 9)], [(5, 8), (0, 4)])
+    [(0, 1)]
     """
     if threshold is None:
-        return len(set(gold) & set(predicted))
-    pairs = sorted(
+        free: dict[Span, list[int]] = {}
+        for j, p in enumerate(predicted):
+            free.setdefault(tuple(p), []).append(j)
+        exact = []
+        for i, g in enumerate(gold):
+            candidates = free.get(tuple(g))
+            if candidates:
+                exact.append((i, candidates.pop(0)))
+        return exact
+    ranked = sorted(
         ((overlap_ratio(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(predicted)
          if g[0] < p[1] and p[0] < g[1]),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     used_gold: set[int] = set()
     used_pred: set[int] = set()
-    for ratio, i, j in pairs:
+    pairs = []
+    for ratio, i, j in ranked:
         if ratio < threshold:
             break
         if i not in used_gold and j not in used_pred:
             used_gold.add(i)
             used_pred.add(j)
-    return len(used_gold)
+            pairs.append((i, j))
+    return sorted(pairs)
 
 
 def prf(n_match: int, n_gold: int, n_predicted: int) -> dict[str, float]:

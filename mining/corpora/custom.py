@@ -1,0 +1,141 @@
+"""Read a user's own corpus in any supported format: tell the format from the path, then call its loader.
+
+The formats are the entries of :data:`mining.corpora.LOADERS`, found by name only, so a loader added
+there (``labelstudio``, ``doccano``) is picked up as soon as it is registered.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mining.errors import CorpusError
+from mining.schema import Document
+
+# what detection can answer; each is a LOADERS name
+DETECTABLE = ("jsonl", "brat", "hf", "labelstudio", "doccano")
+DESCRIPTIONS = {
+    "jsonl": "the project's JSONL",
+    "brat": "a brat folder",
+    "hf": "a Hugging Face dataset saved with save_to_disk",
+    "labelstudio": "a Label Studio JSON export",
+    "doccano": "a doccano JSONL export",
+}
+EXPECTED = ("expected a .jsonl file or folder, a brat folder (*.txt + *.ann), a dataset folder with "
+            "dataset_info.json or state.json, a Label Studio JSON export or a doccano JSONL export")
+# keys a doccano export line has where the project's JSONL has "units"
+_DOCCANO_KEYS = ("label", "labels", "entities")
+# keys a Label Studio task has beside "data"
+_LABELSTUDIO_KEYS = ("annotations", "completions", "predictions")
+
+
+def detect_format(path: str | Path) -> str:
+    """The LOADERS name that reads ``path``.
+
+    - a folder with ``dataset_info.json`` or ``state.json``: ``hf``;
+    - a folder with ``*.ann`` files: ``brat``;
+    - a ``.jsonl``/``.json`` file, or a folder of ``*.jsonl`` (else of ``*.json``; its first file
+      decides), by the first record: Label Studio tasks (``{"data": ..., "annotations": ...}``, in a
+      JSON array or alone) are ``labelstudio``; lines with ``text`` and ``label``/``entities`` but no
+      ``units`` are ``doccano``; lines with ``id`` and ``text`` are ``jsonl``.
+
+    Raises
+    ------
+    CorpusError
+        When the path does not exist, the format cannot be told, or it is told but no loader of that
+        name is registered.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError("no such file or folder", file=path)
+    if path.is_dir():
+        if (path / "dataset_info.json").exists() or (path / "state.json").exists():
+            return "hf"
+        if (path / "dataset_dict.json").exists():
+            raise CorpusError("a DatasetDict folder: point at the folder of one of its splits", file=path)
+        if any(path.glob("*.ann")):
+            return "brat"
+        files = sorted(path.glob("*.jsonl")) or sorted(path.glob("*.json"))
+        if files:
+            return _registered(_sniff_file(files[0]), files[0])
+        raise CorpusError(f"cannot tell the format of this folder ({EXPECTED}); pass --format", file=path)
+    if path.suffix in (".ann", ".txt"):
+        raise CorpusError("a single brat file: pass the folder that holds the *.txt and *.ann files", file=path)
+    if path.suffix in (".jsonl", ".json"):
+        return _registered(_sniff_file(path), path)
+    raise CorpusError(f"cannot tell the format of this file ({EXPECTED}); pass --format", file=path)
+
+
+def load(path: str | Path, format: str | None = None, **options: Any) -> list[Document]:  # noqa: A002
+    """Load ``path`` with the loader ``format`` names, or with the one :func:`detect_format` finds.
+
+    ``options`` go to that loader (for example ``unit_labels`` for brat).
+    """
+    from mining.corpora import LOADERS, get_loader
+
+    fmt = format or detect_format(path)
+    if fmt == "custom" or fmt not in LOADERS:
+        known = ", ".join(sorted(set(LOADERS) - {"custom"}))
+        raise CorpusError(f"unknown format {fmt!r} (known: {known})", file=path)
+    return get_loader(fmt)(path, **options)
+
+
+def _registered(fmt: str | None, path: Path) -> str:
+    from mining.corpora import LOADERS
+
+    if fmt is None:
+        raise CorpusError(f"cannot tell the format from the first record ({EXPECTED}); pass --format", file=path)
+    if fmt not in LOADERS:
+        raise CorpusError(f"looks like {DESCRIPTIONS[fmt]}, but no {fmt!r} loader is registered in "
+                          "mining.corpora.LOADERS", file=path)
+    return fmt
+
+
+def _sniff_file(path: Path) -> str | None:
+    """Tell the format from the first record of a JSON or JSON-lines file."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            first = next((line for line in f if line.strip()), "")
+            if path.suffix == ".json" or first.lstrip().startswith("["):
+                f.seek(0)
+                try:
+                    whole = json.load(f)  # an export: one array of tasks, or a single task
+                except json.JSONDecodeError as e:
+                    if first.lstrip().startswith("["):
+                        raise CorpusError(f"invalid JSON: {e.msg} at line {e.lineno} column {e.colno}",
+                                          file=path) from None
+                    whole = None  # JSON lines in a .json file
+                if isinstance(whole, list):
+                    return _sniff_array(whole)
+                if isinstance(whole, dict) and _sniff_record(whole) == "labelstudio":
+                    return "labelstudio"
+    except UnicodeDecodeError as e:
+        raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
+    if not first.strip():
+        return "jsonl" if path.suffix == ".jsonl" else None  # an empty dataset, to merge into
+    try:
+        record = json.loads(first)
+    except json.JSONDecodeError:
+        return None
+    return _sniff_record(record)
+
+
+def _sniff_array(data: list) -> str | None:
+    if not data:
+        return None
+    fmt = _sniff_record(data[0])
+    # a JSON array of tasks is how Label Studio exports; the project's JSONL is one object per line
+    return "labelstudio" if fmt == "labelstudio" else None
+
+
+def _sniff_record(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    if "data" in record and any(k in record for k in _LABELSTUDIO_KEYS):
+        return "labelstudio"
+    if "text" in record and "units" not in record and any(k in record for k in _DOCCANO_KEYS):
+        return "doccano"
+    if "id" in record and "text" in record:
+        return "jsonl"
+    return None

@@ -1,0 +1,261 @@
+"""Fold newly annotated documents into a JSONL dataset: refuse conflicts, write atomically, log each version.
+
+Rules (``plan_merge``):
+
+- a NEW document whose id is in BASE with a *different text* is an **ID conflict**. It is always
+  refused, ``replace`` or not: an id names one text, and run records name documents by id, so
+  reusing one for another text would make two dataset versions disagree about what a document is.
+  Give the new text a new id (or edit BASE deliberately).
+- a NEW document whose text is in BASE (under any id) with *different annotations* (units,
+  relations, or any other field) is an **annotation conflict**. It is refused unless ``replace``,
+  which puts the NEW document in the BASE document's place (with the NEW id).
+- a NEW document equal to its BASE counterpart (same text and annotations; under another id, the
+  same apart from the id) is **skipped** and reported.
+- every other NEW document is **added** after the BASE documents, in NEW's order.
+
+``merge_files`` validates both inputs first, writes the result with the atomic
+:func:`mining.corpora.jsonl.save`, and then records a changelog entry in ``OUT.changelog`` (JSON
+lines; not ``*.jsonl``, since a folder of ``*.jsonl`` files is read as one corpus): timestamp,
+inputs, counts, and the previous and new :func:`mining.corpora.jsonl.fingerprint`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from mining.corpora import custom, jsonl
+from mining.errors import CorpusError
+from mining.schema import Document
+from mining.validation import validate_documents
+
+CHANGELOG_SUFFIX = ".changelog"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A NEW document that cannot be merged as it is: ``kind`` is ``"id"`` or ``"annotations"``."""
+
+    new_id: str
+    base_id: str
+    kind: str
+    differences: tuple[str, ...]
+
+    def __str__(self) -> str:
+        if self.kind == "id":
+            return f"{self.new_id}: ID conflict: BASE has another text under this id ({'; '.join(self.differences)})"
+        where = "" if self.base_id == self.new_id else f" (BASE id {self.base_id!r})"
+        return f"{self.new_id}{where}: same text, different annotations: {'; '.join(self.differences)}"
+
+
+class MergeConflictError(CorpusError):
+    """The merge was refused; ``conflicts`` lists every conflict, one per NEW document."""
+
+    def __init__(self, conflicts: Sequence[Conflict], *, file: str | Path | None = None, replace: bool = False):
+        self.conflicts = list(conflicts)
+        kinds = sorted({c.kind for c in conflicts})
+        hint = "" if replace or kinds == ["id"] else "; --replace replaces annotation conflicts"
+        super().__init__(f"merge refused: {len(conflicts)} conflict(s) with BASE "
+                         f"({', '.join(c.new_id for c in conflicts[:5])}{', ...' if len(conflicts) > 5 else ''})"
+                         f"{hint}", file=file)
+
+
+@dataclass
+class MergeResult:
+    """The merged documents and what happened to each NEW document."""
+
+    documents: list[Document]
+    added: list[str] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)  # (new id, replaced BASE id)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (new id, identical BASE id)
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "replaced": len(self.replaced), "skipped": len(self.skipped)}
+
+
+def plan_merge(base: Sequence[Document], new: Sequence[Document], *, replace: bool = False,
+               file_base: str | Path | None = None, file_new: str | Path | None = None) -> MergeResult:
+    """Merge in memory by the rules of the module docstring; raises :class:`MergeConflictError`.
+
+    Examples
+    --------
+    >>> from mining.schema import Document
+    >>> a, b = Document("a", "One."), Document("b", "Two.")
+    >>> result = plan_merge([a], [a, b])
+    >>> [d.id for d in result.documents], result.added, result.skipped
+    (['a', 'b'], ['b'], [('a', 'a')])
+    """
+    base_by_id = _index(base, file_base)
+    _index(new, file_new)
+    base_by_text: dict[str, str] = {}
+    for doc in base:
+        base_by_text.setdefault(doc.text, doc.id)
+    new_by_text: dict[str, str] = {}
+    for doc in new:
+        if doc.text in new_by_text:
+            raise CorpusError(f"the same text is in NEW twice, as {new_by_text[doc.text]!r} and {doc.id!r}",
+                              file=file_new, item=doc.id)
+        new_by_text[doc.text] = doc.id
+    result = MergeResult(documents=list(base))
+    conflicts: list[Conflict] = []
+    position = {doc.id: i for i, doc in enumerate(base)}
+    for doc in new:
+        same_id = base_by_id.get(doc.id)
+        if same_id is not None and same_id.text != doc.text:
+            conflicts.append(Conflict(doc.id, doc.id, "id", (_text_difference(same_id.text, doc.text),)))
+            continue
+        counterpart = same_id
+        if counterpart is None and doc.text in base_by_text:
+            counterpart = base_by_id[base_by_text[doc.text]]
+        if counterpart is None:
+            result.added.append(doc.id)
+            result.documents.append(doc)
+            continue
+        differences = describe_differences(counterpart, doc)
+        if not differences:
+            result.skipped.append((doc.id, counterpart.id))
+        elif replace:
+            result.replaced.append((doc.id, counterpart.id))
+            result.documents[position[counterpart.id]] = doc
+        else:
+            conflicts.append(Conflict(doc.id, counterpart.id, "annotations", tuple(differences)))
+    if conflicts:
+        raise MergeConflictError(conflicts, file=file_new, replace=replace)
+    return result
+
+
+def describe_differences(base: Document, new: Document) -> list[str]:
+    """What differs between two versions of one document (ids aside), one short phrase each."""
+    out = []
+    if base.text != new.text:
+        out.append(_text_difference(base.text, new.text))
+    for name in ("paragraphs", "topic", "split", "metadata"):
+        a, b = getattr(base, name), getattr(new, name)
+        if a != b:
+            out.append(f"{name} {_short(a)} -> {_short(b)}")
+    out += _item_differences("unit", [u.to_dict() for u in base.units], [u.to_dict() for u in new.units])
+    out += _item_differences("relation", [r.to_dict() for r in base.relations],
+                             [r.to_dict() for r in new.relations])
+    return out
+
+
+def changelog_path(out: str | Path) -> Path:
+    """``data.jsonl`` -> ``data.jsonl.changelog``."""
+    out = Path(out)
+    return out.with_name(out.name + CHANGELOG_SUFFIX)
+
+
+def read_changelog(out: str | Path) -> list[dict[str, Any]]:
+    path = changelog_path(out)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: bool = False,
+                base_format: str | None = None, new_format: str | None = None,
+                split: str | None = None) -> tuple[MergeResult, dict[str, Any]]:
+    """Load, validate and merge BASE and NEW, write OUT (JSONL) atomically, append the changelog entry.
+
+    OUT may be BASE itself (a new version in place) or a new path; an existing file that is not BASE
+    is refused rather than overwritten. When OUT is a new path, BASE's changelog (if any) is carried
+    over first so the history stays with the data. ``split`` is given to the NEW documents that
+    have none (text labelled from scratch has none, and an official-split experiment uses only
+    documents in its train or test split). Returns the result and the changelog entry.
+    """
+    base, new, out = Path(base), Path(new), Path(out)
+    if out.suffix != ".jsonl":
+        raise CorpusError("the merged dataset is written as JSONL: name it *.jsonl", file=out)
+    if out.exists() and (out.is_dir() or out.resolve() != base.resolve()):
+        raise CorpusError("exists and is not BASE: remove it, or write the new version over BASE itself", file=out)
+    base_fmt = base_format or custom.detect_format(base)
+    new_fmt = new_format or custom.detect_format(new)
+    base_docs = custom.load(base, format=base_fmt)
+    new_docs = custom.load(new, format=new_fmt)
+    for doc in new_docs:
+        if doc.split is None:
+            doc.split = split
+    validate_documents(base_docs, file=str(base))
+    validate_documents(new_docs, file=str(new))
+    result = plan_merge(base_docs, new_docs, replace=replace, file_base=base, file_new=new)
+    previous = jsonl.fingerprint(base_docs)
+    entry = {
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "action": "merge",
+        "output": str(out.resolve()),
+        "base": {"path": str(base.resolve()), "format": base_fmt, "documents": len(base_docs), "fingerprint": previous},
+        "new": {"path": str(new.resolve()), "format": new_fmt, "documents": len(new_docs),
+                "fingerprint": jsonl.fingerprint(new_docs)},
+        "replace": replace,
+        "split": split,
+        **result.counts(),
+        "documents": len(result.documents),
+        "added_ids": result.added,
+        "replaced_ids": [{"id": n, "base_id": b} for n, b in result.replaced],
+        "skipped_ids": [{"id": n, "base_id": b} for n, b in result.skipped],
+        "previous_fingerprint": previous,
+        "fingerprint": jsonl.fingerprint(result.documents),
+    }
+    history = changelog_path(out)
+    # a new OUT starts from BASE's history, so the versions stay traceable
+    previous_log = history if history.exists() else changelog_path(base)
+    # data first, then its log line: a crash in between leaves the new data with the previous log,
+    # which a fingerprint check shows, never a log entry for data that was not written
+    jsonl.save(result.documents, out)
+    _append_atomically(history, json.dumps(entry, ensure_ascii=False) + "\n",
+                       start=previous_log if previous_log.is_file() else None)
+    return result, entry
+
+
+def _append_atomically(path: Path, line: str, *, start: Path | None) -> None:
+    """Write ``start``'s content plus ``line`` to ``path`` through a temp file and ``os.replace``."""
+    old = start.read_text(encoding="utf-8") if start is not None else ""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(old + line)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _index(docs: Sequence[Document], file: str | Path | None) -> dict[str, Document]:
+    by_id: dict[str, Document] = {}
+    for doc in docs:
+        if doc.id in by_id:
+            raise CorpusError(f"duplicate document id {doc.id!r}", file=file, item=doc.id)
+        by_id[doc.id] = doc
+    return by_id
+
+
+def _text_difference(a: str, b: str) -> str:
+    at = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return f"text differs at character {at}: BASE {a[at:at + 20]!r} vs NEW {b[at:at + 20]!r}"
+
+
+def _item_differences(kind: str, base: list[dict], new: list[dict]) -> list[str]:
+    a = {d["id"]: d for d in base}
+    b = {d["id"]: d for d in new}
+    out = [f"{kind} {i} only in BASE" for i in a if i not in b]
+    out += [f"{kind} {i} only in NEW" for i in b if i not in a]
+    for i in a:
+        if i in b and a[i] != b[i]:
+            changed = [f"{k} {_short(a[i].get(k))} -> {_short(b[i].get(k))}"
+                       for k in sorted(set(a[i]) | set(b[i])) if a[i].get(k) != b[i].get(k)]
+            out.append(f"{kind} {i} " + ", ".join(changed))
+    if not out and [d["id"] for d in base] != [d["id"] for d in new]:
+        out.append(f"{kind}s in another order")
+    return out
+
+
+def _short(value: Any, width: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."

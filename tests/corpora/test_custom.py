@@ -1,0 +1,138 @@
+"""The custom loader: the format told from the path, by the LOADERS names, and `mining run data=custom`."""
+
+from __future__ import annotations
+
+import json
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+
+from mining.corpora import LOADERS, brat, custom, hf, jsonl, load_corpus
+from mining.errors import CorpusError
+from tests.helpers import run_mining as mining
+
+
+@pytest.fixture(scope="module")
+def sample_docs() -> list:
+    return load_corpus("sample")
+
+
+@pytest.fixture(scope="module")
+def formats(tmp_path_factory, sample_docs) -> dict[str, Path]:
+    """The sample corpus as a JSONL file, a folder of JSONL, a brat folder and an HF dataset folder."""
+    root = tmp_path_factory.mktemp("formats")
+    jsonl.save(sample_docs, root / "sample.jsonl")
+    jsonl.save(sample_docs[:3], root / "folder" / "part.jsonl")
+    brat.save(sample_docs, root / "brat")
+    hf.to_dataset(sample_docs).save_to_disk(str(root / "hf"))
+    return {"jsonl": root / "sample.jsonl", "folder": root / "folder", "brat": root / "brat", "hf": root / "hf"}
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("jsonl", "jsonl"), ("folder", "jsonl"), ("brat", "brat"),
+                                                ("hf", "hf")])
+def test_detects_each_format_and_loads_it(formats, sample_docs, kind, expected):
+    assert custom.detect_format(formats[kind]) == expected
+    docs = custom.load(formats[kind])
+    assert docs == (sample_docs[:3] if kind == "folder" else sample_docs)
+    assert load_corpus("custom", formats[kind]) == docs
+
+
+def test_format_can_be_forced(formats):
+    with pytest.raises(CorpusError, match="no \\*.txt files found"):
+        custom.load(formats["folder"], format="brat")
+    with pytest.raises(CorpusError, match="unknown format 'nope'"):
+        custom.load(formats["jsonl"], format="nope")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+LABEL_STUDIO = [{"id": 1, "data": {"text": "Cats rule."}, "annotations": [{"result": []}]}]
+DOCCANO = {"id": 1, "text": "Cats rule.", "label": [[0, 9, "claim"]]}
+
+
+def test_label_studio_and_doccano_are_told_by_their_records(tmp_path: Path, monkeypatch):
+    studio = _write(tmp_path / "export.json", json.dumps(LABEL_STUDIO))
+    doccano = _write(tmp_path / "admin.jsonl", json.dumps(DOCCANO) + "\n")
+    # registered (as the labelstudio/doccano loaders will be): detection answers their names
+    monkeypatch.setitem(LOADERS, "labelstudio", "tests.corpora.test_custom:fake_loader")
+    monkeypatch.setitem(LOADERS, "doccano", "tests.corpora.test_custom:fake_loader")
+    assert custom.detect_format(studio) == "labelstudio"
+    assert custom.detect_format(doccano) == "doccano"
+    assert custom.load(studio)[0].id == "export"
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("tasks.json", "labelstudio"), ("admin.jsonl", "doccano")])
+def test_exports_written_by_the_registered_loaders_are_detected(tmp_path: Path, sample_docs, name, fmt):
+    writer = import_module(LOADERS[fmt].split(":")[0])
+    writer.save(sample_docs[:3], tmp_path / name)
+    assert custom.detect_format(tmp_path / name) == fmt
+    assert custom.load(tmp_path / name) == sample_docs[:3]
+
+
+def test_a_single_label_studio_task_is_detected(tmp_path: Path, monkeypatch):
+    monkeypatch.setitem(LOADERS, "labelstudio", "tests.corpora.test_custom:fake_loader")
+    task = _write(tmp_path / "task.json", json.dumps(LABEL_STUDIO[0], indent=2))
+    assert custom.detect_format(task) == "labelstudio"
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    _write(folder / "a.json", json.dumps(LABEL_STUDIO))
+    assert custom.detect_format(folder) == "labelstudio"
+
+
+def test_an_unregistered_export_format_is_named(tmp_path: Path, monkeypatch):
+    studio = _write(tmp_path / "export.json", json.dumps(LABEL_STUDIO))
+    monkeypatch.delitem(LOADERS, "labelstudio", raising=False)
+    with pytest.raises(CorpusError, match=r"export\.json: looks like a Label Studio JSON export, but no "
+                                          r"'labelstudio' loader is registered"):
+        custom.detect_format(studio)
+
+
+def fake_loader(path, **options):
+    from mining.schema import Document
+
+    return [Document(id=Path(path).stem, text="Cats rule.")]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("notes.csv", "a,b\n", "cannot tell the format of this file"),
+    ("odd.jsonl", '{"name": "x"}\n', "cannot tell the format from the first record"),
+    ("broken.json", "[{", "invalid JSON"),
+])
+def test_undetectable_files_are_clear_errors(tmp_path: Path, name, content, message):
+    path = _write(tmp_path / name, content)
+    with pytest.raises(CorpusError, match=message) as info:
+        custom.detect_format(path)
+    assert str(info.value).startswith(str(path))
+
+
+def test_undetectable_folders_and_missing_paths_are_clear_errors(tmp_path: Path):
+    with pytest.raises(CorpusError, match="cannot tell the format of this folder"):
+        custom.detect_format(tmp_path)
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        custom.detect_format(tmp_path / "missing")
+    with pytest.raises(CorpusError, match="pass the folder"):
+        custom.detect_format(_write(tmp_path / "a.ann", ""))
+
+
+def test_run_with_an_undetectable_path_fails_cleanly(tmp_path: Path):
+    done = mining("run", "experiment=sample_components", "data=custom", f"data.path={tmp_path}",
+                  f"hydra.run.dir={tmp_path / 'run'}", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "cannot tell the format of this folder" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["brat", "jsonl"])
+def test_run_data_custom(formats, sample_docs, tmp_path: Path, kind):
+    run_dir = tmp_path / "run"
+    done = mining("run", "experiment=sample_components", "data=custom", f"data.path={formats[kind]}",
+                  f"hydra.run.dir={run_dir}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    meta = json.loads((run_dir / "meta.json").read_text())
+    assert meta["data"]["name"] == "custom" and meta["choices"]["data"] == "custom"
+    assert meta["data"]["fingerprint"] == jsonl.fingerprint(sample_docs)  # the brat round trip loses nothing
+    assert "test.macro_f1" in json.loads((run_dir / "metrics.json").read_text())

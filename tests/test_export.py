@@ -1,0 +1,61 @@
+"""`mining data export`: a Hugging Face dataset folder that reloads to the same documents, with a dataset card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from datasets import load_from_disk
+
+from mining.corpora import hf, jsonl, load_corpus
+from mining.export import export_hf
+from tests.helpers import run_mining as mining
+
+
+def _front_matter(card: str) -> dict:
+    assert card.startswith("---\n")
+    return yaml.safe_load(card.split("---\n")[1])
+
+
+def test_export_sample_reloads_identically_with_a_card(tmp_path: Path):
+    out = tmp_path / "sample-hf"
+    done = mining("data", "export", str(out), "--format", "hf")
+    assert done.returncode == 0, done.stderr
+    sample = load_corpus("sample")
+    dataset = load_from_disk(str(out))
+    assert dataset.features == hf.FEATURES
+    assert hf.from_dataset(dataset) == sample
+    assert load_corpus("custom", out) == sample  # detected as hf
+    card = (out / "README.md").read_text(encoding="utf-8")
+    front = _front_matter(card)
+    assert front["license"] == "mit"  # the sample was written for the project, under its licence
+    assert front["language"] == ["en"] and "token-classification" in front["task_categories"]
+    assert [f["name"] for f in front["dataset_info"]["features"]] == list(hf.FEATURES)
+    assert f"- documents: {len(sample)}" in card
+    assert jsonl.fingerprint(sample) in card
+    for section in ("## Schema", "load_from_disk", "hf.from_dataset", "push_to_hub"):
+        assert section in card
+
+
+def test_user_data_gets_an_unknown_licence_unless_given(tmp_path: Path):
+    data = tmp_path / "mine.jsonl"
+    jsonl.save(load_corpus("sample")[:2], data)
+    out = tmp_path / "out"
+    done = mining("data", "export", str(out), "--name", "custom", "--path", str(data))
+    assert done.returncode == 0, done.stderr
+    assert _front_matter((out / "README.md").read_text())["license"] == "unknown"
+    done = mining("data", "export", str(out), "--name", "jsonl", "--path", str(data), "--license", "cc-by-4.0")
+    assert done.returncode == 2 and "exists" in done.stderr  # never overwritten silently
+    done = mining("data", "export", str(out), "--name", "jsonl", "--path", str(data), "--license", "cc-by-4.0",
+                  "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert _front_matter((out / "README.md").read_text())["license"] == "cc-by-4.0"
+    assert hf.load(out) == load_corpus("sample")[:2]
+
+
+def test_export_leaves_no_staging_folder(tmp_path: Path):
+    export_hf(load_corpus("sample")[:1], tmp_path / "one", name="sample", license="mit")
+    assert [p.name for p in tmp_path.iterdir()] == ["one"]
+    with pytest.raises(FileExistsError):
+        export_hf(load_corpus("sample")[:1], tmp_path / "one", name="sample", license="mit")

@@ -1,0 +1,158 @@
+"""`mining data merge`: adds new documents, refuses conflicts, replaces on request, never leaves a partial file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mining.corpora import brat, jsonl
+from mining.errors import CorpusError
+from mining.merge import MergeConflictError, changelog_path, merge_files, plan_merge, read_changelog
+from mining.schema import Document
+from tests.evaluation.annotated import gold, perturbed
+from tests.helpers import run_mining as mining
+
+
+def _other(doc_id: str, text: str = "Tea is better than coffee. It calms.") -> Document:
+    doc = perturbed(gold(doc_id), drop=["T1", "T2", "T3", "T4"])
+    doc.text, doc.paragraphs = text, [(0, len(text))]
+    return doc
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    path = tmp_path / "data.jsonl"
+    jsonl.save([gold("d1"), _other("d2")], path)
+    return path
+
+
+def _new(tmp_path: Path, *docs: Document, name: str = "new.jsonl") -> Path:
+    path = tmp_path / name
+    jsonl.save(docs, path)
+    return path
+
+
+def test_merge_adds_new_documents_and_skips_identical_ones(tmp_path: Path, base: Path):
+    before = jsonl.load(base)
+    new = _new(tmp_path, gold("d1"), _other("d3", "A new text to annotate."))
+    out = tmp_path / "merged.jsonl"
+    done = mining("data", "merge", str(base), str(new), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    merged = jsonl.load(out)
+    assert [d.id for d in merged] == ["d1", "d2", "d3"]
+    assert "added 1: d3" in done.stdout and "skipped 1 (identical): d1" in done.stdout
+    (entry,) = read_changelog(out)
+    assert (entry["added"], entry["replaced"], entry["skipped"]) == (1, 0, 1)
+    assert entry["fingerprint"] == jsonl.fingerprint(merged)
+    assert entry["previous_fingerprint"] == jsonl.fingerprint(before)
+    assert f"fingerprint {entry['fingerprint']}" in done.stdout
+    assert entry["base"]["path"] == str(base.resolve()) and entry["new"]["format"] == "jsonl"
+    assert entry["timestamp"].endswith("+00:00")
+    assert jsonl.load(base) == before  # a new OUT leaves BASE alone
+
+
+def test_merge_in_place_appends_to_the_changelog(tmp_path: Path, base: Path):
+    first = merge_files(base, _new(tmp_path, _other("d3", "Third text.")), base)[1]
+    second = merge_files(base, _new(tmp_path, _other("d4", "Fourth text."), name="n2.jsonl"), base)[1]
+    log = read_changelog(base)
+    assert [e["fingerprint"] for e in log] == [first["fingerprint"], second["fingerprint"]]
+    assert second["previous_fingerprint"] == first["fingerprint"]
+    assert log[-1]["fingerprint"] == jsonl.fingerprint(jsonl.load(base))
+    assert changelog_path(base).name == "data.jsonl.changelog"
+    # a new OUT carries BASE's history on
+    third = merge_files(base, _new(tmp_path, _other("d5", "Fifth text."), name="n3.jsonl"), tmp_path / "v3.jsonl")[1]
+    assert [e["fingerprint"] for e in read_changelog(tmp_path / "v3.jsonl")] == [
+        first["fingerprint"], second["fingerprint"], third["fingerprint"]]
+
+
+def test_merge_refuses_an_id_with_another_text(tmp_path: Path, base: Path):
+    before = base.read_bytes()
+    new = _new(tmp_path, _other("d1", "Another text under an old id."))
+    out = tmp_path / "merged.jsonl"
+    for extra in ([], ["--replace"]):  # --replace does not make an ID conflict go away
+        done = mining("data", "merge", str(base), str(new), "-o", str(out), *extra)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert "conflict: d1: ID conflict: BASE has another text under this id (text differs at character 0" \
+            in done.stderr
+        assert f"error: {new}: merge refused: 1 conflict(s) with BASE (d1)" in done.stderr
+    assert base.read_bytes() == before and not out.exists() and not changelog_path(out).exists()
+
+
+def test_merge_refuses_other_annotations_of_a_known_text_and_lists_every_conflict(tmp_path: Path, base: Path):
+    relabelled = perturbed(gold("d1"), T3={"label": "claim"})  # same id, same text
+    moved = perturbed(gold("d9"), T4={"stance": "against"})  # same text as d1, under another id
+    other = _other("d5", "Yet another text.")
+    with pytest.raises(CorpusError, match="the same text is in NEW twice"):
+        plan_merge(jsonl.load(base), [relabelled, moved])
+    with pytest.raises(MergeConflictError) as info:
+        plan_merge(jsonl.load(base), [relabelled, other, _other("d2", "Changed text.")])
+    assert [str(c) for c in info.value.conflicts] == [
+        "d1: same text, different annotations: unit T3 label 'premise' -> 'claim'",
+        "d2: ID conflict: BASE has another text under this id (text differs at character 0: BASE 'Tea is better "
+        "than c' vs NEW 'Changed text.')",
+    ]
+    done = mining("data", "merge", str(base), str(_new(tmp_path, moved)), "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2
+    assert "conflict: d9 (BASE id 'd1'): same text, different annotations: unit T4 stance 'for' -> 'against'" \
+        in done.stderr
+    assert "--replace replaces annotation conflicts" in done.stderr
+
+
+def test_replace_puts_the_new_annotations_in_place_and_logs_it(tmp_path: Path, base: Path):
+    relabelled = perturbed(gold("d1"), T3={"label": "claim"})
+    new = _new(tmp_path, relabelled, _other("d3", "Third text."))
+    done = mining("data", "merge", str(base), str(new), "-o", str(base), "--replace")
+    assert done.returncode == 0, done.stderr
+    merged = jsonl.load(base)
+    assert [d.id for d in merged] == ["d1", "d2", "d3"]
+    assert merged[0].unit("T3").label == "claim"
+    (entry,) = read_changelog(base)
+    assert entry["replace"] is True and (entry["added"], entry["replaced"], entry["skipped"]) == (1, 1, 0)
+    assert entry["replaced_ids"] == [{"id": "d1", "base_id": "d1"}]
+    assert entry["fingerprint"] == jsonl.fingerprint(merged)
+    assert "replaced 1: d1" in done.stdout
+
+
+def test_inputs_in_other_formats_are_validated_first(tmp_path: Path, base: Path):
+    folder = tmp_path / "annotated"
+    brat.save([_other("d3", "Brat text.")], folder)
+    result, entry = merge_files(base, folder, tmp_path / "out.jsonl")
+    assert result.added == ["d3"] and entry["new"]["format"] == "brat"
+    broken = perturbed(gold("d7"))
+    broken.units[0].text = "not the text"
+    with pytest.raises(CorpusError, match=r"bad\.jsonl \[d7/T1\]: span text 'not the text' differs"):
+        merge_files(base, _new(tmp_path, broken, name="bad.jsonl"), tmp_path / "out2.jsonl")
+
+
+def test_an_existing_output_that_is_not_base_is_not_overwritten(tmp_path: Path, base: Path):
+    out = tmp_path / "other.jsonl"
+    out.write_text("keep me\n")
+    with pytest.raises(CorpusError, match="exists and is not BASE"):
+        merge_files(base, _new(tmp_path, _other("d3", "Third text.")), out)
+    assert out.read_text() == "keep me\n"
+
+
+def test_an_interrupted_merge_leaves_the_old_dataset_intact(tmp_path: Path, base: Path, monkeypatch):
+    merge_files(base, _new(tmp_path, _other("d3", "Third text.")), base)  # one logged version
+    before, log_before = base.read_bytes(), changelog_path(base).read_bytes()
+
+    def write_part_then_fail(docs, out):
+        for i, doc in enumerate(docs):
+            if i == 2:
+                raise KeyboardInterrupt  # as if the process were stopped midway through the file
+            out.write(jsonl.dump_document(doc) + "\n")
+            out.flush()
+        return i
+
+    monkeypatch.setattr(jsonl, "write_documents", write_part_then_fail)
+    new = _new(tmp_path, _other("d4", "Fourth text."), name="n2.jsonl")
+    with pytest.raises(KeyboardInterrupt):
+        merge_files(base, new, base)
+    assert base.read_bytes() == before
+    assert changelog_path(base).read_bytes() == log_before
+    with pytest.raises(KeyboardInterrupt):
+        merge_files(base, new, tmp_path / "fresh.jsonl")
+    # no partial output, no temp file, no changelog of a version that was never written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.jsonl", "data.jsonl.changelog", "n2.jsonl",
+                                                          "new.jsonl"]
