@@ -36,16 +36,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from mining.corpora import brat, hf, jsonl, load_corpus
+    from mining.corpora import brat, doccano, jsonl, labelstudio, load_corpus
     from mining.validation import validate_documents
 
+    if args.predictions and args.to != "labelstudio":
+        raise ValueError("--predictions applies to --to labelstudio only")
     docs = load_corpus(args.name, args.path)
     validate_documents(docs, file=str(args.path))
     if args.to == "jsonl":
         n = jsonl.save(docs, args.output)
     elif args.to == "brat":
         n = brat.save(docs, args.output)
+    elif args.to == "labelstudio":
+        n = labelstudio.save(docs, args.output, predictions=args.predictions)
+        config = args.output.with_name(f"{args.output.stem}.config.xml")
+        config.write_text(labelstudio.labeling_config(), encoding="utf-8")
+        print(f"wrote the Label Studio labeling config to {config}")
+    elif args.to == "doccano":
+        n = doccano.save(docs, args.output)
     else:
+        from mining.corpora import hf  # imports datasets: only when asked for
+
         hf.to_dataset(docs).save_to_disk(str(args.output))
         n = len(docs)
     print(f"wrote {n} documents to {args.output} ({args.to})")
@@ -103,6 +114,20 @@ def _experiment_job(cfg) -> float:
         task, estimator = build(cfg)
         result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
                                 seed=cfg.seed, timer=timer)
+    if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
+        from mining.miner import ArgumentMiner, evaluate_end_to_end
+
+        if len(result.folds) != 1 or not isinstance(result.model, dict):
+            raise ValueError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
+        miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=info,
+                              sources={step: str(run_dir) for step in result.model})
+        with timer.stage("end_to_end"):
+            scores, labelled = evaluate_end_to_end(miner, docs, parsed, result.folds[0].test)
+        result.metrics.update({f"{evaluation.prefix}.end_to_end.{k}": v for k, v in scores.items()})
+        for doc in labelled:
+            doc.metadata["subtask"] = "end_to_end"
+        result.predictions += labelled
+        result.timings = dict(timer.seconds)
     meta = {
         "name": cfg.name,
         "seed": cfg.seed,
@@ -119,12 +144,13 @@ def _experiment_job(cfg) -> float:
     }
     with timer.stage("record"):
         write_record(run_dir, metrics=result.metrics, meta=meta, predictions=result.predictions, model=result.model,
-                     config_yaml=OmegaConf.to_yaml(cfg, resolve=True))
+                     tasks=result.task, config_yaml=OmegaConf.to_yaml(cfg, resolve=True))
     key = cfg.optimized_metric
     if key not in result.metrics:
         raise KeyError(f"optimized_metric {key!r} is not among the metrics: {sorted(result.metrics)[:20]}...")
     summary = ", ".join(f"{k}={v:.4f}" for k, v in result.metrics.items()
-                        if k.endswith(("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "accuracy.mean")))
+                        if k.endswith(("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "accuracy.mean"))
+                        or k == key)
     print(f"{cfg.name}: {summary}\nrun record: {run_dir} (pipeline {info.package} {info.version}, "
           f"parse cache {'hit' if from_cache else 'miss'})")
     if cfg.tracking:  # tracking=mlflow: a partial of mining.runs.tracking.log_run, reading the finished record
@@ -183,6 +209,192 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+LABEL_FORMATS = ("jsonl", "brat", "html", "table")
+NO_MODEL = ("no model given: pass --model RUN_DIR, the run directory of a labelling bundle. Train the default "
+            "one with `mining run experiment=miner data.path=PATH/TO/aaec-v2` (or `data=sample` for the "
+            "demo corpus); mining never downloads a model")
+
+
+def _labelled(args: argparse.Namespace, **options):
+    """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar."""
+    from tqdm.auto import tqdm
+
+    from mining.miner import label_stream
+    from mining.streams import iter_items, parse_shard, take_shard
+
+    if args.model is None:
+        raise ValueError(NO_MODEL)
+    paths = args.files or ["-"]
+    if paths == ["-"] and sys.stdin.isatty():
+        raise ValueError("no input: give FILE... (text files, .jsonl files or folders) or pipe text into stdin")
+    items = iter_items(paths, encoding=args.encoding)
+    if args.shard:
+        items = take_shard(items, *parse_shard(args.shard))
+    docs = label_stream(args.model, ((item.id, item.text) for item in items), n_process=args.n_process,
+                        batch_size=args.batch_size, **options)
+    return tqdm(docs, desc="labelling", unit="doc", file=sys.stderr, mininterval=1.0,
+                disable=None if args.progress is None else not args.progress)
+
+
+def _cmd_label(args: argparse.Namespace) -> int:
+    from mining.corpora import brat, jsonl
+    from mining.render import to_html, to_table
+
+    if args.format == "brat" and args.output is None:
+        raise ValueError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
+    docs = _labelled(args)
+    if args.format == "jsonl" and args.output is not None:
+        n = jsonl.save(docs, args.output)  # atomic: an error midway leaves an existing file as it was
+    elif args.format == "jsonl":
+        n = jsonl.write_documents(docs, sys.stdout)
+    elif args.format == "brat":
+        n = brat.save(docs, args.output)
+    else:
+        docs = list(docs)
+        n = len(docs)
+        page = to_html(docs) if args.format == "html" else to_table(docs)
+        if args.output is None:
+            print(page)
+        else:
+            Path(args.output).write_text(page, encoding="utf-8")
+    if args.output is not None:
+        print(f"labelled {n} document(s) -> {args.output} ({args.format})", file=sys.stderr)
+    return 0
+
+
+def _input_formats() -> list[str]:
+    """What --format may force for GOLD/PRED/A/B/BASE/NEW inputs: every loader but the detecting one."""
+    from mining.corpora import LOADERS
+
+    return sorted(set(LOADERS) - {"custom"})
+
+
+def _read_input(path: Path, fmt: str | None) -> list:
+    from mining.corpora import custom
+
+    return custom.load(path, format=fmt)
+
+
+def _cmd_evaluate_labels(args: argparse.Namespace) -> int:
+    from mining.evaluation.documents import compare_documents, format_comparison
+
+    gold = _read_input(args.gold, args.format)
+    predicted = _read_input(args.predicted, args.format)
+    scores = compare_documents(gold, predicted, file_gold=args.gold, file_pred=args.predicted,
+                               shared_only=args.shared_only)
+    print(json.dumps(scores, indent=2) if args.json else format_comparison(scores))
+    return 0
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from mining.evaluation.documents import compare_documents, format_agreement
+    from mining.validation import validate_documents
+
+    a = _read_input(args.a, args.format)
+    b = _read_input(args.b, args.format)
+    validate_documents(a, file=str(args.a))
+    validate_documents(b, file=str(args.b))
+    scores = compare_documents(a, b, file_gold=args.a, file_pred=args.b)
+    print(json.dumps(scores, indent=2) if args.json else format_agreement(scores, a=str(args.a), b=str(args.b)))
+    if args.output is not None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from mining.merge import MergeConflictError, changelog_path, merge_files
+
+    try:
+        result, entry = merge_files(args.base, args.new, args.output, replace=args.replace,
+                                    base_format=args.base_format, new_format=args.new_format, split=args.split)
+    except MergeConflictError as e:
+        for conflict in e.conflicts:
+            print(f"conflict: {conflict}", file=sys.stderr)
+        raise
+    print(f"added {len(result.added)}: {', '.join(result.added) or '-'}")
+    print(f"replaced {len(result.replaced)}: "
+          + (", ".join(n if n == b else f"{n} (was {b})" for n, b in result.replaced) or "-"))
+    print(f"skipped {len(result.skipped)} (identical): "
+          + (", ".join(n if n == b else f"{n} (= {b})" for n, b in result.skipped) or "-"))
+    print(f"wrote {entry['documents']} documents to {args.output}")
+    print(f"previous fingerprint {entry['previous_fingerprint']}")
+    print(f"fingerprint {entry['fingerprint']}")
+    print(f"changelog {changelog_path(args.output)}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from mining.corpora import load_corpus
+    from mining.export import default_license, export_hf
+    from mining.validation import validate_documents
+
+    docs = load_corpus(args.name, args.path)
+    validate_documents(docs, file=str(args.path or args.name))
+    try:
+        out = export_hf(docs, args.output, name=args.name, license=args.license or default_license(args.name),
+                        source=str(args.path) if args.path else None, overwrite=args.overwrite)
+    except FileExistsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"exported {len(docs)} documents to {out} (hf, with README.md)")
+    return 0
+
+
+def _cmd_preannotate(args: argparse.Namespace) -> int:
+    from mining.corpora import brat, labelstudio
+
+    docs = _labelled(args)
+    if args.to == "label-studio":
+        version = f"mining:{Path(args.model).resolve()}"
+        n = labelstudio.save(docs, args.output, predictions=True, model_version=version)
+        config = args.output.with_suffix(".config.xml")
+        config.write_text(labelstudio.labeling_config(), encoding="utf-8")
+        print(f"wrote {n} task(s) with predictions to {args.output}; labelling config: {config}", file=sys.stderr)
+    else:
+        # brat has no prediction layer: every unit and relation carries the attribute predicted=true,
+        # which the annotator deletes on what they have checked.
+        n = brat.save(_mark_predicted(docs), args.output)
+        print(f"wrote {n} document(s) to {args.output} (brat, marked predicted)", file=sys.stderr)
+    return 0
+
+
+def _mark_predicted(docs):
+    for doc in docs:
+        for item in (*doc.units, *doc.relations):
+            item.attributes["predicted"] = True
+        yield doc
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    docs = sorted(_labelled(args, uncertainty=True), key=lambda d: -d.metadata["uncertainty"])
+    rows = [{"rank": i, "id": d.id, "uncertainty": round(d.metadata["uncertainty"], 6), "units": len(d.units)}
+            for i, d in enumerate(docs[:args.top] if args.top else docs, start=1)]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(f"{'rank':>4}  {'uncertainty':>11}  {'units':>5}  id")
+        for row in rows:
+            print(f"{row['rank']:>4}  {row['uncertainty']:>11.4f}  {row['units']:>5}  {row['id']}")
+    return 0
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """The inputs of the commands that label text: files, model, batching, sharding, encoding."""
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="text files (one document each), .jsonl files ({\"id\", \"text\"} a line), folders, "
+                             "or - for stdin (the default)")
+    parser.add_argument("--model", metavar="RUN_DIR", help="run directory of `mining run experiment=miner`")
+    parser.add_argument("--n-process", type=int, default=1, help="worker processes (each loads the model once)")
+    parser.add_argument("--batch-size", type=int, default=16, help="texts per batch")
+    parser.add_argument("--shard", metavar="I/N", help="label only every N-th text from the I-th (0-based), "
+                        "e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT")
+    parser.add_argument("--encoding", default="utf-8", help="encoding of the input files")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar on stderr (default: when stderr is a terminal)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from mining import __version__
     from mining.corpora import LOADERS
@@ -207,12 +419,68 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--strict", action="store_true", help="stop with an error at the first problem")
     validate.set_defaults(func=_cmd_validate)
 
-    convert = data_commands.add_parser("convert", help="write a corpus as JSONL, brat or a HF dataset")
+    convert = data_commands.add_parser("convert", help="write a corpus as JSONL, brat, a HF dataset, Label Studio "
+                                                      "tasks or doccano JSONL")
     convert.add_argument("name", choices=sorted(LOADERS))
     convert.add_argument("--path", type=Path)
-    convert.add_argument("--to", choices=["jsonl", "brat", "hf"], required=True)
+    convert.add_argument("--to", choices=["jsonl", "brat", "hf", "labelstudio", "doccano"], required=True)
     convert.add_argument("-o", "--output", type=Path, required=True)
+    convert.add_argument("--predictions", action="store_true",
+                         help="with --to labelstudio: write the units as predictions (pre-annotations to correct)")
     convert.set_defaults(func=_cmd_convert)
+
+    agreement = data_commands.add_parser("agreement", help="inter-annotator agreement of two annotations of the "
+                                                           "same texts")
+    agreement.add_argument("a", type=Path, metavar="A", help="annotator A (file or folder, format detected)")
+    agreement.add_argument("b", type=Path, metavar="B", help="annotator B, the same ids and texts")
+    agreement.add_argument("--format", choices=_input_formats(), help="force the format of both (default: detected)")
+    agreement.add_argument("--json", action="store_true", help="print JSON (every score of compare_documents)")
+    agreement.add_argument("-o", "--output", type=Path, metavar="OUT.json", help="also write the scores as JSON")
+    agreement.set_defaults(func=_cmd_agreement)
+
+    merge = data_commands.add_parser("merge", help="fold new annotated documents into a dataset (JSONL), refusing "
+                                                   "conflicts, with a changelog of fingerprints")
+    merge.add_argument("base", type=Path, metavar="BASE", help="the dataset (file or folder, format detected)")
+    merge.add_argument("new", type=Path, metavar="NEW", help="the new documents (file or folder, format detected)")
+    merge.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.jsonl",
+                       help="the merged dataset; may be BASE itself; changelog in OUT.jsonl.changelog")
+    merge.add_argument("--replace", action="store_true",
+                       help="replace BASE documents whose text NEW annotates differently (ID conflicts, a known "
+                            "id with another text, are refused regardless)")
+    merge.add_argument("--split", help="the split (e.g. train) of the NEW documents that have none")
+    merge.add_argument("--base-format", choices=_input_formats(), help="force BASE's format")
+    merge.add_argument("--new-format", choices=_input_formats(), help="force NEW's format")
+    merge.set_defaults(func=_cmd_merge)
+
+    export = data_commands.add_parser("export", help="save a corpus as a Hugging Face dataset folder with a card")
+    export.add_argument("output", type=Path, metavar="OUT")
+    export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
+    export.add_argument("--name", choices=sorted(LOADERS), default="sample", help="corpus loader (default: sample)")
+    export.add_argument("--path", type=Path, help="corpus location (not needed for 'sample')")
+    export.add_argument("--license", help="licence id for the card (default: mit for sample, else unknown)")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
+    export.set_defaults(func=_cmd_export)
+
+    preannotate = data_commands.add_parser("preannotate", help="model predictions as pre-annotations to correct "
+                                                               "in Label Studio or brat")
+    _add_input_arguments(preannotate)
+    preannotate.add_argument("--to", choices=["label-studio", "brat"], required=True)
+    preannotate.add_argument("-o", "--output", type=Path, required=True,
+                             help="a .json task file (label-studio) or a folder (brat)")
+    preannotate.set_defaults(func=_cmd_preannotate)
+
+    rank = data_commands.add_parser("rank", help="order unlabelled texts by model uncertainty, most uncertain "
+                                                 "first (active learning)")
+    _add_input_arguments(rank)
+    rank.add_argument("--top", type=int, help="show only the first N")
+    rank.add_argument("--json", action="store_true")
+    rank.set_defaults(func=_cmd_rank)
+
+    label = commands.add_parser("label", help="label new text with a trained bundle (units, positions, relations)")
+    _add_input_arguments(label)
+    label.add_argument("--format", choices=LABEL_FORMATS, default="jsonl")
+    label.add_argument("-o", "--output", type=Path, help="output file (a folder for brat); default stdout")
+    label.set_defaults(func=_cmd_label)
 
     compare = commands.add_parser("compare", help="table of runs x metrics, with the config keys that differ")
     compare.add_argument("paths", nargs="+", type=Path, help="run or sweep directories")
@@ -244,6 +512,16 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("run_dir", type=Path)
     publish.add_argument("dest", type=Path)
     publish.set_defaults(func=_cmd_publish)
+
+    evaluate = commands.add_parser("evaluate-labels", help="score predicted units, labels, stances, holders and "
+                                                           "relations against gold")
+    evaluate.add_argument("gold", type=Path, metavar="GOLD", help="gold documents (file or folder, format detected)")
+    evaluate.add_argument("predicted", type=Path, metavar="PRED", help="predicted documents, the same ids and texts")
+    evaluate.add_argument("--format", choices=_input_formats(), help="force the format of both (default: detected)")
+    evaluate.add_argument("--shared-only", action="store_true",
+                          help="score the ids both have (default: an id on one side only is an error)")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.set_defaults(func=_cmd_evaluate_labels)
     return parser
 
 

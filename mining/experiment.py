@@ -27,11 +27,15 @@ class Evaluation(Protocol):
 
 @dataclass
 class ExperimentResult:
-    """What a run produced: flat metrics, predicted documents, the final model and stage timings."""
+    """What a run produced: flat metrics, predicted documents, the final model, its task and stage timings.
+
+    For several subtasks ``model`` and ``task`` are dicts by subtask name.
+    """
 
     metrics: dict[str, Any]
     predictions: list[Document]
     model: Pipeline
+    task: Any = None
     timings: dict[str, float] = field(default_factory=dict)
     folds: list[Fold] = field(default_factory=list)
 
@@ -103,8 +107,8 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
             model.fit([instances[i] for i in all_idx], list(gold[all_idx]))
     order = {d.id: i for i, d in enumerate(docs)}
     predictions = sorted(predicted_docs.values(), key=lambda d: order[d.id])
-    return ExperimentResult(metrics=metrics, predictions=predictions, model=model, timings=dict(timer.seconds),
-                            folds=folds)
+    return ExperimentResult(metrics=metrics, predictions=predictions, model=model, task=task,
+                            timings=dict(timer.seconds), folds=folds)
 
 
 def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Pipeline]],
@@ -115,7 +119,7 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
     a dict of pipelines by name, and every predicted document carries ``metadata['subtask']``.
     """
     timer = timer or Timer()
-    merged = ExperimentResult(metrics={}, predictions=[], model={})
+    merged = ExperimentResult(metrics={}, predictions=[], model={}, task={})
     for name, (task, estimator) in subtasks.items():
         result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
                                 seed=seed, timer=timer)
@@ -126,6 +130,7 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
             doc.metadata["subtask"] = name
         merged.predictions += result.predictions
         merged.model[name] = result.model
+        merged.task[name] = task
         merged.folds = result.folds
     merged.timings = dict(timer.seconds)
     return merged

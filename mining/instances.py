@@ -119,9 +119,15 @@ def build_unit_instances(document: Document, parsed: Doc, units: Sequence[Unit] 
     return instances
 
 
-def build_pair_instances(units: Sequence[UnitInstance]) -> list[PairInstance]:
-    """Every ordered pair of distinct units that share a paragraph of the same document."""
+def build_pair_instances(units: Sequence[UnitInstance], max_distance: int | None = None) -> list[PairInstance]:
+    """Every ordered pair of distinct units that share a paragraph of the same document.
+
+    With ``max_distance``, only pairs at most that many units apart (within the paragraph).
+    """
     by_paragraph: dict[tuple[str, int], list[UnitInstance]] = {}
     for inst in units:
         by_paragraph.setdefault((inst.document.id, inst.paragraph), []).append(inst)
-    return [PairInstance(a, b) for members in by_paragraph.values() for a in members for b in members if a is not b]
+    limit = max_distance if max_distance is not None else len(units)
+    return [PairInstance(members[i], members[j]) for members in by_paragraph.values()
+            for i in range(len(members)) for j in range(max(0, i - limit), min(len(members), i + limit + 1))
+            if i != j]

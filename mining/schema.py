@@ -161,3 +161,17 @@ def paragraphs_from_lines(text: str) -> list[tuple[int, int]]:
             spans.append((start, start + len(stripped)))
         pos += len(line)
     return spans
+
+
+# Stripped from both ends of a predicted span: quotation marks and punctuation are never part of a
+# unit in the corpora, and a span of nothing else is no unit.
+SPAN_EDGE = "\"'“”‘’«»„.,;:!?-–— \t\n"
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without edge punctuation and space, or None when no letter or digit is left."""
+    while start < end and text[start] in SPAN_EDGE:
+        start += 1
+    while end > start and text[end - 1] in SPAN_EDGE:
+        end -= 1
+    return (start, end) if any(c.isalnum() for c in text[start:end]) else None

@@ -28,3 +28,14 @@ def corpora() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return root
+
+
+@pytest.fixture(scope="session")
+def miner_run(tmp_path_factory) -> Path:
+    """A labelling bundle trained on the sample corpus: `mining run experiment=miner data=sample`."""
+    from tests.helpers import run_mining
+
+    workdir = tmp_path_factory.mktemp("miner")
+    done = run_mining("run", "experiment=miner", "data=sample", f"hydra.run.dir={workdir / 'run'}", cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    return workdir / "run"

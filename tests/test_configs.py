@@ -49,7 +49,8 @@ def test_experiment_composes_and_instantiates(experiment: str):
         assert cfg.get("task") is None and cfg.get("features") is None and cfg.get("model") is None
         for part in cfg.subtasks.values():
             _check_part(part)
-        assert cfg.optimized_metric.split(".")[1] in cfg.subtasks
+        scored = set(cfg.subtasks) | ({"end_to_end"} if cfg.get("end_to_end") else set())
+        assert cfg.optimized_metric.split(".")[1] in scored
     else:
         _check_part(cfg)
     assert hasattr(instantiate(cfg.evaluation, _convert_="all"), "folds")

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from tqdm.auto import tqdm
 
-from mining.nlp.pipeline import PipelineInfo, load_pipeline
+from mining.nlp.pipeline import PipelineInfo, load_pipeline, pipe_texts
 from mining.schema import Document
 
 CACHE_VERSION = 1
@@ -59,7 +59,7 @@ def parse_documents(docs: Sequence[Document], info: PipelineInfo, *, cache_dir: 
             return parsed, True
     nlp = nlp if nlp is not None else load_pipeline(info)
     texts = (d.text for d in docs)
-    stream = nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+    stream = pipe_texts(nlp, texts, batch_size=batch_size, n_process=n_process)
     parsed = list(tqdm(stream, total=len(docs), desc=f"parsing with {info.package}", unit="doc",
                        disable=not progress, mininterval=1.0))
     if path is not None:

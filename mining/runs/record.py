@@ -21,6 +21,7 @@ METRICS = "metrics.json"
 META = "meta.json"
 PREDICTIONS = "predictions.jsonl"
 MODEL = "model.skops"
+TASKS = "tasks.skops"  # the task objects that turn the model's predictions into units (mining.miner reads them)
 CONFIG = "config.yaml"  # the resolved config; Hydra keeps the unresolved one and the overrides in .hydra/
 PACKAGES = ("mining", "scikit-learn", "spacy", "datasets", "hydra-core", "numpy", "scipy", "skops")
 # Types a model file may hold; anything else in a file makes load_model refuse it.
@@ -52,7 +53,7 @@ def package_versions() -> dict[str, str | None]:
 
 
 def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str, Any], predictions, model,
-                 config_yaml: str) -> Path:
+                 config_yaml: str, tasks=None) -> Path:
     """Write the record into ``run_dir`` so that it is there whole or not at all.
 
     Files are staged in a temporary folder and moved in with ``metrics.json`` last: a run directory
@@ -64,12 +65,13 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
     stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=".record-"))
     try:
         sio.dump(model, stage / MODEL)
+        sio.dump(tasks, stage / TASKS)
         jsonl.save(predictions, stage / PREDICTIONS)
         (stage / CONFIG).write_text(config_yaml, encoding="utf-8")
         (stage / META).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str), encoding="utf-8")
         (stage / METRICS).write_text(json.dumps(metrics, indent=2, sort_keys=True), encoding="utf-8")
         plots = [p.name for p in write_run_plots(metrics, stage)]
-        for name in (MODEL, PREDICTIONS, CONFIG, META, *plots, METRICS):
+        for name in (MODEL, TASKS, PREDICTIONS, CONFIG, META, *plots, METRICS):
             os.replace(stage / name, run_dir / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -87,9 +89,11 @@ def read_meta(run_dir: str | Path) -> dict[str, Any]:
     return json.loads((Path(run_dir) / META).read_text(encoding="utf-8"))
 
 
-def load_model(run_dir: str | Path):
-    """Load the run's model, refusing any type outside the trusted packages."""
-    path = Path(run_dir) / MODEL
+def load_model(run_dir: str | Path, name: str = MODEL):
+    """Load the run's model (or, with ``name=TASKS``, its tasks), refusing any type outside the trusted packages."""
+    path = Path(run_dir) / name
+    if not path.exists():
+        raise FileNotFoundError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
     untrusted = sio.get_untrusted_types(file=path)
     refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
     if refused:

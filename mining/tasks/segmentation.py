@@ -112,20 +112,23 @@ class SegmentationTask:
             doc.metadata["gold_relations"] = [r.to_dict() for r in doc.relations]
             doc.relations = []
         gold_label = {d.id: {(u.start, u.end): u.label for u in d.units} for d in out.values()}
-        predicted: dict[str, list[Unit]] = {doc_id: [] for doc_id in out}
+        spans = self.decode_spans(instances, predictions)
+        for doc in out.values():
+            doc.units = [Unit(id=f"S{i}", start=start, end=end, text=doc.text[start:end], label=self.unit_label,
+                              attributes={"segment": True, "gold": gold_label[doc.id].get((start, end))})
+                         for i, (start, end) in enumerate(spans.get(doc.id, []), start=1)]
+        return list(out.values())
+
+    def decode_spans(self, instances: Sequence[TokenInstance], predictions: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+        """The character spans of the units the tags describe, by document id, in reading order."""
+        spans: dict[str, list[tuple[int, int]]] = {}
         for members in paragraphs_of(instances):
             first = instances[members[0]]
-            doc = out[first.document.id]
             chars = token_spans(first.paragraph.tokens, first.parsed)
+            found = spans.setdefault(first.document.id, [])
             for a, b in bio_spans(_paragraph_tags(instances, members, predictions)):
-                start, end = chars[a][0], chars[b - 1][1]
-                units = predicted[doc.id]
-                units.append(Unit(id=f"S{len(units) + 1}", start=start, end=end, text=doc.text[start:end],
-                                  label=self.unit_label,
-                                  attributes={"segment": True, "gold": gold_label[doc.id].get((start, end))}))
-        for doc in out.values():
-            doc.units = predicted[doc.id]
-        return list(out.values())
+                found.append((chars[a][0], chars[b - 1][1]))
+        return spans
 
     def extra_scores(self, instances: Sequence[TokenInstance], gold: Sequence[str],
                      predicted: Sequence[str]) -> dict[str, float]:

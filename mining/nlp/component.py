@@ -1,0 +1,73 @@
+"""The spaCy pipeline component ``argument_miner``: a trained bundle's units as ``doc.spans["arguments"]``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+SPANS_KEY = "arguments"
+FACTORY = "argument_miner"
+# Extension attributes, set on every span of doc.spans[SPANS_KEY] and on the Doc.
+STANCE, HOLDER, UNIT_ID, SPEECH = "stance", "holder", "unit_id", "speech"
+RELATIONS = "argument_relations"  # Doc extension: [(source unit id, target unit id, label), ...]
+
+for _name in (STANCE, HOLDER, UNIT_ID, SPEECH):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+if not Doc.has_extension(RELATIONS):
+    Doc.set_extension(RELATIONS, default=None)
+
+
+class ArgumentMinerComponent:
+    """Labels each Doc with the bundle of a ``mining run experiment=miner`` run.
+
+    Put it after the parser (and the entity recogniser, which names holders): every unit becomes a
+    span of ``doc.spans["arguments"]`` whose ``label_`` is its type (major_claim, claim, premise),
+    with ``span._.stance``, ``span._.holder``, ``span._.speech`` and ``span._.unit_id``;
+    relations go to ``doc._.argument_relations``. Non-blank lines are paragraphs, as in
+    ``mining label``.
+    """
+
+    def __init__(self, nlp: Language, name: str, run: str, strict_pipeline: bool = True):
+        from mining.miner import ArgumentMiner
+
+        self.name = name
+        self.miner = ArgumentMiner.from_run(run)
+        recorded = self.miner.pipeline
+        loaded = nlp.meta.get("version")
+        if strict_pipeline and (nlp.lang != recorded.lang or loaded != recorded.version):
+            raise ValueError(f"the run {run} was trained on parses of {recorded.package} {recorded.version}, but "
+                             f"this pipeline is {nlp.lang}_{nlp.meta.get('name')} {loaded}; use that pipeline or "
+                             "pass config={'strict_pipeline': False} to accept other parses")
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
+        from mining.miner import document_from_text
+
+        stream = iter(stream)
+        while batch := list(islice(stream, batch_size)):
+            bare = [document_from_text(doc.text, f"doc-{i}") for i, doc in enumerate(batch)]
+            for doc, labelled in zip(batch, self.miner.label_parsed(bare, batch)):
+                spans = []
+                for unit in labelled.units:
+                    span = doc.char_span(unit.start, unit.end, label=unit.label, alignment_mode="expand")
+                    span._.set(STANCE, unit.stance)
+                    span._.set(HOLDER, unit.holder)
+                    span._.set(SPEECH, unit.attributes.get("speech"))
+                    span._.set(UNIT_ID, unit.id)
+                    spans.append(span)
+                doc.spans[SPANS_KEY] = spans
+                doc._.set(RELATIONS, [(r.source, r.target, r.label) for r in labelled.relations])
+                yield doc
+
+
+@Language.factory(FACTORY, default_config={"run": None, "strict_pipeline": True})
+def make_argument_miner(nlp: Language, name: str, run: str | None, strict_pipeline: bool) -> ArgumentMinerComponent:
+    if run is None:
+        raise ValueError(f'{FACTORY} needs config={{"run": RUN_DIR}}, a run of `mining run experiment=miner`')
+    return ArgumentMinerComponent(nlp, name, run, strict_pipeline)

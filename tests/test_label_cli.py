@@ -1,0 +1,145 @@
+"""`mining label`: every input kind and output format, sharding, worker processes and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from mining.corpora import brat, jsonl
+from tests.helpers import run_mining as mining
+from tests.test_miner import NEWS
+
+pytestmark = pytest.mark.slow
+
+SECOND = "Residents of the valley welcomed the plan, saying that the bypass would make the village safer.\n"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("texts")
+    (folder / "news.txt").write_text(NEWS, encoding="utf-8")
+    (folder / "valley.txt").write_text(SECOND, encoding="utf-8")
+    lines = [{"id": f"line-{i}", "text": t} for i, t in enumerate([NEWS, SECOND, "", SECOND.upper()])]
+    (folder / "batch.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def all_docs(inputs: Path, miner_run: Path, tmp_path_factory) -> list:
+    out = tmp_path_factory.mktemp("out") / "all.jsonl"
+    done = mining("label", str(inputs), "--model", str(miner_run), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    return jsonl.load(out)
+
+
+def _by_id(docs) -> dict:
+    return {d.id: d.to_dict() for d in docs}
+
+
+def test_folder_input_gives_one_document_per_text(all_docs):
+    assert [d.id for d in all_docs] == ["line-0", "line-1", "line-2", "line-3", "news", "valley"]
+    news = next(d for d in all_docs if d.id == "news")
+    assert news.text == NEWS and news.units and all(u.holder for u in news.units)
+
+
+def test_stdin_and_stdout(miner_run: Path, all_docs):
+    done = subprocess.run([sys.executable, "-m", "mining.cli", "label", "--model", str(miner_run)],
+                          input=NEWS.encode(), capture_output=True)
+    assert done.returncode == 0, done.stderr
+    (doc,) = jsonl.parse_lines(done.stdout.decode().splitlines())
+    news = next(d for d in all_docs if d.id == "news")
+    assert [u.to_dict() for u in doc.units] == [u.to_dict() for u in news.units]
+
+
+def test_shards_partition_the_input_and_workers_change_nothing(inputs: Path, miner_run: Path, tmp_path: Path, all_docs):
+    parts = []
+    for i in range(2):
+        out = tmp_path / f"shard{i}.jsonl"
+        done = mining("label", str(inputs), "--model", str(miner_run), "--shard", f"{i}/2", "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        parts.append(jsonl.load(out))
+    assert [d.id for d in parts[0]] == [d.id for d in all_docs][0::2]
+    assert _by_id(parts[0] + parts[1]) == _by_id(all_docs)
+    out = tmp_path / "two.jsonl"
+    done = mining("label", str(inputs), "--model", str(miner_run), "--n-process", "2", "--batch-size", "2", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert [d.to_dict() for d in jsonl.load(out)] == [d.to_dict() for d in all_docs]
+
+
+def test_brat_output_loads_back_identically(inputs: Path, miner_run: Path, tmp_path: Path, all_docs):
+    done = mining("label", str(inputs / "news.txt"), "--model", str(miner_run), "--format", "brat",
+                  "-o", str(tmp_path / "brat"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "brat" / "news.ann").exists()
+    (doc,) = brat.load(tmp_path / "brat")
+    news = next(d for d in all_docs if d.id == "news")
+    assert [u.to_dict() for u in doc.units] == [u.to_dict() for u in news.units]
+    assert [r.to_dict() for r in doc.relations] == [r.to_dict() for r in news.relations]
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_page_shows_every_unit_and_relation(inputs: Path, miner_run: Path, tmp_path: Path, all_docs):
+    page = tmp_path / "page.html"
+    done = mining("label", str(inputs / "news.txt"), "--model", str(miner_run), "--format", "html", "-o", str(page))
+    assert done.returncode == 0, done.stderr
+    parser = _Tags()
+    parser.feed(page.read_text(encoding="utf-8"))
+    news = next(d for d in all_docs if d.id == "news")
+    units = {a["data-unit-id"]: a for _, a in parser.tags if "data-unit-id" in a}
+    assert set(units) == {u.id for u in news.units}
+    for u in news.units:
+        assert units[u.id]["data-label"] == u.label and units[u.id]["data-holder"] == u.holder
+    relations = [a for t, a in parser.tags if "relation" in a.get("class", "").split()]
+    assert len(relations) == len(news.relations)
+    assert not [a for t, a in parser.tags if t == "script" and "src" in a]
+
+
+def test_table_has_a_row_per_position(inputs: Path, miner_run: Path, all_docs):
+    done = mining("label", str(inputs / "news.txt"), "--model", str(miner_run), "--format", "table")
+    assert done.returncode == 0, done.stderr
+    news = next(d for d in all_docs if d.id == "news")
+    for holder in {u.holder for u in news.units}:
+        assert holder in done.stdout
+
+
+def test_bad_input_is_a_one_line_error(tmp_path: Path, miner_run: Path):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 owners said that rents were too high.".encode("latin-1"))
+    done = mining("label", str(latin), "--model", str(miner_run))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert str(latin) in done.stderr and "utf-8" in done.stderr and "offset 3" in done.stderr
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "fine"}\n{"text": \n', encoding="utf-8")
+    done = mining("label", str(broken), "--model", str(miner_run), "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and f"{broken}:2" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out.jsonl").exists()  # nothing half-written
+
+
+def test_label_without_a_model_names_the_training_command(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(SECOND, encoding="utf-8")
+    done = mining("label", str(tmp_path / "a.txt"))
+    assert done.returncode == 2 and "mining run experiment=miner" in done.stderr and "Traceback" not in done.stderr
+    done = mining("label", str(tmp_path / "a.txt"), "--model", str(tmp_path / "nowhere"))
+    assert done.returncode == 2 and "nowhere" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_existing_output_survives_a_failed_run(tmp_path: Path, miner_run: Path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe broken")
+    done = mining("label", str(tmp_path / "bad.txt"), "--model", str(miner_run), "-o", str(out))
+    assert done.returncode == 2
+    assert out.read_text(encoding="utf-8") == "previous results\n"

@@ -1,0 +1,125 @@
+"""ArgumentMiner: labelling raw text with a trained bundle, in Python and as a spaCy component."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from mining.miner import ArgumentMiner
+from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts, split_text
+from mining.runs.record import read_metrics
+from mining.schema import STANCES, UNIT_LABELS, Document
+from mining.validation import check_document
+from tests.helpers import run_mining
+
+pytestmark = pytest.mark.slow
+
+# Original text, written for this test: a heading line without final punctuation, reported
+# speech with named holders, a quote with a pronoun speaker, and the author's own voice.
+NEWS = """Council backs new tram line
+The city council voted on Tuesday to build a tram line to the airport. Mayor Lena Brandt said that \
+the line would cut traffic on the ring road by a fifth. "We cannot keep widening roads," she told reporters.
+Shopkeepers object
+Tomas Weber, who chairs the traders' association, argued that years of building works would drive \
+customers away. He warned that several shops might close before the trams run.
+"""
+
+
+@pytest.fixture(scope="module")
+def miner(miner_run: Path) -> ArgumentMiner:
+    return ArgumentMiner.from_run(miner_run)
+
+
+@pytest.fixture(scope="module")
+def labelled(miner: ArgumentMiner) -> Document:
+    return miner(NEWS)
+
+
+def test_labelled_document_is_valid_and_complete(labelled: Document):
+    assert labelled.text == NEWS and labelled.units
+    assert not list(check_document(labelled))  # offsets, texts, labels, relation ends all valid
+    ids = {u.id for u in labelled.units}
+    for unit in labelled.units:
+        assert unit.label in UNIT_LABELS
+        assert unit.holder, unit
+        assert unit.attributes["speech"] in ("quote", "reported", "author")
+        assert unit.stance in (*STANCES, None)
+    assert all(r.source in ids and r.target in ids and r.source != r.target for r in labelled.relations)
+    assert labelled.metadata["labelled_by"]["pipeline"].startswith("en_core_web_sm")
+
+
+def test_units_stay_inside_lines(labelled: Document):
+    """Every non-blank line is a paragraph: a heading is never merged into the next sentence."""
+    for unit in labelled.units:
+        assert "\n" not in unit.text, unit
+    headings = [(NEWS.index(h), NEWS.index(h) + len(h)) for h in ("Council backs new tram line", "Shopkeepers object")]
+    for unit in labelled.units:
+        for start, end in headings:
+            assert unit.end <= end or unit.start >= end or unit.start >= start  # never starts before and crosses
+
+
+def test_holders_name_the_speakers(labelled: Document):
+    holders = {u.holder for u in labelled.units}
+    assert {"Lena Brandt", "Tomas Weber"} <= holders, holders
+    quote = next(u for u in labelled.units if "widening roads" in u.text)
+    assert quote.holder == "Lena Brandt" and quote.attributes["speech"] == "quote"
+
+
+def test_one_text_a_list_and_odd_inputs(miner: ArgumentMiner):
+    docs = miner.label([NEWS, "", "no sentence punctuation anywhere in this line of words at all"], ids=["a", "b", "c"])
+    assert [d.id for d in docs] == ["a", "b", "c"]
+    assert docs[1].text == "" and docs[1].units == [] and docs[1].relations == []
+    assert not list(check_document(docs[0])) and not list(check_document(docs[2]))
+
+
+def test_long_texts_are_parsed_in_pieces_that_join_back():
+    text = "First line here. Another one.\n" * 40 + "x" * 50 + " tail words without a break " * 10
+    pieces = split_text(text, max_chars=200)
+    assert "".join(pieces) == text and all(len(p) <= 200 for p in pieces)
+    nlp = load_pipeline(find_pipeline())
+    (doc,) = pipe_texts(nlp, [text], max_chars=200)
+    assert doc.text == text and doc.has_annotation("DEP")
+
+
+def test_end_to_end_scores_are_recorded(miner_run: Path):
+    metrics = read_metrics(miner_run)
+    for key in ("units.exact.f1", "units.overlap50.f1", "components.exact.f1", "components.overlap50.f1",
+                "stance.accuracy", "holder.accuracy", "relations.overlap50.f1"):
+        assert 0.0 <= metrics[f"test.end_to_end.{key}"] <= 1.0, key
+    assert metrics["test.end_to_end.units.exact.f1"] <= metrics["test.end_to_end.units.overlap50.f1"]
+    assert metrics["test.end_to_end.components.overlap50.f1"] <= metrics["test.end_to_end.units.overlap50.f1"]
+
+
+def test_unfinished_and_single_task_runs_are_refused(tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match="model.skops"):
+        ArgumentMiner.from_run(tmp_path)
+    done = run_mining("run", "experiment=sample_stance", f"hydra.run.dir={tmp_path / 'stance'}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(ValueError, match="experiment=miner"):
+        ArgumentMiner.from_run(tmp_path / "stance")
+
+
+def test_a_different_pipeline_version_is_an_error(tmp_path: Path, miner_run: Path):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(miner_run, run)
+    meta = json.loads((run / "meta.json").read_text())
+    meta["spacy_pipeline"]["version"] = "0.0.1"
+    (run / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(RuntimeError, match="0.0.1"):
+        ArgumentMiner.from_run(run)
+
+
+def test_spacy_component_puts_units_into_doc_spans(miner_run: Path, labelled: Document):
+    nlp = spacy.load(find_pipeline().package)
+    nlp.add_pipe("argument_miner", config={"run": str(miner_run)})
+    doc = nlp(NEWS)
+    spans = doc.spans["arguments"]
+    assert [(s.start_char, s.end_char, s.label_) for s in spans] == [(u.start, u.end, u.label) for u in labelled.units]
+    assert [(s._.stance, s._.holder) for s in spans] == [(u.stance, u.holder) for u in labelled.units]
+    assert doc._.argument_relations == [(r.source, r.target, r.label) for r in labelled.relations]
+    assert [d.spans["arguments"][0].label_ for d in nlp.pipe([NEWS, NEWS])] == [spans[0].label_] * 2
