@@ -33,7 +33,7 @@ from typing import Any
 from mining.corpora import custom, jsonl
 from mining.errors import CorpusError
 from mining.schema import Document
-from mining.validation import validate_documents
+from mining.validation import documents_by_id, validate_documents
 
 CHANGELOG_SUFFIX = ".changelog"
 
@@ -91,8 +91,8 @@ def plan_merge(base: Sequence[Document], new: Sequence[Document], *, replace: bo
     >>> [d.id for d in result.documents], result.added, result.skipped
     (['a', 'b'], ['b'], [('a', 'a')])
     """
-    base_by_id = _index(base, file_base)
-    _index(new, file_new)
+    base_by_id = documents_by_id(base, file_base)
+    documents_by_id(new, file_new)
     base_by_text: dict[str, str] = {}
     for doc in base:
         base_by_text.setdefault(doc.text, doc.id)
@@ -225,15 +225,6 @@ def _append_atomically(path: Path, line: str, *, start: Path | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _index(docs: Sequence[Document], file: str | Path | None) -> dict[str, Document]:
-    by_id: dict[str, Document] = {}
-    for doc in docs:
-        if doc.id in by_id:
-            raise CorpusError(f"duplicate document id {doc.id!r}", file=file, item=doc.id)
-        by_id[doc.id] = doc
-    return by_id
 
 
 def _text_difference(a: str, b: str) -> str:

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from mining.instances import build_pair_instances, build_unit_instances
-from mining.nlp.pipeline import PipelineInfo, find_pipeline, load_pipeline, pipe_texts
+from mining.nlp.pipeline import MAX_PIECE_CHARS, PipelineInfo, find_pipeline, load_pipeline, split_text
 from mining.runs.record import TASKS, load_model, read_meta
 from mining.schema import Document, Relation, Unit, paragraphs_from_lines, trim_span
 
@@ -134,12 +134,24 @@ class ArgumentMiner:
 
     def pipe(self, texts: Iterable[str | Document], *, ids: Iterable[str] | None = None,
              batch_size: int = 16) -> Iterator[Document]:
-        """Label a stream lazily, ``batch_size`` texts at a time: memory stays flat for any input size."""
+        """Label a stream lazily, ``batch_size`` pieces at a time: memory stays flat for any input size.
+
+        A text longer than ``MAX_PIECE_CHARS`` is labelled in pieces cut at line breaks
+        (``split_text``), each parsed and labelled on its own, and joined again: units and
+        relations never cross a cut, and positions in the text (first paragraph, last
+        paragraph) are those of the piece.
+        """
         names = iter(ids) if ids is not None else (f"doc-{i}" for i in count())
         docs = (t if isinstance(t, Document) else document_from_text(t, next(names)) for t in texts)
-        while batch := list(islice(docs, batch_size)):
-            parsed = list(pipe_texts(self.nlp, [d.text for d in batch], batch_size=batch_size))
-            yield from self.label_parsed(batch, parsed)
+        pieces = ((doc, last, offset, piece) for doc in docs for last, offset, piece in _pieces(doc))
+        done: list[tuple[int, Document]] = []
+        while batch := list(islice(pieces, batch_size)):
+            parsed = self.nlp.pipe([piece.text for *_, piece in batch], batch_size=batch_size)
+            for (doc, last, offset, _), labelled in zip(batch, self.label_parsed([p for *_, p in batch], list(parsed))):
+                done.append((offset, labelled))
+                if last:
+                    yield _join(doc, done)
+                    done = []
 
     def label_parsed(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[Document]:
         """Label documents whose parses are given; the returned copies hold only predicted annotations."""
@@ -232,6 +244,45 @@ class ArgumentMiner:
                 unit.holder = found.holder
                 unit.attributes["speech"] = found.speech
 
+
+
+def _pieces(doc: Document) -> Iterator[tuple[bool, int, Document]]:
+    """``(is_last, offset, piece)`` for the pieces of ``doc`` (itself when it is short enough)."""
+    if len(doc.text) <= MAX_PIECE_CHARS:
+        yield True, 0, doc
+        return
+    parts = split_text(doc.text)
+    offset = 0
+    for k, text in enumerate(parts):
+        end = offset + len(text)
+        paragraphs = [(max(a, offset) - offset, min(b, end) - offset) for a, b in doc.paragraphs if a < end and offset < b]
+        yield k == len(parts) - 1, offset, Document(id=f"{doc.id}#{k}", text=text, paragraphs=paragraphs,
+                                                    topic=doc.topic, split=doc.split, metadata=doc.metadata)
+        offset = end
+
+
+def _join(doc: Document, parts: list[tuple[int, Document]]) -> Document:
+    """One labelled Document from its labelled pieces (``(offset, piece)``): offsets shifted, ids renumbered."""
+    if len(parts) == 1:
+        labelled = parts[0][1]
+        labelled.id = doc.id
+        return labelled
+    out = Document(id=doc.id, text=doc.text, paragraphs=list(doc.paragraphs), topic=doc.topic, split=doc.split,
+                   metadata=dict(parts[0][1].metadata))
+    for offset, piece in parts:
+        new_id = {}
+        for unit in piece.units:
+            new_id[unit.id] = unit.id = f"T{len(out.units) + 1}"
+            unit.start += offset
+            unit.end += offset
+            out.units.append(unit)
+        for relation in piece.relations:
+            relation.id = f"R{len(out.relations) + 1}"
+            relation.source, relation.target = new_id[relation.source], new_id[relation.target]
+            out.relations.append(relation)
+    if "uncertainty" in out.metadata:
+        out.metadata["uncertainty"] = sum(p.metadata["uncertainty"] for _, p in parts) / len(parts)
+    return out
 
 
 def margin_uncertainty(estimator: Any, instances: Sequence[Any]) -> np.ndarray:

@@ -150,3 +150,13 @@ def detect_format(path: Path) -> str:
             return "jsonl"
     raise CorpusError("cannot tell the format (expected a .jsonl file or a brat folder); pass --format",
                       file=path)
+
+
+def documents_by_id(docs: Iterable[Document], file: str | Path | None = None) -> dict[str, Document]:
+    """The documents by id; a repeated id is a CorpusError naming it (ids pair documents across files)."""
+    by_id: dict[str, Document] = {}
+    for doc in docs:
+        if doc.id in by_id:
+            raise CorpusError(f"duplicate document id {doc.id!r}", file=file, item=doc.id)
+        by_id[doc.id] = doc
+    return by_id

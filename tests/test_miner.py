@@ -123,3 +123,15 @@ def test_spacy_component_puts_units_into_doc_spans(miner_run: Path, labelled: Do
     assert [(s._.stance, s._.holder) for s in spans] == [(u.stance, u.holder) for u in labelled.units]
     assert doc._.argument_relations == [(r.source, r.target, r.label) for r in labelled.relations]
     assert [d.spans["arguments"][0].label_ for d in nlp.pipe([NEWS, NEWS])] == [spans[0].label_] * 2
+
+
+def test_long_texts_are_labelled_in_pieces_and_joined(miner: ArgumentMiner, monkeypatch):
+    import mining.miner
+
+    monkeypatch.setattr(mining.miner, "MAX_PIECE_CHARS", 400)
+    text = NEWS * 3
+    (doc,) = miner.label([text], ids=["long"])
+    assert doc.id == "long" and doc.text == text and len(doc.units) >= 3 * 3
+    assert not list(check_document(doc))  # shifted offsets still point at the unit texts
+    assert [u.id for u in doc.units] == [f"T{i}" for i in range(1, len(doc.units) + 1)]
+    assert sum(u.start >= 2 * len(NEWS) for u in doc.units) >= 3  # the last piece is labelled too

@@ -36,3 +36,17 @@ def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Do
         raise ValueError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
     loader = get_loader(name)
     return loader(path, **options) if path is not None else loader()
+
+
+def corpus_files(path: str | Path, suffix: str) -> list[Path]:
+    """``path`` itself, or every ``*suffix`` file of the folder ``path`` in sorted order; never none."""
+    from mining.errors import CorpusError
+
+    path = Path(path)
+    files = sorted(path.glob(f"*{suffix}")) if path.is_dir() else [path]
+    if not files:
+        raise CorpusError(f"no *{suffix} files found", file=path)
+    missing = next((f for f in files if not f.is_file()), None)
+    if missing is not None:
+        raise CorpusError("file not found", file=missing)
+    return files

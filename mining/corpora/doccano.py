@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from mining.corpora import corpus_files
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines
 
@@ -115,14 +116,8 @@ def load(path: str | Path, **options: Any) -> list[Document]:
     Options: ``unit_labels`` and ``relation_labels`` (doccano label -> schema label; default: the
     schema labels themselves).
     """
-    path = Path(path)
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-    if not files:
-        raise CorpusError("no *.jsonl files found", file=path)
     docs = []
-    for f in files:
-        if not f.is_file():
-            raise CorpusError("file not found", file=f)
+    for f in corpus_files(path, ".jsonl"):
         docs += [_read_record(record, lineno, f, **options) for lineno, record in _read_lines(f)]
     return docs
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from mining.corpora import corpus_files
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines
 
@@ -209,14 +210,8 @@ def load(path: str | Path, **options: Any) -> list[Document]:
 
     ``options`` go to :func:`from_tasks`.
     """
-    path = Path(path)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
-    if not files:
-        raise CorpusError("no *.json files found", file=path)
     docs = []
-    for f in files:
-        if not f.is_file():
-            raise CorpusError("file not found", file=f)
+    for f in corpus_files(path, ".json"):
         try:
             tasks = json.loads(f.read_text(encoding="utf-8"))
         except json.JSONDecodeError as e:

@@ -16,6 +16,7 @@ from mining.errors import CorpusError
 from mining.evaluation.spans import matched_pairs, prf
 from mining.holders import holder_matches
 from mining.schema import UNIT_LABELS, Document, Relation, Unit
+from mining.validation import documents_by_id
 
 # name in the keys -> threshold of matched_pairs (None: identical boundaries)
 MATCHES: dict[str, float | None] = {"exact": None, "overlap50": 0.5}
@@ -89,8 +90,8 @@ def pair_documents(gold: Sequence[Document], predicted: Sequence[Document], *,
                    file_gold: str | Path | None = None, file_pred: str | Path | None = None,
                    shared_only: bool = False) -> tuple[list[tuple[Document, Document]], int, int]:
     """``(gold, predicted)`` pairs by id in gold order, and the numbers of unpaired gold and predicted ids."""
-    gold_by_id = _index(gold, file_gold)
-    pred_by_id = _index(predicted, file_pred)
+    gold_by_id = documents_by_id(gold, file_gold)
+    pred_by_id = documents_by_id(predicted, file_pred)
     gold_only = [i for i in gold_by_id if i not in pred_by_id]
     pred_only = [i for i in pred_by_id if i not in gold_by_id]
     if not shared_only:
@@ -128,15 +129,6 @@ def cohen_kappa(pairs: Counter) -> float:
         side_b[b] += c
     expected = sum(side_a[label] * side_b[label] for label in side_a) / (n * n)
     return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
-
-
-def _index(docs: Sequence[Document], file: str | Path | None) -> dict[str, Document]:
-    by_id: dict[str, Document] = {}
-    for doc in docs:
-        if doc.id in by_id:
-            raise CorpusError(f"duplicate document id {doc.id!r}", file=file, item=doc.id)
-        by_id[doc.id] = doc
-    return by_id
 
 
 def _name(file: str | Path | None, default: str) -> str:

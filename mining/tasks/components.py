@@ -1,4 +1,4 @@
-"""Component classification: each unit becomes major_claim, claim or premise (or, optionally, no unit)."""
+"""Component classification: each gold unit becomes major_claim, claim or premise."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from mining.instances import UnitInstance, build_unit_instances
-from mining.schema import UNIT_LABELS, Document, Unit, trim_span
+from mining.schema import UNIT_LABELS, Document
 from mining.tasks.base import predict_independently, relabel_units
 
 
@@ -17,12 +17,9 @@ from mining.tasks.base import predict_independently, relabel_units
 class ComponentTask:
     """Classify gold units by type (Stab & Gurevych 2017, section 5.1).
 
-    With ``reject`` set (e.g. ``"none"``), the task also learns to reject candidates that are no
-    argumentative unit, for labelling raw text after segmentation: every sentence of a
-    paragraph that no gold unit overlaps becomes an instance labelled ``reject`` (its edge
-    punctuation trimmed), among the gold units of its paragraph. Predictions of ``reject`` on
-    gold units count as errors; the rejected candidates themselves are scored, not written into
-    the predicted documents.
+    With ``reject`` set (e.g. ``"none"``) the label set also has that label, for a model that
+    learns to reject segmenter spans that are no unit (``mining.candidates.SegmentRejectingClassifier``);
+    the instances are still the gold units, so a gold unit predicted ``reject`` is an error.
     """
 
     name: str = "components"
@@ -34,30 +31,14 @@ class ComponentTask:
             self.labels = (*self.labels, self.reject)
 
     def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[UnitInstance]:
-        if self.reject is None:
-            return [inst for doc, p in zip(docs, parsed) for inst in build_unit_instances(doc, p)]
-        return [inst for doc, p in zip(docs, parsed)
-                for inst in build_unit_instances(doc, p, [*doc.units, *self._non_units(doc, p)])]
-
-    def _non_units(self, doc: Document, parsed: Doc) -> list[Unit]:
-        """The sentences (cut at paragraph edges) that no gold unit overlaps, as units labelled ``reject``."""
-        covered = [(u.start, u.end) for u in doc.units]
-        out = []
-        for start, end in doc.paragraphs:
-            for sent in parsed.char_span(start, end, alignment_mode="expand").sents:
-                span = trim_span(doc.text, max(sent.start_char, start), min(sent.end_char, end))
-                if span and not any(a < span[1] and span[0] < b for a, b in covered):
-                    out.append(Unit(id=f"{self.reject}-{len(out) + 1}", start=span[0], end=span[1],
-                                    text=doc.text[span[0]:span[1]], label=self.reject))
-        return out
+        return [inst for doc, p in zip(docs, parsed) for inst in build_unit_instances(doc, p)]
 
     def gold_labels(self, instances: Sequence[UnitInstance]) -> list[str]:
         return [inst.unit.label for inst in instances]
 
     def apply_predictions(self, docs: Sequence[Document], instances: Sequence[UnitInstance],
                           predictions: Sequence[str]) -> list[Document]:
-        kept = [(inst, label) for inst, label in zip(instances, predictions) if inst.unit.label != self.reject]
-        return relabel_units(docs, [inst for inst, _ in kept], [label for _, label in kept], "label")
+        return relabel_units(docs, instances, predictions, "label")
 
     def predict(self, estimator: Any, instances: Sequence[UnitInstance]) -> list[str]:
         return predict_independently(estimator, instances)

@@ -1,0 +1,56 @@
+"""SegmentRejectingClassifier: negative examples come out of fold, from the training documents only."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
+
+from mining.candidates import SegmentRejectingClassifier
+from mining.corpora import load_corpus
+from mining.evaluation.spans import overlap_ratio
+from mining.features.tokens_window import TokenWindowVectorizer
+from mining.instances import build_unit_instances
+from mining.nlp.cache import parse_documents
+from mining.nlp.pipeline import find_pipeline
+from mining.tasks.segmentation import SegmentationTask
+from tests.test_experiment import PassThrough, SpyClassifier
+
+
+@pytest.fixture(scope="module")
+def sample():
+    docs = load_corpus("sample")
+    parsed, _ = parse_documents(docs, find_pipeline(exclude=["ner"]), cache_dir=None, progress=False)
+    return docs, parsed
+
+
+def test_rejected_spans_come_from_held_out_training_documents(sample, monkeypatch):
+    docs, parsed = sample
+    train = [(d, p) for d, p in zip(docs, parsed) if d.split == "train"]
+    X = [inst for d, p in train for inst in build_unit_instances(d, p)]
+    fitted: list[set[str]] = []
+    original = SegmentationTask.gold_labels
+
+    def spy_gold_labels(self, instances):
+        fitted.append({inst.document.id for inst in instances})
+        return original(self, instances)
+
+    monkeypatch.setattr(SegmentationTask, "gold_labels", spy_gold_labels)
+    SpyClassifier.log = []
+    model = SegmentRejectingClassifier(
+        estimator=make_pipeline(PassThrough(), SpyClassifier()),
+        segmenter=make_pipeline(TokenWindowVectorizer(), LinearSVC(C=0.05, random_state=0)),
+        segmentation=SegmentationTask(), reject="none", n_splits=3).fit(X, [i.unit.label for i in X])
+    train_ids = {d.id for d, _ in train}
+    # Three segmenters, each fitted on a part of the training documents and never on a test document.
+    assert len(fitted) == 3 and all(ids < train_ids for ids in fitted) and set.union(*fitted) == train_ids
+    (_, seen, labels), = [entry for entry in SpyClassifier.log if entry[0] == "fit"]
+    assert {inst.document.id for inst in seen} == train_ids
+    assert labels.count("none") == model.n_rejected_ > 0
+    gold = [inst for inst, label in zip(seen, labels) if label != "none"]
+    assert len(gold) == len(X)  # every gold unit is still a training instance
+    for inst, label in zip(seen, labels):
+        if label == "none":
+            span = (inst.unit.start, inst.unit.end)
+            assert all(overlap_ratio(span, (u.start, u.end)) < 0.5 for u in inst.document.units)
+
