@@ -14,10 +14,12 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from mining.holders import attribute_holders
 from mining.instances import build_pair_instances, build_unit_instances
 from mining.nlp.pipeline import MAX_PIECE_CHARS, PipelineInfo, find_pipeline, load_pipeline, split_text
 from mining.runs.record import TASKS, load_model, read_meta
 from mining.schema import Document, Relation, Unit, paragraphs_from_lines, trim_span
+from mining.tasks.relations import NONE
 
 # The steps of a bundle, in the order they run; segmentation and components are required.
 STEPS = ("segmentation", "components", "stance", "relations")
@@ -229,21 +231,18 @@ class ArgumentMiner:
             return
         by_id = {d.id: d for d in docs}
         for pair, label in zip(pairs, task.predict(self.models["relations"], pairs)):
-            if label in task.labels and label != "none":
+            if label != NONE:
                 doc = by_id[pair.document.id]
                 doc.relations.append(Relation(id=f"R{len(doc.relations) + 1}", source=pair.source.unit.id,
                                               target=pair.target.unit.id, label=label))
 
     def _attribute(self, docs: list[Document], parsed: Sequence[Doc]) -> None:
-        from mining.holders import attribute_holders
-
         for doc, p in zip(docs, parsed):
             if not doc.units:
                 continue
             for unit, found in zip(doc.units, attribute_holders(p, [(u.start, u.end) for u in doc.units])):
                 unit.holder = found.holder
                 unit.attributes["speech"] = found.speech
-
 
 
 def _pieces(doc: Document) -> Iterator[tuple[bool, int, Document]]:

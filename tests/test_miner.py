@@ -135,3 +135,16 @@ def test_long_texts_are_labelled_in_pieces_and_joined(miner: ArgumentMiner, monk
     assert not list(check_document(doc))  # shifted offsets still point at the unit texts
     assert [u.id for u in doc.units] == [f"T{i}" for i in range(1, len(doc.units) + 1)]
     assert sum(u.start >= 2 * len(NEWS) for u in doc.units) >= 3  # the last piece is labelled too
+
+
+def test_a_bundle_of_single_task_runs(tmp_path: Path, labelled: Document):
+    runs = {}
+    for step, experiment in (("segmentation", "sample_segmentation"), ("components", "sample_components")):
+        done = run_mining("run", f"experiment={experiment}", f"hydra.run.dir={tmp_path / step}", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        runs[step] = tmp_path / step
+    miner = ArgumentMiner.from_runs(**runs)
+    doc = miner(NEWS)
+    assert doc.units and not doc.relations and all(u.stance is None for u in doc.units)
+    assert not list(check_document(doc)) and {u.holder for u in doc.units} >= {"Lena Brandt", "Tomas Weber"}
+    assert doc.metadata["labelled_by"]["runs"] == {step: str(run) for step, run in runs.items()}

@@ -12,9 +12,11 @@ def classification_scores(gold: Sequence[str], predicted: Sequence[str], labels:
     """Macro-F1, accuracy and per-class precision, recall, F1 and support.
 
     Keys: ``macro_f1``, ``accuracy``, ``per_class.<label>.{precision,recall,f1,support}``.
-    Labels absent from both gold and predictions are left out of the macro average.
+    The macro average runs over the labels that occur in ``gold``: a label no gold instance has
+    (such as the reject label of a component model, on gold units) would only add a 0; its
+    predictions still count, as misses of the gold labels.
     """
-    present = [lab for lab in labels if lab in set(gold) | set(predicted)]
+    present = [lab for lab in labels if lab in set(gold)]
     p, r, f, s = precision_recall_fscore_support(gold, predicted, labels=list(labels), zero_division=0)
     scores = {
         "macro_f1": float(f1_score(gold, predicted, labels=present, average="macro", zero_division=0)),
