@@ -165,7 +165,7 @@ def scorer(metric: str, labels: Sequence[str], *, none_label: str | None = None)
     """A function from confusion matrices ``(..., L, L)`` (rows gold) to the metric, shape ``(...)``.
 
     Matches :func:`mining.evaluation.metrics.classification_scores`: ``macro_f1`` averages the F1 of
-    the labels present in gold or predictions, ``accuracy``, ``per_class.<label>.f1`` (0 when the
+    the labels present in gold, ``accuracy``, ``per_class.<label>.f1`` (0 when the
     label is absent), and for relations ``link.macro_f1`` (every label but ``none_label`` is a link).
     """
     labels = list(labels)
@@ -180,7 +180,8 @@ def scorer(metric: str, labels: Sequence[str], *, none_label: str | None = None)
 
     if metric == "macro_f1":
         def score(conf):
-            values, present = f1(*counts(conf))
+            tp, gold_n, pred_n = counts(conf)
+            values, present = f1(tp, gold_n, pred_n)[0], gold_n > 0
             n_present = present.sum(axis=-1)
             return np.divide((values * present).sum(axis=-1), n_present, out=np.zeros(np.shape(n_present)),
                              where=n_present > 0)
