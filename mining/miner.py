@@ -136,7 +136,8 @@ class ArgumentMiner:
 
     def pipe(self, texts: Iterable[str | Document], *, ids: Iterable[str] | None = None,
              batch_size: int = 16) -> Iterator[Document]:
-        """Label a stream lazily, ``batch_size`` pieces at a time: memory stays flat for any input size.
+        """Label a stream lazily, ``batch_size`` texts (at most ``MAX_PIECE_CHARS`` characters) at a
+        time: memory stays flat for any input size.
 
         A text longer than ``MAX_PIECE_CHARS`` is labelled in pieces cut at line breaks
         (``split_text``), each parsed and labelled on its own, and joined again: units and
@@ -147,7 +148,7 @@ class ArgumentMiner:
         docs = (t if isinstance(t, Document) else document_from_text(t, next(names)) for t in texts)
         pieces = ((doc, last, offset, piece) for doc in docs for last, offset, piece in _pieces(doc))
         done: list[tuple[int, Document]] = []
-        while batch := list(islice(pieces, batch_size)):
+        for batch in _batches(pieces, batch_size):
             parsed = self.nlp.pipe([piece.text for *_, piece in batch], batch_size=batch_size)
             for (doc, last, offset, _), labelled in zip(batch, self.label_parsed([p for *_, p in batch], list(parsed))):
                 done.append((offset, labelled))
@@ -258,6 +259,20 @@ def _pieces(doc: Document) -> Iterator[tuple[bool, int, Document]]:
         yield k == len(parts) - 1, offset, Document(id=f"{doc.id}#{k}", text=text, paragraphs=paragraphs,
                                                     topic=doc.topic, split=doc.split, metadata=doc.metadata)
         offset = end
+
+
+def _batches(pieces: Iterator[tuple], batch_size: int) -> Iterator[list[tuple]]:
+    """Lists of at most ``batch_size`` pieces, closed early once they hold ``MAX_PIECE_CHARS`` characters
+    (the features of a batch take memory in proportion to its tokens)."""
+    batch, chars = [], 0
+    for item in pieces:
+        batch.append(item)
+        chars += len(item[-1].text)
+        if len(batch) == batch_size or chars >= MAX_PIECE_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 def _join(doc: Document, parts: list[tuple[int, Document]]) -> Document:
