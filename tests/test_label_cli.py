@@ -143,3 +143,24 @@ def test_an_existing_output_survives_a_failed_run(tmp_path: Path, miner_run: Pat
     done = mining("label", str(tmp_path / "bad.txt"), "--model", str(miner_run), "-o", str(out))
     assert done.returncode == 2
     assert out.read_text(encoding="utf-8") == "previous results\n"
+
+
+def test_preannotate_for_brat_marks_every_prediction(inputs: Path, miner_run: Path, tmp_path: Path, all_docs):
+    done = mining("data", "preannotate", str(inputs / "news.txt"), "--model", str(miner_run), "--to", "brat",
+                  "-o", str(tmp_path / "pre"))
+    assert done.returncode == 0, done.stderr
+    (doc,) = brat.load(tmp_path / "pre")
+    news = next(d for d in all_docs if d.id == "news")
+    assert [(u.start, u.end, u.label) for u in doc.units] == [(u.start, u.end, u.label) for u in news.units]
+    assert all(item.attributes["predicted"] is True for item in (*doc.units, *doc.relations))
+
+
+def test_rank_puts_the_least_certain_text_first(inputs: Path, miner_run: Path):
+    done = mining("data", "rank", str(inputs), "--model", str(miner_run), "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert sorted(r["id"] for r in rows) == ["line-0", "line-1", "line-2", "line-3", "news", "valley"]
+    scores = [r["uncertainty"] for r in rows]
+    assert scores == sorted(scores, reverse=True) and [r["rank"] for r in rows] == list(range(1, 7))
+    assert next(r for r in rows if r["id"] == "line-2")["uncertainty"] == 0.0  # the empty text: nothing to doubt
+    assert all(0.0 < s <= 1.0 for r, s in zip(rows, scores) if r["id"] != "line-2")
