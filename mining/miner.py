@@ -83,22 +83,28 @@ class ArgumentMiner:
             raise ValueError(f"unknown steps {unknown}; the steps are {list(STEPS)}")
 
     @classmethod
-    def from_run(cls, run_dir: str | Path, **options) -> ArgumentMiner:
-        """The bundle a run of ``experiment=miner`` recorded (its ``model.skops`` and ``tasks.skops``)."""
+    def from_run(cls, run_dir: str | Path, *, check_pipeline: bool = True, **options) -> ArgumentMiner:
+        """The bundle a run of ``experiment=miner`` recorded (its ``model.skops`` and ``tasks.skops``).
+
+        With ``check_pipeline`` (the default) the spaCy package and version the run recorded must be
+        the ones installed.
+        """
         run_dir = Path(run_dir)
         models, tasks = load_model(run_dir), load_model(run_dir, TASKS)
         if not isinstance(models, dict):
             raise ValueError(f"{run_dir} is a single-task run ({getattr(tasks, 'name', '?')}); label with a run of "
                              "`mining run experiment=miner`, or combine runs with ArgumentMiner.from_runs")
         info = _pipeline_info(read_meta(run_dir), run_dir)
-        _check_installed(info, run_dir)
+        if check_pipeline:
+            _check_installed(info, run_dir)
         return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(run_dir) for s in models}, **options)
 
     @classmethod
-    def from_runs(cls, **runs: str | Path) -> ArgumentMiner:
+    def from_runs(cls, options: dict[str, Any] | None = None, **runs: str | Path) -> ArgumentMiner:
         """One single-task run per step, e.g. ``from_runs(segmentation=A, components=B, stance=C)``.
 
-        All runs must have parsed with the same spaCy pipeline.
+        All runs must have parsed with the same spaCy pipeline; ``options`` go to the constructor
+        (``holders``, ``uncertainty``, ``max_pair_distance``).
         """
         tasks, models, infos = {}, {}, {}
         for step, run_dir in runs.items():
@@ -112,7 +118,8 @@ class ArgumentMiner:
         if "ner" in info.exclude:  # holders name parties with the entity recogniser when there is one
             info = find_pipeline([info.package])
         _check_installed(info, next(iter(runs.values())))
-        return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(r) for s, r in runs.items()})
+        return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(r) for s, r in runs.items()},
+                   **(options or {}))
 
     @property
     def nlp(self) -> Language:
@@ -158,9 +165,10 @@ class ArgumentMiner:
 
     def label_parsed(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[Document]:
         """Label documents whose parses are given; the returned copies hold only predicted annotations."""
-        out = [Document(id=d.id, text=d.text, paragraphs=list(d.paragraphs) or paragraphs_from_lines(d.text),
+        # The steps group by document id: inside, ids are positions, so repeated ids cannot mix texts.
+        out = [Document(id=str(i), text=d.text, paragraphs=list(d.paragraphs) or paragraphs_from_lines(d.text),
                         topic=d.topic, split=d.split, metadata={**d.metadata, "labelled_by": self.provenance()})
-               for d in docs]
+               for i, d in enumerate(docs)]
         self._segment(out, parsed)
         self._classify(out, parsed)
         if self.uncertainty:
@@ -168,6 +176,8 @@ class ArgumentMiner:
         self._relate(out, parsed)
         if self.holders:
             self._attribute(out, parsed)
+        for labelled, doc in zip(out, docs):
+            labelled.id = doc.id
         return out
 
     def _segment(self, docs: list[Document], parsed: Sequence[Doc]) -> None:
@@ -281,8 +291,8 @@ def _join(doc: Document, parts: list[tuple[int, Document]]) -> Document:
         labelled = parts[0][1]
         labelled.id = doc.id
         return labelled
-    out = Document(id=doc.id, text=doc.text, paragraphs=list(doc.paragraphs), topic=doc.topic, split=doc.split,
-                   metadata=dict(parts[0][1].metadata))
+    out = Document(id=doc.id, text=doc.text, paragraphs=list(doc.paragraphs) or paragraphs_from_lines(doc.text),
+                   topic=doc.topic, split=doc.split, metadata=dict(parts[0][1].metadata))
     for offset, piece in parts:
         new_id = {}
         for unit in piece.units:
@@ -294,8 +304,8 @@ def _join(doc: Document, parts: list[tuple[int, Document]]) -> Document:
             relation.id = f"R{len(out.relations) + 1}"
             relation.source, relation.target = new_id[relation.source], new_id[relation.target]
             out.relations.append(relation)
-    if "uncertainty" in out.metadata:
-        out.metadata["uncertainty"] = sum(p.metadata["uncertainty"] for _, p in parts) / len(parts)
+    if "uncertainty" in out.metadata:  # weighted by characters, a stand-in for the tokens and units behind each mean
+        out.metadata["uncertainty"] = sum(p.metadata["uncertainty"] * len(p.text) for _, p in parts) / len(doc.text)
     return out
 
 

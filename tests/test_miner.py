@@ -148,3 +148,9 @@ def test_a_bundle_of_single_task_runs(tmp_path: Path, labelled: Document):
     assert doc.units and not doc.relations and all(u.stance is None for u in doc.units)
     assert not list(check_document(doc)) and {u.holder for u in doc.units} >= {"Lena Brandt", "Tomas Weber"}
     assert doc.metadata["labelled_by"]["runs"] == {step: str(run) for step, run in runs.items()}
+
+
+def test_repeated_ids_never_mix_texts(miner: ArgumentMiner, labelled: Document):
+    first, second = miner.label([NEWS, "Hi."], ids=["x", "x"])
+    assert [u.to_dict() for u in first.units] == [u.to_dict() for u in labelled.units]
+    assert second.text == "Hi." and not list(check_document(second)) and second.id == "x"

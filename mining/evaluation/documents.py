@@ -187,7 +187,7 @@ def _count_document(gold: Document, pred: Document, counts: Counter, label_pairs
 
 def _count_attributes(gold: Unit, pred: Unit, counts: Counter) -> None:
     """Stances must be equal; holders must name the same party (``mining.holders.holder_matches``:
-    "Zelenskyy" and "Volodymyr Zelenskyy" do, "officials" and "union officials" do not)."""
+    "Zelenskyy" and "Volodymyr Zelenskyy" do, "union officials" and "automobile club officials" do not)."""
     for key, a, b, same in (("stance", gold.stance, pred.stance, None),
                             ("holder", gold.holder, pred.holder, holder_matches)):
         agree = a == b or (same is not None and a is not None and b is not None and same(a, b))

@@ -35,7 +35,7 @@ class ArgumentMinerComponent:
         from mining.miner import ArgumentMiner
 
         self.name = name
-        self.miner = ArgumentMiner.from_run(run)
+        self.miner = ArgumentMiner.from_run(run, check_pipeline=strict_pipeline)
         recorded = self.miner.pipeline
         loaded = nlp.meta.get("version")
         if strict_pipeline and (nlp.lang != recorded.lang or loaded != recorded.version):
