@@ -49,9 +49,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         n = brat.save(docs, args.output)
     elif args.to == "labelstudio":
         n = labelstudio.save(docs, args.output, predictions=args.predictions)
-        config = args.output.with_name(f"{args.output.stem}.config.xml")
-        config.write_text(labelstudio.labeling_config(), encoding="utf-8")
-        print(f"wrote the Label Studio labeling config to {config}")
+        print(f"wrote the Label Studio labeling config to {labelstudio.config_path(args.output)}")
     elif args.to == "doccano":
         n = doccano.save(docs, args.output)
     else:
@@ -269,17 +267,12 @@ def _input_formats() -> list[str]:
     return sorted(set(LOADERS) - {"custom"})
 
 
-def _read_input(path: Path, fmt: str | None) -> list:
-    from mining.corpora import custom
-
-    return custom.load(path, format=fmt)
-
-
 def _cmd_evaluate_labels(args: argparse.Namespace) -> int:
+    from mining.corpora import custom
     from mining.evaluation.documents import compare_documents, format_comparison
 
-    gold = _read_input(args.gold, args.format)
-    predicted = _read_input(args.predicted, args.format)
+    gold = custom.load(args.gold, format=args.format)
+    predicted = custom.load(args.predicted, format=args.format)
     scores = compare_documents(gold, predicted, file_gold=args.gold, file_pred=args.predicted,
                                shared_only=args.shared_only)
     print(json.dumps(scores, indent=2) if args.json else format_comparison(scores))
@@ -287,11 +280,12 @@ def _cmd_evaluate_labels(args: argparse.Namespace) -> int:
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
+    from mining.corpora import custom
     from mining.evaluation.documents import compare_documents, format_agreement
     from mining.validation import validate_documents
 
-    a = _read_input(args.a, args.format)
-    b = _read_input(args.b, args.format)
+    a = custom.load(args.a, format=args.format)
+    b = custom.load(args.b, format=args.format)
     validate_documents(a, file=str(args.a))
     validate_documents(b, file=str(args.b))
     scores = compare_documents(a, b, file_gold=args.a, file_pred=args.b)
@@ -349,9 +343,8 @@ def _cmd_preannotate(args: argparse.Namespace) -> int:
     if args.to == "label-studio":
         version = f"mining:{Path(args.model).resolve()}"
         n = labelstudio.save(docs, args.output, predictions=True, model_version=version)
-        config = args.output.with_suffix(".config.xml")
-        config.write_text(labelstudio.labeling_config(), encoding="utf-8")
-        print(f"wrote {n} task(s) with predictions to {args.output}; labelling config: {config}", file=sys.stderr)
+        print(f"wrote {n} task(s) with predictions to {args.output}; labelling config: "
+              f"{labelstudio.config_path(args.output)}", file=sys.stderr)
     else:
         # brat has no prediction layer: every unit and relation carries the attribute predicted=true,
         # which the annotator deletes on what they have checked.

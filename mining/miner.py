@@ -14,10 +14,11 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from mining.evaluation.documents import compare_documents
 from mining.holders import attribute_holders
 from mining.instances import build_pair_instances, build_unit_instances
 from mining.nlp.pipeline import MAX_PIECE_CHARS, PipelineInfo, find_pipeline, load_pipeline, split_text
-from mining.runs.record import TASKS, load_model, read_meta
+from mining.runs.record import load_model, load_tasks, read_meta
 from mining.schema import Document, Relation, Unit, paragraphs_from_lines, trim_span
 from mining.tasks.relations import NONE
 
@@ -90,7 +91,7 @@ class ArgumentMiner:
         the ones installed.
         """
         run_dir = Path(run_dir)
-        models, tasks = load_model(run_dir), load_model(run_dir, TASKS)
+        models, tasks = load_model(run_dir), load_tasks(run_dir)
         if not isinstance(models, dict):
             raise ValueError(f"{run_dir} is a single-task run ({getattr(tasks, 'name', '?')}); label with a run of "
                              "`mining run experiment=miner`, or combine runs with ArgumentMiner.from_runs")
@@ -109,7 +110,7 @@ class ArgumentMiner:
         tasks, models, infos = {}, {}, {}
         for step, run_dir in runs.items():
             run_dir = Path(run_dir)
-            tasks[step], models[step] = load_model(run_dir, TASKS), load_model(run_dir)
+            tasks[step], models[step] = load_tasks(run_dir), load_model(run_dir)
             infos[step] = _pipeline_info(read_meta(run_dir), run_dir)
         if len({(i.package, i.version) for i in infos.values()}) > 1:
             raise ValueError(f"the runs were parsed with different pipelines: "
@@ -330,8 +331,6 @@ def evaluate_end_to_end(miner: ArgumentMiner, docs: Sequence[Document], parsed: 
     Returns the flat scores of ``mining.evaluation.documents.compare_documents`` and the labelled
     documents.
     """
-    from mining.evaluation.documents import compare_documents
-
     test_ids = set(test_ids)
     pairs = [(d, p) for d, p in zip(docs, parsed) if d.id in test_ids]
     gold = [d for d, _ in pairs]

@@ -150,6 +150,19 @@ class Document:
         )
 
 
+def read_paragraphs(value: Any, text: str) -> list[tuple[int, int]]:
+    """A stored ``paragraphs`` field as spans, or the text's lines when it is None.
+
+    Raises ValueError when the value is not a list of ``[start, end]`` pairs.
+    """
+    if value is None:
+        return paragraphs_from_lines(text)
+    try:
+        return [(int(a), int(b)) for a, b in value]
+    except (TypeError, ValueError):
+        raise ValueError("must be a list of [start, end] pairs") from None
+
+
 def paragraphs_from_lines(text: str) -> list[tuple[int, int]]:
     """Paragraph spans of ``text``: each non-blank line, without its surrounding whitespace."""
     spans = []

@@ -40,7 +40,7 @@ from typing import Any
 
 from mining.corpora import corpus_files
 from mining.errors import CorpusError
-from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, read_paragraphs
 
 SEPARATOR = "|"
 SAME_UNIT = "same_unit"
@@ -254,14 +254,10 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
 
 
 def _read_fields(doc: Document, record: dict[str, Any], fail) -> None:
-    paragraphs = record.get("paragraphs")
-    if paragraphs is None:
-        doc.paragraphs = paragraphs_from_lines(doc.text)
-    else:
-        try:
-            doc.paragraphs = [(int(a), int(b)) for a, b in paragraphs]
-        except (TypeError, ValueError):
-            raise fail("'paragraphs' must be a list of [start, end] pairs") from None
+    try:
+        doc.paragraphs = read_paragraphs(record.get("paragraphs"), doc.text)
+    except ValueError as e:
+        raise fail(f"'paragraphs' {e}") from None
     doc.topic = record.get("topic")
     doc.split = record.get("split")
     metadata = record.get("metadata") or {}

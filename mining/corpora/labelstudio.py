@@ -47,7 +47,7 @@ from xml.sax.saxutils import quoteattr
 
 from mining.corpora import corpus_files
 from mining.errors import CorpusError
-from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, read_paragraphs
 
 TEXT_NAME = "text"
 LABEL_NAME = "label"
@@ -195,12 +195,19 @@ def labeling_config(labels: Iterable[str] = UNIT_LABELS, relations: Iterable[str
 
 
 def save(docs: Iterable[Document], path: str | Path, **options: Any) -> int:
-    """Write documents as one Label Studio JSON task file; ``options`` go to :func:`to_tasks`."""
+    """Write documents as one Label Studio JSON task file, and beside it (``tasks.json`` ->
+    ``tasks.config.xml``) the labelling config a project needs; ``options`` go to :func:`to_tasks`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tasks = to_tasks(docs, **options)
     path.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    config_path(path).write_text(labeling_config(), encoding="utf-8")
     return len(tasks)
+
+
+def config_path(path: str | Path) -> Path:
+    """Where :func:`save` puts the labelling config of the task file ``path``."""
+    return Path(path).with_suffix(".config.xml")
 
 
 # --- reading ---
@@ -334,14 +341,10 @@ class _TaskReader:
         return result
 
     def read_fields(self, doc: Document, data: dict[str, Any], where: str) -> None:
-        paragraphs = data.get("paragraphs")
-        if paragraphs is None:
-            doc.paragraphs = paragraphs_from_lines(doc.text)
-        else:
-            try:
-                doc.paragraphs = [(int(a), int(b)) for a, b in paragraphs]
-            except (TypeError, ValueError):
-                raise self.fail("data.paragraphs must be a list of [start, end] pairs", where) from None
+        try:
+            doc.paragraphs = read_paragraphs(data.get("paragraphs"), doc.text)
+        except ValueError as e:
+            raise self.fail(f"data.paragraphs {e}", where) from None
         doc.topic = data.get("topic")
         doc.split = data.get("split")
         metadata = data.get("metadata") or {}

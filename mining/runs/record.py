@@ -89,9 +89,18 @@ def read_meta(run_dir: str | Path) -> dict[str, Any]:
     return json.loads((Path(run_dir) / META).read_text(encoding="utf-8"))
 
 
-def load_model(run_dir: str | Path, name: str = MODEL):
-    """Load the run's model (or, with ``name=TASKS``, its tasks), refusing any type outside the trusted packages."""
-    path = Path(run_dir) / name
+def load_model(run_dir: str | Path):
+    """Load the run's model, refusing any type outside the trusted packages."""
+    return _load_trusted(Path(run_dir), MODEL)
+
+
+def load_tasks(run_dir: str | Path):
+    """Load the run's task objects (a dict by subtask for several), refusing any type outside the trusted packages."""
+    return _load_trusted(Path(run_dir), TASKS)
+
+
+def _load_trusted(run_dir: Path, name: str):
+    path = run_dir / name
     if not path.exists():
         raise FileNotFoundError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
     untrusted = sio.get_untrusted_types(file=path)
