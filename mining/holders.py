@@ -684,9 +684,10 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]]) -> list[Att
     >>> attribute_holders(doc, [(1, 22)])[0].holder  # doctest: +SKIP
     'Ruth Obi'
     """
+    n_chars = len(parsed.text)  # Doc.text joins every token's text anew on each read
     for start, end in spans:
-        if not 0 <= start <= end <= len(parsed.text):
-            raise ValueError(f"span ({start}, {end}) is not inside the text of {len(parsed.text)} characters")
+        if not 0 <= start <= end <= n_chars:
+            raise ValueError(f"span ({start}, {end}) is not inside the text of {n_chars} characters")
     if any(not t.is_space for t in parsed) and not parsed.has_annotation("DEP"):
         raise ValueError("attribute_holders needs a dependency parse: parse the text with a pipeline that has a parser")
     attributor = _Attributor(parsed)

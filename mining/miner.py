@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import count, islice
+from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from mining.evaluation.documents import compare_documents
+from mining.features.shared import sharing
 from mining.holders import attribute_holders
 from mining.instances import build_pair_instances, build_unit_instances
 from mining.nlp.pipeline import MAX_PIECE_CHARS, PipelineInfo, find_pipeline, load_pipeline, split_text
 from mining.runs.record import load_model, load_tasks, read_meta
 from mining.schema import Document, Relation, Unit, paragraphs_from_lines, trim_span
 from mining.tasks.relations import NONE
+
+T = TypeVar("T")
 
 # The steps of a bundle, in the order they run; segmentation and components are required.
 STEPS = ("segmentation", "components", "stance", "relations")
@@ -144,8 +147,10 @@ class ArgumentMiner:
 
     def pipe(self, texts: Iterable[str | Document], *, ids: Iterable[str] | None = None,
              batch_size: int = 16) -> Iterator[Document]:
-        """Label a stream lazily, ``batch_size`` texts (at most ``MAX_PIECE_CHARS`` characters) at a
-        time: memory stays flat for any input size.
+        """Label a stream lazily, about ``MAX_PIECE_CHARS`` characters of text at a time: memory stays
+        flat for any input size. spaCy parses them ``batch_size`` texts at a time; the steps after it
+        take all of them at once, since each of their calls has a fixed cost (about 0.1 s for the
+        AAEC bundle) that a batch of a few short texts would pay over and over.
 
         A text longer than ``MAX_PIECE_CHARS`` is labelled in pieces cut at line breaks
         (``split_text``), each parsed and labelled on its own, and joined again: units and
@@ -156,7 +161,7 @@ class ArgumentMiner:
         docs = (t if isinstance(t, Document) else document_from_text(t, next(names)) for t in texts)
         pieces = ((doc, last, offset, piece) for doc in docs for last, offset, piece in _pieces(doc))
         done: list[tuple[int, Document]] = []
-        for batch in _batches(pieces, batch_size):
+        for batch in _batches(pieces, lambda item: len(item[-1].text)):
             parsed = self.nlp.pipe([piece.text for *_, piece in batch], batch_size=batch_size)
             for (doc, last, offset, _), labelled in zip(batch, self.label_parsed([p for *_, p in batch], list(parsed))):
                 done.append((offset, labelled))
@@ -170,13 +175,14 @@ class ArgumentMiner:
         out = [Document(id=str(i), text=d.text, paragraphs=list(d.paragraphs) or paragraphs_from_lines(d.text),
                         topic=d.topic, split=d.split, metadata={**d.metadata, "labelled_by": self.provenance()})
                for i, d in enumerate(docs)]
-        self._segment(out, parsed)
-        self._classify(out, parsed)
-        if self.uncertainty:
-            self._score_uncertainty(out, parsed)
-        self._relate(out, parsed)
-        if self.holders:
-            self._attribute(out, parsed)
+        with sharing():  # the steps read the same tokens and markers, and run like extractors alike
+            self._segment(out, parsed)
+            self._classify(out, parsed)
+            if self.uncertainty:
+                self._score_uncertainty(out, parsed)
+            self._relate(out, parsed)
+            if self.holders:
+                self._attribute(out, parsed)
         for labelled, doc in zip(out, docs):
             labelled.id = doc.id
         return out
@@ -272,14 +278,14 @@ def _pieces(doc: Document) -> Iterator[tuple[bool, int, Document]]:
         offset = end
 
 
-def _batches(pieces: Iterator[tuple], batch_size: int) -> Iterator[list[tuple]]:
-    """Lists of at most ``batch_size`` pieces, closed early once they hold ``MAX_PIECE_CHARS`` characters
-    (the features of a batch take memory in proportion to its tokens)."""
+def _batches(items: Iterable[T], n_chars: Callable[[T], int]) -> Iterator[list[T]]:
+    """Consecutive lists of ``items``, each closed once it holds ``MAX_PIECE_CHARS`` characters (the
+    features of a batch take memory in proportion to its tokens)."""
     batch, chars = [], 0
-    for item in pieces:
+    for item in items:
         batch.append(item)
-        chars += len(item[-1].text)
-        if len(batch) == batch_size or chars >= MAX_PIECE_CHARS:
+        chars += n_chars(item)
+        if chars >= MAX_PIECE_CHARS:
             yield batch
             batch, chars = [], 0
     if batch:
@@ -344,14 +350,14 @@ def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str]], *, n_pro
                  batch_size: int = 16, **options: Any) -> Iterator[Document]:
     """Label ``(id, text)`` pairs with the bundle of ``run_dir``, yielding Documents in input order.
 
-    The input is read lazily, ``batch_size`` texts at a time. With ``n_process > 1`` the batches go
-    to that many worker processes, each loading the bundle once, and at most two batches per
+    The input is read lazily, in batches of about ``MAX_PIECE_CHARS`` characters (spaCy parses
+    ``batch_size`` texts at a time). With ``n_process > 1`` the batches go to that many worker processes, each loading the bundle once, and at most two batches per
     worker are in flight: memory stays flat however long the stream is. ``options`` go to
     ``ArgumentMiner.from_run`` (e.g. ``uncertainty=True``).
     """
     miner = ArgumentMiner.from_run(run_dir, **options)  # here, not in a worker: a bad run directory is a clear error
     texts = iter(texts)
-    batches = iter(lambda: list(islice(texts, batch_size)), [])
+    batches = _batches(texts, lambda pair: len(pair[1]))
     if n_process <= 1:
         for batch in batches:
             yield from _label_pairs(miner, batch, batch_size)

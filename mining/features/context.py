@@ -9,9 +9,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.markers import MarkerIndex, MarkerMatcher, resolve_lists
+from mining.features.markers import MarkerIndex, MarkerMatcher, marker_index, resolve_lists
 from mining.features.structural import SentenceIndex, same_sentence
-from mining.features.tokens import DocTokens
+from mining.features.tokens import DocTokens, tokens_of
 from mining.instances import UnitInstance
 from mining.schema import Unit
 
@@ -65,8 +65,8 @@ class ContextVectorizer(TransformerMixin, BaseEstimator):
         for r, inst in enumerate(X):
             key = id(inst.parsed)
             if key not in cache:
-                tokens = DocTokens(inst.parsed)
-                cache[key] = (MarkerIndex(inst.document.text, self.matcher_), SentenceIndex(tokens), tokens)
+                tokens = tokens_of(inst.parsed)
+                cache[key] = (marker_index(inst.document, self.matcher_), SentenceIndex(tokens), tokens)
             markers, sentences, tokens = cache[key]
             row = []
             for side, neighbour in zip(SIDES, (inst.prev, inst.next)):

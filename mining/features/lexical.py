@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.tfidf import freeze, thaw
+from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
 
@@ -71,7 +71,7 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        vectorizer = thaw(self._tfidf(), self.terms_, self.idf_)
+        vectorizer = thawed(self, self._tfidf, self.terms_, self.idf_)
         return vectorizer.transform(self._all_parts(X)).tocsr()
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

@@ -7,13 +7,17 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from itertools import accumulate
 
+import joblib
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.features.fitted import derived
+from mining.features.shared import shared
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
+from mining.schema import Document
 
 # The indicator classes of Stab & Gurevych (2017, sec. 5.1.1 "Indicators"), written out from the
 # categories they describe and widened with explicit connectives of the Penn Discourse Treebank 2.0
@@ -134,6 +138,11 @@ class MarkerMatcher:
         for candidates in self.first.values():
             candidates.sort(key=lambda c: -len(c[1]))
 
+    @property
+    def fingerprint(self) -> str:
+        """Equal for matchers of equal lists."""
+        return derived(self, "fingerprint", self.first, lambda: joblib.hash((self.names, self.first)))
+
     def finditer(self, text: str) -> list[list[tuple[int, int, str]]]:
         """Per list (in order), the ``(start, end, phrase)`` of each match, by position."""
         # Match objects for every token cost more than the matching itself: the tokens come from
@@ -217,9 +226,14 @@ def marker_indexes(X: Sequence, matcher: MarkerMatcher) -> dict[int, MarkerIndex
     for inst in X:
         doc = inst.document
         if id(doc) not in out:
-            # The Document's text, not the Doc's: spaCy rebuilds Doc.text from its tokens on each call.
-            out[id(doc)] = MarkerIndex(doc.text, matcher)
+            out[id(doc)] = marker_index(doc, matcher)
     return out
+
+
+def marker_index(doc: Document, matcher: MarkerMatcher) -> MarkerIndex:
+    """The ``MarkerIndex`` of ``doc``'s text: one per ``shared.sharing()`` block and set of lists."""
+    # The Document's text, not the Doc's: spaCy rebuilds Doc.text from its tokens on each call.
+    return shared(("markers", matcher.fingerprint), doc, lambda: MarkerIndex(doc.text, matcher))
 
 
 def region_bounds(inst: UnitInstance, tokens: DocTokens) -> dict[str, tuple[int, int]]:

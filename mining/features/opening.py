@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Span
 
+from mining.features.fitted import derived
 from mining.instances import UnitInstance
 
 POSITIONS = ("self", "prev", "next")
@@ -92,7 +93,7 @@ class OpeningVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        column = {term: j for j, term in enumerate(self.terms_.tolist())}
+        column = derived(self, "column", self.terms_, lambda: {t: j for j, t in enumerate(self.terms_.tolist())})
         rows, cols = [], []
         for r, inst in enumerate(X):
             for f in self._features(inst):

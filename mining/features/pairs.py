@@ -10,9 +10,10 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.lexical import LexicalVectorizer
-from mining.features.markers import MarkerIndex, MarkerMatcher, resolve_lists
+from mining.features.markers import MarkerIndex, MarkerMatcher, marker_index, resolve_lists
+from mining.features.shared import shared_transform
 from mining.features.structural import SentenceIndex
-from mining.features.tokens import DocTokens
+from mining.features.tokens import DocTokens, tokens_of
 from mining.instances import PairInstance, UnitInstance
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV"})
@@ -89,8 +90,8 @@ class PairVectorizer(TransformerMixin, BaseEstimator):
         for r, pair in enumerate(X):
             key = id(pair.parsed)
             if key not in docs:
-                tokens = DocTokens(pair.parsed)
-                docs[key] = (MarkerIndex(pair.document.text, self.matcher_), SentenceIndex(tokens), tokens)
+                tokens = tokens_of(pair.parsed)
+                docs[key] = (marker_index(pair.document, self.matcher_), SentenceIndex(tokens), tokens)
             markers, sentences, tokens = docs[key]
             src, tgt = pair.source, pair.target
             for inst in (src, tgt):
@@ -190,7 +191,7 @@ class PairSideVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[PairInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         units, rows = self._units(X)
-        return sp.csr_matrix(self.vectorizer_.transform(units))[rows]
+        return shared_transform(self.vectorizer_, units)[rows]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)

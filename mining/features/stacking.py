@@ -11,6 +11,7 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from mining.features.shared import shared_transform
 from mining.instances import UnitInstance
 
 POSITIONS = ("self", "prev", "next")
@@ -87,7 +88,10 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        return self._arrange(X, self.classifier_.predict_proba(list(X)))
+        # The inner features go through shared_transform: a relation model's source and target
+        # sides hold two such vectorizers, fitted on the same units to the same features.
+        features, model = self.classifier_[:-1], self.classifier_[-1]
+        return self._arrange(X, model.predict_proba(shared_transform(features, list(X))))
 
     def _arrange(self, X: Sequence[UnitInstance], scores: np.ndarray) -> sp.csr_matrix:
         row_of = {(inst.document.id, inst.unit.id): r for r, inst in enumerate(X)}

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Doc
 
 from mining.features.lexical import part_ngrams
-from mining.features.tfidf import freeze, thaw
+from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
 
@@ -89,7 +89,7 @@ class SyntaxVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         tokens = doc_tokens(X)
-        pos = thaw(self._tfidf(), self.pos_terms_, self.pos_idf_).transform(self._tags(X, tokens))
+        pos = thawed(self, self._tfidf, self.pos_terms_, self.pos_idf_).transform(self._tags(X, tokens))
         return sp.hstack([pos, self._dense(X, tokens)], format="csr")
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from mining.features.fitted import derived
 
 
 def freeze(vectorizer: TfidfVectorizer) -> tuple[np.ndarray, np.ndarray]:
@@ -20,3 +24,8 @@ def thaw(vectorizer: TfidfVectorizer, terms: np.ndarray, idf: np.ndarray) -> Tfi
     vectorizer.set_params(vocabulary={term: i for i, term in enumerate(terms.tolist())})
     vectorizer.idf_ = idf
     return vectorizer
+
+
+def thawed(owner: object, make: Callable[[], TfidfVectorizer], terms: np.ndarray, idf: np.ndarray) -> TfidfVectorizer:
+    """The fitted vectorizer of ``owner``, thawed from ``terms`` and ``idf`` once per fit (``fitted.derived``)."""
+    return derived(owner, "tfidf", terms, lambda: thaw(make(), terms, idf))

@@ -12,6 +12,8 @@ from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENG
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
+from mining.features.shared import shared
+
 
 class DocTokens:
     """What the extractors read of one parsed Doc's tokens, as lists indexed by token offset.
@@ -198,10 +200,15 @@ class DocTokens:
         return bisect_right(self.idx, char) - 1
 
 
+def tokens_of(doc: Doc) -> DocTokens:
+    """The ``DocTokens`` of ``doc``: one per ``shared.sharing()`` block, else a new one."""
+    return shared("tokens", doc, lambda: DocTokens(doc))
+
+
 def doc_tokens(X: Sequence) -> dict[int, DocTokens]:
     """One ``DocTokens`` per parsed document of the (unit or pair) instances, keyed by ``id`` of the Doc."""
     out: dict[int, DocTokens] = {}
     for inst in X:
         if id(inst.parsed) not in out:
-            out[id(inst.parsed)] = DocTokens(inst.parsed)
+            out[id(inst.parsed)] = tokens_of(inst.parsed)
     return out

@@ -9,8 +9,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.features.fitted import derived
 from mining.features.markers import MarkerMatcher, resolve_lists
-from mining.features.tokens import DocTokens
+from mining.features.tokens import DocTokens, tokens_of
 from mining.token_instances import ParagraphTokens, TokenInstance
 
 # Local evidence of one token, by group; a group is read at every offset -k..+k of its window.
@@ -44,6 +45,14 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
+# The sentence and context features of a token by its distance to the sentence edges.
+_FROM_START = ("sentence=start", "sentence=second", "sentence=inner")
+_TO_END = ("sentence=end", "sentence=before_end", "sentence=inner_")
+_FROM_START_BUCKET = tuple(f"context=from_start:{_bucket(n, DISTANCES)}" for n in range(DISTANCES[-1] + 2))
+_TO_END_BUCKET = tuple(f"context=to_end:{_bucket(n, DISTANCES)}" for n in range(DISTANCES[-1] + 2))
+_COMMAS = tuple(f"context=commas_before:{n}" for n in range(4))
+
+
 def _shape(text: str) -> str:
     if text.isdigit():
         return "digits"
@@ -63,30 +72,27 @@ def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str,
     """The ``group=value`` features of each token of ``paragraph``, for the groups asked for."""
     ids = list(paragraph.tokens)
     n = len(ids)
-    out: list[list[str]] = [[] for _ in range(n)]
     active = set(groups)
     idx, end = tokens.idx, tokens.end_char
     words = [text[idx[i]:end[i]] for i in ids]
+    # The one-value groups, a column each, then zipped into each token's list in group order.
+    columns = []
     if "word" in active:
         lower = tokens.lower
-        for k, i in enumerate(ids):
-            out[k].append("word=" + lower[i])
+        columns.append(["word=" + lower[i] for i in ids])
     if "lemma" in active:
         lemma = tokens.lemma
-        for k, i in enumerate(ids):
-            out[k].append("lemma=" + lemma[i].lower())
+        columns.append(["lemma=" + lemma[i].lower() for i in ids])
     if "shape" in active:
-        for k, w in enumerate(words):
-            out[k].append("shape=" + _shape(w))
+        columns.append(["shape=" + _shape(w) for w in words])
     if "punct" in active:
         is_punct = tokens.is_punct
-        for k, i in enumerate(ids):
-            out[k].append("punct=" + (words[k] if is_punct[i] else "no"))
+        columns.append(["punct=" + (w if is_punct[i] else "no") for i, w in zip(ids, words)])
     for group in ("pos", "tag", "dep"):
         if group in active:
-            values = getattr(tokens, group)
-            for k, i in enumerate(ids):
-                out[k].append(f"{group}={values[i]}")
+            values, prefix = getattr(tokens, group), group + "="
+            columns.append([prefix + values[i] for i in ids])
+    out: list[list[str]] = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(n)]
     if "tree" in active:
         _tree_features(out, ids, tokens)
     marker_starts = _marker_features(out if "marker" in active else None, paragraph, ids, tokens, text, matcher)
@@ -156,28 +162,34 @@ def _sentence_features(out: list[list[str]], paragraph: ParagraphTokens, ids: li
     n_sents = len(bounds) - 1
     p, n_paragraphs = paragraph.index, paragraph.n_paragraphs
     where = "intro" if p == 0 else "conclusion" if p == n_paragraphs - 1 else "body"
+    sentence, context = "sentence" in active, "context" in active
     for s in range(n_sents):
         a, b = bounds[s], bounds[s + 1]
         sent_where = "only" if n_sents == 1 else "first" if s == 0 else "last" if s == n_sents - 1 else "middle"
-        sentence_markers = sorted({name for k in range(a, b) for name in marker_starts[k]})
+        # What every token of the sentence carries, spelled once per sentence.
+        common = [f"context=paragraph:{where}", f"context=sentence:{sent_where}",
+                  f"context=paragraph:{where}&sentence:{sent_where}"]
+        sentence_markers = [f"context=sentence_marker:{m}"
+                            for m in sorted({name for k in range(a, b) for name in marker_starts[k]})]
         seen: set[str] = set()
+        markers_before: list[str] = []
         commas = 0
         for k in range(a, b):
             before, after = k - a, b - 1 - k
             feats = out[k]
-            if "sentence" in active:
-                feats.append("sentence=" + ("start" if before == 0 else "second" if before == 1 else "inner"))
-                feats.append("sentence=" + ("end" if after == 0 else "before_end" if after == 1 else "inner_"))
-            if "context" in active:
-                feats.append(f"context=paragraph:{where}")
-                feats.append(f"context=sentence:{sent_where}")
-                feats.append(f"context=paragraph:{where}&sentence:{sent_where}")
-                feats.append(f"context=from_start:{_bucket(before, DISTANCES)}")
-                feats.append(f"context=to_end:{_bucket(after, DISTANCES)}")
-                feats.append(f"context=commas_before:{min(commas, 3)}")
-                feats.extend(f"context=sentence_marker:{m}" for m in sentence_markers)
-                feats.extend(f"context=marker_before:{m}" for m in sorted(seen))
-            seen.update(marker_starts[k])
+            if sentence:
+                feats.append(_FROM_START[min(before, 2)])
+                feats.append(_TO_END[min(after, 2)])
+            if context:
+                feats += common
+                feats.append(_FROM_START_BUCKET[min(before, len(_FROM_START_BUCKET) - 1)])
+                feats.append(_TO_END_BUCKET[min(after, len(_TO_END_BUCKET) - 1)])
+                feats.append(_COMMAS[min(commas, 3)])
+                feats += sentence_markers
+                feats += markers_before
+            if not seen.issuperset(marker_starts[k]):
+                seen.update(marker_starts[k])
+                markers_before = [f"context=marker_before:{m}" for m in sorted(seen)]
             if words[k] == ",":
                 commas += 1
 
@@ -258,7 +270,8 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[TokenInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        vocabulary = {f: lid for lid, f in enumerate(self.local_features_.tolist())}
+        vocabulary = derived(self, "vocabulary", self.local_features_,
+                             lambda: {f: lid for lid, f in enumerate(self.local_features_.tolist())})
         rows, keys = self._pairs(X, vocabulary, grow=False)
         return self._matrix(len(X), rows, keys)
 
@@ -275,7 +288,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
 
     def _pairs(self, X: Sequence[TokenInstance], vocabulary: dict[str, int], *,
                grow: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct ``(row, key)`` pairs of every feature that is on, sorted by row then key.
+        """Distinct ``(row, key)`` pairs of every feature that is on, in no particular order.
 
         ``vocabulary`` maps local features to ids; with ``grow`` new features are added to it,
         otherwise they are dropped.
@@ -292,23 +305,20 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
             if id(paragraph) in base:
                 continue
             if id(inst.parsed) not in docs:
-                docs[id(inst.parsed)] = DocTokens(inst.parsed)
+                docs[id(inst.parsed)] = tokens_of(inst.parsed)
             base[id(paragraph)] = len(ptr) - 1
             for feats in paragraph_features(paragraph, docs[id(inst.parsed)], inst.document.text, self.matcher_,
                                             groups):
-                for f in feats:
-                    lid = vocabulary.get(f)
-                    if lid is None and grow:
-                        lid = vocabulary[f] = len(vocabulary)
-                    if lid is not None:
-                        token_lids.append(lid)
+                feats = dict.fromkeys(feats)  # a token may carry a feature twice; pairs must be distinct
+                if grow:
+                    token_lids.extend(vocabulary.setdefault(f, len(vocabulary)) for f in feats)
+                else:
+                    token_lids.extend(lid for lid in map(vocabulary.get, feats) if lid is not None)
                 ptr.append(len(token_lids))
         ptr_arr = np.asarray(ptr, dtype=np.int64)
         lids = np.asarray(token_lids, dtype=np.int64)
-        window_of = np.full(len(vocabulary), -1, dtype=np.int64)
-        for f, lid in vocabulary.items():
-            window_of[lid] = self.windows_.get(f.split("=", 1)[0], -1)
-        window_of[vocabulary[PAD]] = width
+        window_of = (self._window_of(vocabulary) if grow else
+                     derived(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
         row = np.arange(len(X), dtype=np.int64)
         position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
         length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
@@ -324,17 +334,24 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
             all_rows += [np.repeat(row[inside], counts)[keep], row[~inside]]
             all_keys += [found[keep] * n_slots + (j + width),
                          np.full((~inside).sum(), vocabulary[PAD] * n_slots + (j + width), dtype=np.int64)]
-        rows = np.concatenate(all_rows)
-        keys = np.concatenate(all_keys)
-        pairs = np.unique(rows * (len(vocabulary) * n_slots) + keys)
-        return pairs // (len(vocabulary) * n_slots), pairs % (len(vocabulary) * n_slots)
+        return np.concatenate(all_rows), np.concatenate(all_keys)
+
+    def _window_of(self, vocabulary: dict[str, int]) -> np.ndarray:
+        """The window size of each local feature's group, by local id (the padding reads every offset)."""
+        window_of = np.full(len(vocabulary), -1, dtype=np.int64)
+        for f, lid in vocabulary.items():
+            window_of[lid] = self.windows_.get(f.split("=", 1)[0], -1)
+        window_of[vocabulary[PAD]] = self._slots()[1]
+        return window_of
 
     def _matrix(self, n_rows: int, rows: np.ndarray, keys: np.ndarray) -> sp.csr_matrix:
         column = np.searchsorted(self.keys_, keys)
         known = column < len(self.keys_)
         known[known] = self.keys_[column[known]] == keys[known]
         rows, column = rows[known], column[known]
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
         data = np.ones(len(column), dtype=np.float64)
-        return sp.csr_matrix((data, column, indptr), shape=(n_rows, len(self.keys_)))
+        # The pairs are distinct, so nothing is summed; the conversion groups them by row, and sorted
+        # column indices keep the products with the coefficients in one order.
+        matrix = sp.coo_matrix((data, (rows, column)), shape=(n_rows, len(self.keys_))).tocsr()
+        matrix.sort_indices()
+        return matrix

@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.tfidf import freeze, thaw
+from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import doc_tokens
 from mining.instances import UnitInstance
 
@@ -111,7 +111,7 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
             ]
         order = list(texts)
         row_of = {key: i for i, key in enumerate(order)}
-        vectorizer = thaw(self._tfidf(), self.terms_, self.idf_)
+        vectorizer = thawed(self, self._tfidf, self.terms_, self.idf_)
         others = vectorizer.transform([texts[k] for k in order])
         units = vectorizer.transform([inst.text for inst in X])
         # Rows are L2-normalised, so a row-wise dot product is the cosine.

@@ -1,0 +1,66 @@
+"""What several extractors compute alike in one labelling batch, computed once: per-document token
+tables and marker indexes, and the rows of extractors fitted to the same state.
+
+A bundle runs many extractors over the same documents: the component model and its stacked type
+model read the same tokens, and a relation model describes the source and the target of each pair
+with two extractors that were fitted on the same units and so came out identical. Inside
+``sharing()`` (``ArgumentMiner.label_parsed`` opens it) those results are kept for the block and
+reused; outside it every call computes afresh, as before. Results are keyed by the ``id`` of the
+object they describe, which is held along with them, so no id is reused within a block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import joblib
+import scipy.sparse as sp
+
+T = TypeVar("T")
+
+_SCOPE: ContextVar[dict | None] = ContextVar("mining_shared", default=None)
+
+
+@contextmanager
+def sharing() -> Iterator[None]:
+    """Share results within the block (nested blocks join the outermost one)."""
+    if _SCOPE.get() is not None:
+        yield
+        return
+    token = _SCOPE.set({})
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def shared(kind: Hashable, obj: object, build: Callable[[], T]) -> T:
+    """``build()`` for ``obj``, computed once per ``sharing()`` block (every time outside one)."""
+    scope = _SCOPE.get()
+    if scope is None:
+        return build()
+    key = (kind, id(obj))
+    if key not in scope:
+        scope[key] = (obj, build())
+    return scope[key][1]
+
+
+def shared_transform(estimator: Any, X: Sequence) -> sp.csr_matrix:
+    """``estimator.transform(X)`` as CSR; inside ``sharing()``, the rows of instances that an estimator
+    with the same parameters and fitted state (same ``joblib.hash``) has transformed in this block
+    are taken from its result."""
+    scope = _SCOPE.get()
+    if scope is None:
+        return sp.csr_matrix(estimator.transform(X))
+    key = ("rows", shared("fingerprint", estimator, lambda: joblib.hash(estimator)))
+    if key in scope:
+        _, row_of, matrix = scope[key]
+        rows = [row_of.get(id(x)) for x in X]
+        if None not in rows:
+            return matrix[rows]
+    matrix = sp.csr_matrix(estimator.transform(X))
+    scope[key] = (list(X), {id(x): r for r, x in enumerate(X)}, matrix)  # the instances keep their ids taken
+    return matrix
