@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from mining.schema import AUTHOR, paragraphs_from_lines
@@ -264,7 +265,7 @@ class _Attributor:
         self.doc = doc
         self.text = doc.text
         self.paragraphs = paragraphs_from_lines(self.text)
-        self.starts = [t.idx for t in doc]
+        self.starts = doc.to_array([IDX]).ravel().tolist()  # iterating the Doc builds a Token per token
         self.names = self._person_names()
         self.quotes: list[_Quote] = []
         self._find_quotes()

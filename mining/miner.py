@@ -77,6 +77,7 @@ class ArgumentMiner:
     uncertainty: bool = False
     max_pair_distance: int | None = 20
     _nlp: Language | None = field(default=None, repr=False)
+    _fingerprints: dict = field(default_factory=dict, init=False, repr=False)  # for features.shared.sharing
 
     def __post_init__(self) -> None:
         missing = [s for s in REQUIRED if s not in self.models]
@@ -175,7 +176,7 @@ class ArgumentMiner:
         out = [Document(id=str(i), text=d.text, paragraphs=list(d.paragraphs) or paragraphs_from_lines(d.text),
                         topic=d.topic, split=d.split, metadata={**d.metadata, "labelled_by": self.provenance()})
                for i, d in enumerate(docs)]
-        with sharing():  # the steps read the same tokens and markers, and run like extractors alike
+        with sharing(self._fingerprints):  # the steps read the same tokens and markers, and run equal extractors
             self._segment(out, parsed)
             self._classify(out, parsed)
             if self.uncertainty:

@@ -67,7 +67,7 @@ def build_token_instances(document: Document, parsed: Doc) -> list[TokenInstance
     instances: list[TokenInstance] = []
     for p, (start, end) in enumerate(spans):
         lo, hi = np.searchsorted(idx, [start, end], side="left")
-        tokens = tuple(int(i) for i in range(lo, hi) if not is_space[i])
+        tokens = tuple((np.flatnonzero(~is_space[lo:hi]) + lo).tolist())
         paragraph = ParagraphTokens(index=p, n_paragraphs=len(spans), start=start, end=end, tokens=tokens)
         instances.extend(TokenInstance(document=document, parsed=parsed, paragraph=paragraph, position=k)
                          for k in range(len(tokens)))

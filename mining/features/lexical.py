@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from mining.features.shared import sharable
 from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
@@ -69,6 +70,7 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
         self.terms_, self.idf_ = freeze(vectorizer)
         return matrix
 
+    @sharable
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         vectorizer = thawed(self, self._tfidf, self.terms_, self.idf_)

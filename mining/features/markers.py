@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.fitted import derived
-from mining.features.shared import shared
+from mining.features.shared import sharable, shared
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
 from mining.schema import Document
@@ -297,6 +297,7 @@ class IndicatorVectorizer(TransformerMixin, BaseEstimator):
         # Each document is scanned for markers once, for the vocabulary and the matrix both.
         return self._transform(self._fit(X))
 
+    @sharable
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         return self._transform(self._regions(X))

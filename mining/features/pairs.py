@@ -11,7 +11,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.features.lexical import LexicalVectorizer
 from mining.features.markers import MarkerIndex, MarkerMatcher, marker_index, resolve_lists
-from mining.features.shared import shared_transform
 from mining.features.structural import SentenceIndex
 from mining.features.tokens import DocTokens, tokens_of
 from mining.instances import PairInstance, UnitInstance
@@ -191,7 +190,7 @@ class PairSideVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[PairInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         units, rows = self._units(X)
-        return shared_transform(self.vectorizer_, units)[rows]
+        return sp.csr_matrix(self.vectorizer_.transform(units))[rows]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)

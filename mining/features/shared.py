@@ -11,6 +11,7 @@ object they describe, which is held along with them, so no id is reused within a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,12 +26,17 @@ _SCOPE: ContextVar[dict | None] = ContextVar("mining_shared", default=None)
 
 
 @contextmanager
-def sharing() -> Iterator[None]:
-    """Share results within the block (nested blocks join the outermost one)."""
+def sharing(fingerprints: dict | None = None) -> Iterator[None]:
+    """Share results within the block (nested blocks join the outermost one).
+
+    ``fingerprints`` keeps each estimator's ``joblib.hash`` (by ``id``, with the estimator) and may
+    outlive the block: a caller whose estimators stay as they are, such as a loaded
+    ``ArgumentMiner``, passes the same dict to every block and hashes each estimator once.
+    """
     if _SCOPE.get() is not None:
         yield
         return
-    token = _SCOPE.set({})
+    token = _SCOPE.set({"fingerprints": {} if fingerprints is None else fingerprints})
     try:
         yield
     finally:
@@ -52,15 +58,32 @@ def shared_transform(estimator: Any, X: Sequence) -> sp.csr_matrix:
     """``estimator.transform(X)`` as CSR; inside ``sharing()``, the rows of instances that an estimator
     with the same parameters and fitted state (same ``joblib.hash``) has transformed in this block
     are taken from its result."""
+    return _rows(estimator, X, estimator.transform)
+
+
+def sharable(transform: Callable[[Any, Sequence], Any]) -> Callable[[Any, Sequence], sp.csr_matrix]:
+    """Decorate an extractor's ``transform`` so that it goes through ``shared_transform``."""
+    @functools.wraps(transform)
+    def wrapper(self, X):
+        if _SCOPE.get() is None:
+            return transform(self, X)
+        return _rows(self, X, lambda instances: transform(self, instances))
+    return wrapper
+
+
+def _rows(estimator: Any, X: Sequence, transform: Callable[[Sequence], Any]) -> sp.csr_matrix:
     scope = _SCOPE.get()
     if scope is None:
-        return sp.csr_matrix(estimator.transform(X))
-    key = ("rows", shared("fingerprint", estimator, lambda: joblib.hash(estimator)))
+        return sp.csr_matrix(transform(X))
+    fingerprints = scope["fingerprints"]
+    if id(estimator) not in fingerprints:
+        fingerprints[id(estimator)] = (estimator, joblib.hash(estimator))
+    key = ("rows", fingerprints[id(estimator)][1])
     if key in scope:
         _, row_of, matrix = scope[key]
         rows = [row_of.get(id(x)) for x in X]
         if None not in rows:
             return matrix[rows]
-    matrix = sp.csr_matrix(estimator.transform(X))
+    matrix = sp.csr_matrix(transform(X))
     scope[key] = (list(X), {id(x): r for r, x in enumerate(X)}, matrix)  # the instances keep their ids taken
     return matrix

@@ -90,7 +90,7 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         # The inner features go through shared_transform: a relation model's source and target
         # sides hold two such vectorizers, fitted on the same units to the same features.
-        features, model = self.classifier_[:-1], self.classifier_[-1]
+        (_, features), (_, model) = self.classifier_.steps  # see _classifier
         return self._arrange(X, model.predict_proba(shared_transform(features, list(X))))
 
     def _arrange(self, X: Sequence[UnitInstance], scores: np.ndarray) -> sp.csr_matrix:

@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.features.shared import sharable
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
 from mining.schema import Unit
@@ -90,6 +91,7 @@ class StructuralVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(FEATURES, dtype=object)
         return self
 
+    @sharable
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         tokens = doc_tokens(X)

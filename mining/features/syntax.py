@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Doc
 
 from mining.features.lexical import part_ngrams
+from mining.features.shared import sharable
 from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
@@ -86,6 +87,7 @@ class SyntaxVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(names + list(DENSE), dtype=object)
         return sp.hstack([pos, self._dense(X, tokens)], format="csr")
 
+    @sharable
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         tokens = doc_tokens(X)

@@ -295,28 +295,32 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         """
         groups = list(self.windows_)
         n_slots, width = self._slots()
-        # One table of every paragraph's tokens: token_lids[ptr[t]:ptr[t + 1]] are token t's features.
-        docs: dict[int, DocTokens] = {}
+        # One table of every paragraph's tokens: lids[ptr[t]:ptr[t + 1]] are token t's features.
         base: dict[int, int] = {}
-        ptr = [0]
-        token_lids: list[int] = []
+        sizes: list[int] = []
+        flat: list[str] = []
         for inst in X:
             paragraph = inst.paragraph
             if id(paragraph) in base:
                 continue
-            if id(inst.parsed) not in docs:
-                docs[id(inst.parsed)] = tokens_of(inst.parsed)
-            base[id(paragraph)] = len(ptr) - 1
-            for feats in paragraph_features(paragraph, docs[id(inst.parsed)], inst.document.text, self.matcher_,
+            base[id(paragraph)] = len(sizes)
+            for feats in paragraph_features(paragraph, tokens_of(inst.parsed), inst.document.text, self.matcher_,
                                             groups):
-                feats = dict.fromkeys(feats)  # a token may carry a feature twice; pairs must be distinct
-                if grow:
-                    token_lids.extend(vocabulary.setdefault(f, len(vocabulary)) for f in feats)
-                else:
-                    token_lids.extend(lid for lid in map(vocabulary.get, feats) if lid is not None)
-                ptr.append(len(token_lids))
-        ptr_arr = np.asarray(ptr, dtype=np.int64)
-        lids = np.asarray(token_lids, dtype=np.int64)
+                sizes.append(len(feats))
+                flat += feats
+        if grow:  # ids in order of first sight
+            found = np.asarray([vocabulary.setdefault(f, len(vocabulary)) for f in flat], dtype=np.int64)
+        else:
+            get = vocabulary.get
+            found = np.asarray([get(f, -1) for f in flat], dtype=np.int64)
+        # Sorted and without repeats (a token may carry a feature twice), so that pairs are distinct.
+        n_vocabulary = len(vocabulary)
+        owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        pairs = np.sort(owner[found >= 0] * n_vocabulary + found[found >= 0])
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+        lids = pairs % n_vocabulary
+        ptr_arr = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pairs // n_vocabulary, minlength=len(sizes)), out=ptr_arr[1:])
         window_of = (self._window_of(vocabulary) if grow else
                      derived(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
         row = np.arange(len(X), dtype=np.int64)
@@ -344,10 +348,15 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         window_of[vocabulary[PAD]] = self._slots()[1]
         return window_of
 
+    def _columns(self) -> np.ndarray:
+        """The column of every possible key, -1 for keys that are no column."""
+        column = np.full(len(self.local_features_) * self._slots()[0], -1, dtype=np.int64)
+        column[self.keys_] = np.arange(len(self.keys_))
+        return column
+
     def _matrix(self, n_rows: int, rows: np.ndarray, keys: np.ndarray) -> sp.csr_matrix:
-        column = np.searchsorted(self.keys_, keys)
-        known = column < len(self.keys_)
-        known[known] = self.keys_[column[known]] == keys[known]
+        column = derived(self, "columns", self.keys_, self._columns)[keys]
+        known = column >= 0
         rows, column = rows[known], column[known]
         data = np.ones(len(column), dtype=np.float64)
         # The pairs are distinct, so nothing is summed; the conversion groups them by row, and sorted

@@ -73,21 +73,21 @@ def constrained_tags(scores: np.ndarray, classes: Sequence[str]) -> list[str]:
     if n == 0:
         return []
     col = [classes.index(t) for t in BIO_LABELS]
-    emit = np.asarray(scores, dtype=np.float64)[:, col]  # columns now B, I, O
+    emit = np.asarray(scores, dtype=np.float64)[:, col].tolist()  # columns now B, I, O
+    # Plain floats: numpy scalars cost more than the arithmetic. Ties go to the first best tag,
+    # as with np.argmax.
     b, i, o = 0, 1, 2
-    best = np.empty((n, 3))
-    back = np.zeros((n, 3), dtype=np.int64)
-    best[0] = emit[0]
-    best[0, i] = -np.inf
-    for k in range(1, n):
-        prev = best[k - 1]
-        any_prev = int(np.argmax(prev))
-        inside_prev = b if prev[b] >= prev[i] else i  # I may follow B or I, never O
-        best[k, b] = prev[any_prev] + emit[k, b]
-        best[k, o] = prev[any_prev] + emit[k, o]
-        best[k, i] = prev[inside_prev] + emit[k, i]
-        back[k] = (any_prev, inside_prev, any_prev)
-    path = [int(np.argmax(best[-1]))]
-    for k in range(n - 1, 0, -1):
-        path.append(int(back[k, path[-1]]))
+    best = [emit[0][b], -np.inf, emit[0][o]]
+    back: list[tuple[int, int, int]] = []
+    for eb, ei, eo in emit[1:]:
+        pb, pi, po = best
+        any_prev = b if pb >= pi and pb >= po else i if pi >= po else o
+        inside_prev = b if pb >= pi else i  # I may follow B or I, never O
+        top = best[any_prev]
+        best = [top + eb, best[inside_prev] + ei, top + eo]
+        back.append((any_prev, inside_prev, any_prev))
+    pb, pi, po = best
+    path = [b if pb >= pi and pb >= po else i if pi >= po else o]
+    for step in reversed(back):
+        path.append(step[path[-1]])
     return [BIO_LABELS[t] for t in reversed(path)]

@@ -11,6 +11,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from mining.evaluation.spans import span_scores
+from mining.features.tokens import tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit
 from mining.tasks.base import copy_documents
 from mining.tasks.bio import BIO_LABELS, OUTSIDE, bio_spans, bio_tags, constrained_tags
@@ -21,7 +22,9 @@ DECODERS = ("viterbi", "independent")
 
 def token_spans(tokens: Sequence[int], parsed: Doc) -> list[tuple[int, int]]:
     """Character spans ``[idx, idx + len)`` of the given tokens of ``parsed``."""
-    return [(parsed[i].idx, parsed[i].idx + len(parsed[i])) for i in tokens]
+    table = tokens_of(parsed)
+    idx, end = table.idx, table.end_char
+    return [(idx[i], end[i]) for i in tokens]
 
 
 def paragraphs_of(instances: Sequence[TokenInstance]) -> list[list[int]]:
