@@ -261,9 +261,9 @@ def _cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
 class _Attributor:
     """One document's state: paragraphs, quotes, names seen and the parties resolved so far."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, text: str):
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.paragraphs = paragraphs_from_lines(self.text)
         self.starts = doc.to_array([IDX]).ravel().tolist()  # iterating the Doc builds a Token per token
         self.names = self._person_names()
@@ -634,7 +634,7 @@ class _Attributor:
         return Attribution(party.name, speech, (frame.idx, frame.idx + len(frame)))
 
 
-def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]]) -> list[Attribution]:
+def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: str | None = None) -> list[Attribution]:
     """The holder and speech kind of each unit span (character offsets into ``parsed.text``).
 
     Rules, in order:
@@ -666,6 +666,8 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]]) -> list[Att
         recogniser (``en_core_web_sm``).
     spans : sequence of (int, int)
         Unit spans ``[start, end)`` in any order; an empty span is the author's.
+    text : str, optional
+        ``parsed.text``, when the caller holds it: ``Doc.text`` joins every token's text anew.
 
     Returns
     -------
@@ -685,13 +687,14 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]]) -> list[Att
     >>> attribute_holders(doc, [(1, 22)])[0].holder  # doctest: +SKIP
     'Ruth Obi'
     """
-    n_chars = len(parsed.text)  # Doc.text joins every token's text anew on each read
+    text = parsed.text if text is None else text
+    n_chars = len(text)
     for start, end in spans:
         if not 0 <= start <= end <= n_chars:
             raise ValueError(f"span ({start}, {end}) is not inside the text of {n_chars} characters")
     if any(not t.is_space for t in parsed) and not parsed.has_annotation("DEP"):
         raise ValueError("attribute_holders needs a dependency parse: parse the text with a pipeline that has a parser")
-    attributor = _Attributor(parsed)
+    attributor = _Attributor(parsed, text)
     return [attributor.attribute(int(s), int(e)) for s, e in spans]
 
 

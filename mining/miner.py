@@ -25,6 +25,10 @@ from mining.tasks.relations import NONE
 
 T = TypeVar("T")
 
+# What label_stream hands a worker at a time: a few seconds of work, so that the batch's fixed cost
+# (tens of milliseconds) is small beside it and two workers get work from a few hundred texts.
+STREAM_BATCH_CHARS = 20_000
+
 # The steps of a bundle, in the order they run; segmentation and components are required.
 STEPS = ("segmentation", "components", "stance", "relations")
 REQUIRED = ("segmentation", "components")
@@ -259,7 +263,8 @@ class ArgumentMiner:
         for doc, p in zip(docs, parsed):
             if not doc.units:
                 continue
-            for unit, found in zip(doc.units, attribute_holders(p, [(u.start, u.end) for u in doc.units])):
+            spans = [(u.start, u.end) for u in doc.units]
+            for unit, found in zip(doc.units, attribute_holders(p, spans, text=doc.text)):
                 unit.holder = found.holder
                 unit.attributes["speech"] = found.speech
 
@@ -279,14 +284,14 @@ def _pieces(doc: Document) -> Iterator[tuple[bool, int, Document]]:
         offset = end
 
 
-def _batches(items: Iterable[T], n_chars: Callable[[T], int]) -> Iterator[list[T]]:
-    """Consecutive lists of ``items``, each closed once it holds ``MAX_PIECE_CHARS`` characters (the
-    features of a batch take memory in proportion to its tokens)."""
+def _batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int = MAX_PIECE_CHARS) -> Iterator[list[T]]:
+    """Consecutive lists of ``items``, each closed once it holds ``limit`` characters (the features of
+    a batch take memory in proportion to its tokens)."""
     batch, chars = [], 0
     for item in items:
         batch.append(item)
         chars += n_chars(item)
-        if chars >= MAX_PIECE_CHARS:
+        if chars >= limit:
             yield batch
             batch, chars = [], 0
     if batch:
@@ -351,14 +356,14 @@ def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str]], *, n_pro
                  batch_size: int = 16, **options: Any) -> Iterator[Document]:
     """Label ``(id, text)`` pairs with the bundle of ``run_dir``, yielding Documents in input order.
 
-    The input is read lazily, in batches of about ``MAX_PIECE_CHARS`` characters (spaCy parses
+    The input is read lazily, in batches of about ``STREAM_BATCH_CHARS`` characters (spaCy parses
     ``batch_size`` texts at a time). With ``n_process > 1`` the batches go to that many worker processes, each loading the bundle once, and at most two batches per
     worker are in flight: memory stays flat however long the stream is. ``options`` go to
     ``ArgumentMiner.from_run`` (e.g. ``uncertainty=True``).
     """
     miner = ArgumentMiner.from_run(run_dir, **options)  # here, not in a worker: a bad run directory is a clear error
     texts = iter(texts)
-    batches = _batches(texts, lambda pair: len(pair[1]))
+    batches = _batches(texts, lambda pair: len(pair[1]), STREAM_BATCH_CHARS)
     if n_process <= 1:
         for batch in batches:
             yield from _label_pairs(miner, batch, batch_size)

@@ -27,7 +27,7 @@ class ParagraphTokens:
     tokens: tuple[int, ...]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # slots: a batch builds one per token
 class TokenInstance:
     """One token of a paragraph: the parse around it and its place in the paragraph.
 

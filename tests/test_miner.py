@@ -154,3 +154,14 @@ def test_repeated_ids_never_mix_texts(miner: ArgumentMiner, labelled: Document):
     first, second = miner.label([NEWS, "Hi."], ids=["x", "x"])
     assert [u.to_dict() for u in first.units] == [u.to_dict() for u in labelled.units]
     assert second.text == "Hi." and not list(check_document(second)) and second.id == "x"
+
+
+def test_a_text_is_labelled_alike_alone_and_in_a_batch(miner: ArgumentMiner, labelled: Document):
+    # The steps take a whole batch at once and share per-document work inside it (features.shared).
+    other = "Fares rise again\nThe operator says that fuel costs doubled, so tickets must cost more."
+    batch = miner.label([other, NEWS, other, NEWS])
+    for doc in batch[1::2]:
+        assert [u.to_dict() for u in doc.units] == [u.to_dict() for u in labelled.units]
+        assert [r.to_dict() for r in doc.relations] == [r.to_dict() for r in labelled.relations]
+    assert [u.to_dict() for u in batch[0].units] == [u.to_dict() for u in batch[2].units] == \
+        [u.to_dict() for u in miner(other).units]

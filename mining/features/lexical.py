@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.shared import sharable
+from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
@@ -73,8 +74,7 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
     @sharable
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        vectorizer = thawed(self, self._tfidf, self.terms_, self.idf_)
-        return vectorizer.transform(self._all_parts(X)).tocsr()
+        return tfidf.transform(thawed(self, self._tfidf, self.terms_, self.idf_), self._all_parts(X))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from mining.features.lexical import part_ngrams
 from mining.features.shared import sharable
+from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import DocTokens, doc_tokens
 from mining.instances import UnitInstance
@@ -91,7 +92,7 @@ class SyntaxVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         tokens = doc_tokens(X)
-        pos = thawed(self, self._tfidf, self.pos_terms_, self.pos_idf_).transform(self._tags(X, tokens))
+        pos = tfidf.transform(thawed(self, self._tfidf, self.pos_terms_, self.pos_idf_), self._tags(X, tokens))
         return sp.hstack([pos, self._dense(X, tokens)], format="csr")
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

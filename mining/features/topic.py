@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.shared import sharable
+from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import doc_tokens
 from mining.instances import UnitInstance
@@ -114,8 +115,8 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
         order = list(texts)
         row_of = {key: i for i, key in enumerate(order)}
         vectorizer = thawed(self, self._tfidf, self.terms_, self.idf_)
-        others = vectorizer.transform([texts[k] for k in order])
-        units = vectorizer.transform([inst.text for inst in X])
+        others = tfidf.transform(vectorizer, [texts[k] for k in order])
+        units = tfidf.transform(vectorizer, [inst.text for inst in X])
         # Rows are L2-normalised, so a row-wise dot product is the cosine.
         cosines = [
             np.asarray(units.multiply(others[[row_of[k] for k in keys[name]]]).sum(axis=1)).ravel()

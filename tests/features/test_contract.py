@@ -13,6 +13,7 @@ from mining.features.context import ContextVectorizer
 from mining.features.lexical import LexicalVectorizer, ShellVectorizer
 from mining.features.markers import IndicatorVectorizer
 from mining.features.pairs import PairSideVectorizer, PairVectorizer
+from mining.features.shared import sharing
 from mining.features.structural import StructuralVectorizer
 from mining.features.syntax import SyntaxVectorizer
 from mining.features.topic import TopicSimilarityVectorizer
@@ -105,3 +106,32 @@ def test_feature_union_prefixes_names(unit_instances):
     names = union.get_feature_names_out()
     assert matrix.shape[1] == len(names)
     assert "structural__in_intro" in names and "indicators__shell:backward" in names
+
+
+@pytest.mark.parametrize("extractor", UNIT_EXTRACTORS, ids=[type(e).__name__ for e in UNIT_EXTRACTORS])
+def test_equal_extractors_share_rows_in_a_sharing_block(extractor, unit_instances):
+    first, twin = clone(extractor).fit(unit_instances), clone(extractor).fit(unit_instances)
+    alone = first.transform(unit_instances)
+    fingerprints = {}  # kept across blocks, as a miner keeps them
+    with sharing(fingerprints):
+        first.transform(unit_instances), twin.transform(unit_instances)
+    calls = []
+    if hasattr(twin, "_all_parts"):  # a spy: the twin's rows must come from `first`, not from its own texts
+        computed = twin._all_parts
+        twin._all_parts = lambda X: calls.append(X) or computed(X)
+    with sharing(fingerprints):
+        inside = first.transform(unit_instances)
+        reordered = twin.transform(unit_instances[::-1])
+    assert _same(inside, alone) and _same(reordered, alone[::-1])
+    assert not calls
+    # A different fit is a different extractor: nothing is shared with it.
+    other = clone(extractor).fit(unit_instances[: len(unit_instances) // 2])
+    with sharing():
+        first.transform(unit_instances)
+        assert _same(other.transform(unit_instances), clone(extractor).fit(unit_instances[: len(unit_instances) // 2])
+                     .transform(unit_instances))
+
+
+def _same(a, b) -> bool:
+    a, b = sp.csr_matrix(a), sp.csr_matrix(b)
+    return a.shape == b.shape and (a != b).nnz == 0

@@ -110,3 +110,15 @@ def test_bad_params_raise_in_fit(params, message, token_instances):
     vec = TokenWindowVectorizer(**params)  # __init__ never validates
     with pytest.raises(ValueError, match=message):
         vec.fit(token_instances)
+
+
+def test_a_feature_a_token_carries_twice_counts_once(token_instances):
+    # Both lists match "because" at the same token: the token gets marker=phrase:because twice.
+    twice = TokenWindowVectorizer(windows={"marker": 0}, lists={"reason": ["because"], "cause": ["because"]})
+    matrix = twice.fit_transform(token_instances)
+    assert matrix.has_sorted_indices and set(matrix.data.tolist()) == {1.0}
+    names = twice.get_feature_names_out().tolist()
+    column = names.index("0:marker=phrase:because")
+    n_because = sum(inst.parsed[inst.token_index].lower_ == "because" for inst in token_instances)
+    assert n_because > 0 and matrix[:, column].sum() == n_because
+    assert (twice.transform(token_instances) != matrix).nnz == 0
