@@ -618,8 +618,7 @@ class _Attributor:
             # long the attribution: nothing in the unit is outside the quotes and their frames.
             covered = [q for q in self.quotes if q.direct and start <= q.content[0] and q.content[1] <= end]
             spans = [q.content for q in covered] + [q.attribution for q in covered if q.attribution]
-            rest = [i for i in chars if self.text[i].isalnum() and not any(a <= i < b for a, b in spans)]
-            if covered and not rest:
+            if covered and not any(self.text[i].isalnum() and not any(a <= i < b for a, b in spans) for i in chars):
                 quote = covered[0]
         if quote is not None and quote.direct:
             if quote.party is not None and quote.party.kind == "nonagent":

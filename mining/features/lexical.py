@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.shared import sharable
+from mining.features.shared import sharable, shared
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
 from mining.features.tokens import DocTokens, doc_tokens
@@ -48,8 +48,9 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
         raise NotImplementedError
 
     def _all_parts(self, X: Sequence[UnitInstance]) -> list[tuple[list[str], ...]]:
-        docs = doc_tokens(X)
-        return [self._parts(inst, docs[id(inst.parsed)]) for inst in X]
+        # The parts do not depend on the n-gram settings: extractors of one class share them.
+        docs, kind = doc_tokens(X), (type(self), "parts")
+        return [shared(kind, inst, lambda inst=inst: self._parts(inst, docs[id(inst.parsed)])) for inst in X]
 
     def _tfidf(self) -> TfidfVectorizer:
         return TfidfVectorizer(

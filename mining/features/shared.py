@@ -29,7 +29,7 @@ _SCOPE: ContextVar[dict | None] = ContextVar("mining_shared", default=None)
 def sharing(fingerprints: dict | None = None) -> Iterator[None]:
     """Share results within the block (nested blocks join the outermost one).
 
-    ``fingerprints`` keeps each estimator's ``joblib.hash`` (by ``id``, with the estimator) and may
+    ``fingerprints`` keeps each estimator's ``fingerprint`` (by ``id``, with the estimator) and may
     outlive the block: a caller whose estimators stay as they are, such as a loaded
     ``ArgumentMiner``, passes the same dict to every block and hashes each estimator once.
     """
@@ -56,9 +56,18 @@ def shared(kind: Hashable, obj: object, build: Callable[[], T]) -> T:
 
 def shared_transform(estimator: Any, X: Sequence) -> sp.csr_matrix:
     """``estimator.transform(X)`` as CSR; inside ``sharing()``, the rows of instances that an estimator
-    with the same parameters and fitted state (same ``joblib.hash``) has transformed in this block
-    are taken from its result."""
+    with the same ``fingerprint`` has transformed in this block are taken from its result."""
     return _rows(estimator, X, estimator.transform)
+
+
+def fingerprint(estimator: Any) -> str:
+    """``joblib.hash`` of the estimator's class, parameters and every other attribute (its fitted
+    state), with list parameters read as tuples: a config file gives ``[1, 2]`` where a default is
+    ``(1, 2)``, and the two transform alike."""
+    params = estimator.get_params(deep=False)
+    state = {k: v for k, v in vars(estimator).items() if k not in params}
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    return joblib.hash((type(estimator).__module__, type(estimator).__qualname__, params, state))
 
 
 def sharable(transform: Callable[[Any, Sequence], Any]) -> Callable[[Any, Sequence], sp.csr_matrix]:
@@ -77,7 +86,7 @@ def _rows(estimator: Any, X: Sequence, transform: Callable[[Sequence], Any]) -> 
         return sp.csr_matrix(transform(X))
     fingerprints = scope["fingerprints"]
     if id(estimator) not in fingerprints:
-        fingerprints[id(estimator)] = (estimator, joblib.hash(estimator))
+        fingerprints[id(estimator)] = (estimator, fingerprint(estimator))
     key = ("rows", fingerprints[id(estimator)][1])
     if key in scope:
         _, row_of, matrix = scope[key]

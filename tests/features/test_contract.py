@@ -13,7 +13,7 @@ from mining.features.context import ContextVectorizer
 from mining.features.lexical import LexicalVectorizer, ShellVectorizer
 from mining.features.markers import IndicatorVectorizer
 from mining.features.pairs import PairSideVectorizer, PairVectorizer
-from mining.features.shared import sharing
+from mining.features.shared import fingerprint, sharing
 from mining.features.structural import StructuralVectorizer
 from mining.features.syntax import SyntaxVectorizer
 from mining.features.topic import TopicSimilarityVectorizer
@@ -135,3 +135,11 @@ def test_equal_extractors_share_rows_in_a_sharing_block(extractor, unit_instance
 def _same(a, b) -> bool:
     a, b = sp.csr_matrix(a), sp.csr_matrix(b)
     return a.shape == b.shape and (a != b).nnz == 0
+
+
+def test_fingerprints_read_list_parameters_as_tuples_and_see_the_fit(unit_instances):
+    from_config = LexicalVectorizer(ngram_range=[1, 2]).fit(unit_instances)  # YAML gives lists
+    default = LexicalVectorizer().fit(unit_instances)
+    assert fingerprint(from_config) == fingerprint(default)
+    assert fingerprint(LexicalVectorizer(min_df=1).fit(unit_instances)) != fingerprint(default)
+    assert fingerprint(LexicalVectorizer().fit(unit_instances[:5])) != fingerprint(default)
