@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
+from mining.features.tokens import tokens_of
 from mining.schema import AUTHOR, paragraphs_from_lines
 
 SPEECH_KINDS = ("quote", "reported", "author")
@@ -515,7 +516,13 @@ class _Attributor:
     def _resolve_all(self) -> None:
         """Resolve every cue's party in text order, so that pronouns see the parties before them."""
         memory: dict[str, _Party | None] = {"person": None, "individual": None, "group": None, "any": None}
-        for token in self.doc:
+        # Only a verb, "according" or a noun subject can be either kind of token below: the token
+        # table finds them without building a Token for every word.
+        table = tokens_of(self.doc)
+        lower, pos, dep = table.lower, table.pos, table.dep
+        candidates = [i for i in range(table.n) if pos[i] == "VERB" or lower[i] == "according"
+                      or (dep[i] == "nsubj" and pos[i] in ("PROPN", "NOUN"))]
+        for token in map(self.doc.__getitem__, candidates):
             if token.is_space or self.in_quote(token.idx) is not None:
                 continue
             if _is_cue(token):

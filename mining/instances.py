@@ -8,6 +8,7 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Span
 
+from mining.features.tokens import tokens_of
 from mining.schema import Document, Unit
 
 
@@ -38,10 +39,11 @@ class UnitInstance:
     @cached_property
     def span(self) -> Span:
         """The unit's tokens (expanded to token boundaries)."""
-        span = self.parsed.char_span(self.unit.start, self.unit.end, alignment_mode="expand")
-        if span is None:  # only when offsets fall outside the text, which validation rejects
+        # Doc.char_span's token range, found by bisecting the (shared) token offsets.
+        found = tokens_of(self.parsed).char_span(self.unit.start, self.unit.end, alignment_mode="expand")
+        if found is None:  # only when offsets fall outside the text, which validation rejects
             raise ValueError(f"unit {self.unit.id} of {self.document.id} cannot be aligned to tokens")
-        return span
+        return self.parsed[found[0]:found[1]]
 
     @cached_property
     def sentence(self) -> Span:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -53,6 +54,12 @@ _TO_END_BUCKET = tuple(f"context=to_end:{_bucket(n, DISTANCES)}" for n in range(
 _COMMAS = tuple(f"context=commas_before:{n}" for n in range(4))
 
 
+def _by_distance(values: tuple[str, ...], n: int) -> list[str]:
+    """``values[min(d, len(values) - 1)]`` for the distances ``d = 0 .. n - 1``."""
+    return list(values[:n]) + [values[-1]] * max(n - len(values), 0)
+
+
+@lru_cache(maxsize=1 << 16)  # words repeat; the cache stays bounded on endless streams
 def _shape(text: str) -> str:
     if text.isdigit():
         return "digits"
@@ -114,8 +121,10 @@ def _tree_features(out: list[list[str]], ids: list[int], tokens: DocTokens) -> N
             j = heads[j]
             steps += 1
             if j in lo:
-                lo[j] = min(lo[j], i)
-                hi[j] = max(hi[j], i)
+                if i < lo[j]:
+                    lo[j] = i
+                if i > hi[j]:
+                    hi[j] = i
     for i in ids:
         if lo[i] != i and lo[i] in position:
             out[position[lo[i]]].append("tree=opens:" + dep[i])
@@ -171,26 +180,29 @@ def _sentence_features(out: list[list[str]], paragraph: ParagraphTokens, ids: li
                   f"context=paragraph:{where}&sentence:{sent_where}"]
         sentence_markers = [f"context=sentence_marker:{m}"
                             for m in sorted({name for k in range(a, b) for name in marker_starts[k]})]
+        # By distance from the start (the end): the edges get their own value, farther tokens share the last.
+        length = b - a
+        from_start, to_end = _by_distance(_FROM_START, length), _by_distance(_TO_END, length)[::-1]
+        start_bucket, end_bucket = _by_distance(_FROM_START_BUCKET, length), _by_distance(_TO_END_BUCKET, length)[::-1]
         seen: set[str] = set()
         markers_before: list[str] = []
         commas = 0
-        for k in range(a, b):
-            before, after = k - a, b - 1 - k
+        for t, k in enumerate(range(a, b)):
             feats = out[k]
             if sentence:
-                feats.append(_FROM_START[min(before, 2)])
-                feats.append(_TO_END[min(after, 2)])
+                feats.append(from_start[t])
+                feats.append(to_end[t])
             if context:
                 feats += common
-                feats.append(_FROM_START_BUCKET[min(before, len(_FROM_START_BUCKET) - 1)])
-                feats.append(_TO_END_BUCKET[min(after, len(_TO_END_BUCKET) - 1)])
-                feats.append(_COMMAS[min(commas, 3)])
+                feats.append(start_bucket[t])
+                feats.append(end_bucket[t])
+                feats.append(_COMMAS[commas])
                 feats += sentence_markers
                 feats += markers_before
             if not seen.issuperset(marker_starts[k]):
                 seen.update(marker_starts[k])
                 markers_before = [f"context=marker_before:{m}" for m in sorted(seen)]
-            if words[k] == ",":
+            if commas < 3 and words[k] == ",":
                 commas += 1
 
 
