@@ -92,7 +92,8 @@ def _rows(estimator: Any, X: Sequence, transform: Callable[[Sequence], Any]) -> 
         _, row_of, matrix = scope[key]
         rows = [row_of.get(id(x)) for x in X]
         if None not in rows:
-            return matrix[rows]
+            # The same instances in the same order (a stacked model's own union) need no row index.
+            return matrix.copy() if rows == list(range(matrix.shape[0])) else matrix[rows]
     matrix = sp.csr_matrix(transform(X))
     scope[key] = (list(X), {id(x): r for r, x in enumerate(X)}, matrix)  # the instances keep their ids taken
     return matrix
