@@ -30,6 +30,7 @@ T = TypeVar("T")
 # What label_stream hands a worker at a time: a few seconds of work, so that the batch's fixed cost
 # (tens of milliseconds) is small beside it and two workers get work from a few hundred texts.
 STREAM_BATCH_CHARS = 20_000
+MAX_BATCH_ITEMS = 1_000  # a batch of empty or tiny texts ends here
 
 # The steps of a bundle, in the order they run; segmentation and components are required.
 STEPS = ("segmentation", "components", "stance", "relations")
@@ -165,8 +166,8 @@ class ArgumentMiner:
              batch_size: int = 16) -> Iterator[Document]:
         """Label a stream lazily, about ``MAX_PIECE_CHARS`` characters of text at a time: memory stays
         flat for any input size. spaCy parses them ``batch_size`` texts at a time; the steps after it
-        take all of them at once, since each of their calls has a fixed cost (about 0.1 s for the
-        AAEC bundle) that a batch of a few short texts would pay over and over.
+        take all of them at once, since each of their calls has a fixed cost (some hundredths of a
+        second for the AAEC bundle) that a batch of a few short texts would pay over and over.
 
         A text longer than ``MAX_PIECE_CHARS`` is labelled in pieces cut at line breaks
         (``split_text``), each parsed and labelled on its own, and joined again: units and
@@ -311,14 +312,15 @@ def _pieces(doc: Document) -> Iterator[tuple[bool, int, Document]]:
         offset = end
 
 
-def _batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int = MAX_PIECE_CHARS) -> Iterator[list[T]]:
+def _batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int = MAX_PIECE_CHARS,
+             max_items: int = MAX_BATCH_ITEMS) -> Iterator[list[T]]:
     """Consecutive lists of ``items``, each closed once it holds ``limit`` characters (the features of
-    a batch take memory in proportion to its tokens)."""
+    a batch take memory in proportion to its tokens) or ``max_items`` items (empty texts have none)."""
     batch, chars = [], 0
     for item in items:
         batch.append(item)
         chars += n_chars(item)
-        if chars >= limit:
+        if chars >= limit or len(batch) >= max_items:
             yield batch
             batch, chars = [], 0
     if batch:
