@@ -22,7 +22,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from mining.features.tokens import tokens_of
@@ -266,7 +265,7 @@ class _Attributor:
         self.doc = doc
         self.text = text
         self.paragraphs = paragraphs_from_lines(self.text)
-        self.starts = doc.to_array([IDX]).ravel().tolist()  # iterating the Doc builds a Token per token
+        self.starts = tokens_of(doc).idx  # iterating the Doc would build a Token per token
         self.names = self._person_names()
         self.quotes: list[_Quote] = []
         self._find_quotes()

@@ -321,14 +321,15 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
                 sizes.append(len(feats))
                 flat += feats
         if grow:  # ids in order of first sight
-            found = np.asarray([vocabulary.setdefault(f, len(vocabulary)) for f in flat], dtype=np.int64)
+            flat_ids = np.asarray([vocabulary.setdefault(f, len(vocabulary)) for f in flat], dtype=np.int64)
         else:
             get = vocabulary.get
-            found = np.asarray([get(f, -1) for f in flat], dtype=np.int64)
+            flat_ids = np.asarray([get(f, -1) for f in flat], dtype=np.int64)
         # Sorted and without repeats (a token may carry a feature twice), so that pairs are distinct.
         n_vocabulary = len(vocabulary)
         owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-        pairs = np.sort(owner[found >= 0] * n_vocabulary + found[found >= 0])
+        known = flat_ids >= 0
+        pairs = np.sort(owner[known] * n_vocabulary + flat_ids[known])
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
         lids = pairs % n_vocabulary
         ptr_arr = np.zeros(len(sizes) + 1, dtype=np.int64)
