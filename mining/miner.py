@@ -17,9 +17,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from mining.evaluation.documents import compare_documents
-from mining.features.shared import sharing
+from mining.features.shared import shared, sharing
 from mining.holders import attribute_holders
-from mining.instances import build_pair_instances, build_unit_instances
+from mining.instances import UnitInstance, build_pair_instances, build_unit_instances
 from mining.nlp.pipeline import MAX_PIECE_CHARS, PipelineInfo, find_pipeline, load_pipeline, split_text
 from mining.runs.record import MODEL, load_model, load_tasks, read_meta
 from mining.schema import Document, Relation, Unit, paragraphs_from_lines, trim_span
@@ -221,7 +221,7 @@ class ArgumentMiner:
 
     def _classify(self, docs: list[Document], parsed: Sequence[Doc]) -> None:
         """Unit types, then the stance of the units of the types the stance task covers."""
-        instances = [inst for doc, p in zip(docs, parsed) for inst in build_unit_instances(doc, p)]
+        instances = [inst for doc, p in zip(docs, parsed) for inst in _unit_instances(doc, p)]
         if not instances:
             return
         task = self.tasks["components"]
@@ -238,8 +238,9 @@ class ArgumentMiner:
         if "stance" not in self.models:
             return
         stance_task = self.tasks["stance"]
-        # Rebuilt after typing: neighbours and positions are what the stance model saw in training.
-        claims = [inst for doc, p in zip(docs, parsed) for inst in build_unit_instances(doc, p)
+        # Rebuilt where typing dropped units: neighbours and positions are what the stance model saw
+        # in training.
+        claims = [inst for doc, p in zip(docs, parsed) for inst in _unit_instances(doc, p)
                   if inst.unit.label in stance_task.unit_labels]
         if claims:
             for inst, stance in zip(claims, stance_task.predict(self.models["stance"], claims)):
@@ -265,7 +266,7 @@ class ArgumentMiner:
         # The task's candidates (ordered pairs within a paragraph), capped in distance so that a
         # paragraph of thousands of units stays linear.
         pairs = [pair for doc, p in zip(docs, parsed)
-                 for pair in build_pair_instances(build_unit_instances(doc, p), max_distance=self.max_pair_distance)]
+                 for pair in build_pair_instances(_unit_instances(doc, p), max_distance=self.max_pair_distance)]
         if not pairs:
             return
         by_id = {d.id: d for d in docs}
@@ -283,6 +284,13 @@ class ArgumentMiner:
             for unit, found in zip(doc.units, attribute_holders(p, spans, text=doc.text)):
                 unit.holder = found.holder
                 unit.attributes["speech"] = found.speech
+
+
+def _unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
+    """``build_unit_instances(doc, parsed)``, built once per list of units in a ``sharing()`` block: the
+    stance and relation steps (and typing, where it drops no unit) get the same instances, so the
+    extractors they have in common compute each unit's row once."""
+    return shared(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
 
 
 @contextmanager
