@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
@@ -50,3 +50,30 @@ def corpus_files(path: str | Path, suffix: str) -> list[Path]:
     if missing is not None:
         raise CorpusError("file not found", file=missing)
     return files
+
+
+# The relation that joins the fragments of a discontinuous unit in span-annotation tools
+# (Label Studio, doccano): each later fragment points at the first (RST-DT's name for the pieces).
+SAME_UNIT = "same_unit"
+
+
+def fragment_heads(members: Iterable[str], links: Iterable[tuple[str, str, str]], fail: Callable[[str, str], Exception],
+                   noun: str) -> dict[str, str]:
+    """Map every member (a region, an entity) to the first member of its unit, following ``same_unit``
+    links ``(source, target, where)``; ``fail(problem, where)`` builds the error for a member joined
+    to two units or a cycle, and ``noun`` names a member in it."""
+    parent: dict[str, str] = {}
+    for source, target, where in links:
+        if source in parent and parent[source] != target:
+            raise fail(f"{noun} {source} is joined to two units ({parent[source]}, {target})", where)
+        parent[source] = target
+    heads = {}
+    for member in members:
+        seen, node = {member}, member
+        while node in parent:
+            node = parent[node]
+            if node in seen:
+                raise fail("same_unit relations form a cycle", f"{noun} {member}")
+            seen.add(node)
+        heads[member] = node
+    return heads

@@ -38,12 +38,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from mining.corpora import corpus_files
+from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, read_paragraphs
 
 SEPARATOR = "|"
-SAME_UNIT = "same_unit"
 META_KEY = "mining"
 _KNOWN = {"id", "text", "entities", "relations", "label", "labels", "Comments",
           "doc_id", "paragraphs", "topic", "split", "metadata", META_KEY}
@@ -214,7 +213,7 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
             kind = relation_labels[kind]
         links.append((source, target, kind, str(rel["id"]) if rel.get("id") is not None else None, item))
 
-    heads = _fragment_heads(spans, [(s, t, i) for s, t, kind, _, i in links if kind == SAME_UNIT], fail)
+    heads = fragment_heads(spans, [(s, t, i) for s, t, kind, _, i in links if kind == SAME_UNIT], fail, "entity")
     groups: dict[str, list[str]] = {eid: [] for eid in spans if heads[eid] == eid}
     for eid in spans:
         groups[heads[eid]].append(eid)
@@ -290,25 +289,6 @@ def _entities(record: dict[str, Any], fail) -> list[Any]:
             raise fail(f"label span {k} is not [start, end, label]: {span!r}")
         entities.append({"id": k, "start_offset": span[0], "end_offset": span[1], "label": span[2]})
     return entities
-
-
-def _fragment_heads(spans: dict[str, Any], links: list[tuple[str, str, str]], fail) -> dict[str, str]:
-    """Map every entity to the first entity of its unit, following ``same_unit`` relations."""
-    parent: dict[str, str] = {}
-    for source, target, item in links:
-        if source in parent and parent[source] != target:
-            raise fail(f"entity {source} is joined to two units ({parent[source]}, {target})", item)
-        parent[source] = target
-    heads = {}
-    for eid in spans:
-        seen, node = {eid}, eid
-        while node in parent:
-            node = parent[node]
-            if node in seen:
-                raise fail("same_unit relations form a cycle", f"entity {eid}")
-            seen.add(node)
-        heads[eid] = node
-    return heads
 
 
 def _span(value: Any) -> tuple[int, int] | None:

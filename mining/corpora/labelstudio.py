@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from mining.corpora import corpus_files
+from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, read_paragraphs
 
@@ -54,7 +54,6 @@ LABEL_NAME = "label"
 STANCE_NAME = "stance"
 HOLDER_NAME = "holder"
 ATTRIBUTES_NAME = "attributes"
-SAME_UNIT = "same_unit"
 DATA_KEY = "mining"
 DEFAULT_MODEL_VERSION = "mining"
 UNANNOTATED = ("error", "skip", "empty")
@@ -462,24 +461,11 @@ class _TaskReader:
 
     def fragment_heads(self, regions: dict[str, Any], links: list[tuple[str, str, str]]) -> dict[str, str]:
         """Map every region to the first region of its unit, following ``same_unit`` links."""
-        parent: dict[str, str] = {}
         for source, target, here in links:
             for end in (source, target):
                 if end not in regions:
                     raise self.fail(f"same_unit relation points at missing region {end!r}", here)
-            if source in parent and parent[source] != target:
-                raise self.fail(f"region {source} is joined to two units ({parent[source]}, {target})", here)
-            parent[source] = target
-        heads = {}
-        for rid in regions:
-            seen, node = {rid}, rid
-            while node in parent:
-                node = parent[node]
-                if node in seen:
-                    raise self.fail("same_unit relations form a cycle", f"region {rid}")
-                seen.add(node)
-            heads[rid] = node
-        return heads
+        return fragment_heads(regions, links, self.fail, "region")
 
     def apply_answers(self, unit: Unit, named: dict[str, tuple[str, Any]], here: str) -> None:
         for name, (kind, answer) in named.items():
