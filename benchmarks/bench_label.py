@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 BUDGET = 1.25
-CHUNK_CHARS = 20_000
 
 
 def _texts(paths: list[str], copies: int) -> list[str]:
@@ -38,24 +37,6 @@ def _texts(paths: list[str], copies: int) -> list[str]:
     return texts * copies
 
 
-def _seconds(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def _chunks(sizes: list[int], limit: int) -> list[list[int]]:
-    """Consecutive index lists whose sizes sum to about ``limit`` (each closed once it reaches it)."""
-    out, current, total = [], [], 0
-    for i, size in enumerate(sizes):
-        current.append(i)
-        total += size
-        if total >= limit:
-            out.append(current)
-            current, total = [], 0
-    return out + [current] if current else out
-
-
 def _wall_and_cpu(fn) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     fn()
@@ -63,7 +44,7 @@ def _wall_and_cpu(fn) -> tuple[float, float]:
 
 
 def main() -> None:
-    from mining.miner import ArgumentMiner, label_stream
+    from mining.miner import STREAM_BATCH_CHARS, ArgumentMiner, char_batches, label_stream
     from mining.nlp.pipeline import pipe_texts
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -79,7 +60,7 @@ def main() -> None:
     nlp = miner.nlp
     n_chars = sum(map(len, texts))
     list(pipe_texts(nlp, texts, batch_size=args.batch_size)), miner.label(texts)  # warm-up: caches fill
-    chunks = [[texts[i] for i in chunk] for chunk in _chunks([len(t) for t in texts], CHUNK_CHARS)]
+    chunks = list(char_batches(texts, len, STREAM_BATCH_CHARS))  # what label_stream gives a worker
     per_repeat = []  # (spaCy wall, labelling wall, spaCy cpu, labelling cpu) summed over the chunks
     for _ in range(args.repeat):
         total = [0.0, 0.0, 0.0, 0.0]
@@ -104,8 +85,9 @@ def main() -> None:
     pairs = [(f"t{i}", t) for i, t in enumerate(texts)]
     scaling = {}
     for n_process in (1, 2):
-        scaling[n_process] = _seconds(lambda: sum(1 for _ in label_stream(args.model, pairs, n_process=n_process,
-                                                                           batch_size=args.batch_size)))
+        stream = lambda: sum(1 for _ in label_stream(args.model, pairs, n_process=n_process,  # noqa: E731
+                                                     batch_size=args.batch_size))
+        scaling[n_process], _ = _wall_and_cpu(stream)
         print(f"label_stream n_process={n_process}   {scaling[n_process]:7.2f} s")
     print(f"speed-up 1 -> 2 processes {scaling[1] / scaling[2]:.2f}x   (ideal 2.00 on {os.cpu_count()} cores)")
 

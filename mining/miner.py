@@ -178,7 +178,7 @@ class ArgumentMiner:
         docs = (t if isinstance(t, Document) else document_from_text(t, next(names)) for t in texts)
         pieces = ((doc, last, offset, piece) for doc in docs for last, offset, piece in _pieces(doc))
         done: list[tuple[int, Document]] = []
-        for batch in _batches(pieces, lambda item: len(item[-1].text)):
+        for batch in char_batches(pieces, lambda item: len(item[-1].text)):
             parsed = self.nlp.pipe([piece.text for *_, piece in batch], batch_size=batch_size)
             for (doc, last, offset, _), labelled in zip(batch, self.label_parsed([p for *_, p in batch], list(parsed))):
                 done.append((offset, labelled))
@@ -320,8 +320,8 @@ def _pieces(doc: Document) -> Iterator[tuple[bool, int, Document]]:
         offset = end
 
 
-def _batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int = MAX_PIECE_CHARS,
-             max_items: int = MAX_BATCH_ITEMS) -> Iterator[list[T]]:
+def char_batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int = MAX_PIECE_CHARS,
+                 max_items: int = MAX_BATCH_ITEMS) -> Iterator[list[T]]:
     """Consecutive lists of ``items``, each closed once it holds ``limit`` characters (the features of
     a batch take memory in proportion to its tokens) or ``max_items`` items (empty texts have none)."""
     batch, chars = [], 0
@@ -399,7 +399,7 @@ def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str]], *, n_pro
     memory stays flat however long the stream is. ``options`` go to ``ArgumentMiner.from_run``
     (e.g. ``uncertainty=True``).
     """
-    batches = _batches(texts, lambda pair: len(pair[1]), STREAM_BATCH_CHARS)
+    batches = char_batches(texts, lambda pair: len(pair[1]), STREAM_BATCH_CHARS)
     if n_process <= 1:
         miner = ArgumentMiner.from_run(run_dir, **options)
         for batch in batches:

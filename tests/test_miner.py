@@ -168,8 +168,8 @@ def test_a_text_is_labelled_alike_alone_and_in_a_batch(miner: ArgumentMiner, lab
 
 
 def test_batches_close_on_characters_or_on_count():
-    from mining.miner import MAX_BATCH_ITEMS, _batches
+    from mining.miner import MAX_BATCH_ITEMS, char_batches
 
-    assert [len(b) for b in _batches(["x" * 30_000] * 3 + ["y"], len, 50_000)] == [2, 2]
-    empty = [len(b) for b in _batches([""] * (2 * MAX_BATCH_ITEMS + 5), len)]  # no characters, yet bounded
+    assert [len(b) for b in char_batches(["x" * 30_000] * 3 + ["y"], len, 50_000)] == [2, 2]
+    empty = [len(b) for b in char_batches([""] * (2 * MAX_BATCH_ITEMS + 5), len)]  # no characters, yet bounded
     assert empty == [MAX_BATCH_ITEMS, MAX_BATCH_ITEMS, 5]
