@@ -16,6 +16,7 @@ import skops.io as sio
 
 from mining.corpora import jsonl
 from mining.runs.plots import write_run_plots
+from mining.runs.trust import load_trusted
 
 METRICS = "metrics.json"
 META = "meta.json"
@@ -24,8 +25,6 @@ MODEL = "model.skops"
 TASKS = "tasks.skops"  # the task objects that turn the model's predictions into units (mining.miner reads them)
 CONFIG = "config.yaml"  # the resolved config; Hydra keeps the unresolved one and the overrides in .hydra/
 PACKAGES = ("mining", "scikit-learn", "spacy", "datasets", "hydra-core", "numpy", "scipy", "skops")
-# Types a model file may hold; anything else in a file makes load_model refuse it.
-TRUSTED_PREFIXES = ("mining.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.", "functools.partial")
 
 
 def git_state(cwd: str | Path | None = None) -> dict[str, Any]:
@@ -90,12 +89,12 @@ def read_meta(run_dir: str | Path) -> dict[str, Any]:
 
 
 def load_model(run_dir: str | Path):
-    """Load the run's model, refusing any type outside the trusted packages."""
+    """Load the run's model, refusing any type outside :func:`mining.runs.trust.trusted_types`."""
     return _load_trusted(Path(run_dir), MODEL)
 
 
 def load_tasks(run_dir: str | Path):
-    """Load the run's task objects (a dict by subtask for several), refusing any type outside the trusted packages."""
+    """Load the run's task objects (a dict by subtask for several), refusing any type outside the allow-list."""
     return _load_trusted(Path(run_dir), TASKS)
 
 
@@ -103,11 +102,7 @@ def _load_trusted(run_dir: Path, name: str):
     path = run_dir / name
     if not path.exists():
         raise FileNotFoundError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
-    untrusted = sio.get_untrusted_types(file=path)
-    refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
-    if refused:
-        raise ValueError(f"{path} holds types outside the trusted packages: {refused}")
-    return sio.load(path, trusted=untrusted)
+    return load_trusted(path)
 
 
 REFERENCE_FILES = (METRICS, META, CONFIG, ".hydra/overrides.yaml")

@@ -1,0 +1,88 @@
+"""The exact types a run's model files may hold: loading refuses a file that asks for any other.
+
+A ``.skops`` file names the types it rebuilds, and skops calls some of them while loading (a
+``ConstructorFromReduceNode`` calls its type with arguments from the file). Trusting a whole module
+prefix such as ``builtins.`` would let a crafted run directory call ``builtins.exec``. So the
+allow-list names single classes and functions, taken from the objects themselves: a class that
+moves keeps its entry, and a new estimator is added here on purpose (a test lists every
+estimator the package defines and fails on one that is missing).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+
+def _name(obj) -> str:
+    return f"{obj.__module__}.{obj.__qualname__}"
+
+
+@cache
+def trusted_types() -> frozenset[str]:
+    """Names of the types beyond skops' own defaults that the project's models and tasks contain."""
+    from sklearn.ensemble._hist_gradient_boosting.predictor import TreePredictor
+    from sklearn.feature_selection import f_classif
+    from sklearn.tree._tree import Tree
+
+    from mining.candidates import SegmentRejectingClassifier
+    from mining.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier
+    from mining.features.context import ContextVectorizer
+    from mining.features.dense import DenseTransformer
+    from mining.features.lexical import LexicalVectorizer, ShellVectorizer
+    from mining.features.markers import IndicatorVectorizer, MarkerMatcher
+    from mining.features.opening import OpeningVectorizer
+    from mining.features.pairs import PairSideVectorizer, PairVectorizer
+    from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
+    from mining.features.stacking import PredictedLabelVectorizer
+    from mining.features.structural import StructuralVectorizer
+    from mining.features.syntax import SyntaxVectorizer
+    from mining.features.tokens_window import TokenWindowVectorizer
+    from mining.features.topic import TopicSimilarityVectorizer
+    from mining.features.topic_keywords import TopicKeywordVectorizer
+    from mining.tasks.components import ComponentTask
+    from mining.tasks.microtexts import AttachmentTask, CentralClaimTask, FunctionTask, RoleTask
+    from mining.tasks.relations import RelationTask
+    from mining.tasks.segmentation import SegmentationTask
+    from mining.tasks.stance import StanceTask
+
+    ours = (
+        # estimators
+        SegmentRejectingClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier, DenseTransformer,
+        # feature extractors and the parts they keep
+        ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
+        OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
+        PredictedLabelVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
+        TopicSimilarityVectorizer, TopicKeywordVectorizer,
+        # tasks (tasks.skops)
+        SegmentationTask, ComponentTask, StanceTask, RelationTask,
+        CentralClaimTask, RoleTask, FunctionTask, AttachmentTask,
+    )
+    # scikit-learn internals that skops does not trust by default, used by configs/model/
+    sklearn_parts = (Tree, TreePredictor, f_classif)
+    return frozenset(map(_name, ours + sklearn_parts))
+
+
+class UntrustedModelError(ValueError):
+    """A model file asks for a type outside :func:`trusted_types`; nothing of it was loaded."""
+
+
+def load_trusted(path: str | Path):
+    """Load a ``.skops`` file if every type it asks for is on the allow-list, else refuse it.
+
+    The check runs on the file's schema before anything is constructed, so a refused file
+    runs no code of its own.
+    """
+    import skops.io as sio
+
+    path = Path(path)
+    try:
+        asked = sio.get_untrusted_types(file=path)
+    except Exception as e:  # a truncated or foreign file: skops raises zipfile/JSON/key errors
+        raise UntrustedModelError(f"{path}: not a readable model file ({type(e).__name__}: {e}); "
+                                  "re-run the experiment that wrote it") from e
+    refused = sorted(set(asked) - trusted_types())
+    if refused:
+        raise UntrustedModelError(f"{path}: refused to load: it asks for types that mining's models never contain: "
+                                  f"{', '.join(refused)}. Only load run directories you trust.")
+    return sio.load(path, trusted=asked)
