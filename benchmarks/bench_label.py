@@ -27,7 +27,7 @@ BUDGET = 1.25
 
 def _texts(paths: list[str], copies: int) -> list[str]:
     if paths:
-        from mining.streams import iter_items
+        from mining.label.streams import iter_items
 
         texts = [item.text for item in iter_items(paths)]
     else:
@@ -44,7 +44,7 @@ def _wall_and_cpu(fn) -> tuple[float, float]:
 
 
 def main() -> None:
-    from mining.miner import STREAM_BATCH_CHARS, ArgumentMiner, char_batches, label_stream
+    from mining.label.miner import STREAM_BATCH_CHARS, ArgumentMiner, char_batches, label_stream
     from mining.nlp.pipeline import pipe_texts
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -8,7 +8,10 @@ from typing import Any
 UNIT_LABELS = ("major_claim", "claim", "premise")
 STANCES = ("for", "against")
 RELATION_LABELS = ("support", "attack")
-AUTHOR = "author"
+AUTHOR = "author"  # the holder of the reporter's or essay writer's own statements
+# A direct quote with no attribution anywhere before it: the speaker is unknown, and it is not the
+# author's voice either, so it gets this holder rather than a guess.
+UNKNOWN = "unknown"
 
 
 @dataclass

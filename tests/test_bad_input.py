@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from mining.corpora import aaec, brat, jsonl
+from mining.dataset.validation import validate_path
 from mining.errors import CorpusError
-from mining.validation import validate_path
 
 TEXT = "Cats are better pets. They sleep all day."
 

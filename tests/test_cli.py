@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.helpers import run_mining as mining
 
+from tests.helpers import run_mining as mining
 
 
 @pytest.mark.corpora

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mining.corpora import jsonl
-from mining.merge import read_changelog
+from mining.dataset.merge import read_changelog
 
 pytestmark = pytest.mark.slow
 

@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from mining.dataset.validation import documents_by_id
 from mining.errors import CorpusError
+from mining.evaluation.holders import holder_matches
 from mining.evaluation.spans import matched_pairs, prf
-from mining.holders import holder_matches
 from mining.schema import UNIT_LABELS, Document, Relation, Unit
-from mining.validation import documents_by_id
 
 # name in the keys -> threshold of matched_pairs (None: identical boundaries)
 MATCHES: dict[str, float | None] = {"exact": None, "overlap50": 0.5}
@@ -186,7 +186,7 @@ def _count_document(gold: Document, pred: Document, counts: Counter, label_pairs
 
 
 def _count_attributes(gold: Unit, pred: Unit, counts: Counter) -> None:
-    """Stances must be equal; holders must name the same party (``mining.holders.holder_matches``:
+    """Stances must be equal; holders must name the same party (``mining.evaluation.holders.holder_matches``:
     "Zelenskyy" and "Volodymyr Zelenskyy" do, "union officials" and "automobile club officials" do not)."""
     for key, a, b, same in (("stance", gold.stance, pred.stance, None),
                             ("holder", gold.holder, pred.holder, holder_matches)):

@@ -10,10 +10,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.markers import MarkerIndex, MarkerMatcher, marker_index, resolve_lists
-from mining.features.shared import sharable
 from mining.features.structural import SentenceIndex, same_sentence
-from mining.features.tokens import DocTokens, tokens_of
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import reuse_rows
+from mining.nlp.tokens import DocTokens, tokens_of
 from mining.schema import Unit
 
 SIDES = ("prev", "next")
@@ -59,7 +59,7 @@ class ContextVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(names, dtype=object)
         return self
 
-    @sharable
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         cache: dict[int, tuple[MarkerIndex, SentenceIndex, DocTokens]] = {}

@@ -11,11 +11,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.shared import sharable, shared
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
-from mining.features.tokens import DocTokens, doc_tokens
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import once_per_batch, reuse_rows
+from mining.nlp.tokens import DocTokens, doc_tokens
 
 SENTENCE_START = "<s>"
 SENTENCE_END = "</s>"
@@ -50,7 +50,7 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
     def _all_parts(self, X: Sequence[UnitInstance]) -> list[tuple[list[str], ...]]:
         # The parts do not depend on the n-gram settings: extractors of one class share them.
         docs, kind = doc_tokens(X), (type(self), "parts")
-        return [shared(kind, inst, lambda inst=inst: self._parts(inst, docs[id(inst.parsed)])) for inst in X]
+        return [once_per_batch(kind, inst, lambda inst=inst: self._parts(inst, docs[id(inst.parsed)])) for inst in X]
 
     def _tfidf(self) -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -72,7 +72,7 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
         self.terms_, self.idf_ = freeze(vectorizer)
         return matrix
 
-    @sharable
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         return tfidf.transform(thawed(self, self._tfidf, self.terms_, self.idf_), self._all_parts(X))

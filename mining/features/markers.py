@@ -13,10 +13,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.fitted import derived
-from mining.features.shared import sharable, shared
-from mining.features.tokens import DocTokens, doc_tokens
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import once_per_batch, once_per_fit, reuse_rows
+from mining.nlp.tokens import DocTokens, doc_tokens
 from mining.schema import Document
 
 # The indicator classes of Stab & Gurevych (2017, sec. 5.1.1 "Indicators"), written out from the
@@ -141,7 +140,7 @@ class MarkerMatcher:
     @property
     def fingerprint(self) -> str:
         """Equal for matchers of equal lists."""
-        return derived(self, "fingerprint", self.first, lambda: joblib.hash((self.names, self.first)))
+        return once_per_fit(self, "fingerprint", self.first, lambda: joblib.hash((self.names, self.first)))
 
     def finditer(self, text: str) -> list[list[tuple[int, int, str]]]:
         """Per list (in order), the ``(start, end, phrase)`` of each match, by position."""
@@ -231,9 +230,9 @@ def marker_indexes(X: Sequence, matcher: MarkerMatcher) -> dict[int, MarkerIndex
 
 
 def marker_index(doc: Document, matcher: MarkerMatcher) -> MarkerIndex:
-    """The ``MarkerIndex`` of ``doc``'s text: one per ``shared.sharing()`` block and set of lists."""
+    """The ``MarkerIndex`` of ``doc``'s text: one per ``sharing()`` block and set of lists."""
     # The Document's text, not the Doc's: spaCy rebuilds Doc.text from its tokens on each call.
-    return shared(("markers", matcher.fingerprint), doc, lambda: MarkerIndex(doc.text, matcher))
+    return once_per_batch(("markers", matcher.fingerprint), doc, lambda: MarkerIndex(doc.text, matcher))
 
 
 def region_bounds(inst: UnitInstance, tokens: DocTokens) -> dict[str, tuple[int, int]]:
@@ -297,7 +296,7 @@ class IndicatorVectorizer(TransformerMixin, BaseEstimator):
         # Each document is scanned for markers once, for the vocabulary and the matrix both.
         return self._transform(self._fit(X))
 
-    @sharable
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         return self._transform(self._regions(X))

@@ -11,8 +11,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Span
 
-from mining.features.fitted import derived
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import once_per_fit, reuse_rows
 
 POSITIONS = ("self", "prev", "next")
 NONE = "none"
@@ -91,9 +91,10 @@ class OpeningVectorizer(TransformerMixin, BaseEstimator):
         self.terms_ = np.asarray(sorted(f for f, n in counts.items() if n >= self.min_df), dtype=str)
         return self
 
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        column = derived(self, "column", self.terms_, lambda: {t: j for j, t in enumerate(self.terms_.tolist())})
+        column = once_per_fit(self, "column", self.terms_, lambda: {t: j for j, t in enumerate(self.terms_.tolist())})
         rows, cols = [], []
         for r, inst in enumerate(X):
             for f in self._features(inst):

@@ -12,8 +12,9 @@ from sklearn.utils.validation import check_is_fitted
 from mining.features.lexical import LexicalVectorizer
 from mining.features.markers import MarkerIndex, MarkerMatcher, marker_index, resolve_lists
 from mining.features.structural import SentenceIndex
-from mining.features.tokens import DocTokens, tokens_of
-from mining.instances import PairInstance, UnitInstance
+from mining.instances.units import PairInstance, UnitInstance
+from mining.nlp.sharing import reuse_rows
+from mining.nlp.tokens import DocTokens, tokens_of
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV"})
 # Stab & Gurevych (2017, sec. 5.2) "structural" and "lexical" relation features: token counts,
@@ -81,6 +82,7 @@ class PairVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(names, dtype=object)
         return self
 
+    @reuse_rows
     def transform(self, X: Sequence[PairInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         docs: dict[int, tuple[MarkerIndex, SentenceIndex, DocTokens]] = {}
@@ -187,6 +189,7 @@ class PairSideVectorizer(TransformerMixin, BaseEstimator):
         self.vectorizer_ = clone(self.vectorizer if self.vectorizer is not None else LexicalVectorizer())
         return sp.csr_matrix(self.vectorizer_.fit_transform(units))[rows]
 
+    @reuse_rows
     def transform(self, X: Sequence[PairInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         units, rows = self._units(X)

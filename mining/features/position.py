@@ -9,7 +9,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from mining.instances import PairInstance, UnitInstance
+from mining.instances.units import PairInstance, UnitInstance
+from mining.nlp.sharing import reuse_rows
 
 
 class OrdinalPositionVectorizer(TransformerMixin, BaseEstimator):
@@ -47,6 +48,7 @@ class OrdinalPositionVectorizer(TransformerMixin, BaseEstimator):
                                          dtype=object)
         return self
 
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         m = self.max_position
@@ -102,6 +104,7 @@ class PairDistanceVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(names, dtype=object)
         return self
 
+    @reuse_rows
     def transform(self, X: Sequence[PairInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         m = self.max_distance

@@ -11,8 +11,8 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.shared import shared_transform
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import reuse_rows, transform_reusing_rows
 
 POSITIONS = ("self", "prev", "next")
 
@@ -86,12 +86,13 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         self.classes_ = np.asarray(self.classifier_.classes_, dtype=str)
         return self._arrange(X, scores)
 
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        # The inner features go through shared_transform: a relation model's source and target
+        # The inner features go through transform_reusing_rows: a relation model's source and target
         # sides hold two such vectorizers, fitted on the same units to the same features.
         (_, features), (_, model) = self.classifier_.steps  # see _classifier
-        return self._arrange(X, model.predict_proba(shared_transform(features, list(X))))
+        return self._arrange(X, model.predict_proba(transform_reusing_rows(features, list(X))))
 
     def _arrange(self, X: Sequence[UnitInstance], scores: np.ndarray) -> sp.csr_matrix:
         row_of = {(inst.document.id, inst.unit.id): r for r, inst in enumerate(X)}

@@ -10,9 +10,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.shared import sharable
-from mining.features.tokens import DocTokens, doc_tokens
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import reuse_rows
+from mining.nlp.tokens import DocTokens, doc_tokens
 from mining.schema import Unit
 
 
@@ -91,7 +91,7 @@ class StructuralVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(FEATURES, dtype=object)
         return self
 
-    @sharable
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         tokens = doc_tokens(X)

@@ -12,12 +12,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Doc
 
-from mining.features.lexical import part_ngrams
-from mining.features.shared import sharable
 from mining.features import tfidf
+from mining.features.lexical import part_ngrams
 from mining.features.tfidf import freeze, thawed
-from mining.features.tokens import DocTokens, doc_tokens
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import reuse_rows
+from mining.nlp.tokens import DocTokens, doc_tokens
 
 # Tense of the unit's main verb, read from its finite auxiliary when there is one ("has been
 # shown" -> VBZ, "could improve" -> MD). Stab & Gurevych (2017, sec. 5.1.1) use the tense of
@@ -88,7 +88,7 @@ class SyntaxVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(names + list(DENSE), dtype=object)
         return sp.hstack([pos, self._dense(X, tokens)], format="csr")
 
-    @sharable
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         tokens = doc_tokens(X)

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from mining.features.fitted import derived
+from mining.nlp.sharing import once_per_fit
 
 
 def freeze(vectorizer: TfidfVectorizer) -> tuple[np.ndarray, np.ndarray]:
@@ -32,7 +32,7 @@ def thaw(vectorizer: TfidfVectorizer, terms: np.ndarray, idf: np.ndarray) -> Tfi
 
 def thawed(owner: object, make: Callable[[], TfidfVectorizer], terms: np.ndarray, idf: np.ndarray) -> TfidfVectorizer:
     """The fitted vectorizer of ``owner``, thawed from ``terms`` and ``idf`` once per fit (``fitted.derived``)."""
-    return derived(owner, "tfidf", terms, lambda: thaw(make(), terms, idf))
+    return once_per_fit(owner, "tfidf", terms, lambda: thaw(make(), terms, idf))
 
 
 def transform(vectorizer: TfidfVectorizer, documents: Iterable) -> sp.csr_matrix:

@@ -10,10 +10,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.fitted import derived
 from mining.features.markers import MarkerMatcher, resolve_lists
-from mining.features.tokens import DocTokens, tokens_of
-from mining.token_instances import ParagraphTokens, TokenInstance
+from mining.instances.tokens import ParagraphTokens, TokenInstance
+from mining.nlp.sharing import once_per_fit, reuse_rows
+from mining.nlp.tokens import DocTokens, tokens_of
 
 # Local evidence of one token, by group; a group is read at every offset -k..+k of its window.
 # Stab & Gurevych (2017, sec. 4.1) read the same kinds of evidence for their CRF: structural,
@@ -280,9 +280,10 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         self.local_features_ = np.asarray(list(vocabulary), dtype=str)
         return self._matrix(len(X), rows, keys)
 
+    @reuse_rows
     def transform(self, X: Sequence[TokenInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        vocabulary = derived(self, "vocabulary", self.local_features_,
+        vocabulary = once_per_fit(self, "vocabulary", self.local_features_,
                              lambda: {f: lid for lid, f in enumerate(self.local_features_.tolist())})
         rows, keys = self._pairs(X, vocabulary, grow=False)
         return self._matrix(len(X), rows, keys)
@@ -335,7 +336,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         ptr_arr = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(np.bincount(pairs // n_vocabulary, minlength=len(sizes)), out=ptr_arr[1:])
         window_of = (self._window_of(vocabulary) if grow else
-                     derived(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
+                     once_per_fit(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
         row = np.arange(len(X), dtype=np.int64)
         position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
         length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
@@ -368,7 +369,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         return column
 
     def _matrix(self, n_rows: int, rows: np.ndarray, keys: np.ndarray) -> sp.csr_matrix:
-        column = derived(self, "columns", self.keys_, self._columns)[keys]
+        column = once_per_fit(self, "columns", self.keys_, self._columns)[keys]
         known = column >= 0
         rows, column = rows[known], column[known]
         data = np.ones(len(column), dtype=np.float64)

@@ -11,11 +11,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.shared import sharable
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
-from mining.features.tokens import doc_tokens
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import reuse_rows
+from mining.nlp.tokens import doc_tokens
 
 FEATURES = (
     "has_topic", "cos_topic", "cos_title", "cos_intro", "cos_conclusion",
@@ -74,7 +74,7 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(FEATURES, dtype=object)
         return self
 
-    @sharable
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         # Every text to compare is vectorised once: keys are shared by all units of a document,

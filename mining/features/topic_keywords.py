@@ -11,7 +11,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.topic import crude_stem
-from mining.instances import UnitInstance
+from mining.instances.units import UnitInstance
+from mining.nlp.sharing import reuse_rows
 
 FEATURES = ("has_topic", "topic_coverage", "mentions_topic")
 # Topic labels are identifiers such as "introduce_capital_punishment": words are the letter runs.
@@ -60,6 +61,7 @@ class TopicKeywordVectorizer(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(FEATURES, dtype=object)
         return self
 
+    @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         keywords: dict[int, frozenset[str]] = {}

@@ -22,7 +22,7 @@ METRICS = "metrics.json"
 META = "meta.json"
 PREDICTIONS = "predictions.jsonl"
 MODEL = "model.skops"
-TASKS = "tasks.skops"  # the task objects that turn the model's predictions into units (mining.miner reads them)
+TASKS = "tasks.skops"  # the task objects that turn the model's predictions into units (mining.label.miner reads them)
 CONFIG = "config.yaml"  # the resolved config; Hydra keeps the unresolved one and the overrides in .hydra/
 PACKAGES = ("mining", "scikit-learn", "spacy", "datasets", "hydra-core", "numpy", "scipy", "skops")
 

@@ -25,10 +25,7 @@ def trusted_types() -> frozenset[str]:
     from sklearn.feature_selection import f_classif
     from sklearn.tree._tree import Tree
 
-    from mining.candidates import SegmentRejectingClassifier
-    from mining.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier
     from mining.features.context import ContextVectorizer
-    from mining.features.dense import DenseTransformer
     from mining.features.lexical import LexicalVectorizer, ShellVectorizer
     from mining.features.markers import IndicatorVectorizer, MarkerMatcher
     from mining.features.opening import OpeningVectorizer
@@ -40,6 +37,9 @@ def trusted_types() -> frozenset[str]:
     from mining.features.tokens_window import TokenWindowVectorizer
     from mining.features.topic import TopicSimilarityVectorizer
     from mining.features.topic_keywords import TopicKeywordVectorizer
+    from mining.models.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier
+    from mining.models.dense import DenseTransformer
+    from mining.models.rejecting import SegmentRejectingClassifier
     from mining.tasks.components import ComponentTask
     from mining.tasks.microtexts import AttachmentTask, CentralClaimTask, FunctionTask, RoleTask
     from mining.tasks.relations import RelationTask

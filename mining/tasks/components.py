@@ -8,7 +8,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from mining.instances import UnitInstance, build_unit_instances
+from mining.instances.units import UnitInstance, build_unit_instances
 from mining.schema import UNIT_LABELS, Document
 from mining.tasks.base import predict_independently, relabel_units
 
@@ -18,7 +18,7 @@ class ComponentTask:
     """Classify gold units by type (Stab & Gurevych 2017, section 5.1).
 
     With ``reject`` set (e.g. ``"none"``) the label set also has that label, for a model that
-    learns to reject segmenter spans that are no unit (``mining.candidates.SegmentRejectingClassifier``);
+    learns to reject segmenter spans that are no unit (``mining.models.rejecting.SegmentRejectingClassifier``);
     the instances are still the gold units, so a gold unit predicted ``reject`` is an error.
     """
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from mining.instances import PairInstance, UnitInstance, build_unit_instances
+from mining.instances.units import PairInstance, UnitInstance, build_unit_instances
 from mining.schema import Document, Unit
 from mining.tasks.base import copy_documents, predict_independently
 
@@ -84,7 +84,7 @@ class _UnitLevel:
 
     def predict(self, estimator: Any, instances: Sequence[UnitInstance]) -> list[str]:
         # Decoding that needs a whole text (one central claim) is the estimator's job
-        # (mining.decoding), so that a saved model decodes the same way.
+        # (mining.models.decoding), so that a saved model decodes the same way.
         return predict_independently(estimator, instances)
 
     def extra_scores(self, instances: Sequence[Any], gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 from spacy.tokens import Doc
 
-from mining.instances import PairInstance, build_pair_instances, build_unit_instances
+from mining.instances.units import PairInstance, build_pair_instances, build_unit_instances
 from mining.schema import RELATION_LABELS, Document, Relation
 from mining.tasks.base import copy_documents, predict_independently
 

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
 from spacy.tokens import Doc
 
 from mining.evaluation.spans import span_scores
-from mining.features.tokens import tokens_of
+from mining.instances.tokens import TokenInstance, build_corpus_token_instances
+from mining.nlp.tokens import tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit
 from mining.tasks.base import copy_documents
 from mining.tasks.bio import BIO_LABELS, OUTSIDE, bio_spans, bio_tags, constrained_tags
-from mining.token_instances import TokenInstance, build_corpus_token_instances
 
 DECODERS = ("viterbi", "independent")
 

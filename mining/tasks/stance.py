@@ -8,7 +8,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from mining.instances import UnitInstance, build_unit_instances
+from mining.instances.units import UnitInstance, build_unit_instances
 from mining.schema import STANCES, Document
 from mining.tasks.base import predict_independently, relabel_units
 

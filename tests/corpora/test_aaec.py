@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mining.corpora import aaec, brat, hf, jsonl
-from mining.stats import corpus_stats
-from mining.validation import validate_documents
+from mining.dataset.stats import corpus_stats
+from mining.dataset.validation import validate_documents
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from tests.helpers import run_mining as mining
 
 from mining.corpora import aaec, brat, labelstudio, load_corpus, microtexts
 from mining.errors import CorpusError
 from mining.schema import Document, Relation, Unit
+from tests.helpers import run_mining as mining
 
 BRAT_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "brat"
 TEXT = "Bike lanes make streets safer.\nDrivers, the council says, lose little parking. Shops gain customers."

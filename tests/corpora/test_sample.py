@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from mining.corpora import hf, load_corpus
+from mining.dataset.validation import validate_documents
 from mining.schema import AUTHOR
-from mining.validation import validate_documents
 
 
 def test_sample_is_valid_and_complete():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mining.instances import build_pair_instances, build_unit_instances
+from mining.instances.units import build_pair_instances, build_unit_instances
 from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import Document, Unit, paragraphs_from_lines
 

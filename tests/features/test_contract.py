@@ -13,10 +13,10 @@ from mining.features.context import ContextVectorizer
 from mining.features.lexical import LexicalVectorizer, ShellVectorizer
 from mining.features.markers import IndicatorVectorizer
 from mining.features.pairs import PairSideVectorizer, PairVectorizer
-from mining.features.shared import fingerprint, sharing
 from mining.features.structural import StructuralVectorizer
 from mining.features.syntax import SyntaxVectorizer
 from mining.features.topic import TopicSimilarityVectorizer
+from mining.nlp.sharing import fingerprint, sharing
 
 UNIT_EXTRACTORS = [
     LexicalVectorizer(),
@@ -143,3 +143,21 @@ def test_fingerprints_read_list_parameters_as_tuples_and_see_the_fit(unit_instan
     assert fingerprint(from_config) == fingerprint(default)
     assert fingerprint(LexicalVectorizer(min_df=1).fit(unit_instances)) != fingerprint(default)
     assert fingerprint(LexicalVectorizer().fit(unit_instances[:5])) != fingerprint(default)
+
+
+def test_every_extractor_reuses_rows_in_a_labelling_batch():
+    """One sharing mechanism for all (mining.nlp.sharing): no extractor is left out of it."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import mining.features
+
+    extractors = []
+    for info in pkgutil.iter_modules(mining.features.__path__, "mining.features."):
+        module = importlib.import_module(info.name)
+        extractors += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
+                       if cls.__module__ == module.__name__ and issubclass(cls, BaseEstimator)
+                       and "transform" in vars(cls) and not cls.__name__.startswith("_")]
+    assert len(extractors) >= 12
+    assert [c.__name__ for c in extractors if not getattr(c.transform, "reuses_rows", False)] == []

@@ -7,7 +7,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mining.features import tfidf
-from mining.features.fitted import derived
+from mining.nlp.sharing import once_per_fit
 
 # Written for this test.
 TEXTS = [
@@ -49,4 +49,4 @@ def test_thawed_once_per_fit_and_afresh_after_a_refit():
     again = tfidf.thawed(owner, TfidfVectorizer, owner.terms_, owner.idf_)
     assert again is not first and set(again.vocabulary) == set(owner.terms_.tolist())
     # Each name is its own lookup.
-    assert derived(owner, "size", owner.terms_, lambda: len(owner.terms_)) == len(owner.terms_)
+    assert once_per_fit(owner, "size", owner.terms_, lambda: len(owner.terms_)) == len(owner.terms_)

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from mining.features.tokens_window import DEFAULT_WINDOWS, TokenWindowVectorizer
-from mining.token_instances import build_token_instances
+from mining.instances.tokens import build_token_instances
 
 EXTRACTORS = [
     TokenWindowVectorizer(),

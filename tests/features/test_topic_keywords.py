@@ -7,7 +7,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from mining.features.topic_keywords import TopicKeywordVectorizer, topic_keywords
-from mining.instances import build_unit_instances
+from mining.instances.units import build_unit_instances
 from mining.schema import Document, Unit, paragraphs_from_lines
 
 

@@ -15,8 +15,7 @@ from sklearn.metrics import f1_score
 
 from mining.corpora import jsonl
 from mining.evaluation.metrics import classification_scores
-from mining.runs.significance import (compare_runs, paired_confusions, paired_test, prediction_items, scorer,
-                                      task_of)
+from mining.runs.significance import compare_runs, paired_confusions, paired_test, prediction_items, scorer, task_of
 from mining.schema import Document, Relation, Unit
 from tests.helpers import run_mining as mining
 

@@ -21,7 +21,6 @@ from mining.runs.tracking import TrackingError, log_run
 from tests.helpers import run_mining as mining
 
 
-
 def test_tracking_configs_compose():
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         none = compose(config_name="config", overrides=["experiment=sample_components"])

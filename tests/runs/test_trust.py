@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import io
 import inspect
+import io
 import json
 import pkgutil
 import shutil
@@ -17,7 +17,7 @@ import spacy
 from sklearn.base import BaseEstimator
 
 import mining
-from mining.miner import ArgumentMiner
+from mining.label.miner import ArgumentMiner
 from mining.runs.record import MODEL, TASKS
 from mining.runs.trust import UntrustedModelError, load_trusted, trusted_types
 from tests.helpers import run_mining

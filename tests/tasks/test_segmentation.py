@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from mining.corpora import load_corpus
+from mining.dataset.validation import check_document
 from mining.evaluation.spans import match_spans, overlap_ratio, span_scores
 from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import Document, Unit
 from mining.tasks.bio import BIO_LABELS, bio_spans, bio_tags, constrained_tags
 from mining.tasks.segmentation import SegmentationTask
-from mining.validation import check_document
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import yaml
 from datasets import load_from_disk
 
 from mining.corpora import hf, jsonl, load_corpus
-from mining.export import export_hf
+from mining.dataset.export import export_hf
 from tests.helpers import run_mining as mining
 
 

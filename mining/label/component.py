@@ -32,7 +32,7 @@ class ArgumentMinerComponent:
     """
 
     def __init__(self, nlp: Language, name: str, run: str, strict_pipeline: bool = True):
-        from mining.miner import ArgumentMiner
+        from mining.label.miner import ArgumentMiner
 
         self.name = name
         self.miner = ArgumentMiner.from_run(run, check_pipeline=strict_pipeline)
@@ -47,7 +47,7 @@ class ArgumentMinerComponent:
         return next(self.pipe([doc]))
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
-        from mining.miner import document_from_text
+        from mining.label.miner import document_from_text
 
         stream = iter(stream)
         while batch := list(islice(stream, batch_size)):

@@ -12,7 +12,7 @@ import pytest
 
 from mining.corpora import brat, jsonl
 from tests.helpers import run_mining as mining
-from tests.test_miner import NEWS
+from tests.label.test_miner import NEWS
 
 pytestmark = pytest.mark.slow
 

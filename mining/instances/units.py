@@ -8,7 +8,7 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Span
 
-from mining.features.tokens import tokens_of
+from mining.nlp.tokens import tokens_of
 from mining.schema import Document, Unit
 
 

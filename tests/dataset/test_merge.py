@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mining.corpora import brat, jsonl
+from mining.dataset.merge import MergeConflictError, changelog_path, merge_files, plan_merge, read_changelog
 from mining.errors import CorpusError
-from mining.merge import MergeConflictError, changelog_path, merge_files, plan_merge, read_changelog
 from mining.schema import Document
 from tests.evaluation.annotated import gold, perturbed
 from tests.helpers import run_mining as mining

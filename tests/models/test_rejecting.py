@@ -6,11 +6,11 @@ import pytest
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from mining.candidates import SegmentRejectingClassifier
 from mining.corpora import load_corpus
 from mining.evaluation.spans import overlap_ratio
 from mining.features.tokens_window import TokenWindowVectorizer
-from mining.instances import build_unit_instances
+from mining.instances.units import build_unit_instances
+from mining.models.rejecting import SegmentRejectingClassifier
 from mining.nlp.cache import parse_documents
 from mining.nlp.pipeline import find_pipeline
 from mining.tasks.segmentation import SegmentationTask

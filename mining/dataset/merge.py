@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import custom, jsonl
+from mining.dataset.validation import documents_by_id, validate_documents
 from mining.errors import CorpusError
 from mining.schema import Document
-from mining.validation import documents_by_id, validate_documents
 
 CHANGELOG_SUFFIX = ".changelog"
 

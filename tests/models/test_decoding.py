@@ -13,8 +13,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from mining.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier, best_tree, max_arborescence
 from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
+from mining.models.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier, best_tree, max_arborescence
 from mining.runs.trust import trusted_types
 
 

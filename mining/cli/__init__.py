@@ -9,13 +9,13 @@ from pathlib import Path
 
 from mining.errors import CorpusError
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # mining/
 CONFIG_DIR = PACKAGE_DIR / "configs"  # a symlink to the top-level configs/ in a checkout
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     from mining.corpora import load_corpus
-    from mining.stats import corpus_stats, format_stats
+    from mining.dataset.stats import corpus_stats, format_stats
 
     stats = corpus_stats(load_corpus(args.name, args.path))
     print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
@@ -23,7 +23,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from mining.validation import validate_path
+    from mining.dataset.validation import validate_path
 
     problems = validate_path(args.path, fmt=args.format, strict=args.strict)
     for problem in problems:
@@ -37,7 +37,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     from mining.corpora import brat, doccano, jsonl, labelstudio, load_corpus
-    from mining.validation import validate_documents
+    from mining.dataset.validation import validate_documents
 
     if args.predictions and args.to != "labelstudio":
         raise ValueError("--predictions applies to --to labelstudio only")
@@ -80,11 +80,11 @@ def _experiment_job(cfg) -> float:
     from sklearn.pipeline import Pipeline
 
     from mining.corpora import jsonl, load_corpus
+    from mining.dataset.validation import validate_documents
     from mining.experiment import Timer, run_experiment, run_subtasks
     from mining.nlp.cache import parse_documents
     from mining.nlp.pipeline import find_pipeline
     from mining.runs.record import git_state, package_versions, write_record
-    from mining.validation import validate_documents
 
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
@@ -113,7 +113,7 @@ def _experiment_job(cfg) -> float:
         result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
                                 seed=cfg.seed, timer=timer)
     if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
-        from mining.miner import ArgumentMiner, evaluate_end_to_end
+        from mining.label.miner import ArgumentMiner, evaluate_end_to_end
 
         if len(result.folds) != 1 or not isinstance(result.model, dict):
             raise ValueError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
@@ -217,8 +217,8 @@ def _labelled(args: argparse.Namespace, **options):
     """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar."""
     from tqdm.auto import tqdm
 
-    from mining.miner import label_stream
-    from mining.streams import iter_items, parse_shard, take_shard
+    from mining.label.miner import label_stream
+    from mining.label.streams import iter_items, parse_shard, take_shard
 
     if args.model is None:
         raise ValueError(NO_MODEL)
@@ -236,7 +236,7 @@ def _labelled(args: argparse.Namespace, **options):
 
 def _cmd_label(args: argparse.Namespace) -> int:
     from mining.corpora import brat, jsonl
-    from mining.render import to_html, to_table
+    from mining.label.render import to_html, to_table
 
     if args.format == "brat" and args.output is None:
         raise ValueError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
@@ -281,8 +281,8 @@ def _cmd_evaluate_labels(args: argparse.Namespace) -> int:
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from mining.corpora import custom
+    from mining.dataset.validation import validate_documents
     from mining.evaluation.documents import compare_documents, format_agreement
-    from mining.validation import validate_documents
 
     a = custom.load(args.a, format=args.format)
     b = custom.load(args.b, format=args.format)
@@ -298,7 +298,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
-    from mining.merge import MergeConflictError, changelog_path, merge_files
+    from mining.dataset.merge import MergeConflictError, changelog_path, merge_files
 
     try:
         result, entry = merge_files(args.base, args.new, args.output, replace=args.replace,
@@ -321,8 +321,8 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from mining.corpora import load_corpus
-    from mining.export import default_license, export_hf
-    from mining.validation import validate_documents
+    from mining.dataset.export import default_license, export_hf
+    from mining.dataset.validation import validate_documents
 
     docs = load_corpus(args.name, args.path)
     validate_documents(docs, file=str(args.path or args.name))

@@ -18,19 +18,16 @@ official", "the official") is that group ("US officials").
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from mining.features.tokens import tokens_of
-from mining.schema import AUTHOR, paragraphs_from_lines
+from mining.evaluation.holders import normalise_holder
+from mining.nlp.tokens import tokens_of
+from mining.schema import AUTHOR, UNKNOWN, paragraphs_from_lines
 
 SPEECH_KINDS = ("quote", "reported", "author")
-# A direct quote with no attribution anywhere before it: the speaker is unknown, and it is not the
-# author's voice either, so it gets this holder rather than a guess.
-UNKNOWN = "unknown"
 
 # Lemmas of verbs that introduce a party's words or stance (a cue in PARC terms). Stance verbs
 # ("backed", "rejected", "ruled out") count too: "Trump has ruled out X" commits Trump to the
@@ -152,48 +149,6 @@ class _Quote:
     cue: Token | None = None
     party: _Party | None = None
     attribution: tuple[int, int] | None = None  # the text that holds the cue, beside the quote
-
-
-def normalise_holder(name: str) -> str:
-    """Case-folded ``name`` with straight apostrophes, no leading "the"/"a"/"an", single spaces."""
-    text = name.replace("’", "'").replace("‘", "'").casefold()
-    words = re.sub(r"[^\w'\- ]+", " ", text).split()
-    while len(words) > 1 and words[0] in ("the", "a", "an"):
-        words = words[1:]
-    return " ".join(words)
-
-
-def _head_word(words: list[str]) -> str:
-    # "association of independent grocers" is headed by "association", not "grocers".
-    return words[words.index("of") - 1] if "of" in words[1:] else words[-1]
-
-
-def holder_matches(gold: str, predicted: str) -> bool:
-    """Whether ``predicted`` names the same holder as ``gold``.
-
-    Both are normalised with :func:`normalise_holder` (case-folded, straight apostrophes, a leading
-    "the"/"a"/"an" dropped, punctuation but apostrophes and hyphens dropped). They match when they are then equal, or when neither is the author (nor
-    ``UNKNOWN``), their head words are equal (the last word, or the word before "of") and the
-    words of one are a subset of the words of the other: "Zelenskyy" matches "Volodymyr
-    Zelenskyy" and "island residents" matches "Holm island residents", but "union officials"
-    does not match "automobile club officials", nor "official" match "officials".
-
-    Examples
-    --------
-    >>> holder_matches("Helena Marsh", "helena marsh")
-    True
-    >>> holder_matches("supporters' trust", "Riverside Supporters’ Trust")
-    True
-    >>> holder_matches("author", "Helena Marsh")
-    False
-    """
-    g, p = normalise_holder(gold), normalise_holder(predicted)
-    if g == p:
-        return True
-    if not g or not p or {g, p} & {AUTHOR, UNKNOWN}:
-        return False
-    gw, pw = g.split(), p.split()
-    return _head_word(gw) == _head_word(pw) and (set(gw) <= set(pw) or set(pw) <= set(gw))
 
 
 def _is_cue(token: Token) -> bool:

@@ -11,7 +11,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
 from mining.evaluation.spans import overlap_ratio
-from mining.instances import UnitInstance, build_unit_instances
+from mining.instances.units import UnitInstance, build_unit_instances
 from mining.schema import Unit, trim_span
 
 

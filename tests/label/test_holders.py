@@ -9,9 +9,10 @@ import pytest
 import spacy
 
 from mining.corpora import load_corpus
-from mining.holders import SPEECH_KINDS, UNKNOWN, Attribution, attribute_holders, holder_matches, sentence_spans
+from mining.evaluation.holders import holder_matches
+from mining.label.holders import SPEECH_KINDS, Attribution, attribute_holders, sentence_spans
 from mining.nlp.pipeline import find_pipeline, load_pipeline
-from mining.schema import AUTHOR
+from mining.schema import AUTHOR, UNKNOWN
 
 # Read by path, never copied: a real news report kept beside the project.
 BERLIN = Path(__file__).resolve().parents[2] / "shared" / "examples" / "berlin-talks-news.txt"

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from mining.corpora import load_corpus
-from mining.render import to_html, to_table
+from mining.label.render import to_html, to_table
 from mining.schema import UNIT_LABELS, Document, Relation, Unit
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr"}

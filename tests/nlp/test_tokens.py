@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mining.features.tokens import DocTokens, doc_tokens
+from mining.nlp.tokens import DocTokens, doc_tokens
 
 
 @pytest.fixture(scope="module")

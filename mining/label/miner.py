@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -17,10 +15,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from mining.evaluation.documents import compare_documents
-from mining.features.shared import shared, sharing
-from mining.holders import attribute_holders
-from mining.instances import UnitInstance, build_pair_instances, build_unit_instances
+from mining.instances.units import UnitInstance, build_pair_instances, build_unit_instances
+from mining.label.holders import attribute_holders
 from mining.nlp.pipeline import MAX_PIECE_CHARS, PipelineInfo, find_pipeline, load_pipeline, split_text
+from mining.nlp.sharing import once_per_batch, sharing
 from mining.runs.record import MODEL, load_model, load_tasks, read_meta
 from mining.schema import Document, Relation, Unit, paragraphs_from_lines, trim_span
 from mining.tasks.relations import NONE
@@ -79,7 +77,7 @@ class ArgumentMiner:
     run recorded. Labelling one text goes: spaCy parse -> BIO segmentation into units inside each
     line (``segmentation``) -> unit types (``components``) -> stance of the units whose type the
     stance task covers (``stance``) -> relations between units of one paragraph (``relations``)
-    -> the holder of every unit (``mining.holders``: the speaker of a quote or the subject of a
+    -> the holder of every unit (``mining.label.holders``: the speaker of a quote or the subject of a
     reporting verb, else ``author``).
 
     Build one with ``from_run`` (a run of ``experiment=miner``) or ``from_runs`` (one run per
@@ -98,7 +96,7 @@ class ArgumentMiner:
     uncertainty: bool = False
     max_pair_distance: int | None = 20
     _nlp: Language | None = field(default=None, repr=False)
-    _fingerprints: dict = field(default_factory=dict, init=False, repr=False)  # for features.shared.sharing
+    _fingerprints: dict = field(default_factory=dict, init=False, repr=False)  # for nlp.sharing.sharing
 
     def __post_init__(self) -> None:
         missing = [s for s in REQUIRED if s not in self.models]
@@ -193,10 +191,8 @@ class ArgumentMiner:
                         topic=d.topic, split=d.split, metadata={**d.metadata, "labelled_by": self.provenance()})
                for i, d in enumerate(docs)]
         # The steps read the same tokens and markers, and run equal extractors: sharing() computes
-        # each once. A batch allocates about a million short-lived objects, which the cyclic
-        # garbage collector would otherwise scan (and promote) over and over, with a full
-        # collection of every loaded model object on top: about an eighth of the steps' time.
-        with sharing(self._fingerprints), _gc_paused():
+        # each once, and pauses the cyclic garbage collector over the batch's short-lived objects.
+        with sharing(self._fingerprints, pause_gc=True):
             self._segment(out, parsed)
             self._classify(out, parsed)
             if self.uncertainty:
@@ -290,19 +286,7 @@ def _unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
     """``build_unit_instances(doc, parsed)``, built once per list of units in a ``sharing()`` block: the
     stance and relation steps (and typing, where it drops no unit) get the same instances, so the
     extractors they have in common compute each unit's row once."""
-    return shared(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off inside the block (reference counting still frees memory)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return once_per_batch(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
 
 
 def _pieces(doc: Document) -> Iterator[tuple[bool, int, Document]]:

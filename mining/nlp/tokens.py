@@ -12,7 +12,7 @@ from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENG
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
-from mining.features.shared import shared
+from mining.nlp.sharing import once_per_batch
 
 
 class DocTokens:
@@ -201,8 +201,8 @@ class DocTokens:
 
 
 def tokens_of(doc: Doc) -> DocTokens:
-    """The ``DocTokens`` of ``doc``: one per ``shared.sharing()`` block, else a new one."""
-    return shared("tokens", doc, lambda: DocTokens(doc))
+    """The ``DocTokens`` of ``doc``: one per ``sharing()`` block, else a new one."""
+    return once_per_batch("tokens", doc, lambda: DocTokens(doc))
 
 
 def doc_tokens(X: Sequence) -> dict[int, DocTokens]:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import spacy
 
-from mining.miner import ArgumentMiner
+from mining.dataset.validation import check_document
+from mining.label.miner import ArgumentMiner
 from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts, split_text
 from mining.runs.record import read_metrics
 from mining.schema import STANCES, UNIT_LABELS, Document
-from mining.validation import check_document
 from tests.helpers import run_mining
 
 pytestmark = pytest.mark.slow
@@ -126,9 +126,9 @@ def test_spacy_component_puts_units_into_doc_spans(miner_run: Path, labelled: Do
 
 
 def test_long_texts_are_labelled_in_pieces_and_joined(miner: ArgumentMiner, monkeypatch):
-    import mining.miner
+    import mining.label.miner
 
-    monkeypatch.setattr(mining.miner, "MAX_PIECE_CHARS", 400)
+    monkeypatch.setattr(mining.label.miner, "MAX_PIECE_CHARS", 400)
     text = NEWS * 3
     (doc,) = miner.label([text], ids=["long"])
     assert doc.id == "long" and doc.text == text and len(doc.units) >= 3 * 3
@@ -157,7 +157,7 @@ def test_repeated_ids_never_mix_texts(miner: ArgumentMiner, labelled: Document):
 
 
 def test_a_text_is_labelled_alike_alone_and_in_a_batch(miner: ArgumentMiner, labelled: Document):
-    # The steps take a whole batch at once and share per-document work inside it (features.shared).
+    # The steps take a whole batch at once and share per-document work inside it (nlp.sharing).
     other = "Fares rise again\nThe operator says that fuel costs doubled, so tickets must cost more."
     batch = miner.label([other, NEWS, other, NEWS])
     for doc in batch[1::2]:
@@ -168,7 +168,7 @@ def test_a_text_is_labelled_alike_alone_and_in_a_batch(miner: ArgumentMiner, lab
 
 
 def test_batches_close_on_characters_or_on_count():
-    from mining.miner import MAX_BATCH_ITEMS, char_batches
+    from mining.label.miner import MAX_BATCH_ITEMS, char_batches
 
     assert [len(b) for b in char_batches(["x" * 30_000] * 3 + ["y"], len, 50_000)] == [2, 2]
     empty = [len(b) for b in char_batches([""] * (2 * MAX_BATCH_ITEMS + 5), len)]  # no characters, yet bounded

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mining.corpora import hf, jsonl
+from mining.dataset.stats import corpus_stats
 from mining.schema import Document
-from mining.stats import corpus_stats
 
 # The sample corpus was written and annotated for this project (README, "Quick start"), so it is under
 # the project's own licence, MIT (pyproject.toml). Anything else is the user's or a publisher's data,

@@ -1,0 +1,49 @@
+"""Holder names: the canonical form of a party's name, and when two names denote the same party."""
+
+from __future__ import annotations
+
+import re
+
+from mining.schema import AUTHOR, UNKNOWN
+
+
+def normalise_holder(name: str) -> str:
+    """Case-folded ``name`` with straight apostrophes, no leading "the"/"a"/"an", single spaces."""
+    text = name.replace("’", "'").replace("‘", "'").casefold()
+    words = re.sub(r"[^\w'\- ]+", " ", text).split()
+    while len(words) > 1 and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _head_word(words: list[str]) -> str:
+    # "association of independent grocers" is headed by "association", not "grocers".
+    return words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+
+
+def holder_matches(gold: str, predicted: str) -> bool:
+    """Whether ``predicted`` names the same holder as ``gold``.
+
+    Both are normalised with :func:`normalise_holder` (case-folded, straight apostrophes, a leading
+    "the"/"a"/"an" dropped, punctuation but apostrophes and hyphens dropped). They match when they are then equal, or when neither is the author (nor
+    ``UNKNOWN``), their head words are equal (the last word, or the word before "of") and the
+    words of one are a subset of the words of the other: "Zelenskyy" matches "Volodymyr
+    Zelenskyy" and "island residents" matches "Holm island residents", but "union officials"
+    does not match "automobile club officials", nor "official" match "officials".
+
+    Examples
+    --------
+    >>> holder_matches("Helena Marsh", "helena marsh")
+    True
+    >>> holder_matches("supporters' trust", "Riverside Supporters’ Trust")
+    True
+    >>> holder_matches("author", "Helena Marsh")
+    False
+    """
+    g, p = normalise_holder(gold), normalise_holder(predicted)
+    if g == p:
+        return True
+    if not g or not p or {g, p} & {AUTHOR, UNKNOWN}:
+        return False
+    gw, pw = g.split(), p.split()
+    return _head_word(gw) == _head_word(pw) and (set(gw) <= set(pw) or set(pw) <= set(gw))

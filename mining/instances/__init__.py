@@ -1,0 +1,1 @@
+"""What the models see: unit, pair and token instances built from Documents and their spaCy parses."""

@@ -1,0 +1,1 @@
+"""Labelling new text with a trained run: the miner, input streams, holders, rendering, the spaCy component."""

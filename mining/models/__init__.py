@@ -1,0 +1,1 @@
+"""Estimators around scikit-learn classifiers: per-document decoding, segment rejection, dense input."""

@@ -1,0 +1,149 @@
+"""Work computed once and reused: per labelling batch, and per fitted extractor.
+
+Labelling runs many extractors over the same documents: the component model and its stacked type
+model read the same tokens, and a relation model describes the source and the target of each pair
+with two extractors that were fitted on the same units and so came out identical. Fitted
+extractors, in turn, keep plain arrays (small, fast model files) from which a transform needs a
+dict or a thawed vectorizer. Both costs are paid once here, through one entry point:
+
+- :func:`sharing` opens a batch (``ArgumentMiner.label_parsed`` opens one per batch). Inside it,
+  :func:`once_per_batch` builds a per-document result (token tables, marker indexes) once, and an
+  extractor whose ``transform`` is decorated with :func:`reuse_rows` (every instance-level
+  extractor in ``mining.features``) returns the rows that an extractor with the same
+  :func:`fingerprint` already computed for the same instances. ``pause_gc=True`` also pauses the
+  cyclic garbage collector for the batch. Outside a batch every call computes afresh, so fitting
+  and scoring behave exactly as plain scikit-learn.
+- :func:`once_per_fit` keeps a lookup derived from an extractor's fitted state beside the
+  extractor (never in the saved model) until a refit replaces that state.
+
+Batch results are keyed by the ``id`` of the object they describe, which is held along with them,
+so no id is reused within a batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
+import joblib
+import scipy.sparse as sp
+
+T = TypeVar("T")
+
+_BATCH: ContextVar[dict | None] = ContextVar("mining_batch", default=None)
+_PER_FIT: WeakKeyDictionary = WeakKeyDictionary()
+
+
+@contextmanager
+def sharing(fingerprints: dict | None = None, *, pause_gc: bool = False) -> Iterator[None]:
+    """Share results within the block (nested blocks join the outermost one).
+
+    Parameters
+    ----------
+    fingerprints : dict, optional
+        Keeps each estimator's :func:`fingerprint` (by ``id``, with the estimator) and may outlive
+        the block: a caller whose estimators stay as they are, such as a loaded ``ArgumentMiner``,
+        passes the same dict to every block and hashes each estimator once.
+    pause_gc : bool, default False
+        Switch the cyclic garbage collector off inside the block (reference counting still frees
+        memory). A labelling batch allocates about a million short-lived objects, which the
+        collector would otherwise scan and promote over and over, with full collections of every
+        loaded model object on top: about an eighth of the labelling time. It is process-wide,
+        so only a caller that owns the process's work for the block should ask for it.
+    """
+    if _BATCH.get() is not None:
+        yield
+        return
+    token = _BATCH.set({"fingerprints": {} if fingerprints is None else fingerprints})
+    enabled = gc.isenabled()
+    if pause_gc:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause_gc and enabled:
+            gc.enable()
+        _BATCH.reset(token)
+
+
+def once_per_batch(kind: Hashable, obj: object, build: Callable[[], T]) -> T:
+    """``build()`` for ``obj``, computed once per :func:`sharing` block (every time outside one)."""
+    batch = _BATCH.get()
+    if batch is None:
+        return build()
+    key = (kind, id(obj))
+    if key not in batch:
+        batch[key] = (obj, build())
+    return batch[key][1]
+
+
+def reuse_rows(transform: Callable[[Any, Sequence], Any]) -> Callable[[Any, Sequence], sp.csr_matrix]:
+    """Decorate an extractor's ``transform``: inside :func:`sharing`, rows that an extractor with the
+    same :func:`fingerprint` computed for the same instances in this batch are reused."""
+    @functools.wraps(transform)
+    def wrapper(self, X):
+        if _BATCH.get() is None:
+            return transform(self, X)
+        return _rows(self, X, lambda instances: transform(self, instances))
+    wrapper.reuses_rows = True
+    return wrapper
+
+
+def transform_reusing_rows(estimator: Any, X: Sequence) -> sp.csr_matrix:
+    """``estimator.transform(X)`` as CSR, reusing rows as :func:`reuse_rows` does (for estimators such
+    as a whole ``FeatureUnion`` that cannot be decorated)."""
+    return _rows(estimator, X, estimator.transform)
+
+
+def fingerprint(estimator: Any) -> str:
+    """``joblib.hash`` of the estimator's class, parameters and every other attribute (its fitted
+    state), with list parameters read as tuples: a config file gives ``[1, 2]`` where a default is
+    ``(1, 2)``, and the two transform alike."""
+    params = estimator.get_params(deep=False)
+    state = {k: v for k, v in vars(estimator).items() if k not in params}
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    return joblib.hash((type(estimator).__module__, type(estimator).__qualname__, params, state))
+
+
+def _rows(estimator: Any, X: Sequence, transform: Callable[[Sequence], Any]) -> sp.csr_matrix:
+    batch = _BATCH.get()
+    if batch is None:
+        return sp.csr_matrix(transform(X))
+    fingerprints = batch["fingerprints"]
+    if id(estimator) not in fingerprints:
+        fingerprints[id(estimator)] = (estimator, fingerprint(estimator))
+    key = ("rows", fingerprints[id(estimator)][1])
+    if key in batch:
+        _, row_of, matrix = batch[key]
+        rows = [row_of.get(id(x)) for x in X]
+        if None not in rows:
+            # The same instances in the same order (a stacked model's own union) need no row index.
+            return matrix.copy() if rows == list(range(matrix.shape[0])) else matrix[rows]
+    matrix = sp.csr_matrix(transform(X))
+    batch[key] = (list(X), {id(x): r for r, x in enumerate(X)}, matrix)  # the instances keep their ids taken
+    return matrix
+
+
+def once_per_fit(owner: object, name: str, state: object, build: Callable[[], T]) -> T:
+    """``build()`` for the fitted ``state`` of ``owner``, reused while ``owner`` still holds that state.
+
+    A transform often needs a dict or a thawed vectorizer built from an extractor's fitted arrays:
+    tens of milliseconds for an AAEC vocabulary, paid on every batch the miner labels. The result is
+    kept here, beside the estimator rather than on it, so it is never written into a saved model; a
+    refit replaces ``state`` (a new array object), and the next call builds afresh.
+
+    >>> import numpy as np
+    >>> class Extractor: terms_ = np.asarray(["a", "b"])
+    >>> e = Extractor()
+    >>> once_per_fit(e, "column", e.terms_, lambda: {t: j for j, t in enumerate(e.terms_.tolist())})
+    {'a': 0, 'b': 1}
+    """
+    built = _PER_FIT.setdefault(owner, {})
+    if name not in built or built[name][0] is not state:
+        built[name] = (state, build())
+    return built[name][1]
