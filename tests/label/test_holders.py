@@ -15,7 +15,7 @@ from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import AUTHOR, UNKNOWN, paragraphs_from_lines
 
 # Read by path, never copied: a real news report kept beside the project.
-BERLIN = Path(__file__).resolve().parents[2] / "shared" / "examples" / "berlin-talks-news.txt"
+BERLIN = Path(__file__).resolve().parents[3] / "shared" / "examples" / "berlin-talks-news.txt"
 
 
 @pytest.fixture(scope="module")
