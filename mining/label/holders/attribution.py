@@ -1,0 +1,175 @@
+"""Attribute unit spans to their holders: the quote a unit is in, else the cue that frames it, else the author."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from mining.label.holders.cues import is_cue
+from mining.label.holders.layout import TextLayout
+from mining.label.holders.names import PersonNames
+from mining.label.holders.parties import PartyResolver
+from mining.label.holders.quotes import QuoteIndex
+from mining.label.holders.records import Attribution, Quote
+from mining.label.holders.speakers import assign_speakers
+from mining.schema import AUTHOR, UNKNOWN
+
+
+class UnitAttributor:
+    """One document's quotes, with their speakers, and the parties of its cues, ready to attribute spans.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        The parsed text.
+    text : str
+        ``doc.text``.
+    """
+
+    def __init__(self, doc: Doc, text: str):
+        self.layout = TextLayout(doc, text)
+        names = PersonNames(doc)
+        self.quotes = QuoteIndex(self.layout)
+        self.parties = PartyResolver(self.layout, self.quotes, names).resolve()
+        assign_speakers(self.layout, self.quotes, self.parties)
+
+    def attribute(self, start: int, end: int) -> Attribution:
+        """The holder and speech kind of the unit ``[start, end)``."""
+        tokens = self.layout.tokens(start, end)
+        if not tokens:
+            return Attribution(AUTHOR, "author")
+        paragraph = self.layout.paragraph_of(tokens[0].idx)
+        if self.layout.is_headline(paragraph):
+            return Attribution(AUTHOR, "author")
+        quote = self._quote_of(start, end)
+        if quote is not None and quote.direct:
+            if quote.party is not None and quote.party.kind == "nonagent":
+                return Attribution(AUTHOR, "author")  # '"...," the report said': cited evidence
+            cue = (quote.cue.idx, quote.cue.idx + len(quote.cue)) if quote.cue is not None else None
+            return Attribution(quote.party.name if quote.party else UNKNOWN, "quote", cue)
+        frame = self._frame(tokens, paragraph)
+        party = self.parties.get(frame.i) if frame is not None else None
+        if party is None or party.kind == "nonagent":
+            return Attribution(AUTHOR, "author")
+        speech = "quote" if quote is not None else "reported"  # a partial quote keeps its frame's holder
+        return Attribution(party.name, speech, (frame.idx, frame.idx + len(frame)))
+
+    def _quote_of(self, start: int, end: int) -> Quote | None:
+        """The quote that holds most of the unit's characters, or the direct quotes it is made of."""
+        text = self.layout.text
+        chars = [i for i in range(start, end) if not text[i].isspace()]
+        for q in self.quotes.quotes:
+            share = sum(q.content[0] <= i < q.content[1] for i in chars)
+            if chars and share * 2 > len(chars):
+                return q
+        # A quote with its attribution ('"X," he told state television.') is a quote too, however
+        # long the attribution: nothing in the unit is outside the quotes and their frames.
+        covered = [q for q in self.quotes.quotes if q.direct and start <= q.content[0] and q.content[1] <= end]
+        spans = [q.content for q in covered] + [q.attribution for q in covered if q.attribution]
+        if covered and not any(text[i].isalnum() and not any(a <= i < b for a, b in spans) for i in chars):
+            return covered[0]
+        return None
+
+    def _frame(self, tokens: list[Token], paragraph: tuple[int, int]) -> Token | None:
+        """The cue governing the unit made of ``tokens``: above it, beside it, or its own root."""
+        ids = {t.i for t in tokens}
+        pstart, pend = paragraph
+
+        def inside(t: Token) -> bool:
+            return pstart <= t.idx < pend
+
+        def outside_quotes(t: Token) -> bool:
+            return self.quotes.in_quote(t.idx) is None
+
+        roots = [t for t in tokens if t.head.i not in ids or t.head.i == t.i]
+        root = min(roots, key=lambda t: len(list(t.ancestors)))
+        # 1. A cue above the unit: "Marsh said that [X]", "described the plan as [X]".
+        node = root
+        while node.head.i != node.i and inside(node.head):
+            node = node.head
+            if node.i not in ids and is_cue(node) and outside_quotes(node):
+                return node
+        # 2. A cue attached beside the unit: "[X], he said" parsed with X as the root.
+        for anchor in [root, *root.ancestors]:
+            if not inside(anchor):
+                break
+            for child in anchor.children:
+                if (child.i not in ids and is_cue(child) and child.dep_ in ("parataxis", "ccomp", "advcl", "prep")
+                        and outside_quotes(child) and (child.i > max(ids) or child.lower_ == "according")):
+                    return child
+        # 3. The unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",
+        #    "[Wolff hit back, accusing him of X]".
+        own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
+        for candidate in [root, *own]:
+            if is_cue(candidate):
+                return candidate
+        return None
+
+
+def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: str | None = None) -> list[Attribution]:
+    """The holder and speech kind of each unit span (character offsets into ``parsed.text``).
+
+    Rules, in order:
+
+    1. A unit in a headline (a paragraph that ends without final punctuation) is the author's.
+    2. A unit mostly inside a direct quotation (straight or curly quotes that open a paragraph or
+       sentence, or follow "said:"/"said,") belongs to the quote's speaker: the subject of the
+       reporting verb right after the quote (``"X," she said.``) or right before it (``He said:
+       "X"``). A quote with neither, such as the second sentence after ``"S1," he said.`` or a
+       quote paragraph that continues the previous one, keeps the most recent speaker.
+    3. Otherwise the unit belongs to the subject of the reporting or stance verb
+       (:data:`mining.label.holders.cues.REPORTING_LEMMAS`) that governs it in the parse: one above
+       it (``Merz said that X``, ``described X as Y``, ``..., noting that X``), one attached beside
+       it (``X, he said``), or its own root (``Trump has ruled out X``: the stance is Trump's).
+       Participial adjuncts and conjuncts without a subject take the main clause's subject, a
+       passive cue takes its ``by`` agent, and ``according to X`` names X.
+    4. A subject that is evidence rather than a party ("a study", "the figures") and a unit with
+       no frame are the author's.
+
+    Pronoun subjects resolve in text order: "he"/"she" to the most recent named person (a
+    speaker, or the subject of a main clause), "they" to the most recent group speaker, "it" to
+    the most recent group speaker or to no one; a pronoun with nothing to resolve to gives
+    ``UNKNOWN``. Names are normalised as the :mod:`mining.label.holders` docstring says.
+
+    Parameters
+    ----------
+    parsed : spacy.tokens.Doc
+        The text parsed by a pipeline with a tagger, lemmatizer, dependency parser and entity
+        recogniser (``en_core_web_sm``).
+    spans : sequence of (int, int)
+        Unit spans ``[start, end)`` in any order; an empty span is the author's.
+    text : str, optional
+        ``parsed.text``, when the caller holds it: ``Doc.text`` joins every token's text anew.
+
+    Returns
+    -------
+    list of Attribution
+        One per span, in the order of ``spans``.
+
+    Raises
+    ------
+    ValueError
+        If a span is not inside the text, or the doc has text but no dependency parse.
+
+    Examples
+    --------
+    >>> from mining.nlp.pipeline import find_pipeline, load_pipeline
+    >>> nlp = load_pipeline(find_pipeline())  # doctest: +SKIP
+    >>> doc = nlp('"The bridge must close," engineer Ruth Obi said.')  # doctest: +SKIP
+    >>> attribute_holders(doc, [(1, 22)])[0].holder  # doctest: +SKIP
+    'Ruth Obi'
+    """
+    text = parsed.text if text is None else text
+    _check_inputs(parsed, spans, len(text))
+    attributor = UnitAttributor(parsed, text)
+    return [attributor.attribute(int(s), int(e)) for s, e in spans]
+
+
+def _check_inputs(parsed: Doc, spans: Sequence[tuple[int, int]], n_chars: int) -> None:
+    """Raise ValueError for a span outside the text's ``n_chars`` characters, or a doc with text but no parse."""
+    for start, end in spans:
+        if not 0 <= start <= end <= n_chars:
+            raise ValueError(f"span ({start}, {end}) is not inside the text of {n_chars} characters")
+    if any(not t.is_space for t in parsed) and not parsed.has_annotation("DEP"):
+        raise ValueError("attribute_holders needs a dependency parse: parse the text with a pipeline that has a parser")

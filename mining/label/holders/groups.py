@@ -1,0 +1,81 @@
+"""Group names: a group party's head noun with its modifiers, without determiners and clauses."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from mining.label.holders.layout import TextLayout
+
+# Nouns naming a role held within an organisation or place: "Officials of the X union" is
+# normalised to "X union officials", as news style writes it.
+ROLE_NOUNS = frozenset("""
+    official officials member members resident residents representative representatives leader
+    leaders spokesman spokeswoman spokesperson spokespeople head heads chief chiefs staff worker
+    workers employee employees owner owners director directors executive executives negotiator
+    negotiators diplomat diplomats source sources aide aides officer officers supporter supporters
+    manager managers
+""".split())
+
+# Collective and quantity heads: "A group of hospital directors" -> "hospital directors".
+COLLECTIVE_NOUNS = frozenset("""
+    group number majority minority handful dozen dozens hundred hundreds thousand thousands some many
+    most several all one each none both lot lots couple few
+""".split())
+
+_APOSTROPHES = ("'", "’")
+
+
+def group_name(head: Token, layout: TextLayout) -> tuple[str, Token]:
+    """The normalised name of the party headed by ``head``, and its real head word.
+
+    "Officials of the dockworkers' union" -> "dockworkers' union officials", "Shop owners on Mill
+    Road" -> "shop owners", "A group of hospital directors" -> "hospital directors".
+    """
+    head = _past_collectives(head)
+    pstart, pend = layout.paragraph_of(head.idx)
+
+    def modifiers(tok: Token) -> list[Token]:
+        out = []
+        for child in tok.lefts:
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and child.lower_ not in COLLECTIVE_NOUNS:
+                out.extend(t for t in child.subtree if pstart <= t.idx < pend and not t.is_space
+                           and t.dep_ != "det" and (not t.is_punct or t.text in _APOSTROPHES))
+        return out
+
+    words = modifiers(head) + [head]
+    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
+    objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+    if objs and head.lower_ in ROLE_NOUNS:  # "officials of the union", "a spokeswoman for the council"
+        words = modifiers(objs[0]) + [objs[0]] + words
+    elif objs and of[0].lower_ == "of" and (head.pos_ == "PROPN" or objs[0].pos_ == "PROPN"):
+        words = words + [of[0]] + modifiers(objs[0]) + [objs[0]]
+    return _join_words(words), head
+
+
+def _past_collectives(head: Token) -> Token:
+    """The noun a collective or quantity head counts ("directors" in "a group of directors"), up to three deep."""
+    for _ in range(3):
+        if head.lower_ in COLLECTIVE_NOUNS or head.lemma_.lower() in COLLECTIVE_NOUNS:
+            of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+            objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+            if objs:
+                head = objs[0]
+                continue
+        break
+    return head
+
+
+def _join_words(words: list[Token]) -> str:
+    """The words once each, proper nouns and acronyms as written, the rest lower-cased, possessives glued on."""
+    out: list[str] = []
+    seen: set[int] = set()
+    for t in words:
+        if t.i in seen:
+            continue
+        seen.add(t.i)
+        text = t.text if t.pos_ == "PROPN" or t.text.isupper() else t.text.lower()
+        if out and t.text in ("'", "’", "'s", "’s"):
+            out[-1] += text
+        else:
+            out.append(text)
+    return " ".join(out)

@@ -1,0 +1,56 @@
+"""The layout of one text as holder attribution reads it: paragraphs, headlines, sentence tails, tokens by offset."""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Doc, Token
+
+from mining.nlp.tokens import tokens_of
+from mining.schema import paragraphs_from_lines
+
+SENTENCE_END = ".!?"
+# A paragraph that ends in none of these is a headline or crosshead: author voice.
+FINAL_PUNCT = ".!?…:;\"”’')]"
+
+
+class TextLayout:
+    """One parsed document's paragraphs (one per non-blank line) and its tokens looked up by offset.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        The parsed text.
+    text : str
+        ``doc.text``, computed once by the caller.
+    """
+
+    def __init__(self, doc: Doc, text: str):
+        self.doc = doc
+        self.text = text
+        self.paragraphs = paragraphs_from_lines(text)
+        self.starts = tokens_of(doc).idx  # iterating the Doc would build a Token per token
+
+    def paragraph_of(self, offset: int) -> tuple[int, int]:
+        """The paragraph that holds ``offset``, or the empty span at ``offset`` if none does."""
+        for start, end in self.paragraphs:
+            if start <= offset < end:
+                return start, end
+        return offset, offset
+
+    def is_headline(self, paragraph: tuple[int, int]) -> bool:
+        """Whether ``paragraph`` ends without final punctuation, as a headline or crosshead does."""
+        start, end = paragraph
+        return end > start and self.text[end - 1] not in FINAL_PUNCT
+
+    def sentence_tail(self, pstart: int, offset: int) -> tuple[int, int]:
+        """From the last sentence end (or the paragraph start) before ``offset`` to ``offset``."""
+        text = self.text[pstart:offset]
+        cut = max(text.rfind(p) for p in SENTENCE_END)
+        return pstart + cut + 1, offset
+
+    def tokens(self, start: int, end: int) -> list[Token]:
+        """The non-space tokens that overlap ``[start, end)``."""
+        first = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        last = bisect.bisect_left(self.starts, end)
+        return [t for t in self.doc[first:last] if t.idx + len(t) > start and not t.is_space]
