@@ -144,6 +144,12 @@ def from_records(records: Iterable[dict[str, Any]], *, file: str | Path | None =
             for n, r in enumerate(records, start=1)]
 
 
+# (entity id of the source, of the target, schema label or SAME_UNIT, doccano relation id, item for errors)
+_Link = tuple[str, str, str, str | None, str]
+# entity id -> (start, end, schema label, stance)
+_Spans = dict[str, tuple[int, int, str, str | None]]
+
+
 def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labels: dict[str, str] | None = None,
                  relation_labels: dict[str, str] | None = None) -> Document:
     unit_labels = {v: v for v in UNIT_LABELS} if unit_labels is None else unit_labels
@@ -168,9 +174,18 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
     extra = record.get(META_KEY) or {}
     if not isinstance(extra, dict):
         raise fail(f"field {META_KEY!r} must be a JSON object")
+    spans = _read_spans(_entities(record, fail), text, unit_labels, fail)
+    links = _read_links(record, spans, relation_labels, fail)
+    heads = fragment_heads(spans, [(s, t, i) for s, t, kind, _, i in links if kind == SAME_UNIT], fail, "entity")
+    units = _read_units(record, text, spans, heads, extra, fail)
+    doc.units = list(units.values())
+    doc.relations = _read_relations(links, heads, units, extra, fail)
+    return doc
 
-    entities = _entities(record, fail)
-    spans: dict[str, tuple[int, int, str, str | None]] = {}  # entity id -> (start, end, label, stance)
+
+def _read_spans(entities: list[Any], text: str, unit_labels: dict[str, str], fail) -> _Spans:
+    """Check each entity: offsets inside ``text``, a known label with an optional ``|stance``."""
+    spans: _Spans = {}
     for k, entity in enumerate(entities, start=1):
         if not isinstance(entity, dict) or entity.get("id") is None:
             raise fail(f"entity {k} is not an object with an 'id'")
@@ -193,7 +208,11 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
         if sep and stance not in STANCES:
             raise fail(f"unknown stance {stance!r} in label {label!r} (known: {', '.join(STANCES)})", item)
         spans[eid] = (start, end, unit_labels[base], stance if sep else None)
+    return spans
 
+
+def _read_links(record: dict[str, Any], spans: _Spans, relation_labels: dict[str, str], fail) -> list[_Link]:
+    """Check each relation: both ends are entities, the type is ``same_unit`` or a known relation label."""
     links = []
     raw_relations = record.get("relations") or []
     if not isinstance(raw_relations, list):
@@ -212,8 +231,13 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
                 raise fail(f"unknown relation type {kind!r} (known: {known})", item)
             kind = relation_labels[kind]
         links.append((source, target, kind, str(rel["id"]) if rel.get("id") is not None else None, item))
+    return links
 
-    heads = fragment_heads(spans, [(s, t, i) for s, t, kind, _, i in links if kind == SAME_UNIT], fail, "entity")
+
+def _read_units(record: dict[str, Any], text: str, spans: _Spans, heads: dict[str, str], extra: dict[str, Any],
+                fail) -> dict[str, Unit]:
+    """One unit per group of fragments, keyed by its first entity and in document order: the units
+    stored in ``mining.units`` in their stored order (ids, holders, attributes), then new ones by offset."""
     groups: dict[str, list[str]] = {eid: [] for eid in spans if heads[eid] == eid}
     for eid in spans:
         groups[heads[eid]].append(eid)
@@ -235,8 +259,13 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
                     fragments=fragments if len(fragments) > 1 else None)
         units[eid] = unit
         order[eid] = (entry["_index"] if entry else float("inf"), unit.start, unit.end)
-    doc.units = [units[eid] for eid in sorted(units, key=order.__getitem__)]
+    return {eid: units[eid] for eid in sorted(units, key=order.__getitem__)}
 
+
+def _read_relations(links: list[_Link], heads: dict[str, str], units: dict[str, Unit], extra: dict[str, Any],
+                    fail) -> list[Relation]:
+    """The argumentative links as relations, with the ids and attributes stored in ``mining.relations``,
+    in their stored order, then new ones in record order."""
     stored_rels = _by_key(extra.get("relations"), lambda e: (str(e.get("source")), str(e.get("target")),
                                                               str(e.get("label"))), "relations", fail)
     relations = []
@@ -248,8 +277,7 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
         relation = Relation(id=str(entry["id"]) if entry else (rid or f"R{k}"), source=key[0], target=key[1],
                             label=kind, attributes=dict(entry.get("attributes") or {}) if entry else {})
         relations.append(((entry["_index"] if entry else float("inf"), k), relation))
-    doc.relations = [r for _, r in sorted(relations, key=lambda t: t[0])]
-    return doc
+    return [r for _, r in sorted(relations, key=lambda t: t[0])]
 
 
 def _read_fields(doc: Document, record: dict[str, Any], fail) -> None:

@@ -63,50 +63,23 @@ def export_hf(docs: Sequence[Document], out: str | Path, *, name: str, license: 
     return out
 
 
-def dataset_card(docs: Sequence[Document], *, name: str, license: str,  # noqa: A002
-                 source: str | None = None) -> str:
-    """A Hugging Face dataset card: YAML front matter (licence, task, language, features), then the prose."""
-    import yaml
-
-    docs = list(docs)
-    stats = corpus_stats(docs)
-    front = {
-        "license": license,
-        "language": ["en"],
-        "pretty_name": name,
-        "task_categories": list(TASK_CATEGORIES),
-        "tags": ["argument-mining"],
-        "size_categories": [_size_category(len(docs))],
-        # the same YAML that datasets writes for these Features (Features._to_yaml_list is what
-        # DatasetInfo._to_yaml_dict calls when push_to_hub writes a card)
-        "dataset_info": {"features": hf.FEATURES._to_yaml_list()},
-    }
-    description = SAMPLE_DESCRIPTION if name == "sample" else (
-        f"Argument-mining corpus `{name}`" + (f" read from `{source}`" if source else "")
-        + ", converted to the `mining` schema.")
-    units = sum(stats["units"].values())
-    splits = "\n".join(f"| {split} | {s['documents']} | {s['units']} | "
-                       + ", ".join(f"{k} {v}" for k, v in s["labels"].items()) + " |"
-                       for split, s in stats["splits"].items()) or "| (none) | | | |"
-    licence_note = ("The licence is `unknown`: set it with `mining data export ... --license ID` once you know it, "
-                    "and check that the source corpus may be redistributed before sharing it (AAEC v2, for one, is "
-                    "for research use only)." if license == DEFAULT_LICENSE else f"Licence: `{license}`.")
-    body = f"""# {name}
+# The card's prose; ``dataset_card`` fills in the fields.
+_CARD = """# {name}
 
 {description}
 
 {licence_note}
 
 Fingerprint (SHA-256 of the documents in canonical JSONL, `mining.corpora.jsonl.fingerprint`):
-`{jsonl.fingerprint(docs)}`
+`{fingerprint}`
 
 ## Counts
 
-- documents: {stats['documents']}
-- units: {units} ({_pairs(stats['units'])})
-- stance: {_pairs(stats['stance'])}
-- holders: {_pairs(dict(list(stats['holders'].items())[:10])) or 'none'}
-- relations: {sum(stats['relations'].values())} ({_pairs(stats['relations'])})
+- documents: {documents}
+- units: {units} ({unit_labels})
+- stance: {stance}
+- holders: {holders}
+- relations: {relations} ({relation_labels})
 
 | split | documents | units | labels |
 |---|---|---|---|
@@ -163,7 +136,62 @@ HfApi().upload_file(path_or_fileobj="PATH/TO/THIS/FOLDER/README.md", path_in_rep
                     repo_id="USER/{name}", repo_type="dataset")
 ```
 """
+
+
+def dataset_card(docs: Sequence[Document], *, name: str, license: str,  # noqa: A002
+                 source: str | None = None) -> str:
+    """A Hugging Face dataset card: YAML front matter (licence, task, language, features), then the prose."""
+    import yaml
+
+    docs = list(docs)
+    front = _front_matter(len(docs), name=name, license=license)
+    body = _CARD.format(name=name, description=_description(name, source), licence_note=_licence_note(license),
+                        fingerprint=jsonl.fingerprint(docs), **_counts(corpus_stats(docs)))
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + body
+
+
+def _front_matter(n_docs: int, *, name: str, license: str) -> dict:  # noqa: A002
+    """The card's YAML metadata, as the Hub reads it."""
+    return {
+        "license": license,
+        "language": ["en"],
+        "pretty_name": name,
+        "task_categories": list(TASK_CATEGORIES),
+        "tags": ["argument-mining"],
+        "size_categories": [_size_category(n_docs)],
+        # the same YAML that datasets writes for these Features (Features._to_yaml_list is what
+        # DatasetInfo._to_yaml_dict calls when push_to_hub writes a card)
+        "dataset_info": {"features": hf.FEATURES._to_yaml_list()},
+    }
+
+
+def _description(name: str, source: str | None) -> str:
+    return SAMPLE_DESCRIPTION if name == "sample" else (
+        f"Argument-mining corpus `{name}`" + (f" read from `{source}`" if source else "")
+        + ", converted to the `mining` schema.")
+
+
+def _licence_note(license: str) -> str:  # noqa: A002
+    return ("The licence is `unknown`: set it with `mining data export ... --license ID` once you know it, "
+            "and check that the source corpus may be redistributed before sharing it (AAEC v2, for one, is "
+            "for research use only)." if license == DEFAULT_LICENSE else f"Licence: `{license}`.")
+
+
+def _counts(stats: dict) -> dict[str, str]:
+    """The card's count fields from :func:`mining.dataset.stats.corpus_stats`: totals, per label, per split."""
+    splits = "\n".join(f"| {split} | {s['documents']} | {s['units']} | "
+                       + ", ".join(f"{k} {v}" for k, v in s["labels"].items()) + " |"
+                       for split, s in stats["splits"].items()) or "| (none) | | | |"
+    return {
+        "documents": str(stats["documents"]),
+        "units": str(sum(stats["units"].values())),
+        "unit_labels": _pairs(stats["units"]),
+        "stance": _pairs(stats["stance"]),
+        "holders": _pairs(dict(list(stats["holders"].items())[:10])) or "none",
+        "relations": str(sum(stats["relations"].values())),
+        "relation_labels": _pairs(stats["relations"]),
+        "splits": splits,
+    }
 
 
 def _pairs(counts: dict) -> str:

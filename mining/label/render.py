@@ -334,39 +334,8 @@ def _render_line(text: str, start: int, end: int, pieces: list[_Piece],
                  shown: set[tuple[str, int]]) -> tuple[str, set[tuple[str, int]]]:
     """One line in displaCy's span style; returns the markup and the fragments it labelled."""
     tokens = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
-    # Each piece covers the tokens it overlaps: a unit boundary inside a word widens to the whole word.
-    spans = []
-    for p in pieces:
-        covered = [i for i, (a, b) in enumerate(tokens) if a < p.end and b > p.start]
-        if covered:
-            spans.append((covered[0], covered[-1] + 1, p))
-    in_span = [False] * len(tokens)
-    for s, e, _ in spans:
-        for i in range(s, e):
-            in_span[i] = True
-
-    # displaCy tokens: tokens inside spans and the whitespace between them as they are, every other
-    # stretch of the line as one placeholder (see _GAP).
-    words: list[str] = []
-    gaps: list[str] = []
-    index: dict[int, int] = {}
-    pos = start
-    for i, (a, b) in enumerate(tokens):
-        if not in_span[i]:
-            continue
-        if a > pos:
-            if i > 0 and in_span[i - 1]:
-                words.append(_SPACE)  # whitespace between units' tokens
-            else:
-                words.append(_GAP.format(len(gaps)))
-                gaps.append(text[pos:a])
-        index[i] = len(words)
-        words.append(text[a:b])
-        pos = b
-    if pos < end:
-        words.append(_GAP.format(len(gaps)))
-        gaps.append(text[pos:end])
-
+    spans = _token_spans(tokens, pieces)
+    words, gaps, index = _display_tokens(text, start, end, tokens, spans)
     labels: list[_Piece] = []
     manual_spans = []
     drawn = set()
@@ -391,6 +360,50 @@ def _render_line(text: str, start: int, end: int, pieces: list[_Piece],
     markup = _SPACE_RE.sub(_WS_HTML, markup)
     markup = _KEY_RE.sub(lambda m: _unit_label(labels[int(m.group(1))]), markup)
     return markup, drawn
+
+
+def _token_spans(tokens: list[tuple[int, int]], pieces: list[_Piece]) -> list[tuple[int, int, _Piece]]:
+    """Each piece as the tokens it overlaps, ``(first, last + 1, piece)``: a unit boundary inside a
+    word widens to the whole word. Pieces that cover no token are left out."""
+    spans = []
+    for p in pieces:
+        covered = [i for i, (a, b) in enumerate(tokens) if a < p.end and b > p.start]
+        if covered:
+            spans.append((covered[0], covered[-1] + 1, p))
+    return spans
+
+
+def _display_tokens(text: str, start: int, end: int, tokens: list[tuple[int, int]],
+                    spans: list[tuple[int, int, _Piece]]) -> tuple[list[str], list[str], dict[int, int]]:
+    """displaCy's tokens for the line, the text of each gap placeholder, and token -> displaCy token.
+
+    Tokens inside spans and the whitespace between them stay as they are; every other stretch of the
+    line becomes one placeholder (see _GAP).
+    """
+    in_span = [False] * len(tokens)
+    for s, e, _ in spans:
+        for i in range(s, e):
+            in_span[i] = True
+    words: list[str] = []
+    gaps: list[str] = []
+    index: dict[int, int] = {}
+    pos = start
+    for i, (a, b) in enumerate(tokens):
+        if not in_span[i]:
+            continue
+        if a > pos:
+            if i > 0 and in_span[i - 1]:
+                words.append(_SPACE)  # whitespace between units' tokens
+            else:
+                words.append(_GAP.format(len(gaps)))
+                gaps.append(text[pos:a])
+        index[i] = len(words)
+        words.append(text[a:b])
+        pos = b
+    if pos < end:
+        words.append(_GAP.format(len(gaps)))
+        gaps.append(text[pos:end])
+    return words, gaps, index
 
 
 def _unit_label(piece: _Piece) -> str:

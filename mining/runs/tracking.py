@@ -66,15 +66,9 @@ def log_run(run_dir: str | Path, *, tracking_uri: str, experiment_name: str,
     params, metrics, tags, run_name = _record(run_dir)
     with _store_lock(tracking_uri):
         client = MlflowClient(tracking_uri=tracking_uri)
-        experiment = client.get_experiment_by_name(experiment_name)
-        if experiment is None:
-            experiment_id = client.create_experiment(experiment_name, artifact_location=_as_uri(artifact_location))
-        else:
-            experiment_id = experiment.experiment_id
-            logged = client.search_runs([experiment_id], max_results=1, filter_string=(
-                f"tags.`{RUN_DIR_TAG}` = '{run_dir}' and attributes.status = 'FINISHED'"))
-            if logged:
-                return logged[0].info.run_id
+        experiment_id, logged = _experiment(client, experiment_name, artifact_location, run_dir)
+        if logged is not None:
+            return logged
         run_id = client.create_run(experiment_id, run_name=run_name, tags=tags).info.run_id
         try:
             items = sorted(params.items())
@@ -92,6 +86,17 @@ def log_run(run_dir: str | Path, *, tracking_uri: str, experiment_name: str,
             raise
         client.set_terminated(run_id, status="FINISHED")
     return run_id
+
+
+def _experiment(client: Any, name: str, artifact_location: str | None, run_dir: Path) -> tuple[str, str | None]:
+    """The experiment's id (created on first use), and the id of a finished run of it that already
+    logged ``run_dir``, if there is one."""
+    experiment = client.get_experiment_by_name(name)
+    if experiment is None:
+        return client.create_experiment(name, artifact_location=_as_uri(artifact_location)), None
+    logged = client.search_runs([experiment.experiment_id], max_results=1, filter_string=(
+        f"tags.`{RUN_DIR_TAG}` = '{run_dir}' and attributes.status = 'FINISHED'"))
+    return experiment.experiment_id, logged[0].info.run_id if logged else None
 
 
 def _record(run_dir: Path) -> tuple[dict[str, str], dict[str, float], dict[str, str], str]:

@@ -1,0 +1,183 @@
+"""Read Label Studio tasks: each task's latest annotation (or prediction), its text and its data fields."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from mining.corpora import corpus_files
+from mining.corpora.labelstudio.names import DATA_KEY
+from mining.corpora.labelstudio.results import ResultReader
+from mining.errors import CorpusError
+from mining.schema import RELATION_LABELS, UNIT_LABELS, Document, read_paragraphs
+
+UNANNOTATED = ("error", "skip", "empty")
+_DOC_FIELDS = ("doc_id", "paragraphs", "topic", "split", "metadata", DATA_KEY)
+
+
+def load(path: str | Path, **options: Any) -> list[Document]:
+    """Read a Label Studio JSON export (a ``.json`` file, or every ``*.json`` file of a folder).
+
+    ``options`` go to :func:`from_tasks`.
+    """
+    docs = []
+    for f in corpus_files(path, ".json"):
+        try:
+            tasks = json.loads(f.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=f, line=e.lineno) from None
+        except UnicodeDecodeError as e:
+            raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=f) from None
+        docs += from_tasks(tasks, file=f, **options)
+    return docs
+
+
+def from_tasks(tasks: list[dict[str, Any]] | dict[str, Any], *, file: str | Path | None = None,
+               predictions: bool = False, model_version: str | None = None, unannotated: str = "error",
+               text_key: str = "text", unit_labels: dict[str, str] | None = None,
+               relation_labels: dict[str, str] | None = None) -> list[Document]:
+    """Documents from Label Studio tasks (a full JSON export, or a task file with only predictions).
+
+    Parameters
+    ----------
+    tasks : list of dict, or one task
+    file : path, optional
+        Named in error messages.
+    predictions : bool
+        Read a task's prediction when it has no annotation that was not cancelled.
+    model_version : str, optional
+        Read only predictions of this model version. Without it, predictions from more than one
+        model version in a task are an error (which one would be a guess).
+    unannotated : {"error", "skip", "empty"}
+        What to do with a task that has nothing to read: raise, leave it out, or read it as a
+        document without units (only right if the annotator really found no argument).
+    text_key : str
+        The ``data`` field that holds the text (the ``value="$text"`` of the ``<Text>`` tag).
+    unit_labels, relation_labels : dict, optional
+        Label Studio label -> schema label (default: the schema labels themselves).
+    """
+    if unannotated not in UNANNOTATED:
+        raise ValueError(f"unannotated must be one of {', '.join(UNANNOTATED)}, not {unannotated!r}")
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list):
+        raise CorpusError(f"expected a JSON list of tasks, got {type(tasks).__name__}", file=file)
+    reader = _TaskReader(file, predictions, model_version, unannotated, text_key,
+                         {v: v for v in UNIT_LABELS} if unit_labels is None else unit_labels,
+                         {v: v for v in RELATION_LABELS} if relation_labels is None else relation_labels)
+    docs = []
+    for n, task in enumerate(tasks, start=1):
+        doc = reader.read(task, n)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+class _TaskReader:
+    """Reads one task at a time (its annotation, text and data fields); every error names the file,
+    the task and the region."""
+
+    def __init__(self, file, predictions, model_version, unannotated, text_key, unit_labels, relation_labels):
+        self.file = file
+        self.predictions = predictions
+        self.model_version = model_version
+        self.unannotated = unannotated
+        self.text_key = text_key
+        self.results = ResultReader(self.fail, unit_labels, relation_labels)
+
+    def fail(self, problem: str, where: str) -> CorpusError:
+        return CorpusError(problem, file=self.file, item=where)
+
+    def read(self, task: Any, n: int) -> Document | None:
+        if not isinstance(task, dict):
+            raise self.fail(f"expected a task object, got {type(task).__name__}", f"task #{n}")
+        where = f"task {task['id']}" if "id" in task else f"task #{n}"
+        data = task.get("data", task if self.text_key in task else None)
+        if not isinstance(data, dict):
+            raise self.fail("task has no 'data' object", where)
+        text = data.get(self.text_key)
+        if not isinstance(text, str):
+            raise self.fail(f"data field {self.text_key!r} is missing or not a string", where)
+        if data.get("doc_id") is not None:
+            doc_id = str(data["doc_id"])
+        elif task.get("id") is not None:
+            doc_id = str(task["id"])
+        else:
+            raise self.fail("task has neither data.doc_id nor an id to name the document", where)
+        result = self.pick_result(task, where)
+        if result is None:
+            if self.unannotated == "error":
+                hint = " (pass predictions=True to read pre-annotations)" if task.get("predictions") else ""
+                raise self.fail(f"task has no annotation that was not cancelled{hint}; pass "
+                                "unannotated='skip' or 'empty' to read such tasks", where)
+            if self.unannotated == "skip":
+                return None
+            result = []
+        doc = Document(id=doc_id, text=text)
+        self.read_fields(doc, data, where)
+        self.results.read(doc, result, data.get(DATA_KEY) or {}, where)
+        return doc
+
+    def pick_result(self, task: dict[str, Any], where: str) -> list[Any] | None:
+        annotations = task.get("annotations") or []
+        if not isinstance(annotations, list):
+            raise self.fail("'annotations' is not a list", where)
+        done = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
+        chosen = _latest(done)
+        if chosen is None and self.predictions:
+            found = task.get("predictions") or []
+            if not isinstance(found, list):
+                raise self.fail("'predictions' is not a list", where)
+            found = [p for p in found if isinstance(p, dict)]
+            if self.model_version is not None:
+                found = [p for p in found if p.get("model_version") == self.model_version]
+            versions = sorted({str(p.get("model_version")) for p in found})
+            if len(versions) > 1:
+                raise self.fail(f"task has predictions of several model versions ({', '.join(versions)}); "
+                                "pass model_version", where)
+            chosen = _latest(found)
+        if chosen is None:
+            return None
+        result = chosen.get("result")
+        if not isinstance(result, list):
+            raise self.fail(f"annotation {chosen.get('id', '?')} has no 'result' list", where)
+        return result
+
+    def read_fields(self, doc: Document, data: dict[str, Any], where: str) -> None:
+        try:
+            doc.paragraphs = read_paragraphs(data.get("paragraphs"), doc.text)
+        except ValueError as e:
+            raise self.fail(f"data.paragraphs {e}", where) from None
+        doc.topic = data.get("topic")
+        doc.split = data.get("split")
+        metadata = data.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise self.fail("data.metadata must be a JSON object", where)
+        doc.metadata = dict(metadata)
+        # Fields of tasks we did not write (an image URL, a source name) are kept, not dropped.
+        for key, value in data.items():
+            if key != self.text_key and key not in _DOC_FIELDS:
+                doc.metadata[key] = value
+
+
+
+def _latest(items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The item with the latest ``updated_at``/``created_at``, or the last one if any lacks a timestamp."""
+    if not items:
+        return None
+    stamps = [_timestamp(i.get("updated_at") or i.get("created_at")) for i in items]
+    if any(s is None for s in stamps):
+        return items[-1]
+    return max(zip(stamps, range(len(items)), items), key=lambda t: (t[0], t[1]))[2]
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
