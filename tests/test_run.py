@@ -42,7 +42,7 @@ def test_run_writes_a_complete_record(first_run: Path):
     assert "ner" not in meta["spacy_pipeline"]["components"]
     assert meta["seed"] == 0 and meta["overrides"] == ["experiment=sample_components", "model=logreg",
                                                         "nlp.progress=false"]
-    assert len(meta["data"]["fingerprint"]) == 64 and meta["git"].keys() == {"sha", "dirty"}
+    assert len(meta["data"]["fingerprint"]) == 64 and meta["git"].keys() == {"sha", "dirty", "changed", "diff_sha256"}
     assert {"parse", "fit", "predict"} <= set(meta["timings"])
     assert meta["choices"]["model"] == "logreg"
 

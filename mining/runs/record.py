@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -28,17 +29,27 @@ PACKAGES = ("mining", "scikit-learn", "spacy", "datasets", "hydra-core", "numpy"
 
 
 def git_state(cwd: str | Path | None = None) -> dict[str, Any]:
-    """The commit and whether the work tree had uncommitted changes (None outside a checkout)."""
+    """The commit, whether tracked files differ from it, which ones, and a hash of the difference.
+
+    Untracked files (run directories, caches, notes) do not make a tree dirty: they cannot change
+    what the code computes unless imported, and a tool's own outputs would otherwise mark every
+    later run dirty. ``diff_sha256`` tells two dirty runs of the same commit apart. All values
+    are None outside a checkout.
+    """
     def git(*args: str) -> str | None:
         try:
             return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
-                                  timeout=10).stdout.strip()
+                                  timeout=10).stdout
         except (OSError, subprocess.SubprocessError):
             return None
 
     sha = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain")
-    return {"sha": sha, "dirty": bool(status) if status is not None else None}
+    status = git("status", "--porcelain", "--untracked-files=no")
+    diff = git("diff", "HEAD", "--no-color") if status else ""
+    changed = sorted(line[3:] for line in status.splitlines()) if status is not None else None
+    return {"sha": sha.strip() if sha else None, "dirty": bool(changed) if changed is not None else None,
+            "changed": changed,
+            "diff_sha256": hashlib.sha256(diff.encode()).hexdigest() if diff else None}
 
 
 def package_versions() -> dict[str, str | None]:
