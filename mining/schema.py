@@ -32,6 +32,7 @@ class Unit:
     holder: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     fragments: list[tuple[int, int]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # fields read but not known here, written back as read
 
     def spans(self) -> list[tuple[int, int]]:
         """The character spans this unit covers, in order."""
@@ -50,21 +51,29 @@ class Unit:
         }
         if self.fragments:
             out["fragments"] = [list(f) for f in self.fragments]
-        return out
+        return {**out, **self.extra}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Unit:
-        fragments = d.get("fragments")
+        where = f"unit {d.get('id')!r}" if isinstance(d, dict) else "a unit"
+        _require(d, dict, where, "itself", "an object")
+        fragments = _field(d, "fragments", list, where, "a list of [start, end] pairs", optional=True)
+        try:
+            fragments = [(_offset(a), _offset(b)) for a, b in fragments] if fragments else None
+        except (TypeError, ValueError):
+            raise SchemaError(f"{where}: 'fragments' must be a list of [start, end] integer pairs, "
+                              f"got {fragments!r}") from None
         return cls(
-            id=str(d["id"]),
-            start=d["start"],
-            end=d["end"],
-            text=d["text"],
-            label=d["label"],
-            stance=d.get("stance"),
-            holder=d.get("holder"),
-            attributes=dict(d.get("attributes") or {}),
-            fragments=[(int(a), int(b)) for a, b in fragments] if fragments else None,
+            id=str(_field(d, "id", (str, int), where, "a string")),
+            start=_field(d, "start", int, where, "an integer character offset"),
+            end=_field(d, "end", int, where, "an integer character offset"),
+            text=_field(d, "text", str, where, "the span's text"),
+            label=_field(d, "label", str, where, "a label name"),
+            stance=_field(d, "stance", str, where, "a stance name or null", optional=True),
+            holder=_field(d, "holder", str, where, "a name or null", optional=True),
+            attributes=dict(_field(d, "attributes", dict, where, "an object", optional=True) or {}),
+            fragments=fragments,
+            extra=_extra(d, UNIT_FIELDS),
         )
 
 
@@ -77,6 +86,7 @@ class Relation:
     target: str
     label: str
     attributes: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # fields read but not known here, written back as read
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,16 +95,20 @@ class Relation:
             "target": self.target,
             "label": self.label,
             "attributes": dict(self.attributes),
+            **self.extra,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Relation:
+        where = f"relation {d.get('id')!r}" if isinstance(d, dict) else "a relation"
+        _require(d, dict, where, "itself", "an object")
         return cls(
-            id=str(d["id"]),
-            source=str(d["source"]),
-            target=str(d["target"]),
-            label=d["label"],
-            attributes=dict(d.get("attributes") or {}),
+            id=str(_field(d, "id", (str, int), where, "a string")),
+            source=str(_field(d, "source", (str, int), where, "a unit id")),
+            target=str(_field(d, "target", (str, int), where, "a unit id")),
+            label=_field(d, "label", str, where, "a label name"),
+            attributes=dict(_field(d, "attributes", dict, where, "an object", optional=True) or {}),
+            extra=_extra(d, RELATION_FIELDS),
         )
 
 
@@ -113,6 +127,7 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # fields read but not known here, written back as read
 
     def unit(self, unit_id: str) -> Unit:
         for u in self.units:
@@ -137,20 +152,70 @@ class Document:
             "metadata": dict(self.metadata),
             "units": [u.to_dict() for u in self.units],
             "relations": [r.to_dict() for r in self.relations],
+            **self.extra,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Document:
+        where = f"document {d.get('id')!r}" if isinstance(d, dict) else "a document"
+        _require(d, dict, where, "itself", "an object")
+        paragraphs = _field(d, "paragraphs", list, where, "a list of [start, end] pairs", optional=True) or []
+        try:
+            paragraphs = [(_offset(a), _offset(b)) for a, b in paragraphs]
+        except (TypeError, ValueError):
+            raise SchemaError(f"{where}: 'paragraphs' must be a list of [start, end] integer pairs") from None
+        units = _field(d, "units", list, where, "a list of unit objects", optional=True) or []
+        relations = _field(d, "relations", list, where, "a list of relation objects", optional=True) or []
         return cls(
-            id=str(d["id"]),
-            text=d["text"],
-            paragraphs=[(int(a), int(b)) for a, b in d.get("paragraphs") or []],
-            topic=d.get("topic"),
-            split=d.get("split"),
-            metadata=dict(d.get("metadata") or {}),
-            units=[Unit.from_dict(u) for u in d.get("units") or []],
-            relations=[Relation.from_dict(r) for r in d.get("relations") or []],
+            id=str(_field(d, "id", (str, int), where, "a string")),
+            text=_field(d, "text", str, where, "a string"),
+            paragraphs=paragraphs,
+            topic=_field(d, "topic", str, where, "a string or null", optional=True),
+            split=_field(d, "split", str, where, "a split name or null", optional=True),
+            metadata=dict(_field(d, "metadata", dict, where, "an object", optional=True) or {}),
+            units=[Unit.from_dict(u) for u in units],
+            relations=[Relation.from_dict(r) for r in relations],
+            extra=_extra(d, DOCUMENT_FIELDS),
         )
+
+
+class SchemaError(ValueError):
+    """A stored document, unit or relation has a field of the wrong type, or misses one; the message
+    names the object and the field."""
+
+
+UNIT_FIELDS = frozenset({"id", "start", "end", "text", "label", "stance", "holder", "attributes", "fragments"})
+RELATION_FIELDS = frozenset({"id", "source", "target", "label", "attributes"})
+DOCUMENT_FIELDS = frozenset({"id", "text", "paragraphs", "topic", "split", "metadata", "units", "relations"})
+
+
+def _require(value: Any, kind: type | tuple[type, ...], where: str, name: str, expected: str) -> None:
+    # bool is an int in Python, but true/false as an offset or an id is a mistake in the file.
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise SchemaError(f"{where}: {name if name == 'itself' else repr(name)} must be {expected}, "
+                          f"got {type(value).__name__} {value!r}"[:300])
+
+
+def _field(d: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, expected: str, *,
+           optional: bool = False) -> Any:
+    if key not in d or d[key] is None:
+        if optional:
+            return None
+        raise SchemaError(f"{where}: missing field {key!r} ({expected})" if key not in d
+                          else f"{where}: {key!r} must be {expected}, got null")
+    _require(d[key], kind, where, key, expected)
+    return d[key]
+
+
+def _offset(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(value)
+    return value
+
+
+def _extra(d: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    """The fields this schema does not know, kept so that writing the object back loses nothing."""
+    return {k: v for k, v in d.items() if k not in known}
 
 
 def read_paragraphs(value: Any, text: str) -> list[tuple[int, int]]:

@@ -40,7 +40,7 @@ JSONL_CASES = [
     ("not-an-object", "[1, 2, 3]", r"expected a JSON object, got list", ":1"),
     ("missing-text", json.dumps({"id": "d1"}), r"missing required field 'text'", ":1"),
     ("unit-missing-start", json.dumps(_doc(units=[{"id": "T1", "end": 3, "text": "x", "label": "claim"}])),
-     r"malformed document 'd1'", ":1"),
+     r"document 'd1', unit 'T1': missing field 'start'", ":1"),
     ("offset-out-of-range", json.dumps(_doc(units=_units(start=22, end=400))), r"outside the text \(length 41\)",
      "[d1/T2]"),
     ("negative-offset", json.dumps(_doc(units=_units(start=-3))), r"outside the text", "[d1/T2]"),
@@ -62,6 +62,19 @@ JSONL_CASES = [
      "[d1/T1]"),
     ("paragraph-out-of-range", json.dumps(_doc(paragraphs=[[0, 99]])), r"paragraph 0 span 0-99 is outside",
      "[d1]"),
+    # Types: each names the document, the unit and the field, and what was expected.
+    ("boolean-offset", json.dumps(_doc(units=_units(start=True))),
+     r"document 'd1', unit 'T2': 'start' must be an integer character offset, got bool True", ":1"),
+    ("string-offset", json.dumps(_doc(units=_units(end="40"))), r"unit 'T2': 'end' must be an integer", ":1"),
+    ("float-offset", json.dumps(_doc(units=_units(start=22.0))), r"unit 'T2': 'start' must be an integer", ":1"),
+    ("null-text", json.dumps(_doc(text=None)), r"document 'd1': 'text' must be a string, got null", ":1"),
+    ("units-as-string", json.dumps(_doc(units="T1 T2")), r"'units' must be a list of unit objects, got str", ":1"),
+    ("unit-missing-text", json.dumps(_doc(units=[{k: v for k, v in _doc()["units"][0].items() if k != "text"}],
+                                          relations=[])),
+     r"document 'd1', unit 'T1': missing field 'text'", ":1"),
+    ("unit-not-an-object", json.dumps(_doc(units=["T1"], relations=[])), r"a unit: itself must be an object", ":1"),
+    ("self-relation", json.dumps(_doc(relations=[{"id": "R1", "source": "T1", "target": "T1", "label": "support"}])),
+     r"relation links unit 'T1' to itself", "[d1/R1]"),
 ]
 
 
@@ -116,6 +129,10 @@ BRAT_CASES = [
      ":2"),
     ("unsupported-event", GOOD_T1 + "E1\tClaim:T1\n", r"unsupported brat annotation 'E1'", ":2"),
     ("broken-mining-note", GOOD_T1 + "#1\tAnnotatorNotes T1\tmining:{oops\n", r"invalid JSON in mining note", ":2"),
+    ("duplicate-T-id", GOOD_T1 + "T1\tPremise 22 40\tThey sleep all day\n",
+     r"duplicate annotation id 'T1' \(first on line 1\)", ":2"),
+    ("duplicate-R-id", GOOD_T1 + "T2\tPremise 22 40\tThey sleep all day\nR1\tsupports Arg1:T2 Arg2:T1\t\n"
+     "R1\tattacks Arg1:T2 Arg2:T1\t\n", r"duplicate annotation id 'R1' \(first on line 3\)", ":4"),
 ]
 
 
@@ -153,3 +170,44 @@ def test_failed_save_keeps_the_old_file(tmp_path: Path):
         jsonl.save(broken(), path)
     assert path.read_bytes() == before
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_duplicate_document_ids_in_a_jsonl_file(tmp_path: Path):
+    path = tmp_path / "twice.jsonl"
+    path.write_text(json.dumps(_doc()) + "\n" + json.dumps(_doc(text=TEXT.upper(), units=[], relations=[])) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"twice.jsonl:2 \[d1\]: duplicate document id 'd1' \(first on line 1\)"):
+        validate_path(path)
+
+
+def test_an_ann_without_its_txt_is_named_not_skipped(tmp_path: Path):
+    _brat(tmp_path, GOOD_T1)
+    (tmp_path / "lost.ann").write_text(GOOD_T1, encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"without their .txt, which would be skipped: lost.ann"):
+        brat.load(tmp_path)
+    [problem] = validate_path(tmp_path, strict=False)
+    assert problem.file.endswith("lost.ann") and "without its .txt" in problem.message
+
+
+def test_a_support_cycle_is_a_warning_that_does_not_fail(tmp_path: Path):
+    cycle = [{"id": "R1", "source": "T2", "target": "T1", "label": "support"},
+             {"id": "R2", "source": "T1", "target": "T2", "label": "support"}]
+    path = tmp_path / "cycle.jsonl"
+    path.write_text(json.dumps(_doc(relations=cycle)) + "\n", encoding="utf-8")
+    [problem] = validate_path(path, strict=True)  # strict mode stops at errors, not at warnings
+    assert problem.warning and str(problem).startswith("warning: ")
+    assert "support relations form a cycle: T1 -> T2 -> T1" in problem.message
+
+
+def test_fields_the_schema_does_not_know_survive_a_round_trip(tmp_path: Path):
+    record = _doc(annotator="ana", units=[{**u, "confidence": 0.5} for u in _doc()["units"]])
+    record["relations"][0]["note"] = "checked"
+    path = tmp_path / "extra.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [doc] = jsonl.load(path)
+    assert doc.extra == {"annotator": "ana"} and doc.units[0].extra == {"confidence": 0.5}
+    out = tmp_path / "out.jsonl"
+    jsonl.save([doc], out)
+    again = json.loads(out.read_text(encoding="utf-8"))
+    assert again["annotator"] == "ana" and again["units"][1]["confidence"] == 0.5
+    assert again["relations"][0]["note"] == "checked"

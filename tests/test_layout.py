@@ -99,3 +99,16 @@ def test_libraries_stay_in_their_layers(library: str, allowed: str | None):
             if any(n == library or n.startswith(library + ".") for n in names):
                 offenders.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
     assert offenders == []
+
+
+def test_units_fit_in_ones_head():
+    """No function over 60 lines, no class over 200 (from ``def``/``class`` to its last line)."""
+    limits = {ast.FunctionDef: 60, ast.AsyncFunctionDef: 60, ast.ClassDef: 200}
+    too_big = []
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            limit = limits.get(type(node))
+            if limit and node.end_lineno - node.lineno + 1 > limit:
+                too_big.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name} "
+                               f"({node.end_lineno - node.lineno + 1} lines, limit {limit})")
+    assert too_big == []

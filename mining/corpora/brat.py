@@ -68,6 +68,10 @@ def load(path: str | Path, *, unit_labels: dict[str, str] | None = None,
     txts = sorted(path.glob("*.txt"))
     if not txts:
         raise CorpusError("no *.txt files found", file=path)
+    orphans = sorted(a.name for a in path.glob("*.ann") if not a.with_suffix(".txt").exists())
+    if orphans:
+        raise CorpusError(f"annotation file(s) without their .txt, which would be skipped: {', '.join(orphans[:5])}"
+                          + (f" and {len(orphans) - 5} more" if len(orphans) > 5 else ""), file=path)
     return [read_document(t, unit_labels=unit_labels, relation_labels=relation_labels) for t in txts]
 
 
@@ -95,7 +99,7 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
                relation_labels: dict[str, str]) -> None:
     units: dict[str, Unit] = {}
     relations: dict[str, Relation] = {}
-    relation_lines: dict[str, int] = {}
+    lines: dict[str, int] = {}  # T and R ids -> the line that defines them
     pending: list[tuple[int, str, list[str], str]] = []  # attributes and notes, applied after T/R lines
     for lineno, line in enumerate(ann.splitlines(), start=1):
         if not line.strip():
@@ -105,15 +109,20 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
         if len(fields) < 2:
             raise CorpusError(f"annotation {ann_id!r} has no tab-separated body", file=ann_path, line=lineno)
         head = fields[1].split()
+        if ann_id in lines:
+            raise CorpusError(f"duplicate annotation id {ann_id!r} (first on line {lines[ann_id]}); each T and R "
+                              "id must be unique, or one annotation would silently replace the other",
+                              file=ann_path, line=lineno)
         if ann_id.startswith("T"):
             units[ann_id] = _parse_entity(doc, fields, head, ann_path, lineno, unit_labels)
+            lines[ann_id] = lineno
         elif ann_id.startswith("R"):
             if len(head) != 3 or not head[1].startswith("Arg1:") or not head[2].startswith("Arg2:"):
                 raise CorpusError(f"relation {ann_id} must read 'TYPE Arg1:ID Arg2:ID'", file=ann_path, line=lineno)
             label = _map(head[0], relation_labels, "relation type", ann_path, lineno, ann_id)
             relations[ann_id] = Relation(id=ann_id, source=head[1][5:], target=head[2][5:], label=label,
                                          attributes=_type_attribute(head[0], label))
-            relation_lines[ann_id] = lineno
+            lines[ann_id] = lineno
         elif ann_id.startswith(("A", "M", "#")):
             pending.append((lineno, ann_id, head, fields[2] if len(fields) > 2 else ""))
         else:
@@ -132,7 +141,7 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
         for end in (rel.source, rel.target):
             if end not in units:
                 raise CorpusError(f"relation {rel.id} points at missing unit {end!r}", file=ann_path,
-                                  line=relation_lines[rel.id])
+                                  line=lines[rel.id])
     # Restore the original ids last: relations were parsed against brat ids.
     renamed = {bid: u.attributes.pop("_id", bid) for bid, u in units.items()}
     for bid, unit in units.items():

@@ -11,8 +11,9 @@ from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
 
-# Free-form dicts (metadata, attributes) are stored as JSON strings: Arrow needs one fixed type
-# per column, and corpus-specific attributes differ from corpus to corpus.
+# Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
+# ``extra``) are stored as JSON strings: Arrow needs one fixed type per column, and corpus-specific
+# attributes differ from corpus to corpus.
 FEATURES = Features({
     "id": Value("string"),
     "text": Value("string"),
@@ -20,6 +21,7 @@ FEATURES = Features({
     "topic": Value("string"),
     "split": Value("string"),
     "metadata": Value("string"),
+    "extra": Value("string"),
     "units": List({
         "id": Value("string"),
         "start": Value("int64"),
@@ -30,6 +32,7 @@ FEATURES = Features({
         "holder": Value("string"),
         "attributes": Value("string"),
         "fragments": List(List(Value("int64"), length=2)),
+        "extra": Value("string"),
     }),
     "relations": List({
         "id": Value("string"),
@@ -37,13 +40,23 @@ FEATURES = Features({
         "target": Value("string"),
         "label": ClassLabel(names=list(RELATION_LABELS)),
         "attributes": Value("string"),
+        "extra": Value("string"),
     }),
 })
 
 
+def _with_extra(record: dict[str, Any], obj: Any) -> dict[str, Any]:
+    """``record`` with the object's unknown fields moved into one JSON ``extra`` column."""
+    out = {k: v for k, v in record.items() if k not in obj.extra}
+    out["extra"] = json.dumps(obj.extra, ensure_ascii=False)
+    return out
+
+
 def _encode(doc: Document) -> dict[str, Any]:
-    record = doc.to_dict()
+    record = _with_extra(doc.to_dict(), doc)
     record["metadata"] = json.dumps(record["metadata"], ensure_ascii=False)
+    record["units"] = [_with_extra(u, unit) for u, unit in zip(record["units"], doc.units)]
+    record["relations"] = [_with_extra(r, rel) for r, rel in zip(record["relations"], doc.relations)]
     for unit in record["units"]:
         unit["attributes"] = json.dumps(unit["attributes"], ensure_ascii=False)
         unit.setdefault("fragments", None)
@@ -52,20 +65,25 @@ def _encode(doc: Document) -> dict[str, Any]:
     return record
 
 
+def _unpack_extra(record: dict[str, Any]) -> dict[str, Any]:
+    extra = record.pop("extra", None)  # absent in datasets saved before the column existed
+    return {**record, **(json.loads(extra) if extra else {})}
+
+
 def _decode(row: dict[str, Any]) -> Document:
     unit_names = FEATURES["units"].feature["label"]
     stance_names = FEATURES["units"].feature["stance"]
     relation_names = FEATURES["relations"].feature["label"]
-    record = dict(row)
+    record = _unpack_extra(dict(row))
     record["metadata"] = json.loads(row["metadata"])
     record["units"] = [
-        {**u, "label": unit_names.int2str(u["label"]),
-         "stance": None if u["stance"] is None else stance_names.int2str(u["stance"]),
-         "attributes": json.loads(u["attributes"])}
+        _unpack_extra({**u, "label": unit_names.int2str(u["label"]),
+                       "stance": None if u["stance"] is None else stance_names.int2str(u["stance"]),
+                       "attributes": json.loads(u["attributes"])})
         for u in row["units"]
     ]
     record["relations"] = [
-        {**r, "label": relation_names.int2str(r["label"]), "attributes": json.loads(r["attributes"])}
+        _unpack_extra({**r, "label": relation_names.int2str(r["label"]), "attributes": json.loads(r["attributes"])})
         for r in row["relations"]
     ]
     return Document.from_dict(record)

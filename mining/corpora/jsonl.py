@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from mining.errors import CorpusError
-from mining.schema import Document
+from mining.schema import Document, SchemaError
 
 
 def iter_documents(path: str | Path) -> Iterator[Document]:
@@ -35,8 +35,9 @@ def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iter
                 raise CorpusError(f"missing required field {key!r}", file=source, line=lineno)
         try:
             yield Document.from_dict(record)
-        except (KeyError, TypeError, ValueError) as e:
-            raise CorpusError(f"malformed document {record.get('id')!r}: {e!r}", file=source, line=lineno) from None
+        except SchemaError as e:
+            problem = str(e) if str(e).startswith("document ") else f"document {record.get('id')!r}, {e}"
+            raise CorpusError(problem, file=source, line=lineno) from None
 
 
 def load(path: str | Path) -> list[Document]:

@@ -19,16 +19,26 @@ class Problem:
     line: int | None
     item: str | None
     message: str
+    warning: bool = False  # allowed by the format but probably a mistake; it does not fail validation
 
     def to_error(self) -> CorpusError:
         return CorpusError(self.message, file=self.file, line=self.line, item=self.item)
 
     def __str__(self) -> str:
-        return str(self.to_error())
+        return ("warning: " if self.warning else "") + str(self.to_error())
 
 
-def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tuple[str, str]]:
-    """Yield ``(item, problem)`` for each problem of one document; item is the doc, unit or relation id."""
+# Problems whose message starts with this are warnings: a support cycle is legal in the schema (and
+# in brat), but no corpus we know has one, so it is most likely an annotation slip.
+WARNING = "warning: "
+
+
+def check_document(doc: Document, *, allow_overlap: bool = False, warnings: bool = False) -> Iterator[tuple[str, str]]:
+    """Yield ``(item, problem)`` for each problem of one document; item is the doc, unit or relation id.
+
+    With ``warnings``, also what the schema allows but is probably a slip (a support cycle); those
+    messages start with ``WARNING``.
+    """
     if not doc.text.strip():
         yield doc.id, "document text is empty"
     n = len(doc.text)
@@ -68,6 +78,35 @@ def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tu
         for end in (rel.source, rel.target):
             if end not in seen:
                 yield where, f"relation points at missing unit {end!r}"
+        if rel.source == rel.target:
+            yield where, f"relation links unit {rel.source!r} to itself"
+    cycle = _support_cycle(doc) if warnings else None
+    if cycle:
+        yield doc.id, WARNING + "support relations form a cycle: " + " -> ".join(cycle)
+
+
+def _support_cycle(doc: Document) -> list[str] | None:
+    """One cycle of support relations (unit ids, first repeated at the end), or None."""
+    supports: dict[str, list[str]] = {}
+    for rel in doc.relations:
+        if rel.label == "support" and rel.source != rel.target:
+            supports.setdefault(rel.source, []).append(rel.target)
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def visit(unit: str, path: list[str]) -> list[str] | None:  # path ends with unit
+        state[unit] = 1
+        for target in supports.get(unit, []):
+            if state.get(target) == 1:
+                return path[path.index(target):] + [target]
+            if target not in state and (found := visit(target, path + [target])):
+                return found
+        state[unit] = 2
+        return None
+
+    for start in sorted(supports):
+        if start not in state and (found := visit(start, [start])):
+            return found
+    return None
 
 
 def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
@@ -79,12 +118,17 @@ def validate_documents(docs: Iterable[Document], *, file: str | None = None,
     """Check documents; strict mode raises on the first problem, report mode returns all."""
     problems = []
     for doc in docs:
-        for item, message in check_document(doc):
-            problem = Problem(file, None, item, message)
-            if strict:
+        for item, message in check_document(doc, warnings=True):
+            problem = _problem(file, None, item, message)
+            if strict and not problem.warning:
                 raise problem.to_error()
             problems.append(problem)
     return problems
+
+
+def _problem(file: str | None, line: int | None, item: str | None, message: str) -> Problem:
+    warning = message.startswith(WARNING)
+    return Problem(file, line, item, message.removeprefix(WARNING), warning)
 
 
 def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = True) -> list[Problem]:
@@ -97,6 +141,12 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
     if fmt == "brat":
         problems = []
         txts = sorted(path.glob("*.txt")) if path.is_dir() else [path.with_suffix(".txt")]
+        orphans = sorted(path.glob("*.ann")) if path.is_dir() else []
+        for ann in (a for a in orphans if not a.with_suffix(".txt").exists()):
+            problem = Problem(str(ann), None, None, "annotation file without its .txt: it cannot be read")
+            if strict:
+                raise problem.to_error()
+            problems.append(problem)
         for txt in txts:
             try:
                 doc = brat.read_document(txt)
@@ -114,6 +164,7 @@ def _validate_jsonl(path: Path, *, strict: bool) -> list[Problem]:
     if not path.exists():
         raise CorpusError("file not found", file=path)
     problems = []
+    first_line: dict[str, int] = {}  # document id -> the line that holds it first
     with path.open(encoding="utf-8", errors="strict") as f:
         try:
             lines = list(f)
@@ -129,9 +180,13 @@ def _validate_jsonl(path: Path, *, strict: bool) -> list[Problem]:
             problems.append(problem)
             continue
         for doc in docs:
-            for item, message in check_document(doc):
-                problem = Problem(str(path), lineno, item, message)
-                if strict:
+            messages = list(check_document(doc, warnings=True))
+            if doc.id in first_line:
+                messages.insert(0, (doc.id, f"duplicate document id {doc.id!r} (first on line {first_line[doc.id]})"))
+            first_line.setdefault(doc.id, lineno)
+            for item, message in messages:
+                problem = _problem(str(path), lineno, item, message)
+                if strict and not problem.warning:
                     raise problem.to_error()
                 problems.append(problem)
     return problems

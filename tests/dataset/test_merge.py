@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,16 @@ def test_an_interrupted_merge_leaves_the_old_dataset_intact(tmp_path: Path, base
     # no partial output, no temp file, no changelog of a version that was never written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.jsonl", "data.jsonl.changelog", "n2.jsonl",
                                                           "new.jsonl"]
+
+
+def test_merge_in_place_keeps_fields_the_schema_does_not_know(tmp_path: Path, base: Path):
+    """An annotator's own fields (who annotated, how sure) are carried through a merge, never dropped."""
+    record = json.loads(base.read_text(encoding="utf-8").splitlines()[0])
+    record["annotator"] = "ana"
+    for unit in record["units"]:
+        unit["confidence"] = 0.9
+    lines = base.read_text(encoding="utf-8").splitlines()
+    base.write_text("\n".join([json.dumps(record)] + lines[1:]) + "\n", encoding="utf-8")
+    merge_files(base, _new(tmp_path, _other("d3", "Third text.")), base)
+    kept = json.loads(base.read_text(encoding="utf-8").splitlines()[0])
+    assert kept["annotator"] == "ana" and {u["confidence"] for u in kept["units"]} == {0.9}
