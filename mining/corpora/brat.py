@@ -12,6 +12,7 @@ fields brat has no place for (paragraphs, topic, split, metadata) go in an optio
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -291,29 +292,64 @@ def _write_attributes(lines: list[str], bid: str, attributes: dict[str, Any], no
     return n_attr
 
 
-def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True) -> int:
+def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, overwrite: bool = False) -> int:
     """Write each document as ``ID.txt``, ``ID.ann`` and the ``ID.json`` sidecar in ``directory``.
 
     With ``conf`` (the default) also write the ``annotation.conf`` that declares every entity type,
     relation type and attribute the ``.ann`` files use, so that brat can open the folder as a project.
+
+    Nothing is written when two documents would get the same file name (ids that differ only in
+    characters a file name cannot hold, such as ``a/b`` and ``a_b``, or only in case), or when a
+    file to be written exists already and ``overwrite`` is false. Each file is written whole
+    (a temporary file renamed into place).
     """
     directory = Path(directory)
+    docs = list(docs)
+    stems = _file_stems(docs, directory)
+    targets = [directory / f"{stem}{suffix}" for stem in stems for suffix in (".txt", ".ann", ".json")]
+    targets += [directory / "annotation.conf"] if conf else []
+    existing = [t.name for t in targets if t.exists()]
+    if existing and not overwrite:
+        raise CorpusError(f"would overwrite {', '.join(existing[:3])}" + (f" and {len(existing) - 3} more"
+                          if len(existing) > 3 else "") + "; write into a new folder or ask to overwrite",
+                          file=directory)
     directory.mkdir(parents=True, exist_ok=True)
-    n = 0
     types = _ConfTypes()
-    for doc in docs:
-        stem = _safe_stem(doc.id)
+    for doc, stem in zip(docs, stems):
         ann = format_ann(doc)
         types.add(ann)
-        (directory / f"{stem}.txt").write_text(doc.text, encoding="utf-8", newline="")
-        (directory / f"{stem}.ann").write_text(ann, encoding="utf-8", newline="")
         sidecar = {"id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic,
                    "split": doc.split, "metadata": doc.metadata}
-        (directory / f"{stem}.json").write_text(json.dumps(sidecar, ensure_ascii=False, indent=1), encoding="utf-8")
-        n += 1
+        _write(directory / f"{stem}.txt", doc.text)
+        _write(directory / f"{stem}.ann", ann)
+        _write(directory / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))
     if conf:
-        (directory / "annotation.conf").write_text(types.conf(), encoding="utf-8")
-    return n
+        _write(directory / "annotation.conf", types.conf())
+    return len(docs)
+
+
+def _file_stems(docs: list[Document], directory: Path) -> list[str]:
+    """The file name of each document, refusing ids that would share one."""
+    owner: dict[str, str] = {}
+    clashes = []
+    for doc in docs:
+        stem = _safe_stem(doc.id)
+        key = stem.casefold()  # some file systems ignore case
+        if key in owner:
+            clashes.append(f"{owner[key]!r} and {doc.id!r} -> {stem}.txt" if owner[key] != doc.id
+                           else f"{doc.id!r} twice")
+        owner.setdefault(key, doc.id)
+    if clashes:
+        raise CorpusError("documents would overwrite each other's files: " + "; ".join(clashes[:5])
+                          + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
+                          + ". Give each document a distinct id", file=directory)
+    return [_safe_stem(doc.id) for doc in docs]
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, path)
 
 
 def annotation_conf(labels: Iterable[str], relations: dict[str, tuple[Iterable[str], Iterable[str]]],

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mining.corpora import brat
+from mining.errors import CorpusError
 from mining.schema import Document, Relation, Unit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "brat"
@@ -71,3 +74,23 @@ def test_annotation_conf_relation_attributes_and_any_type():
                                 {"type": (["<RELATION>"], ["sup", "reb"])})
     assert "supports\tArg1:Claim|Premise, Arg2:Claim" in conf
     assert "type\tArg:<RELATION>, Value:sup|reb" in conf
+
+
+def test_ids_that_share_a_file_name_are_refused_before_anything_is_written(tmp_path: Path):
+    docs = [Document(id=i, text="Some text.") for i in ("a/b", "a_b", "c")]
+    with pytest.raises(CorpusError, match=r"overwrite each other's files: 'a/b' and 'a_b' -> a_b.txt"):
+        brat.save(docs, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(CorpusError, match=r"'c' twice"):
+        brat.save([Document(id="c", text="x"), Document(id="c", text="y")], tmp_path / "out")
+
+
+def test_a_folder_is_not_overwritten_unless_asked(tmp_path: Path):
+    first = [Document(id="d1", text="First text.")]
+    brat.save(first, tmp_path)
+    with pytest.raises(CorpusError, match=r"would overwrite d1.txt, d1.ann, d1.json and 1 more"):
+        brat.save([Document(id="d1", text="Other text.")], tmp_path)
+    assert (tmp_path / "d1.txt").read_text(encoding="utf-8") == "First text."
+    brat.save([Document(id="d1", text="Other text.")], tmp_path, overwrite=True)
+    assert brat.load(tmp_path)[0].text == "Other text."
+    assert not list(tmp_path.glob(".*.tmp"))
