@@ -66,6 +66,7 @@ def experiment_job(cfg) -> float:
     if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
         add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix, timer=timer)
     meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
+    meta.update(task_names(result.task))
     with timer.stage("record"):
         write_record(run_dir, metrics=result.metrics, meta=meta, predictions=result.predictions, model=result.model,
                      tasks=result.task, config_yaml=OmegaConf.to_yaml(cfg, resolve=True))
@@ -80,15 +81,28 @@ def experiment_job(cfg) -> float:
 
 def load_documents(data) -> list:
     """The corpus of the ``data`` config group, validated."""
-    from omegaconf import OmegaConf
-
-    from mining.corpora import load_corpus
     from mining.dataset.validation import validate_documents
 
-    options = OmegaConf.to_container(data.options, resolve=True)
-    docs = load_corpus(data.name, data.path, **options)
+    docs = corpus_loader(data)()
     validate_documents(docs, file=str(data.path or data.name))
     return docs
+
+
+def corpus_loader(data):
+    """The ``data`` config group as a loader to call with no arguments: its ``_target_`` with every key but
+    ``name`` (the corpus's name in the run's name and record) bound as an argument."""
+    import inspect
+
+    from hydra.utils import instantiate
+    from omegaconf import OmegaConf
+
+    spec = OmegaConf.to_container(data, resolve=True)
+    name = spec.pop("name")
+    load = instantiate(spec, _convert_="all")
+    path = inspect.signature(load.func).parameters.get("path")
+    if load.keywords.get("path") is None and path is not None and path.default is inspect.Parameter.empty:
+        raise ValueError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
+    return load
 
 
 def _build(part) -> tuple:
@@ -150,6 +164,14 @@ def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict)
                  "documents": len(docs), "fingerprint": jsonl.fingerprint(docs)},
         "timings": timings,
     }
+
+
+def task_names(task) -> dict:
+    """What the run record says was learnt: ``{"task": NAME}``, or ``{"subtasks": {STEP: NAME}}`` for
+    several, each the task's own ``name``, so readers (``mining compare --test``) need no class paths."""
+    if isinstance(task, dict):
+        return {"subtasks": {step: part.name for step, part in task.items()}}
+    return {"task": task.name}
 
 
 def optimized_value(metrics: dict, key: str) -> float:
