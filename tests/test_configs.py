@@ -74,3 +74,26 @@ def test_configs_ship_with_the_checkout():
     assert {"data", "nlp", "task", "features", "model", "evaluation", "experiment"} <= {
         p.name for p in Path(CONFIG_DIR).iterdir() if p.is_dir()}
     assert CONFIG_DIR.resolve() == (PACKAGE_DIR.parent / "configs").resolve()  # the symlink to configs/
+
+
+@pytest.mark.parametrize("data", sorted(p.stem for p in (CONFIG_DIR / "data").glob("*.yaml")))
+def test_data_configs_are_partials_of_their_loaders(data: str, tmp_path: Path):
+    """Every key of a data config but ``name`` is an argument of the loader its ``_target_`` names."""
+    import inspect
+
+    from mining.cli.experiment import corpus_loader
+
+    cfg = _compose([f"data={data}", f"data.path={tmp_path}"])
+    assert cfg.data._target_ == f"mining.corpora.{data}.load" and cfg.data.name == data
+    load = corpus_loader(cfg.data)
+    assert load.func.__module__ == f"mining.corpora.{data}"
+    inspect.signature(load.func).bind(**load.keywords)
+    assert load.keywords["path"] == str(tmp_path)
+
+
+def test_a_data_config_without_a_path_names_the_corpus():
+    from mining.cli.experiment import corpus_loader
+
+    with pytest.raises(ValueError, match="corpus 'aaec' needs a path"):
+        corpus_loader(_compose(["data=aaec", "data.path=null"]).data)
+    assert corpus_loader(_compose(["data=sample"]).data).keywords == {"path": None}

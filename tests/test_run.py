@@ -45,6 +45,7 @@ def test_run_writes_a_complete_record(first_run: Path):
     assert len(meta["data"]["fingerprint"]) == 64 and meta["git"].keys() == {"sha", "dirty", "changed", "diff_sha256"}
     assert {"parse", "fit", "predict"} <= set(meta["timings"])
     assert meta["choices"]["model"] == "logreg"
+    assert meta["task"] == "components"  # what `mining compare --test` reads, not the task class path
 
 
 def test_predictions_and_model_agree(first_run: Path):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from mining.schema import Document
 
-# name -> "module:function"; imported on use so that reading JSONL never imports datasets.
+# name -> "module:function"; imported on use so that reading JSONL never imports datasets. For the commands
+# that take a loader name (`mining data stats NAME`, --format); `mining run` goes by the data config's _target_.
 LOADERS: dict[str, str] = {
     "aaec": "mining.corpora.aaec:load",
     "microtexts": "mining.corpora.microtexts:load",

@@ -22,6 +22,16 @@ def recorded_overrides(run_dir: Path) -> list[str]:
     return list(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
 
 
+def current_override(override: str) -> str:
+    """``override`` as today's configs spell it: a run recorded while the ``data`` group still kept its
+    loader's options under ``data.options`` (``data.options.format=brat``) now sets ``data.format=brat``,
+    since the group is a partial of the loader whose arguments are its keys."""
+    for prefix in ("++", "+", "~", ""):
+        if override.startswith(f"{prefix}data.options."):
+            return f"{prefix}data.{override[len(prefix) + len('data.options.'):]}"
+    return override
+
+
 def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[str, Any]:
     """Run ``mining run`` again with the run's overrides (then ``extra``) into ``out_dir``; return its metrics.
 
@@ -29,7 +39,7 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
     in ``meta.json``, so the re-run finds the corpus from any directory; without one, the config's
     default path (``$MINING_CORPORA``) applies, as it did for the original run.
     """
-    overrides = [o for o in recorded_overrides(run_dir) if not o.startswith(("hydra.", "hydra/"))]
+    overrides = [current_override(o) for o in recorded_overrides(run_dir) if not o.startswith(("hydra.", "hydra/"))]
     if any(o.startswith("data.path=") for o in overrides):
         recorded = read_meta(run_dir)["data"].get("path")
         overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={recorded}"]

@@ -31,7 +31,7 @@ import yaml
 
 from mining.corpora import jsonl
 from mining.runs.compare import render
-from mining.runs.record import CONFIG, METRICS, PREDICTIONS
+from mining.runs.record import CONFIG, META, METRICS, PREDICTIONS
 from mining.schema import Document
 
 TESTS = ("bootstrap", "permutation")
@@ -39,7 +39,10 @@ DEFAULT_RESAMPLES = 10_000
 CONFIDENCE = 0.95
 # Differences of macro-F1 computed from integer counts agree exactly, but a sum of floats may not.
 EPSILON = 1e-12
-TASKS = {  # the task's _target_ in the resolved config -> how its predictions are stored
+# The tasks, by the name a run records in meta.json, whose predictions the tests know how to read.
+TASKS = ("components", "stance", "relations")
+# Runs recorded before meta.json named the task: the task's _target_ in the resolved config -> its name.
+LEGACY_TARGETS = {
     "mining.tasks.components.ComponentTask": "components",
     "mining.tasks.stance.StanceTask": "stance",
     "mining.tasks.relations.RelationTask": "relations",
@@ -80,7 +83,25 @@ class SignificanceResult:
 
 
 def task_of(run_dir: str | Path) -> str:
-    """``components``, ``stance`` or ``relations``, from the task ``_target_`` of the run's resolved config."""
+    """``components``, ``stance`` or ``relations``: the task name in the run's ``meta.json``.
+
+    Runs recorded before ``meta.json`` named the task are read from the task ``_target_`` of their
+    resolved config (:data:`LEGACY_TARGETS`).
+    """
+    meta_path = Path(run_dir) / META
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    if "task" not in meta and "subtasks" not in meta:
+        return _legacy_task_of(run_dir)
+    if meta.get("subtasks"):
+        raise ValueError(f"{run_dir} runs several subtasks; significance tests compare single-task runs")
+    if meta.get("task") not in TASKS:
+        raise ValueError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS)} runs, "
+                         f"not of task {meta.get('task')!r}")
+    return meta["task"]
+
+
+def _legacy_task_of(run_dir: str | Path) -> str:
+    """The task of a run whose ``meta.json`` does not name it, from its resolved config's task ``_target_``."""
     path = Path(run_dir) / CONFIG
     if not path.exists():
         raise FileNotFoundError(f"{run_dir} has no {CONFIG}: not a finished run of `mining run`")
@@ -88,10 +109,10 @@ def task_of(run_dir: str | Path) -> str:
     if config.get("subtasks"):
         raise ValueError(f"{run_dir} runs several subtasks; significance tests compare single-task runs")
     target = (config.get("task") or {}).get("_target_")
-    if target not in TASKS:
-        raise ValueError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS.values())} runs, "
+    if target not in LEGACY_TARGETS:
+        raise ValueError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS)} runs, "
                          f"not of task {target!r}")
-    return TASKS[target]
+    return LEGACY_TARGETS[target]
 
 
 def prediction_items(docs: Sequence[Document], task: str) -> dict[str, list[Item]]:
@@ -101,8 +122,8 @@ def prediction_items(docs: Sequence[Document], task: str) -> dict[str, list[Item
     Relations: every ordered pair of units in one paragraph, as ``RelationTask`` builds them, gold
     from ``metadata.gold_relations`` and predicted from ``relations``, ``none`` when unlinked.
     """
-    if task not in TASKS.values():
-        raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASKS.values())}")
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASKS)}")
     out: dict[str, list[Item]] = {}
     for doc in docs:
         if task == "relations":

@@ -198,6 +198,22 @@ def test_refuses_runs_on_different_test_instances(tmp_path: Path, change: str, m
         compare_runs(a, b, resamples=10)
 
 
+def test_the_task_comes_from_the_run_record(tmp_path: Path):
+    """meta.json names the task, so a renamed task class does not break the test; older runs fall back."""
+    a = write_run(tmp_path / "a", [_doc("d1", GOLD, gold=GOLD)], task="mining.tasks.renamed.SomeTask")
+    (a / "meta.json").write_text(json.dumps({"task": "components"}), encoding="utf-8")
+    assert task_of(a) == "components"
+    (a / "meta.json").write_text(json.dumps({"seed": 0}), encoding="utf-8")  # recorded before meta named it
+    with pytest.raises(ValueError, match="not of task 'mining.tasks.renamed.SomeTask'"):
+        task_of(a)
+    (a / "meta.json").write_text(json.dumps({"subtasks": {"stance": "stance"}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="several subtasks"):
+        task_of(a)
+    (a / "meta.json").write_text(json.dumps({"task": "segmentation"}), encoding="utf-8")
+    with pytest.raises(ValueError, match="not of task 'segmentation'"):
+        task_of(a)
+
+
 def test_refuses_runs_of_different_tasks(tmp_path: Path):
     a = write_run(tmp_path / "a", [_doc("d1", GOLD, gold=GOLD)])
     b = write_run(tmp_path / "b", [_doc("d1", GOLD, gold=GOLD)], task="mining.tasks.stance.StanceTask")

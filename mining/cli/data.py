@@ -1,0 +1,247 @@
+"""``mining data ...``: inspect, validate, convert, merge, export, pre-annotate and rank corpora."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mining.cli.label import add_input_arguments, input_formats, labelled
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from mining.corpora import load_corpus
+    from mining.dataset.stats import corpus_stats, format_stats
+
+    stats = corpus_stats(load_corpus(args.name, args.path))
+    print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from mining.dataset.validation import validate_path
+
+    problems = validate_path(args.path, fmt=args.format, strict=args.strict)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(f"{args.path}: ok")
+    return 0
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from mining.corpora import brat, doccano, jsonl, labelstudio, load_corpus
+    from mining.dataset.validation import validate_documents
+
+    if args.predictions and args.to != "labelstudio":
+        raise ValueError("--predictions applies to --to labelstudio only")
+    docs = load_corpus(args.name, args.path)
+    validate_documents(docs, file=str(args.path))
+    if args.to == "jsonl":
+        n = jsonl.save(docs, args.output)
+    elif args.to == "brat":
+        n = brat.save(docs, args.output)
+    elif args.to == "labelstudio":
+        n = labelstudio.save(docs, args.output, predictions=args.predictions)
+        print(f"wrote the Label Studio labeling config to {labelstudio.config_path(args.output)}")
+    elif args.to == "doccano":
+        n = doccano.save(docs, args.output)
+    else:
+        from mining.corpora import hf  # imports datasets: only when asked for
+
+        hf.to_dataset(docs).save_to_disk(str(args.output))
+        n = len(docs)
+    print(f"wrote {n} documents to {args.output} ({args.to})")
+    return 0
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from mining.corpora import custom
+    from mining.dataset.validation import validate_documents
+    from mining.evaluation.documents import compare_documents, format_agreement
+
+    a = custom.load(args.a, format=args.format)
+    b = custom.load(args.b, format=args.format)
+    validate_documents(a, file=str(args.a))
+    validate_documents(b, file=str(args.b))
+    scores = compare_documents(a, b, file_gold=args.a, file_pred=args.b)
+    print(json.dumps(scores, indent=2) if args.json else format_agreement(scores, a=str(args.a), b=str(args.b)))
+    if args.output is not None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from mining.dataset.merge import MergeConflictError, changelog_path, merge_files
+
+    try:
+        result, entry = merge_files(args.base, args.new, args.output, replace=args.replace,
+                                    base_format=args.base_format, new_format=args.new_format, split=args.split)
+    except MergeConflictError as e:
+        for conflict in e.conflicts:
+            print(f"conflict: {conflict}", file=sys.stderr)
+        raise
+    print(f"added {len(result.added)}: {', '.join(result.added) or '-'}")
+    print(f"replaced {len(result.replaced)}: "
+          + (", ".join(n if n == b else f"{n} (was {b})" for n, b in result.replaced) or "-"))
+    print(f"skipped {len(result.skipped)} (identical): "
+          + (", ".join(n if n == b else f"{n} (= {b})" for n, b in result.skipped) or "-"))
+    print(f"wrote {entry['documents']} documents to {args.output}")
+    print(f"previous fingerprint {entry['previous_fingerprint']}")
+    print(f"fingerprint {entry['fingerprint']}")
+    print(f"changelog {changelog_path(args.output)}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from mining.corpora import load_corpus
+    from mining.dataset.export import default_license, export_hf
+    from mining.dataset.validation import validate_documents
+
+    docs = load_corpus(args.name, args.path)
+    validate_documents(docs, file=str(args.path or args.name))
+    try:
+        out = export_hf(docs, args.output, name=args.name, license=args.license or default_license(args.name),
+                        source=str(args.path) if args.path else None, overwrite=args.overwrite)
+    except FileExistsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"exported {len(docs)} documents to {out} (hf, with README.md)")
+    return 0
+
+
+def _cmd_preannotate(args: argparse.Namespace) -> int:
+    from mining.corpora import brat, labelstudio
+
+    docs = labelled(args)
+    if args.to == "label-studio":
+        version = f"mining:{Path(args.model).resolve()}"
+        n = labelstudio.save(docs, args.output, predictions=True, model_version=version)
+        print(f"wrote {n} task(s) with predictions to {args.output}; labelling config: "
+              f"{labelstudio.config_path(args.output)}", file=sys.stderr)
+    else:
+        # brat has no prediction layer: every unit and relation carries the attribute predicted=true,
+        # which the annotator deletes on what they have checked.
+        n = brat.save(_mark_predicted(docs), args.output)
+        print(f"wrote {n} document(s) to {args.output} (brat, marked predicted)", file=sys.stderr)
+    return 0
+
+
+def _mark_predicted(docs):
+    for doc in docs:
+        for item in (*doc.units, *doc.relations):
+            item.attributes["predicted"] = True
+        yield doc
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    docs = sorted(labelled(args, uncertainty=True), key=lambda d: -d.metadata["uncertainty"])
+    rows = [{"rank": i, "id": d.id, "uncertainty": round(d.metadata["uncertainty"], 6), "units": len(d.units)}
+            for i, d in enumerate(docs[:args.top] if args.top else docs, start=1)]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(f"{'rank':>4}  {'uncertainty':>11}  {'units':>5}  id")
+        for row in rows:
+            print(f"{row['rank']:>4}  {row['uncertainty']:>11.4f}  {row['units']:>5}  {row['id']}")
+    return 0
+
+
+def add_data_commands(commands: argparse._SubParsersAction) -> None:
+    """``mining data`` and its subcommands."""
+    data = commands.add_parser("data", help="inspect, validate and convert corpora")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    _add_corpus_commands(data_commands)
+    _add_annotation_commands(data_commands)
+    _add_export_command(data_commands)
+    _add_model_commands(data_commands)
+
+
+def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
+    """``stats``, ``validate`` and ``convert``: one corpus, read, checked and written again."""
+    from mining.corpora import LOADERS
+
+    stats = data_commands.add_parser("stats", help="count documents, units, stances and relations")
+    stats.add_argument("name", choices=sorted(LOADERS), help="corpus loader")
+    stats.add_argument("--path", type=Path, help="corpus location (not needed for 'sample')")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(func=_cmd_stats)
+
+    validate = data_commands.add_parser("validate", help="check a JSONL file or brat folder")
+    validate.add_argument("path", type=Path)
+    validate.add_argument("--format", choices=["jsonl", "brat"], help="default: guessed from the path")
+    validate.add_argument("--strict", action="store_true", help="stop with an error at the first problem")
+    validate.set_defaults(func=_cmd_validate)
+
+    convert = data_commands.add_parser("convert", help="write a corpus as JSONL, brat, a HF dataset, Label Studio "
+                                                      "tasks or doccano JSONL")
+    convert.add_argument("name", choices=sorted(LOADERS))
+    convert.add_argument("--path", type=Path)
+    convert.add_argument("--to", choices=["jsonl", "brat", "hf", "labelstudio", "doccano"], required=True)
+    convert.add_argument("-o", "--output", type=Path, required=True)
+    convert.add_argument("--predictions", action="store_true",
+                         help="with --to labelstudio: write the units as predictions (pre-annotations to correct)")
+    convert.set_defaults(func=_cmd_convert)
+
+
+def _add_annotation_commands(data_commands: argparse._SubParsersAction) -> None:
+    """``agreement`` and ``merge``: two annotations of the same texts, compared or folded together."""
+    agreement = data_commands.add_parser("agreement", help="inter-annotator agreement of two annotations of the "
+                                                           "same texts")
+    agreement.add_argument("a", type=Path, metavar="A", help="annotator A (file or folder, format detected)")
+    agreement.add_argument("b", type=Path, metavar="B", help="annotator B, the same ids and texts")
+    agreement.add_argument("--format", choices=input_formats(), help="force the format of both (default: detected)")
+    agreement.add_argument("--json", action="store_true", help="print JSON (every score of compare_documents)")
+    agreement.add_argument("-o", "--output", type=Path, metavar="OUT.json", help="also write the scores as JSON")
+    agreement.set_defaults(func=_cmd_agreement)
+
+    merge = data_commands.add_parser("merge", help="fold new annotated documents into a dataset (JSONL), refusing "
+                                                   "conflicts, with a changelog of fingerprints")
+    merge.add_argument("base", type=Path, metavar="BASE", help="the dataset (file or folder, format detected)")
+    merge.add_argument("new", type=Path, metavar="NEW", help="the new documents (file or folder, format detected)")
+    merge.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.jsonl",
+                       help="the merged dataset; may be BASE itself; changelog in OUT.jsonl.changelog")
+    merge.add_argument("--replace", action="store_true",
+                       help="replace BASE documents whose text NEW annotates differently (ID conflicts, a known "
+                            "id with another text, are refused regardless)")
+    merge.add_argument("--split", help="the split (e.g. train) of the NEW documents that have none")
+    merge.add_argument("--base-format", choices=input_formats(), help="force BASE's format")
+    merge.add_argument("--new-format", choices=input_formats(), help="force NEW's format")
+    merge.set_defaults(func=_cmd_merge)
+
+
+def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
+    """``export``: a corpus as a dataset folder to share, with its card."""
+    from mining.corpora import LOADERS
+
+    export = data_commands.add_parser("export", help="save a corpus as a Hugging Face dataset folder with a card")
+    export.add_argument("output", type=Path, metavar="OUT")
+    export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
+    export.add_argument("--name", choices=sorted(LOADERS), default="sample", help="corpus loader (default: sample)")
+    export.add_argument("--path", type=Path, help="corpus location (not needed for 'sample')")
+    export.add_argument("--license", help="licence id for the card (default: mit for sample, else unknown)")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
+    export.set_defaults(func=_cmd_export)
+
+
+def _add_model_commands(data_commands: argparse._SubParsersAction) -> None:
+    """``preannotate`` and ``rank``: a trained bundle's labels put to work for the annotators."""
+    preannotate = data_commands.add_parser("preannotate", help="model predictions as pre-annotations to correct "
+                                                               "in Label Studio or brat")
+    add_input_arguments(preannotate)
+    preannotate.add_argument("--to", choices=["label-studio", "brat"], required=True)
+    preannotate.add_argument("-o", "--output", type=Path, required=True,
+                             help="a .json task file (label-studio) or a folder (brat)")
+    preannotate.set_defaults(func=_cmd_preannotate)
+
+    rank = data_commands.add_parser("rank", help="order unlabelled texts by model uncertainty, most uncertain "
+                                                 "first (active learning)")
+    add_input_arguments(rank)
+    rank.add_argument("--top", type=int, help="show only the first N")
+    rank.add_argument("--json", action="store_true")
+    rank.set_defaults(func=_cmd_rank)

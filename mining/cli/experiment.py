@@ -1,0 +1,187 @@
+"""``mining run``: the Hydra job that composes a config, runs one experiment and writes its run record."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR
+from mining.errors import CorpusError
+
+# The metrics the one-line summary of a run shows (besides the metric to optimise).
+SUMMARY_SUFFIXES = ("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "accuracy.mean")
+
+
+def add_run_command(commands: argparse._SubParsersAction) -> None:
+    """``mining run``: listed for --help only; ``main`` hands its arguments to Hydra before argparse."""
+    commands.add_parser("run", help="run an experiment: mining run [-m] [HYDRA OVERRIDES...]", add_help=False)
+
+
+def run(argv: list[str]) -> int:
+    """``mining run [HYDRA ARGS...]``: Hydra parses ``argv`` and runs :func:`experiment_job` once per job."""
+    import hydra
+
+    if not (CONFIG_DIR / "config.yaml").exists():
+        raise FileNotFoundError(f"Hydra configs not found at {CONFIG_DIR}: the installation is incomplete")
+    sys.argv = ["mining run", *argv]
+    hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(_run_job)()
+    return 0
+
+
+def _run_job(cfg) -> float:
+    """One Hydra job; bad input ends it with a one-line error instead of a traceback."""
+    from mining.runs.tracking import TrackingError
+
+    try:
+        return experiment_job(cfg)
+    except (CorpusError, OSError, TrackingError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+def experiment_job(cfg) -> float:
+    """Compose -> plain objects -> ``run_experiment`` -> run record -> the metric to optimise."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.utils import instantiate
+    from omegaconf import OmegaConf
+
+    from mining.experiment import Timer
+    from mining.nlp.cache import parse_documents
+    from mining.nlp.pipeline import find_pipeline
+    from mining.runs.record import write_record
+
+    hydra_cfg = HydraConfig.get()
+    run_dir = Path(hydra_cfg.runtime.output_dir)
+    timer = Timer()
+    with timer.stage("load"):
+        docs = load_documents(cfg.data)
+    info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
+    with timer.stage("parse"):
+        parsed, from_cache = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir,
+                                             n_process=cfg.nlp.n_process, batch_size=cfg.nlp.batch_size,
+                                             progress=cfg.nlp.progress)
+    evaluation = instantiate(cfg.evaluation, _convert_="all")
+    result = fit_and_score(cfg, docs, parsed, evaluation, timer)
+    if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
+        add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix, timer=timer)
+    meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
+    meta.update(task_names(result.task))
+    with timer.stage("record"):
+        write_record(run_dir, metrics=result.metrics, meta=meta, predictions=result.predictions, model=result.model,
+                     tasks=result.task, config_yaml=OmegaConf.to_yaml(cfg, resolve=True))
+    value = optimized_value(result.metrics, cfg.optimized_metric)
+    print(summary(cfg.name, result.metrics, cfg.optimized_metric)
+          + f"\nrun record: {run_dir} (pipeline {info.package} {info.version}, "
+            f"parse cache {'hit' if from_cache else 'miss'})")
+    if cfg.tracking:  # tracking=mlflow: a partial of mining.runs.tracking.log_run, reading the finished record
+        instantiate(cfg.tracking)(run_dir)
+    return value
+
+
+def load_documents(data) -> list:
+    """The corpus of the ``data`` config group, validated."""
+    from mining.dataset.validation import validate_documents
+
+    docs = corpus_loader(data)()
+    validate_documents(docs, file=str(data.path or data.name))
+    return docs
+
+
+def corpus_loader(data):
+    """The ``data`` config group as a loader to call with no arguments: its ``_target_`` with every key but
+    ``name`` (the corpus's name in the run's name and record) bound as an argument."""
+    import inspect
+
+    from hydra.utils import instantiate
+    from omegaconf import OmegaConf
+
+    spec = OmegaConf.to_container(data, resolve=True)
+    name = spec.pop("name")
+    load = instantiate(spec, _convert_="all")
+    path = inspect.signature(load.func).parameters.get("path")
+    if load.keywords.get("path") is None and path is not None and path.default is inspect.Parameter.empty:
+        raise ValueError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
+    return load
+
+
+def _build(part) -> tuple:
+    """The task of a config part (the root or one subtask) and its ``Pipeline([features, model])``."""
+    from hydra.utils import instantiate
+    from sklearn.pipeline import Pipeline
+
+    return instantiate(part.task, _convert_="all"), Pipeline([
+        ("features", instantiate(part.features, _convert_="all")),
+        ("model", instantiate(part.model, _convert_="all"))])
+
+
+def fit_and_score(cfg, docs, parsed, evaluation, timer):
+    """Run the one task of ``cfg``, or its ``subtasks`` on the same folds, each with its own features and model."""
+    from mining.experiment import run_experiment, run_subtasks
+
+    if cfg.get("subtasks"):
+        subtasks = {name: _build(part) for name, part in cfg.subtasks.items()}
+        return run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=cfg.seed,
+                            timer=timer)
+    task, estimator = _build(cfg)
+    return run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
+                          seed=cfg.seed, timer=timer)
+
+
+def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer) -> None:
+    """Label the test documents' raw text with the fitted bundle; add its scores, predictions and timings."""
+    from mining.label.miner import ArgumentMiner, evaluate_end_to_end
+
+    if len(result.folds) != 1 or not isinstance(result.model, dict):
+        raise ValueError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
+    miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=pipeline,
+                          sources={step: str(run_dir) for step in result.model})
+    with timer.stage("end_to_end"):
+        scores, labelled = evaluate_end_to_end(miner, docs, parsed, result.folds[0].test)
+    result.metrics.update({f"{prefix}.end_to_end.{k}": v for k, v in scores.items()})
+    for doc in labelled:
+        doc.metadata["subtask"] = "end_to_end"
+    result.predictions += labelled
+    result.timings = dict(timer.seconds)
+
+
+def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict) -> dict:
+    """``meta.json``: what ran (config choices, overrides, versions, git state) and on which data."""
+    from mining.corpora import jsonl
+    from mining.runs.record import git_state, package_versions
+
+    return {
+        "name": cfg.name,
+        "seed": cfg.seed,
+        "overrides": list(hydra_cfg.overrides.task),
+        "config_name": hydra_cfg.job.config_name,
+        "choices": {k: v for k, v in hydra_cfg.runtime.choices.items() if not k.startswith("hydra")},
+        "git": git_state(PACKAGE_DIR.parent),
+        "packages": package_versions(),
+        "spacy_pipeline": pipeline.to_dict(),
+        "parse_cache_hit": from_cache,
+        "data": {"name": cfg.data.name, "path": str(Path(cfg.data.path).resolve()) if cfg.data.path else None,
+                 "documents": len(docs), "fingerprint": jsonl.fingerprint(docs)},
+        "timings": timings,
+    }
+
+
+def task_names(task) -> dict:
+    """What the run record says was learnt: ``{"task": NAME}``, or ``{"subtasks": {STEP: NAME}}`` for
+    several, each the task's own ``name``, so readers (``mining compare --test``) need no class paths."""
+    if isinstance(task, dict):
+        return {"subtasks": {step: part.name for step, part in task.items()}}
+    return {"task": task.name}
+
+
+def optimized_value(metrics: dict, key: str) -> float:
+    """The metric to optimise; a missing one raises rather than returning a guess."""
+    if key not in metrics:
+        raise KeyError(f"optimized_metric {key!r} is not among the metrics: {sorted(metrics)[:20]}...")
+    return float(metrics[key])
+
+
+def summary(name: str, metrics: dict, key: str) -> str:
+    """One line: the run's name with its macro-F1 and accuracy scores and the metric to optimise."""
+    shown = ", ".join(f"{k}={v:.4f}" for k, v in metrics.items() if k.endswith(SUMMARY_SUFFIXES) or k == key)
+    return f"{name}: {shown}"

@@ -1,0 +1,116 @@
+"""``mining label`` and ``mining evaluate-labels``: label new text with a trained bundle, and score labels."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+LABEL_FORMATS = ("jsonl", "brat", "html", "table")
+NO_MODEL = ("no model given: pass --model RUN_DIR, the run directory of a labelling bundle. Train the default "
+            "one with `mining run experiment=miner data.path=PATH/TO/aaec-v2` (or `data=sample` for the "
+            "demo corpus); mining never downloads a model")
+
+
+def labelled(args: argparse.Namespace, **options):
+    """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar."""
+    from tqdm.auto import tqdm
+
+    from mining.label.miner import label_stream
+    from mining.label.streams import iter_items, parse_shard, take_shard
+
+    if args.model is None:
+        raise ValueError(NO_MODEL)
+    paths = args.files or ["-"]
+    if paths == ["-"] and sys.stdin.isatty():
+        raise ValueError("no input: give FILE... (text files, .jsonl files or folders) or pipe text into stdin")
+    items = iter_items(paths, encoding=args.encoding)
+    if args.shard:
+        items = take_shard(items, *parse_shard(args.shard))
+    docs = label_stream(args.model, ((item.id, item.text) for item in items), n_process=args.n_process,
+                        batch_size=args.batch_size, **options)
+    return tqdm(docs, desc="labelling", unit="doc", file=sys.stderr, mininterval=1.0,
+                disable=None if args.progress is None else not args.progress)
+
+
+def _cmd_label(args: argparse.Namespace) -> int:
+    from mining.corpora import brat, jsonl
+    from mining.label.render import to_html, to_table
+
+    if args.format == "brat" and args.output is None:
+        raise ValueError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
+    docs = labelled(args)
+    if args.format == "jsonl" and args.output is not None:
+        n = jsonl.save(docs, args.output)  # atomic: an error midway leaves an existing file as it was
+    elif args.format == "jsonl":
+        n = jsonl.write_documents(docs, sys.stdout)
+    elif args.format == "brat":
+        n = brat.save(docs, args.output)
+    else:
+        docs = list(docs)
+        n = len(docs)
+        page = to_html(docs) if args.format == "html" else to_table(docs)
+        if args.output is None:
+            print(page)
+        else:
+            Path(args.output).write_text(page, encoding="utf-8")
+    if args.output is not None:
+        print(f"labelled {n} document(s) -> {args.output} ({args.format})", file=sys.stderr)
+    return 0
+
+
+def input_formats() -> list[str]:
+    """What --format may force for GOLD/PRED/A/B/BASE/NEW inputs: every loader but the detecting one."""
+    from mining.corpora import LOADERS
+
+    return sorted(set(LOADERS) - {"custom"})
+
+
+def _cmd_evaluate_labels(args: argparse.Namespace) -> int:
+    from mining.corpora import custom
+    from mining.evaluation.documents import compare_documents, format_comparison
+
+    gold = custom.load(args.gold, format=args.format)
+    predicted = custom.load(args.predicted, format=args.format)
+    scores = compare_documents(gold, predicted, file_gold=args.gold, file_pred=args.predicted,
+                               shared_only=args.shared_only)
+    print(json.dumps(scores, indent=2) if args.json else format_comparison(scores))
+    return 0
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """The inputs of the commands that label text: files, model, batching, sharding, encoding."""
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="text files (one document each), .jsonl files ({\"id\", \"text\"} a line), folders, "
+                             "or - for stdin (the default)")
+    parser.add_argument("--model", metavar="RUN_DIR", help="run directory of `mining run experiment=miner`")
+    parser.add_argument("--n-process", type=int, default=1, help="worker processes (each loads the model once)")
+    parser.add_argument("--batch-size", type=int, default=16, help="texts per batch")
+    parser.add_argument("--shard", metavar="I/N", help="label only every N-th text from the I-th (0-based), "
+                        "e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT")
+    parser.add_argument("--encoding", default="utf-8", help="encoding of the input files")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar on stderr (default: when stderr is a terminal)")
+
+
+def add_label_command(commands: argparse._SubParsersAction) -> None:
+    """``mining label``."""
+    label = commands.add_parser("label", help="label new text with a trained bundle (units, positions, relations)")
+    add_input_arguments(label)
+    label.add_argument("--format", choices=LABEL_FORMATS, default="jsonl")
+    label.add_argument("-o", "--output", type=Path, help="output file (a folder for brat); default stdout")
+    label.set_defaults(func=_cmd_label)
+
+
+def add_evaluate_labels_command(commands: argparse._SubParsersAction) -> None:
+    """``mining evaluate-labels``."""
+    evaluate = commands.add_parser("evaluate-labels", help="score predicted units, labels, stances, holders and "
+                                                           "relations against gold")
+    evaluate.add_argument("gold", type=Path, metavar="GOLD", help="gold documents (file or folder, format detected)")
+    evaluate.add_argument("predicted", type=Path, metavar="PRED", help="predicted documents, the same ids and texts")
+    evaluate.add_argument("--format", choices=input_formats(), help="force the format of both (default: detected)")
+    evaluate.add_argument("--shared-only", action="store_true",
+                          help="score the ids both have (default: an id on one side only is an error)")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.set_defaults(func=_cmd_evaluate_labels)

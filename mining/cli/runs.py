@@ -1,0 +1,87 @@
+"""``mining compare``, ``mining reproduce`` and ``mining publish``: work with finished run records."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from mining.runs.compare import collect, plot_sweep, render
+
+    if args.test:
+        from mining.runs.significance import compare_runs, render_result
+
+        if len(args.paths) != 2:
+            raise ValueError(f"--test compares exactly two run directories (A B), got {len(args.paths)} paths")
+        result = compare_runs(*args.paths, test=args.test, metric=args.metric, resamples=args.resamples,
+                              seed=args.seed)
+        print(render_result(result, args.format), end="")
+        return 0
+    metrics = args.metrics.split(",") if args.metrics else None
+    header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics, aggregate=args.aggregate)
+    print(render(header, rows, args.format), end="")
+    if args.plot:
+        print(f"plot: {plot_sweep(args.paths, args.plot, metric=args.sort)}", file=sys.stderr)
+    return 0
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from mining.runs.reproduce import reproduce
+
+    diffs, actual = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
+    if diffs:
+        print(f"NOT reproduced: {len(diffs)} metric(s) differ")
+        for line in diffs:
+            print(f"  {line}")
+        return 1
+    print(f"reproduced: all {len(actual)} metrics equal ({args.run_dir})")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from mining.runs.record import REFERENCE_FILES, publish_reference
+
+    dest = publish_reference(args.run_dir, args.dest)
+    print(f"published {', '.join(REFERENCE_FILES)} of {args.run_dir} to {dest}")
+    return 0
+
+
+def add_runs_commands(commands: argparse._SubParsersAction) -> None:
+    """``compare``, ``reproduce`` and ``publish``."""
+    _add_compare_command(commands)
+
+    reproduce = commands.add_parser("reproduce", help="re-run a recorded run and check every metric is equal")
+    reproduce.add_argument("run_dir", type=Path)
+    reproduce.add_argument("--against", type=Path, help="reference metrics JSON (default: the run's own)")
+    reproduce.add_argument("--tolerance", type=float, default=0.0, help="absolute tolerance (default: exact)")
+    reproduce.add_argument("overrides", nargs="*", help="extra Hydra overrides for the re-run, e.g. data.path=DIR")
+    reproduce.set_defaults(func=_cmd_reproduce)
+
+    publish = commands.add_parser("publish", help="copy a run's metrics, meta and config (not its predictions) "
+                                                  "to a reference folder such as experiments/NAME")
+    publish.add_argument("run_dir", type=Path)
+    publish.add_argument("dest", type=Path)
+    publish.set_defaults(func=_cmd_publish)
+
+
+def _add_compare_command(commands: argparse._SubParsersAction) -> None:
+    """``compare``: a table of runs, or a paired significance test of two."""
+    compare = commands.add_parser("compare", help="table of runs x metrics, with the config keys that differ")
+    compare.add_argument("paths", nargs="+", type=Path, help="run or sweep directories")
+    compare.add_argument("--format", choices=["table", "markdown", "csv"], default="table")
+    compare.add_argument("--sort", help="metric to sort by, best first (default: the first metric)")
+    compare.add_argument("--metrics", help="comma-separated metric keys (default: the macro-F1 and accuracy keys)")
+    compare.add_argument("--aggregate", action=argparse.BooleanOptionalAction, default=None,
+                         help="one row per configuration with mean ± std, min and max over seeds (default: when "
+                              "the runs differ by seed and a configuration repeats)")
+    compare.add_argument("--plot", type=Path, metavar="OUT.png",
+                         help="also draw the --sort metric per configuration, with error bars over seeds")
+    compare.add_argument("--test", choices=["bootstrap", "permutation"],
+                         help="paired significance test of run B against run A (two run directories)")
+    compare.add_argument("--metric", default="macro_f1",
+                         help="metric for --test: macro_f1, accuracy, per_class.LABEL.f1, link.macro_f1")
+    compare.add_argument("--resamples", type=int, default=10_000, help="resamples for --test (default: 10000)")
+    compare.add_argument("--seed", type=int, default=0, help="random seed for --test (default: 0)")
+    compare.set_defaults(func=_cmd_compare)
