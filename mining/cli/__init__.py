@@ -113,7 +113,8 @@ def _experiment_job(cfg) -> float:
         result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
                                 seed=cfg.seed, timer=timer)
     if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
-        from mining.label.miner import ArgumentMiner, evaluate_end_to_end
+        from mining.label.end_to_end import evaluate_end_to_end
+        from mining.label.miner import ArgumentMiner
 
         if len(result.folds) != 1 or not isinstance(result.model, dict):
             raise ValueError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
@@ -217,8 +218,8 @@ def _labelled(args: argparse.Namespace, **options):
     """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar."""
     from tqdm.auto import tqdm
 
-    from mining.label.miner import label_stream
     from mining.label.streams import iter_items, parse_shard, take_shard
+    from mining.label.workers import label_stream
 
     if args.model is None:
         raise ValueError(NO_MODEL)
