@@ -154,10 +154,10 @@ class ArgumentMiner:
         # The steps read the same tokens and markers, and run equal extractors: sharing() computes
         # each once, and pauses the cyclic garbage collector over the batch's short-lived objects.
         with sharing(self._fingerprints, pause_gc=True):
-            steps.segment(self.tasks["segmentation"], self.models["segmentation"], out, parsed)
+            tokens = steps.segment(self.tasks["segmentation"], self.models["segmentation"], out, parsed)
             steps.classify(self.tasks, self.models, out, parsed)
             if self.uncertainty:
-                score_uncertainty(self.tasks, self.models, out, parsed)
+                score_uncertainty(self.models, out, parsed, tokens)
             if "relations" in self.models:
                 steps.relate(self.tasks["relations"], self.models["relations"], out, parsed, self.max_pair_distance)
             if self.holders:

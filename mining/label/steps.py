@@ -21,16 +21,20 @@ def unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
     return once_per_batch(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
 
 
-def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> None:
-    """The units of each document: BIO tags on its tokens, decoded into spans and trimmed of blanks."""
+def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> list[Any]:
+    """The units of each document: BIO tags on its tokens, decoded into spans and trimmed of blanks.
+
+    Returns the token instances, whose feature rows the uncertainty score can then reuse.
+    """
     instances = task.build_instances(docs, parsed)
     if not instances:
-        return
+        return instances
     spans = task.decode_spans(instances, task.predict(model, instances))
     for doc in docs:
         trimmed = [span for a, b in spans.get(doc.id, []) if (span := trim_span(doc.text, a, b))]
         doc.units = [Unit(id=f"T{i}", start=a, end=b, text=doc.text[a:b], label=task.unit_label)
                      for i, (a, b) in enumerate(trimmed, start=1)]
+    return instances
 
 
 def classify(tasks: dict[str, Any], models: dict[str, Any], docs: list[Document], parsed: Sequence[Doc]) -> None:

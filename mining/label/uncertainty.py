@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
-from mining.instances.units import build_unit_instances
+from mining.label.steps import unit_instances
 from mining.schema import Document
 
 
@@ -25,13 +25,17 @@ def margin_uncertainty(estimator: Any, instances: Sequence[Any]) -> np.ndarray:
     return 1.0 / (1.0 + best_two[:, 1] - best_two[:, 0])
 
 
-def score_uncertainty(tasks: dict[str, Any], models: dict[str, Any], docs: list[Document],
-                      parsed: Sequence[Doc]) -> None:
+def score_uncertainty(models: dict[str, Any], docs: list[Document], parsed: Sequence[Doc],
+                      tokens: Sequence[Any]) -> None:
     """``metadata["uncertainty"]`` of each document: the mean margin uncertainty of its segmentation
-    tokens and its typed units (0 when it has neither)."""
+    ``tokens`` and its typed units (0 when it has neither).
+
+    Inside the labelling batch's ``sharing()`` block, the token instances segmentation predicted on
+    and the unit instances of the typing and stance steps are the same objects, so their feature
+    rows are reused rather than computed again; only the estimators' last steps run again.
+    """
     per_doc: dict[str, list[float]] = {d.id: [] for d in docs}
-    tokens = tasks["segmentation"].build_instances(docs, parsed)
-    units = [inst for doc, p in zip(docs, parsed) for inst in build_unit_instances(doc, p)]
+    units = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)]
     for step, instances in (("segmentation", tokens), ("components", units)):
         if instances:
             for inst, value in zip(instances, margin_uncertainty(models[step], instances)):
