@@ -44,7 +44,9 @@ def _wall_and_cpu(fn) -> tuple[float, float]:
 
 
 def main() -> None:
-    from mining.label.miner import STREAM_BATCH_CHARS, ArgumentMiner, char_batches, label_stream
+    from mining.label.batches import char_batches
+    from mining.label.miner import ArgumentMiner
+    from mining.label.workers import STREAM_BATCH_CHARS, label_stream
     from mining.nlp.pipeline import pipe_texts
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

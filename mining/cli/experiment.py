@@ -130,7 +130,8 @@ def fit_and_score(cfg, docs, parsed, evaluation, timer):
 
 def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer) -> None:
     """Label the test documents' raw text with the fitted bundle; add its scores, predictions and timings."""
-    from mining.label.miner import ArgumentMiner, evaluate_end_to_end
+    from mining.label.end_to_end import evaluate_end_to_end
+    from mining.label.miner import ArgumentMiner
 
     if len(result.folds) != 1 or not isinstance(result.model, dict):
         raise ValueError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")

@@ -1,1 +1,1 @@
-"""Labelling new text with a trained run: the miner, input streams, holders, rendering, the spaCy component."""
+"""Labelling new text with a trained run: the miner and its steps, batches, workers, input streams, holders, rendering."""

@@ -126,9 +126,9 @@ def test_spacy_component_puts_units_into_doc_spans(miner_run: Path, labelled: Do
 
 
 def test_long_texts_are_labelled_in_pieces_and_joined(miner: ArgumentMiner, monkeypatch):
-    import mining.label.miner
+    import mining.label.batches
 
-    monkeypatch.setattr(mining.label.miner, "MAX_PIECE_CHARS", 400)
+    monkeypatch.setattr(mining.label.batches, "MAX_PIECE_CHARS", 400)
     text = NEWS * 3
     (doc,) = miner.label([text], ids=["long"])
     assert doc.id == "long" and doc.text == text and len(doc.units) >= 3 * 3
@@ -168,7 +168,7 @@ def test_a_text_is_labelled_alike_alone_and_in_a_batch(miner: ArgumentMiner, lab
 
 
 def test_batches_close_on_characters_or_on_count():
-    from mining.label.miner import MAX_BATCH_ITEMS, char_batches
+    from mining.label.batches import MAX_BATCH_ITEMS, char_batches
 
     assert [len(b) for b in char_batches(["x" * 30_000] * 3 + ["y"], len, 50_000)] == [2, 2]
     empty = [len(b) for b in char_batches([""] * (2 * MAX_BATCH_ITEMS + 5), len)]  # no characters, yet bounded

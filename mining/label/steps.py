@@ -1,0 +1,92 @@
+"""The labelling steps after the parse: segment into units, type them and their stance, relate, attribute."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from spacy.tokens import Doc
+
+from mining.instances.units import UnitInstance, build_pair_instances, build_unit_instances
+from mining.label.holders import attribute_holders
+from mining.nlp.sharing import once_per_batch
+from mining.schema import Document, Relation, Unit, trim_span
+from mining.tasks.relations import NONE
+
+
+def unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
+    """``build_unit_instances(doc, parsed)``, built once per list of units in a ``sharing()`` block: the
+    stance and relation steps (and typing, where it drops no unit) get the same instances, so the
+    extractors they have in common compute each unit's row once."""
+    return once_per_batch(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
+
+
+def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> list[Any]:
+    """The units of each document: BIO tags on its tokens, decoded into spans and trimmed of blanks.
+
+    Returns the token instances, whose feature rows the uncertainty score can then reuse.
+    """
+    instances = task.build_instances(docs, parsed)
+    if not instances:
+        return instances
+    spans = task.decode_spans(instances, task.predict(model, instances))
+    for doc in docs:
+        trimmed = [span for a, b in spans.get(doc.id, []) if (span := trim_span(doc.text, a, b))]
+        doc.units = [Unit(id=f"T{i}", start=a, end=b, text=doc.text[a:b], label=task.unit_label)
+                     for i, (a, b) in enumerate(trimmed, start=1)]
+    return instances
+
+
+def classify(tasks: dict[str, Any], models: dict[str, Any], docs: list[Document], parsed: Sequence[Doc]) -> None:
+    """Unit types, then the stance of the units of the types the stance task covers."""
+    instances = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)]
+    if not instances:
+        return
+    task = tasks["components"]
+    for inst, label in zip(instances, task.predict(models["components"], instances)):
+        inst.unit.label = label
+    rejected = getattr(task, "reject", None)
+    if rejected is not None:  # candidates the type model calls no unit are dropped
+        for doc in docs:
+            kept = [u for u in doc.units if u.label != rejected]
+            if len(kept) < len(doc.units):
+                for i, unit in enumerate(kept, start=1):
+                    unit.id = f"T{i}"
+                doc.units = kept
+    if "stance" not in models:
+        return
+    stance_task = tasks["stance"]
+    # Rebuilt where typing dropped units: neighbours and positions are what the stance model saw
+    # in training.
+    claims = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)
+              if inst.unit.label in stance_task.unit_labels]
+    if claims:
+        for inst, stance in zip(claims, stance_task.predict(models["stance"], claims)):
+            inst.unit.stance = stance
+
+
+def relate(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], max_pair_distance: int | None) -> None:
+    """Relations between the units of one paragraph, numbered ``R1, R2, ...`` per document."""
+    # The task's candidates (ordered pairs within a paragraph), capped in distance so that a
+    # paragraph of thousands of units stays linear.
+    pairs = [pair for doc, p in zip(docs, parsed)
+             for pair in build_pair_instances(unit_instances(doc, p), max_distance=max_pair_distance)]
+    if not pairs:
+        return
+    by_id = {d.id: d for d in docs}
+    for pair, label in zip(pairs, task.predict(model, pairs)):
+        if label != NONE:
+            doc = by_id[pair.document.id]
+            doc.relations.append(Relation(id=f"R{len(doc.relations) + 1}", source=pair.source.unit.id,
+                                          target=pair.target.unit.id, label=label))
+
+
+def attribute(docs: list[Document], parsed: Sequence[Doc]) -> None:
+    """The holder of every unit (``mining.label.holders``) and the kind of speech that names it."""
+    for doc, p in zip(docs, parsed):
+        if not doc.units:
+            continue
+        spans = [(u.start, u.end) for u in doc.units]
+        for unit, found in zip(doc.units, attribute_holders(p, spans, text=doc.text)):
+            unit.holder = found.holder
+            unit.attributes["speech"] = found.speech

@@ -1,0 +1,62 @@
+"""Label a stream of ``(id, text)`` pairs in input order, in this process or in worker processes."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from mining.label.batches import char_batches
+from mining.label.bundle import check_bundle
+from mining.label.miner import ArgumentMiner
+from mining.schema import Document
+
+# What label_stream hands a worker at a time: a few seconds of work, so that the batch's fixed cost
+# (tens of milliseconds) is small beside it and two workers get work from a few hundred texts.
+STREAM_BATCH_CHARS = 20_000
+
+
+def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str]], *, n_process: int = 1,
+                 batch_size: int = 16, **options: Any) -> Iterator[Document]:
+    """Label ``(id, text)`` pairs with the bundle of ``run_dir``, yielding Documents in input order.
+
+    The input is read lazily, in batches of about ``STREAM_BATCH_CHARS`` characters (spaCy parses
+    ``batch_size`` texts at a time). With ``n_process > 1`` the batches go to that many worker
+    processes, each loading the bundle once, and at most two batches per worker are in flight:
+    memory stays flat however long the stream is. ``options`` go to ``ArgumentMiner.from_run``
+    (e.g. ``uncertainty=True``).
+    """
+    batches = char_batches(texts, lambda pair: len(pair[1]), STREAM_BATCH_CHARS)
+    if n_process <= 1:
+        miner = ArgumentMiner.from_run(run_dir, **options)
+        for batch in batches:
+            yield from _label_pairs(miner, batch, batch_size)
+        return
+    # Checked here, not in a worker, so that a bad run directory is a clear error; the workers
+    # load the model, the parent does not.
+    check_bundle(Path(run_dir), options.get("check_pipeline", True))
+    with ProcessPoolExecutor(n_process, initializer=_start_worker, initargs=(str(run_dir), options)) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.submit(_label_in_worker, batch, batch_size))
+            if len(pending) >= 2 * n_process:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _label_pairs(miner: ArgumentMiner, batch: list[tuple[str, str]], batch_size: int) -> list[Document]:
+    return miner.label([text for _, text in batch], ids=[doc_id for doc_id, _ in batch], batch_size=batch_size)
+
+
+_WORKER: dict[str, ArgumentMiner] = {}
+
+
+def _start_worker(run_dir: str, options: dict[str, Any]) -> None:
+    _WORKER["miner"] = ArgumentMiner.from_run(run_dir, **options)
+
+
+def _label_in_worker(batch: list[tuple[str, str]], batch_size: int) -> list[Document]:
+    return _label_pairs(_WORKER["miner"], batch, batch_size)
