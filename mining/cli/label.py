@@ -17,8 +17,8 @@ def labelled(args: argparse.Namespace, **options):
     """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar."""
     from tqdm.auto import tqdm
 
-    from mining.label.workers import label_stream
     from mining.label.streams import iter_items, parse_shard, take_shard
+    from mining.label.workers import label_stream
 
     if args.model is None:
         raise ValueError(NO_MODEL)
