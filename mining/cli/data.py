@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from mining.cli.label import add_input_arguments, input_formats, labelled
+from mining.cli.outputs import add_overwrite_argument, check_output
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -38,12 +39,14 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
     if args.predictions and args.to != "labelstudio":
         raise ValueError("--predictions applies to --to labelstudio only")
+    also = [labelstudio.config_path(args.output)] if args.to == "labelstudio" else []
+    check_output(args.output, [args.path], overwrite=args.overwrite, also=also)
     docs = load_corpus(args.name, args.path)
     validate_documents(docs, file=str(args.path))
     if args.to == "jsonl":
         n = jsonl.save(docs, args.output)
     elif args.to == "brat":
-        n = brat.save(docs, args.output)
+        n = brat.save(docs, args.output, overwrite=args.overwrite)
     elif args.to == "labelstudio":
         n = labelstudio.save(docs, args.output, predictions=args.predictions)
         print(f"wrote the Label Studio labeling config to {labelstudio.config_path(args.output)}")
@@ -118,6 +121,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_preannotate(args: argparse.Namespace) -> int:
     from mining.corpora import brat, labelstudio
 
+    also = [labelstudio.config_path(args.output)] if args.to == "label-studio" else []
+    check_output(args.output, args.files, overwrite=args.overwrite, also=also)
     docs = labelled(args)
     if args.to == "label-studio":
         version = f"mining:{Path(args.model).resolve()}"
@@ -127,7 +132,7 @@ def _cmd_preannotate(args: argparse.Namespace) -> int:
     else:
         # brat has no prediction layer: every unit and relation carries the attribute predicted=true,
         # which the annotator deletes on what they have checked.
-        n = brat.save(_mark_predicted(docs), args.output)
+        n = brat.save(_mark_predicted(docs), args.output, overwrite=args.overwrite)
         print(f"wrote {n} document(s) to {args.output} (brat, marked predicted)", file=sys.stderr)
     return 0
 
@@ -184,6 +189,7 @@ def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
     convert.add_argument("--path", type=Path)
     convert.add_argument("--to", choices=["jsonl", "brat", "hf", "labelstudio", "doccano"], required=True)
     convert.add_argument("-o", "--output", type=Path, required=True)
+    add_overwrite_argument(convert)
     convert.add_argument("--predictions", action="store_true",
                          help="with --to labelstudio: write the units as predictions (pre-annotations to correct)")
     convert.set_defaults(func=_cmd_convert)
@@ -237,6 +243,7 @@ def _add_model_commands(data_commands: argparse._SubParsersAction) -> None:
     preannotate.add_argument("--to", choices=["label-studio", "brat"], required=True)
     preannotate.add_argument("-o", "--output", type=Path, required=True,
                              help="a .json task file (label-studio) or a folder (brat)")
+    add_overwrite_argument(preannotate)
     preannotate.set_defaults(func=_cmd_preannotate)
 
     rank = data_commands.add_parser("rank", help="order unlabelled texts by model uncertainty, most uncertain "

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from mining.cli.outputs import add_overwrite_argument, check_output
+
 LABEL_FORMATS = ("jsonl", "brat", "html", "table")
 NO_MODEL = ("no model given: pass --model RUN_DIR, the run directory of a labelling bundle. Train the default "
             "one with `mining run experiment=miner data.path=PATH/TO/aaec-v2` (or `data=sample` for the "
@@ -40,13 +42,14 @@ def _cmd_label(args: argparse.Namespace) -> int:
 
     if args.format == "brat" and args.output is None:
         raise ValueError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
+    check_output(args.output, args.files, overwrite=args.overwrite)
     docs = labelled(args)
     if args.format == "jsonl" and args.output is not None:
         n = jsonl.save(docs, args.output)  # atomic: an error midway leaves an existing file as it was
     elif args.format == "jsonl":
         n = jsonl.write_documents(docs, sys.stdout)
     elif args.format == "brat":
-        n = brat.save(docs, args.output)
+        n = brat.save(docs, args.output, overwrite=args.overwrite)
     else:
         docs = list(docs)
         n = len(docs)
@@ -100,6 +103,7 @@ def add_label_command(commands: argparse._SubParsersAction) -> None:
     add_input_arguments(label)
     label.add_argument("--format", choices=LABEL_FORMATS, default="jsonl")
     label.add_argument("-o", "--output", type=Path, help="output file (a folder for brat); default stdout")
+    add_overwrite_argument(label)
     label.set_defaults(func=_cmd_label)
 
 

@@ -1,0 +1,83 @@
+"""Writers never lose a document: no writing onto the input, no overwriting unless asked, no name clashes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_mining as mining
+
+TEXT = "Cats are better pets. They sleep all day."
+
+
+def _corpus(path: Path, *ids: str) -> Path:
+    lines = [json.dumps({"id": i, "text": f"{TEXT} ({i})", "paragraphs": None, "units": [], "relations": []})
+             for i in ids]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _refused(done, *words: str) -> None:
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and all(w in done.stderr for w in words), done.stderr
+
+
+def test_convert_refuses_ids_that_would_share_a_brat_file(tmp_path: Path):
+    source = _corpus(tmp_path / "in.jsonl", "a/b", "a_b")
+    _refused(mining("data", "convert", "jsonl", "--path", str(source), "--to", "brat", "-o", str(tmp_path / "b")),
+             "'a/b' and 'a_b'")
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("to", ["jsonl", "brat", "hf", "labelstudio", "doccano"])
+def test_convert_never_overwrites_without_being_asked(tmp_path: Path, to: str):
+    source = _corpus(tmp_path / "in.jsonl", "d1", "d2")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "other-dataset.txt").write_text("keep me", encoding="utf-8")
+    target = out if to in ("brat", "hf") else out / "other-dataset.txt"
+    before = _snapshot(tmp_path)
+    _refused(mining("data", "convert", "jsonl", "--path", str(source), "--to", to, "-o", str(target)),
+             "exists already", "--overwrite")
+    assert _snapshot(tmp_path) == before
+
+
+def test_convert_with_overwrite_replaces(tmp_path: Path):
+    source = _corpus(tmp_path / "in.jsonl", "d1")
+    out = _corpus(tmp_path / "out.jsonl", "old")
+    done = mining("data", "convert", "jsonl", "--path", str(source), "--to", "jsonl", "-o", str(out), "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["id"] == "d1"
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_convert_never_writes_onto_its_input(tmp_path: Path, overwrite: bool):
+    source = _corpus(tmp_path / "in.jsonl", "d1")
+    before = source.read_bytes()
+    _refused(mining("data", "convert", "jsonl", "--path", str(source), "--to", "jsonl", "-o", str(source),
+                    *(["--overwrite"] if overwrite else [])), "the output is the input")
+    assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_label_never_writes_onto_its_input(tmp_path: Path, overwrite: bool):
+    """Refused before any model is loaded: the run directory need not exist."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "d1", "text": TEXT}) + "\n", encoding="utf-8")
+    before = source.read_bytes()
+    _refused(mining("label", str(source), "--model", str(tmp_path / "no-run"), "-o", str(source),
+                    *(["--overwrite"] if overwrite else [])), "the output is the input")
+    assert source.read_bytes() == before
+
+
+def test_label_refuses_a_brat_folder_that_holds_its_input(tmp_path: Path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text(TEXT, encoding="utf-8")
+    _refused(mining("label", str(tmp_path / "texts" / "a.txt"), "--model", str(tmp_path / "no-run"),
+                    "--format", "brat", "-o", str(tmp_path / "texts"), "--overwrite"), "the output is the input")
