@@ -1,7 +1,7 @@
 """The spaCy pipeline component ``argument_miner``: a trained bundle's units as ``doc.spans["arguments"]``."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: spaCy builds a pydantic model of the factory signature, and
+# spaCy 3.8.0 cannot resolve string annotations such as "Language" there.
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
