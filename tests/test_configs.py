@@ -97,3 +97,14 @@ def test_a_data_config_without_a_path_names_the_corpus():
     with pytest.raises(ValueError, match="corpus 'aaec' needs a path"):
         corpus_loader(_compose(["data=aaec", "data.path=null"]).data)
     assert corpus_loader(_compose(["data=sample"]).data).keywords == {"path": None}
+
+
+def test_a_feature_group_written_once_is_still_each_subtask_own():
+    """microtexts_cv writes each group once (YAML anchors): overriding it in one subtask changes no other."""
+    cfg = _compose(["experiment=microtexts_cv", "subtasks.role.features.lexical.min_df=3"])
+    assert cfg.subtasks.role.features.lexical.min_df == 3
+    assert cfg.subtasks.cc.model.estimator._args_[0].lexical.min_df == 2
+    assert cfg.subtasks.function.model.estimator._args_[0].lexical.min_df == 2
+    sides = cfg.subtasks.attachment.model.estimator._args_[0]
+    assert [(sides[f"{s}_opening"].side, sides[f"{s}_opening"].vectorizer._target_) for s in ("source", "target")] \
+        == [(s, "mining.features.opening.OpeningVectorizer") for s in ("source", "target")]

@@ -214,11 +214,6 @@ class MarkerIndex:
         return out
 
 
-def count_markers(text: str, matcher: MarkerMatcher) -> dict[str, int]:
-    """How often each list matches in ``text`` (for one-off texts; use ``MarkerIndex`` for documents)."""
-    return {name: len(matches) for name, matches in zip(matcher.names, matcher.finditer(text))}
-
-
 def marker_indexes(X: Sequence, matcher: MarkerMatcher) -> dict[int, MarkerIndex]:
     """One ``MarkerIndex`` per document of the (unit or pair) instances, keyed by ``id`` of the Document."""
     out: dict[int, MarkerIndex] = {}

@@ -10,7 +10,6 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
-from spacy.tokens import Doc
 
 from mining.features import tfidf
 from mining.features.lexical import part_ngrams
@@ -34,11 +33,6 @@ DENSE = (
     *(f"tense={t}" for t in TENSES),
     *(f"root_dep={d}" for d in ROOT_DEPS),
 )
-
-
-def token_depths(doc: Doc) -> list[int]:
-    """Depth of every token below its sentence root (roots have depth 0)."""
-    return DocTokens(doc).depth
 
 
 class SyntaxVectorizer(TransformerMixin, BaseEstimator):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from spacy.tokens import Doc, Span
@@ -30,7 +30,6 @@ class UnitInstance:
     n_in_paragraph: int
     prev: Unit | None = None
     next: Unit | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def text(self) -> str:

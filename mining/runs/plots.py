@@ -35,18 +35,13 @@ def _save(figure, out_path: str | Path) -> Path:
     return out_path
 
 
-def plot_confusion_matrix(matrix: Sequence[Sequence[int]], labels: Sequence[str], out_path: str | Path, *,
-                          title: str = "test") -> Path:
-    """Counts with rows = gold and columns = predicted; the colour is the share of the gold row (recall).
-
-    Colouring by row keeps a rare class readable next to a frequent one.
-    """
-    return plot_confusion_matrices([(title, matrix, labels)], out_path)
-
-
 def plot_confusion_matrices(panels: Sequence[tuple[str, Sequence[Sequence[int]], Sequence[str]]],
                             out_path: str | Path) -> Path:
-    """One confusion matrix panel per ``(title, matrix, labels)``, side by side (a run with subtasks has several)."""
+    """One confusion matrix panel per ``(title, matrix, labels)``, side by side (a run with subtasks has several).
+
+    Counts with rows = gold and columns = predicted; the colour is the share of the gold row (recall).
+    Colouring by row keeps a rare class readable next to a frequent one.
+    """
     if not panels:
         raise ValueError("no confusion matrix to draw")
     sizes = [len(labels) for _, _, labels in panels]
@@ -74,15 +69,11 @@ def plot_confusion_matrices(panels: Sequence[tuple[str, Sequence[Sequence[int]],
     return _save(figure, out_path)
 
 
-def plot_per_class_f1(f1: Mapping[str, float], out_path: str | Path, *, errors: Mapping[str, float] | None = None,
-                      support: Mapping[str, float] | None = None, macro_f1: float | None = None,
-                      title: str = "test") -> Path:
-    """One bar per class (with ``errors`` as error bars, e.g. the std over folds) and the macro-F1 as a line."""
-    return plot_per_class_f1_panels([(title, f1, errors, support, macro_f1)], out_path)
-
-
 def plot_per_class_f1_panels(panels: Sequence[tuple], out_path: str | Path) -> Path:
-    """One per-class F1 panel per ``(title, f1, errors, support, macro_f1)``, side by side."""
+    """One per-class F1 panel per ``(title, f1, errors, support, macro_f1)``, side by side.
+
+    One bar per class (with ``errors`` as error bars, e.g. the std over folds) and the macro-F1 as a line.
+    """
     if not panels:
         raise ValueError("no per-class F1 to draw")
     sizes = [max(len(p[1]), 1) for p in panels]

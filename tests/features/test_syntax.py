@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mining.features.syntax import SyntaxVectorizer, token_depths
+from mining.features.syntax import SyntaxVectorizer
 
 
 def _rows(unit_instances):
@@ -11,10 +11,15 @@ def _rows(unit_instances):
     return {inst.text: dict(zip(names, row)) for inst, row in zip(unit_instances, vec.transform(unit_instances).toarray())}
 
 
-def test_depths_start_at_the_root(unit_of):
-    doc = unit_of("cars make the air dirty").parsed
-    depths = token_depths(doc)
-    assert all((depths[t.i] == 0) == (t.head.i == t.i) for t in doc)
+def test_depths_start_at_the_root(unit_instances):
+    """A unit whose root is its sentence's root has root depth 0; a unit lower in the tree, more."""
+    rows = _rows(unit_instances)
+    for inst in unit_instances:
+        row, root = rows[inst.text], inst.span.root
+        assert (row["root_depth"] == 0) == (row["root_is_sentence_root"] == 1) == (root.head.i == root.i)
+        assert row["max_depth"] >= row["root_depth"]  # no token of the unit sits above its root
+    assert rows["cars make the air dirty"]["root_depth"] == 0
+    assert rows["exhaust fumes harm the lungs"]["root_depth"] > 0  # an adverbial clause ("Because ...")
 
 
 def test_modal_tense_and_attachment(unit_instances):
