@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from mining.cli.label import add_input_arguments, input_formats, labelled
+from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
 
 
@@ -199,9 +199,7 @@ def _add_annotation_commands(data_commands: argparse._SubParsersAction) -> None:
     """``agreement`` and ``merge``: two annotations of the same texts, compared or folded together."""
     agreement = data_commands.add_parser("agreement", help="inter-annotator agreement of two annotations of the "
                                                            "same texts")
-    agreement.add_argument("a", type=Path, metavar="A", help="annotator A (file or folder, format detected)")
-    agreement.add_argument("b", type=Path, metavar="B", help="annotator B, the same ids and texts")
-    agreement.add_argument("--format", choices=input_formats(), help="force the format of both (default: detected)")
+    add_two_annotations(agreement, ("a", "A", "annotator A"), ("b", "B", "annotator B"))
     agreement.add_argument("--json", action="store_true", help="print JSON (every score of compare_documents)")
     agreement.add_argument("-o", "--output", type=Path, metavar="OUT.json", help="also write the scores as JSON")
     agreement.set_defaults(func=_cmd_agreement)

@@ -97,6 +97,14 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         help="progress bar on stderr (default: when stderr is a terminal)")
 
 
+def add_two_annotations(parser: argparse.ArgumentParser, first: tuple[str, str, str],
+                        second: tuple[str, str, str]) -> None:
+    """Two annotations of the same texts, each ``(dest, METAVAR, what)``, and the --format of both."""
+    parser.add_argument(first[0], type=Path, metavar=first[1], help=f"{first[2]} (file or folder, format detected)")
+    parser.add_argument(second[0], type=Path, metavar=second[1], help=f"{second[2]}, the same ids and texts")
+    parser.add_argument("--format", choices=input_formats(), help="force the format of both (default: detected)")
+
+
 def add_label_command(commands: argparse._SubParsersAction) -> None:
     """``mining label``."""
     label = commands.add_parser("label", help="label new text with a trained bundle (units, positions, relations)")
@@ -111,9 +119,7 @@ def add_evaluate_labels_command(commands: argparse._SubParsersAction) -> None:
     """``mining evaluate-labels``."""
     evaluate = commands.add_parser("evaluate-labels", help="score predicted units, labels, stances, holders and "
                                                            "relations against gold")
-    evaluate.add_argument("gold", type=Path, metavar="GOLD", help="gold documents (file or folder, format detected)")
-    evaluate.add_argument("predicted", type=Path, metavar="PRED", help="predicted documents, the same ids and texts")
-    evaluate.add_argument("--format", choices=input_formats(), help="force the format of both (default: detected)")
+    add_two_annotations(evaluate, ("gold", "GOLD", "gold documents"), ("predicted", "PRED", "predicted documents"))
     evaluate.add_argument("--shared-only", action="store_true",
                           help="score the ids both have (default: an id on one side only is an error)")
     evaluate.add_argument("--json", action="store_true", help="print JSON")

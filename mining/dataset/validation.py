@@ -45,12 +45,10 @@ def check_document(doc: Document, *, allow_overlap: bool = False, warnings: bool
     for i, (start, end) in enumerate(doc.paragraphs):
         if not 0 <= start <= end <= n:
             yield doc.id, f"paragraph {i} span {start}-{end} is outside the text (length {n})"
-    seen: set[str] = set()
+    yield from _repeated_ids(doc, doc.units, "unit")
+    seen = {unit.id for unit in doc.units}
     for unit in doc.units:
         where = f"{doc.id}/{unit.id}"
-        if unit.id in seen:
-            yield where, f"duplicate unit id {unit.id!r}"
-        seen.add(unit.id)
         if unit.label not in UNIT_LABELS:
             yield where, f"unknown unit label {unit.label!r} (known: {', '.join(UNIT_LABELS)})"
         if unit.stance is not None and unit.stance not in STANCES:
@@ -67,12 +65,9 @@ def check_document(doc: Document, *, allow_overlap: bool = False, warnings: bool
         for a, b in zip(ordered, ordered[1:]):
             if b.start < a.end and _overlap(a.spans(), b.spans()):
                 yield f"{doc.id}/{b.id}", f"unit {b.id} overlaps unit {a.id}"
-    rel_seen: set[str] = set()
+    yield from _repeated_ids(doc, doc.relations, "relation")
     for rel in doc.relations:
         where = f"{doc.id}/{rel.id}"
-        if rel.id in rel_seen:
-            yield where, f"duplicate relation id {rel.id!r}"
-        rel_seen.add(rel.id)
         if rel.label not in RELATION_LABELS:
             yield where, f"unknown relation label {rel.label!r} (known: {', '.join(RELATION_LABELS)})"
         for end in (rel.source, rel.target):
@@ -107,6 +102,14 @@ def _support_cycle(doc: Document) -> list[str] | None:
         if start not in state and (found := visit(start, [start])):
             return found
     return None
+
+
+def _repeated_ids(doc: Document, items: list, kind: str) -> Iterator[tuple[str, str]]:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            yield f"{doc.id}/{item.id}", f"duplicate {kind} id {item.id!r}"
+        seen.add(item.id)
 
 
 def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
