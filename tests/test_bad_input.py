@@ -211,3 +211,18 @@ def test_fields_the_schema_does_not_know_survive_a_round_trip(tmp_path: Path):
     again = json.loads(out.read_text(encoding="utf-8"))
     assert again["annotator"] == "ana" and again["units"][1]["confidence"] == 0.5
     assert again["relations"][0]["note"] == "checked"
+
+
+def test_validate_command_passes_with_warnings_and_fails_on_errors(tmp_path: Path):
+    from tests.helpers import run_mining
+
+    cycle = [{"id": "R1", "source": "T2", "target": "T1", "label": "support"},
+             {"id": "R2", "source": "T1", "target": "T2", "label": "support"}]
+    warned = tmp_path / "cycle.jsonl"
+    warned.write_text(json.dumps(_doc(relations=cycle)) + "\n", encoding="utf-8")
+    done = run_mining("data", "validate", str(warned))
+    assert done.returncode == 0 and "warning: " in done.stdout and "ok (1 warning(s))" in done.stdout
+    broken = tmp_path / "self.jsonl"
+    broken.write_text(json.dumps(_doc(relations=[{**cycle[0], "target": "T2"}])) + "\n", encoding="utf-8")
+    done = run_mining("data", "validate", str(broken))
+    assert done.returncode == 1 and "to itself" in done.stdout

@@ -26,10 +26,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     problems = validate_path(args.path, fmt=args.format, strict=args.strict)
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        print(f"{len(errors)} problem(s) found", file=sys.stderr)
         return 1
-    print(f"{args.path}: ok")
+    warnings = len(problems) - len(errors)
+    print(f"{args.path}: ok" + (f" ({warnings} warning(s))" if warnings else ""))
     return 0
 
 
