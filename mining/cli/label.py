@@ -38,7 +38,7 @@ def labelled(args: argparse.Namespace, **options):
 
 def _cmd_label(args: argparse.Namespace) -> int:
     from mining.corpora import brat, jsonl
-    from mining.label.render import to_html, to_table
+    from mining.label.render import to_html, to_table, to_tsv
 
     if args.format == "brat" and args.output is None:
         raise ValueError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
@@ -53,7 +53,10 @@ def _cmd_label(args: argparse.Namespace) -> int:
     else:
         docs = list(docs)
         n = len(docs)
-        page = to_html(docs) if args.format == "html" else to_table(docs)
+        if args.format == "html":
+            page = to_html(docs)
+        else:  # a terminal gets the aligned table; a file or a pipe every unit's full text
+            page = to_table(docs) if args.output is None and sys.stdout.isatty() else to_tsv(docs)
         if args.output is None:
             print(page)
         else:
@@ -109,7 +112,9 @@ def add_label_command(commands: argparse._SubParsersAction) -> None:
     """``mining label``."""
     label = commands.add_parser("label", help="label new text with a trained bundle (units, positions, relations)")
     add_input_arguments(label)
-    label.add_argument("--format", choices=LABEL_FORMATS, default="jsonl")
+    label.add_argument("--format", choices=LABEL_FORMATS, default="jsonl",
+                       help="jsonl (default), brat (a folder, with -o), html (a page to open in a browser), or "
+                            "table (aligned and shortened on a terminal, tab-separated with full text otherwise)")
     label.add_argument("-o", "--output", type=Path, help="output file (a folder for brat); default stdout")
     add_overwrite_argument(label)
     label.set_defaults(func=_cmd_label)

@@ -213,6 +213,27 @@ def to_table(docs: Sequence[Document], *, width: int | None = None) -> str:
     return "\n".join(out).rstrip("\n")
 
 
+def to_tsv(docs: Sequence[Document]) -> str:
+    """One tab-separated row per unit with its full text, for files and pipes (``to_table`` is for a terminal).
+
+    Columns: doc, holder, stance, label, id, start, end, text; rows in the order of :func:`to_table`.
+    Tabs and line breaks inside a unit's text become spaces.
+
+    >>> from mining.schema import Document, Unit
+    >>> doc = Document(id="d1", text="Taxes are bad.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim")])
+    >>> print(to_tsv([doc]).replace("\\t", "|"))
+    doc|holder|stance|label|id|start|end|text
+    d1|-|-|claim|T1|0|13|Taxes are bad
+    """
+    out = ["\t".join(("doc", "holder", "stance", "label", "id", "start", "end", "text"))]
+    for doc in docs:
+        for u in sorted(doc.units, key=lambda u: ((u.holder or "").casefold(), u.start, u.end, u.id)):
+            text = " ".join(_unit_text(doc, u).replace("\t", " ").splitlines())
+            out.append("\t".join((doc.id, u.holder or "-", u.stance or "-", u.label, u.id, str(u.start),
+                                   str(u.end), text)))
+    return "\n".join(out)
+
+
 def _summary(doc: Document) -> str:
     counts = Counter(u.label for u in doc.units)
     labels = [lab for lab in UNIT_LABELS if counts[lab]] + sorted(set(counts) - set(UNIT_LABELS))

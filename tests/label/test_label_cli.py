@@ -113,6 +113,10 @@ def test_table_has_a_row_per_position(inputs: Path, miner_run: Path, all_docs):
     news = next(d for d in all_docs if d.id == "news")
     for holder in {u.holder for u in news.units}:
         assert holder in done.stdout
+    # Piped (not a terminal), every row keeps the unit's full text, tab-separated.
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert rows[0] == ["doc", "holder", "stance", "label", "id", "start", "end", "text"]
+    assert sorted(r[7] for r in rows[1:]) == sorted(u.text for u in news.units)
 
 
 def test_bad_input_is_a_one_line_error(tmp_path: Path, miner_run: Path):
