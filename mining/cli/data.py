@@ -10,6 +10,14 @@ from pathlib import Path
 from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
 
+# One spelling of each format everywhere (the loader's name); the other common spellings are aliases.
+FORMAT_ALIASES = {"label-studio": "labelstudio", "label_studio": "labelstudio", "huggingface": "hf"}
+
+
+def format_name(value: str) -> str:
+    """``--to``/``--format`` values: the canonical name for an alias, any other value as given."""
+    return FORMAT_ALIASES.get(value.lower(), value)
+
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     from mining.corpora import load_corpus
@@ -123,10 +131,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_preannotate(args: argparse.Namespace) -> int:
     from mining.corpora import brat, labelstudio
 
-    also = [labelstudio.config_path(args.output)] if args.to == "label-studio" else []
+    also = [labelstudio.config_path(args.output)] if args.to == "labelstudio" else []
     check_output(args.output, args.files, overwrite=args.overwrite, also=also)
     docs = labelled(args)
-    if args.to == "label-studio":
+    if args.to == "labelstudio":
         version = f"mining:{Path(args.model).resolve()}"
         n = labelstudio.save(docs, args.output, predictions=True, model_version=version)
         print(f"wrote {n} task(s) with predictions to {args.output}; labelling config: "
@@ -189,7 +197,8 @@ def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
                                                       "tasks or doccano JSONL")
     convert.add_argument("name", choices=sorted(LOADERS))
     convert.add_argument("--path", type=Path)
-    convert.add_argument("--to", choices=["jsonl", "brat", "hf", "labelstudio", "doccano"], required=True)
+    convert.add_argument("--to", type=format_name, choices=["jsonl", "brat", "hf", "labelstudio", "doccano"],
+                         required=True, help="output format (label-studio is accepted for labelstudio)")
     convert.add_argument("-o", "--output", type=Path, required=True)
     add_overwrite_argument(convert)
     convert.add_argument("--predictions", action="store_true",
@@ -240,9 +249,10 @@ def _add_model_commands(data_commands: argparse._SubParsersAction) -> None:
     preannotate = data_commands.add_parser("preannotate", help="model predictions as pre-annotations to correct "
                                                                "in Label Studio or brat")
     add_input_arguments(preannotate)
-    preannotate.add_argument("--to", choices=["label-studio", "brat"], required=True)
+    preannotate.add_argument("--to", type=format_name, choices=["labelstudio", "brat"], required=True,
+                             help="labelstudio (a task file with predictions; label-studio is accepted too) or brat")
     preannotate.add_argument("-o", "--output", type=Path, required=True,
-                             help="a .json task file (label-studio) or a folder (brat)")
+                             help="a .json task file (labelstudio) or a folder (brat)")
     add_overwrite_argument(preannotate)
     preannotate.set_defaults(func=_cmd_preannotate)
 
