@@ -57,7 +57,19 @@ def test_validate_reports_problems_without_traceback(tmp_path: Path):
     assert f"error: {bad}:2: invalid JSON" in strict.stderr
 
 
-def test_missing_path_is_a_clear_error():
-    result = mining("data", "stats", "aaec")
-    assert result.returncode == 2
-    assert "needs a path" in result.stderr
+def test_missing_corpus_says_where_it_looked(tmp_path: Path):
+    result = mining("data", "stats", "aaec", env={"MINING_CORPORA": str(tmp_path)})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{tmp_path / 'aaec-v2'}: corpus 'aaec' not found ($MINING_CORPORA is {tmp_path})" in result.stderr
+    assert "set MINING_CORPORA" in result.stderr
+    result = mining("data", "stats", "jsonl")
+    assert result.returncode == 2 and "needs a path: give --path" in result.stderr
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("command", [["data", "stats", "microtexts"],
+                                     ["data", "convert", "microtexts", "--to", "jsonl", "-o", "OUT"]])
+def test_every_command_finds_the_corpora_through_mining_corpora(command: list[str], corpora: Path, tmp_path: Path):
+    command = [str(tmp_path / "out.jsonl") if c == "OUT" else c for c in command]
+    result = mining(*command, env={"MINING_CORPORA": str(corpora)})
+    assert result.returncode == 0, result.stderr

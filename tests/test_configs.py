@@ -17,6 +17,9 @@ MODELS = sorted(p.stem for p in (CONFIG_DIR / "model").glob("*.yaml"))
 
 
 def _compose(overrides: list[str]):
+    from mining.cli.experiment import register_resolvers
+
+    register_resolvers()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         return compose(config_name="config", overrides=overrides, return_hydra_config=True)
 

@@ -24,9 +24,19 @@ def run(argv: list[str]) -> int:
 
     if not (CONFIG_DIR / "config.yaml").exists():
         raise FileNotFoundError(f"Hydra configs not found at {CONFIG_DIR}: the installation is incomplete")
+    register_resolvers()
     sys.argv = ["mining run", *argv]
     hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(_run_job)()
     return 0
+
+
+def register_resolvers() -> None:
+    """``${corpus_path:NAME}`` in configs/data: the same rule as every other command (``mining.corpora``)."""
+    from omegaconf import OmegaConf
+
+    from mining.corpora import corpus_path
+
+    OmegaConf.register_new_resolver("corpus_path", corpus_path, replace=True)
 
 
 def _run_job(cfg) -> float:
@@ -96,12 +106,16 @@ def corpus_loader(data):
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
+    from mining.corpora import CORPUS_FOLDERS, check_corpus_path
+
     spec = OmegaConf.to_container(data, resolve=True)
     name = spec.pop("name")
     load = instantiate(spec, _convert_="all")
     path = inspect.signature(load.func).parameters.get("path")
     if load.keywords.get("path") is None and path is not None and path.default is inspect.Parameter.empty:
-        raise ValueError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
+        raise ValueError(f"corpus {name!r} needs a path: data.path=FILE_OR_FOLDER")
+    if name in CORPUS_FOLDERS:
+        check_corpus_path(name, load.keywords["path"])
     return load
 
 

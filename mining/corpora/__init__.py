@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
@@ -24,6 +25,32 @@ LOADERS: dict[str, str] = {
 }
 
 
+# The corpora mining cannot ship, and their folders under the corpora root. One rule for every command:
+# `mining data ... NAME` reads it through load_corpus, `mining run` through the `corpus_path` resolver
+# of configs/data/*.yaml, and reproduce through the path its run recorded.
+CORPUS_FOLDERS = {"aaec": "aaec-v2", "microtexts": "arg-microtexts", "editorials": "webis-editorials"}
+DEFAULT_CORPORA = "../shared/corpora"  # beside a checkout, as in CI; relative to the current directory
+
+
+def corpus_path(name: str) -> str:
+    """Where corpus ``name`` is expected: ``$MINING_CORPORA/<folder>``, else ``../shared/corpora/<folder>``."""
+    root = os.environ.get("MINING_CORPORA") or DEFAULT_CORPORA
+    return str((Path(root) / CORPUS_FOLDERS[name]).resolve())
+
+
+def check_corpus_path(name: str, path: str | Path) -> None:
+    """Refuse a missing corpus folder with where it was looked for and how to point at it."""
+    from mining.errors import CorpusError
+
+    if Path(path).exists():
+        return
+    env = os.environ.get("MINING_CORPORA")
+    looked = f"$MINING_CORPORA is {env}" if env else f"$MINING_CORPORA is unset, so {DEFAULT_CORPORA} is used"
+    raise CorpusError(f"corpus {name!r} not found ({looked}); set MINING_CORPORA to the folder that holds "
+                      f"{CORPUS_FOLDERS.get(name, name)}, or give the path (--path, or data.path= for mining run)",
+                      file=path)
+
+
 def get_loader(name: str) -> Callable[..., list[Document]]:
     if name not in LOADERS:
         raise ValueError(f"unknown corpus loader {name!r} (known: {', '.join(sorted(LOADERS))})")
@@ -32,9 +59,13 @@ def get_loader(name: str) -> Callable[..., list[Document]]:
 
 
 def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Document]:
-    """Load a corpus by loader name; ``path`` is required for every corpus but ``sample``."""
-    if path is None and name != "sample":
-        raise ValueError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
+    """Load a corpus by loader name; without ``path`` the shipped corpora load from the package and the
+    others from :func:`corpus_path`; other formats need a ``path``."""
+    if path is None and name in CORPUS_FOLDERS:
+        path = corpus_path(name)
+        check_corpus_path(name, path)
+    elif path is None and name not in ("sample",):
+        raise ValueError(f"corpus {name!r} needs a path: give --path FILE_OR_FOLDER")
     loader = get_loader(name)
     return loader(path, **options) if path is not None else loader()
 

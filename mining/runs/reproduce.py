@@ -35,13 +35,14 @@ def current_override(override: str) -> str:
 def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[str, Any]:
     """Run ``mining run`` again with the run's overrides (then ``extra``) into ``out_dir``; return its metrics.
 
-    A ``data.path=`` given on the original command line is replaced by the absolute path recorded
-    in ``meta.json``, so the re-run finds the corpus from any directory; without one, the config's
-    default path (``$MINING_CORPORA``) applies, as it did for the original run.
+    The re-run reads the corpus from the absolute path recorded in ``meta.json`` when that path
+    exists here, whether it came from the command line or from ``$MINING_CORPORA``, so the re-run
+    finds it from any directory and with the variable unset; on another machine, where the recorded
+    path does not exist, the config's rule (``$MINING_CORPORA``) applies.
     """
     overrides = [current_override(o) for o in recorded_overrides(run_dir) if not o.startswith(("hydra.", "hydra/"))]
-    if any(o.startswith("data.path=") for o in overrides):
-        recorded = read_meta(run_dir)["data"].get("path")
+    recorded = (read_meta(run_dir).get("data") or {}).get("path")
+    if recorded and Path(recorded).exists():
         overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={recorded}"]
     # tracking=none: a re-run is a check, not a new run to log in MLflow.
     command = [sys.executable, "-m", "mining.cli", "run", *overrides, "tracking=none", *(extra or []),

@@ -17,3 +17,32 @@ from mining.runs.reproduce import current_override
 ])
 def test_data_options_of_older_runs_become_loader_arguments(recorded: str, today: str):
     assert current_override(recorded) == today
+
+
+@pytest.mark.corpora
+def test_a_run_that_found_its_corpus_through_mining_corpora_reproduces_with_it_unset(corpora, tmp_path, monkeypatch):
+    """meta.json records the absolute corpus path; reproduce uses it, so the variable is not needed again."""
+    import json
+    import subprocess
+
+    from mining.runs import reproduce
+
+    run = tmp_path / "run"
+    (run / ".hydra").mkdir(parents=True)
+    (run / ".hydra" / "overrides.yaml").write_text("- experiment=aaec_stance\n", encoding="utf-8")
+    (run / "meta.json").write_text(json.dumps({"data": {"name": "aaec", "path": str(corpora / "aaec-v2")}}))
+    commands = []
+
+    def record(command, **kwargs):  # the command is what is under test; the re-run itself is tested elsewhere
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 1, "", "stopped by the test")
+
+    monkeypatch.delenv("MINING_CORPORA", raising=False)
+    monkeypatch.setattr(reproduce.subprocess, "run", record)
+    with pytest.raises(RuntimeError, match="stopped by the test"):
+        reproduce.rerun(run, tmp_path / "again")
+    assert f"data.path={corpora / 'aaec-v2'}" in commands[0]
+    (run / "meta.json").write_text(json.dumps({"data": {"name": "aaec", "path": "/elsewhere/aaec-v2"}}))
+    with pytest.raises(RuntimeError):
+        reproduce.rerun(run, tmp_path / "again")
+    assert not any(c.startswith("data.path=") for c in commands[1])  # not here: the config's rule applies
