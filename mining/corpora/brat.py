@@ -94,6 +94,7 @@ def _apply_sidecar(doc: Document, path: Path) -> None:
     doc.topic = info.get("topic")
     doc.split = info.get("split")
     doc.metadata = dict(info.get("metadata") or {})
+    doc.extra = dict(info.get("fields") or {})
 
 
 def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, str],
@@ -222,6 +223,7 @@ def _apply_note(target: Unit | Relation, note: str, ann_path: Path, lineno: int)
     if "id" in extra:
         target.attributes["_id"] = extra.pop("id")
     target.attributes.update(extra.pop("attributes", {}))
+    target.extra.update(extra.pop("fields", {}))
 
 
 def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
@@ -260,6 +262,8 @@ def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
             else:
                 note["holder"] = unit.holder
         n_attr = _write_attributes(lines, bid, attributes, note, n_attr)
+        if unit.extra:
+            note["fields"] = unit.extra  # fields the schema does not know, kept for the way back
         if note:
             notes.append((bid, note))
     for i, rel in enumerate(doc.relations, start=1):
@@ -270,6 +274,8 @@ def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
         note = {"id": rel.id} if rid != rel.id else {}
         attributes = {k: v for k, v in rel.attributes.items() if k != "brat_type"}
         n_attr = _write_attributes(lines, rid, attributes, note, n_attr)
+        if rel.extra:
+            note["fields"] = rel.extra
         if note:
             notes.append((rid, note))
     for k, (bid, note) in enumerate(notes, start=1):
@@ -319,7 +325,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
         ann = format_ann(doc)
         types.add(ann)
         sidecar = {"id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic,
-                   "split": doc.split, "metadata": doc.metadata}
+                   "split": doc.split, "metadata": doc.metadata, **({"fields": doc.extra} if doc.extra else {})}
         _write(directory / f"{stem}.txt", doc.text)
         _write(directory / f"{stem}.ann", ann)
         _write(directory / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))

@@ -94,3 +94,14 @@ def test_a_folder_is_not_overwritten_unless_asked(tmp_path: Path):
     brat.save([Document(id="d1", text="Other text.")], tmp_path, overwrite=True)
     assert brat.load(tmp_path)[0].text == "Other text."
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_fields_the_schema_does_not_know_survive_brat(tmp_path: Path):
+    doc = Document(id="d1", text="Cats are better pets. They sleep all day.", extra={"annotator": "ana"},
+                   units=[Unit("T1", 0, 20, "Cats are better pets", "claim", extra={"confidence": 0.5}),
+                          Unit("T2", 22, 40, "They sleep all day", "premise")],
+                   relations=[Relation("R1", "T2", "T1", "support", extra={"checked": True})])
+    brat.save([doc], tmp_path)
+    [back] = brat.load(tmp_path)
+    assert back.extra == doc.extra and back.units[0].extra == {"confidence": 0.5}
+    assert back.relations[0].extra == {"checked": True} and back.units[1].extra == {}
