@@ -20,6 +20,7 @@ LOADERS: dict[str, str] = {
     "labelstudio": "mining.corpora.labelstudio:load",
     "doccano": "mining.corpora.doccano:load",
     "sample": "mining.corpora.sample:load",
+    "news": "mining.corpora.news:load",
     "custom": "mining.corpora.custom:load",  # detects the format, then calls one of the others
 }
 
@@ -31,9 +32,13 @@ def get_loader(name: str) -> Callable[..., list[Document]]:
     return getattr(import_module(module), func)
 
 
+# The corpora that ship inside the package (mining/corpora/data/): their loaders need no path.
+SHIPPED = frozenset({"sample", "news"})
+
+
 def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Document]:
-    """Load a corpus by loader name; ``path`` is required for every corpus but ``sample``."""
-    if path is None and name != "sample":
+    """Load a corpus by loader name; ``path`` is required for every corpus but the shipped ones."""
+    if path is None and name not in SHIPPED:
         raise ValueError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
     loader = get_loader(name)
     return loader(path, **options) if path is not None else loader()
