@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mining.corpora import load_corpus
+from mining.corpora import jsonl, load_corpus
 from mining.corpora.news import news_path
 from mining.dataset.validation import validate_documents, validate_path
 
@@ -90,3 +90,14 @@ def test_news_is_original(news):
     for doc in news:
         copied = _windows(doc.text) & seen
         assert not copied, f"{doc.id}: {' '.join(next(iter(copied)))}"
+
+
+def test_second_annotator_covers_the_test_split(news):
+    second = jsonl.load(news_path().with_name("news-second-annotator.jsonl"))
+    assert validate_documents(second, file="news-second-annotator", strict=False) == []
+    first = {d.id: d for d in news}
+    assert [d.id for d in second] == [f"news-{n:02d}" for n in range(21, 33)]
+    for doc in second:
+        assert doc.metadata["annotator"] == "B"
+        assert (doc.text, doc.paragraphs, doc.topic, doc.split) == (
+            first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic, first[doc.id].split), doc.id
