@@ -183,7 +183,7 @@ def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
 
     stats = data_commands.add_parser("stats", help="count documents, units, stances and relations")
     stats.add_argument("name", choices=sorted(LOADERS), help="corpus loader")
-    stats.add_argument("--path", type=Path, help="corpus location (not needed for 'sample')")
+    stats.add_argument("--path", type=Path, help="corpus location (not needed for the shipped 'sample' and 'news')")
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.set_defaults(func=_cmd_stats)
 
@@ -238,8 +238,8 @@ def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
     export.add_argument("output", type=Path, metavar="OUT")
     export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
     export.add_argument("--name", choices=sorted(LOADERS), default="sample", help="corpus loader (default: sample)")
-    export.add_argument("--path", type=Path, help="corpus location (not needed for 'sample')")
-    export.add_argument("--license", help="licence id for the card (default: mit for sample, else unknown)")
+    export.add_argument("--path", type=Path, help="corpus location (not needed for the shipped 'sample' and 'news')")
+    export.add_argument("--license", help="licence id for the card (default: mit for the shipped sample and news, else unknown)")
     export.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
     export.set_defaults(func=_cmd_export)
 

@@ -21,6 +21,7 @@ LOADERS: dict[str, str] = {
     "labelstudio": "mining.corpora.labelstudio:load",
     "doccano": "mining.corpora.doccano:load",
     "sample": "mining.corpora.sample:load",
+    "news": "mining.corpora.news:load",
     "custom": "mining.corpora.custom:load",  # detects the format, then calls one of the others
 }
 
@@ -58,13 +59,17 @@ def get_loader(name: str) -> Callable[..., list[Document]]:
     return getattr(import_module(module), func)
 
 
+# The corpora that ship inside the package (mining/corpora/data/): their loaders need no path.
+SHIPPED = frozenset({"sample", "news"})
+
+
 def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Document]:
     """Load a corpus by loader name; without ``path`` the shipped corpora load from the package and the
     others from :func:`corpus_path`; other formats need a ``path``."""
     if path is None and name in CORPUS_FOLDERS:
         path = corpus_path(name)
         check_corpus_path(name, path)
-    elif path is None and name not in ("sample",):
+    elif path is None and name not in SHIPPED:
         raise ValueError(f"corpus {name!r} needs a path: give --path FILE_OR_FOLDER")
     loader = get_loader(name)
     return loader(path, **options) if path is not None else loader()

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from mining.corpora import hf, jsonl
+from mining.corpora import SHIPPED, hf, jsonl
 from mining.dataset.stats import corpus_stats
 from mining.schema import Document
 
@@ -26,8 +26,9 @@ TASK_CATEGORIES = ("token-classification", "text-classification")
 
 
 def default_license(name: str) -> str:
-    """The licence the card declares when none is given: the sample's own, else ``unknown``."""
-    return SAMPLE_LICENSE if name == "sample" else DEFAULT_LICENSE
+    """The licence the card declares when none is given: the project's own for the corpora it ships
+    (sample, news: both written for it), else ``unknown``."""
+    return SAMPLE_LICENSE if name in SHIPPED else DEFAULT_LICENSE
 
 
 def export_hf(docs: Sequence[Document], out: str | Path, *, name: str, license: str,  # noqa: A002

@@ -1,0 +1,103 @@
+"""The embedded news corpus: present in the package, valid, as large as promised, consistent with its
+guideline (docs/news-guideline.md), and original text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from mining.corpora import jsonl, load_corpus
+from mining.corpora.news import news_path
+from mining.dataset.validation import validate_documents, validate_path
+
+EXAMPLES = Path("/work/shared/examples")
+WINDOW = 12  # words; a shared run this long is copying, not coincidence
+
+
+@pytest.fixture(scope="module")
+def news():
+    return load_corpus("news")
+
+
+def test_news_is_valid(news):
+    assert validate_path(news_path()) == []
+    assert validate_documents(news, file="news", strict=False) == []
+
+
+def test_news_counts(news):
+    assert len(news) == 32
+    assert [d.id for d in news] == [f"news-{n:02d}" for n in range(1, 33)]
+    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in range(1, 21)}
+    assert {d.id for d in news if d.split == "test"} == {f"news-{n:02d}" for n in range(21, 33)}
+    labels = Counter(u.label for d in news for u in d.units)
+    assert set(labels) == {"claim", "premise"}
+    assert sum(labels.values()) >= 250
+    assert min(labels.values()) >= 0.4 * sum(labels.values())  # neither label swamps the other
+    assert sum(len(d.units) for d in news if d.split == "test") >= 90
+    for doc in news:
+        assert doc.topic and doc.units and doc.relations, doc.id
+        assert doc.metadata == {"genre": "news", "annotator": "A", "licence": "MIT, written for the mining project"}
+
+
+def test_news_units_follow_the_guideline(news):
+    for doc in news:
+        claims = {u.id for u in doc.units if u.label == "claim"}
+        related = {r.source for r in doc.relations}
+        for unit in doc.units:
+            where = f"{doc.id}/{unit.id}"
+            assert unit.holder, where
+            assert unit.attributes.get("speech") in ("quote", "reported", "author"), where
+            assert (unit.holder == "author") == (unit.attributes["speech"] == "author"), where
+            if unit.label == "claim":
+                assert unit.stance in ("for", "against", None), where
+            else:
+                assert unit.stance is None, where
+                assert unit.id in related, where  # every premise supports or attacks something
+            for start, end in unit.spans():  # the content only: no framing quotation marks, no final punctuation
+                piece = doc.text[start:end]
+                assert piece == piece.strip() and piece[-1] not in ".,;:" and piece.count('"') % 2 == 0, where
+        for rel in doc.relations:
+            assert rel.target in claims, f"{doc.id}/{rel.id}"
+
+
+def test_news_keeps_narration_out(news):
+    # every report has at least one sentence after its headline that no unit touches (narration)
+    for doc in news:
+        covered = [span for u in doc.units for span in u.spans()]
+        assert any(not any(s < e2 and s2 < e for s2, e2 in covered)
+                   for s, e in _sentences(doc.text, doc.paragraphs[1:])), doc.id
+
+
+def _sentences(text, paragraphs):
+    for a, b in paragraphs:
+        for m in re.finditer(r'[^.!?]+[.!?]+"?', text[a:b]):
+            yield a + m.start(), a + m.end()
+
+
+def _windows(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i:i + WINDOW]) for i in range(len(words) - WINDOW + 1)}
+
+
+def test_news_is_original(news):
+    others = [d.text for d in load_corpus("sample")]
+    if EXAMPLES.is_dir():  # the shared examples exist only on the project's own machines
+        others += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    seen = set().union(*(_windows(t) for t in others))
+    for doc in news:
+        copied = _windows(doc.text) & seen
+        assert not copied, f"{doc.id}: {' '.join(next(iter(copied)))}"
+
+
+def test_second_annotator_covers_the_test_split(news):
+    second = jsonl.load(news_path().with_name("news-second-annotator.jsonl"))
+    assert validate_documents(second, file="news-second-annotator", strict=False) == []
+    first = {d.id: d for d in news}
+    assert [d.id for d in second] == [f"news-{n:02d}" for n in range(21, 33)]
+    for doc in second:
+        assert doc.metadata["annotator"] == "B"
+        assert (doc.text, doc.paragraphs, doc.topic, doc.split) == (
+            first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic, first[doc.id].split), doc.id
