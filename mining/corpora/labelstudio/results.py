@@ -9,8 +9,9 @@ from typing import Any
 
 from mining.corpora import SAME_UNIT, fragment_heads
 from mining.corpora.labelstudio.names import ATTRIBUTES_NAME, DATA_KEY, HOLDER_NAME, STANCE_NAME, fresh
+from mining.corpora.stored import stored_field, unknown_fields
 from mining.errors import CorpusError
-from mining.schema import STANCES, Document, Relation, Unit
+from mining.schema import DOCUMENT_FIELDS, RELATION_FIELDS, STANCES, UNIT_FIELDS, Document, Relation, Unit
 
 # The key under ``value`` that holds the answer, per classification-like result type.
 VALUE_KEYS = {"choices": "choices", "textarea": "text", "rating": "rating", "number": "number",
@@ -52,6 +53,7 @@ class ResultReader:
         units = self.units(doc.text, found, heads, unit_ids, where)
         doc.units = list(units.values())
         doc.relations = _relations(found.links, heads, units, extra, self.fail, where)
+        _apply_fields(doc, extra, lambda problem: self.fail(problem, where))
 
     def collect(self, text: str, result: list[Any], where: str) -> Results:
         """Check every result and sort it into regions, per-region answers and links."""
@@ -220,6 +222,19 @@ def _relations(links: list[Link], heads: dict[str, str], units: dict[str, Unit],
             rel_id, attributes = fresh(f"R{len(relations) + 1}", used), {}
         relations.append(Relation(id=rel_id, source=key[0], target=key[1], label=label, attributes=attributes))
     return relations
+
+
+def _apply_fields(doc: Document, extra: dict[str, Any], fail: Callable[[str], CorpusError]) -> None:
+    """Give the document, its units and relations the fields the schema does not know, from
+    ``data.mining.fields`` (``document``, and ``units``/``relations`` by id); a unit or relation an
+    annotator added has none."""
+    fields = stored_field(extra, "fields", (dict,), f"data.{DATA_KEY}", fail) or {}
+    name = f"data.{DATA_KEY}.fields"
+    doc.extra = unknown_fields(fields.get("document"), DOCUMENT_FIELDS, f"{name}.document", fail)
+    for key, targets, known in (("units", doc.units, UNIT_FIELDS), ("relations", doc.relations, RELATION_FIELDS)):
+        by_id = stored_field(fields, key, (dict,), name, fail) or {}  # id -> fields
+        for target in targets:
+            target.extra = unknown_fields(by_id.get(target.id), known, f"{name}.{key}[{target.id!r}]", fail)
 
 
 def _set(unit: Unit, field: str, value: Any, fail) -> None:
