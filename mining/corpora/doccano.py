@@ -248,7 +248,7 @@ def _read_links(record: dict[str, Any], spans: _Spans, relation_labels: dict[str
             if end not in spans:
                 raise fail(f"relation points at missing entity {end!r}", item)
         if kind != SAME_UNIT:
-            if kind not in relation_labels:
+            if not isinstance(kind, str) or kind not in relation_labels:
                 known = ", ".join(sorted([*relation_labels, SAME_UNIT]))
                 raise fail(f"unknown relation type {kind!r} (known: {known})", item)
             kind = relation_labels[kind]
@@ -305,8 +305,8 @@ def _read_fields(doc: Document, record: dict[str, Any], fail) -> None:
         doc.paragraphs = read_paragraphs(record.get("paragraphs"), doc.text)
     except ValueError as e:
         raise fail(f"'paragraphs' {e}") from None
-    doc.topic = record.get("topic")
-    doc.split = record.get("split")
+    doc.topic = stored_field(record, "topic", (str,), "", fail)
+    doc.split = stored_field(record, "split", (str,), "", fail)
     metadata = record.get("metadata") or {}
     if not isinstance(metadata, dict):
         raise fail("'metadata' must be a JSON object")

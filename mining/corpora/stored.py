@@ -15,16 +15,17 @@ def stored_field(entry: dict[str, Any], key: str, kinds: tuple[type, ...], name:
                  required: bool = False) -> Any:
     """``entry[key]`` when it has one of the types ``kinds``, None when it is missing or null and not
     ``required``; otherwise ``fail`` with ``name.key`` (``name`` is where ``entry`` sits, as the user
-    would find it: ``data.mining.relations[2]``)."""
+    would find it: ``data.mining.relations[2]``; empty for a top-level field)."""
     value = entry.get(key)
     expected = " or ".join(_KINDS[k] for k in kinds)
+    shown = f"{name}.{key}" if name else repr(key)
     if value is None:
         if required:
-            raise fail(f"{name}.{key} is missing: it must be {expected}")
+            raise fail(f"{shown} is missing: it must be {expected}")
         return None
     # bool is an int in Python, but true/false as an id is a mistake in the file.
     if isinstance(value, bool) or not isinstance(value, kinds):
-        raise fail(f"{name}.{key} must be {expected}, got {_shown(value)}")
+        raise fail(f"{shown} must be {expected}, got {_shown(value)}")
     return value
 
 

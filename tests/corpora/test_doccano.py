@@ -191,6 +191,14 @@ BAD = [
     (lambda r: r.pop("text"), "", "missing or non-string field 'text'"),
     (lambda r: r.update(label=[[0, 4, "claim"]]), "", "both 'entities' and 'label'"),
     (lambda r: r.update(mining={"units": [{"span": [0, 29]}]}), "", "mining.units[0].id is missing"),
+    (lambda r: r["mining"]["units"][2].update(holder=999), "", "mining.units[2].holder must be a string, got int 999"),
+    (lambda r: r["mining"]["units"][0].update(span="x"), "", "mining.units[0].span must be a list"),
+    (lambda r: r["mining"]["relations"][0].update(attributes=999), "",
+     "mining.relations[0].attributes must be a JSON object, got int 999"),
+    (lambda r: r["mining"].update(fields=[]), "", "mining.fields must be a JSON object, got list []"),
+    (lambda r: r.update(split=["train"]), "", "'split' must be a string"),
+    (lambda r: r["relations"].append({"id": 8, "from_id": 4, "to_id": 1, "type": ["support"]}),
+     "[relation 8]", "unknown relation type ['support']"),
 ]
 
 

@@ -305,6 +305,17 @@ BAD = [
      "task 12/result 14", "unsupported result type 'hypertextlabels'"),
     (lambda task, result: task["data"].pop("text"), "task 12", "data field 'text' is missing"),
     (lambda task, result: task["data"].pop("doc_id") and task.pop("id"), "task #1", "neither data.doc_id nor an id"),
+    (lambda task, result: task["data"]["mining"]["relations"][1].update(attributes="x"), "task 12",
+     "data.mining.relations[1].attributes must be a JSON object, got str 'x'"),
+    (lambda task, result: task["data"]["mining"]["relations"][0].pop("id"), "task 12",
+     "data.mining.relations[0].id is missing"),
+    (lambda task, result: task["data"]["mining"]["unit_ids"].update(u1=None), "task 12",
+     "data.mining.unit_ids.u1 is missing"),
+    (lambda task, result: task["data"]["mining"].update(fields={"units": {"P3": {"label": "claim"}}}), "task 12",
+     "data.mining.fields.units['P3'] holds 'label', which the schema knows"),
+    (lambda task, result: task["data"].update(topic=999), "task 12", "data.topic must be a string, got int 999"),
+    (set_value("P2", "attributes", text=[999]), "task 12/region P2", "attributes must be one JSON object"),
+    (set_value("P3", "label", labels=[["claim"]]), "task 12/region P3", "unknown label ['claim']"),
 ]
 
 
