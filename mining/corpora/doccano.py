@@ -21,6 +21,9 @@ doccano spans have a label and nothing else, so:
 - **relation ids and attributes** go in ``mining.relations`` (``id``, ``source``, ``target``,
   ``label``, ``attributes``), matched to a relation by its source and target unit ids and label,
   as in :mod:`mining.corpora.labelstudio`; unmatched relations get the doccano relation id.
+- **fields the schema does not know** (the objects' ``extra``) go in ``fields``: a unit's and a
+  relation's in its ``mining.units``/``mining.relations`` entry, the document's in ``mining.fields``;
+  only when there are some.
 - a **discontinuous unit** is one entity per fragment, all with the unit's label; every later
   fragment points at the first with a relation of type ``same_unit`` (add that relation type to the
   project). Chains of ``same_unit`` relations are read too; fragments are ordered by offset.
@@ -39,8 +42,20 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
+from mining.corpora.stored import stored_entries, stored_field, unknown_fields
 from mining.errors import CorpusError
-from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, Relation, Unit, read_paragraphs
+from mining.schema import (
+    DOCUMENT_FIELDS,
+    RELATION_FIELDS,
+    RELATION_LABELS,
+    STANCES,
+    UNIT_FIELDS,
+    UNIT_LABELS,
+    Document,
+    Relation,
+    Unit,
+    read_paragraphs,
+)
 
 SEPARATOR = "|"
 META_KEY = "mining"
@@ -82,6 +97,8 @@ def _record(doc: Document) -> dict[str, Any]:
             entry["holder"] = unit.holder
         if unit.attributes:
             entry["attributes"] = dict(unit.attributes)
+        if unit.extra:
+            entry["fields"] = dict(unit.extra)  # fields the schema does not know, kept for the way back
         units_meta.append(entry)
     for rel in doc.relations:
         for end in (rel.source, rel.target):
@@ -90,10 +107,14 @@ def _record(doc: Document) -> dict[str, Any]:
         relations.append({"id": len(relations) + 1, "from_id": heads[rel.source], "to_id": heads[rel.target],
                           "type": rel.label})
     rel_meta = [{"id": r.id, "source": r.source, "target": r.target, "label": r.label,
-                 **({"attributes": dict(r.attributes)} if r.attributes else {})} for r in doc.relations]
+                 **({"attributes": dict(r.attributes)} if r.attributes else {}),
+                 **({"fields": dict(r.extra)} if r.extra else {})} for r in doc.relations]
+    meta: dict[str, Any] = {"units": units_meta, "relations": rel_meta}
+    if doc.extra:
+        meta["fields"] = dict(doc.extra)
     return {"text": doc.text, "entities": entities, "relations": relations, "doc_id": doc.id,
             "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic, "split": doc.split,
-            "metadata": dict(doc.metadata), META_KEY: {"units": units_meta, "relations": rel_meta}}
+            "metadata": dict(doc.metadata), META_KEY: meta}
 
 
 def save(docs: Iterable[Document], path: str | Path) -> int:
@@ -180,6 +201,7 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
     units = _read_units(record, text, spans, heads, extra, fail)
     doc.units = list(units.values())
     doc.relations = _read_relations(links, heads, units, extra, fail)
+    doc.extra = unknown_fields(extra.get("fields"), DOCUMENT_FIELDS, f"{META_KEY}.fields", fail)
     return doc
 
 
@@ -226,7 +248,7 @@ def _read_links(record: dict[str, Any], spans: _Spans, relation_labels: dict[str
             if end not in spans:
                 raise fail(f"relation points at missing entity {end!r}", item)
         if kind != SAME_UNIT:
-            if kind not in relation_labels:
+            if not isinstance(kind, str) or kind not in relation_labels:
                 known = ", ".join(sorted([*relation_labels, SAME_UNIT]))
                 raise fail(f"unknown relation type {kind!r} (known: {known})", item)
             kind = relation_labels[kind]
@@ -241,7 +263,7 @@ def _read_units(record: dict[str, Any], text: str, spans: _Spans, heads: dict[st
     groups: dict[str, list[str]] = {eid: [] for eid in spans if heads[eid] == eid}
     for eid in spans:
         groups[heads[eid]].append(eid)
-    stored = _by_key(extra.get("units"), lambda e: (_span(e.get("span")), str(e.get("label"))), "units", fail)
+    stored = _stored_units(extra, fail)
     units: dict[str, Unit] = {}
     order: dict[str, tuple[float, int, int]] = {}  # stored units in their stored order, then new ones by offset
     for eid, pieces in groups.items():
@@ -252,13 +274,12 @@ def _read_units(record: dict[str, Any], text: str, spans: _Spans, heads: dict[st
         fragments = sorted(spans[p][:2] for p in pieces)
         entry = _pop(stored, (fragments[0], label))
         fallback_id = eid if "entities" in record else f"T{eid}"  # the label form has no entity ids
-        unit = Unit(id=str(entry["id"]) if entry else fallback_id,
+        unit = Unit(id=entry.get("id", fallback_id),
                     start=fragments[0][0], end=fragments[-1][1], text=" ".join(text[a:b] for a, b in fragments),
-                    label=label, stance=stance, holder=entry.get("holder") if entry else None,
-                    attributes=dict(entry.get("attributes") or {}) if entry else {},
-                    fragments=fragments if len(fragments) > 1 else None)
+                    label=label, stance=stance, holder=entry.get("holder"), attributes=entry.get("attributes", {}),
+                    fragments=fragments if len(fragments) > 1 else None, extra=entry.get("extra", {}))
         units[eid] = unit
-        order[eid] = (entry["_index"] if entry else float("inf"), unit.start, unit.end)
+        order[eid] = (entry.get("index", float("inf")), unit.start, unit.end)
     return {eid: units[eid] for eid in sorted(units, key=order.__getitem__)}
 
 
@@ -266,17 +287,16 @@ def _read_relations(links: list[_Link], heads: dict[str, str], units: dict[str, 
                     fail) -> list[Relation]:
     """The argumentative links as relations, with the ids and attributes stored in ``mining.relations``,
     in their stored order, then new ones in record order."""
-    stored_rels = _by_key(extra.get("relations"), lambda e: (str(e.get("source")), str(e.get("target")),
-                                                              str(e.get("label"))), "relations", fail)
+    stored_rels = _stored_relations(extra, fail)
     relations = []
     for k, (source, target, kind, rid, item) in enumerate(links, start=1):
         if kind == SAME_UNIT:
             continue
         key = (units[heads[source]].id, units[heads[target]].id, kind)
         entry = _pop(stored_rels, key)
-        relation = Relation(id=str(entry["id"]) if entry else (rid or f"R{k}"), source=key[0], target=key[1],
-                            label=kind, attributes=dict(entry.get("attributes") or {}) if entry else {})
-        relations.append(((entry["_index"] if entry else float("inf"), k), relation))
+        relation = Relation(id=entry.get("id", rid or f"R{k}"), source=key[0], target=key[1], label=kind,
+                            attributes=entry.get("attributes", {}), extra=entry.get("extra", {}))
+        relations.append(((entry.get("index", float("inf")), k), relation))
     return [r for _, r in sorted(relations, key=lambda t: t[0])]
 
 
@@ -285,8 +305,8 @@ def _read_fields(doc: Document, record: dict[str, Any], fail) -> None:
         doc.paragraphs = read_paragraphs(record.get("paragraphs"), doc.text)
     except ValueError as e:
         raise fail(f"'paragraphs' {e}") from None
-    doc.topic = record.get("topic")
-    doc.split = record.get("split")
+    doc.topic = stored_field(record, "topic", (str,), "", fail)
+    doc.split = stored_field(record, "split", (str,), "", fail)
     metadata = record.get("metadata") or {}
     if not isinstance(metadata, dict):
         raise fail("'metadata' must be a JSON object")
@@ -319,23 +339,46 @@ def _entities(record: dict[str, Any], fail) -> list[Any]:
     return entities
 
 
-def _span(value: Any) -> tuple[int, int] | None:
-    if isinstance(value, list) and len(value) == 2 and all(isinstance(x, int) for x in value):
-        return value[0], value[1]
-    return None
+# A stored entry, checked: its position in the list ("index"), "id", "attributes", "extra" (its "fields")
+# and, for a unit, "holder".
+_Stored = dict[Any, list[dict[str, Any]]]
 
 
-def _by_key(entries: Any, key, name: str, fail) -> dict[Any, list[dict[str, Any]]]:
-    if entries is None:
-        return {}
-    if not isinstance(entries, list) or not all(isinstance(e, dict) and "id" in e for e in entries):
-        raise fail(f"'{META_KEY}.{name}' must be a list of objects with an 'id'")
-    out: dict[Any, list[dict[str, Any]]] = {}
-    for index, entry in enumerate(entries):
-        out.setdefault(key(entry), []).append({**entry, "_index": index})
-    return out
+def _stored_units(extra: dict[str, Any], fail) -> _Stored:
+    """``mining.units`` by ``((start, end), label)`` of each unit's first span."""
+    stored: _Stored = {}
+    for i, entry in enumerate(stored_entries(extra.get("units"), f"{META_KEY}.units", fail)):
+        name = f"{META_KEY}.units[{i}]"
+        checked = _stored_entry(entry, i, name, UNIT_FIELDS, fail)
+        checked["holder"] = stored_field(entry, "holder", (str,), name, fail)
+        span = stored_field(entry, "span", (list,), name, fail, required=True)
+        if len(span) != 2 or not all(isinstance(x, int) and not isinstance(x, bool) for x in span):
+            raise fail(f"{name}.span must be [start, end] integer offsets, got {span!r}"[:200])
+        key = ((span[0], span[1]), stored_field(entry, "label", (str,), name, fail, required=True))
+        stored.setdefault(key, []).append(checked)
+    return stored
 
 
-def _pop(stored: dict[Any, list[dict[str, Any]]], key: Any) -> dict[str, Any] | None:
+def _stored_relations(extra: dict[str, Any], fail) -> _Stored:
+    """``mining.relations`` by ``(source, target, label)``."""
+    stored: _Stored = {}
+    for i, entry in enumerate(stored_entries(extra.get("relations"), f"{META_KEY}.relations", fail)):
+        name = f"{META_KEY}.relations[{i}]"
+        checked = _stored_entry(entry, i, name, RELATION_FIELDS, fail)
+        key = (str(stored_field(entry, "source", (str, int), name, fail, required=True)),
+               str(stored_field(entry, "target", (str, int), name, fail, required=True)),
+               stored_field(entry, "label", (str,), name, fail, required=True))
+        stored.setdefault(key, []).append(checked)
+    return stored
+
+
+def _stored_entry(entry: dict[str, Any], index: int, name: str, known: frozenset[str], fail) -> dict[str, Any]:
+    return {"index": index, "id": str(stored_field(entry, "id", (str, int), name, fail, required=True)),
+            "attributes": dict(stored_field(entry, "attributes", (dict,), name, fail) or {}),
+            "extra": unknown_fields(entry.get("fields"), known, f"{name}.fields", fail)}
+
+
+def _pop(stored: _Stored, key: Any) -> dict[str, Any]:
+    """The first stored entry with ``key`` not yet taken, or ``{}``."""
     found = stored.get(key)
-    return found.pop(0) if found else None
+    return found.pop(0) if found else {}

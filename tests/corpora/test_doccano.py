@@ -63,6 +63,30 @@ def test_round_trip_through_a_file(tmp_path: Path):
     assert dicts(load_corpus("doccano", tmp_path)) == dicts(docs)
 
 
+
+def with_unknown_fields(doc: Document) -> Document:
+    """``doc`` with fields the schema does not know on the document, a unit (a discontinuous one) and a relation."""
+    doc.extra = {"annotator": "ana", "round": 2}
+    doc.units[1].extra = {"confidence": 0.5, "notes": ["moved"]}
+    doc.relations[0].extra = {"checked": True}
+    return doc
+
+
+def test_fields_the_schema_does_not_know_survive():
+    doc = with_unknown_fields(tricky_doc())
+    (record,) = doccano.to_records([doc])
+    assert record["mining"]["fields"] == {"annotator": "ana", "round": 2}
+    assert record["mining"]["units"][1]["fields"] == {"confidence": 0.5, "notes": ["moved"]}
+    assert record["mining"]["relations"][0]["fields"] == {"checked": True}
+    assert round_trip([doc]) == [doc]
+
+
+def test_documents_without_unknown_fields_store_none():
+    (record,) = doccano.to_records([tricky_doc()])
+    assert "fields" not in record["mining"]
+    assert not any("fields" in e for e in record["mining"]["units"] + record["mining"]["relations"])
+
+
 @pytest.mark.corpora
 def test_aaec_round_trip(corpora: Path):
     essays = aaec.load(corpora / "aaec-v2")
@@ -166,7 +190,15 @@ BAD = [
      "[relation 8]", "unknown relation type 'rebut'"),
     (lambda r: r.pop("text"), "", "missing or non-string field 'text'"),
     (lambda r: r.update(label=[[0, 4, "claim"]]), "", "both 'entities' and 'label'"),
-    (lambda r: r.update(mining={"units": [{"span": [0, 29]}]}), "", "'mining.units' must be a list of objects"),
+    (lambda r: r.update(mining={"units": [{"span": [0, 29]}]}), "", "mining.units[0].id is missing"),
+    (lambda r: r["mining"]["units"][2].update(holder=999), "", "mining.units[2].holder must be a string, got int 999"),
+    (lambda r: r["mining"]["units"][0].update(span="x"), "", "mining.units[0].span must be a list"),
+    (lambda r: r["mining"]["relations"][0].update(attributes=999), "",
+     "mining.relations[0].attributes must be a JSON object, got int 999"),
+    (lambda r: r["mining"].update(fields=[]), "", "mining.fields must be a JSON object, got list []"),
+    (lambda r: r.update(split=["train"]), "", "'split' must be a string"),
+    (lambda r: r["relations"].append({"id": 8, "from_id": 4, "to_id": 1, "type": ["support"]}),
+     "[relation 8]", "unknown relation type ['support']"),
 ]
 
 

@@ -77,6 +77,48 @@ def test_round_trip_through_a_file(tmp_path: Path):
     assert [d.id for d in load_corpus("labelstudio", tmp_path)] == [d.id for d in docs[:3] + docs]
 
 
+
+def with_unknown_fields(doc: Document) -> Document:
+    """``doc`` with fields the schema does not know on the document, a unit (a discontinuous one) and a relation."""
+    doc.extra = {"annotator": "ana", "round": 2}
+    doc.units[1].extra = {"confidence": 0.5, "notes": ["moved"]}
+    doc.relations[0].extra = {"checked": True}
+    return doc
+
+
+@pytest.mark.parametrize("predictions", [False, True])
+def test_fields_the_schema_does_not_know_survive(predictions: bool):
+    doc = with_unknown_fields(tricky_doc())
+    (task,) = labelstudio.to_tasks([doc], predictions=predictions)
+    assert task["data"]["mining"]["fields"] == {
+        "document": {"annotator": "ana", "round": 2}, "units": {"P2": {"confidence": 0.5, "notes": ["moved"]}},
+        "relations": {"e1": {"checked": True}}}
+    assert round_trip([doc], predictions=predictions) == [doc]
+
+
+def test_documents_without_unknown_fields_store_none():
+    (task,) = labelstudio.to_tasks([tricky_doc()])
+    assert "fields" not in task["data"]["mining"]
+
+
+def test_units_and_relations_an_annotator_added_have_no_unknown_fields():
+    (task,) = labelstudio.to_tasks([with_unknown_fields(tricky_doc())])
+    result = task["annotations"][0]["result"]
+    # the annotator deleted P2 (and with it its relation e1) and marked a unit P9 attacking c/1 instead
+    result[:] = [r for r in result if not {"P2", "P2_2"} & {r.get("id"), r.get("from_id")}]
+    result.append(region_of("P9", 31, 38))
+    result.append({"type": "relation", "from_id": "P9", "to_id": "u1", "direction": "right", "labels": ["attack"]})
+    (doc,) = labelstudio.from_tasks([task])
+    assert doc.extra == {"annotator": "ana", "round": 2}
+    assert [(u.id, u.extra) for u in doc.units] == [("c/1", {}), ("P3", {}), ("P9", {})]
+    assert [(r.source, r.extra) for r in doc.relations] == [("P3", {}), ("P9", {})]
+
+
+def region_of(rid: str, start: int, end: int) -> dict:
+    return {"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": end, "text": TEXT[start:end], "labels": ["premise"]}}
+
+
 @pytest.mark.corpora
 def test_aaec_round_trip(corpora: Path):
     essays = aaec.load(corpora / "aaec-v2")
@@ -263,6 +305,17 @@ BAD = [
      "task 12/result 14", "unsupported result type 'hypertextlabels'"),
     (lambda task, result: task["data"].pop("text"), "task 12", "data field 'text' is missing"),
     (lambda task, result: task["data"].pop("doc_id") and task.pop("id"), "task #1", "neither data.doc_id nor an id"),
+    (lambda task, result: task["data"]["mining"]["relations"][1].update(attributes="x"), "task 12",
+     "data.mining.relations[1].attributes must be a JSON object, got str 'x'"),
+    (lambda task, result: task["data"]["mining"]["relations"][0].pop("id"), "task 12",
+     "data.mining.relations[0].id is missing"),
+    (lambda task, result: task["data"]["mining"]["unit_ids"].update(u1=None), "task 12",
+     "data.mining.unit_ids.u1 is missing"),
+    (lambda task, result: task["data"]["mining"].update(fields={"units": {"P3": {"label": "claim"}}}), "task 12",
+     "data.mining.fields.units['P3'] holds 'label', which the schema knows"),
+    (lambda task, result: task["data"].update(topic=999), "task 12", "data.topic must be a string, got int 999"),
+    (set_value("P2", "attributes", text=[999]), "task 12/region P2", "attributes must be one JSON object"),
+    (set_value("P3", "label", labels=[["claim"]]), "task 12/region P3", "unknown label ['claim']"),
 ]
 
 

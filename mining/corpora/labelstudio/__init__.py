@@ -24,6 +24,10 @@ hold (below). The results follow Label Studio's text conventions (labelstud.io/g
   id and attributes of the first unused entry with the same source, target and label; a relation an
   annotator added (or relabelled) gets a fresh id ``R<n>`` and no attributes. Unit ids that are not
   valid region ids (``[A-Za-z0-9_-]+``) are renamed and mapped back through ``data.mining.unit_ids``.
+- fields the schema does not know (``Document.extra``, ``Unit.extra``, ``Relation.extra``) go in
+  ``data.mining.fields``: ``{"document": {...}, "units": {unit id: {...}}, "relations": {relation id:
+  {...}}}``, each part only when some object has such fields (a document without any is written as if
+  the key did not exist). A unit or relation an annotator added has none.
 
 Reading a full export takes, per task, the latest annotation that was not cancelled (skipped): the
 one with the latest ``updated_at`` (or ``created_at``), or the last one listed if they have no

@@ -10,6 +10,7 @@ from typing import Any
 from mining.corpora import corpus_files
 from mining.corpora.labelstudio.names import DATA_KEY
 from mining.corpora.labelstudio.results import ResultReader
+from mining.corpora.stored import stored_field
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, UNIT_LABELS, Document, read_paragraphs
 
@@ -150,8 +151,8 @@ class _TaskReader:
             doc.paragraphs = read_paragraphs(data.get("paragraphs"), doc.text)
         except ValueError as e:
             raise self.fail(f"data.paragraphs {e}", where) from None
-        doc.topic = data.get("topic")
-        doc.split = data.get("split")
+        doc.topic = stored_field(data, "topic", (str,), "data", lambda problem: self.fail(problem, where))
+        doc.split = stored_field(data, "split", (str,), "data", lambda problem: self.fail(problem, where))
         metadata = data.get("metadata") or {}
         if not isinstance(metadata, dict):
             raise self.fail("data.metadata must be a JSON object", where)

@@ -9,8 +9,9 @@ from typing import Any
 
 from mining.corpora import SAME_UNIT, fragment_heads
 from mining.corpora.labelstudio.names import ATTRIBUTES_NAME, DATA_KEY, HOLDER_NAME, STANCE_NAME, fresh
+from mining.corpora.stored import stored_entries, stored_field, unknown_fields
 from mining.errors import CorpusError
-from mining.schema import STANCES, Document, Relation, Unit
+from mining.schema import DOCUMENT_FIELDS, RELATION_FIELDS, STANCES, UNIT_FIELDS, Document, Relation, Unit
 
 # The key under ``value`` that holds the answer, per classification-like result type.
 VALUE_KEYS = {"choices": "choices", "textarea": "text", "rating": "rating", "number": "number",
@@ -19,6 +20,8 @@ VALUE_KEYS = {"choices": "choices", "textarea": "text", "rating": "rating", "num
 Fail = Callable[[str, str], CorpusError]
 # (from region, to region, schema label or SAME_UNIT, where)
 Link = tuple[str, str, str, str]
+# data.mining.relations checked ({"id", "attributes"}), by (source, target, label)
+_Stored = dict[tuple[str, str, str], list[dict[str, Any]]]
 
 
 @dataclass
@@ -46,12 +49,11 @@ class ResultReader:
         _keep_document_answers(doc, found, self.fail, where)
         heads = self.fragment_heads(found.regions,
                                     [(a, b, w) for a, b, label, w in found.links if label == SAME_UNIT])
-        unit_ids = extra.get("unit_ids") or {}
-        if not isinstance(unit_ids, dict):
-            raise self.fail(f"data.{DATA_KEY}.unit_ids must be a JSON object", where)
-        units = self.units(doc.text, found, heads, unit_ids, where)
+        units = self.units(doc.text, found, heads, _unit_ids(extra, lambda problem: self.fail(problem, where)),
+                           where)
         doc.units = list(units.values())
         doc.relations = _relations(found.links, heads, units, extra, self.fail, where)
+        _apply_fields(doc, extra, lambda problem: self.fail(problem, where))
 
     def collect(self, text: str, result: list[Any], where: str) -> Results:
         """Check every result and sort it into regions, per-region answers and links."""
@@ -101,7 +103,7 @@ class ResultReader:
         labels = value.get("labels")
         if not isinstance(labels, list) or len(labels) != 1:
             raise self.fail(f"a region needs exactly one label, got {labels!r}", here)
-        if labels[0] not in self.unit_labels:
+        if not isinstance(labels[0], str) or labels[0] not in self.unit_labels:
             raise self.fail(f"unknown label {labels[0]!r} (known: {', '.join(sorted(self.unit_labels))})", here)
         return rid, (start, end, self.unit_labels[labels[0]])
 
@@ -120,7 +122,7 @@ class ResultReader:
             raise self.fail(f"a relation needs exactly one label, got {labels!r}", here)
         label = labels[0]
         if label != SAME_UNIT:
-            if label not in self.relation_labels:
+            if not isinstance(label, str) or label not in self.relation_labels:
                 known = ", ".join(sorted([*self.relation_labels, SAME_UNIT]))
                 raise self.fail(f"unknown relation label {label!r} (known: {known})", here)
             label = self.relation_labels[label]
@@ -181,7 +183,8 @@ def _apply_answers(unit: Unit, named: dict[str, tuple[str, Any]], fail: Fail, he
             _set(unit, "holder", answer[0], lambda p: fail(p, here))
         elif name == ATTRIBUTES_NAME:
             try:
-                attributes = json.loads(answer[0]) if isinstance(answer, list) and len(answer) == 1 else None
+                single = isinstance(answer, list) and len(answer) == 1 and isinstance(answer[0], str)
+                attributes = json.loads(answer[0]) if single else None
             except json.JSONDecodeError as e:
                 raise fail(f"attributes are not valid JSON: {e.msg}", here) from None
             if not isinstance(attributes, dict):
@@ -197,14 +200,8 @@ def _apply_answers(unit: Unit, named: dict[str, tuple[str, Any]], fail: Fail, he
 def _relations(links: list[Link], heads: dict[str, str], units: dict[str, Unit], extra: dict[str, Any],
                fail: Fail, where: str) -> list[Relation]:
     """The argumentative links as relations, with the ids and attributes stored in ``data.mining.relations``."""
-    stored: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    entries = extra.get("relations") or []
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise fail(f"data.{DATA_KEY}.relations must be a list of objects", where)
-    for entry in entries:
-        key = (str(entry.get("source")), str(entry.get("target")), str(entry.get("label")))
-        stored.setdefault(key, []).append(entry)
-    used = {str(e.get("id")) for e in entries}
+    stored = _stored_relations(extra, lambda problem: fail(problem, where))
+    used = {entry["id"] for entries in stored.values() for entry in entries}
     relations = []
     for source, target, label, here in links:
         if label == SAME_UNIT:
@@ -215,11 +212,46 @@ def _relations(links: list[Link], heads: dict[str, str], units: dict[str, Unit],
         key = (units[heads[source]].id, units[heads[target]].id, label)
         if stored.get(key):
             entry = stored[key].pop(0)
-            rel_id, attributes = str(entry["id"]), dict(entry.get("attributes") or {})
+            rel_id, attributes = entry["id"], entry["attributes"]
         else:
             rel_id, attributes = fresh(f"R{len(relations) + 1}", used), {}
         relations.append(Relation(id=rel_id, source=key[0], target=key[1], label=label, attributes=attributes))
     return relations
+
+
+def _unit_ids(extra: dict[str, Any], fail: Callable[[str], CorpusError]) -> dict[str, str]:
+    """``data.mining.unit_ids``: region id -> unit id, for the unit ids that are no valid region ids."""
+    unit_ids = stored_field(extra, "unit_ids", (dict,), f"data.{DATA_KEY}", fail) or {}
+    return {rid: str(stored_field(unit_ids, rid, (str, int), f"data.{DATA_KEY}.unit_ids", fail, required=True))
+            for rid in unit_ids}
+
+
+def _stored_relations(extra: dict[str, Any], fail: Callable[[str], CorpusError]) -> _Stored:
+    """``data.mining.relations`` by ``(source, target, label)``, each entry checked: its ``id`` (a
+    string) and ``attributes`` (an object)."""
+    stored: _Stored = {}
+    for i, entry in enumerate(stored_entries(extra.get("relations"), f"data.{DATA_KEY}.relations", fail)):
+        name = f"data.{DATA_KEY}.relations[{i}]"
+        checked = {"id": str(stored_field(entry, "id", (str, int), name, fail, required=True)),
+                   "attributes": dict(stored_field(entry, "attributes", (dict,), name, fail) or {})}
+        key = (str(stored_field(entry, "source", (str, int), name, fail, required=True)),
+               str(stored_field(entry, "target", (str, int), name, fail, required=True)),
+               stored_field(entry, "label", (str,), name, fail, required=True))
+        stored.setdefault(key, []).append(checked)
+    return stored
+
+
+def _apply_fields(doc: Document, extra: dict[str, Any], fail: Callable[[str], CorpusError]) -> None:
+    """Give the document, its units and relations the fields the schema does not know, from
+    ``data.mining.fields`` (``document``, and ``units``/``relations`` by id); a unit or relation an
+    annotator added has none."""
+    fields = stored_field(extra, "fields", (dict,), f"data.{DATA_KEY}", fail) or {}
+    name = f"data.{DATA_KEY}.fields"
+    doc.extra = unknown_fields(fields.get("document"), DOCUMENT_FIELDS, f"{name}.document", fail)
+    for key, targets, known in (("units", doc.units, UNIT_FIELDS), ("relations", doc.relations, RELATION_FIELDS)):
+        by_id = stored_field(fields, key, (dict,), name, fail) or {}  # id -> fields
+        for target in targets:
+            target.extra = unknown_fields(by_id.get(target.id), known, f"{name}.{key}[{target.id!r}]", fail)
 
 
 def _set(unit: Unit, field: str, value: Any, fail) -> None:

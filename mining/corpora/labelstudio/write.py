@@ -98,7 +98,25 @@ def _results(doc: Document) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     renamed = {rid: uid for uid, rid in region_ids.items() if rid != uid}
     if renamed:
         extra["unit_ids"] = renamed
+    fields = _fields(doc)
+    if fields:
+        extra["fields"] = fields
     return results, extra
+
+
+def _fields(doc: Document) -> dict[str, Any]:
+    """The fields the schema does not know (``extra``), by owner: ``document``, and ``units`` and
+    ``relations`` by id; empty when there are none, so that such documents are written as before."""
+    fields: dict[str, Any] = {}
+    if doc.extra:
+        fields["document"] = dict(doc.extra)
+    units = {u.id: dict(u.extra) for u in doc.units if u.extra}
+    if units:
+        fields["units"] = units
+    relations = {r.id: dict(r.extra) for r in doc.relations if r.extra}
+    if relations:
+        fields["relations"] = relations
+    return fields
 
 
 def _region(rid: str, text: str, start: int, end: int, label: str) -> dict[str, Any]:
