@@ -39,3 +39,27 @@ def miner_run(tmp_path_factory) -> Path:
     done = run_mining("run", "experiment=miner", "data=sample", f"hydra.run.dir={workdir / 'run'}", cwd=workdir)
     assert done.returncode == 0, done.stderr
     return workdir / "run"
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """``sample_run(NAME)``: the run directory of `mining run experiment=NAME`, trained once per session.
+
+    For tests that only read a run (several modules need the same sample_* runs); a test of what
+    `mining run` itself does runs its own. The runs share one ``MINING_HOME``, so later ones hit the
+    parse cache.
+    """
+    from mining.runs.record import find_runs
+    from tests.helpers import run_mining
+
+    home = tmp_path_factory.mktemp("sample-runs")
+    runs: dict[str, Path] = {}
+
+    def trained(experiment: str) -> Path:
+        if experiment not in runs:
+            done = run_mining("run", f"experiment={experiment}", cwd=home)
+            assert done.returncode == 0, done.stderr[-3000:]
+            (runs[experiment],) = find_runs([home / "logs" / experiment / "runs"])
+        return runs[experiment]
+
+    return trained

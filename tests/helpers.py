@@ -1,19 +1,154 @@
-"""Run the `mining` command line in a fresh process, as a user would."""
+"""Run the `mining` command line as a user would: in this process where that is faithful, else in a fresh one.
+
+A fresh ``python -m mining.cli`` pays every import again (spaCy, scikit-learn, skops, Hydra: seconds
+each time), so ``run_mining`` calls ``mining.cli.main(argv)`` in-process, with what a new process
+would have had: its own stdout/stderr, working directory, environment, ``sys.argv``, logging set-up
+and warnings printed to stderr, and the exit status of ``SystemExit`` or of an uncaught exception
+(a traceback on stderr, status 1). Commands whose workers are other processes (Hydra's joblib or
+submitit launchers, ``--n-process N``) or that need another interpreter environment (``env=``, e.g.
+a ``PYTHONPATH``) still run as a subprocess: forking a pytest process with threads is not what users
+do, and reused workers would keep a previous test's environment.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import subprocess
 import sys
+import traceback
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
+# Python's own warning filters when started without -W or -X dev (see the `warnings` docs).
+DEFAULT_WARNING_FILTERS = (
+    ("default", DeprecationWarning, "__main__"),
+    ("ignore", DeprecationWarning, ""),
+    ("ignore", PendingDeprecationWarning, ""),
+    ("ignore", ImportWarning, ""),
+    ("ignore", ResourceWarning, ""),
+)
 
-def run_mining(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """``python -m mining.cli ARGS``; with ``cwd`` set, ``MINING_HOME`` is ``cwd`` too (runs, caches).
+
+@dataclass
+class Completed:
+    """What ``subprocess.run(..., capture_output=True, text=True)`` gives: the parts tests read."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_mining(*args: str, cwd: Path | None = None, env: dict | None = None) -> Completed | subprocess.CompletedProcess:
+    """``mining ARGS``; with ``cwd`` set, ``MINING_HOME`` is ``cwd`` too (runs, caches).
 
     ``mining run`` gets ``nlp.progress=false`` so that captured output stays readable.
     """
-    full_env = {**os.environ, **({"MINING_HOME": str(cwd)} if cwd is not None else {}), **(env or {})}
     quiet = ["nlp.progress=false"] if args and args[0] == "run" else []
-    return subprocess.run([sys.executable, "-m", "mining.cli", *args, *quiet], cwd=cwd, env=full_env,
+    argv = [*args, *quiet]
+    home = {"MINING_HOME": str(cwd)} if cwd is not None else {}
+    if env or needs_own_process(argv):
+        return run_mining_process(argv, cwd=cwd, env={**home, **(env or {})})
+    return run_mining_here(argv, cwd=cwd, env=home)
+
+
+def needs_own_process(argv: list[str]) -> bool:
+    """Whether the command starts worker processes (see the module docstring)."""
+    if any(a.startswith("hydra/launcher=") and a != "hydra/launcher=basic" for a in argv):
+        return True
+    if any(a.startswith("nlp.n_process=") and a != "nlp.n_process=1" for a in argv):
+        return True
+    return any(a == "--n-process" and value != "1" for a, value in zip(argv, argv[1:]))
+
+
+def run_mining_process(argv: list[str], *, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m mining.cli ARGV`` in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-m", "mining.cli", *argv], cwd=cwd, env={**os.environ, **(env or {})},
                           capture_output=True, text=True)
+
+
+def run_mining_here(argv: list[str], *, cwd: Path | None = None, env: dict | None = None) -> Completed:
+    """``mining.cli.main(ARGV)`` in this process, isolated as described in the module docstring."""
+    from mining.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with _isolated(cwd, env or {}), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            _warnings_to_stderr():
+        try:
+            code = main(list(argv))
+        except SystemExit as e:
+            code = e.code
+        except BaseException:  # what the interpreter does with an uncaught exception
+            traceback.print_exc()
+            code = 1
+        if code is not None and not isinstance(code, int):  # sys.exit("message")
+            print(code, file=sys.stderr)
+            code = 1
+    return Completed(["mining", *argv], code or 0, _text_mode(out.getvalue()), _text_mode(err.getvalue()))
+
+
+def _text_mode(captured: str) -> str:
+    """The universal newlines ``text=True`` applies to a subprocess's output."""
+    return captured.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@contextlib.contextmanager
+def _isolated(cwd: Path | None, env: dict):
+    """Apply ``cwd`` and ``env``; afterwards restore them, ``sys.argv``, logging and Hydra's global state."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    old_cwd, old_env, old_argv = os.getcwd(), dict(os.environ), list(sys.argv)
+    saved_logging = _logging_state()
+    GlobalHydra.instance().clear()
+    try:
+        os.environ.update(env)
+        if cwd is not None:
+            os.chdir(cwd)
+        yield
+    finally:
+        GlobalHydra.instance().clear()
+        _restore_logging(saved_logging)
+        sys.argv[:] = old_argv
+        os.chdir(old_cwd)
+        os.environ.clear()
+        os.environ.update(old_env)
+
+
+def _logging_state() -> dict:
+    loggers = {"": logging.getLogger()}
+    loggers.update((name, lg) for name, lg in logging.Logger.manager.loggerDict.items()
+                   if isinstance(lg, logging.Logger))
+    return {name: (lg, lg.level, list(lg.handlers), lg.propagate, lg.disabled) for name, lg in loggers.items()}
+
+
+def _restore_logging(saved: dict) -> None:
+    """Undo Hydra's ``dictConfig``: the old handlers and levels back, the run's own handlers closed."""
+    kept = {id(h) for _, _, handlers, _, _ in saved.values() for h in handlers}
+    current = [logging.getLogger()] + [lg for lg in logging.Logger.manager.loggerDict.values()
+                                       if isinstance(lg, logging.Logger)]
+    for lg in current:
+        for handler in lg.handlers:
+            if id(handler) not in kept:
+                handler.close()
+    for lg, level, handlers, propagate, disabled in saved.values():
+        lg.setLevel(level)
+        lg.handlers[:] = handlers
+        lg.propagate, lg.disabled = propagate, disabled
+
+
+@contextlib.contextmanager
+def _warnings_to_stderr():
+    """Warnings as a fresh interpreter shows them: default filters, printed on (the captured) stderr."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        for action, category, module in reversed(DEFAULT_WARNING_FILTERS):
+            warnings.filterwarnings(action, category=category, module=module)
+        warnings.showwarning = show
+        yield

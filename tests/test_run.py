@@ -100,10 +100,8 @@ def test_sweep_runs_each_job_and_compare_lists_them(workdir: Path, launcher: str
     assert markdown.stdout.splitlines()[1].startswith("|---")
 
 
-def test_relations_experiment_reports_link_f1(workdir: Path):
-    done = mining("run", "experiment=sample_relations", cwd=workdir)
-    assert done.returncode == 0, done.stderr
-    (run,) = find_runs([workdir / "logs" / "sample_relations" / "runs"])
+def test_relations_experiment_reports_link_f1(sample_run):
+    run = sample_run("sample_relations")  # the fixture checks that `mining run` succeeded
     metrics = read_metrics(run)
     assert 0.0 <= metrics["test.link.macro_f1"] <= 1.0
     assert metrics["test.labels"] == ["support", "attack", "none"]

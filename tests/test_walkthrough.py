@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from mining.corpora import jsonl
 from mining.dataset.merge import read_changelog
+from tests.helpers import run_mining
 
 pytestmark = pytest.mark.slow
 
@@ -53,16 +51,12 @@ def test_readme_walkthrough_runs_as_written(tmp_path: Path):
     new_texts.mkdir()
     for name, text in NEW_TEXTS.items():
         (new_texts / name).write_text(text, encoding="utf-8")
-    env = {**os.environ, "MINING_HOME": str(tmp_path)}
     outputs = {}
     for command in commands:
         if "annotation/export.json" in command:  # step 2 happens in Label Studio
             simulate_label_studio(tmp_path / "annotation/tasks.json", tmp_path / "annotation/export.json")
-        args = shlex.split(command)[1:]
-        if args[0] == "run":
-            args.append("nlp.progress=false")
-        done = subprocess.run([sys.executable, "-m", "mining.cli", *args], cwd=tmp_path, env=env,
-                              capture_output=True, text=True)
+        # In tmp_path, with MINING_HOME=tmp_path and nlp.progress=false for `run`.
+        done = run_mining(*shlex.split(command)[1:], cwd=tmp_path)
         assert done.returncode == 0, f"{command}\n{done.stderr[-3000:]}"
         outputs[command] = done.stdout
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 
 def classification_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
@@ -16,6 +15,8 @@ def classification_scores(gold: Sequence[str], predicted: Sequence[str], labels:
     (such as the reject label of a component model, on gold units) would only add a 0; its
     predictions still count, as misses of the gold labels.
     """
+    from sklearn.metrics import f1_score, precision_recall_fscore_support  # not for aggregate(): compare stays light
+
     present = [lab for lab in labels if lab in set(gold)]
     p, r, f, s = precision_recall_fscore_support(gold, predicted, labels=list(labels), zero_division=0)
     scores = {
@@ -33,6 +34,8 @@ def classification_scores(gold: Sequence[str], predicted: Sequence[str], labels:
 
 def confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
     """Rows are gold labels, columns predicted labels, both in ``labels`` order."""
+    from sklearn.metrics import confusion_matrix
+
     return confusion_matrix(gold, predicted, labels=list(labels)).tolist()
 
 

@@ -13,8 +13,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
-
 from mining.corpora import jsonl
 from mining.runs.plots import write_run_plots
 from mining.runs.trust import load_trusted
@@ -70,6 +68,8 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
     is a finished record exactly when its ``metrics.json`` exists. The plots of the metrics
     (``confusion_matrix.png``, ``per_class_f1.png``) are part of the record.
     """
+    import skops.io as sio  # seconds to import: only the commands that write a record pay for it
+
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=".record-"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -48,8 +49,10 @@ def test_folder_input_gives_one_document_per_text(all_docs):
 
 
 def test_stdin_and_stdout(miner_run: Path, all_docs):
-    done = subprocess.run([sys.executable, "-m", "mining.cli", "label", "--model", str(miner_run)],
-                          input=NEWS.encode(), capture_output=True)
+    # The installed `mining` script in a fresh process (most other tests call mining.cli.main in-process).
+    script = shutil.which("mining", path=str(Path(sys.executable).parent)) or shutil.which("mining")
+    assert script, "the `mining` command is not installed: pip install -e ."
+    done = subprocess.run([script, "label", "--model", str(miner_run)], input=NEWS.encode(), capture_output=True)
     assert done.returncode == 0, done.stderr
     (doc,) = jsonl.parse_lines(done.stdout.decode().splitlines())
     news = next(d for d in all_docs if d.id == "news")

@@ -13,7 +13,6 @@ from mining.label.miner import ArgumentMiner
 from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts, split_text
 from mining.runs.record import read_metrics
 from mining.schema import STANCES, UNIT_LABELS, Document
-from tests.helpers import run_mining
 
 pytestmark = pytest.mark.slow
 
@@ -93,13 +92,11 @@ def test_end_to_end_scores_are_recorded(miner_run: Path):
     assert metrics["test.end_to_end.components.overlap50.f1"] <= metrics["test.end_to_end.units.overlap50.f1"]
 
 
-def test_unfinished_and_single_task_runs_are_refused(tmp_path: Path):
+def test_unfinished_and_single_task_runs_are_refused(tmp_path: Path, sample_run):
     with pytest.raises(FileNotFoundError, match="model.skops"):
         ArgumentMiner.from_run(tmp_path)
-    done = run_mining("run", "experiment=sample_stance", f"hydra.run.dir={tmp_path / 'stance'}", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
     with pytest.raises(ValueError, match="experiment=miner"):
-        ArgumentMiner.from_run(tmp_path / "stance")
+        ArgumentMiner.from_run(sample_run("sample_stance"))
 
 
 def test_a_different_pipeline_version_is_an_error(tmp_path: Path, miner_run: Path):
@@ -147,12 +144,8 @@ def test_long_texts_are_labelled_in_pieces_and_joined(miner: ArgumentMiner, monk
     assert sum(u.start >= 2 * len(NEWS) for u in doc.units) >= 3  # the last piece is labelled too
 
 
-def test_a_bundle_of_single_task_runs(tmp_path: Path, labelled: Document):
-    runs = {}
-    for step, experiment in (("segmentation", "sample_segmentation"), ("components", "sample_components")):
-        done = run_mining("run", f"experiment={experiment}", f"hydra.run.dir={tmp_path / step}", cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-        runs[step] = tmp_path / step
+def test_a_bundle_of_single_task_runs(sample_run, labelled: Document):
+    runs = {"segmentation": sample_run("sample_segmentation"), "components": sample_run("sample_components")}
     miner = ArgumentMiner.from_runs(**runs)
     doc = miner(NEWS)
     assert doc.units and not doc.relations and all(u.stance is None for u in doc.units)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -248,13 +245,9 @@ def test_command_line(tmp_path: Path):
     ("sample_stance", ["macro_f1", "accuracy"]),
     ("sample_relations", ["macro_f1", "accuracy", "link.macro_f1"]),
 ])
-def test_predictions_give_back_the_recorded_metrics(tmp_path: Path, experiment: str, metrics: list[str]):
+def test_predictions_give_back_the_recorded_metrics(sample_run, experiment: str, metrics: list[str]):
     """The instances rebuilt from predictions.jsonl are the task's own (e.g. every same-paragraph pair)."""
-    done = subprocess.run([sys.executable, "-m", "mining.cli", "run", f"experiment={experiment}",
-                           "nlp.progress=false"], cwd=tmp_path, env={**os.environ, "MINING_HOME": str(tmp_path)},
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-3000:]
-    (run,) = (tmp_path / "logs" / experiment / "runs").iterdir()
+    run = sample_run(experiment)
     recorded = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
     for metric in metrics:
         result = compare_runs(run, run, metric=metric, resamples=20)

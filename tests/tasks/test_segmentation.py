@@ -160,19 +160,11 @@ def test_task_parameters_are_checked():
 
 
 @pytest.mark.slow
-def test_sample_experiment_runs_end_to_end(tmp_path):
-    import os
-    import subprocess
-    import sys
-
+def test_sample_experiment_runs_end_to_end(sample_run):
     from mining.corpora import jsonl
-    from mining.runs.record import find_runs, load_model, read_metrics
+    from mining.runs.record import load_model, read_metrics
 
-    env = {**os.environ, "MINING_HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "mining.cli", "run", "experiment=sample_segmentation",
-                           "nlp.progress=false"], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    (run,) = find_runs([tmp_path / "logs" / "sample_segmentation" / "runs"])
+    run = sample_run("sample_segmentation")  # the fixture checks that `mining run` succeeded
     metrics = read_metrics(run)
     assert metrics["test.labels"] == ["B", "I", "O"]
     for key in ("test.macro_f1", "test.span.exact.f1", "test.span.overlap50.f1"):
