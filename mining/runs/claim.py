@@ -99,7 +99,7 @@ def _refuse_finished(directory: Path, *, sweep: bool) -> None:
     finished = _finished(directory, sweep=sweep)
     if finished:
         what = f"{len(finished)} finished run record(s)" if sweep else "a finished run record (metrics.json)"
-        raise ClaimError(f"{directory} holds {what}: pass overwrite=true to replace it, "
+        raise ClaimError(f"{directory} holds {what}: pass overwrite=true to replace {'them' if sweep else 'it'}, "
                          f"or choose another hydra.{'sweep' if sweep else 'run'}.dir")
 
 

@@ -98,3 +98,14 @@ def test_a_killed_run_is_taken_over_by_the_next_one(tmp_path: Path):
     assert find_runs([tmp_path]) == [run_dir]
     leftovers = [p for p in tmp_path.rglob("*") if p.name.startswith((".claim", ".record-")) or p.suffix == ".tmp"]
     assert leftovers == []
+
+
+def test_a_failed_run_gives_its_claim_up(tmp_path: Path):
+    run_dir = tmp_path / "run"
+    done = run_mining(*RUN, "data=custom", f"data.path={tmp_path / 'missing'}", f"hydra.run.dir={run_dir}",
+                      cwd=tmp_path)
+    assert done.returncode == 2 and "no such file or folder" in done.stderr
+    assert not (run_dir / ".claim").exists()
+    again = run_mining(*RUN, f"hydra.run.dir={run_dir}", cwd=tmp_path)  # neither refused nor a take-over
+    assert again.returncode == 0, again.stderr
+    assert "taking over" not in again.stderr
