@@ -152,3 +152,11 @@ def _warnings_to_stderr():
             warnings.filterwarnings(action, category=category, module=module)
         warnings.showwarning = show
         yield
+
+
+def start_mining(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.Popen:
+    """:func:`run_mining` without waiting: the process, its output piped, to wait for, race or kill."""
+    full_env = {**os.environ, **({"MINING_HOME": str(cwd)} if cwd is not None else {}), **(env or {})}
+    quiet = ["nlp.progress=false"] if args and args[0] == "run" else []
+    return subprocess.Popen([sys.executable, "-m", "mining.cli", *args, *quiet], cwd=cwd, env=full_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import logging
 import os
+import re
+import socket
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import spacy
@@ -17,7 +22,11 @@ from tqdm.auto import tqdm
 from mining.nlp.pipeline import PipelineInfo, load_pipeline, pipe_texts
 from mining.schema import Document
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: each <key>.spacy has its checksum in <key>.sha256 beside it
+SUFFIX = ".spacy"
+TMP_SUFFIX = ".tmp"
+
+logger = logging.getLogger(__name__)
 
 
 def texts_fingerprint(docs: Sequence[Document]) -> str:
@@ -47,15 +56,16 @@ def parse_documents(docs: Sequence[Document], info: PipelineInfo, *, cache_dir: 
     """Parsed spaCy Docs for ``docs``, in order, and whether they came from the cache.
 
     With ``cache_dir`` set, the parses are read from ``<cache_dir>/<key>.spacy`` when present and
-    written there otherwise (atomically, so a killed run never leaves a truncated cache file).
-    The pipeline is loaded only when something must be parsed (or pass it as ``nlp``); cached
-    parses need nothing but a vocabulary, since a DocBin carries its own strings.
+    whole, and written there otherwise (see :func:`write_cache`). A damaged file is reported in one
+    warning line, parsed again and replaced. The pipeline is loaded only when something must be parsed
+    (or pass it as ``nlp``); cached parses need nothing but a vocabulary, since a DocBin carries its
+    own strings.
     """
-    path = Path(cache_dir) / f"{cache_key(docs, info)}.spacy" if cache_dir is not None else None
+    path = Path(cache_dir) / f"{cache_key(docs, info)}{SUFFIX}" if cache_dir is not None else None
     if path is not None and path.exists():
         vocab = nlp.vocab if nlp is not None else spacy.blank(info.lang).vocab
-        parsed = list(DocBin().from_disk(path).get_docs(vocab))
-        if len(parsed) == len(docs) and all(p.text == d.text for p, d in zip(parsed, docs)):
+        parsed = read_cache(path, vocab, docs)
+        if parsed is not None:
             return parsed, True
     nlp = nlp if nlp is not None else load_pipeline(info)
     texts = (d.text for d in docs)
@@ -63,12 +73,118 @@ def parse_documents(docs: Sequence[Document], info: PipelineInfo, *, cache_dir: 
     parsed = list(tqdm(stream, total=len(docs), desc=f"parsing with {info.package}", unit="doc",
                        disable=not progress, mininterval=1.0))
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-        try:
-            DocBin(store_user_data=True, docs=parsed).to_disk(tmp)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_cache(path, parsed)
     return parsed, False
+
+
+def checksum_path(path: Path) -> Path:
+    """``<key>.sha256`` beside ``<key>.spacy``: the SHA-256 of the DocBin's bytes as they were written."""
+    return path.with_suffix(".sha256")
+
+
+def read_cache(path: Path, vocab, docs: Sequence[Document]) -> list[Doc] | None:
+    """The Docs cached in ``path``, or None after a one-line warning when the file is damaged.
+
+    Damaged means: no checksum beside it, bytes that do not match it (truncated, scrambled), a DocBin
+    spaCy cannot read, or parses of other texts than ``docs``.
+    """
+    try:
+        with _locked(path.parent, fcntl.LOCK_SH):  # not between a writer's two renames
+            data = path.read_bytes()
+            expected = checksum_path(path).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return _damaged(path, f"no checksum {checksum_path(path).name} beside it")
+    except (OSError, UnicodeDecodeError) as e:
+        return _damaged(path, f"unreadable: {e}")
+    if hashlib.sha256(data).hexdigest() != expected:
+        return _damaged(path, f"{len(data)} bytes that do not match its checksum")
+    try:
+        parsed = list(DocBin().from_bytes(data).get_docs(vocab))
+    except Exception as e:  # noqa: BLE001 - whatever a foreign DocBin makes msgpack, zlib or spaCy raise
+        return _damaged(path, f"not a DocBin spaCy {spacy.__version__} reads: {type(e).__name__}: {e}")
+    if len(parsed) != len(docs) or any(p.text != d.text for p, d in zip(parsed, docs)):
+        return _damaged(path, "it holds parses of other texts")
+    return parsed
+
+
+def _damaged(path: Path, why: str) -> None:
+    logger.warning("parse cache %s is damaged (%s): parsing again", path, why)
+    return None
+
+
+def write_cache(path: Path, parsed: Sequence[Doc]) -> None:
+    """Write ``parsed`` to ``path`` and its checksum beside it, so that a kill at any point leaves either
+    no file, or one that :func:`read_cache` finds whole, or one whose checksum fails.
+
+    The bytes go to ``<key>.<pid>-<host>.<random>.tmp``, are flushed, and are renamed over ``path``
+    after the checksum is in place. Temporary files whose process on this host is gone are removed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path.parent)
+    data = DocBin(store_user_data=True, docs=parsed).to_bytes()
+    digest = hashlib.sha256(data).hexdigest().encode("ascii") + b"\n"
+    tmp_data, tmp_sum = _write_temporary(path, data), None
+    try:
+        tmp_sum = _write_temporary(path, digest)
+        # Two runs parsing the same corpus write different bytes (a DocBin's strings are a set), so the
+        # pair of renames is exclusive: otherwise one run's checksum could end beside the other's file.
+        with _locked(path.parent, fcntl.LOCK_EX):
+            os.replace(tmp_sum, checksum_path(path))
+            os.replace(tmp_data, path)
+    finally:
+        for tmp in (tmp_data, tmp_sum):
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+
+@contextmanager
+def _locked(directory: Path, operation: int) -> Iterator[None]:
+    """``flock`` on the cache directory itself: no lock file to leave behind, and a killed holder's lock dies with it."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, operation)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_temporary(path: Path, data: bytes) -> str:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.stem}.{os.getpid()}-{_host()}.", suffix=TMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())  # a power cut after the rename must not leave an empty file under the name
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9]", "_", socket.gethostname())
+
+
+def remove_stale_temporaries(cache_dir: Path) -> list[Path]:
+    """Delete the ``.tmp`` files in ``cache_dir`` written by a process of this host that no longer runs.
+
+    A temporary file of another host, or of a live process, or not named by :func:`write_cache`, is left alone.
+    """
+    removed = []
+    for tmp in cache_dir.glob(f"*{TMP_SUFFIX}"):
+        owner = tmp.name.split(".")[1] if tmp.name.count(".") >= 3 else ""
+        pid, _, host = owner.partition("-")
+        if host == _host() and pid.isdigit() and not _running(int(pid)):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True

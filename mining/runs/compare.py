@@ -15,8 +15,9 @@ import yaml
 from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys
 from mining.runs.record import CONFIG, find_runs, read_metrics
 
-# The tracker and where files go change no result, so they never tell configurations apart.
-IGNORED_PREFIXES = ("hydra", "paths", "tracking", "nlp.progress", "nlp.n_process", "nlp.batch_size")
+# The tracker and where files go (or whether they may replace others) change no result, so they never
+# tell configurations apart.
+IGNORED_PREFIXES = ("hydra", "paths", "tracking", "overwrite", "nlp.progress", "nlp.n_process", "nlp.batch_size")
 MAX_CELL = 40
 
 

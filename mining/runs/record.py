@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import jsonl
-from mining.runs.plots import write_run_plots
+from mining.runs.plots import PLOTS, write_run_plots
 from mining.runs.trust import load_trusted
 
 METRICS = "metrics.json"
@@ -23,6 +23,7 @@ PREDICTIONS = "predictions.jsonl"
 MODEL = "model.skops"
 TASKS = "tasks.skops"  # the task objects that turn the model's predictions into units (mining.label.miner reads them)
 CONFIG = "config.yaml"  # the resolved config; Hydra keeps the unresolved one and the overrides in .hydra/
+STAGE_PREFIX = ".record-"  # the staging folder of a record being written; readers skip it
 PACKAGES = ("mining", "scikit-learn", "spacy", "datasets", "hydra-core", "numpy", "scipy", "skops")
 
 
@@ -72,7 +73,7 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
 
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=".record-"))
+    stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=STAGE_PREFIX))
     try:
         sio.dump(model, stage / MODEL)
         sio.dump(tasks, stage / TASKS)
@@ -81,11 +82,20 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
         (stage / META).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str), encoding="utf-8")
         (stage / METRICS).write_text(json.dumps(metrics, indent=2, sort_keys=True), encoding="utf-8")
         plots = [p.name for p in write_run_plots(metrics, stage)]
+        (run_dir / METRICS).unlink(missing_ok=True)  # a record being replaced is unfinished until the end
         for name in (MODEL, TASKS, PREDICTIONS, CONFIG, META, *plots, METRICS):
             os.replace(stage / name, run_dir / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return run_dir
+
+
+def remove_record(run_dir: str | Path) -> None:
+    """Unmake the finished record in ``run_dir``, ``metrics.json`` first: stopped midway, the directory is
+    an unfinished run, never an old record beside a new run's ``.hydra/``, which (with the log) stays."""
+    run_dir = Path(run_dir)
+    for name in (METRICS, MODEL, TASKS, PREDICTIONS, CONFIG, META, *PLOTS):
+        (run_dir / name).unlink(missing_ok=True)
 
 
 def read_metrics(run_dir: str | Path) -> dict[str, Any]:
@@ -141,7 +151,7 @@ def find_runs(paths) -> list[Path]:
         if (p / METRICS).exists():
             runs.add(p)
         elif p.is_dir():
-            runs.update(m.parent for m in p.rglob(METRICS) if not any(part.startswith(".record-") for part in m.parts))
+            runs.update(m.parent for m in p.rglob(METRICS) if not any(part.startswith(STAGE_PREFIX) for part in m.parts))
         else:
             raise FileNotFoundError(f"{p}: no such run or sweep directory")
     return sorted(runs)

@@ -1,0 +1,52 @@
+"""The Hydra callback that claims a run's directory before Hydra writes into it, and gives it up at the end."""
+
+from __future__ import annotations
+
+import atexit
+import sys
+
+from hydra.experimental.callback import Callback
+
+from mining.runs.claim import Claim, ClaimError, claim_directory, describe_previous
+
+
+class ClaimRunDirectory(Callback):
+    """Claim ``hydra.run.dir`` (``hydra.sweep.dir`` for ``-m``) in ``on_*_start``, before Hydra writes
+    ``.hydra/`` there, so that a second run on the same directory stops with exit status 2 having written
+    nothing. ``overwrite=true`` replaces a finished record. The claim is given up at the end, and at exit
+    when a job ends the process (``sys.exit`` skips ``on_*_end``); a killed run's lock dies with it.
+    """
+
+    def __init__(self) -> None:
+        self.claim: Claim | None = None
+
+    def on_run_start(self, config, **kwargs) -> None:
+        self._take(str(config.hydra.run.dir), overwrite=bool(config.get("overwrite")), sweep=False)
+
+    def on_multirun_start(self, config, **kwargs) -> None:
+        self._take(str(config.hydra.sweep.dir), overwrite=bool(config.get("overwrite")), sweep=True)
+
+    def on_run_end(self, config, **kwargs) -> None:
+        self._release()
+
+    def on_multirun_end(self, config, **kwargs) -> None:
+        self._release()
+
+    def _take(self, directory: str, *, overwrite: bool, sweep: bool) -> None:
+        # Reading hydra.run.dir resolves ${now:...} once: Hydra caches it in the same config it runs the job with.
+        try:
+            self.claim = claim_directory(directory, overwrite=overwrite, sweep=sweep)
+        except (ClaimError, OSError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            sys.exit(2)
+        atexit.register(self._release)
+        if self.claim.previous is not None or self.claim.removed:
+            print(f"warning: {describe_previous(self.claim)}", file=sys.stderr)
+        for run_dir in self.claim.replaced:
+            print(f"overwrite=true: replacing the finished run record in {run_dir}", file=sys.stderr)
+
+    def _release(self) -> None:
+        if self.claim is not None:
+            self.claim.release()
+            self.claim = None
+        atexit.unregister(self._release)
