@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mining.cli.label import add_input_arguments, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
+from mining.errors import UsageError
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -38,7 +39,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     from mining.dataset.validation import validate_documents
 
     if args.predictions and args.to != "labelstudio":
-        raise ValueError("--predictions applies to --to labelstudio only")
+        raise UsageError("--predictions applies to --to labelstudio only")
     also = [labelstudio.config_path(args.output)] if args.to == "labelstudio" else []
     check_output(args.output, [args.path], overwrite=args.overwrite, also=also)
     docs = load_corpus(args.name, args.path)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
+from mining.errors import UsageError
 from mining.schema import Document
 
 # name -> "module:function"; imported on use so that reading JSONL never imports datasets. For the commands
@@ -26,7 +27,7 @@ LOADERS: dict[str, str] = {
 
 def get_loader(name: str) -> Callable[..., list[Document]]:
     if name not in LOADERS:
-        raise ValueError(f"unknown corpus loader {name!r} (known: {', '.join(sorted(LOADERS))})")
+        raise UsageError(f"unknown corpus loader {name!r} (known: {', '.join(sorted(LOADERS))})")
     module, func = LOADERS[name].split(":")
     return getattr(import_module(module), func)
 
@@ -34,7 +35,7 @@ def get_loader(name: str) -> Callable[..., list[Document]]:
 def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Document]:
     """Load a corpus by loader name; ``path`` is required for every corpus but ``sample``."""
     if path is None and name != "sample":
-        raise ValueError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
+        raise UsageError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
     loader = get_loader(name)
     return loader(path, **options) if path is not None else loader()
 

@@ -33,7 +33,7 @@ def split_document(doc: Document) -> Iterator[tuple[bool, int, Document]]:
     if len(doc.text) <= MAX_PIECE_CHARS:
         yield True, 0, doc
         return
-    parts = split_text(doc.text)
+    parts = split_text(doc.text, MAX_PIECE_CHARS)  # read here, so that the limit can be changed (tests)
     offset = 0
     for k, text in enumerate(parts):
         end = offset + len(text)

@@ -11,6 +11,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from mining.errors import UsageError
 from mining.label import steps
 from mining.label.batches import char_batches, join_pieces, split_document
 from mining.label.bundle import check_bundle, check_installed, pipeline_info
@@ -92,7 +93,7 @@ class ArgumentMiner:
             tasks[step], models[step] = load_tasks(run_dir), load_model(run_dir)
             infos[step] = pipeline_info(read_meta(run_dir), run_dir)
         if len({(i.package, i.version) for i in infos.values()}) > 1:
-            raise ValueError(f"the runs were parsed with different pipelines: "
+            raise UsageError(f"the runs were parsed with different pipelines: "
                              f"{ {s: f'{i.package} {i.version}' for s, i in infos.items()} }")
         info = next(iter(infos.values()))
         if "ner" in info.exclude:  # holders name parties with the entity recogniser when there is one

@@ -16,6 +16,8 @@ from typing import Any
 import skops.io as sio
 
 from mining.corpora import jsonl
+from mining.errors import NotFinishedError
+from mining.runs.jsonfile import read_json_object
 from mining.runs.plots import write_run_plots
 from mining.runs.trust import load_trusted
 
@@ -89,14 +91,11 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
 
 
 def read_metrics(run_dir: str | Path) -> dict[str, Any]:
-    path = Path(run_dir) / METRICS
-    if not path.exists():
-        raise FileNotFoundError(f"{run_dir} is not a finished run: it has no {METRICS}")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_json_object(Path(run_dir) / METRICS, missing=f"{run_dir} is not a finished run: it has no {METRICS}")
 
 
 def read_meta(run_dir: str | Path) -> dict[str, Any]:
-    return json.loads((Path(run_dir) / META).read_text(encoding="utf-8"))
+    return read_json_object(Path(run_dir) / META, missing=f"{run_dir} has no {META}: it is not a finished run")
 
 
 def load_model(run_dir: str | Path):
@@ -112,7 +111,7 @@ def load_tasks(run_dir: str | Path):
 def _load_trusted(run_dir: Path, name: str):
     path = run_dir / name
     if not path.exists():
-        raise FileNotFoundError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
+        raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
     return load_trusted(path)
 
 
@@ -143,5 +142,5 @@ def find_runs(paths) -> list[Path]:
         elif p.is_dir():
             runs.update(m.parent for m in p.rglob(METRICS) if not any(part.startswith(".record-") for part in m.parts))
         else:
-            raise FileNotFoundError(f"{p}: no such run or sweep directory")
+            raise NotFinishedError(f"{p}: no such run or sweep directory")
     return sorted(runs)
