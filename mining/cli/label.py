@@ -18,7 +18,8 @@ NO_MODEL = ("no model given: pass --model RUN_DIR, the run directory of a labell
 
 
 def labelled(args: argparse.Namespace, **options):
-    """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar."""
+    """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar in characters
+    (it moves inside a long text too, which is labelled in pieces)."""
     from tqdm.auto import tqdm
 
     from mining.label.streams import iter_items, parse_shard, take_shard
@@ -31,10 +32,19 @@ def labelled(args: argparse.Namespace, **options):
     items = iter_items(paths, encoding=args.encoding)
     if args.shard:
         items = take_shard(items, *parse_shard(args.shard))
+    bar = tqdm(desc="labelling", unit="char", unit_scale=True, file=sys.stderr, mininterval=1.0,
+               disable=None if args.progress is None else not args.progress)
     docs = label_stream(args.model, ((item.id, item.text) for item in items), n_process=args.n_process,
-                        batch_size=args.batch_size, **options)
-    return tqdm(docs, desc="labelling", unit="doc", file=sys.stderr, mininterval=1.0,
-                disable=None if args.progress is None else not args.progress)
+                        batch_size=args.batch_size, progress=bar.update, **options)
+    return _closing(docs, bar)
+
+
+def _closing(docs, bar):
+    """``docs``, then close ``bar`` (its last line shows the characters labelled)."""
+    try:
+        yield from docs
+    finally:
+        bar.close()
 
 
 def check_model_dir(model: str | None) -> None:

@@ -13,10 +13,12 @@ T = TypeVar("T")
 MAX_BATCH_ITEMS = 1_000  # a batch of empty or tiny texts ends here
 
 
-def char_batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int = MAX_PIECE_CHARS,
+def char_batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int | None = None,
                  max_items: int = MAX_BATCH_ITEMS) -> Iterator[list[T]]:
     """Consecutive lists of ``items``, each closed once it holds ``limit`` characters (the features of
-    a batch take memory in proportion to its tokens) or ``max_items`` items (empty texts have none)."""
+    a batch take memory in proportion to its tokens; default ``MAX_PIECE_CHARS``) or ``max_items``
+    items (empty texts have none)."""
+    limit = MAX_PIECE_CHARS if limit is None else limit
     batch, chars = [], 0
     for item in items:
         batch.append(item)
