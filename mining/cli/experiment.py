@@ -114,7 +114,7 @@ def corpus_loader(data):
     load = instantiate(spec, _convert_="all")
     path = inspect.signature(load.func).parameters.get("path")
     if load.keywords.get("path") is None and path is not None and path.default is inspect.Parameter.empty:
-        raise UsageError(f"corpus {name!r} needs a path (the corpus is not shipped with mining)")
+        raise UsageError(f"corpus {name!r} needs a path: pass data.path=PATH (the corpus is not shipped with mining)")
     return load
 
 
