@@ -1,11 +1,20 @@
-"""Errors raised on bad input: each names the file, the line or id, and what is wrong."""
+"""Errors a user can fix: each names the file, line, id, option or setting, and what is wrong.
+
+The command line prints the message of any :class:`MiningError` on one line, with exit status 2 and
+no traceback (``mining --debug`` shows it). Every other exception is a bug and keeps its traceback.
+Each class also derives from the built-in error it refines, so ``except ValueError`` still works.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-class CorpusError(ValueError):
+class MiningError(Exception):
+    """Base of the errors caused by input, arguments or settings rather than by a bug in mining."""
+
+
+class CorpusError(MiningError, ValueError):
     """Malformed corpus input.
 
     The message reads ``FILE:LINE: problem`` or ``FILE [ID]: problem`` so that a user can go
@@ -24,3 +33,21 @@ class CorpusError(ValueError):
         if item is not None:
             where += f" [{item}]"
         super().__init__(f"{where}: {problem}")
+
+
+class UsageError(MiningError, ValueError):
+    """A bad command-line argument, option, override or parameter value: the message names it,
+    says what was expected, and how to fix it."""
+
+
+class RunRecordError(MiningError, ValueError):
+    """A run directory, or a file in it (``metrics.json``, ``meta.json``, a model), that is missing,
+    unfinished or unreadable: the message names the file."""
+
+
+class NotFinishedError(RunRecordError, FileNotFoundError):
+    """A path that is not a finished run directory (no ``metrics.json``, no model)."""
+
+
+class SetupError(MiningError, RuntimeError):
+    """The installation does not match what is asked: a spaCy pipeline or its version, the configs."""

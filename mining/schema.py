@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mining.errors import MiningError
+
 UNIT_LABELS = ("major_claim", "claim", "premise")
 STANCES = ("for", "against")
 RELATION_LABELS = ("support", "attack")
@@ -179,7 +181,7 @@ class Document:
         )
 
 
-class SchemaError(ValueError):
+class SchemaError(MiningError, ValueError):
     """A stored document, unit or relation has a field of the wrong type, or misses one; the message
     names the object and the field."""
 

@@ -10,11 +10,11 @@ import argparse
 import sys
 
 from mining.cli.data import add_data_commands
+from mining.cli.errors import DEBUG_ENV, DEBUG_HELP, debug_enabled, explain, report, setting_env
 from mining.cli.experiment import add_run_command, run
 from mining.cli.label import add_evaluate_labels_command, add_label_command
 from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR
 from mining.cli.runs import add_runs_commands
-from mining.errors import CorpusError
 
 __all__ = ["CONFIG_DIR", "PACKAGE_DIR", "build_parser", "main"]
 
@@ -22,8 +22,12 @@ __all__ = ["CONFIG_DIR", "PACKAGE_DIR", "build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     from mining import __version__
 
-    parser = argparse.ArgumentParser(prog="mining", description="Argument mining experiments.")
+    parser = argparse.ArgumentParser(prog="mining", description="Argument mining experiments.",
+                                     epilog="An error caused by input, arguments or settings prints one line on "
+                                            "stderr and exits with status 2; `mining --debug COMMAND ...` (or "
+                                            f"{DEBUG_ENV}=1) shows its traceback.")
     parser.add_argument("--version", action="version", version=f"mining {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
     add_run_command(commands)
     add_data_commands(commands)
@@ -34,18 +38,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run one command; an error the user can fix is one line on stderr and exit status 2.
+
+    Only :func:`mining.cli.errors.explain`'s errors are caught: a bug keeps its traceback, and
+    ``--debug`` (before the command) or ``MINING_DEBUG=1`` shows every traceback.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = argv[:1] == ["--debug"]
+    with setting_env(DEBUG_ENV, "1" if debug else None):  # `mining run`'s jobs read it, in any process
+        try:
+            return dispatch(argv[1:] if debug else argv)
+        except Exception as e:
+            message = None if debug_enabled() else explain(e)
+            if message is None:
+                raise
+            return report(message)
+
+
+def dispatch(argv: list[str]) -> int:
     if argv[:1] == ["run"]:  # everything after `run` belongs to Hydra (overrides, -m, --cfg, ...)
         return run(argv[1:])
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except CorpusError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, ValueError, RuntimeError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    return args.func(args)
 
 
 if __name__ == "__main__":

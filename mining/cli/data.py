@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
+from mining.errors import UsageError
 
 # One spelling of each format everywhere (the loader's name); the other common spellings are aliases.
 FORMAT_ALIASES = {"label-studio": "labelstudio", "label_studio": "labelstudio", "huggingface": "hf"}
@@ -48,7 +49,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     from mining.dataset.validation import validate_documents
 
     if args.predictions and args.to != "labelstudio":
-        raise ValueError("--predictions applies to --to labelstudio only")
+        raise UsageError("--predictions applies to --to labelstudio only")
     also = [labelstudio.config_path(args.output)] if args.to == "labelstudio" else []
     check_output(args.output, [args.path], overwrite=args.overwrite, also=also)
     docs = load_corpus(args.name, args.path)

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from mining.cli.errors import debug_enabled, explain, report, setting_env
 from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR
-from mining.errors import CorpusError
+from mining.errors import SetupError, UsageError
 
 # The metrics the one-line summary of a run shows (besides the metric to optimise).
 SUMMARY_SUFFIXES = ("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "accuracy.mean")
@@ -19,14 +20,19 @@ def add_run_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run(argv: list[str]) -> int:
-    """``mining run [HYDRA ARGS...]``: Hydra parses ``argv`` and runs :func:`experiment_job` once per job."""
+    """``mining run [HYDRA ARGS...]``: Hydra parses ``argv`` and runs :func:`experiment_job` once per job.
+
+    ``HYDRA_FULL_ERROR=1`` makes Hydra raise what fails outside a job (composing the config, creating the
+    run directory) instead of printing it, so that :func:`mining.cli.main` can say it in one line.
+    """
     import hydra
 
     if not (CONFIG_DIR / "config.yaml").exists():
-        raise FileNotFoundError(f"Hydra configs not found at {CONFIG_DIR}: the installation is incomplete")
+        raise SetupError(f"Hydra configs not found at {CONFIG_DIR}: the installation is incomplete")
     register_resolvers()
     sys.argv = ["mining run", *argv]
-    hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(_run_job)()
+    with setting_env("HYDRA_FULL_ERROR", "1"):
+        hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(_run_job)()
     return 0
 
 
@@ -40,14 +46,21 @@ def register_resolvers() -> None:
 
 
 def _run_job(cfg) -> float:
-    """One Hydra job; bad input ends it with a one-line error instead of a traceback."""
-    from mining.runs.tracking import TrackingError
-
+    """One Hydra job; bad input ends it with a one-line error (exit status 2) instead of a traceback."""
     try:
+        check_settings(cfg)
         return experiment_job(cfg)
-    except (CorpusError, OSError, TrackingError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
+    except Exception as e:
+        message = None if debug_enabled() else explain(e, cfg)
+        if message is None:
+            raise
+        sys.exit(report(message))
+
+
+def check_settings(cfg) -> None:
+    """Settings that would otherwise fail deep inside a run with an error that does not name them."""
+    if not isinstance(cfg.seed, int) or isinstance(cfg.seed, bool):
+        raise UsageError(f"seed={cfg.seed!r}: expected an integer, e.g. seed=0")
 
 
 def experiment_job(cfg) -> float:
@@ -113,7 +126,7 @@ def corpus_loader(data):
     load = instantiate(spec, _convert_="all")
     path = inspect.signature(load.func).parameters.get("path")
     if load.keywords.get("path") is None and path is not None and path.default is inspect.Parameter.empty:
-        raise ValueError(f"corpus {name!r} needs a path: data.path=FILE_OR_FOLDER")
+        raise UsageError(f"corpus {name!r} needs a path: pass data.path=PATH (the corpus is not shipped with mining)")
     if name in CORPUS_FOLDERS:
         check_corpus_path(name, load.keywords["path"])
     return load
@@ -148,7 +161,7 @@ def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str
     from mining.label.miner import ArgumentMiner
 
     if len(result.folds) != 1 or not isinstance(result.model, dict):
-        raise ValueError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
+        raise UsageError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
     miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=pipeline,
                           sources={step: str(run_dir) for step in result.model})
     with timer.stage("end_to_end"):
@@ -192,7 +205,7 @@ def task_names(task) -> dict:
 def optimized_value(metrics: dict, key: str) -> float:
     """The metric to optimise; a missing one raises rather than returning a guess."""
     if key not in metrics:
-        raise KeyError(f"optimized_metric {key!r} is not among the metrics: {sorted(metrics)[:20]}...")
+        raise UsageError(f"optimized_metric={key!r} is not among the metrics: {', '.join(sorted(metrics)[:20])}...")
     return float(metrics[key])
 
 

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
+from mining.cli.types import positive_int
+from mining.errors import UsageError
 
 LABEL_FORMATS = ("jsonl", "brat", "html", "table")
 NO_MODEL = ("no model given: pass --model RUN_DIR, the run directory of a labelling bundle. Train the default "
@@ -16,24 +18,48 @@ NO_MODEL = ("no model given: pass --model RUN_DIR, the run directory of a labell
 
 
 def labelled(args: argparse.Namespace, **options):
-    """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar."""
+    """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar in characters
+    (it moves inside a long text too, which is labelled in pieces)."""
     from tqdm.auto import tqdm
 
     from mining.label.streams import iter_items, parse_shard, take_shard
     from mining.label.workers import label_stream
 
-    if args.model is None:
-        raise ValueError(NO_MODEL)
+    check_model_dir(args.model)
     paths = args.files or ["-"]
     if paths == ["-"] and sys.stdin.isatty():
-        raise ValueError("no input: give FILE... (text files, .jsonl files or folders) or pipe text into stdin")
+        raise UsageError("no input: give FILE... (text files, .jsonl files or folders) or pipe text into stdin")
     items = iter_items(paths, encoding=args.encoding)
     if args.shard:
         items = take_shard(items, *parse_shard(args.shard))
+    bar = tqdm(desc="labelling", unit="char", unit_scale=True, file=sys.stderr, mininterval=1.0,
+               disable=None if args.progress is None else not args.progress)
     docs = label_stream(args.model, ((item.id, item.text) for item in items), n_process=args.n_process,
-                        batch_size=args.batch_size, **options)
-    return tqdm(docs, desc="labelling", unit="doc", file=sys.stderr, mininterval=1.0,
-                disable=None if args.progress is None else not args.progress)
+                        batch_size=args.batch_size, progress=bar.update, **options)
+    return _closing(docs, bar)
+
+
+def _closing(docs, bar):
+    """``docs``, then close ``bar`` (its last line shows the characters labelled)."""
+    try:
+        yield from docs
+    finally:
+        bar.close()
+
+
+def check_model_dir(model: str | None) -> None:
+    """``--model`` must name a finished run directory; checked before any input is read or output written."""
+    from mining.runs.record import METRICS
+
+    if model is None:
+        raise UsageError(NO_MODEL)
+    path = Path(model)
+    if not path.is_dir():
+        raise UsageError(f"--model {model}: no such directory; give the run directory of "
+                         "`mining run experiment=miner` (it holds metrics.json and model.skops)")
+    if not (path / METRICS).is_file():
+        raise UsageError(f"--model {model}: not a finished run (it has no {METRICS}); give the run directory of a "
+                         "`mining run experiment=miner` that ended, or re-run it")
 
 
 def _cmd_label(args: argparse.Namespace) -> int:
@@ -41,7 +67,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
     from mining.label.render import to_html, to_table, to_tsv
 
     if args.format == "brat" and args.output is None:
-        raise ValueError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
+        raise UsageError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
     check_output(args.output, args.files, overwrite=args.overwrite)
     docs = labelled(args)
     if args.format == "jsonl" and args.output is not None:
@@ -91,8 +117,8 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         help="text files (one document each), .jsonl files ({\"id\", \"text\"} a line), folders, "
                              "or - for stdin (the default)")
     parser.add_argument("--model", metavar="RUN_DIR", help="run directory of `mining run experiment=miner`")
-    parser.add_argument("--n-process", type=int, default=1, help="worker processes (each loads the model once)")
-    parser.add_argument("--batch-size", type=int, default=16, help="texts per batch")
+    parser.add_argument("--n-process", type=positive_int, default=1, help="worker processes (each loads the model once)")
+    parser.add_argument("--batch-size", type=positive_int, default=16, help="texts per batch")
     parser.add_argument("--shard", metavar="I/N", help="label only every N-th text from the I-th (0-based), "
                         "e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT")
     parser.add_argument("--encoding", default="utf-8", help="encoding of the input files")

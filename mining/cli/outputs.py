@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from mining.errors import CorpusError
+from mining.errors import CorpusError, UsageError
 
 
 def add_overwrite_argument(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,7 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
     """
     if output is None:
         return
+    check_writable(output)
     target = output.resolve()
     for given in inputs:
         if given is None or str(given) == "-":
@@ -38,3 +40,14 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
             kind = "file" if path.is_file() else "folder, not empty,"
             raise CorpusError(f"the output {kind} exists already: pass --overwrite to replace it, or choose a new "
                               "path", file=path)
+
+
+def check_writable(output: Path) -> None:
+    """The nearest existing folder above ``output`` must be a folder that may be written into."""
+    folder = output.absolute().parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write the output {output}: {folder} is a file, not a folder; choose another path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write the output {output}: the folder {folder} is not writable; choose another path")

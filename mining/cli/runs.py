@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from mining.cli.types import positive_int
+from mining.errors import UsageError
+
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from mining.runs.compare import collect, plot_sweep, render
@@ -14,7 +17,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         from mining.runs.significance import compare_runs, render_result
 
         if len(args.paths) != 2:
-            raise ValueError(f"--test compares exactly two run directories (A B), got {len(args.paths)} paths")
+            raise UsageError(f"--test compares exactly two run directories (A B), got {len(args.paths)} paths")
         result = compare_runs(*args.paths, test=args.test, metric=args.metric, resamples=args.resamples,
                               seed=args.seed)
         print(render_result(result, args.format), end="")
@@ -82,6 +85,6 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
                          help="paired significance test of run B against run A (two run directories)")
     compare.add_argument("--metric", default="macro_f1",
                          help="metric for --test: macro_f1, accuracy, per_class.LABEL.f1, link.macro_f1")
-    compare.add_argument("--resamples", type=int, default=10_000, help="resamples for --test (default: 10000)")
+    compare.add_argument("--resamples", type=positive_int, default=10_000, help="resamples for --test (default: 10000)")
     compare.add_argument("--seed", type=int, default=0, help="random seed for --test (default: 0)")
     compare.set_defaults(func=_cmd_compare)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
+from mining.errors import UsageError
 from mining.schema import Document
 
 # name -> "module:function"; imported on use so that reading JSONL never imports datasets. For the commands
@@ -54,7 +55,7 @@ def check_corpus_path(name: str, path: str | Path) -> None:
 
 def get_loader(name: str) -> Callable[..., list[Document]]:
     if name not in LOADERS:
-        raise ValueError(f"unknown corpus loader {name!r} (known: {', '.join(sorted(LOADERS))})")
+        raise UsageError(f"unknown corpus loader {name!r} (known: {', '.join(sorted(LOADERS))})")
     module, func = LOADERS[name].split(":")
     return getattr(import_module(module), func)
 
@@ -70,7 +71,7 @@ def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Do
         path = corpus_path(name)
         check_corpus_path(name, path)
     elif path is None and name not in SHIPPED:
-        raise ValueError(f"corpus {name!r} needs a path: give --path FILE_OR_FOLDER")
+        raise UsageError(f"corpus {name!r} needs a path: give --path FILE_OR_FOLDER")
     loader = get_loader(name)
     return loader(path, **options) if path is not None else loader()
 

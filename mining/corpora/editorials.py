@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from mining.errors import CorpusError
+from mining.errors import CorpusError, UsageError
 from mining.schema import UNIT_LABELS, Document, Unit
 
 # Al-Khatib et al. (2016) type every argumentative unit of an editorial; the assumption is the
@@ -59,11 +59,11 @@ def _join(pieces: list[str]) -> tuple[str, list[tuple[int, int]]]:
 
 def _check_mapping(mapping: dict[str, str | None]) -> None:
     if TITLE_LABEL in mapping:
-        raise ValueError(f"the mapping may not map {TITLE_LABEL!r}: "
+        raise UsageError(f"the mapping may not map {TITLE_LABEL!r}: "
                          "the title is not part of the document text")
     for label, target in mapping.items():
         if target is not None and target not in UNIT_LABELS:
-            raise ValueError(f"mapping {label!r} -> {target!r}: target must be one of {UNIT_LABELS} or None")
+            raise UsageError(f"mapping {label!r} -> {target!r}: target must be one of {UNIT_LABELS} or None")
 
 
 def _data_dir(path: Path) -> Path:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from mining.errors import UsageError
 from mining.schema import Document
 
 
@@ -35,7 +36,7 @@ class OfficialSplit:
         test = frozenset(d.id for d in docs if d.split == self.test_split)
         if not train or not test:
             splits = sorted({str(d.split) for d in docs})
-            raise ValueError(f"the corpus has no {self.train_split!r}/{self.test_split!r} split (found {splits}); "
+            raise UsageError(f"the corpus has no {self.train_split!r}/{self.test_split!r} split (found {splits}); "
                              "use evaluation=cv or evaluation=holdout")
         yield Fold(train, test)
 
@@ -72,8 +73,9 @@ class GroupedCV:
 
     def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
         ids = np.array(sorted(d.id for d in docs))
-        if len(ids) < self.n_splits:
-            raise ValueError(f"{len(ids)} documents cannot make {self.n_splits} folds")
+        if not isinstance(self.n_splits, int) or not 2 <= self.n_splits <= len(ids):
+            raise UsageError(f"n_splits={self.n_splits!r}: {len(ids)} documents make 2 to {len(ids)} folds; choose "
+                             f"a number in that range (evaluation.n_splits=N)")
         for r in range(self.n_repeats):
             splitter = GroupKFold(n_splits=self.n_splits, shuffle=True, random_state=seed + r)
             for k, (tr, te) in enumerate(splitter.split(ids, groups=ids)):
@@ -90,7 +92,7 @@ def resample_indices(indices: Sequence[int], labels: Sequence[str], method: str 
     if method is None or method == "none":
         return indices
     if method != "oversample":
-        raise ValueError(f"unknown resampling {method!r} (known: none, oversample)")
+        raise UsageError(f"unknown resampling {method!r} (known: none, oversample)")
     rng = np.random.default_rng(seed)
     labels = np.asarray(labels)[indices]
     classes, counts = np.unique(labels, return_counts=True)

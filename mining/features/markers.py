@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import once_per_batch, once_per_fit, reuse_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
@@ -93,14 +94,14 @@ def resolve_lists(lists: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[
     if lists is None:
         return dict(DEFAULT_LISTS)
     if not isinstance(lists, Mapping) or not lists:
-        raise ValueError(f"lists must be a non-empty mapping of name -> phrases, got {lists!r}")
+        raise UsageError(f"lists must be a non-empty mapping of name -> phrases, got {lists!r}")
     out = {}
     for name, phrases in lists.items():
         if isinstance(phrases, str) or not phrases:
-            raise ValueError(f"marker list {name!r} must be a non-empty sequence of phrases")
+            raise UsageError(f"marker list {name!r} must be a non-empty sequence of phrases")
         out[str(name)] = tuple(normalize_marker(p) for p in phrases)
         if not all(out[str(name)]):
-            raise ValueError(f"marker list {name!r} holds an empty phrase")
+            raise UsageError(f"marker list {name!r} holds an empty phrase")
     return out
 
 

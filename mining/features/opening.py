@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Span
 
+from mining.errors import UsageError
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import once_per_fit, reuse_rows
 
@@ -84,9 +85,9 @@ class OpeningVectorizer(TransformerMixin, BaseEstimator):
     def fit(self, X: Sequence[UnitInstance], y=None):
         unknown = set(self.positions) - set(POSITIONS)
         if unknown or not self.positions:
-            raise ValueError(f"positions must be some of {POSITIONS}, got {self.positions!r}")
+            raise UsageError(f"positions must be some of {POSITIONS}, got {self.positions!r}")
         if not isinstance(self.n_tokens, int) or self.n_tokens < 1:
-            raise ValueError(f"n_tokens must be a positive int, got {self.n_tokens!r}")
+            raise UsageError(f"n_tokens must be a positive int, got {self.n_tokens!r}")
         counts = Counter(f for inst in X for f in self._features(inst))
         self.terms_ = np.asarray(sorted(f for f, n in counts.items() if n >= self.min_df), dtype=str)
         return self

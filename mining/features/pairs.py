@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
 from mining.features.lexical import LexicalVectorizer
 from mining.features.markers import MarkerIndex, MarkerMatcher, marker_index, resolve_lists
 from mining.features.structural import SentenceIndex
@@ -168,7 +169,7 @@ class PairSideVectorizer(TransformerMixin, BaseEstimator):
 
     def _units(self, X: Sequence[PairInstance]) -> tuple[list[UnitInstance], np.ndarray]:
         if self.side not in ("source", "target"):
-            raise ValueError(f"side must be 'source' or 'target', got {self.side!r}")
+            raise UsageError(f"side must be 'source' or 'target', got {self.side!r}")
         distinct: dict[int, int] = {}
         units: list[UnitInstance] = []
         rows = np.empty(len(X), dtype=np.intp)

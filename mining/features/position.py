@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
 from mining.instances.units import PairInstance, UnitInstance
 from mining.nlp.sharing import reuse_rows
 
@@ -42,7 +43,7 @@ class OrdinalPositionVectorizer(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if not isinstance(self.max_position, int) or self.max_position < 1:
-            raise ValueError(f"max_position must be a positive int, got {self.max_position!r}")
+            raise UsageError(f"max_position must be a positive int, got {self.max_position!r}")
         m = self.max_position
         self.feature_names_ = np.asarray([f"from_start={k}" for k in range(m)] + [f"from_end={k}" for k in range(m)],
                                          dtype=object)
@@ -97,7 +98,7 @@ class PairDistanceVectorizer(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Sequence[PairInstance], y=None):
         if not isinstance(self.max_distance, int) or self.max_distance < 1:
-            raise ValueError(f"max_distance must be a positive int, got {self.max_distance!r}")
+            raise UsageError(f"max_distance must be a positive int, got {self.max_distance!r}")
         m = self.max_distance
         names = [f"distance={d}" for d in range(-m, m + 1) if d != 0]
         names[0], names[-1] = f"distance<={-m}", f"distance>={m}"

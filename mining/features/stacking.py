@@ -11,6 +11,7 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows, transform_reusing_rows
 
@@ -61,10 +62,10 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
 
     def _classifier(self) -> Pipeline:
         if self.features is None or self.model is None:
-            raise ValueError("PredictedLabelVectorizer needs both `features` and `model`")
+            raise UsageError("PredictedLabelVectorizer needs both `features` and `model`")
         unknown = set(self.positions) - set(POSITIONS)
         if unknown:
-            raise ValueError(f"unknown positions {sorted(unknown)} (known: {', '.join(POSITIONS)})")
+            raise UsageError(f"unknown positions {sorted(unknown)} (known: {', '.join(POSITIONS)})")
         return Pipeline([("features", clone(self.features)), ("model", clone(self.model))])
 
     def fit(self, X: Sequence[UnitInstance], y=None):

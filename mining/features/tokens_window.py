@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher, resolve_lists
 from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.nlp.sharing import once_per_fit, reuse_rows
@@ -261,15 +262,15 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
     def fit_transform(self, X: Sequence[TokenInstance], y=None) -> sp.csr_matrix:
         windows = DEFAULT_WINDOWS if self.windows is None else self.windows
         if not isinstance(windows, Mapping):
-            raise ValueError(f"windows must be a mapping of group -> size, got {windows!r}")
+            raise UsageError(f"windows must be a mapping of group -> size, got {windows!r}")
         unknown = set(windows) - set(GROUPS)
         if unknown:
-            raise ValueError(f"unknown feature groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
+            raise UsageError(f"unknown feature groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
         if isinstance(self.min_df, bool) or not isinstance(self.min_df, int) or self.min_df < 1:
-            raise ValueError(f"min_df must be a positive integer, got {self.min_df!r}")
+            raise UsageError(f"min_df must be a positive integer, got {self.min_df!r}")
         self.windows_ = {g: int(k) for g, k in windows.items() if k is not None and int(k) >= 0}
         if not self.windows_:
-            raise ValueError("every feature group is switched off: keep at least one")
+            raise UsageError("every feature group is switched off: keep at least one")
         if len(X) == 0:
             raise ValueError("fit needs at least one token instance")
         self.matcher_ = MarkerMatcher(resolve_lists(self.lists))

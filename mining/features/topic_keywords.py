@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
@@ -57,7 +58,7 @@ class TopicKeywordVectorizer(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if not isinstance(self.min_length, int) or self.min_length < 1:
-            raise ValueError(f"min_length must be a positive int, got {self.min_length!r}")
+            raise UsageError(f"min_length must be a positive int, got {self.min_length!r}")
         self.feature_names_ = np.asarray(FEATURES, dtype=object)
         return self
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from sklearn.pipeline import FeatureUnion
 
+from mining.errors import UsageError
+
 
 def make_feature_union(*, drop: str | Sequence[str] | None = None, **extractors) -> FeatureUnion:
     """``FeatureUnion`` of the extractors given by name, in order.
@@ -19,8 +21,8 @@ def make_feature_union(*, drop: str | Sequence[str] | None = None, **extractors)
     drop = list(drop or [])
     unknown = set(drop) - set(extractors)
     if unknown:
-        raise ValueError(f"cannot drop unknown feature groups {sorted(unknown)} (groups: {', '.join(extractors)})")
+        raise UsageError(f"cannot drop unknown feature groups {sorted(unknown)} (groups: {', '.join(extractors)})")
     parts = [(name, extractor) for name, extractor in extractors.items() if extractor is not None and name not in drop]
     if not parts:
-        raise ValueError("every feature group is switched off: keep at least one")
+        raise UsageError("every feature group is switched off: keep at least one")
     return FeatureUnion(parts)

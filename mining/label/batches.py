@@ -13,10 +13,12 @@ T = TypeVar("T")
 MAX_BATCH_ITEMS = 1_000  # a batch of empty or tiny texts ends here
 
 
-def char_batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int = MAX_PIECE_CHARS,
+def char_batches(items: Iterable[T], n_chars: Callable[[T], int], limit: int | None = None,
                  max_items: int = MAX_BATCH_ITEMS) -> Iterator[list[T]]:
     """Consecutive lists of ``items``, each closed once it holds ``limit`` characters (the features of
-    a batch take memory in proportion to its tokens) or ``max_items`` items (empty texts have none)."""
+    a batch take memory in proportion to its tokens; default ``MAX_PIECE_CHARS``) or ``max_items``
+    items (empty texts have none)."""
+    limit = MAX_PIECE_CHARS if limit is None else limit
     batch, chars = [], 0
     for item in items:
         batch.append(item)
@@ -33,7 +35,7 @@ def split_document(doc: Document) -> Iterator[tuple[bool, int, Document]]:
     if len(doc.text) <= MAX_PIECE_CHARS:
         yield True, 0, doc
         return
-    parts = split_text(doc.text)
+    parts = split_text(doc.text, MAX_PIECE_CHARS)  # read here, so that the limit can be changed (tests)
     offset = 0
     for k, text in enumerate(parts):
         end = offset + len(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mining.errors import NotFinishedError, RunRecordError, SetupError, UsageError
 from mining.nlp.pipeline import PipelineInfo, find_pipeline
 from mining.runs.record import MODEL, load_tasks, read_meta
 
@@ -13,7 +14,7 @@ def pipeline_info(meta: dict[str, Any], run_dir: Path) -> PipelineInfo:
     """The spaCy pipeline a run's ``meta.json`` recorded, or a ValueError when it names none."""
     recorded = meta.get("spacy_pipeline")
     if not recorded:
-        raise ValueError(f"{run_dir}/meta.json does not name the spaCy pipeline the run was trained with")
+        raise RunRecordError(f"{run_dir}/meta.json does not name the spaCy pipeline the run was trained with")
     return PipelineInfo(**{k: tuple(v) if isinstance(v, list) else v for k, v in recorded.items()})
 
 
@@ -21,17 +22,17 @@ def check_installed(info: PipelineInfo, run_dir: Path | str) -> None:
     """The recorded pipeline must be the one installed: a model never meets parses of another pipeline."""
     installed = find_pipeline([info.package], exclude=info.exclude)
     if installed.version != info.version:
-        raise RuntimeError(f"{run_dir} was trained with {info.package} {info.version}, but {installed.version} is "
+        raise SetupError(f"{run_dir} was trained with {info.package} {info.version}, but {installed.version} is "
                            f"installed; install {info.package}=={info.version} or retrain")
 
 
 def check_bundle(run_dir: Path, check_pipeline: bool = True) -> tuple[dict[str, Any], PipelineInfo]:
     """The tasks and pipeline of a run of ``experiment=miner``, read without its (large) model file."""
     if not (run_dir / MODEL).exists():
-        raise FileNotFoundError(f"{run_dir} has no {MODEL}: it is not a finished run")
+        raise NotFinishedError(f"{run_dir} has no {MODEL}: it is not a finished run")
     tasks = load_tasks(run_dir)
     if not isinstance(tasks, dict):
-        raise ValueError(f"{run_dir} is a single-task run ({getattr(tasks, 'name', '?')}); label with a run of "
+        raise UsageError(f"{run_dir} is a single-task run ({getattr(tasks, 'name', '?')}); label with a run of "
                          "`mining run experiment=miner`, or combine runs with ArgumentMiner.from_runs")
     info = pipeline_info(read_meta(run_dir), run_dir)
     if check_pipeline:

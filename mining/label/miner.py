@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from mining.errors import UsageError
 from mining.label import steps
 from mining.label.batches import char_batches, join_pieces, split_document
 from mining.label.bundle import check_bundle, check_installed, pipeline_info
@@ -92,7 +93,7 @@ class ArgumentMiner:
             tasks[step], models[step] = load_tasks(run_dir), load_model(run_dir)
             infos[step] = pipeline_info(read_meta(run_dir), run_dir)
         if len({(i.package, i.version) for i in infos.values()}) > 1:
-            raise ValueError(f"the runs were parsed with different pipelines: "
+            raise UsageError(f"the runs were parsed with different pipelines: "
                              f"{ {s: f'{i.package} {i.version}' for s, i in infos.items()} }")
         info = next(iter(infos.values()))
         if "ner" in info.exclude:  # holders name parties with the entity recogniser when there is one
@@ -117,12 +118,12 @@ class ArgumentMiner:
         return self.label(texts, batch_size=batch_size)
 
     def label(self, texts: Iterable[str | Document], *, ids: Sequence[str] | None = None,
-              batch_size: int = 16) -> list[Document]:
+              batch_size: int = 16, progress: Callable[[int], object] | None = None) -> list[Document]:
         """Label texts (or unlabelled Documents, whose paragraphs are kept) into new Documents."""
-        return list(self.pipe(texts, ids=ids, batch_size=batch_size))
+        return list(self.pipe(texts, ids=ids, batch_size=batch_size, progress=progress))
 
     def pipe(self, texts: Iterable[str | Document], *, ids: Iterable[str] | None = None,
-             batch_size: int = 16) -> Iterator[Document]:
+             batch_size: int = 16, progress: Callable[[int], object] | None = None) -> Iterator[Document]:
         """Label a stream lazily, about ``MAX_PIECE_CHARS`` characters of text at a time: memory stays
         flat for any input size. spaCy parses them ``batch_size`` texts at a time; the steps after it
         take all of them at once, since each of their calls has a fixed cost (some hundredths of a
@@ -131,7 +132,8 @@ class ArgumentMiner:
         A text longer than ``MAX_PIECE_CHARS`` is labelled in pieces cut at line breaks
         (``split_text``), each parsed and labelled on its own, and joined again: units and
         relations never cross a cut, and positions in the text (first paragraph, last
-        paragraph) are those of the piece.
+        paragraph) are those of the piece. ``progress`` is called with the number of characters
+        of each batch once it is labelled, so that a progress bar moves inside one long text too.
         """
         names = iter(ids) if ids is not None else (f"doc-{i}" for i in count())
         docs = (t if isinstance(t, Document) else document_from_text(t, next(names)) for t in texts)
@@ -139,7 +141,10 @@ class ArgumentMiner:
         done: list[tuple[int, Document]] = []
         for batch in char_batches(pieces, lambda item: len(item[-1].text)):
             parsed = self.nlp.pipe([piece.text for *_, piece in batch], batch_size=batch_size)
-            for (doc, last, offset, _), labelled in zip(batch, self.label_parsed([p for *_, p in batch], list(parsed))):
+            labelled_batch = self.label_parsed([p for *_, p in batch], list(parsed))
+            if progress is not None:
+                progress(sum(len(piece.text) for *_, piece in batch))
+            for (doc, last, offset, _), labelled in zip(batch, labelled_batch):
                 done.append((offset, labelled))
                 if last:
                     yield join_pieces(doc, done)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from mining.errors import CorpusError
+from mining.errors import CorpusError, UsageError
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
@@ -30,9 +30,9 @@ def parse_shard(value: str) -> tuple[int, int]:
     try:
         index, total = (int(x) for x in value.split("/"))
     except ValueError:
-        raise ValueError(f"--shard must look like I/N (e.g. 0/4), got {value!r}") from None
+        raise UsageError(f"--shard must look like I/N (e.g. 0/4), got {value!r}") from None
     if not 0 <= index < total:
-        raise ValueError(f"--shard {value}: need 0 <= I < N")
+        raise UsageError(f"--shard {value}: need 0 <= I < N")
     return index, total
 
 
@@ -51,7 +51,7 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
         raise CorpusError(f"not valid {encoding}: byte {data[e.start]:#04x} at offset {e.start} ({e.reason}); "
                           "pass --encoding with the file's encoding (e.g. latin-1)", file=source) from None
     except LookupError:
-        raise ValueError(f"unknown encoding {encoding!r}") from None
+        raise UsageError(f"--encoding: unknown encoding {encoding!r}") from None
 
 
 def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: BinaryIO | None = None) -> Iterator[Item]:

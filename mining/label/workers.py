@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,20 +19,22 @@ STREAM_BATCH_CHARS = 20_000
 
 
 def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str]], *, n_process: int = 1,
-                 batch_size: int = 16, **options: Any) -> Iterator[Document]:
+                 batch_size: int = 16, progress: Callable[[int], object] | None = None,
+                 **options: Any) -> Iterator[Document]:
     """Label ``(id, text)`` pairs with the bundle of ``run_dir``, yielding Documents in input order.
 
     The input is read lazily, in batches of about ``STREAM_BATCH_CHARS`` characters (spaCy parses
     ``batch_size`` texts at a time). With ``n_process > 1`` the batches go to that many worker
     processes, each loading the bundle once, and at most two batches per worker are in flight:
     memory stays flat however long the stream is. ``options`` go to ``ArgumentMiner.from_run``
-    (e.g. ``uncertainty=True``).
+    (e.g. ``uncertainty=True``). ``progress`` is called with the number of characters labelled: in
+    this process after each piece batch (a long text moves it too), with workers after each batch.
     """
     batches = char_batches(texts, lambda pair: len(pair[1]), STREAM_BATCH_CHARS)
     if n_process <= 1:
         miner = ArgumentMiner.from_run(run_dir, **options)
         for batch in batches:
-            yield from _label_pairs(miner, batch, batch_size)
+            yield from _label_pairs(miner, batch, batch_size, progress)
         return
     # Checked here, not in a worker, so that a bad run directory is a clear error; the workers
     # load the model, the parent does not.
@@ -42,13 +44,21 @@ def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str]], *, n_pro
         for batch in batches:
             pending.append(pool.submit(_label_in_worker, batch, batch_size))
             if len(pending) >= 2 * n_process:
-                yield from pending.popleft().result()
+                yield from _done(pending.popleft().result(), progress)
         while pending:
-            yield from pending.popleft().result()
+            yield from _done(pending.popleft().result(), progress)
 
 
-def _label_pairs(miner: ArgumentMiner, batch: list[tuple[str, str]], batch_size: int) -> list[Document]:
-    return miner.label([text for _, text in batch], ids=[doc_id for doc_id, _ in batch], batch_size=batch_size)
+def _done(docs: list[Document], progress: Callable[[int], object] | None) -> list[Document]:
+    if progress is not None:
+        progress(sum(len(doc.text) for doc in docs))
+    return docs
+
+
+def _label_pairs(miner: ArgumentMiner, batch: list[tuple[str, str]], batch_size: int,
+                 progress: Callable[[int], object] | None = None) -> list[Document]:
+    return miner.label([text for _, text in batch], ids=[doc_id for doc_id, _ in batch], batch_size=batch_size,
+                       progress=progress)
 
 
 _WORKER: dict[str, ArgumentMiner] = {}

@@ -16,6 +16,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
+
 # Log-odds are clipped so that a probability of exactly 0 or 1 still gives a finite score.
 _EPS = 1e-9
 
@@ -33,7 +35,7 @@ class _DecodingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, label: str | None):
         if self.estimator is None:
-            raise ValueError(f"{type(self).__name__} needs an estimator")
+            raise UsageError(f"{type(self).__name__} needs an estimator")
         self.estimator_ = clone(self.estimator).fit(X, y)
         self.classes_ = np.asarray(self.estimator_.classes_)
         if label is not None and label not in set(self.classes_.tolist()):

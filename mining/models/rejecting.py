@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
 from mining.evaluation.spans import overlap_ratio
 from mining.instances.units import UnitInstance, build_unit_instances
 from mining.schema import Unit, trim_span
@@ -51,7 +52,7 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None or self.segmenter is None or self.segmentation is None:
-            raise ValueError(f"{type(self).__name__} needs an estimator, a segmenter and a segmentation task")
+            raise UsageError(f"{type(self).__name__} needs an estimator, a segmenter and a segmentation task")
         documents = list({id(inst.document): (inst.document, inst.parsed) for inst in X}.values())
         false_spans = self._false_spans(documents)
         instances, labels = [], []

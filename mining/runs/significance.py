@@ -20,7 +20,6 @@ Identical runs give ``δ = 0`` and ``p = 1`` under both tests.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,8 +29,10 @@ import numpy as np
 import yaml
 
 from mining.corpora import jsonl
+from mining.errors import NotFinishedError, RunRecordError, UsageError
 from mining.runs.compare import render
-from mining.runs.record import CONFIG, META, METRICS, PREDICTIONS
+from mining.runs.jsonfile import read_json_object
+from mining.runs.record import CONFIG, META, METRICS, PREDICTIONS, read_metrics
 from mining.schema import Document
 
 TESTS = ("bootstrap", "permutation")
@@ -89,13 +90,13 @@ def task_of(run_dir: str | Path) -> str:
     resolved config (:data:`LEGACY_TARGETS`).
     """
     meta_path = Path(run_dir) / META
-    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    meta = read_json_object(meta_path) if meta_path.exists() else {}
     if "task" not in meta and "subtasks" not in meta:
         return _legacy_task_of(run_dir)
     if meta.get("subtasks"):
-        raise ValueError(f"{run_dir} runs several subtasks; significance tests compare single-task runs")
+        raise RunRecordError(f"{run_dir} runs several subtasks; significance tests compare single-task runs")
     if meta.get("task") not in TASKS:
-        raise ValueError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS)} runs, "
+        raise RunRecordError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS)} runs, "
                          f"not of task {meta.get('task')!r}")
     return meta["task"]
 
@@ -104,13 +105,13 @@ def _legacy_task_of(run_dir: str | Path) -> str:
     """The task of a run whose ``meta.json`` does not name it, from its resolved config's task ``_target_``."""
     path = Path(run_dir) / CONFIG
     if not path.exists():
-        raise FileNotFoundError(f"{run_dir} has no {CONFIG}: not a finished run of `mining run`")
+        raise NotFinishedError(f"{run_dir} has no {CONFIG}: not a finished run of `mining run`")
     config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if config.get("subtasks"):
-        raise ValueError(f"{run_dir} runs several subtasks; significance tests compare single-task runs")
+        raise RunRecordError(f"{run_dir} runs several subtasks; significance tests compare single-task runs")
     target = (config.get("task") or {}).get("_target_")
     if target not in LEGACY_TARGETS:
-        raise ValueError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS)} runs, "
+        raise RunRecordError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS)} runs, "
                          f"not of task {target!r}")
     return LEGACY_TARGETS[target]
 
@@ -123,7 +124,7 @@ def prediction_items(docs: Sequence[Document], task: str) -> dict[str, list[Item
     from ``metadata.gold_relations`` and predicted from ``relations``, ``none`` when unlinked.
     """
     if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; expected one of {sorted(TASKS)}")
+        raise UsageError(f"unknown task {task!r}; expected one of {sorted(TASKS)}")
     out: dict[str, list[Item]] = {}
     for doc in docs:
         if task == "relations":
@@ -157,7 +158,7 @@ def paired_confusions(items_a: Mapping[str, Sequence[Item]], items_b: Mapping[st
     """
     if set(items_a) != set(items_b):
         only_a, only_b = sorted(set(items_a) - set(items_b)), sorted(set(items_b) - set(items_a))
-        raise ValueError(f"the two runs were tested on different documents: {len(only_a)} only in A "
+        raise RunRecordError(f"the two runs were tested on different documents: {len(only_a)} only in A "
                          f"{only_a[:3]}, {len(only_b)} only in B {only_b[:3]}")
     doc_ids = sorted(items_a)
     index = {label: i for i, label in enumerate(labels)}
@@ -168,11 +169,11 @@ def paired_confusions(items_a: Mapping[str, Sequence[Item]], items_b: Mapping[st
         gold_b = {key: gold for key, gold, _ in items_b[doc_id]}
         if gold_a.keys() != gold_b.keys():
             diff = sorted(gold_a.keys() ^ gold_b.keys())
-            raise ValueError(f"the two runs were tested on different instances in document {doc_id!r}: "
+            raise RunRecordError(f"the two runs were tested on different instances in document {doc_id!r}: "
                              f"{len(diff)} in only one of them, e.g. {diff[:3]}")
         wrong = [key for key in gold_a if gold_a[key] != gold_b[key]]
         if wrong:
-            raise ValueError(f"the two runs disagree on the gold labels in document {doc_id!r}, e.g. {wrong[:3]}")
+            raise RunRecordError(f"the two runs disagree on the gold labels in document {doc_id!r}, e.g. {wrong[:3]}")
         for conf, items in ((conf_a, items_a[doc_id]), (conf_b, items_b[doc_id])):
             for _, gold, predicted in items:
                 for label in (gold, predicted):
@@ -233,7 +234,7 @@ def scorer(metric: str, labels: Sequence[str], *, none_label: str | None = None)
     else:
         supported = ["macro_f1", "accuracy", *[f"per_class.{lab}.f1" for lab in labels]]
         supported += ["link.macro_f1"] if none_label in labels else []
-        raise ValueError(f"cannot test metric {metric!r}; choose one of {supported}")
+        raise UsageError(f"cannot test metric {metric!r}; choose one of {supported}")
     return score
 
 
@@ -275,9 +276,9 @@ def paired_test(conf_a: np.ndarray, conf_b: np.ndarray, score: Callable[[np.ndar
                 seed: int = 0) -> SignificanceResult:
     """Test whether B and A differ in ``score`` on the same documents (see the module docstring)."""
     if test not in TESTS:
-        raise ValueError(f"unknown test {test!r}; choose one of {TESTS}")
+        raise UsageError(f"unknown test {test!r}; choose one of {TESTS}")
     if resamples < 1:
-        raise ValueError(f"resamples must be at least 1, got {resamples}")
+        raise UsageError(f"resamples must be at least 1, got {resamples}")
     if conf_a.shape != conf_b.shape or conf_a.ndim != 3 or conf_a.shape[0] == 0:
         raise ValueError(f"expected two (documents, labels, labels) arrays of one shape, got {conf_a.shape} "
                          f"and {conf_b.shape}")
@@ -309,10 +310,10 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, test: str = "bootstrap
     run_a, run_b = Path(run_a), Path(run_b)
     task = task_of(run_a)
     if task_of(run_b) != task:
-        raise ValueError(f"cannot pair a {task} run ({run_a}) with a {task_of(run_b)} run ({run_b})")
+        raise RunRecordError(f"cannot pair a {task} run ({run_a}) with a {task_of(run_b)} run ({run_b})")
     for run in (run_a, run_b):
         if not (run / METRICS).exists() or not (run / PREDICTIONS).exists():
-            raise FileNotFoundError(f"{run} is not a finished run with {PREDICTIONS}")
+            raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
     items_a = prediction_items(jsonl.load(run_a / PREDICTIONS), task)
     items_b = prediction_items(jsonl.load(run_b / PREDICTIONS), task)
     labels = _labels(run_a, run_b, items_a, items_b)
@@ -332,7 +333,7 @@ def _labels(run_a: Path, run_b: Path, *items: Mapping[str, Sequence[Item]]) -> l
     """The labels of the runs' metrics (task order), then any other label seen in the predictions."""
     labels: list[str] = []
     for run in (run_a, run_b):
-        metrics = json.loads((run / METRICS).read_text(encoding="utf-8"))
+        metrics = read_metrics(run)
         for key, value in metrics.items():
             if key.endswith(".labels"):
                 labels += [v for v in value if v not in labels]

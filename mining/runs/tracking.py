@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from mining.errors import MiningError
 from mining.runs.compare import flatten
 from mining.runs.plots import PLOTS
 from mining.runs.record import CONFIG, META, METRICS, MODEL, read_meta, read_metrics
@@ -27,7 +28,7 @@ PARAMS_PER_BATCH = 100
 METRICS_PER_BATCH = 1000
 
 
-class TrackingError(RuntimeError):
+class TrackingError(MiningError, RuntimeError):
     """The tracker cannot be used (for example, MLflow is not installed)."""
 
 

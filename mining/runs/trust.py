@@ -13,6 +13,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from mining.errors import RunRecordError
+
 
 def _name(obj) -> str:
     return f"{obj.__module__}.{obj.__qualname__}"
@@ -63,7 +65,7 @@ def trusted_types() -> frozenset[str]:
     return frozenset(map(_name, ours + sklearn_parts))
 
 
-class UntrustedModelError(ValueError):
+class UntrustedModelError(RunRecordError):
     """A model file asks for a type outside :func:`trusted_types`; nothing of it was loaded."""
 
 

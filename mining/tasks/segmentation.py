@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
+from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances
 from mining.nlp.tokens import tokens_of
@@ -70,9 +71,9 @@ class SegmentationTask:
 
     def __post_init__(self) -> None:
         if self.decode not in DECODERS:
-            raise ValueError(f"decode must be one of {DECODERS}, got {self.decode!r}")
+            raise UsageError(f"decode must be one of {DECODERS}, got {self.decode!r}")
         if self.unit_label not in UNIT_LABELS:
-            raise ValueError(f"unit_label must be one of {UNIT_LABELS}, got {self.unit_label!r}")
+            raise UsageError(f"unit_label must be one of {UNIT_LABELS}, got {self.unit_label!r}")
 
     def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[TokenInstance]:
         return build_corpus_token_instances(docs, parsed)

@@ -176,3 +176,20 @@ def test_batches_close_on_characters_or_on_count():
     assert [len(b) for b in char_batches(["x" * 30_000] * 3 + ["y"], len, 50_000)] == [2, 2]
     empty = [len(b) for b in char_batches([""] * (2 * MAX_BATCH_ITEMS + 5), len)]  # no characters, yet bounded
     assert empty == [MAX_BATCH_ITEMS, MAX_BATCH_ITEMS, 5]
+
+
+def test_a_text_without_line_breaks_is_cut_at_sentence_ends(miner: ArgumentMiner, monkeypatch):
+    import mining.label.batches
+    from mining.label.batches import split_document
+    from mining.schema import Document as Doc_
+
+    monkeypatch.setattr(mining.label.batches, "MAX_PIECE_CHARS", 400)
+    text = " ".join([NEWS.replace("\n", " ")] * 3)
+    assert "\n" not in text and len(text) > 3 * 400
+    pieces = [piece.text for _, _, piece in split_document(Doc_(id="one-line", text=text))]
+    assert "".join(pieces) == text and len(pieces) > 3 and all(len(p) <= 400 for p in pieces)
+    assert all(p.rstrip()[-1] in ".!?\"'" for p in pieces[:-1]), pieces  # whole sentences, not words cut apart
+    seen: list[int] = []
+    (doc,) = miner.label([text], ids=["one-line"], progress=seen.append)
+    assert len(seen) >= 2 and sum(seen) == len(text)  # progress moves inside the one text
+    assert doc.text == text and doc.units and not list(check_document(doc))

@@ -11,7 +11,7 @@ from mining.corpora import corpus_files
 from mining.corpora.labelstudio.names import DATA_KEY
 from mining.corpora.labelstudio.results import ResultReader
 from mining.corpora.stored import stored_field
-from mining.errors import CorpusError
+from mining.errors import CorpusError, UsageError
 from mining.schema import RELATION_LABELS, UNIT_LABELS, Document, read_paragraphs
 
 UNANNOTATED = ("error", "skip", "empty")
@@ -60,7 +60,7 @@ def from_tasks(tasks: list[dict[str, Any]] | dict[str, Any], *, file: str | Path
         Label Studio label -> schema label (default: the schema labels themselves).
     """
     if unannotated not in UNANNOTATED:
-        raise ValueError(f"unannotated must be one of {', '.join(UNANNOTATED)}, not {unannotated!r}")
+        raise UsageError(f"unannotated must be one of {', '.join(UNANNOTATED)}, not {unannotated!r}")
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):

@@ -19,7 +19,7 @@ from mining.corpora.labelstudio.names import (
     TEXT_NAME,
     fresh,
 )
-from mining.errors import CorpusError
+from mining.errors import CorpusError, UsageError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
 
 DEFAULT_MODEL_VERSION = "mining"
@@ -48,7 +48,7 @@ def to_tasks(docs: Iterable[Document], *, predictions: bool = False, model_versi
     ['labels', 'choices']
     """
     if not predictions and (model_version is not None or score is not None):
-        raise ValueError("model_version and score apply to predictions only (pass predictions=True)")
+        raise UsageError("model_version and score apply to predictions only (pass predictions=True)")
     tasks = []
     for doc in docs:
         result, extra = _results(doc)

@@ -1,0 +1,222 @@
+"""No traceback reaches a user: bad input, arguments and overrides are one line naming the culprit, exit status 2.
+
+A real bug still shows its traceback, and ``mining --debug`` shows it for bad input too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_mining as mining
+
+
+def _refused(done, *words: str) -> None:
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert all(w in done.stderr for w in words), done.stderr
+    lines = done.stderr.strip().splitlines()
+    if lines[0].startswith("usage:"):  # argparse's own refusal: the usage, then one error line
+        lines = lines[-1:]
+    assert len(lines) <= 2, done.stderr
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """One home for every `mining run` below, so that they share the sample corpus's parse cache."""
+    return tmp_path_factory.mktemp("errors")
+
+
+# (case id, overrides, words stderr must hold)
+RUN_CASES = [
+    ("unknown-experiment", ["experiment=nosuch"], ["unknown experiment 'nosuch'", "sample_components"]),
+    ("unknown-data", ["data=nosuch"], ["unknown data 'nosuch'", "sample"]),
+    ("unknown-model", ["model=nosuch"], ["unknown model 'nosuch'", "logreg"]),
+    ("unknown-task", ["task=nosuch"], ["unknown task 'nosuch'", "components"]),
+    ("unknown-evaluation", ["evaluation=nosuch"], ["unknown evaluation 'nosuch'", "cv"]),
+    ("model-C-not-a-number", ["experiment=sample_components", "model.C=abc"], ["model.C", "float", "'abc'"]),
+    ("model-C-negative", ["experiment=sample_components", "model.C=-1"], ["model.C", "range"]),
+    ("seed-not-an-int", ["experiment=sample_components", "seed=abc"], ["seed='abc'", "integer"]),
+    ("too-many-folds", ["experiment=sample_components", "evaluation=cv", "evaluation.n_splits=1000"],
+     ["n_splits=1000", "45 documents"]),
+    ("one-fold", ["experiment=sample_components", "evaluation=cv", "evaluation.n_splits=1"], ["n_splits=1"]),
+    ("unknown-key", ["experiment=sample_components", "model.nosuch=1"], ["'model.nosuch'", "+model.nosuch="]),
+    ("unknown-top-level-key", ["experiment=sample_components", "nosuch=1"], ["'nosuch'"]),
+    ("unknown-argument", ["experiment=sample_components", "+model.nosuch=1"], ["model", "'nosuch'"]),
+    ("unknown-target", ["experiment=sample_components", "model._target_=nosuch.Model"], ["nosuch.Model"]),
+    ("unparsable-override", ["experiment=sample_components", "model.C=["], ["model.C=["]),
+    ("missing-corpus-path", ["data=custom"], ["data.path"]),
+]
+
+
+@pytest.mark.parametrize(("overrides", "words"), [c[1:] for c in RUN_CASES], ids=[c[0] for c in RUN_CASES])
+def test_run_refuses_a_bad_override(workdir: Path, overrides: list[str], words: list[str]):
+    done = mining("run", *overrides, cwd=workdir)
+    _refused(done, *words)
+    assert not list((workdir / "logs").rglob("metrics.json"))  # no run record
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "read-only"])
+def test_run_refuses_an_unwritable_run_directory(workdir: Path, tmp_path: Path, where: str):
+    if where == "under-a-file":
+        (tmp_path / "file").write_text("x")
+        target = tmp_path / "file" / "run"
+    else:
+        target = Path("/sys/mining-errors-test/run")  # read-only even for root, unlike a chmod-ed folder
+        if not Path("/sys").is_dir():
+            pytest.skip("no /sys")
+    before = _snapshot(tmp_path)
+    # The message names the folder that could not be made: the path given, or the first missing part of it.
+    _refused(mining("run", "experiment=sample_components", f"hydra.run.dir={target}", cwd=workdir),
+             str(target.parent))
+    assert _snapshot(tmp_path) == before
+
+
+# (case id, arguments after `label FILE`, words) -- "{model}" is replaced by the trained run
+LABEL_CASES = [
+    ("batch-size-0", ["--model", "{model}", "--batch-size", "0"], ["--batch-size", "at least 1"]),
+    ("batch-size-text", ["--model", "{model}", "--batch-size", "many"], ["--batch-size", "'many'"]),
+    ("n-process-negative", ["--model", "{model}", "--n-process", "-1"], ["--n-process", "at least 1"]),
+    ("n-process-0", ["--model", "{model}", "--n-process", "0"], ["--n-process", "at least 1"]),
+    ("model-missing", ["--model", "{tmp}/nosuch"], ["nosuch", "no such directory"]),
+    ("model-unfinished", ["--model", "{tmp}"], ["not a finished run", "metrics.json"]),
+    ("no-model", [], ["no model given", "--model"]),
+    ("bad-shard", ["--model", "{model}", "--shard", "3"], ["--shard", "I/N"]),
+    ("bad-encoding", ["--model", "{model}", "--encoding", "nosuch"], ["--encoding", "'nosuch'"]),
+    ("output-under-a-file", ["--model", "{model}", "-o", "{tmp}/text.txt/out.jsonl"], ["text.txt", "not a folder"]),
+    ("brat-without-output", ["--model", "{model}", "--format", "brat"], ["--format brat", "-o"]),
+]
+
+
+@pytest.mark.parametrize(("arguments", "words"), [c[1:] for c in LABEL_CASES], ids=[c[0] for c in LABEL_CASES])
+def test_label_refuses_bad_arguments(miner_run: Path, tmp_path: Path, arguments: list[str], words: list[str]):
+    text = tmp_path / "text.txt"
+    text.write_text("Cats are better pets, because they sleep all day.", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    filled = [a.format(model=miner_run, tmp=tmp_path) for a in arguments]
+    _refused(mining("label", str(text), *filled), *[w.format(tmp=tmp_path) for w in words])
+    assert _snapshot(tmp_path) == before
+
+
+def test_label_names_a_missing_input(miner_run: Path, tmp_path: Path):
+    _refused(mining("label", str(tmp_path / "nosuch.txt"), "--model", str(miner_run)), "nosuch.txt", "no such file")
+
+
+def _copy_run(run: Path, to: Path, *, without: str = "") -> Path:
+    """A copy of ``run`` with symbolic links to its files (the model is large), except ``without``."""
+    to.mkdir()
+    for path in run.iterdir():
+        if path.name != without:
+            (to / path.name).symlink_to(path)
+    return to
+
+
+@pytest.mark.parametrize("name", ["model.skops", "tasks.skops"])
+def test_label_names_a_truncated_model_file(miner_run: Path, tmp_path: Path, name: str):
+    run = _copy_run(miner_run, tmp_path / "run", without=name)
+    (run / name).write_bytes((miner_run / name).read_bytes()[:1000])
+    text = tmp_path / "text.txt"
+    text.write_text("Cats are better pets.", encoding="utf-8")
+    _refused(mining("label", str(text), "--model", str(run)), name, "not a readable model file")
+
+
+# (case id, contents of metrics.json, words)
+BAD_METRICS = [
+    ("a-list", "[1, 2]", ["metrics.json", "expected one JSON object", "list"]),
+    ("not-json", "{\"test.macro_f1\": 0.5", ["metrics.json", "not valid JSON"]),
+    ("a-number", "3", ["metrics.json", "expected one JSON object", "int"]),
+]
+
+
+def _run_with_metrics(run: Path, to: Path, contents: str) -> Path:
+    to = _copy_run(run, to, without="metrics.json")
+    (to / "metrics.json").write_text(contents, encoding="utf-8")
+    return to
+
+
+@pytest.mark.parametrize(("contents", "words"), [c[1:] for c in BAD_METRICS], ids=[c[0] for c in BAD_METRICS])
+@pytest.mark.parametrize("command", ["compare", "reproduce", "publish"])
+def test_runs_commands_name_a_bad_metrics_file(miner_run: Path, tmp_path: Path, command: str, contents: str,
+                                               words: list[str]):
+    run = _run_with_metrics(miner_run, tmp_path / "run", contents)
+    extra = [str(tmp_path / "published")] if command == "publish" else []
+    _refused(mining(command, str(run), *extra), str(run), *words)
+    assert not (tmp_path / "published").exists()
+
+
+def test_compare_names_a_bad_meta_file(miner_run: Path, tmp_path: Path):
+    run = _copy_run(miner_run, tmp_path / "run", without="meta.json")
+    (run / "meta.json").write_text("[]", encoding="utf-8")
+    _refused(mining("compare", str(run)), "meta.json", "expected one JSON object")
+
+
+def test_reproduce_names_a_bad_reference_file(miner_run: Path, tmp_path: Path):
+    reference = tmp_path / "reference.json"
+    reference.write_text(json.dumps(["test.macro_f1"]), encoding="utf-8")
+    _refused(mining("reproduce", str(miner_run), "--against", str(reference)), "reference.json", "list")
+
+
+# (case id, argv, words)
+RUNS_CASES = [
+    ("compare-missing", ["compare", "{tmp}/nosuch"], ["nosuch", "no such run"]),
+    ("compare-resamples-0", ["compare", "{tmp}", "--test", "bootstrap", "--resamples", "0"], ["--resamples"]),
+    ("compare-test-one-run", ["compare", "{tmp}", "--test", "bootstrap"], ["--test", "exactly two"]),
+    ("publish-unfinished", ["publish", "{tmp}", "{tmp}/published"], ["not a finished run", "metrics.json"]),
+    ("reproduce-unfinished", ["reproduce", "{tmp}"], ["not a finished run", "metrics.json"]),
+]
+
+
+@pytest.mark.parametrize(("argv", "words"), [c[1:] for c in RUNS_CASES], ids=[c[0] for c in RUNS_CASES])
+def test_runs_commands_refuse_bad_arguments(tmp_path: Path, argv: list[str], words: list[str]):
+    _refused(mining(*[a.format(tmp=tmp_path) for a in argv]), *words)
+    assert not (tmp_path / "published").exists()
+
+
+def test_debug_shows_the_traceback(tmp_path: Path):
+    done = mining("--debug", "run", "experiment=nosuch", cwd=tmp_path)
+    assert done.returncode != 0 and "Traceback" in done.stderr and "nosuch" in done.stderr
+    done = mining("compare", str(tmp_path / "nosuch"), env={"MINING_DEBUG": "1"})
+    assert done.returncode != 0 and "Traceback" in done.stderr and "NotFinishedError" in done.stderr
+
+
+@pytest.mark.parametrize("error", [ZeroDivisionError, ValueError, FileNotFoundError])
+def test_a_bug_keeps_its_traceback(monkeypatch, tmp_path: Path, error: type[Exception]):
+    import mining.cli.runs
+    from mining.cli import main
+
+    def broken(args):
+        raise error("a bug, not bad input")
+
+    monkeypatch.setattr(mining.cli.runs, "_cmd_compare", broken)
+    with pytest.raises(error, match="a bug"):
+        main(["compare", str(tmp_path)])
+
+
+def test_a_bug_inside_a_run_keeps_its_traceback(monkeypatch, tmp_path: Path):
+    import mining.cli.experiment
+    from mining.cli import main
+
+    def broken(cfg):
+        return 1 / 0
+
+    monkeypatch.setattr(mining.cli.experiment, "experiment_job", broken)
+    monkeypatch.setenv("MINING_HOME", str(tmp_path))
+    with pytest.raises(ZeroDivisionError):
+        main(["run", "experiment=sample_components", f"hydra.run.dir={tmp_path / 'run'}"])
+
+
+def test_help_documents_debug():
+    done = mining("--help")
+    assert done.returncode == 0 and "--debug" in done.stdout and "MINING_DEBUG" in done.stdout
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_debug(monkeypatch):
+    monkeypatch.delenv("MINING_DEBUG", raising=False)
+
