@@ -21,10 +21,10 @@ class ClaimRunDirectory(Callback):
         self.claim: Claim | None = None
 
     def on_run_start(self, config, **kwargs) -> None:
-        self._take(str(config.hydra.run.dir), overwrite=bool(config.get("overwrite")), sweep=False)
+        self._take(_resolved(config, "run"), overwrite=bool(config.get("overwrite")), sweep=False)
 
     def on_multirun_start(self, config, **kwargs) -> None:
-        self._take(str(config.hydra.sweep.dir), overwrite=bool(config.get("overwrite")), sweep=True)
+        self._take(_resolved(config, "sweep"), overwrite=bool(config.get("overwrite")), sweep=True)
 
     def on_run_end(self, config, **kwargs) -> None:
         self._release()
@@ -50,3 +50,13 @@ class ClaimRunDirectory(Callback):
             self.claim.release()
             self.claim = None
         atexit.unregister(self._release)
+
+
+def _resolved(config, kind: str) -> str:
+    """``hydra.run.dir`` (or ``hydra.sweep.dir``); its ``${hydra:...}`` parts (the run's name may use
+    ``${hydra:runtime.choices.task}``) need the Hydra config set, which Hydra does only later, in the job."""
+    from hydra.core.hydra_config import HydraConfig
+
+    if not HydraConfig.initialized():
+        HydraConfig.instance().set_config(config)
+    return str(config.hydra[kind].dir)
