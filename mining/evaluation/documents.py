@@ -57,12 +57,10 @@ def compare_documents(gold: Sequence[Document], predicted: Sequence[Document], *
         (``stance.n_correct``) and ``stance.agreement`` over the ``stance.n_either`` matched units where
         either side has one; ``holder.*`` alike, holders compared case-insensitively after whitespace
         normalisation; ``labels.kappa`` (Cohen's kappa of the unit labels), ``labels.accuracy`` and
-        ``labels.n``. The news measures on found units (a prediction covers at least half of the gold unit,
-        :mod:`mining.evaluation.found`): ``units.cover50.*``, ``found.labels.macro_f1`` (claim vs
-        premise), ``found.holder.accuracy`` and ``found.stance.macro_f1``. Counts: ``documents``,
-        ``documents.gold_only``, ``documents.predicted_only``,
-        ``units.n_gold``, ``units.n_predicted``, ``components.per_label.L.{n_gold,n_predicted}``,
-        ``relations.n_gold``, ``relations.n_predicted``. A ratio whose denominator is 0 is 0.
+        ``labels.n``. On found units (:mod:`mining.evaluation.found`): ``units.cover50.*``,
+        ``found.labels.*``, ``found.holder.*``, ``found.stance.*``. Counts: ``documents``,
+        ``documents.gold_only``, ``documents.predicted_only``, ``units.n_gold``, ``units.n_predicted``,
+        ``components.per_label.L.{n_gold,n_predicted}``, ``relations.n_gold``, ``relations.n_predicted``. A ratio whose denominator is 0 is 0.
 
     Raises
     ------
@@ -80,17 +78,20 @@ def compare_documents(gold: Sequence[Document], predicted: Sequence[Document], *
     """
     pairs, gold_only, pred_only = pair_documents(gold, predicted, file_gold=file_gold, file_pred=file_pred,
                                                  shared_only=shared_only)
+    scores: dict[str, float] = {"documents": len(pairs), "documents.gold_only": gold_only,
+                                "documents.predicted_only": pred_only}
+    return scores | _score_pairs(pairs, file_gold=file_gold, file_pred=file_pred)
+
+
+def _score_pairs(pairs: list[tuple[Document, Document]], *, file_gold: str | Path | None,
+                 file_pred: str | Path | None) -> dict[str, float]:
     counts: Counter = Counter()
     label_pairs: Counter = Counter()
     found = FoundUnits()
     for g, p in pairs:
         _count_document(g, p, counts, label_pairs, file_gold=file_gold, file_pred=file_pred)
         found.add(g.units, p.units)
-    scores: dict[str, float] = {"documents": len(pairs), "documents.gold_only": gold_only,
-                                "documents.predicted_only": pred_only}
-    scores.update(_scores(counts, label_pairs))
-    scores.update(found.scores())
-    return scores
+    return _scores(counts, label_pairs) | found.scores()
 
 
 def pair_documents(gold: Sequence[Document], predicted: Sequence[Document], *,
