@@ -100,8 +100,10 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
     metrics[f"{prefix}.confusion_matrix"] = total_confusion.tolist()
     metrics[f"{prefix}.n_folds"] = len(folds)
     if len(folds) > 1:
-        # Cross-validation: the recorded model is refitted on every document.
-        all_idx = resample_indices(np.arange(len(instances)), gold, evaluation.resample, seed)
+        # Cross-validation: the recorded model is refitted on every document the folds used (with
+        # GroupedCV(split="train") the test documents stay unseen).
+        used = list(frozenset().union(*(fold.train | fold.test for fold in folds)))
+        all_idx = resample_indices(np.flatnonzero(np.isin(doc_of, used)), gold, evaluation.resample, seed)
         model = clone(estimator)
         with timer.stage("fit_final"):
             model.fit([instances[i] for i in all_idx], list(gold[all_idx]))

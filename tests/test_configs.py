@@ -111,3 +111,9 @@ def test_a_feature_group_written_once_is_still_each_subtask_own():
     sides = cfg.subtasks.attachment.model.estimator._args_[0]
     assert [(sides[f"{s}_opening"].side, sides[f"{s}_opening"].vectorizer._target_) for s in ("source", "target")] \
         == [(s, "mining.features.opening.OpeningVectorizer") for s in ("source", "target")]
+
+
+def test_the_news_bundle_records_its_domain():
+    cfg = _compose(["experiment=news_miner"])
+    assert cfg.domain == "news" and cfg.data.name == "news" and cfg.end_to_end
+    assert _compose(["experiment=miner"]).domain == "essays" and _compose([]).domain is None

@@ -107,3 +107,23 @@ def test_real_features_on_sample(sample):
     assert 0.0 < result.metrics["test.macro_f1"] < 1.0  # majority-class predictions score low
     assert result.metrics["test.n"] == sum(len(d.units) for d in docs if d.split == "test")
     assert np.sum(result.metrics["test.confusion_matrix"]) == result.metrics["test.n"]
+
+
+def test_cv_on_one_split_never_sees_the_other():
+    from mining.schema import Document
+
+    docs = [Document(id=f"d{i}", text="x", split="train" if i < 6 else "test") for i in range(9)]
+    folds = list(GroupedCV(n_splits=3, split="train").folds(docs, seed=0))
+    assert len(folds) == 3
+    assert frozenset().union(*(f.train | f.test for f in folds)) == {f"d{i}" for i in range(6)}
+
+
+def test_extra_training_documents_train_in_every_fold_and_are_never_scored():
+    from mining.schema import Document
+
+    docs = [Document(id=f"d{i}", text="x", split="train" if i < 6 else "train-extra") for i in range(8)]
+    folds = list(GroupedCV(n_splits=3, split="train", extra_split="train-extra").folds(docs, seed=0))
+    assert all({"d6", "d7"} <= f.train and not {"d6", "d7"} & f.test for f in folds)
+    assert frozenset().union(*(f.test for f in folds)) == {f"d{i}" for i in range(6)}
+    official = OfficialSplit(train_split=["train", "train-extra"], test_split="train").folds(docs, seed=0)
+    assert next(official).train == {f"d{i}" for i in range(8)}

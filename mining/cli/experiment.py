@@ -89,6 +89,7 @@ def experiment_job(cfg) -> float:
     if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
         add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix, timer=timer)
     meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
+    meta["data"]["training_documents"] = len(training_documents(result.folds))
     meta.update(task_names(result.task))
     with timer.stage("record"):
         write_record(run_dir, metrics=result.metrics, meta=meta, predictions=result.predictions, model=result.model,
@@ -180,6 +181,7 @@ def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict)
 
     return {
         "name": cfg.name,
+        "domain": cfg.get("domain"),
         "seed": cfg.seed,
         "overrides": list(hydra_cfg.overrides.task),
         "config_name": hydra_cfg.job.config_name,
@@ -192,6 +194,13 @@ def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict)
                  "documents": len(docs), "fingerprint": jsonl.fingerprint(docs)},
         "timings": timings,
     }
+
+
+def training_documents(folds) -> frozenset:
+    """The ids the recorded model was fitted on: the train side of one split, every document CV folded."""
+    if len(folds) == 1:
+        return folds[0].train
+    return frozenset().union(*(fold.train | fold.test for fold in folds))
 
 
 def task_names(task) -> dict:

@@ -64,11 +64,14 @@ def check_model_dir(model: str | None) -> None:
 
 def _cmd_label(args: argparse.Namespace) -> int:
     from mining.corpora import brat, jsonl
+    from mining.label.bundle import describe_bundle
     from mining.label.render import to_html, to_table, to_tsv
 
     if args.format == "brat" and args.output is None:
         raise UsageError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
     check_output(args.output, args.files, overwrite=args.overwrite)
+    if args.model is not None and (line := describe_bundle(args.model)) is not None:
+        print(line, file=sys.stderr)
     docs = labelled(args)
     if args.format == "jsonl" and args.output is not None:
         n = jsonl.save(docs, args.output)  # atomic: an error midway leaves an existing file as it was

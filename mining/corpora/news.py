@@ -5,18 +5,34 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from mining.corpora import jsonl
+from mining.corpora import jsonl, sample
 from mining.schema import Document
+
+EXTRA_SPLIT = "train-extra"  # the split of the sample's news reports when they are added
 
 
 def news_path() -> Path:
     return Path(str(resources.files("mining.corpora") / "data" / "news.jsonl"))
 
 
-def load(path: str | Path | None = None) -> list[Document]:
+def load(path: str | Path | None = None, sample_news: bool = False) -> list[Document]:
     """Load the news evaluation corpus shipped with the package (``path`` overrides it, for tests).
 
     32 reports written for the project (fictional parties), annotated by docs/news-guideline.md;
-    documents 01-20 are ``train``, 21-32 ``test``.
+    documents 01-20 are ``train``, 21-32 ``test``. ``sample_news=True`` adds the news reports of the
+    sample corpus (``metadata.genre == "news"``) as extra *training* documents: their ids become
+    ``sample-news-NN`` (the sample reuses ``news-NN``) and their split ``train-extra`` whatever the sample
+    says: they never enter the test split, an official split trains on them with
+    ``train_split: [train, train-extra]``, and CV (``GroupedCV(split="train", extra_split="train-extra")``)
+    trains on them in every fold without scoring them.
     """
-    return jsonl.load(path or news_path())
+    docs = jsonl.load(path or news_path())
+    if sample_news:
+        docs += [_as_training(d) for d in sample.load() if d.metadata.get("genre") == "news"]
+    return docs
+
+
+def _as_training(doc: Document) -> Document:
+    doc.metadata = {**doc.metadata, "source": "sample", "sample_id": doc.id, "sample_split": doc.split}
+    doc.id, doc.split = f"sample-{doc.id}", EXTRA_SPLIT
+    return doc

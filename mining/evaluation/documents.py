@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mining.dataset.validation import documents_by_id
 from mining.errors import CorpusError
+from mining.evaluation.found import FoundUnits
 from mining.evaluation.holders import holder_matches
 from mining.evaluation.spans import matched_pairs, prf
 from mining.schema import UNIT_LABELS, Document, Relation, Unit
@@ -56,9 +57,10 @@ def compare_documents(gold: Sequence[Document], predicted: Sequence[Document], *
         (``stance.n_correct``) and ``stance.agreement`` over the ``stance.n_either`` matched units where
         either side has one; ``holder.*`` alike, holders compared case-insensitively after whitespace
         normalisation; ``labels.kappa`` (Cohen's kappa of the unit labels), ``labels.accuracy`` and
-        ``labels.n``. Counts: ``documents``, ``documents.gold_only``, ``documents.predicted_only``,
-        ``units.n_gold``, ``units.n_predicted``, ``components.per_label.L.{n_gold,n_predicted}``,
-        ``relations.n_gold``, ``relations.n_predicted``. A ratio whose denominator is 0 is 0.
+        ``labels.n``. On found units (:mod:`mining.evaluation.found`): ``units.cover50.*``,
+        ``found.labels.*``, ``found.holder.*``, ``found.stance.*``. Counts: ``documents``,
+        ``documents.gold_only``, ``documents.predicted_only``, ``units.n_gold``, ``units.n_predicted``,
+        ``components.per_label.L.{n_gold,n_predicted}``, ``relations.n_gold``, ``relations.n_predicted``. A ratio whose denominator is 0 is 0.
 
     Raises
     ------
@@ -76,14 +78,20 @@ def compare_documents(gold: Sequence[Document], predicted: Sequence[Document], *
     """
     pairs, gold_only, pred_only = pair_documents(gold, predicted, file_gold=file_gold, file_pred=file_pred,
                                                  shared_only=shared_only)
-    counts: Counter = Counter()
-    label_pairs: Counter = Counter()
-    for g, p in pairs:
-        _count_document(g, p, counts, label_pairs, file_gold=file_gold, file_pred=file_pred)
     scores: dict[str, float] = {"documents": len(pairs), "documents.gold_only": gold_only,
                                 "documents.predicted_only": pred_only}
-    scores.update(_scores(counts, label_pairs))
-    return scores
+    return scores | _score_pairs(pairs, file_gold=file_gold, file_pred=file_pred)
+
+
+def _score_pairs(pairs: list[tuple[Document, Document]], *, file_gold: str | Path | None,
+                 file_pred: str | Path | None) -> dict[str, float]:
+    counts: Counter = Counter()
+    label_pairs: Counter = Counter()
+    found = FoundUnits()
+    for g, p in pairs:
+        _count_document(g, p, counts, label_pairs, file_gold=file_gold, file_pred=file_pred)
+        found.add(g.units, p.units)
+    return _scores(counts, label_pairs) | found.scores()
 
 
 def pair_documents(gold: Sequence[Document], predicted: Sequence[Document], *,
@@ -298,6 +306,12 @@ def format_comparison(scores: dict[str, float], *, gold: str = "gold", predicted
                      f"agreement {_ratio(scores, f'{key}.agreement', f'{key}.n_either')}")
     lines.append(f"  labels   kappa {scores['labels.kappa']:.3f}, accuracy "
                  f"{_ratio(scores, 'labels.accuracy', 'labels.n')}")
+    lines += ["", "found units (a prediction covers >= half of the gold unit, one to one):",
+              f"  detection        P {scores['units.cover50.precision']:.3f}  R {scores['units.cover50.recall']:.3f}  "
+              f"F1 {scores['units.cover50.f1']:.3f}",
+              f"  claim/premise    macro F1 {_ratio(scores, 'found.labels.macro_f1', 'found.labels.n')}",
+              f"  holder           accuracy {_ratio(scores, 'found.holder.accuracy', 'found.holder.n')}",
+              f"  stance           macro F1 {_ratio(scores, 'found.stance.macro_f1', 'found.stance.n')}"]
     return "\n".join(lines)
 
 

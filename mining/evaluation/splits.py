@@ -24,15 +24,16 @@ class Fold:
 
 @dataclass
 class OfficialSplit:
-    """Train on documents whose ``split`` is ``train_split``, test on ``test_split``. Metrics: ``test.*``."""
+    """Train on documents whose ``split`` is ``train_split`` (one or a list), test on ``test_split``. Metrics: ``test.*``."""
 
-    train_split: str = "train"
+    train_split: str | Sequence[str] = "train"
     test_split: str = "test"
     resample: str | None = None
     prefix: str = "test"
 
     def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
-        train = frozenset(d.id for d in docs if d.split == self.train_split)
+        train_splits = [self.train_split] if isinstance(self.train_split, str) else list(self.train_split)
+        train = frozenset(d.id for d in docs if d.split in train_splits)
         test = frozenset(d.id for d in docs if d.split == self.test_split)
         if not train or not test:
             splits = sorted({str(d.split) for d in docs})
@@ -63,23 +64,29 @@ class HoldoutSplit:
 class GroupedCV:
     """Repeated k-fold CV in which a document never crosses folds. Metrics: ``cv.*.{mean,std,min,max}``.
 
-    Repeat ``r`` shuffles documents with seed ``seed + r``.
+    Repeat ``r`` shuffles documents with seed ``seed + r``. With ``split`` set (e.g. ``"train"``), only the
+    documents of that split are folded: model selection by CV on the training documents, the test split
+    never seen. The documents of ``extra_split`` (extra training data, e.g. ``"train-extra"``) join every
+    fold's training side and are never scored, so CV with and without them scores the same documents.
     """
 
     n_splits: int = 5
     n_repeats: int = 1
     resample: str | None = None
     prefix: str = "cv"
+    split: str | None = None
+    extra_split: str | None = None
 
     def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
-        ids = np.array(sorted(d.id for d in docs))
+        extra = frozenset(d.id for d in docs if self.extra_split is not None and d.split == self.extra_split)
+        ids = np.array(sorted(d.id for d in docs if d.id not in extra and (self.split is None or d.split == self.split)))
         if not isinstance(self.n_splits, int) or not 2 <= self.n_splits <= len(ids):
             raise UsageError(f"n_splits={self.n_splits!r}: {len(ids)} documents make 2 to {len(ids)} folds; choose "
                              f"a number in that range (evaluation.n_splits=N)")
         for r in range(self.n_repeats):
             splitter = GroupKFold(n_splits=self.n_splits, shuffle=True, random_state=seed + r)
             for k, (tr, te) in enumerate(splitter.split(ids, groups=ids)):
-                yield Fold(frozenset(ids[tr]), frozenset(ids[te]), repeat=r, index=k)
+                yield Fold(frozenset(ids[tr]) | extra, frozenset(ids[te]), repeat=r, index=k)
 
 
 def resample_indices(indices: Sequence[int], labels: Sequence[str], method: str | None, seed: int) -> np.ndarray:

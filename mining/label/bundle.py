@@ -38,3 +38,17 @@ def check_bundle(run_dir: Path, check_pipeline: bool = True) -> tuple[dict[str, 
     if check_pipeline:
         check_installed(info, run_dir)
     return tasks, info
+
+
+def describe_bundle(run_dir: str | Path) -> str | None:
+    """One line naming a bundle's domain and training data, from its ``meta.json``:
+    ``model: RUN (news, trained on news: 20 of 32 documents)``; None without a ``meta.json`` (loading
+    the bundle then says what is wrong)."""
+    if not (Path(run_dir) / "meta.json").is_file():
+        return None
+    meta = read_meta(Path(run_dir))
+    data = meta.get("data") or {}
+    trained = data.get("name", "?")
+    if data.get("training_documents") is not None:
+        trained += f": {data['training_documents']} of {data.get('documents', '?')} documents"
+    return f"model: {run_dir} ({meta.get('domain') or 'domain not recorded'}, trained on {trained})"

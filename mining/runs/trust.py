@@ -34,6 +34,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.pairs import PairSideVectorizer, PairVectorizer
     from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
     from mining.features.stacking import PredictedLabelVectorizer
+    from mining.features.stance_cues import StanceCueVectorizer
     from mining.features.structural import StructuralVectorizer
     from mining.features.syntax import SyntaxVectorizer
     from mining.features.tokens_window import TokenWindowVectorizer
@@ -54,7 +55,7 @@ def trusted_types() -> frozenset[str]:
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
-        PredictedLabelVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
+        PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
         TopicSimilarityVectorizer, TopicKeywordVectorizer,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,

@@ -101,3 +101,14 @@ def test_second_annotator_covers_the_test_split(news):
         assert doc.metadata["annotator"] == "B"
         assert (doc.text, doc.paragraphs, doc.topic, doc.split) == (
             first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic, first[doc.id].split), doc.id
+
+
+def test_sample_news_are_extra_training_documents():
+    from mining.corpora import news
+
+    plain = news.load()
+    docs = news.load(sample_news=True)
+    extra = docs[len(plain):]
+    assert len(extra) == 11 and len({d.id for d in docs}) == len(docs)
+    assert {d.split for d in extra} == {news.EXTRA_SPLIT} and all(d.id.startswith("sample-news-") for d in extra)
+    assert [d.split for d in docs[:len(plain)]] == [d.split for d in plain]

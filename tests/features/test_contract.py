@@ -13,6 +13,7 @@ from mining.features.context import ContextVectorizer
 from mining.features.lexical import LexicalVectorizer, ShellVectorizer
 from mining.features.markers import IndicatorVectorizer
 from mining.features.pairs import PairSideVectorizer, PairVectorizer
+from mining.features.stance_cues import StanceCueVectorizer
 from mining.features.structural import StructuralVectorizer
 from mining.features.syntax import SyntaxVectorizer
 from mining.features.topic import TopicSimilarityVectorizer
@@ -27,6 +28,7 @@ UNIT_EXTRACTORS = [
     SyntaxVectorizer(),
     ContextVectorizer(),
     TopicSimilarityVectorizer(),
+    StanceCueVectorizer(),
 ]
 PAIR_EXTRACTORS = [
     PairVectorizer(),

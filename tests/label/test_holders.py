@@ -338,3 +338,15 @@ def test_berlin_officials_and_author_voice(berlin):
     assert got[meeting].holder == AUTHOR
     headlines = [k for k, (s, e) in enumerate(spans) if doc.text[e - 1].isalnum()]
     assert len(headlines) == 2 and all(got[k] == Attribution(AUTHOR, "author") for k in headlines)
+
+
+def test_a_spokesperson_speaks_for_the_body(nlp):
+    # docs/news-guideline.md: "a spokesperson's words belong to the body they speak for".
+    text = ("The Harbour Workers' Union rejected the offer on Monday. Its spokesman said the pay rise was too small. "
+            "A spokesperson for the port authority said the offer was final. "
+            "Union spokeswoman said the members would vote next week.")
+    got = attribute(nlp, text, "the pay rise was too small", "the offer was final", "the members would vote next week")
+    holders = [a.holder for a in got]
+    assert holder_matches("Harbour Workers' Union", holders[0]), holders
+    assert holder_matches("port authority", holders[1]), holders
+    assert holder_matches("Harbour Workers' Union", holders[2]), holders

@@ -23,6 +23,8 @@ NONAGENT_NOUNS = frozenset("""
     agreement record test trial experiment chart table graph map
 """.split())
 
+# A spokesperson's words belong to the body they speak for (docs/news-guideline.md, "Holder").
+SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen"})
 _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "those", "some"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them"})
@@ -130,9 +132,26 @@ class PartyResolver:
         person = self._person(head)
         if person is not None:
             return person
+        if lower in SPOKESPEOPLE:
+            body = self._spoken_for(head, memory)
+            if body is not None:
+                return body
         if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS:
             return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
+
+    def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
+        """The body the spokesperson ``head`` speaks for: "a spokesperson for the union", "the union's
+        spokesman", "its spokesman" (the most recent group), "union spokesperson"; None if unnamed."""
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("for", "of"):
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                if objs:
+                    return self.party_of(objs[0], memory)
+            elif child.dep_ == "poss":
+                return memory["group"] if child.lower_ in ("its", "their") else self.party_of(child, memory)
+        compounds = [c for c in head.lefts if c.dep_ == "compound"]
+        return self._group(*group_name(compounds[-1], self.layout)) if compounds else None
 
     def _person(self, head: Token) -> Party | None:
         """The named person ``head`` ends, or None if it names no person."""

