@@ -17,8 +17,16 @@ class ClaimRunDirectory(Callback):
     when a job ends the process (``sys.exit`` skips ``on_*_end``); a killed run's lock dies with it.
     """
 
+    held: set[ClaimRunDirectory] = set()  # the callbacks of this process that hold a claim now
+
     def __init__(self) -> None:
         self.claim: Claim | None = None
+
+    @classmethod
+    def release_all(cls) -> None:
+        """Give up every claim this process holds (``mining run`` calls it however the run ended)."""
+        for callback in list(cls.held):
+            callback._release()
 
     def on_run_start(self, config, **kwargs) -> None:
         self._take(_resolved(config, "run"), overwrite=bool(config.get("overwrite")), sweep=False)
@@ -40,6 +48,7 @@ class ClaimRunDirectory(Callback):
             print(f"error: {e}", file=sys.stderr)
             sys.exit(2)
         atexit.register(self._release)
+        ClaimRunDirectory.held.add(self)
         if self.claim.previous is not None or self.claim.removed:
             print(f"warning: {describe_previous(self.claim)}", file=sys.stderr)
         for run_dir in self.claim.replaced:
@@ -49,6 +58,7 @@ class ClaimRunDirectory(Callback):
         if self.claim is not None:
             self.claim.release()
             self.claim = None
+        ClaimRunDirectory.held.discard(self)
         atexit.unregister(self._release)
 
 

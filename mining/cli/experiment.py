@@ -31,8 +31,13 @@ def run(argv: list[str]) -> int:
         raise SetupError(f"Hydra configs not found at {CONFIG_DIR}: the installation is incomplete")
     register_resolvers()
     sys.argv = ["mining run", *argv]
-    with setting_env("HYDRA_FULL_ERROR", "1"):
-        hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(_run_job)()
+    from mining.cli.claims import ClaimRunDirectory
+
+    try:
+        with setting_env("HYDRA_FULL_ERROR", "1"):
+            hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(_run_job)()
+    finally:  # a job that fails ends with SystemExit, and Hydra then skips the callbacks' on_*_end
+        ClaimRunDirectory.release_all()
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mining.errors import RunRecordError
 from mining.runs.reproduce import current_override
 
 
@@ -39,10 +40,10 @@ def test_a_run_that_found_its_corpus_through_mining_corpora_reproduces_with_it_u
 
     monkeypatch.delenv("MINING_CORPORA", raising=False)
     monkeypatch.setattr(reproduce.subprocess, "run", record)
-    with pytest.raises(RuntimeError, match="stopped by the test"):
+    with pytest.raises(RunRecordError, match="stopped by the test"):
         reproduce.rerun(run, tmp_path / "again")
     assert f"data.path={corpora / 'aaec-v2'}" in commands[0]
     (run / "meta.json").write_text(json.dumps({"data": {"name": "aaec", "path": "/elsewhere/aaec-v2"}}))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RunRecordError):
         reproduce.rerun(run, tmp_path / "again")
     assert not any(c.startswith("data.path=") for c in commands[1])  # not here: the config's rule applies
