@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mining.evaluation.holders import holder_matches
-from mining.evaluation.spans import Span, overlap_ratio, prf
+from mining.evaluation.spans import Span, greedy_pairs, overlap_ratio, prf
 from mining.schema import STANCES, Unit
 
 COVER = 0.5  # the share of a gold unit a prediction must cover for the unit to count as found
@@ -53,20 +53,9 @@ def covered_pairs(gold: Sequence[Span], predicted: Sequence[Span], threshold: fl
     >>> covered_pairs([(0, 10)], [(0, 4)])             # 40% of the unit is not enough
     []
     """
-    ranked = sorted(((coverage(g, p), overlap_ratio(g, p), i, j) for i, g in enumerate(gold)
-                     for j, p in enumerate(predicted) if g[0] < p[1] and p[0] < g[1]),
-                    key=lambda t: (-t[0], -t[1], t[2], t[3]))
-    used_gold: set[int] = set()
-    used_pred: set[int] = set()
-    pairs = []
-    for cover, _, i, j in ranked:
-        if cover < threshold:
-            break
-        if i not in used_gold and j not in used_pred:
-            used_gold.add(i)
-            used_pred.add(j)
-            pairs.append((i, j))
-    return sorted(pairs)
+    scored = [((coverage(g, p), overlap_ratio(g, p)), i, j) for i, g in enumerate(gold)
+              for j, p in enumerate(predicted) if g[0] < p[1] and p[0] < g[1]]
+    return greedy_pairs(scored, threshold)
 
 
 @dataclass

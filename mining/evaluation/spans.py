@@ -52,16 +52,20 @@ def matched_pairs(gold: Sequence[Span], predicted: Sequence[Span],
             if candidates:
                 exact.append((i, candidates.pop(0)))
         return exact
-    ranked = sorted(
-        ((overlap_ratio(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(predicted)
-         if g[0] < p[1] and p[0] < g[1]),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
+    scored = [((overlap_ratio(g, p),), i, j) for i, g in enumerate(gold) for j, p in enumerate(predicted)
+              if g[0] < p[1] and p[0] < g[1]]
+    return greedy_pairs(scored, threshold)
+
+
+def greedy_pairs(scored: list[tuple[tuple[float, ...], int, int]], threshold: float) -> list[tuple[int, int]]:
+    """One-to-one ``(i, j)`` pairs from ``(scores, i, j)``: best scores first (the first score must reach
+    ``threshold``; later ones break ties), then leftmost; sorted by ``i``."""
+    ranked = sorted(scored, key=lambda t: (*(-x for x in t[0]), t[1], t[2]))
     used_gold: set[int] = set()
     used_pred: set[int] = set()
     pairs = []
-    for ratio, i, j in ranked:
-        if ratio < threshold:
+    for scores, i, j in ranked:
+        if scores[0] < threshold:
             break
         if i not in used_gold and j not in used_pred:
             used_gold.add(i)
