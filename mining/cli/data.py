@@ -189,18 +189,20 @@ def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
     stats.set_defaults(func=_cmd_stats)
 
     validate = data_commands.add_parser("validate", help="check a JSONL file or brat folder")
-    validate.add_argument("path", type=Path)
+    validate.add_argument("path", type=Path, help="a .jsonl file or a brat folder")
     validate.add_argument("--format", choices=["jsonl", "brat"], help="default: guessed from the path")
     validate.add_argument("--strict", action="store_true", help="stop with an error at the first problem")
     validate.set_defaults(func=_cmd_validate)
 
     convert = data_commands.add_parser("convert", help="write a corpus as JSONL, brat, a HF dataset, Label Studio "
                                                       "tasks or doccano JSONL")
-    convert.add_argument("name", choices=sorted(LOADERS))
-    convert.add_argument("--path", type=Path)
+    convert.add_argument("name", choices=sorted(LOADERS), help="corpus loader (format) to read")
+    convert.add_argument("--path", type=Path, help="the corpus file or folder (default: $MINING_CORPORA/<corpus> "
+                         "for aaec, microtexts and editorials; none for the shipped sample and news)")
     convert.add_argument("--to", type=format_name, choices=["jsonl", "brat", "hf", "labelstudio", "doccano"],
                          required=True, help="output format (label-studio is accepted for labelstudio)")
-    convert.add_argument("-o", "--output", type=Path, required=True)
+    convert.add_argument("-o", "--output", type=Path, required=True, help="file (jsonl, labelstudio, doccano) or "
+                         "folder (brat, hf) to write")
     add_overwrite_argument(convert)
     convert.add_argument("--predictions", action="store_true",
                          help="with --to labelstudio: write the units as predictions (pre-annotations to correct)")
@@ -236,7 +238,7 @@ def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
     from mining.corpora import LOADERS
 
     export = data_commands.add_parser("export", help="save a corpus as a Hugging Face dataset folder with a card")
-    export.add_argument("output", type=Path, metavar="OUT")
+    export.add_argument("output", type=Path, metavar="OUT", help="folder to write the dataset and its card into")
     export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
     export.add_argument("--name", choices=sorted(LOADERS), default="sample", help="corpus loader (default: sample)")
     export.add_argument("--path", type=Path, help="corpus location (not needed for the shipped 'sample' and 'news')")
@@ -261,5 +263,5 @@ def _add_model_commands(data_commands: argparse._SubParsersAction) -> None:
                                                  "first (active learning)")
     add_input_arguments(rank)
     rank.add_argument("--top", type=int, help="show only the first N")
-    rank.add_argument("--json", action="store_true")
+    rank.add_argument("--json", action="store_true", help="print one JSON object per text instead of a table")
     rank.set_defaults(func=_cmd_rank)

@@ -56,7 +56,7 @@ def add_runs_commands(commands: argparse._SubParsersAction) -> None:
     _add_compare_command(commands)
 
     reproduce = commands.add_parser("reproduce", help="re-run a recorded run and check every metric is equal")
-    reproduce.add_argument("run_dir", type=Path)
+    reproduce.add_argument("run_dir", type=Path, help="a run directory or a reference under experiments/")
     reproduce.add_argument("--against", type=Path, help="reference metrics JSON (default: the run's own)")
     reproduce.add_argument("--tolerance", type=float, default=0.0, help="absolute tolerance (default: exact)")
     reproduce.add_argument("overrides", nargs="*", help="extra Hydra overrides for the re-run, e.g. data.path=DIR")
@@ -64,8 +64,8 @@ def add_runs_commands(commands: argparse._SubParsersAction) -> None:
 
     publish = commands.add_parser("publish", help="copy a run's metrics, meta and config (not its predictions) "
                                                   "to a reference folder such as experiments/NAME")
-    publish.add_argument("run_dir", type=Path)
-    publish.add_argument("dest", type=Path)
+    publish.add_argument("run_dir", type=Path, help="a finished run directory")
+    publish.add_argument("dest", type=Path, help="where the reference goes, e.g. experiments/NAME")
     publish.set_defaults(func=_cmd_publish)
 
 
@@ -73,7 +73,8 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     """``compare``: a table of runs, or a paired significance test of two."""
     compare = commands.add_parser("compare", help="table of runs x metrics, with the config keys that differ")
     compare.add_argument("paths", nargs="+", type=Path, help="run or sweep directories")
-    compare.add_argument("--format", choices=["table", "markdown", "csv"], default="table")
+    compare.add_argument("--format", choices=["table", "markdown", "csv"], default="table",
+                         help="table (default), markdown or csv")
     compare.add_argument("--sort", help="metric to sort by, best first (default: the first metric)")
     compare.add_argument("--metrics", help="comma-separated metric keys (default: the macro-F1 and accuracy keys)")
     compare.add_argument("--aggregate", action=argparse.BooleanOptionalAction, default=None,
