@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.features.columns import FixedColumnsMixin
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
@@ -47,7 +48,7 @@ def _counts(lemmas: Sequence[str]) -> tuple[int, int, int, int]:
             sum(lemma in NEGATIONS for lemma in lemmas), sum(lemma in MODALS for lemma in lemmas))
 
 
-class StanceCueVectorizer(TransformerMixin, BaseEstimator):
+class StanceCueVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     """Counts of positive, negative, negation and modal cues in the unit and in the rest of its
     sentence (the reporting frame), negations that govern a topic word, the share of the unit's
     content words found in the topic; each also multiplied by whether the topic is negative.
@@ -60,9 +61,7 @@ class StanceCueVectorizer(TransformerMixin, BaseEstimator):
         One name per column.
     """
 
-    def fit(self, X: Sequence[UnitInstance], y=None):
-        self.feature_names_ = np.asarray(FEATURES, dtype=object)
-        return self
+    FEATURES = FEATURES
 
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
@@ -87,7 +86,3 @@ class StanceCueVectorizer(TransformerMixin, BaseEstimator):
         overlap = len(content & topic_stems) / len(content) if content else 0.0
         cues = [*_counts(unit), *_counts(frame)[:3], negated, overlap]
         return cues + [c * topic_negative for c in cues] + [topic_negative]
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        check_is_fitted(self)
-        return self.feature_names_.copy()

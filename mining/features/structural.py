@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.features.columns import FixedColumnsMixin
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
@@ -66,7 +67,7 @@ _LOG_SCALED = [FEATURES.index(name) for name in (
 )]
 
 
-class StructuralVectorizer(TransformerMixin, BaseEstimator):
+class StructuralVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     """Position and size features of each unit (Stab & Gurevych 2017, "structural" group).
 
     Counts are ``log1p``-scaled and positions are fractions in ``[0, 1]``, so that a linear model
@@ -84,12 +85,10 @@ class StructuralVectorizer(TransformerMixin, BaseEstimator):
     array(['in_intro', 'in_conclusion'], dtype=object)
     """
 
+    FEATURES = FEATURES
+
     def __init__(self):
         pass
-
-    def fit(self, X: Sequence[UnitInstance], y=None):
-        self.feature_names_ = np.asarray(FEATURES, dtype=object)
-        return self
 
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
@@ -153,7 +152,3 @@ class StructuralVectorizer(TransformerMixin, BaseEstimator):
             j == 0,
             j == m - 1,
         ]
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        check_is_fitted(self)
-        return self.feature_names_.copy()
