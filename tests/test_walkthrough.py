@@ -1,4 +1,4 @@
-"""The README's dataset-extension walkthrough runs as written, on the sample corpus."""
+"""The dataset-extension walkthrough of docs/annotation.md runs as written, on the sample corpus."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.helpers import run_mining
 
 pytestmark = pytest.mark.slow
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+WALKTHROUGH = Path(__file__).resolve().parents[1] / "docs" / "annotation.md"
 # Original texts written for this test: the "new texts" a user brings.
 NEW_TEXTS = {
     "ferry.txt": "Harbour master Jonas Lind said that the night ferry should keep running. "
@@ -26,7 +26,7 @@ NEW_TEXTS = {
 
 
 def walkthrough_commands() -> list[str]:
-    block = README.read_text(encoding="utf-8").split("<!-- walkthrough:begin -->")[1].split("<!-- walkthrough:end -->")[0]
+    block = WALKTHROUGH.read_text(encoding="utf-8").split("<!-- walkthrough:begin -->")[1].split("<!-- walkthrough:end -->")[0]
     lines = re.sub(r"\\\n\s*", " ", block).splitlines()
     return [line.strip() for line in lines if line.strip().startswith("mining ")]
 
