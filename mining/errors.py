@@ -49,5 +49,9 @@ class NotFinishedError(RunRecordError, FileNotFoundError):
     """A path that is not a finished run directory (no ``metrics.json``, no model)."""
 
 
+class OutputExistsError(MiningError, FileExistsError):
+    """An output that exists already, and the command was not asked to overwrite it."""
+
+
 class SetupError(MiningError, RuntimeError):
     """The installation does not match what is asked: a spaCy pipeline or its version, the configs."""

@@ -7,6 +7,7 @@ import sys
 
 from hydra.experimental.callback import Callback
 
+from mining.cli.errors import report
 from mining.runs.claim import Claim, ClaimError, claim_directory, describe_previous
 
 
@@ -45,8 +46,7 @@ class ClaimRunDirectory(Callback):
         try:
             self.claim = claim_directory(directory, overwrite=overwrite, sweep=sweep)
         except (ClaimError, OSError) as e:
-            print(f"error: {e}", file=sys.stderr)
-            sys.exit(2)
+            sys.exit(report(str(e)))
         atexit.register(self._release)
         ClaimRunDirectory.held.add(self)
         if self.claim.previous is not None or self.claim.removed:

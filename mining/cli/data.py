@@ -119,12 +119,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     docs = load_corpus(args.name, args.path)
     validate_documents(docs, file=str(args.path or args.name))
-    try:
-        out = export_hf(docs, args.output, name=args.name, license=args.license or default_license(args.name),
-                        source=str(args.path) if args.path else None, overwrite=args.overwrite)
-    except FileExistsError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    out = export_hf(docs, args.output, name=args.name, license=args.license or default_license(args.name),
+                    source=str(args.path) if args.path else None, overwrite=args.overwrite)
     print(f"exported {len(docs)} documents to {out} (hf, with README.md)")
     return 0
 
@@ -243,7 +239,7 @@ def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
     export.add_argument("--name", choices=sorted(LOADERS), default="sample", help="corpus loader (default: sample)")
     export.add_argument("--path", type=Path, help="corpus location (not needed for the shipped 'sample' and 'news')")
     export.add_argument("--license", help="licence id for the card (default: mit for the shipped sample and news, else unknown)")
-    export.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
+    add_overwrite_argument(export)
     export.set_defaults(func=_cmd_export)
 
 

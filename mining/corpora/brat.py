@@ -69,7 +69,7 @@ def load(path: str | Path, *, unit_labels: dict[str, str] | None = None,
     txts = sorted(path.glob("*.txt"))
     if not txts:
         raise CorpusError("no *.txt files found", file=path)
-    orphans = sorted(a.name for a in path.glob("*.ann") if not a.with_suffix(".txt").exists())
+    orphans = [a.name for a in orphan_annotations(path)]
     if orphans:
         raise CorpusError(f"annotation file(s) without their .txt, which would be skipped: {', '.join(orphans[:5])}"
                           + (f" and {len(orphans) - 5} more" if len(orphans) > 5 else ""), file=path)
@@ -334,12 +334,19 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     return len(docs)
 
 
+def orphan_annotations(folder: Path) -> list[Path]:
+    """The ``.ann`` files of ``folder`` that have no ``.txt`` beside them (they cannot be read)."""
+    return sorted(a for a in folder.glob("*.ann") if not a.with_suffix(".txt").exists())
+
+
 def _file_stems(docs: list[Document], directory: Path) -> list[str]:
     """The file name of each document, refusing ids that would share one."""
     owner: dict[str, str] = {}
     clashes = []
+    stems = []
     for doc in docs:
         stem = _safe_stem(doc.id)
+        stems.append(stem)
         key = stem.casefold()  # some file systems ignore case
         if key in owner:
             clashes.append(f"{owner[key]!r} and {doc.id!r} -> {stem}.txt" if owner[key] != doc.id
@@ -349,7 +356,7 @@ def _file_stems(docs: list[Document], directory: Path) -> list[str]:
         raise CorpusError("documents would overwrite each other's files: " + "; ".join(clashes[:5])
                           + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
                           + ". Give each document a distinct id", file=directory)
-    return [_safe_stem(doc.id) for doc in docs]
+    return stems
 
 
 def _write(path: Path, text: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mining.corpora import SHIPPED, hf, jsonl
 from mining.dataset.stats import corpus_stats
+from mining.errors import OutputExistsError
 from mining.schema import Document
 
 # The sample corpus was written and annotated for this project (README, "Quick start"), so it is under
@@ -48,7 +49,7 @@ def export_hf(docs: Sequence[Document], out: str | Path, *, name: str, license: 
     """
     out = Path(out)
     if out.exists() and not (out.is_dir() and not any(out.iterdir())) and not overwrite:
-        raise FileExistsError(f"{out} exists and is not an empty folder; remove it or pass --overwrite")
+        raise OutputExistsError(f"{out} exists and is not an empty folder; remove it or pass --overwrite")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
     try:

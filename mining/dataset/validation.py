@@ -144,8 +144,7 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
     if fmt == "brat":
         problems = []
         txts = sorted(path.glob("*.txt")) if path.is_dir() else [path.with_suffix(".txt")]
-        orphans = sorted(path.glob("*.ann")) if path.is_dir() else []
-        for ann in (a for a in orphans if not a.with_suffix(".txt").exists()):
+        for ann in brat.orphan_annotations(path) if path.is_dir() else []:
             problem = Problem(str(ann), None, None, "annotation file without its .txt: it cannot be read")
             if strict:
                 raise problem.to_error()

@@ -84,8 +84,7 @@ class FoundUnits:
                 self.stances[g.stance, p.stance if p_label == "claim" else None] += 1
             if g.holder is not None:
                 self.holders["n"] += 1
-                self.holders["n_correct"] += p.holder is not None and (g.holder == p.holder
-                                                                        or holder_matches(g.holder, p.holder))
+                self.holders["n_correct"] += p.holder is not None and holder_matches(g.holder, p.holder)
 
     def scores(self) -> dict[str, float]:
         out = {f"units.cover50.{k}": v for k, v in prf(self.n_found, self.n_gold, self.n_predicted).items()}

@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
+from mining.features.columns import FixedColumnsMixin
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
@@ -27,7 +28,7 @@ def topic_keywords(topic: str | None, *, min_length: int = 3) -> frozenset[str]:
     return frozenset(crude_stem(w) for w in _LABEL_WORD.findall(topic) if len(w) >= min_length)
 
 
-class TopicKeywordVectorizer(TransformerMixin, BaseEstimator):
+class TopicKeywordVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     """Overlap of each unit's words with the keywords of its document's topic label.
 
     The microtexts were written to a trigger question (``topic_id`` such as
@@ -53,14 +54,15 @@ class TopicKeywordVectorizer(TransformerMixin, BaseEstimator):
     ['capital', 'introduce', 'punishment']
     """
 
+    FEATURES = FEATURES
+
     def __init__(self, *, min_length=3):
         self.min_length = min_length
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if not isinstance(self.min_length, int) or self.min_length < 1:
             raise UsageError(f"min_length must be a positive int, got {self.min_length!r}")
-        self.feature_names_ = np.asarray(FEATURES, dtype=object)
-        return self
+        return super().fit(X, y)
 
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
@@ -78,7 +80,3 @@ class TopicKeywordVectorizer(TransformerMixin, BaseEstimator):
             covered = len(words & forms)
             out[r] = [1.0, covered / len(words), float(covered > 0)]
         return sp.csr_matrix(out)
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        check_is_fitted(self)
-        return self.feature_names_.copy()

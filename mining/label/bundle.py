@@ -11,7 +11,7 @@ from mining.runs.record import MODEL, load_tasks, read_meta
 
 
 def pipeline_info(meta: dict[str, Any], run_dir: Path) -> PipelineInfo:
-    """The spaCy pipeline a run's ``meta.json`` recorded, or a ValueError when it names none."""
+    """The spaCy pipeline a run's ``meta.json`` recorded, or a RunRecordError when it names none."""
     recorded = meta.get("spacy_pipeline")
     if not recorded:
         raise RunRecordError(f"{run_dir}/meta.json does not name the spaCy pipeline the run was trained with")

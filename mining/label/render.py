@@ -188,7 +188,7 @@ def to_table(docs: Sequence[Document], *, width: int | None = None) -> str:
     header = ("doc", "holder", "stance", "label", "id")
     rows: list[tuple[Document, list[tuple[str, ...]]]] = []
     for doc in docs:
-        units = sorted(doc.units, key=lambda u: ((u.holder or "").casefold(), u.start, u.end, u.id))
+        units = sorted(doc.units, key=_row_order)
         rows.append((doc, [(doc.id, u.holder or "-", u.stance or "-", u.label, u.id, _unit_text(doc, u))
                            for u in units]))
     # Fixed columns as wide as their content, capped so that the unit text keeps most of the line.
@@ -227,11 +227,16 @@ def to_tsv(docs: Sequence[Document]) -> str:
     """
     out = ["\t".join(("doc", "holder", "stance", "label", "id", "start", "end", "text"))]
     for doc in docs:
-        for u in sorted(doc.units, key=lambda u: ((u.holder or "").casefold(), u.start, u.end, u.id)):
+        for u in sorted(doc.units, key=_row_order):
             text = " ".join(_unit_text(doc, u).replace("\t", " ").splitlines())
             out.append("\t".join((doc.id, u.holder or "-", u.stance or "-", u.label, u.id, str(u.start),
                                    str(u.end), text)))
     return "\n".join(out)
+
+
+def _row_order(unit: Unit) -> tuple:
+    """The order of a document's rows in the table and the TSV: by holder, then position."""
+    return (unit.holder or "").casefold(), unit.start, unit.end, unit.id
 
 
 def _summary(doc: Document) -> str:

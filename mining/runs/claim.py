@@ -20,13 +20,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mining.errors import MiningError
 from mining.runs.record import METRICS, STAGE_PREFIX, find_runs, remove_record
 
 CLAIM = ".claim"
 OWNER_WAIT = 1.0  # seconds to wait for a new owner to write its pid into the claim it has just locked
 
 
-class ClaimError(RuntimeError):
+class ClaimError(MiningError, RuntimeError):
     """A run directory is taken by a live run, or holds a finished record that was not to be replaced."""
 
 
