@@ -48,12 +48,24 @@ def run_mining(*args: str, cwd: Path | None = None, env: dict | None = None) -> 
 
     ``mining run`` gets ``nlp.progress=false`` so that captured output stays readable.
     """
-    quiet = ["nlp.progress=false"] if args and args[0] == "run" else []
-    argv = [*args, *quiet]
-    home = {"MINING_HOME": str(cwd)} if cwd is not None else {}
+    argv = _quiet(args)
+    home = _home(cwd)
     if env or needs_own_process(argv):
         return run_mining_process(argv, cwd=cwd, env={**home, **(env or {})})
     return run_mining_here(argv, cwd=cwd, env=home)
+
+
+def _quiet(args) -> list[str]:
+    """``args``, with ``nlp.progress=false`` added to ``mining run`` so that captured output stays readable."""
+    return [*args, *(["nlp.progress=false"] if args and args[0] == "run" else [])]
+
+
+def _home(cwd: Path | None) -> dict[str, str]:
+    return {"MINING_HOME": str(cwd)} if cwd is not None else {}
+
+
+def _command(argv) -> list[str]:
+    return [sys.executable, "-m", "mining.cli", *argv]
 
 
 def needs_own_process(argv: list[str]) -> bool:
@@ -67,8 +79,7 @@ def needs_own_process(argv: list[str]) -> bool:
 
 def run_mining_process(argv: list[str], *, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """``python -m mining.cli ARGV`` in a fresh interpreter."""
-    return subprocess.run([sys.executable, "-m", "mining.cli", *argv], cwd=cwd, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True)
+    return subprocess.run(_command(argv), cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
 
 
 def run_mining_here(argv: list[str], *, cwd: Path | None = None, env: dict | None = None) -> Completed:
@@ -156,7 +167,5 @@ def _warnings_to_stderr():
 
 def start_mining(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.Popen:
     """:func:`run_mining` without waiting: the process, its output piped, to wait for, race or kill."""
-    full_env = {**os.environ, **({"MINING_HOME": str(cwd)} if cwd is not None else {}), **(env or {})}
-    quiet = ["nlp.progress=false"] if args and args[0] == "run" else []
-    return subprocess.Popen([sys.executable, "-m", "mining.cli", *args, *quiet], cwd=cwd, env=full_env,
+    return subprocess.Popen(_command(_quiet(args)), cwd=cwd, env={**os.environ, **_home(cwd), **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
