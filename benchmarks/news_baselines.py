@@ -53,8 +53,7 @@ def bundle_labels(run_dir: str, docs: list[Document]) -> list[Document]:
     """The test documents labelled from their raw text (paragraphs and topic kept) by the bundle of ``run_dir``."""
     from mining.label.miner import ArgumentMiner
 
-    bare = [Document(id=d.id, text=d.text, paragraphs=list(d.paragraphs), topic=d.topic, split=d.split)
-            for d in docs]
+    bare = [d.unlabelled(metadata={}) for d in docs]
     return ArgumentMiner.from_run(run_dir).label(bare)
 
 

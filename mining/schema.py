@@ -131,6 +131,13 @@ class Document:
     relations: list[Relation] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # fields read but not known here, written back as read
 
+    def unlabelled(self, **changes: Any) -> Document:
+        """A copy with no annotations: the text, paragraphs (its lines when it has none), topic, split and a
+        copy of the metadata; ``changes`` replace any of these (``id``, ``metadata``, ...)."""
+        fields = {"id": self.id, "text": self.text, "paragraphs": list(self.paragraphs) or paragraphs_from_lines(self.text),
+                  "topic": self.topic, "split": self.split, "metadata": dict(self.metadata)}
+        return Document(**{**fields, **changes})
+
     def unit(self, unit_id: str) -> Unit:
         for u in self.units:
             if u.id == unit_id:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from mining.nlp.pipeline import MAX_PIECE_CHARS, split_text
-from mining.schema import Document, paragraphs_from_lines
+from mining.schema import Document
 
 T = TypeVar("T")
 
@@ -51,8 +51,7 @@ def join_pieces(doc: Document, parts: list[tuple[int, Document]]) -> Document:
         labelled = parts[0][1]
         labelled.id = doc.id
         return labelled
-    out = Document(id=doc.id, text=doc.text, paragraphs=list(doc.paragraphs) or paragraphs_from_lines(doc.text),
-                   topic=doc.topic, split=doc.split, metadata=dict(parts[0][1].metadata))
+    out = doc.unlabelled(metadata=dict(parts[0][1].metadata))
     for offset, piece in parts:
         new_id = {}
         for unit in piece.units:

@@ -22,7 +22,6 @@ def evaluate_end_to_end(miner: ArgumentMiner, docs: Sequence[Document], parsed: 
     test_ids = set(test_ids)
     pairs = [(d, p) for d, p in zip(docs, parsed) if d.id in test_ids]
     gold = [d for d, _ in pairs]
-    bare = [Document(id=d.id, text=d.text, paragraphs=list(d.paragraphs), topic=d.topic, split=d.split,
-                     metadata=dict(d.metadata)) for d in gold]
+    bare = [d.unlabelled() for d in gold]
     labelled = miner.label_parsed(bare, [p for _, p in pairs])
     return compare_documents(gold, labelled), labelled

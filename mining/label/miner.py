@@ -153,8 +153,7 @@ class ArgumentMiner:
     def label_parsed(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[Document]:
         """Label documents whose parses are given; the returned copies hold only predicted annotations."""
         # The steps group by document id: inside, ids are positions, so repeated ids cannot mix texts.
-        out = [Document(id=str(i), text=d.text, paragraphs=list(d.paragraphs) or paragraphs_from_lines(d.text),
-                        topic=d.topic, split=d.split, metadata={**d.metadata, "labelled_by": self.provenance()})
+        out = [d.unlabelled(id=str(i), metadata={**d.metadata, "labelled_by": self.provenance()})
                for i, d in enumerate(docs)]
         # The steps read the same tokens and markers, and run equal extractors: sharing() computes
         # each once, and pauses the cyclic garbage collector over the batch's short-lived objects.
