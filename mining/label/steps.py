@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from mining.instances.units import UnitInstance, build_pair_instances, build_unit_instances
 from mining.label.holders import attribute_holders
 from mining.nlp.sharing import once_per_batch
-from mining.schema import Document, Relation, Unit, trim_span
+from mining.schema import Document, Relation, Unit
 from mining.tasks.relations import NONE
 
 
@@ -29,11 +29,10 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
     instances = task.build_instances(docs, parsed)
     if not instances:
         return instances
-    spans = task.decode_spans(instances, task.predict(model, instances))
+    spans = task.predicted_spans(model, instances)
     for doc in docs:
-        trimmed = [span for a, b in spans.get(doc.id, []) if (span := trim_span(doc.text, a, b))]
         doc.units = [Unit(id=f"T{i}", start=a, end=b, text=doc.text[a:b], label=task.unit_label)
-                     for i, (a, b) in enumerate(trimmed, start=1)]
+                     for i, (a, b) in enumerate(spans.get(doc.id, []), start=1)]
     return instances
 
 

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.errors import UsageError
 from mining.evaluation.spans import overlap_ratio
 from mining.instances.units import UnitInstance, build_unit_instances
-from mining.schema import Unit, trim_span
+from mining.schema import Unit
 
 
 class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -81,12 +81,11 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
             tokens = task.build_instances([docs[i] for i in train], [parsed[i] for i in train])
             model = clone(self.segmenter).fit(tokens, task.gold_labels(tokens))
             tokens = task.build_instances([docs[i] for i in held_out], [parsed[i] for i in held_out])
-            spans = task.decode_spans(tokens, task.predict(model, tokens))
+            spans = task.predicted_spans(model, tokens)
             for i in held_out:
                 doc = docs[i]
                 gold = [(u.start, u.end) for u in doc.units]
-                out[doc.id] = [span for a, b in spans.get(doc.id, []) if (span := trim_span(doc.text, a, b))
-                               and all(overlap_ratio(span, g) < 0.5 for g in gold)]
+                out[doc.id] = [span for span in spans.get(doc.id, []) if all(overlap_ratio(span, g) < 0.5 for g in gold)]
         return out
 
     def predict(self, X) -> np.ndarray:

@@ -13,7 +13,7 @@ from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances
 from mining.nlp.tokens import tokens_of
-from mining.schema import UNIT_LABELS, Document, Unit
+from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents
 from mining.tasks.bio import BIO_LABELS, OUTSIDE, bio_spans, bio_tags, constrained_tags
 
@@ -121,6 +121,15 @@ class SegmentationTask:
                               attributes={"segment": True, "gold": gold_label[doc.id].get((start, end))})
                          for i, (start, end) in enumerate(spans.get(doc.id, []), start=1)]
         return list(out.values())
+
+    def predicted_spans(self, estimator: Any, instances: Sequence[TokenInstance]) -> dict[str, list[tuple[int, int]]]:
+        """The units ``estimator`` proposes, by document id: its tags decoded into spans, each trimmed of edge
+        punctuation and space (``schema.trim_span``; a span with no letter or digit left is dropped). Labelling
+        and the segment-rejecting classifier's out-of-fold negatives both take their spans from here."""
+        texts = {inst.document.id: inst.document.text for inst in instances}
+        spans = self.decode_spans(instances, self.predict(estimator, instances))
+        return {doc_id: [span for a, b in found if (span := trim_span(texts[doc_id], a, b))]
+                for doc_id, found in spans.items()}
 
     def decode_spans(self, instances: Sequence[TokenInstance], predictions: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
         """The character spans of the units the tags describe, by document id, in reading order."""
