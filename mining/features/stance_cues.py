@@ -67,15 +67,15 @@ class StanceCueVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         rows = np.zeros((len(X), len(FEATURES)))
+        topics: dict[int, tuple[set[str], float]] = {}  # per document: its topic is read once
         for r, inst in enumerate(X):
-            rows[r] = self._row(inst)
+            if id(inst.document) not in topics:
+                topics[id(inst.document)] = _topic_cues(inst.document.topic)
+            rows[r] = self._row(inst, *topics[id(inst.document)])
         return sp.csr_matrix(rows)
 
     @staticmethod
-    def _row(inst: UnitInstance) -> list[float]:
-        topic_words = [w.lower() for w in (inst.document.topic or "").replace("'", " ").split()]
-        topic_stems = {crude_stem(w.strip(".,?!")) for w in topic_words}
-        topic_negative = float(any(w.strip(".,?!") in TOPIC_NEGATIVE for w in topic_words))
+    def _row(inst: UnitInstance, topic_stems: set[str], topic_negative: float) -> list[float]:
         span = inst.span
         unit = [t.lemma_.lower() for t in span]
         sentence = span.sent if span.doc.has_annotation("DEP") else span
@@ -86,3 +86,9 @@ class StanceCueVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
         overlap = len(content & topic_stems) / len(content) if content else 0.0
         cues = [*_counts(unit), *_counts(frame)[:3], negated, overlap]
         return cues + [c * topic_negative for c in cues] + [topic_negative]
+
+
+def _topic_cues(topic: str | None) -> tuple[set[str], float]:
+    """The stems of the topic's words, and 1.0 when the topic itself is negative ("should not ...")."""
+    words = [w.lower() for w in (topic or "").replace("'", " ").split()]
+    return {crude_stem(w.strip(".,?!")) for w in words}, float(any(w.strip(".,?!") in TOPIC_NEGATIVE for w in words))
