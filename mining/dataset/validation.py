@@ -28,17 +28,8 @@ class Problem:
         return ("warning: " if self.warning else "") + str(self.to_error())
 
 
-# Problems whose message starts with this are warnings: a support cycle is legal in the schema (and
-# in brat), but no corpus we know has one, so it is most likely an annotation slip.
-WARNING = "warning: "
-
-
-def check_document(doc: Document, *, allow_overlap: bool = False, warnings: bool = False) -> Iterator[tuple[str, str]]:
-    """Yield ``(item, problem)`` for each problem of one document; item is the doc, unit or relation id.
-
-    With ``warnings``, also what the schema allows but is probably a slip (a support cycle); those
-    messages start with ``WARNING``.
-    """
+def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tuple[str, str]]:
+    """Yield ``(item, problem)`` for each problem of one document; item is the doc, unit or relation id."""
     if not doc.text.strip():
         yield doc.id, "document text is empty"
     n = len(doc.text)
@@ -75,9 +66,14 @@ def check_document(doc: Document, *, allow_overlap: bool = False, warnings: bool
                 yield where, f"relation points at missing unit {end!r}"
         if rel.source == rel.target:
             yield where, f"relation links unit {rel.source!r} to itself"
-    cycle = _support_cycle(doc) if warnings else None
+
+
+def check_warnings(doc: Document) -> Iterator[tuple[str, str]]:
+    """Yield ``(item, warning)`` for what the schema allows but is probably a slip: a support cycle is legal
+    (in brat too), but no corpus we know has one."""
+    cycle = _support_cycle(doc)
     if cycle:
-        yield doc.id, WARNING + "support relations form a cycle: " + " -> ".join(cycle)
+        yield doc.id, "support relations form a cycle: " + " -> ".join(cycle)
 
 
 def _support_cycle(doc: Document) -> list[str] | None:
@@ -121,17 +117,17 @@ def validate_documents(docs: Iterable[Document], *, file: str | None = None,
     """Check documents; strict mode raises on the first problem, report mode returns all."""
     problems = []
     for doc in docs:
-        for item, message in check_document(doc, warnings=True):
-            problem = _problem(file, None, item, message)
+        for problem in document_problems(doc, file, None):
             if strict and not problem.warning:
                 raise problem.to_error()
             problems.append(problem)
     return problems
 
 
-def _problem(file: str | None, line: int | None, item: str | None, message: str) -> Problem:
-    warning = message.startswith(WARNING)
-    return Problem(file, line, item, message.removeprefix(WARNING), warning)
+def document_problems(doc: Document, file: str | None, line: int | None) -> list[Problem]:
+    """The errors of one document (:func:`check_document`), then its warnings (:func:`check_warnings`)."""
+    return ([Problem(file, line, item, message) for item, message in check_document(doc)]
+            + [Problem(file, line, item, message, warning=True) for item, message in check_warnings(doc)])
 
 
 def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = True) -> list[Problem]:
@@ -182,12 +178,12 @@ def _validate_jsonl(path: Path, *, strict: bool) -> list[Problem]:
             problems.append(problem)
             continue
         for doc in docs:
-            messages = list(check_document(doc, warnings=True))
+            found = document_problems(doc, str(path), lineno)
             if doc.id in first_line:
-                messages.insert(0, (doc.id, f"duplicate document id {doc.id!r} (first on line {first_line[doc.id]})"))
+                found.insert(0, Problem(str(path), lineno, doc.id,
+                                        f"duplicate document id {doc.id!r} (first on line {first_line[doc.id]})"))
             first_line.setdefault(doc.id, lineno)
-            for item, message in messages:
-                problem = _problem(str(path), lineno, item, message)
+            for problem in found:
                 if strict and not problem.warning:
                     raise problem.to_error()
                 problems.append(problem)
