@@ -31,19 +31,15 @@ def corpora() -> Path:
 
 
 @pytest.fixture(scope="session")
-def miner_run(tmp_path_factory) -> Path:
+def miner_run(sample_run) -> Path:
     """A labelling bundle trained on the sample corpus: `mining run experiment=miner data=sample`."""
-    from tests.helpers import run_mining
-
-    workdir = tmp_path_factory.mktemp("miner")
-    done = run_mining("run", "experiment=miner", "data=sample", f"hydra.run.dir={workdir / 'run'}", cwd=workdir)
-    assert done.returncode == 0, done.stderr
-    return workdir / "run"
+    return sample_run("miner", "data=sample")
 
 
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory):
-    """``sample_run(NAME)``: the run directory of `mining run experiment=NAME`, trained once per session.
+    """``sample_run(NAME, *OVERRIDES)``: the run directory of `mining run experiment=NAME OVERRIDES`, trained
+    once per session.
 
     For tests that only read a run (several modules need the same sample_* runs); a test of what
     `mining run` itself does runs its own. The runs share one ``MINING_HOME``, so later ones hit the
@@ -53,13 +49,15 @@ def sample_run(tmp_path_factory):
     from tests.helpers import run_mining
 
     home = tmp_path_factory.mktemp("sample-runs")
-    runs: dict[str, Path] = {}
+    runs: dict[tuple[str, ...], Path] = {}
 
-    def trained(experiment: str) -> Path:
-        if experiment not in runs:
-            done = run_mining("run", f"experiment={experiment}", cwd=home)
+    def trained(experiment: str, *overrides: str) -> Path:
+        key = (experiment, *overrides)
+        if key not in runs:
+            run_dir = home / "runs" / "-".join(key).replace("=", "_")
+            done = run_mining("run", f"experiment={experiment}", *overrides, f"hydra.run.dir={run_dir}", cwd=home)
             assert done.returncode == 0, done.stderr[-3000:]
-            (runs[experiment],) = find_runs([home / "logs" / experiment / "runs"])
-        return runs[experiment]
+            (runs[key],) = find_runs([run_dir])
+        return runs[key]
 
     return trained
