@@ -77,7 +77,7 @@ def experiment_job(cfg) -> float:
     from mining.experiment import Timer
     from mining.nlp.cache import parse_documents
     from mining.nlp.pipeline import find_pipeline
-    from mining.runs.record import write_record
+    from mining.runs.record import task_names, training_documents, write_record
 
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
@@ -92,6 +92,8 @@ def experiment_job(cfg) -> float:
     evaluation = instantiate(cfg.evaluation, _convert_="all")
     result = fit_and_score(cfg, docs, parsed, evaluation, timer)
     if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
+        from mining.label.end_to_end import add_end_to_end  # the labeller only when asked for
+
         add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix, timer=timer)
     meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
     meta["data"]["training_documents"] = len(training_documents(result.folds))
@@ -161,24 +163,6 @@ def fit_and_score(cfg, docs, parsed, evaluation, timer):
                           seed=cfg.seed, timer=timer)
 
 
-def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer) -> None:
-    """Label the test documents' raw text with the fitted bundle; add its scores, predictions and timings."""
-    from mining.label.end_to_end import evaluate_end_to_end
-    from mining.label.miner import ArgumentMiner
-
-    if len(result.folds) != 1 or not isinstance(result.model, dict):
-        raise UsageError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
-    miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=pipeline,
-                          sources={step: str(run_dir) for step in result.model})
-    with timer.stage("end_to_end"):
-        scores, labelled = evaluate_end_to_end(miner, docs, parsed, result.folds[0].test)
-    result.metrics.update({f"{prefix}.end_to_end.{k}": v for k, v in scores.items()})
-    for doc in labelled:
-        doc.metadata["subtask"] = "end_to_end"
-    result.predictions += labelled
-    result.timings = dict(timer.seconds)
-
-
 def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict) -> dict:
     """``meta.json``: what ran (config choices, overrides, versions, git state) and on which data."""
     from mining.corpora import jsonl
@@ -199,21 +183,6 @@ def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict)
                  "documents": len(docs), "fingerprint": jsonl.fingerprint(docs)},
         "timings": timings,
     }
-
-
-def training_documents(folds) -> frozenset:
-    """The ids the recorded model was fitted on: the train side of one split, every document CV folded."""
-    if len(folds) == 1:
-        return folds[0].train
-    return frozenset().union(*(fold.train | fold.test for fold in folds))
-
-
-def task_names(task) -> dict:
-    """What the run record says was learnt: ``{"task": NAME}``, or ``{"subtasks": {STEP: NAME}}`` for
-    several, each the task's own ``name``, so readers (``mining compare --test``) need no class paths."""
-    if isinstance(task, dict):
-        return {"subtasks": {step: part.name for step, part in task.items()}}
-    return {"task": task.name}
 
 
 def optimized_value(metrics: dict, key: str) -> float:

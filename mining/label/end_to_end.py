@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from spacy.tokens import Doc
 
+from mining.errors import UsageError
 from mining.evaluation.documents import compare_documents
 from mining.label.miner import ArgumentMiner
 from mining.schema import Document
@@ -25,3 +27,18 @@ def evaluate_end_to_end(miner: ArgumentMiner, docs: Sequence[Document], parsed: 
     bare = [d.unlabelled() for d in gold]
     labelled = miner.label_parsed(bare, [p for _, p in pairs])
     return compare_documents(gold, labelled), labelled
+
+
+def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer) -> None:
+    """Label the test documents' raw text with the fitted bundle; add its scores, predictions and timings."""
+    if len(result.folds) != 1 or not isinstance(result.model, dict):
+        raise UsageError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
+    miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=pipeline,
+                          sources={step: str(run_dir) for step in result.model})
+    with timer.stage("end_to_end"):
+        scores, labelled = evaluate_end_to_end(miner, docs, parsed, result.folds[0].test)
+    result.metrics.update({f"{prefix}.end_to_end.{k}": v for k, v in scores.items()})
+    for doc in labelled:
+        doc.metadata["subtask"] = "end_to_end"
+    result.predictions += labelled
+    result.timings = dict(timer.seconds)

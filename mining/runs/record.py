@@ -154,3 +154,18 @@ def find_runs(paths) -> list[Path]:
         else:
             raise NotFinishedError(f"{p}: no such run or sweep directory")
     return sorted(runs)
+
+
+def training_documents(folds) -> frozenset:
+    """The ids the recorded model was fitted on: the train side of one split, every document CV folded."""
+    if len(folds) == 1:
+        return folds[0].train
+    return frozenset().union(*(fold.train | fold.test for fold in folds))
+
+
+def task_names(task) -> dict:
+    """What the run record says was learnt: ``{"task": NAME}``, or ``{"subtasks": {STEP: NAME}}`` for
+    several, each the task's own ``name``, so readers (``mining compare --test``) need no class paths."""
+    if isinstance(task, dict):
+        return {"subtasks": {step: part.name for step, part in task.items()}}
+    return {"task": task.name}
