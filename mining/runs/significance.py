@@ -91,29 +91,27 @@ def task_of(run_dir: str | Path) -> str:
     """
     meta_path = Path(run_dir) / META
     meta = read_json_object(meta_path) if meta_path.exists() else {}
-    if "task" not in meta and "subtasks" not in meta:
-        return _legacy_task_of(run_dir)
-    if meta.get("subtasks"):
+    if "task" in meta or "subtasks" in meta:
+        several, task = bool(meta.get("subtasks")), meta.get("task")
+    else:
+        several, task = _legacy_task_of(run_dir)
+    if several:
         raise RunRecordError(f"{run_dir} runs several subtasks; significance tests compare single-task runs")
-    if meta.get("task") not in TASKS:
+    if task not in TASKS:
         raise RunRecordError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS)} runs, "
-                         f"not of task {meta.get('task')!r}")
-    return meta["task"]
+                             f"not of task {task!r}")
+    return task
 
 
-def _legacy_task_of(run_dir: str | Path) -> str:
-    """The task of a run whose ``meta.json`` does not name it, from its resolved config's task ``_target_``."""
+def _legacy_task_of(run_dir: str | Path) -> tuple[bool, str | None]:
+    """Whether a run whose ``meta.json`` does not name its task ran subtasks, and its task's name, from its
+    resolved config's task ``_target_`` (the ``_target_`` itself when it names no task we know)."""
     path = Path(run_dir) / CONFIG
     if not path.exists():
         raise NotFinishedError(f"{run_dir} has no {CONFIG}: not a finished run of `mining run`")
     config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if config.get("subtasks"):
-        raise RunRecordError(f"{run_dir} runs several subtasks; significance tests compare single-task runs")
     target = (config.get("task") or {}).get("_target_")
-    if target not in LEGACY_TARGETS:
-        raise RunRecordError(f"{run_dir}: significance tests read the predictions of {sorted(TASKS)} runs, "
-                         f"not of task {target!r}")
-    return LEGACY_TARGETS[target]
+    return bool(config.get("subtasks")), LEGACY_TARGETS.get(target, target)
 
 
 def prediction_items(docs: Sequence[Document], task: str) -> dict[str, list[Item]]:
@@ -308,9 +306,9 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, test: str = "bootstrap
     their ``predictions.jsonl`` holds.
     """
     run_a, run_b = Path(run_a), Path(run_b)
-    task = task_of(run_a)
-    if task_of(run_b) != task:
-        raise RunRecordError(f"cannot pair a {task} run ({run_a}) with a {task_of(run_b)} run ({run_b})")
+    task, task_b = task_of(run_a), task_of(run_b)
+    if task_b != task:
+        raise RunRecordError(f"cannot pair a {task} run ({run_a}) with a {task_b} run ({run_b})")
     for run in (run_a, run_b):
         if not (run / METRICS).exists() or not (run / PREDICTIONS).exists():
             raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
