@@ -26,8 +26,11 @@ from mining.nlp.tokens import DocTokens, tokens_of
 # - marker: discourse markers (markers.py lists) starting at or covering the token;
 # - sentence: first, second, last or second-to-last token of its sentence;
 # - context: paragraph (intro, body, conclusion) and sentence position in it, distance to the
-#   sentence edges, commas and markers earlier in the sentence.
-GROUPS = ("word", "lemma", "shape", "punct", "pos", "tag", "dep", "tree", "marker", "sentence", "context")
+#   sentence edges, commas and markers earlier in the sentence;
+# - speech: the token's roles in reported speech (mining/nlp/speech.py: cue, source, frame, content,
+#   quote), so that a unit can keep to what is reported and leave out "Varga told reporters".
+GROUPS = ("word", "lemma", "shape", "punct", "pos", "tag", "dep", "tree", "marker", "sentence", "context",
+          "speech")
 DEFAULT_WINDOWS: dict[str, int] = {
     "word": 3, "lemma": 0, "shape": 1, "punct": 3, "pos": 3, "tag": 1, "dep": 2, "tree": 1,
     "marker": 2, "sentence": 2, "context": 0,
@@ -103,6 +106,10 @@ def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str,
     out: list[list[str]] = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(n)]
     if "tree" in active:
         _tree_features(out, ids, tokens)
+    if "speech" in active:
+        roles = tokens.speech
+        for row, i in zip(out, ids):
+            row.extend(["speech=" + role for role in sorted(roles[i])] or ["speech=none"])
     marker_starts = _marker_features(out if "marker" in active else None, paragraph, ids, tokens, text, matcher)
     if "sentence" in active or "context" in active:
         _sentence_features(out, paragraph, ids, words, tokens, marker_starts, active)

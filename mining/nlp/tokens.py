@@ -67,6 +67,13 @@ class DocTokens:
         return [POS_NAMES[p] for p in self._column(POS)]
 
     @cached_property
+    def speech(self) -> list[frozenset[str]]:
+        """The reported-speech roles of each token (:func:`mining.nlp.speech.speech_roles`)."""
+        from mining.nlp.speech import speech_roles  # speech reads this module's tokens: import when used
+
+        return speech_roles(self.doc)
+
+    @cached_property
     def is_punct(self) -> list[bool]:
         """``Token.is_punct``."""
         return [bool(v) for v in self._column(IS_PUNCT)]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from mining.label.holders.cues import is_cue
+from mining.nlp.speech import is_cue
 from mining.label.holders.layout import TextLayout
 from mining.label.holders.names import PersonNames
 from mining.label.holders.parties import PartyResolver
@@ -119,7 +119,7 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: st
        "X"``). A quote with neither, such as the second sentence after ``"S1," he said.`` or a
        quote paragraph that continues the previous one, keeps the most recent speaker.
     3. Otherwise the unit belongs to the subject of the reporting or stance verb
-       (:data:`mining.label.holders.cues.REPORTING_LEMMAS`) that governs it in the parse: one above
+       (:data:`mining.nlp.speech.REPORTING_LEMMAS`) that governs it in the parse: one above
        it (``Merz said that X``, ``described X as Y``, ``..., noting that X``), one attached beside
        it (``X, he said``), or its own root (``Trump has ruled out X``: the stance is Trump's).
        Participial adjuncts and conjuncts without a subject take the main clause's subject, a

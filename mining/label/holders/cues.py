@@ -4,35 +4,9 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-# Lemmas of verbs that introduce a party's words or stance (a cue in PARC terms). Stance verbs
-# ("backed", "rejected", "ruled out") count too: "Trump has ruled out X" commits Trump to the
-# position, so its subject is the holder, exactly as for "Trump said X is ruled out".
-REPORTING_LEMMAS = frozenset("""
-    say tell describe acknowledge welcome indicate note slam praise argue warn insist claim add call
-    urge accuse reject announce state explain suggest stress emphasise emphasize write tweet post
-    declare predict estimate believe think maintain contend assert admit concede deny complain
-    criticise criticize condemn demand ask answer reply respond confirm report reveal agree disagree
-    promise pledge vow threaten recall observe remark comment mention conclude allege dismiss defend
-    back support oppose endorse reaffirm reiterate refuse question doubt fear hope caution signal hail
-    blast brand label dub term characterise characterize portray decry lament applaud commend propose
-    recommend advise assure boast blame cite quote counter dispute highlight testify underline underscore voice express
-""".split())
-# Verbs that are cues only with a particle or preposition: "ruled out X", "pointed to X".
-PARTICLE_CUES = {"rule": {"out"}, "point": {"to", "out"}}
+from mining.nlp.speech import is_cue
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
-
-
-def is_cue(token: Token) -> bool:
-    """Whether ``token`` is a reporting or stance verb ("said", "ruled out", "according to")."""
-    if token.lower_ == "according":
-        return any(c.lower_ == "to" for c in token.children)
-    if token.pos_ != "VERB":
-        return False
-    lemma = token.lemma_.lower()
-    if lemma in PARTICLE_CUES:
-        return any(c.lower_ in PARTICLE_CUES[lemma] and c.dep_ in ("prt", "prep") for c in token.children)
-    return lemma in REPORTING_LEMMAS
 
 
 def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:

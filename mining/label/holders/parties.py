@@ -5,7 +5,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.label.holders.cues import cue_subject, is_cue
+from mining.label.holders.cues import cue_subject
+from mining.nlp.speech import is_cue
 from mining.label.holders.groups import ROLE_NOUNS, group_name
 from mining.label.holders.layout import TextLayout
 from mining.label.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames

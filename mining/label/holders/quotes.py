@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from mining.label.holders.cues import is_cue
 from mining.label.holders.layout import SENTENCE_END, TextLayout
 from mining.label.holders.records import Quote
-
-OPEN_QUOTES = {'"': '"', "“": "”"}
+from mining.nlp.speech import OPEN_QUOTES, is_cue
 
 
 class QuoteIndex:

@@ -1,0 +1,137 @@
+"""Reported speech in a parse: reporting cues, their source and frame, the content they report, and quotations.
+
+News reports give a party's positions in reported speech: "Varga said that X", "X," he told
+reporters, "according to officials, X". In PARC's terms (Pareti 2016, LREC) each attribution has a
+*cue* (the reporting verb), a *source* (who speaks) and *content* (what is said). An argumentative
+unit is the content; the cue, the source and the rest of the frame ("told reporters", "on Monday")
+are not. :func:`speech_roles` marks every token with the roles it plays, so that a segmenter can
+learn to keep units to the content, and holder attribution (``mining.label.holders``) reads the
+same cue lexicon.
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate
+
+from spacy.tokens import Doc, Token
+
+# Lemmas of verbs that introduce a party's words or stance (a cue in PARC terms). Stance verbs
+# ("backed", "rejected", "ruled out") count too: "Trump has ruled out X" commits Trump to the
+# position, so its subject is the holder, exactly as for "Trump said X is ruled out".
+REPORTING_LEMMAS = frozenset("""
+    say tell describe acknowledge welcome indicate note slam praise argue warn insist claim add call
+    urge accuse reject announce state explain suggest stress emphasise emphasize write tweet post
+    declare predict estimate believe think maintain contend assert admit concede deny complain
+    criticise criticize condemn demand ask answer reply respond confirm report reveal agree disagree
+    promise pledge vow threaten recall observe remark comment mention conclude allege dismiss defend
+    back support oppose endorse reaffirm reiterate refuse question doubt fear hope caution signal hail
+    blast brand label dub term characterise characterize portray decry lament applaud commend propose
+    recommend advise assure boast blame cite quote counter dispute highlight testify underline underscore voice express
+""".split())
+# Verbs that are cues only with a particle or preposition: "ruled out X", "pointed to X".
+PARTICLE_CUES = {"rule": {"out"}, "point": {"to", "out"}}
+
+OPEN_QUOTES = {'"': '"', "“": "”"}
+# The dependents of a cue that hold what is reported; its subject (or agent) is the source, and
+# every other dependent ("reporters", "on Monday", "as quoted by AFP") is the frame.
+CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "csubj"})
+SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
+# Verbs that only say, whose object is an addressee ("told reporters"); the object of any other cue
+# is what it judges ("rejected the plan", "described the talks as positive") and is content.
+SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet post quote cite comment mention "
+                          "remark report state explain note".split())
+OBJECT_DEPS = frozenset({"dobj", "prep", "oprd", "attr", "dative"})
+ROLES = ("cue", "source", "frame", "content", "quote", "quoted_phrase", "quote_mark")
+# What a direct quote follows: nothing (it opens the line), a sentence end, or "said:" / "said,".
+DIRECT_AFTER = frozenset('.!?:,"”')
+
+
+def is_cue(token: Token) -> bool:
+    """Whether ``token`` is a reporting or stance verb ("said", "ruled out", "according to")."""
+    if token.lower_ == "according":
+        return any(c.lower_ == "to" for c in token.children)
+    if token.pos_ != "VERB":
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in PARTICLE_CUES:
+        return any(c.lower_ in PARTICLE_CUES[lemma] and c.dep_ in ("prt", "prep") for c in token.children)
+    return lemma in REPORTING_LEMMAS
+
+
+def speech_roles(doc: Doc) -> list[frozenset[str]]:
+    """The roles (``ROLES``) each token of ``doc`` plays in reported speech; most tokens play none.
+
+    - ``quote_mark`` / ``quote``: a quotation mark, and a token between a pair of them in one line
+      (a quote left open at a line's end runs to it) when the quote is direct: it opens the line or
+      a sentence, or follows a colon or comma;
+    - ``quoted_phrase``: a token of any other quote, a phrase quoted inside the reporter's clause
+      ("described the talks as "not easy"");
+    - ``cue``: a reporting verb outside every quotation (:func:`is_cue`);
+    - ``source``: in the subtree of the cue's subject or agent (of ``to`` in "according to X");
+    - ``content``: in the subtree of the cue's clausal complement (``ccomp``, ``xcomp``, ...), of
+      the object of a cue that judges rather than only says ("rejected the plan"), or of the clause
+      that "according to" hangs on;
+    - ``frame``: in the subtree of any other dependent of the cue.
+
+    Punctuation gets no role but that of a quotation mark.
+
+    A token may play several roles: the content of one cue can hold another cue and its frame.
+
+    Examples
+    --------
+    >>> import spacy  # doctest: +SKIP
+    >>> doc = spacy.load("en_core_web_sm")('Varga told reporters that the plan would fail.')  # doctest: +SKIP
+    >>> [sorted(r) for r in speech_roles(doc)][:5]  # doctest: +SKIP
+    [['source'], ['cue'], ['frame'], ['content'], ['content']]
+    """
+    roles: list[set[str]] = [set() for _ in range(len(doc))]
+    _mark_quotes(doc, roles)
+    lines = list(accumulate(("\n" in t.text for t in doc), initial=0))[:-1]  # the parser may join lines
+
+    def mark(head: Token, role: str, line: int, skip: Token | None = None) -> None:
+        """Give ``role`` to the subtree of ``head`` on the cue's line (less that of ``skip``); the words of a
+        quote are only ever content."""
+        skipped = {t.i for t in skip.subtree} if skip is not None else set()
+        for t in head.subtree:
+            if (lines[t.i] == line and t.i not in skipped and not t.is_punct and not t.is_space
+                    and (role == "content" or "quote" not in roles[t.i])):
+                roles[t.i].add(role)
+
+    for token in doc:
+        if "quote" in roles[token.i] or not is_cue(token):
+            continue
+        roles[token.i].add("cue")
+        line = lines[token.i]
+        if token.lower_ == "according":  # "according to X, Y": X is the source, the clause is Y
+            mark(token.head, "content", line, skip=token)
+            for child in token.children:
+                mark(child, "source", line)
+            continue
+        judges = token.lemma_.lower() not in SAYING_LEMMAS
+        for child in token.children:
+            if child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
+                mark(child, "content", line)
+            elif child.dep_ != "punct":
+                mark(child, "source" if child.dep_ in SOURCE_DEPS else "frame", line)
+    return [frozenset(r) for r in roles]
+
+
+def _mark_quotes(doc: Doc, roles: list[set[str]]) -> None:
+    closer: str | None = None
+    role = "quote"
+    previous = ""  # the last non-space token's text on this line
+    for token in doc:
+        if "\n" in token.text:  # quotes never run across a line break
+            closer, previous = None, ""
+            continue
+        if closer is None and token.text in OPEN_QUOTES:
+            closer = OPEN_QUOTES[token.text]
+            role = "quote" if not previous or previous[-1] in DIRECT_AFTER else "quoted_phrase"
+            roles[token.i].add("quote_mark")
+        elif closer is not None and token.text == closer:
+            closer = None
+            roles[token.i].add("quote_mark")
+        elif closer is not None:
+            roles[token.i].add(role)
+        if not token.is_space:
+            previous = token.text

