@@ -12,9 +12,6 @@ from mining.cli.types import positive_int
 from mining.errors import UsageError
 
 LABEL_FORMATS = ("jsonl", "brat", "html", "table")
-NO_MODEL = ("no model given: pass --model RUN_DIR, the run directory of a labelling bundle. Train the default "
-            "one with `mining run experiment=miner data.path=PATH/TO/aaec-v2` (or `data=sample` for the "
-            "demo corpus); mining never downloads a model")
 
 
 def labelled(args: argparse.Namespace, **options):
@@ -25,7 +22,7 @@ def labelled(args: argparse.Namespace, **options):
     from mining.label.streams import iter_items, parse_shard, take_shard
     from mining.label.workers import label_stream
 
-    check_model_dir(args.model)
+    use_model(args)
     paths = args.files or ["-"]
     if paths == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: give FILE... (text files, .jsonl files or folders) or pipe text into stdin")
@@ -34,7 +31,8 @@ def labelled(args: argparse.Namespace, **options):
         items = take_shard(items, *parse_shard(args.shard))
     bar = tqdm(desc="labelling", unit="char", unit_scale=True, file=sys.stderr, mininterval=1.0,
                disable=None if args.progress is None else not args.progress)
-    docs = label_stream(args.model, ((item.id, item.text) for item in items), n_process=args.n_process,
+    texts = ((item.id, item.text, item.topic if item.topic is not None else args.topic) for item in items)
+    docs = label_stream(args.model, texts, n_process=args.n_process,
                         batch_size=args.batch_size, progress=bar.update, **options)
     return _closing(docs, bar)
 
@@ -47,12 +45,20 @@ def _closing(docs, bar):
         bar.close()
 
 
-def check_model_dir(model: str | None) -> None:
-    """``--model`` must name a finished run directory; checked before any input is read or output written."""
+def use_model(args: argparse.Namespace) -> None:
+    """``args.model``, or the shipped default model when none is given, checked to be a finished run
+    directory before any input is read or output written."""
+    from mining.label.bundle import default_model
+
+    if args.model is None:
+        args.model = str(default_model())
+    check_model_dir(args.model)
+
+
+def check_model_dir(model: str) -> None:
+    """``--model`` must name a finished run directory."""
     from mining.runs.record import METRICS
 
-    if model is None:
-        raise UsageError(NO_MODEL)
     path = Path(model)
     if not path.is_dir():
         raise UsageError(f"--model {model}: no such directory; give the run directory of "
@@ -70,7 +76,8 @@ def _cmd_label(args: argparse.Namespace) -> int:
     if args.format == "brat" and args.output is None:
         raise UsageError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
     check_output(args.output, args.files, overwrite=args.overwrite)
-    if args.model is not None and (line := describe_bundle(args.model)) is not None:
+    use_model(args)
+    if (line := describe_bundle(args.model)) is not None:
         print(line, file=sys.stderr)
     docs = labelled(args)
     if args.format == "jsonl" and args.output is not None:
@@ -119,7 +126,11 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="text files (one document each), .jsonl files ({\"id\", \"text\"} a line), folders, "
                              "or - for stdin (the default)")
-    parser.add_argument("--model", metavar="RUN_DIR", help="run directory of `mining run experiment=miner`")
+    parser.add_argument("--model", metavar="RUN_DIR", help="run directory of `mining run experiment=news_miner` or "
+                        "`experiment=miner` (default: the news model that ships with mining)")
+    parser.add_argument("--topic", help="what the texts argue about, e.g. \"Ukraine should cede territory for "
+                        "peace\": claims get a stance toward it (a JSONL line's own \"topic\" wins); a news "
+                        "model gives no stance without one")
     parser.add_argument("--n-process", type=positive_int, default=1, help="worker processes (each loads the model once)")
     parser.add_argument("--batch-size", type=positive_int, default=16, help="texts per batch")
     parser.add_argument("--shard", metavar="I/N", help="label only every N-th text from the I-th (0-based), "

@@ -44,10 +44,11 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from mining.runs.record import REFERENCE_FILES, publish_reference
+    from mining.runs.record import MODEL, REFERENCE_FILES, TASKS, publish_reference
 
-    dest = publish_reference(args.run_dir, args.dest)
-    print(f"published {', '.join(REFERENCE_FILES)} of {args.run_dir} to {dest}")
+    dest = publish_reference(args.run_dir, args.dest, model=args.with_model)
+    files = REFERENCE_FILES + ((MODEL, TASKS) if args.with_model else ())
+    print(f"published {', '.join(files)} of {args.run_dir} to {dest}")
     return 0
 
 
@@ -66,6 +67,8 @@ def add_runs_commands(commands: argparse._SubParsersAction) -> None:
                                                   "to a reference folder such as experiments/NAME")
     publish.add_argument("run_dir", type=Path, help="a finished run directory")
     publish.add_argument("dest", type=Path, help="where the reference goes, e.g. experiments/NAME")
+    publish.add_argument("--with-model", action="store_true", help="copy the model files too, e.g. to refresh "
+                         "the default model: mining publish RUN mining/label/default_model --with-model")
     publish.set_defaults(func=_cmd_publish)
 
 

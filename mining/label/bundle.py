@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from mining.errors import NotFinishedError, RunRecordError, SetupError, UsageError
 from mining.nlp.pipeline import PipelineInfo, find_pipeline
 from mining.runs.record import MODEL, load_tasks, read_meta
+
+
+def default_model() -> Path:
+    """The run directory of the model that ships with the package: ``experiment=news_miner`` trained on
+    text the project owns (the news reports' training split and the sample's news reports)."""
+    path = _default_dir()
+    if not (path / MODEL).is_file():
+        raise SetupError(f"this install has no default model ({path} holds no {MODEL}); give --model RUN_DIR, "
+                         "the run directory of `mining run experiment=news_miner` (or experiment=miner)")
+    return path
+
+
+def _default_dir() -> Path:
+    return Path(str(resources.files("mining.label") / "default_model"))
 
 
 def pipeline_info(meta: dict[str, Any], run_dir: Path) -> PipelineInfo:
@@ -51,4 +66,5 @@ def describe_bundle(run_dir: str | Path) -> str | None:
     trained = data.get("name", "?")
     if data.get("training_documents") is not None:
         trained += f": {data['training_documents']} of {data.get('documents', '?')} documents"
-    return f"model: {run_dir} ({meta.get('domain') or 'domain not recorded'}, trained on {trained})"
+    name = "the default model" if Path(run_dir).resolve() == _default_dir().resolve() else run_dir
+    return f"model: {name} ({meta.get('domain') or 'domain not recorded'}, trained on {trained})"

@@ -26,9 +26,11 @@ STEPS = ("segmentation", "components", "stance", "relations")
 REQUIRED = ("segmentation", "components")
 
 
-def document_from_text(text: str, doc_id: str, metadata: dict[str, Any] | None = None) -> Document:
+def document_from_text(text: str, doc_id: str, metadata: dict[str, Any] | None = None,
+                       topic: str | None = None) -> Document:
     """An unlabelled Document: every non-blank line is a paragraph, so no unit crosses a line break."""
-    return Document(id=doc_id, text=text, paragraphs=paragraphs_from_lines(text), metadata=dict(metadata or {}))
+    return Document(id=doc_id, text=text, paragraphs=paragraphs_from_lines(text), topic=topic,
+                    metadata=dict(metadata or {}))
 
 
 @dataclass
@@ -111,18 +113,19 @@ class ArgumentMiner:
     def provenance(self) -> dict[str, Any]:
         return {"runs": dict(self.sources), "pipeline": f"{self.pipeline.package} {self.pipeline.version}"}
 
-    def __call__(self, texts: str | Iterable[str], *, batch_size: int = 16) -> Document | list[Document]:
-        """Label one string (returns a Document) or several (returns a list)."""
+    def __call__(self, texts: str | Iterable[str], *, topic: str | None = None,
+                 batch_size: int = 16) -> Document | list[Document]:
+        """Label one string (returns a Document) or several (returns a list), each with ``topic``."""
         if isinstance(texts, str):
-            return self.label([texts], batch_size=batch_size)[0]
-        return self.label(texts, batch_size=batch_size)
+            return self.label([texts], topic=topic, batch_size=batch_size)[0]
+        return self.label(texts, topic=topic, batch_size=batch_size)
 
-    def label(self, texts: Iterable[str | Document], *, ids: Sequence[str] | None = None,
+    def label(self, texts: Iterable[str | Document], *, ids: Sequence[str] | None = None, topic: str | None = None,
               batch_size: int = 16, progress: Callable[[int], object] | None = None) -> list[Document]:
-        """Label texts (or unlabelled Documents, whose paragraphs are kept) into new Documents."""
-        return list(self.pipe(texts, ids=ids, batch_size=batch_size, progress=progress))
+        """Label texts (or unlabelled Documents, whose paragraphs and topic are kept) into new Documents."""
+        return list(self.pipe(texts, ids=ids, topic=topic, batch_size=batch_size, progress=progress))
 
-    def pipe(self, texts: Iterable[str | Document], *, ids: Iterable[str] | None = None,
+    def pipe(self, texts: Iterable[str | Document], *, ids: Iterable[str] | None = None, topic: str | None = None,
              batch_size: int = 16, progress: Callable[[int], object] | None = None) -> Iterator[Document]:
         """Label a stream lazily, about ``MAX_PIECE_CHARS`` characters of text at a time: memory stays
         flat for any input size. spaCy parses them ``batch_size`` texts at a time; the steps after it
@@ -136,7 +139,7 @@ class ArgumentMiner:
         of each batch once it is labelled, so that a progress bar moves inside one long text too.
         """
         names = iter(ids) if ids is not None else (f"doc-{i}" for i in count())
-        docs = (t if isinstance(t, Document) else document_from_text(t, next(names)) for t in texts)
+        docs = (t if isinstance(t, Document) else document_from_text(t, next(names), topic=topic) for t in texts)
         pieces = ((doc, last, offset, piece) for doc in docs for last, offset, piece in split_document(doc))
         done: list[tuple[int, Document]] = []
         for batch in char_batches(pieces, lambda item: len(item[-1].text)):

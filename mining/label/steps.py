@@ -57,8 +57,8 @@ def classify(tasks: dict[str, Any], models: dict[str, Any], docs: list[Document]
     stance_task = tasks["stance"]
     # Rebuilt where typing dropped units: neighbours and positions are what the stance model saw
     # in training.
-    claims = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)
-              if inst.unit.label in stance_task.unit_labels]
+    claims = [inst for doc, p in zip(docs, parsed) if stance_task.has_target(doc)
+              for inst in unit_instances(doc, p) if inst.unit.label in stance_task.unit_labels]
     if claims:
         for inst, stance in zip(claims, stance_task.predict(models["stance"], claims)):
             inst.unit.stance = stance

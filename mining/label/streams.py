@@ -18,11 +18,13 @@ STDIN = "-"
 
 @dataclass(frozen=True)
 class Item:
-    """One text to label, with the id its output gets and where it came from (for error messages)."""
+    """One text to label, with the id its output gets, where it came from (for error messages) and the
+    topic it argues about, if the input gives one."""
 
     id: str
     text: str
     source: str
+    topic: str | None = None
 
 
 def parse_shard(value: str) -> tuple[int, int]:
@@ -57,7 +59,8 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
 def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: BinaryIO | None = None) -> Iterator[Item]:
     """The texts of ``paths`` in order: a ``.txt`` (or any other) file is one text, a ``.jsonl`` file
     one text per line (``{"text": ..., "id": ...}``, the id optional), a folder every ``.txt`` and
-    ``.jsonl`` file below it in sorted order, and ``-`` standard input as one text.
+    ``.jsonl`` file below it in sorted order, and ``-`` standard input as one text. A JSONL line may
+    give its ``"topic"`` (a string or null).
 
     Ids are the file's name without its suffix (inside a folder, the relative path), or
     ``NAME:LINE`` for JSONL lines without an id. Nothing is read before it is needed.
@@ -95,4 +98,8 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
                 raise CorpusError(f"broken JSON: {e.msg} (column {e.colno})", file=path, line=number) from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise CorpusError('each line must be a JSON object with a "text" string', file=path, line=number)
-            yield Item(id=str(record.get("id", f"{name}:{number}")), text=record["text"], source=f"{path}:{number}")
+            topic = record.get("topic")
+            if topic is not None and not isinstance(topic, str):
+                raise CorpusError(f'"topic" must be a string or null, got {type(topic).__name__}', file=path, line=number)
+            yield Item(id=str(record.get("id", f"{name}:{number}")), text=record["text"], source=f"{path}:{number}",
+                       topic=topic)

@@ -10,7 +10,7 @@ from typing import Any
 
 from mining.label.batches import char_batches
 from mining.label.bundle import check_bundle
-from mining.label.miner import ArgumentMiner
+from mining.label.miner import ArgumentMiner, document_from_text
 from mining.schema import Document
 
 # What label_stream hands a worker at a time: a few seconds of work, so that the batch's fixed cost
@@ -18,10 +18,12 @@ from mining.schema import Document
 STREAM_BATCH_CHARS = 20_000
 
 
-def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str]], *, n_process: int = 1,
+def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str] | tuple[str, str, str | None]], *,
+                 n_process: int = 1,
                  batch_size: int = 16, progress: Callable[[int], object] | None = None,
                  **options: Any) -> Iterator[Document]:
-    """Label ``(id, text)`` pairs with the bundle of ``run_dir``, yielding Documents in input order.
+    """Label ``(id, text)`` pairs (or ``(id, text, topic)`` triples) with the bundle of ``run_dir``, yielding
+    Documents in input order.
 
     The input is read lazily, in batches of about ``STREAM_BATCH_CHARS`` characters (spaCy parses
     ``batch_size`` texts at a time). With ``n_process > 1`` the batches go to that many worker
@@ -55,10 +57,10 @@ def _done(docs: list[Document], progress: Callable[[int], object] | None) -> lis
     return docs
 
 
-def _label_pairs(miner: ArgumentMiner, batch: list[tuple[str, str]], batch_size: int,
+def _label_pairs(miner: ArgumentMiner, batch: list[tuple], batch_size: int,
                  progress: Callable[[int], object] | None = None) -> list[Document]:
-    return miner.label([text for _, text in batch], ids=[doc_id for doc_id, _ in batch], batch_size=batch_size,
-                       progress=progress)
+    docs = [document_from_text(text, doc_id, topic=rest[0] if rest else None) for doc_id, text, *rest in batch]
+    return miner.label(docs, batch_size=batch_size, progress=progress)
 
 
 _WORKER: dict[str, ArgumentMiner] = {}
@@ -68,5 +70,5 @@ def _start_worker(run_dir: str, options: dict[str, Any]) -> None:
     _WORKER["miner"] = ArgumentMiner.from_run(run_dir, **options)
 
 
-def _label_in_worker(batch: list[tuple[str, str]], batch_size: int) -> list[Document]:
+def _label_in_worker(batch: list[tuple], batch_size: int) -> list[Document]:
     return _label_pairs(_WORKER["miner"], batch, batch_size)

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,9 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
     run_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=STAGE_PREFIX))
     try:
-        sio.dump(model, stage / MODEL)
-        sio.dump(tasks, stage / TASKS)
+        # Compressed: a news bundle's model is 22 MB of mostly repeated JSON, 2-3 MB deflated.
+        sio.dump(model, stage / MODEL, compression=zipfile.ZIP_DEFLATED)
+        sio.dump(tasks, stage / TASKS, compression=zipfile.ZIP_DEFLATED)
         jsonl.save(predictions, stage / PREDICTIONS)
         (stage / CONFIG).write_text(config_yaml, encoding="utf-8")
         (stage / META).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str), encoding="utf-8")
@@ -128,15 +130,16 @@ def _load_trusted(run_dir: Path, name: str):
 REFERENCE_FILES = (METRICS, META, CONFIG, ".hydra/overrides.yaml")
 
 
-def publish_reference(run_dir: str | Path, dest: str | Path) -> Path:
-    """Copy what identifies a run and its scores (never predictions or model) into ``dest``.
+def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = False) -> Path:
+    """Copy what identifies a run and its scores (never predictions) into ``dest``; with ``model=True``
+    its model files too, which makes ``dest`` a bundle to label with (the shipped default model).
 
     The predictions hold corpus text, which corpus licences may forbid publishing; metrics,
     meta, the resolved config and the overrides are enough for ``mining reproduce dest``.
     """
     run_dir, dest = Path(run_dir), Path(dest)
     read_metrics(run_dir)  # refuses unfinished runs
-    for name in REFERENCE_FILES:
+    for name in REFERENCE_FILES + ((MODEL, TASKS) if model else ()):
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(run_dir / name, target)

@@ -86,7 +86,6 @@ LABEL_CASES = [
     ("n-process-0", ["--model", "{model}", "--n-process", "0"], ["--n-process", "at least 1"]),
     ("model-missing", ["--model", "{tmp}/nosuch"], ["nosuch", "no such directory"]),
     ("model-unfinished", ["--model", "{tmp}"], ["not a finished run", "metrics.json"]),
-    ("no-model", [], ["no model given", "--model"]),
     ("bad-shard", ["--model", "{model}", "--shard", "3"], ["--shard", "I/N"]),
     ("bad-encoding", ["--model", "{model}", "--encoding", "nosuch"], ["--encoding", "'nosuch'"]),
     ("output-under-a-file", ["--model", "{model}", "-o", "{tmp}/text.txt/out.jsonl"], ["text.txt", "not a folder"]),

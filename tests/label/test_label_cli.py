@@ -135,10 +135,40 @@ def test_bad_input_is_a_one_line_error(tmp_path: Path, miner_run: Path):
     assert not (tmp_path / "out.jsonl").exists()  # nothing half-written
 
 
-def test_label_without_a_model_names_the_training_command(tmp_path: Path):
+TOPIC = "The city should build the tram line to the airport"
+
+
+def test_label_without_a_model_uses_the_shipped_news_model_and_no_topic_gives_no_stance(inputs: Path):
+    done = mining("label", str(inputs / "news.txt"))
+    assert done.returncode == 0, done.stderr
+    assert "model: the default model (news" in done.stderr
+    (doc,) = jsonl.parse_lines(done.stdout.splitlines())
+    assert doc.metadata["labelled_by"]["runs"]["segmentation"].endswith("default_model")
+    claims = [u for u in doc.units if u.label == "claim"]
+    assert claims and doc.units and all(u.stance is None for u in doc.units)  # nothing to be for or against
+
+
+def test_topic_gives_news_claims_a_stance_and_a_jsonl_topic_wins(inputs: Path, tmp_path: Path):
+    done = mining("label", str(inputs / "news.txt"), "--topic", TOPIC)
+    assert done.returncode == 0, done.stderr
+    (doc,) = jsonl.parse_lines(done.stdout.splitlines())
+    assert doc.topic == TOPIC
+    assert all(u.stance in ("for", "against") for u in doc.units if u.label == "claim")
+    assert any(u.label == "claim" for u in doc.units)
+    lines = tmp_path / "topics.jsonl"
+    lines.write_text(json.dumps({"id": "own", "text": NEWS, "topic": "Shops should close"}) + "\n"
+                     + json.dumps({"id": "none", "text": NEWS}) + "\n", encoding="utf-8")
+    done = mining("label", str(lines), "--topic", TOPIC)
+    assert done.returncode == 0, done.stderr
+    own, other = jsonl.parse_lines(done.stdout.splitlines())
+    assert (own.topic, other.topic) == ("Shops should close", TOPIC)
+    lines.write_text(json.dumps({"text": NEWS, "topic": 3}) + "\n", encoding="utf-8")
+    done = mining("label", str(lines))
+    assert done.returncode == 2 and f"{lines}:1" in done.stderr and '"topic" must be a string' in done.stderr
+
+
+def test_label_names_a_missing_model_directory(tmp_path: Path):
     (tmp_path / "a.txt").write_text(SECOND, encoding="utf-8")
-    done = mining("label", str(tmp_path / "a.txt"))
-    assert done.returncode == 2 and "mining run experiment=miner" in done.stderr and "Traceback" not in done.stderr
     done = mining("label", str(tmp_path / "a.txt"), "--model", str(tmp_path / "nowhere"))
     assert done.returncode == 2 and "nowhere" in done.stderr and "Traceback" not in done.stderr
 
