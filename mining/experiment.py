@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from mining.evaluation.metrics import aggregate, classification_scores, confusion
 from mining.evaluation.splits import Fold, resample_indices
+from mining.progress import Steps, note
 from mining.schema import Document
 from mining.tasks.base import Task
 
@@ -70,6 +71,8 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
     if len(instances) == 0:
         raise ValueError(f"task {task.name!r} found no instances in {len(docs)} documents")
     folds = list(evaluation.folds(docs, seed))
+    steps = Steps(task.name, len(folds), "fold")
+    note(f"{task.name}: {len(instances)} instances from {len(docs)} documents, {len(folds)} fold(s)")
     fold_scores: list[dict[str, float]] = []
     total_confusion = np.zeros((len(task.labels), len(task.labels)), dtype=int)
     predicted_docs: dict[str, Document] = {}
@@ -92,6 +95,7 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
         if fold.repeat == 0:
             for doc in task.apply_predictions(docs, test_instances, predicted):
                 predicted_docs[doc.id] = doc
+        steps.done()
     prefix = evaluation.prefix
     metrics: dict[str, Any] = {}
     summary = fold_scores[0] if len(fold_scores) == 1 else aggregate(fold_scores)
@@ -107,6 +111,7 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
         model = clone(estimator)
         with timer.stage("fit_final"):
             model.fit([instances[i] for i in all_idx], list(gold[all_idx]))
+        note(f"{task.name}: final model on every fold's documents done in {timer.seconds['fit_final']:.1f} s")
     order = {d.id: i for i, d in enumerate(docs)}
     predictions = sorted(predicted_docs.values(), key=lambda d: order[d.id])
     return ExperimentResult(metrics=metrics, predictions=predictions, model=model, task=task,

@@ -111,3 +111,19 @@ def test_unknown_override_fails_cleanly(workdir: Path):
     done = mining("run", "model=no_such_model", cwd=workdir)
     assert done.returncode != 0
     assert "no_such_model" in done.stderr
+
+
+def test_progress_is_one_line_per_fold_in_a_log_and_quiet_silences_it(workdir: Path, tmp_path: Path):
+    # A process of its own: stderr is a pipe, as in a log file or a batch job.
+    cv = ["experiment=sample_components", "evaluation=cv", "optimized_metric=cv.macro_f1.mean"]
+    done = mining("run", *cv, f"hydra.run.dir={tmp_path / 'a'}", cwd=workdir, env={"MINING_QUIET": "0"})
+    assert done.returncode == 0, done.stderr
+    folds = [line for line in done.stderr.splitlines() if line.startswith("components: fold ")]
+    assert [line.split(" done")[0] for line in folds] == [f"components: fold {i}/5" for i in range(1, 6)]
+    assert "left" in folds[0] and "left" not in folds[-1]
+    assert any(line.startswith("components: final model") for line in done.stderr.splitlines())
+    assert "parse: done in" in done.stderr
+    quiet = mining("run", "--quiet", *cv, f"hydra.run.dir={tmp_path / 'b'}", cwd=workdir, env={"MINING_QUIET": "0"})
+    assert quiet.returncode == 0, quiet.stderr
+    assert "components:" not in quiet.stderr and "parse:" not in quiet.stderr
+    assert "run record:" in quiet.stdout

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from mining.cli.errors import debug_enabled, explain, report, setting_env
 from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR
 from mining.errors import SetupError, UsageError
+from mining.progress import note, reporting, to_stderr
+
+QUIET_ENV = "MINING_QUIET"  # set by `mining run --quiet`; jobs in other processes (launchers) read it
 
 # The metrics the one-line summary of a run shows (besides the metric to optimise).
 SUMMARY_SUFFIXES = ("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "accuracy.mean")
@@ -16,11 +20,15 @@ SUMMARY_SUFFIXES = ("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "ac
 
 def add_run_command(commands: argparse._SubParsersAction) -> None:
     """``mining run``: listed for --help only; ``main`` hands its arguments to Hydra before argparse."""
-    commands.add_parser("run", help="run an experiment: mining run [-m] [HYDRA OVERRIDES...]", add_help=False)
+    commands.add_parser("run", help="run an experiment: mining run [--quiet] [-m] [HYDRA OVERRIDES...]",
+                        add_help=False)
 
 
 def run(argv: list[str]) -> int:
-    """``mining run [HYDRA ARGS...]``: Hydra parses ``argv`` and runs :func:`experiment_job` once per job.
+    """``mining run [--quiet] [HYDRA ARGS...]``: Hydra parses ``argv`` and runs :func:`experiment_job` once per job.
+
+    Each job reports the progress of its stages on stderr (``mining.progress``); ``--quiet`` (or
+    ``MINING_QUIET=1``, which carries it to jobs in other processes) silences that and the parse bar.
 
     ``HYDRA_FULL_ERROR=1`` makes Hydra raise what fails outside a job (composing the config, creating the
     run directory) instead of printing it, so that :func:`mining.cli.main` can say it in one line.
@@ -30,11 +38,11 @@ def run(argv: list[str]) -> int:
     if not (CONFIG_DIR / "config.yaml").exists():
         raise SetupError(f"Hydra configs not found at {CONFIG_DIR}: the installation is incomplete")
     register_resolvers()
-    sys.argv = ["mining run", *argv]
+    sys.argv = ["mining run", *(a for a in argv if a != "--quiet")]
     from mining.cli.claims import ClaimRunDirectory
 
     try:
-        with setting_env("HYDRA_FULL_ERROR", "1"):
+        with setting_env("HYDRA_FULL_ERROR", "1"), setting_env(QUIET_ENV, "1" if "--quiet" in argv else None):
             hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(_run_job)()
     finally:  # a job that fails ends with SystemExit, and Hydra then skips the callbacks' on_*_end
         ClaimRunDirectory.release_all()
@@ -68,7 +76,18 @@ def check_settings(cfg) -> None:
         raise UsageError(f"seed={cfg.seed!r}: expected an integer, e.g. seed=0")
 
 
+def quiet() -> bool:
+    """Whether ``mining run --quiet`` (``MINING_QUIET=1``) asked for no progress lines."""
+    return os.environ.get(QUIET_ENV, "") not in ("", "0")
+
+
 def experiment_job(cfg) -> float:
+    """One job with its progress reported on stderr, unless quiet (:func:`_experiment` does the work)."""
+    with reporting(None if quiet() else to_stderr):
+        return _experiment(cfg)
+
+
+def _experiment(cfg) -> float:
     """Compose -> plain objects -> ``run_experiment`` -> run record -> the metric to optimise."""
     from hydra.core.hydra_config import HydraConfig
     from hydra.utils import instantiate
@@ -85,10 +104,12 @@ def experiment_job(cfg) -> float:
     with timer.stage("load"):
         docs = load_documents(cfg.data)
     info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
+    note(f"{cfg.name}: {len(docs)} documents; parsing with {info.package} {info.version}")
     with timer.stage("parse"):
         parsed, from_cache = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir,
                                              n_process=cfg.nlp.n_process, batch_size=cfg.nlp.batch_size,
-                                             progress=cfg.nlp.progress)
+                                             progress=False if quiet() else cfg.nlp.progress)
+    note(f"parse: done in {timer.seconds['parse']:.1f} s (cache {'hit' if from_cache else 'miss'})")
     evaluation = instantiate(cfg.evaluation, _convert_="all")
     result = fit_and_score(cfg, docs, parsed, evaluation, timer)
     if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it

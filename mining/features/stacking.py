@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.errors import UsageError
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows, transform_reusing_rows
+from mining.progress import note
 
 POSITIONS = ("self", "prev", "next")
 
@@ -81,6 +82,7 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         n_splits = min(self.n_splits, len(set(groups)))
         cv = GroupKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
         scores = np.zeros((len(X), len(set(gold))))
+        note(f"stacking: {n_splits}-fold out-of-fold {self.field} scores of {len(units)} units")
         scores[keep] = cross_val_predict(self._classifier(), units, gold, groups=groups, cv=cv,
                                          method="predict_proba")
         self.classifier_ = self._classifier().fit(units, gold)

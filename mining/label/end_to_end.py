@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from mining.errors import UsageError
 from mining.evaluation.documents import compare_documents
 from mining.label.miner import ArgumentMiner
+from mining.progress import note
 from mining.schema import Document
 
 
@@ -35,8 +36,10 @@ def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str
         raise UsageError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
     miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=pipeline,
                           sources={step: str(run_dir) for step in result.model})
+    note(f"end to end: labelling the raw text of {len(result.folds[0].test)} test documents")
     with timer.stage("end_to_end"):
         scores, labelled = evaluate_end_to_end(miner, docs, parsed, result.folds[0].test)
+    note(f"end to end: done in {timer.seconds['end_to_end']:.1f} s")
     result.metrics.update({f"{prefix}.end_to_end.{k}": v for k, v in scores.items()})
     for doc in labelled:
         doc.metadata["subtask"] = "end_to_end"

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.errors import UsageError
 from mining.evaluation.spans import overlap_ratio
 from mining.instances.units import UnitInstance, build_unit_instances
+from mining.progress import Steps
 from mining.schema import Unit
 
 
@@ -77,6 +78,7 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
         if n_splits < 2:
             return out
         folds = GroupKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
+        steps = Steps("components: out-of-fold segmenter", n_splits, "fold")
         for train, held_out in folds.split(docs, groups=[d.id for d in docs]):
             tokens = task.build_instances([docs[i] for i in train], [parsed[i] for i in train])
             model = clone(self.segmenter).fit(tokens, task.gold_labels(tokens))
@@ -86,6 +88,7 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
                 doc = docs[i]
                 gold = [(u.start, u.end) for u in doc.units]
                 out[doc.id] = [span for span in spans.get(doc.id, []) if all(overlap_ratio(span, g) < 0.5 for g in gold)]
+            steps.done()
         return out
 
     def predict(self, X) -> np.ndarray:
