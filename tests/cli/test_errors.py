@@ -20,6 +20,9 @@ def _refused(done, *words: str) -> None:
     lines = done.stderr.strip().splitlines()
     if lines[0].startswith("usage:"):  # argparse's own refusal: the usage, then one error line
         lines = lines[-1:]
+    # A run's progress lines (mining.progress) may come before the error; from the error on, one line.
+    errors = [i for i, line in enumerate(lines) if line.startswith("error:")]
+    lines = lines[errors[0]:] if errors else lines
     assert len(lines) <= 2, done.stderr
 
 
