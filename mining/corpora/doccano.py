@@ -24,6 +24,9 @@ doccano spans have a label and nothing else, so:
 - **fields the schema does not know** (the objects' ``extra``) go in ``fields``: a unit's and a
   relation's in its ``mining.units``/``mining.relations`` entry, the document's in ``mining.fields``;
   only when there are some.
+- the **text's fingerprint**, ``mining.text_sha256`` (the SHA-256 of its UTF-8 bytes): a record whose
+  text no longer has it is refused. An import that doccano read in another encoding than UTF-8 changes
+  the text (``😀`` becomes ``ðŸ˜€``) and so every offset after it.
 - a **discontinuous unit** is one entity per fragment, all with the unit's label; every later
   fragment points at the first with a relation of type ``same_unit`` (add that relation type to the
   project). Chains of ``same_unit`` relations are read too; fragments are ordered by offset.
@@ -42,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
-from mining.corpora.stored import stored_entries, stored_field, unknown_fields
+from mining.corpora.stored import TEXT_HASH, check_text, stored_entries, stored_field, text_hash, unknown_fields
 from mining.errors import CorpusError
 from mining.schema import (
     DOCUMENT_FIELDS,
@@ -109,7 +112,7 @@ def _record(doc: Document) -> dict[str, Any]:
     rel_meta = [{"id": r.id, "source": r.source, "target": r.target, "label": r.label,
                  **({"attributes": dict(r.attributes)} if r.attributes else {}),
                  **({"fields": dict(r.extra)} if r.extra else {})} for r in doc.relations]
-    meta: dict[str, Any] = {"units": units_meta, "relations": rel_meta}
+    meta: dict[str, Any] = {"units": units_meta, "relations": rel_meta, TEXT_HASH: text_hash(doc.text)}
     if doc.extra:
         meta["fields"] = dict(doc.extra)
     return {"text": doc.text, "entities": entities, "relations": relations, "doc_id": doc.id,
@@ -195,6 +198,7 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
     extra = record.get(META_KEY) or {}
     if not isinstance(extra, dict):
         raise fail(f"field {META_KEY!r} must be a JSON object")
+    check_text(extra, text, META_KEY, fail)
     spans = _read_spans(_entities(record, fail), text, unit_labels, fail)
     links = _read_links(record, spans, relation_labels, fail)
     heads = fragment_heads(spans, [(s, t, i) for s, t, kind, _, i in links if kind == SAME_UNIT], fail, "entity")
