@@ -11,14 +11,9 @@ from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import positive_int
 from mining.errors import CorpusError, UsageError
 
-TOOL_ALIASES = {"label-studio": "labelstudio", "label_studio": "labelstudio"}
 ENV_HELP = ("The server: --url, or LABEL_STUDIO_URL / DOCCANO_URL. Credentials only from the environment: "
             "LABEL_STUDIO_API_KEY (the legacy API token), DOCCANO_USERNAME and DOCCANO_PASSWORD (or DOCCANO_TOKEN). "
             "Needs `pip install 'mining[annotate]'`.")
-
-
-def tool_name(value: str) -> str:
-    return TOOL_ALIASES.get(value.lower(), value.lower())
 
 
 def _cmd_push(args: argparse.Namespace) -> int:
@@ -93,32 +88,45 @@ def _cmd_pull(args: argparse.Namespace) -> int:
 
 
 def add_annotate_commands(commands: argparse._SubParsersAction) -> None:
-    """``mining annotate push`` and ``pull``."""
-    from mining.annotate import TOOLS
-
+    """``mining annotate push TOOL`` and ``pull TOOL``; the tool is a subcommand, so that the files may
+    come after the options (a positional tool before ``FILE...`` would take them only right after it)."""
     annotate = commands.add_parser("annotate", help="push documents to a Label Studio or doccano server and pull "
                                                     "the annotations back", description=ENV_HELP)
     verbs = annotate.add_subparsers(dest="annotate_command", required=True)
     push = verbs.add_parser("push", help="send documents (with a model's predictions) to a project, creating it "
                                          "if needed", description=ENV_HELP)
-    push.add_argument("tool", type=tool_name, choices=TOOLS, help="labelstudio or doccano")
-    add_input_arguments(push)
-    _add_server_arguments(push)
-    push.add_argument("--rank", action="store_true", help="with --model: most uncertain texts first")
-    push.add_argument("--top", type=positive_int, metavar="N", help="with --model: only the N most uncertain texts")
-    push.set_defaults(func=_cmd_push)
-
     pull = verbs.add_parser("pull", help="write a project's annotations as the project's JSONL, ready for "
                                          "`mining data merge`", description=ENV_HELP)
-    pull.add_argument("tool", type=tool_name, choices=TOOLS, help="labelstudio or doccano")
-    _add_server_arguments(pull)
-    pull.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.jsonl", help="the JSONL file to write")
-    add_overwrite_argument(pull)
-    pull.add_argument("--predictions", action="store_true",
-                      help="also the documents nobody annotated yet, as their predictions say")
-    pull.add_argument("--model-version", help="with --predictions: only predictions of this model version "
-                      "(mining:/path/of/the/run, as push wrote it)")
-    pull.set_defaults(func=_cmd_pull)
+    for tool, parser in _tool_parsers(push, "send documents to"):
+        add_input_arguments(parser)
+        files = next(a for a in parser._actions if a.dest == "files")
+        files.help = ("without --model: a corpus in any format (its units are sent as predictions) or texts; with "
+                      "--model: texts to label (text files, .jsonl files with {\"id\", \"text\"} a line, folders, "
+                      "or - for stdin)")
+        _add_server_arguments(parser)
+        parser.add_argument("--rank", action="store_true", help="with --model: most uncertain texts first")
+        parser.add_argument("--top", type=positive_int, metavar="N",
+                            help="with --model: only the N most uncertain texts")
+        parser.set_defaults(func=_cmd_push, tool=tool)
+    for tool, parser in _tool_parsers(pull, "fetch the annotations of"):
+        _add_server_arguments(parser)
+        parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.jsonl",
+                            help="the JSONL file to write")
+        add_overwrite_argument(parser)
+        parser.add_argument("--predictions", action="store_true",
+                            help="also the documents nobody annotated yet, as their predictions say")
+        parser.add_argument("--model-version", help="with --predictions: only predictions of this model version "
+                            "(mining:/path/of/the/run, as push wrote it)")
+        parser.set_defaults(func=_cmd_pull, tool=tool)
+
+
+def _tool_parsers(verb: argparse.ArgumentParser, what: str):
+    from mining.annotate import TOOLS
+    from mining.annotate.settings import NAMES
+
+    tools = verb.add_subparsers(dest="tool_given", required=True, metavar="{labelstudio,doccano}")
+    for tool in TOOLS:
+        yield tool, tools.add_parser(tool, help=f"{what} a {NAMES[tool]} project", description=ENV_HELP)
 
 
 def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
