@@ -9,6 +9,7 @@ Run with the servers up: ``scripts/annotation-servers start && . ~/.cache/mining
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tests.annotate.annotators import (
     ls_relation,
 )
 from tests.helpers import run_mining as mining
+from tests.test_walkthrough import NEW_TEXTS
 
 pytestmark = pytest.mark.servers
 TOOLS = ["labelstudio", "doccano"]
@@ -170,3 +172,28 @@ def test_doccano_annotation_session_comes_back_exactly(doccano_server, tmp_path:
     assert annotated == [a, expected_b, expected_c]
     everything = pull("doccano", project_name, tmp_path / "all.jsonl", "--predictions")
     assert everything == [a, expected_b, expected_c, d]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tool", TOOLS)
+def test_push_with_a_model_sends_its_predictions_ranked_and_named_by_the_run(tool, request, tmp_path: Path,
+                                                                            project_name, miner_run):
+    """What `mining label` predicts is what the annotators get, most uncertain first, named by the run."""
+    request.getfixturevalue(f"{tool}_server")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for name, text in NEW_TEXTS.items():
+        (texts / name).write_text(text, encoding="utf-8")
+    labelled = mining("label", str(texts), "--model", str(miner_run), "-o", str(tmp_path / "labelled.jsonl"))
+    assert labelled.returncode == 0, labelled.stderr
+    rank = mining("data", "rank", str(texts), "--model", str(miner_run), "--json")
+    assert rank.returncode == 0, rank.stderr
+    order = [row["id"] for row in json.loads(rank.stdout)]
+    version = f"mining:{Path(miner_run).resolve()}"
+    assert f"with predictions of {version}" in push(tool, texts, project_name, "--model", str(miner_run), "--rank")
+
+    predicted = {d.id: d for d in jsonl.load(tmp_path / "labelled.jsonl")}
+    pulled = pull(tool, project_name, tmp_path / "pulled.jsonl", "--predictions", "--model-version", version)
+    assert [d.id for d in pulled] == order  # pushed most uncertain first, and read back in that order
+    assert pulled == [predicted[i] for i in order]
+    assert pull(tool, project_name, tmp_path / "none.jsonl", "--predictions", "--model-version", "other") == []
