@@ -113,15 +113,15 @@ class DoccanoProject:
             self.upload(records)
         return len(records), skipped
 
-    def upload(self, records: list[dict[str, Any]]) -> None:
-        """Import ``records`` as relation JSONL, declared UTF-8: doccano's default ("Auto") guesses, and
-        read a small UTF-8 file as Windows-1252."""
+    def upload(self, records: list[dict[str, Any]], *, encoding: str = "utf_8") -> None:
+        """Import ``records`` as relation JSONL, declared UTF-8: doccano's default (``"Auto"``) guesses,
+        and read a small UTF-8 file as Windows-1252. (``encoding`` is there to show that in a test.)"""
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
         upload_id = self.call("POST", "/v1/fp/process/", "upload the documents",
                               files={"filepond": ("mining.jsonl", data, "application/octet-stream")})
         task = self.call("POST", f"{self.base}/upload", f"import the upload into project {self.name!r}", json={
             "uploadIds": [str(upload_id).strip()], "format": "JSONL", "task": "RelationExtraction",
-            "encoding": "utf_8"})
+            "encoding": encoding})
         began = time.monotonic()
         while True:
             status = self.call("GET", f"/v1/tasks/status/{task['task_id']}", "follow the import")

@@ -199,7 +199,7 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
     extra = record.get(META_KEY) or {}
     if not isinstance(extra, dict):
         raise fail(f"field {META_KEY!r} must be a JSON object")
-    check_text(extra, text, META_KEY, fail)
+    check_text(extra, text, META_KEY, lambda problem: fail(problem, f"document {doc_id}"))
     spans = _read_spans(_entities(record, fail), text, unit_labels, fail)
     links = _read_links(record, spans, relation_labels, fail)
     heads = fragment_heads(spans, [(s, t, i) for s, t, kind, _, i in links if kind == SAME_UNIT], fail, "entity")

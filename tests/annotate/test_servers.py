@@ -197,3 +197,20 @@ def test_push_with_a_model_sends_its_predictions_ranked_and_named_by_the_run(too
     assert [d.id for d in pulled] == order  # pushed most uncertain first, and read back in that order
     assert pulled == [predicted[i] for i in order]
     assert pull(tool, project_name, tmp_path / "none.jsonl", "--predictions", "--model-version", "other") == []
+
+
+def test_a_text_doccano_decoded_by_guess_is_refused_not_read(doccano_server, tmp_path: Path, project_name):
+    """Break 3 of issue 17, on the real server: an upload left to doccano's encoding guess ("Auto", its
+    default) comes back either intact or refused by its fingerprint, never read with shifted offsets."""
+    from mining.annotate.doccano import DoccanoProject
+    from mining.corpora import doccano
+
+    DoccanoProject.open(doccano_server, project_name, create=True).upload(doccano.to_records([emoji_doc()]),
+                                                                          encoding="Auto")
+    out = tmp_path / "pulled.jsonl"
+    done = mining("annotate", "pull", "doccano", "--project", project_name, "-o", str(out), "--predictions")
+    if done.returncode == 0:
+        assert jsonl.load(out) == [emoji_doc()]
+    else:
+        assert done.returncode == 2 and "the text is not the one mining wrote" in done.stderr, done.stderr
+        assert "ðŸ˜€" in done.stderr and not out.exists()  # doccano read the UTF-8 bytes as Windows-1252

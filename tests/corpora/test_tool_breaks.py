@@ -117,7 +117,7 @@ def test_doccano_text_read_in_another_encoding_is_refused():
     assert "ðŸ˜€" in record["text"]
     with pytest.raises(CorpusError) as e:
         doccano.from_records([record], file="export.jsonl")
-    assert str(e.value).startswith("export.jsonl:1: the text is not the one mining wrote")
+    assert str(e.value).startswith("export.jsonl:1 [document emoji]: the text is not the one mining wrote")
     assert "mining.text_sha256" in str(e.value) and "UTF-8" in str(e.value)
 
 
