@@ -69,8 +69,9 @@ class DoccanoProject:
         except requests.RequestException as e:
             raise ServerError(f"{self.server.name}: could not {what}: {type(e).__name__} (is it running?)") from None
         if answer.status_code >= 400:
-            hint = "; check DOCCANO_USERNAME/DOCCANO_PASSWORD (or DOCCANO_TOKEN)" if answer.status_code in (400, 401, 403) \
-                and "auth" in path else ""
+            refused = answer.status_code in (401, 403) or (answer.status_code == 400 and path.startswith("/v1/auth/"))
+            hint = ("; check DOCCANO_USERNAME and DOCCANO_PASSWORD (or DOCCANO_TOKEN), and that the user is a member "
+                    "of the project") if refused else ""
             body = " ".join(answer.text.split())[:300]
             raise ServerError(f"{self.server.name}: could not {what}: HTTP {answer.status_code} {body}{hint}")
         try:

@@ -214,3 +214,13 @@ def test_a_text_doccano_decoded_by_guess_is_refused_not_read(doccano_server, tmp
     else:
         assert done.returncode == 2 and "the text is not the one mining wrote" in done.stderr, done.stderr
         assert "ðŸ˜€" in done.stderr and not out.exists()  # doccano read the UTF-8 bytes as Windows-1252
+
+
+@pytest.mark.parametrize("tool, variable", [("labelstudio", "LABEL_STUDIO_API_KEY"), ("doccano", "DOCCANO_PASSWORD")])
+def test_refused_credentials_are_one_line_naming_what_to_check(tool, variable, request, monkeypatch, tmp_path: Path):
+    request.getfixturevalue(f"{tool}_server")
+    monkeypatch.setenv(variable, "not-the-secret")
+    monkeypatch.delenv("DOCCANO_TOKEN", raising=False)
+    done = mining("annotate", "pull", tool, "--project", "any", "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert variable in done.stderr and "not-the-secret" not in done.stderr
