@@ -177,9 +177,10 @@ def test_doccano_annotation_session_comes_back_exactly(doccano_server, tmp_path:
 @pytest.mark.slow
 @pytest.mark.parametrize("tool", TOOLS)
 def test_push_with_a_model_sends_its_predictions_ranked_and_named_by_the_run(tool, request, tmp_path: Path,
-                                                                            project_name, miner_run):
+                                                                            project_name):
     """What `mining label` predicts is what the annotators get, most uncertain first, named by the run."""
     request.getfixturevalue(f"{tool}_server")
+    miner_run = request.getfixturevalue("miner_run")  # trained only once a server is there
     texts = tmp_path / "texts"
     texts.mkdir()
     for name, text in NEW_TEXTS.items():
