@@ -153,7 +153,8 @@ class DoccanoProject:
         where = f"{self.base}/examples/{example['id']}"
         entities = [{"id": s["id"], "label": spans.get(s["label"], s["label"]), "start_offset": s["start_offset"],
                      "end_offset": s["end_offset"]} for s in self.every(f"{where}/spans", "read the spans")]
-        links = [{"id": r["id"], "from_id": r["from_id"], "to_id": r["to_id"], "type": relations.get(r["type"], r["type"])}
+        links = [{"id": r["id"], "from_id": r["from_id"], "to_id": r["to_id"],
+                  "type": relations.get(r["type"], r["type"])}
                  for r in self.every(f"{where}/relations", "read the relations")]
         meta = example.get("meta") or {}
         return {**meta, "id": example["id"], "text": example["text"], "entities": entities, "relations": links}

@@ -142,7 +142,8 @@ def _answers(server: Server, what: str) -> Iterator[None]:
                     "Settings, on a server started with --enable-legacy-api-token")
         raise ServerError(f"{server.name}: could not {what}: HTTP {e.status_code} {_short(e.body)}{hint}") from None
     except httpx.HTTPError as e:
-        raise ServerError(f"{server.name}: could not {what}: {type(e).__name__}: {_short(e)} (is it running?)") from None
+        raise ServerError(f"{server.name}: could not {what}: {type(e).__name__}: {_short(e)} "
+                          "(is it running?)") from None
 
 
 def _short(body: Any) -> str:

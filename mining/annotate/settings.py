@@ -1,4 +1,4 @@
-"""Where an annotation server is and who we are on it: options first, then the environment; secrets only from the environment."""
+"""Where an annotation server is and who we are on it: options, then the environment; secrets only from it."""
 
 from __future__ import annotations
 

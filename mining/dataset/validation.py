@@ -1,4 +1,4 @@
-"""Check Documents (of a corpus in any format) for broken offsets, span text, overlaps, dangling relations and unknown labels."""
+"""Check Documents (any format) for broken offsets, span text, overlaps, dangling relations and unknown labels."""
 
 from __future__ import annotations
 
