@@ -55,6 +55,12 @@ class DoccanoProject:
             "grapheme_mode": False, "random_order": False, "tags": []})
         if project.get("project_type") != "SequenceLabeling" or not project.get("use_relation"):
             raise UsageError(f"{server.name}: project {name!r} is not a sequence-labelling project with relations")
+        if not project.get("collaborative_annotation"):
+            # Otherwise doccano shows each user only their own spans and "done" marks: a pull would miss
+            # every other annotator's work without a word.
+            raise UsageError(f"{server.name}: project {name!r} does not share annotations across users, so mining "
+                             "would see only its own user's: turn on 'Share annotations across all users' in the "
+                             "project's settings")
         opened = cls(server, session, project)
         opened.add_types("span-types", SPAN_TYPES)
         opened.add_types("relation-types", RELATION_TYPES)

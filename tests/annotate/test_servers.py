@@ -225,3 +225,9 @@ def test_refused_credentials_are_one_line_naming_what_to_check(tool, variable, r
     done = mining("annotate", "pull", tool, "--project", "any", "-o", str(tmp_path / "out.jsonl"))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert variable in done.stderr and "not-the-secret" not in done.stderr
+
+
+def test_a_doccano_project_that_hides_other_annotators_work_is_refused(doccano_server, tmp_path: Path, project_name):
+    DoccanoAnnotator.create_project(doccano_server, project_name, collaborative=False)
+    done = mining("annotate", "pull", "doccano", "--project", project_name, "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and "does not share annotations across users" in done.stderr, done.stderr
