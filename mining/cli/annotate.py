@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mining.cli.label import add_input_arguments, labelled
+from mining.cli.label import add_input_arguments, check_model_dir, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import positive_int
 from mining.errors import CorpusError, UsageError
@@ -20,8 +20,10 @@ def _cmd_push(args: argparse.Namespace) -> int:
     from mining.annotate import open_project, server_settings
     from mining.dataset.validation import validate_documents
 
-    if (args.rank or args.top) and not args.model:
-        raise UsageError("--rank and --top order the texts by the model's uncertainty: give --model RUN_DIR")
+    if (args.rank or args.top or args.topic) and not args.model:
+        raise UsageError("--rank, --top and --topic apply to the model's labelling: give --model RUN_DIR")
+    if args.model:
+        check_model_dir(args.model)
     server = server_settings(args.tool, args.url)
     project = open_project(server, args.project, create=True)  # before labelling: wrong settings fail at once
     docs, scores, version = _documents(args)
@@ -99,6 +101,9 @@ def add_annotate_commands(commands: argparse._SubParsersAction) -> None:
                                          "`mining data merge`", description=ENV_HELP)
     for tool, parser in _tool_parsers(push, "send documents to"):
         add_input_arguments(parser)
+        model = next(a for a in parser._actions if a.dest == "model")
+        model.help = ("label the texts with this run (`mining run experiment=news_miner` or `experiment=miner`) and "
+                      "send its units as predictions; without it, FILE... is sent as it is (no default model here)")
         files = next(a for a in parser._actions if a.dest == "files")
         files.help = ("without --model: a corpus in any format (its units are sent as predictions) or texts; with "
                       "--model: texts to label (text files, .jsonl files with {\"id\", \"text\"} a line, folders, "

@@ -66,4 +66,4 @@ def test_rank_and_top_need_a_model(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("DOCCANO_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
     error = one_line_error(mining("annotate", "push", "doccano", "--project", "p", "--top", "3", str(tmp_path)))
-    assert "--rank and --top order the texts by the model's uncertainty: give --model RUN_DIR" in error
+    assert "--rank, --top and --topic apply to the model's labelling: give --model RUN_DIR" in error
