@@ -55,3 +55,8 @@ class OutputExistsError(MiningError, FileExistsError):
 
 class SetupError(MiningError, RuntimeError):
     """The installation does not match what is asked: a spaCy pipeline or its version, the configs."""
+
+
+class ServerError(MiningError, RuntimeError):
+    """An annotation server (Label Studio, doccano) that cannot be reached, refuses the credentials or a
+    request: the message names the server, what was asked and what it answered."""

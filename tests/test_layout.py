@@ -27,7 +27,8 @@ LAYERS = {
     "experiment": 9,
     "runs": 10,
     "label": 11,
-    "cli": 12,
+    "annotate": 12,
+    "cli": 13,
 }
 
 

@@ -25,8 +25,10 @@ NEW_TEXTS = {
 }
 
 
-def walkthrough_commands() -> list[str]:
-    block = WALKTHROUGH.read_text(encoding="utf-8").split("<!-- walkthrough:begin -->")[1].split("<!-- walkthrough:end -->")[0]
+def walkthrough_commands(name: str = "walkthrough") -> list[str]:
+    """The ``mining`` commands of the block between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->``."""
+    text = WALKTHROUGH.read_text(encoding="utf-8")
+    block = text.split(f"<!-- {name}:begin -->")[1].split(f"<!-- {name}:end -->")[0]
     lines = re.sub(r"\\\n\s*", " ", block).splitlines()
     return [line.strip() for line in lines if line.strip().startswith("mining ")]
 

@@ -1,7 +1,8 @@
 """The command line: the one place where argv (and Hydra, for ``mining run``) meets the library.
 
 Each command group lives in its own module (:mod:`mining.cli.data`, :mod:`mining.cli.experiment`,
-:mod:`mining.cli.runs`, :mod:`mining.cli.label`); this one assembles the parser and dispatches.
+:mod:`mining.cli.runs`, :mod:`mining.cli.label`,
+:mod:`mining.cli.annotate`); this one assembles the parser and dispatches.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mining.cli.annotate import add_annotate_commands
 from mining.cli.data import add_data_commands
 from mining.cli.errors import DEBUG_ENV, DEBUG_HELP, debug_enabled, explain, report, setting_env
 from mining.cli.experiment import add_run_command, run
@@ -31,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     add_run_command(commands)
     add_data_commands(commands)
+    add_annotate_commands(commands)
     add_label_command(commands)
     add_runs_commands(commands)
     add_evaluate_labels_command(commands)

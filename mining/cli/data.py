@@ -184,9 +184,11 @@ def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.set_defaults(func=_cmd_stats)
 
-    validate = data_commands.add_parser("validate", help="check a JSONL file or brat folder")
-    validate.add_argument("path", type=Path, help="a .jsonl file or a brat folder")
-    validate.add_argument("--format", choices=["jsonl", "brat"], help="default: guessed from the path")
+    validate = data_commands.add_parser("validate", help="check a corpus: JSONL, brat, a Label Studio or doccano "
+                                                         "export, a saved HF dataset")
+    validate.add_argument("path", type=Path, help="a .jsonl file, a brat folder, a Label Studio JSON export, a "
+                          "doccano JSONL export or a HF dataset folder")
+    validate.add_argument("--format", choices=input_formats(), help="default: detected from the content")
     validate.add_argument("--strict", action="store_true", help="stop with an error at the first problem")
     validate.set_defaults(func=_cmd_validate)
 

@@ -15,15 +15,19 @@ doccano spans have a label and nothing else, so:
   visible and editable in doccano (a project declares these composite span types).
 - **holder, attributes and the unit id** go in ``mining.units``: one entry
   ``{"span": [start, end], "label": ..., "id": ..., "holder": ..., "attributes": {...}}`` per unit,
-  found again by the offsets and the (stance-less) label of the unit's first span. doccano renumbers
-  entities on import, so entity ids cannot be the key; offsets survive. A span an annotator added,
-  moved or relabelled has no entry: its id is the doccano entity id, with no holder or attributes.
+  found again by the offsets and the (stance-less) label of the unit's first span, or by the offsets
+  alone when an annotator changed the label. doccano renumbers entities on import, so entity ids
+  cannot be the key; offsets survive. A span an annotator added or moved has no entry: its id is the
+  doccano entity id, with no holder or attributes.
 - **relation ids and attributes** go in ``mining.relations`` (``id``, ``source``, ``target``,
   ``label``, ``attributes``), matched to a relation by its source and target unit ids and label,
   as in :mod:`mining.corpora.labelstudio`; unmatched relations get the doccano relation id.
 - **fields the schema does not know** (the objects' ``extra``) go in ``fields``: a unit's and a
   relation's in its ``mining.units``/``mining.relations`` entry, the document's in ``mining.fields``;
   only when there are some.
+- the **text's fingerprint**, ``mining.text_sha256`` (the SHA-256 of its UTF-8 bytes): a record whose
+  text no longer has it is refused. An import that doccano read in another encoding than UTF-8 changes
+  the text (``😀`` becomes ``ðŸ˜€``) and so every offset after it.
 - a **discontinuous unit** is one entity per fragment, all with the unit's label; every later
   fragment points at the first with a relation of type ``same_unit`` (add that relation type to the
   project). Chains of ``same_unit`` relations are read too; fragments are ordered by offset.
@@ -42,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
-from mining.corpora.stored import stored_entries, stored_field, unknown_fields
+from mining.corpora.stored import TEXT_HASH, check_text, stored_entries, stored_field, text_hash, unknown_fields
 from mining.errors import CorpusError
 from mining.schema import (
     DOCUMENT_FIELDS,
@@ -109,7 +113,7 @@ def _record(doc: Document) -> dict[str, Any]:
     rel_meta = [{"id": r.id, "source": r.source, "target": r.target, "label": r.label,
                  **({"attributes": dict(r.attributes)} if r.attributes else {}),
                  **({"fields": dict(r.extra)} if r.extra else {})} for r in doc.relations]
-    meta: dict[str, Any] = {"units": units_meta, "relations": rel_meta}
+    meta: dict[str, Any] = {"units": units_meta, "relations": rel_meta, TEXT_HASH: text_hash(doc.text)}
     if doc.extra:
         meta["fields"] = dict(doc.extra)
     return {"text": doc.text, "entities": entities, "relations": relations, "doc_id": doc.id,
@@ -195,6 +199,7 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
     extra = record.get(META_KEY) or {}
     if not isinstance(extra, dict):
         raise fail(f"field {META_KEY!r} must be a JSON object")
+    check_text(extra, text, META_KEY, lambda problem: fail(problem, f"document {doc_id}"))
     spans = _read_spans(_entities(record, fail), text, unit_labels, fail)
     links = _read_links(record, spans, relation_labels, fail)
     heads = fragment_heads(spans, [(s, t, i) for s, t, kind, _, i in links if kind == SAME_UNIT], fail, "entity")
@@ -259,25 +264,35 @@ def _read_links(record: dict[str, Any], spans: _Spans, relation_labels: dict[str
 def _read_units(record: dict[str, Any], text: str, spans: _Spans, heads: dict[str, str], extra: dict[str, Any],
                 fail) -> dict[str, Unit]:
     """One unit per group of fragments, keyed by its first entity and in document order: the units
-    stored in ``mining.units`` in their stored order (ids, holders, attributes), then new ones by offset."""
+    stored in ``mining.units`` in their stored order (ids, holders, attributes), then new ones by offset.
+
+    A group finds its stored entry by the offsets and label of its first span; failing that, by the
+    offsets alone (an annotator changed the label: the unit keeps its id, holder and attributes), once
+    every exact match has taken its entry."""
     groups: dict[str, list[str]] = {eid: [] for eid in spans if heads[eid] == eid}
     for eid in spans:
         groups[heads[eid]].append(eid)
+    fragments: dict[str, list[tuple[int, int]]] = {}
+    for eid, pieces in groups.items():
+        for p in pieces:
+            if spans[p][2:] != spans[eid][2:]:
+                raise fail(f"fragment label differs from its unit's (entity {eid})", f"entity {p}")
+        fragments[eid] = sorted(spans[p][:2] for p in pieces)
     stored = _stored_units(extra, fail)
+    entries = {eid: _pop(stored, (fragments[eid][0], spans[eid][2])) for eid in groups}
+    for eid in groups:
+        if not entries[eid]:
+            entries[eid] = _pop_span(stored, fragments[eid][0])
     units: dict[str, Unit] = {}
     order: dict[str, tuple[float, int, int]] = {}  # stored units in their stored order, then new ones by offset
-    for eid, pieces in groups.items():
-        start, end, label, stance = spans[eid]
-        for p in pieces:
-            if spans[p][2:] != (label, stance):
-                raise fail(f"fragment label differs from its unit's (entity {eid})", f"entity {p}")
-        fragments = sorted(spans[p][:2] for p in pieces)
-        entry = _pop(stored, (fragments[0], label))
+    for eid in groups:
+        entry, pieces = entries[eid], fragments[eid]
         fallback_id = eid if "entities" in record else f"T{eid}"  # the label form has no entity ids
         unit = Unit(id=entry.get("id", fallback_id),
-                    start=fragments[0][0], end=fragments[-1][1], text=" ".join(text[a:b] for a, b in fragments),
-                    label=label, stance=stance, holder=entry.get("holder"), attributes=entry.get("attributes", {}),
-                    fragments=fragments if len(fragments) > 1 else None, extra=entry.get("extra", {}))
+                    start=pieces[0][0], end=pieces[-1][1], text=" ".join(text[a:b] for a, b in pieces),
+                    label=spans[eid][2], stance=spans[eid][3], holder=entry.get("holder"),
+                    attributes=entry.get("attributes", {}), fragments=pieces if len(pieces) > 1 else None,
+                    extra=entry.get("extra", {}))
         units[eid] = unit
         order[eid] = (entry.get("index", float("inf")), unit.start, unit.end)
     return {eid: units[eid] for eid in sorted(units, key=order.__getitem__)}
@@ -376,6 +391,14 @@ def _stored_entry(entry: dict[str, Any], index: int, name: str, known: frozenset
     return {"index": index, "id": str(stored_field(entry, "id", (str, int), name, fail, required=True)),
             "attributes": dict(stored_field(entry, "attributes", (dict,), name, fail) or {}),
             "extra": unknown_fields(entry.get("fields"), known, f"{name}.fields", fail)}
+
+
+def _pop_span(stored: _Stored, span: tuple[int, int]) -> dict[str, Any]:
+    """The first stored unit entry whose first span is ``span``, whatever its label, or ``{}``."""
+    for (offsets, _), found in stored.items():
+        if offsets == span and found:
+            return found.pop(0)
+    return {}
 
 
 def _pop(stored: _Stored, key: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +55,29 @@ def unknown_fields(value: Any, known: frozenset[str], name: str, fail: Fail) -> 
     if clash:
         raise fail(f"{name} holds {', '.join(map(repr, clash))}, which the schema knows; only unknown fields go here")
     return dict(value)
+
+
+# The key, beside the ids, of the SHA-256 of the text as mining wrote it (see check_text).
+TEXT_HASH = "text_sha256"
+
+
+def text_hash(text: str) -> str:
+    """The SHA-256 of ``text`` in UTF-8: the fingerprint a tool's copy of a document's text is checked against."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_text(entry: dict[str, Any], text: str, name: str, fail: Fail) -> None:
+    """Refuse ``text`` when ``entry[TEXT_HASH]`` (written with it) says it was another text.
+
+    A tool that guessed the wrong encoding on import (doccano's "Auto" read UTF-8 as Windows-1252, so
+    an emoji came back as four letters) gives back a text with shifted offsets: read as it is, every
+    span would be silently wrong. No fingerprint (a task we did not write) is no check.
+    """
+    expected = stored_field(entry, TEXT_HASH, (str,), name, fail)
+    if expected is not None and expected != text_hash(text):
+        raise fail(f"the text is not the one mining wrote (its SHA-256 differs from {name}.{TEXT_HASH}): the "
+                   "annotation tool changed it, for example by reading the upload in another encoding than "
+                   f"UTF-8; re-import the file as UTF-8. It begins {text[:40]!r}")
 
 
 def _shown(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Check Documents for broken offsets, span text, overlaps, dangling relations and unknown labels."""
+"""Check Documents (any format) for broken offsets, span text, overlaps, dangling relations and unknown labels."""
 
 from __future__ import annotations
 
@@ -131,31 +131,52 @@ def document_problems(doc: Document, file: str | None, line: int | None) -> list
 
 
 def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = True) -> list[Problem]:
-    """Validate a JSONL file or a brat folder; every problem names the file and the line or id."""
+    """Validate a corpus file or folder in any format the loaders read; every problem names the file and
+    the line or id.
+
+    The project's JSONL is checked line by line and a brat folder file by file, so that report mode
+    (``strict=False``) lists every problem; a tool's export (Label Studio, doccano, a HF dataset) is read
+    whole by its loader, whose first error is then the one problem reported.
+    """
     path = Path(path)
     fmt = fmt or detect_format(path)
     if fmt == "jsonl":
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
         return [p for f in files for p in _validate_jsonl(f, strict=strict)]
     if fmt == "brat":
-        problems = []
-        txts = sorted(path.glob("*.txt")) if path.is_dir() else [path.with_suffix(".txt")]
-        for ann in brat.orphan_annotations(path) if path.is_dir() else []:
-            problem = Problem(str(ann), None, None, "annotation file without its .txt: it cannot be read")
+        return _validate_brat(path, strict=strict)
+    from mining.corpora import LOADERS, get_loader
+
+    if fmt not in LOADERS or fmt == "custom":
+        known = ", ".join(sorted(set(LOADERS) - {"custom"}))
+        raise CorpusError(f"unknown format {fmt!r} (known: {known})", file=path)
+    try:
+        docs = get_loader(fmt)(path)
+    except CorpusError as e:
+        if strict:
+            raise
+        return [Problem(e.file, e.line, e.item, e.problem)]
+    return validate_documents(docs, file=str(path), strict=strict)
+
+
+def _validate_brat(path: Path, *, strict: bool) -> list[Problem]:
+    problems = []
+    txts = sorted(path.glob("*.txt")) if path.is_dir() else [path.with_suffix(".txt")]
+    for ann in brat.orphan_annotations(path) if path.is_dir() else []:
+        problem = Problem(str(ann), None, None, "annotation file without its .txt: it cannot be read")
+        if strict:
+            raise problem.to_error()
+        problems.append(problem)
+    for txt in txts:
+        try:
+            doc = brat.read_document(txt)
+        except CorpusError as e:
             if strict:
-                raise problem.to_error()
-            problems.append(problem)
-        for txt in txts:
-            try:
-                doc = brat.read_document(txt)
-            except CorpusError as e:
-                if strict:
-                    raise
-                problems.append(Problem(e.file, e.line, e.item, e.problem))
-                continue
-            problems += validate_documents([doc], file=str(txt.with_suffix(".ann")), strict=strict)
-        return problems
-    raise CorpusError(f"unknown format {fmt!r} (known: jsonl, brat)", file=path)
+                raise
+            problems.append(Problem(e.file, e.line, e.item, e.problem))
+            continue
+        problems += validate_documents([doc], file=str(txt.with_suffix(".ann")), strict=strict)
+    return problems
 
 
 def _validate_jsonl(path: Path, *, strict: bool) -> list[Problem]:
@@ -191,6 +212,17 @@ def _validate_jsonl(path: Path, *, strict: bool) -> list[Problem]:
 
 
 def detect_format(path: Path) -> str:
+    """The loader that reads ``path``: a tool's export (Label Studio, doccano) or a saved HF dataset as
+    :func:`mining.corpora.custom.detect_format` tells it, else the project's JSONL or brat as the path
+    says, so that a JSONL file with broken lines is still checked line by line."""
+    from mining.corpora.custom import detect_format as detect_corpus
+
+    try:
+        found = detect_corpus(path)
+    except CorpusError:
+        found = None
+    if found in ("labelstudio", "doccano", "hf"):
+        return found
     if path.is_file():
         if path.suffix in (".jsonl", ".json"):
             return "jsonl"
@@ -201,8 +233,8 @@ def detect_format(path: Path) -> str:
             return "brat"
         if any(path.glob("*.jsonl")):
             return "jsonl"
-    raise CorpusError("cannot tell the format (expected a .jsonl file or a brat folder); pass --format",
-                      file=path)
+    raise CorpusError("cannot tell the format (expected a .jsonl file, a brat folder, a Label Studio or doccano "
+                      "export or a saved HF dataset); pass --format", file=path)
 
 
 def documents_by_id(docs: Iterable[Document], file: str | Path | None = None) -> dict[str, Document]:

@@ -136,16 +136,16 @@ def test_survives_doccano_renumbering_and_its_export_fields():
 
 def test_edits_in_doccano():
     (record,) = doccano.to_records([tricky_doc()])
-    record["entities"][3]["label"] = "claim|against"  # relabelled: a new unit, nothing stored applies
+    record["entities"][3]["label"] = "claim|against"  # relabelled: the same unit (P3), found by its offsets
     record["entities"].append({"id": 9, "label": "premise", "start_offset": 58, "end_offset": 64})
     record["relations"].append({"id": 77, "from_id": 9, "to_id": 4, "type": "support"})
     doc = doccano.from_records([record])[0]
     assert [(u.id, u.label, u.stance, u.holder) for u in doc.units] == [
         ("c/1", "claim", "for", "Ana María Ruiz"), ("P2", "premise", "against", "council"),
-        ("9", "premise", None, None), ("4", "claim", "against", None)]  # new units come last, by offset
-    # e2 was stored for P3 -> c/1; the relabelled unit gets the doccano relation id
+        ("P3", "claim", "against", None), ("9", "premise", None, None)]  # new units come last, by offset
+    # e2 is still P3 -> c/1; the added relation gets the doccano relation id
     assert [(r.id, r.source, r.target, r.label) for r in doc.relations] == [
-        ("e1", "P2", "c/1", "attack"), ("3", "4", "c/1", "support"), ("77", "9", "4", "support")]
+        ("e1", "P2", "c/1", "attack"), ("e2", "P3", "c/1", "support"), ("77", "9", "P3", "support")]
 
 
 def test_reads_the_sequence_labeling_form_and_foreign_fields(tmp_path: Path):
@@ -232,3 +232,16 @@ def test_convert_command(tmp_path: Path):
     result = mining("data", "convert", "sample", "--to", "doccano", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert dicts(load_corpus("doccano", out)) == dicts(load_corpus("sample"))
+
+
+def test_a_relabelled_span_keeps_its_id_holder_and_attributes():
+    """An annotator changes claim|for into premise|for in doccano: the unit is the same unit, relabelled."""
+    doc = load_corpus("sample")[0]
+    (record,) = doccano.to_records([doc])
+    first = doc.units[0]
+    entity = next(e for e in record["entities"] if (e["start_offset"], e["end_offset"]) == (first.start, first.end))
+    entity["label"] = "premise|against"
+    (read,) = doccano.from_records([record])
+    assert (read.units[0].id, read.units[0].holder, read.units[0].attributes) == (first.id, first.holder, first.attributes)
+    assert (read.units[0].label, read.units[0].stance) == ("premise", "against")
+    assert read.relations == doc.relations and read.units[1:] == doc.units[1:]

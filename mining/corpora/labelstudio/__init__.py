@@ -24,6 +24,8 @@ hold (below). The results follow Label Studio's text conventions (labelstud.io/g
   id and attributes of the first unused entry with the same source, target and label; a relation an
   annotator added (or relabelled) gets a fresh id ``R<n>`` and no attributes. Unit ids that are not
   valid region ids (``[A-Za-z0-9_-]+``) are renamed and mapped back through ``data.mining.unit_ids``.
+- ``data.mining.text_sha256`` is the SHA-256 of the text as written (UTF-8); a task whose text no
+  longer has it is refused, since every offset in it would be off.
 - fields the schema does not know (``Document.extra``, ``Unit.extra``, ``Relation.extra``) go in
   ``data.mining.fields``: ``{"document": {...}, "units": {unit id: {...}}, "relations": {relation id:
   {...}}}``, each part only when some object has such fields (a document without any is written as if
@@ -33,7 +35,10 @@ Reading a full export takes, per task, the latest annotation that was not cancel
 one with the latest ``updated_at`` (or ``created_at``), or the last one listed if they have no
 timestamps. Label Studio keeps one annotation per annotator and per review round, so the latest
 one is the most recent judgement (a reviewer's fix, a re-annotation); ``ground_truth`` flags are not
-used. ``predictions`` are read only when ``predictions=True`` and a task has no such annotation.
+used. ``predictions`` are read only when ``predictions=True`` and a task has no such annotation. Label
+Studio's plain JSON export lists predictions by id only (``"predictions": [12]``); such a task can be
+read only from an export with the predictions in full (``mining annotate pull --predictions`` asks for
+one), and the error says so.
 Tasks that we did not write are read too: without ``data.doc_id`` the task id names the document,
 without ``data.paragraphs`` the paragraphs are the non-blank lines, other ``data`` fields and
 other per-region or per-document results go into ``metadata`` / ``Unit.attributes``.

@@ -110,7 +110,7 @@ class _TaskReader:
         result = self.pick_result(task, where)
         if result is None:
             if self.unannotated == "error":
-                hint = " (pass predictions=True to read pre-annotations)" if task.get("predictions") else ""
+                hint = self.hint(task)
                 raise self.fail(f"task has no annotation that was not cancelled{hint}; pass "
                                 "unannotated='skip' or 'empty' to read such tasks", where)
             if self.unannotated == "skip":
@@ -120,6 +120,14 @@ class _TaskReader:
         self.read_fields(doc, data, where)
         self.results.read(doc, result, data.get(DATA_KEY) or {}, where)
         return doc
+
+    def hint(self, task: dict[str, Any]) -> str:
+        """Why a task with predictions gave nothing to read, for the error that says so."""
+        if not task.get("predictions"):
+            return ""
+        if not self.predictions:
+            return " (it has predictions: pass predictions=True to read them)"
+        return f" (none of its predictions is of model version {self.model_version!r})"
 
     def pick_result(self, task: dict[str, Any], where: str) -> list[Any] | None:
         annotations = task.get("annotations") or []
@@ -131,7 +139,11 @@ class _TaskReader:
             found = task.get("predictions") or []
             if not isinstance(found, list):
                 raise self.fail("'predictions' is not a list", where)
-            found = [p for p in found if isinstance(p, dict)]
+            if any(not isinstance(p, dict) for p in found):
+                raise self.fail(f"task lists its predictions by id only ({_shown_ids(found)}), as Label Studio's "
+                                "plain JSON export does: read an export with the predictions in full (`mining "
+                                "annotate pull --predictions`, or an export with serialization_options "
+                                "predictions.only_id false)", where)
             if self.model_version is not None:
                 found = [p for p in found if p.get("model_version") == self.model_version]
             versions = sorted({str(p.get("model_version")) for p in found})
@@ -162,6 +174,11 @@ class _TaskReader:
             if key != self.text_key and key not in _DOC_FIELDS:
                 doc.metadata[key] = value
 
+
+
+def _shown_ids(items: list[Any]) -> str:
+    shown = ", ".join(repr(i) for i in items[:3])
+    return f"predictions: [{shown}{', ...' if len(items) > 3 else ''}]"
 
 
 def _latest(items: list[dict[str, Any]]) -> dict[str, Any] | None:

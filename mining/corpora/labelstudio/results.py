@@ -9,7 +9,7 @@ from typing import Any
 
 from mining.corpora import SAME_UNIT, fragment_heads
 from mining.corpora.labelstudio.names import ATTRIBUTES_NAME, DATA_KEY, HOLDER_NAME, STANCE_NAME, fresh
-from mining.corpora.stored import stored_entries, stored_field, unknown_fields
+from mining.corpora.stored import check_text, stored_entries, stored_field, unknown_fields
 from mining.errors import CorpusError
 from mining.schema import DOCUMENT_FIELDS, RELATION_FIELDS, STANCES, UNIT_FIELDS, Document, Relation, Unit
 
@@ -45,6 +45,7 @@ class ResultReader:
         """Set ``doc.units`` and ``doc.relations`` from ``result``; ``extra`` is the task's ``data.mining``."""
         if not isinstance(extra, dict):
             raise self.fail(f"data.{DATA_KEY} must be a JSON object", where)
+        check_text(extra, doc.text, f"data.{DATA_KEY}", lambda problem: self.fail(problem, where))
         found = self.collect(doc.text, result, where)
         _keep_document_answers(doc, found, self.fail, where)
         heads = self.fragment_heads(found.regions,

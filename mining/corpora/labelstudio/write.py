@@ -19,6 +19,7 @@ from mining.corpora.labelstudio.names import (
     TEXT_NAME,
     fresh,
 )
+from mining.corpora.stored import TEXT_HASH, text_hash
 from mining.errors import CorpusError, UsageError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
 
@@ -94,7 +95,7 @@ def _results(doc: Document) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         results.append(_relation(region_ids[rel.source], region_ids[rel.target], rel.label))
     extra: dict[str, Any] = {"relations": [
         {"id": r.id, "source": r.source, "target": r.target, "label": r.label, "attributes": dict(r.attributes)}
-        for r in doc.relations]}
+        for r in doc.relations], TEXT_HASH: text_hash(doc.text)}
     renamed = {rid: uid for uid, rid in region_ids.items() if rid != uid}
     if renamed:
         extra["unit_ids"] = renamed

@@ -1,0 +1,152 @@
+"""A Label Studio project through label-studio-sdk: found or created with mining's labelling config,
+tasks imported with predictions, and read back from an export that holds the predictions in full."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from mining.annotate.settings import Server, require
+from mining.corpora import labelstudio
+from mining.corpora.labelstudio import labeling_config
+from mining.errors import ServerError, UsageError
+from mining.schema import Document
+
+# The control names of mining's labelling config that the tasks refer to.
+_CONTROLS = (labelstudio.LABEL_NAME, labelstudio.TEXT_NAME, labelstudio.STANCE_NAME, labelstudio.HOLDER_NAME,
+             labelstudio.ATTRIBUTES_NAME)
+EXPORT_TIMEOUT = 300.0  # seconds an export may take to be built
+
+
+class LabelStudioProject:
+    """One Label Studio project; every server error becomes a :class:`ServerError` naming the request."""
+
+    def __init__(self, server: Server, client: Any, project: Any):
+        self.server = server
+        self.client = client
+        self.project = project
+        self.name = project.title
+
+    @classmethod
+    def open(cls, server: Server, name: str, *, create: bool = False) -> LabelStudioProject:
+        sdk = require("label_studio_sdk", "label-studio-sdk", "labelstudio")
+        client = sdk.LabelStudio(base_url=server.url, api_key=server.token)
+        with _answers(server, "list the projects"):
+            found = [p for p in client.projects.list(title=name) if p.title == name]
+        if len(found) > 1:
+            raise UsageError(f"{server.name} has {len(found)} projects named {name!r} (ids "
+                             f"{', '.join(str(p.id) for p in found)}): rename all but one")
+        if found:
+            with _answers(server, f"read project {name!r}"):
+                project = client.projects.get(id=found[0].id)
+            _check_config(server, project)
+        elif create:
+            with _answers(server, f"create project {name!r}"):
+                project = client.projects.create(title=name, label_config=labeling_config(),
+                                                 description="Argument units, stances, holders and relations "
+                                                             "(mining annotate push)")
+        else:
+            raise UsageError(f"{server.name} has no project named {name!r}: push to it first")
+        return cls(server, client, project)
+
+    def push(self, docs: Sequence[Document], *, model_version: str | None,
+             scores: dict[str, float] | None = None) -> tuple[int, list[str]]:
+        known = self.document_ids()
+        skipped = [d.id for d in docs if d.id in known]
+        tasks = labelstudio.to_tasks([d for d in docs if d.id not in known], predictions=True,
+                                     model_version=model_version)
+        for task in tasks:
+            doc_id = task["data"]["doc_id"]
+            if model_version is None and not task["predictions"][0]["result"]:
+                del task["predictions"]  # a text without units and no model: nothing is proposed
+            elif scores is not None and doc_id in scores:
+                task["predictions"][0]["score"] = scores[doc_id]
+        if tasks:
+            with _answers(self.server, f"import {len(tasks)} task(s) into project {self.name!r}"):
+                self.client.projects.import_tasks(id=self.project.id, request=tasks)
+        return len(tasks), skipped
+
+    def document_ids(self) -> set[str]:
+        """The ``data.doc_id`` of every task in the project (the task id for tasks we did not write)."""
+        with _answers(self.server, f"list the tasks of project {self.name!r}"):
+            tasks = list(self.client.tasks.list(project=self.project.id, fields="task_only"))
+        return {str(t.data.get("doc_id", t.id)) if isinstance(t.data, dict) else str(t.id) for t in tasks}
+
+    def pull(self, *, predictions: bool = False, model_version: str | None = None) -> list[Document]:
+        tasks = self.export()
+        source = f"{self.server.url}/projects/{self.project.id}"
+        return labelstudio.from_tasks(tasks, file=source, predictions=predictions, model_version=model_version,
+                                      unannotated="skip")
+
+    def export(self) -> list[dict[str, Any]]:
+        """Every task with its annotations and its predictions in full: Label Studio's plain JSON export
+        lists predictions by id, so this asks for an export snapshot with ``predictions.only_id`` false."""
+        from label_studio_sdk.types import SerializationOptionRequest, SerializationOptionsRequest
+
+        options = SerializationOptionsRequest(predictions=SerializationOptionRequest(only_id=False))
+        with _answers(self.server, f"export project {self.name!r}"):
+            snapshot = self.client.projects.exports.create(id=self.project.id, title="mining annotate pull",
+                                                           serialization_options=options)
+            self.wait(snapshot.id)
+            data = b"".join(self.client.projects.exports.download(id=self.project.id, export_pk=snapshot.id,
+                                                                   export_type="JSON"))
+            self.client.projects.exports.delete(id=self.project.id, export_pk=snapshot.id)
+        try:
+            tasks = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ServerError(f"{self.server.name}: the export of project {self.name!r} is not JSON ({e})") from None
+        if not isinstance(tasks, list):
+            raise ServerError(f"{self.server.name}: the export of project {self.name!r} is not a list of tasks")
+        return tasks
+
+    def wait(self, export_id: int) -> None:
+        began = time.monotonic()
+        while True:
+            status = str(self.client.projects.exports.get(id=self.project.id, export_pk=export_id).status)
+            if status.endswith("completed"):
+                return
+            if status.endswith("failed"):
+                raise ServerError(f"{self.server.name}: the export of project {self.name!r} failed")
+            if time.monotonic() - began > EXPORT_TIMEOUT:
+                raise ServerError(f"{self.server.name}: the export of project {self.name!r} was not ready after "
+                                  f"{EXPORT_TIMEOUT:.0f} s (status {status})")
+            time.sleep(0.5)
+
+
+def _check_config(server: Server, project: Any) -> None:
+    """An existing project must have the controls the tasks refer to (it may look different otherwise)."""
+    config = project.label_config or ""
+    missing = [n for n in _CONTROLS if not re.search(rf'\bname="{re.escape(n)}"', config)]
+    if missing:
+        raise UsageError(f"{server.name}: project {project.title!r} has a labelling config without the controls "
+                         f"{', '.join(missing)} that mining's tasks use: push to a new project, or give it the config "
+                         "of `mining data convert ... --to labelstudio` (tasks.config.xml)")
+
+
+@contextmanager
+def _answers(server: Server, what: str) -> Iterator[None]:
+    """Turn the SDK's and httpx's errors into one line naming the server and the request."""
+    import httpx
+    from label_studio_sdk.core.api_error import ApiError
+
+    try:
+        yield
+    except ApiError as e:
+        hint = ""
+        if e.status_code == 401:
+            hint = ("; the token (LABEL_STUDIO_API_KEY) was refused: give the legacy API token of Account & "
+                    "Settings, on a server started with --enable-legacy-api-token")
+        raise ServerError(f"{server.name}: could not {what}: HTTP {e.status_code} {_short(e.body)}{hint}") from None
+    except httpx.HTTPError as e:
+        raise ServerError(f"{server.name}: could not {what}: {type(e).__name__}: {_short(e)} "
+                          "(is it running?)") from None
+
+
+def _short(body: Any) -> str:
+    text = " ".join(str(body).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+

@@ -1,0 +1,39 @@
+"""One annotation project on a server, whichever the tool: what push and pull need of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from mining.annotate.settings import Server
+from mining.schema import Document
+
+TOOLS = ("labelstudio", "doccano")
+
+
+class Project(Protocol):
+    """A project on a running server."""
+
+    server: Server
+    name: str
+
+    def push(self, docs: Sequence[Document], *, model_version: str | None,
+             scores: dict[str, float] | None = None) -> tuple[int, list[str]]:
+        """Send ``docs`` with their units as predictions (``model_version``; None: the documents' own
+        units, sent only where there are some), skipping the ids the project has already; returns the
+        number sent and the ids skipped. ``scores`` (document id -> the model's confidence) lets the
+        annotators sort by it where the tool can."""
+
+    def pull(self, *, predictions: bool = False, model_version: str | None = None) -> list[Document]:
+        """The annotated documents; with ``predictions`` also the others, as their predictions say."""
+
+
+def open_project(server: Server, name: str, *, create: bool = False) -> Project:
+    """The project ``name`` on ``server``; created (with mining's labels) when missing and ``create``."""
+    if server.tool == "labelstudio":
+        from mining.annotate.labelstudio import LabelStudioProject
+
+        return LabelStudioProject.open(server, name, create=create)
+    from mining.annotate.doccano import DoccanoProject
+
+    return DoccanoProject.open(server, name, create=create)

@@ -1,0 +1,71 @@
+"""Where an annotation server is and who we are on it: options, then the environment; secrets only from it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
+
+from mining.errors import SetupError, UsageError
+
+EXTRA = "annotate"  # pip install 'mining[annotate]'
+# tool -> setting -> environment variable
+ENVIRONMENT = {
+    "labelstudio": {"url": "LABEL_STUDIO_URL", "token": "LABEL_STUDIO_API_KEY"},
+    "doccano": {"url": "DOCCANO_URL", "token": "DOCCANO_TOKEN", "username": "DOCCANO_USERNAME",
+                "password": "DOCCANO_PASSWORD"},
+}
+NAMES = {"labelstudio": "Label Studio", "doccano": "doccano"}
+
+
+@dataclass(frozen=True)
+class Server:
+    """One server: its tool, base URL and credentials (a token, or for doccano a user and password)."""
+
+    tool: str
+    url: str
+    token: str | None = field(default=None, repr=False)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        """How messages name it: ``Label Studio at http://...``."""
+        return f"{NAMES[self.tool]} at {self.url}"
+
+
+def server_settings(tool: str, url: str | None = None, environ: Mapping[str, str] | None = None) -> Server:
+    """The server of ``tool``: ``url`` or its environment variable, and the credentials from the environment.
+
+    Raises
+    ------
+    UsageError
+        When the URL or the credentials are missing; the message names the variables to set.
+    """
+    if tool not in ENVIRONMENT:
+        raise UsageError(f"unknown annotation tool {tool!r} (known: {', '.join(ENVIRONMENT)})")
+    env = os.environ if environ is None else environ
+    names = ENVIRONMENT[tool]
+    url = url or env.get(names["url"])
+    if not url:
+        raise UsageError(f"no {NAMES[tool]} server: pass --url or set {names['url']}")
+    server = Server(tool, url.rstrip("/"), token=env.get(names["token"]) or None,
+                    username=env.get(names.get("username", ""), "") or None,
+                    password=env.get(names.get("password", ""), "") or None)
+    if tool == "labelstudio" and server.token is None:
+        raise UsageError(f"no Label Studio API token: set {names['token']} (Account & Settings > Access Token)")
+    if tool == "doccano" and server.token is None and not (server.username and server.password):
+        raise UsageError(f"no doccano credentials: set {names['username']} and {names['password']} "
+                         f"(or {names['token']})")
+    return server
+
+
+def require(module: str, package: str, tool: str) -> ModuleType:
+    """Import ``module`` of the optional extra, or say in one line how to install it."""
+    try:
+        return import_module(module)
+    except ImportError:
+        raise SetupError(f"{NAMES[tool]} needs the Python package {package}, which is not installed: "
+                         f"pip install 'mining[{EXTRA}]'") from None

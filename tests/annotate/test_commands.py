@@ -1,0 +1,69 @@
+"""`mining annotate` without a server: what it needs is asked for in one line, before any work is done."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from mining.annotate.settings import server_settings
+from mining.errors import UsageError
+from tests.helpers import run_mining as mining
+
+NO_SERVERS = {"LABEL_STUDIO_URL": "", "LABEL_STUDIO_API_KEY": "", "DOCCANO_URL": "", "DOCCANO_TOKEN": "",
+              "DOCCANO_USERNAME": "", "DOCCANO_PASSWORD": ""}
+
+
+@pytest.fixture
+def no_servers(monkeypatch):
+    for name in NO_SERVERS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def one_line_error(done) -> str:
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("tool, variable", [("labelstudio", "LABEL_STUDIO_URL"), ("doccano", "DOCCANO_URL")])
+def test_without_a_server_the_variable_to_set_is_named(no_servers, tmp_path: Path, tool, variable):
+    error = one_line_error(mining("annotate", "pull", tool, "--project", "p", "-o", str(tmp_path / "out.jsonl")))
+    assert f"pass --url or set {variable}" in error
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_credentials_come_from_the_environment_only(no_servers):
+    with pytest.raises(UsageError, match="set LABEL_STUDIO_API_KEY"):
+        server_settings("labelstudio", "http://127.0.0.1:9")
+    with pytest.raises(UsageError, match="set DOCCANO_USERNAME and DOCCANO_PASSWORD"):
+        server_settings("doccano", environ={"DOCCANO_URL": "http://127.0.0.1:9", "DOCCANO_USERNAME": "ann"})
+    server = server_settings("labelstudio", environ={"LABEL_STUDIO_URL": "http://h:1/", "LABEL_STUDIO_API_KEY": "s3cret"})
+    assert server.url == "http://h:1" and "s3cret" not in repr(server)  # never printed by accident
+
+
+def test_a_missing_client_names_the_extra(monkeypatch, tmp_path: Path):
+    monkeypatch.setitem(sys.modules, "label_studio_sdk", None)  # as if not installed: import fails
+    monkeypatch.setenv("LABEL_STUDIO_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "token-123")
+    error = one_line_error(mining("annotate", "pull", "labelstudio", "--project", "p", "-o", str(tmp_path / "o.jsonl")))
+    assert error == ("error: Label Studio needs the Python package label-studio-sdk, which is not installed: "
+                     "pip install 'mining[annotate]'")
+
+
+def test_an_unreachable_server_is_one_line(monkeypatch, tmp_path: Path):
+    pytest.importorskip("requests")
+    monkeypatch.setenv("DOCCANO_URL", "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
+    error = one_line_error(mining("annotate", "push", "doccano", "--project", "p", str(tmp_path)))
+    assert error.startswith("error: doccano at http://127.0.0.1:9: could not list the projects: ")
+    assert error.endswith("(is it running?)")
+
+
+def test_rank_and_top_need_a_model(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("DOCCANO_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
+    error = one_line_error(mining("annotate", "push", "doccano", "--project", "p", "--top", "3", str(tmp_path)))
+    assert "--rank, --top and --topic apply to the model's labelling: give --model RUN_DIR" in error

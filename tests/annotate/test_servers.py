@@ -1,0 +1,233 @@
+"""`mining annotate push/pull` against running Label Studio and doccano servers (issue 17).
+
+The sample corpus goes to each server and back unchanged; an annotator's session, done through the
+tool's own API (predictions accepted, a label changed, a unit and a relation added, a unit drawn in
+two pieces), comes back exactly, and only the annotated documents unless the predictions are asked for.
+Run with the servers up: ``scripts/annotation-servers start && . ~/.cache/mining/annotation-servers/env``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from mining.corpora import jsonl, labelstudio, load_corpus
+from mining.errors import CorpusError
+from mining.schema import Document, Relation, Unit
+from tests.annotate.annotators import (
+    DoccanoAnnotator,
+    LabelStudioAnnotator,
+    free_phrases,
+    ls_per_region,
+    ls_region,
+    ls_relation,
+)
+from tests.helpers import run_mining as mining
+from tests.test_walkthrough import NEW_TEXTS
+
+pytestmark = pytest.mark.servers
+TOOLS = ["labelstudio", "doccano"]
+EMOJI_TEXT = "Ferries matter 😀 to the island. They carry nurses at night, the mayor said."
+
+
+def emoji_doc() -> Document:
+    """Characters beyond U+FFFF and beyond Latin-1: what a wrong encoding or UTF-16 offsets would break."""
+    start = EMOJI_TEXT.index("They")
+    end = EMOJI_TEXT.index(", the")
+    return Document("emoji", EMOJI_TEXT, units=[
+        Unit("T1", 0, 30, EMOJI_TEXT[0:30], "claim", "for", "the mayor", {"speech": "reported"}),
+        Unit("T2", start, end, EMOJI_TEXT[start:end], "premise", "for", "the mayor")],
+        relations=[Relation("R1", "T2", "T1", "support")], split="train")
+
+
+def push(tool: str, path: Path, project: str, *options: str) -> str:
+    done = mining("annotate", "push", tool, str(path), "--project", project, *options)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def pull(tool: str, project: str, out: Path, *options: str) -> list[Document]:
+    done = mining("annotate", "pull", tool, "--project", project, "-o", str(out), "--overwrite", *options)
+    assert done.returncode == 0, done.stderr
+    return jsonl.load(out)
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_the_sample_corpus_goes_to_the_server_and_back_unchanged(tool, request, tmp_path: Path, project_name):
+    request.getfixturevalue(f"{tool}_server")
+    docs = [*load_corpus("sample"), emoji_doc()]
+    corpus = tmp_path / "corpus.jsonl"
+    jsonl.save(docs, corpus)
+    assert f"pushed {len(docs)} document(s)" in push(tool, corpus, project_name)
+
+    assert pull(tool, project_name, tmp_path / "annotated.jsonl") == []  # nobody has annotated anything
+    assert pull(tool, project_name, tmp_path / "all.jsonl", "--predictions") == docs
+    assert (tmp_path / "all.jsonl").read_bytes() == corpus.read_bytes()
+    # a second push adds nothing: every document is there already
+    assert f"skipped {len(docs)} already in the project" in push(tool, corpus, project_name)
+
+
+def test_pull_refuses_to_overwrite_and_names_a_missing_project(labelstudio_server, tmp_path: Path, project_name):
+    out = tmp_path / "out.jsonl"
+    out.write_text("keep\n", encoding="utf-8")
+    done = mining("annotate", "pull", "labelstudio", "--project", project_name, "-o", str(out))
+    assert done.returncode == 2 and "pass --overwrite" in done.stderr and out.read_text() == "keep\n"
+    done = mining("annotate", "pull", "labelstudio", "--project", project_name, "-o", str(out), "--overwrite")
+    assert done.returncode == 2 and f"no project named {project_name!r}" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and out.read_text() == "keep\n"
+
+
+def _session_docs(tmp_path: Path) -> tuple[Path, list[Document]]:
+    docs = load_corpus("sample")[:4]
+    path = tmp_path / "to-annotate.jsonl"
+    jsonl.save(docs, path)
+    return path, docs
+
+
+def _relabelled(doc: Document) -> tuple[Document, str]:
+    """``doc`` with its first unit's label changed (claim <-> premise), and the new label."""
+    changed = copy.deepcopy(doc)
+    new = "premise" if changed.units[0].label != "premise" else "claim"
+    changed.units[0].label = new
+    return changed, new
+
+
+def test_labelstudio_annotation_session_comes_back_exactly(labelstudio_server, tmp_path: Path, project_name):
+    path, (a, b, c, d) = _session_docs(tmp_path)
+    push("labelstudio", path, project_name)
+    annotator = LabelStudioAnnotator(labelstudio_server, project_name)
+    annotator.submit(a.id, annotator.predicted(a.id))  # accepted as predicted
+
+    expected_b, new_label = _relabelled(b)
+    result = annotator.predicted(b.id)
+    for region in result:
+        if region["type"] == "labels" and region["id"] == b.units[0].id:
+            region["value"]["labels"] = [new_label]
+    annotator.submit(b.id, result)
+
+    (n0, n1), (p0, p1), (q0, q1) = free_phrases(c, 3)
+    head = c.units[0].id
+    annotator.submit(c.id, annotator.predicted(c.id) + [
+        ls_region("new1", c.text, n0, n1, "premise"),
+        ls_per_region("new1", "stance", "choices", n0, n1, {"choices": ["against"]}),
+        ls_per_region("new1", "holder", "textarea", n0, n1, {"text": ["Critics"]}),
+        ls_relation("new1", head, "attack"),
+        ls_region("split1", c.text, p0, p1, "claim"),  # one unit in two pieces
+        ls_per_region("split1", "stance", "choices", p0, p1, {"choices": ["for"]}),
+        ls_region("split1_2", c.text, q0, q1, "claim"),
+        ls_relation("split1_2", "split1", "same_unit"),
+    ])
+
+    annotated = pull("labelstudio", project_name, tmp_path / "annotated.jsonl")
+    assert [doc.id for doc in annotated] == [a.id, b.id, c.id]  # d was not annotated
+    added = annotated[2].relations[-1]
+    assert added.id not in {r.id for r in c.relations}  # a fresh id for the relation the annotator drew
+    expected_c = copy.deepcopy(c)
+    expected_c.units += [Unit("new1", n0, n1, c.text[n0:n1], "premise", "against", "Critics"),
+                         Unit("split1", p0, q1, f"{c.text[p0:p1]} {c.text[q0:q1]}", "claim", "for",
+                              fragments=[(p0, p1), (q0, q1)])]
+    expected_c.relations.append(Relation(added.id, "new1", head, "attack"))
+    assert annotated == [a, expected_b, expected_c]
+    everything = pull("labelstudio", project_name, tmp_path / "all.jsonl", "--predictions")
+    assert everything == [a, expected_b, expected_c, d]
+
+    # Break 1 of issue 17: the plain export lists predictions by id; read, it says how to get them.
+    with pytest.raises(CorpusError, match=r"task \d+\]: task lists its predictions by id only"):
+        labelstudio.from_tasks(annotator.plain_export(), predictions=True)
+
+
+def test_doccano_annotation_session_comes_back_exactly(doccano_server, tmp_path: Path, project_name):
+    path, (a, b, c, d) = _session_docs(tmp_path)
+    push("doccano", path, project_name)
+    annotator = DoccanoAnnotator(doccano_server, project_name)
+    annotator.done(a.id)  # the predicted spans accepted as they are
+
+    def span_of(doc: Document, unit: Unit) -> int:
+        (span,) = [s["id"] for s in annotator.spans(doc.id)
+                   if (s["start_offset"], s["end_offset"]) == (unit.start, unit.end)]
+        return span
+
+    expected_b, new_label = _relabelled(b)
+    stance = b.units[0].stance
+    annotator.relabel(b.id, span_of(b, b.units[0]), f"{new_label}|{stance}" if stance else new_label)
+    annotator.done(b.id)
+
+    (n0, n1), (p0, p1), (q0, q1) = free_phrases(c, 3)
+    new = annotator.add_span(c.id, n0, n1, "premise|against")
+    link = annotator.add_relation(c.id, new, span_of(c, c.units[0]), "attack")
+    first = annotator.add_span(c.id, p0, p1, "claim|for")  # one unit in two pieces
+    annotator.add_relation(c.id, annotator.add_span(c.id, q0, q1, "claim|for"), first, "same_unit")
+    annotator.done(c.id)
+
+    expected_c = copy.deepcopy(c)
+    # doccano spans have no holder or id of ours: a drawn span is named by its doccano id
+    expected_c.units += [Unit(str(new), n0, n1, c.text[n0:n1], "premise", "against"),
+                         Unit(str(first), p0, q1, f"{c.text[p0:p1]} {c.text[q0:q1]}", "claim", "for",
+                              fragments=[(p0, p1), (q0, q1)])]
+    expected_c.relations.append(Relation(str(link), str(new), c.units[0].id, "attack"))
+    annotated = pull("doccano", project_name, tmp_path / "annotated.jsonl")
+    assert annotated == [a, expected_b, expected_c]
+    everything = pull("doccano", project_name, tmp_path / "all.jsonl", "--predictions")
+    assert everything == [a, expected_b, expected_c, d]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tool", TOOLS)
+def test_push_with_a_model_sends_its_predictions_ranked_and_named_by_the_run(tool, request, tmp_path: Path,
+                                                                            project_name):
+    """What `mining label` predicts is what the annotators get, most uncertain first, named by the run."""
+    request.getfixturevalue(f"{tool}_server")
+    miner_run = request.getfixturevalue("miner_run")  # trained only once a server is there
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for name, text in NEW_TEXTS.items():
+        (texts / name).write_text(text, encoding="utf-8")
+    labelled = mining("label", str(texts), "--model", str(miner_run), "-o", str(tmp_path / "labelled.jsonl"))
+    assert labelled.returncode == 0, labelled.stderr
+    rank = mining("data", "rank", str(texts), "--model", str(miner_run), "--json")
+    assert rank.returncode == 0, rank.stderr
+    order = [row["id"] for row in json.loads(rank.stdout)]
+    version = f"mining:{Path(miner_run).resolve()}"
+    assert f"with predictions of {version}" in push(tool, texts, project_name, "--model", str(miner_run), "--rank")
+
+    predicted = {d.id: d for d in jsonl.load(tmp_path / "labelled.jsonl")}
+    pulled = pull(tool, project_name, tmp_path / "pulled.jsonl", "--predictions", "--model-version", version)
+    assert [d.id for d in pulled] == order  # pushed most uncertain first, and read back in that order
+    assert pulled == [predicted[i] for i in order]
+    assert pull(tool, project_name, tmp_path / "none.jsonl", "--predictions", "--model-version", "other") == []
+
+
+def test_a_text_doccano_decoded_by_guess_is_refused_not_read(doccano_server, tmp_path: Path, project_name):
+    """Break 3 of issue 17, on the real server: an upload left to doccano's encoding guess ("Auto", its
+    default) comes back either intact or refused by its fingerprint, never read with shifted offsets."""
+    from mining.annotate.doccano import DoccanoProject
+    from mining.corpora import doccano
+
+    DoccanoProject.open(doccano_server, project_name, create=True).upload(doccano.to_records([emoji_doc()]),
+                                                                          encoding="Auto")
+    out = tmp_path / "pulled.jsonl"
+    done = mining("annotate", "pull", "doccano", "--project", project_name, "-o", str(out), "--predictions")
+    if done.returncode == 0:
+        assert jsonl.load(out) == [emoji_doc()]
+    else:
+        assert done.returncode == 2 and "the text is not the one mining wrote" in done.stderr, done.stderr
+        assert "ðŸ˜€" in done.stderr and not out.exists()  # doccano read the UTF-8 bytes as Windows-1252
+
+
+@pytest.mark.parametrize("tool, variable", [("labelstudio", "LABEL_STUDIO_API_KEY"), ("doccano", "DOCCANO_PASSWORD")])
+def test_refused_credentials_are_one_line_naming_what_to_check(tool, variable, request, monkeypatch, tmp_path: Path):
+    request.getfixturevalue(f"{tool}_server")
+    monkeypatch.setenv(variable, "not-the-secret")
+    monkeypatch.delenv("DOCCANO_TOKEN", raising=False)
+    done = mining("annotate", "pull", tool, "--project", "any", "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert variable in done.stderr and "not-the-secret" not in done.stderr
+
+
+def test_a_doccano_project_that_hides_other_annotators_work_is_refused(doccano_server, tmp_path: Path, project_name):
+    DoccanoAnnotator.create_project(doccano_server, project_name, collaborative=False)
+    done = mining("annotate", "pull", "doccano", "--project", project_name, "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and "does not share annotations across users" in done.stderr, done.stderr
