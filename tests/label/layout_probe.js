@@ -3,7 +3,9 @@
 // itself has no script: the test adds this one to a copy of it.
 window.addEventListener("load", function () {
   var all = function (sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); };
-  var page = function (r) { return {l: r.left + scrollX, t: r.top + scrollY, r: r.right + scrollX, b: r.bottom + scrollY}; };
+  var page = function (r) {
+    return {l: r.left + scrollX, t: r.top + scrollY, r: r.right + scrollX, b: r.bottom + scrollY};
+  };
   var meets = function (a, b) { return a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5; };
   var width = document.documentElement.clientWidth;
   // Visible: has a size, lies inside the page's width, and is what the browser hits at its centre.
@@ -36,7 +38,9 @@ window.addEventListener("load", function () {
   var problems = [];
   tags.forEach(function (tag, i) {
     var name = tag.doc + " " + tag.unit + "[" + tag.fragment + "]";
-    texts.forEach(function (t) { if (meets(tag.box, t.box)) problems.push("tag " + name + " covers text " + JSON.stringify(t.text)); });
+    texts.forEach(function (t) {
+      if (meets(tag.box, t.box)) problems.push("tag " + name + " covers text " + JSON.stringify(t.text));
+    });
     tags.slice(i + 1).forEach(function (other) {
       if (meets(tag.box, other.box)) problems.push("tag " + name + " covers tag " + other.doc + " " + other.unit);
     });
@@ -46,7 +50,9 @@ window.addEventListener("load", function () {
   });
   relations.forEach(function (rel) {
     texts.forEach(function (t) {
-      if (meets(rel.box, t.box)) problems.push("relation " + rel.doc + " " + rel.id + " covers text " + JSON.stringify(t.text));
+      if (meets(rel.box, t.box)) {
+        problems.push("relation " + rel.doc + " " + rel.id + " covers text " + JSON.stringify(t.text));
+      }
     });
   });
   // Pointing at a relation (focus stands in for the mouse) highlights its two units' words, and no others.
@@ -67,7 +73,8 @@ window.addEventListener("load", function () {
     var outlined = all(".tag", section).filter(function (t) { return getComputedStyle(t).outlineStyle !== "none"; })
       .map(function (t) { return t.dataset.of; });
     rel.el.blur();
-    return {doc: rel.doc, id: rel.id, lit_before: before, wrong_tokens: wrong, ends_tokens: tokens.filter(ofEnds).length,
+    return {doc: rel.doc, id: rel.id, lit_before: before, wrong_tokens: wrong,
+            ends_tokens: tokens.filter(ofEnds).length,
             outlined: outlined.filter(function (v, i, a) { return a.indexOf(v) === i; }).sort()};
   });
   var rowOf = function (el) { return el.closest(".row"); };
@@ -78,7 +85,10 @@ window.addEventListener("load", function () {
     tags: tags.map(function (t) {
       return {doc: t.doc, unit: t.unit, fragment: t.fragment, continued: t.continued, visible: seen(t.el)};
     }),
-    underlines: all(".slice").filter(function (s) { var r = s.getBoundingClientRect(); return r.width < 1 || r.right > width; }).length,
+    underlines: all(".slice").filter(function (s) {
+      var r = s.getBoundingClientRect();
+      return r.width < 1 || r.right > width;
+    }).length,
     relations: relations.map(function (rel) {
       var source = all('.tag[data-of="' + CSS.escape(rel.el.dataset.source) + '"]', sectionOf(rel.el))[0];
       var paragraph = rowOf(source).querySelector(".paragraph").getBoundingClientRect();

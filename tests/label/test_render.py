@@ -171,7 +171,8 @@ def test_html_marks_every_underline_and_tag_with_its_unit():
     doc = hand_built()
     section = parse(to_html([doc])).find_all("section", "document")[0]
     tags = section.find_all("span", "tag")
-    assert [t.attrs["data-of"] for t in tags] == [n.attrs["data-unit-id"] for t in tags for n in t.find_all("span", "unit")]
+    owners = [n.attrs["data-unit-id"] for t in tags for n in t.find_all("span", "unit")]
+    assert [t.attrs["data-of"] for t in tags] == owners and len(owners) == len(tags)
     underlined = {s.attrs["data-of"] for s in section.find_all("span", "slice")}
     assert underlined == {u.id for u in doc.units}
     # T2 and T3 overlap: "Air" carries both underlines.

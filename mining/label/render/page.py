@@ -14,10 +14,12 @@ RELATION_COLORS: dict[str, str] = {"support": "#2e7d32", "attack": "#c62828"}
 #: Colour of relations with other labels.
 OTHER_RELATION_COLOR = "#555"
 # A tag's width per caption character in the text's em (the tag's bold 0.7em font is about 0.62 of its
-# own em wide per character: 0.43, rounded up), and its padding. A paragraph keeps that much room on its right, so that a
-# tag that starts at the end of a line never runs under the relations beside it.
+# own em wide per character: 0.43, rounded up), and its padding. A paragraph keeps that much room on
+# its right, so that a tag that starts at the end of a line never runs under the relations beside it.
 _TAG_EM_PER_CHAR = 0.45
 _TAG_EM_PADDING = 0.75
+# The relations column and the gap before it (.row in _CSS), in em.
+_SIDE_EM = 17 + 1.25
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1d1d1f;
@@ -46,7 +48,9 @@ li.relation:hover, li.relation:focus { background: #fff1b8; outline: 1px solid #
 .rel-label { font-weight: bold; white-space: nowrap; }
 .rel-unit { font-weight: bold; }
 .quote { color: #444; display: block; }
-@media (max-width: 52rem) { .row { grid-template-columns: minmax(0, 1fr); } .paragraph { padding-right: 0 !important; } }
+/* A narrow window puts the relations below their paragraph, and the text takes the whole width. */
+@media (max-width: 52rem) { .row { grid-template-columns: minmax(0, 1fr); }
+                            .paragraph { padding-right: 0 !important; } }
 """
 # How a linked unit looks while its relation is hovered or focused: its words on a yellow ground (as
 # high as the text line, not the whole token box with its underlines) and its tag outlined.
@@ -164,7 +168,9 @@ def _rows(doc: Document, blocks: list[tuple[int, int, str, int]], home: dict[str
         beside[home[rel.source]].append(rel)
     rows = []
     for (start, end, markup, widest), rels in zip(blocks, beside):
-        room = round(widest * _TAG_EM_PER_CHAR + _TAG_EM_PADDING, 2) if widest else 0
+        # A row without relations lends its empty side column to the tags.
+        room = max(0.0, widest * _TAG_EM_PER_CHAR + _TAG_EM_PADDING - (0 if rels else _SIDE_EM)) if widest else 0
+        room = round(room, 2)
         side = (f'<ol class="relations">{"".join(_relation_item(doc, rel) for rel in rels)}</ol>'
                 if rels else "")
         rows.append(f'<div class="row"><div class="paragraph" data-start="{start}" data-end="{end}" '
