@@ -74,9 +74,22 @@ def measure(browser: str, page: str, tmp_path: Path, width: int = 1280) -> dict:
     return json.loads(found.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
 
 
+# A document whose tags the test pulls up onto their own text, so that the check is seen to fail.
+BROKEN = Document("broken", "Taxes are bad for everyone.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim")])
+
+
 @pytest.fixture(scope="module")
 def report(browser: str, tmp_path_factory) -> dict:
-    return measure(browser, to_html(documents(), title="browser check"), tmp_path_factory.mktemp("browser"))
+    """The probe's report on one page of documents() and BROKEN, from a single browser start."""
+    docs = [*documents(), BROKEN]
+    page = to_html(docs, title="browser check")
+    page = page.replace("</style>", f"#doc-{len(docs) - 1} .tag {{ top: -40px !important; }}\n</style>")
+    found = measure(browser, page, tmp_path_factory.mktemp("browser"))
+    broken = f"tag {BROKEN.id} "
+    found["broken"] = [p for p in found["problems"] if p.startswith(broken)]
+    found["problems"] = [p for p in found["problems"] if not p.startswith(broken)]
+    found["tags"] = [t for t in found["tags"] if t["doc"] != BROKEN.id]
+    return found
 
 
 def test_every_unit_fragment_has_a_visible_tag(report):
@@ -111,9 +124,6 @@ def test_pointing_at_a_relation_highlights_exactly_its_two_units(report):
         assert link["outlined"] == ends[where], where
 
 
-def test_the_probe_finds_a_tag_over_the_text(browser, tmp_path):
-    """The check can fail: a tag pulled up onto its own line of text is reported."""
-    doc = Document("d", "Taxes are bad for everyone.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim")])
-    page = to_html([doc]).replace("</style>", ".tag { top: -40px !important; }\n</style>")
-    problems = measure(browser, page, tmp_path)["problems"]
-    assert problems and all(p.startswith("tag d T1[0] covers text") for p in problems)
+def test_the_probe_finds_a_tag_over_the_text(report):
+    """The check can fail: the tag of BROKEN, pulled up onto its own line of text, is reported."""
+    assert report["broken"] and all(p.startswith("tag broken T1[0] covers text") for p in report["broken"])
