@@ -147,10 +147,50 @@ def test_html_lists_every_relation_with_its_label(news, news_page):
     for doc, section in zip(news, news_page.find_all("section", "document")):
         items = section.find_all("li", "relation")
         got = [(li.attrs["data-source"], li.attrs["data-target"], li.attrs["data-label"]) for li in items]
-        assert got == [(r.source, r.target, r.label) for r in doc.relations], doc.id
-        for li, rel in zip(items, doc.relations):
-            assert f"—{rel.label}→" in li.text()
-            assert squash(li.text()).startswith(rel.source)
+        assert sorted(got) == sorted((r.source, r.target, r.label) for r in doc.relations), doc.id
+        for li in items:
+            assert f"—{li.attrs['data-label']}→" in li.text()
+            assert squash(li.text()).startswith(li.attrs["data-source"])
+
+
+def test_html_puts_each_relation_beside_the_paragraph_where_its_source_starts():
+    doc = hand_built()
+    section = parse(to_html([doc])).find_all("section", "document")[0]
+    rows = section.find_all("div", "row")
+    assert len(rows) == len(doc.paragraphs)
+    beside = [[li.attrs["data-id"] for li in row.find_all("li", "relation")] for row in rows]
+    assert beside == [["R1"], ["R2"]]  # R1 from T2 (first paragraph), R2 from T4 (second)
+    for row in rows:
+        tagged = {n.attrs["data-unit-id"] for n in labels_of(row)}
+        assert {li.attrs["data-source"] for li in row.find_all("li", "relation")} <= tagged
+        # Each relation can be stepped to with Tab, which highlights its units as hovering does.
+        assert all(li.attrs.get("tabindex") == "0" for li in row.find_all("li", "relation"))
+
+
+def test_html_marks_every_underline_and_tag_with_its_unit():
+    doc = hand_built()
+    section = parse(to_html([doc])).find_all("section", "document")[0]
+    tags = section.find_all("span", "tag")
+    owners = [n.attrs["data-unit-id"] for t in tags for n in t.find_all("span", "unit")]
+    assert [t.attrs["data-of"] for t in tags] == owners and len(owners) == len(tags)
+    underlined = {s.attrs["data-of"] for s in section.find_all("span", "slice")}
+    assert underlined == {u.id for u in doc.units}
+    # T2 and T3 overlap: "Air" carries both underlines.
+    air = next(t for t in section.find_all("span", "token") if t.text(skip="tag").strip() == "Air")
+    assert sorted(s.attrs["data-of"] for s in air.find_all("span", "slice")) == ["T2", "T2", "T3", "T3"]
+
+
+def test_html_linking_rules_name_each_relation_and_cannot_break_out_of_the_style():
+    text = "Cars are loud. So ban them."
+    odd = 'T"1</style><b>'
+    doc = Document("d", text, units=[Unit(odd, 0, 13, text[:13], "premise"), Unit("T2", 18, 26, text[18:26], "claim")],
+                   relations=[Relation("R<1>", odd, "T2", "support")])
+    page = to_html([doc])
+    style = page[page.index("<style>"):page.index("</style>")]
+    assert "</" not in style[1:] and "<b>" not in style
+    assert '.relation[data-id="R\\3c 1\\3e "]:is(:hover, :focus)' in style
+    assert '.tag[data-of="T\\22 1\\3c /style\\3e \\3c b\\3e "]' in style
+    assert not parse(page).find_all("b")
 
 
 def test_html_shows_the_text_exactly_once_per_paragraph(news, news_page):
