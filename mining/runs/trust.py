@@ -43,6 +43,7 @@ def trusted_types() -> frozenset[str]:
     from mining.models.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier
     from mining.models.dense import DenseTransformer
     from mining.models.rejecting import SegmentRejectingClassifier
+    from mining.models.sides import HolderSideClassifier
     from mining.tasks.components import ComponentTask
     from mining.tasks.microtexts import AttachmentTask, CentralClaimTask, FunctionTask, RoleTask
     from mining.tasks.relations import RelationTask
@@ -51,7 +52,8 @@ def trusted_types() -> frozenset[str]:
 
     ours = (
         # estimators
-        SegmentRejectingClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier, DenseTransformer,
+        SegmentRejectingClassifier, HolderSideClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier,
+        DenseTransformer,
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
