@@ -33,14 +33,23 @@ def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
     return {k.rstrip("."): v for k, v in out.items()}
 
 
+# What meta.json says of a run's data, compared like config keys: two runs on the same corpus path
+# before and after new annotations were merged into it differ here, not in their config.
+DATA_KEYS = {"fingerprint": "data fingerprint", "documents": "documents", "training_documents": "training documents"}
+
+
 def read_config(run_dir: Path) -> dict[str, Any]:
-    """The run's resolved config, flattened, with each config group's choice under ``<group>=``."""
+    """The run's resolved config, flattened, with each config group's choice under ``<group>=`` and what
+    ``meta.json`` recorded of its data (fingerprint, shortened, and document counts)."""
     path = run_dir / CONFIG
     config = flatten(_read_yaml_mapping(path)) if path.exists() else {}
     meta = run_dir / "meta.json"
     if meta.exists():
-        choices = read_json_object(meta).get("choices", {})
-        config.update({f"{group}=": choice for group, choice in choices.items()})
+        recorded = read_json_object(meta)
+        config.update({f"{group}=": choice for group, choice in recorded.get("choices", {}).items()})
+        data = recorded.get("data") if isinstance(recorded.get("data"), dict) else {}
+        config.update({name: str(data[key])[:12] if key == "fingerprint" else data[key]
+                       for key, name in DATA_KEYS.items() if data.get(key) is not None})
     return config
 
 

@@ -90,3 +90,13 @@ def test_table_has_no_trailing_spaces():
     text = render(header, rows, "table")
     assert "0.8600 ± 0.0100" in text
     assert all(line == line.rstrip() for line in text.splitlines())
+
+
+def test_runs_on_changed_data_show_its_fingerprint_and_counts(tmp_path: Path):
+    for name, fingerprint, n in (("v1", "a" * 64, 45), ("v2", "b" * 64, 47)):
+        run = write_run(tmp_path / name, config={"data": {"path": "/corpus"}, "seed": 0}, metrics={"test.macro_f1": 0.5})
+        meta = {"choices": {}, "data": {"fingerprint": fingerprint, "documents": n, "training_documents": n - 10}}
+        (run / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    header, rows = collect([tmp_path])
+    assert header == ["run", "data fingerprint", "documents", "training documents", "test.macro_f1"]
+    assert [r[1:4] for r in rows] == [["a" * 12, 45, 35], ["b" * 12, 47, 37]]
