@@ -30,6 +30,7 @@ _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "tho
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+_ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS", "NNP"})  # "senior", "Hallundish" before a role noun
 
 # The most recent party of each kind, and of any kind, that a pronoun may refer back to.
 Memory = dict[str, "Party | None"]
@@ -38,11 +39,15 @@ Memory = dict[str, "Party | None"]
 def subject_head(subject: Token) -> Token:
     """The word that names the party in the subject phrase ``subject`` heads."""
     phrase = list(subject.subtree)
-    # "An official briefing AFP indicated": the tagger reads "official" as an adjective; a
-    # determiner followed by a role noun names the party whatever the parse says.
-    if (len(phrase) > 2 and phrase[0].lower_ in _DETERMINERS and phrase[1].lower_ in ROLE_NOUNS
-            and phrase[1].i != subject.i):
-        return phrase[1]
+    # "An official briefing AFP indicated", "A senior Hallundish official briefing journalists said":
+    # the tagger reads "official" as an adjective and the participle's object as the head; a
+    # determiner, adjectives, then a role noun name the party whatever the parse says.
+    if len(phrase) > 2 and phrase[0].lower_ in _DETERMINERS:
+        for k, token in enumerate(phrase[1:-1], start=1):
+            if token.lower_ in ROLE_NOUNS and token.i != subject.i and token.tag_ not in ("NNP", "NNPS"):
+                return token
+            if token.tag_ not in _ADJECTIVE_TAGS:
+                break
     # "The company's chief executive, Laura Chen, said": the apposed name.
     for child in subject.children:
         if child.dep_ == "appos" and child.ent_type_ == "PERSON" and subject.ent_type_ != "PERSON":
