@@ -74,7 +74,7 @@ def experiment_job(cfg) -> float:
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
-    from mining.experiment import Timer
+    from mining.experiment import Timer, fixed_blas_threads
     from mining.nlp.cache import parse_documents
     from mining.nlp.pipeline import find_pipeline
     from mining.runs.record import task_names, training_documents, write_record
@@ -90,11 +90,13 @@ def experiment_job(cfg) -> float:
                                              n_process=cfg.nlp.n_process, batch_size=cfg.nlp.batch_size,
                                              progress=cfg.nlp.progress)
     evaluation = instantiate(cfg.evaluation, _convert_="all")
-    result = fit_and_score(cfg, docs, parsed, evaluation, timer)
-    if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
-        from mining.label.end_to_end import add_end_to_end  # the labeller only when asked for
+    with fixed_blas_threads():
+        result = fit_and_score(cfg, docs, parsed, evaluation, timer)
+        if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
+            from mining.label.end_to_end import add_end_to_end  # the labeller only when asked for
 
-        add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix, timer=timer)
+            add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix,
+                           timer=timer)
     meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
     meta["data"]["training_documents"] = len(training_documents(result.folds))
     meta.update(task_names(result.task))
