@@ -98,6 +98,7 @@ def experiment_job(cfg) -> float:
             add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix,
                            timer=timer)
     meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
+    meta.update(provenance(docs, parsed, result.predictions))
     meta["data"]["training_documents"] = len(training_documents(result.folds))
     meta.update(task_names(result.task))
     with timer.stage("record"):
@@ -185,6 +186,20 @@ def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict)
                  "documents": len(docs), "fingerprint": jsonl.fingerprint(docs)},
         "timings": timings,
     }
+
+
+def provenance(docs, parsed, predictions) -> dict:
+    """What decides the numbers on another machine besides code, packages and data: a fingerprint of
+    every parse, the platform (CPU, BLAS kernel and threads) and a fingerprint of the predictions;
+    ``mining reproduce`` compares them to say why a re-run differs."""
+    from mining.experiment import BLAS_THREADS
+    from mining.nlp.fingerprint import parses_fingerprint
+    from mining.runs.machine import platform_info
+    from mining.runs.record import predictions_fingerprint
+
+    platform = {**platform_info(), "fit_blas_threads": BLAS_THREADS}
+    return {"parses": parses_fingerprint([d.id for d in docs], parsed), "platform": platform,
+            "predictions": predictions_fingerprint(predictions)}
 
 
 def optimized_value(metrics: dict, key: str) -> float:

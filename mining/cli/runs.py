@@ -33,14 +33,30 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from mining.runs.reproduce import reproduce
 
-    diffs, actual = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
-    if diffs:
-        print(f"NOT reproduced: {len(diffs)} metric(s) differ")
-        for line in diffs:
-            print(f"  {line}")
-        return 1
-    print(f"reproduced: all {len(actual)} metrics equal ({args.run_dir})")
-    return 0
+    result = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
+    print(render_reproduction(result, args.run_dir))
+    return 0 if result.reproduced else 1
+
+
+def render_reproduction(result, run_dir: Path) -> str:
+    """The verdict and the metrics that differ, then what differs in the provenance (the possible causes),
+    then the metrics that are new in the code since the record."""
+    if result.reproduced:
+        lines = [f"reproduced: all {len(result.metrics) - len(result.new)} recorded metrics equal ({run_dir})"]
+    else:
+        lines = [f"NOT reproduced: {len(result.differences)} metric(s) differ"]
+        lines += [f"  {line}" for line in result.differences]
+    if result.predictions:
+        lines.append(result.predictions)
+    if result.causes:
+        lines.append("what differs from the record:")
+        lines += [f"  {line}" for line in result.causes]
+    elif not result.reproduced:
+        lines.append("nothing recorded differs: same code, packages, data, parses and platform")
+    if result.new:
+        shown = ", ".join(result.new[:8]) + (", ..." if len(result.new) > 8 else "")
+        lines.append(f"{len(result.new)} metric(s) new since the record, not compared: {shown}")
+    return "\n".join(lines)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
