@@ -14,10 +14,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from mining.runs.compare import collect, plot_sweep, render
 
     if args.test:
-        from mining.runs.significance import compare_runs, render_result
+        from mining.runs.significance import compare_runs, render_interval, render_result, run_interval
 
+        if len(args.paths) == 1 and args.test == "bootstrap":  # one run: its score's interval
+            print(render_interval(run_interval(args.paths[0], metric=args.metric, resamples=args.resamples,
+                                               seed=args.seed)), end="")
+            return 0
         if len(args.paths) != 2:
-            raise UsageError(f"--test compares exactly two run directories (A B), got {len(args.paths)} paths")
+            raise UsageError(f"--test {args.test} compares exactly two run directories (A B), got {len(args.paths)} "
+                             "paths (--test bootstrap with one run gives its interval)")
         result = compare_runs(*args.paths, test=args.test, metric=args.metric, resamples=args.resamples,
                               seed=args.seed)
         print(render_result(result, args.format), end="")
@@ -99,7 +104,8 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--plot", type=Path, metavar="OUT.png",
                          help="also draw the --sort metric per configuration, with error bars over seeds")
     compare.add_argument("--test", choices=["bootstrap", "permutation"],
-                         help="paired significance test of run B against run A (two run directories)")
+                         help="paired significance test of run B against run A (two run directories); "
+                              "bootstrap with one run: the 95%% interval of its score over test documents")
     compare.add_argument("--metric", default="macro_f1",
                          help="metric for --test: macro_f1, accuracy, per_class.LABEL.f1, link.macro_f1")
     compare.add_argument("--resamples", type=positive_int, default=10_000, help="resamples for --test (default: 10000)")
