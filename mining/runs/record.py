@@ -63,6 +63,11 @@ def package_versions() -> dict[str, str | None]:
     return out
 
 
+# Metadata that says where predictions were made, not what they are: documents labelled end to end name
+# the run directory that labelled them, which differs between a run and its re-run.
+WHERE_PREDICTED = ("labelled_by",)
+
+
 def predictions_fingerprint(predictions) -> dict[str, Any]:
     """``{"fingerprint": SHA-256 of the predictions, "documents": {key: fingerprint}}`` for ``meta.json``.
 
@@ -74,7 +79,9 @@ def predictions_fingerprint(predictions) -> dict[str, Any]:
     for doc in predictions:
         subtask = doc.metadata.get("subtask")
         key = f"{subtask}/{doc.id}" if subtask else doc.id
-        text = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True)
+        data = doc.to_dict()
+        data["metadata"] = {k: v for k, v in data["metadata"].items() if k not in WHERE_PREDICTED}
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         documents[key] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     overall = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in documents.items()).encode("utf-8")).hexdigest()
     return {"fingerprint": overall, "documents": documents}

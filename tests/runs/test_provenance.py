@@ -58,6 +58,21 @@ def test_metrics_new_in_the_code_are_listed_apart_not_as_differences():
     assert differences(recorded, {"a": 2}) == ["a: recorded 1, re-run 2", "b: recorded [1, 2], missing in the re-run"]
 
 
+def test_the_predictions_fingerprint_follows_the_labels_not_the_run_directory():
+    from mining.runs.record import predictions_fingerprint
+    from mining.schema import Document, Unit
+
+    def doc(label: str, run: str) -> Document:
+        return Document(id="d1", text="Cars pollute.", units=[Unit(id="T1", start=0, end=12, text="Cars pollute",
+                                                                  label=label)],
+                        metadata={"subtask": "end_to_end", "labelled_by": {"runs": {"components": run}}})
+
+    here = predictions_fingerprint([doc("claim", "/tmp/a")])
+    assert list(here["documents"]) == ["end_to_end/d1"]
+    assert predictions_fingerprint([doc("claim", "/tmp/b")]) == here
+    assert predictions_fingerprint([doc("premise", "/tmp/a")])["fingerprint"] != here["fingerprint"]
+
+
 def _change_one_parse(cache_dir: Path, index: int) -> None:
     """Give one document's first token another tag in every cached corpus, keeping each file's checksum valid."""
     vocab = spacy.blank("en").vocab
