@@ -57,8 +57,8 @@ class Timer:
 
 # BLAS threads while fitting and predicting. OpenBLAS splits long dot products over its threads, and
 # each thread count sums in another order, so the default (one per core) made a fit depend on the
-# machine's core count as well as on its CPU's kernel. One thread costs nothing measurable here:
-# the heavy products are sparse and never reach BLAS.
+# machine's core count as well as on its CPU's kernel. The heavy products here are sparse (scipy's own
+# loops, not BLAS), so one thread should cost little; it was not timed apart on a quiet machine.
 BLAS_THREADS = 1
 
 
