@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 SHOWN = 5  # documents named in one line; the rest are counted
+CODE = ("mining", "configs")  # what computes the numbers; a change elsewhere (docs, tests) cannot move them
 
 
 def explain(recorded: Mapping[str, Any], rerun: Mapping[str, Any]) -> list[str]:
@@ -36,7 +39,28 @@ def _code(a: Mapping | None, b: Mapping | None) -> str | None:
     same_diff = (a or {}).get("diff_sha256") == (b or {}).get("diff_sha256")
     if a_name == b_name and ("dirty" not in a_name or same_diff):
         return None
-    return f"code differs: recorded {a_name}, re-run {b_name}"
+    line = f"code differs: recorded {a_name}, re-run {b_name}"
+    changed = code_changes((a or {}).get("sha"), (b or {}).get("sha"))
+    if changed is None:
+        return line
+    if not changed:
+        return f"{line} (no file of {' or '.join(CODE)} changed between the two commits)"
+    shown = ", ".join(changed[:SHOWN]) + (", ..." if len(changed) > SHOWN else "")
+    return f"{line} ({len(changed)} file(s) of {' or '.join(CODE)} changed between the two commits: {shown})"
+
+
+def code_changes(a: str | None, b: str | None, cwd: str | Path | None = None) -> list[str] | None:
+    """The files under :data:`CODE` that differ between commits ``a`` and ``b`` of the checkout the package
+    runs from (``cwd``), or None when git cannot tell (no checkout, or a commit it does not have)."""
+    if not a or not b or a == b:
+        return None
+    cwd = cwd or Path(__file__).resolve().parents[2]
+    try:
+        done = subprocess.run(["git", "diff", "--name-only", a, b, "--", *CODE], cwd=cwd, capture_output=True,
+                              text=True, check=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.split()
 
 
 def _mapping(what: str, a: Mapping | None, b: Mapping | None) -> list[str]:

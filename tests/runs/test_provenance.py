@@ -51,6 +51,33 @@ def test_an_older_record_is_not_compared_where_it_recorded_nothing():
                                         "packages differ: numpy 2.4 vs 2.5"]
 
 
+def test_a_code_difference_says_whether_code_or_configs_changed(tmp_path, monkeypatch):
+    import subprocess
+
+    from mining.runs import provenance
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    git("init", "-q")
+    for path, text in (("mining/a.py", "x = 1\n"), ("docs/a.md", "a\n"), ("mining/a.py", "x = 2\n")):
+        (tmp_path / path).parent.mkdir(exist_ok=True)
+        (tmp_path / path).write_text(text)
+        git("add", "-A")
+        git("commit", "-q", "-m", path)
+    first, docs, code = git("rev-list", "--reverse", "HEAD").split()
+    assert provenance.code_changes(first, docs, cwd=tmp_path) == []
+    assert provenance.code_changes(docs, code, cwd=tmp_path) == ["mining/a.py"]
+    assert provenance.code_changes(first, "0" * 40, cwd=tmp_path) is None  # a commit this checkout lacks
+    original = provenance.code_changes
+    monkeypatch.setattr(provenance, "code_changes", lambda a, b: original(a, b, cwd=tmp_path))
+    assert provenance._code({"sha": docs}, {"sha": code}).endswith(
+        "(1 file(s) of mining or configs changed between the two commits: mining/a.py)")
+    assert provenance._code({"sha": first}, {"sha": docs}).endswith(
+        "(no file of mining or configs changed between the two commits)")
+
+
 def test_metrics_new_in_the_code_are_listed_apart_not_as_differences():
     recorded, rerun = {"a": 1, "b": [1, 2]}, {"a": 1, "b": [1, 2], "found.x": 0.5}
     assert differences(recorded, rerun) == []
