@@ -56,6 +56,22 @@ class Timer:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 4)
 
 
+# BLAS threads while fitting and predicting. OpenBLAS splits long dot products over its threads, and
+# each thread count sums in another order, so the default (one per core) made a fit depend on the
+# machine's core count as well as on its CPU's kernel. The heavy products here are sparse (scipy's own
+# loops, not BLAS), so one thread should cost little; it was not timed apart on a quiet machine.
+BLAS_THREADS = 1
+
+
+@contextmanager
+def fixed_blas_threads(limit: int = BLAS_THREADS):
+    """Run the block with ``limit`` BLAS threads (every BLAS library loaded), then restore the defaults."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=limit, user_api="blas"):
+        yield
+
+
 def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, estimator: Pipeline,
                    evaluation: Evaluation, seed: int, timer: Timer | None = None) -> ExperimentResult:
     """Evaluate ``estimator`` on ``task`` with ``evaluation``'s folds, then fit it on all training data.

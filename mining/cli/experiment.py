@@ -93,7 +93,7 @@ def _experiment(cfg) -> float:
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
-    from mining.experiment import Timer
+    from mining.experiment import Timer, fixed_blas_threads
     from mining.nlp.cache import parse_documents
     from mining.nlp.pipeline import find_pipeline
     from mining.runs.record import task_names, training_documents, write_record
@@ -111,12 +111,15 @@ def _experiment(cfg) -> float:
                                              progress=False if quiet() else cfg.nlp.progress)
     note(f"parse: done in {timer.seconds['parse']:.1f} s (cache {'hit' if from_cache else 'miss'})")
     evaluation = instantiate(cfg.evaluation, _convert_="all")
-    result = fit_and_score(cfg, docs, parsed, evaluation, timer)
-    if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
-        from mining.label.end_to_end import add_end_to_end  # the labeller only when asked for
+    with fixed_blas_threads():
+        result = fit_and_score(cfg, docs, parsed, evaluation, timer)
+        if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
+            from mining.label.end_to_end import add_end_to_end  # the labeller only when asked for
 
-        add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix, timer=timer)
+            add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix,
+                           timer=timer)
     meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
+    meta.update(provenance(docs, parsed, result.predictions))
     meta["data"]["training_documents"] = len(training_documents(result.folds))
     meta.update(task_names(result.task))
     with timer.stage("record"):
@@ -204,6 +207,20 @@ def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict)
                  "documents": len(docs), "fingerprint": jsonl.fingerprint(docs)},
         "timings": timings,
     }
+
+
+def provenance(docs, parsed, predictions) -> dict:
+    """What decides the numbers on another machine besides code, packages and data: a fingerprint of
+    every parse, the platform (CPU, BLAS kernel and threads) and a fingerprint of the predictions;
+    ``mining reproduce`` compares them to say why a re-run differs."""
+    from mining.experiment import BLAS_THREADS
+    from mining.nlp.fingerprint import parses_fingerprint
+    from mining.runs.machine import platform_info
+    from mining.runs.record import predictions_fingerprint
+
+    platform = {**platform_info(), "fit_blas_threads": BLAS_THREADS}
+    return {"parses": parses_fingerprint([d.id for d in docs], parsed), "platform": platform,
+            "predictions": predictions_fingerprint(predictions)}
 
 
 def optimized_value(metrics: dict, key: str) -> float:

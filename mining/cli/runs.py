@@ -14,10 +14,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from mining.runs.compare import collect, plot_sweep, render
 
     if args.test:
-        from mining.runs.significance import compare_runs, render_result
+        from mining.runs.significance import compare_runs, render_interval, render_result, run_interval
 
+        if len(args.paths) == 1 and args.test == "bootstrap":  # one run: its score's interval
+            print(render_interval(run_interval(args.paths[0], metric=args.metric, resamples=args.resamples,
+                                               seed=args.seed)), end="")
+            return 0
         if len(args.paths) != 2:
-            raise UsageError(f"--test compares exactly two run directories (A B), got {len(args.paths)} paths")
+            raise UsageError(f"--test {args.test} compares exactly two run directories (A B), got {len(args.paths)} "
+                             "paths (--test bootstrap with one run gives its interval)")
         result = compare_runs(*args.paths, test=args.test, metric=args.metric, resamples=args.resamples,
                               seed=args.seed)
         print(render_result(result, args.format), end="")
@@ -33,14 +38,30 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from mining.runs.reproduce import reproduce
 
-    diffs, actual = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
-    if diffs:
-        print(f"NOT reproduced: {len(diffs)} metric(s) differ")
-        for line in diffs:
-            print(f"  {line}")
-        return 1
-    print(f"reproduced: all {len(actual)} metrics equal ({args.run_dir})")
-    return 0
+    result = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
+    print(render_reproduction(result, args.run_dir))
+    return 0 if result.reproduced else 1
+
+
+def render_reproduction(result, run_dir: Path) -> str:
+    """The verdict and the metrics that differ, then what differs in the provenance (the possible causes),
+    then the metrics that are new in the code since the record."""
+    if result.reproduced:
+        lines = [f"reproduced: all {len(result.metrics) - len(result.new)} recorded metrics equal ({run_dir})"]
+    else:
+        lines = [f"NOT reproduced: {len(result.differences)} metric(s) differ"]
+        lines += [f"  {line}" for line in result.differences]
+    if result.predictions:
+        lines.append(result.predictions)
+    if result.causes:
+        lines.append("what differs from the record:")
+        lines += [f"  {line}" for line in result.causes]
+    elif not result.reproduced:
+        lines.append("nothing recorded differs: same code, packages, data, parses and platform")
+    if result.new:
+        shown = ", ".join(result.new[:8]) + (", ..." if len(result.new) > 8 else "")
+        lines.append(f"{len(result.new)} metric(s) new since the record, not compared: {shown}")
+    return "\n".join(lines)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
@@ -86,7 +107,8 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--plot", type=Path, metavar="OUT.png",
                          help="also draw the --sort metric per configuration, with error bars over seeds")
     compare.add_argument("--test", choices=["bootstrap", "permutation"],
-                         help="paired significance test of run B against run A (two run directories)")
+                         help="paired significance test of run B against run A (two run directories); "
+                              "bootstrap with one run: the 95%% interval of its score over test documents")
     compare.add_argument("--metric", default="macro_f1",
                          help="metric for --test: macro_f1, accuracy, per_class.LABEL.f1, link.macro_f1")
     compare.add_argument("--resamples", type=positive_int, default=10_000, help="resamples for --test (default: 10000)")

@@ -64,6 +64,30 @@ def package_versions() -> dict[str, str | None]:
     return out
 
 
+# Metadata that says where predictions were made, not what they are: documents labelled end to end name
+# the run directory that labelled them, which differs between a run and its re-run.
+WHERE_PREDICTED = ("labelled_by",)
+
+
+def predictions_fingerprint(predictions) -> dict[str, Any]:
+    """``{"fingerprint": SHA-256 of the predictions, "documents": {key: fingerprint}}`` for ``meta.json``.
+
+    A key is the document id, after its subtask (``units/essay001``) when the run has several; the
+    per-document fingerprints let ``mining reproduce`` name the documents whose predictions changed
+    without the predictions themselves, which references do not keep.
+    """
+    documents: dict[str, str] = {}
+    for doc in predictions:
+        subtask = doc.metadata.get("subtask")
+        key = f"{subtask}/{doc.id}" if subtask else doc.id
+        data = doc.to_dict()
+        data["metadata"] = {k: v for k, v in data["metadata"].items() if k not in WHERE_PREDICTED}
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        documents[key] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    overall = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in documents.items()).encode("utf-8")).hexdigest()
+    return {"fingerprint": overall, "documents": documents}
+
+
 def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str, Any], predictions, model,
                  config_yaml: str, tasks=None) -> Path:
     """Write the record into ``run_dir`` so that it is there whole or not at all.

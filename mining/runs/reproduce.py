@@ -6,6 +6,7 @@ import math
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import yaml
 
 from mining.errors import NotFinishedError, RunRecordError
 from mining.runs.jsonfile import read_json_object
+from mining.runs.provenance import explain, prediction_line
 from mining.runs.record import read_meta, read_metrics
 
 
@@ -55,16 +57,22 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
 
 
 def differences(expected: dict[str, Any], actual: dict[str, Any], *, tolerance: float = 0.0) -> list[str]:
-    """Human-readable lines for every metric that is missing, new, or different."""
+    """Human-readable lines for every recorded metric that is missing from the re-run or different.
+
+    Keys of the re-run that the record lacks are not differences: :func:`new_metrics` lists them.
+    """
     out = []
-    for key in sorted(set(expected) | set(actual)):
+    for key in sorted(expected):
         if key not in actual:
             out.append(f"{key}: recorded {expected[key]!r}, missing in the re-run")
-        elif key not in expected:
-            out.append(f"{key}: new in the re-run ({actual[key]!r})")
         elif not _equal(expected[key], actual[key], tolerance):
             out.append(f"{key}: recorded {expected[key]!r}, re-run {actual[key]!r}")
     return out
+
+
+def new_metrics(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    """Metric keys the code computes now that the record does not have (metrics added since it was made)."""
+    return sorted(set(actual) - set(expected))
 
 
 def _equal(a: Any, b: Any, tolerance: float) -> bool:
@@ -75,9 +83,27 @@ def _equal(a: Any, b: Any, tolerance: float) -> bool:
     return a == b
 
 
+@dataclass
+class Reproduction:
+    """What a re-run gave against its record: the metrics that differ, the metrics new in the code, the
+    differences of provenance that can explain them (code, packages, data, parses, platform) and the
+    documents whose predictions changed."""
+
+    differences: list[str]
+    new: list[str]
+    causes: list[str]
+    predictions: str | None
+    metrics: dict[str, Any]
+
+    @property
+    def reproduced(self) -> bool:
+        return not self.differences
+
+
 def reproduce(run_dir: str | Path, *, against: str | Path | None = None, tolerance: float = 0.0,
-              extra: list[str] | None = None) -> tuple[list[str], dict[str, Any]]:
-    """Differences between the recorded metrics (or the reference file ``against``) and a fresh re-run.
+              extra: list[str] | None = None) -> Reproduction:
+    """Re-run ``run_dir`` and compare: every recorded metric (or those of the reference file ``against``),
+    and what its ``meta.json`` says decided them.
 
     ``run_dir`` may be a full run record or a reference under ``experiments/`` (metrics, meta,
     resolved config and ``.hydra/overrides.yaml``, without predictions or model).
@@ -86,6 +112,9 @@ def reproduce(run_dir: str | Path, *, against: str | Path | None = None, toleran
     expected = read_json_object(against) if against else read_metrics(run_dir)
     with tempfile.TemporaryDirectory(prefix="mining-reproduce-") as tmp:
         actual = rerun(run_dir, Path(tmp) / "run", extra)
-    if against:  # a reference file may hold a subset of the keys
-        actual = {k: v for k, v in actual.items() if k in expected}
-    return differences(expected, actual, tolerance=tolerance), actual
+        rerun_meta = read_meta(Path(tmp) / "run")
+    recorded_meta = read_meta(run_dir)
+    return Reproduction(differences=differences(expected, actual, tolerance=tolerance),
+                        new=[] if against else new_metrics(expected, actual),  # ``against`` may name a subset
+                        causes=explain(recorded_meta, rerun_meta),
+                        predictions=prediction_line(recorded_meta, rerun_meta), metrics=actual)

@@ -327,6 +327,54 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, test: str = "bootstrap
     return result
 
 
+def bootstrap_scores(conf: np.ndarray, score: Callable[[np.ndarray], np.ndarray], *, resamples: int, seed: int,
+                     chunk: int = 1000) -> np.ndarray:
+    """``score`` of one run on ``resamples`` draws of its test documents with replacement (draws as in
+    :func:`bootstrap_differences` with the same seed)."""
+    rng = np.random.default_rng(seed)
+    n_docs, n_labels, _ = conf.shape
+    flat = conf.reshape(n_docs, -1)
+    out = []
+    for start in range(0, resamples, chunk):
+        size = min(chunk, resamples - start)
+        weights = rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs), size=size)
+        out.append(score((weights @ flat).reshape(size, n_labels, n_labels)))
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def run_interval(run: str | Path, *, metric: str = "macro_f1", resamples: int = DEFAULT_RESAMPLES,
+                 seed: int = 0) -> dict[str, Any]:
+    """The run's score and its 95% bootstrap interval over test documents (percentile method): how much
+    the score would move on another draw of as many documents from the same population."""
+    run = Path(run)
+    task = task_of(run)
+    if not (run / PREDICTIONS).exists():
+        raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
+    if resamples < 1:
+        raise UsageError(f"resamples must be at least 1, got {resamples}")
+    items = prediction_items(jsonl.load(run / PREDICTIONS), task)
+    labels = _labels(run, run, items)
+    none_label = None
+    if task == "relations":
+        from mining.tasks.relations import NONE as none_label
+    conf, _, _ = paired_confusions(items, items, labels)
+    for prefix in ("test.", "cv."):
+        metric = metric.removeprefix(prefix)
+    score = scorer(metric, labels, none_label=none_label)
+    tail = (1.0 - CONFIDENCE) / 2.0 * 100.0
+    low, high = np.percentile(bootstrap_scores(conf, score, resamples=resamples, seed=seed), [tail, 100.0 - tail])
+    return {"run": str(run), "metric": metric, "score": float(score(conf.sum(axis=0))), "ci_low": float(low),
+            "ci_high": float(high), "confidence": CONFIDENCE, "resamples": resamples, "seed": seed,
+            "documents": int(conf.shape[0]), "instances": int(conf.sum())}
+
+
+def render_interval(result: Mapping[str, Any]) -> str:
+    level = f"{result['confidence']:.0%}"
+    return (f"{result['run']}  {result['metric']} = {result['score']:.4f}, {level} CI [{result['ci_low']:.4f}, "
+            f"{result['ci_high']:.4f}] (bootstrap over {result['documents']} test documents, "
+            f"{result['instances']} instances, {result['resamples']} resamples, seed {result['seed']})\n")
+
+
 def _labels(run_a: Path, run_b: Path, *items: Mapping[str, Sequence[Item]]) -> list[str]:
     """The labels of the runs' metrics (task order), then any other label seen in the predictions."""
     labels: list[str] = []

@@ -12,7 +12,15 @@ from sklearn.metrics import f1_score
 
 from mining.corpora import jsonl
 from mining.evaluation.metrics import classification_scores
-from mining.runs.significance import compare_runs, paired_confusions, paired_test, prediction_items, scorer, task_of
+from mining.runs.significance import (
+    compare_runs,
+    paired_confusions,
+    paired_test,
+    prediction_items,
+    run_interval,
+    scorer,
+    task_of,
+)
 from mining.schema import Document, Relation, Unit
 from tests.helpers import run_mining as mining
 
@@ -237,6 +245,21 @@ def test_command_line(tmp_path: Path):
     assert header.startswith("A,B,metric,A score,B score,B - A,95% CI low,95% CI high,p,test,resamples")
     assert row.split(",")[9:11] == ["permutation", "200"]
     done = mining("compare", str(a), str(b), str(a), "--test", "bootstrap")
+    assert done.returncode == 2 and "exactly two run directories" in done.stderr
+
+
+def test_the_interval_of_one_run_spans_its_documents_scores(tmp_path: Path):
+    """Two documents, one scored 1.0 and one 0.5 (accuracy): every resample scores between them, and
+    with enough resamples both ends are reached (drawing one document twice)."""
+    run = write_run(tmp_path / "a", [_doc("d1", GOLD, gold=GOLD), _doc("d2", ["claim", "claim", "claim"], gold=GOLD)])
+    result = run_interval(run, metric="test.accuracy", resamples=2000, seed=1)
+    assert result["score"] == pytest.approx(5 / 6) and (result["documents"], result["instances"]) == (2, 6)
+    assert result["ci_low"] == pytest.approx(2 / 3) and result["ci_high"] == 1.0
+    assert run_interval(run, metric="accuracy", resamples=2000, seed=1) == {**result, "metric": "accuracy"}
+    done = mining("compare", str(run), "--test", "bootstrap", "--metric", "accuracy", "--resamples", "500")
+    assert done.returncode == 0, done.stderr
+    assert "accuracy = 0.8333, 95% CI [" in done.stdout and "over 2 test documents" in done.stdout
+    done = mining("compare", str(run), "--test", "permutation")
     assert done.returncode == 2 and "exactly two run directories" in done.stderr
 
 
