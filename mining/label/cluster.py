@@ -34,7 +34,7 @@ INSTALL = "pip install 'mining[dask]' (or 'dask[distributed]')"
 
 @dataclass
 class LabelReport:
-    """What a job did: shards labelled now and found done, documents, failures, and each worker's peak memory."""
+    """What a job did: shards labelled now and found done, documents, failures, and each worker's peak memory and CPU time."""
 
     output: Path
     shards: int
@@ -43,7 +43,7 @@ class LabelReport:
     documents: int
     characters: int
     failures: list[dict[str, Any]] = field(default_factory=list)
-    worker_peak_rss: dict[str, int] = field(default_factory=dict)  # bytes, per worker address
+    workers: dict[str, dict[str, float]] = field(default_factory=dict)  # per worker address: ``usage()``
 
 
 def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, scheduler: str | None = None,
@@ -89,7 +89,7 @@ def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, sch
     resumed = len(done)
     if progress is not None:
         progress(sum(job.shards[i].characters for i in done), job.characters)
-    peaks = {}
+    workers = {}
     if len(done) < len(plan):  # a finished job is not started again, nor is a cluster for it
         with dask_client(scheduler, client, n_workers) as dask:
             todo = ((i, part) for i, part in enumerate(folder.cut_shards(read(), shard_chars)) if i not in done)
@@ -97,12 +97,12 @@ def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, sch
                 done[index] = entry
                 if progress is not None:
                     progress(job.shards[index].characters, job.characters)
-            peaks = dask.run(peak_rss)
+            workers = dask.run(usage)
     folder.finish(output, job, done)
     failures = [f for i in sorted(done) for f in done[i]["failures"]]
     return LabelReport(output=output, shards=len(plan), labelled=len(plan) - resumed, resumed=resumed,
                        documents=job.documents, characters=job.characters, failures=failures,
-                       worker_peak_rss=peaks)
+                       workers=workers)
 
 
 def _reader(source: Any, encoding: str) -> Callable[[], Iterator[Item]]:
@@ -204,9 +204,10 @@ def label_shard(run_dir: str, options: dict[str, Any], index: int, pairs: Sequen
     return index, "".join(lines), failures
 
 
-def peak_rss() -> int:
-    """This process's peak resident memory in bytes (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+def usage() -> dict[str, float]:
+    """This process's peak resident memory in bytes (Linux reports kilobytes) and CPU seconds, over its life."""
+    self = resource.getrusage(resource.RUSAGE_SELF)
+    return {"peak_rss": self.ru_maxrss * 1024, "cpu_seconds": self.ru_utime + self.ru_stime}
 
 
 # -- the cluster ------------------------------------------------------------------------------------

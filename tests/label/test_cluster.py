@@ -46,7 +46,8 @@ def straight(client, miner_run: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("straight") / "labels"
     report = label_to_folder(miner_run, [str(SAMPLE_PATH)], out, client=client, shard_chars=SHARD_CHARS)
     assert (report.labelled, report.resumed, report.failures) == (report.shards, 0, [])
-    assert report.shards > 3 and len(report.worker_peak_rss) == 2
+    assert report.shards > 3 and len(report.workers) == 2
+    assert all(w["peak_rss"] > 100 * 2**20 and w["cpu_seconds"] > 0 for w in report.workers.values())
     return out
 
 
