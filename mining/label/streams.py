@@ -15,7 +15,8 @@ TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
 PARQUET_SUFFIXES = (".parquet",)
 FOLDER_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES  # what a folder's files may be
-SAVED_DATASET = "state.json"  # what `datasets.Dataset.save_to_disk` writes beside its Arrow files
+# What `save_to_disk` writes beside the Arrow files of a Dataset, and above the splits of a DatasetDict.
+SAVED_DATASET = ("state.json", "dataset_dict.json")
 STDIN = "-"
 ROWS_PER_READ = 1_000  # rows of a Parquet file or dataset read at a time: memory stays flat
 
@@ -76,7 +77,7 @@ def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: B
             yield Item(id="stdin", text=decode(stream.read(), "<stdin>", encoding), source="<stdin>")
             continue
         path = Path(path)
-        if path.is_dir() and (path / SAVED_DATASET).is_file():
+        if path.is_dir() and any((path / name).is_file() for name in SAVED_DATASET):
             yield from iter_dataset(_load_saved(path), path.name, str(path))
         elif path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in FOLDER_SUFFIXES)
@@ -128,7 +129,8 @@ def _load_saved(path: Path):
     except (FileNotFoundError, ValueError) as e:
         raise CorpusError(f"not a readable dataset folder: {e}", file=path) from None
     if not isinstance(dataset, Dataset):
-        raise CorpusError(f"a DatasetDict (splits {sorted(dataset)}): give one split's folder", file=path)
+        raise CorpusError(f"a DatasetDict (splits {', '.join(sorted(dataset))}): give one split's folder, e.g. "
+                          f"{path / sorted(dataset)[0]}", file=path)
     return dataset
 
 

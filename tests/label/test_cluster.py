@@ -90,6 +90,19 @@ def test_cluster_labels_the_same_documents_as_the_local_path(straight: Path, min
     assert not (straight / shards.JOURNAL).exists()
 
 
+def test_a_dataset_in_memory_is_labelled_the_same(client, straight: Path, miner_run: Path, tmp_path: Path):
+    from datasets import Dataset
+
+    rows = [{"id": doc.id, "text": doc.text} for doc in jsonl.load(SAMPLE_PATH)]
+    out = tmp_path / "labels"
+    report = label_to_folder(miner_run, Dataset.from_list(rows), out, client=client, shard_chars=SHARD_CHARS)
+    assert report.documents == 45
+    parts = {p.name: p.read_bytes() for p in out.glob("part-*.jsonl")}
+    assert parts == {p.name: p.read_bytes() for p in straight.glob("part-*.jsonl")}
+    manifest = json.loads((out / shards.MANIFEST).read_text())
+    assert manifest["input"]["fingerprint"] == json.loads((straight / shards.MANIFEST).read_text())["input"]["fingerprint"]
+
+
 def test_a_stopped_job_resumes_to_the_same_bytes(client, straight: Path, miner_run: Path, tmp_path: Path, failing):
     out = tmp_path / "labels"
     with pytest.raises(CorpusError, match=rf"sample.jsonl:\d+ \[{FAILING}\]: labelling failed: ValueError"):
