@@ -233,6 +233,6 @@ def dask_client(scheduler: str | None = None, client: Any = None, n_workers: int
         with connected:
             yield connected
         return
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as local:
         yield local
