@@ -170,6 +170,7 @@ def finish(folder: Path, job: Job, done: dict[int, dict[str, Any]]) -> None:
     """Write the complete manifest, then drop the journal (the manifest now says everything it said)."""
     write_manifest(folder, job, done, complete=True)
     (folder / JOURNAL).unlink(missing_ok=True)
+    _remove_job_files(folder, temporary_only=True)  # a kill mid-write leaves one; the folder ends as a straight run's
 
 
 def open_output(folder: Path, job: Job, *, overwrite: bool) -> dict[int, dict[str, Any]]:
@@ -184,15 +185,15 @@ def open_output(folder: Path, job: Job, *, overwrite: bool) -> dict[int, dict[st
     manifest_path = folder / MANIFEST
     previous = _read_manifest(manifest_path) if manifest_path.is_file() else None
     if overwrite:
-        _remove_job_files(folder)
         previous = None
-    elif previous is None and any(folder.iterdir()):
+    elif previous is None and any(not _is_job_file(p) for p in folder.iterdir()):
         raise OutputExistsError(f"{folder}: the output folder is not empty and holds no {MANIFEST}: pass "
                                 "--overwrite to label into it anyway, or choose a new folder")
     elif previous is not None and (why := _differs(previous, job)):
         raise OutputExistsError(f"{manifest_path}: these labels were made from {why}: pass --overwrite to replace "
                                 "them, or choose a new folder")
     if previous is None:
+        _remove_job_files(folder)  # without a manifest nothing there can be trusted (a kill before it was written)
         write_manifest(folder, job, {}, complete=False)
         return {}
     recorded = read_journal(folder)
@@ -226,9 +227,15 @@ def _differs(manifest: dict[str, Any], job: Job) -> str | None:
     return None
 
 
-def _remove_job_files(folder: Path) -> None:
-    """The files a labelling job writes, and nothing else."""
+def _is_job_file(path: Path) -> bool:
+    """A file a labelling job writes: the manifest, the journal, a shard, or the temporary file of one."""
+    name = path.name.removeprefix(".").removesuffix(".tmp")
+    return path.is_file() and (name in (MANIFEST, JOURNAL.lstrip(".")) or
+                               (name.startswith("part-") and name.endswith(".jsonl")))
+
+
+def _remove_job_files(folder: Path, temporary_only: bool = False) -> None:
+    """The files a labelling job writes (or only their temporary files, left by a kill), and nothing else."""
     for path in folder.iterdir():
-        if path.is_file() and (path.name in (MANIFEST, JOURNAL) or
-                               (path.name.startswith(("part-", ".part-")) and ".jsonl" in path.name)):
+        if _is_job_file(path) and (path.name.endswith(".tmp") or not temporary_only):
             path.unlink()
