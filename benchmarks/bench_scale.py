@@ -63,8 +63,9 @@ class Runners:
     """The three ways of labelling, each warm, each writing what its command would write."""
 
     def __init__(self, model: Path, workers: int, shard_chars: int, tmp: Path):
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
+        from mining.label.cluster import local_cluster
         from mining.label.miner import ArgumentMiner
 
         self.model, self.shard_chars, self.tmp, self.workers = model, shard_chars, tmp, workers
@@ -76,8 +77,7 @@ class Runners:
         self.clients = {}
         for k in (1, workers):
             start = time.perf_counter()
-            cluster = LocalCluster(n_workers=k, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                   silence_logs=40)
+            cluster = local_cluster(k)  # as `mining label --engine dask` starts it
             self.clients[f"dask-{k}"] = (cluster, Client(cluster))
             self.startup[f"dask-{k}: cluster start"] = time.perf_counter() - start
 

@@ -220,7 +220,7 @@ def dask_client(scheduler: str | None = None, client: Any = None, n_workers: int
         yield client
         return
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise SetupError(f"labelling on a cluster needs Dask: {INSTALL}") from None
     if scheduler is not None:
@@ -233,6 +233,21 @@ def dask_client(scheduler: str | None = None, client: Any = None, n_workers: int
         with connected:
             yield connected
         return
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as local:
+    with local_cluster(n_workers) as cluster, Client(cluster) as local:
         yield local
+
+
+def local_cluster(n_workers: int) -> Any:
+    """A ``distributed.LocalCluster`` of ``n_workers`` single-threaded processes, without the profiler.
+
+    Dask samples every worker thread's stack each 10 ms for its dashboard; over spaCy's and
+    scikit-learn's deep stacks that cost about a tenth of the labelling CPU (bench_scale.py), and no
+    one looks at the dashboard of a labelling job. Workers started elsewhere can do the same with
+    ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.profile.enabled": False}):  # the nannies pass it to the workers
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                            silence_logs=logging.ERROR)
