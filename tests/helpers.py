@@ -5,7 +5,7 @@ each time), so ``run_mining`` calls ``mining.cli.main(argv)`` in-process, with w
 would have had: its own stdout/stderr, working directory, environment, ``sys.argv``, logging set-up
 and warnings printed to stderr, and the exit status of ``SystemExit`` or of an uncaught exception
 (a traceback on stderr, status 1). Commands whose workers are other processes (Hydra's joblib or
-submitit launchers, ``--n-process N``) or that need another interpreter environment (``env=``, e.g.
+submitit launchers, ``--n-process N``, ``--engine dask``) or that need another interpreter environment (``env=``, e.g.
 a ``PYTHONPATH``) still run as a subprocess: forking a pytest process with threads is not what users
 do, and reused workers would keep a previous test's environment.
 """
@@ -73,6 +73,8 @@ def needs_own_process(argv: list[str]) -> bool:
     if any(a.startswith("hydra/launcher=") and a != "hydra/launcher=basic" for a in argv):
         return True
     if any(a.startswith("nlp.n_process=") and a != "nlp.n_process=1" for a in argv):
+        return True
+    if any(a in ("--engine", "--scheduler") for a in argv):  # a Dask cluster of worker processes
         return True
     return any(a == "--n-process" and value != "1" for a, value in zip(argv, argv[1:]))
 

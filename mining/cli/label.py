@@ -73,6 +73,10 @@ def _cmd_label(args: argparse.Namespace) -> int:
     from mining.label.bundle import describe_bundle
     from mining.label.render import to_html, to_table, to_tsv
 
+    if args.scheduler is not None and args.engine is None:
+        args.engine = "dask"
+    if args.engine is not None:
+        return _label_on_cluster(args)
     if args.format == "brat" and args.output is None:
         raise UsageError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
     check_output(args.output, args.files, overwrite=args.overwrite)
@@ -100,6 +104,42 @@ def _cmd_label(args: argparse.Namespace) -> int:
     if args.output is not None:
         print(f"labelled {n} document(s) -> {args.output} ({args.format})", file=sys.stderr)
     return 0
+
+
+def _label_on_cluster(args: argparse.Namespace) -> int:
+    """``mining label --engine dask``: shards of JSONL and a manifest in the folder ``-o``, resumable."""
+    from tqdm.auto import tqdm
+
+    from mining.label.bundle import describe_bundle
+    from mining.label.cluster import label_to_folder
+
+    if args.format != "jsonl" or args.output is None or not args.files or args.shard:
+        raise UsageError(f"--engine {args.engine} writes JSONL shards into a folder: give FILE... (not stdin) and "
+                         "-o DIR, without --format other than jsonl and without --shard (the engine shards)")
+    use_model(args)
+    check_output(args.output, args.files, overwrite=True)  # never onto the input; existing labels: see below
+    if (line := describe_bundle(args.model)) is not None:
+        print(line, file=sys.stderr)
+    bar = tqdm(desc="labelling", unit="char", unit_scale=True, file=sys.stderr, mininterval=1.0,
+               disable=None if args.progress is None else not args.progress)
+
+    def progress(chars: int, total: int) -> None:
+        bar.total = total
+        bar.update(chars)
+
+    try:
+        report = label_to_folder(args.model, args.files, args.output, scheduler=args.scheduler,
+                                 n_workers=args.n_process, shard_chars=args.shard_chars, batch_size=args.batch_size,
+                                 on_error=args.on_error, overwrite=args.overwrite, progress=progress,
+                                 encoding=args.encoding)
+    finally:
+        bar.close()
+    resumed = f", {report.resumed} of them done before" if report.resumed else ""
+    print(f"labelled {report.documents - len(report.failures)} document(s) in {report.shards} shard(s){resumed} "
+          f"-> {args.output} (jsonl shards, manifest.json)", file=sys.stderr)
+    for failure in report.failures:
+        print(f"failed: {failure['source']} [{failure['id']}]: {failure['error']}", file=sys.stderr)
+    return 1 if report.failures else 0
 
 
 def input_formats() -> list[str]:
@@ -131,7 +171,8 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--topic", help="what the texts argue about, e.g. \"Ukraine should cede territory for "
                         "peace\": claims get a stance toward it (a JSONL line's own \"topic\" wins); a news "
                         "model gives no stance without one")
-    parser.add_argument("--n-process", type=positive_int, default=1, help="worker processes (each loads the model once)")
+    parser.add_argument("--n-process", type=positive_int, default=1,
+                        help="worker processes (each loads the model once); with --engine dask, the local cluster's")
     parser.add_argument("--batch-size", type=positive_int, default=16, help="texts per batch")
     parser.add_argument("--shard", metavar="I/N", help="label only every N-th text from the I-th (0-based), "
                         "e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT")
@@ -157,7 +198,24 @@ def add_label_command(commands: argparse._SubParsersAction) -> None:
                             "table (aligned and shortened on a terminal, tab-separated with full text otherwise)")
     label.add_argument("-o", "--output", type=Path, help="output file (a folder for brat); default stdout")
     add_overwrite_argument(label)
+    add_engine_arguments(label)
     label.set_defaults(func=_cmd_label)
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """Labelling on a Dask cluster: into a folder of JSONL shards with a manifest, resumable."""
+    from mining.label.shards import SHARD_CHARS
+
+    group = parser.add_argument_group("on a cluster (docs/labelling.md#on-a-cluster)")
+    group.add_argument("--engine", choices=("dask",), help="label on a Dask cluster into -o DIR: JSONL shards and "
+                       "manifest.json; run again after a stop to label only the missing shards")
+    group.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler (tcp://HOST:8786); "
+                       "implies --engine dask; default: a local cluster of --n-process workers")
+    group.add_argument("--shard-chars", type=positive_int, default=SHARD_CHARS,
+                       help=f"characters of input per shard (default {SHARD_CHARS:,})")
+    group.add_argument("--on-error", choices=("stop", "continue"), default="stop",
+                       help="a document that fails: stop naming it (default), or leave it out, go on, and list "
+                            "the failures at the end (exit status 1)")
 
 
 def add_evaluate_labels_command(commands: argparse._SubParsersAction) -> None:

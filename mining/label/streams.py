@@ -1,4 +1,4 @@
-"""Read texts to label, lazily, from files, folders, JSONL and stdin, and keep one shard of them."""
+"""Read texts to label, lazily, from files, folders, JSONL, datasets on disk (Parquet, ``save_to_disk``) and stdin."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from mining.errors import CorpusError, UsageError
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
+PARQUET_SUFFIXES = (".parquet",)
+FOLDER_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES  # what a folder's files may be
+# What `save_to_disk` writes beside the Arrow files of a Dataset, and above the splits of a DatasetDict.
+SAVED_DATASET = ("state.json", "dataset_dict.json")
 STDIN = "-"
+ROWS_PER_READ = 1_000  # rows of a Parquet file or dataset read at a time: memory stays flat
 
 
 @dataclass(frozen=True)
@@ -58,12 +63,16 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
 
 def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: BinaryIO | None = None) -> Iterator[Item]:
     """The texts of ``paths`` in order: a ``.txt`` (or any other) file is one text, a ``.jsonl`` file
-    one text per line (``{"text": ..., "id": ...}``, the id optional), a folder every ``.txt`` and
-    ``.jsonl`` file below it in sorted order, and ``-`` standard input as one text. A JSONL line may
-    give its ``"topic"`` (a string or null).
+    one text per line (``{"text": ..., "id": ...}``, the id optional), a folder every ``.txt``,
+    ``.jsonl`` and ``.parquet`` file below it in sorted order, and ``-`` standard input as one text. A
+    JSONL line may give its ``"topic"`` (a string or null).
+
+    A ``.parquet`` file, or a folder written by ``datasets.Dataset.save_to_disk``, is a dataset: one
+    text per row of its ``text`` column (``iter_dataset``).
 
     Ids are the file's name without its suffix (inside a folder, the relative path), or
-    ``NAME:LINE`` for JSONL lines without an id. Nothing is read before it is needed.
+    ``NAME:LINE`` for JSONL lines without an id (``NAME:ROW``, 0-based, for dataset rows). Nothing
+    is read before it is needed.
     """
     for path in paths:
         if str(path) == STDIN:
@@ -71,10 +80,12 @@ def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: B
             yield Item(id="stdin", text=decode(stream.read(), "<stdin>", encoding), source="<stdin>")
             continue
         path = Path(path)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES + JSONL_SUFFIXES)
+        if path.is_dir() and any((path / name).is_file() for name in SAVED_DATASET):
+            yield from iter_dataset(_load_saved(path), path.name, str(path))
+        elif path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in FOLDER_SUFFIXES)
             if not files:
-                raise CorpusError(f"no {'/'.join(TEXT_SUFFIXES + JSONL_SUFFIXES)} files in the folder", file=path)
+                raise CorpusError(f"no {'/'.join(FOLDER_SUFFIXES)} files in the folder", file=path)
             for file in files:
                 yield from _file_items(file, file.relative_to(path).with_suffix("").as_posix(), encoding)
         elif path.is_file():
@@ -83,7 +94,65 @@ def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: B
             raise CorpusError("no such file or folder", file=path)
 
 
+def iter_dataset(dataset, name: str, source: str | None = None) -> Iterator[Item]:
+    """The rows of a ``datasets.Dataset``: its ``text`` column, and ``id`` when it has one.
+
+    Rows without an ``id`` column get the id ``NAME:ROW`` (0-based); errors name ``SOURCE:ROW``.
+    """
+    wanted = _columns(dataset.column_names, source or name)
+    plain = dataset.select_columns(wanted).with_format(None)  # python values, whatever format the user set
+    chunks = (plain[start:start + ROWS_PER_READ] for start in range(0, plain.num_rows, ROWS_PER_READ))
+    return _rows(chunks, name, source or name)
+
+
+def _columns(columns: list[str], source: str) -> list[str]:
+    if "text" not in columns:
+        raise CorpusError(f'a dataset to label needs a "text" column; it has {list(columns)}', file=source)
+    return ["text"] + (["id"] if "id" in columns else [])
+
+
+def _rows(chunks: Iterable[dict[str, list]], name: str, source: str) -> Iterator[Item]:
+    """Items from chunks of columns (``{"text": [...], "id": [...]}``), numbering the rows from 0."""
+    row = 0
+    for chunk in chunks:
+        ids = chunk.get("id") or [None] * len(chunk["text"])
+        for text, doc_id in zip(chunk["text"], ids):
+            where = f"{source}:{row}"
+            if not isinstance(text, str):
+                raise CorpusError(f'"text" must be a string, got {type(text).__name__}', file=where)
+            yield Item(id=f"{name}:{row}" if doc_id is None else str(doc_id), text=text, source=where)
+            row += 1
+
+
+def _load_saved(path: Path):
+    from datasets import Dataset, load_from_disk
+
+    try:
+        dataset = load_from_disk(str(path))  # memory-mapped: rows are read when they are needed
+    except (FileNotFoundError, ValueError) as e:
+        raise CorpusError(f"not a readable dataset folder: {e}", file=path) from None
+    if not isinstance(dataset, Dataset):
+        raise CorpusError(f"a DatasetDict (splits {', '.join(sorted(dataset))}): give one split's folder, e.g. "
+                          f"{path / sorted(dataset)[0]}", file=path)
+    return dataset
+
+
+def _parquet_items(path: Path, name: str) -> Iterator[Item]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as e:  # pyarrow raises ArrowInvalid, OSError, ...: each means "not Parquet"
+        raise CorpusError(f"not a readable Parquet file: {e}", file=path) from None
+    wanted = _columns(parquet.schema_arrow.names, str(path))
+    batches = parquet.iter_batches(batch_size=ROWS_PER_READ, columns=wanted)  # one row group at a time
+    yield from _rows((batch.to_pydict() for batch in batches), name, str(path))
+
+
 def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
+    if path.suffix in PARQUET_SUFFIXES:
+        yield from _parquet_items(path, name)
+        return
     if path.suffix not in JSONL_SUFFIXES:
         yield Item(id=name, text=decode(path.read_bytes(), str(path), encoding), source=str(path))
         return

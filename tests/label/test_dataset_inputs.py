@@ -1,0 +1,66 @@
+"""Texts to label from datasets: Parquet files, `save_to_disk` folders and in-memory `datasets.Dataset`s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from datasets import Dataset, DatasetDict
+
+from mining.errors import CorpusError
+from mining.label.streams import ROWS_PER_READ, iter_dataset, iter_items
+
+ROWS = [{"id": "a", "text": "First text."}, {"id": "b", "text": "Second text.\nWith two lines."}]
+
+
+def _pairs(items) -> list[tuple[str, str, str]]:
+    return [(i.id, i.text, i.source) for i in items]
+
+
+def test_a_parquet_file_is_one_text_per_row(tmp_path: Path):
+    path = tmp_path / "news.parquet"
+    Dataset.from_list(ROWS).to_parquet(str(path))
+    assert _pairs(iter_items([path])) == [("a", "First text.", f"{path}:0"),
+                                          ("b", ROWS[1]["text"], f"{path}:1")]
+
+
+def test_rows_without_ids_are_named_by_their_row(tmp_path: Path):
+    path = tmp_path / "plain.parquet"
+    Dataset.from_dict({"text": ["x", "y"], "source": ["s", "t"]}).to_parquet(str(path))
+    assert [i.id for i in iter_items([tmp_path])] == ["plain:0", "plain:1"]  # a folder reads its Parquet files
+
+
+def test_a_saved_dataset_folder_is_read_memory_mapped(tmp_path: Path):
+    Dataset.from_list(ROWS * (ROWS_PER_READ + 1)).save_to_disk(str(tmp_path / "saved"))
+    items = list(iter_items([tmp_path / "saved"]))
+    assert len(items) == 2 * (ROWS_PER_READ + 1) and items[-1].source == f"{tmp_path / 'saved'}:{len(items) - 1}"
+
+
+def test_an_in_memory_dataset_keeps_python_values_whatever_its_format():
+    dataset = Dataset.from_list(ROWS).with_format("numpy")
+    assert [(i.id, i.text) for i in iter_dataset(dataset, "ds")] == [("a", "First text."), ("b", ROWS[1]["text"])]
+
+
+@pytest.mark.parametrize("columns, message", [
+    ({"body": ["x"]}, r"needs a \"text\" column; it has \['body'\]"),
+    ({"text": [3]}, r":0: \"text\" must be a string, got int"),
+])
+def test_bad_datasets_are_named(tmp_path: Path, columns: dict, message: str):
+    path = tmp_path / "bad.parquet"
+    Dataset.from_dict(columns).to_parquet(str(path))
+    with pytest.raises(CorpusError, match=message):
+        list(iter_items([path]))
+
+
+def test_a_dataset_dict_asks_for_one_split(tmp_path: Path):
+    DatasetDict({"train": Dataset.from_list(ROWS)}).save_to_disk(str(tmp_path / "dd"))
+    with pytest.raises(CorpusError, match=r"a DatasetDict \(splits train\): give one split's folder, e.g. .*dd/train"):
+        list(iter_items([tmp_path / "dd"]))
+    assert [i.id for i in iter_items([tmp_path / "dd" / "train"])] == ["a", "b"]
+
+
+def test_a_file_that_is_not_parquet_is_named(tmp_path: Path):
+    path = tmp_path / "broken.parquet"
+    path.write_text("not parquet")
+    with pytest.raises(CorpusError, match=r"broken.parquet: not a readable Parquet file"):
+        list(iter_items([path]))

@@ -1,0 +1,74 @@
+"""The output folder of a labelling job: the plan, the journal, and what a folder is resumed from or refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mining.errors import OutputExistsError
+from mining.label import shards
+from mining.label.streams import Item
+
+ITEMS = [Item(f"d{i}", "word " * (i + 1), f"in.jsonl:{i + 1}") for i in range(10)]
+
+
+def _job(items=ITEMS, shard_chars: int = 40) -> shards.Job:
+    plan, fingerprint = shards.plan_shards(items, shard_chars)
+    return shards.Job(sources=["in.jsonl"], fingerprint=fingerprint, shards=plan,
+                      model={"run": "runs/m", "sha256": "0" * 64, "pipeline": "p 1"}, options={"shard_chars": shard_chars})
+
+
+def test_the_plan_is_the_same_each_time_and_the_fingerprint_ignores_the_cut():
+    job = _job()
+    assert [s.documents for s in job.shards] == [4, 2, 2, 1, 1] and job.documents == 10
+    assert [s.first for s in job.shards] == ["d0", "d4", "d6", "d8", "d9"]
+    assert _job().shards == job.shards and _job(shard_chars=1000).fingerprint == job.fingerprint
+    changed = ITEMS[:3] + [Item("d3", "WORD " * 4, "x")] + ITEMS[4:]  # as long: the cuts stay
+    assert _job(changed).shards[0].input_sha256 != job.shards[0].input_sha256
+    assert _job(changed).shards[1:] == job.shards[1:]
+
+
+def test_a_folder_resumes_from_its_journal_and_ignores_a_line_cut_short(tmp_path: Path):
+    job = _job()
+    assert shards.open_output(tmp_path, job, overwrite=False) == {}
+    for index in (0, 2):
+        sha = shards.write_atomic(tmp_path / job.shards[index].file, f"shard {index}\n")
+        shards.record_shard(tmp_path, index, sha, [])
+    (tmp_path / job.shards[3].file).write_text("written, never recorded")
+    with (tmp_path / shards.JOURNAL).open("a") as f:
+        f.write('{"shard": 3, "output_')  # the kill came mid-line
+    (tmp_path / ".part-00004.jsonl.tmp").write_text("half")
+    assert sorted(shards.open_output(tmp_path, job, overwrite=False)) == [0, 2]
+    (tmp_path / job.shards[2].file).write_text("changed since")
+    assert sorted(shards.open_output(tmp_path, job, overwrite=False)) == [0]
+
+
+def test_a_finished_folder_has_no_journal_and_no_temporary_files(tmp_path: Path):
+    job = _job()
+    shards.open_output(tmp_path, job, overwrite=False)
+    done = {}
+    for shard in job.shards:
+        sha = shards.write_atomic(tmp_path / shard.file, shard.first + "\n")
+        done[shard.index] = shards.record_shard(tmp_path, shard.index, sha, [])
+    (tmp_path / ".part-00001.jsonl.tmp").write_text("left by a kill")
+    shards.finish(tmp_path, job, done)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"] + [s.file for s in job.shards]
+    manifest = json.loads((tmp_path / shards.MANIFEST).read_text())
+    assert manifest["complete"] and manifest["input"]["documents"] == 10
+    assert sorted(shards.open_output(tmp_path, job, overwrite=False)) == [0, 1, 2, 3, 4]  # nothing left to do
+
+
+def test_other_labels_and_other_files_are_refused_unless_overwrite(tmp_path: Path):
+    shards.open_output(tmp_path, _job(), overwrite=False)
+    other_model = _job()
+    other_model.model = {**other_model.model, "sha256": "1" * 64}
+    with pytest.raises(OutputExistsError, match=r"manifest.json: these labels were made from another model"):
+        shards.open_output(tmp_path, other_model, overwrite=False)
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / shards.MANIFEST).unlink()
+    with pytest.raises(OutputExistsError, match="not empty and holds no manifest.json"):
+        shards.open_output(tmp_path, _job(), overwrite=False)
+    assert shards.open_output(tmp_path, other_model, overwrite=True) == {}
+    assert (tmp_path / "notes.txt").read_text() == "mine"  # --overwrite removes only a job's own files
