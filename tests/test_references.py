@@ -48,17 +48,11 @@ def test_every_reference_is_complete_and_has_no_corpus_text():
         assert any(k.endswith(("macro_f1", "macro_f1.mean")) for k in metrics), ref
 
 
-# References published before runs recorded their parses and platform; republish them and empty this.
-WITHOUT_PROVENANCE = {"news_miner"}
-
-
 def test_every_reference_comes_from_a_clean_tree_and_records_what_decides_its_numbers():
     """So that reproduce on another machine can name the cause of a difference (issue 16)."""
     for name in ALL:
         meta = json.loads((EXPERIMENTS / name / "meta.json").read_text())
         assert meta["git"]["dirty"] is False, f"{name} was made from a dirty tree: {meta['git']}"
-        if name in WITHOUT_PROVENANCE:
-            continue
         assert len(meta["parses"]["documents"]) == meta["data"]["documents"], name
         assert {"cpu", "blas", "fit_blas_threads"} <= set(meta["platform"]), name
         assert meta["predictions"]["fingerprint"], name
