@@ -2,7 +2,7 @@
 
 Why Dask: the job is a stream of independent shards, each a few seconds of CPU, to workers that keep
 one model in memory. Dask's ``Client.submit`` with ``as_completed`` does exactly that, a local
-cluster starts in about three seconds, ``distributed`` installs in about twenty (70 MB) beside our
+cluster starts in a second or two, ``distributed`` installs in about twenty (70 MB) beside our
 cloudpickle 3, and research clusters run it on SLURM, PBS or Kubernetes (``dask-jobqueue``,
 ``dask-kubernetes``) behind one scheduler address. Ray Data's actor pools would fit as well, but
 Ray takes minutes to install and some seconds to import, and its Hydra launcher pins cloudpickle < 3.
@@ -237,17 +237,24 @@ def dask_client(scheduler: str | None = None, client: Any = None, n_workers: int
         yield local
 
 
-def local_cluster(n_workers: int) -> Any:
-    """A ``distributed.LocalCluster`` of ``n_workers`` single-threaded processes, without the profiler.
+# Two Dask defaults that cost a labelling worker CPU and give it nothing (bench_scale.py, docs/labelling.md):
+# the profiler samples every worker thread's stack each 10 ms, for a dashboard no one opens during a
+# labelling job; and MALLOC_TRIM_THRESHOLD_=65536 makes glibc hand memory back after every large free,
+# which spaCy and scikit-learn, allocating and freeing arrays batch after batch, pay for again and again.
+# Without either, a worker spends about the CPU of the local path; memory stays flat all the same.
+LEAN_WORKERS = {"distributed.worker.profile.enabled": False,
+                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
-    Dask samples every worker thread's stack each 10 ms for its dashboard; over spaCy's and
-    scikit-learn's deep stacks that cost about a tenth of the labelling CPU (bench_scale.py), and no
-    one looks at the dashboard of a labelling job. Workers started elsewhere can do the same with
-    ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``.
+
+def local_cluster(n_workers: int) -> Any:
+    """A ``distributed.LocalCluster`` of ``n_workers`` single-threaded processes, with ``LEAN_WORKERS``.
+
+    Workers started elsewhere get the same with ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``
+    and ``MALLOC_TRIM_THRESHOLD_`` unset in their environment.
     """
     import dask
     from distributed import LocalCluster
 
-    with dask.config.set({"distributed.worker.profile.enabled": False}):  # the nannies pass it to the workers
+    with dask.config.set(LEAN_WORKERS):  # the nannies read it when they start their workers
         return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                             silence_logs=logging.ERROR)
