@@ -131,7 +131,7 @@ def _label_on_cluster(args: argparse.Namespace) -> int:
         report = label_to_folder(args.model, args.files, args.output, scheduler=args.scheduler,
                                  n_workers=args.n_process, shard_chars=args.shard_chars, batch_size=args.batch_size,
                                  on_error=args.on_error, overwrite=args.overwrite, progress=progress,
-                                 encoding=args.encoding)
+                                 encoding=args.encoding, topic=args.topic)
     finally:
         bar.close()
     resumed = f", {report.resumed} of them done before" if report.resumed else ""

@@ -15,7 +15,7 @@ import logging
 import resource
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from mining.errors import CorpusError, SetupError, UsageError
 from mining.label import shards as folder
 from mining.label.batches import char_batches
 from mining.label.bundle import check_bundle
-from mining.label.miner import ArgumentMiner
+from mining.label.miner import ArgumentMiner, document_from_text
 from mining.label.streams import Item, iter_dataset, iter_items
 from mining.label.workers import STREAM_BATCH_CHARS
 
@@ -50,7 +50,7 @@ def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, sch
                     client: Any = None, n_workers: int = 2, shard_chars: int = folder.SHARD_CHARS,
                     batch_size: int = 16, on_error: str = "stop", overwrite: bool = False,
                     progress: Callable[[int, int], object] | None = None, encoding: str = "utf-8",
-                    **options: Any) -> LabelReport:
+                    topic: str | None = None, **options: Any) -> LabelReport:
     """Label ``source`` with the bundle of ``run_dir`` on a Dask cluster, into JSONL shards in ``output``.
 
     Parameters
@@ -73,6 +73,9 @@ def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, sch
         kept for the next run), or leave it out, go on, and list it in the manifest and the report.
     progress : callable, optional
         Called with ``(characters just done, characters of the whole job)`` as shards finish.
+    topic : str, optional
+        The topic of every text that does not give its own (a JSONL line's ``"topic"``), as
+        ``mining label --topic``; it is part of the input's fingerprint.
     options
         For ``ArgumentMiner.from_run`` (e.g. ``uncertainty=True``).
     """
@@ -80,7 +83,7 @@ def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, sch
         raise UsageError(f"on_error must be one of {ON_ERROR}, got {on_error!r}")
     run_dir, output = str(run_dir), Path(output)
     _, info = check_bundle(Path(run_dir), options.get("check_pipeline", True))
-    read = _reader(source, encoding)
+    read = _reader(source, encoding, topic)
     plan, fingerprint = folder.plan_shards(read(), shard_chars)
     job = folder.Job(sources=_describe(source), fingerprint=fingerprint, shards=plan,
                      model=folder.model_identity(run_dir, f"{info.package} {info.version}"),
@@ -105,8 +108,16 @@ def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, sch
                        workers=workers)
 
 
-def _reader(source: Any, encoding: str) -> Callable[[], Iterator[Item]]:
-    """A function that reads ``source`` from its start each time it is called."""
+def _reader(source: Any, encoding: str, topic: str | None = None) -> Callable[[], Iterator[Item]]:
+    """A function that reads ``source`` from its start each time it is called, ``topic`` filled in where an
+    item has none."""
+    read = _items(source, encoding)
+    if topic is None:
+        return read
+    return lambda: (item if item.topic is not None else replace(item, topic=topic) for item in read())
+
+
+def _items(source: Any, encoding: str) -> Callable[[], Iterator[Item]]:
     if isinstance(source, (str, Path)):
         source = [source]
     if hasattr(source, "column_names") and hasattr(source, "num_rows"):
@@ -137,7 +148,7 @@ def _run_shards(dask: Any, todo: Iterable[tuple[int, list[Item]]], run_dir: str,
 
     def submit() -> bool:
         for index, part in todo:
-            pairs = [(item.id, item.text, item.source) for item in part]
+            pairs = [(item.id, item.text, item.source, item.topic) for item in part]
             running.add(dask.submit(label_shard, run_dir, options, index, pairs, batch_size, on_error, pure=False))
             return True
         return False
@@ -176,25 +187,27 @@ def worker_miner(run_dir: str, options: dict[str, Any]) -> ArgumentMiner:
         return _MINERS[key]
 
 
-def label_shard(run_dir: str, options: dict[str, Any], index: int, pairs: Sequence[tuple[str, str, str]],
+def label_shard(run_dir: str, options: dict[str, Any], index: int, pairs: Sequence[tuple[str, str, str, str | None]],
                 batch_size: int, on_error: str) -> tuple[int, str, list[dict[str, Any]]]:
     """Label one shard on a worker: ``(index, its JSONL text, failures)``.
 
     Batches of about ``STREAM_BATCH_CHARS`` characters, as ``label_stream`` cuts them. When a batch
     fails, its documents are labelled one at a time to find the one that fails; each failure is
     ``{"shard", "id", "source", "error"}``, and with ``on_error="stop"`` the first ends the shard.
+    ``pairs`` are ``(id, text, source, topic)``.
     """
     miner = worker_miner(run_dir, options)
     lines: list[str] = []
     failures: list[dict[str, Any]] = []
     for batch in char_batches(pairs, lambda pair: len(pair[1]), STREAM_BATCH_CHARS):
         try:
-            docs = miner.label([t for _, t, _ in batch], ids=[i for i, _, _ in batch], batch_size=batch_size)
+            docs = miner.label([document_from_text(t, i, topic=topic) for i, t, _, topic in batch],
+                               batch_size=batch_size)
         except Exception:  # noqa: BLE001 - any error of a document is reported by document below
             docs = []
-            for doc_id, text, source in batch:
+            for doc_id, text, source, topic in batch:
                 try:
-                    docs += miner.label([text], ids=[doc_id], batch_size=batch_size)
+                    docs += miner.label([document_from_text(text, doc_id, topic=topic)], batch_size=batch_size)
                 except Exception as e:  # noqa: BLE001
                     failures.append({"shard": index, "id": doc_id, "source": source,
                                      "error": f"{type(e).__name__}: {e}"})

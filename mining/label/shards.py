@@ -77,10 +77,12 @@ def cut_shards(items: Iterable[Item], shard_chars: int = SHARD_CHARS) -> Iterato
 
 
 def shard_hash(items: list[Item], whole: Any = None) -> str:
-    """The SHA-256 of the ids and texts of ``items``; ``whole`` (a running hash of the input) is fed the same."""
+    """The SHA-256 of the ids and texts (and topics, where given) of ``items``; ``whole`` (a running hash of
+    the input) is fed the same."""
     h = hashlib.sha256()
     for item in items:
-        line = json.dumps([item.id, item.text], ensure_ascii=False).encode("utf-8") + b"\n"
+        fields = [item.id, item.text] if item.topic is None else [item.id, item.text, item.topic]
+        line = json.dumps(fields, ensure_ascii=False).encode("utf-8") + b"\n"
         h.update(line)
         if whole is not None:
             whole.update(line)

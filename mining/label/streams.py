@@ -108,19 +108,22 @@ def iter_dataset(dataset, name: str, source: str | None = None) -> Iterator[Item
 def _columns(columns: list[str], source: str) -> list[str]:
     if "text" not in columns:
         raise CorpusError(f'a dataset to label needs a "text" column; it has {list(columns)}', file=source)
-    return ["text"] + (["id"] if "id" in columns else [])
+    return ["text"] + [name for name in ("id", "topic") if name in columns]
 
 
 def _rows(chunks: Iterable[dict[str, list]], name: str, source: str) -> Iterator[Item]:
-    """Items from chunks of columns (``{"text": [...], "id": [...]}``), numbering the rows from 0."""
+    """Items from chunks of columns (``{"text": [...], "id": [...], "topic": [...]}``), numbering the rows from 0."""
     row = 0
     for chunk in chunks:
         ids = chunk.get("id") or [None] * len(chunk["text"])
-        for text, doc_id in zip(chunk["text"], ids):
+        topics = chunk.get("topic") or [None] * len(chunk["text"])
+        for text, doc_id, topic in zip(chunk["text"], ids, topics):
             where = f"{source}:{row}"
             if not isinstance(text, str):
                 raise CorpusError(f'"text" must be a string, got {type(text).__name__}', file=where)
-            yield Item(id=f"{name}:{row}" if doc_id is None else str(doc_id), text=text, source=where)
+            if topic is not None and not isinstance(topic, str):
+                raise CorpusError(f'"topic" must be a string or null, got {type(topic).__name__}', file=where)
+            yield Item(id=f"{name}:{row}" if doc_id is None else str(doc_id), text=text, source=where, topic=topic)
             row += 1
 
 

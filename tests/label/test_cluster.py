@@ -63,7 +63,9 @@ def _fail_on(doc_id: str | None) -> None:
     ArgumentMiner._unpatched_label = original
 
     def label(self, texts, *, ids=None, **kwargs):
-        if doc_id is not None and ids is not None and doc_id in ids:
+        texts = list(texts)
+        given = ids if ids is not None else [getattr(t, "id", None) for t in texts]  # Documents carry their ids
+        if doc_id is not None and doc_id in given:
             raise ValueError(f"cannot label {doc_id}")
         return original(self, texts, ids=ids, **kwargs)
 
@@ -93,7 +95,7 @@ def test_cluster_labels_the_same_documents_as_the_local_path(straight: Path, min
 def test_a_dataset_in_memory_is_labelled_the_same(client, straight: Path, miner_run: Path, tmp_path: Path):
     from datasets import Dataset
 
-    rows = [{"id": doc.id, "text": doc.text} for doc in jsonl.load(SAMPLE_PATH)]
+    rows = [{"id": doc.id, "text": doc.text, "topic": doc.topic} for doc in jsonl.load(SAMPLE_PATH)]
     out = tmp_path / "labels"
     report = label_to_folder(miner_run, Dataset.from_list(rows), out, client=client, shard_chars=SHARD_CHARS)
     assert report.documents == 45
