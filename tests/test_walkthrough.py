@@ -25,6 +25,13 @@ NEW_TEXTS = {
 }
 
 
+def write_new_texts(folder: Path) -> None:
+    """The walkthrough's ``new-texts/`` folder in ``folder``: the texts a user brings."""
+    (folder / "new-texts").mkdir()
+    for name, text in NEW_TEXTS.items():
+        (folder / "new-texts" / name).write_text(text, encoding="utf-8")
+
+
 def walkthrough_commands(name: str = "walkthrough") -> list[str]:
     """The ``mining`` commands of the block between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->``."""
     text = WALKTHROUGH.read_text(encoding="utf-8")
@@ -49,10 +56,7 @@ def simulate_label_studio(tasks_path: Path, export_path: Path) -> None:
 def test_readme_walkthrough_runs_as_written(tmp_path: Path):
     commands = walkthrough_commands()
     assert len(commands) >= 9 and commands[0].startswith("mining data convert sample")
-    new_texts = tmp_path / "new-texts"
-    new_texts.mkdir()
-    for name, text in NEW_TEXTS.items():
-        (new_texts / name).write_text(text, encoding="utf-8")
+    write_new_texts(tmp_path)
     outputs = {}
     for command in commands:
         if "annotation/export.json" in command:  # step 2 happens in Label Studio

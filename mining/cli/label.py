@@ -17,24 +17,38 @@ LABEL_FORMATS = ("jsonl", "brat", "html", "table")
 def labelled(args: argparse.Namespace, **options):
     """The labelled documents of ``args.files`` (lazily, in input order), with a progress bar in characters
     (it moves inside a long text too, which is labelled in pieces)."""
-    from tqdm.auto import tqdm
-
-    from mining.label.streams import iter_items, parse_shard, take_shard
+    from mining.label.streams import iter_items, parse_shard, take_shard, with_topic
     from mining.label.workers import label_stream
 
     use_model(args)
     paths = args.files or ["-"]
     if paths == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: give FILE... (text files, .jsonl files or folders) or pipe text into stdin")
-    items = iter_items(paths, encoding=args.encoding)
+    items = with_topic(iter_items(paths, encoding=args.encoding), args.topic)
     if args.shard:
         items = take_shard(items, *parse_shard(args.shard))
-    bar = tqdm(desc="labelling", unit="char", unit_scale=True, file=sys.stderr, mininterval=1.0,
-               disable=None if args.progress is None else not args.progress)
-    texts = ((item.id, item.text, item.topic if item.topic is not None else args.topic) for item in items)
+    bar = progress_bar(args)
+    texts = ((item.id, item.text, item.topic) for item in items)
     docs = label_stream(args.model, texts, n_process=args.n_process,
                         batch_size=args.batch_size, progress=bar.update, **options)
     return _closing(docs, bar)
+
+
+def progress_bar(args: argparse.Namespace):
+    """The labelling progress bar on stderr, in characters (on when stderr is a terminal, or as --progress says)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(desc="labelling", unit="char", unit_scale=True, file=sys.stderr, mininterval=1.0,
+                disable=None if args.progress is None else not args.progress)
+
+
+def announce_model(args: argparse.Namespace) -> None:
+    """:func:`use_model`, then one line on stderr naming the model, its domain and training data."""
+    from mining.label.bundle import describe_bundle
+
+    use_model(args)
+    if (line := describe_bundle(args.model)) is not None:
+        print(line, file=sys.stderr)
 
 
 def _closing(docs, bar):
@@ -70,7 +84,6 @@ def check_model_dir(model: str) -> None:
 
 def _cmd_label(args: argparse.Namespace) -> int:
     from mining.corpora import brat, jsonl
-    from mining.label.bundle import describe_bundle
     from mining.label.render import to_html, to_table, to_tsv
 
     if args.scheduler is not None and args.engine is None:
@@ -80,9 +93,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
     if args.format == "brat" and args.output is None:
         raise UsageError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
     check_output(args.output, args.files, overwrite=args.overwrite)
-    use_model(args)
-    if (line := describe_bundle(args.model)) is not None:
-        print(line, file=sys.stderr)
+    announce_model(args)
     docs = labelled(args)
     if args.format == "jsonl" and args.output is not None:
         n = jsonl.save(docs, args.output)  # atomic: an error midway leaves an existing file as it was
@@ -108,20 +119,14 @@ def _cmd_label(args: argparse.Namespace) -> int:
 
 def _label_on_cluster(args: argparse.Namespace) -> int:
     """``mining label --engine dask``: shards of JSONL and a manifest in the folder ``-o``, resumable."""
-    from tqdm.auto import tqdm
-
-    from mining.label.bundle import describe_bundle
     from mining.label.cluster import label_to_folder
 
     if args.format != "jsonl" or args.output is None or not args.files or args.shard:
         raise UsageError(f"--engine {args.engine} writes JSONL shards into a folder: give FILE... (not stdin) and "
                          "-o DIR, without --format other than jsonl and without --shard (the engine shards)")
-    use_model(args)
     check_output(args.output, args.files, overwrite=True)  # never onto the input; existing labels: see below
-    if (line := describe_bundle(args.model)) is not None:
-        print(line, file=sys.stderr)
-    bar = tqdm(desc="labelling", unit="char", unit_scale=True, file=sys.stderr, mininterval=1.0,
-               disable=None if args.progress is None else not args.progress)
+    announce_model(args)
+    bar = progress_bar(args)
 
     def progress(chars: int, total: int) -> None:
         bar.total = total

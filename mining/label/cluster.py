@@ -15,7 +15,7 @@ import logging
 import resource
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from mining.label import shards as folder
 from mining.label.batches import char_batches
 from mining.label.bundle import check_bundle
 from mining.label.miner import ArgumentMiner, document_from_text
-from mining.label.streams import Item, iter_dataset, iter_items
+from mining.label.streams import Item, iter_dataset, iter_items, with_topic
 from mining.label.workers import STREAM_BATCH_CHARS
 
 ON_ERROR = ("stop", "continue")
@@ -112,9 +112,7 @@ def _reader(source: Any, encoding: str, topic: str | None = None) -> Callable[[]
     """A function that reads ``source`` from its start each time it is called, ``topic`` filled in where an
     item has none."""
     read = _items(source, encoding)
-    if topic is None:
-        return read
-    return lambda: (item if item.topic is not None else replace(item, topic=topic) for item in read())
+    return lambda: with_topic(read(), topic)
 
 
 def _items(source: Any, encoding: str) -> Callable[[], Iterator[Item]]:

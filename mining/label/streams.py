@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,6 +30,12 @@ class Item:
     text: str
     source: str
     topic: str | None = None
+
+
+def with_topic(items: Iterable[Item], topic: str | None) -> Iterator[Item]:
+    """``items``, each without a topic of its own given ``topic`` (``mining label --topic``)."""
+    for item in items:
+        yield item if topic is None or item.topic is not None else replace(item, topic=topic)
 
 
 def parse_shard(value: str) -> tuple[int, int]:

@@ -15,7 +15,7 @@ import pytest
 from mining.corpora import jsonl
 from tests.annotate.annotators import LabelStudioAnnotator
 from tests.helpers import run_mining
-from tests.test_walkthrough import NEW_TEXTS, walkthrough_commands
+from tests.test_walkthrough import NEW_TEXTS, walkthrough_commands, write_new_texts
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
@@ -39,10 +39,7 @@ def test_the_server_walkthrough_runs_as_written(labelstudio_server, tmp_path: Pa
     commands = walkthrough_commands("server-walkthrough")
     assert [c.split()[1:3] for c in commands if c.startswith("mining annotate")] == [
         ["annotate", "push"], ["annotate", "pull"]]
-    new_texts = tmp_path / "new-texts"
-    new_texts.mkdir()
-    for name, text in NEW_TEXTS.items():
-        (new_texts / name).write_text(text, encoding="utf-8")
+    write_new_texts(tmp_path)
     outputs = {}
     for command in commands:
         argv = shlex.split(command)[1:]
