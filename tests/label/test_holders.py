@@ -350,3 +350,26 @@ def test_a_spokesperson_speaks_for_the_body(nlp):
     assert holder_matches("Harbour Workers' Union", holders[0]), holders
     assert holder_matches("port authority", holders[1]), holders
     assert holder_matches("Harbour Workers' Union", holders[2]), holders
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    ("The chief of the Tarvel harbour board, Mirela Sand, said the quay would be rebuilt.",
+     "the quay would be rebuilt", "Mirela Sand"),
+    ("The mayor of Costa Brava, Ines Morel, said rents had risen too fast.", "rents had risen too fast", "Ines Morel"),
+    ("The operator, Heldway Transit, says the new line would carry 40,000 people a day.",
+     "the new line would carry 40,000 people a day", "Heldway Transit"),
+    # Apposed to a common noun inside the phrase, the name names that noun, not the speakers.
+    ("Engineers at the rail operator, Heldway, said the bridge was unsafe.", "the bridge was unsafe", "engineers"),
+    ("Three towns pay for the ferry. One of them, Ostmark, said it wanted the others to pay more.",
+     "it wanted the others to pay more", "Ostmark"),
+    # Lawyers speak for the client the text names; a lawyer named in apposition is that person.
+    ("Lawyers for the Tenants' Federation argued that the rule was unlawful.", "the rule was unlawful",
+     "Tenants' Federation"),
+    ("The city's lawyer, Anton Brask, said the rule was lawful.", "the rule was lawful", "Anton Brask"),
+    # A spokesperson's own name is not the party.
+    ("A spokeswoman for the Harbour Union, Petra Lind, said the strike would go ahead.",
+     "the strike would go ahead", "Harbour Union"),
+])
+def test_a_name_set_off_after_a_title_is_the_party(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder), got

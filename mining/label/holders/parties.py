@@ -26,10 +26,13 @@ NONAGENT_NOUNS = frozenset("""
 
 # A spokesperson's words belong to the body they speak for (docs/news-guideline.md, "Holder").
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen"})
+# Lawyers speak for their client the same way, when the text names it ("Lawyers for the council").
+SPEAKERS_FOR = SPOKESPEOPLE | {"lawyer", "lawyers", "attorney", "attorneys", "counsel"}
 _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "those", "some"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+_NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS", "NNP"})  # "senior", "Hallundish" before a role noun
 
 # The most recent party of each kind, and of any kind, that a pronoun may refer back to.
@@ -48,10 +51,12 @@ def subject_head(subject: Token) -> Token:
                 return token
             if token.tag_ not in _ADJECTIVE_TAGS:
                 break
-    # "The company's chief executive, Laura Chen, said": the apposed name.
-    for child in subject.children:
-        if child.dep_ == "appos" and child.ent_type_ == "PERSON" and subject.ent_type_ != "PERSON":
-            return child
+    # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
+    # "The mayor of Porto Selva, Carmen Idris, proposed" (the name hung under "Selva"): the apposed
+    # name. A spokesperson's name is not the party: the body spoken for is (below).
+    apposed = _apposed_name(subject)
+    if apposed is not None:
+        return apposed
     # "Deputy mayor for housing Lucia Ferraro": a bare title (no determiner) whose name the
     # parser hung under a preposition. "A spokesman for Merz" keeps its determiner and its head.
     if subject.lower_ in TITLE_WORDS and not any(c.dep_ == "det" for c in subject.children):
@@ -62,6 +67,21 @@ def subject_head(subject: Token) -> Token:
                 if obj.dep_ == "pobj" and obj.ent_type_ == "PERSON":
                     return obj
     return subject
+
+
+def _apposed_name(subject: Token) -> Token | None:
+    """The proper name set off by commas after the singular common-noun subject ``subject``, if any."""
+    # "One of them, Drevnia, said": a quantifier picks out the party the name gives.
+    if not (subject.pos_ == "NOUN" and subject.tag_ != "NNS" or subject.lower_ == "one") or subject.lower_ in SPOKESPEOPLE:
+        return None
+    for token in subject.subtree:
+        # A name apposed to a common noun inside the phrase names that noun ("Officials at the grid
+        # operator, DrevNet"); apposed to a name ("Porto Selva, Carmen Idris") it names the subject.
+        if token.dep_ != "appos" or token.i < subject.i or (token.head != subject and token.head.pos_ != "PROPN"):
+            continue
+        if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES:
+            return token
+    return None
 
 
 class PartyResolver:
@@ -138,15 +158,15 @@ class PartyResolver:
         person = self._person(head)
         if person is not None:
             return person
-        if lower in SPOKESPEOPLE:
-            body = self._spoken_for(head, memory)
+        if lower in SPEAKERS_FOR:
+            body = self._spoken_for(head, memory, compound=lower in SPOKESPEOPLE)
             if body is not None:
                 return body
         if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS:
             return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
 
-    def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
+    def _spoken_for(self, head: Token, memory: Memory, compound: bool = True) -> Party | None:
         """The body the spokesperson ``head`` speaks for: "a spokesperson for the union", "the union's
         spokesman", "its spokesman" (the most recent group), "union spokesperson"; None if unnamed."""
         for child in head.children:
@@ -156,7 +176,7 @@ class PartyResolver:
                     return self.party_of(objs[0], memory)
             elif child.dep_ == "poss":
                 return memory["group"] if child.lower_ in ("its", "their") else self.party_of(child, memory)
-        compounds = [c for c in head.lefts if c.dep_ == "compound"]
+        compounds = [c for c in head.lefts if c.dep_ == "compound"] if compound else []
         return self._group(*group_name(compounds[-1], self.layout)) if compounds else None
 
     def _person(self, head: Token) -> Party | None:
