@@ -2,9 +2,9 @@
 with premises as extra training rows.
 
 Usage: python benchmarks/news_stance_pooling.py [--premises] [--C 1.0]
-3 repeats of 5-fold CV over news-01..20 (seeds 0-2), the sample's news reports in every training fold,
-features=stance and the logreg model of news_miner (class_weight balanced, regularisation ``--C``), on
-gold claims; prints the mean macro-F1 of each prediction:
+3 repeats of 5-fold CV over the training split, news-01..20 and 33..52 (seeds 0-2), the sample's news
+reports in every training fold, features=stance and the logreg model of news_miner (class_weight
+balanced, regularisation ``--C``), on gold claims; prints the mean macro-F1 of each prediction:
 
 - single: each claim on its own;
 - pooled: the mean log-probability of the claims of one holder in one report, the same stance for all.
