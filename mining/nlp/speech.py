@@ -41,7 +41,14 @@ SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet post quote cite comment mention "
                           "remark report state explain note".split())
 OBJECT_DEPS = frozenset({"dobj", "prep", "oprd", "attr", "dative"})
-ROLES = ("cue", "source", "frame", "content", "quote", "quoted_phrase", "quote_mark")
+ROLES = ("cue", "source", "frame", "content", "schedule", "quote", "quoted_phrase", "quote_mark")
+# Reported plans are narration, not positions (docs/news-guideline.md, "Not a unit"): "Trump said he
+# planned a call with X", "Ardal said he would brief parliament on Tuesday". A content clause is a
+# schedule when its verb only moves or meets people, or plans a meeting; "meet" and "return" only
+# with a party or a place ("meet the demand" and "return the land" are positions).
+SCHEDULE_VERBS = frozenset("brief visit travel fly convene".split())
+MEETING_NOUNS = frozenset("call meeting visit trip talk summit conference briefing session".split())
+PLAN_VERBS = frozenset("plan intend schedule".split())
 # What a direct quote follows: nothing (it opens the line), a sentence end, or "said:" / "said,".
 DIRECT_AFTER = frozenset('.!?:,"”')
 
@@ -71,7 +78,8 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
     - ``content``: in the subtree of the cue's clausal complement (``ccomp``, ``xcomp``, ...), of
       the object of a cue that judges rather than only says ("rejected the plan"), or of the clause
       that "according to" hangs on;
-    - ``frame``: in the subtree of any other dependent of the cue.
+    - ``frame``: in the subtree of any other dependent of the cue;
+    - ``schedule``: content too, when its clause only schedules (:func:`is_schedule`).
 
     Punctuation gets no role but that of a quotation mark.
 
@@ -111,9 +119,32 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
         for child in token.children:
             if child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
                 mark(child, "content", line)
+                if is_schedule(child):
+                    mark(child, "schedule", line)
             elif child.dep_ != "punct":
                 mark(child, "source" if child.dep_ in SOURCE_DEPS else "frame", line)
     return [frozenset(r) for r in roles]
+
+
+def is_schedule(verb: Token) -> bool:
+    """Whether the clause ``verb`` heads only schedules: a visit, a trip, a briefing, a meeting with a
+    party, a return to a place, or a plan for one of them ("he planned a call with Zelenskyy")."""
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    if lemma in SCHEDULE_VERBS:
+        return True
+    if lemma == "meet":
+        return any(c.dep_ == "prep" and c.lower_ == "with" or c.dep_ == "dobj" and c.ent_type_ in _PARTY_ENTITIES
+                   for c in children)
+    if lemma == "return":
+        return any(c.dep_ == "prep" and c.lower_ == "to" for c in children) and not any(c.dep_ == "dobj" for c in children)
+    if lemma in PLAN_VERBS:
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in MEETING_NOUNS or c.dep_ == "xcomp" and is_schedule(c)
+                   for c in children)
+    return False
+
+
+_PARTY_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _mark_quotes(doc: Doc, roles: list[set[str]]) -> None:

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances
+from mining.nlp.speech import ROLES as SPEECH_ROLES
 from mining.nlp.tokens import tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents
@@ -62,14 +63,24 @@ class SegmentationTask:
         needs a label from ``UNIT_LABELS``; the gold label of an exactly matching gold unit is kept
         in ``attributes["gold"]`` (None when no gold unit has the same offsets), and every
         predicted unit carries ``attributes["segment"] = True``.
+    outside_roles : tuple of str, default=()
+        Reported-speech roles (``mining.nlp.speech.ROLES``) whose tokens are never in a unit: the
+        decoder tags them ``O`` whatever the scores say. ``("schedule",)`` keeps a reported plan out
+        ("Trump said he planned a call with ...": docs/news-guideline.md, "Not a unit"), which the
+        news reports show too rarely for a model to learn.
     """
 
     name: str = "segmentation"
     labels: tuple[str, ...] = BIO_LABELS
     decode: str = "viterbi"
     unit_label: str = "claim"
+    outside_roles: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        self.outside_roles = tuple(self.outside_roles)
+        unknown = sorted(set(self.outside_roles) - set(SPEECH_ROLES))
+        if unknown:
+            raise UsageError(f"outside_roles: unknown speech role(s) {unknown}, expected some of {SPEECH_ROLES}")
         if self.decode not in DECODERS:
             raise UsageError(f"decode must be one of {DECODERS}, got {self.decode!r}")
         if self.unit_label not in UNIT_LABELS:
@@ -92,13 +103,17 @@ class SegmentationTask:
 
     def predict(self, estimator: Any, instances: Sequence[TokenInstance]) -> list[str]:
         instances = list(instances)
+        outside = self._forced_outside(instances)
         if self.decode == "independent":
-            return [str(tag) for tag in estimator.predict(instances)]
+            return [OUTSIDE if k in outside else str(tag) for k, tag in enumerate(estimator.predict(instances))]
         if hasattr(estimator, "predict_proba"):
             scores = np.log(np.clip(estimator.predict_proba(instances), 1e-12, None))
         else:
             scores = np.asarray(estimator.decision_function(instances), dtype=np.float64)
         classes = [str(c) for c in estimator.classes_]
+        if outside:
+            inside = [j for j, c in enumerate(classes) if c != OUTSIDE]
+            scores[np.ix_(sorted(outside), inside)] = -np.inf
         tags = [OUTSIDE] * len(instances)
         for members in paragraphs_of(instances):
             # Viterbi runs in reading order, whatever order the instances come in.
@@ -106,6 +121,13 @@ class SegmentationTask:
             for i, tag in zip(members, constrained_tags(scores[members], classes)):
                 tags[i] = tag
         return tags
+
+    def _forced_outside(self, instances: Sequence[TokenInstance]) -> set[int]:
+        """The positions in ``instances`` of tokens with one of ``outside_roles``."""
+        if not self.outside_roles:
+            return set()
+        roles = set(self.outside_roles)
+        return {k for k, inst in enumerate(instances) if roles & tokens_of(inst.parsed).speech[inst.token_index]}
 
     def apply_predictions(self, docs: Sequence[Document], instances: Sequence[TokenInstance],
                           predictions: Sequence[str]) -> list[Document]:

@@ -55,7 +55,6 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
     assert not any("told reporters" in u.text or "one official said" in u.text for u in labelled.units)
 
 
-@pytest.mark.xfail(strict=True, reason="the model still makes a unit of the narration 'he planned a call'")
 def test_the_narration_of_a_planned_call_is_no_unit(labelled: Document):
     start = labelled.text.index("he planned a call")
     assert not any(u.start <= start < u.end for u in labelled.units)

@@ -55,3 +55,24 @@ def test_a_quote_never_runs_across_a_line_break(roles_of):
     roles = roles_of('He said: "it is over\nThe market opened late.')
     assert "quote" in roles["over"]
     assert roles["market"] == set()
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("The president said he planned a call with the two leaders.", "call"),
+    ("Osric said he would brief the parliament on Tuesday.", "parliament"),
+    ("Lenk said she would visit the flooded farms in May.", "farms"),
+    ("The envoy said he would meet with the mayor next week.", "mayor"),
+    ("Halvard said she would return to the capital on Friday.", "capital"),
+])
+def test_a_reported_plan_is_schedule_content(roles_of, text, word):
+    assert roles_of(text)[word] == {"content", "schedule"}
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("The minister said the offer would meet the nurses' demand.", "demand"),
+    ("The mayor said the city would return the land to its owners.", "land"),
+    ("The council said it planned to close the library.", "library"),
+    ("Varga told reporters that the plan would fail.", "fail"),
+])
+def test_a_position_is_no_schedule(roles_of, text, word):
+    assert roles_of(text)[word] == {"content"}

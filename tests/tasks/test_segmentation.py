@@ -152,11 +152,25 @@ def test_predict_decodes_each_paragraph_on_its_own(nlp):
     assert SegmentationTask(decode="independent").predict(_Scores(scores), instances) == ["I"] * 9
 
 
+@pytest.mark.parametrize("decode", ["viterbi", "independent"])
+def test_tokens_of_an_outside_role_are_never_in_a_unit(nlp, decode):
+    text = "Lenk said she would visit the flooded farms in May."
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    instances = SegmentationTask().build_instances([doc], [nlp(text)])
+    scores = _Scores([[1.0, 0.9, 0.0]] * len(instances))  # every token favours a unit
+    assert "O" not in SegmentationTask(decode=decode).predict(scores, instances)
+    tags = SegmentationTask(decode=decode, outside_roles=["schedule"]).predict(scores, instances)
+    words = [inst.parsed[inst.token_index].text for inst in instances]
+    assert [w for w, t in zip(words, tags) if t == "O"] == ["she", "would", "visit", "the", "flooded", "farms", "in", "May"]
+
+
 def test_task_parameters_are_checked():
     with pytest.raises(ValueError, match="unit_label"):
         SegmentationTask(unit_label="thesis")
     with pytest.raises(ValueError, match="decode"):
         SegmentationTask(decode="crf")
+    with pytest.raises(ValueError, match="outside_roles"):
+        SegmentationTask(outside_roles=["narration"])
 
 
 @pytest.mark.slow
