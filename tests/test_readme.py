@@ -261,6 +261,22 @@ def test_news_guideline_agreement_as_printed(tmp_path: Path):
     assert printed.replace(f"{tmp_path}/", "/tmp/").strip() == shown.body.strip()
 
 
+def test_readme_reads_in_five_minutes():
+    size = len(README.read_text(encoding="utf-8"))
+    assert size < 10_000, f"README.md has {size} characters: move detail to docs/"
+
+
+@pytest.mark.parametrize("output", ["logs/x/metrics.json", "runs/miner/model.skops", "outputs/x", "multirun/x",
+                                    ".cache/mining/parses/x"])
+def test_what_the_tools_write_by_default_is_ignored(output: str):
+    """Outputs under the checkout (paths.output_dir, the README's hydra.run.dir=runs/..., Hydra's own
+    defaults, the cache) must not make the next run's record ``git.dirty``."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    done = subprocess.run(["git", "check-ignore", "-q", output], cwd=ROOT)
+    assert done.returncode == 0, f"{output} is not in .gitignore"
+
+
 # --- the README's quick start: a pipe, so a shell, and the installed `mining` command ---
 
 def quick_start_commands() -> list[str]:
