@@ -1,4 +1,5 @@
-"""Every shell command of README.md and docs/*.md runs in a test as written, or is listed in SKIPPED with why.
+"""Every shell command and Python example of README.md and docs/*.md runs in a test as written, or is listed
+in SKIPPED (SKIPPED_PYTHON) with why.
 
 The blocks are found by their fence (```bash, ```sh, ```shell, ```console); each belongs to one test in
 RUN_BY, which runs its commands in a fresh folder, or all of its commands are in SKIPPED.
@@ -49,6 +50,15 @@ RUN_BY = {
     "docs/experiments.md#6": "test_experiments_page_commands",
     "docs/labelling.md#1": "test_labelling_page_commands",
     "docs/news-guideline.md#1": "test_news_guideline_agreement_as_printed",
+    # The Python examples run too (exec, in the folder the page's commands ran in).
+    "docs/corpora.md#py1": "test_corpora_page_commands",
+    "docs/labelling.md#py1": "test_labelling_page_commands",
+    "docs/labelling.md#py2": "test_labelling_page_commands",
+}
+
+# Python examples no test runs, with the reason.
+SKIPPED_PYTHON = {
+    "docs/labelling.md#py3": "starts a local Dask cluster: tests/label/test_cluster.py calls label_to_folder",
 }
 
 # Commands no test runs, by page, each with the reason.
@@ -117,6 +127,12 @@ def shell_blocks(path: Path) -> dict[str, Block]:
     return {f"{b.page}#{n}": b for n, b in enumerate(shell, start=1)}
 
 
+def python_blocks(path: Path) -> dict[str, Block]:
+    """The page's Python examples by key, ``PAGE#pyN``."""
+    found = [b for b in blocks(path) if b.lang == "python"]
+    return {f"{b.page}#py{n}": b for n, b in enumerate(found, start=1)}
+
+
 def runnable(key: str, block: Block) -> list[str]:
     return [c for c in block.commands() if (block.page, c) not in SKIPPED]
 
@@ -133,7 +149,12 @@ def test_every_shell_block_is_run_or_skipped():
                     f"{block.page}:{block.line}: commands in a ```{block.lang} block: fence it as ```bash"
     uncovered = [f"{key} ({block.page}:{block.line})" for key, block in keys.items()
                  if key not in RUN_BY and runnable(key, block)]
-    assert not uncovered, f"shell blocks no test runs: {uncovered}; add them to RUN_BY or SKIPPED"
+    python = {key: block for page in PAGES for key, block in python_blocks(page).items()}
+    uncovered += [f"{key} ({block.page}:{block.line})" for key, block in python.items()
+                  if key not in RUN_BY and key not in SKIPPED_PYTHON]
+    keys.update(python)
+    assert not set(SKIPPED_PYTHON) - set(python), "SKIPPED_PYTHON names blocks that are gone"
+    assert not uncovered, f"blocks no test runs: {uncovered}; add them to RUN_BY, SKIPPED or SKIPPED_PYTHON"
     assert not set(RUN_BY) - set(keys), f"RUN_BY names blocks that are gone: {set(RUN_BY) - set(keys)}"
     assert not set(SKIPPED) - commands, f"SKIPPED names commands that are gone: {set(SKIPPED) - commands}"
     here = Path(__file__).read_text(encoding="utf-8")
@@ -194,6 +215,20 @@ def run_command(command: str, folder: Path, corpora: Path | None = None, cwd: Pa
     return run_mining_here(args, cwd=cwd or folder, env=env)
 
 
+def run_python(test: str, folder: Path, corpora: Path | None = None) -> None:
+    """Run the Python examples RUN_BY gives ``test`` in ``folder``, with the shell commands' substitutions."""
+    examples = [b for page in PAGES for key, b in python_blocks(page).items() if RUN_BY.get(key) == test]
+    assert examples, f"no Python example is run by {test}"
+    old_cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        for block in examples:
+            code = block.body.replace("../shared/corpora", str(corpora)) if corpora else block.body
+            exec(compile(code, f"{block.page}:{block.line}", "exec"), {"__name__": "__doc_example__"})
+    finally:
+        os.chdir(old_cwd)
+
+
 def run_all(test: str, folder: Path, corpora: Path | None = None, cwd: Path | None = None) -> dict[str, str]:
     """Run ``test``'s commands in order, each must succeed; their outputs by command."""
     outputs = {}
@@ -204,12 +239,14 @@ def run_all(test: str, folder: Path, corpora: Path | None = None, cwd: Path | No
     return outputs
 
 
+@pytest.mark.slow
 def test_corpora_page_commands(mini_corpora: Path, tmp_path: Path):
     outputs = run_all("test_corpora_page_commands", tmp_path, mini_corpora)
     stats = next(out for command, out in outputs.items() if "stats aaec" in command)
     assert '"documents": 6' in stats.replace(" ", "").replace('":', '": '), stats[:500]
     assert (tmp_path / "aaec.jsonl").read_text(encoding="utf-8").count("\n") == len(MINI_ESSAYS)
     assert "ok" in outputs["mining data validate aaec.jsonl"]
+    run_python("test_corpora_page_commands", tmp_path, mini_corpora)
 
 
 @pytest.mark.slow
@@ -250,6 +287,7 @@ def test_labelling_page_commands(miner_run: Path, tmp_path: Path):
     assert "uniforms" in tables[1]
     labelled = (tmp_path / "news.labelled.jsonl").read_text(encoding="utf-8")
     assert '"id": "ferry"' in labelled
+    run_python("test_labelling_page_commands", tmp_path)
 
 
 def test_news_guideline_agreement_as_printed(tmp_path: Path):
