@@ -72,7 +72,12 @@ def test_readme_walkthrough_runs_as_written(tmp_path: Path):
     assert len(v2) == len(v1) + len(NEW_TEXTS)
     added = {d.id: d for d in v2 if d.id in ("ferry", "library")}
     assert set(added) == {"ferry", "library"} and all(d.split == "train" for d in added.values())
+    # the label the annotator changed is theirs now, the rest stays the model's (docs/annotation.md, "Who labelled what")
+    records = [d.metadata["labelled_by"] for d in added.values()]
+    assert sum(r["units_corrected"] for r in records) == 1 and {r["annotator"] for r in records} == {"human"}
+    assert all("runs" in d.metadata["pre_labelled_by"] for d in added.values())
     (entry,) = read_changelog(tmp_path / "data/v2.jsonl")
+    assert entry["annotated"] == {"documents": 2, "units_corrected": 1, "units_added": 0, "units_removed": 0}
     assert entry["fingerprint"] == jsonl.fingerprint(v2) and entry["previous_fingerprint"] == jsonl.fingerprint(v1)
     for version in ("v1", "v2"):
         meta = json.loads((tmp_path / f"runs/components-{version}/meta.json").read_text())

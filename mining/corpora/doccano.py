@@ -28,6 +28,9 @@ doccano spans have a label and nothing else, so:
 - the **text's fingerprint**, ``mining.text_sha256`` (the SHA-256 of its UTF-8 bytes): a record whose
   text no longer has it is refused. An import that doccano read in another encoding than UTF-8 changes
   the text (``😀`` becomes ``ðŸ˜€``) and so every offset after it.
+- the units a model **proposed** (``mining.proposed``), when the document names the model that
+  labelled it (``metadata["labelled_by"]``): on the way back, the units an annotator changed or drew
+  are marked as theirs (:mod:`mining.corpora.corrections`).
 - a **discontinuous unit** is one entity per fragment, all with the unit's label; every later
   fragment points at the first with a relation of type ``same_unit`` (add that relation type to the
   project). Chains of ``same_unit`` relations are read too; fragments are ordered by offset.
@@ -46,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
+from mining.corpora.corrections import PROPOSED_KEY, check_proposed, pre_labelled, proposed_units, record_corrections
 from mining.corpora.stored import TEXT_HASH, check_text, stored_entries, stored_field, text_hash, unknown_fields
 from mining.errors import CorpusError
 from mining.schema import (
@@ -116,6 +120,8 @@ def _record(doc: Document) -> dict[str, Any]:
     meta: dict[str, Any] = {"units": units_meta, "relations": rel_meta, TEXT_HASH: text_hash(doc.text)}
     if doc.extra:
         meta["fields"] = dict(doc.extra)
+    if pre_labelled(doc):  # what the model proposed, to tell the annotator's corrections apart on the way back
+        meta[PROPOSED_KEY] = proposed_units(doc)
     return {"text": doc.text, "entities": entities, "relations": relations, "doc_id": doc.id,
             "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic, "split": doc.split,
             "metadata": dict(doc.metadata), META_KEY: meta}
@@ -207,6 +213,9 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
     doc.units = list(units.values())
     doc.relations = _read_relations(links, heads, units, extra, fail)
     doc.extra = unknown_fields(extra.get("fields"), DOCUMENT_FIELDS, f"{META_KEY}.fields", fail)
+    if PROPOSED_KEY in extra:  # doccano's export does not say who changed a span: "human"
+        proposed = check_proposed(extra[PROPOSED_KEY], lambda problem: fail(f"{META_KEY}.{problem}"))
+        record_corrections(doc, proposed, annotator=None, tool="doccano")
     return doc
 
 

@@ -145,6 +145,17 @@ def describe_differences(base: Document, new: Document) -> list[str]:
     return out
 
 
+def annotated_counts(docs: Sequence[Document]) -> dict[str, int]:
+    """How many documents a person submitted after a model's pre-annotation, and their corrections (the
+    ``labelled_by`` records of :mod:`mining.corpora.corrections`)."""
+    records = [d.metadata["labelled_by"] for d in docs
+               if isinstance(d.metadata.get("labelled_by"), dict) and "annotator" in d.metadata["labelled_by"]]
+    counts = {"documents": len(records)}
+    for name in ("units_corrected", "units_added", "units_removed"):
+        counts[name] = sum(int(r.get(name, 0)) for r in records)
+    return counts
+
+
 def changelog_path(out: str | Path) -> Path:
     """``data.jsonl`` -> ``data.jsonl.changelog``."""
     out = Path(out)
@@ -199,6 +210,7 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
         "added_ids": result.added,
         "replaced_ids": [{"id": n, "base_id": b} for n, b in result.replaced],
         "skipped_ids": [{"id": n, "base_id": b} for n, b in result.skipped],
+        "annotated": annotated_counts(new_docs),
         "previous_fingerprint": previous,
         "fingerprint": jsonl.fingerprint(result.documents),
     }

@@ -54,7 +54,10 @@ def test_the_server_walkthrough_runs_as_written(labelstudio_server, tmp_path: Pa
     pulled = jsonl.load(tmp_path / "annotation/round-1.jsonl")
     assert sorted(d.id for d in pulled) == sorted(Path(n).stem for n in NEW_TEXTS)
     (doc_id, label), = changed.items()
-    assert next(d for d in pulled if d.id == doc_id).units[0].label == label  # the correction came back
+    corrected = next(d for d in pulled if d.id == doc_id)
+    assert corrected.units[0].label == label  # the correction came back, as the annotator's
+    assert corrected.metadata["labelled_by"]["annotator"].startswith("labelstudio user ")
+    assert corrected.metadata["labelled_by"]["units_corrected"] == 1 and "runs" in corrected.metadata["pre_labelled_by"]
     v1, v2 = jsonl.load(tmp_path / "data/v1.jsonl"), jsonl.load(tmp_path / "data/v2.jsonl")
     assert [d.id for d in v2] == [d.id for d in v1] + [d.id for d in pulled]
     assert all(d.split == "train" for d in v2[len(v1):])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from mining.cli import build_parser
 
@@ -33,3 +34,30 @@ def test_run_help_lists_the_groups_and_examples():
     assert "experiment: " in done.stdout and "sample_components" in done.stdout and "model: " in done.stdout
     assert done.stdout.count("\n  mining run ") == 3  # three example commands
     assert "powered by Hydra" not in done.stdout
+
+
+def _commands(parser: argparse.ArgumentParser, path: list[str]) -> list[list[str]]:
+    """Every command and subcommand, as ``["data", "stats"]``."""
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                out += [[*path, name], *_commands(sub, [*path, name])]
+    return out
+
+
+def test_the_readme_command_table_names_every_command():
+    """README's "## Commands" table: a command (or subcommand) missing from it is one a new user never sees."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands")[1].split("\n## ")[0]
+    spans = [span.replace("\\|", "|") for span in re.findall(r"`(mining [^`]*)`", table)]
+    missing = []
+    for command in _commands(build_parser(), []):
+        # "`mining data stats\|validate NAME`" names data stats and data validate
+        named = [span for span in spans if span.startswith(f"mining {command[0]}")
+                 and all(re.search(rf"[ |]{re.escape(word)}([ |\]]|$)", span) for word in command)]
+        if not named:
+            missing.append(" ".join(command))
+    assert missing == [], f"README's command table does not name: {missing}"

@@ -221,11 +221,14 @@ def test_reads_an_export_we_did_not_write():
     (doc,) = labelstudio.from_tasks([foreign_task()])
     assert doc.id == "41"  # no data.doc_id: the task id
     assert doc.paragraphs == [(0, 10), (12, 62)]  # no data.paragraphs: the non-blank lines
-    assert doc.metadata == {"source": "forum", "labelstudio": {"quality": "good"}}
+    # the annotation relabelled the prediction's unit and drew one more (see test_corrections_are_recorded)
+    assert doc.metadata == {"source": "forum", "labelstudio": {"quality": "good"},
+                            "labelled_by": {"annotator": "human", "tool": "labelstudio", "units_unchanged": 0,
+                                            "units_corrected": 1, "units_added": 1, "units_removed": 0}}
     # annotation 2 was updated last; annotation 3 is newer but cancelled
     assert [(u.id, u.label, u.start, u.end) for u in doc.units] == [
         ("aB3_x9Qk1z", "claim", 12, 37), ("Zz-01", "premise", 39, 61)]
-    assert doc.units[1].attributes == {"confidence": "high"}
+    assert doc.units[1].attributes == {"confidence": "high", "labelled_by": "human"}
     (rel,) = doc.relations  # direction "left": from to_id to from_id
     assert (rel.id, rel.source, rel.target, rel.label) == ("R1", "Zz-01", "aB3_x9Qk1z", "support")
 

@@ -26,6 +26,11 @@ hold (below). The results follow Label Studio's text conventions (labelstud.io/g
   valid region ids (``[A-Za-z0-9_-]+``) are renamed and mapped back through ``data.mining.unit_ids``.
 - ``data.mining.text_sha256`` is the SHA-256 of the text as written (UTF-8); a task whose text no
   longer has it is refused, since every offset in it would be off.
+- the units a model proposed (``data.mining.proposed``, with ``proposed_by``, the model version), for
+  predictions and for any document that names the model that labelled it (``metadata["labelled_by"]``).
+  Reading an annotation (a person's) compares it with the prediction it started from, or else with
+  that proposal, and records who labelled each unit and how many the annotator corrected
+  (:mod:`mining.corpora.corrections`); the annotator is ``completed_by``, as ``labelstudio user ID``.
 - fields the schema does not know (``Document.extra``, ``Unit.extra``, ``Relation.extra``) go in
   ``data.mining.fields``: ``{"document": {...}, "units": {unit id: {...}}, "relations": {relation id:
   {...}}}``, each part only when some object has such fields (a document without any is written as if

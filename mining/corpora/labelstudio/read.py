@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import corpus_files
+from mining.corpora.corrections import PROPOSED_BY_KEY, PROPOSED_KEY, check_proposed, proposed_units, record_corrections
 from mining.corpora.labelstudio.names import DATA_KEY
 from mining.corpora.labelstudio.results import ResultReader
 from mining.corpora.stored import stored_field
@@ -107,7 +108,8 @@ class _TaskReader:
             doc_id = str(task["id"])
         else:
             raise self.fail("task has neither data.doc_id nor an id to name the document", where)
-        result = self.pick_result(task, where)
+        chosen, annotated = self.pick(task, where)
+        result = self.result_of(chosen, where)
         if result is None:
             if self.unannotated == "error":
                 hint = self.hint(task)
@@ -119,7 +121,33 @@ class _TaskReader:
         doc = Document(id=doc_id, text=text)
         self.read_fields(doc, data, where)
         self.results.read(doc, result, data.get(DATA_KEY) or {}, where)
+        if annotated:
+            record_corrections(doc, self.proposed(task, chosen, data, where), annotator=_annotator(chosen),
+                               tool="labelstudio", model=self.model_of(task, chosen), reviewed=True)
         return doc
+
+    def proposed(self, task: dict[str, Any], annotation: dict[str, Any], data: dict[str, Any],
+                 where: str) -> list[list[Any]] | None:
+        """The units the model proposed for the annotator to correct: the prediction the annotation
+        started from when the export holds it in full, else the proposal the task file stored."""
+        prediction = _parent_prediction(task, annotation)
+        if prediction is not None and isinstance(prediction.get("result"), list):
+            proposal = Document(id="proposal", text=data[self.text_key])
+            try:
+                self.results.read(proposal, prediction["result"], data.get(DATA_KEY) or {}, f"{where}/prediction")
+            except CorpusError:  # a prediction this reading cannot map (other labels): what it proposed is unknown
+                return None
+            return proposed_units(proposal)
+        extra = data.get(DATA_KEY) or {}
+        if PROPOSED_KEY not in extra:
+            return None
+        return check_proposed(extra[PROPOSED_KEY], lambda problem: self.fail(f"data.{DATA_KEY}.{problem}", where))
+
+    def model_of(self, task: dict[str, Any], annotation: dict[str, Any]) -> str | None:
+        prediction = _parent_prediction(task, annotation)
+        version = prediction.get("model_version") if prediction is not None else None
+        stored = (task.get("data", {}).get(DATA_KEY) or {}).get(PROPOSED_BY_KEY)
+        return str(version) if version else (str(stored) if stored else None)
 
     def hint(self, task: dict[str, Any]) -> str:
         """Why a task with predictions gave nothing to read, for the error that says so."""
@@ -129,13 +157,16 @@ class _TaskReader:
             return " (it has predictions: pass predictions=True to read them)"
         return f" (none of its predictions is of model version {self.model_version!r})"
 
-    def pick_result(self, task: dict[str, Any], where: str) -> list[Any] | None:
+    def pick(self, task: dict[str, Any], where: str) -> tuple[dict[str, Any] | None, bool]:
+        """The annotation or prediction to read, and whether it is an annotation (a person's)."""
         annotations = task.get("annotations") or []
         if not isinstance(annotations, list):
             raise self.fail("'annotations' is not a list", where)
         done = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
         chosen = _latest(done)
-        if chosen is None and self.predictions:
+        if chosen is not None:
+            return chosen, True
+        if self.predictions:
             found = task.get("predictions") or []
             if not isinstance(found, list):
                 raise self.fail("'predictions' is not a list", where)
@@ -151,6 +182,9 @@ class _TaskReader:
                 raise self.fail(f"task has predictions of several model versions ({', '.join(versions)}); "
                                 "pass model_version", where)
             chosen = _latest(found)
+        return chosen, False
+
+    def result_of(self, chosen: dict[str, Any] | None, where: str) -> list[Any] | None:
         if chosen is None:
             return None
         result = chosen.get("result")
@@ -174,6 +208,25 @@ class _TaskReader:
             if key != self.text_key and key not in _DOC_FIELDS:
                 doc.metadata[key] = value
 
+
+
+def _parent_prediction(task: dict[str, Any], annotation: dict[str, Any]) -> dict[str, Any] | None:
+    """The prediction (in full) the annotation started from: its ``parent_prediction``, else the latest."""
+    found = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+    parent = annotation.get("parent_prediction")
+    if parent is not None:
+        found = [p for p in found if p.get("id") == parent] or found
+    return _latest(found)
+
+
+def _annotator(annotation: dict[str, Any]) -> str | None:
+    """Who submitted ``annotation``: Label Studio's ``completed_by`` (a user id, or an object with one).
+
+    The id, not the e-mail address: the dataset names the annotator without personal data."""
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        who = who.get("id")
+    return f"labelstudio user {who}" if isinstance(who, (int, str)) and who != "" else None
 
 
 def _shown_ids(items: list[Any]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from mining.corpora import SAME_UNIT
+from mining.corpora.corrections import MODEL, PROPOSED_BY_KEY, PROPOSED_KEY, pre_labelled, proposed_units
 from mining.corpora.labelstudio.names import (
     ATTRIBUTES_NAME,
     DATA_KEY,
@@ -53,6 +54,9 @@ def to_tasks(docs: Iterable[Document], *, predictions: bool = False, model_versi
     tasks = []
     for doc in docs:
         result, extra = _results(doc)
+        if predictions or pre_labelled(doc):  # what the model proposed, to tell the annotator's corrections apart
+            extra[PROPOSED_KEY] = proposed_units(doc)
+            extra[PROPOSED_BY_KEY] = model_version or DEFAULT_MODEL_VERSION if predictions else MODEL
         data = {"text": doc.text, "doc_id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs],
                 "topic": doc.topic, "split": doc.split, "metadata": dict(doc.metadata), DATA_KEY: extra}
         if predictions:
