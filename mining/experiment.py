@@ -12,8 +12,9 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
+from mining.errors import UsageError
 from mining.evaluation.metrics import aggregate, classification_scores, confusion
-from mining.evaluation.splits import Fold, resample_indices
+from mining.evaluation.splits import Fold, NestedCV, resample_indices
 from mining.progress import Steps, note
 from mining.schema import Document
 from mining.tasks.base import Task
@@ -80,63 +81,165 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
     (``evaluation.resample``) touches training-fold instances only.
     """
     timer = timer or Timer()
-    with timer.stage("instances"):
-        instances = task.build_instances(docs, parsed)
-        gold = np.asarray(task.gold_labels(instances), dtype=object)
-        doc_of = np.array([inst.document.id for inst in instances], dtype=object)
-    if len(instances) == 0:
-        raise ValueError(f"task {task.name!r} found no instances in {len(docs)} documents")
+    data = _TaskData.build(task, docs, parsed, timer)
     folds = list(evaluation.folds(docs, seed))
     steps = Steps(task.name, len(folds), "fold")
-    note(f"{task.name}: {len(instances)} instances from {len(docs)} documents, {len(folds)} fold(s)")
-    fold_scores: list[dict[str, float]] = []
-    total_confusion = np.zeros((len(task.labels), len(task.labels)), dtype=int)
-    predicted_docs: dict[str, Document] = {}
+    note(f"{task.name}: {len(data.instances)} instances from {len(docs)} documents, {len(folds)} fold(s)")
+    scored = _Scored(task)
     for fold in folds:
-        train_idx = np.flatnonzero(np.isin(doc_of, list(fold.train)))
-        test_idx = np.flatnonzero(np.isin(doc_of, list(fold.test)))
-        train_idx = resample_indices(train_idx, gold, evaluation.resample, seed + fold.repeat)
-        model = clone(estimator)
-        with timer.stage("fit"):
-            model.fit([instances[i] for i in train_idx], list(gold[train_idx]))
-        with timer.stage("predict"):
-            test_instances = [instances[i] for i in test_idx]
-            predicted = task.predict(model, test_instances)
-        with timer.stage("score"):
-            fold_gold = list(gold[test_idx])
-            scores = classification_scores(fold_gold, predicted, task.labels)
-            scores.update(task.extra_scores(test_instances, fold_gold, predicted))
-            fold_scores.append(scores)
-            total_confusion += np.asarray(confusion(fold_gold, predicted, task.labels))
-        if fold.repeat == 0:
-            for doc in task.apply_predictions(docs, test_instances, predicted):
-                predicted_docs[doc.id] = doc
+        model, test_instances, predicted = data.fit_predict(estimator, fold, evaluation.resample, seed, timer)
+        scored.add(fold, test_instances, predicted, data.gold_of(fold), docs, timer)
         steps.done()
-    prefix = evaluation.prefix
-    metrics: dict[str, Any] = {}
-    summary = fold_scores[0] if len(fold_scores) == 1 else aggregate(fold_scores)
-    metrics.update({f"{prefix}.{k}": v for k, v in summary.items()})
-    metrics[f"{prefix}.labels"] = list(task.labels)
-    metrics[f"{prefix}.confusion_matrix"] = total_confusion.tolist()
-    metrics[f"{prefix}.n_folds"] = len(folds)
+    metrics = scored.metrics(evaluation.prefix, len(folds))
     if len(folds) > 1:
         # Cross-validation: the recorded model is refitted on every document the folds used (with
         # GroupedCV(split="train") the test documents stay unseen).
-        used = list(frozenset().union(*(fold.train | fold.test for fold in folds)))
-        all_idx = resample_indices(np.flatnonzero(np.isin(doc_of, used)), gold, evaluation.resample, seed)
+        model = data.fit_all(estimator, folds, evaluation.resample, seed, timer)
+        note(f"{task.name}: final model on every fold's documents done in {timer.seconds['fit_final']:.1f} s")
+    return ExperimentResult(metrics=metrics, predictions=scored.predictions(docs), model=model, task=task,
+                            timings=dict(timer.seconds), folds=folds)
+
+
+def run_nested(*, docs: Sequence[Document], parsed: Sequence, task: Task, candidates: dict[str, Pipeline],
+               evaluation: NestedCV, seed: int, timer: Timer | None = None) -> ExperimentResult:
+    """Nested CV (:class:`~mining.evaluation.splits.NestedCV`): in each outer fold an inner CV over the outer
+    training documents chooses one of ``candidates`` (name -> estimator), which then scores the outer test fold.
+
+    Besides the usual ``nested.*`` scores, ``nested.chosen`` lists the setting each outer fold chose (in fold
+    order) and ``nested.inner_scores`` their inner scores by name. The recorded model is the setting chosen
+    most often (the first in ``candidates`` order on a tie; ``nested.final_choice``) fitted on every document.
+    """
+    if not candidates:
+        raise UsageError("nested CV needs at least one candidate setting (evaluation.grid)")
+    timer = timer or Timer()
+    data = _TaskData.build(task, docs, parsed, timer)
+    folds = list(evaluation.folds(docs, seed))
+    steps = Steps(task.name, len(folds), "outer fold")
+    note(f"{task.name}: {len(data.instances)} instances from {len(docs)} documents, {len(folds)} outer fold(s), "
+         f"{len(candidates)} candidate(s): {', '.join(candidates)}")
+    scored = _Scored(task)
+    chosen: list[str] = []
+    inner_scores: list[dict[str, float]] = []
+    for fold in folds:
+        inner = evaluation.inner_folds(docs, fold, seed)
+        scores = {name: data.inner_score(estimator, inner, evaluation, seed, timer)
+                  for name, estimator in candidates.items()}
+        best = max(scores, key=lambda name: (scores[name], -list(candidates).index(name)))
+        chosen.append(best)
+        inner_scores.append(scores)
+        _, test_instances, predicted = data.fit_predict(candidates[best], fold, evaluation.resample, seed, timer)
+        scored.add(fold, test_instances, predicted, data.gold_of(fold), docs, timer)
+        steps.done()
+    final = max(candidates, key=lambda name: (chosen.count(name), -list(candidates).index(name)))
+    metrics = scored.metrics(evaluation.prefix, len(folds))
+    metrics.update({f"{evaluation.prefix}.chosen": chosen, f"{evaluation.prefix}.inner_scores": inner_scores,
+                    f"{evaluation.prefix}.final_choice": final})
+    model = data.fit_all(candidates[final], folds, evaluation.resample, seed, timer)
+    return ExperimentResult(metrics=metrics, predictions=scored.predictions(docs), model=model, task=task,
+                            timings=dict(timer.seconds), folds=folds)
+
+
+@dataclass
+class _TaskData:
+    """A task's instances, gold labels and the document of each instance, and fitting on folds of them."""
+
+    task: Task
+    instances: list
+    gold: np.ndarray
+    doc_of: np.ndarray
+
+    @classmethod
+    def build(cls, task: Task, docs: Sequence[Document], parsed: Sequence, timer: Timer) -> _TaskData:
+        with timer.stage("instances"):
+            instances = task.build_instances(docs, parsed)
+            gold = np.asarray(task.gold_labels(instances), dtype=object)
+            doc_of = np.array([inst.document.id for inst in instances], dtype=object)
+        if len(instances) == 0:
+            raise ValueError(f"task {task.name!r} found no instances in {len(docs)} documents")
+        return cls(task, instances, gold, doc_of)
+
+    def indices(self, doc_ids: frozenset[str]) -> np.ndarray:
+        return np.flatnonzero(np.isin(self.doc_of, list(doc_ids)))
+
+    def gold_of(self, fold: Fold) -> list[str]:
+        return list(self.gold[self.indices(fold.test)])
+
+    def fit_predict(self, estimator: Pipeline, fold: Fold, resample: str | None, seed: int,
+                    timer: Timer) -> tuple[Pipeline, list, list[str]]:
+        """Fit a clone on the fold's training documents: it, the test documents' instances and its predictions."""
+        train_idx = resample_indices(self.indices(fold.train), self.gold, resample, seed + fold.repeat)
+        model = clone(estimator)
+        with timer.stage("fit"):
+            model.fit([self.instances[i] for i in train_idx], list(self.gold[train_idx]))
+        with timer.stage("predict"):
+            test_instances = [self.instances[i] for i in self.indices(fold.test)]
+            return model, test_instances, self.task.predict(model, test_instances)
+
+    def inner_score(self, estimator: Pipeline, inner: Sequence[Fold], evaluation: NestedCV, seed: int,
+                    timer: Timer) -> float:
+        """Mean ``evaluation.inner_metric`` of ``estimator`` over the inner folds."""
+        values = []
+        for fold in inner:
+            _, test_instances, predicted = self.fit_predict(estimator, fold, evaluation.resample, seed, timer)
+            gold = self.gold_of(fold)
+            scores = classification_scores(gold, predicted, self.task.labels)
+            scores.update(self.task.extra_scores(test_instances, gold, predicted))
+            if evaluation.inner_metric not in scores:
+                raise UsageError(f"inner_metric={evaluation.inner_metric!r} is not a score of task "
+                                 f"{self.task.name!r} ({', '.join(sorted(scores)[:12])}, ...)")
+            values.append(float(scores[evaluation.inner_metric]))
+        return float(np.mean(values))
+
+    def fit_all(self, estimator: Pipeline, folds: Sequence[Fold], resample: str | None, seed: int,
+                timer: Timer) -> Pipeline:
+        """A clone fitted on every document the folds used."""
+        used = frozenset().union(*(fold.train | fold.test for fold in folds))
+        all_idx = resample_indices(self.indices(used), self.gold, resample, seed)
         model = clone(estimator)
         with timer.stage("fit_final"):
-            model.fit([instances[i] for i in all_idx], list(gold[all_idx]))
-        note(f"{task.name}: final model on every fold's documents done in {timer.seconds['fit_final']:.1f} s")
-    order = {d.id: i for i, d in enumerate(docs)}
-    predictions = sorted(predicted_docs.values(), key=lambda d: order[d.id])
-    return ExperimentResult(metrics=metrics, predictions=predictions, model=model, task=task,
-                            timings=dict(timer.seconds), folds=folds)
+            model.fit([self.instances[i] for i in all_idx], list(self.gold[all_idx]))
+        return model
+
+
+class _Scored:
+    """Scores per fold, the pooled confusion matrix, and the first repeat's predicted documents."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.fold_scores: list[dict[str, float]] = []
+        self.confusion = np.zeros((len(task.labels), len(task.labels)), dtype=int)
+        self.predicted_docs: dict[str, Document] = {}
+
+    def add(self, fold: Fold, test_instances: list, predicted: list[str], gold: list[str],
+            docs: Sequence[Document], timer: Timer) -> None:
+        with timer.stage("score"):
+            scores = classification_scores(gold, predicted, self.task.labels)
+            scores.update(self.task.extra_scores(test_instances, gold, predicted))
+            self.fold_scores.append(scores)
+            self.confusion += np.asarray(confusion(gold, predicted, self.task.labels))
+        if fold.repeat == 0:
+            for doc in self.task.apply_predictions(docs, test_instances, predicted):
+                self.predicted_docs[doc.id] = doc
+
+    def metrics(self, prefix: str, n_folds: int) -> dict[str, Any]:
+        summary = self.fold_scores[0] if len(self.fold_scores) == 1 else aggregate(self.fold_scores)
+        metrics: dict[str, Any] = {f"{prefix}.{k}": v for k, v in summary.items()}
+        metrics[f"{prefix}.labels"] = list(self.task.labels)
+        metrics[f"{prefix}.confusion_matrix"] = self.confusion.tolist()
+        metrics[f"{prefix}.n_folds"] = n_folds
+        return metrics
+
+    def predictions(self, docs: Sequence[Document]) -> list[Document]:
+        order = {d.id: i for i, d in enumerate(docs)}
+        return sorted(self.predicted_docs.values(), key=lambda d: order[d.id])
 
 
 def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Pipeline]],
                  evaluation: Evaluation, seed: int, timer: Timer | None = None) -> ExperimentResult:
     """Several tasks on the same folds (e.g. the four microtext tasks), as one result.
+
+    A subtask whose estimator is a dict (candidate name -> estimator) runs :func:`run_nested` with
+    ``evaluation`` (a NestedCV), which chooses among them per subtask.
 
     Metric keys get the subtask name after the prefix (``cv.role.macro_f1.mean``), the model is
     a dict of pipelines by name, and every predicted document carries ``metadata['subtask']``.
@@ -144,8 +247,12 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
     timer = timer or Timer()
     merged = ExperimentResult(metrics={}, predictions=[], model={}, task={})
     for name, (task, estimator) in subtasks.items():
-        result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
+        if isinstance(estimator, dict):  # candidate settings by name: nested CV chooses per subtask
+            result = run_nested(docs=docs, parsed=parsed, task=task, candidates=estimator, evaluation=evaluation,
                                 seed=seed, timer=timer)
+        else:
+            result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator,
+                                    evaluation=evaluation, seed=seed, timer=timer)
         for key, value in result.metrics.items():
             prefix, rest = key.split(".", 1)
             merged.metrics[f"{prefix}.{name}.{rest}"] = value

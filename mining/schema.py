@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mining.errors import MiningError
+from mining.errors import CorpusError, MiningError
 
 UNIT_LABELS = ("major_claim", "claim", "premise")
 STANCES = ("for", "against")
 RELATION_LABELS = ("support", "attack")
+IMPLICIT = "implicit"  # the unit attribute that marks a unit with no span (Unit.implicit)
 AUTHOR = "author"  # the holder of the reporter's or essay writer's own statements
 # A direct quote with no attribution anywhere before it: the speaker is unknown, and it is not the
 # author's voice either, so it gets this holder rather than a guess.
@@ -23,6 +24,11 @@ class Unit:
     ``text`` is a copy kept for checking: the document text at the offsets is the truth.
     A discontinuous unit lists its pieces in ``fragments``; ``start``/``end`` then span all of
     them and ``text`` is the pieces joined by single spaces (the brat convention).
+
+    An *implicit* unit (arggraph ``<edu implicit="true">``, e.g. a restated central claim) is part of
+    the argument graph but not of the text: ``attributes["implicit"]`` is True, ``start == end`` is
+    the offset where the source places it (between its neighbours), ``text`` is its wording from the
+    source, and it covers no characters (``spans()`` is empty). Tasks make no instance of it.
     """
 
     id: str
@@ -36,8 +42,15 @@ class Unit:
     fragments: list[tuple[int, int]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # fields read but not known here, written back as read
 
+    @property
+    def implicit(self) -> bool:
+        """True for a unit of the argument graph whose text is not in the document (see the class docstring)."""
+        return self.attributes.get(IMPLICIT) is True
+
     def spans(self) -> list[tuple[int, int]]:
-        """The character spans this unit covers, in order."""
+        """The character spans this unit covers, in order (none for an implicit unit)."""
+        if self.implicit:
+            return []
         return list(self.fragments) if self.fragments else [(self.start, self.end)]
 
     def to_dict(self) -> dict[str, Any]:
@@ -196,6 +209,15 @@ class SchemaError(MiningError, ValueError):
 UNIT_FIELDS = frozenset({"id", "start", "end", "text", "label", "stance", "holder", "attributes", "fragments"})
 RELATION_FIELDS = frozenset({"id", "source", "target", "label", "attributes"})
 DOCUMENT_FIELDS = frozenset({"id", "text", "paragraphs", "topic", "split", "metadata", "units", "relations"})
+
+
+def require_spans(doc: Document, fmt: str) -> None:
+    """Raise a CorpusError naming the unit when ``doc`` has an implicit unit: ``fmt`` stores units as spans
+    of the text only, and writing one without its span would drop it (or change it) silently."""
+    for unit in doc.units:
+        if unit.implicit:
+            raise CorpusError(f"unit {unit.id!r} is implicit (no span in the text); {fmt} cannot hold it: "
+                              "write JSONL or a HF dataset, or remove the unit first", item=f"{doc.id}/{unit.id}")
 
 
 def _require(value: Any, kind: type | tuple[type, ...], where: str, name: str, expected: str) -> None:

@@ -175,16 +175,56 @@ def _build(part) -> tuple:
 
 
 def fit_and_score(cfg, docs, parsed, evaluation, timer):
-    """Run the one task of ``cfg``, or its ``subtasks`` on the same folds, each with its own features and model."""
-    from mining.experiment import run_experiment, run_subtasks
+    """Run the one task of ``cfg``, or its ``subtasks`` on the same folds, each with its own features and model.
 
+    With ``evaluation.grid`` (nested CV) each task gets its candidate settings instead of one estimator."""
+    from mining.evaluation.splits import NestedCV
+    from mining.experiment import run_experiment, run_nested, run_subtasks
+
+    grid = cfg.evaluation.get("grid")
+    if isinstance(evaluation, NestedCV) and grid is None:
+        raise UsageError("evaluation=nested_cv needs evaluation.grid, the candidate settings to choose among "
+                         "(name -> {config key: value}); experiment=microtexts_nested has one")
     if cfg.get("subtasks"):
-        subtasks = {name: _build(part) for name, part in cfg.subtasks.items()}
+        subtasks = ({name: _build(part) for name, part in cfg.subtasks.items()} if grid is None
+                    else grid_candidates(cfg, grid))
         return run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=cfg.seed,
                             timer=timer)
+    if grid is not None:
+        task, candidates = grid_candidates(cfg, grid)[""]
+        return run_nested(docs=docs, parsed=parsed, task=task, candidates=candidates, evaluation=evaluation,
+                          seed=cfg.seed, timer=timer)
     task, estimator = _build(cfg)
     return run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
                           seed=cfg.seed, timer=timer)
+
+
+def grid_candidates(cfg, grid) -> dict:
+    """``{part name: (task, {candidate name: Pipeline})}`` for nested CV: each candidate of ``grid`` (name ->
+    ``{dotted config key: value}``, keys from the config root, e.g. ``subtasks.role.features.syntax``) applied
+    to a copy of ``cfg``. A candidate that leaves a part as an earlier candidate had it is not tried again for
+    that part; the root experiment (no subtasks) is the part ``""``."""
+    from omegaconf import OmegaConf
+
+    if not grid:
+        raise UsageError("evaluation.grid is empty: nested CV needs candidate settings (name -> {config key: value})")
+    parts: dict = {}
+    for name, changes in grid.items():
+        variant = OmegaConf.create(OmegaConf.to_container(cfg, resolve=False))
+        for key, value in (changes or {}).items():
+            if "." in key and OmegaConf.select(variant, key.rsplit(".", 1)[0]) is None:
+                raise UsageError(f"evaluation.grid.{name}: {key!r} is not inside the config (its parent is missing)")
+            OmegaConf.update(variant, key, value, merge=False)
+        named = variant.subtasks.items() if cfg.get("subtasks") else [("", variant)]
+        for part_name, part in named:
+            spec = {k: OmegaConf.to_container(part, resolve=True).get(k) for k in ("task", "features", "model")}
+            task, seen = parts.setdefault(part_name, (None, []))
+            if any(spec == other for other, _ in seen):
+                continue
+            built_task, pipeline = _build(part)
+            seen.append((spec, (name, pipeline)))
+            parts[part_name] = (task or built_task, seen)
+    return {part: (task, dict(c for _, c in seen)) for part, (task, seen) in parts.items()}
 
 
 def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict) -> dict:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.errors import CorpusError
-from mining.schema import UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines
+from mining.schema import UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines, require_spans
 
 DEFAULT_UNIT_LABELS = {
     "MajorClaim": "major_claim",
@@ -231,7 +231,9 @@ def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
     """Render a document's units and relations as brat ``.ann`` text.
 
     ``unit_types``/``relation_types`` map schema labels to brat type names (default: the labels).
+    An implicit unit (no span) is refused: a brat text-bound annotation needs characters of the text.
     """
+    require_spans(doc, "brat")
     unit_types = unit_types or {}
     relation_types = relation_types or {}
     lines: list[str] = []
@@ -311,6 +313,8 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     """
     directory = Path(directory)
     docs = list(docs)
+    for doc in docs:  # before any file is written
+        require_spans(doc, "brat")
     stems = _file_stems(docs, directory)
     targets = [directory / f"{stem}{suffix}" for stem in stems for suffix in (".txt", ".ann", ".json")]
     targets += [directory / "annotation.conf"] if conf else []

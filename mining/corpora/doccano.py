@@ -63,6 +63,7 @@ from mining.schema import (
     Relation,
     Unit,
     read_paragraphs,
+    require_spans,
 )
 
 SEPARATOR = "|"
@@ -87,6 +88,7 @@ def to_records(docs: Iterable[Document]) -> list[dict[str, Any]]:
 
 
 def _record(doc: Document) -> dict[str, Any]:
+    require_spans(doc, "doccano")  # an entity is a span of the text
     entities: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
     heads: dict[str, int] = {}

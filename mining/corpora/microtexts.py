@@ -1,4 +1,9 @@
-"""Read arg-microtexts part 1 (Peldszus & Stede 2016) arggraph XML into Documents."""
+"""Read arg-microtexts part 1 (Peldszus & Stede 2016) arggraph XML into Documents.
+
+The full arggraph format may mark an EDU ``implicit="true"``: its wording is in the XML but not in the
+``.txt``. Its ADU becomes an implicit unit (``Unit.implicit``, docs/corpora.md): a place in the graph,
+no span.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mining.errors import CorpusError
-from mining.schema import Document, Relation, Unit, paragraphs_from_lines
+from mining.schema import IMPLICIT, Document, Relation, Unit, paragraphs_from_lines
 
 # Edge types of corpus/arggraph.dtd. ``add`` takes the label of the edge it joins.
 EDGE_LABELS = {"sup": "support", "exa": "support", "reb": "attack", "und": "attack"}
@@ -93,7 +98,8 @@ def read_document(xml_path: str | Path, *, language: str = "en") -> Document:
         raise CorpusError(f"expected one central claim (ADU without outgoing edge), found {central}",
                           file=xml_path)
 
-    units = [_unit(adu_id, el, adu_edus[adu_id], edu_spans, text, central[0])
+    implicit_text = _implicit_texts(root, xml_path)
+    units = [_unit(adu_id, el, adu_edus[adu_id], edu_spans, text, central[0], implicit_text, xml_path)
              for adu_id, el in adus.items()]
     units.sort(key=lambda u: (u.start, u.end))
     relations = [_relation(e, edges, adus, xml_path) for e in edges.values() if e.type != "seg"]
@@ -111,7 +117,8 @@ def read_document(xml_path: str | Path, *, language: str = "en") -> Document:
             "stance": stance,
             "file": xml_path.name,
             # The EDU segmentation, for segmentation tasks and for mapping units back to the XML.
-            "edus": [{"id": edu, "start": s, "end": e, "adu": edu_adu.get(edu)}
+            "edus": [{"id": edu, "start": s, "end": e, "adu": edu_adu.get(edu),
+                      **({"implicit": True} if edu in implicit_text else {})}
                      for edu, (s, e) in edu_spans.items()],
         },
         units=units,
@@ -146,7 +153,8 @@ def _locate_edus(root: ET.Element, text: str, xml_path: Path, txt_path: Path) ->
 
     Whitespace may differ between the XML and the ``.txt`` file, so an EDU matches with any run of
     whitespace where it has one. Text outside every EDU must be whitespace: anything else means the
-    two files disagree.
+    two files disagree. An implicit EDU (``implicit="true"``) is not searched: its span is empty, at
+    the end of the EDU before it (0 for the first).
     """
     spans: dict[str, tuple[int, int]] = {}
     pos = 0
@@ -155,6 +163,10 @@ def _locate_edus(root: ET.Element, text: str, xml_path: Path, txt_path: Path) ->
         words = (edu.text or "").split()
         if not words:
             raise CorpusError("EDU is empty", file=xml_path, item=edu_id)
+        if _is_implicit(edu, xml_path):
+            # Not in the text: it keeps the position where the XML places it, and no characters.
+            spans[edu_id] = (pos, pos)
+            continue
         match = re.compile(r"\s+".join(map(re.escape, words))).search(text, pos)
         if match is None:
             raise CorpusError(f"EDU text not found in {txt_path.name} after offset {pos}: "
@@ -164,6 +176,19 @@ def _locate_edus(root: ET.Element, text: str, xml_path: Path, txt_path: Path) ->
         pos = match.end()
     _check_gap(text, pos, len(text), txt_path, before=None)
     return spans
+
+
+def _implicit_texts(root: ET.Element, xml_path: Path) -> dict[str, str]:
+    """The wording of each implicit EDU, by id, with its whitespace normalised."""
+    return {edu.get("id"): " ".join((edu.text or "").split()) for edu in root.findall("edu")
+            if _is_implicit(edu, xml_path)}
+
+
+def _is_implicit(edu: ET.Element, xml_path: Path) -> bool:
+    value = edu.get("implicit", "false")
+    if value not in ("true", "false"):
+        raise CorpusError(f"implicit is {value!r}, expected 'true' or 'false'", file=xml_path, item=edu.get("id"))
+    return value == "true"
 
 
 def _check_gap(text: str, start: int, end: int, txt_path: Path, *, before: str | None) -> None:
@@ -227,7 +252,18 @@ def _adu_edus(adus: dict[str, ET.Element], edges: dict[str, _Edge], elements: di
 
 
 def _unit(adu_id: str, el: ET.Element, edus: list[str], edu_spans: dict[str, tuple[int, int]],
-          text: str, central: str) -> Unit:
+          text: str, central: str, implicit_text: dict[str, str], xml_path: Path) -> Unit:
+    role = ROLES[el.get("type")]
+    found = [e for e in edus if e in implicit_text]
+    if found and len(found) < len(edus):
+        raise CorpusError(f"ADU joins implicit EDU {found[0]!r} with EDUs of the text; an ADU is either "
+                          "implicit or in the text", file=xml_path, item=adu_id)
+    if found:
+        # An implicit ADU keeps its place in the graph, with its wording from the XML and no span.
+        position = min(edu_spans[e][0] for e in edus)
+        return Unit(id=adu_id, start=position, end=position, text=" ".join(implicit_text[e] for e in edus),
+                    label="major_claim" if adu_id == central else "premise", stance=ROLE_STANCES[role],
+                    holder=role, attributes={"role": role, "central_claim": adu_id == central, IMPLICIT: True})
     fragments: list[tuple[int, int]] = []
     for start, end in sorted(edu_spans[e] for e in edus):
         # EDUs separated only by whitespace form one continuous span.
@@ -236,7 +272,6 @@ def _unit(adu_id: str, el: ET.Element, edus: list[str], edu_spans: dict[str, tup
         else:
             fragments.append((start, end))
     start, end = fragments[0][0], fragments[-1][1]
-    role = ROLES[el.get("type")]
     return Unit(
         id=adu_id,
         start=start,

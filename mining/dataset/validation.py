@@ -44,6 +44,9 @@ def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tu
             yield where, f"unknown unit label {unit.label!r} (known: {', '.join(UNIT_LABELS)})"
         if unit.stance is not None and unit.stance not in STANCES:
             yield where, f"unknown stance {unit.stance!r} (known: {', '.join(STANCES)})"
+        if unit.implicit:
+            yield from _check_implicit(unit, where, n)
+            continue
         spans = unit.spans()
         if not all(0 <= a < b <= n for a, b in spans) or spans[0][0] != unit.start or spans[-1][1] != unit.end:
             yield where, f"offsets {unit.start}-{unit.end} are outside the text (length {n}) or empty"
@@ -66,6 +69,17 @@ def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tu
                 yield where, f"relation points at missing unit {end!r}"
         if rel.source == rel.target:
             yield where, f"relation links unit {rel.source!r} to itself"
+
+
+def _check_implicit(unit, where: str, n: int) -> Iterator[tuple[str, str]]:
+    """An implicit unit has a zero-length position in the text, its own wording and no fragments."""
+    if not (isinstance(unit.start, int) and unit.start == unit.end and 0 <= unit.start <= n):
+        yield where, (f"implicit unit has offsets {unit.start}-{unit.end}; expected one position "
+                      f"start == end within the text (length {n})")
+    if unit.fragments:
+        yield where, "implicit unit has fragments; it covers no text"
+    if not unit.text.strip():
+        yield where, "implicit unit has no text (its wording from the source)"
 
 
 def check_warnings(doc: Document) -> Iterator[tuple[str, str]]:

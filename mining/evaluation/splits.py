@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -87,6 +88,47 @@ class GroupedCV:
             splitter = GroupKFold(n_splits=self.n_splits, shuffle=True, random_state=seed + r)
             for k, (tr, te) in enumerate(splitter.split(ids, groups=ids)):
                 yield Fold(frozenset(ids[tr]) | extra, frozenset(ids[te]), repeat=r, index=k)
+
+
+@dataclass
+class NestedCV:
+    """Nested CV: each outer fold is scored once, with the setting that an inner CV over that fold's
+    training documents chose. Metrics: ``nested.*.{mean,std,min,max}``, and per outer fold the chosen setting.
+
+    The outer folds are :class:`GroupedCV`'s (``n_splits`` x ``n_repeats``, repeat ``r`` seeded ``seed + r``).
+    Inside outer fold ``(r, k)`` the inner folds are ``inner_splits`` x ``inner_repeats`` grouped folds of
+    that fold's training documents only, seeded ``seed + INNER_SEED * (r + 1) + k``; a candidate setting's
+    inner score is the mean of ``inner_metric`` over them, and the best one (the first in order on a tie)
+    is fitted on the outer training documents and scores the outer test documents. Documents never
+    cross folds at either level, and no outer test document is seen by the choice. The candidate
+    estimators are given to the run (:func:`mining.experiment.run_nested`); ``grid`` keeps the config
+    they were built from (name -> ``{dotted config key: value}``, built by ``mining run``) as plain data.
+    """
+
+    n_splits: int = 5
+    n_repeats: int = 1
+    inner_splits: int = 3
+    inner_repeats: int = 1
+    inner_metric: str = "macro_f1"
+    resample: str | None = None
+    prefix: str = "nested"
+    grid: dict[str, Any] | None = None
+
+    def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
+        yield from GroupedCV(n_splits=self.n_splits, n_repeats=self.n_repeats).folds(docs, seed)
+
+    def inner_folds(self, docs: Sequence[Document], outer: Fold, seed: int) -> list[Fold]:
+        """The inner folds of ``outer``: grouped folds of its training documents, and of nothing else."""
+        train = [d for d in docs if d.id in outer.train]
+        inner_seed = seed + INNER_SEED * (outer.repeat + 1) + outer.index
+        try:
+            return list(GroupedCV(n_splits=self.inner_splits, n_repeats=self.inner_repeats).folds(train, inner_seed))
+        except UsageError as e:
+            raise UsageError(f"inner CV: {e}".replace("evaluation.n_splits", "evaluation.inner_splits")) from None
+
+
+# Inner folds get seeds far from the outer repeats' (seed + r), so no inner split repeats an outer one.
+INNER_SEED = 1000
 
 
 def resample_indices(indices: Sequence[int], labels: Sequence[str], method: str | None, seed: int) -> np.ndarray:

@@ -95,8 +95,13 @@ class PairInstance:
 
 
 def build_unit_instances(document: Document, parsed: Doc, units: Sequence[Unit] | None = None) -> list[UnitInstance]:
-    """Instances for ``units`` (default: the document's gold units), in document order."""
-    units = sorted(document.units if units is None else units, key=lambda u: (u.start, u.end))
+    """Instances for ``units`` (default: the document's gold units), in document order.
+
+    Implicit units (``Unit.implicit``: in the argument graph, not in the text) have no tokens, so they
+    get no instance, and are nobody's neighbour: every task skips them and every pair that has one.
+    """
+    units = sorted((u for u in (document.units if units is None else units) if not u.implicit),
+                   key=lambda u: (u.start, u.end))
     paragraph_of = [document.paragraph_index(u.start) for u in units]
     by_paragraph: dict[int, list[int]] = {}
     for i, p in enumerate(paragraph_of):

@@ -86,7 +86,7 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
             spans = task.predicted_spans(model, tokens)
             for i in held_out:
                 doc = docs[i]
-                gold = [(u.start, u.end) for u in doc.units]
+                gold = [(u.start, u.end) for u in doc.units if not u.implicit]
                 out[doc.id] = [span for span in spans.get(doc.id, []) if all(overlap_ratio(span, g) < 0.5 for g in gold)]
             steps.done()
         return out

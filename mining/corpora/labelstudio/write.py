@@ -22,7 +22,7 @@ from mining.corpora.labelstudio.names import (
 )
 from mining.corpora.stored import TEXT_HASH, text_hash
 from mining.errors import CorpusError, UsageError
-from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, require_spans
 
 DEFAULT_MODEL_VERSION = "mining"
 _REGION_ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -71,6 +71,7 @@ def to_tasks(docs: Iterable[Document], *, predictions: bool = False, model_versi
 
 
 def _results(doc: Document) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    require_spans(doc, "Label Studio")  # a region is a span of the text
     region_ids: dict[str, str] = {}
     used = {u.id for u in doc.units if _REGION_ID.match(u.id)}
     for i, unit in enumerate(doc.units, start=1):
