@@ -114,39 +114,23 @@ def _edit(root: Path, name: str, old: str, new: str) -> Path:
     return path
 
 
-def test_missing_implicit_edu_names_the_edge(tmp_path):
-    root = _copy(tmp_path)
-    path = _edit(root, "lanes", '  <edu id="e4" implicit="true">The town should paint more bike lanes.</edu>\n', "")
-    with pytest.raises(CorpusError, match="edge refers to unknown id 'e4'") as info:
-        microtexts.load(root)
-    assert (info.value.file, info.value.item) == (str(path), "c103")
+@pytest.mark.parametrize(("name", "old", "new", "message", "item"), [
+    # an edge to an implicit EDU that is missing names the edge
+    ("lanes", '  <edu id="e4" implicit="true">The town should paint more bike lanes.</edu>\n', "",
+     "edge refers to unknown id 'e4'", "c103"),
+    # an explicit EDU whose text is not in the .txt is still an error
+    ("lanes", '<edu id="e4" implicit="true">', '<edu id="e4">', "EDU text not found in lanes.txt after offset 140", "e4"),
+    ("library", 'implicit="true"', 'implicit="yes"', "implicit is 'yes', expected 'true' or 'false'", "e1"),
+    ("homework", '<edge id="c102" src="e3" trg="a3" type="seg"/>',
+     '<edge id="c102" src="e3" trg="a3" type="seg"/><edge id="c9" src="e3" trg="a2" type="seg"/>',
+     "ADU joins implicit EDU 'e2' with EDUs of the text", "a2"),
+])
+def test_a_malformed_arggraph_gives_one_line_naming_the_place(tmp_path, name, old, new, message, item):
+    path = _edit(_copy(tmp_path), name, old, new)
+    with pytest.raises(CorpusError, match=message) as info:
+        microtexts.load(path.parents[2])
+    assert (info.value.file, info.value.item) == (str(path), item)
     assert "\n" not in str(info.value)
-
-
-def test_explicit_edu_not_in_text_is_still_an_error(tmp_path):
-    root = _copy(tmp_path)
-    path = _edit(root, "lanes", '<edu id="e4" implicit="true">', '<edu id="e4">')
-    with pytest.raises(CorpusError, match="EDU text not found in lanes.txt after offset 140") as info:
-        microtexts.load(root)
-    assert (info.value.file, info.value.item) == (str(path), "e4")
-    assert "\n" not in str(info.value)
-
-
-def test_bad_implicit_value_names_the_edu(tmp_path):
-    root = _copy(tmp_path)
-    path = _edit(root, "library", 'implicit="true"', 'implicit="yes"')
-    with pytest.raises(CorpusError, match="implicit is 'yes', expected 'true' or 'false'") as info:
-        microtexts.load(root)
-    assert (info.value.file, info.value.item) == (str(path), "e1")
-
-
-def test_adu_of_implicit_and_explicit_edus_is_an_error(tmp_path):
-    root = _copy(tmp_path)
-    path = _edit(root, "homework", '<edge id="c102" src="e3" trg="a3" type="seg"/>',
-                 '<edge id="c102" src="e3" trg="a3" type="seg"/><edge id="c9" src="e3" trg="a2" type="seg"/>')
-    with pytest.raises(CorpusError, match="ADU joins implicit EDU 'e2' with EDUs of the text") as info:
-        microtexts.load(root)
-    assert (info.value.file, info.value.item) == (str(path), "a2")
 
 
 # --- end to end ---
