@@ -70,6 +70,8 @@ def _command(argv) -> list[str]:
 
 def needs_own_process(argv: list[str]) -> bool:
     """Whether the command starts worker processes (see the module docstring)."""
+    if any(a in ("--cfg", "-c", "--info", "--help", "-h", "--hydra-help") for a in argv):  # Hydra prints, runs no job
+        return False
     if any(a.startswith("hydra/launcher=") and a != "hydra/launcher=basic" for a in argv):
         return True
     if any(a.startswith("nlp.n_process=") and a != "nlp.n_process=1" for a in argv):

@@ -79,8 +79,14 @@ def test_readme_walkthrough_runs_as_written(tmp_path: Path):
     (entry,) = read_changelog(tmp_path / "data/v2.jsonl")
     assert entry["annotated"] == {"documents": 2, "units_corrected": 1, "units_added": 0, "units_removed": 0}
     assert entry["fingerprint"] == jsonl.fingerprint(v2) and entry["previous_fingerprint"] == jsonl.fingerprint(v1)
-    for version in ("v1", "v2"):
-        meta = json.loads((tmp_path / f"runs/components-{version}/meta.json").read_text())
-        assert meta["data"]["fingerprint"] == jsonl.fingerprint(v1 if version == "v1" else v2)
+    for version, docs in (("v1", v1), ("v2", v2)):
+        meta = json.loads((tmp_path / f"runs/miner-{version}/meta.json").read_text())
+        assert meta["choices"]["experiment"] == "miner" and meta["data"]["fingerprint"] == jsonl.fingerprint(docs)
+    # compare shows what changed in the data: each run's fingerprint and document counts, which differ
     compare = outputs[commands[-1]]
-    assert "components-v1" in compare and "components-v2" in compare
+    assert commands[-1] == "mining compare runs/miner-v1 runs/miner-v2", commands[-1]
+    header, *rows = [line for line in compare.splitlines() if line.strip() and not set(line) <= set("-| ")]
+    assert "data fingerprint" in header and "documents" in header, compare
+    for version, docs in (("v1", v1), ("v2", v2)):
+        (row,) = [row for row in rows if jsonl.fingerprint(docs)[:12] in row]
+        assert re.search(rf"(^|\s|\|){len(docs)}(\s|\||$)", row), (version, row)
