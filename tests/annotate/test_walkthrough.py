@@ -64,4 +64,5 @@ def test_the_server_walkthrough_runs_as_written(labelstudio_server, tmp_path: Pa
     meta = json.loads((tmp_path / "runs/miner-v2/meta.json").read_text())
     assert meta["data"]["fingerprint"] == jsonl.fingerprint(v2)  # the miner was re-trained on v2
     compare = outputs[commands[-1]]
-    assert "components-v1" in compare and "components-v2" in compare
+    assert "miner-v1" in compare and "miner-v2" in compare
+    assert jsonl.fingerprint(v1)[:12] in compare and jsonl.fingerprint(v2)[:12] in compare  # what changed in the data
