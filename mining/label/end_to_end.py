@@ -9,7 +9,9 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.evaluation.documents import compare_documents
+from mining.evaluation.eger import TokenAnnotation, eger_scores
 from mining.label.miner import ArgumentMiner
+from mining.nlp.tokens import DocTokens, tokens_of
 from mining.progress import note
 from mining.schema import Document
 
@@ -19,15 +21,35 @@ def evaluate_end_to_end(miner: ArgumentMiner, docs: Sequence[Document], parsed: 
     """Label the raw text of the test documents (their paragraphs and topic kept, no unit given)
     and score the result against their gold units, positions and relations.
 
-    Returns the flat scores of ``mining.evaluation.documents.compare_documents`` and the labelled
-    documents.
+    Returns the flat scores of ``mining.evaluation.documents.compare_documents`` (characters, ours)
+    and of ``mining.evaluation.eger.eger_scores`` (tokens of the parse, Eger et al.'s), and the
+    labelled documents.
     """
     test_ids = set(test_ids)
     pairs = [(d, p) for d, p in zip(docs, parsed) if d.id in test_ids]
     gold = [d for d, _ in pairs]
     bare = [d.unlabelled() for d in gold]
     labelled = miner.label_parsed(bare, [p for _, p in pairs])
-    return compare_documents(gold, labelled), labelled
+    eger = eger_scores((token_annotation(g, tokens_of(p)), token_annotation(l, tokens_of(p)))
+                       for (g, p), l in zip(pairs, labelled, strict=True))
+    return compare_documents(gold, labelled) | eger, labelled
+
+
+def token_annotation(doc: Document, tokens: DocTokens) -> TokenAnnotation:
+    """``doc``'s units and relations in word offsets: each unit takes every token it touches
+    (``alignment_mode="expand"``), and whitespace tokens are not counted (spaCy keeps newlines as
+    tokens; Eger et al.'s CoNLL files have none)."""
+    words = tokens.running("not_space")  # words[t]: non-space tokens before token t
+    spans, index = [], {}
+    for k, unit in enumerate(doc.units):
+        span = tokens.char_span(unit.start, unit.end, "expand")
+        if span is None:
+            raise UsageError(f"document {doc.id!r}: unit {unit.id!r} at characters {unit.start}-{unit.end} "
+                             "covers no token of its parse")
+        spans.append((words[span[0]], words[span[1]]))
+        index[unit.id] = k
+    relations = [(index[r.source], index[r.target], r.label) for r in doc.relations]
+    return TokenAnnotation(spans, [u.label for u in doc.units], relations)
 
 
 def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer) -> None:

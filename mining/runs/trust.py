@@ -37,6 +37,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.stance_cues import StanceCueVectorizer
     from mining.features.structural import StructuralVectorizer
     from mining.features.syntax import SyntaxVectorizer
+    from mining.features.thesis import ThesisVectorizer
     from mining.features.tokens_window import TokenWindowVectorizer
     from mining.features.topic import TopicSimilarityVectorizer
     from mining.features.topic_keywords import TopicKeywordVectorizer
@@ -58,7 +59,7 @@ def trusted_types() -> frozenset[str]:
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
         PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
-        TopicSimilarityVectorizer, TopicKeywordVectorizer,
+        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,
         CentralClaimTask, RoleTask, FunctionTask, AttachmentTask,

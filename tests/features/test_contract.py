@@ -16,6 +16,7 @@ from mining.features.pairs import PairSideVectorizer, PairVectorizer
 from mining.features.stance_cues import StanceCueVectorizer
 from mining.features.structural import StructuralVectorizer
 from mining.features.syntax import SyntaxVectorizer
+from mining.features.thesis import ThesisVectorizer
 from mining.features.topic import TopicSimilarityVectorizer
 from mining.nlp.sharing import fingerprint, sharing
 
@@ -29,6 +30,8 @@ UNIT_EXTRACTORS = [
     ContextVectorizer(),
     TopicSimilarityVectorizer(),
     StanceCueVectorizer(),
+    ThesisVectorizer(),
+    ThesisVectorizer(thesis="major_claims"),
 ]
 PAIR_EXTRACTORS = [
     PairVectorizer(),

@@ -90,6 +90,11 @@ def test_end_to_end_scores_are_recorded(miner_run: Path):
         assert 0.0 <= metrics[f"test.end_to_end.{key}"] <= 1.0, key
     assert metrics["test.end_to_end.units.exact.f1"] <= metrics["test.end_to_end.units.overlap50.f1"]
     assert metrics["test.end_to_end.components.overlap50.f1"] <= metrics["test.end_to_end.units.overlap50.f1"]
+    # and Eger et al.'s scoring beside ours (tokens, above 0.5 of the longer span, micro-F1)
+    for kind in ("components", "relations"):
+        exact, half = (metrics[f"test.end_to_end.{kind}.eger.{m}.micro_f1"] for m in ("exact", "overlap50"))
+        assert 0.0 <= exact <= half <= 1.0, kind
+    assert metrics["test.end_to_end.components.eger.n_gold"] == metrics["test.end_to_end.units.n_gold"]
 
 
 def test_unfinished_and_single_task_runs_are_refused(tmp_path: Path, sample_run):
