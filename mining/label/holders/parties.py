@@ -6,12 +6,12 @@ from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
 from mining.label.holders.cues import cue_subject
-from mining.nlp.speech import is_cue
 from mining.label.holders.groups import ROLE_NOUNS, group_name
 from mining.label.holders.layout import TextLayout
 from mining.label.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
 from mining.label.holders.quotes import QuoteIndex
 from mining.label.holders.records import Party
+from mining.nlp.speech import is_cue
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -70,9 +70,10 @@ def subject_head(subject: Token) -> Token:
 
 
 def _apposed_name(subject: Token) -> Token | None:
-    """The proper name set off by commas after the singular common-noun subject ``subject``, if any."""
+    """The proper name set off by commas after ``subject``, a singular common noun or "one", if any."""
+    singular_noun = subject.pos_ == "NOUN" and subject.tag_ != "NNS"
     # "One of them, Drevnia, said": a quantifier picks out the party the name gives.
-    if not (subject.pos_ == "NOUN" and subject.tag_ != "NNS" or subject.lower_ == "one") or subject.lower_ in SPOKESPEOPLE:
+    if not (singular_noun or subject.lower_ == "one") or subject.lower_ in SPOKESPEOPLE:
         return None
     for token in subject.subtree:
         # A name apposed to a common noun inside the phrase names that noun ("Officials at the grid
@@ -168,7 +169,8 @@ class PartyResolver:
 
     def _spoken_for(self, head: Token, memory: Memory, compound: bool = True) -> Party | None:
         """The body the spokesperson ``head`` speaks for: "a spokesperson for the union", "the union's
-        spokesman", "its spokesman" (the most recent group), "union spokesperson"; None if unnamed."""
+        spokesman", "its spokesman" (the most recent group), "union spokesperson" (only when ``compound``:
+        "defence lawyers" name no client); None if unnamed."""
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ("for", "of"):
                 objs = [c for c in child.children if c.dep_ == "pobj"]
