@@ -72,13 +72,20 @@ def load(path: str | Path, format: str | None = None, **options: Any) -> list[Do
 
     ``options`` go to that loader (for example ``unit_labels`` for brat).
     """
-    from mining.corpora import LOADERS, get_loader
+    from mining.corpora import get_loader
 
     fmt = format or detect_format(path)
+    check_format(fmt, path)
+    return get_loader(fmt)(path, **options)
+
+
+def check_format(fmt: str, path: str | Path) -> None:
+    """Raise a ``CorpusError`` naming ``path`` unless ``fmt`` is a format a file can be read in."""
+    from mining.corpora import LOADERS
+
     if fmt == "custom" or fmt not in LOADERS:
         known = ", ".join(sorted(set(LOADERS) - {"custom"}))
         raise CorpusError(f"unknown format {fmt!r} (known: {known})", file=path)
-    return get_loader(fmt)(path, **options)
 
 
 def _registered(fmt: str | None, path: Path) -> str:

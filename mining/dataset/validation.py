@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from mining.corpora import brat, jsonl
+from mining.corpora import brat, custom, jsonl
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
 
@@ -159,13 +159,9 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
         return [p for f in files for p in _validate_jsonl(f, strict=strict)]
     if fmt == "brat":
         return _validate_brat(path, strict=strict)
-    from mining.corpora import LOADERS, get_loader
-
-    if fmt not in LOADERS or fmt == "custom":
-        known = ", ".join(sorted(set(LOADERS) - {"custom"}))
-        raise CorpusError(f"unknown format {fmt!r} (known: {known})", file=path)
+    custom.check_format(fmt, path)  # an unknown format is an error in report mode too
     try:
-        docs = get_loader(fmt)(path)
+        docs = custom.load(path, fmt)
     except CorpusError as e:
         if strict:
             raise

@@ -238,19 +238,10 @@ def scorer(metric: str, labels: Sequence[str], *, none_label: str | None = None)
 
 def bootstrap_differences(conf_a: np.ndarray, conf_b: np.ndarray, score: Callable[[np.ndarray], np.ndarray], *,
                           resamples: int, seed: int, chunk: int = 1000) -> np.ndarray:
-    """``score(B) − score(A)`` on ``resamples`` draws of the documents with replacement (the same draw for both)."""
-    rng = np.random.default_rng(seed)
-    n_docs, n_labels, _ = conf_a.shape
-    flat_a, flat_b = conf_a.reshape(n_docs, -1), conf_b.reshape(n_docs, -1)
-    out = []
-    for start in range(0, resamples, chunk):
-        size = min(chunk, resamples - start)
-        # How often each document is drawn when n_docs documents are drawn with replacement.
-        weights = rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs), size=size)
-        a = (weights @ flat_a).reshape(size, n_labels, n_labels)
-        b = (weights @ flat_b).reshape(size, n_labels, n_labels)
-        out.append(score(b) - score(a))
-    return np.concatenate(out) if out else np.zeros(0)
+    """``score(B) − score(A)`` on ``resamples`` draws of the documents with replacement (the same draw for both:
+    one seed gives :func:`bootstrap_scores` the same draws)."""
+    draws = {"resamples": resamples, "seed": seed, "chunk": chunk}
+    return bootstrap_scores(conf_b, score, **draws) - bootstrap_scores(conf_a, score, **draws)
 
 
 def permutation_differences(conf_a: np.ndarray, conf_b: np.ndarray, score: Callable[[np.ndarray], np.ndarray], *,
@@ -275,8 +266,7 @@ def paired_test(conf_a: np.ndarray, conf_b: np.ndarray, score: Callable[[np.ndar
     """Test whether B and A differ in ``score`` on the same documents (see the module docstring)."""
     if test not in TESTS:
         raise UsageError(f"unknown test {test!r}; choose one of {TESTS}")
-    if resamples < 1:
-        raise UsageError(f"resamples must be at least 1, got {resamples}")
+    _check_resamples(resamples)
     if conf_a.shape != conf_b.shape or conf_a.ndim != 3 or conf_a.shape[0] == 0:
         raise ValueError(f"expected two (documents, labels, labels) arrays of one shape, got {conf_a.shape} "
                          f"and {conf_b.shape}")
@@ -288,10 +278,9 @@ def paired_test(conf_a: np.ndarray, conf_b: np.ndarray, score: Callable[[np.ndar
     else:
         null = permutation_differences(conf_a, conf_b, score, resamples=resamples, seed=seed)
         extreme = np.abs(null) >= abs(observed) - EPSILON
-    tail = (1.0 - CONFIDENCE) / 2.0 * 100.0
-    low, high = np.percentile(boot, [tail, 100.0 - tail])
+    low, high = _interval(boot)
     return SignificanceResult(test=test, metric=metric, score_a=score_a, score_b=score_b, difference=observed,
-                              ci_low=float(low), ci_high=float(high),
+                              ci_low=low, ci_high=high,
                               p_value=float((1 + int(extreme.sum())) / (resamples + 1)), resamples=resamples,
                               seed=seed, documents=int(conf_a.shape[0]), instances=int(conf_a.sum()),
                               p_method=P_METHODS[test])
@@ -315,28 +304,23 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, test: str = "bootstrap
     items_a = prediction_items(jsonl.load(run_a / PREDICTIONS), task)
     items_b = prediction_items(jsonl.load(run_b / PREDICTIONS), task)
     labels = _labels(run_a, run_b, items_a, items_b)
-    none_label = None
-    if task == "relations":
-        from mining.tasks.relations import NONE as none_label
     conf_a, conf_b, _ = paired_confusions(items_a, items_b, labels)
-    for prefix in ("test.", "cv."):
-        metric = metric.removeprefix(prefix)
-    result = paired_test(conf_a, conf_b, scorer(metric, labels, none_label=none_label), test=test, metric=metric,
-                         resamples=resamples, seed=seed)
+    metric, score = _run_scorer(task, metric, labels)
+    result = paired_test(conf_a, conf_b, score, test=test, metric=metric, resamples=resamples, seed=seed)
     result.run_a, result.run_b = str(run_a), str(run_b)
     return result
 
 
 def bootstrap_scores(conf: np.ndarray, score: Callable[[np.ndarray], np.ndarray], *, resamples: int, seed: int,
                      chunk: int = 1000) -> np.ndarray:
-    """``score`` of one run on ``resamples`` draws of its test documents with replacement (draws as in
-    :func:`bootstrap_differences` with the same seed)."""
+    """``score`` of one run on ``resamples`` draws of its test documents with replacement."""
     rng = np.random.default_rng(seed)
     n_docs, n_labels, _ = conf.shape
     flat = conf.reshape(n_docs, -1)
     out = []
     for start in range(0, resamples, chunk):
         size = min(chunk, resamples - start)
+        # How often each document is drawn when n_docs documents are drawn with replacement.
         weights = rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs), size=size)
         out.append(score((weights @ flat).reshape(size, n_labels, n_labels)))
     return np.concatenate(out) if out else np.zeros(0)
@@ -350,21 +334,14 @@ def run_interval(run: str | Path, *, metric: str = "macro_f1", resamples: int = 
     task = task_of(run)
     if not (run / PREDICTIONS).exists():
         raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
-    if resamples < 1:
-        raise UsageError(f"resamples must be at least 1, got {resamples}")
+    _check_resamples(resamples)
     items = prediction_items(jsonl.load(run / PREDICTIONS), task)
     labels = _labels(run, run, items)
-    none_label = None
-    if task == "relations":
-        from mining.tasks.relations import NONE as none_label
     conf, _, _ = paired_confusions(items, items, labels)
-    for prefix in ("test.", "cv."):
-        metric = metric.removeprefix(prefix)
-    score = scorer(metric, labels, none_label=none_label)
-    tail = (1.0 - CONFIDENCE) / 2.0 * 100.0
-    low, high = np.percentile(bootstrap_scores(conf, score, resamples=resamples, seed=seed), [tail, 100.0 - tail])
-    return {"run": str(run), "metric": metric, "score": float(score(conf.sum(axis=0))), "ci_low": float(low),
-            "ci_high": float(high), "confidence": CONFIDENCE, "resamples": resamples, "seed": seed,
+    metric, score = _run_scorer(task, metric, labels)
+    low, high = _interval(bootstrap_scores(conf, score, resamples=resamples, seed=seed))
+    return {"run": str(run), "metric": metric, "score": float(score(conf.sum(axis=0))), "ci_low": low,
+            "ci_high": high, "confidence": CONFIDENCE, "resamples": resamples, "seed": seed,
             "documents": int(conf.shape[0]), "instances": int(conf.sum())}
 
 
@@ -406,3 +383,25 @@ def render_result(result: SignificanceResult, fmt: str = "table") -> str:
     row = [result.run_a, result.run_b, result.metric, result.score_a, result.score_b, result.difference,
            result.ci_low, result.ci_high, result.p_value, result.test, result.resamples, result.documents]
     return render(header, [row], fmt)
+
+
+def _check_resamples(resamples: int) -> None:
+    if resamples < 1:
+        raise UsageError(f"resamples must be at least 1, got {resamples}")
+
+
+def _interval(values: np.ndarray) -> tuple[float, float]:
+    """The central ``CONFIDENCE`` interval of ``values`` (percentile method)."""
+    tail = (1.0 - CONFIDENCE) / 2.0 * 100.0
+    low, high = np.percentile(values, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
+def _run_scorer(task: str, metric: str, labels: list[str]) -> tuple[str, Callable[[np.ndarray], np.ndarray]]:
+    """``metric`` without its split prefix (``test.``, ``cv.``), and its scorer for a run of ``task``."""
+    none_label = None
+    if task == "relations":
+        from mining.tasks.relations import NONE as none_label
+    for prefix in ("test.", "cv."):
+        metric = metric.removeprefix(prefix)
+    return metric, scorer(metric, labels, none_label=none_label)
