@@ -23,7 +23,7 @@ from mining.features.stance_cues import NEGATIONS
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
-from mining.nlp.tokens import DocTokens, tokens_of
+from mining.nlp.tokens import DocTokens, doc_tokens
 from mining.schema import Unit
 
 CONCESSION = ("admittedly", "although", "though", "even though", "granted", "it is true", "it is undeniable",
@@ -42,10 +42,10 @@ FEATURES = (
 )
 
 
-def _find(phrases: Sequence[str], words: Sequence[str]) -> int:
-    """How many of ``phrases`` (word sequences) occur in ``words``, each counted once."""
+def _find(phrases: Sequence[str], words: Sequence[str]) -> bool:
+    """Whether one of ``phrases`` (word sequences) occurs in ``words``."""
     text = f" {' '.join(words)} "
-    return sum(f" {phrase} " in text for phrase in phrases)
+    return any(f" {phrase} " in text for phrase in phrases)
 
 
 class ThesisVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
@@ -85,8 +85,9 @@ class ThesisVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         rows = np.zeros((len(X), len(FEATURES)))
+        tables = doc_tokens(X)
         for r, inst in enumerate(X):
-            rows[r] = self._row(inst, tokens_of(inst.parsed))
+            rows[r] = self._row(inst, tables[id(inst.parsed)])
         return sp.csr_matrix(rows)
 
     def _thesis_units(self, inst: UnitInstance) -> list[Unit]:
@@ -101,7 +102,7 @@ class ThesisVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
         thesis = [w for u in self._thesis_units(inst) for w in _words(tokens, u.start, u.end)]
         c_stems, t_stems = _content(claim), _content(thesis)
         shared = len(c_stems & t_stems)
-        claim_neg, thesis_neg = float(_find(NEGATIONS, claim) > 0), float(_find(NEGATIONS, thesis) > 0)
+        claim_neg, thesis_neg = float(_find(NEGATIONS, claim)), float(_find(NEGATIONS, thesis))
         p_start, p_end = inst.paragraph_span
         opening = tokens.char_span(p_start, p_end, "expand")
         opening_end = tokens.sentence(opening[0])[1] if opening else 0
@@ -111,12 +112,12 @@ class ThesisVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
             shared / len(c_stems) if c_stems else 0.0,
             shared / len(c_stems | t_stems) if c_stems | t_stems else 0.0,
             claim_neg, thesis_neg, float(claim_neg != thesis_neg),
-            float(_find(CONCESSION, tokens.words(opening[0], opening_end)) > 0) if opening else 0.0,
+            float(_find(CONCESSION, tokens.words(opening[0], opening_end))) if opening else 0.0,
             float(inst.span.start < opening_end),
-            float(_find(CONCESSION, tokens.words(sentence.start, inst.span.start)) > 0),
-            float(_find(OTHER_VOICES, tokens.words(sentence.start, sentence.end)) > 0),
-            float(_find(CONTRAST, _words(tokens, p_start, inst.unit.start)) > 0),
-            float(_find(CONTRAST, _words(tokens, inst.unit.end, p_end)) > 0),
+            float(_find(CONCESSION, tokens.words(sentence.start, inst.span.start))),
+            float(_find(OTHER_VOICES, tokens.words(sentence.start, sentence.end))),
+            float(_find(CONTRAST, _words(tokens, p_start, inst.unit.start))),
+            float(_find(CONTRAST, _words(tokens, inst.unit.end, p_end))),
             float(inst.paragraph == 0), float(inst.paragraph == last),
             float(inst.index_in_paragraph == 0), float(inst.index_in_paragraph == inst.n_in_paragraph - 1),
         ]

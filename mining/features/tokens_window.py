@@ -14,7 +14,7 @@ from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher, resolve_lists
 from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.nlp.sharing import once_per_fit, reuse_rows
-from mining.nlp.tokens import DocTokens, tokens_of
+from mining.nlp.tokens import DocTokens, doc_tokens
 
 # Local evidence of one token, by group; a group is read at every offset -k..+k of its window.
 # Stab & Gurevych (2017, sec. 4.1) read the same kinds of evidence for their CRF: structural,
@@ -320,12 +320,13 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         base: dict[int, int] = {}
         sizes: list[int] = []
         flat: list[str] = []
+        tables = doc_tokens(X)  # one per document: its speech roles are computed once, not per paragraph
         for inst in X:
             paragraph = inst.paragraph
             if id(paragraph) in base:
                 continue
             base[id(paragraph)] = len(sizes)
-            for feats in paragraph_features(paragraph, tokens_of(inst.parsed), inst.document.text, self.matcher_,
+            for feats in paragraph_features(paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_,
                                             groups):
                 sizes.append(len(feats))
                 flat += feats

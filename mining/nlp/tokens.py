@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.nlp.sharing import once_per_batch
+from mining.nlp.speech import speech_roles
 
 
 class DocTokens:
@@ -69,8 +70,6 @@ class DocTokens:
     @cached_property
     def speech(self) -> list[frozenset[str]]:
         """The reported-speech roles of each token (:func:`mining.nlp.speech.speech_roles`)."""
-        from mining.nlp.speech import speech_roles  # speech reads this module's tokens: import when used
-
         return speech_roles(self.doc)
 
     @cached_property

@@ -13,7 +13,7 @@ from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances
 from mining.nlp.speech import ROLES as SPEECH_ROLES
-from mining.nlp.tokens import tokens_of
+from mining.nlp.tokens import doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents
 from mining.tasks.bio import BIO_LABELS, OUTSIDE, bio_spans, bio_tags, constrained_tags
@@ -127,7 +127,8 @@ class SegmentationTask:
         if not self.outside_roles:
             return set()
         roles = set(self.outside_roles)
-        return {k for k, inst in enumerate(instances) if roles & tokens_of(inst.parsed).speech[inst.token_index]}
+        tables = doc_tokens(instances)  # the speech roles of each document, once
+        return {k for k, inst in enumerate(instances) if roles & tables[id(inst.parsed)].speech[inst.token_index]}
 
     def apply_predictions(self, docs: Sequence[Document], instances: Sequence[TokenInstance],
                           predictions: Sequence[str]) -> list[Document]:

@@ -18,7 +18,7 @@ The modules follow the steps, each using those before it:
 
 - ``records``: the records passed between the steps (:class:`Attribution`, ``Party``, ``Quote``);
 - ``layout``: paragraphs, headlines and tokens by character offset;
-- ``cues``: the reporting and stance verb lexicon, and the subject a cue names;
+- ``cues``: the subject a cue names (the cue lexicon is :mod:`mining.nlp.speech`);
 - ``quotes``: where the quotations are and which of them are direct;
 - ``names`` and ``groups``: the canonical name of a person and of a group;
 - ``parties``: the party behind each cue, pronouns resolved in text order;

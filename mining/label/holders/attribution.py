@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from mining.nlp.speech import is_cue
 from mining.label.holders.layout import TextLayout
 from mining.label.holders.names import PersonNames
 from mining.label.holders.parties import PartyResolver
 from mining.label.holders.quotes import QuoteIndex
 from mining.label.holders.records import Attribution, Quote
 from mining.label.holders.speakers import assign_speakers
+from mining.nlp.speech import is_cue
 from mining.schema import AUTHOR, UNKNOWN
 
 

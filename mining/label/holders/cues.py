@@ -1,4 +1,4 @@
-"""Reporting and stance cues: which tokens introduce a party's words ("said", "ruled out", "according to"), and whose."""
+"""The party a reporting or stance cue names: the subject of "said", the X of "according to X" (lexicon: nlp.speech)."""
 
 from __future__ import annotations
 

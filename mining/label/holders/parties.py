@@ -46,7 +46,7 @@ def subject_head(subject: Token) -> Token:
     # the tagger reads "official" as an adjective and the participle's object as the head; a
     # determiner, adjectives, then a role noun name the party whatever the parse says.
     if len(phrase) > 2 and phrase[0].lower_ in _DETERMINERS:
-        for k, token in enumerate(phrase[1:-1], start=1):
+        for token in phrase[1:-1]:
             if token.lower_ in ROLE_NOUNS and token.i != subject.i and token.tag_ not in ("NNP", "NNPS"):
                 return token
             if token.tag_ not in _ADJECTIVE_TAGS:
@@ -160,17 +160,17 @@ class PartyResolver:
         if person is not None:
             return person
         if lower in SPEAKERS_FOR:
-            body = self._spoken_for(head, memory, compound=lower in SPOKESPEOPLE)
+            body = self._spoken_for(head, memory)
             if body is not None:
                 return body
         if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS:
             return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
 
-    def _spoken_for(self, head: Token, memory: Memory, compound: bool = True) -> Party | None:
-        """The body the spokesperson ``head`` speaks for: "a spokesperson for the union", "the union's
-        spokesman", "its spokesman" (the most recent group), "union spokesperson" (only when ``compound``:
-        "defence lawyers" name no client); None if unnamed."""
+    def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
+        """The body the spokesperson or lawyer ``head`` speaks for: "a spokesperson for the union", "the
+        union's spokesman", "its spokesman" (the most recent group), "union spokesperson" (a compound names
+        the body for a spokesperson only: "defence lawyers" name no client); None if unnamed."""
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ("for", "of"):
                 objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -178,7 +178,7 @@ class PartyResolver:
                     return self.party_of(objs[0], memory)
             elif child.dep_ == "poss":
                 return memory["group"] if child.lower_ in ("its", "their") else self.party_of(child, memory)
-        compounds = [c for c in head.lefts if c.dep_ == "compound"] if compound else []
+        compounds = [c for c in head.lefts if c.dep_ == "compound"] if head.lower_ in SPOKESPEOPLE else []
         return self._group(*group_name(compounds[-1], self.layout)) if compounds else None
 
     def _person(self, head: Token) -> Party | None:
