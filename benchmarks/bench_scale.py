@@ -39,9 +39,10 @@ def make_corpus(n: int, seed: int) -> list[tuple[str, str]]:
     """``n`` (id, text) pairs recombined from the paragraphs of the shipped sample and news corpora."""
     from mining.corpora import news, sample
 
-    docs = sample.load() + news.load()
+    reports = news.load()
+    docs = sample.load() + reports
     paragraphs = [doc.text[a:b].strip() for doc in docs for a, b in doc.paragraphs if doc.text[a:b].strip()]
-    lengths = [len(doc.text) for doc in news.load()]
+    lengths = [len(doc.text) for doc in reports]
     rng = random.Random(seed)
     pairs = []
     for i in range(n):
@@ -83,14 +84,11 @@ class Runners:
 
     def local(self, corpus: Path, out: Path) -> None:
         from mining.corpora import jsonl
-        from mining.label.batches import char_batches
         from mining.label.streams import iter_items
-        from mining.label.workers import STREAM_BATCH_CHARS
+        from mining.label.workers import label_batches
 
         pairs = ((item.id, item.text) for item in iter_items([corpus]))
-        docs = (doc for batch in char_batches(pairs, lambda p: len(p[1]), STREAM_BATCH_CHARS)
-                for doc in self.miner.label([t for _, t in batch], ids=[i for i, _ in batch]))
-        jsonl.save(docs, out)
+        jsonl.save(label_batches(self.miner, pairs, batch_size=16), out)
 
     def dask(self, name: str, corpus: Path, out: Path):
         from mining.label.cluster import label_to_folder

@@ -182,8 +182,7 @@ class _TaskData:
         for fold in inner:
             _, test_instances, predicted = self.fit_predict(estimator, fold, evaluation.resample, seed, timer)
             gold = self.gold_of(fold)
-            scores = classification_scores(gold, predicted, self.task.labels)
-            scores.update(self.task.extra_scores(test_instances, gold, predicted))
+            scores = fold_scores(self.task, test_instances, gold, predicted)
             if evaluation.inner_metric not in scores:
                 raise UsageError(f"inner_metric={evaluation.inner_metric!r} is not a score of task "
                                  f"{self.task.name!r} ({', '.join(sorted(scores)[:12])}, ...)")
@@ -201,6 +200,13 @@ class _TaskData:
         return model
 
 
+def fold_scores(task: Task, test_instances: Sequence, gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    """One fold's scores: the classification scores over ``task.labels`` and the task's own extras."""
+    scores = classification_scores(gold, predicted, task.labels)
+    scores.update(task.extra_scores(test_instances, gold, predicted))
+    return scores
+
+
 class _Scored:
     """Scores per fold, the pooled confusion matrix, and the first repeat's predicted documents."""
 
@@ -213,9 +219,7 @@ class _Scored:
     def add(self, fold: Fold, test_instances: list, predicted: list[str], gold: list[str],
             docs: Sequence[Document], timer: Timer) -> None:
         with timer.stage("score"):
-            scores = classification_scores(gold, predicted, self.task.labels)
-            scores.update(self.task.extra_scores(test_instances, gold, predicted))
-            self.fold_scores.append(scores)
+            self.fold_scores.append(fold_scores(self.task, test_instances, gold, predicted))
             self.confusion += np.asarray(confusion(gold, predicted, self.task.labels))
         if fold.repeat == 0:
             for doc in self.task.apply_predictions(docs, test_instances, predicted):

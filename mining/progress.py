@@ -59,10 +59,10 @@ class Steps:
         self.count = 0
         self.start = time.perf_counter()
 
-    def done(self, what: str | None = None) -> None:
+    def done(self) -> None:
         self.count += 1
         elapsed = time.perf_counter() - self.start
-        line = f"{self.stage}: {what or self.unit} {self.count}/{self.total} done in {_seconds(elapsed)}"
+        line = f"{self.stage}: {self.unit} {self.count}/{self.total} done in {_seconds(elapsed)}"
         if self.count < self.total:
             line += f", about {_seconds(elapsed / self.count * (self.total - self.count))} left"
         note(line)

@@ -280,6 +280,11 @@ def paragraphs_from_lines(text: str) -> list[tuple[int, int]]:
 SPAN_EDGE = "\"'“”‘’«»„.,;:!?-–— \t\n"
 
 
+def text_at(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text at ``spans`` (a unit's fragments join with single spaces): what ``Unit.text`` must be."""
+    return " ".join(text[a:b] for a, b in spans)
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``[start, end)`` without edge punctuation and space, or None when no letter or digit is left."""
     while start < end and text[start] in SPAN_EDGE:

@@ -208,7 +208,9 @@ def grid_candidates(cfg, grid) -> dict:
 
     if not grid:
         raise UsageError("evaluation.grid is empty: nested CV needs candidate settings (name -> {config key: value})")
-    parts: dict = {}
+    tasks: dict = {}  # part -> the task its first candidate built
+    specs: dict = {}  # part -> the (task, features, model) settings tried so far
+    candidates: dict = {}  # part -> {candidate name: pipeline}
     for name, changes in grid.items():
         variant = OmegaConf.create(OmegaConf.to_container(cfg, resolve=False))
         for key, value in (changes or {}).items():
@@ -217,14 +219,15 @@ def grid_candidates(cfg, grid) -> dict:
             OmegaConf.update(variant, key, value, merge=False)
         named = variant.subtasks.items() if cfg.get("subtasks") else [("", variant)]
         for part_name, part in named:
-            spec = {k: OmegaConf.to_container(part, resolve=True).get(k) for k in ("task", "features", "model")}
-            task, seen = parts.setdefault(part_name, (None, []))
-            if any(spec == other for other, _ in seen):
+            resolved = OmegaConf.to_container(part, resolve=True)
+            spec = {k: resolved.get(k) for k in ("task", "features", "model")}
+            if spec in specs.setdefault(part_name, []):
                 continue
-            built_task, pipeline = _build(part)
-            seen.append((spec, (name, pipeline)))
-            parts[part_name] = (task or built_task, seen)
-    return {part: (task, dict(c for _, c in seen)) for part, (task, seen) in parts.items()}
+            specs[part_name].append(spec)
+            task, pipeline = _build(part)
+            tasks.setdefault(part_name, task)
+            candidates.setdefault(part_name, {})[name] = pipeline
+    return {part: (tasks[part], candidates[part]) for part in tasks}
 
 
 def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict) -> dict:

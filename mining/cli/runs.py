@@ -65,11 +65,10 @@ def render_reproduction(result, run_dir: Path) -> str:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from mining.runs.record import MODEL, REFERENCE_FILES, TASKS, publish_reference
+    from mining.runs.record import publish_reference
 
-    dest = publish_reference(args.run_dir, args.dest, model=args.with_model)
-    files = REFERENCE_FILES + ((MODEL, TASKS) if args.with_model else ())
-    print(f"published {', '.join(files)} of {args.run_dir} to {dest}")
+    files = publish_reference(args.run_dir, args.dest, model=args.with_model)
+    print(f"published {', '.join(files)} of {args.run_dir} to {Path(args.dest)}")
     return 0
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.errors import CorpusError
-from mining.schema import UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines, require_spans
+from mining.schema import UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines, require_spans, text_at
 
 DEFAULT_UNIT_LABELS = {
     "MajorClaim": "major_claim",
@@ -172,7 +172,7 @@ def _parse_entity(doc: Document, fields: list[str], head: list[str], ann_path: P
                               file=ann_path, line=lineno)
         fragments.append((start, end))
     text = fields[2]
-    expected = " ".join(doc.text[a:b] for a, b in fragments)
+    expected = text_at(doc.text, fragments)
     if text != expected:
         raise CorpusError(f"entity {ann_id} text {text!r} does not match the text at its offsets {expected!r}",
                           file=ann_path, line=lineno)

@@ -64,6 +64,7 @@ from mining.schema import (
     Unit,
     read_paragraphs,
     require_spans,
+    text_at,
 )
 
 SEPARATOR = "|"
@@ -300,7 +301,7 @@ def _read_units(record: dict[str, Any], text: str, spans: _Spans, heads: dict[st
         entry, pieces = entries[eid], fragments[eid]
         fallback_id = eid if "entities" in record else f"T{eid}"  # the label form has no entity ids
         unit = Unit(id=entry.get("id", fallback_id),
-                    start=pieces[0][0], end=pieces[-1][1], text=" ".join(text[a:b] for a, b in pieces),
+                    start=pieces[0][0], end=pieces[-1][1], text=text_at(text, pieces),
                     label=spans[eid][2], stance=spans[eid][3], holder=entry.get("holder"),
                     attributes=entry.get("attributes", {}), fragments=pieces if len(pieces) > 1 else None,
                     extra=entry.get("extra", {}))

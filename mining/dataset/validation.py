@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mining.corpora import brat, custom, jsonl
 from mining.errors import CorpusError
-from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, text_at
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tu
         if not all(0 <= a < b <= n for a, b in spans) or spans[0][0] != unit.start or spans[-1][1] != unit.end:
             yield where, f"offsets {unit.start}-{unit.end} are outside the text (length {n}) or empty"
             continue
-        actual = " ".join(doc.text[a:b] for a, b in spans)
+        actual = text_at(doc.text, spans)
         if actual != unit.text:
             yield where, f"span text {unit.text!r} differs from the text at {unit.start}-{unit.end}: {actual!r}"
     if not allow_overlap:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import resource
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +21,9 @@ from typing import Any
 from mining.corpora.jsonl import dump_document
 from mining.errors import CorpusError, SetupError, UsageError
 from mining.label import shards as folder
-from mining.label.batches import char_batches
 from mining.label.bundle import check_bundle
-from mining.label.miner import ArgumentMiner, document_from_text
 from mining.label.streams import Item, iter_dataset, iter_items, with_topic
-from mining.label.workers import STREAM_BATCH_CHARS
+from mining.label.workers import label_items, text_batches, worker_miner
 
 ON_ERROR = ("stop", "continue")
 INSTALL = "pip install 'mining[dask]' (or 'dask[distributed]')"
@@ -144,12 +141,12 @@ def _run_shards(dask: Any, todo: Iterable[tuple[int, list[Item]]], run_dir: str,
     todo = iter(todo)
     running = as_completed()
 
-    def submit() -> bool:
+    def submit() -> None:
+        """The next shard to a worker, if one is left."""
         for index, part in todo:
             pairs = [(item.id, item.text, item.source, item.topic) for item in part]
             running.add(dask.submit(label_shard, run_dir, options, index, pairs, batch_size, on_error, pure=False))
-            return True
-        return False
+            return
 
     for _ in range(limit):
         submit()
@@ -172,19 +169,6 @@ def _stopped(failure: dict[str, Any], output: Path) -> CorpusError:
 
 # -- on the workers -------------------------------------------------------------------------------
 
-_MINERS: dict[tuple, ArgumentMiner] = {}
-_LOADING = threading.Lock()
-
-
-def worker_miner(run_dir: str, options: dict[str, Any]) -> ArgumentMiner:
-    """This worker's bundle, loaded from ``run_dir`` the first time a shard needs it and kept."""
-    key = (run_dir, tuple(sorted(options.items())))
-    with _LOADING:  # a worker with several threads still loads the model once
-        if key not in _MINERS:
-            _MINERS[key] = ArgumentMiner.from_run(run_dir, **options)
-        return _MINERS[key]
-
-
 def label_shard(run_dir: str, options: dict[str, Any], index: int, pairs: Sequence[tuple[str, str, str, str | None]],
                 batch_size: int, on_error: str) -> tuple[int, str, list[dict[str, Any]]]:
     """Label one shard on a worker: ``(index, its JSONL text, failures)``.
@@ -197,15 +181,14 @@ def label_shard(run_dir: str, options: dict[str, Any], index: int, pairs: Sequen
     miner = worker_miner(run_dir, options)
     lines: list[str] = []
     failures: list[dict[str, Any]] = []
-    for batch in char_batches(pairs, lambda pair: len(pair[1]), STREAM_BATCH_CHARS):
+    for batch in text_batches(pairs):
         try:
-            docs = miner.label([document_from_text(t, i, topic=topic) for i, t, _, topic in batch],
-                               batch_size=batch_size)
+            docs = label_items(miner, [(i, t, topic) for i, t, _, topic in batch], batch_size)
         except Exception:  # noqa: BLE001 - any error of a document is reported by document below
             docs = []
             for doc_id, text, source, topic in batch:
                 try:
-                    docs += miner.label([document_from_text(text, doc_id, topic=topic)], batch_size=batch_size)
+                    docs += label_items(miner, [(doc_id, text, topic)], batch_size)
                 except Exception as e:  # noqa: BLE001
                     failures.append({"shard": index, "id": doc_id, "source": source,
                                      "error": f"{type(e).__name__}: {e}"})

@@ -30,8 +30,9 @@ def evaluate_end_to_end(miner: ArgumentMiner, docs: Sequence[Document], parsed: 
     gold = [d for d, _ in pairs]
     bare = [d.unlabelled() for d in gold]
     labelled = miner.label_parsed(bare, [p for _, p in pairs])
-    eger = eger_scores((token_annotation(g, tokens_of(p)), token_annotation(l, tokens_of(p)))
-                       for (g, p), l in zip(pairs, labelled, strict=True))
+    tables = [tokens_of(p) for _, p in pairs]
+    eger = eger_scores((token_annotation(g, t), token_annotation(l, t))
+                       for g, l, t in zip(gold, labelled, tables, strict=True))
     return compare_documents(gold, labelled) | eger, labelled
 
 

@@ -67,9 +67,6 @@ class Job:
     def characters(self) -> int:
         return sum(s.characters for s in self.shards)
 
-    def identity(self) -> dict[str, Any]:
-        return {"fingerprint": self.fingerprint, "model": self.model, "options": self.options}
-
 
 def cut_shards(items: Iterable[Item], shard_chars: int = SHARD_CHARS) -> Iterator[list[Item]]:
     """Consecutive shards of ``items``, each closed at ``shard_chars`` characters or ``SHARD_ITEMS`` texts."""

@@ -1,7 +1,8 @@
-"""Label a stream of ``(id, text)`` pairs in input order, in this process or in worker processes."""
+"""Label a stream of ``(id, text[, topic])`` items in input order, in this process or in worker processes."""
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,19 +33,17 @@ def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str] | tuple[st
     (e.g. ``uncertainty=True``). ``progress`` is called with the number of characters labelled: in
     this process after each piece batch (a long text moves it too), with workers after each batch.
     """
-    batches = char_batches(texts, lambda pair: len(pair[1]), STREAM_BATCH_CHARS)
     if n_process <= 1:
-        miner = ArgumentMiner.from_run(run_dir, **options)
-        for batch in batches:
-            yield from _label_pairs(miner, batch, batch_size, progress)
+        yield from label_batches(ArgumentMiner.from_run(run_dir, **options), texts, batch_size, progress)
         return
     # Checked here, not in a worker, so that a bad run directory is a clear error; the workers
     # load the model, the parent does not.
     check_bundle(Path(run_dir), options.get("check_pipeline", True))
-    with ProcessPoolExecutor(n_process, initializer=_start_worker, initargs=(str(run_dir), options)) as pool:
+    run_dir = str(run_dir)
+    with ProcessPoolExecutor(n_process, initializer=worker_miner, initargs=(run_dir, options)) as pool:
         pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.submit(_label_in_worker, batch, batch_size))
+        for batch in text_batches(texts):
+            pending.append(pool.submit(_label_in_worker, run_dir, options, batch, batch_size))
             if len(pending) >= 2 * n_process:
                 yield from _done(pending.popleft().result(), progress)
         while pending:
@@ -57,18 +56,39 @@ def _done(docs: list[Document], progress: Callable[[int], object] | None) -> lis
     return docs
 
 
-def _label_pairs(miner: ArgumentMiner, batch: list[tuple], batch_size: int,
-                 progress: Callable[[int], object] | None = None) -> list[Document]:
+def text_batches(items: Iterable[tuple]) -> Iterator[list[tuple]]:
+    """``(id, text, ...)`` items in batches of about ``STREAM_BATCH_CHARS`` characters, lazily."""
+    return char_batches(items, lambda item: len(item[1]), STREAM_BATCH_CHARS)
+
+
+def label_batches(miner: ArgumentMiner, items: Iterable[tuple], batch_size: int,
+                  progress: Callable[[int], object] | None = None) -> Iterator[Document]:
+    """Label ``(id, text[, topic])`` items with ``miner`` in this process, batch after batch."""
+    for batch in text_batches(items):
+        yield from label_items(miner, batch, batch_size, progress)
+
+
+def label_items(miner: ArgumentMiner, batch: list[tuple], batch_size: int,
+                progress: Callable[[int], object] | None = None) -> list[Document]:
+    """Label one batch of ``(id, text[, topic])`` items."""
     docs = [document_from_text(text, doc_id, topic=rest[0] if rest else None) for doc_id, text, *rest in batch]
     return miner.label(docs, batch_size=batch_size, progress=progress)
 
 
-_WORKER: dict[str, ArgumentMiner] = {}
+# -- in a worker process (of the pool above, or of a Dask cluster) -----------------------------------
+
+_MINERS: dict[tuple, ArgumentMiner] = {}
+_LOADING = threading.Lock()
 
 
-def _start_worker(run_dir: str, options: dict[str, Any]) -> None:
-    _WORKER["miner"] = ArgumentMiner.from_run(run_dir, **options)
+def worker_miner(run_dir: str, options: dict[str, Any]) -> ArgumentMiner:
+    """This process's bundle, loaded from ``run_dir`` the first time it is needed and kept."""
+    key = (run_dir, tuple(sorted(options.items())))
+    with _LOADING:  # a worker with several threads still loads the model once
+        if key not in _MINERS:
+            _MINERS[key] = ArgumentMiner.from_run(run_dir, **options)
+        return _MINERS[key]
 
 
-def _label_in_worker(batch: list[tuple], batch_size: int) -> list[Document]:
-    return _label_pairs(_WORKER["miner"], batch, batch_size)
+def _label_in_worker(run_dir: str, options: dict[str, Any], batch: list[tuple], batch_size: int) -> list[Document]:
+    return label_items(worker_miner(run_dir, options), batch, batch_size)

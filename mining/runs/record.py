@@ -154,20 +154,22 @@ def _load_trusted(run_dir: Path, name: str):
 REFERENCE_FILES = (METRICS, META, CONFIG, ".hydra/overrides.yaml")
 
 
-def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = False) -> Path:
+def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = False) -> tuple[str, ...]:
     """Copy what identifies a run and its scores (never predictions) into ``dest``; with ``model=True``
     its model files too, which makes ``dest`` a bundle to label with (the shipped default model).
+    Returns the names of the files copied.
 
     The predictions hold corpus text, which corpus licences may forbid publishing; metrics,
     meta, the resolved config and the overrides are enough for ``mining reproduce dest``.
     """
     run_dir, dest = Path(run_dir), Path(dest)
     read_metrics(run_dir)  # refuses unfinished runs
-    for name in REFERENCE_FILES + ((MODEL, TASKS) if model else ()):
+    names = REFERENCE_FILES + ((MODEL, TASKS) if model else ())
+    for name in names:
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(run_dir / name, target)
-    return dest
+    return names
 
 
 def find_runs(paths) -> list[Path]:

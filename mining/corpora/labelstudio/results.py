@@ -11,7 +11,7 @@ from mining.corpora import SAME_UNIT, fragment_heads
 from mining.corpora.labelstudio.names import ATTRIBUTES_NAME, DATA_KEY, HOLDER_NAME, STANCE_NAME, fresh
 from mining.corpora.stored import check_text, stored_entries, stored_field, unknown_fields
 from mining.errors import CorpusError
-from mining.schema import DOCUMENT_FIELDS, RELATION_FIELDS, STANCES, UNIT_FIELDS, Document, Relation, Unit
+from mining.schema import DOCUMENT_FIELDS, RELATION_FIELDS, STANCES, UNIT_FIELDS, Document, Relation, Unit, text_at
 
 # The key under ``value`` that holds the answer, per classification-like result type.
 VALUE_KEYS = {"choices": "choices", "textarea": "text", "rating": "rating", "number": "number",
@@ -153,7 +153,7 @@ class ResultReader:
                     raise self.fail(f"fragment has label {regions[p][2]!r} but its unit {rid} has {label!r}",
                                     f"{where}/region {p}")
             unit = Unit(id=str(unit_ids.get(rid, rid)), start=spans[0][0], end=spans[-1][1],
-                        text=" ".join(text[a:b] for a, b in spans), label=label,
+                        text=text_at(text, spans), label=label,
                         fragments=spans if len(spans) > 1 else None)
             for p in pieces:
                 _apply_answers(unit, found.answers.get(p, {}), self.fail, f"{where}/region {p}")

@@ -6,7 +6,7 @@ import shutil
 from collections import Counter
 from collections.abc import Sequence
 
-from mining.schema import UNIT_LABELS, Document, Unit
+from mining.schema import UNIT_LABELS, Document, Unit, text_at
 
 
 def to_table(docs: Sequence[Document], *, width: int | None = None) -> str:
@@ -109,4 +109,4 @@ def _fit(text: str, width: int) -> str:
 def unit_text(doc: Document, unit: Unit) -> str:
     """The unit's text as the document has it at the unit's offsets; fragments join with single spaces."""
     # The document text at the offsets is the truth (schema.Unit), not Unit.text.
-    return " ".join(doc.text[a:b] for a, b in unit.spans())
+    return text_at(doc.text, unit.spans())
