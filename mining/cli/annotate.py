@@ -100,14 +100,13 @@ def add_annotate_commands(commands: argparse._SubParsersAction) -> None:
     pull = verbs.add_parser("pull", help="write a project's annotations as the project's JSONL, ready for "
                                          "`mining data merge`", description=ENV_HELP)
     for tool, parser in _tool_parsers(push, "send documents to"):
-        add_input_arguments(parser)
-        model = next(a for a in parser._actions if a.dest == "model")
-        model.help = ("label the texts with this run (`mining run experiment=news_miner` or `experiment=miner`) and "
-                      "send its units as predictions; without it, FILE... is sent as it is (no default model here)")
-        files = next(a for a in parser._actions if a.dest == "files")
-        files.help = ("without --model: a corpus in any format (its units are sent as predictions) or texts; with "
-                      "--model: texts to label (text files, .jsonl files with {\"id\", \"text\"} a line, folders, "
-                      "or - for stdin)")
+        add_input_arguments(
+            parser,
+            model_help="label the texts with this run (`mining run experiment=news_miner` or `experiment=miner`) "
+                       "and send its units as predictions; without it, FILE... is sent as it is (no default model here)",
+            files_help="without --model: a corpus in any format (its units are sent as predictions) or texts; with "
+                       "--model: texts to label (text files, .jsonl files with {\"id\", \"text\"} a line, folders, "
+                       "or - for stdin)")
         _add_server_arguments(parser)
         parser.add_argument("--rank", action="store_true", help="with --model: most uncertain texts first")
         parser.add_argument("--top", type=positive_int, metavar="N",

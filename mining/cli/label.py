@@ -166,13 +166,17 @@ def _cmd_evaluate_labels(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+FILES_HELP = ("text files (one document each), .jsonl files ({\"id\", \"text\"} a line), folders, or - for stdin "
+              "(the default)")
+MODEL_HELP = ("run directory of `mining run experiment=news_miner` or `experiment=miner` (default: the news model "
+              "that ships with mining)")
+
+
+def add_input_arguments(parser: argparse.ArgumentParser, *, files_help: str = FILES_HELP,
+                        model_help: str = MODEL_HELP) -> None:
     """The inputs of the commands that label text: files, model, batching, sharding, encoding."""
-    parser.add_argument("files", nargs="*", metavar="FILE",
-                        help="text files (one document each), .jsonl files ({\"id\", \"text\"} a line), folders, "
-                             "or - for stdin (the default)")
-    parser.add_argument("--model", metavar="RUN_DIR", help="run directory of `mining run experiment=news_miner` or "
-                        "`experiment=miner` (default: the news model that ships with mining)")
+    parser.add_argument("files", nargs="*", metavar="FILE", help=files_help)
+    parser.add_argument("--model", metavar="RUN_DIR", help=model_help)
     parser.add_argument("--topic", help="what the texts argue about, e.g. \"Ukraine should cede territory for "
                         "peace\": claims get a stance toward it (a JSONL line's own \"topic\" wins); a news "
                         "model gives no stance without one")

@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from mining.schema import Document, Unit
@@ -113,3 +114,14 @@ def record_corrections(doc: Document, proposed: list[list[Any]] | None, *, annot
 
 def _hashable(value: Any) -> Any:
     return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+def annotated_counts(docs: Sequence[Document]) -> dict[str, int]:
+    """How many documents a person submitted after a model's pre-annotation, and their corrections (the
+    ``labelled_by`` records :func:`record_corrections` writes)."""
+    records = [d.metadata["labelled_by"] for d in docs
+               if isinstance(d.metadata.get("labelled_by"), dict) and "annotator" in d.metadata["labelled_by"]]
+    counts = {"documents": len(records)}
+    for name in ("units_corrected", "units_added", "units_removed"):
+        counts[name] = sum(int(r.get(name, 0)) for r in records)
+    return counts

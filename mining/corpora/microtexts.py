@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mining.errors import CorpusError
-from mining.schema import IMPLICIT, Document, Relation, Unit, paragraphs_from_lines
+from mining.schema import IMPLICIT, Document, Relation, Unit, paragraphs_from_lines, text_at
 
 # Edge types of corpus/arggraph.dtd. ``add`` takes the label of the edge it joins.
 EDGE_LABELS = {"sup": "support", "exa": "support", "reb": "attack", "und": "attack"}
@@ -261,26 +261,25 @@ def _unit(adu_id: str, el: ET.Element, edus: list[str], edu_spans: dict[str, tup
     if found:
         # An implicit ADU keeps its place in the graph, with its wording from the XML and no span.
         position = min(edu_spans[e][0] for e in edus)
-        return Unit(id=adu_id, start=position, end=position, text=" ".join(implicit_text[e] for e in edus),
-                    label="major_claim" if adu_id == central else "premise", stance=ROLE_STANCES[role],
-                    holder=role, attributes={"role": role, "central_claim": adu_id == central, IMPLICIT: True})
-    fragments: list[tuple[int, int]] = []
-    for start, end in sorted(edu_spans[e] for e in edus):
-        # EDUs separated only by whitespace form one continuous span.
-        if fragments and not text[fragments[-1][1]:start].strip():
-            fragments[-1] = (fragments[-1][0], max(end, fragments[-1][1]))
-        else:
-            fragments.append((start, end))
-    start, end = fragments[0][0], fragments[-1][1]
+        start, end, words, fragments = position, position, " ".join(implicit_text[e] for e in edus), []
+    else:
+        fragments = []
+        for first, last in sorted(edu_spans[e] for e in edus):
+            # EDUs separated only by whitespace form one continuous span.
+            if fragments and not text[fragments[-1][1]:first].strip():
+                fragments[-1] = (fragments[-1][0], max(last, fragments[-1][1]))
+            else:
+                fragments.append((first, last))
+        start, end, words = fragments[0][0], fragments[-1][1], text_at(text, fragments)
     return Unit(
         id=adu_id,
         start=start,
         end=end,
-        text=" ".join(text[s:e] for s, e in fragments),
+        text=words,
         label="major_claim" if adu_id == central else "premise",
         stance=ROLE_STANCES[role],
         holder=role,
-        attributes={"role": role, "central_claim": adu_id == central},
+        attributes={"role": role, "central_claim": adu_id == central, **({IMPLICIT: True} if found else {})},
         fragments=fragments if len(fragments) > 1 else None,
     )
 

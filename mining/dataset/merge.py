@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import custom, jsonl
+from mining.corpora.corrections import annotated_counts
 from mining.dataset.validation import documents_by_id, validate_documents
 from mining.errors import CorpusError
 from mining.schema import Document
@@ -143,17 +144,6 @@ def describe_differences(base: Document, new: Document) -> list[str]:
     out += _item_differences("relation", [r.to_dict() for r in base.relations],
                              [r.to_dict() for r in new.relations])
     return out
-
-
-def annotated_counts(docs: Sequence[Document]) -> dict[str, int]:
-    """How many documents a person submitted after a model's pre-annotation, and their corrections (the
-    ``labelled_by`` records of :mod:`mining.corpora.corrections`)."""
-    records = [d.metadata["labelled_by"] for d in docs
-               if isinstance(d.metadata.get("labelled_by"), dict) and "annotator" in d.metadata["labelled_by"]]
-    counts = {"documents": len(records)}
-    for name in ("units_corrected", "units_added", "units_removed"):
-        counts[name] = sum(int(r.get(name, 0)) for r in records)
-    return counts
 
 
 def changelog_path(out: str | Path) -> Path:

@@ -1,4 +1,5 @@
-"""Read texts to label, lazily, from files, folders, JSONL, datasets on disk (Parquet, ``save_to_disk``) and stdin."""
+"""Read texts to label, lazily, from files, folders, JSONL, datasets on disk (Parquet, ``save_to_disk``) and stdin;
+keep one round-robin share of them (``--shard I/N``; the Dask engine cuts its own shards, ``label/shards.py``)."""
 
 from __future__ import annotations
 
@@ -127,8 +128,7 @@ def _rows(chunks: Iterable[dict[str, list]], name: str, source: str) -> Iterator
             where = f"{source}:{row}"
             if not isinstance(text, str):
                 raise CorpusError(f'"text" must be a string, got {type(text).__name__}', file=where)
-            if topic is not None and not isinstance(topic, str):
-                raise CorpusError(f'"topic" must be a string or null, got {type(topic).__name__}', file=where)
+            _check_topic(topic, file=where)
             yield Item(id=f"{name}:{row}" if doc_id is None else str(doc_id), text=text, source=where, topic=topic)
             row += 1
 
@@ -177,7 +177,12 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise CorpusError('each line must be a JSON object with a "text" string', file=path, line=number)
             topic = record.get("topic")
-            if topic is not None and not isinstance(topic, str):
-                raise CorpusError(f'"topic" must be a string or null, got {type(topic).__name__}', file=path, line=number)
+            _check_topic(topic, file=path, line=number)
             yield Item(id=str(record.get("id", f"{name}:{number}")), text=record["text"], source=f"{path}:{number}",
                        topic=topic)
+
+
+def _check_topic(topic: object, **where: object) -> None:
+    """A topic is a string or null: else a ``CorpusError`` at ``where`` (file, line)."""
+    if topic is not None and not isinstance(topic, str):
+        raise CorpusError(f'"topic" must be a string or null, got {type(topic).__name__}', **where)

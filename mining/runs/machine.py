@@ -23,11 +23,13 @@ def platform_info() -> dict[str, Any]:
     """
     from threadpoolctl import threadpool_info  # shipped with scikit-learn
 
+    cpu = _cpuinfo()
+    flags = set(cpu.get("flags", "").split())
     return {
         "machine": platform.machine(),
         "system": platform.system(),
-        "cpu": cpu_model(),
-        "cpu_flags": [flag for flag in CPU_FLAGS if flag in cpu_flags()],
+        "cpu": cpu.get("model name") or platform.processor() or "unknown",
+        "cpu_flags": [flag for flag in CPU_FLAGS if flag in flags],
         "cpu_count": os.cpu_count(),
         "blas": [{"library": info.get("internal_api"), "file": Path(info.get("filepath") or "").name,
                   "version": info.get("version"), "architecture": info.get("architecture"),
@@ -49,12 +51,4 @@ def _cpuinfo() -> dict[str, str]:
         if sep:
             fields[key.strip()] = value.strip()
     return fields
-
-
-def cpu_model() -> str:
-    return _cpuinfo().get("model name") or platform.processor() or "unknown"
-
-
-def cpu_flags() -> set[str]:
-    return set(_cpuinfo().get("flags", "").split())
 

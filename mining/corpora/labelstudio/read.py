@@ -122,15 +122,15 @@ class _TaskReader:
         self.read_fields(doc, data, where)
         self.results.read(doc, result, data.get(DATA_KEY) or {}, where)
         if annotated:
-            record_corrections(doc, self.proposed(task, chosen, data, where), annotator=_annotator(chosen),
-                               tool="labelstudio", model=self.model_of(task, chosen), reviewed=True)
+            prediction = _parent_prediction(task, chosen)
+            record_corrections(doc, self.proposed(prediction, data, where), annotator=_annotator(chosen),
+                               tool="labelstudio", model=_model_of(prediction, data), reviewed=True)
         return doc
 
-    def proposed(self, task: dict[str, Any], annotation: dict[str, Any], data: dict[str, Any],
+    def proposed(self, prediction: dict[str, Any] | None, data: dict[str, Any],
                  where: str) -> list[list[Any]] | None:
-        """The units the model proposed for the annotator to correct: the prediction the annotation
+        """The units the model proposed for the annotator to correct: the ``prediction`` the annotation
         started from when the export holds it in full, else the proposal the task file stored."""
-        prediction = _parent_prediction(task, annotation)
         if prediction is not None and isinstance(prediction.get("result"), list):
             proposal = Document(id="proposal", text=data[self.text_key])
             try:
@@ -142,12 +142,6 @@ class _TaskReader:
         if PROPOSED_KEY not in extra:
             return None
         return check_proposed(extra[PROPOSED_KEY], lambda problem: self.fail(f"data.{DATA_KEY}.{problem}", where))
-
-    def model_of(self, task: dict[str, Any], annotation: dict[str, Any]) -> str | None:
-        prediction = _parent_prediction(task, annotation)
-        version = prediction.get("model_version") if prediction is not None else None
-        stored = (task.get("data", {}).get(DATA_KEY) or {}).get(PROPOSED_BY_KEY)
-        return str(version) if version else (str(stored) if stored else None)
 
     def hint(self, task: dict[str, Any]) -> str:
         """Why a task with predictions gave nothing to read, for the error that says so."""
@@ -208,6 +202,13 @@ class _TaskReader:
             if key != self.text_key and key not in _DOC_FIELDS:
                 doc.metadata[key] = value
 
+
+
+def _model_of(prediction: dict[str, Any] | None, data: dict[str, Any]) -> str | None:
+    """The model that proposed the units: the prediction's version, else the one the task file stored."""
+    version = prediction.get("model_version") if prediction is not None else None
+    stored = (data.get(DATA_KEY) or {}).get(PROPOSED_BY_KEY)
+    return str(version) if version else (str(stored) if stored else None)
 
 
 def _parent_prediction(task: dict[str, Any], annotation: dict[str, Any]) -> dict[str, Any] | None:
