@@ -8,13 +8,23 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import f1_score
+from sklearn.pipeline import FeatureUnion
 from spacy.tokens import Doc
 
+from mining.errors import UsageError
 from mining.instances.units import PairInstance, build_pair_instances, build_unit_instances
+from mining.nlp.sharing import sharing
 from mining.schema import RELATION_LABELS, Document, Relation
 from mining.tasks.base import copy_documents, predict_independently
 
 NONE = "none"
+PREMISE = "premise"
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    """Log-odds, clipped so that a probability of exactly 0 or 1 stays finite."""
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return np.log(p) - np.log1p(-p)
 
 
 @dataclass
@@ -27,12 +37,20 @@ class RelationTask:
     no other unit has one inside a paragraph) each source keeps at most its most probable target,
     and only when that target's link probability is at least ``link_threshold``; the estimator
     must then have ``predict_proba``.
+
+    With ``source_type_weight`` w > 0 as well, types and links are decided together, as the ILP of
+    Stab & Gurevych (2017) does: only a premise has an outgoing link, so the best target is kept when
+    ``logit(p_link) + w * logit(P(source is a premise)) >= logit(link_threshold)``. P is read from
+    the estimator's feature group ``source_type_feature``, the source's stacked type scores that the
+    relation features already hold (``configs/features/relations.yaml``), so no model is fitted for it.
     """
 
     name: str = "relations"
     labels: tuple[str, ...] = (*RELATION_LABELS, NONE)
     one_target_per_source: bool = False
     link_threshold: float = 0.5
+    source_type_weight: float = 0.0
+    source_type_feature: str = "source_type"
 
     def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[PairInstance]:
         return [pair for doc, p in zip(docs, parsed) for pair in build_pair_instances(build_unit_instances(doc, p))]
@@ -61,10 +79,19 @@ class RelationTask:
     def predict(self, estimator: Any, instances: Sequence[PairInstance]) -> list[str]:
         if not self.one_target_per_source:
             return predict_independently(estimator, instances)
-        proba = estimator.predict_proba(list(instances))
-        classes = [str(c) for c in estimator.classes_]
-        none = classes.index(NONE)
-        link = 1.0 - proba[:, none]
+        with sharing():  # the source type scores below reuse the rows the estimator computed
+            proba = estimator.predict_proba(list(instances))
+            premise = self.source_premise(estimator, instances) if self.source_type_weight else None
+        return self.decode(instances, proba, [str(c) for c in estimator.classes_], premise)
+
+    def decode(self, instances: Sequence[PairInstance], proba: np.ndarray, classes: Sequence[str],
+               source_premise: np.ndarray | None = None) -> list[str]:
+        """One target at most per source from the pairs' class probabilities (columns in ``classes`` order)
+        and, with ``source_type_weight``, P(source is a premise) per pair."""
+        none = list(classes).index(NONE)
+        link = _logit(1.0 - proba[:, none])
+        if self.source_type_weight:
+            link = link + self.source_type_weight * _logit(source_premise)
         relation_proba = proba.copy()
         relation_proba[:, none] = -1.0
         by_source: dict[tuple[str, str], list[int]] = {}
@@ -73,9 +100,21 @@ class RelationTask:
         labels = [NONE] * len(instances)
         for rows in by_source.values():
             best = max(rows, key=lambda i: link[i])
-            if link[best] >= self.link_threshold:
+            if link[best] >= _logit(self.link_threshold):
                 labels[best] = classes[int(np.argmax(relation_proba[best]))]
         return labels
+
+    def source_premise(self, estimator: Any, instances: Sequence[PairInstance]) -> np.ndarray:
+        """P(source is a premise) per pair, from the fitted feature group ``source_type_feature``."""
+        groups = dict(getattr(estimator, "named_steps", {}).get("features", FeatureUnion([])).transformer_list)
+        group = groups.get(self.source_type_feature)
+        column = f"source:self:{PREMISE}"
+        names = [] if group is None else list(group.get_feature_names_out())
+        if column not in names:
+            raise UsageError(f"source_type_weight needs the feature group {self.source_type_feature!r} with the "
+                             f"column {column!r} (stacked type scores of the source); the estimator has "
+                             f"{sorted(groups) or 'no feature groups'}")
+        return np.asarray(group.transform(list(instances))[:, names.index(column)].todense()).ravel()
 
     def extra_scores(self, instances: Sequence[Any], gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
         def link(labels):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sklearn.pipeline import FeatureUnion
+
 from mining.corpora import load_corpus
+from mining.errors import UsageError
 from mining.nlp.cache import parse_documents
 from mining.nlp.pipeline import find_pipeline
 from mining.tasks.relations import NONE, RelationTask
@@ -61,3 +64,47 @@ def test_link_f1_counts_support_and_attack_as_links():
     scores = task.extra_scores([], ["support", "attack", NONE, NONE], ["attack", NONE, NONE, "support"])
     # link/no-link: gold [l, l, n, n], predicted [l, n, n, l] -> F1 0.5 for both classes
     assert scores["link.macro_f1"] == pytest.approx(0.5)
+
+
+class FixedSourceTypes(FixedProba):
+    """FixedProba inside a Pipeline-like object whose feature group ``source_type`` gives P(premise) per pair."""
+
+    class Group:
+        def __init__(self, premise):
+            self.premise = np.asarray(premise)
+
+        def get_feature_names_out(self):
+            return np.array(["source:self:claim", "source:self:premise"], dtype=object)
+
+        def transform(self, X):
+            import scipy.sparse as sp
+
+            return sp.csr_matrix(np.column_stack([1 - self.premise, self.premise]))
+
+    def __init__(self, link, premise):
+        super().__init__(link)
+        self.named_steps = {"features": FeatureUnion([("source_type", self.Group(premise))])}
+
+
+def test_source_type_weight_links_only_likely_premises(pairs):
+    task, instances, _ = pairs
+    link = np.full(len(instances), 0.6)  # every pair a link by itself (logit 0.405)
+    sources = sorted({(p.document.id, p.source.unit.id) for p in instances})
+    likely = set(sources[::2])  # every other source is likely a premise, the rest likely not
+    premise = np.array([0.9 if (p.document.id, p.source.unit.id) in likely else 0.2 for p in instances])
+    decoded = RelationTask(one_target_per_source=True, source_type_weight=1.0).predict(
+        FixedSourceTypes(link, premise), instances)
+    alone = RelationTask(one_target_per_source=True).predict(FixedSourceTypes(link, premise), instances)
+    for i, (joint, plain) in enumerate(zip(decoded, alone)):
+        if plain != NONE:  # the best target of its source: kept iff the source is likely a premise
+            assert (joint != NONE) == (premise[i] > 0.5)
+        else:
+            assert joint == NONE
+    assert sum(x != NONE for x in decoded) < sum(x != NONE for x in alone)
+
+
+def test_source_type_weight_needs_the_type_feature_group(pairs):
+    task, instances, _ = pairs
+    with pytest.raises(UsageError, match="feature group 'source_type'"):
+        RelationTask(one_target_per_source=True, source_type_weight=1.0).predict(FixedProba(np.ones(len(instances)) / 2),
+                                                                                 instances)
