@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
 from mining.instances.units import UnitInstance
-from mining.nlp.sharing import reuse_rows, transform_reusing_rows
+from mining.nlp.sharing import fit_once, reuse_rows, transform_reusing_rows
 from mining.progress import note
 
 POSITIONS = ("self", "prev", "next")
@@ -74,6 +74,15 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X: Sequence[UnitInstance], y=None) -> sp.csr_matrix:
+        # An equal vectorizer fitted on the same units in this fit (a relation model's other side)
+        # has already done the work: see fit_once.
+        X = list(X)
+        self.classifier_, scores = fit_once(self, X, lambda: self._fit_scores(X))
+        self.classes_ = np.asarray(self.classifier_.classes_, dtype=str)
+        return self._arrange(X, scores)
+
+    def _fit_scores(self, X: list[UnitInstance]) -> tuple[Pipeline, np.ndarray]:
+        """The classifier fitted on every unit with a gold field, and the out-of-fold scores of each unit."""
         labels = [getattr(inst.unit, self.field) for inst in X]
         keep = [i for i, label in enumerate(labels) if label is not None]
         units = [X[i] for i in keep]
@@ -85,9 +94,7 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         note(f"stacking: {n_splits}-fold out-of-fold {self.field} scores of {len(units)} units")
         scores[keep] = cross_val_predict(self._classifier(), units, gold, groups=groups, cv=cv,
                                          method="predict_proba")
-        self.classifier_ = self._classifier().fit(units, gold)
-        self.classes_ = np.asarray(self.classifier_.classes_, dtype=str)
-        return self._arrange(X, scores)
+        return self._classifier().fit(units, gold), scores
 
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
