@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.pipeline import Pipeline
 
 from mining.features.stacking import PredictedLabelVectorizer
-from mining.nlp.sharing import sharing_fits
+from mining.nlp.sharing import sharing
 
 DOCUMENTS = ("cars", "homework", "bridge")  # the documents of tests/features/conftest.py
 
@@ -117,7 +117,7 @@ def test_within_one_fit_an_equal_vectorizer_on_the_same_units_takes_the_first_on
     """A relation model's source and target sides: the same units in another order, fitted once."""
     other = spy.__class__(**spy.get_params(deep=False))  # equal parameters, another object
     backwards = unit_instances[::-1]
-    with sharing_fits():
+    with sharing():
         first = spy.fit_transform(unit_instances).toarray()
         second = other.fit_transform(backwards).toarray()
         assert len(SpyModel.fitted) == 4, "the second vectorizer fitted again"
