@@ -115,6 +115,7 @@ def test_new_units_are_scored_by_the_model_fitted_on_every_training_unit(spy, un
 
 def test_within_one_fit_an_equal_vectorizer_on_the_same_units_takes_the_first_ones_fit(spy, unit_instances):
     """A relation model's source and target sides: the same units in another order, fitted once."""
+    spy.set_params(share_fit=True)
     other = spy.__class__(**spy.get_params(deep=False))  # equal parameters, another object
     backwards = unit_instances[::-1]
     with sharing():
@@ -130,3 +131,7 @@ def test_within_one_fit_an_equal_vectorizer_on_the_same_units_takes_the_first_on
         assert len(SpyModel.fitted) == 12
     other.fit(backwards)  # outside a block every fit is a fit
     assert len(SpyModel.fitted) == 16
+    with sharing():  # and without share_fit, inside one too
+        spy.set_params(random_state=0, share_fit=False).fit(unit_instances)
+        other.set_params(share_fit=False).fit(backwards)
+    assert len(SpyModel.fitted) == 24
