@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline
 from mining.errors import UsageError
 from mining.evaluation.metrics import aggregate, classification_scores, confusion
 from mining.evaluation.splits import Fold, NestedCV, resample_indices
+from mining.nlp.sharing import sharing
 from mining.progress import Steps, note
 from mining.schema import Document
 from mining.tasks.base import Task
@@ -169,9 +170,11 @@ class _TaskData:
         """Fit a clone on the fold's training documents: it, the test documents' instances and its predictions."""
         train_idx = resample_indices(self.indices(fold.train), self.gold, resample, seed + fold.repeat)
         model = clone(estimator)
-        with timer.stage("fit"):
+        # sharing(): per-document work (tokens, markers) once per fit and per prediction, not per fold
+        # of the stacked and out-of-fold models inside, and equal stacked models fitted once (fit_once).
+        with timer.stage("fit"), sharing():
             model.fit([self.instances[i] for i in train_idx], list(self.gold[train_idx]))
-        with timer.stage("predict"):
+        with timer.stage("predict"), sharing():
             test_instances = [self.instances[i] for i in self.indices(fold.test)]
             return model, test_instances, self.task.predict(model, test_instances)
 
@@ -195,7 +198,7 @@ class _TaskData:
         used = frozenset().union(*(fold.train | fold.test for fold in folds))
         all_idx = resample_indices(self.indices(used), self.gold, resample, seed)
         model = clone(estimator)
-        with timer.stage("fit_final"):
+        with timer.stage("fit_final"), sharing():
             model.fit([self.instances[i] for i in all_idx], list(self.gold[all_idx]))
         return model
 

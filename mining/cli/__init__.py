@@ -8,7 +8,10 @@ Each command group lives in its own module (:mod:`mining.cli.data`, :mod:`mining
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from mining.cli.annotate import add_annotate_commands
 from mining.cli.data import add_data_commands
@@ -48,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = argv[:1] == ["--debug"]
-    with setting_env(DEBUG_ENV, "1" if debug else None):  # `mining run`'s jobs read it, in any process
+    # `mining run`'s jobs read the env variable, in any process
+    with setting_env(DEBUG_ENV, "1" if debug else None), fewer_collections():
         try:
             return dispatch(argv[1:] if debug else argv)
         except Exception as e:
@@ -56,6 +60,26 @@ def main(argv: list[str] | None = None) -> int:
             if message is None:
                 raise
             return report(message)
+
+
+# The cyclic garbage collector scans its youngest generation every 700 new container objects by
+# default; feature extraction makes millions (a list per token, a tuple per n-gram), and the
+# collections cost `mining run experiment=aaec_components` 0.8 of its 6.4 s of CPU (1,282 of them,
+# timed with gc.callbacks). Every 100,000 objects: 6 collections and 0.6 s less CPU in that run.
+# Reference counting still frees everything that is not in a cycle at once.
+FIRST_GENERATION = 100_000
+
+
+@contextmanager
+def fewer_collections(first: int = FIRST_GENERATION) -> Iterator[None]:
+    """Collect the youngest generation every ``first`` new objects inside the block (the command owns
+    the process), then restore the thresholds (``main`` is also called within test processes)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(first, thresholds[0]), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def dispatch(argv: list[str]) -> int:

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
 from mining.instances.units import UnitInstance
-from mining.nlp.sharing import reuse_rows, transform_reusing_rows
+from mining.nlp.sharing import fit_once, reuse_rows, transform_reusing_rows
 from mining.progress import note
 
 POSITIONS = ("self", "prev", "next")
@@ -44,6 +44,13 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         Folds of the inner, document-grouped cross-validation.
     random_state : int, default=0
         Seed of the fold assignment.
+    share_fit : bool, default=False
+        Inside a ``sharing()`` block (``run_experiment`` opens one per fit), take the fitted
+        classifier and out-of-fold scores of an equal vectorizer already fitted there on the same
+        units (``mining.nlp.sharing.fit_once``): a relation model's source and target sides. The
+        units come in another order, so the two fits sum in another order: at ``tol=1e-10`` the
+        AAEC relation and miner runs keep every prediction, but at scikit-learn's ``tol=1e-4``
+        (``news_miner``) one test pair of 238 changed its label, so sharing is asked for where it was checked.
 
     Attributes
     ----------
@@ -53,13 +60,17 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         Its classes, in column order.
     """
 
-    def __init__(self, *, features=None, model=None, field="label", positions=("self",), n_splits=5, random_state=0):
+    share_fit = False  # models saved before the parameter existed load without it
+
+    def __init__(self, *, features=None, model=None, field="label", positions=("self",), n_splits=5, random_state=0,
+                 share_fit=False):
         self.features = features
         self.model = model
         self.field = field
         self.positions = positions
         self.n_splits = n_splits
         self.random_state = random_state
+        self.share_fit = share_fit
 
     def _classifier(self) -> Pipeline:
         if self.features is None or self.model is None:
@@ -74,6 +85,16 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X: Sequence[UnitInstance], y=None) -> sp.csr_matrix:
+        X = list(X)
+        if self.share_fit:  # an equal vectorizer on the same units (a relation model's other side)
+            self.classifier_, scores = fit_once(self, X, lambda: self._fit_scores(X))
+        else:
+            self.classifier_, scores = self._fit_scores(X)
+        self.classes_ = np.asarray(self.classifier_.classes_, dtype=str)
+        return self._arrange(X, scores)
+
+    def _fit_scores(self, X: list[UnitInstance]) -> tuple[Pipeline, np.ndarray]:
+        """The classifier fitted on every unit with a gold field, and the out-of-fold scores of each unit."""
         labels = [getattr(inst.unit, self.field) for inst in X]
         keep = [i for i, label in enumerate(labels) if label is not None]
         units = [X[i] for i in keep]
@@ -85,9 +106,7 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         note(f"stacking: {n_splits}-fold out-of-fold {self.field} scores of {len(units)} units")
         scores[keep] = cross_val_predict(self._classifier(), units, gold, groups=groups, cv=cv,
                                          method="predict_proba")
-        self.classifier_ = self._classifier().fit(units, gold)
-        self.classes_ = np.asarray(self.classifier_.classes_, dtype=str)
-        return self._arrange(X, scores)
+        return self._classifier().fit(units, gold), scores
 
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:

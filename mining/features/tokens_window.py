@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher, resolve_lists
 from mining.instances.tokens import ParagraphTokens, TokenInstance
-from mining.nlp.sharing import once_per_fit, reuse_rows
+from mining.nlp.sharing import once_per_batch, once_per_fit, reuse_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
 
 # Local evidence of one token, by group; a group is read at every offset -k..+k of its window.
@@ -326,8 +326,12 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
             if id(paragraph) in base:
                 continue
             base[id(paragraph)] = len(sizes)
-            for feats in paragraph_features(paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_,
-                                            groups):
+            # Once per sharing() block: the folds of an out-of-fold segmenter build their own paragraphs
+            # of the same documents, so the key is the paragraph's place in its parse, not the object.
+            kind = ("window", self.matcher_.fingerprint, tuple(groups), paragraph.start, paragraph.end,
+                    paragraph.index, paragraph.n_paragraphs, paragraph.tokens)
+            for feats in once_per_batch(kind, inst.parsed, lambda inst=inst, paragraph=paragraph: paragraph_features(
+                    paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_, groups)):
                 sizes.append(len(feats))
                 flat += feats
         if grow:  # ids in order of first sight

@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.pipeline import Pipeline
 
 from mining.features.stacking import PredictedLabelVectorizer
+from mining.nlp.sharing import sharing
 
 DOCUMENTS = ("cars", "homework", "bridge")  # the documents of tests/features/conftest.py
 
@@ -110,3 +111,27 @@ def test_new_units_are_scored_by_the_model_fitted_on_every_training_unit(spy, un
     assert _scorers(spy.transform(test).toarray(), 0) == [full] * len(test)
     # The training units themselves, once fitted, are scored by the full model too (as test data would be).
     assert _scorers(spy.transform(train).toarray(), 0) == [full] * len(train)
+
+
+def test_within_one_fit_an_equal_vectorizer_on_the_same_units_takes_the_first_ones_fit(spy, unit_instances):
+    """A relation model's source and target sides: the same units in another order, fitted once."""
+    spy.set_params(share_fit=True)
+    other = spy.__class__(**spy.get_params(deep=False))  # equal parameters, another object
+    backwards = unit_instances[::-1]
+    with sharing():
+        first = spy.fit_transform(unit_instances).toarray()
+        second = other.fit_transform(backwards).toarray()
+        assert len(SpyModel.fitted) == 4, "the second vectorizer fitted again"
+        assert other.classifier_ is spy.classifier_
+        np.testing.assert_array_equal(second, first[::-1])
+        # Other parameters or other units: a fit of their own.
+        spy.set_params(random_state=1).fit(unit_instances)
+        assert len(SpyModel.fitted) == 8
+        other.fit(unit_instances[1:])
+        assert len(SpyModel.fitted) == 12
+    other.fit(backwards)  # outside a block every fit is a fit
+    assert len(SpyModel.fitted) == 16
+    with sharing():  # and without share_fit, inside one too
+        spy.set_params(random_state=0, share_fit=False).fit(unit_instances)
+        other.set_params(share_fit=False).fit(backwards)
+    assert len(SpyModel.fitted) == 24
