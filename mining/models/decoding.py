@@ -96,6 +96,76 @@ class DocumentArgmaxClassifier(_DecodingClassifier):
         return out
 
 
+class BodyParagraphClassifier(_DecodingClassifier):
+    """Exactly one ``label`` in each body paragraph of a document: the unit that the estimator most prefers.
+
+    A persuasive essay argues for one claim per body paragraph and states its major claim in the
+    first and the last paragraph (of AAEC's 322 training essays, 770 of the 819 body paragraphs
+    hold exactly one claim and none holds none), while an independent classifier finds claims in
+    some body paragraphs twice and in others not at all. In every paragraph with units except the
+    first and the last of its document, the unit whose score for ``label`` most exceeds its score
+    for ``rest`` gets ``label``, and every other unit predicted ``label`` or one of ``demote`` gets
+    ``rest``. Units predicted anything else (e.g. the ``none`` of a rejecting classifier) keep it and
+    are not candidates; units of the first and last paragraph keep the estimator's prediction.
+
+    Parameters
+    ----------
+    estimator : classifier, default=None
+        Reads ``UnitInstance``s and has ``decision_function`` or ``predict_proba`` (cloned in ``fit``).
+    label : str, default="claim"
+        The label given to one unit of each body paragraph.
+    rest : str, default="premise"
+        The label of the paragraph's other units.
+    demote : sequence of str, default=("major_claim",)
+        Labels that do not occur in a body paragraph: their units get ``rest`` too.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted clone.
+    classes_ : ndarray of str
+        The estimator's classes.
+    """
+
+    def __init__(self, *, estimator=None, label="claim", rest="premise", demote=("major_claim",)):
+        self.estimator = estimator
+        self.label = label
+        self.rest = rest
+        self.demote = demote
+
+    def fit(self, X: Sequence, y: Sequence[str]):
+        self._fit(X, y, self.label)
+        if self.rest not in set(self.classes_.tolist()):
+            raise ValueError(f"rest {self.rest!r} is not among the training labels {self.classes_.tolist()}")
+        return self
+
+    def decision_function(self, X: Sequence) -> np.ndarray:
+        check_is_fitted(self)
+        if not hasattr(self.estimator_, "decision_function"):
+            return np.log(np.clip(self.estimator_.predict_proba(X), _EPS, 1.0))
+        scores = np.asarray(self.estimator_.decision_function(X))
+        return scores if scores.ndim == 2 else np.column_stack([-scores, scores])  # two classes: one column
+
+    def predict(self, X: Sequence) -> np.ndarray:
+        scores = self.decision_function(X)
+        out = self.classes_[np.argmax(scores, axis=1)].astype(object)
+        margin = scores[:, self._column(self.label)] - scores[:, self._column(self.rest)]
+        movable = {self.label, self.rest, *self.demote}
+        for rows in group_by_document(X).values():
+            paragraphs: dict[int, list[int]] = {}
+            for i in rows:
+                paragraphs.setdefault(X[i].paragraph, []).append(i)
+            edges = (min(paragraphs), max(paragraphs))
+            for paragraph, members in paragraphs.items():
+                candidates = [i for i in members if out[i] in movable]
+                if paragraph in edges or not candidates:
+                    continue
+                best = max(candidates, key=lambda i: margin[i])
+                for i in candidates:
+                    out[i] = self.label if i == best else self.rest
+        return out
+
+
 class DocumentTreeClassifier(_DecodingClassifier):
     """Attachments of ordered unit pairs decoded into one tree per document.
 

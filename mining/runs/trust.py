@@ -41,7 +41,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.tokens_window import TokenWindowVectorizer
     from mining.features.topic import TopicSimilarityVectorizer
     from mining.features.topic_keywords import TopicKeywordVectorizer
-    from mining.models.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier
+    from mining.models.decoding import BodyParagraphClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier
     from mining.models.dense import DenseTransformer
     from mining.models.rejecting import SegmentRejectingClassifier
     from mining.models.sides import HolderSideClassifier
@@ -54,6 +54,7 @@ def trusted_types() -> frozenset[str]:
     ours = (
         # estimators
         SegmentRejectingClassifier, HolderSideClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier,
+        BodyParagraphClassifier,
         DenseTransformer,
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,

@@ -14,7 +14,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
-from mining.models.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier, best_tree, max_arborescence
+from mining.models.decoding import (
+    BodyParagraphClassifier,
+    DocumentArgmaxClassifier,
+    DocumentTreeClassifier,
+    best_tree,
+    max_arborescence,
+)
 from mining.runs.trust import trusted_types
 
 
@@ -139,3 +145,55 @@ def test_fitted_wrappers_round_trip_through_skops():
         assert set(untrusted) <= trusted_types()
         loaded = sio.loads(data, trusted=untrusted)
         assert list(loaded.predict(X)) == list(model.predict(X))
+
+
+class FixedScores:
+    """A fitted classifier whose decision_function is each unit's own ``scores`` (claim, major_claim, none, premise)."""
+
+    classes_ = np.array(["claim", "major_claim", "none", "premise"], dtype=object)
+
+    def fit(self, X, y):
+        return self
+
+    def decision_function(self, X):
+        return np.array([u.scores for u in X], dtype=float)
+
+    def get_params(self, deep=True):
+        return {}
+
+
+def _essay(paragraph_scores):
+    """Units of one document: one list of (claim, major_claim, none, premise) scores per paragraph."""
+    doc = SimpleNamespace(id="essay")
+    return [SimpleNamespace(document=doc, paragraph=p, scores=s)
+            for p, units in enumerate(paragraph_scores) for s in units]
+
+
+def test_body_paragraph_decoder_gives_each_body_paragraph_one_claim():
+    units = _essay([
+        [(0, 3, 0, 1), (2, 0, 0, 1), (2, 0, 0, 1)],    # introduction: kept as predicted (two claims stay)
+        [(2, 0, 0, 1), (3, 0, 0, 1), (0, 4, 0, 1)],    # two claims and a major claim: the best margin wins
+        [(0, 0, 0, 1), (0.5, 0, 0, 1), (0, 0, 5, 1)],  # no claim: the best margin becomes one; `none` stays
+        [(0, 5, 0, 1), (0, 0, 0, 1)],                  # conclusion: kept
+    ])
+    model = BodyParagraphClassifier(estimator=FixedScores()).fit(units, ["claim", "premise"] * 5 + ["none"])
+    predicted = list(model.predict(units))
+    assert predicted == ["major_claim", "claim", "claim",
+                         "premise", "claim", "premise",
+                         "premise", "claim", "none",
+                         "major_claim", "premise"]
+
+
+def test_body_paragraph_decoder_needs_its_labels_and_round_trips():
+    units = _essay([[(1, 0, 0, 0)] * 2] * 3)
+    with pytest.raises(ValueError, match="rest 'conclusion' is not among"):
+        BodyParagraphClassifier(estimator=FixedScores(), rest="conclusion").fit(units, ["claim"] * 6)
+    for u in units:
+        u.index_in_paragraph, u.n_in_paragraph = 0, 2
+    y = ["claim", "premise"] * 3
+    model = BodyParagraphClassifier(estimator=Pipeline([("position", OrdinalPositionVectorizer()),
+                                                        ("clf", LogisticRegression())])).fit(units, y)
+    data = sio.dumps(model)
+    untrusted = sio.get_untrusted_types(data=data)
+    assert set(untrusted) <= trusted_types()
+    assert list(sio.loads(data, trusted=untrusted).predict(units)) == list(model.predict(units))

@@ -22,7 +22,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import mining.models.decoding
 import mining.models.dense
 import mining.models.rejecting
-from mining.models.decoding import DocumentArgmaxClassifier, DocumentTreeClassifier
+from mining.models.decoding import BodyParagraphClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier
 from mining.models.dense import DenseTransformer
 from mining.models.rejecting import SegmentRejectingClassifier
 from mining.tasks.segmentation import SegmentationTask
@@ -33,6 +33,7 @@ NO_COLUMNS = ("n_features_in_ is not set: X is a sequence of instances, which ha
               "Pipeline's feature extractors make the columns")
 NO_MATRIX = "X is never a matrix, dense or sparse, so the sparse-input tag and its error message do not apply"
 LABEL = "the decoded label ('cc' in use) must be a class of y, and the check's y has other classes"
+LABELS = "the decoded labels ('claim' and 'premise' in use) must be classes of y, and the check's y has other classes"
 TWO_CLASSES = "the tree decoder needs exactly two classes (attached or not), and the check's y has more"
 FIT_FIRST = "fit fails on the array X before it could look at y, so the check's y errors never come up"
 
@@ -65,6 +66,11 @@ EXPECTED_FAILURES = {
         "check_classifiers_classes": LABEL,
         "check_fit2d_1feature": LABEL,
     },
+    BodyParagraphClassifier: {
+        **_SHARED,
+        **dict.fromkeys(["check_estimators_dtypes", "check_classifier_data_not_an_array", "check_classifiers_classes",
+                         "check_fit2d_1feature"], LABELS),
+    },
     DocumentTreeClassifier: {
         **_SHARED,
         **dict.fromkeys(["check_fit_score_takes_y", "check_estimators_overwrite_params",
@@ -93,6 +99,7 @@ ARRAY_ESTIMATORS = [DenseTransformer()]
 INSTANCE_ESTIMATORS = [
     DocumentArgmaxClassifier(estimator=LogisticRegression(), label=0),
     DocumentTreeClassifier(estimator=LogisticRegression(), positive=1),
+    BodyParagraphClassifier(estimator=LogisticRegression(), label=0, rest=1, demote=()),
     SegmentRejectingClassifier(estimator=LogisticRegression(), segmenter=LogisticRegression(),
                                segmentation=SegmentationTask()),
 ]
