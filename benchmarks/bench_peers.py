@@ -20,24 +20,28 @@ overlap are computed by the same code):
 
 Components on gold units (macro-F1 over major_claim/claim/premise):
 - ours: `configs/experiment/aaec_components.yaml`;
-- TF-IDF (word 1-2 grams) + LinearSVC on the unit's text, C and class weights chosen by grouped CV.
+- TF-IDF (word 1-2 grams) + LinearSVC, C and class weights chosen by grouped CV, one row per text it reads
+  (`--tfidf-views`): the unit's own text, and the unit with the rest of its sentence (the "shell" such as
+  "In conclusion, I think that" says much of the type, and only the parse's sentences give it).
 
 Fit time is the wall time of the final fit (model selection by CV is reported apart). Labelling speed is
 characters of the test essays per second, from the parsed essays to predicted tags or types (building the
 instances and features included), without the parse; the parse's own speed is measured on the same essays
 and the "with parse" column combines the two (for spaCy ner only the tokenizer's cost is added, for TF-IDF
-nothing). Ratios are peer / ours. Nothing is tuned on the test essays. BLAS runs one thread for every system.
+on the unit's text nothing). Ratios are peer / ours. Nothing is tuned on the test essays. BLAS runs one thread for every system.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -477,38 +481,54 @@ def make_tfidf_svc(c: float, class_weight: str | None, seed: int):
                      ("svc", LinearSVC(C=c, class_weight=class_weight, dual=True, max_iter=5000, random_state=seed))])
 
 
-def components_tfidf(task, corpus: Corpus, args) -> Row:
+TFIDF_VIEWS = ("unit", "sentence")
+
+
+def view_texts(view: str, docs, parsed) -> tuple[list[str], list[str], list[str]]:
+    """The gold units of ``docs`` as ``(texts, labels, document ids)``: each unit's own text (``unit``: no parse
+    needed), or the unit with the rest of the sentence it starts in (``sentence``: the parse's sentences)."""
+    if view == "unit":
+        units = [(u.text, u.label, d.id) for d in docs for u in d.units]
+    else:
+        from mining.instances.units import build_unit_instances
+
+        units = [(i.preceding + i.text + i.following, i.unit.label, d.id)
+                 for d, p in zip(docs, parsed) for i in build_unit_instances(d, p)]
+    return [t for t, _, _ in units], [lab for _, lab, _ in units], [d for _, _, d in units]
+
+
+def choose_svc(task, corpus: Corpus, texts, gold, doc_of, args) -> tuple[tuple[float, str | None], dict]:
+    """(C, class_weight) with the best mean macro-F1 over grouped CV folds of the training essays."""
     from mining.evaluation.splits import GroupedCV
 
-    train, train_gold = split_instances(task, corpus, corpus.train)
-    texts, gold = np.array([i.unit.text for i in train], dtype=object), np.array(train_gold, dtype=object)
-    doc_of = np.array([i.document.id for i in train], dtype=object)
     train_docs, _ = corpus.subset(corpus.train)
-    folds = list(GroupedCV(n_splits=args.crf_folds).folds(train_docs, args.seed))
+    texts, gold, doc_of = (np.array(x, dtype=object) for x in (texts, gold, doc_of))
+    means = {}
+    for c in args.svc_c:
+        for weight in ("balanced", None):
+            values = []
+            for fold in GroupedCV(n_splits=args.crf_folds).folds(train_docs, args.seed):
+                fit, held = np.isin(doc_of, list(fold.train)), np.isin(doc_of, list(fold.test))
+                model = make_tfidf_svc(c, weight, args.seed).fit(list(texts[fit]), list(gold[fit]))
+                values.append(score(task, [], list(gold[held]), list(model.predict(list(texts[held]))))["macro_f1"])
+            means[(c, weight)] = float(np.mean(values))
+    return max(means, key=means.get), means
 
-    def choose():
-        means = {}
-        for c in args.svc_c:
-            for weight in ("balanced", None):
-                values = []
-                for fold in folds:
-                    fit, held = np.isin(doc_of, list(fold.train)), np.isin(doc_of, list(fold.test))
-                    model = make_tfidf_svc(c, weight, args.seed).fit(list(texts[fit]), list(gold[fit]))
-                    values.append(score(task, [], list(gold[held]), list(model.predict(list(texts[held]))))["macro_f1"])
-                means[(c, weight)] = float(np.mean(values))
-        return max(means, key=means.get), means
 
-    ((c, weight), means), selection_s = timed(choose)
+def components_tfidf(task, corpus: Corpus, args, view: str) -> Row:
+    texts, gold, doc_of = view_texts(view, *corpus.subset(corpus.train))
+    ((c, weight), means), selection_s = timed(lambda: choose_svc(task, corpus, texts, gold, doc_of, args))
     model = make_tfidf_svc(c, weight, args.seed)
-    _, fit_s = timed(lambda: model.fit(list(texts), list(gold)))
+    _, fit_s = timed(lambda: model.fit(texts, gold))
 
     def label():
-        instances, test_gold = split_instances(task, corpus, corpus.test)
-        return test_gold, [str(p) for p in model.predict([i.unit.text for i in instances])]
+        test_texts, test_gold, _ = view_texts(view, *corpus.subset(corpus.test))
+        return test_gold, [str(p) for p in model.predict(test_texts)]
 
     (test_gold, predicted), label_s = timed(label)
-    row = Row("components", "TF-IDF 1-2 grams + LinearSVC", {"macro_f1": score(task, [], test_gold, predicted)["macro_f1"]},
-              fit_s, label_s, corpus.test_chars, selection_s=selection_s)
+    row = Row("components", f"TF-IDF 1-2 grams + LinearSVC ({view})",
+              {"macro_f1": score(task, [], test_gold, predicted)["macro_f1"]}, fit_s, label_s, corpus.test_chars,
+              selection_s=selection_s, extra_s=corpus.test_chars / corpus.parse_rate if view == "sentence" else 0.0)
     row.notes.append(f"C={c} class_weight={weight} by {args.crf_folds}-fold grouped CV on the training essays "
                      f"(best CV macro-F1 {means[(c, weight)]:.4f} of {len(means)} settings)")
     return row
@@ -551,16 +571,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--segmentation-experiment", default="aaec_segmentation")
     parser.add_argument("--components-experiment", default="aaec_components")
-    parser.add_argument("--crf-c1", type=float, nargs="+", default=[0.05, 0.2])
-    parser.add_argument("--crf-c2", type=float, nargs="+", default=[0.01, 0.1])
+    parser.add_argument("--crf-c1", type=float, nargs="+", default=[0.05, 0.2, 0.5])
+    parser.add_argument("--crf-c2", type=float, nargs="+", default=[0.01, 0.1, 0.5])
     parser.add_argument("--crf-folds", type=int, default=3, help="grouped CV folds for the CRF and TF-IDF choices")
     parser.add_argument("--crf-max-iterations", type=int, default=100)
     parser.add_argument("--svc-c", type=float, nargs="+", default=[0.1, 0.3, 1.0, 3.0])
     parser.add_argument("--spacy-labels", choices=SPACY_LABELS, default="unit")
     parser.add_argument("--spacy-dev", type=float, default=0.1, help="share of the training essays for the dev split")
-    parser.add_argument("--spacy-patience", type=int, default=3, help="epochs without a better dev score")
+    parser.add_argument("--spacy-patience", type=int, default=5, help="epochs without a better dev score")
     parser.add_argument("--spacy-max-seconds", type=float, default=1200.0, help="training time cap")
     parser.add_argument("--spacy-max-epochs", type=int, default=100)
+    parser.add_argument("--tfidf-views", nargs="+", choices=TFIDF_VIEWS, default=list(TFIDF_VIEWS),
+                        help="the text of each TF-IDF row: the unit's own, or its sentence (one row each)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["crf", "ner", "tfidf"])
     parser.add_argument("--out", type=Path, default=None, help="also write the rows to this JSON file")
     parser.add_argument("--force", action="store_true", help="replace an existing --out file")
@@ -578,12 +600,14 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
     args = parse_args(argv)
     from mining.experiment import fixed_blas_threads
 
+    started, load_before = time.perf_counter(), os.getloadavg()
     corpus = load(args)
     rows = []
     with fixed_blas_threads():
         for name, run in (("ours segmentation", None), ("crf", segmentation_crf), ("ner", segmentation_ner),
-                          ("ours components", None), ("tfidf", components_tfidf)):
-            if name in args.skip:
+                          ("ours components", None),
+                          *((f"tfidf {view}", partial(components_tfidf, view=view)) for view in args.tfidf_views)):
+            if name.split()[0] in args.skip:
                 continue
             log(f"{name} ...")
             if run is None:
@@ -593,16 +617,18 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
             rows.append(row)
             log(f"{name}: {', '.join(f'{k} {v:.4f}' for k, v in row.quality.items())}; fit {row.fit_s:.1f} s, "
                 f"labelling {row.label_s:.2f} s")
+    machine = (f"cores={os.cpu_count()} load average {'/'.join(f'{x:.2f}' for x in load_before)} at the start, "
+               f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())} at the end; {time.perf_counter() - started:.0f} s in all")
     print(f"data={args.data} train={len(corpus.train)} test={len(corpus.test)} test chars={corpus.test_chars} "
           f"seed={args.seed} parse of the test essays {corpus.parse_rate:,.0f} chars/s, tokenizer alone "
-          f"{corpus.tokenize_rate:,.0f} chars/s; ratios are system / ours of the same task")
+          f"{corpus.tokenize_rate:,.0f} chars/s; ratios are system / ours of the same task\n{machine}")
     print(table(rows))
     for r in rows:
         for note_ in r.notes:
             print(f"- {r.system}: {note_}")
     if args.out is not None:
         payload = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-                   "parse_chars_per_s": corpus.parse_rate, "tokenize_chars_per_s": corpus.tokenize_rate,
+                   "machine": machine, "parse_chars_per_s": corpus.parse_rate, "tokenize_chars_per_s": corpus.tokenize_rate,
                    "rows": [{**r.__dict__, "speed": r.speed, "speed_with_parse": r.speed_with_parse} for r in rows]}
         args.out.write_text(json.dumps(payload, indent=2) + "\n")
     return rows

@@ -30,10 +30,11 @@ def test_bench_peers_scores_every_system_on_the_sample(tmp_path: Path, capsys):
                        "--out", str(out)])
     assert [(r.task, r.system.split()[0]) for r in rows] == [
         ("segmentation", "ours"), ("segmentation", "CRF"), ("segmentation", "spaCy"),
-        ("components", "ours"), ("components", "TF-IDF")]
+        ("components", "ours"), ("components", "TF-IDF"), ("components", "TF-IDF")]
     for row in rows:
         assert 0.0 <= row.quality["macro_f1"] <= 1.0 and row.fit_s > 0 and row.speed > 0
     assert "span_type_exact_f1" in rows[2].quality  # --spacy-labels types adds span+type F1
+    assert rows[4].extra_s == 0.0 < rows[5].extra_s  # the unit's text needs no parse, its sentence does
     printed = capsys.readouterr().out
     assert "| segmentation | CRF (sklearn-crfsuite) |" in printed and "speed ratio" in printed
     saved = json.loads(out.read_text())
