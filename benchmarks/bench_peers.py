@@ -362,7 +362,9 @@ def ner_tags(nlp, pairs, n: int) -> tuple[list[str], list[list[tuple[int, int, s
     ``(start, end, label)`` in paragraph positions."""
     tags = ["O"] * n
     found = []
-    for (members, _), doc in zip(pairs, nlp.pipe((d for _, d in pairs), batch_size=64)):
+    # Copies: `ner` writes its entities into the Docs it is given and respects entities already there, so a
+    # Doc labelled once would hold the next model's output to this one's (the dev Docs are labelled every epoch).
+    for (members, _), doc in zip(pairs, nlp.pipe((d.copy() for _, d in pairs), batch_size=64)):
         for ent in doc.ents:
             for k in range(ent.start, ent.end):
                 tags[members[k]] = "B" if k == ent.start else "I"
@@ -404,6 +406,9 @@ def train_ner(nlp, train_examples, dev, task, args) -> dict:
         elif epoch >= args.spacy_max_epochs:
             stop = "epoch cap"
     nlp.from_bytes(best_bytes)
+    restored = score(task, dev_instances, dev_gold, ner_tags(nlp, dev_pairs, len(dev_instances))[0])["macro_f1"]
+    if abs(restored - best) > 1e-9:  # the weights kept are not the ones that scored best
+        raise RuntimeError(f"spaCy ner: the restored weights score {restored:.4f} on dev, the best epoch {best:.4f}")
     return {"epochs": epoch, "best_epoch": best_epoch, "best_dev": best, "stopped_by": stop, "dev_history": history}
 
 

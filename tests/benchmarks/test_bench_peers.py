@@ -22,6 +22,7 @@ def load_script():
     return module
 
 
+@pytest.mark.slow
 def test_bench_peers_scores_every_system_on_the_sample(tmp_path: Path, capsys):
     bench = load_script()
     out = tmp_path / "peers.json"
