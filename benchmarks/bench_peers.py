@@ -22,13 +22,14 @@ Components on gold units (macro-F1 over major_claim/claim/premise):
 - ours: `configs/experiment/aaec_components.yaml`;
 - TF-IDF (word 1-2 grams) + LinearSVC, C and class weights chosen by grouped CV, one row per text it reads
   (`--tfidf-views`): the unit's own text, and the unit with the rest of its sentence (the "shell" such as
-  "In conclusion, I think that" says much of the type, and only the parse's sentences give it).
+  "In conclusion, I think that" carries cues to the type; only the parse's sentences give it).
 
 Fit time is the wall time of the final fit (model selection by CV is reported apart). Labelling speed is
 characters of the test essays per second, from the parsed essays to predicted tags or types (building the
 instances and features included), without the parse; the parse's own speed is measured on the same essays
 and the "with parse" column combines the two (for spaCy ner only the tokenizer's cost is added, for TF-IDF
-on the unit's text nothing). Ratios are peer / ours. Nothing is tuned on the test essays. BLAS runs one thread for every system.
+on the unit's text nothing). Ratios are peer / ours. Nothing is tuned on the test essays. BLAS runs one
+thread for every system.
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ def load(args) -> Corpus:
     list(pipe_texts(nlp, texts[:2]))  # warm-up
     _, parse_s = timed(lambda: list(pipe_texts(nlp, texts)))
     _, tokenize_s = timed(lambda: [nlp.make_doc(t) for t in texts])
-    log(f"parse of the test essays: {parse_s:.1f} s ({chars / parse_s:,.0f} chars/s); tokenizer alone {tokenize_s:.2f} s")
+    log(f"parse of the test essays: {parse_s:.1f} s ({chars / parse_s:,.0f} chars/s); "
+        f"tokenizer alone {tokenize_s:.2f} s")
     return Corpus(docs, parsed, fold.train, fold.test, chars / parse_s, chars / tokenize_s)
 
 
@@ -440,7 +442,8 @@ def segmentation_ner(task, corpus: Corpus, args) -> Row:
     row = Row("segmentation", f"spaCy ner ({args.spacy_labels})", quality, fit_s, label_s, corpus.test_chars,
               extra_s=corpus.test_chars / corpus.tokenize_rate)
     row.notes.append(f"trained on {len(fold.train)} essays, dev {len(fold.test)}; {info['epochs']} epochs, best "
-                     f"{info['best_epoch']} (dev token macro-F1 {info['best_dev']:.4f}), stopped by {info['stopped_by']}"
+                     f"{info['best_epoch']} (dev token macro-F1 {info['best_dev']:.4f}), "
+                     f"stopped by {info['stopped_by']}"
                      f" (patience {args.spacy_patience}, cap {args.spacy_max_seconds:.0f} s); dev per epoch "
                      f"{info['dev_history']}")
     return row
@@ -473,7 +476,8 @@ def components_ours(corpus: Corpus, args) -> tuple[Row, object]:
         return instances, gold, task.predict(estimator, instances)
 
     (test, gold, predicted), label_s = timed(label)
-    return Row("components", "ours (features + LinearSVC)", {"macro_f1": score(task, test, gold, predicted)["macro_f1"]},
+    quality = {"macro_f1": score(task, test, gold, predicted)["macro_f1"]}
+    return Row("components", "ours (features + LinearSVC)", quality,
                fit_s, label_s, corpus.test_chars, extra_s=corpus.test_chars / corpus.parse_rate), task
 
 
@@ -623,7 +627,8 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
             log(f"{name}: {', '.join(f'{k} {v:.4f}' for k, v in row.quality.items())}; fit {row.fit_s:.1f} s, "
                 f"labelling {row.label_s:.2f} s")
     machine = (f"cores={os.cpu_count()} load average {'/'.join(f'{x:.2f}' for x in load_before)} at the start, "
-               f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())} at the end; {time.perf_counter() - started:.0f} s in all")
+               f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())} at the end; "
+               f"{time.perf_counter() - started:.0f} s in all")
     print(f"data={args.data} train={len(corpus.train)} test={len(corpus.test)} test chars={corpus.test_chars} "
           f"seed={args.seed} parse of the test essays {corpus.parse_rate:,.0f} chars/s, tokenizer alone "
           f"{corpus.tokenize_rate:,.0f} chars/s; ratios are system / ours of the same task\n{machine}")
@@ -633,7 +638,8 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
             print(f"- {r.system}: {note_}")
     if args.out is not None:
         payload = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-                   "machine": machine, "parse_chars_per_s": corpus.parse_rate, "tokenize_chars_per_s": corpus.tokenize_rate,
+                   "machine": machine, "parse_chars_per_s": corpus.parse_rate,
+                   "tokenize_chars_per_s": corpus.tokenize_rate,
                    "rows": [{**r.__dict__, "speed": r.speed, "speed_with_parse": r.speed_with_parse} for r in rows]}
         args.out.write_text(json.dumps(payload, indent=2) + "\n")
     return rows
