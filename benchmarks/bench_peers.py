@@ -169,8 +169,9 @@ def score(task, instances, gold, predicted) -> dict[str, float]:
 # ---------------------------------------------------------------- segmentation: ours
 
 
-def segmentation_ours(corpus: Corpus, args) -> tuple[Row, object]:
-    task, estimator = build(args.segmentation_experiment, args.seed)
+def fit_and_label(experiment: str, corpus: Corpus, seed: int):
+    """Our model of ``experiment`` fitted on the training essays and run over the test essays, timed."""
+    task, estimator = build(experiment, seed)
     train, train_gold = split_instances(task, corpus, corpus.train)
     _, fit_s = timed(lambda: estimator.fit(train, train_gold))
 
@@ -179,6 +180,11 @@ def segmentation_ours(corpus: Corpus, args) -> tuple[Row, object]:
         return instances, gold, task.predict(estimator, instances)
 
     (test, gold, predicted), label_s = timed(label)
+    return task, test, gold, predicted, fit_s, label_s
+
+
+def segmentation_ours(corpus: Corpus, args) -> tuple[Row, object]:
+    task, test, gold, predicted, fit_s, label_s = fit_and_label(args.segmentation_experiment, corpus, args.seed)
     row = Row("segmentation", "ours (features + LinearSVC, Viterbi)", seg_quality(score(task, test, gold, predicted)),
               fit_s, label_s, corpus.test_chars, extra_s=corpus.test_chars / corpus.parse_rate)
     return row, task
@@ -467,15 +473,7 @@ def typed_quality(instances, gold, pairs, found) -> dict[str, float]:
 
 
 def components_ours(corpus: Corpus, args) -> tuple[Row, object]:
-    task, estimator = build(args.components_experiment, args.seed)
-    train, train_gold = split_instances(task, corpus, corpus.train)
-    _, fit_s = timed(lambda: estimator.fit(train, train_gold))
-
-    def label():
-        instances, gold = split_instances(task, corpus, corpus.test)
-        return instances, gold, task.predict(estimator, instances)
-
-    (test, gold, predicted), label_s = timed(label)
+    task, test, gold, predicted, fit_s, label_s = fit_and_label(args.components_experiment, corpus, args.seed)
     quality = {"macro_f1": score(task, test, gold, predicted)["macro_f1"]}
     return Row("components", "ours (features + LinearSVC)", quality,
                fit_s, label_s, corpus.test_chars, extra_s=corpus.test_chars / corpus.parse_rate), task
