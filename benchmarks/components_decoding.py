@@ -21,6 +21,7 @@ from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 
 from mining.cli.experiment import load_documents, register_resolvers
+from mining.cli.paths import CONFIG_DIR
 from mining.evaluation.splits import GroupedCV
 from mining.experiment import fixed_blas_threads
 from mining.models.decoding import BodyParagraphClassifier
@@ -38,7 +39,7 @@ def main() -> None:
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
     args = parser.parse_args()
     register_resolvers()
-    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base=None):
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
         cfg = compose("config", overrides=[f"experiment={args.experiment}", f"data.path={args.corpus}",
                                            f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
     features, model = (cfg.type_features, cfg.type_model) if cfg.get("type_model") else (cfg.features, cfg.model)

@@ -20,6 +20,7 @@ from hydra.utils import instantiate
 from sklearn.pipeline import Pipeline
 
 from mining.cli.experiment import load_documents, register_resolvers
+from mining.cli.paths import CONFIG_DIR
 from mining.evaluation.splits import GroupedCV
 from mining.experiment import fixed_blas_threads
 from mining.nlp.cache import parse_documents
@@ -62,7 +63,7 @@ def main() -> None:
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
     args = parser.parse_args()
     register_resolvers()
-    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base=None):
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
         cfg = compose("config", overrides=["experiment=aaec_relations", f"data.path={args.corpus}",
                                            f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
     task, folds = out_of_fold(cfg, args.folds, args.seed)

@@ -71,11 +71,12 @@ FIRST_GENERATION = 100_000
 
 
 @contextmanager
-def fewer_collections(first: int = FIRST_GENERATION) -> Iterator[None]:
-    """Collect the youngest generation every ``first`` new objects inside the block (the command owns
-    the process), then restore the thresholds (``main`` is also called within test processes)."""
+def fewer_collections() -> Iterator[None]:
+    """Collect the youngest generation every ``FIRST_GENERATION`` new objects inside the block (the
+    command owns the process; worker processes it starts keep their own default), then restore the
+    thresholds (``main`` is also called within test processes)."""
     thresholds = gc.get_threshold()
-    gc.set_threshold(max(first, thresholds[0]), *thresholds[1:])
+    gc.set_threshold(max(FIRST_GENERATION, thresholds[0]), *thresholds[1:])
     try:
         yield
     finally:

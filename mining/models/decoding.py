@@ -22,6 +22,12 @@ from mining.errors import UsageError
 _EPS = 1e-9
 
 
+def log_odds(p: np.ndarray | float) -> np.ndarray:
+    """log(p / (1 - p)), with p clipped so that a probability of exactly 0 or 1 stays finite."""
+    p = np.clip(p, _EPS, 1 - _EPS)
+    return np.log(p) - np.log1p(-p)
+
+
 def group_by_document(X: Sequence) -> dict[str, list[int]]:
     """Row indices of the instances (units or pairs) of each document, by document id."""
     groups: dict[str, list[int]] = {}
@@ -155,10 +161,10 @@ class BodyParagraphClassifier(_DecodingClassifier):
             paragraphs: dict[int, list[int]] = {}
             for i in rows:
                 paragraphs.setdefault(X[i].paragraph, []).append(i)
-            edges = (min(paragraphs), max(paragraphs))
+            last = X[rows[0]].n_paragraphs - 1  # the document's own first and last paragraph, units or not
             for paragraph, members in paragraphs.items():
                 candidates = [i for i in members if out[i] in movable]
-                if paragraph in edges or not candidates:
+                if paragraph <= 0 or paragraph >= last or not candidates:  # -1: a unit outside every paragraph
                     continue
                 best = max(candidates, key=lambda i: margin[i])
                 for i in candidates:
@@ -205,8 +211,7 @@ class DocumentTreeClassifier(_DecodingClassifier):
         proba = self.predict_proba(X)[:, self._column(self.positive)]
         negative = next(c for c in self.classes_ if c != self.positive)
         out = np.full(len(X), negative, dtype=object)
-        p = np.clip(proba, _EPS, 1 - _EPS)
-        log_odds = np.log(p) - np.log1p(-p)
+        odds = log_odds(proba)
         for rows in group_by_document(X).values():
             nodes = sorted({X[i].source.index for i in rows} | {X[i].target.index for i in rows})
             position = {node: j for j, node in enumerate(nodes)}
@@ -215,7 +220,7 @@ class DocumentTreeClassifier(_DecodingClassifier):
             edge_row = {}
             for i in rows:
                 d, h = position[X[i].source.index], position[X[i].target.index]
-                scores[h, d] = log_odds[i]
+                scores[h, d] = odds[i]
                 edge_row[(h, d)] = i
             heads = best_tree(scores)
             for d, h in enumerate(heads):

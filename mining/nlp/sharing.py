@@ -118,7 +118,7 @@ def fit_once(estimator: Any, X: Sequence, fit: Callable[[], tuple[T, Any]]) -> t
     batch = _BATCH.get()
     if batch is None:
         return fit()
-    key = ("fit", _parameters(estimator), len(X), frozenset(id(x) for x in X))
+    key = ("fit", joblib.hash(_identity(estimator)), len(X), frozenset(id(x) for x in X))
     if key not in batch:
         state, rows = fit()
         batch[key] = (list(X), {id(x): r for r, x in enumerate(X)}, state, rows)  # the instances keep their ids taken
@@ -127,19 +127,19 @@ def fit_once(estimator: Any, X: Sequence, fit: Callable[[], tuple[T, Any]]) -> t
     return state, rows[[row_of[id(x)] for x in X]]
 
 
-def _parameters(estimator: Any) -> str:
+def _identity(estimator: Any) -> tuple:
+    """The estimator's class and parameters, with list parameters read as tuples: a config file gives
+    ``[1, 2]`` where a default is ``(1, 2)``, and the two behave alike."""
     params = {k: tuple(v) if isinstance(v, list) else v for k, v in estimator.get_params(deep=False).items()}
-    return joblib.hash((type(estimator).__module__, type(estimator).__qualname__, params))
+    return type(estimator).__module__, type(estimator).__qualname__, params
 
 
 def fingerprint(estimator: Any) -> str:
-    """``joblib.hash`` of the estimator's class, parameters and every other attribute (its fitted
-    state), with list parameters read as tuples: a config file gives ``[1, 2]`` where a default is
-    ``(1, 2)``, and the two transform alike."""
+    """``joblib.hash`` of the estimator's class and parameters (:func:`_identity`) and every other
+    attribute (its fitted state)."""
     params = estimator.get_params(deep=False)
     state = {k: v for k, v in vars(estimator).items() if k not in params}
-    params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
-    return joblib.hash((type(estimator).__module__, type(estimator).__qualname__, params, state))
+    return joblib.hash((*_identity(estimator), state))
 
 
 def _rows(estimator: Any, X: Sequence, transform: Callable[[Sequence], Any]) -> sp.csr_matrix:

@@ -8,23 +8,17 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import f1_score
-from sklearn.pipeline import FeatureUnion
 from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.instances.units import PairInstance, build_pair_instances, build_unit_instances
+from mining.models.decoding import log_odds
 from mining.nlp.sharing import sharing
 from mining.schema import RELATION_LABELS, Document, Relation
 from mining.tasks.base import copy_documents, predict_independently
 
 NONE = "none"
 PREMISE = "premise"
-
-
-def _logit(p: np.ndarray | float) -> np.ndarray:
-    """Log-odds, clipped so that a probability of exactly 0 or 1 stays finite."""
-    p = np.clip(p, 1e-9, 1 - 1e-9)
-    return np.log(p) - np.log1p(-p)
 
 
 @dataclass
@@ -78,6 +72,9 @@ class RelationTask:
 
     def predict(self, estimator: Any, instances: Sequence[PairInstance]) -> list[str]:
         if not self.one_target_per_source:
+            if self.source_type_weight:
+                raise UsageError("source_type_weight weighs the one target a source keeps: it needs "
+                                 "one_target_per_source=true")
             return predict_independently(estimator, instances)
         with sharing():  # the source type scores below reuse the rows the estimator computed
             proba = estimator.predict_proba(list(instances))
@@ -89,24 +86,26 @@ class RelationTask:
         """One target at most per source from the pairs' class probabilities (columns in ``classes`` order)
         and, with ``source_type_weight``, P(source is a premise) per pair."""
         none = list(classes).index(NONE)
-        link = _logit(1.0 - proba[:, none])
+        link = log_odds(1.0 - proba[:, none])
         if self.source_type_weight:
-            link = link + self.source_type_weight * _logit(source_premise)
+            link = link + self.source_type_weight * log_odds(source_premise)
         relation_proba = proba.copy()
         relation_proba[:, none] = -1.0
         by_source: dict[tuple[str, str], list[int]] = {}
         for i, pair in enumerate(instances):
             by_source.setdefault((pair.document.id, pair.source.unit.id), []).append(i)
         labels = [NONE] * len(instances)
+        threshold = log_odds(self.link_threshold)
         for rows in by_source.values():
             best = max(rows, key=lambda i: link[i])
-            if link[best] >= _logit(self.link_threshold):
+            if link[best] >= threshold:
                 labels[best] = classes[int(np.argmax(relation_proba[best]))]
         return labels
 
     def source_premise(self, estimator: Any, instances: Sequence[PairInstance]) -> np.ndarray:
         """P(source is a premise) per pair, from the fitted feature group ``source_type_feature``."""
-        groups = dict(getattr(estimator, "named_steps", {}).get("features", FeatureUnion([])).transformer_list)
+        union = getattr(estimator, "named_steps", {}).get("features")
+        groups = dict(union.transformer_list) if union is not None else {}
         group = groups.get(self.source_type_feature)
         column = f"source:self:{PREMISE}"
         names = [] if group is None else list(group.get_feature_names_out())

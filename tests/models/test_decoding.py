@@ -165,7 +165,7 @@ class FixedScores:
 def _essay(paragraph_scores):
     """Units of one document: one list of (claim, major_claim, none, premise) scores per paragraph."""
     doc = SimpleNamespace(id="essay")
-    return [SimpleNamespace(document=doc, paragraph=p, scores=s)
+    return [SimpleNamespace(document=doc, paragraph=p, n_paragraphs=len(paragraph_scores), scores=s)
             for p, units in enumerate(paragraph_scores) for s in units]
 
 
@@ -197,3 +197,12 @@ def test_body_paragraph_decoder_needs_its_labels_and_round_trips():
     untrusted = sio.get_untrusted_types(data=data)
     assert set(untrusted) <= trusted_types()
     assert list(sio.loads(data, trusted=untrusted).predict(units)) == list(model.predict(units))
+
+
+def test_body_paragraphs_are_counted_in_the_document_not_among_paragraphs_with_units():
+    # Paragraph 0 (the introduction) has no unit: paragraph 1 is still a body paragraph, and the last
+    # paragraph (3) is the conclusion. A unit outside every paragraph (-1) is never decoded.
+    units = _essay([[], [(2, 0, 0, 1), (3, 0, 0, 1)], [(0, 0, 0, 1)], [(2, 0, 0, 1), (2, 0, 0, 1)]])
+    units.append(SimpleNamespace(document=units[0].document, paragraph=-1, n_paragraphs=4, scores=(2, 0, 0, 1)))
+    model = BodyParagraphClassifier(estimator=FixedScores()).fit(units, ["claim", "premise"] * 3)
+    assert list(model.predict(units)) == ["premise", "claim", "claim", "claim", "claim", "claim"]

@@ -108,3 +108,9 @@ def test_source_type_weight_needs_the_type_feature_group(pairs):
     with pytest.raises(UsageError, match="feature group 'source_type'"):
         RelationTask(one_target_per_source=True, source_type_weight=1.0).predict(FixedProba(np.ones(len(instances)) / 2),
                                                                                  instances)
+
+
+def test_source_type_weight_needs_one_target_per_source(pairs):
+    task, instances, _ = pairs
+    with pytest.raises(UsageError, match="one_target_per_source=true"):
+        RelationTask(source_type_weight=1.0).predict(FixedProba(np.ones(len(instances)) / 2), instances)
