@@ -106,13 +106,14 @@ class Corpus:
 
 
 def load(args) -> Corpus:
+    from mining.cli.experiment import compose_experiment
     from mining.corpora import load_corpus
     from mining.evaluation.splits import OfficialSplit
     from mining.nlp.cache import parse_documents
     from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts
 
     docs = load_corpus(args.data, args.path)
-    cfg = compose(args.segmentation_experiment)
+    cfg = compose_experiment([f"experiment={args.segmentation_experiment}"])
     info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
     parsed, hit = parse_documents(docs, info, cache_dir=args.cache_dir, progress=False)
     fold = next(OfficialSplit().folds(docs, args.seed))
@@ -129,29 +130,11 @@ def load(args) -> Corpus:
     return Corpus(docs, parsed, fold.train, fold.test, chars / parse_s, chars / tokenize_s)
 
 
-def compose(experiment: str):
-    """The project's config for ``experiment`` (only its task, features and model are instantiated here)."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
-    from mining.cli.experiment import register_resolvers
-    from mining.cli.paths import CONFIG_DIR
-
-    register_resolvers()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return hydra_compose("config", overrides=[f"experiment={experiment}"])
-
-
 def build(experiment: str, seed: int):
     """The task and ``Pipeline([features, model])`` of an experiment, as `mining run` builds them."""
-    from hydra.utils import instantiate
-    from sklearn.pipeline import Pipeline
+    from mining.cli.experiment import build_part, compose_experiment
 
-    cfg = compose(experiment)
-    cfg.seed = seed
-    return instantiate(cfg.task, _convert_="all"), Pipeline([
-        ("features", instantiate(cfg.features, _convert_="all")),
-        ("model", instantiate(cfg.model, _convert_="all"))])
+    return build_part(compose_experiment([f"experiment={experiment}", f"seed={seed}"]))
 
 
 def split_instances(task, corpus: Corpus, ids: frozenset):

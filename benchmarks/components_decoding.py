@@ -3,9 +3,9 @@
 Usage: python benchmarks/components_decoding.py --corpus ../shared/corpora/aaec-v2 [--experiment aaec_components_joint]
 
 5-fold CV grouped by essay over the 322 training essays of AAEC v2 (the 80 test essays are never read):
-in each fold the type classifier of the experiment (``type_features`` + ``type_model`` of
-`aaec_components_joint`, or ``features`` + ``model`` of `aaec_components`) is fitted on the other folds
-once, and its scores on the held-out fold are decoded two ways: each unit on its own (argmax), and by
+in each fold the type classifier of the experiment (the one inside the decoder of
+`aaec_components_joint`, or the whole model of `aaec_components`) is fitted on the other folds once, and
+its scores on the held-out fold are decoded two ways: each unit on its own (argmax), and by
 `mining.models.decoding.BodyParagraphClassifier`. Prints macro-F1 pooled over the folds and per fold.
 About 2 minutes for `aaec_components`, 15 for `aaec_components_joint`, on 2 cores.
 """
@@ -15,13 +15,9 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from hydra import compose, initialize_config_dir
-from hydra.utils import instantiate
 from sklearn.metrics import f1_score
-from sklearn.pipeline import Pipeline
 
-from mining.cli.experiment import load_documents, register_resolvers
-from mining.cli.paths import CONFIG_DIR
+from mining.cli.experiment import build_part, compose_experiment, load_documents
 from mining.evaluation.splits import GroupedCV
 from mining.experiment import fixed_blas_threads
 from mining.models.decoding import BodyParagraphClassifier
@@ -31,6 +27,12 @@ from mining.nlp.pipeline import find_pipeline
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def decoding(model) -> BodyParagraphClassifier:
+    """The experiment's decoder (`aaec_components_joint`), or its classifier put inside one (`aaec_components`)."""
+    final = model.steps[-1][1]
+    return final if isinstance(final, BodyParagraphClassifier) else BodyParagraphClassifier(estimator=model)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", required=True, help="the AAEC v2 folder")
@@ -38,15 +40,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
     args = parser.parse_args()
-    register_resolvers()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
-        cfg = compose("config", overrides=[f"experiment={args.experiment}", f"data.path={args.corpus}",
-                                           f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
-    features, model = (cfg.type_features, cfg.type_model) if cfg.get("type_model") else (cfg.features, cfg.model)
+    cfg = compose_experiment([f"experiment={args.experiment}", f"data.path={args.corpus}",
+                              f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
     docs = [d for d in load_documents(cfg.data) if d.split == "train"]
     parsed, _ = parse_documents(docs, find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude)),
                                 cache_dir=cfg.paths.cache_dir, progress=False)
-    task = instantiate(cfg.task, _convert_="all")
+    task, _ = build_part(cfg)
     units = task.build_instances(docs, parsed)
     gold = np.array(task.gold_labels(units), dtype=object)
     doc_of = np.array([u.document.id for u in units])
@@ -56,13 +55,9 @@ def main() -> None:
         for fold in GroupedCV(n_splits=5).folds(docs, seed=args.seed):
             train = np.flatnonzero(np.isin(doc_of, list(fold.train)))
             test = np.flatnonzero(np.isin(doc_of, list(fold.test)))
-            fitted = Pipeline([("features", instantiate(features, _convert_="all")),
-                               ("model", instantiate(model, _convert_="all"))])
-            fitted.fit([units[i] for i in train], list(gold[train]))
+            decoder = decoding(build_part(cfg)[1]).fit([units[i] for i in train], list(gold[train]))
             held = [units[i] for i in test]
-            predicted["independent"][test] = fitted.predict(held)
-            decoder = BodyParagraphClassifier(estimator=fitted)
-            decoder.estimator_, decoder.classes_ = fitted, np.asarray(fitted.classes_)  # decode this fit, not a refit
+            predicted["independent"][test] = decoder.estimator_.predict(held)
             predicted["one claim per body paragraph"][test] = decoder.predict(held)
             for name in scored:
                 scored[name].append(f1_score(list(gold[test]), list(predicted[name][test]), average="macro"))

@@ -15,12 +15,8 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from hydra import compose, initialize_config_dir
-from hydra.utils import instantiate
-from sklearn.pipeline import Pipeline
 
-from mining.cli.experiment import load_documents, register_resolvers
-from mining.cli.paths import CONFIG_DIR
+from mining.cli.experiment import build_part, compose_experiment, load_documents
 from mining.evaluation.splits import GroupedCV
 from mining.experiment import fixed_blas_threads
 from mining.nlp.cache import parse_documents
@@ -36,7 +32,7 @@ def out_of_fold(cfg, n_splits: int, seed: int):
     docs = [d for d in load_documents(cfg.data) if d.split == "train"]
     info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
     parsed, _ = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir, progress=False)
-    task = instantiate(cfg.task, _convert_="all")
+    task, _ = build_part(cfg)
     pairs = task.build_instances(docs, parsed)
     gold = task.gold_labels(pairs)
     doc_of = np.array([p.document.id for p in pairs])
@@ -45,8 +41,7 @@ def out_of_fold(cfg, n_splits: int, seed: int):
         for k, fold in enumerate(GroupedCV(n_splits=n_splits).folds(docs, seed=seed)):
             train = np.flatnonzero(np.isin(doc_of, list(fold.train)))
             test = np.flatnonzero(np.isin(doc_of, list(fold.test)))
-            model = Pipeline([("features", instantiate(cfg.features, _convert_="all")),
-                              ("model", instantiate(cfg.model, _convert_="all"))])
+            _, model = build_part(cfg)
             model.fit([pairs[i] for i in train], [gold[i] for i in train])
             held = [pairs[i] for i in test]
             folds.append((held, [gold[i] for i in test], model.predict_proba(held),
@@ -62,10 +57,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
     args = parser.parse_args()
-    register_resolvers()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
-        cfg = compose("config", overrides=["experiment=aaec_relations", f"data.path={args.corpus}",
-                                           f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
+    cfg = compose_experiment(["experiment=aaec_relations", f"data.path={args.corpus}",
+                              f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
     task, folds = out_of_fold(cfg, args.folds, args.seed)
     print("| source_type_weight | link_threshold | link macro-F1, pooled | per fold |\n|---|---|---|---|")
     for weight in WEIGHTS:

@@ -49,6 +49,18 @@ def run(argv: list[str]) -> int:
     return 0
 
 
+def compose_experiment(overrides: list[str]):
+    """The config that ``mining run OVERRIDES`` would run, composed without running it (benchmarks
+    build their models from it with :func:`build_part`)."""
+    from hydra import compose, initialize_config_dir
+
+    from mining.cli.paths import CONFIG_DIR
+
+    register_resolvers()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return compose("config", overrides=list(overrides))
+
+
 def register_resolvers() -> None:
     """``${corpus_path:NAME}`` in configs/data: the same rule as every other command (``mining.corpora``)."""
     from omegaconf import OmegaConf
@@ -164,7 +176,7 @@ def corpus_loader(data):
     return load
 
 
-def _build(part) -> tuple:
+def build_part(part) -> tuple:
     """The task of a config part (the root or one subtask) and its ``Pipeline([features, model])``."""
     from hydra.utils import instantiate
     from sklearn.pipeline import Pipeline
@@ -186,7 +198,7 @@ def fit_and_score(cfg, docs, parsed, evaluation, timer):
         raise UsageError("evaluation=nested_cv needs evaluation.grid, the candidate settings to choose among "
                          "(name -> {config key: value}); experiment=microtexts_nested has one")
     if cfg.get("subtasks"):
-        subtasks = ({name: _build(part) for name, part in cfg.subtasks.items()} if grid is None
+        subtasks = ({name: build_part(part) for name, part in cfg.subtasks.items()} if grid is None
                     else grid_candidates(cfg, grid))
         return run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=cfg.seed,
                             timer=timer)
@@ -194,7 +206,7 @@ def fit_and_score(cfg, docs, parsed, evaluation, timer):
         task, candidates = grid_candidates(cfg, grid)[""]
         return run_nested(docs=docs, parsed=parsed, task=task, candidates=candidates, evaluation=evaluation,
                           seed=cfg.seed, timer=timer)
-    task, estimator = _build(cfg)
+    task, estimator = build_part(cfg)
     return run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
                           seed=cfg.seed, timer=timer)
 
@@ -224,7 +236,7 @@ def grid_candidates(cfg, grid) -> dict:
             if spec in specs.setdefault(part_name, []):
                 continue
             specs[part_name].append(spec)
-            task, pipeline = _build(part)
+            task, pipeline = build_part(part)
             tasks.setdefault(part_name, task)
             candidates.setdefault(part_name, {})[name] = pipeline
     return {part: (tasks[part], candidates[part]) for part in tasks}

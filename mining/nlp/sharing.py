@@ -121,7 +121,7 @@ def fit_once(estimator: Any, X: Sequence, fit: Callable[[], tuple[T, Any]]) -> t
     key = ("fit", joblib.hash(_identity(estimator)), len(X), frozenset(id(x) for x in X))
     if key not in batch:
         state, rows = fit()
-        batch[key] = (list(X), {id(x): r for r, x in enumerate(X)}, state, rows)  # the instances keep their ids taken
+        batch[key] = (*_indexed(X), state, rows)
         return state, rows
     _, row_of, state, rows = batch[key]
     return state, rows[[row_of[id(x)] for x in X]]
@@ -157,8 +157,13 @@ def _rows(estimator: Any, X: Sequence, transform: Callable[[Sequence], Any]) -> 
             # The same instances in the same order (a stacked model's own union) need no row index.
             return matrix.copy() if rows == list(range(matrix.shape[0])) else matrix[rows]
     matrix = sp.csr_matrix(transform(X))
-    batch[key] = (list(X), {id(x): r for r, x in enumerate(X)}, matrix)  # the instances keep their ids taken
+    batch[key] = (*_indexed(X), matrix)
     return matrix
+
+
+def _indexed(X: Sequence) -> tuple[list, dict[int, int]]:
+    """The instances, held so that their ids stay taken for the batch, and the row of each id."""
+    return list(X), {id(x): r for r, x in enumerate(X)}
 
 
 def once_per_fit(owner: object, name: str, state: object, build: Callable[[], T]) -> T:
