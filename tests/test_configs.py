@@ -34,8 +34,10 @@ def _check_part(part) -> None:
     assert hasattr(model, "predict")
     if features is None:
         # No features step: the model reads the instances itself, as a decoder (mining.models.decoding)
-        # that wraps a pipeline of features and a classifier.
+        # that wraps a pipeline of features and a classifier, maybe inside another wrapper.
         inner = model.get_params()["estimator"]
+        while not isinstance(inner, Pipeline):
+            inner = inner.get_params()["estimator"]
         assert isinstance(inner, Pipeline) and isinstance(inner.steps[0][1], FeatureUnion)
     else:
         assert isinstance(features, FeatureUnion)
