@@ -345,25 +345,33 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         known = flat_ids >= 0
         pairs = np.sort(owner[known] * n_vocabulary + flat_ids[known])
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
-        lids = pairs % n_vocabulary
-        ptr_arr = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(pairs // n_vocabulary, minlength=len(sizes)), out=ptr_arr[1:])
         window_of = (self._window_of(vocabulary) if grow else
                      once_per_fit(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
+        # One table per distance d: each token's features whose group reads at least that far, so an
+        # offset takes whole lists instead of every feature and then dropping most (the context group,
+        # read at offset 0 only, is a third of a token's features).
+        lids, owner = pairs % n_vocabulary, pairs // n_vocabulary
+        reach = window_of[lids]
+        tables = []
+        for d in range(width + 1):
+            far = reach >= d
+            ptr_d = np.zeros(len(sizes) + 1, dtype=np.int64)
+            np.cumsum(np.bincount(owner[far], minlength=len(sizes)), out=ptr_d[1:])
+            tables.append((lids[far], ptr_d))
         row = np.arange(len(X), dtype=np.int64)
         position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
         length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
         token = np.fromiter((base[id(inst.paragraph)] for inst in X), dtype=np.int64, count=len(X)) + position
         all_rows, all_keys = [], []
         for j in range(-width, width + 1):
+            lids_j, ptr_j = tables[abs(j)]
             inside = (position + j >= 0) & (position + j < length)
             neighbour = token[inside] + j
-            counts = ptr_arr[neighbour + 1] - ptr_arr[neighbour]
-            offsets = np.repeat(ptr_arr[neighbour] - np.cumsum(counts) + counts, counts)
-            found = lids[offsets + np.arange(counts.sum(), dtype=np.int64)]
-            keep = window_of[found] >= abs(j)
-            all_rows += [np.repeat(row[inside], counts)[keep], row[~inside]]
-            all_keys += [found[keep] * n_slots + (j + width),
+            counts = ptr_j[neighbour + 1] - ptr_j[neighbour]
+            offsets = np.repeat(ptr_j[neighbour] - np.cumsum(counts) + counts, counts)
+            found = lids_j[offsets + np.arange(counts.sum(), dtype=np.int64)]
+            all_rows += [np.repeat(row[inside], counts), row[~inside]]
+            all_keys += [found * n_slots + (j + width),
                          np.full((~inside).sum(), vocabulary[PAD] * n_slots + (j + width), dtype=np.int64)]
         return np.concatenate(all_rows), np.concatenate(all_keys)
 
