@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -103,7 +104,7 @@ def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str,
         if group in active:
             values, prefix = getattr(tokens, group), group + "="
             columns.append([prefix + values[i] for i in ids])
-    out: list[list[str]] = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(n)]
+    out: list[list[str]] = list(map(list, zip(*columns))) if columns else [[] for _ in range(n)]
     if "tree" in active:
         _tree_features(out, ids, tokens)
     if "speech" in active:
@@ -330,15 +331,14 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
             # of the same documents, so the key is the paragraph's place in its parse, not the object.
             kind = ("window", self.matcher_.fingerprint, tuple(groups), paragraph.start, paragraph.end,
                     paragraph.index, paragraph.n_paragraphs, paragraph.tokens)
-            for feats in once_per_batch(kind, inst.parsed, lambda inst=inst, paragraph=paragraph: paragraph_features(
-                    paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_, groups)):
-                sizes.append(len(feats))
-                flat += feats
+            features = once_per_batch(kind, inst.parsed, lambda inst=inst, paragraph=paragraph: paragraph_features(
+                paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_, groups))
+            sizes += map(len, features)  # map and chain: no Python loop over the tokens
+            flat += chain.from_iterable(features)
         if grow:  # ids in order of first sight
             flat_ids = np.asarray([vocabulary.setdefault(f, len(vocabulary)) for f in flat], dtype=np.int64)
         else:
-            get = vocabulary.get
-            flat_ids = np.asarray([get(f, -1) for f in flat], dtype=np.int64)
+            flat_ids = np.fromiter(map(vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
         # Sorted and without repeats (a token may carry a feature twice), so that pairs are distinct.
         n_vocabulary = len(vocabulary)
         owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
