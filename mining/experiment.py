@@ -257,7 +257,7 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
     longest, so that the others fill the other processes meanwhile). Each subtask computes exactly
     what it computes alone, so the result is the same; only the order of the progress lines differs.
     The stage timings are then summed over the processes, and ``subtasks`` is the wall-clock time of
-    them all.
+    them all; ``cpu_<name>`` is the CPU time of each subtask, in any case.
     """
     timer = timer or Timer()
     unknown = sorted(set(first) - set(subtasks))
@@ -280,21 +280,31 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
         merged.model[name] = result.model
         merged.task[name] = result.task
         merged.folds = result.folds
+        cpu = result.timings.pop("cpu")
         for stage, seconds in result.timings.items():
             timer.seconds[stage] = round(timer.seconds.get(stage, 0.0) + seconds, 4)
+        timer.seconds[f"cpu_{name}"] = cpu
     merged.timings = dict(timer.seconds)
     return merged
 
 
 def _run_subtask(docs: Sequence[Document], parsed: Sequence, subtask: tuple[Task, Any], evaluation: Evaluation,
                  seed: int) -> ExperimentResult:
-    """One subtask with a timer of its own: :func:`run_nested` for candidate settings, else :func:`run_experiment`."""
+    """One subtask with a timer of its own: :func:`run_nested` for candidate settings, else :func:`run_experiment`.
+
+    Its timings also hold ``cpu``, the CPU seconds of this process it took: what decides, with
+    ``n_jobs`` > 1, which subtasks should start first.
+    """
     task, estimator = subtask
+    cpu = time.process_time()
     if isinstance(estimator, dict):  # candidate settings by name: nested CV chooses per subtask
-        return run_nested(docs=docs, parsed=parsed, task=task, candidates=estimator, evaluation=evaluation,
-                          seed=seed, timer=Timer())
-    return run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
-                          seed=seed, timer=Timer())
+        result = run_nested(docs=docs, parsed=parsed, task=task, candidates=estimator, evaluation=evaluation,
+                            seed=seed, timer=Timer())
+    else:
+        result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
+                                seed=seed, timer=Timer())
+    result.timings["cpu"] = round(time.process_time() - cpu, 4)
+    return result
 
 
 # The inputs of the subtasks that forked processes run: set just before the processes are forked, so

@@ -162,6 +162,8 @@ def test_subtasks_in_parallel_give_what_they_give_one_at_a_time(sample):
     for name in ("structural", "lexical"):
         np.testing.assert_array_equal(parallel.model[name][-1].coef_, serial.model[name][-1].coef_)
     assert parallel.timings["fit"] > 0 and parallel.timings["subtasks"] > 0
+    for run in runs:  # each subtask's CPU time, measured in the process that ran it
+        assert all(run.timings[f"cpu_{name}"] > 0 for name in ("structural", "lexical", "majority"))
 
 
 def test_subtasks_to_start_first_must_be_subtasks(sample):

@@ -215,6 +215,25 @@ def _sentence_features(out: list[list[str]], paragraph: ParagraphTokens, ids: li
                 commas += 1
 
 
+def _reach_tables(pairs: np.ndarray, n_vocabulary: int, n_tokens: int, window_of: np.ndarray,
+                  width: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each distance d = 0..width: the local ids of each token's features whose group reads at least
+    that far (``ids[ptr[t]:ptr[t + 1]]`` for token t), from the sorted ``token * n_vocabulary + id`` pairs.
+
+    An offset then takes whole lists instead of every feature and dropping most of them (the context
+    group, read at offset 0 only, is about a third of a token's features).
+    """
+    lids, owner = pairs % n_vocabulary, pairs // n_vocabulary
+    reach = window_of[lids]
+    tables = []
+    for d in range(width + 1):
+        far = reach >= d
+        ptr = np.zeros(n_tokens + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner[far], minlength=n_tokens), out=ptr[1:])
+        tables.append((lids[far], ptr))
+    return tables
+
+
 class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
     """One-hot features of each token and of its neighbours at offsets ``-k..+k`` in its paragraph.
 
@@ -347,17 +366,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
         window_of = (self._window_of(vocabulary) if grow else
                      once_per_fit(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
-        # One table per distance d: each token's features whose group reads at least that far, so an
-        # offset takes whole lists instead of every feature and then dropping most (the context group,
-        # read at offset 0 only, is a third of a token's features).
-        lids, owner = pairs % n_vocabulary, pairs // n_vocabulary
-        reach = window_of[lids]
-        tables = []
-        for d in range(width + 1):
-            far = reach >= d
-            ptr_d = np.zeros(len(sizes) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(owner[far], minlength=len(sizes)), out=ptr_d[1:])
-            tables.append((lids[far], ptr_d))
+        tables = _reach_tables(pairs, n_vocabulary, len(sizes), window_of, width)
         row = np.arange(len(X), dtype=np.int64)
         position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
         length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
