@@ -321,7 +321,7 @@ def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, 
     Where the platform cannot fork, this raises rather than running something else.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     if "fork" not in multiprocessing.get_all_start_methods():
         raise UsageError(f"n_jobs={n_jobs}: running subtasks in parallel needs processes started by fork, "
@@ -331,8 +331,13 @@ def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, 
     try:
         with ProcessPoolExecutor(max_workers=min(n_jobs, len(subtasks)),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {name: pool.submit(_forked_subtask, name) for name in order}
-            return {name: futures[name].result() for name in subtasks}
+            futures = {pool.submit(_forked_subtask, name): name for name in order}
+            try:
+                results = {futures[future]: future.result() for future in as_completed(futures)}
+            except BaseException:  # the first failure ends the run: subtasks not yet started never start
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return {name: results[name] for name in subtasks}
     finally:
         _FORKED.clear()
 

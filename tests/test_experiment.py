@@ -174,3 +174,31 @@ def test_subtasks_to_start_first_must_be_subtasks(sample):
     with pytest.raises(UsageError, match="relation"):
         run_subtasks(docs=docs, parsed=parsed, subtasks=_subtasks(), evaluation=OfficialSplit(), seed=0,
                      n_jobs=2, first=["relation"])
+
+
+class FailingClassifier(SpyClassifier):
+    def fit(self, X, y):
+        raise ValueError("this classifier never fits")
+
+
+def test_a_subtask_that_fails_in_its_process_fails_the_run_with_its_error(sample):
+    from mining.experiment import run_subtasks
+
+    docs, parsed = sample
+    subtasks = {**_subtasks(), "failing": (ComponentTask(), Pipeline([("x", PassThrough()),
+                                                                      ("model", FailingClassifier())]))}
+    with pytest.raises(ValueError, match="never fits"):
+        run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=OfficialSplit(), seed=0, n_jobs=2,
+                     first=["failing"])
+
+
+def test_parallel_subtasks_without_fork_are_an_error(sample, monkeypatch):
+    import multiprocessing
+
+    from mining.errors import UsageError
+    from mining.experiment import run_subtasks
+
+    docs, parsed = sample
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    with pytest.raises(UsageError, match="n_jobs=1"):
+        run_subtasks(docs=docs, parsed=parsed, subtasks=_subtasks(), evaluation=OfficialSplit(), seed=0, n_jobs=2)
