@@ -9,8 +9,9 @@ Both measures run in this one process on the same texts, after a warm-up of each
 Machine speed on a shared host drifts by a third within seconds, so the two are interleaved
 finely: the texts are cut into chunks of about 20,000 characters (the batch `label_stream` gives a
 worker), and each chunk is timed with spaCy alone and then with labelling (the other order on
-every second chunk), `--repeat` times over. The ratio of the summed times must be at most 1.25;
-it is printed for wall time and for this process's CPU time, with the ratio of each repeat.
+every second chunk), `--repeat` times over. The ratio of the summed times must be at most 1.20
+(issue 19's budget); it is printed for wall time and for this process's CPU time, with the ratio
+of each repeat.
 Then `label_stream` with 1 and with 2 worker processes (each loads the bundle) over the texts; the
 ratio 1-process/2-process time is the speed-up. Default texts: the sample corpus, `--copies` times.
 """
@@ -22,7 +23,7 @@ import os
 import time
 from pathlib import Path
 
-BUDGET = 1.25
+BUDGET = 1.20
 
 
 def _texts(paths: list[str], copies: int) -> list[str]:

@@ -242,7 +242,8 @@ class _Scored:
 
 
 def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Pipeline]],
-                 evaluation: Evaluation, seed: int, timer: Timer | None = None) -> ExperimentResult:
+                 evaluation: Evaluation, seed: int, timer: Timer | None = None, n_jobs: int = 1,
+                 first: Sequence[str] = ()) -> ExperimentResult:
     """Several tasks on the same folds (e.g. the four microtext tasks), as one result.
 
     A subtask whose estimator is a dict (candidate name -> estimator) runs :func:`run_nested` with
@@ -250,16 +251,26 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
 
     Metric keys get the subtask name after the prefix (``cv.role.macro_f1.mean``), the model is
     a dict of pipelines by name, and every predicted document carries ``metadata['subtask']``.
+
+    With ``n_jobs`` > 1 the subtasks, which share nothing but their inputs, run that many at a time,
+    each in a process of its own (:func:`_run_forked`); ``first`` names the ones to start first (the
+    longest, so that the others fill the other processes meanwhile). Each subtask computes exactly
+    what it computes alone, so the result is the same; only the order of the progress lines differs.
+    The stage timings are then summed over the processes, and ``subtasks`` is the wall-clock time of
+    them all; ``cpu_<name>`` is the CPU time of each subtask, in any case.
     """
     timer = timer or Timer()
-    merged = ExperimentResult(metrics={}, predictions=[], model={}, task={})
-    for name, (task, estimator) in subtasks.items():
-        if isinstance(estimator, dict):  # candidate settings by name: nested CV chooses per subtask
-            result = run_nested(docs=docs, parsed=parsed, task=task, candidates=estimator, evaluation=evaluation,
-                                seed=seed, timer=timer)
+    unknown = sorted(set(first) - set(subtasks))
+    if unknown:
+        raise UsageError(f"subtasks to start first {unknown} are no subtasks ({', '.join(subtasks)})")
+    with timer.stage("subtasks"):
+        if n_jobs > 1 and len(subtasks) > 1:
+            results = _run_forked(docs, parsed, subtasks, evaluation, seed, n_jobs, first)
         else:
-            result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator,
-                                    evaluation=evaluation, seed=seed, timer=timer)
+            results = {name: _run_subtask(docs, parsed, subtasks[name], evaluation, seed) for name in subtasks}
+    merged = ExperimentResult(metrics={}, predictions=[], model={}, task={})
+    for name in subtasks:  # in the subtasks' own order, whichever finished first
+        result = results[name]
         for key, value in result.metrics.items():
             prefix, rest = key.split(".", 1)
             merged.metrics[f"{prefix}.{name}.{rest}"] = value
@@ -267,7 +278,72 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
             doc.metadata["subtask"] = name
         merged.predictions += result.predictions
         merged.model[name] = result.model
-        merged.task[name] = task
+        merged.task[name] = result.task
         merged.folds = result.folds
+        cpu = result.timings.pop("cpu")
+        for stage, seconds in result.timings.items():
+            timer.seconds[stage] = round(timer.seconds.get(stage, 0.0) + seconds, 4)
+        timer.seconds[f"cpu_{name}"] = cpu
     merged.timings = dict(timer.seconds)
     return merged
+
+
+def _run_subtask(docs: Sequence[Document], parsed: Sequence, subtask: tuple[Task, Any], evaluation: Evaluation,
+                 seed: int) -> ExperimentResult:
+    """One subtask with a timer of its own: :func:`run_nested` for candidate settings, else :func:`run_experiment`.
+
+    Its timings also hold ``cpu``, the CPU seconds of this process it took: what decides, with
+    ``n_jobs`` > 1, which subtasks should start first.
+    """
+    task, estimator = subtask
+    cpu = time.process_time()
+    if isinstance(estimator, dict):  # candidate settings by name: nested CV chooses per subtask
+        result = run_nested(docs=docs, parsed=parsed, task=task, candidates=estimator, evaluation=evaluation,
+                            seed=seed, timer=Timer())
+    else:
+        result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
+                                seed=seed, timer=Timer())
+    result.timings["cpu"] = round(time.process_time() - cpu, 4)
+    return result
+
+
+# The inputs of the subtasks that forked processes run: set just before the processes are forked, so
+# each inherits the documents and their parses instead of receiving a copy through a pipe.
+_FORKED: dict[str, Any] = {}
+
+
+def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Any]],
+                evaluation: Evaluation, seed: int, n_jobs: int, first: Sequence[str]) -> dict[str, ExperimentResult]:
+    """Each subtask's result, computed in ``n_jobs`` forked processes; ``first`` starts first.
+
+    Fork, not spawn: a child starts with the parent's parsed documents, loaded libraries and
+    settings (the BLAS thread limit, the progress reporter), and only its result comes back.
+    Where the platform cannot fork, this raises rather than running something else.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise UsageError(f"n_jobs={n_jobs}: running subtasks in parallel needs processes started by fork, "
+                         "which this platform lacks; run with n_jobs=1")
+    order = [*first, *(name for name in subtasks if name not in first)]
+    _FORKED.update(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=seed)
+    try:
+        with ProcessPoolExecutor(max_workers=min(n_jobs, len(subtasks)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_forked_subtask, name): name for name in order}
+            try:
+                results = {futures[future]: future.result() for future in as_completed(futures)}
+            except BaseException:  # the first failure ends the run: subtasks not yet started never start
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return {name: results[name] for name in subtasks}
+    finally:
+        _FORKED.clear()
+
+
+def _forked_subtask(name: str) -> ExperimentResult:
+    """In a forked process: subtask ``name`` of :data:`_FORKED`, with the fit's BLAS thread limit."""
+    with fixed_blas_threads():
+        return _run_subtask(_FORKED["docs"], _FORKED["parsed"], _FORKED["subtasks"][name], _FORKED["evaluation"],
+                            _FORKED["seed"])

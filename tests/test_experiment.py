@@ -127,3 +127,78 @@ def test_extra_training_documents_train_in_every_fold_and_are_never_scored():
     assert frozenset().union(*(f.test for f in folds)) == {f"d{i}" for i in range(6)}
     official = OfficialSplit(train_split=["train", "train-extra"], test_split="train").folds(docs, seed=0)
     assert next(official).train == {f"d{i}" for i in range(8)}
+
+
+def _subtasks():
+    """Three small subtasks of the sample corpus, fitted with real features and a real classifier."""
+    from sklearn.linear_model import LogisticRegression
+
+    from mining.features.lexical import LexicalVectorizer
+
+    def pipeline(features):
+        return Pipeline([("features", features), ("model", LogisticRegression(max_iter=500))])
+
+    return {"structural": (ComponentTask(), pipeline(StructuralVectorizer())),
+            "lexical": (ComponentTask(), pipeline(LexicalVectorizer())),
+            "majority": (ComponentTask(), Pipeline([("x", PassThrough()), ("model", SpyClassifier())]))}
+
+
+def test_subtasks_in_parallel_give_what_they_give_one_at_a_time(sample):
+    """n_jobs=2 runs the subtasks in forked processes: the same metrics, predictions and models, in
+    the subtasks' own order, whichever started first."""
+    from mining.experiment import run_subtasks
+
+    docs, parsed = sample
+    runs = [run_subtasks(docs=docs, parsed=parsed, subtasks=_subtasks(), evaluation=OfficialSplit(), seed=0,
+                         n_jobs=n_jobs, first=first)
+            for n_jobs, first in ((1, ()), (2, ("lexical",)))]
+    serial, parallel = runs
+    assert list(parallel.metrics) == list(serial.metrics) and parallel.metrics == serial.metrics
+    assert list(parallel.model) == list(serial.model) == ["structural", "lexical", "majority"]
+    assert [(d.metadata["subtask"], d.id, [(u.id, u.start, u.end, u.label) for u in d.units])
+            for d in parallel.predictions] == [(d.metadata["subtask"], d.id, [(u.id, u.start, u.end, u.label)
+                                                                               for u in d.units])
+                                               for d in serial.predictions]
+    for name in ("structural", "lexical"):
+        np.testing.assert_array_equal(parallel.model[name][-1].coef_, serial.model[name][-1].coef_)
+    assert parallel.timings["fit"] > 0 and parallel.timings["subtasks"] > 0
+    for run in runs:  # each subtask's CPU time, measured in the process that ran it
+        assert all(run.timings[f"cpu_{name}"] > 0 for name in ("structural", "lexical", "majority"))
+
+
+def test_subtasks_to_start_first_must_be_subtasks(sample):
+    from mining.errors import UsageError
+    from mining.experiment import run_subtasks
+
+    docs, parsed = sample
+    with pytest.raises(UsageError, match="relation"):
+        run_subtasks(docs=docs, parsed=parsed, subtasks=_subtasks(), evaluation=OfficialSplit(), seed=0,
+                     n_jobs=2, first=["relation"])
+
+
+class FailingClassifier(SpyClassifier):
+    def fit(self, X, y):
+        raise ValueError("this classifier never fits")
+
+
+def test_a_subtask_that_fails_in_its_process_fails_the_run_with_its_error(sample):
+    from mining.experiment import run_subtasks
+
+    docs, parsed = sample
+    subtasks = {**_subtasks(), "failing": (ComponentTask(), Pipeline([("x", PassThrough()),
+                                                                      ("model", FailingClassifier())]))}
+    with pytest.raises(ValueError, match="never fits"):
+        run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=OfficialSplit(), seed=0, n_jobs=2,
+                     first=["failing"])
+
+
+def test_parallel_subtasks_without_fork_are_an_error(sample, monkeypatch):
+    import multiprocessing
+
+    from mining.errors import UsageError
+    from mining.experiment import run_subtasks
+
+    docs, parsed = sample
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    with pytest.raises(UsageError, match="n_jobs=1"):
+        run_subtasks(docs=docs, parsed=parsed, subtasks=_subtasks(), evaluation=OfficialSplit(), seed=0, n_jobs=2)

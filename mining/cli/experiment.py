@@ -201,7 +201,7 @@ def fit_and_score(cfg, docs, parsed, evaluation, timer):
         subtasks = ({name: build_part(part) for name, part in cfg.subtasks.items()} if grid is None
                     else grid_candidates(cfg, grid))
         return run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=cfg.seed,
-                            timer=timer)
+                            timer=timer, n_jobs=cfg.n_jobs, first=list(cfg.subtasks_first))
     if grid is not None:
         task, candidates = grid_candidates(cfg, grid)[""]
         return run_nested(docs=docs, parsed=parsed, task=task, candidates=candidates, evaluation=evaluation,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -103,7 +104,7 @@ def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str,
         if group in active:
             values, prefix = getattr(tokens, group), group + "="
             columns.append([prefix + values[i] for i in ids])
-    out: list[list[str]] = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(n)]
+    out: list[list[str]] = list(map(list, zip(*columns))) if columns else [[] for _ in range(n)]
     if "tree" in active:
         _tree_features(out, ids, tokens)
     if "speech" in active:
@@ -212,6 +213,25 @@ def _sentence_features(out: list[list[str]], paragraph: ParagraphTokens, ids: li
                 markers_before = [f"context=marker_before:{m}" for m in sorted(seen)]
             if commas < 3 and words[k] == ",":
                 commas += 1
+
+
+def _reach_tables(pairs: np.ndarray, n_vocabulary: int, n_tokens: int, window_of: np.ndarray,
+                  width: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each distance d = 0..width: the local ids of each token's features whose group reads at least
+    that far (``ids[ptr[t]:ptr[t + 1]]`` for token t), from the sorted ``token * n_vocabulary + id`` pairs.
+
+    An offset then takes whole lists instead of every feature and dropping most of them (the context
+    group, read at offset 0 only, is about a third of a token's features).
+    """
+    lids, owner = pairs % n_vocabulary, pairs // n_vocabulary
+    reach = window_of[lids]
+    tables = []
+    for d in range(width + 1):
+        far = reach >= d
+        ptr = np.zeros(n_tokens + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner[far], minlength=n_tokens), out=ptr[1:])
+        tables.append((lids[far], ptr))
+    return tables
 
 
 class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
@@ -330,40 +350,37 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
             # of the same documents, so the key is the paragraph's place in its parse, not the object.
             kind = ("window", self.matcher_.fingerprint, tuple(groups), paragraph.start, paragraph.end,
                     paragraph.index, paragraph.n_paragraphs, paragraph.tokens)
-            for feats in once_per_batch(kind, inst.parsed, lambda inst=inst, paragraph=paragraph: paragraph_features(
-                    paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_, groups)):
-                sizes.append(len(feats))
-                flat += feats
+            features = once_per_batch(kind, inst.parsed, lambda inst=inst, paragraph=paragraph: paragraph_features(
+                paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_, groups))
+            sizes += map(len, features)  # map and chain: no Python loop over the tokens
+            flat += chain.from_iterable(features)
         if grow:  # ids in order of first sight
             flat_ids = np.asarray([vocabulary.setdefault(f, len(vocabulary)) for f in flat], dtype=np.int64)
         else:
-            get = vocabulary.get
-            flat_ids = np.asarray([get(f, -1) for f in flat], dtype=np.int64)
+            flat_ids = np.fromiter(map(vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
         # Sorted and without repeats (a token may carry a feature twice), so that pairs are distinct.
         n_vocabulary = len(vocabulary)
         owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
         known = flat_ids >= 0
         pairs = np.sort(owner[known] * n_vocabulary + flat_ids[known])
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
-        lids = pairs % n_vocabulary
-        ptr_arr = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(pairs // n_vocabulary, minlength=len(sizes)), out=ptr_arr[1:])
         window_of = (self._window_of(vocabulary) if grow else
                      once_per_fit(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
+        tables = _reach_tables(pairs, n_vocabulary, len(sizes), window_of, width)
         row = np.arange(len(X), dtype=np.int64)
         position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
         length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
         token = np.fromiter((base[id(inst.paragraph)] for inst in X), dtype=np.int64, count=len(X)) + position
         all_rows, all_keys = [], []
         for j in range(-width, width + 1):
+            lids_j, ptr_j = tables[abs(j)]
             inside = (position + j >= 0) & (position + j < length)
             neighbour = token[inside] + j
-            counts = ptr_arr[neighbour + 1] - ptr_arr[neighbour]
-            offsets = np.repeat(ptr_arr[neighbour] - np.cumsum(counts) + counts, counts)
-            found = lids[offsets + np.arange(counts.sum(), dtype=np.int64)]
-            keep = window_of[found] >= abs(j)
-            all_rows += [np.repeat(row[inside], counts)[keep], row[~inside]]
-            all_keys += [found[keep] * n_slots + (j + width),
+            counts = ptr_j[neighbour + 1] - ptr_j[neighbour]
+            offsets = np.repeat(ptr_j[neighbour] - np.cumsum(counts) + counts, counts)
+            found = lids_j[offsets + np.arange(counts.sum(), dtype=np.int64)]
+            all_rows += [np.repeat(row[inside], counts), row[~inside]]
+            all_keys += [found * n_slots + (j + width),
                          np.full((~inside).sum(), vocabulary[PAD] * n_slots + (j + width), dtype=np.int64)]
         return np.concatenate(all_rows), np.concatenate(all_keys)
 

@@ -24,9 +24,10 @@ TEXTS = [
     {},
     {"sublinear_tf": True},
     {"binary": True, "norm": None},
+    {"norm": "l1"},
     {"stop_words": "english", "ngram_range": (1, 2)},
     {"analyzer": lambda words: words},  # token lists, as the unit extractors pass them
-], ids=["default", "sublinear", "binary-unnormalised", "bigrams-stop-words", "callable-analyzer"])
+], ids=["default", "sublinear", "binary-unnormalised", "l1", "bigrams-stop-words", "callable-analyzer"])
 def test_transform_equals_scikit_learn_bit_for_bit(options):
     texts = [t.lower().split() for t in TEXTS] if "analyzer" in options else TEXTS
     fitted = TfidfVectorizer(**options).fit(texts[:4])
