@@ -34,11 +34,16 @@ def _check_part(part) -> None:
     assert hasattr(model, "predict")
     if features is None:
         # No features step: the model reads the instances itself, as a decoder (mining.models.decoding)
-        # that wraps a pipeline of features and a classifier, maybe inside another wrapper.
-        inner = model.get_params()["estimator"]
-        while not isinstance(inner, Pipeline):
-            inner = inner.get_params()["estimator"]
-        assert isinstance(inner, Pipeline) and isinstance(inner.steps[0][1], FeatureUnion)
+        # that wraps a pipeline of features and a classifier (maybe inside another wrapper), or the
+        # transition tagger (mining.models.tagging) that holds its features and classifier.
+        params = model.get_params(deep=False)
+        while "estimator" in params and not isinstance(params["estimator"], Pipeline):
+            params = params["estimator"].get_params(deep=False)
+        if "estimator" in params:
+            inner = params["estimator"]
+            assert isinstance(inner, Pipeline) and isinstance(inner.steps[0][1], FeatureUnion)
+        else:
+            assert isinstance(params["features"], FeatureUnion) and hasattr(params["classifier"], "fit")
     else:
         assert isinstance(features, FeatureUnion)
 

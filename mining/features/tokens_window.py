@@ -29,9 +29,11 @@ from mining.nlp.tokens import DocTokens, doc_tokens
 # - context: paragraph (intro, body, conclusion) and sentence position in it, distance to the
 #   sentence edges, commas and markers earlier in the sentence;
 # - speech: the token's roles in reported speech (mining/nlp/speech.py: cue, source, frame, content,
-#   quote), so that a unit can keep to what is reported and leave out "Varga told reporters".
+#   quote), so that a unit can keep to what is reported and leave out "Varga told reporters";
+# - bigram: the lowercased previous word and the token's own as one value (", because", "that the"): where a
+#   unit starts or stops depends on the pair, which a linear model cannot build from the two words apart.
 GROUPS = ("word", "lemma", "shape", "punct", "pos", "tag", "dep", "tree", "marker", "sentence", "context",
-          "speech")
+          "speech", "bigram")
 DEFAULT_WINDOWS: dict[str, int] = {
     "word": 3, "lemma": 0, "shape": 1, "punct": 3, "pos": 3, "tag": 1, "dep": 2, "tree": 1,
     "marker": 2, "sentence": 2, "context": 0,
@@ -107,6 +109,8 @@ def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str,
     out: list[list[str]] = list(map(list, zip(*columns))) if columns else [[] for _ in range(n)]
     if "tree" in active:
         _tree_features(out, ids, tokens)
+    if "bigram" in active:
+        _bigram_features(out, ids, tokens)
     if "speech" in active:
         roles = tokens.speech
         for row, i in zip(out, ids):
@@ -148,6 +152,15 @@ def _tree_features(out: list[list[str]], ids: list[int], tokens: DocTokens) -> N
             a = heads[a]
             steps += 1
         out[k].append("tree=clause:" + dep[a])
+
+
+def _bigram_features(out: list[list[str]], ids: list[int], tokens: DocTokens) -> None:
+    """``bigram=<previous>|<token>`` (lowercased); the paragraph's first token pairs with ``<s>``."""
+    lower = tokens.lower
+    previous = "<s>"
+    for row, i in zip(out, ids):
+        row.append(f"bigram={previous}|{lower[i]}")
+        previous = lower[i]
 
 
 def _marker_features(out: list[list[str]] | None, paragraph: ParagraphTokens, ids: list[int], tokens: DocTokens,

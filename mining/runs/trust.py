@@ -45,6 +45,7 @@ def trusted_types() -> frozenset[str]:
     from mining.models.dense import DenseTransformer
     from mining.models.rejecting import SegmentRejectingClassifier
     from mining.models.sides import HolderSideClassifier
+    from mining.models.tagging import TransitionTagger
     from mining.tasks.components import ComponentTask
     from mining.tasks.microtexts import AttachmentTask, CentralClaimTask, FunctionTask, RoleTask
     from mining.tasks.relations import RelationTask
@@ -54,7 +55,7 @@ def trusted_types() -> frozenset[str]:
     ours = (
         # estimators
         SegmentRejectingClassifier, HolderSideClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier,
-        BodyParagraphClassifier,
+        BodyParagraphClassifier, TransitionTagger,
         DenseTransformer,
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,

@@ -59,12 +59,16 @@ def bio_spans(tags: Sequence[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def constrained_tags(scores: np.ndarray, classes: Sequence[str]) -> list[str]:
-    """The valid tag sequence with the highest total score (Viterbi; no learned transitions).
+def constrained_tags(scores: np.ndarray, classes: Sequence[str], transitions: np.ndarray | None = None,
+                     start: np.ndarray | None = None) -> list[str]:
+    """The valid tag sequence with the highest total score (Viterbi).
 
     ``scores[k, c]`` is how much token ``k`` favours ``classes[c]`` (log-probabilities or SVM
     margins). Valid means that ``I`` never opens the sequence nor follows ``O``, so that every
-    predicted unit starts with ``B`` instead of being repaired after the fact.
+    predicted unit starts with ``B`` instead of being repaired after the fact. ``transitions[s, t]``
+    is added where ``classes[t]`` follows ``classes[s]``, and ``start[t]`` where ``classes[t]`` opens the
+    sequence, as in a first-order HMM or CRF (``mining.models.tagging.TransitionTagger`` learns them);
+    None adds nothing, and the tokens' scores alone decide.
     """
     classes = [str(c) for c in classes]
     if set(classes) != set(BIO_LABELS):
@@ -77,17 +81,31 @@ def constrained_tags(scores: np.ndarray, classes: Sequence[str]) -> list[str]:
     # Plain floats: numpy scalars cost more than the arithmetic. Ties go to the first best tag,
     # as with np.argmax.
     b, i, o = 0, 1, 2
-    best = [emit[0][b], -np.inf, emit[0][o]]
+    (bb, bi, bo), (ib, ii, io), (ob, _, oo) = ((0.0,) * 3,) * 3 if transitions is None else _square(transitions, col)
+    sb, _, so = (0.0,) * 3 if start is None else np.asarray(start, dtype=np.float64)[col].tolist()
+    best = [emit[0][b] + sb, -np.inf, emit[0][o] + so]
     back: list[tuple[int, int, int]] = []
     for eb, ei, eo in emit[1:]:
         pb, pi, po = best
-        any_prev = b if pb >= pi and pb >= po else i if pi >= po else o
-        inside_prev = b if pb >= pi else i  # I may follow B or I, never O
-        top = best[any_prev]
-        best = [top + eb, best[inside_prev] + ei, top + eo]
-        back.append((any_prev, inside_prev, any_prev))
+        # x_y: the best total of a path whose last two tags are y then x
+        b_b, b_i, b_o = pb + bb, pi + ib, po + ob
+        from_b = b if b_b >= b_i and b_b >= b_o else i if b_i >= b_o else o
+        i_b, i_i = pb + bi, pi + ii  # I may follow B or I, never O
+        from_i = b if i_b >= i_i else i
+        o_b, o_i, o_o = pb + bo, pi + io, po + oo
+        from_o = b if o_b >= o_i and o_b >= o_o else i if o_i >= o_o else o
+        best = [max(b_b, b_i, b_o) + eb, max(i_b, i_i) + ei, max(o_b, o_i, o_o) + eo]
+        back.append((from_b, from_i, from_o))
     pb, pi, po = best
     path = [b if pb >= pi and pb >= po else i if pi >= po else o]
     for step in reversed(back):
         path.append(step[path[-1]])
     return [BIO_LABELS[t] for t in reversed(path)]
+
+
+def _square(transitions: np.ndarray, col: list[int]) -> list[list[float]]:
+    """``transitions`` (in the classes' order) as rows and columns in ``BIO_LABELS`` order."""
+    matrix = np.asarray(transitions, dtype=np.float64)
+    if matrix.shape != (len(col), len(col)):
+        raise ValueError(f"transitions must be a {len(col)}x{len(col)} matrix, got shape {matrix.shape}")
+    return matrix[np.ix_(col, col)].tolist()

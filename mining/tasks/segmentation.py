@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
 
 from mining.errors import UsageError
@@ -44,6 +45,15 @@ def _paragraph_tags(instances: Sequence[TokenInstance], members: Sequence[int], 
     return out
 
 
+def transition_scores(estimator: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The start and tag-transition scores (in ``estimator.classes_`` order) that the estimator, or the last
+    step of its Pipeline, learned (``mining.models.tagging.TransitionTagger.transition_scores``); None, None
+    for a plain classifier, whose decoding adds none."""
+    model = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+    scores = getattr(model, "transition_scores", None)
+    return scores() if callable(scores) else (None, None)
+
+
 @dataclass
 class SegmentationTask:
     """Find argumentative units as BIO-tagged token sequences (Stab & Gurevych 2017, section 4).
@@ -56,7 +66,8 @@ class SegmentationTask:
     ----------
     decode : {"viterbi", "independent"}, default="viterbi"
         ``viterbi`` picks, per paragraph, the valid tag sequence (no ``I`` after ``O``) with the
-        highest total score from the estimator's ``predict_proba`` (log) or ``decision_function``;
+        highest total score from the estimator's ``predict_proba`` (log) or ``decision_function``,
+        plus the tag-transition scores of a ``TransitionTagger`` estimator (:func:`transition_scores`);
         ``independent`` takes each token's ``predict`` and repairs invalid ``I`` when decoding.
     unit_label : str, default="claim"
         The label written on predicted units. The segmenter finds spans, not types, and a unit
@@ -114,11 +125,12 @@ class SegmentationTask:
         if outside:
             inside = [j for j, c in enumerate(classes) if c != OUTSIDE]
             scores[np.ix_(sorted(outside), inside)] = -np.inf
+        start, transitions = transition_scores(estimator)
         tags = [OUTSIDE] * len(instances)
         for members in paragraphs_of(instances):
             # Viterbi runs in reading order, whatever order the instances come in.
             members = sorted(members, key=lambda i: instances[i].position)
-            for i, tag in zip(members, constrained_tags(scores[members], classes)):
+            for i, tag in zip(members, constrained_tags(scores[members], classes, transitions, start)):
                 tags[i] = tag
         return tags
 

@@ -15,6 +15,7 @@ EXTRACTORS = [
     TokenWindowVectorizer(),
     TokenWindowVectorizer(windows={"word": 1, "pos": 0}, min_df=2),
     TokenWindowVectorizer(windows={"marker": 1, "context": 0}, lists={"reason": ["because", "since"]}),
+    TokenWindowVectorizer(windows={"bigram": 1, "punct": 0}),
 ]
 
 
@@ -82,6 +83,19 @@ def test_window_reads_the_neighbours_and_pads_the_edges(token_instances):
     names = _row_names(vec, token_instances, first)
     assert {"-1:<pad>", "-3:<pad>"} <= names and not any(n.startswith("-1:word=") for n in names)
     assert "0:sentence=start" in names and "0:context=paragraph:intro" in names
+
+
+def test_bigrams_pair_each_word_with_the_one_before(token_instances):
+    vec = TokenWindowVectorizer(windows={"bigram": 1}).fit(token_instances)
+    k = next(i for i, inst in enumerate(token_instances)
+             if inst.parsed[inst.token_index].text == "exhaust")
+    names = _row_names(vec, token_instances, k)
+    assert {"0:bigram=because|exhaust", "1:bigram=exhaust|fumes"} <= names
+    assert any(n.startswith("-1:bigram=") and n.endswith("|because") for n in names)
+    first = next(i for i, inst in enumerate(token_instances) if inst.position == 0)
+    word = token_instances[first].parsed[token_instances[first].token_index].lower_
+    assert f"0:bigram=<s>|{word}" in _row_names(vec, token_instances, first)  # a paragraph's first word
+    assert not any(":bigram=" in n for n in TokenWindowVectorizer().fit(token_instances).get_feature_names_out())
 
 
 def test_windows_switch_groups_and_widths(token_instances):
