@@ -34,9 +34,13 @@ def _check_part(part) -> None:
     assert hasattr(model, "predict")
     if features is None:
         # No features step: the model reads the instances itself, as a decoder (mining.models.decoding)
-        # that wraps a pipeline of features and a classifier.
-        inner = model.get_params()["estimator"]
-        assert isinstance(inner, Pipeline) and isinstance(inner.steps[0][1], FeatureUnion)
+        # that wraps a pipeline of features and a classifier, or a ranker that holds both (mining.models.ranking).
+        params = model.get_params(deep=False)
+        if "features" in params:
+            assert isinstance(params["features"], FeatureUnion) and hasattr(params["estimator"], "fit")
+        else:
+            inner = params["estimator"]
+            assert isinstance(inner, Pipeline) and isinstance(inner.steps[0][1], FeatureUnion)
     else:
         assert isinstance(features, FeatureUnion)
 
