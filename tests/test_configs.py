@@ -34,16 +34,17 @@ def _check_part(part) -> None:
     assert hasattr(model, "predict")
     if features is None:
         # No features step: the model reads the instances itself, as a decoder (mining.models.decoding)
-        # that wraps a pipeline of features and a classifier (maybe inside another wrapper), or the
-        # transition tagger (mining.models.tagging) that holds its features and classifier.
+        # that wraps a pipeline of features and a classifier (maybe inside another wrapper), or a model that
+        # holds its features and classifier itself (mining.models.tagging, mining.models.ranking).
         params = model.get_params(deep=False)
-        while "estimator" in params and not isinstance(params["estimator"], Pipeline):
+        while "estimator" in params and "features" not in params and not isinstance(params["estimator"], Pipeline):
             params = params["estimator"].get_params(deep=False)
-        if "estimator" in params:
+        if "features" in params:
+            classifier = params.get("classifier", params.get("estimator"))
+            assert isinstance(params["features"], FeatureUnion) and hasattr(classifier, "fit")
+        else:
             inner = params["estimator"]
             assert isinstance(inner, Pipeline) and isinstance(inner.steps[0][1], FeatureUnion)
-        else:
-            assert isinstance(params["features"], FeatureUnion) and hasattr(params["classifier"], "fit")
     else:
         assert isinstance(features, FeatureUnion)
 

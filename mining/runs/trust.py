@@ -43,6 +43,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.topic_keywords import TopicKeywordVectorizer
     from mining.models.decoding import BodyParagraphClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier
     from mining.models.dense import DenseTransformer
+    from mining.models.ranking import TargetRankingClassifier
     from mining.models.rejecting import SegmentRejectingClassifier
     from mining.models.sides import HolderSideClassifier
     from mining.models.tagging import TransitionTagger
@@ -55,7 +56,7 @@ def trusted_types() -> frozenset[str]:
     ours = (
         # estimators
         SegmentRejectingClassifier, HolderSideClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier,
-        BodyParagraphClassifier, TransitionTagger,
+        BodyParagraphClassifier, TransitionTagger, TargetRankingClassifier,
         DenseTransformer,
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,

@@ -104,7 +104,10 @@ class RelationTask:
 
     def source_premise(self, estimator: Any, instances: Sequence[PairInstance]) -> np.ndarray:
         """P(source is a premise) per pair, from the fitted feature group ``source_type_feature``."""
-        union = getattr(estimator, "named_steps", {}).get("features")
+        steps = getattr(estimator, "named_steps", {})
+        union = steps.get("features")
+        if union is None:  # a model that holds its own features (mining/models/ranking.py)
+            union = getattr(steps.get("model"), "features_", None)
         groups = dict(union.transformer_list) if union is not None else {}
         group = groups.get(self.source_type_feature)
         column = f"source:self:{PREMISE}"

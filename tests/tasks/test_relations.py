@@ -114,3 +114,15 @@ def test_source_type_weight_needs_one_target_per_source(pairs):
     task, instances, _ = pairs
     with pytest.raises(UsageError, match="one_target_per_source=true"):
         RelationTask(source_type_weight=1.0).predict(FixedProba(np.ones(len(instances)) / 2), instances)
+
+
+def test_source_type_weight_reads_the_types_inside_a_model_that_holds_its_features(pairs):
+    # A target-ranking model (mining/models/ranking.py) sits in Pipeline([("features", None), ("model", ...)])
+    # and keeps its fitted features as ``features_``: P(premise) is read from there.
+    task, instances, _ = pairs
+    premise = np.linspace(0.1, 0.9, len(instances))
+    inner = FixedSourceTypes(np.full(len(instances), 0.6), premise)
+    pipeline = type("Pipe", (), {"named_steps": {"features": None,
+                                                 "model": type("M", (), {"features_": inner.named_steps["features"]})()}})()
+    read = RelationTask(one_target_per_source=True, source_type_weight=1.0).source_premise(pipeline, instances)
+    assert np.allclose(read, premise)

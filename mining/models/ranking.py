@@ -1,0 +1,198 @@
+"""Target ranking: a second-stage model re-scores each source's candidate targets against the other candidates of its paragraph.
+
+A pair classifier scores (source, target) on its own, but a premise has one target among the units of its
+paragraph, and most link errors of AAEC are a premise attached to the wrong unit of its paragraph. The
+second stage sees each candidate relative to the others of its source: the rank of its link score, the
+margin to the best, the softmax share, whether it is the adjacent unit, whether it is the candidate with
+the highest score for a type (the paragraph's claim), the reverse pair's score and how much the other
+sources point at it. It is fitted on out-of-fold first-stage scores of the training documents, so that it
+learns how reliable the scores are on unseen text, as stacking does (Wolpert 1992).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.model_selection import GroupKFold
+from sklearn.utils.validation import check_is_fitted
+
+from mining.errors import UsageError
+from mining.models.decoding import log_odds
+
+RANKING_FEATURES = (
+    "link", "is_best", "log_rank", "margin_to_best", "margin_to_runner_up", "share", "log_candidates",
+    "distance", "adjacent_before", "adjacent_after", "distance_rank", "reverse_link", "target_popularity",
+    "target_outgoing",
+)
+
+
+def ranking_features(keys: Sequence[tuple[str, int, int]], link: np.ndarray, source_types: np.ndarray,
+                     target_types: np.ndarray) -> np.ndarray:
+    """One row per pair: its link score relative to the other candidates of its source, and type evidence.
+
+    ``keys`` are (document id, source index, target index) per pair; ``link`` the first stage's log-odds of a
+    link; ``source_types`` / ``target_types`` the stacked type probabilities of each side (one column per
+    type). Columns: :data:`RANKING_FEATURES`, then the log-odds of each source type and of each target type,
+    then per target type whether the target has the highest score for it among the source's candidates.
+    """
+    n = len(keys)
+    by_source: dict[tuple[str, int], list[int]] = {}
+    into: dict[tuple[str, int], list[float]] = {}
+    row_of = {}
+    for i, (doc, s, t) in enumerate(keys):
+        by_source.setdefault((doc, s), []).append(i)
+        into.setdefault((doc, t), []).append(link[i])
+        row_of[(doc, s, t)] = i
+    outgoing = {key: max(link[r] for r in rows) for key, rows in by_source.items()}
+    popularity = {key: float(np.mean(v)) for key, v in into.items()}
+    k = target_types.shape[1]
+    out = np.zeros((n, len(RANKING_FEATURES) + source_types.shape[1] + 2 * k))
+    base = len(RANKING_FEATURES)
+    out[:, base:base + source_types.shape[1]] = log_odds(source_types)
+    out[:, base + source_types.shape[1]:base + source_types.shape[1] + k] = log_odds(target_types)
+    for (doc, s), rows in by_source.items():
+        rows = np.asarray(rows)
+        scores = link[rows]
+        order = np.argsort(-scores, kind="stable")
+        rank = np.empty(len(rows))
+        rank[order] = np.arange(len(rows))
+        best = scores[order[0]]
+        runner_up = scores[order[1]] if len(rows) > 1 else best
+        share = np.exp(scores - best)
+        share /= share.sum()
+        distance = np.array([keys[r][2] - s for r in rows])
+        distance_rank = np.argsort(np.argsort(np.abs(distance), kind="stable"), kind="stable")
+        top_type = target_types[rows] >= target_types[rows].max(axis=0)
+        for j, r in enumerate(rows):
+            t = keys[r][2]
+            reverse = row_of.get((doc, t, s))
+            out[r, :base] = [
+                scores[j], rank[j] == 0, np.log1p(rank[j]), scores[j] - best,
+                scores[j] - (runner_up if rank[j] == 0 else best), share[j], np.log(len(rows)),
+                distance[j] / 5, distance[j] == -1, distance[j] == 1, distance_rank[j],
+                link[reverse] if reverse is not None else 0.0, popularity[(doc, t)], outgoing.get((doc, t), 0.0),
+            ]
+            out[r, base + source_types.shape[1] + k:] = top_type[j]
+    return out
+
+
+class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Pair classifier whose link probability is re-scored by a second stage that ranks each source's targets.
+
+    ``fit`` fits ``features`` and ``estimator`` on every training pair, then ``estimator`` again inside
+    ``n_splits`` folds grouped by document on the same feature rows, and fits ``ranker`` on
+    :func:`ranking_features` of these out-of-fold scores (link vs ``none``). ``predict_proba`` keeps the
+    estimator's split of the link probability among the relation labels and replaces the probability of
+    ``none`` by the ranker's. It takes the pair instances themselves
+    (``Pipeline([("features", None), ("model", TargetRankingClassifier(...))])``), because the candidates of
+    a source are a group of rows that a feature matrix has forgotten.
+
+    Parameters
+    ----------
+    features : transformer, default=None
+        Pair instances -> matrix (cloned in ``fit``); a ``FeatureUnion`` holding the groups named by
+        ``source_types`` and ``target_types``; required.
+    estimator : classifier, default=None
+        Fitted on the matrix, with ``predict_proba`` (cloned in ``fit``); required.
+    ranker : classifier, default=None
+        Fitted on the ranking features, with ``predict_proba`` (cloned in ``fit``); required.
+    source_types, target_types : str, default="source_type", "target_type"
+        The feature groups with the stacked type probabilities of the source and of the target.
+    none : str, default="none"
+        The label of a pair without a relation.
+    n_splits : int, default=5
+        Folds (grouped by document) of the out-of-fold scores the ranker learns from.
+    random_state : int, default=0
+        Shuffles the documents into folds.
+    warm_start : bool, default=True
+        Start each fold's fit from the coefficients fitted on every pair (an estimator with a
+        ``warm_start`` parameter, e.g. LogisticRegression with lbfgs): converged to a tight ``tol`` the
+        fold's optimum is the same, reached in fewer iterations.
+
+    Attributes
+    ----------
+    features_, estimator_, ranker_ : estimators
+        The fitted clones.
+    classes_ : ndarray of str
+        The estimator's classes.
+    type_columns_ : tuple of ndarray of int
+        The columns of the source's and of the target's type probabilities in the feature matrix.
+    """
+
+    def __init__(self, *, features=None, estimator=None, ranker=None, source_types="source_type",
+                 target_types="target_type", none="none", n_splits=5, random_state=0, warm_start=True):
+        self.features = features
+        self.estimator = estimator
+        self.ranker = ranker
+        self.source_types = source_types
+        self.target_types = target_types
+        self.none = none
+        self.n_splits = n_splits
+        self.random_state = random_state
+        self.warm_start = warm_start
+
+    def fit(self, X: Sequence, y: Sequence[str]):
+        if self.features is None or self.estimator is None or self.ranker is None:
+            raise UsageError(f"{type(self).__name__} needs features, estimator and ranker")
+        X, y = list(X), np.asarray(y, dtype=object)
+        self.features_ = clone(self.features)
+        matrix = self.features_.fit_transform(X, y)
+        self.type_columns_ = tuple(self._group_columns(group) for group in (self.source_types, self.target_types))
+        self.estimator_ = clone(self.estimator).fit(matrix, y)
+        self.classes_ = np.asarray([str(c) for c in self.estimator_.classes_])
+        if self.none not in self.classes_:
+            raise ValueError(f"none {self.none!r} is not among the training labels {self.classes_.tolist()}")
+        scores = self._out_of_fold(matrix, y, [pair.document.id for pair in X])
+        self.ranker_ = clone(self.ranker).fit(self._ranking(X, scores, matrix), y != self.none)
+        return self
+
+    def _group_columns(self, group: str) -> np.ndarray:
+        names = list(self.features_.get_feature_names_out())
+        columns = np.flatnonzero([name.startswith(f"{group}__") for name in names])
+        if not len(columns):
+            raise UsageError(f"{type(self).__name__}: the features have no group {group!r} (stacked type "
+                             f"probabilities); groups: {sorted({n.split('__')[0] for n in names})}")
+        return columns
+
+    def _out_of_fold(self, matrix, y: np.ndarray, groups: list[str]) -> np.ndarray:
+        """Each pair's class probabilities from the estimator fitted without its document's fold."""
+        n_splits = min(self.n_splits, len(set(groups)))
+        cv = GroupKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
+        scores = np.zeros((len(y), len(self.classes_)))
+        for train, test in cv.split(matrix, y, groups=groups):
+            if self.warm_start and "warm_start" in self.estimator_.get_params():
+                inner = copy.deepcopy(self.estimator_).set_params(warm_start=True)
+            else:
+                inner = clone(self.estimator)
+            inner.fit(matrix[train], y[train])
+            columns = [self.classes_.tolist().index(str(c)) for c in inner.classes_]
+            scores[np.ix_(test, columns)] = inner.predict_proba(matrix[test])
+        return scores
+
+    def _ranking(self, X: Sequence, proba: np.ndarray, matrix) -> np.ndarray:
+        keys = [(pair.document.id, pair.source.index, pair.target.index) for pair in X]
+        link = log_odds(1.0 - proba[:, self.classes_.tolist().index(self.none)])
+        source, target = (np.asarray(matrix[:, columns].todense()) if hasattr(matrix, "todense")
+                          else np.asarray(matrix[:, columns]) for columns in self.type_columns_)
+        return ranking_features(keys, link, source, target)
+
+    def predict_proba(self, X: Sequence) -> np.ndarray:
+        check_is_fitted(self)
+        X = list(X)
+        matrix = self.features_.transform(X)
+        proba = self.estimator_.predict_proba(matrix)
+        linked = self.ranker_.predict_proba(self._ranking(X, proba, matrix))[:, list(self.ranker_.classes_).index(True)]
+        none = self.classes_.tolist().index(self.none)
+        out = proba.copy()
+        relations = np.delete(np.arange(len(self.classes_)), none)
+        total = proba[:, relations].sum(axis=1, keepdims=True)
+        out[:, relations] = linked[:, None] * np.divide(proba[:, relations], total, out=np.full_like(
+            proba[:, relations], 1.0 / max(len(relations), 1)), where=total > 0)
+        out[:, none] = 1.0 - linked
+        return out
+
+    def predict(self, X: Sequence) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
