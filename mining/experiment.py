@@ -270,7 +270,7 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
             results = {name: _run_subtask(docs, parsed, subtasks[name], evaluation, seed) for name in subtasks}
     merged = ExperimentResult(metrics={}, predictions=[], model={}, task={})
     for name in subtasks:  # in the subtasks' own order, whichever finished first
-        result = results[name]
+        result, cpu = results[name]
         for key, value in result.metrics.items():
             prefix, rest = key.split(".", 1)
             merged.metrics[f"{prefix}.{name}.{rest}"] = value
@@ -280,7 +280,6 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
         merged.model[name] = result.model
         merged.task[name] = result.task
         merged.folds = result.folds
-        cpu = result.timings.pop("cpu")
         for stage, seconds in result.timings.items():
             timer.seconds[stage] = round(timer.seconds.get(stage, 0.0) + seconds, 4)
         timer.seconds[f"cpu_{name}"] = cpu
@@ -289,12 +288,10 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
 
 
 def _run_subtask(docs: Sequence[Document], parsed: Sequence, subtask: tuple[Task, Any], evaluation: Evaluation,
-                 seed: int) -> ExperimentResult:
-    """One subtask with a timer of its own: :func:`run_nested` for candidate settings, else :func:`run_experiment`.
-
-    Its timings also hold ``cpu``, the CPU seconds of this process it took: what decides, with
-    ``n_jobs`` > 1, which subtasks should start first.
-    """
+                 seed: int) -> tuple[ExperimentResult, float]:
+    """One subtask with a timer of its own (:func:`run_nested` for candidate settings, else
+    :func:`run_experiment`), and the CPU seconds of this process it took: what decides, with ``n_jobs`` > 1,
+    which subtasks should start first."""
     task, estimator = subtask
     cpu = time.process_time()
     if isinstance(estimator, dict):  # candidate settings by name: nested CV chooses per subtask
@@ -303,21 +300,20 @@ def _run_subtask(docs: Sequence[Document], parsed: Sequence, subtask: tuple[Task
     else:
         result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
                                 seed=seed, timer=Timer())
-    result.timings["cpu"] = round(time.process_time() - cpu, 4)
-    return result
+    return result, round(time.process_time() - cpu, 4)
 
 
-# The inputs of the subtasks that forked processes run: set just before the processes are forked, so
-# each inherits the documents and their parses instead of receiving a copy through a pipe.
-_FORKED: dict[str, Any] = {}
+# In a forked process: the inputs of the subtasks it runs, set by its initializer (:func:`_set_inputs`).
+_INPUTS: dict[str, Any] = {}
 
 
 def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Any]],
-                evaluation: Evaluation, seed: int, n_jobs: int, first: Sequence[str]) -> dict[str, ExperimentResult]:
+                evaluation: Evaluation, seed: int, n_jobs: int, first: Sequence[str]) -> dict[str, tuple]:
     """Each subtask's result, computed in ``n_jobs`` forked processes; ``first`` starts first.
 
     Fork, not spawn: a child starts with the parent's parsed documents, loaded libraries and
-    settings (the BLAS thread limit, the progress reporter), and only its result comes back.
+    settings (the BLAS thread limit, the progress reporter): the initializer's arguments are inherited,
+    not sent through a pipe, and only each result comes back.
     Where the platform cannot fork, this raises rather than running something else.
     """
     import multiprocessing
@@ -327,23 +323,22 @@ def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, 
         raise UsageError(f"n_jobs={n_jobs}: running subtasks in parallel needs processes started by fork, "
                          "which this platform lacks; run with n_jobs=1")
     order = [*first, *(name for name in subtasks if name not in first)]
-    _FORKED.update(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=seed)
-    try:
-        with ProcessPoolExecutor(max_workers=min(n_jobs, len(subtasks)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_forked_subtask, name): name for name in order}
-            try:
-                results = {futures[future]: future.result() for future in as_completed(futures)}
-            except BaseException:  # the first failure ends the run: subtasks not yet started never start
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-        return {name: results[name] for name in subtasks}
-    finally:
-        _FORKED.clear()
+    with ProcessPoolExecutor(max_workers=min(n_jobs, len(subtasks)), mp_context=multiprocessing.get_context("fork"),
+                             initializer=_set_inputs, initargs=(docs, parsed, subtasks, evaluation, seed)) as pool:
+        futures = {pool.submit(_forked_subtask, name): name for name in order}
+        try:
+            return {futures[future]: future.result() for future in as_completed(futures)}
+        except BaseException:  # the first failure ends the run: subtasks not yet started never start
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
-def _forked_subtask(name: str) -> ExperimentResult:
-    """In a forked process: subtask ``name`` of :data:`_FORKED`, with the fit's BLAS thread limit."""
+def _set_inputs(docs, parsed, subtasks, evaluation, seed) -> None:
+    _INPUTS.update(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=seed)
+
+
+def _forked_subtask(name: str) -> tuple[ExperimentResult, float]:
+    """In a forked process: subtask ``name`` of :data:`_INPUTS`, with the fit's BLAS thread limit."""
     with fixed_blas_threads():
-        return _run_subtask(_FORKED["docs"], _FORKED["parsed"], _FORKED["subtasks"][name], _FORKED["evaluation"],
-                            _FORKED["seed"])
+        return _run_subtask(_INPUTS["docs"], _INPUTS["parsed"], _INPUTS["subtasks"][name], _INPUTS["evaluation"],
+                            _INPUTS["seed"])
