@@ -27,8 +27,9 @@ WEIGHTS = (0.0, 0.5, 1.0, 2.0)
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 
 
-def out_of_fold(cfg, n_splits: int, seed: int):
-    """Held-out pairs, their gold labels, class probabilities, P(source is a premise) and fold, per fold."""
+def pair_folds(cfg, n_splits: int, seed: int):
+    """The relation task of ``cfg`` and, per fold of the training essays (grouped by essay), its training
+    pairs, their gold labels, the held-out pairs and theirs: ``(task, [(train, train_gold, held, held_gold)])``."""
     docs = [d for d in load_documents(cfg.data) if d.split == "train"]
     info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
     parsed, _ = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir, progress=False)
@@ -37,17 +38,26 @@ def out_of_fold(cfg, n_splits: int, seed: int):
     gold = task.gold_labels(pairs)
     doc_of = np.array([p.document.id for p in pairs])
     folds = []
-    with fixed_blas_threads():
-        for k, fold in enumerate(GroupedCV(n_splits=n_splits).folds(docs, seed=seed)):
-            train = np.flatnonzero(np.isin(doc_of, list(fold.train)))
-            test = np.flatnonzero(np.isin(doc_of, list(fold.test)))
-            _, model = build_part(cfg)
-            model.fit([pairs[i] for i in train], [gold[i] for i in train])
-            held = [pairs[i] for i in test]
-            folds.append((held, [gold[i] for i in test], model.predict_proba(held),
-                          [str(c) for c in model.classes_], task.source_premise(model, held)))
-            print(f"fold {k + 1}/{n_splits} fitted", flush=True)
+    for fold in GroupedCV(n_splits=n_splits).folds(docs, seed=seed):
+        train = np.flatnonzero(np.isin(doc_of, list(fold.train)))
+        test = np.flatnonzero(np.isin(doc_of, list(fold.test)))
+        folds.append(([pairs[i] for i in train], [gold[i] for i in train], [pairs[i] for i in test],
+                      [gold[i] for i in test]))
     return task, folds
+
+
+def out_of_fold(cfg, n_splits: int, seed: int):
+    """Held-out pairs, their gold labels, class probabilities, P(source is a premise) and fold, per fold."""
+    task, folds = pair_folds(cfg, n_splits, seed)
+    scored = []
+    with fixed_blas_threads():
+        for k, (train, train_gold, held, held_gold) in enumerate(folds):
+            _, model = build_part(cfg)
+            model.fit(train, train_gold)
+            scored.append((held, held_gold, model.predict_proba(held), [str(c) for c in model.classes_],
+                           task.source_premise(model, held)))
+            print(f"fold {k + 1}/{n_splits} fitted", flush=True)
+    return task, scored
 
 
 def main() -> None:

@@ -17,35 +17,25 @@ import time
 from pathlib import Path
 
 import numpy as np
+from relations_decoding import pair_folds  # this folder's: the same training pairs and folds
 
-from mining.cli.experiment import build_part, compose_experiment, load_documents
-from mining.evaluation.splits import GroupedCV
+from mining.cli.experiment import build_part, compose_experiment
 from mining.experiment import fixed_blas_threads
-from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import find_pipeline
 from mining.nlp.sharing import sharing
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def held_out_scores(cfg, n_splits: int, seed: int) -> list[dict]:
-    """Per fold: gold labels and the decoded labels with and without the ranker, and the fit seconds."""
-    docs = [d for d in load_documents(cfg.data) if d.split == "train"]
-    info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
-    parsed, _ = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir, progress=False)
-    task, _ = build_part(cfg)
-    pairs = task.build_instances(docs, parsed)
-    gold = task.gold_labels(pairs)
-    doc_of = np.array([p.document.id for p in pairs])
+def held_out_scores(cfg, n_splits: int, seed: int) -> tuple:
+    """The task and, per fold: gold labels and the decoded labels with and without the ranker, and the fit seconds."""
+    task, pair_folds_ = pair_folds(cfg, n_splits, seed)
     folds = []
     with fixed_blas_threads():
-        for k, fold in enumerate(GroupedCV(n_splits=n_splits).folds(docs, seed=seed)):
-            train = np.flatnonzero(np.isin(doc_of, list(fold.train)))
-            held = [pairs[i] for i in np.flatnonzero(np.isin(doc_of, list(fold.test)))]
+        for k, (train, train_gold, held, held_gold) in enumerate(pair_folds_):
             _, pipeline = build_part(cfg)
             start = time.perf_counter()
             with sharing():
-                pipeline.fit([pairs[i] for i in train], [gold[i] for i in train])
+                pipeline.fit(train, train_gold)
             seconds = time.perf_counter() - start
             model = pipeline.named_steps["model"]
             with sharing():
@@ -53,10 +43,9 @@ def held_out_scores(cfg, n_splits: int, seed: int) -> list[dict]:
                 premise = task.source_premise(pipeline, held) if task.source_type_weight else None
                 first = model.estimator_.predict_proba(model.features_.transform(held))
             alone = task.decode(held, first, [str(c) for c in model.classes_], premise)
-            folds.append({"gold": [gold[i] for i in np.flatnonzero(np.isin(doc_of, list(fold.test)))],
-                          "ranked": ranked, "first stage": alone, "seconds": seconds})
+            folds.append({"gold": held_gold, "ranked": ranked, "first stage": alone, "seconds": seconds})
             print(f"fold {k + 1}/{n_splits} fitted in {seconds:.0f} s", flush=True)
-    return folds
+    return task, folds
 
 
 def main() -> None:
@@ -68,8 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     cfg = compose_experiment(["experiment=aaec_relations_ranked", f"data.path={args.corpus}",
                               f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
-    task, _ = build_part(cfg)
-    folds = held_out_scores(cfg, args.folds, args.seed)
+    task, folds = held_out_scores(cfg, args.folds, args.seed)
     print("| decoding | link macro-F1, pooled | per fold | mean ± std over folds |\n|---|---|---|---|")
     for name in ("first stage", "ranked"):
         per_fold = [task.extra_scores([], f["gold"], f[name])["link.macro_f1"] for f in folds]
