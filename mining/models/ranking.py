@@ -140,7 +140,8 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         X, y = list(X), np.asarray(y, dtype=object)
         self.features_ = clone(self.features)
         matrix = self.features_.fit_transform(X, y)
-        self.type_columns_ = tuple(self._group_columns(group) for group in (self.source_types, self.target_types))
+        names = list(self.features_.get_feature_names_out())
+        self.type_columns_ = tuple(self._group_columns(names, group) for group in (self.source_types, self.target_types))
         self.estimator_ = clone(self.estimator).fit(matrix, y)
         self.classes_ = np.asarray([str(c) for c in self.estimator_.classes_])
         if self.none not in self.classes_:
@@ -149,8 +150,7 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self.ranker_ = clone(self.ranker).fit(self._ranking(X, scores, matrix), y != self.none)
         return self
 
-    def _group_columns(self, group: str) -> np.ndarray:
-        names = list(self.features_.get_feature_names_out())
+    def _group_columns(self, names: list[str], group: str) -> np.ndarray:
         columns = np.flatnonzero([name.startswith(f"{group}__") for name in names])
         if not len(columns):
             raise UsageError(f"{type(self).__name__}: the features have no group {group!r} (stacked type "
