@@ -60,15 +60,20 @@ def out_of_fold(cfg, n_splits: int, seed: int):
     return task, scored
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def experiment_from_args(experiment: str, description: str):
+    """``--corpus``, ``--folds``, ``--seed`` and ``--cache-dir`` from the command line, and ``experiment`` composed with them."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--corpus", required=True, help="the AAEC v2 folder")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
     args = parser.parse_args()
-    cfg = compose_experiment(["experiment=aaec_relations", f"data.path={args.corpus}",
-                              f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
+    return args, compose_experiment([f"experiment={experiment}", f"data.path={args.corpus}",
+                                     f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
+
+
+def main() -> None:
+    args, cfg = experiment_from_args("aaec_relations", __doc__.splitlines()[0])
     task, folds = out_of_fold(cfg, args.folds, args.seed)
     print("| source_type_weight | link_threshold | link macro-F1, pooled | per fold |\n|---|---|---|---|")
     for weight in WEIGHTS:

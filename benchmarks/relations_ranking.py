@@ -12,14 +12,13 @@ About 15 minutes on 2 cores.
 """
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
-from relations_decoding import pair_folds  # this folder's: the same training pairs and folds
+from relations_decoding import experiment_from_args, pair_folds  # this folder's: the same pairs and folds
 
-from mining.cli.experiment import build_part, compose_experiment
+from mining.cli.experiment import build_part
 from mining.experiment import fixed_blas_threads
 from mining.nlp.sharing import sharing
 
@@ -49,14 +48,7 @@ def held_out_scores(cfg, n_splits: int, seed: int) -> tuple:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", required=True, help="the AAEC v2 folder")
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
-    args = parser.parse_args()
-    cfg = compose_experiment(["experiment=aaec_relations_ranked", f"data.path={args.corpus}",
-                              f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
+    args, cfg = experiment_from_args("aaec_relations_ranked", __doc__.splitlines()[0])
     task, folds = held_out_scores(cfg, args.folds, args.seed)
     print("| decoding | link macro-F1, pooled | per fold | mean ± std over folds |\n|---|---|---|---|")
     for name in ("first stage", "ranked"):

@@ -173,3 +173,16 @@ def start_mining(*args: str, cwd: Path | None = None, env: dict | None = None) -
     """:func:`run_mining` without waiting: the process, its output piped, to wait for, race or kill."""
     return subprocess.Popen(_command(_quiet(args)), cwd=cwd, env={**os.environ, **_home(cwd), **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def load_benchmark(name: str):
+    """The script ``benchmarks/NAME.py`` as a module (registered in ``sys.modules``: dataclasses look their module up there)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("sklearn_crfsuite")
+from tests.helpers import load_benchmark
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_peers.py"
+pytest.importorskip("sklearn_crfsuite")
 
 
 def load_script():
-    spec = importlib.util.spec_from_file_location("bench_peers", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("bench_peers")
 
 
 @pytest.mark.slow

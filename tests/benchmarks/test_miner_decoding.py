@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
 from mining.models.decoding import BodyParagraphClassifier
 from mining.runs.record import load_model
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "miner_decoding.py"
+from tests.helpers import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("miner_decoding", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("miner_decoding")
 
 
 def test_independent_is_the_classifier_inside_the_decoder(script, miner_run):
