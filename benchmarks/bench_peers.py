@@ -223,7 +223,7 @@ def paragraph_features(parsed, paragraph, bounds) -> list[dict]:
 
 def crf_sequences(task, instances, gold) -> list[tuple[str, list[int], list[dict], list[str]]]:
     """One ``(document id, instance indices, token features, gold tags)`` per paragraph, in reading order."""
-    from mining.tasks.segmentation import paragraphs_of
+    from mining.instances.tokens import paragraphs_of
 
     bounds: dict[int, tuple] = {}
     out = []
@@ -304,7 +304,7 @@ def paragraph_docs(vocab, instances) -> list[tuple[list[int], object]]:
     """``(instance indices, Doc of the paragraph's tokens)`` per paragraph: the parse's tokens, nothing else."""
     from spacy.tokens import Doc
 
-    from mining.tasks.segmentation import paragraphs_of
+    from mining.instances.tokens import paragraphs_of
 
     out = []
     for members in paragraphs_of(instances):

@@ -77,3 +77,11 @@ def build_token_instances(document: Document, parsed: Doc) -> list[TokenInstance
 def build_corpus_token_instances(docs: Sequence[Document], parsed: Sequence[Doc]) -> list[TokenInstance]:
     """``build_token_instances`` for every document, concatenated in corpus order."""
     return [inst for doc, p in zip(docs, parsed) for inst in build_token_instances(doc, p)]
+
+
+def paragraphs_of(instances: Sequence[TokenInstance]) -> list[list[int]]:
+    """Indices of ``instances`` grouped by paragraph, in order of first appearance."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, inst in enumerate(instances):
+        groups.setdefault((id(inst.document), inst.paragraph.index), []).append(i)
+    return list(groups.values())

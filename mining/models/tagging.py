@@ -11,15 +11,12 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
-from mining.instances.tokens import TokenInstance
+from mining.instances.tokens import TokenInstance, paragraphs_of
 
 
 def paragraph_sequences(X: Sequence[TokenInstance], y: Sequence[str]) -> list[list[str]]:
     """The tags ``y`` of each paragraph of the token instances ``X``, in reading order."""
-    rows: dict[int, list[tuple[int, str]]] = {}
-    for inst, tag in zip(X, y):
-        rows.setdefault(id(inst.paragraph), []).append((inst.position, str(tag)))
-    return [[tag for _, tag in sorted(row)] for row in rows.values()]
+    return [[str(y[i]) for i in sorted(members, key=lambda i: X[i].position)] for members in paragraphs_of(X)]
 
 
 def tag_transitions(sequences: Iterable[Sequence[str]], labels: Sequence[str],

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
-from mining.instances.tokens import TokenInstance, build_corpus_token_instances
+from mining.instances.tokens import TokenInstance, build_corpus_token_instances, paragraphs_of
 from mining.nlp.speech import ROLES as SPEECH_ROLES
 from mining.nlp.tokens import doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
@@ -27,14 +27,6 @@ def token_spans(tokens: Sequence[int], parsed: Doc) -> list[tuple[int, int]]:
     table = tokens_of(parsed)
     idx, end = table.idx, table.end_char
     return [(idx[i], end[i]) for i in tokens]
-
-
-def paragraphs_of(instances: Sequence[TokenInstance]) -> list[list[int]]:
-    """Indices of ``instances`` grouped by paragraph, in order of first appearance."""
-    groups: dict[tuple[int, int], list[int]] = {}
-    for i, inst in enumerate(instances):
-        groups.setdefault((id(inst.document), inst.paragraph.index), []).append(i)
-    return list(groups.values())
 
 
 def _paragraph_tags(instances: Sequence[TokenInstance], members: Sequence[int], tags: Sequence[str]) -> list[str]:

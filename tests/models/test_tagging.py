@@ -49,8 +49,10 @@ def test_transitions_are_smoothed_log_frequencies():
 
 
 def test_paragraph_sequences_follow_reading_order_within_each_paragraph():
-    first, second = SimpleNamespace(), SimpleNamespace()
-    X = [SimpleNamespace(paragraph=p, position=k) for p, k in [(first, 1), (second, 0), (first, 0), (second, 1)]]
+    document = SimpleNamespace()
+    first, second = SimpleNamespace(index=0), SimpleNamespace(index=1)
+    X = [SimpleNamespace(document=document, paragraph=p, position=k)
+         for p, k in [(first, 1), (second, 0), (first, 0), (second, 1)]]
     assert paragraph_sequences(X, ["I", "O", "B", "B"]) == [["B", "I"], ["O", "B"]]
 
 

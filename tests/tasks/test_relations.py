@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from sklearn.pipeline import FeatureUnion
 
 from mining.corpora import load_corpus
