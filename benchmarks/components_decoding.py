@@ -5,8 +5,9 @@ Usage: python benchmarks/components_decoding.py --corpus ../shared/corpora/aaec-
 5-fold CV grouped by essay over the 322 training essays of AAEC v2 (the 80 test essays are never read):
 in each fold the type classifier of the experiment (the one inside the decoder of
 `aaec_components_joint`, or the whole model of `aaec_components`) is fitted on the other folds once, and
-its scores on the held-out fold are decoded two ways: each unit on its own (argmax), and by
-`mining.models.decoding.BodyParagraphClassifier`. Prints macro-F1 pooled over the folds and per fold.
+its scores on the held-out fold are decoded three ways: each unit on its own (argmax), by
+`mining.models.decoding.BodyParagraphClassifier`, and by it with `edge_label="major_claim"` (one major claim
+in the first and in the last paragraph too). Prints macro-F1 pooled over the folds and per fold.
 About 2 minutes for `aaec_components`, 15 for `aaec_components_joint`, on 2 cores.
 """
 from __future__ import annotations
@@ -49,7 +50,9 @@ def main() -> None:
     units = task.build_instances(docs, parsed)
     gold = np.array(task.gold_labels(units), dtype=object)
     doc_of = np.array([u.document.id for u in units])
-    scored = {"independent": [], "one claim per body paragraph": []}
+    ways = {"independent": None, "one claim per body paragraph": None,
+            "+ one major claim per edge paragraph": "major_claim"}
+    scored = {name: [] for name in ways}
     predicted = {name: np.empty(len(units), dtype=object) for name in scored}
     with fixed_blas_threads():
         for fold in GroupedCV(n_splits=5).folds(docs, seed=args.seed):
@@ -57,8 +60,9 @@ def main() -> None:
             test = np.flatnonzero(np.isin(doc_of, list(fold.test)))
             decoder = decoding(build_part(cfg)[1]).fit([units[i] for i in train], list(gold[train]))
             held = [units[i] for i in test]
-            predicted["independent"][test] = decoder.estimator_.predict(held)
-            predicted["one claim per body paragraph"][test] = decoder.predict(held)
+            for name, edge_label in ways.items():
+                way = decoder.estimator_ if name == "independent" else decoder.set_params(edge_label=edge_label)
+                predicted[name][test] = way.predict(held)
             for name in scored:
                 scored[name].append(f1_score(list(gold[test]), list(predicted[name][test]), average="macro"))
     for name in scored:

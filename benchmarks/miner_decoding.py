@@ -5,9 +5,10 @@ Usage: python benchmarks/miner_decoding.py --corpus ../shared/corpora/aaec-v2 [-
 
 5-fold CV grouped by essay over the 322 training essays of AAEC v2 (the 80 test essays are never read).
 In each fold the `experiment=miner` bundle is fitted on the other folds once, and the held-out essays'
-raw text is labelled twice from the one fitted component step: each unit typed on its own (its type
-classifier's argmax) and decoded by `mining.models.decoding.BodyParagraphClassifier` (the decoder of
-`aaec_components_joint` and now of the miner; units the step rejects as `none` keep it). Prints, per way and pooled over the
+raw text is labelled three times from the one fitted component step: each unit typed on its own (its
+type classifier's argmax), decoded by `mining.models.decoding.BodyParagraphClassifier` (one claim per body
+paragraph; units the step rejects as `none` keep it), and by it with `edge_label="major_claim"` (one major
+claim in the first and in the last paragraph too). Prints, per way and pooled over the
 scored folds, end-to-end components and relations F1 exact and at 50% (ours and Eger et al.'s).
 About 4 minutes per fold on 2 quiet cores.
 """
@@ -46,17 +47,21 @@ class OneFold:
         yield self.fold
 
 
-def both_ways(model) -> dict:
+def decodings(model) -> dict:
     """The component step's fitted type classifier each way, nothing refitted: ``{way: classifier}``.
 
-    The miner's config decodes already (its classifier is a fitted ``BodyParagraphClassifier``); a config
-    that does not gets one put around its classifier."""
+    Whether the config's classifier is a fitted ``BodyParagraphClassifier`` or not, the decoders are put
+    around the type classifier itself."""
     classifier = model.steps[-1][1].estimator_
     if isinstance(classifier, BodyParagraphClassifier):
-        return {"independent": classifier.estimator_, "one claim per body paragraph": classifier}
-    decoder = BodyParagraphClassifier(estimator=classifier)
-    decoder.estimator_, decoder.classes_ = classifier, np.asarray(classifier.classes_)
-    return {"independent": classifier, "one claim per body paragraph": decoder}
+        classifier = classifier.estimator_
+    ways = {"independent": classifier}
+    for way, edge_label in (("one claim per body paragraph", None),
+                            ("+ one major claim per edge paragraph", "major_claim")):
+        decoder = BodyParagraphClassifier(estimator=classifier, edge_label=edge_label)
+        decoder.estimator_, decoder.classes_ = classifier, np.asarray(classifier.classes_)
+        ways[way] = decoder
+    return ways
 
 
 def main() -> None:
@@ -80,7 +85,7 @@ def main() -> None:
             subtasks = {name: build_part(part) for name, part in cfg.subtasks.items()}
             result = run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=OneFold(fold), seed=cfg.seed)
             rejecting = result.model["components"].steps[-1][1]
-            for way, classifier in both_ways(result.model["components"]).items():
+            for way, classifier in decodings(result.model["components"]).items():
                 rejecting.estimator_ = classifier
                 miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=info, sources={})
                 scores, _ = evaluate_end_to_end(miner, docs, parsed, fold.test)

@@ -1,4 +1,4 @@
-"""benchmarks/miner_decoding.py: the two ways are two different classifiers of the one fitted component step."""
+"""benchmarks/miner_decoding.py: every way decodes the one fitted type classifier of the component step."""
 
 from __future__ import annotations
 
@@ -14,19 +14,15 @@ def script():
     return load_benchmark("miner_decoding")
 
 
-def test_independent_is_the_classifier_inside_the_decoder(script, miner_run):
-    components = load_model(miner_run)["components"]
-    ways = script.both_ways(components)
-    decoded, independent = ways["one claim per body paragraph"], ways["independent"]
-    assert isinstance(decoded, BodyParagraphClassifier)
-    assert not isinstance(independent, BodyParagraphClassifier) and decoded.estimator_ is independent
-
-
-def test_a_classifier_that_does_not_decode_gets_a_decoder(script, miner_run):
+def test_every_way_reads_the_one_fitted_type_classifier(script, miner_run):
     components = load_model(miner_run)["components"]
     rejecting = components.steps[-1][1]
-    rejecting.estimator_ = rejecting.estimator_.estimator_  # as a config without the decoder fits it
-    ways = script.both_ways(components)
-    assert ways["independent"] is rejecting.estimator_
-    assert ways["one claim per body paragraph"].estimator_ is rejecting.estimator_
-    assert list(ways["one claim per body paragraph"].classes_) == list(rejecting.estimator_.classes_)
+    inner = rejecting.estimator_.estimator_  # the miner decodes: its type classifier is inside the decoder
+    for classifier in (rejecting.estimator_, inner):  # as configs with and without the decoder fit it
+        rejecting.estimator_ = classifier
+        ways = script.decodings(components)
+        assert ways["independent"] is inner
+        body, edges = ways["one claim per body paragraph"], ways["+ one major claim per edge paragraph"]
+        assert isinstance(body, BodyParagraphClassifier) and body.edge_label is None and body.estimator_ is inner
+        assert edges.edge_label == "major_claim" and edges.estimator_ is inner
+        assert list(edges.classes_) == list(inner.classes_)

@@ -206,3 +206,18 @@ def test_body_paragraphs_are_counted_in_the_document_not_among_paragraphs_with_u
     units.append(SimpleNamespace(document=units[0].document, paragraph=-1, n_paragraphs=4, scores=(2, 0, 0, 1)))
     model = BodyParagraphClassifier(estimator=FixedScores()).fit(units, ["claim", "premise"] * 3)
     assert list(model.predict(units)) == ["premise", "claim", "claim", "claim", "claim", "claim"]
+
+
+def test_edge_label_gives_the_first_and_last_paragraph_one_major_claim():
+    units = _essay([
+        [(2, 1, 0, 0), (3, 0, 0, 1)],               # introduction without one: the best margin (-1 vs -3) gets it
+        [(2, 0, 0, 1)],                              # body paragraph: decoded as before
+        [(0, 5, 0, 1), (0, 4, 0, 2), (0, 0, 5, 1)],  # conclusion with two: the weaker goes to premise; `none` stays
+    ])
+    y = ["claim", "major_claim", "none", "premise", "claim", "premise"]
+    kept = BodyParagraphClassifier(estimator=FixedScores()).fit(units, y)
+    assert list(kept.predict(units)) == ["claim", "claim", "claim", "major_claim", "major_claim", "none"]
+    model = BodyParagraphClassifier(estimator=FixedScores(), edge_label="major_claim").fit(units, y)
+    assert list(model.predict(units)) == ["major_claim", "claim", "claim", "major_claim", "premise", "none"]
+    with pytest.raises(ValueError, match="edge_label 'thesis' is not among"):
+        BodyParagraphClassifier(estimator=FixedScores(), edge_label="thesis").fit(units, y)
