@@ -23,6 +23,12 @@ class Fold:
     index: int = 0
 
 
+def document_folds(n_splits: int, groups: Sequence[str], random_state) -> GroupKFold:
+    """Shuffled k-fold by document for out-of-fold scores inside a fit: ``n_splits`` folds, or one per
+    document where there are fewer documents (``groups``: each row's document id)."""
+    return GroupKFold(n_splits=min(n_splits, len(set(groups))), shuffle=True, random_state=random_state)
+
+
 @dataclass
 class OfficialSplit:
     """Train on documents whose ``split`` is ``train_split`` (one or a list), test on ``test_split``. Metrics: ``test.*``."""

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
-from sklearn.model_selection import GroupKFold, cross_val_predict
+from sklearn.model_selection import cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
+from mining.evaluation.splits import document_folds
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import fit_once, reuse_rows, transform_reusing_rows
 from mining.progress import note
@@ -100,10 +101,9 @@ class PredictedLabelVectorizer(TransformerMixin, BaseEstimator):
         units = [X[i] for i in keep]
         gold = [labels[i] for i in keep]
         groups = [inst.document.id for inst in units]
-        n_splits = min(self.n_splits, len(set(groups)))
-        cv = GroupKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
+        cv = document_folds(self.n_splits, groups, self.random_state)
         scores = np.zeros((len(X), len(set(gold))))
-        note(f"stacking: {n_splits}-fold out-of-fold {self.field} scores of {len(units)} units")
+        note(f"stacking: {cv.n_splits}-fold out-of-fold {self.field} scores of {len(units)} units")
         scores[keep] = cross_val_predict(self._classifier(), units, gold, groups=groups, cv=cv,
                                          method="predict_proba")
         return self._classifier().fit(units, gold), scores

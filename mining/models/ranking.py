@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
+from mining.evaluation.splits import document_folds
 from mining.models.decoding import log_odds
 
 RANKING_FEATURES = (
@@ -159,8 +159,7 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
 
     def _out_of_fold(self, matrix, y: np.ndarray, groups: list[str]) -> np.ndarray:
         """Each pair's class probabilities from the estimator fitted without its document's fold."""
-        n_splits = min(self.n_splits, len(set(groups)))
-        cv = GroupKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
+        cv = document_folds(self.n_splits, groups, self.random_state)
         scores = np.zeros((len(y), len(self.classes_)))
         for train, test in cv.split(matrix, y, groups=groups):
             if self.warm_start and "warm_start" in self.estimator_.get_params():

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
 from mining.evaluation.spans import overlap_ratio
+from mining.evaluation.splits import document_folds
 from mining.instances.units import UnitInstance, build_unit_instances
 from mining.progress import Steps
 from mining.schema import Unit
@@ -73,13 +73,13 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
         task = self.segmentation
         docs = [d for d, _ in documents]
         parsed = [p for _, p in documents]
-        n_splits = min(self.n_splits, len(docs))
         out: dict[str, list[tuple[int, int]]] = {}
-        if n_splits < 2:
+        if min(self.n_splits, len(docs)) < 2:
             return out
-        folds = GroupKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
-        steps = Steps("components: out-of-fold segmenter", n_splits, "fold")
-        for train, held_out in folds.split(docs, groups=[d.id for d in docs]):
+        groups = [d.id for d in docs]
+        folds = document_folds(self.n_splits, groups, self.random_state)
+        steps = Steps("components: out-of-fold segmenter", folds.n_splits, "fold")
+        for train, held_out in folds.split(docs, groups=groups):
             tokens = task.build_instances([docs[i] for i in train], [parsed[i] for i in train])
             model = clone(self.segmenter).fit(tokens, task.gold_labels(tokens))
             tokens = task.build_instances([docs[i] for i in held_out], [parsed[i] for i in held_out])

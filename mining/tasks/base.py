@@ -34,6 +34,12 @@ class Task(Protocol):
         """Task-specific metrics beyond the per-class report (e.g. span F1), flat ``name -> value``."""
 
 
+def final_model(estimator: Any) -> Any:
+    """The model that decides: the last step of a Pipeline, or the estimator itself."""
+    steps = getattr(estimator, "steps", None)
+    return steps[-1][1] if steps else estimator
+
+
 def predict_independently(estimator: Any, instances: Sequence[Any]) -> list[str]:
     """One ``estimator.predict`` call: each instance labelled on its own."""
     return [str(label) for label in estimator.predict(list(instances))]

@@ -15,7 +15,7 @@ from mining.instances.units import PairInstance, build_pair_instances, build_uni
 from mining.models.decoding import log_odds
 from mining.nlp.sharing import sharing
 from mining.schema import RELATION_LABELS, Document, Relation
-from mining.tasks.base import copy_documents, predict_independently
+from mining.tasks.base import copy_documents, final_model, predict_independently
 
 NONE = "none"
 PREMISE = "premise"
@@ -104,10 +104,9 @@ class RelationTask:
 
     def source_premise(self, estimator: Any, instances: Sequence[PairInstance]) -> np.ndarray:
         """P(source is a premise) per pair, from the fitted feature group ``source_type_feature``."""
-        steps = getattr(estimator, "named_steps", {})
-        union = steps.get("features")
+        union = getattr(estimator, "named_steps", {}).get("features")
         if union is None:  # a model that holds its own features (mining/models/ranking.py)
-            union = getattr(steps.get("model"), "features_", None)
+            union = getattr(final_model(estimator), "features_", None)
         groups = dict(union.transformer_list) if union is not None else {}
         group = groups.get(self.source_type_feature)
         column = f"source:self:{PREMISE}"

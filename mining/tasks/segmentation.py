@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
 
 from mining.errors import UsageError
@@ -16,7 +15,7 @@ from mining.instances.tokens import TokenInstance, build_corpus_token_instances,
 from mining.nlp.speech import ROLES as SPEECH_ROLES
 from mining.nlp.tokens import doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
-from mining.tasks.base import copy_documents
+from mining.tasks.base import copy_documents, final_model
 from mining.tasks.bio import BIO_LABELS, OUTSIDE, bio_spans, bio_tags, constrained_tags
 
 DECODERS = ("viterbi", "independent")
@@ -41,8 +40,7 @@ def transition_scores(estimator: Any) -> tuple[np.ndarray | None, np.ndarray | N
     """The start and tag-transition scores (in ``estimator.classes_`` order) that the estimator, or the last
     step of its Pipeline, learned (``mining.models.tagging.TransitionTagger.transition_scores``); None, None
     for a plain classifier, whose decoding adds none."""
-    model = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
-    scores = getattr(model, "transition_scores", None)
+    scores = getattr(final_model(estimator), "transition_scores", None)
     return scores() if callable(scores) else (None, None)
 
 

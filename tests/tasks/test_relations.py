@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
-from sklearn.pipeline import FeatureUnion
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from mining.corpora import load_corpus
 from mining.errors import UsageError
@@ -121,7 +123,6 @@ def test_source_type_weight_reads_the_types_inside_a_model_that_holds_its_featur
     task, instances, _ = pairs
     premise = np.linspace(0.1, 0.9, len(instances))
     inner = FixedSourceTypes(np.full(len(instances), 0.6), premise)
-    pipeline = type("Pipe", (), {"named_steps": {"features": None,
-                                                 "model": type("M", (), {"features_": inner.named_steps["features"]})()}})()
+    pipeline = Pipeline([("features", None), ("model", SimpleNamespace(features_=inner.named_steps["features"]))])
     read = RelationTask(one_target_per_source=True, source_type_weight=1.0).source_premise(pipeline, instances)
     assert np.allclose(read, premise)
