@@ -39,10 +39,10 @@ class ArgumentMiner:
 
     ``tasks`` and ``models`` map step names (``STEPS``) to the task objects and fitted pipelines a
     run recorded. Labelling one text goes: spaCy parse -> BIO segmentation into units inside each
-    line (``segmentation``) -> unit types (``components``) -> stance of the units whose type the
-    stance task covers (``stance``) -> relations between units of one paragraph (``relations``)
-    -> the holder of every unit (``mining.label.holders``: the speaker of a quote or the subject of a
-    reporting verb, else ``author``).
+    line (``segmentation``) -> unit types (``components``) -> the holder of every unit
+    (``mining.label.holders``: the speaker of a quote or the subject of a reporting verb, else
+    ``author``) -> stance of the units whose type the stance task covers (``stance``; a news model
+    decides it per holder) -> relations between units of one paragraph (``relations``).
 
     Build one with ``from_run`` (a run of ``experiment=miner``) or ``from_runs`` (one run per
     step). Every labelled document records the runs and the spaCy pipeline in
@@ -162,13 +162,15 @@ class ArgumentMiner:
         # each once, and pauses the cyclic garbage collector over the batch's short-lived objects.
         with sharing(self._fingerprints, pause_gc=True):
             tokens = steps.segment(self.tasks["segmentation"], self.models["segmentation"], out, parsed)
-            steps.classify(self.tasks, self.models, out, parsed)
+            steps.classify(self.tasks["components"], self.models["components"], out, parsed)
+            if self.holders:
+                steps.attribute(out, parsed)
+            if "stance" in self.models:
+                steps.take_sides(self.tasks["stance"], self.models["stance"], out, parsed)
             if self.uncertainty:
                 score_uncertainty(self.models, out, parsed, tokens)
             if "relations" in self.models:
                 steps.relate(self.tasks["relations"], self.models["relations"], out, parsed, self.max_pair_distance)
-            if self.holders:
-                steps.attribute(out, parsed)
         for labelled, doc in zip(out, docs):
             labelled.id = doc.id
         return out

@@ -1,4 +1,4 @@
-"""The labelling steps after the parse: segment into units, type them and their stance, relate, attribute."""
+"""The labelling steps after the parse: segment into units, type them, attribute, take their stance, relate."""
 
 from __future__ import annotations
 
@@ -36,13 +36,12 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
     return instances
 
 
-def classify(tasks: dict[str, Any], models: dict[str, Any], docs: list[Document], parsed: Sequence[Doc]) -> None:
-    """Unit types, then the stance of the units of the types the stance task covers."""
+def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> None:
+    """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped."""
     instances = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)]
     if not instances:
         return
-    task = tasks["components"]
-    for inst, label in zip(instances, task.predict(models["components"], instances)):
+    for inst, label in zip(instances, task.predict(model, instances)):
         inst.unit.label = label
     rejected = getattr(task, "reject", None)
     if rejected is not None:  # candidates the type model calls no unit are dropped
@@ -52,15 +51,16 @@ def classify(tasks: dict[str, Any], models: dict[str, Any], docs: list[Document]
                 for i, unit in enumerate(kept, start=1):
                     unit.id = f"T{i}"
                 doc.units = kept
-    if "stance" not in models:
-        return
-    stance_task = tasks["stance"]
+
+
+def take_sides(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> None:
+    """The stance of the units of the types the stance task covers (after holders: a model may decide per party)."""
     # Rebuilt where typing dropped units: neighbours and positions are what the stance model saw
     # in training.
-    claims = [inst for doc, p in zip(docs, parsed) if stance_task.has_target(doc)
-              for inst in unit_instances(doc, p) if inst.unit.label in stance_task.unit_labels]
+    claims = [inst for doc, p in zip(docs, parsed) if task.has_target(doc)
+              for inst in unit_instances(doc, p) if inst.unit.label in task.unit_labels]
     if claims:
-        for inst, stance in zip(claims, stance_task.predict(models["stance"], claims)):
+        for inst, stance in zip(claims, task.predict(model, claims)):
             inst.unit.stance = stance
 
 

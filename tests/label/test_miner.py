@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -200,3 +201,19 @@ def test_a_text_without_line_breaks_is_cut_at_sentence_ends(miner: ArgumentMiner
     (doc,) = miner.label([text], ids=["one-line"], progress=seen.append)
     assert len(seen) >= 2 and sum(seen) == len(text)  # progress moves inside the one text
     assert doc.text == text and doc.units and not list(check_document(doc))
+
+
+def test_the_stance_step_sees_the_holders(miner: ArgumentMiner):
+    # A news stance model decides per party (mining/models/sides.py), so holders come first.
+    class HolderSpy:
+        seen: list = []
+
+        def predict(self, instances):
+            self.seen += [inst.unit.holder for inst in instances]
+            return ["for"] * len(instances)
+
+    spy = HolderSpy()
+    doc = dataclasses.replace(miner, models={**miner.models, "stance": spy})(NEWS)
+    claims = [u for u in doc.units if u.label in miner.tasks["stance"].unit_labels]
+    assert claims and spy.seen == [u.holder for u in claims] and "Tomas Weber" in spy.seen, spy.seen
+    assert all(u.stance == "for" for u in claims)

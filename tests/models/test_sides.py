@@ -1,8 +1,11 @@
-"""HolderSideClassifier: premises train with their holder's side, from the training documents and labels only."""
+"""HolderSideClassifier: premises train with their holder's side, from the training documents and labels only;
+at prediction, one side per party and both sides in a report."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import make_pipeline
 
 from mining.corpora import news
@@ -55,3 +58,74 @@ def test_no_unit_labels_is_the_claims_alone(claims):
     model = HolderSideClassifier(estimator=make_pipeline(PassThrough(), SpyClassifier()), unit_labels=())
     model.fit(claims, [c.unit.stance for c in claims])
     assert model.n_added_ == 0 and list(model.predict(claims[:2])) == [model.estimator_.predict(claims[:1])[0]] * 2
+
+
+class FixedScores(ClassifierMixin, BaseEstimator):
+    """Scores given per (document, unit): > 0 is "for"."""
+
+    def __init__(self, scores=None):
+        self.scores = scores
+
+    def fit(self, X, y):
+        self.classes_ = np.array(["against", "for"])
+        return self
+
+    def decision_function(self, X):
+        return np.array([self.scores[inst.document.id, inst.unit.id] for inst in X])
+
+    def predict(self, X):
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+
+def _decide(claims, scores, **options):
+    model = HolderSideClassifier(estimator=FixedScores(scores), **options).fit(claims, [c.unit.stance for c in claims])
+    return dict(zip([(c.document.id, c.unit.id) for c in claims], model.predict(claims)))
+
+
+def test_pooled_claims_of_one_holder_share_the_side_of_their_mean_score(claims):
+    varga = [c for c in claims if c.document.id == "news-01" and c.unit.holder == "Ilse Varga"]
+    assert len(varga) == 2
+    scores = {(c.document.id, c.unit.id): 0.5 for c in claims}
+    scores.update({(c.document.id, c.unit.id): s for c, s in zip(varga, (-2.0, 1.0))})
+    alone, pooled = _decide(claims, scores), _decide(claims, scores, pool=True)
+    assert [alone[c.document.id, c.unit.id] for c in varga] == ["against", "for"]
+    assert [pooled[c.document.id, c.unit.id] for c in varga] == ["against", "against"]
+    others = [key for key in scores if key not in {(c.document.id, c.unit.id) for c in varga}]
+    assert all(pooled[key] == alone[key] == "for" for key in others)
+
+
+def test_both_sides_turns_the_least_certain_party_of_a_one_sided_document(claims):
+    doc = [c for c in claims if c.document.id == "news-01"]
+    assert len({normalise_holder(c.unit.holder) for c in doc}) >= 3
+    weakest = next(c.unit.holder for c in doc if c.unit.holder != "Ilse Varga")
+    scores = {(c.document.id, c.unit.id): 2.0 for c in doc}
+    scores.update({(c.document.id, c.unit.id): 0.1 for c in doc if c.unit.holder == weakest})
+    sides = _decide(doc, scores, pool=True, both_sides=True)
+    assert {key for key, side in sides.items() if side == "against"} == \
+        {(c.document.id, c.unit.id) for c in doc if c.unit.holder == weakest}
+    # Without both_sides, the same scores leave the document on one side.
+    assert set(_decide(doc, scores, pool=True).values()) == {"for"}
+
+
+def test_a_claim_without_a_holder_is_a_party_of_its_own(claims):
+    doc = [c for c in claims if c.document.id == "news-02"]
+    saved = [c.unit.holder for c in doc]
+    try:
+        for c in doc:
+            c.unit.holder = None
+        scores = {(c.document.id, c.unit.id): s for c, s in zip(doc, (-1.0, *[1.0] * (len(doc) - 1)))}
+        sides = _decide(doc, scores, pool=True)
+        assert [sides[c.document.id, c.unit.id] for c in doc] == ["against"] + ["for"] * (len(doc) - 1)
+    finally:
+        for c, holder in zip(doc, saved):
+            c.unit.holder = holder
+
+
+def test_a_model_saved_before_pooling_decides_per_claim(claims):
+    model = HolderSideClassifier(estimator=FixedScores({(c.document.id, c.unit.id): 1.0 for c in claims}), pool=True)
+    state = model.fit(claims, [c.unit.stance for c in claims]).__getstate__()
+    del state["pool"], state["both_sides"]
+    old = HolderSideClassifier.__new__(HolderSideClassifier)
+    old.__setstate__(state)
+    assert old.pool is False and old.both_sides is False
+    assert list(old.predict(claims)) == list(old.estimator_.predict(claims))
