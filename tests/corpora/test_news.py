@@ -15,7 +15,9 @@ from mining.dataset.validation import validate_documents, validate_path
 
 EXAMPLES = Path("/work/shared/examples")
 WINDOW = 12  # words; a shared run this long is copying, not coincidence
-LAST = 52  # the last report: news-01..LAST
+LAST = 64  # the last report: news-01..LAST
+TEST = range(53, LAST + 1)  # the test split since issue 14's re-split (docs/news-guideline.md, "The document")
+OLD_TEST = range(21, 33)  # the test split before it, spent: training data now, double-annotated
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +33,20 @@ def test_news_is_valid(news):
 def test_news_counts(news):
     assert len(news) == LAST
     assert [d.id for d in news] == [f"news-{n:02d}" for n in range(1, LAST + 1)]
-    # news-33 onwards were written later, as more training data; the test split stays news-21..32
-    train = [*range(1, 21), *range(33, LAST + 1)]
-    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in train}
-    assert {d.id for d in news if d.split == "test"} == {f"news-{n:02d}" for n in range(21, 33)}
+    # news-33..52 were written later, as more training data; news-53..64 later still, as a fresh test
+    # split, and the old test split news-21..32 became training data
+    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in range(1, TEST[0])}
+    assert {d.id for d in news if d.split == "test"} == {f"news-{n:02d}" for n in TEST}
     labels = Counter(u.label for d in news for u in d.units)
     assert set(labels) == {"claim", "premise"}
     assert sum(labels.values()) >= 250
     assert min(labels.values()) >= 0.4 * sum(labels.values())  # neither label swamps the other
-    assert sum(len(d.units) for d in news if d.split == "test") >= 90
+    test = [d for d in news if d.split == "test"]
+    assert sum(len(d.units) for d in test) >= 110
+    test_labels = Counter(u.label for d in test for u in d.units)
+    assert min(test_labels.values()) >= 0.4 * sum(test_labels.values())  # the test split too
+    test_stances = Counter(u.stance for d in test for u in d.units if u.label == "claim")
+    assert test_stances["for"] >= 15 and test_stances["against"] >= 15
     for doc in news:
         assert doc.topic and doc.units and doc.relations, doc.id
         assert doc.metadata == {"genre": "news", "annotator": "A", "licence": "MIT, written for the mining project"}
@@ -95,15 +102,27 @@ def test_news_is_original(news):
         assert not copied, f"{doc.id}: {' '.join(next(iter(copied)))}"
 
 
-def test_second_annotator_covers_the_test_split(news):
+def test_the_test_split_copies_no_training_report(news):
+    # a fresh held-out split is new text, not training reports reworded at the edges
+    seen = set().union(*(_windows(d.text) for d in news if d.split == "train"))
+    for doc in news:
+        if doc.split == "test":
+            copied = _windows(doc.text) & seen
+            assert not copied, f"{doc.id}: {' '.join(next(iter(copied)))}"
+    assert {d.topic for d in news if d.split == "test"}.isdisjoint(d.topic for d in news if d.split == "train")
+
+
+def test_second_annotator_covers_the_old_test_split(news):
     second = jsonl.load(news_path().with_name("news-second-annotator.jsonl"))
     assert validate_documents(second, file="news-second-annotator", strict=False) == []
     first = {d.id: d for d in news}
-    assert [d.id for d in second] == [f"news-{n:02d}" for n in range(21, 33)]
+    assert [d.id for d in second] == [f"news-{n:02d}" for n in OLD_TEST]
     for doc in second:
         assert doc.metadata["annotator"] == "B"
-        assert (doc.text, doc.paragraphs, doc.topic, doc.split) == (
-            first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic, first[doc.id].split), doc.id
+        assert (doc.text, doc.paragraphs, doc.topic) == (
+            first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic), doc.id
+        # B's file keeps the split B annotated under; A's file has moved these reports to train
+        assert (doc.split, first[doc.id].split) == ("test", "train"), doc.id
 
 
 def test_sample_news_are_extra_training_documents():
