@@ -10,7 +10,7 @@ import sys
 
 from mining.corpora import news
 from mining.evaluation.holders import holder_matches
-from mining.label.holders import attribute_holders
+from mining.nlp.holders import attribute_holders
 from mining.nlp.pipeline import find_pipeline, load_pipeline
 
 docs = [d for d in news.load(sample_news="--sample" in sys.argv) if d.split != "test"]

@@ -40,7 +40,7 @@ class ArgumentMiner:
     ``tasks`` and ``models`` map step names (``STEPS``) to the task objects and fitted pipelines a
     run recorded. Labelling one text goes: spaCy parse -> BIO segmentation into units inside each
     line (``segmentation``) -> unit types (``components``) -> the holder of every unit
-    (``mining.label.holders``: the speaker of a quote or the subject of a reporting verb, else
+    (``mining.nlp.holders``: the speaker of a quote or the subject of a reporting verb, else
     ``author``) -> stance of the units whose type the stance task covers (``stance``; a news model
     decides it per holder) -> relations between units of one paragraph (``relations``).
 

@@ -8,7 +8,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from mining.instances.units import UnitInstance, build_pair_instances, build_unit_instances
-from mining.label.holders import attribute_holders
+from mining.nlp.holders import attribute_holders
 from mining.nlp.sharing import once_per_batch
 from mining.schema import Document, Relation, Unit
 from mining.tasks.relations import NONE
@@ -81,7 +81,7 @@ def relate(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], m
 
 
 def attribute(docs: list[Document], parsed: Sequence[Doc]) -> None:
-    """The holder of every unit (``mining.label.holders``) and the kind of speech that names it."""
+    """The holder of every unit (``mining.nlp.holders``) and the kind of speech that names it."""
     for doc, p in zip(docs, parsed):
         if not doc.units:
             continue

@@ -5,7 +5,7 @@ reporters, "according to officials, X". In PARC's terms (Pareti 2016, LREC) each
 *cue* (the reporting verb), a *source* (who speaks) and *content* (what is said). An argumentative
 unit is the content; the cue, the source and the rest of the frame ("told reporters", "on Monday")
 are not. :func:`speech_roles` marks every token with the roles it plays, so that a segmenter can
-learn to keep units to the content, and holder attribution (``mining.label.holders``) reads the
+learn to keep units to the content, and holder attribution (``mining.nlp.holders``) reads the
 same cue lexicon.
 """
 

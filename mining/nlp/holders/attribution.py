@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from mining.label.holders.layout import TextLayout
-from mining.label.holders.names import PersonNames
-from mining.label.holders.parties import PartyResolver
-from mining.label.holders.quotes import QuoteIndex
-from mining.label.holders.records import Attribution, Quote
-from mining.label.holders.speakers import assign_speakers
+from mining.nlp.holders.layout import TextLayout
+from mining.nlp.holders.names import PersonNames
+from mining.nlp.holders.parties import PartyResolver
+from mining.nlp.holders.quotes import QuoteIndex
+from mining.nlp.holders.records import Attribution, Quote
+from mining.nlp.holders.speakers import assign_speakers
 from mining.nlp.speech import is_cue
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -130,7 +130,7 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: st
     Pronoun subjects resolve in text order: "he"/"she" to the most recent named person (a
     speaker, or the subject of a main clause), "they" to the most recent group speaker, "it" to
     the most recent group speaker or to no one; a pronoun with nothing to resolve to gives
-    ``UNKNOWN``. Names are normalised as the :mod:`mining.label.holders` docstring says.
+    ``UNKNOWN``. Names are normalised as the :mod:`mining.nlp.holders` docstring says.
 
     Parameters
     ----------

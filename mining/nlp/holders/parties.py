@@ -5,12 +5,12 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.label.holders.cues import cue_subject
-from mining.label.holders.groups import ROLE_NOUNS, group_name
-from mining.label.holders.layout import TextLayout
-from mining.label.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
-from mining.label.holders.quotes import QuoteIndex
-from mining.label.holders.records import Party
+from mining.nlp.holders.cues import cue_subject
+from mining.nlp.holders.groups import ROLE_NOUNS, group_name
+from mining.nlp.holders.layout import TextLayout
+from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
+from mining.nlp.holders.quotes import QuoteIndex
+from mining.nlp.holders.records import Party
 from mining.nlp.speech import is_cue
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN

@@ -26,7 +26,7 @@ The modules follow the steps, each using those before it:
 - ``attribution``: the holder of each unit span, :func:`attribute_holders`.
 """
 
-from mining.label.holders.attribution import attribute_holders
-from mining.label.holders.records import SPEECH_KINDS, Attribution
+from mining.nlp.holders.attribution import attribute_holders
+from mining.nlp.holders.records import SPEECH_KINDS, Attribution
 
 __all__ = ["SPEECH_KINDS", "Attribution", "attribute_holders"]

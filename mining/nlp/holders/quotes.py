@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from mining.label.holders.layout import SENTENCE_END, TextLayout
-from mining.label.holders.records import Quote
+from mining.nlp.holders.layout import SENTENCE_END, TextLayout
+from mining.nlp.holders.records import Quote
 from mining.nlp.speech import OPEN_QUOTES, is_cue
 
 

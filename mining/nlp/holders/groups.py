@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from mining.label.holders.layout import TextLayout
+from mining.nlp.holders.layout import TextLayout
 
 # Nouns naming a role held within an organisation or place: "Officials of the X union" is
 # normalised to "X union officials", as news style writes it.

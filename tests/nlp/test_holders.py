@@ -10,7 +10,7 @@ import spacy
 
 from mining.corpora import load_corpus
 from mining.evaluation.holders import holder_matches
-from mining.label.holders import SPEECH_KINDS, Attribution, attribute_holders
+from mining.nlp.holders import SPEECH_KINDS, Attribution, attribute_holders
 from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import AUTHOR, UNKNOWN, paragraphs_from_lines
 

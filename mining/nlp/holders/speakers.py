@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mining.label.holders.layout import SENTENCE_END, TextLayout
-from mining.label.holders.quotes import QuoteIndex
-from mining.label.holders.records import Party
+from mining.nlp.holders.layout import SENTENCE_END, TextLayout
+from mining.nlp.holders.quotes import QuoteIndex
+from mining.nlp.holders.records import Party
 
 
 def assign_speakers(layout: TextLayout, quotes: QuoteIndex, parties: dict[int, Party | None]) -> None:
