@@ -125,6 +125,24 @@ def test_second_annotator_covers_the_old_test_split(news):
         assert (doc.split, first[doc.id].split) == ("test", "train"), doc.id
 
 
+def test_second_annotator_covers_the_test_split(news):
+    # annotator C, blind to A, on the test split of issue 14 (docs/news-guideline.md, "Agreement")
+    second = jsonl.load(news_path().with_name("news-second-annotator-test.jsonl"))
+    assert validate_documents(second, file="news-second-annotator-test", strict=False) == []
+    first = {d.id: d for d in news}
+    assert [d.id for d in second] == [f"news-{n:02d}" for n in TEST]
+    for doc in second:
+        assert doc.metadata == {"genre": "news", "annotator": "C", "licence": "MIT, written for the mining project"}
+        assert (doc.text, doc.paragraphs, doc.topic, doc.split) == (
+            first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic, "test"), doc.id
+        assert doc.units and doc.relations, doc.id
+        for unit in doc.units:  # the same span rules as A's: no framing quotation marks, no final punctuation
+            assert (unit.holder == "author") == (unit.attributes.get("speech") == "author"), f"{doc.id}/{unit.id}"
+            for start, end in unit.spans():
+                piece = doc.text[start:end]
+                assert piece == piece.strip() and piece[-1] not in ".,;:" and piece.count('"') % 2 == 0, unit.id
+
+
 def test_sample_news_are_extra_training_documents():
     from mining.corpora import news
 
