@@ -25,7 +25,8 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     nothing comes from the test documents.
 
     ``predict`` can decide per party too. With ``pool``, the claims of one holder in one document
-    share the side of their mean decision score (a claim without a holder stands alone). With
+    share the side of their mean decision score (a claim without a holder stands alone); the holder's
+    units labelled in ``pool_labels`` (its premises) join that mean, each as one more score. With
     ``both_sides``, a document whose parties all come out on one side has its least certain party
     turned: every report of the news corpus gives positions on both sides of its topic (52 of 52
     training reports). Holders are the units' own: gold ones in training and evaluation on gold
@@ -40,6 +41,8 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         The labels of the units that take their holder's side as extra training rows.
     pool : bool, default=False
         One side per holder and document at prediction time.
+    pool_labels : sequence of str, default=()
+        With ``pool``, the labels of the holder's other units in the document whose scores join the mean.
     both_sides : bool, default=False
         At least one party on each side per document (for two classes; a one-party document keeps its side).
 
@@ -50,15 +53,16 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         How many units were added to the training rows.
     """
 
-    def __init__(self, *, estimator=None, unit_labels=("premise",), pool=False, both_sides=False):
+    def __init__(self, *, estimator=None, unit_labels=("premise",), pool=False, pool_labels=(), both_sides=False):
         self.estimator = estimator
         self.unit_labels = unit_labels
         self.pool = pool
+        self.pool_labels = pool_labels
         self.both_sides = both_sides
 
     def __setstate__(self, state):
         # Runs saved before ``pool`` and ``both_sides`` existed decide per claim, as they did then.
-        super().__setstate__({"pool": False, "both_sides": False, **state})
+        super().__setstate__({"pool": False, "pool_labels": (), "both_sides": False, **state})
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None:
@@ -89,13 +93,30 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         for i, inst in enumerate(X):
             holder = normalise_holder(inst.unit.holder or "") if self.pool else ""
             groups[inst.document.id, holder or f"\x00{i}"].append(i)  # no holder: a party of its own
-        sides = {key: float(scores[rows].mean()) for key, rows in groups.items()}
+        sides = self._party_scores(X, scores, groups)
         if self.both_sides:
             _turn_one_party(sides)
         out = np.empty(len(X), dtype=self.classes_.dtype)
         for key, rows in groups.items():
             out[rows] = self.classes_[int(sides[key] > 0)]
         return out
+
+    def _party_scores(self, X: list, scores: np.ndarray, groups: dict[tuple[str, str], list[int]]) -> dict:
+        """Each party's mean score over its claims and, with ``pool_labels``, its other units of those labels."""
+        totals = {key: [float(scores[rows].sum()), len(rows)] for key, rows in groups.items()}
+        if self.pool and self.pool_labels:
+            others, keys = [], []
+            for doc, parsed in {id(inst.document): (inst.document, inst.parsed) for inst in X}.values():
+                for inst in build_unit_instances(doc, parsed):
+                    key = (doc.id, normalise_holder(inst.unit.holder or ""))
+                    if inst.unit.label in self.pool_labels and key in totals:
+                        others.append(inst)
+                        keys.append(key)
+            if others:
+                for key, score in zip(keys, np.asarray(self.estimator_.decision_function(others), dtype=float)):
+                    totals[key][0] += float(score)
+                    totals[key][1] += 1
+        return {key: total / n for key, (total, n) in totals.items()}
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self)

@@ -94,6 +94,17 @@ def test_pooled_claims_of_one_holder_share_the_side_of_their_mean_score(claims):
     assert all(pooled[key] == alone[key] == "for" for key in others)
 
 
+def test_a_partys_premises_join_its_mean_score_with_pool_labels(claims):
+    varga = [c for c in claims if c.document.id == "news-01" and c.unit.holder == "Ilse Varga"]
+    premise = next(u for u in varga[0].document.units if u.label == "premise" and u.holder == "Ilse Varga")
+    scores = {(c.document.id, u.id): 0.5 for c in claims for u in c.document.units}
+    scores["news-01", premise.id] = -3.0  # (0.5 + 0.5 - 3) / 3 < 0
+    alone, joined = _decide(claims, scores, pool=True), _decide(claims, scores, pool=True, pool_labels=["premise"])
+    assert [alone[c.document.id, c.unit.id] for c in varga] == ["for", "for"]
+    assert [joined[c.document.id, c.unit.id] for c in varga] == ["against", "against"]
+    assert sum(side == "against" for side in joined.values()) == 2  # no other party moved
+
+
 def test_both_sides_turns_the_least_certain_party_of_a_one_sided_document(claims):
     doc = [c for c in claims if c.document.id == "news-01"]
     assert len({normalise_holder(c.unit.holder) for c in doc}) >= 3
@@ -124,8 +135,8 @@ def test_a_claim_without_a_holder_is_a_party_of_its_own(claims):
 def test_a_model_saved_before_pooling_decides_per_claim(claims):
     model = HolderSideClassifier(estimator=FixedScores({(c.document.id, c.unit.id): 1.0 for c in claims}), pool=True)
     state = model.fit(claims, [c.unit.stance for c in claims]).__getstate__()
-    del state["pool"], state["both_sides"]
+    del state["pool"], state["pool_labels"], state["both_sides"]
     old = HolderSideClassifier.__new__(HolderSideClassifier)
     old.__setstate__(state)
-    assert old.pool is False and old.both_sides is False
+    assert old.pool is False and old.pool_labels == () and old.both_sides is False
     assert list(old.predict(claims)) == list(old.estimator_.predict(claims))
