@@ -15,7 +15,7 @@ import pytest
 from mining.label.bundle import default_model
 from mining.label.miner import ArgumentMiner
 from mining.schema import Document
-from tests.label.test_holders import BERLIN
+from tests.nlp.test_holders import BERLIN
 
 TOPIC = "Ukraine should cede territory for peace"
 
