@@ -8,6 +8,9 @@ from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
+from spacy.attrs import DEP, IS_PUNCT, LEMMA, LOWER, ORTH, POS, TAG
+from spacy.parts_of_speech import NAMES as POS_NAMES
+from spacy.tokens import Doc
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -79,6 +82,60 @@ def _shape(text: str) -> str:
     if text.isalpha():
         return "lower"
     return "other"
+
+
+# The groups of one value per token, read at transform time straight from spaCy's attribute arrays
+# (``ValueIds``): each distinct value is spelled and looked up once, not once per token.
+VALUE_GROUPS = ("word", "lemma", "shape", "punct", "pos", "tag", "dep")
+_VALUE_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, IS_PUNCT)  # the columns of ``Doc.to_array`` below
+_ATTR_OF = {"word": 1, "lemma": 2, "shape": 0, "punct": 0, "pos": 3, "tag": 4, "dep": 5}
+_MEMO_LIMIT = 1 << 18  # spelled values kept per group; the memo starts afresh beyond it (endless streams)
+
+
+class ValueIds:
+    """Local ids of the ``VALUE_GROUPS`` features of a Doc's tokens, spelled as ``paragraph_features`` spells
+    them, but once per distinct attribute value (hashes, and POS symbol ids) and remembered across batches."""
+
+    def __init__(self, vocabulary: Mapping[str, int]):
+        self.vocabulary = vocabulary
+        self.memo: dict[str, dict[int, int]] = {g: {} for g in VALUE_GROUPS}
+
+    def _spell(self, group: str, key: int, strings) -> str:
+        if group == "pos":
+            return "pos=" + POS_NAMES[key]
+        value = strings[key]
+        if group == "lemma":
+            return "lemma=" + value.lower()
+        if group == "shape":
+            return "shape=" + _shape(value)
+        return f"{group}={value}"
+
+    def _ids(self, group: str, keys: np.ndarray, strings) -> np.ndarray:
+        unique, inverse = np.unique(keys, return_inverse=True)
+        memo = self.memo[group]
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        lids = []
+        for key in unique.tolist():
+            lid = memo.get(key)
+            if lid is None:
+                lid = memo[key] = self.vocabulary.get(self._spell(group, key, strings), -1)
+            lids.append(lid)
+        return np.asarray(lids, dtype=np.int64)[inverse.ravel()]
+
+    def of(self, doc: Doc, groups: Sequence[str]) -> np.ndarray:
+        """``(len(groups), len(doc))`` local ids (-1 for features unseen in fit), in the order of ``groups``."""
+        columns = doc.to_array(list(_VALUE_ATTRS)).reshape(len(doc), len(_VALUE_ATTRS))
+        out = np.empty((len(groups), len(doc)), dtype=np.int64)
+        for g, group in enumerate(groups):
+            keys = columns[:, _ATTR_OF[group]]
+            if group == "punct":  # the mark itself, or "no"
+                punct = columns[:, 6].astype(bool)
+                out[g] = self.vocabulary.get("punct=no", -1)
+                out[g, punct] = self._ids(group, keys[punct], doc.vocab.strings)
+            else:
+                out[g] = self._ids(group, keys, doc.vocab.strings)
+        return out
 
 
 def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str, matcher: MarkerMatcher,
@@ -347,39 +404,12 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         ``vocabulary`` maps local features to ids; with ``grow`` new features are added to it,
         otherwise they are dropped.
         """
-        groups = list(self.windows_)
         n_slots, width = self._slots()
-        # One table of every paragraph's tokens: lids[ptr[t]:ptr[t + 1]] are token t's features.
         base: dict[int, int] = {}
-        sizes: list[int] = []
-        flat: list[str] = []
-        tables = doc_tokens(X)  # one per document: its speech roles are computed once, not per paragraph
-        for inst in X:
-            paragraph = inst.paragraph
-            if id(paragraph) in base:
-                continue
-            base[id(paragraph)] = len(sizes)
-            # Once per sharing() block: the folds of an out-of-fold segmenter build their own paragraphs
-            # of the same documents, so the key is the paragraph's place in its parse, not the object.
-            kind = ("window", self.matcher_.fingerprint, tuple(groups), paragraph.start, paragraph.end,
-                    paragraph.index, paragraph.n_paragraphs, paragraph.tokens)
-            features = once_per_batch(kind, inst.parsed, lambda inst=inst, paragraph=paragraph: paragraph_features(
-                paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_, groups))
-            sizes += map(len, features)  # map and chain: no Python loop over the tokens
-            flat += chain.from_iterable(features)
-        if grow:  # ids in order of first sight
-            flat_ids = np.asarray([vocabulary.setdefault(f, len(vocabulary)) for f in flat], dtype=np.int64)
-        else:
-            flat_ids = np.fromiter(map(vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        # Sorted and without repeats (a token may carry a feature twice), so that pairs are distinct.
-        n_vocabulary = len(vocabulary)
-        owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-        known = flat_ids >= 0
-        pairs = np.sort(owner[known] * n_vocabulary + flat_ids[known])
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+        pairs, n_vocabulary, n_tokens = self._local_pairs(X, vocabulary, base, grow)
         window_of = (self._window_of(vocabulary) if grow else
                      once_per_fit(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
-        tables = _reach_tables(pairs, n_vocabulary, len(sizes), window_of, width)
+        tables = _reach_tables(pairs, n_vocabulary, n_tokens, window_of, width)
         row = np.arange(len(X), dtype=np.int64)
         position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
         length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
@@ -396,6 +426,55 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
             all_keys += [found * n_slots + (j + width),
                          np.full((~inside).sum(), vocabulary[PAD] * n_slots + (j + width), dtype=np.int64)]
         return np.concatenate(all_rows), np.concatenate(all_keys)
+
+    def _local_pairs(self, X: Sequence[TokenInstance], vocabulary: dict[str, int], base: dict[int, int],
+                     grow: bool) -> tuple[np.ndarray, int, int]:
+        """Sorted distinct ``token * n_vocabulary + local id`` of every paragraph's tokens, the vocabulary size
+        and the number of tokens; ``base`` gets each paragraph's first token (by ``id`` of the paragraph).
+
+        ``fit`` spells every feature (``paragraph_features``); ``transform`` takes the one-value groups
+        from spaCy's arrays (``ValueIds``), which give the same ids without a string per token.
+        """
+        groups = list(self.windows_)
+        fast = [] if grow else [g for g in groups if g in VALUE_GROUPS]
+        rest = [g for g in groups if g not in fast]
+        values = None if grow else once_per_fit(self, "values", self.local_features_, lambda: ValueIds(vocabulary))
+        sizes: list[int] = []
+        flat: list[str] = []
+        owners, lids = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        tables = doc_tokens(X)  # one per document: its speech roles are computed once, not per paragraph
+        n_tokens = 0
+        for inst in X:
+            paragraph = inst.paragraph
+            if id(paragraph) in base:
+                continue
+            base[id(paragraph)] = n_tokens
+            n = len(paragraph.tokens)
+            if rest:  # once per sharing() block, keyed by the paragraph's place in its parse (out-of-fold copies)
+                kind = ("window", self.matcher_.fingerprint, tuple(rest), paragraph.start, paragraph.end,
+                        paragraph.index, paragraph.n_paragraphs, paragraph.tokens)
+                features = once_per_batch(kind, inst.parsed, lambda inst=inst, paragraph=paragraph: paragraph_features(
+                    paragraph, tables[id(inst.parsed)], inst.document.text, self.matcher_, rest))
+                sizes += map(len, features)  # map and chain: no Python loop over the tokens
+                flat += chain.from_iterable(features)
+            if fast:
+                doc_ids = once_per_batch(("window-values", id(values), tuple(fast)), inst.parsed,
+                                         lambda inst=inst: values.of(inst.parsed, fast))
+                lids.append(doc_ids[:, list(paragraph.tokens)].ravel())
+                owners.append(np.tile(np.arange(n_tokens, n_tokens + n, dtype=np.int64), len(fast)))
+            n_tokens += n
+        if grow:  # ids in order of first sight
+            flat_ids = np.asarray([vocabulary.setdefault(f, len(vocabulary)) for f in flat], dtype=np.int64)
+        else:
+            flat_ids = np.fromiter(map(vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        n_vocabulary = len(vocabulary)
+        owner = np.concatenate([np.repeat(np.arange(len(sizes), dtype=np.int64), sizes), *owners])
+        flat_ids = np.concatenate([flat_ids, *lids])
+        known = flat_ids >= 0
+        # Sorted and without repeats (a token may carry a feature twice), so that pairs are distinct.
+        pairs = np.sort(owner[known] * n_vocabulary + flat_ids[known])
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+        return pairs, n_vocabulary, n_tokens
 
     def _window_of(self, vocabulary: dict[str, int]) -> np.ndarray:
         """The window size of each local feature's group, by local id (the padding reads every offset)."""
