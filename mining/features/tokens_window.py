@@ -93,12 +93,14 @@ _MEMO_LIMIT = 1 << 18  # spelled values kept per group; the memo starts afresh b
 
 
 class ValueIds:
-    """Local ids of the ``VALUE_GROUPS`` features of a Doc's tokens, spelled as ``paragraph_features`` spells
-    them, but once per distinct attribute value (hashes, and POS symbol ids) and remembered across batches."""
+    """Local ids of the ``VALUE_GROUPS`` features of Docs' tokens, spelled as ``paragraph_features`` spells
+    them, but once per distinct attribute value (string hashes, and POS symbol ids): the values met so far
+    are kept, sorted, beside the fit, so that a batch of known words costs a few array look-ups."""
 
     def __init__(self, vocabulary: Mapping[str, int]):
         self.vocabulary = vocabulary
-        self.memo: dict[str, dict[int, int]] = {g: {} for g in VALUE_GROUPS}
+        empty = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        self.known: dict[str, tuple[np.ndarray, np.ndarray]] = {g: empty for g in VALUE_GROUPS}
 
     def _spell(self, group: str, key: int, strings) -> str:
         if group == "pos":
@@ -112,30 +114,42 @@ class ValueIds:
 
     def _ids(self, group: str, keys: np.ndarray, strings) -> np.ndarray:
         unique, inverse = np.unique(keys, return_inverse=True)
-        memo = self.memo[group]
-        if len(memo) > _MEMO_LIMIT:
-            memo.clear()
-        lids = []
-        for key in unique.tolist():
-            lid = memo.get(key)
-            if lid is None:
-                lid = memo[key] = self.vocabulary.get(self._spell(group, key, strings), -1)
-            lids.append(lid)
-        return np.asarray(lids, dtype=np.int64)[inverse.ravel()]
+        known, lids = self.known[group]
+        at = np.minimum(np.searchsorted(known, unique), max(len(known) - 1, 0))
+        hit = known[at] == unique if len(known) else np.zeros(len(unique), dtype=bool)
+        out = np.where(hit, lids[at] if len(known) else -1, -1)
+        if not hit.all():
+            new = unique[~hit]
+            new_lids = np.asarray([self.vocabulary.get(self._spell(group, k, strings), -1) for k in new.tolist()],
+                                  dtype=np.int64)
+            out[~hit] = new_lids
+            if len(known) + len(new) > _MEMO_LIMIT:  # endless streams of new words: start afresh
+                known, lids = known[:0], lids[:0]
+            merged = np.concatenate([known, new])
+            order = np.argsort(merged, kind="stable")
+            self.known[group] = merged[order], np.concatenate([lids, new_lids])[order]
+        return out[inverse.ravel()]
 
-    def of(self, doc: Doc, groups: Sequence[str]) -> np.ndarray:
-        """``(len(groups), len(doc))`` local ids (-1 for features unseen in fit), in the order of ``groups``."""
-        columns = doc.to_array(list(_VALUE_ATTRS)).reshape(len(doc), len(_VALUE_ATTRS))
-        out = np.empty((len(groups), len(doc)), dtype=np.int64)
+    def of(self, docs: Sequence[Doc], groups: Sequence[str]) -> list[np.ndarray]:
+        """For each Doc, ``(len(groups), len(doc))`` local ids (-1 for features unseen in fit), in the order of
+        ``groups``. Values are spelled with the Docs' string store: Docs of several vocabularies go one by one."""
+        if not docs:
+            return []
+        if len({id(doc.vocab) for doc in docs}) > 1:
+            return [self.of([doc], groups)[0] for doc in docs]
+        columns = np.concatenate([doc.to_array(list(_VALUE_ATTRS)).reshape(len(doc), len(_VALUE_ATTRS))
+                                  for doc in docs])
+        strings = docs[0].vocab.strings
+        out = np.empty((len(groups), len(columns)), dtype=np.int64)
         for g, group in enumerate(groups):
             keys = columns[:, _ATTR_OF[group]]
             if group == "punct":  # the mark itself, or "no"
                 punct = columns[:, 6].astype(bool)
                 out[g] = self.vocabulary.get("punct=no", -1)
-                out[g, punct] = self._ids(group, keys[punct], doc.vocab.strings)
+                out[g, punct] = self._ids(group, keys[punct], strings)
             else:
-                out[g] = self._ids(group, keys, doc.vocab.strings)
-        return out
+                out[g] = self._ids(group, keys, strings)
+        return np.split(out, np.cumsum([len(doc) for doc in docs])[:-1], axis=1)
 
 
 def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str, matcher: MarkerMatcher,
@@ -444,6 +458,9 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         owners, lids = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         tables = doc_tokens(X)  # one per document: its speech roles are computed once, not per paragraph
         n_tokens = 0
+        if fast:  # the Docs in order of first sight, and the ids of each
+            docs = list({id(inst.parsed): inst.parsed for inst in X}.values())
+            value_ids = {id(doc): ids for doc, ids in zip(docs, values.of(docs, fast))}
         for inst in X:
             paragraph = inst.paragraph
             if id(paragraph) in base:
@@ -458,9 +475,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
                 sizes += map(len, features)  # map and chain: no Python loop over the tokens
                 flat += chain.from_iterable(features)
             if fast:
-                doc_ids = once_per_batch(("window-values", id(values), tuple(fast)), inst.parsed,
-                                         lambda inst=inst: values.of(inst.parsed, fast))
-                lids.append(doc_ids[:, list(paragraph.tokens)].ravel())
+                lids.append(value_ids[id(inst.parsed)][:, list(paragraph.tokens)].ravel())
                 owners.append(np.tile(np.arange(n_tokens, n_tokens + n, dtype=np.int64), len(fast)))
             n_tokens += n
         if grow:  # ids in order of first sight
