@@ -136,3 +136,23 @@ def test_a_feature_a_token_carries_twice_counts_once(token_instances):
     n_because = sum(inst.parsed[inst.token_index].lower_ == "because" for inst in token_instances)
     assert n_because > 0 and matrix[:, column].sum() == n_because
     assert (twice.transform(token_instances) != matrix).nnz == 0
+
+
+@pytest.mark.parametrize("memo_limit", [1 << 18, 1])
+def test_transform_from_spacy_arrays_equals_spelled_features(token_instances, monkeypatch, memo_limit):
+    # transform reads the one-value groups from spaCy's arrays (ValueIds); spelling them as fit does
+    # must give the same matrix, on tokens unseen in fit too, batch after batch (the memo warm, or
+    # cleared at every call when its limit is 1).
+    import mining.features.tokens_window as tokens_window
+    from mining.nlp.sharing import sharing
+
+    monkeypatch.setattr(tokens_window, "_MEMO_LIMIT", memo_limit)
+    vec = TokenWindowVectorizer().fit(token_instances[: len(token_instances) // 2])
+    fast = [vec.transform(token_instances), vec.transform(token_instances[::-1])]
+    with sharing():
+        fast.append(vec.transform(token_instances))
+    monkeypatch.setattr(tokens_window, "VALUE_GROUPS", ())  # every group spelled, as in fit
+    spelled = vec.transform(token_instances)
+    assert spelled.nnz > 0 and spelled[len(token_instances) // 2:].nnz > 0
+    for matrix, rows in zip(fast, [slice(None), slice(None, None, -1), slice(None)]):
+        assert matrix.has_sorted_indices and (matrix != spelled[rows]).nnz == 0
