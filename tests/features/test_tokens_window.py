@@ -138,21 +138,47 @@ def test_a_feature_a_token_carries_twice_counts_once(token_instances):
     assert (twice.transform(token_instances) != matrix).nnz == 0
 
 
+ALL_GROUPS = {"word": 2, "lemma": 1, "shape": 1, "punct": 1, "pos": 1, "tag": 1, "dep": 1, "tree": 2, "marker": 2,
+              "sentence": 1, "context": 0, "speech": 1, "bigram": 2}
+
+
+@pytest.mark.parametrize("windows", [None, ALL_GROUPS], ids=["default", "all-groups"])
 @pytest.mark.parametrize("memo_limit", [1 << 18, 1])
-def test_transform_from_spacy_arrays_equals_spelled_features(token_instances, monkeypatch, memo_limit):
-    # transform reads the one-value groups from spaCy's arrays (ValueIds); spelling them as fit does
-    # must give the same matrix, on tokens unseen in fit too, batch after batch (the memo warm, or
-    # cleared at every call when its limit is 1).
+def test_transform_from_spacy_arrays_equals_spelled_features(token_instances, monkeypatch, memo_limit, windows):
+    # transform reads the one-value groups (ValueIds) and the tree, marker, sentence, context and bigram
+    # groups (WindowIds) from spaCy's arrays; spelling them as fit does must give the same matrix, on
+    # tokens unseen in fit too, batch after batch (the memo warm, or cleared at every call when its limit is 1).
     import mining.features.tokens_window as tokens_window
     from mining.nlp.sharing import sharing
 
     monkeypatch.setattr(tokens_window, "_MEMO_LIMIT", memo_limit)
-    vec = TokenWindowVectorizer().fit(token_instances[: len(token_instances) // 2])
+    vec = TokenWindowVectorizer(windows=windows).fit(token_instances[: len(token_instances) // 2])
     fast = [vec.transform(token_instances), vec.transform(token_instances[::-1])]
     with sharing():
         fast.append(vec.transform(token_instances))
     monkeypatch.setattr(tokens_window, "VALUE_GROUPS", ())  # every group spelled, as in fit
+    monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
     spelled = vec.transform(token_instances)
     assert spelled.nnz > 0 and spelled[len(token_instances) // 2:].nnz > 0
+    names = vec.get_feature_names_out()[spelled.indices]
+    for group in ("tree=opens", "tree=clause", "marker=inside", "context=marker_before", "sentence=", "bigram="):
+        assert windows is None and group == "bigram=" or any(group in name for name in names), group
     for matrix, rows in zip(fast, [slice(None), slice(None, None, -1), slice(None)]):
         assert matrix.has_sorted_indices and (matrix != spelled[rows]).nnz == 0
+
+
+def test_paragraphs_sharing_tokens_are_spelled(token_instances):
+    # Two paragraph objects over the same tokens in one call (copies of a document) cannot share the
+    # batch arrays (WindowIds), so they are spelled; the rows are the same as each copy's alone.
+    from dataclasses import replace
+
+    from mining.instances.tokens import TokenInstance
+
+    vec = TokenWindowVectorizer(windows=ALL_GROUPS).fit(token_instances)
+    paragraph = token_instances[0].paragraph
+    first = [inst for inst in token_instances if inst.paragraph is paragraph]
+    copy = replace(paragraph)
+    twins = [TokenInstance(document=i.document, parsed=i.parsed, paragraph=copy, position=i.position) for i in first]
+    alone = vec.transform(first)
+    both = vec.transform(first + twins)
+    assert alone.nnz > 0 and (both[: len(first)] != alone).nnz == 0 and (both[len(first):] != alone).nnz == 0
