@@ -232,8 +232,12 @@ class WindowIds:
                     tree[prefix][1].append(lid)
             elif f.startswith("bigram="):
                 value = f[len("bigram="):]
-                pairs += [(get_string_id(value[:k]), get_string_id(value[k + 1:]), lid)
-                          for k, c in enumerate(value) if c == "|"]
+                if value.count("|") == 1:  # nearly always: one split
+                    a, _, b = value.partition("|")
+                    pairs.append((get_string_id(a), get_string_id(b), lid))
+                else:
+                    pairs += [(get_string_id(value[:k]), get_string_id(value[k + 1:]), lid)
+                              for k, c in enumerate(value) if c == "|"]
         self.tree = {p: _table(*tree[p]) for p in _TREE_PREFIXES}
         # Bigrams: words by rank among the words of known bigrams, a pair as rank * n + rank.
         self.words = np.unique(np.asarray([h for a, b, _ in pairs for h in (a, b)], dtype=np.uint64))

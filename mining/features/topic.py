@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
 from mining.instances.units import UnitInstance
-from mining.nlp.sharing import reuse_rows
+from mining.nlp.sharing import once_per_batch, reuse_rows
 from mining.nlp.tokens import doc_tokens
 
 FEATURES = (
@@ -115,8 +115,9 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
         order = list(texts)
         row_of = {key: i for i, key in enumerate(order)}
         vectorizer = thawed(self, self._tfidf, self.terms_, self.idf_)
-        others = tfidf.transform(vectorizer, [texts[k] for k in order])
-        units = tfidf.transform(vectorizer, [inst.text for inst in X])
+        analyze = self._analyzer(vectorizer)
+        others = tfidf.transform(vectorizer, [texts[k] for k in order], analyze)
+        units = tfidf.transform(vectorizer, [inst.text for inst in X], analyze)
         # Rows are L2-normalised, so a row-wise dot product is the cosine. The four comparisons go in one
         # product of stacked rows (each row's sum is the same): a labelling batch pays scipy's fixed cost once.
         names = ("topic", "title", "intro", "conclusion")
@@ -125,6 +126,12 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
         cosines = np.asarray(products.sum(axis=1)).ravel().reshape(len(names), len(X))
         out = np.column_stack([overlaps[:, 0], *cosines, overlaps[:, 1], overlaps[:, 2]])
         return sp.csr_matrix(out)
+
+    def _analyzer(self, vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:
+        """The vectorizer's analyzer, each text analysed once per sharing() block: the topic extractors of a
+        labelling batch (fitted apart, with the same ``stop_words``) compare the same paragraphs and units."""
+        analyze, kind = vectorizer.build_analyzer(), ("topic words", repr(self.stop_words))
+        return lambda text: once_per_batch((*kind, text), TopicSimilarityVectorizer, lambda: analyze(text))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)

@@ -39,9 +39,9 @@ def trusted_types() -> frozenset[str]:
     from mining.features.syntax import SyntaxVectorizer
     from mining.features.thesis import ThesisVectorizer
     from mining.features.tokens_window import TokenWindowVectorizer
-    from mining.features.union import SequentialFeatureUnion
     from mining.features.topic import TopicSimilarityVectorizer
     from mining.features.topic_keywords import TopicKeywordVectorizer
+    from mining.features.union import SequentialFeatureUnion
     from mining.models.decoding import BodyParagraphClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier
     from mining.models.dense import DenseTransformer
     from mining.models.ranking import TargetRankingClassifier

@@ -57,6 +57,8 @@ class UnitAttributor:
 
     def _quote_of(self, start: int, end: int) -> Quote | None:
         """The quote that holds most of the unit's characters, or the direct quotes it is made of."""
+        if not self.quotes.quotes:  # most texts quote no one: no need to look at the unit's characters
+            return None
         text = self.layout.text
         chars = [i for i in range(start, end) if not text[i].isspace()]
         for q in self.quotes.quotes:
