@@ -566,15 +566,27 @@ def _spelled(paragraphs: Sequence[tuple[ParagraphTokens, Doc, str]], groups: lis
     return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes), flat
 
 
-def _reach_tables(pairs: np.ndarray, n_vocabulary: int, n_tokens: int, window_of: np.ndarray,
+def _value_pairs(values: ValueIds, paragraphs: Sequence[tuple[ParagraphTokens, Doc, str]], groups: list[str],
+                 owners: list[np.ndarray], lids: list[np.ndarray]) -> None:
+    """Add the token (numbered through the paragraphs) and local id of each ``groups`` feature to the lists."""
+    docs = list({id(doc): doc for _, doc, _ in paragraphs}.values())  # in order of first sight
+    value_ids = {id(doc): ids for doc, ids in zip(docs, values.of(docs, groups))}
+    first = 0
+    for paragraph, doc, _ in paragraphs:
+        n = len(paragraph.tokens)
+        lids.append(value_ids[id(doc)][:, list(paragraph.tokens)].ravel())
+        owners.append(np.tile(np.arange(first, first + n, dtype=np.int64), len(groups)))
+        first += n
+
+
+def _reach_tables(owner: np.ndarray, lids: np.ndarray, n_tokens: int, window_of: np.ndarray,
                   width: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """For each distance d = 0..width: the local ids of each token's features whose group reads at least
-    that far (``ids[ptr[t]:ptr[t + 1]]`` for token t), from the sorted ``token * n_vocabulary + id`` pairs.
+    that far (``ids[ptr[t]:ptr[t + 1]]`` for token t), from the ``(token, local id)`` pairs grouped by token.
 
     An offset then takes whole lists instead of every feature and dropping most of them (the context
     group, read at offset 0 only, is about a third of a token's features).
     """
-    lids, owner = pairs % n_vocabulary, pairs // n_vocabulary
     reach = window_of[lids]
     tables = []
     for d in range(width + 1):
@@ -687,10 +699,10 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         """
         n_slots, width = self._slots()
         base: dict[int, int] = {}
-        pairs, n_vocabulary, n_tokens = self._local_pairs(X, vocabulary, base, grow)
+        owner, lids, n_tokens = self._local_pairs(X, vocabulary, base, grow)
         window_of = (self._window_of(vocabulary) if grow else
                      once_per_fit(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
-        tables = _reach_tables(pairs, n_vocabulary, n_tokens, window_of, width)
+        tables = _reach_tables(owner, lids, n_tokens, window_of, width)
         row = np.arange(len(X), dtype=np.int64)
         position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
         length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
@@ -709,9 +721,10 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         return np.concatenate(all_rows), np.concatenate(all_keys)
 
     def _local_pairs(self, X: Sequence[TokenInstance], vocabulary: dict[str, int], base: dict[int, int],
-                     grow: bool) -> tuple[np.ndarray, int, int]:
-        """Sorted distinct ``token * n_vocabulary + local id`` of every paragraph's tokens, the vocabulary size
-        and the number of tokens; ``base`` gets each paragraph's first token (by ``id`` of the paragraph).
+                     grow: bool) -> tuple[np.ndarray, np.ndarray, int]:
+        """``(token, local id)`` of every feature of every paragraph's tokens, grouped by token (with ``grow``,
+        sorted and distinct), and the number of tokens; ``base`` gets each paragraph's first token (by ``id``
+        of the paragraph).
 
         ``fit`` spells every feature (``paragraph_features``); ``transform`` takes the one-value groups
         from spaCy's arrays (``ValueIds``), and the tree, marker, sentence, context and bigram groups from
@@ -738,12 +751,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         fast = [] if grow else [g for g in groups if g in VALUE_GROUPS]
         if fast:
             values = once_per_fit(self, "values", self.local_features_, lambda: ValueIds(vocabulary))
-            docs = list({id(doc): doc for _, doc, _ in paragraphs}.values())  # in order of first sight
-            value_ids = {id(doc): ids for doc, ids in zip(docs, values.of(docs, fast))}
-            for paragraph, doc, _ in paragraphs:
-                first, n = base[id(paragraph)], len(paragraph.tokens)
-                lids.append(value_ids[id(doc)][:, list(paragraph.tokens)].ravel())
-                owners.append(np.tile(np.arange(first, first + n, dtype=np.int64), len(fast)))
+            _value_pairs(values, paragraphs, fast, owners, lids)
         rest = [g for g in groups if g not in fast and g not in arrays]
         if rest:
             owner, flat = _spelled(paragraphs, rest, self.matcher_)
@@ -753,13 +761,16 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
                 flat_ids = np.fromiter(map(vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
             owners.append(owner)
             lids.append(flat_ids)
-        n_vocabulary = len(vocabulary)
         owner, flat_ids = np.concatenate(owners), np.concatenate(lids)
         known = flat_ids >= 0
-        # Sorted and without repeats (a token may carry a feature twice), so that pairs are distinct.
-        pairs = np.sort(owner[known] * n_vocabulary + flat_ids[known])
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
-        return pairs, n_vocabulary, n_tokens
+        owner, flat_ids = owner[known], flat_ids[known]
+        if not grow:  # grouped by token (a radix sort); a feature a token carries twice is merged in _matrix
+            order = np.argsort(owner.astype(np.uint16) if n_tokens <= 1 << 16 else owner, kind="stable")
+            return owner[order], flat_ids[order], n_tokens
+        # Fit counts a column's tokens by its pairs: sorted and without repeats.
+        n_vocabulary = len(vocabulary)
+        pairs = np.unique(owner * n_vocabulary + flat_ids)
+        return pairs // n_vocabulary, pairs % n_vocabulary, n_tokens
 
     def _window_of(self, vocabulary: dict[str, int]) -> np.ndarray:
         """The window size of each local feature's group, by local id (the padding reads every offset)."""
@@ -780,8 +791,8 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         known = column >= 0
         rows, column = rows[known], column[known]
         data = np.ones(len(column), dtype=np.float64)
-        # The pairs are distinct, so nothing is summed; the conversion groups them by row, and sorted
-        # column indices keep the products with the coefficients in one order.
-        matrix = sp.coo_matrix((data, (rows, column)), shape=(n_rows, len(self.keys_))).tocsr()
-        matrix.sort_indices()
+        # Sorted column indices keep the products with the coefficients in one order. By column first, whose rows
+        # come in order (an offset at a time), the CSR conversion needs no sort; repeats are summed, then set to 1.
+        matrix = sp.csc_matrix((data, (rows, column)), shape=(n_rows, len(self.keys_))).tocsr()
+        matrix.data[:] = 1.0
         return matrix
