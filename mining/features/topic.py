@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
 from mining.instances.units import UnitInstance
-from mining.nlp.sharing import once_per_batch, reuse_rows
+from mining.nlp.sharing import once_per_batch, reuse_rows, take_rows
 from mining.nlp.tokens import doc_tokens
 
 FEATURES = (
@@ -121,8 +121,8 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
         # Rows are L2-normalised, so a row-wise dot product is the cosine. The four comparisons go in one
         # product of stacked rows (each row's sum is the same): a labelling batch pays scipy's fixed cost once.
         names = ("topic", "title", "intro", "conclusion")
-        against = others[[row_of[k] for name in names for k in keys[name]]]
-        products = units[np.tile(np.arange(len(X)), len(names))].multiply(against)
+        against = take_rows(others, [row_of[k] for name in names for k in keys[name]])
+        products = take_rows(units, np.tile(np.arange(len(X)), len(names))).multiply(against)
         cosines = np.asarray(products.sum(axis=1)).ravel().reshape(len(names), len(X))
         out = np.column_stack([overlaps[:, 0], *cosines, overlaps[:, 1], overlaps[:, 2]])
         return sp.csr_matrix(out)
