@@ -182,3 +182,21 @@ def test_paragraphs_sharing_tokens_are_spelled(token_instances):
     alone = vec.transform(first)
     both = vec.transform(first + twins)
     assert alone.nnz > 0 and (both[: len(first)] != alone).nnz == 0 and (both[len(first):] != alone).nnz == 0
+
+
+def test_words_holding_the_bigram_bar_and_empty_paragraphs(nlp, monkeypatch):
+    # "|" separates a bigram's two words, and a word may hold one: the inverted vocabulary files such a
+    # bigram under every split, and the right one is found. Blank lines and a one-token paragraph too.
+    import mining.features.tokens_window as tokens_window
+    from mining.label.miner import document_from_text
+
+    texts = ["Cats | dogs || birds, and a|b.\n\nOk\n\n   \n", "Dogs | cats || birds.\nA|b c|d e || f"]
+    docs = [document_from_text(t, f"d{i}") for i, t in enumerate(texts)]
+    X = [inst for doc, parsed in zip(docs, nlp.pipe(texts)) for inst in build_token_instances(doc, parsed)]
+    vec = TokenWindowVectorizer(windows={**DEFAULT_WINDOWS, "bigram": 1}).fit(X[: len(X) // 2 + 3])
+    bars = [n for n in vec.get_feature_names_out() if n.startswith("0:bigram=") and n.count("|") > 1]
+    fast = vec.transform(X)
+    assert vec.transform([]).shape == (0, fast.shape[1])
+    monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
+    spelled = vec.transform(X)
+    assert bars and fast[: len(X) // 2 + 3].nnz > 0 and (fast != spelled).nnz == 0
