@@ -10,12 +10,13 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
+from spacy.tokens import Span
 
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import once_per_batch, reuse_rows, take_rows
-from mining.nlp.tokens import doc_tokens
+from mining.nlp.tokens import DocTokens, doc_tokens
 
 FEATURES = (
     "has_topic", "cos_topic", "cos_title", "cos_intro", "cos_conclusion",
@@ -32,6 +33,12 @@ def crude_stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def _nouns(tokens: DocTokens, span: Span) -> set[str]:
+    """Stems of the noun and proper-noun lemmas of ``span``."""
+    lemmas, tags = tokens.lemma[span.start:span.end], tokens.pos[span.start:span.end]
+    return {crude_stem(lemma) for lemma, pos in zip(lemmas, tags) if pos in ("NOUN", "PROPN")}
 
 
 def _overlap(nouns: set[str], words: set[str]) -> float:
@@ -104,9 +111,8 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
                 elif key not in texts:
                     texts[key] = doc.text[slice(*doc.paragraphs[p])]
                 keys[name].append(key)
-            parsed, span = tokens[id(inst.parsed)], inst.span
-            lemmas, tags = parsed.lemma[span.start:span.end], parsed.pos[span.start:span.end]
-            nouns = {crude_stem(lemma) for lemma, pos in zip(lemmas, tags) if pos in ("NOUN", "PROPN")}
+            nouns = once_per_batch(("topic nouns", inst.unit.start, inst.unit.end), inst.parsed,  # the span's alone
+                                   lambda inst=inst: _nouns(tokens[id(inst.parsed)], inst.span))
             overlaps[r] = [
                 bool(doc.topic),
                 _overlap(nouns, word_sets[(d, "topic")]),
