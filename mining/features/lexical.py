@@ -48,9 +48,17 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
         raise NotImplementedError
 
     def _all_parts(self, X: Sequence[UnitInstance]) -> list[tuple[list[str], ...]]:
-        # The parts do not depend on the n-gram settings: extractors of one class share them.
-        docs, kind = doc_tokens(X), (type(self), "parts")
-        return [once_per_batch(kind, inst, lambda inst=inst: self._parts(inst, docs[id(inst.parsed)])) for inst in X]
+        # The parts do not depend on the n-gram settings: extractors of one class share them. They depend on
+        # the parse and the unit's span only, so instances rebuilt for the same unit (after typing drops
+        # some units) share them too.
+        docs = doc_tokens(X)
+        return [once_per_batch((type(self), "parts", inst.unit.start, inst.unit.end), inst.parsed,
+                               lambda inst=inst: self._parts(inst, docs[id(inst.parsed)])) for inst in X]
+
+    def _ngrams(self, parts: tuple[list[str], ...]) -> list[str]:
+        """``part_ngrams`` of ``parts``, once per sharing() block for the extractors of one n-gram range."""
+        ngram_range = tuple(self.ngram_range)
+        return once_per_batch(("ngrams", ngram_range), parts, lambda: part_ngrams(parts, ngram_range))
 
     def _tfidf(self) -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -75,7 +83,7 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        return tfidf.transform(thawed(self, self._tfidf, self.terms_, self.idf_), self._all_parts(X))
+        return tfidf.transform(thawed(self, self._tfidf, self.terms_, self.idf_), self._all_parts(X), self._ngrams)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)

@@ -204,6 +204,18 @@ class MarkerIndex:
             return [False] * len(self._bounds)
         return [bisect_right(ends, end) > bisect_left(starts, start) for starts, ends in self._bounds]
 
+    def present_all(self, bounds: np.ndarray) -> np.ndarray:
+        """``present(start, end)`` for each row ``(start, end)`` of ``bounds``: a boolean array, one column per list."""
+        if not hasattr(self, "_arrays"):
+            self._arrays = [(np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
+                            for starts, ends in self._bounds]
+        start, end = bounds[:, 0], bounds[:, 1]
+        out = np.zeros((len(bounds), len(self._arrays)), dtype=bool)
+        for k, (starts, ends) in enumerate(self._arrays):
+            out[:, k] = np.searchsorted(ends, end, side="right") > np.searchsorted(starts, start, side="left")
+        out[end <= start] = False
+        return out
+
     def found(self, start: int, end: int) -> list[str]:
         """The matched phrases of every list inside ``[start, end)``, in list order."""
         out = []
@@ -322,19 +334,27 @@ class IndicatorVectorizer(TransformerMixin, BaseEstimator):
     def _transform(self, regions: list[tuple[MarkerIndex, dict[str, tuple[int, int]]]]) -> sp.csr_matrix:
         n_lists = len(self.lists_)
         base = len(REGIONS) * n_lists
-        rows, cols = [], []
-        for r, (index, bounds) in enumerate(regions):
-            for g, region in enumerate(REGIONS):
-                for k, hit in enumerate(index.present(*bounds[region])):
-                    if hit:
-                        rows.append(r)
-                        cols.append(g * n_lists + k)
-            if self.shell_vocabulary_:
+        rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        by_index: dict[int, list[int]] = {}
+        for r, (index, _) in enumerate(regions):
+            by_index.setdefault(id(index), []).append(r)
+        for members in by_index.values():  # each document's regions in one look-up per list
+            index = regions[members[0]][0]
+            bounds = np.asarray([regions[r][1][region] for r in members for region in REGIONS], dtype=np.int64)
+            hits = index.present_all(bounds.reshape(-1, 2)).reshape(len(members), base)
+            member, col = np.nonzero(hits)  # column g * n_lists + k: region g, list k
+            rows.append(np.asarray(members, dtype=np.int64)[member])
+            cols.append(col)
+        shell_rows, shell_cols = [], []
+        if self.shell_vocabulary_:
+            for r, (index, bounds) in enumerate(regions):
                 for marker in set(index.found(*bounds["shell"])):
                     j = self.shell_vocabulary_.get(marker)
                     if j is not None:
-                        rows.append(r)
-                        cols.append(base + j)
+                        shell_rows.append(r)
+                        shell_cols.append(base + j)
+        rows = np.concatenate([*rows, np.asarray(shell_rows, dtype=np.int64)])
+        cols = np.concatenate([*cols, np.asarray(shell_cols, dtype=np.int64)])
         data = np.ones(len(rows), dtype=np.float64)
         return sp.csr_matrix((data, (rows, cols)), shape=(len(regions), len(self.feature_names_)))
 

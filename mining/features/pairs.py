@@ -14,7 +14,7 @@ from mining.features.lexical import LexicalVectorizer
 from mining.features.markers import MarkerIndex, MarkerMatcher, marker_index, resolve_lists
 from mining.features.structural import SentenceIndex
 from mining.instances.units import PairInstance, UnitInstance
-from mining.nlp.sharing import reuse_rows
+from mining.nlp.sharing import reuse_rows, take_rows
 from mining.nlp.tokens import DocTokens, tokens_of
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV"})
@@ -194,7 +194,7 @@ class PairSideVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[PairInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         units, rows = self._units(X)
-        return sp.csr_matrix(self.vectorizer_.transform(units))[rows]
+        return take_rows(sp.csr_matrix(self.vectorizer_.transform(units)), rows)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)

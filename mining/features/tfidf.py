@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,14 +37,16 @@ def thawed(owner: object, make: Callable[[], TfidfVectorizer], terms: np.ndarray
     return once_per_fit(owner, "tfidf", terms, lambda: thaw(make(), terms, idf))
 
 
-def transform(vectorizer: TfidfVectorizer, documents: Iterable) -> sp.csr_matrix:
+def transform(vectorizer: TfidfVectorizer, documents: Iterable,
+              analyze: Callable[[Any], list[str]] | None = None) -> sp.csr_matrix:
     """``vectorizer.transform(documents)`` for a thawed vectorizer, the same matrix to the last bit.
 
     scikit-learn counts the terms of a document in a Python loop with a try block per term;
     ``Counter`` counts them in C, which halves the cost of the labeller's TF-IDF features. The
-    weighting steps are scikit-learn's, in its order: binary, sublinear tf, idf, norm.
+    weighting steps are scikit-learn's, in its order: binary, sublinear tf, idf, norm. ``analyze``,
+    if given, must give what the vectorizer's own analyzer gives (a caller's shared copy of it).
     """
-    analyze = vectorizer.build_analyzer()
+    analyze = vectorizer.build_analyzer() if analyze is None else analyze
     vocabulary = vectorizer.vocabulary
     get = vocabulary.get
     indptr, indices, counts = [0], [], []

@@ -86,8 +86,9 @@ class ThesisVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         rows = np.zeros((len(X), len(FEATURES)))
         tables = doc_tokens(X)
+        theses: dict[tuple, tuple[set[str], float]] = {}  # the claims of a document mostly share one thesis
         for r, inst in enumerate(X):
-            rows[r] = self._row(inst, tables[id(inst.parsed)])
+            rows[r] = self._row(inst, tables[id(inst.parsed)], theses)
         return sp.csr_matrix(rows)
 
     def _thesis_units(self, inst: UnitInstance) -> list[Unit]:
@@ -97,12 +98,17 @@ class ThesisVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
         edges = {0, len(doc.paragraphs) - 1}
         return [u for u in doc.units if u is not inst.unit and doc.paragraph_index(u.start) in edges]
 
-    def _row(self, inst: UnitInstance, tokens: DocTokens) -> list[float]:
+    def _row(self, inst: UnitInstance, tokens: DocTokens, theses: dict[tuple, tuple[set[str], float]]) -> list[float]:
         claim = _words(tokens, inst.unit.start, inst.unit.end)
-        thesis = [w for u in self._thesis_units(inst) for w in _words(tokens, u.start, u.end)]
-        c_stems, t_stems = _content(claim), _content(thesis)
+        units = self._thesis_units(inst)
+        key = (id(inst.parsed), *((u.start, u.end) for u in units))  # all the thesis is read from
+        if key not in theses:
+            thesis = [w for u in units for w in _words(tokens, u.start, u.end)]
+            theses[key] = _content(thesis), float(_find(NEGATIONS, thesis))
+        t_stems, thesis_neg = theses[key]
+        c_stems = _content(claim)
         shared = len(c_stems & t_stems)
-        claim_neg, thesis_neg = float(_find(NEGATIONS, claim)), float(_find(NEGATIONS, thesis))
+        claim_neg = float(_find(NEGATIONS, claim))
         p_start, p_end = inst.paragraph_span
         opening = tokens.char_span(p_start, p_end, "expand")
         opening_end = tokens.sentence(opening[0])[1] if opening else 0

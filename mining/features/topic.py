@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
+from spacy.tokens import Span
 
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
 from mining.instances.units import UnitInstance
-from mining.nlp.sharing import reuse_rows
-from mining.nlp.tokens import doc_tokens
+from mining.nlp.sharing import once_per_batch, reuse_rows, take_rows
+from mining.nlp.tokens import DocTokens, doc_tokens
 
 FEATURES = (
     "has_topic", "cos_topic", "cos_title", "cos_intro", "cos_conclusion",
@@ -32,6 +33,12 @@ def crude_stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def _nouns(tokens: DocTokens, span: Span) -> set[str]:
+    """Stems of the noun and proper-noun lemmas of ``span``."""
+    lemmas, tags = tokens.lemma[span.start:span.end], tokens.pos[span.start:span.end]
+    return {crude_stem(lemma) for lemma, pos in zip(lemmas, tags) if pos in ("NOUN", "PROPN")}
 
 
 def _overlap(nouns: set[str], words: set[str]) -> float:
@@ -104,9 +111,8 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
                 elif key not in texts:
                     texts[key] = doc.text[slice(*doc.paragraphs[p])]
                 keys[name].append(key)
-            parsed, span = tokens[id(inst.parsed)], inst.span
-            lemmas, tags = parsed.lemma[span.start:span.end], parsed.pos[span.start:span.end]
-            nouns = {crude_stem(lemma) for lemma, pos in zip(lemmas, tags) if pos in ("NOUN", "PROPN")}
+            nouns = once_per_batch(("topic nouns", inst.unit.start, inst.unit.end), inst.parsed,  # the span's alone
+                                   lambda inst=inst: _nouns(tokens[id(inst.parsed)], inst.span))
             overlaps[r] = [
                 bool(doc.topic),
                 _overlap(nouns, word_sets[(d, "topic")]),
@@ -115,15 +121,23 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
         order = list(texts)
         row_of = {key: i for i, key in enumerate(order)}
         vectorizer = thawed(self, self._tfidf, self.terms_, self.idf_)
-        others = tfidf.transform(vectorizer, [texts[k] for k in order])
-        units = tfidf.transform(vectorizer, [inst.text for inst in X])
-        # Rows are L2-normalised, so a row-wise dot product is the cosine.
-        cosines = [
-            np.asarray(units.multiply(others[[row_of[k] for k in keys[name]]]).sum(axis=1)).ravel()
-            for name in ("topic", "title", "intro", "conclusion")
-        ]
+        analyze = self._analyzer(vectorizer)
+        others = tfidf.transform(vectorizer, [texts[k] for k in order], analyze)
+        units = tfidf.transform(vectorizer, [inst.text for inst in X], analyze)
+        # Rows are L2-normalised, so a row-wise dot product is the cosine. The four comparisons go in one
+        # product of stacked rows (each row's sum is the same): a labelling batch pays scipy's fixed cost once.
+        names = ("topic", "title", "intro", "conclusion")
+        against = take_rows(others, [row_of[k] for name in names for k in keys[name]])
+        products = take_rows(units, np.tile(np.arange(len(X)), len(names))).multiply(against)
+        cosines = np.asarray(products.sum(axis=1)).ravel().reshape(len(names), len(X))
         out = np.column_stack([overlaps[:, 0], *cosines, overlaps[:, 1], overlaps[:, 2]])
         return sp.csr_matrix(out)
+
+    def _analyzer(self, vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:
+        """The vectorizer's analyzer, each text analysed once per sharing() block: the topic extractors of a
+        labelling batch (fitted apart, with the same ``stop_words``) compare the same paragraphs and units."""
+        analyze, kind = vectorizer.build_analyzer(), ("topic words", repr(self.stop_words))
+        return lambda text: once_per_batch((*kind, text), TopicSimilarityVectorizer, lambda: analyze(text))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self)

@@ -82,6 +82,11 @@ def build_corpus_token_instances(docs: Sequence[Document], parsed: Sequence[Doc]
 def paragraphs_of(instances: Sequence[TokenInstance]) -> list[list[int]]:
     """Indices of ``instances`` grouped by paragraph, in order of first appearance."""
     groups: dict[tuple[int, int], list[int]] = {}
+    paragraph = document = members = None
     for i, inst in enumerate(instances):
-        groups.setdefault((id(inst.document), inst.paragraph.index), []).append(i)
+        # Instances come paragraph by paragraph: the group is looked up only where the paragraph changes.
+        if inst.paragraph is not paragraph or inst.document is not document:
+            paragraph, document = inst.paragraph, inst.document
+            members = groups.setdefault((id(document), paragraph.index), [])
+        members.append(i)
     return list(groups.values())

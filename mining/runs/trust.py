@@ -32,8 +32,8 @@ def trusted_types() -> frozenset[str]:
     from mining.features.markers import IndicatorVectorizer, MarkerMatcher
     from mining.features.opening import OpeningVectorizer
     from mining.features.pairs import PairSideVectorizer, PairVectorizer
-    from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
     from mining.features.party import PartyVectorizer
+    from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
     from mining.features.stacking import PredictedLabelVectorizer
     from mining.features.stance_cues import StanceCueVectorizer
     from mining.features.structural import StructuralVectorizer
@@ -42,6 +42,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.tokens_window import TokenWindowVectorizer
     from mining.features.topic import TopicSimilarityVectorizer
     from mining.features.topic_keywords import TopicKeywordVectorizer
+    from mining.features.union import SequentialFeatureUnion
     from mining.models.decoding import BodyParagraphClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier
     from mining.models.dense import DenseTransformer
     from mining.models.ranking import TargetRankingClassifier
@@ -63,7 +64,7 @@ def trusted_types() -> frozenset[str]:
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
         PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
-        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, PartyVectorizer,
+        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, PartyVectorizer, SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,
         CentralClaimTask, RoleTask, FunctionTask, AttachmentTask,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mining.features.markers import IndicatorVectorizer, MarkerIndex, MarkerMatcher, resolve_lists
@@ -55,3 +56,13 @@ def test_unseen_shell_markers_are_ignored(unit_instances, unit_of):
     vec = IndicatorVectorizer().fit(fitted_on)
     assert "shell=according to" not in vec.get_feature_names_out()
     assert vec.transform([unit_of("the steel frame is already finished")]).shape[1] == len(vec.get_feature_names_out())
+
+
+def test_present_all_is_present_row_by_row():
+    text = "Because it rains, however, we stay. But since then, because of that, nothing."
+    index = MarkerIndex(text, MarkerMatcher({"reason": ["because", "since"], "contrast": ["however", "but"],
+                                             "none": ["never mind"]}))
+    bounds = np.asarray([(0, len(text)), (0, 7), (1, 7), (8, 30), (30, 8), (40, 40), (36, 60), (0, 0)], dtype=np.int64)
+    expected = [index.present(int(a), int(b)) for a, b in bounds]
+    assert any(any(row) for row in expected) and not all(all(row) for row in expected)
+    assert index.present_all(bounds).tolist() == expected

@@ -136,3 +136,67 @@ def test_a_feature_a_token_carries_twice_counts_once(token_instances):
     n_because = sum(inst.parsed[inst.token_index].lower_ == "because" for inst in token_instances)
     assert n_because > 0 and matrix[:, column].sum() == n_because
     assert (twice.transform(token_instances) != matrix).nnz == 0
+
+
+ALL_GROUPS = {"word": 2, "lemma": 1, "shape": 1, "punct": 1, "pos": 1, "tag": 1, "dep": 1, "tree": 2, "marker": 2,
+              "sentence": 1, "context": 0, "speech": 1, "bigram": 2}
+
+
+@pytest.mark.parametrize("windows", [None, ALL_GROUPS], ids=["default", "all-groups"])
+@pytest.mark.parametrize("memo_limit", [1 << 18, 1])
+def test_transform_from_spacy_arrays_equals_spelled_features(token_instances, monkeypatch, memo_limit, windows):
+    # transform reads the one-value groups (ValueIds) and the tree, marker, sentence, context and bigram
+    # groups (WindowIds) from spaCy's arrays; spelling them as fit does must give the same matrix, on
+    # tokens unseen in fit too, batch after batch (the memo warm, or cleared at every call when its limit is 1).
+    import mining.features.tokens_window as tokens_window
+    from mining.nlp.sharing import sharing
+
+    monkeypatch.setattr(tokens_window, "_MEMO_LIMIT", memo_limit)
+    vec = TokenWindowVectorizer(windows=windows).fit(token_instances[: len(token_instances) // 2])
+    fast = [vec.transform(token_instances), vec.transform(token_instances[::-1])]
+    with sharing():
+        fast.append(vec.transform(token_instances))
+    monkeypatch.setattr(tokens_window, "VALUE_GROUPS", ())  # every group spelled, as in fit
+    monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
+    spelled = vec.transform(token_instances)
+    assert spelled.nnz > 0 and spelled[len(token_instances) // 2:].nnz > 0
+    names = vec.get_feature_names_out()[spelled.indices]
+    for group in ("tree=opens", "tree=clause", "marker=inside", "context=marker_before", "sentence=", "bigram="):
+        assert windows is None and group == "bigram=" or any(group in name for name in names), group
+    for matrix, rows in zip(fast, [slice(None), slice(None, None, -1), slice(None)]):
+        assert matrix.has_sorted_indices and (matrix != spelled[rows]).nnz == 0
+
+
+def test_paragraphs_sharing_tokens_are_spelled(token_instances):
+    # Two paragraph objects over the same tokens in one call (copies of a document) cannot share the
+    # batch arrays (WindowIds), so they are spelled; the rows are the same as each copy's alone.
+    from dataclasses import replace
+
+    from mining.instances.tokens import TokenInstance
+
+    vec = TokenWindowVectorizer(windows=ALL_GROUPS).fit(token_instances)
+    paragraph = token_instances[0].paragraph
+    first = [inst for inst in token_instances if inst.paragraph is paragraph]
+    copy = replace(paragraph)
+    twins = [TokenInstance(document=i.document, parsed=i.parsed, paragraph=copy, position=i.position) for i in first]
+    alone = vec.transform(first)
+    both = vec.transform(first + twins)
+    assert alone.nnz > 0 and (both[: len(first)] != alone).nnz == 0 and (both[len(first):] != alone).nnz == 0
+
+
+def test_words_holding_the_bigram_bar_and_empty_paragraphs(nlp, monkeypatch):
+    # "|" separates a bigram's two words, and a word may hold one: the inverted vocabulary files such a
+    # bigram under every split, and the right one is found. Blank lines and a one-token paragraph too.
+    import mining.features.tokens_window as tokens_window
+    from mining.label.miner import document_from_text
+
+    texts = ["Cats | dogs || birds, and a|b.\n\nOk\n\n   \n", "Dogs | cats || birds.\nA|b c|d e || f"]
+    docs = [document_from_text(t, f"d{i}") for i, t in enumerate(texts)]
+    X = [inst for doc, parsed in zip(docs, nlp.pipe(texts)) for inst in build_token_instances(doc, parsed)]
+    vec = TokenWindowVectorizer(windows={**DEFAULT_WINDOWS, "bigram": 1}).fit(X[: len(X) // 2 + 3])
+    bars = [n for n in vec.get_feature_names_out() if n.startswith("0:bigram=") and n.count("|") > 1]
+    fast = vec.transform(X)
+    assert vec.transform([]).shape == (0, fast.shape[1])
+    monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
+    spelled = vec.transform(X)
+    assert bars and fast[: len(X) // 2 + 3].nnz > 0 and (fast != spelled).nnz == 0

@@ -57,6 +57,8 @@ class UnitAttributor:
 
     def _quote_of(self, start: int, end: int) -> Quote | None:
         """The quote that holds most of the unit's characters, or the direct quotes it is made of."""
+        if not self.quotes.quotes:  # most texts quote no one: no need to look at the unit's characters
+            return None
         text = self.layout.text
         chars = [i for i in range(start, end) if not text[i].isspace()]
         for q in self.quotes.quotes:
@@ -82,7 +84,8 @@ class UnitAttributor:
         def outside_quotes(t: Token) -> bool:
             return self.quotes.in_quote(t.idx) is None
 
-        roots = [t for t in tokens if t.head.i not in ids or t.head.i == t.i]
+        heads = self.layout.table.heads  # Token.head would build a Token per token
+        roots = [t for t in tokens if heads[t.i] not in ids or heads[t.i] == t.i]
         root = min(roots, key=lambda t: len(list(t.ancestors)))
         # 1. A cue above the unit: "Marsh said that [X]", "described the plan as [X]".
         node = root

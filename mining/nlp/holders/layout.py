@@ -29,7 +29,8 @@ class TextLayout:
         self.doc = doc
         self.text = text
         self.paragraphs = paragraphs_from_lines(text)
-        self.starts = tokens_of(doc).idx  # iterating the Doc would build a Token per token
+        self.table = tokens_of(doc)  # the Doc's attributes as lists: iterating it would build a Token per token
+        self.starts = self.table.idx
 
     def paragraph_of(self, offset: int) -> tuple[int, int]:
         """The paragraph that holds ``offset``, or the empty span at ``offset`` if none does."""
