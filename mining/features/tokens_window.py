@@ -312,12 +312,8 @@ class WindowIds:
         previous = np.empty_like(lower)
         previous[1:] = lower[:-1]
         previous[b.first[b.first < len(lower)]] = self.start
-        if not len(self.words):
-            return b.range, np.full(len(lower), -1, dtype=np.int64)
-        ranks = []
-        for words in (previous, lower):
-            at = np.minimum(np.searchsorted(self.words, words), len(self.words) - 1)
-            ranks.append(np.where(self.words[at] == words, at, -1))
+        rank_of = (self.words, np.arange(len(self.words)))  # self.words is sorted: its own _table
+        ranks = [_lookup(rank_of, words) for words in (previous, lower)]
         known = (ranks[0] >= 0) & (ranks[1] >= 0)
         keys = np.where(known, ranks[0] * len(self.words) + ranks[1], 0).astype(np.uint64)
         return b.range, np.where(known, _lookup(self.bigram, keys), -1)

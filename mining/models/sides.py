@@ -70,14 +70,13 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         X, y = list(X), list(y)
         sides: dict[tuple[str, str], Counter] = defaultdict(Counter)
         for inst, label in zip(X, y):
-            sides[inst.document.id, normalise_holder(inst.unit.holder or "")][label] += 1
+            sides[_party(inst)][label] += 1
         added, added_labels = [], []
-        for doc, parsed in {id(inst.document): (inst.document, inst.parsed) for inst in X}.values():
-            for inst in build_unit_instances(doc, parsed):
-                side = sides.get((doc.id, normalise_holder(inst.unit.holder or "")))
-                if inst.unit.label in self.unit_labels and inst.unit.holder and side:
-                    added.append(inst)
-                    added_labels.append(side.most_common(1)[0][0])
+        for inst in _units_of_documents(X):
+            side = sides.get(_party(inst))
+            if inst.unit.label in self.unit_labels and inst.unit.holder and side:
+                added.append(inst)
+                added_labels.append(side.most_common(1)[0][0])
         self.n_added_ = len(added)
         self.estimator_ = clone(self.estimator).fit(X + added, y + added_labels)
         self.classes_ = np.asarray(self.estimator_.classes_)
@@ -91,8 +90,8 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         scores = np.asarray(self.estimator_.decision_function(X), dtype=float)
         groups: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, inst in enumerate(X):
-            holder = normalise_holder(inst.unit.holder or "") if self.pool else ""
-            groups[inst.document.id, holder or f"\x00{i}"].append(i)  # no holder: a party of its own
+            key = _party(inst)
+            groups[key if self.pool and key[1] else (key[0], f"\x00{i}")].append(i)  # no holder: a party of its own
         sides = self._party_scores(X, scores, groups)
         if self.both_sides:
             _turn_one_party(sides)
@@ -105,13 +104,9 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """Each party's mean score over its claims and, with ``pool_labels``, its other units of those labels."""
         totals = {key: [float(scores[rows].sum()), len(rows)] for key, rows in groups.items()}
         if self.pool and self.pool_labels:
-            others, keys = [], []
-            for doc, parsed in {id(inst.document): (inst.document, inst.parsed) for inst in X}.values():
-                for inst in build_unit_instances(doc, parsed):
-                    key = (doc.id, normalise_holder(inst.unit.holder or ""))
-                    if inst.unit.label in self.pool_labels and key in totals:
-                        others.append(inst)
-                        keys.append(key)
+            others = [inst for inst in _units_of_documents(X)
+                      if inst.unit.label in self.pool_labels and _party(inst) in totals]
+            keys = [_party(inst) for inst in others]
             if others:
                 for key, score in zip(keys, np.asarray(self.estimator_.decision_function(others), dtype=float)):
                     totals[key][0] += float(score)
@@ -121,6 +116,17 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self)
         return self.estimator_.predict_proba(X)
+
+
+def _party(inst: UnitInstance) -> tuple[str, str]:
+    """(document id, normalised holder) of a unit: "" for a unit without a holder."""
+    return inst.document.id, normalise_holder(inst.unit.holder or "")
+
+
+def _units_of_documents(X: Sequence[UnitInstance]) -> list[UnitInstance]:
+    """Instances of every unit of the documents that ``X`` comes from, whatever their label."""
+    docs = {id(inst.document): (inst.document, inst.parsed) for inst in X}.values()
+    return [inst for doc, parsed in docs for inst in build_unit_instances(doc, parsed)]
 
 
 def _turn_one_party(sides: dict[tuple[str, str], float]) -> None:
