@@ -117,8 +117,7 @@ class ValueIds:
     def _ids(self, group: str, keys: np.ndarray, strings) -> np.ndarray:
         unique, inverse = np.unique(keys, return_inverse=True)
         known, lids = self.known[group]
-        at = np.minimum(np.searchsorted(known, unique), max(len(known) - 1, 0))
-        hit = known[at] == unique if len(known) else np.zeros(len(unique), dtype=bool)
+        at, hit = _find(known, unique)  # a value spelled before but unseen in fit is a hit with local id -1
         out = np.where(hit, lids[at] if len(known) else -1, -1)
         if not hit.all():
             new = unique[~hit]
@@ -127,9 +126,7 @@ class ValueIds:
             out[~hit] = new_lids
             if len(known) + len(new) > _MEMO_LIMIT:  # endless streams of new words: start afresh
                 known, lids = known[:0], lids[:0]
-            merged = np.concatenate([known, new])
-            order = np.argsort(merged, kind="stable")
-            self.known[group] = merged[order], np.concatenate([lids, new_lids])[order]
+            self.known[group] = _table(np.concatenate([known, new]), np.concatenate([lids, new_lids]))
         return out[inverse.ravel()]
 
     def of(self, docs: Sequence[Doc], groups: Sequence[str]) -> list[np.ndarray]:
@@ -163,11 +160,19 @@ _WHERE = ("intro", "conclusion", "body")
 _SENT_WHERE = ("only", "first", "last", "middle")
 
 
-def _table(keys: list[int], lids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _table(keys: Sequence[int], lids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """Sorted keys and their local ids, for ``_lookup``."""
     keys_ = np.asarray(keys, dtype=np.uint64)
     order = np.argsort(keys_, kind="stable")
     return keys_[order], np.asarray(lids, dtype=np.int64)[order]
+
+
+def _find(known: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each key stands in the sorted ``known``, and whether it is there."""
+    if not len(known):
+        return np.zeros(len(keys), dtype=np.intp), np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    return at, known[at] == keys
 
 
 def _lookup(table: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndarray:
@@ -175,8 +180,8 @@ def _lookup(table: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndarra
     known, lids = table
     if not len(known):
         return np.full(len(keys), -1, dtype=np.int64)
-    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-    return np.where(known[at] == keys, lids[at], -1)
+    at, hit = _find(known, keys)
+    return np.where(hit, lids[at], -1)
 
 
 class _Batch:

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Span
 
+from mining.nlp.sharing import once_per_batch
 from mining.nlp.tokens import tokens_of
 from mining.schema import Document, Unit
 
@@ -123,6 +124,14 @@ def build_unit_instances(document: Document, parsed: Doc, units: Sequence[Unit] 
             next=units[members[k + 1]] if k + 1 < len(members) else None,
         ))
     return instances
+
+
+def unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
+    """``build_unit_instances(doc, parsed)``, built once per list of units in a ``sharing()`` block: the
+    labeller's stance and relation steps (and typing, where it drops no unit) and the stance model's own
+    look at a party's other units get the same instances, so the extractors they have in common compute
+    each unit's row once."""
+    return once_per_batch(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
 
 
 def build_pair_instances(units: Sequence[UnitInstance], max_distance: int | None = None) -> list[PairInstance]:

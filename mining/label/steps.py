@@ -7,18 +7,10 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from mining.instances.units import UnitInstance, build_pair_instances, build_unit_instances
+from mining.instances.units import build_pair_instances, unit_instances
 from mining.nlp.holders import attribute_holders
-from mining.nlp.sharing import once_per_batch
 from mining.schema import Document, Relation, Unit
 from mining.tasks.relations import NONE
-
-
-def unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
-    """``build_unit_instances(doc, parsed)``, built once per list of units in a ``sharing()`` block: the
-    stance and relation steps (and typing, where it drops no unit) get the same instances, so the
-    extractors they have in common compute each unit's row once."""
-    return once_per_batch(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
 
 
 def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> list[Any]:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
-from mining.label.steps import unit_instances
+from mining.instances.units import unit_instances
 from mining.schema import Document
 
 

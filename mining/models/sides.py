@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
-from mining.instances.units import UnitInstance, build_unit_instances
+from mining.instances.units import UnitInstance, unit_instances
 
 
 class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -126,7 +126,7 @@ def _party(inst: UnitInstance) -> tuple[str, str]:
 def _units_of_documents(X: Sequence[UnitInstance]) -> list[UnitInstance]:
     """Instances of every unit of the documents that ``X`` comes from, whatever their label."""
     docs = {id(inst.document): (inst.document, inst.parsed) for inst in X}.values()
-    return [inst for doc, parsed in docs for inst in build_unit_instances(doc, parsed)]
+    return [inst for doc, parsed in docs for inst in unit_instances(doc, parsed)]
 
 
 def _turn_one_party(sides: dict[tuple[str, str], float]) -> None:
