@@ -15,9 +15,10 @@ from mining.dataset.validation import validate_documents, validate_path
 
 EXAMPLES = Path("/work/shared/examples")
 WINDOW = 12  # words; a shared run this long is copying, not coincidence
-LAST = 64  # the last report: news-01..LAST
-TEST = range(53, LAST + 1)  # the test split since issue 14's re-split (docs/news-guideline.md, "The document")
-OLD_TEST = range(21, 33)  # the test split before it, spent: training data now, double-annotated
+LAST = 76  # the last report: news-01..LAST
+TEST = range(65, LAST + 1)  # the test split since issue 14's second re-split (docs/news-guideline.md, "The document")
+FIRST_TEST = range(21, 33)  # the first test split, spent: training data now, double-annotated by B
+SECOND_TEST = range(53, 65)  # the second test split, spent: training data now, double-annotated by C
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,10 @@ def test_news_counts(news):
     assert len(news) == LAST
     assert [d.id for d in news] == [f"news-{n:02d}" for n in range(1, LAST + 1)]
     # news-33..52 were written later, as more training data; news-53..64 later still, as a fresh test
-    # split, and the old test split news-21..32 became training data
+    # split, and the first test split news-21..32 became training data; then news-65..76, as a second
+    # fresh test split, and news-53..64 became training data too
     assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in range(1, TEST[0])}
+    assert {f"news-{n:02d}" for n in (*FIRST_TEST, *SECOND_TEST)} < {d.id for d in news if d.split == "train"}
     assert {d.id for d in news if d.split == "test"} == {f"news-{n:02d}" for n in TEST}
     labels = Counter(u.label for d in news for u in d.units)
     assert set(labels) == {"claim", "premise"}
@@ -112,11 +115,11 @@ def test_the_test_split_copies_no_training_report(news):
     assert {d.topic for d in news if d.split == "test"}.isdisjoint(d.topic for d in news if d.split == "train")
 
 
-def test_second_annotator_covers_the_old_test_split(news):
+def test_second_annotator_covers_the_first_test_split(news):
     second = jsonl.load(news_path().with_name("news-second-annotator.jsonl"))
     assert validate_documents(second, file="news-second-annotator", strict=False) == []
     first = {d.id: d for d in news}
-    assert [d.id for d in second] == [f"news-{n:02d}" for n in OLD_TEST]
+    assert [d.id for d in second] == [f"news-{n:02d}" for n in FIRST_TEST]
     for doc in second:
         assert doc.metadata["annotator"] == "B"
         assert (doc.text, doc.paragraphs, doc.topic) == (
@@ -125,16 +128,19 @@ def test_second_annotator_covers_the_old_test_split(news):
         assert (doc.split, first[doc.id].split) == ("test", "train"), doc.id
 
 
-def test_second_annotator_covers_the_test_split(news):
-    # annotator C, blind to A, on the test split of issue 14 (docs/news-guideline.md, "Agreement")
+def test_third_annotator_covers_the_second_test_split(news):
+    # annotator C, blind to A, on news-53..64, the test split of issue 14's first re-split
+    # (docs/news-guideline.md, "Agreement"); training data since the second
     second = jsonl.load(news_path().with_name("news-second-annotator-test.jsonl"))
     assert validate_documents(second, file="news-second-annotator-test", strict=False) == []
     first = {d.id: d for d in news}
-    assert [d.id for d in second] == [f"news-{n:02d}" for n in TEST]
+    assert [d.id for d in second] == [f"news-{n:02d}" for n in SECOND_TEST]
     for doc in second:
         assert doc.metadata == {"genre": "news", "annotator": "C", "licence": "MIT, written for the mining project"}
-        assert (doc.text, doc.paragraphs, doc.topic, doc.split) == (
-            first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic, "test"), doc.id
+        assert (doc.text, doc.paragraphs, doc.topic) == (
+            first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic), doc.id
+        # C's file keeps the split C annotated under; A's file has moved these reports to train
+        assert (doc.split, first[doc.id].split) == ("test", "train"), doc.id
         assert doc.units and doc.relations, doc.id
         for unit in doc.units:  # the same span rules as A's: no framing quotation marks, no final punctuation
             assert (unit.holder == "author") == (unit.attributes.get("speech") == "author"), f"{doc.id}/{unit.id}"
