@@ -33,6 +33,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.opening import OpeningVectorizer
     from mining.features.pairs import PairSideVectorizer, PairVectorizer
     from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
+    from mining.features.rebuttal import RebuttalVectorizer
     from mining.features.stacking import PredictedLabelVectorizer
     from mining.features.stance_cues import StanceCueVectorizer
     from mining.features.structural import StructuralVectorizer
@@ -63,7 +64,8 @@ def trusted_types() -> frozenset[str]:
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
         PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
-        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, SequentialFeatureUnion,
+        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, RebuttalVectorizer,
+        SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,
         CentralClaimTask, RoleTask, FunctionTask, AttachmentTask,

@@ -13,6 +13,7 @@ from mining.features.context import ContextVectorizer
 from mining.features.lexical import LexicalVectorizer, ShellVectorizer
 from mining.features.markers import IndicatorVectorizer
 from mining.features.pairs import PairSideVectorizer, PairVectorizer
+from mining.features.rebuttal import RebuttalVectorizer
 from mining.features.stance_cues import StanceCueVectorizer
 from mining.features.structural import StructuralVectorizer
 from mining.features.syntax import SyntaxVectorizer
@@ -32,6 +33,7 @@ UNIT_EXTRACTORS = [
     StanceCueVectorizer(),
     ThesisVectorizer(),
     ThesisVectorizer(thesis="major_claims"),
+    RebuttalVectorizer(),
 ]
 PAIR_EXTRACTORS = [
     PairVectorizer(),
