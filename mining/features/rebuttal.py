@@ -21,6 +21,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.columns import FixedColumnsMixin
+from mining.features.opening import paragraph_sentences
 from mining.features.thesis import CONCESSION, CONTRAST, OTHER_VOICES
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
@@ -97,22 +98,13 @@ class RebuttalVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
         return sp.csr_matrix(rows)
 
 
-def _paragraph_sentences(inst: UnitInstance, tokens: DocTokens) -> list[tuple[int, int]]:
-    """Token ranges of the sentences that start inside the claim's paragraph."""
-    span = tokens.char_span(*inst.paragraph_span, "expand")
-    if span is None:
-        return []
-    bounds = [*tokens.sentence_starts, tokens.n]
-    return [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1) if span[0] <= bounds[k] < span[1]]
-
-
 def _row(inst: UnitInstance, tokens: DocTokens) -> list[float]:
     claim_start, claim_end = inst.span.start, inst.span.end
     sentence = tokens.sentence(claim_start)
     shell = tokens.words(sentence[0], claim_start)
     marker = last_match(shell, _CONCESSION)
     directly = float((marker >= 0 and "," not in shell[marker:]) or _has(shell, _VOICES))
-    sentences = _paragraph_sentences(inst, tokens)
+    sentences = paragraph_sentences(inst, tokens)
     after = [s for s in sentences if s[0] >= claim_end]
     before = [s for s in sentences if s[1] <= sentence[0]]
     following = tokens.words(*after[0]) if after else []
