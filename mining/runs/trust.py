@@ -34,6 +34,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.pairs import PairSideVectorizer, PairVectorizer
     from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
     from mining.features.party import PartyVectorizer
+    from mining.features.rebuttal import RebuttalVectorizer
     from mining.features.stacking import PredictedLabelVectorizer
     from mining.features.stance_cues import StanceCueVectorizer
     from mining.features.structural import StructuralVectorizer
@@ -64,7 +65,7 @@ def trusted_types() -> frozenset[str]:
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
         PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
-        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, PartyVectorizer,
+        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, PartyVectorizer, RebuttalVectorizer,
         SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,

@@ -1,0 +1,111 @@
+"""Settings of one experiment compared fold by fold on the same CV folds: mean, spread and the paired difference.
+
+Usage:
+  MINING_CORPORA=../shared/corpora python benchmarks/paired_cv.py \
+      --base "experiment=aaec_stance evaluation=cv evaluation.split=train evaluation.n_repeats=10 nlp.exclude=[]" \
+      --variant opening="features=stance_opening" --variant rebuttal="features=stance_rebuttal" [--out folds.json]
+
+`mining run ... evaluation=cv` records the mean and spread over the folds, not each fold's score, so two
+runs cannot be paired from their records. This script composes the base overrides (and the base plus each
+variant's) as `mining run` would, folds the documents once with the base's evaluation (the same seed gives
+the same folds as `mining run`), and fits and scores every setting on each fold the way
+`mining.experiment.run_experiment` does, without its final refit: each setting's mean and std over the folds
+equal those of the `mining run` of the same overrides. For each variant it prints the paired difference to
+the base (mean, std over folds, folds won / lost / tied) and two 95% intervals of its mean: the plain t
+interval over the folds, which takes the folds as independent, and the one corrected for the training
+documents that repeated CV folds share (Nadeau & Bengio 2003, variance x (1/n + n_test/n_train)), which
+does not. The CV folds train on (k-1)/k of the documents, so n_test/n_train = 1/(k-1).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+
+import numpy as np
+from hydra.utils import instantiate
+from scipy import stats
+from sklearn.base import clone
+
+from mining.cli.experiment import build_part, compose_experiment, load_documents
+from mining.experiment import fixed_blas_threads, fold_scores
+from mining.nlp.cache import parse_documents
+from mining.nlp.pipeline import find_pipeline
+from mining.nlp.sharing import sharing
+
+
+def paired(base: np.ndarray, other: np.ndarray, n_splits: int) -> dict[str, float]:
+    """The paired difference ``other - base`` over folds and its two 95% intervals (see the module docstring)."""
+    d = other - base
+    n, sd = len(d), float(d.std(ddof=1))
+    t = float(stats.t.ppf(0.975, n - 1))
+    plain, corrected = t * sd / np.sqrt(n), t * sd * np.sqrt(1 / n + 1 / (n_splits - 1))
+    return {"mean": float(d.mean()), "std": sd, "won": int((d > 0).sum()), "lost": int((d < 0).sum()),
+            "tied": int((d == 0).sum()), "plain": (d.mean() - plain, d.mean() + plain),
+            "corrected": (d.mean() - corrected, d.mean() + corrected)}
+
+
+def fold_scores_of(cfg, instances, gold, doc_of, folds, metric: str) -> list[float]:
+    """``metric`` on each fold for the task and model of ``cfg``, fitted on the fold's training documents."""
+    task, estimator = build_part(cfg)
+    out = []
+    for fold in folds:
+        train = np.flatnonzero(np.isin(doc_of, list(fold.train)))
+        test = np.flatnonzero(np.isin(doc_of, list(fold.test)))
+        model = clone(estimator)
+        with sharing():
+            model.fit([instances[i] for i in train], list(gold[train]))
+        with sharing():
+            held = [instances[i] for i in test]
+            predicted = task.predict(model, held)
+        out.append(float(fold_scores(task, held, list(gold[test]), predicted)[metric]))
+        print(f"  {len(out)}/{len(folds)} {metric}={out[-1]:.4f}", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True, help="`mining run` overrides of the base setting, one string")
+    parser.add_argument("--variant", action="append", default=[], help="NAME=OVERRIDES added to the base's")
+    parser.add_argument("--metric", default="macro_f1", help="a per-fold score of the task")
+    parser.add_argument("--out", help="write every setting's per-fold scores to this JSON file")
+    args = parser.parse_args()
+    settings = {"base": shlex.split(args.base)}
+    for variant in args.variant:
+        name, _, overrides = variant.partition("=")
+        settings[name] = settings["base"] + shlex.split(overrides)
+    cfgs = {name: compose_experiment(overrides) for name, overrides in settings.items()}
+    base = cfgs["base"]
+    evaluation = instantiate(base.evaluation, _convert_="all")
+    if getattr(evaluation, "resample", None) or not hasattr(evaluation, "n_splits"):
+        raise SystemExit("--base must set a grouped CV without resampling (evaluation=cv)")
+    docs = load_documents(base.data)
+    parsed, _ = parse_documents(docs, find_pipeline(list(base.nlp.packages), exclude=list(base.nlp.exclude)),
+                                cache_dir=base.paths.cache_dir, progress=False)
+    folds = list(evaluation.folds(docs, base.seed))
+    task, _ = build_part(base)
+    instances = task.build_instances(docs, parsed)
+    gold = np.asarray(task.gold_labels(instances), dtype=object)
+    doc_of = np.array([inst.document.id for inst in instances], dtype=object)
+    scores = {}
+    with fixed_blas_threads():
+        for name, cfg in cfgs.items():
+            print(f"{name}: {' '.join(settings[name])}", flush=True)
+            scores[name] = np.array(fold_scores_of(cfg, instances, gold, doc_of, folds, args.metric))
+    print(f"{len(folds)} folds ({evaluation.n_splits}-fold, {len(folds) // evaluation.n_splits} repeats, "
+          f"seed {base.seed}), {args.metric}:")
+    for name, values in scores.items():
+        line = f"{name}: {values.mean():.4f} ± {values.std():.4f}"
+        if name != "base":
+            p = paired(scores["base"], values, evaluation.n_splits)
+            line += (f"; paired diff {p['mean']:+.4f}, std {p['std']:.4f}, won {p['won']} lost {p['lost']} tied "
+                     f"{p['tied']}; 95% plain [{p['plain'][0]:+.4f}, {p['plain'][1]:+.4f}], corrected "
+                     f"[{p['corrected'][0]:+.4f}, {p['corrected'][1]:+.4f}]")
+        print(line)
+    if args.out:
+        with open(args.out, "x") as f:  # never overwrite
+            json.dump({name: values.tolist() for name, values in scores.items()}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
