@@ -373,3 +373,44 @@ def test_a_spokesperson_speaks_for_the_body(nlp):
 def test_a_name_set_off_after_a_title_is_the_party(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)
     assert holder_matches(holder, got.holder), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # A verb of wanting states the subject's position; its object is the unit.
+    ("The Canal Boatmen's Guild wants a ten-hour limit on night shifts.", "a ten-hour limit on night shifts",
+     "Canal Boatmen's Guild"),
+    ("Pellmark wants the ferry restored before the summer.", "the ferry restored before the summer", "Pellmark"),
+    # Whoever signs the letter that calls for a thing holds it.
+    ("The council backed the plan, while forty Dunholt teachers signed a letter calling for a smaller school.",
+     "a smaller school", "Dunholt teachers"),
+])
+def test_a_wanting_verb_and_a_signed_letter_name_the_party(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert got.speech == "reported" and holder_matches(holder, got.holder), got
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    # A negated saying verb reports no one's words: the sentence is the reporter's.
+    ("The ferry board has not explained how it would pay for two new boats.",
+     "The ferry board has not explained how it would pay for two new boats"),
+    ("The two towns that tried the scheme have not reported any fall in traffic.",
+     "The two towns that tried the scheme have not reported any fall in traffic"),
+    # A saying verb whose object is a bare quantity weighs evidence, and a clause joined to it is no report.
+    ("The trial was too short to tell: nine weeks of data say little about a whole winter.",
+     "The trial was too short to tell"),
+    ("The trial was too short to tell: nine weeks of data say little about a whole winter.",
+     "nine weeks of data say little about a whole winter"),
+])
+def test_what_a_party_did_not_say_is_the_authors(nlp, text, unit):
+    (got,) = attribute(nlp, text, unit)
+    assert (got.holder, got.speech) == (AUTHOR, "author")
+
+
+def test_a_quote_interrupted_by_its_attribution_is_one_quote(nlp):
+    text = ('Mayor Ruth Calder opened the depot on Friday. "A town that cannot fix its buses," Calder said, '
+            '"cannot keep its young people."')
+    doc = nlp(text)
+    start = text.index("A town")
+    end = text.index("young people") + len("young people")
+    (got,) = attribute_holders(doc, [(start, end)])
+    assert (got.holder, got.speech) == ("Ruth Calder", "quote")

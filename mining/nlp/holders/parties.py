@@ -5,13 +5,12 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.nlp.holders.cues import cue_subject
+from mining.nlp.holders.cues import cue_subject, is_holder_cue
 from mining.nlp.holders.groups import ROLE_NOUNS, group_name
 from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
-from mining.nlp.speech import is_cue
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -125,7 +124,7 @@ class PartyResolver:
         for token in map(doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
-            if is_cue(token):
+            if is_holder_cue(token):
                 subject = cue_subject(token, self.layout.paragraph_of(token.idx))
                 party = self.party_of(subject, memory) if subject is not None else None
                 self.parties[token.i] = party
