@@ -129,17 +129,16 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: st
        it (``Merz said that X``, ``described X as Y``, ``..., noting that X``), one attached beside
        it (``X, he said``), or its own root (``Trump has ruled out X``: the stance is Trump's).
        Participial adjuncts and conjuncts without a subject take the main clause's subject, a
-       passive cue takes its ``by`` agent, ``according to X`` names X, a verb of wanting is a
-       cue (``The union wants X``), and so is "calling for" on a signed text (``Olympians
-       signed a letter calling for X``: the signers).
+       passive cue takes its ``by`` agent, ``according to X`` names X; ``The union wants X`` and
+       ``Olympians signed a letter calling for X`` name the union and the signers.
     4. A subject that is evidence rather than a party ("a study", "the figures"), a negated saying
        cue or one that says only a quantity (``has not explained how X``, ``the data say little
        about X``), and a unit with no frame are the author's.
 
-    Pronoun subjects resolve in text order: "he"/"she" to the most recent named person (a
-    speaker, or the subject of a main clause), "they" to the most recent group speaker, "it" to
-    the most recent group speaker or to no one; a pronoun with nothing to resolve to gives
-    ``UNKNOWN``. Names are normalised as the :mod:`mining.nlp.holders` docstring says.
+    Pronoun subjects resolve in text order: "he"/"she" to the most recent single speaker (a person,
+    "a senior diplomat", a spokesperson's body; not one inside another's words), "they" to the
+    most recent group speaker, "it" to the most recent group speaker or to no one; a pronoun with
+    nothing to resolve to gives ``UNKNOWN``. Names are normalised as the :mod:`mining.nlp.holders` docstring says.
 
     Parameters
     ----------

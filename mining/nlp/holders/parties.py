@@ -29,6 +29,8 @@ SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeo
 SPEAKERS_FOR = SPOKESPEOPLE | {"lawyer", "lawyers", "attorney", "attorneys", "counsel"}
 _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "those", "some"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Subjects naming one speaker whose party is not themselves: a later "he" or "she" is that party.
+_ONE_SPEAKER = _PERSON_PRONOUNS | {"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "counsel"}
 _GROUP_PRONOUNS = frozenset({"they", "them"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
@@ -70,18 +72,33 @@ def subject_head(subject: Token) -> Token:
 
 def _apposed_name(subject: Token) -> Token | None:
     """The proper name set off by commas after ``subject``, a singular common noun or "one", if any."""
-    singular_noun = subject.pos_ == "NOUN" and subject.tag_ != "NNS"
+    # The tagger reads the last word of "director-general" as an adjective.
+    singular_noun = subject.pos_ in ("NOUN", "ADJ") and subject.tag_ != "NNS"
     # "One of them, Drevnia, said": a quantifier picks out the party the name gives.
-    if not (singular_noun or subject.lower_ == "one") or subject.lower_ in SPOKESPEOPLE:
+    if not (singular_noun or subject.lower_ == "one") or (subject.lower_ in SPOKESPEOPLE and not _portfolio(subject)):
         return None
     for token in subject.subtree:
         # A name apposed to a common noun inside the phrase names that noun ("Officials at the grid
-        # operator, DrevNet"); apposed to a name ("Porto Selva, Carmen Idris") it names the subject.
-        if token.dep_ != "appos" or token.i < subject.i or (token.head != subject and token.head.pos_ != "PROPN"):
+        # operator, DrevNet"); apposed to a name ("Porto Selva, Carmen Idris") it names the subject,
+        # and so does one apposed to the subject's own apposed title ("The chair, the economist Ada Berg").
+        if token.dep_ != "appos" or token.i < subject.i:
+            continue
+        head = token.head
+        titled = head.dep_ == "appos" and head.head == subject and head.pos_ == "NOUN"
+        if head != subject and head.pos_ != "PROPN" and not titled:
             continue
         if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES:
             return token
     return None
+
+
+def _portfolio(spokesperson: Token) -> bool:
+    """Whether ``spokesperson`` speaks on a field ("its trade spokeswoman"), not for a body ("a company spokesman").
+
+    A party's spokesperson on a field is one of its politicians, holding the positions under their
+    own name when the text gives it; a body's spokesperson speaks for the body.
+    """
+    return any(c.dep_ == "compound" and c.pos_ == "NOUN" and c.lower_ not in ORG_WORDS for c in spokesperson.children)
 
 
 class PartyResolver:
@@ -113,7 +130,8 @@ class PartyResolver:
 
     def resolve(self) -> dict[int, Party | None]:
         """Resolve every cue's party in text order, so that pronouns see the parties before them."""
-        memory: Memory = {"person": None, "individual": None, "group": None, "any": None}
+        # "singular": the most recent one person speaking, named or not, that "he"/"she" refer back to.
+        memory: Memory = {"person": None, "individual": None, "group": None, "any": None, "singular": None}
         doc = self.layout.doc
         # Only a verb, "according" or a noun subject can be either kind of token below: the token
         # table finds them without building a Token for every word.
@@ -124,10 +142,13 @@ class PartyResolver:
         for token in map(doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
+            singly = False
             if is_holder_cue(token):
                 subject = cue_subject(token, self.layout.paragraph_of(token.idx))
                 party = self.party_of(subject, memory) if subject is not None else None
                 self.parties[token.i] = party
+                # "A spokeswoman for the union said X. '...,' she said": "she" is the union again.
+                singly = subject is not None and subject_head(subject).lower_ in _ONE_SPEAKER
             elif token.dep_ == "nsubj" and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...") are
                 # antecedents for pronouns, but no holders.
@@ -137,7 +158,15 @@ class PartyResolver:
             if party is not None and party.kind in memory:
                 memory["any"] = party
                 memory[party.kind] = party
+            if party is not None and (singly or party.kind in ("person", "individual")) and not self._reported(token):
+                memory["singular"] = party
         return self.parties
+
+    def _reported(self, token: Token) -> bool:
+        """Whether ``token`` is inside another cue's words in its paragraph ("she said the town could support X"):
+        a party named there is not the next speaker. A headline the parser runs into the line is no cue above it."""
+        pstart, pend = self.layout.paragraph_of(token.idx)
+        return any(pstart <= a.idx < pend and is_holder_cue(a) for a in token.ancestors)
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
@@ -145,7 +174,7 @@ class PartyResolver:
         lower = head.lower_
         if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}:
             if lower in _PERSON_PRONOUNS:
-                found = memory["person"] or memory["individual"] or memory["any"]
+                found = memory["singular"] or memory["any"]  # the most recent one speaker, not the last name
             elif lower in _GROUP_PRONOUNS:
                 found = memory["group"] or memory["any"]
             elif lower == "it":
