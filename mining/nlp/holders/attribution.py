@@ -52,7 +52,8 @@ class UnitAttributor:
         if frame is not None and reports_nothing(frame):
             return Attribution(AUTHOR, "author")  # "X has not explained how Y": the reporter's statement
         party = self.parties.get(frame.i) if frame is not None else None
-        if party is None or party.kind == "nonagent":
+        # "[A study by the institute found X]": a unit that names the study is the reporter citing it.
+        if party is None or party.kind == "nonagent" or (party.kind == "cited" and start <= frame.idx < end):
             return Attribution(AUTHOR, "author")
         speech = "quote" if quote is not None else "reported"  # a partial quote keeps its frame's holder
         return Attribution(party.name, speech, (frame.idx, frame.idx + len(frame)))

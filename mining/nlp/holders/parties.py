@@ -31,6 +31,8 @@ _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "tho
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Subjects naming one speaker whose party is not themselves: a later "he" or "she" is that party.
 _ONE_SPEAKER = _PERSON_PRONOUNS | {"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "counsel"}
+# Texts that carry their author's words: "their joint statement said X" is the authors speaking.
+SPEECH_PRODUCTS = frozenset("statement letter declaration communique petition submission manifesto".split())
 _GROUP_PRONOUNS = frozenset({"they", "them"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
@@ -92,6 +94,12 @@ def _apposed_name(subject: Token) -> Token | None:
     return None
 
 
+def _speaks_for_another(head: Token) -> bool:
+    """Whether the subject ``head`` is one person speaking for a party: "she", "a spokesman for X", "Ada Lund,
+    a spokeswoman for X"."""
+    return head.lower_ in _ONE_SPEAKER or any(c.dep_ == "appos" and c.lower_ in SPOKESPEOPLE for c in head.children)
+
+
 def _portfolio(spokesperson: Token) -> bool:
     """Whether ``spokesperson`` speaks on a field ("its trade spokeswoman"), not for a body ("a company spokesman").
 
@@ -148,7 +156,7 @@ class PartyResolver:
                 party = self.party_of(subject, memory) if subject is not None else None
                 self.parties[token.i] = party
                 # "A spokeswoman for the union said X. '...,' she said": "she" is the union again.
-                singly = subject is not None and subject_head(subject).lower_ in _ONE_SPEAKER
+                singly = subject is not None and _speaks_for_another(subject_head(subject))
             elif token.dep_ == "nsubj" and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...") are
                 # antecedents for pronouns, but no holders.
@@ -186,14 +194,40 @@ class PartyResolver:
             return found or Party(UNKNOWN, "unknown")
         person = self._person(head)
         if person is not None:
-            return person
+            # "said Ada Lund, a spokeswoman for the Tenants' Union": she speaks for the union.
+            roles = [c for c in head.children if c.dep_ == "appos" and c.lower_ in SPOKESPEOPLE and not _portfolio(c)]
+            return (self._spoken_for(roles[0], memory) if roles else None) or person
         if lower in SPEAKERS_FOR:
             body = self._spoken_for(head, memory)
             if body is not None:
                 return body
+        if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS | SPEECH_PRODUCTS:
+            source = self._source_of(head, memory)
+            if source is not None:
+                return source
         if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS:
             return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
+
+    def _source_of(self, head: Token, memory: Memory) -> Party | None:
+        """The party a text or a piece of evidence ``head`` comes from, if the text names it.
+
+        A statement or letter is its author's speech: "their joint statement said X", "a letter from
+        the union said X". A study, report or set of figures by a named party ("a study by the
+        Harbour Institute found X") is that party's finding, which the reporter cites: the party holds
+        the finding, but a unit that names the study itself is the reporter's citation (kind "cited").
+        """
+        lemma = head.lemma_.lower()
+        for child in head.children:
+            if child.dep_ == "poss" and lemma in SPEECH_PRODUCTS:
+                return memory["group"] if child.lower_ in ("its", "their") else self.party_of(child, memory)
+            if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                found = self.party_of(obj, memory) if obj is not None else None
+                if found is None or found.kind in ("nonagent", "unknown") or lemma in SPEECH_PRODUCTS:
+                    return found
+                return Party(found.name, "cited", found.lemma)
+        return None
 
     def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
         """The body the spokesperson or lawyer ``head`` speaks for: "a spokesperson for the union", "the
