@@ -499,3 +499,12 @@ def test_a_group_named_by_its_body(nlp, text, unit, holder):
 def test_who_speaks_through_a_spokesperson_a_statement_or_a_study(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)
     assert holder_matches(holder, got.holder) or got.holder == holder, got
+
+
+def test_the_body_is_the_last_one_named_of_its_kind(nlp):
+    # "the union" is the union the text last named as a union, not an older mention of unions.
+    text = ("Transport unions said they would join the strike later.\n"
+            "The first walkout was called by a small union, Rail Forward, which has 900 members. "
+            "A spokesman for the union said the talks had failed.")
+    (got,) = attribute(nlp, text, "the talks had failed")
+    assert holder_matches("Rail Forward", got.holder), got

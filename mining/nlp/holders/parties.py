@@ -146,7 +146,7 @@ class PartyResolver:
         table = tokens_of(doc)
         lower, pos, dep = table.lower, table.pos, table.dep
         candidates = [i for i in range(table.n) if pos[i] == "VERB" or lower[i] == "according"
-                      or (dep[i] == "nsubj" and pos[i] in ("PROPN", "NOUN"))]
+                      or (dep[i] in ("nsubj", "appos") and pos[i] in ("PROPN", "NOUN"))]
         for token in map(doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
@@ -161,6 +161,9 @@ class PartyResolver:
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...") are
                 # antecedents for pronouns, but no holders.
                 party = self._person(subject_head(token))
+            elif token.dep_ == "appos":
+                self._name_kind(token)
+                continue
             else:
                 continue
             if party is not None and party.kind in memory:
@@ -169,6 +172,17 @@ class PartyResolver:
             if party is not None and (singly or party.kind in ("person", "individual")) and not self._reported(token):
                 memory["singular"] = party
         return self.parties
+
+    def _name_kind(self, appos: Token) -> None:
+        """Remember a body the text names with its kind ("an aid agency, Open Hands", "Zippa, the largest
+        platform"), so that a later "the agency" or "the platform" is that body, not an older mention."""
+        head = appos.head
+        name, noun = (appos, head) if appos.pos_ == "PROPN" else (head, appos)
+        if name.pos_ != "PROPN" or noun.pos_ != "NOUN" or noun.tag_ != "NN" or name.ent_type_ in _NOT_PARTY_ENTITIES:
+            return
+        if noun.lower_ in TITLE_WORDS | ROLE_NOUNS:  # "its chair, Ada Berg": a person, not a kind of body
+            return
+        self.groups.append(Party(group_name(name, self.layout)[0], "group", noun.lemma_.lower()))
 
     def _reported(self, token: Token) -> bool:
         """Whether ``token`` is inside another cue's words in its paragraph ("she said the town could support X"):
