@@ -508,3 +508,15 @@ def test_the_body_is_the_last_one_named_of_its_kind(nlp):
             "A spokesman for the union said the talks had failed.")
     (got,) = attribute(nlp, text, "the talks had failed")
     assert holder_matches("Rail Forward", got.holder), got
+
+
+def test_others_and_one_of_them_pick_from_the_group_last_named(nlp):
+    # docs/news-guideline.md, "Holder": "Others said ..." resolves like a pronoun to the group named before;
+    # "one of them" is one member of it, named in the singular.
+    text = ("Mayor Inga Voss said the pool would close in June.\n"
+            "Local swimmers were split. Coach Nils Berg said that most members would use the new pool in Ostby. "
+            "Others said the council had never asked them.\n"
+            "Harbour pilots were angrier. One of them, who asked not to be named, said the channel was unsafe.")
+    got = attribute(nlp, text, "the council had never asked them", "the channel was unsafe")
+    assert holder_matches("local swimmers", got[0].holder), got
+    assert holder_matches("harbour pilot", got[1].holder), got  # "harbour pilots" would not match

@@ -138,18 +138,26 @@ class PartyResolver:
 
     def resolve(self) -> dict[int, Party | None]:
         """Resolve every cue's party in text order, so that pronouns see the parties before them."""
-        # "singular": the most recent one person speaking, named or not, that "he"/"she" refer back to.
-        memory: Memory = {"person": None, "individual": None, "group": None, "any": None, "singular": None}
+        # "singular": the most recent one person speaking, named or not, that "he"/"she" refer back to;
+        # "plural": the most recent group named as a subject, speaking or not, that "others" refers to.
+        memory: Memory = {"person": None, "individual": None, "group": None, "any": None, "singular": None,
+                          "plural": None}
         doc = self.layout.doc
         # Only a verb, "according" or a noun subject can be either kind of token below: the token
         # table finds them without building a Token for every word.
         table = tokens_of(doc)
         lower, pos, dep = table.lower, table.pos, table.dep
         candidates = [i for i in range(table.n) if pos[i] == "VERB" or lower[i] == "according"
-                      or (dep[i] in ("nsubj", "appos") and pos[i] in ("PROPN", "NOUN"))]
+                      or (dep[i] in ("nsubj", "nsubjpass", "appos") and pos[i] in ("PROPN", "NOUN"))]
         for token in map(doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
+            if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ == "NNS" and not is_holder_cue(token.head)
+                    and not self._reported(token)):
+                # "Local doctors were divided. Others said X": the group "others" picks from (a cue's own
+                # subject is resolved at the cue, and a group inside another's words is none).
+                name, head = group_name(subject_head(token), self.layout)
+                memory["plural"] = Party(name, "group", head.lemma_.lower())
             singly = False
             if is_holder_cue(token):
                 subject = cue_subject(token, self.layout.paragraph_of(token.idx))
@@ -169,6 +177,8 @@ class PartyResolver:
             if party is not None and party.kind in memory:
                 memory["any"] = party
                 memory[party.kind] = party
+                if party.kind == "group":
+                    memory["plural"] = party
             if party is not None and (singly or party.kind in ("person", "individual")) and not self._reported(token):
                 memory["singular"] = party
         return self.parties
@@ -206,6 +216,9 @@ class PartyResolver:
             else:
                 return None
             return found or Party(UNKNOWN, "unknown")
+        others = self._others(head, memory)
+        if others is not None:
+            return others
         person = self._person(head)
         if person is not None:
             # "said Ada Lund, a spokeswoman for the Tenants' Union": she speaks for the union.
@@ -222,6 +235,26 @@ class PartyResolver:
         if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS:
             return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
+
+    def _others(self, head: Token, memory: Memory) -> Party | None:
+        """The group that "others" or "one of them" picks from: the most recent group named as a subject.
+
+        "Others said ..." resolves like a pronoun to that group (docs/news-guideline.md, "Holder": news-06's
+        "Others" are local doctors); "one of them" is one member of it, named in the singular as the
+        guideline names "One diplomat" "diplomat".
+        """
+        lower = head.lower_
+        group = memory["plural"] or memory["group"]
+        if group is None or lower not in ("others", "one"):
+            return None
+        if lower == "others":
+            return group
+        if not any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in _GROUP_PRONOUNS for o in c.children)
+                   for c in head.children):
+            return None
+        words = group.name.split()
+        member = " ".join(words[:-1] + [group.lemma]) if group.lemma and words[-1].lower() != group.lemma else group.name
+        return Party(member, "individual", group.lemma)
 
     def _source_of(self, head: Token, memory: Memory) -> Party | None:
         """The party a text or a piece of evidence ``head`` comes from, if the text names it.
