@@ -373,3 +373,150 @@ def test_a_spokesperson_speaks_for_the_body(nlp):
 def test_a_name_set_off_after_a_title_is_the_party(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)
     assert holder_matches(holder, got.holder), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # A verb of wanting states the subject's position; its object is the unit.
+    ("The Canal Boatmen's Guild wants a ten-hour limit on night shifts.", "a ten-hour limit on night shifts",
+     "Canal Boatmen's Guild"),
+    ("Pellmark wants the ferry restored before the summer.", "the ferry restored before the summer", "Pellmark"),
+    # Whoever signs the letter that calls for a thing holds it.
+    ("The council backed the plan, while forty Dunholt teachers signed a letter calling for a smaller school.",
+     "a smaller school", "Dunholt teachers"),
+])
+def test_a_wanting_verb_and_a_signed_letter_name_the_party(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert got.speech == "reported" and holder_matches(holder, got.holder), got
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    # A negated saying verb reports no one's words: the sentence is the reporter's.
+    ("The ferry board has not explained how it would pay for two new boats.",
+     "The ferry board has not explained how it would pay for two new boats"),
+    ("The two towns that tried the scheme have not reported any fall in traffic.",
+     "The two towns that tried the scheme have not reported any fall in traffic"),
+    # A saying verb whose object is a bare quantity weighs evidence, and a clause joined to it is no report.
+    ("The trial was too short to tell: nine weeks of data say little about a whole winter.",
+     "The trial was too short to tell"),
+    ("The trial was too short to tell: nine weeks of data say little about a whole winter.",
+     "nine weeks of data say little about a whole winter"),
+])
+def test_what_a_party_did_not_say_is_the_authors(nlp, text, unit):
+    (got,) = attribute(nlp, text, unit)
+    assert (got.holder, got.speech) == (AUTHOR, "author")
+
+
+def test_a_quote_interrupted_by_its_attribution_is_one_quote(nlp):
+    text = ('Mayor Ruth Calder opened the depot on Friday. "A town that cannot fix its buses," Calder said, '
+            '"cannot keep its young people."')
+    doc = nlp(text)
+    start = text.index("A town")
+    end = text.index("young people") + len("young people")
+    (got,) = attribute_holders(doc, [(start, end)])
+    assert (got.holder, got.speech) == ("Ruth Calder", "quote")
+
+
+def test_she_after_a_spokeswoman_is_the_body_she_speaks_for(nlp):
+    text = ("Mayor Olga Brandt said the tram line would open in May.\n"
+            "The Cyclists' Federation objected. A spokeswoman for the federation said the lanes were too narrow. "
+            '"Nobody will ride beside a tram on a lane this thin," she said.')
+    (got,) = attribute(nlp, text, "Nobody will ride beside a tram on a lane this thin")
+    assert got.speech == "quote" and holder_matches("Cyclists' Federation", got.holder), got
+
+
+def test_he_is_the_most_recent_single_speaker_not_the_last_name(nlp):
+    text = ("Minister Karl Weiss said the mine would close in March.\n"
+            "A senior engineer at the site, speaking on condition of anonymity, said the pumps were failing. "
+            "He said the lower shafts had flooded twice this year.")
+    (got,) = attribute(nlp, text, "the lower shafts had flooded twice this year")
+    assert holder_matches("senior engineer", got.holder), got
+
+
+def test_a_party_inside_anothers_words_is_not_the_next_speaker(nlp):
+    text = ("Mayor Lena Hoff said the village could support the dam if the water board paid for new wells. "
+            "She said the old wells were already running dry.")
+    (got,) = attribute(nlp, text, "the old wells were already running dry")
+    assert got.holder == "Lena Hoff", got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # A name apposed to the subject's own apposed title is the subject.
+    ("The board's new chair, the lawyer Ada Morrow, said the fees were too high.", "the fees were too high",
+     "Ada Morrow"),
+    # The tagger reads "director-general" as ending in an adjective; the apposed name is still the party.
+    ("The museum's director-general, Hugo Lenk, said the east wing would reopen.", "the east wing would reopen",
+     "Hugo Lenk"),
+    # A party's spokesperson on a field ("its health spokesman") is a politician named in apposition ...
+    ("The Rural Party voted against the bill. Its health spokesman, Tomas Ekberg, said clinics would close.",
+     "clinics would close", "Tomas Ekberg"),
+    # ... while a body's spokesperson ("a company spokesman") speaks for the body.
+    ("Kellet Foods said profits fell. A Kellet Foods spokesman, Ivo Marsh, said prices would rise.",
+     "prices would rise", "Kellet Foods"),
+])
+def test_an_apposed_name_after_a_role(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder), got
+
+
+def test_a_name_the_tagger_misreads_as_a_title_of_a_work_is_a_person(nlp):
+    # The small model tags this name WORK_OF_ART; "she" must still find her, not the earlier speaker.
+    text = ("Builder Marek Holm said the flats were needed.\n"
+            "Housing councillor Teresa Star said giving up the park would be a betrayal of the families. "
+            '"The children have nowhere else to run," she said.')
+    (got,) = attribute(nlp, text, "The children have nowhere else to run")
+    assert got.holder == "Teresa Star", got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # People at a named body take it as modifier (docs/news-guideline.md, "Holder") ...
+    ("Chemists at the Institute of Marine Science said the bay was recovering.", "the bay was recovering",
+     "Institute of Marine Science chemists"),
+    # ... people from a named organisation speak for it ...
+    ("Volunteers from the Riverbank Heritage Trust said the mill should be listed.", "the mill should be listed",
+     "Riverbank Heritage Trust"),
+    # ... and a proper name runs on through "for" ("Institute for X").
+    ("According to the Centre for Coastal Planning, the dunes are moving inland.", "the dunes are moving inland",
+     "Centre for Coastal Planning"),
+])
+def test_a_group_named_by_its_body(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder) and holder_matches(got.holder, holder), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # A named spokesperson, apposed after the name, speaks for the body.
+    ('"The fares are too high," said Ivo Tarr, a spokesman for the Commuters\' League.', "The fares are too high",
+     "Commuters' League"),
+    # A statement is its authors' speech.
+    ("The dockers' unions rejected the offer. Their joint statement said that the new shifts were unsafe.",
+     "the new shifts were unsafe", "dockers' unions"),
+    # A study by a named body is that body's finding; a unit that names the study is the reporter citing it.
+    ("Fares rose again, and a study by the Lindholm Institute said cheaper tickets would fill the trains.",
+     "cheaper tickets would fill the trains", "Lindholm Institute"),
+    ("A study by the Lindholm Institute said cheaper tickets would fill the trains.",
+     "A study by the Lindholm Institute said cheaper tickets would fill the trains", AUTHOR),
+])
+def test_who_speaks_through_a_spokesperson_a_statement_or_a_study(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder) or got.holder == holder, got
+
+
+def test_the_body_is_the_last_one_named_of_its_kind(nlp):
+    # "the union" is the union the text last named as a union, not an older mention of unions.
+    text = ("Transport unions said they would join the strike later.\n"
+            "The first walkout was called by a small union, Rail Forward, which has 900 members. "
+            "A spokesman for the union said the talks had failed.")
+    (got,) = attribute(nlp, text, "the talks had failed")
+    assert holder_matches("Rail Forward", got.holder), got
+
+
+def test_others_and_one_of_them_pick_from_the_group_last_named(nlp):
+    # docs/news-guideline.md, "Holder": "Others said ..." resolves like a pronoun to the group named before;
+    # "one of them" is one member of it, named in the singular.
+    text = ("Mayor Inga Voss said the pool would close in June.\n"
+            "Local swimmers were split. Coach Nils Berg said that most members would use the new pool in Ostby. "
+            "Others said the council had never asked them.\n"
+            "Harbour pilots were angrier. One of them, who asked not to be named, said the channel was unsafe.")
+    got = attribute(nlp, text, "the council had never asked them", "the channel was unsafe")
+    assert holder_matches("local swimmers", got[0].holder), got
+    assert holder_matches("harbour pilot", got[1].holder), got  # "harbour pilots" would not match

@@ -11,8 +11,11 @@ PERSON-entity name seen in the document with the same surname, without titles ("
 President Volodymyr Zelenskyy", "Zelenskyy" and a later "he" are all "Volodymyr Zelenskyy"); a
 group is its head noun with the head's modifiers, determiners and clauses dropped
 ("Officials of the dockworkers' union" -> "dockworkers' union officials", "Shop owners on Mill
-Road" -> "shop owners"), and a singular member of a group the text has already named ("one
-official", "the official") is that group ("US officials").
+Road" -> "shop owners"; "Ecologists at the University of X" -> "University of X ecologists",
+"Campaigners from the X Alliance" -> "X Alliance"), and a singular member of a group the text has
+already named ("one official", "the official") is that group ("US officials"). A spokesperson, a
+statement ("their joint statement") and a study by a named body ("a study by the X Institute")
+speak for the body; a unit that names the study itself is the reporter citing it.
 
 The modules follow the steps, each using those before it:
 

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
+from mining.nlp.holders.cues import is_holder_cue, reports_nothing
 from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.parties import PartyResolver
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Attribution, Quote
 from mining.nlp.holders.speakers import assign_speakers
-from mining.nlp.speech import is_cue
 from mining.schema import AUTHOR, UNKNOWN
 
 
@@ -49,8 +49,11 @@ class UnitAttributor:
             cue = (quote.cue.idx, quote.cue.idx + len(quote.cue)) if quote.cue is not None else None
             return Attribution(quote.party.name if quote.party else UNKNOWN, "quote", cue)
         frame = self._frame(tokens, paragraph)
+        if frame is not None and reports_nothing(frame):
+            return Attribution(AUTHOR, "author")  # "X has not explained how Y": the reporter's statement
         party = self.parties.get(frame.i) if frame is not None else None
-        if party is None or party.kind == "nonagent":
+        # "[A study by the institute found X]": a unit that names the study is the reporter citing it.
+        if party is None or party.kind == "nonagent" or (party.kind == "cited" and start <= frame.idx < end):
             return Attribution(AUTHOR, "author")
         speech = "quote" if quote is not None else "reported"  # a partial quote keeps its frame's holder
         return Attribution(party.name, speech, (frame.idx, frame.idx + len(frame)))
@@ -66,8 +69,9 @@ class UnitAttributor:
             if chars and share * 2 > len(chars):
                 return q
         # A quote with its attribution ('"X," he told state television.') is a quote too, however
-        # long the attribution: nothing in the unit is outside the quotes and their frames.
-        covered = [q for q in self.quotes.quotes if q.direct and start <= q.content[0] and q.content[1] <= end]
+        # long the attribution: nothing in the unit is outside the quotes and their frames. A quote
+        # interrupted by its attribution ('"X," she said, "Y."') may end past the unit's last word.
+        covered = [q for q in self.quotes.quotes if q.direct and start <= q.content[0] < end]
         spans = [q.content for q in covered] + [q.attribution for q in covered if q.attribution]
         if covered and not any(text[i].isalnum() and not any(a <= i < b for a, b in spans) for i in chars):
             return covered[0]
@@ -91,21 +95,21 @@ class UnitAttributor:
         node = root
         while node.head.i != node.i and inside(node.head):
             node = node.head
-            if node.i not in ids and is_cue(node) and outside_quotes(node):
+            if node.i not in ids and is_holder_cue(node) and outside_quotes(node):
                 return node
         # 2. A cue attached beside the unit: "[X], he said" parsed with X as the root.
         for anchor in [root, *root.ancestors]:
             if not inside(anchor):
                 break
             for child in anchor.children:
-                if (child.i not in ids and is_cue(child) and child.dep_ in ("parataxis", "ccomp", "advcl", "prep")
+                if (child.i not in ids and is_holder_cue(child) and child.dep_ in ("parataxis", "ccomp", "advcl", "prep")
                         and outside_quotes(child) and (child.i > max(ids) or child.lower_ == "according")):
                     return child
         # 3. The unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",
         #    "[Wolff hit back, accusing him of X]".
         own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
         for candidate in [root, *own]:
-            if is_cue(candidate):
+            if is_holder_cue(candidate):
                 return candidate
         return None
 
@@ -126,14 +130,16 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: st
        it (``Merz said that X``, ``described X as Y``, ``..., noting that X``), one attached beside
        it (``X, he said``), or its own root (``Trump has ruled out X``: the stance is Trump's).
        Participial adjuncts and conjuncts without a subject take the main clause's subject, a
-       passive cue takes its ``by`` agent, and ``according to X`` names X.
-    4. A subject that is evidence rather than a party ("a study", "the figures") and a unit with
-       no frame are the author's.
+       passive cue takes its ``by`` agent, ``according to X`` names X; ``The union wants X`` and
+       ``Olympians signed a letter calling for X`` name the union and the signers.
+    4. A subject that is evidence rather than a party ("a study", "the figures"), a negated saying
+       cue or one that says only a quantity (``has not explained how X``, ``the data say little
+       about X``), and a unit with no frame are the author's.
 
-    Pronoun subjects resolve in text order: "he"/"she" to the most recent named person (a
-    speaker, or the subject of a main clause), "they" to the most recent group speaker, "it" to
-    the most recent group speaker or to no one; a pronoun with nothing to resolve to gives
-    ``UNKNOWN``. Names are normalised as the :mod:`mining.nlp.holders` docstring says.
+    Pronoun subjects resolve in text order: "he"/"she" to the most recent single speaker (a person,
+    "a senior diplomat", a spokesperson's body; not one inside another's words), "they" to the
+    most recent group speaker, "it" to the most recent group speaker or to no one; a pronoun with
+    nothing to resolve to gives ``UNKNOWN``. Names are normalised as the :mod:`mining.nlp.holders` docstring says.
 
     Parameters
     ----------

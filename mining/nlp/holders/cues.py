@@ -1,12 +1,36 @@
-"""The party a reporting or stance cue names: the subject of "said", the X of "according to X" (lexicon: nlp.speech)."""
+"""The cues holder attribution reads (lexicon: nlp.speech) and the party each names: the subject of "said"."""
 
 from __future__ import annotations
 
 from spacy.tokens import Token
 
-from mining.nlp.speech import is_cue
+from mining.nlp.speech import SAYING_LEMMAS, is_cue
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+# Verbs of wanting state a party's position without reporting its words ("The union wants a 36-hour
+# week", "Residents seek a new vote"). They are cues for holders only: the speech roles a segmenter
+# learns from (mining.nlp.speech) keep the reporting lexicon.
+STANCE_LEMMAS = frozenset({"want", "seek"})
+# A saying verb whose object is only a quantity judges and reports no words: "37 arrests say little
+# about X", "The safeguards answer much of the case".
+_QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
+
+
+def is_holder_cue(token: Token) -> bool:
+    """Whether ``token`` frames a party's position: a reporting or stance cue, or a verb of wanting."""
+    return is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in STANCE_LEMMAS)
+
+
+def reports_nothing(cue: Token) -> bool:
+    """Whether the saying cue ``cue`` is negated or says only a quantity, and so reports no one's words.
+
+    "The ministry has not explained how X", "the three towns have not reported a rise", "the figures
+    say little about X": the reporter notes what a party did not say or weighs the evidence, and
+    what follows is the reporter's own statement.
+    """
+    if cue.lemma_.lower() not in SAYING_LEMMAS:
+        return False
+    return any(c.dep_ == "neg" or (c.dep_ == "dobj" and c.lower_ in _QUANTITY_OBJECTS) for c in cue.children)
 
 
 def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
@@ -52,8 +76,13 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             # that" on the reported clause ("insisted that the benefits outweighed the costs,
             # saying ..."): the outermost cue above that clause is the speaker, not the clause's
             # subject.
-            above = [a for a in verb.ancestors if is_cue(a) and inside(a)]
+            above = [a for a in verb.ancestors if is_holder_cue(a) and inside(a)]
             verb = above[-1] if above else verb.head
+            continue
+        if verb.dep_ == "acl" and verb.head.dep_ in ("dobj", "nsubjpass") and verb.head.head.i != verb.head.i:
+            # "Olympians signed a letter calling for X", "a petition urging X was handed in by
+            # parents": whoever signs or hands in the text that calls for X holds X.
+            verb = verb.head.head
             continue
         return None
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from mining.nlp.holders.layout import TextLayout
+from mining.nlp.holders.names import ORG_WORDS
 
 # Nouns naming a role held within an organisation or place: "Officials of the X union" is
 # normalised to "X union officials", as news style writes it.
@@ -49,7 +50,27 @@ def group_name(head: Token, layout: TextLayout) -> tuple[str, Token]:
         words = modifiers(objs[0]) + [objs[0]] + words
     elif objs and of[0].lower_ == "of" and (head.pos_ == "PROPN" or objs[0].pos_ == "PROPN"):
         words = words + [of[0]] + modifiers(objs[0]) + [objs[0]]
-    return _join_words(words), head
+    elif objs and head.pos_ == "PROPN" and objs[0].pos_ == "PROPN":  # "National Institute for Education Research"
+        words = words + [of[0]] + modifiers(objs[0]) + [objs[0]]
+    return _placed(head, _join_words(words), layout)
+
+
+def _placed(head: Token, name: str, layout: TextLayout) -> tuple[str, Token]:
+    """The name of people placed in a named body: "Ecologists at the University of Vinterby" are "University
+    of Vinterby ecologists" (docs/news-guideline.md: a group named by where it sits takes that place as
+    modifier), and "Campaigners from the Green Belt Alliance" speak for the alliance itself."""
+    if head.tag_ not in ("NNS", "NNPS"):
+        return name, head
+    for prep in head.children:
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.dep_ == "prep" else None
+        if obj is None or obj.pos_ != "PROPN":
+            continue
+        place, place_head = group_name(obj, layout)
+        if prep.lower_ == "at":
+            return f"{place} {name.lower() if head.pos_ == 'PROPN' else name}", head
+        if prep.lower_ == "from" and (obj.ent_type_ == "ORG" or any(w in ORG_WORDS for w in place.casefold().split())):
+            return place, place_head
+    return name, head
 
 
 def _past_collectives(head: Token) -> Token:

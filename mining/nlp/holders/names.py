@@ -34,6 +34,9 @@ TITLE_WORDS = frozenset("""
 """.split())
 
 _POSSESSIVES = ("'s", "’s", "'", "’")
+# Entity labels the small model gives names of people it does not know ("councillor Teresa Vidal"
+# as a WORK_OF_ART): such a name may still be a person's.
+_MISREAD_ENTITIES = frozenset({"", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW", "LANGUAGE"})
 
 
 class PersonNames:
@@ -67,7 +70,7 @@ class PersonNames:
         if head.ent_type_ == "PERSON" or (head.text[:1].isupper() and key in self.names
                                           and head.ent_type_ not in ("GPE", "NORP")):
             return self._register(self._name_tokens(head)) or head.text
-        if head.pos_ == "PROPN" and head.ent_type_ in ("", "ORG"):
+        if head.pos_ == "PROPN" and head.ent_type_ in _MISREAD_ENTITIES:
             # A proper name of two or three capitalised words with no organisation word in it
             # ("Nadia Karimi", which the small model tags ORG) is most often a person; a single
             # unrecognised word is a person too unless the model calls it an organisation.

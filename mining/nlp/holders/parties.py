@@ -5,13 +5,12 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.nlp.holders.cues import cue_subject
+from mining.nlp.holders.cues import cue_subject, is_holder_cue
 from mining.nlp.holders.groups import ROLE_NOUNS, group_name
 from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
-from mining.nlp.speech import is_cue
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -30,6 +29,10 @@ SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeo
 SPEAKERS_FOR = SPOKESPEOPLE | {"lawyer", "lawyers", "attorney", "attorneys", "counsel"}
 _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "those", "some"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Subjects naming one speaker whose party is not themselves: a later "he" or "she" is that party.
+_ONE_SPEAKER = _PERSON_PRONOUNS | {"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "counsel"}
+# Texts that carry their author's words: "their joint statement said X" is the authors speaking.
+SPEECH_PRODUCTS = frozenset("statement letter declaration communique petition submission manifesto".split())
 _GROUP_PRONOUNS = frozenset({"they", "them"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
@@ -71,18 +74,39 @@ def subject_head(subject: Token) -> Token:
 
 def _apposed_name(subject: Token) -> Token | None:
     """The proper name set off by commas after ``subject``, a singular common noun or "one", if any."""
-    singular_noun = subject.pos_ == "NOUN" and subject.tag_ != "NNS"
+    # The tagger reads the last word of "director-general" as an adjective.
+    singular_noun = subject.pos_ in ("NOUN", "ADJ") and subject.tag_ != "NNS"
     # "One of them, Drevnia, said": a quantifier picks out the party the name gives.
-    if not (singular_noun or subject.lower_ == "one") or subject.lower_ in SPOKESPEOPLE:
+    if not (singular_noun or subject.lower_ == "one") or (subject.lower_ in SPOKESPEOPLE and not _portfolio(subject)):
         return None
     for token in subject.subtree:
         # A name apposed to a common noun inside the phrase names that noun ("Officials at the grid
-        # operator, DrevNet"); apposed to a name ("Porto Selva, Carmen Idris") it names the subject.
-        if token.dep_ != "appos" or token.i < subject.i or (token.head != subject and token.head.pos_ != "PROPN"):
+        # operator, DrevNet"); apposed to a name ("Porto Selva, Carmen Idris") it names the subject,
+        # and so does one apposed to the subject's own apposed title ("The chair, the economist Ada Berg").
+        if token.dep_ != "appos" or token.i < subject.i:
+            continue
+        head = token.head
+        titled = head.dep_ == "appos" and head.head == subject and head.pos_ == "NOUN"
+        if head != subject and head.pos_ != "PROPN" and not titled:
             continue
         if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES:
             return token
     return None
+
+
+def _speaks_for_another(head: Token) -> bool:
+    """Whether the subject ``head`` is one person speaking for a party: "she", "a spokesman for X", "Ada Lund,
+    a spokeswoman for X"."""
+    return head.lower_ in _ONE_SPEAKER or any(c.dep_ == "appos" and c.lower_ in SPOKESPEOPLE for c in head.children)
+
+
+def _portfolio(spokesperson: Token) -> bool:
+    """Whether ``spokesperson`` speaks on a field ("its trade spokeswoman"), not for a body ("a company spokesman").
+
+    A party's spokesperson on a field is one of its politicians, holding the positions under their
+    own name when the text gives it; a body's spokesperson speaks for the body.
+    """
+    return any(c.dep_ == "compound" and c.pos_ == "NOUN" and c.lower_ not in ORG_WORDS for c in spokesperson.children)
 
 
 class PartyResolver:
@@ -114,31 +138,67 @@ class PartyResolver:
 
     def resolve(self) -> dict[int, Party | None]:
         """Resolve every cue's party in text order, so that pronouns see the parties before them."""
-        memory: Memory = {"person": None, "individual": None, "group": None, "any": None}
+        # "singular": the most recent one person speaking, named or not, that "he"/"she" refer back to;
+        # "plural": the most recent group named as a subject, speaking or not, that "others" refers to.
+        memory: Memory = {"person": None, "individual": None, "group": None, "any": None, "singular": None,
+                          "plural": None}
         doc = self.layout.doc
         # Only a verb, "according" or a noun subject can be either kind of token below: the token
         # table finds them without building a Token for every word.
         table = tokens_of(doc)
         lower, pos, dep = table.lower, table.pos, table.dep
         candidates = [i for i in range(table.n) if pos[i] == "VERB" or lower[i] == "according"
-                      or (dep[i] == "nsubj" and pos[i] in ("PROPN", "NOUN"))]
+                      or (dep[i] in ("nsubj", "nsubjpass", "appos") and pos[i] in ("PROPN", "NOUN"))]
         for token in map(doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
-            if is_cue(token):
+            if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ == "NNS" and not is_holder_cue(token.head)
+                    and not self._reported(token)):
+                # "Local doctors were divided. Others said X": the group "others" picks from (a cue's own
+                # subject is resolved at the cue, and a group inside another's words is none).
+                name, head = group_name(subject_head(token), self.layout)
+                memory["plural"] = Party(name, "group", head.lemma_.lower())
+            singly = False
+            if is_holder_cue(token):
                 subject = cue_subject(token, self.layout.paragraph_of(token.idx))
                 party = self.party_of(subject, memory) if subject is not None else None
                 self.parties[token.i] = party
+                # "A spokeswoman for the union said X. '...,' she said": "she" is the union again.
+                singly = subject is not None and _speaks_for_another(subject_head(subject))
             elif token.dep_ == "nsubj" and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...") are
                 # antecedents for pronouns, but no holders.
                 party = self._person(subject_head(token))
+            elif token.dep_ == "appos":
+                self._name_kind(token)
+                continue
             else:
                 continue
             if party is not None and party.kind in memory:
                 memory["any"] = party
                 memory[party.kind] = party
+                if party.kind == "group":
+                    memory["plural"] = party
+            if party is not None and (singly or party.kind in ("person", "individual")) and not self._reported(token):
+                memory["singular"] = party
         return self.parties
+
+    def _name_kind(self, appos: Token) -> None:
+        """Remember a body the text names with its kind ("an aid agency, Open Hands", "Zippa, the largest
+        platform"), so that a later "the agency" or "the platform" is that body, not an older mention."""
+        head = appos.head
+        name, noun = (appos, head) if appos.pos_ == "PROPN" else (head, appos)
+        if name.pos_ != "PROPN" or noun.pos_ != "NOUN" or noun.tag_ != "NN" or name.ent_type_ in _NOT_PARTY_ENTITIES:
+            return
+        if noun.lower_ in TITLE_WORDS | ROLE_NOUNS:  # "its chair, Ada Berg": a person, not a kind of body
+            return
+        self.groups.append(Party(group_name(name, self.layout)[0], "group", noun.lemma_.lower()))
+
+    def _reported(self, token: Token) -> bool:
+        """Whether ``token`` is inside another cue's words in its paragraph ("she said the town could support X"):
+        a party named there is not the next speaker. A headline the parser runs into the line is no cue above it."""
+        pstart, pend = self.layout.paragraph_of(token.idx)
+        return any(pstart <= a.idx < pend and is_holder_cue(a) for a in token.ancestors)
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
@@ -146,7 +206,7 @@ class PartyResolver:
         lower = head.lower_
         if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}:
             if lower in _PERSON_PRONOUNS:
-                found = memory["person"] or memory["individual"] or memory["any"]
+                found = memory["singular"] or memory["any"]  # the most recent one speaker, not the last name
             elif lower in _GROUP_PRONOUNS:
                 found = memory["group"] or memory["any"]
             elif lower == "it":
@@ -156,16 +216,65 @@ class PartyResolver:
             else:
                 return None
             return found or Party(UNKNOWN, "unknown")
+        others = self._others(head, memory)
+        if others is not None:
+            return others
         person = self._person(head)
         if person is not None:
-            return person
+            # "said Ada Lund, a spokeswoman for the Tenants' Union": she speaks for the union.
+            roles = [c for c in head.children if c.dep_ == "appos" and c.lower_ in SPOKESPEOPLE and not _portfolio(c)]
+            return (self._spoken_for(roles[0], memory) if roles else None) or person
         if lower in SPEAKERS_FOR:
             body = self._spoken_for(head, memory)
             if body is not None:
                 return body
+        if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS | SPEECH_PRODUCTS:
+            source = self._source_of(head, memory)
+            if source is not None:
+                return source
         if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS:
             return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
+
+    def _others(self, head: Token, memory: Memory) -> Party | None:
+        """The group that "others" or "one of them" picks from: the most recent group named as a subject.
+
+        "Others said ..." resolves like a pronoun to that group (docs/news-guideline.md, "Holder": news-06's
+        "Others" are local doctors); "one of them" is one member of it, named in the singular as the
+        guideline names "One diplomat" "diplomat".
+        """
+        lower = head.lower_
+        group = memory["plural"] or memory["group"]
+        if group is None or lower not in ("others", "one"):
+            return None
+        if lower == "others":
+            return group
+        if not any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in _GROUP_PRONOUNS for o in c.children)
+                   for c in head.children):
+            return None
+        words = group.name.split()
+        member = " ".join(words[:-1] + [group.lemma]) if group.lemma and words[-1].lower() != group.lemma else group.name
+        return Party(member, "individual", group.lemma)
+
+    def _source_of(self, head: Token, memory: Memory) -> Party | None:
+        """The party a text or a piece of evidence ``head`` comes from, if the text names it.
+
+        A statement or letter is its author's speech: "their joint statement said X", "a letter from
+        the union said X". A study, report or set of figures by a named party ("a study by the
+        Harbour Institute found X") is that party's finding, which the reporter cites: the party holds
+        the finding, but a unit that names the study itself is the reporter's citation (kind "cited").
+        """
+        lemma = head.lemma_.lower()
+        for child in head.children:
+            if child.dep_ == "poss" and lemma in SPEECH_PRODUCTS:
+                return memory["group"] if child.lower_ in ("its", "their") else self.party_of(child, memory)
+            if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                found = self.party_of(obj, memory) if obj is not None else None
+                if found is None or found.kind in ("nonagent", "unknown") or lemma in SPEECH_PRODUCTS:
+                    return found
+                return Party(found.name, "cited", found.lemma)
+        return None
 
     def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
         """The body the spokesperson or lawyer ``head`` speaks for: "a spokesperson for the union", "the

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from mining.nlp.holders.cues import is_holder_cue
 from mining.nlp.holders.layout import SENTENCE_END, TextLayout
 from mining.nlp.holders.records import Quote
-from mining.nlp.speech import OPEN_QUOTES, is_cue
+from mining.nlp.speech import OPEN_QUOTES
 
 
 class QuoteIndex:
@@ -73,4 +74,4 @@ class QuoteIndex:
         return cues[-1] if cues else None
 
     def _cues(self, window: tuple[int, int]) -> list[Token]:
-        return [t for t in self.layout.tokens(*window) if is_cue(t) and self.in_quote(t.idx) is None]
+        return [t for t in self.layout.tokens(*window) if is_holder_cue(t) and self.in_quote(t.idx) is None]

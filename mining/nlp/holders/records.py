@@ -37,7 +37,8 @@ class Party:
 
     name: str
     # "person" (a named person), "individual" ("the minister", "a witness"), "group", "unknown"
-    # (a pronoun with no antecedent) or "nonagent" (evidence such as "a study": author voice).
+    # (a pronoun with no antecedent), "nonagent" (evidence such as "a study": author voice) or "cited"
+    # (the named source of evidence, "a study by the institute": its finding is the institute's).
     kind: str
     lemma: str = ""
 
