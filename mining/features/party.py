@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mining.evaluation.holders import normalise_holder
-from mining.features.columns import FixedColumnsMixin, rows_per_document
+from mining.features.columns import FixedColumnsMixin
 from mining.instances.units import UnitInstance
 from mining.nlp.holders import attribute_holders
 from mining.nlp.sharing import once_per_batch, reuse_rows
@@ -49,7 +50,16 @@ class PartyVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        return rows_per_document(X, len(FEATURES), lambda inst: _parties(inst.document, inst.parsed), _party_row)
+        rows = np.zeros((len(X), len(FEATURES)))
+        parties: dict[int, dict[int, tuple[str, str, list[int]]]] = {}
+        for r, inst in enumerate(X):
+            doc = inst.document
+            if id(doc) not in parties:
+                parties[id(doc)] = _parties(doc, inst.parsed)
+            found = parties[id(doc)].get(id(inst.unit))
+            if found is not None:
+                rows[r] = _row(*found)
+        return sp.csr_matrix(rows)
 
 
 def _parties(doc: Document, parsed) -> dict[int, tuple[str, str, list[int]]]:
@@ -64,11 +74,6 @@ def _parties(doc: Document, parsed) -> dict[int, tuple[str, str, list[int]]]:
         same = [j for j, h in enumerate(holders) if h == holders[i]]
         out[id(unit)] = (attribution.holder, attribution.speech, [i, *same])
     return out
-
-
-def _party_row(inst: UnitInstance, parties: dict[int, tuple[str, str, list[int]]]) -> list[float] | None:
-    found = parties.get(id(inst.unit))
-    return None if found is None else _row(*found)
 
 
 def _row(holder: str, speech: str, positions: list[int]) -> list[float]:

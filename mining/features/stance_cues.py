@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from mining.features.columns import FixedColumnsMixin, rows_per_document
+from mining.features.columns import FixedColumnsMixin
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
@@ -65,9 +66,13 @@ class StanceCueVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        # per document: its topic is read once
-        return rows_per_document(X, len(FEATURES), lambda inst: _topic_cues(inst.document.topic),
-                                 lambda inst, topic: self._row(inst, *topic))
+        rows = np.zeros((len(X), len(FEATURES)))
+        topics: dict[int, tuple[set[str], float]] = {}  # per document: its topic is read once
+        for r, inst in enumerate(X):
+            if id(inst.document) not in topics:
+                topics[id(inst.document)] = _topic_cues(inst.document.topic)
+            rows[r] = self._row(inst, *topics[id(inst.document)])
+        return sp.csr_matrix(rows)
 
     @staticmethod
     def _row(inst: UnitInstance, topic_stems: set[str], topic_negative: float) -> list[float]:
