@@ -33,7 +33,6 @@ def trusted_types() -> frozenset[str]:
     from mining.features.opening import OpeningVectorizer
     from mining.features.pairs import PairSideVectorizer, PairVectorizer
     from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
-    from mining.features.party import PartyVectorizer
     from mining.features.rebuttal import RebuttalVectorizer
     from mining.features.stacking import PredictedLabelVectorizer
     from mining.features.stance_cues import StanceCueVectorizer
@@ -65,7 +64,7 @@ def trusted_types() -> frozenset[str]:
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
         PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
-        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, PartyVectorizer, RebuttalVectorizer,
+        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, RebuttalVectorizer,
         SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,

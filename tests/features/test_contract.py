@@ -14,7 +14,6 @@ from mining.features.lexical import LexicalVectorizer, ShellVectorizer
 from mining.features.markers import IndicatorVectorizer
 from mining.features.opening import TEXT_POSITIONS, OpeningVectorizer
 from mining.features.pairs import PairSideVectorizer, PairVectorizer
-from mining.features.party import PartyVectorizer
 from mining.features.rebuttal import RebuttalVectorizer
 from mining.features.stance_cues import StanceCueVectorizer
 from mining.features.structural import StructuralVectorizer
@@ -35,7 +34,6 @@ UNIT_EXTRACTORS = [
     StanceCueVectorizer(),
     ThesisVectorizer(),
     ThesisVectorizer(thesis="major_claims"),
-    PartyVectorizer(),
     RebuttalVectorizer(),
     OpeningVectorizer(min_df=1),
     OpeningVectorizer(positions=TEXT_POSITIONS),
