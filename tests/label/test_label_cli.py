@@ -138,8 +138,12 @@ def test_bad_input_is_a_one_line_error(tmp_path: Path, miner_run: Path):
 TOPIC = "The city should build the tram line to the airport"
 
 
-def test_label_without_a_model_uses_the_shipped_news_model_and_no_topic_gives_no_stance(inputs: Path):
-    done = mining("label", str(inputs / "news.txt"))
+def test_label_without_a_model_uses_the_shipped_news_model_and_no_topic_gives_no_stance(inputs: Path, tmp_path: Path):
+    # A position stated as one ("should"), so that the model has a claim to give no stance to.
+    text = tmp_path / "news.txt"
+    text.write_text((inputs / "news.txt").read_text(encoding="utf-8") + "Brandt said the council should not "
+                    "delay the vote any longer, because the airport was growing every year.\n", encoding="utf-8")
+    done = mining("label", str(text))
     assert done.returncode == 0, done.stderr
     assert "model: the default model (news" in done.stderr
     (doc,) = jsonl.parse_lines(done.stdout.splitlines())
