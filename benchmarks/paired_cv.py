@@ -3,7 +3,7 @@
 Usage:
   MINING_CORPORA=../shared/corpora python benchmarks/paired_cv.py \
       --base "experiment=aaec_stance evaluation=cv evaluation.split=train evaluation.n_repeats=10 nlp.exclude=[]" \
-      --variant opening="features=stance_opening" --variant rebuttal="features=stance_rebuttal" [--out folds.json]
+      --variant c10="model.C=10" --variant stance="features=stance" [--out folds.json]
 
 `mining run ... evaluation=cv` records the mean and spread over the folds, not each fold's score, so two
 runs cannot be paired from their records. This script composes the base overrides (and the base plus each
