@@ -3,14 +3,16 @@
 Usage:
   MINING_CORPORA=../shared/corpora python benchmarks/paired_cv.py \
       --base "experiment=aaec_stance evaluation=cv evaluation.split=train evaluation.n_repeats=10 nlp.exclude=[]" \
-      --variant opening="features=stance_opening" --variant rebuttal="features=stance_rebuttal" [--out folds.json]
+      --variant c10="model.C=10" --variant stance="features=stance" [--out folds.json]
 
 `mining run ... evaluation=cv` records the mean and spread over the folds, not each fold's score, so two
 runs cannot be paired from their records. This script composes the base overrides (and the base plus each
 variant's) as `mining run` would, folds the documents once with the base's evaluation (the same seed gives
-the same folds as `mining run`), and fits and scores every setting on each fold the way
-`mining.experiment.run_experiment` does, without its final refit: each setting's mean and std over the folds
-equal those of the `mining run` of the same overrides. For each variant it prints the paired difference to
+the same folds as `mining run`), builds the base task's instances once, and fits and scores every setting on
+each fold with `mining.experiment.TaskData.fold_metric`, as `mining.experiment.run_experiment` does, without
+its final refit: each setting's mean and std over the folds equal those of the `mining run` of the same
+overrides. A variant may change what is fitted (features, model), not the task, data, nlp, evaluation or
+seed, which the base sets for every setting: such a variant is refused. For each variant it prints the paired difference to
 the base (mean, std over folds, folds won / lost / tied) and two 95% intervals of its mean: the plain t
 interval over the folds, which takes the folds as independent, and the one corrected for the training
 documents that repeated CV folds share (Nadeau & Bengio 2003, variance x (1/n + n_test/n_train)), which
@@ -25,13 +27,14 @@ import shlex
 import numpy as np
 from hydra.utils import instantiate
 from scipy import stats
-from sklearn.base import clone
+
+from omegaconf import OmegaConf
 
 from mining.cli.experiment import build_part, compose_experiment, load_documents
-from mining.experiment import fixed_blas_threads, fold_scores
+from mining.errors import UsageError
+from mining.experiment import TaskData, Timer, fixed_blas_threads
 from mining.nlp.cache import parse_documents
 from mining.nlp.pipeline import find_pipeline
-from mining.nlp.sharing import sharing
 
 
 def paired(base: np.ndarray, other: np.ndarray, n_splits: int) -> dict[str, float]:
@@ -45,22 +48,22 @@ def paired(base: np.ndarray, other: np.ndarray, n_splits: int) -> dict[str, floa
             "corrected": (d.mean() - corrected, d.mean() + corrected)}
 
 
-def fold_scores_of(cfg, instances, gold, doc_of, folds, metric: str) -> list[float]:
-    """``metric`` on each fold for the task and model of ``cfg``, fitted on the fold's training documents."""
-    task, estimator = build_part(cfg)
-    out = []
-    for fold in folds:
-        train = np.flatnonzero(np.isin(doc_of, list(fold.train)))
-        test = np.flatnonzero(np.isin(doc_of, list(fold.test)))
-        model = clone(estimator)
-        with sharing():
-            model.fit([instances[i] for i in train], list(gold[train]))
-        with sharing():
-            held = [instances[i] for i in test]
-            predicted = task.predict(model, held)
-        out.append(float(fold_scores(task, held, list(gold[test]), predicted)[metric]))
-        print(f"  {len(out)}/{len(folds)} {metric}={out[-1]:.4f}", flush=True)
-    return out
+# What the instances, folds and scores come from: the base's. A variant may change only what is fitted.
+SHARED = ("task", "data", "nlp", "evaluation", "seed")
+
+
+def check_variants(cfgs: dict) -> None:
+    """Refuse a variant that changes what the base's instances, folds or scores come from (:data:`SHARED`)."""
+    for name, cfg in cfgs.items():
+        changed = [key for key in SHARED if _resolved(cfg, key) != _resolved(cfgs["base"], key)]
+        if changed:
+            raise SystemExit(f"--variant {name}: changes {', '.join(changed)}, which the base sets for every "
+                             "setting (its instances, folds and scores); put such overrides in --base")
+
+
+def _resolved(cfg, key: str):
+    value = cfg.get(key)
+    return OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
 
 
 def main() -> None:
@@ -75,6 +78,7 @@ def main() -> None:
         name, _, overrides = variant.partition("=")
         settings[name] = settings["base"] + shlex.split(overrides)
     cfgs = {name: compose_experiment(overrides) for name, overrides in settings.items()}
+    check_variants(cfgs)
     base = cfgs["base"]
     evaluation = instantiate(base.evaluation, _convert_="all")
     if getattr(evaluation, "resample", None) or not hasattr(evaluation, "n_splits"):
@@ -83,15 +87,18 @@ def main() -> None:
     parsed, _ = parse_documents(docs, find_pipeline(list(base.nlp.packages), exclude=list(base.nlp.exclude)),
                                 cache_dir=base.paths.cache_dir, progress=False)
     folds = list(evaluation.folds(docs, base.seed))
-    task, _ = build_part(base)
-    instances = task.build_instances(docs, parsed)
-    gold = np.asarray(task.gold_labels(instances), dtype=object)
-    doc_of = np.array([inst.document.id for inst in instances], dtype=object)
+    data = TaskData.build(build_part(base)[0], docs, parsed, Timer())
     scores = {}
     with fixed_blas_threads():
         for name, cfg in cfgs.items():
             print(f"{name}: {' '.join(settings[name])}", flush=True)
-            scores[name] = np.array(fold_scores_of(cfg, instances, gold, doc_of, folds, args.metric))
+            try:
+                values = data.fold_metric(build_part(cfg)[1], folds, args.metric, None, base.seed, Timer(),
+                                          source="--metric")
+            except UsageError as error:  # a --metric the task does not score: one line, no traceback
+                raise SystemExit(str(error)) from None
+            print(f"  {args.metric} per fold: {' '.join(f'{v:.4f}' for v in values)}", flush=True)
+            scores[name] = np.array(values)
     print(f"{len(folds)} folds ({evaluation.n_splits}-fold, {len(folds) // evaluation.n_splits} repeats, "
           f"seed {base.seed}), {args.metric}:")
     for name, values in scores.items():

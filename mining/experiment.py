@@ -82,7 +82,7 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
     (``evaluation.resample``) touches training-fold instances only.
     """
     timer = timer or Timer()
-    data = _TaskData.build(task, docs, parsed, timer)
+    data = TaskData.build(task, docs, parsed, timer)
     folds = list(evaluation.folds(docs, seed))
     steps = Steps(task.name, len(folds), "fold")
     note(f"{task.name}: {len(data.instances)} instances from {len(docs)} documents, {len(folds)} fold(s)")
@@ -113,7 +113,7 @@ def run_nested(*, docs: Sequence[Document], parsed: Sequence, task: Task, candid
     if not candidates:
         raise UsageError("nested CV needs at least one candidate setting (evaluation.grid)")
     timer = timer or Timer()
-    data = _TaskData.build(task, docs, parsed, timer)
+    data = TaskData.build(task, docs, parsed, timer)
     folds = list(evaluation.folds(docs, seed))
     steps = Steps(task.name, len(folds), "outer fold")
     note(f"{task.name}: {len(data.instances)} instances from {len(docs)} documents, {len(folds)} outer fold(s), "
@@ -141,8 +141,12 @@ def run_nested(*, docs: Sequence[Document], parsed: Sequence, task: Task, candid
 
 
 @dataclass
-class _TaskData:
-    """A task's instances, gold labels and the document of each instance, and fitting on folds of them."""
+class TaskData:
+    """A task's instances, gold labels and the document of each instance, and fitting and scoring on folds of them.
+
+    ``run_experiment`` and ``run_nested`` use it, and so does ``benchmarks/paired_cv.py``, which scores
+    several settings on the same folds.
+    """
 
     task: Task
     instances: list
@@ -150,7 +154,7 @@ class _TaskData:
     doc_of: np.ndarray
 
     @classmethod
-    def build(cls, task: Task, docs: Sequence[Document], parsed: Sequence, timer: Timer) -> _TaskData:
+    def build(cls, task: Task, docs: Sequence[Document], parsed: Sequence, timer: Timer) -> TaskData:
         with timer.stage("instances"):
             instances = task.build_instances(docs, parsed)
             gold = np.asarray(task.gold_labels(instances), dtype=object)
@@ -178,19 +182,26 @@ class _TaskData:
             test_instances = [self.instances[i] for i in self.indices(fold.test)]
             return model, test_instances, self.task.predict(model, test_instances)
 
+    def fold_metric(self, estimator: Pipeline, folds: Sequence[Fold], metric: str, resample: str | None,
+                    seed: int, timer: Timer, *, source: str = "metric") -> list[float]:
+        """``metric`` of ``estimator`` on each of ``folds``, a clone fitted on each fold's training documents.
+
+        A ``metric`` that is no score of the task raises, naming it as ``source`` (where it was set)."""
+        values = []
+        for fold in folds:
+            _, test_instances, predicted = self.fit_predict(estimator, fold, resample, seed, timer)
+            scores = fold_scores(self.task, test_instances, self.gold_of(fold), predicted)
+            if metric not in scores:
+                raise UsageError(f"{source}={metric!r} is not a score of task "
+                                 f"{self.task.name!r} ({', '.join(sorted(scores)[:12])}, ...)")
+            values.append(float(scores[metric]))
+        return values
+
     def inner_score(self, estimator: Pipeline, inner: Sequence[Fold], evaluation: NestedCV, seed: int,
                     timer: Timer) -> float:
         """Mean ``evaluation.inner_metric`` of ``estimator`` over the inner folds."""
-        values = []
-        for fold in inner:
-            _, test_instances, predicted = self.fit_predict(estimator, fold, evaluation.resample, seed, timer)
-            gold = self.gold_of(fold)
-            scores = fold_scores(self.task, test_instances, gold, predicted)
-            if evaluation.inner_metric not in scores:
-                raise UsageError(f"inner_metric={evaluation.inner_metric!r} is not a score of task "
-                                 f"{self.task.name!r} ({', '.join(sorted(scores)[:12])}, ...)")
-            values.append(float(scores[evaluation.inner_metric]))
-        return float(np.mean(values))
+        return float(np.mean(self.fold_metric(estimator, inner, evaluation.inner_metric, evaluation.resample, seed,
+                                              timer, source="inner_metric")))
 
     def fit_all(self, estimator: Pipeline, folds: Sequence[Fold], resample: str | None, seed: int,
                 timer: Timer) -> Pipeline:

@@ -109,6 +109,27 @@ def test_real_features_on_sample(sample):
     assert np.sum(result.metrics["test.confusion_matrix"]) == result.metrics["test.n"]
 
 
+def test_fold_metric_gives_each_fold_the_score_run_experiment_averages(sample):
+    """benchmarks/paired_cv.py scores settings fold by fold with TaskData.fold_metric: the same folds and
+    fits as run_experiment, so their mean is its cross-validated mean."""
+    from sklearn.linear_model import LogisticRegression
+
+    from mining.errors import UsageError
+    from mining.experiment import TaskData, Timer
+
+    docs, parsed = sample
+    estimator = Pipeline([("x", StructuralVectorizer()), ("model", LogisticRegression(max_iter=500))])
+    cv = GroupedCV(n_splits=3, n_repeats=2)
+    result = run_experiment(docs=docs, parsed=parsed, task=ComponentTask(), estimator=estimator, evaluation=cv,
+                            seed=1)
+    data = TaskData.build(ComponentTask(), docs, parsed, Timer())
+    values = data.fold_metric(estimator, result.folds, "macro_f1", None, 1, Timer())
+    assert len(values) == 6 and len(set(values)) > 1
+    assert np.mean(values) == pytest.approx(result.metrics["cv.macro_f1.mean"])
+    with pytest.raises(UsageError, match="--metric='f2' is not a score of task 'components'"):
+        data.fold_metric(estimator, result.folds[:1], "f2", None, 1, Timer(), source="--metric")
+
+
 def test_cv_on_one_split_never_sees_the_other():
     from mining.schema import Document
 

@@ -33,7 +33,6 @@ def trusted_types() -> frozenset[str]:
     from mining.features.opening import OpeningVectorizer
     from mining.features.pairs import PairSideVectorizer, PairVectorizer
     from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
-    from mining.features.rebuttal import RebuttalVectorizer
     from mining.features.stacking import PredictedLabelVectorizer
     from mining.features.stance_cues import StanceCueVectorizer
     from mining.features.structural import StructuralVectorizer
@@ -64,8 +63,7 @@ def trusted_types() -> frozenset[str]:
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
         PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
-        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, RebuttalVectorizer,
-        SequentialFeatureUnion,
+        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,
         CentralClaimTask, RoleTask, FunctionTask, AttachmentTask,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from omegaconf import OmegaConf
 from scipy import stats
 
 from tests.helpers import load_benchmark
@@ -34,3 +35,15 @@ def test_the_corrected_interval_is_wider_by_the_overlap_of_training_folds(script
     assert corrected / plain == pytest.approx(np.sqrt((1 / 50 + 1 / 4) * 50))
     assert p["plain"][0] > 0 and p["corrected"][0] < 0 < p["corrected"][1]
     assert np.mean(p["corrected"]) == pytest.approx(p["mean"])
+
+
+def test_a_variant_may_change_what_is_fitted_but_not_the_instances_folds_or_scores(script):
+    base = OmegaConf.create({"seed": 0, "task": {"toward": "topic"}, "data": {"path": "${paths.root}/news"},
+                             "nlp": {}, "evaluation": {"n_splits": 5}, "paths": {"root": "/a"},
+                             "model": {"C": 100.0}})
+    script.check_variants({"base": base, "c10": OmegaConf.merge(base, {"model": {"C": 10.0}})})
+    with pytest.raises(SystemExit, match="--variant claims: changes task, seed,"):
+        script.check_variants({"base": base, "claims": OmegaConf.merge(base, {"task": {"toward": "claim"},
+                                                                                "seed": 1})})
+    with pytest.raises(SystemExit, match="--variant elsewhere: changes data,"):  # through an interpolation
+        script.check_variants({"base": base, "elsewhere": OmegaConf.merge(base, {"paths": {"root": "/b"}})})

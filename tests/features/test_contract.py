@@ -12,9 +12,8 @@ from sklearn.pipeline import FeatureUnion
 from mining.features.context import ContextVectorizer
 from mining.features.lexical import LexicalVectorizer, ShellVectorizer
 from mining.features.markers import IndicatorVectorizer
-from mining.features.opening import TEXT_POSITIONS, OpeningVectorizer
+from mining.features.opening import OpeningVectorizer
 from mining.features.pairs import PairSideVectorizer, PairVectorizer
-from mining.features.rebuttal import RebuttalVectorizer
 from mining.features.stance_cues import StanceCueVectorizer
 from mining.features.structural import StructuralVectorizer
 from mining.features.syntax import SyntaxVectorizer
@@ -34,9 +33,7 @@ UNIT_EXTRACTORS = [
     StanceCueVectorizer(),
     ThesisVectorizer(),
     ThesisVectorizer(thesis="major_claims"),
-    RebuttalVectorizer(),
     OpeningVectorizer(min_df=1),
-    OpeningVectorizer(positions=TEXT_POSITIONS),
 ]
 PAIR_EXTRACTORS = [
     PairVectorizer(),
