@@ -48,9 +48,8 @@ def group_name(head: Token, layout: TextLayout) -> tuple[str, Token]:
     objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
     if objs and head.lower_ in ROLE_NOUNS:  # "officials of the union", "a spokeswoman for the council"
         words = modifiers(objs[0]) + [objs[0]] + words
-    elif objs and of[0].lower_ == "of" and (head.pos_ == "PROPN" or objs[0].pos_ == "PROPN"):
-        words = words + [of[0]] + modifiers(objs[0]) + [objs[0]]
-    elif objs and head.pos_ == "PROPN" and objs[0].pos_ == "PROPN":  # "National Institute for Education Research"
+    elif objs and ((of[0].lower_ == "of" and "PROPN" in (head.pos_, objs[0].pos_))
+                   or head.pos_ == objs[0].pos_ == "PROPN"):  # "... of the X Union", "National Institute for X"
         words = words + [of[0]] + modifiers(objs[0]) + [objs[0]]
     return _placed(head, _join_words(words), layout)
 

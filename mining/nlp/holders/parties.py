@@ -140,8 +140,7 @@ class PartyResolver:
         """Resolve every cue's party in text order, so that pronouns see the parties before them."""
         # "singular": the most recent one person speaking, named or not, that "he"/"she" refer back to;
         # "plural": the most recent group named as a subject, speaking or not, that "others" refers to.
-        memory: Memory = {"person": None, "individual": None, "group": None, "any": None, "singular": None,
-                          "plural": None}
+        memory: Memory = {"group": None, "any": None, "singular": None, "plural": None}
         doc = self.layout.doc
         # Only a verb, "according" or a noun subject can be either kind of token below: the token
         # table finds them without building a Token for every word.
@@ -174,11 +173,10 @@ class PartyResolver:
                 continue
             else:
                 continue
-            if party is not None and party.kind in memory:
+            if party is not None and party.kind in ("person", "individual", "group"):
                 memory["any"] = party
-                memory[party.kind] = party
                 if party.kind == "group":
-                    memory["plural"] = party
+                    memory["group"] = memory["plural"] = party
             if party is not None and (singly or party.kind in ("person", "individual")) and not self._reported(token):
                 memory["singular"] = party
         return self.parties
@@ -228,12 +226,13 @@ class PartyResolver:
             body = self._spoken_for(head, memory)
             if body is not None:
                 return body
-        if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS | SPEECH_PRODUCTS:
+        lemma = head.lemma_.lower() if head.pos_ == "NOUN" else ""
+        if lemma in NONAGENT_NOUNS or lemma in SPEECH_PRODUCTS:
             source = self._source_of(head, memory)
             if source is not None:
                 return source
-        if head.pos_ == "NOUN" and head.lemma_.lower() in NONAGENT_NOUNS:
-            return Party(AUTHOR, "nonagent")
+            if lemma in NONAGENT_NOUNS:
+                return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
 
     def _others(self, head: Token, memory: Memory) -> Party | None:
@@ -244,7 +243,7 @@ class PartyResolver:
         guideline names "One diplomat" "diplomat".
         """
         lower = head.lower_
-        group = memory["plural"] or memory["group"]
+        group = memory["plural"]
         if group is None or lower not in ("others", "one"):
             return None
         if lower == "others":
@@ -267,7 +266,7 @@ class PartyResolver:
         lemma = head.lemma_.lower()
         for child in head.children:
             if child.dep_ == "poss" and lemma in SPEECH_PRODUCTS:
-                return memory["group"] if child.lower_ in ("its", "their") else self.party_of(child, memory)
+                return self._possessor(child, memory)
             if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 found = self.party_of(obj, memory) if obj is not None else None
@@ -286,9 +285,13 @@ class PartyResolver:
                 if objs:
                     return self.party_of(objs[0], memory)
             elif child.dep_ == "poss":
-                return memory["group"] if child.lower_ in ("its", "their") else self.party_of(child, memory)
+                return self._possessor(child, memory)
         compounds = [c for c in head.lefts if c.dep_ == "compound"] if head.lower_ in SPOKESPEOPLE else []
         return self._group(*group_name(compounds[-1], self.layout)) if compounds else None
+
+    def _possessor(self, poss: Token, memory: Memory) -> Party | None:
+        """The party a possessive names: "its" / "their" the most recent group, else the possessor itself."""
+        return memory["group"] if poss.lower_ in ("its", "their") else self.party_of(poss, memory)
 
     def _person(self, head: Token) -> Party | None:
         """The named person ``head`` ends, or None if it names no person."""
