@@ -14,7 +14,7 @@ from spacy.tokens import Span
 
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
-from mining.instances.units import UnitInstance
+from mining.instances.units import UnitInstance, once_per_span
 from mining.nlp.sharing import once_per_batch, reuse_rows, take_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
 
@@ -111,8 +111,7 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
                 elif key not in texts:
                     texts[key] = doc.text[slice(*doc.paragraphs[p])]
                 keys[name].append(key)
-            nouns = once_per_batch(("topic nouns", inst.unit.start, inst.unit.end), inst.parsed,  # the span's alone
-                                   lambda inst=inst: _nouns(tokens[id(inst.parsed)], inst.span))
+            nouns = once_per_span("topic nouns", inst, lambda inst=inst: _nouns(tokens[id(inst.parsed)], inst.span))
             overlaps[r] = [
                 bool(doc.topic),
                 _overlap(nouns, word_sets[(d, "topic")]),

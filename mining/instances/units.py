@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span
 
 from mining.nlp.sharing import once_per_batch
 from mining.nlp.tokens import tokens_of
 from mining.schema import Document, Unit
+
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -132,6 +135,13 @@ def unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
     look at a party's other units get the same instances, so the extractors they have in common compute
     each unit's row once."""
     return once_per_batch(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
+
+
+def once_per_span(kind: Hashable, inst: UnitInstance, build: Callable[[], T]) -> T:
+    """``build()`` for ``inst``'s unit span in its parse, once per ``sharing()`` block: for what depends on
+    the parse and the span alone, so that the instances rebuilt for the same unit (after typing drops some
+    units) and the extractors of one class share it."""
+    return once_per_batch((kind, inst.unit.start, inst.unit.end), inst.parsed, build)
 
 
 def build_pair_instances(units: Sequence[UnitInstance], max_distance: int | None = None) -> list[PairInstance]:

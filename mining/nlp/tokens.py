@@ -124,8 +124,8 @@ class DocTokens:
     @cached_property
     def sentence_starts(self) -> list[int]:
         """First token of each sentence, as ``Doc.sents`` splits them."""
-        flags = self._column(SENT_START)
-        return [0] + [i for i in range(1, self.n) if flags[i] == 1] if self.n else []
+        flags = self.doc.to_array([SENT_START]).ravel().view(np.int64)
+        return [0, *(np.flatnonzero(flags[1:] == 1) + 1).tolist()] if self.n else []
 
     @cached_property
     def sentence_ids(self) -> list[int]:

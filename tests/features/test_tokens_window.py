@@ -146,12 +146,13 @@ ALL_GROUPS = {"word": 2, "lemma": 1, "shape": 1, "punct": 1, "pos": 1, "tag": 1,
 @pytest.mark.parametrize("memo_limit", [1 << 18, 1])
 def test_transform_from_spacy_arrays_equals_spelled_features(token_instances, monkeypatch, memo_limit, windows):
     # transform reads the one-value groups (ValueIds) and the tree, marker, sentence, context and bigram
-    # groups (WindowIds) from spaCy's arrays; spelling them as fit does must give the same matrix, on
+    # groups (MultiTokenIds) from spaCy's arrays; spelling them as fit does must give the same matrix, on
     # tokens unseen in fit too, batch after batch (the memo warm, or cleared at every call when its limit is 1).
     import mining.features.tokens_window as tokens_window
+    import mining.features.window_ids as window_ids
     from mining.nlp.sharing import sharing
 
-    monkeypatch.setattr(tokens_window, "_MEMO_LIMIT", memo_limit)
+    monkeypatch.setattr(window_ids, "_MEMO_LIMIT", memo_limit)
     vec = TokenWindowVectorizer(windows=windows).fit(token_instances[: len(token_instances) // 2])
     fast = [vec.transform(token_instances), vec.transform(token_instances[::-1])]
     with sharing():
@@ -169,7 +170,7 @@ def test_transform_from_spacy_arrays_equals_spelled_features(token_instances, mo
 
 def test_paragraphs_sharing_tokens_are_spelled(token_instances):
     # Two paragraph objects over the same tokens in one call (copies of a document) cannot share the
-    # batch arrays (WindowIds), so they are spelled; the rows are the same as each copy's alone.
+    # batch arrays (MultiTokenIds), so they are spelled; the rows are the same as each copy's alone.
     from dataclasses import replace
 
     from mining.instances.tokens import TokenInstance
