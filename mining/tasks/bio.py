@@ -70,19 +70,32 @@ def constrained_tags(scores: np.ndarray, classes: Sequence[str], transitions: np
     sequence, as in a first-order HMM or CRF (``mining.models.tagging.TransitionTagger`` learns them);
     None adds nothing, and the tokens' scores alone decide.
     """
+    return constrained_sequences(scores, [range(len(scores))], classes, transitions, start)[0]
+
+
+def constrained_sequences(scores: np.ndarray, sequences: Sequence[Sequence[int]], classes: Sequence[str],
+                          transitions: np.ndarray | None = None, start: np.ndarray | None = None) -> list[list[str]]:
+    """``constrained_tags(scores[rows], ...)`` for the rows of each sequence, with the classes, transitions and
+    scores put in ``BIO_LABELS`` order once for all of them (a labelling batch decodes hundreds of paragraphs)."""
     classes = [str(c) for c in classes]
     if set(classes) != set(BIO_LABELS):
         raise ValueError(f"constrained decoding needs the classes {BIO_LABELS}, got {classes}")
-    n = len(scores)
-    if n == 0:
-        return []
     col = [classes.index(t) for t in BIO_LABELS]
-    emit = np.asarray(scores, dtype=np.float64)[:, col].tolist()  # columns now B, I, O
-    # Plain floats: numpy scalars cost more than the arithmetic. Ties go to the first best tag,
-    # as with np.argmax.
+    emit = np.asarray(scores, dtype=np.float64).reshape(len(scores), len(classes))[:, col].tolist()  # B, I, O
+    # Plain floats: numpy scalars cost more than the arithmetic.
+    moves = ((0.0,) * 3,) * 3 if transitions is None else _square(transitions, col)
+    opens = (0.0,) * 3 if start is None else np.asarray(start, dtype=np.float64)[col].tolist()
+    return [_viterbi([emit[r] for r in rows], moves, opens) for rows in sequences]
+
+
+def _viterbi(emit: list[list[float]], moves: Sequence[Sequence[float]], opens: Sequence[float]) -> list[str]:
+    """The best valid path through ``emit`` (rows of B, I, O scores); ties go to the first best tag, as with
+    np.argmax."""
+    if not emit:
+        return []
     b, i, o = 0, 1, 2
-    (bb, bi, bo), (ib, ii, io), (ob, _, oo) = ((0.0,) * 3,) * 3 if transitions is None else _square(transitions, col)
-    sb, _, so = (0.0,) * 3 if start is None else np.asarray(start, dtype=np.float64)[col].tolist()
+    (bb, bi, bo), (ib, ii, io), (ob, _, oo) = moves
+    sb, _, so = opens
     best = [emit[0][b] + sb, -np.inf, emit[0][o] + so]
     back: list[tuple[int, int, int]] = []
     for eb, ei, eo in emit[1:]:
