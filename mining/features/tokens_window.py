@@ -48,15 +48,22 @@ def _spelled(paragraphs: Sequence[tuple[ParagraphTokens, Doc, str]], groups: lis
 
 def _value_pairs(values: ValueIds, paragraphs: Sequence[tuple[ParagraphTokens, Doc, str]], groups: list[str],
                  owners: list[np.ndarray], lids: list[np.ndarray]) -> None:
-    """Add the token (numbered through the paragraphs) and local id of each ``groups`` feature to the lists."""
-    docs = list({id(doc): doc for _, doc, _ in paragraphs}.values())  # in order of first sight
-    value_ids = {id(doc): ids for doc, ids in zip(docs, values.of(docs, groups))}
-    first = 0
-    for paragraph, doc, _ in paragraphs:
-        n = len(paragraph.tokens)
-        lids.append(value_ids[id(doc)][:, list(paragraph.tokens)].ravel())
-        owners.append(np.tile(np.arange(first, first + n, dtype=np.int64), len(groups)))
-        first += n
+    """Add the token (numbered through the paragraphs) and local id of each ``groups`` feature to the lists,
+    group by group (the order within a token does not matter: ``_matrix`` merges and sorts)."""
+    docs: list[Doc] = []  # in order of first sight
+    offset: dict[int, int] = {}
+    n = 0
+    for _, doc, _ in paragraphs:
+        if id(doc) not in offset:
+            offset[id(doc)], n = n, n + len(doc)
+            docs.append(doc)
+    sizes = [len(paragraph.tokens) for paragraph, _, _ in paragraphs]
+    # Each paragraph's tokens as offsets into the Docs one after another, the columns of ``values.of``.
+    tokens = np.fromiter(chain.from_iterable(paragraph.tokens for paragraph, _, _ in paragraphs), dtype=np.int64,
+                         count=sum(sizes))
+    tokens += np.repeat(np.asarray([offset[id(doc)] for _, doc, _ in paragraphs], dtype=np.int64), sizes)
+    lids.append(values.of(docs, groups)[:, tokens].ravel())
+    owners.append(np.tile(np.arange(len(tokens), dtype=np.int64), len(groups)))
 
 
 def _reach_tables(owner: np.ndarray, lids: np.ndarray, n_tokens: int, window_of: np.ndarray,

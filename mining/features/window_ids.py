@@ -68,13 +68,14 @@ class ValueIds:
             self.known[group] = _table(np.concatenate([known, new]), np.concatenate([lids, new_lids]))
         return out[inverse.ravel()]
 
-    def of(self, docs: Sequence[Doc], groups: Sequence[str]) -> list[np.ndarray]:
-        """For each Doc, ``(len(groups), len(doc))`` local ids (-1 for features unseen in fit), in the order of
-        ``groups``. Values are spelled with the Docs' string store: Docs of several vocabularies go one by one."""
+    def of(self, docs: Sequence[Doc], groups: Sequence[str]) -> np.ndarray:
+        """``(len(groups), n)`` local ids (-1 for features unseen in fit) of the ``n`` tokens of the Docs one after
+        another, in the order of ``groups``. Values are spelled with the Docs' string store: Docs of several
+        vocabularies go one by one."""
         if not docs:
-            return []
+            return np.zeros((len(groups), 0), dtype=np.int64)
         if len({id(doc.vocab) for doc in docs}) > 1:
-            return [self.of([doc], groups)[0] for doc in docs]
+            return np.concatenate([self.of([doc], groups) for doc in docs], axis=1)
         columns = np.concatenate([doc.to_array(list(_VALUE_ATTRS)).reshape(len(doc), len(_VALUE_ATTRS))
                                   for doc in docs])
         strings = docs[0].vocab.strings
@@ -87,7 +88,7 @@ class ValueIds:
                 out[g, punct] = self._ids(group, keys[punct], strings)
             else:
                 out[g] = self._ids(group, keys, strings)
-        return np.split(out, np.cumsum([len(doc) for doc in docs])[:-1], axis=1)
+        return out
 
 
 # The groups spelled from several tokens, which transform also reads from arrays (``MultiTokenIds``), for all
