@@ -11,7 +11,7 @@ from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
-from mining.nlp.speech import is_cue
+from mining.nlp.speech import CUE_LEMMAS, is_cue
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -116,12 +116,14 @@ class PartyResolver:
         """Resolve every cue's party in text order, so that pronouns see the parties before them."""
         memory: Memory = {"person": None, "individual": None, "group": None, "any": None}
         doc = self.layout.doc
-        # Only a verb, "according" or a noun subject can be either kind of token below: the token
-        # table finds them without building a Token for every word.
+        # Only a cue ("according" or a verb with a cue lemma, see ``is_cue``) or a noun subject of a main
+        # clause can be either kind of token below: the token table finds them without building a Token
+        # for every word.
         table = tokens_of(doc)
-        lower, pos, dep = table.lower, table.pos, table.dep
-        candidates = [i for i in range(table.n) if pos[i] == "VERB" or lower[i] == "according"
-                      or (dep[i] == "nsubj" and pos[i] in ("PROPN", "NOUN"))]
+        lower, pos, dep, lemma, heads = table.lower, table.pos, table.dep, table.lemma, table.heads
+        candidates = [i for i in range(table.n)
+                      if (pos[i] == "VERB" and lemma[i].lower() in CUE_LEMMAS) or lower[i] == "according"
+                      or (dep[i] == "nsubj" and pos[i] in ("PROPN", "NOUN") and dep[heads[i]] == "ROOT")]
         for token in map(doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
