@@ -39,8 +39,11 @@ class DocTokens:
     def _strings(self, attr: int) -> list[str]:
         column = self.doc.to_array([attr]).ravel().tolist()
         strings = self.doc.vocab.strings
-        lookup = {h: strings[h] for h in set(column)}
-        return [lookup[h] for h in column]
+        # Each string id spelled once per sharing() block: the Docs of a batch repeat most of their words.
+        known = once_per_batch("strings", strings, dict)
+        for h in set(column).difference(known):
+            known[h] = strings[h]
+        return list(map(known.__getitem__, column))
 
     @cached_property
     def lower(self) -> list[str]:
