@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 import scipy.sparse as sp
@@ -191,9 +192,11 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
                      once_per_fit(self, "window_of", self.local_features_, lambda: self._window_of(vocabulary)))
         tables = _reach_tables(owner, lids, n_tokens, window_of, width)
         row = np.arange(len(X), dtype=np.int64)
-        position = np.fromiter((inst.position for inst in X), dtype=np.int64, count=len(X))
-        length = np.fromiter((inst.n_in_paragraph for inst in X), dtype=np.int64, count=len(X))
-        token = np.fromiter((base[id(inst.paragraph)] for inst in X), dtype=np.int64, count=len(X)) + position
+        # map and attrgetter: no Python-level loop over the tokens
+        paragraph_of = list(map(attrgetter("paragraph"), X))
+        position = np.fromiter(map(attrgetter("position"), X), dtype=np.int64, count=len(X))
+        length = np.fromiter(map(len, map(attrgetter("tokens"), paragraph_of)), dtype=np.int64, count=len(X))
+        token = np.fromiter(map(base.__getitem__, map(id, paragraph_of)), dtype=np.int64, count=len(X)) + position
         all_rows, all_keys = [], []
         for j in range(-width, width + 1):
             lids_j, ptr_j = tables[abs(j)]
@@ -219,11 +222,14 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         """
         paragraphs: list[tuple[ParagraphTokens, Doc, str]] = []  # in order of first sight
         n_tokens = 0
+        last = None
         for inst in X:
-            if id(inst.paragraph) not in base:
-                base[id(inst.paragraph)] = n_tokens
-                n_tokens += len(inst.paragraph.tokens)
-                paragraphs.append((inst.paragraph, inst.parsed, inst.document.text))
+            if inst.paragraph is not last:  # instances mostly come paragraph by paragraph
+                last = inst.paragraph
+                if id(last) not in base:
+                    base[id(last)] = n_tokens
+                    n_tokens += len(last.tokens)
+                    paragraphs.append((last, inst.parsed, inst.document.text))
         groups = list(self.windows_)
         owners, lids = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         arrays = [] if grow else [g for g in groups if g in ARRAY_GROUPS]
