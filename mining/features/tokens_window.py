@@ -19,6 +19,7 @@ from mining.features.window_ids import ARRAY_GROUPS, VALUE_GROUPS, MultiTokenIds
 from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.nlp.sharing import once_per_batch, once_per_fit, reuse_rows
 from mining.nlp.tokens import DocTokens, tokens_of
+from mining.schema import Document
 
 # The window size of each group (``window_groups.GROUPS`` says what each group reads) when none is given.
 DEFAULT_WINDOWS: dict[str, int] = {
@@ -28,26 +29,26 @@ DEFAULT_WINDOWS: dict[str, int] = {
 PAD = "<pad>"  # what an offset beyond the paragraph edge reads
 
 
-def _spelled(paragraphs: Sequence[tuple[ParagraphTokens, Doc, str]], groups: list[str],
+def _spelled(paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]], groups: list[str],
              matcher: MarkerMatcher) -> tuple[np.ndarray, list[str]]:
     """The token (numbered through the paragraphs) and the spelled ``group=value`` of every feature of ``groups``."""
     sizes: list[int] = []
     flat: list[str] = []
     tables: dict[int, DocTokens] = {}  # one per Doc: its speech roles are computed once, not per paragraph
-    for paragraph, doc, text in paragraphs:
+    for paragraph, doc, document in paragraphs:
         if id(doc) not in tables:
             tables[id(doc)] = tokens_of(doc)
         # Once per sharing() block, keyed by the paragraph's place in its parse (out-of-fold copies).
         kind = ("window", matcher.fingerprint, tuple(groups), paragraph.start, paragraph.end,
                 paragraph.index, paragraph.n_paragraphs, paragraph.tokens)
-        features = once_per_batch(kind, doc, lambda paragraph=paragraph, doc=doc, text=text: paragraph_features(
-            paragraph, tables[id(doc)], text, matcher, groups))
+        features = once_per_batch(kind, doc, lambda paragraph=paragraph, doc=doc, text=document.text: (
+            paragraph_features(paragraph, tables[id(doc)], text, matcher, groups)))
         sizes += map(len, features)  # map and chain: no Python loop over the tokens
         flat += chain.from_iterable(features)
     return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes), flat
 
 
-def _value_pairs(values: ValueIds, paragraphs: Sequence[tuple[ParagraphTokens, Doc, str]], groups: list[str],
+def _value_pairs(values: ValueIds, paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]], groups: list[str],
                  owners: list[np.ndarray], lids: list[np.ndarray]) -> None:
     """Add the token (numbered through the paragraphs) and local id of each ``groups`` feature to the lists,
     group by group (the order within a token does not matter: ``_matrix`` merges and sorts)."""
@@ -220,7 +221,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         from spaCy's arrays (``ValueIds``), and the tree, marker, sentence, context and bigram groups from
         them too (``MultiTokenIds``), which give the same ids without a string per token and feature.
         """
-        paragraphs: list[tuple[ParagraphTokens, Doc, str]] = []  # in order of first sight
+        paragraphs: list[tuple[ParagraphTokens, Doc, Document]] = []  # in order of first sight
         n_tokens = 0
         last = None
         for inst in X:
@@ -229,7 +230,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
                 if id(last) not in base:
                     base[id(last)] = n_tokens
                     n_tokens += len(last.tokens)
-                    paragraphs.append((last, inst.parsed, inst.document.text))
+                    paragraphs.append((last, inst.parsed, inst.document))
         groups = list(self.windows_)
         owners, lids = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         arrays = [] if grow else [g for g in groups if g in ARRAY_GROUPS]

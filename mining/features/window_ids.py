@@ -3,6 +3,7 @@ without spelling a string per token and feature (``window_groups`` spells the sa
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 
@@ -12,7 +13,7 @@ from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from mining.features.markers import MarkerMatcher
+from mining.features.markers import MarkerMatcher, marker_index
 from mining.features.window_groups import (
     CLAUSES,
     COMMAS,
@@ -24,6 +25,7 @@ from mining.features.window_groups import (
 )
 from mining.instances.tokens import ParagraphTokens
 from mining.nlp.tokens import tokens_of
+from mining.schema import Document
 
 # The groups of one value per token, read at transform time straight from spaCy's attribute arrays
 # (``ValueIds``): each distinct value is spelled and looked up once, not once per token.
@@ -124,12 +126,40 @@ def _lookup(table: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndarra
     return np.where(hit, lids[at], -1)
 
 
+_WORD_PAIR = re.compile(r"\w\w")  # a word running over a paragraph edge
+
+
+def _paragraph_matches(paragraph: ParagraphTokens, document: Document,
+                       matcher: MarkerMatcher) -> list[list[tuple[int, int, str]]]:
+    """``matcher.finditer`` of the paragraph's text, with offsets into the document's text.
+
+    The document's ``MarkerIndex`` (once per batch, and read by the unit extractors too) holds the same
+    matches inside the paragraph unless a match runs over one of its edges (a phrase across a line break)
+    or a word does (a match starts and ends with a token); then the paragraph is matched alone.
+    """
+    text, start, end = document.text, paragraph.start, paragraph.end
+    alone = any(0 < edge < len(text) and _WORD_PAIR.match(text, edge - 1) for edge in (start, end))
+    index = None if alone else marker_index(document, matcher)
+    out = []
+    for name in [] if alone else matcher.names:
+        starts, ends = index.starts[name], index.ends[name]
+        lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+        if (lo and ends[lo - 1] > start) or (hi > lo and ends[hi - 1] > end):
+            alone = True
+            break
+        out.append(list(zip(starts[lo:hi], ends[lo:hi], index.phrases[name][lo:hi])))
+    if alone:
+        return [[(a + start, b + start, phrase) for a, b, phrase in matches]
+                for matches in matcher.finditer(text[start:end])]
+    return out
+
+
 class _Batch:
     """The paragraphs of a transform call as one array of tokens, numbered as ``_local_pairs`` numbers them,
     and their Docs' attribute columns, concatenated (``heads`` index the concatenation). Heads and sentence
     starts come from each Doc's ``DocTokens`` (the batch's shared table), the string ids from ``Doc.to_array``."""
 
-    def __init__(self, paragraphs: Sequence[tuple[ParagraphTokens, Doc, str]]):
+    def __init__(self, paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]]):
         offset: dict[int, int] = {}
         docs: list[Doc] = []
         n = 0
@@ -205,7 +235,7 @@ class MultiTokenIds:
     def _ids(self, features: Sequence[str]) -> np.ndarray:
         return np.asarray([self.vocabulary.get(f, -1) for f in features], dtype=np.int64)
 
-    def of(self, paragraphs: Sequence[tuple[ParagraphTokens, Doc, str]], groups: Sequence[str],
+    def of(self, paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]], groups: Sequence[str],
            matcher: MarkerMatcher) -> tuple[np.ndarray, np.ndarray] | None:
         """``(token, local id)`` of every feature of ``groups`` (-1 for features unseen in fit), the tokens
         numbered through the paragraphs in order; None when two paragraphs share a token."""
@@ -274,17 +304,17 @@ class MultiTokenIds:
         starts: list[tuple[int, str]] = []
         owners: list[int] = []
         features: list[str] = []
-        for p, (paragraph, _, text) in enumerate(b.paragraphs):
+        for p, (paragraph, _, document) in enumerate(b.paragraphs):
             first, n = int(b.first[p]), len(paragraph.tokens)
             token_starts = b.idx[b.tokens[first:first + n]].tolist()
-            for name, matches in zip(matcher.names, matcher.finditer(text[paragraph.start:paragraph.end])):
+            for name, matches in zip(matcher.names, _paragraph_matches(paragraph, document, matcher)):
                 for m_start, m_end, phrase in matches:
-                    a = bisect_left(token_starts, paragraph.start + m_start)
-                    if a >= n or token_starts[a] != paragraph.start + m_start:
+                    a = bisect_left(token_starts, m_start)
+                    if a >= n or token_starts[a] != m_start:
                         continue  # the match starts inside a token
                     starts.append((first + a, name))
                     if spell:
-                        k = bisect_left(token_starts, paragraph.start + m_end)
+                        k = bisect_left(token_starts, m_end)
                         owners += [first + a, first + a, *range(first + a + 1, first + k)]
                         features += ["marker=starts:" + name, "marker=phrase:" + phrase,
                                      *["marker=inside:" + name] * max(k - a - 1, 0)]

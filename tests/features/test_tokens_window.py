@@ -201,3 +201,30 @@ def test_words_holding_the_bigram_bar_and_empty_paragraphs(nlp, monkeypatch):
     monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
     spelled = vec.transform(X)
     assert bars and fast[: len(X) // 2 + 3].nnz > 0 and (fast != spelled).nnz == 0
+
+
+def test_marker_matches_over_paragraph_edges_are_the_paragraphs_own(nlp, monkeypatch):
+    # The array path takes a paragraph's marker matches from its document's index (built once per batch), which
+    # also matches over line breaks: "as a" ending a line and "result" opening the next are "as a result" there,
+    # but in neither paragraph. Such paragraphs, and one cut inside a word, are matched alone, as fit spells them.
+    import mining.features.tokens_window as tokens_window
+    from mining.features.markers import MarkerIndex
+    from mining.label.miner import document_from_text
+    from mining.schema import Document
+
+    texts = ["It rained as a\nresult we stayed in, because of the cold.\nThus we read as a result.",
+             "We left early. Itso happened, as a result of the rain."]
+    cut = texts[1].index("so happened")
+    docs = [document_from_text(texts[0], "d0"),
+            Document(id="d1", text=texts[1], paragraphs=[(0, cut), (cut, len(texts[1]))])]
+    X = [inst for doc, parsed in zip(docs, nlp.pipe(texts)) for inst in build_token_instances(doc, parsed)]
+    vec = TokenWindowVectorizer(windows={**DEFAULT_WINDOWS, "context": 1}).fit(X)
+    crossing = MarkerIndex(texts[0], vec.matcher_)
+    assert (texts[0].index("as a"), texts[0].index("result") + len("result")) in zip(
+        crossing.starts["forward"], crossing.ends["forward"])
+    fast = vec.transform(X)
+    monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
+    spelled = vec.transform(X)
+    names = vec.get_feature_names_out()[spelled.indices]
+    assert "0:marker=phrase:as a result" in names and "0:marker=phrase:because of" in names
+    assert (fast != spelled).nnz == 0
