@@ -68,6 +68,23 @@ def _value_pairs(values: ValueIds, paragraphs: Sequence[tuple[ParagraphTokens, D
     owners.append(np.tile(np.arange(len(tokens), dtype=np.int64), len(groups)))
 
 
+def _paragraphs(X: Sequence[TokenInstance],
+                base: dict[int, int]) -> tuple[list[tuple[ParagraphTokens, Doc, Document]], int]:
+    """The paragraphs of the instances in order of first sight, and their number of tokens; ``base`` gets each
+    paragraph's first token in that numbering (by ``id`` of the paragraph)."""
+    paragraphs: list[tuple[ParagraphTokens, Doc, Document]] = []
+    n_tokens = 0
+    last = None
+    for inst in X:
+        if inst.paragraph is not last:  # instances mostly come paragraph by paragraph
+            last = inst.paragraph
+            if id(last) not in base:
+                base[id(last)] = n_tokens
+                n_tokens += len(last.tokens)
+                paragraphs.append((last, inst.parsed, inst.document))
+    return paragraphs, n_tokens
+
+
 def _reach_tables(owner: np.ndarray, lids: np.ndarray, n_tokens: int, window_of: np.ndarray,
                   width: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """For each distance d = 0..width: the local ids of each token's features whose group reads at least
@@ -221,16 +238,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         from spaCy's arrays (``ValueIds``), and the tree, marker, sentence, context and bigram groups from
         them too (``MultiTokenIds``), which give the same ids without a string per token and feature.
         """
-        paragraphs: list[tuple[ParagraphTokens, Doc, Document]] = []  # in order of first sight
-        n_tokens = 0
-        last = None
-        for inst in X:
-            if inst.paragraph is not last:  # instances mostly come paragraph by paragraph
-                last = inst.paragraph
-                if id(last) not in base:
-                    base[id(last)] = n_tokens
-                    n_tokens += len(last.tokens)
-                    paragraphs.append((last, inst.parsed, inst.document))
+        paragraphs, n_tokens = _paragraphs(X, base)
         groups = list(self.windows_)
         owners, lids = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         arrays = [] if grow else [g for g in groups if g in ARRAY_GROUPS]
