@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.features.markers import MarkerIndex, MarkerMatcher, marker_index, resolve_lists
 from mining.features.structural import SentenceIndex, same_sentence
-from mining.instances.units import UnitInstance
+from mining.instances.units import UnitInstance, layout_key
 from mining.nlp.sharing import reuse_rows
 from mining.nlp.tokens import DocTokens, tokens_of
 from mining.schema import Unit
@@ -44,6 +44,9 @@ class ContextVectorizer(TransformerMixin, BaseEstimator):
     feature_names_ : ndarray of str
         ``prev:exists``, ``next:shell:forward``, ... and ``units_in_paragraph``.
     """
+
+    # A row reads the unit's span, neighbours and places only: instances rebuilt alike share it in a batch.
+    row_key = staticmethod(layout_key)
 
     def __init__(self, *, lists=None):
         self.lists = lists

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
-from mining.instances.units import UnitInstance
+from mining.instances.units import UnitInstance, once_per_span
 from mining.nlp.sharing import once_per_batch, reuse_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
 
@@ -52,8 +52,8 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
         # the parse and the unit's span only, so instances rebuilt for the same unit (after typing drops
         # some units) share them too.
         docs = doc_tokens(X)
-        return [once_per_batch((type(self), "parts", inst.unit.start, inst.unit.end), inst.parsed,
-                               lambda inst=inst: self._parts(inst, docs[id(inst.parsed)])) for inst in X]
+        return [once_per_span((type(self), "parts"), inst, lambda inst=inst: self._parts(inst, docs[id(inst.parsed)]))
+                for inst in X]
 
     def _ngrams(self, parts: tuple[list[str], ...]) -> list[str]:
         """``part_ngrams`` of ``parts``, once per sharing() block for the extractors of one n-gram range."""

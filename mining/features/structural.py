@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features.columns import FixedColumnsMixin
-from mining.instances.units import UnitInstance
+from mining.instances.units import UnitInstance, layout_key
 from mining.nlp.sharing import reuse_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
 from mining.schema import Unit
@@ -86,6 +86,8 @@ class StructuralVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     """
 
     FEATURES = FEATURES
+    # A row reads the unit's span, neighbours and places only: instances rebuilt alike share it in a batch.
+    row_key = staticmethod(layout_key)
 
     def __init__(self):
         pass

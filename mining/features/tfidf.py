@@ -3,8 +3,8 @@ and transform with it at less cost."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -41,23 +41,28 @@ def transform(vectorizer: TfidfVectorizer, documents: Iterable,
               analyze: Callable[[Any], list[str]] | None = None) -> sp.csr_matrix:
     """``vectorizer.transform(documents)`` for a thawed vectorizer, the same matrix to the last bit.
 
-    scikit-learn counts the terms of a document in a Python loop with a try block per term;
-    ``Counter`` counts them in C, which halves the cost of the labeller's TF-IDF features. The
+    scikit-learn counts the terms of a document in a Python loop with a try block per term; here the
+    terms of all documents are looked up in one ``map`` and counted with one ``np.unique``, which
+    costs a fraction of that for the labeller's TF-IDF features. The
     weighting steps are scikit-learn's, in its order: binary, sublinear tf, idf, norm. ``analyze``,
     if given, must give what the vectorizer's own analyzer gives (a caller's shared copy of it).
     """
     analyze = vectorizer.build_analyzer() if analyze is None else analyze
     vocabulary = vectorizer.vocabulary
-    get = vocabulary.get
-    indptr, indices, counts = [0], [], []
-    for document in documents:
-        found = Counter([i for i in map(get, analyze(document)) if i is not None])
-        indices += found.keys()
-        counts += found.values()
-        indptr.append(len(indices))
-    matrix = sp.csr_matrix((np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32),
-                            np.asarray(indptr, dtype=np.int32)), shape=(len(indptr) - 1, len(vocabulary)))
-    matrix.sort_indices()
+    n_terms = len(vocabulary)
+    analysed = [analyze(document) for document in documents]
+    lengths = np.fromiter(map(len, analysed), dtype=np.int64, count=len(analysed))
+    found = np.fromiter(map(vocabulary.get, chain.from_iterable(analysed), repeat(-1)), dtype=np.int64,
+                        count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(analysed), dtype=np.int64), lengths)
+    known = found >= 0
+    # Each (document, term) once, sorted by document then term, with its count: CSR arrays with sorted indices.
+    keys, counts = np.unique(rows[known] * n_terms + found[known], return_counts=True)
+    indptr = np.zeros(len(analysed) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(keys // n_terms, minlength=len(analysed)), out=indptr[1:])
+    matrix = sp.csr_matrix((counts.astype(np.float64), (keys % n_terms).astype(np.int32), indptr),
+                           shape=(len(analysed), n_terms))
+    matrix.has_sorted_indices = True
     if vectorizer.binary:
         matrix.data.fill(1)
     if vectorizer.sublinear_tf:

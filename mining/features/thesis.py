@@ -11,6 +11,7 @@ the mouth of, and whether the claim shares words and negation with the thesis it
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,7 +46,13 @@ FEATURES = (
 def _find(phrases: Sequence[str], words: Sequence[str]) -> bool:
     """Whether one of ``phrases`` (word sequences) occurs in ``words``."""
     text = f" {' '.join(words)} "
-    return any(f" {phrase} " in text for phrase in phrases)
+    return any(map(text.__contains__, _padded(phrases)))
+
+
+@lru_cache(maxsize=None)  # a few fixed tuples of phrases
+def _padded(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Each phrase between spaces, so that it matches whole words only."""
+    return tuple(f" {phrase} " for phrase in phrases)
 
 
 class ThesisVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):

@@ -14,7 +14,7 @@ from spacy.tokens import Span
 
 from mining.features import tfidf
 from mining.features.tfidf import freeze, thawed
-from mining.instances.units import UnitInstance
+from mining.instances.units import UnitInstance, once_per_span
 from mining.nlp.sharing import once_per_batch, reuse_rows, take_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
 
@@ -111,8 +111,7 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
                 elif key not in texts:
                     texts[key] = doc.text[slice(*doc.paragraphs[p])]
                 keys[name].append(key)
-            nouns = once_per_batch(("topic nouns", inst.unit.start, inst.unit.end), inst.parsed,  # the span's alone
-                                   lambda inst=inst: _nouns(tokens[id(inst.parsed)], inst.span))
+            nouns = once_per_span("topic nouns", inst, lambda inst=inst: _nouns(tokens[id(inst.parsed)], inst.span))
             overlaps[r] = [
                 bool(doc.topic),
                 _overlap(nouns, word_sets[(d, "topic")]),
@@ -121,14 +120,14 @@ class TopicSimilarityVectorizer(TransformerMixin, BaseEstimator):
         order = list(texts)
         row_of = {key: i for i, key in enumerate(order)}
         vectorizer = thawed(self, self._tfidf, self.terms_, self.idf_)
-        analyze = self._analyzer(vectorizer)
-        others = tfidf.transform(vectorizer, [texts[k] for k in order], analyze)
-        units = tfidf.transform(vectorizer, [inst.text for inst in X], analyze)
+        # The units' rows first, then the texts they are compared with: one call, rows are independent.
+        both = tfidf.transform(vectorizer, [inst.text for inst in X] + [texts[k] for k in order],
+                               self._analyzer(vectorizer))
         # Rows are L2-normalised, so a row-wise dot product is the cosine. The four comparisons go in one
         # product of stacked rows (each row's sum is the same): a labelling batch pays scipy's fixed cost once.
         names = ("topic", "title", "intro", "conclusion")
-        against = take_rows(others, [row_of[k] for name in names for k in keys[name]])
-        products = take_rows(units, np.tile(np.arange(len(X)), len(names))).multiply(against)
+        against = take_rows(both, [len(X) + row_of[k] for name in names for k in keys[name]])
+        products = take_rows(both, np.tile(np.arange(len(X)), len(names))).multiply(against)
         cosines = np.asarray(products.sum(axis=1)).ravel().reshape(len(names), len(X))
         out = np.column_stack([overlaps[:, 0], *cosines, overlaps[:, 1], overlaps[:, 2]])
         return sp.csr_matrix(out)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span
 
 from mining.nlp.sharing import once_per_batch
 from mining.nlp.tokens import tokens_of
 from mining.schema import Document, Unit
+
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -132,6 +135,23 @@ def unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
     look at a party's other units get the same instances, so the extractors they have in common compute
     each unit's row once."""
     return once_per_batch(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
+
+
+def layout_key(inst: UnitInstance) -> tuple:
+    """What a unit instance is made of but its units' labels: its document and parse, its span, its neighbours'
+    spans and its places. Instances rebuilt after typing drops units mostly keep theirs; an extractor that
+    reads nothing else (no label) gives them equal rows (``sharing``'s ``row_key``)."""
+    prev, next_ = inst.prev, inst.next
+    return (id(inst.document), id(inst.parsed), inst.unit.start, inst.unit.end,
+            None if prev is None else (prev.start, prev.end), None if next_ is None else (next_.start, next_.end),
+            inst.index, inst.paragraph, inst.n_paragraphs, inst.index_in_paragraph, inst.n_in_paragraph)
+
+
+def once_per_span(kind: Hashable, inst: UnitInstance, build: Callable[[], T]) -> T:
+    """``build()`` for ``inst``'s unit span in its parse, once per ``sharing()`` block: for what depends on
+    the parse and the span alone, so that the instances rebuilt for the same unit (after typing drops some
+    units) and the extractors of one class share it."""
+    return once_per_batch((kind, inst.unit.start, inst.unit.end), inst.parsed, build)
 
 
 def build_pair_instances(units: Sequence[UnitInstance], max_distance: int | None = None) -> list[PairInstance]:

@@ -91,7 +91,9 @@ def once_per_batch(kind: Hashable, obj: object, build: Callable[[], T]) -> T:
 
 def reuse_rows(transform: Callable[[Any, Sequence], Any]) -> Callable[[Any, Sequence], sp.csr_matrix]:
     """Decorate an extractor's ``transform``: inside :func:`sharing`, rows that an extractor with the
-    same :func:`fingerprint` computed for the same instances in this batch are reused."""
+    same :func:`fingerprint` computed for the same instances in this batch are reused. An extractor
+    with a ``row_key`` (a function of an instance, such as ``instances.units.layout_key``) also reuses
+    the rows of other instances with an equal key, and computes only the rows of the rest."""
     @functools.wraps(transform)
     def wrapper(self, X):
         if _BATCH.get() is None:
@@ -151,14 +153,25 @@ def _rows(estimator: Any, X: Sequence, transform: Callable[[Sequence], Any]) -> 
     if id(estimator) not in fingerprints:
         fingerprints[id(estimator)] = (estimator, fingerprint(estimator))
     key = ("rows", fingerprints[id(estimator)][1])
+    # An extractor may say which instances get equal rows (``row_key``); by default only the same instance does.
+    row_key = getattr(estimator, "row_key", None) or id
+    keys = [row_key(x) for x in X]
     if key in batch:
-        _, row_of, matrix = batch[key]
-        rows = [row_of.get(id(x)) for x in X]
+        held, row_of, matrix = batch[key]
+        rows = [row_of.get(k) for k in keys]
         if None not in rows:
             # The same instances in the same order (a stacked model's own union) need no row index.
             return matrix.copy() if rows == list(range(matrix.shape[0])) else take_rows(matrix, rows)
+        if row_key is not id:  # compute the rows of the others only, and keep all of them
+            missing = [r for r, row in enumerate(rows) if row is None]
+            first = matrix.shape[0]
+            matrix = sp.vstack([matrix, sp.csr_matrix(transform([X[r] for r in missing]))], format="csr")
+            for k, r in enumerate(missing):
+                rows[r] = row_of.setdefault(keys[r], first + k)
+            batch[key] = (held + [X[r] for r in missing], row_of, matrix)
+            return take_rows(matrix, rows)
     matrix = sp.csr_matrix(transform(X))
-    batch[key] = (*_indexed(X), matrix)
+    batch[key] = (list(X), {k: r for r, k in enumerate(keys)}, matrix)
     return matrix
 
 

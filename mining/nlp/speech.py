@@ -30,6 +30,9 @@ REPORTING_LEMMAS = frozenset("""
 """.split())
 # Verbs that are cues only with a particle or preposition: "ruled out X", "pointed to X".
 PARTICLE_CUES = {"rule": {"out"}, "point": {"to", "out"}}
+# The lowercased lemmas of every verb that may be a cue: ``is_cue`` holds only for "according" and for verbs
+# with one of these, so a token table can pass over the other tokens without building them.
+CUE_LEMMAS = REPORTING_LEMMAS | frozenset(PARTICLE_CUES)
 
 OPEN_QUOTES = {'"': '"', "“": "”"}
 # The dependents of a cue that hold what is reported; its subject (or agent) is the source, and

@@ -39,8 +39,11 @@ class DocTokens:
     def _strings(self, attr: int) -> list[str]:
         column = self.doc.to_array([attr]).ravel().tolist()
         strings = self.doc.vocab.strings
-        lookup = {h: strings[h] for h in set(column)}
-        return [lookup[h] for h in column]
+        # Each string id spelled once per sharing() block: the Docs of a batch repeat most of their words.
+        known = once_per_batch("strings", strings, dict)
+        for h in set(column).difference(known):
+            known[h] = strings[h]
+        return list(map(known.__getitem__, column))
 
     @cached_property
     def lower(self) -> list[str]:
@@ -124,8 +127,8 @@ class DocTokens:
     @cached_property
     def sentence_starts(self) -> list[int]:
         """First token of each sentence, as ``Doc.sents`` splits them."""
-        flags = self._column(SENT_START)
-        return [0] + [i for i in range(1, self.n) if flags[i] == 1] if self.n else []
+        flags = self.doc.to_array([SENT_START]).ravel().view(np.int64)
+        return [0, *(np.flatnonzero(flags[1:] == 1) + 1).tolist()] if self.n else []
 
     @cached_property
     def sentence_ids(self) -> list[int]:

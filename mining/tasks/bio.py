@@ -70,42 +70,72 @@ def constrained_tags(scores: np.ndarray, classes: Sequence[str], transitions: np
     sequence, as in a first-order HMM or CRF (``mining.models.tagging.TransitionTagger`` learns them);
     None adds nothing, and the tokens' scores alone decide.
     """
+    return constrained_sequences(scores, [range(len(scores))], classes, transitions, start)[0]
+
+
+def constrained_sequences(scores: np.ndarray, sequences: Sequence[Sequence[int]], classes: Sequence[str],
+                          transitions: np.ndarray | None = None, start: np.ndarray | None = None) -> list[list[str]]:
+    """``constrained_tags(scores[rows], ...)`` for the rows of each sequence, all sequences at once.
+
+    A labelling batch decodes hundreds of paragraphs: the classes, transitions and scores are put in
+    ``BIO_LABELS`` order once, and each Viterbi step runs for the k-th token of every paragraph that long
+    in one array operation (the same sums and comparisons as token by token; ties go to the first best tag,
+    as with np.argmax).
+    """
     classes = [str(c) for c in classes]
     if set(classes) != set(BIO_LABELS):
         raise ValueError(f"constrained decoding needs the classes {BIO_LABELS}, got {classes}")
-    n = len(scores)
-    if n == 0:
-        return []
     col = [classes.index(t) for t in BIO_LABELS]
-    emit = np.asarray(scores, dtype=np.float64)[:, col].tolist()  # columns now B, I, O
-    # Plain floats: numpy scalars cost more than the arithmetic. Ties go to the first best tag,
-    # as with np.argmax.
-    b, i, o = 0, 1, 2
-    (bb, bi, bo), (ib, ii, io), (ob, _, oo) = ((0.0,) * 3,) * 3 if transitions is None else _square(transitions, col)
-    sb, _, so = (0.0,) * 3 if start is None else np.asarray(start, dtype=np.float64)[col].tolist()
-    best = [emit[0][b] + sb, -np.inf, emit[0][o] + so]
-    back: list[tuple[int, int, int]] = []
-    for eb, ei, eo in emit[1:]:
-        pb, pi, po = best
-        # x_y: the best total of a path whose last two tags are y then x
-        b_b, b_i, b_o = pb + bb, pi + ib, po + ob
-        from_b = b if b_b >= b_i and b_b >= b_o else i if b_i >= b_o else o
-        i_b, i_i = pb + bi, pi + ii  # I may follow B or I, never O
-        from_i = b if i_b >= i_i else i
-        o_b, o_i, o_o = pb + bo, pi + io, po + oo
-        from_o = b if o_b >= o_i and o_b >= o_o else i if o_i >= o_o else o
-        best = [max(b_b, b_i, b_o) + eb, max(i_b, i_i) + ei, max(o_b, o_i, o_o) + eo]
-        back.append((from_b, from_i, from_o))
-    pb, pi, po = best
-    path = [b if pb >= pi and pb >= po else i if pi >= po else o]
-    for step in reversed(back):
-        path.append(step[path[-1]])
-    return [BIO_LABELS[t] for t in reversed(path)]
+    emit = np.asarray(scores, dtype=np.float64).reshape(len(scores), len(classes))[:, col]  # B, I, O
+    moves = np.zeros((3, 3)) if transitions is None else _square(transitions, col)
+    opens = np.zeros(3) if start is None else np.asarray(start, dtype=np.float64)[col]
+    lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
+    order = np.argsort(-lengths, kind="stable")  # longest first: the sequences still running are a prefix
+    tags = _viterbi([sequences[s] for s in order.tolist()], lengths[order], emit, moves, opens)
+    out: list[list[str]] = [[] for _ in sequences]
+    for j, s in enumerate(order.tolist()):
+        out[s] = [BIO_LABELS[t] for t in tags[: lengths[s], j].tolist()]
+    return out
 
 
-def _square(transitions: np.ndarray, col: list[int]) -> list[list[float]]:
+def _viterbi(sequences: list[Sequence[int]], lengths: np.ndarray, emit: np.ndarray, moves: np.ndarray,
+             opens: np.ndarray) -> np.ndarray:
+    """Tag numbers (``BIO_LABELS`` order) of the best valid path of each sequence (rows of ``emit``), as
+    ``tags[k, j]`` for token k of sequence j; ``lengths`` must not increase."""
+    n, width = len(sequences), int(lengths[0]) if len(sequences) else 0
+    if width == 0:
+        return np.zeros((0, n), dtype=np.int8)
+    rows = np.zeros((width, n), dtype=np.int64)  # rows[k, j]: the emit row of token k of sequence j
+    for j, seq in enumerate(sequences):
+        rows[: lengths[j], j] = seq
+    scores = emit[rows]  # (width, n, 3)
+    running = (lengths[None, :] > np.arange(width)[:, None]).sum(axis=1)  # sequences at least k + 1 long
+    moves = np.array(moves, dtype=np.float64)
+    moves[2, 1] = -np.inf  # I never follows O
+    best = scores[0] + opens
+    best[:, 1] = -np.inf  # nor opens the sequence
+    back = np.zeros((width, n, 3), dtype=np.int64)
+    for k in range(1, width):
+        a = running[k]
+        totals = best[:a, :, None] + moves  # [j, s, t]: the best path to s, then t
+        back[k, :a] = totals.argmax(axis=1)  # the first best previous tag, as token by token
+        best[:a] = totals.max(axis=1) + scores[k, :a]
+    last = best.argmax(axis=1)
+    tags = np.zeros((width, n), dtype=np.int8)
+    current = np.zeros(n, dtype=np.int64)
+    for k in range(width - 1, -1, -1):
+        a = running[k]
+        ending = lengths[:a] == k + 1
+        current[:a][ending] = last[:a][ending]
+        tags[k, :a] = current[:a]
+        if k:
+            current[:a] = back[k, np.arange(a), current[:a]]
+    return tags
+
+
+def _square(transitions: np.ndarray, col: list[int]) -> np.ndarray:
     """``transitions`` (in the classes' order) as rows and columns in ``BIO_LABELS`` order."""
     matrix = np.asarray(transitions, dtype=np.float64)
     if matrix.shape != (len(col), len(col)):
         raise ValueError(f"transitions must be a {len(col)}x{len(col)} matrix, got shape {matrix.shape}")
-    return matrix[np.ix_(col, col)].tolist()
+    return matrix[np.ix_(col, col)]

@@ -16,7 +16,7 @@ from mining.nlp.speech import ROLES as SPEECH_ROLES
 from mining.nlp.tokens import doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents, final_model
-from mining.tasks.bio import BIO_LABELS, OUTSIDE, bio_spans, bio_tags, constrained_tags
+from mining.tasks.bio import BIO_LABELS, OUTSIDE, bio_spans, bio_tags, constrained_sequences
 
 DECODERS = ("viterbi", "independent")
 
@@ -117,10 +117,11 @@ class SegmentationTask:
             scores[np.ix_(sorted(outside), inside)] = -np.inf
         start, transitions = transition_scores(estimator)
         tags = [OUTSIDE] * len(instances)
-        for members in paragraphs_of(instances):
-            # Viterbi runs in reading order, whatever order the instances come in.
-            members = sorted(members, key=lambda i: instances[i].position)
-            for i, tag in zip(members, constrained_tags(scores[members], classes, transitions, start)):
+        # Viterbi runs in reading order, whatever order the instances come in.
+        sequences = [sorted(members, key=lambda i: instances[i].position) for members in paragraphs_of(instances)]
+        for members, paragraph_tags in zip(sequences, constrained_sequences(scores, sequences, classes, transitions,
+                                                                            start)):
+            for i, tag in zip(members, paragraph_tags):
                 tags[i] = tag
         return tags
 

@@ -139,6 +139,33 @@ def test_equal_extractors_share_rows_in_a_sharing_block(extractor, unit_instance
                      .transform(unit_instances))
 
 
+@pytest.mark.parametrize("make", [StructuralVectorizer, ContextVectorizer])
+def test_instances_rebuilt_alike_share_rows_in_a_batch(make, unit_instances, monkeypatch):
+    # Typing drops units, and the labeller rebuilds the instances of their documents: an extractor whose rows
+    # read only the unit's span, neighbours and places (row_key = layout_key) reuses the rows of the
+    # instances rebuilt alike, and computes those whose layout changed.
+    from dataclasses import replace
+
+    extractor = make().fit(unit_instances)
+    alone = extractor.transform(unit_instances)
+    calls = []
+    if make is StructuralVectorizer:
+        row = StructuralVectorizer._row
+        monkeypatch.setattr(make, "_row", staticmethod(lambda inst, *a: calls.append(inst) or row(inst, *a)))
+    else:
+        side = ContextVectorizer._side
+        monkeypatch.setattr(make, "_side", lambda self, inst, *a: calls.append(inst) or side(self, inst, *a))
+    rebuilt = [replace(x) for x in unit_instances]  # new objects, the same layout
+    changed = replace(unit_instances[1], n_in_paragraph=unit_instances[1].n_in_paragraph + 1)
+    with sharing({}):
+        extractor.transform(unit_instances)
+        calls.clear()
+        again = extractor.transform(rebuilt + [changed])
+    assert calls and {id(inst) for inst in calls} == {id(changed)}
+    assert _same(again[:-1], alone) and _same(again[-1], extractor.transform([changed]))
+    assert (again[-1] != alone[1]).nnz > 0
+
+
 def _same(a, b) -> bool:
     a, b = sp.csr_matrix(a), sp.csr_matrix(b)
     return a.shape == b.shape and (a != b).nnz == 0

@@ -146,12 +146,13 @@ ALL_GROUPS = {"word": 2, "lemma": 1, "shape": 1, "punct": 1, "pos": 1, "tag": 1,
 @pytest.mark.parametrize("memo_limit", [1 << 18, 1])
 def test_transform_from_spacy_arrays_equals_spelled_features(token_instances, monkeypatch, memo_limit, windows):
     # transform reads the one-value groups (ValueIds) and the tree, marker, sentence, context and bigram
-    # groups (WindowIds) from spaCy's arrays; spelling them as fit does must give the same matrix, on
+    # groups (MultiTokenIds) from spaCy's arrays; spelling them as fit does must give the same matrix, on
     # tokens unseen in fit too, batch after batch (the memo warm, or cleared at every call when its limit is 1).
     import mining.features.tokens_window as tokens_window
+    import mining.features.window_ids as window_ids
     from mining.nlp.sharing import sharing
 
-    monkeypatch.setattr(tokens_window, "_MEMO_LIMIT", memo_limit)
+    monkeypatch.setattr(window_ids, "_MEMO_LIMIT", memo_limit)
     vec = TokenWindowVectorizer(windows=windows).fit(token_instances[: len(token_instances) // 2])
     fast = [vec.transform(token_instances), vec.transform(token_instances[::-1])]
     with sharing():
@@ -169,7 +170,7 @@ def test_transform_from_spacy_arrays_equals_spelled_features(token_instances, mo
 
 def test_paragraphs_sharing_tokens_are_spelled(token_instances):
     # Two paragraph objects over the same tokens in one call (copies of a document) cannot share the
-    # batch arrays (WindowIds), so they are spelled; the rows are the same as each copy's alone.
+    # batch arrays (MultiTokenIds), so they are spelled; the rows are the same as each copy's alone.
     from dataclasses import replace
 
     from mining.instances.tokens import TokenInstance
@@ -200,3 +201,30 @@ def test_words_holding_the_bigram_bar_and_empty_paragraphs(nlp, monkeypatch):
     monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
     spelled = vec.transform(X)
     assert bars and fast[: len(X) // 2 + 3].nnz > 0 and (fast != spelled).nnz == 0
+
+
+def test_marker_matches_over_paragraph_edges_are_the_paragraphs_own(nlp, monkeypatch):
+    # The array path takes a paragraph's marker matches from its document's index (built once per batch), which
+    # also matches over line breaks: "as a" ending a line and "result" opening the next are "as a result" there,
+    # but in neither paragraph. Such paragraphs, and one cut inside a word, are matched alone, as fit spells them.
+    import mining.features.tokens_window as tokens_window
+    from mining.features.markers import MarkerIndex
+    from mining.label.miner import document_from_text
+    from mining.schema import Document
+
+    texts = ["It rained as a\nresult we stayed in, because of the cold.\nThus we read as a result.",
+             "We left early. Itso happened, as a result of the rain."]
+    cut = texts[1].index("so happened")
+    docs = [document_from_text(texts[0], "d0"),
+            Document(id="d1", text=texts[1], paragraphs=[(0, cut), (cut, len(texts[1]))])]
+    X = [inst for doc, parsed in zip(docs, nlp.pipe(texts)) for inst in build_token_instances(doc, parsed)]
+    vec = TokenWindowVectorizer(windows={**DEFAULT_WINDOWS, "context": 1}).fit(X)
+    crossing = MarkerIndex(texts[0], vec.matcher_)
+    assert (texts[0].index("as a"), texts[0].index("result") + len("result")) in zip(
+        crossing.starts["forward"], crossing.ends["forward"])
+    fast = vec.transform(X)
+    monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
+    spelled = vec.transform(X)
+    names = vec.get_feature_names_out()[spelled.indices]
+    assert "0:marker=phrase:as a result" in names and "0:marker=phrase:because of" in names
+    assert (fast != spelled).nnz == 0

@@ -190,3 +190,51 @@ def test_sample_experiment_runs_end_to_end(sample_run):
     model = load_model(run)
     names = model.named_steps["features"].get_feature_names_out()
     assert len(names) == model.named_steps["model"].coef_.shape[1] and names[0].startswith("window__")
+
+
+def _viterbi_token_by_token(scores, transitions, start):
+    """The constrained Viterbi spelled out one token at a time (BIO columns), as the reference."""
+    n = len(scores)
+    if n == 0:
+        return []
+    valid = [[True, True, True], [True, True, True], [True, False, True]]  # O -> I is not allowed
+    best = [scores[0][0] + start[0], -np.inf, scores[0][2] + start[2]]
+    back = []
+    for row in scores[1:]:
+        step, new = [], []
+        for t in range(3):
+            totals = [best[s] + transitions[s][t] if valid[s][t] else -np.inf for s in range(3)]
+            s = int(np.argmax(totals))  # the first of equals
+            step.append(s)
+            new.append(totals[s] + row[t])
+        best, back = new, back + [step]
+    path = [int(np.argmax(best))]
+    for step in reversed(back):
+        path.append(step[path[-1]])
+    return ["BIO"[t] for t in reversed(path)]
+
+
+def test_constrained_sequences_decode_each_sequence_as_token_by_token():
+    # All paragraphs of a batch are decoded at once, step by step over their k-th tokens: the tags must be
+    # those of a plain token-by-token Viterbi, for sequences of any length (empty too), in any order, with
+    # ties (scores rounded to halves) and tokens forced outside (-inf).
+    from mining.tasks.bio import constrained_sequences
+
+    rng = np.random.default_rng(7)
+    scores = np.round(rng.normal(size=(200, 3)) * 2) / 2
+    scores[rng.random(200) < 0.1, :2] = -np.inf
+    transitions = np.round(rng.normal(size=(3, 3)) * 2) / 2
+    start = np.array([0.5, 0.0, -0.5])
+    cuts = np.sort(rng.choice(np.arange(1, 200), size=30, replace=False))
+    sequences = [list(range(a, b)) for a, b in zip([0, *cuts], [*cuts, 200])] + [[]]
+    sequences = [sequences[k] for k in rng.permutation(len(sequences))]
+    found = constrained_sequences(scores, sequences, ["B", "I", "O"], transitions, start)
+    expected = [_viterbi_token_by_token(scores[rows].tolist(), transitions.tolist(), start.tolist())
+                for rows in sequences]
+    assert found == expected and sum(map(len, found)) == 200 and "I" in sum(found, [])
+    # Columns in another order give the same tags; without transitions the scores alone decide.
+    order = [2, 0, 1]
+    assert constrained_sequences(scores[:, order], sequences, ["O", "B", "I"], transitions[np.ix_(order, order)],
+                                 start[order]) == found
+    assert constrained_sequences(scores, sequences, ["B", "I", "O"]) == [
+        _viterbi_token_by_token(scores[rows].tolist(), np.zeros((3, 3)).tolist(), [0.0] * 3) for rows in sequences]

@@ -36,10 +36,10 @@ class UnitAttributor:
 
     def attribute(self, start: int, end: int) -> Attribution:
         """The holder and speech kind of the unit ``[start, end)``."""
-        tokens = self.layout.tokens(start, end)
+        tokens = self.layout.token_ids(start, end)
         if not tokens:
             return Attribution(AUTHOR, "author")
-        paragraph = self.layout.paragraph_of(tokens[0].idx)
+        paragraph = self.layout.paragraph_of(self.layout.starts[tokens[0]])
         if self.layout.is_headline(paragraph):
             return Attribution(AUTHOR, "author")
         quote = self._quote_of(start, end)
@@ -77,9 +77,9 @@ class UnitAttributor:
             return covered[0]
         return None
 
-    def _frame(self, tokens: list[Token], paragraph: tuple[int, int]) -> Token | None:
-        """The cue governing the unit made of ``tokens``: above it, beside it, or its own root."""
-        ids = {t.i for t in tokens}
+    def _frame(self, tokens: list[int], paragraph: tuple[int, int]) -> Token | None:
+        """The cue governing the unit made of the tokens ``tokens``: above it, beside it, or its own root."""
+        ids = set(tokens)
         pstart, pend = paragraph
 
         def inside(t: Token) -> bool:
@@ -89,7 +89,7 @@ class UnitAttributor:
             return self.quotes.in_quote(t.idx) is None
 
         heads = self.layout.table.heads  # Token.head would build a Token per token
-        roots = [t for t in tokens if heads[t.i] not in ids or heads[t.i] == t.i]
+        roots = [self.layout.doc[i] for i in tokens if heads[i] not in ids or heads[i] == i]
         root = min(roots, key=lambda t: len(list(t.ancestors)))
         # 1. A cue above the unit: "Marsh said that [X]", "described the plan as [X]".
         node = root

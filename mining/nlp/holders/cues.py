@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from mining.nlp.speech import SAYING_LEMMAS, is_cue
+from mining.nlp.speech import CUE_LEMMAS, SAYING_LEMMAS, is_cue
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 # Verbs of wanting state a party's position without reporting its words ("The union wants a 36-hour
 # week", "Residents seek a new vote"). They are cues for holders only: the speech roles a segmenter
 # learns from (mining.nlp.speech) keep the reporting lexicon.
 STANCE_LEMMAS = frozenset({"want", "seek"})
+# The lemmas of every verb that ``is_holder_cue`` can accept (it checks particles and verbs further).
+HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS
 # A saying verb whose object is only a quantity judges and reports no words: "37 arrests say little
 # about X", "The safeguards answer much of the case".
 _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})

@@ -52,6 +52,11 @@ class TextLayout:
 
     def tokens(self, start: int, end: int) -> list[Token]:
         """The non-space tokens that overlap ``[start, end)``."""
+        return [self.doc[i] for i in self.token_ids(start, end)]
+
+    def token_ids(self, start: int, end: int) -> list[int]:
+        """The offsets of ``tokens(start, end)``, read from the token table without building Tokens."""
         first = max(bisect.bisect_right(self.starts, start) - 1, 0)
         last = bisect.bisect_left(self.starts, end)
-        return [t for t in self.doc[first:last] if t.idx + len(t) > start and not t.is_space]
+        ends, space = self.table.end_char, self.table.is_space
+        return [i for i in range(first, last) if ends[i] > start and not space[i]]

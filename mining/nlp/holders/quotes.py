@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from mining.nlp.holders.cues import is_holder_cue
 from mining.nlp.holders.layout import SENTENCE_END, TextLayout
 from mining.nlp.holders.records import Quote
 from mining.nlp.speech import OPEN_QUOTES
+
+# Every character that opens or closes a quotation.
+_MARKS = re.compile("[" + re.escape("".join(sorted({*OPEN_QUOTES, *OPEN_QUOTES.values()}))) + "]")
 
 
 class QuoteIndex:
@@ -34,15 +39,14 @@ class QuoteIndex:
         """Fill ``self.quotes`` paragraph by paragraph (a quote's directness looks at those before it)."""
         text, quotes = self.layout.text, self.quotes
         for pstart, pend in self.layout.paragraphs:
-            i, open_at, closer = pstart, None, None
-            while i < pend:
-                ch = text[i]
+            open_at, closer = None, None
+            for mark in _MARKS.finditer(text, pstart, pend):  # the other characters change nothing
+                i, ch = mark.start(), mark.group()
                 if open_at is None and ch in OPEN_QUOTES:
                     open_at, closer = i, OPEN_QUOTES[ch]
                 elif open_at is not None and ch == closer:
                     quotes.append(self._quote(open_at, i + 1, (open_at + 1, i), (pstart, pend)))
                     open_at = None
-                i += 1
             if open_at is not None:
                 # News style leaves a quote open at a paragraph end when the next paragraph goes on
                 # quoting the same speaker.
