@@ -216,7 +216,7 @@ class PartyResolver:
             else:
                 return None
             return found or Party(UNKNOWN, "unknown")
-        others = self._others(head, memory)
+        others = _others(head, memory)
         if others is not None:
             return others
         person = self._person(head)
@@ -236,26 +236,6 @@ class PartyResolver:
             if lemma in NONAGENT_NOUNS:
                 return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
-
-    def _others(self, head: Token, memory: Memory) -> Party | None:
-        """The group that "others" or "one of them" picks from: the most recent group named as a subject.
-
-        "Others said ..." resolves like a pronoun to that group (docs/news-guideline.md, "Holder": news-06's
-        "Others" are local doctors); "one of them" is one member of it, named in the singular as the
-        guideline names "One diplomat" "diplomat".
-        """
-        lower = head.lower_
-        group = memory["plural"]
-        if group is None or lower not in ("others", "one"):
-            return None
-        if lower == "others":
-            return group
-        if not any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in _GROUP_PRONOUNS for o in c.children)
-                   for c in head.children):
-            return None
-        words = group.name.split()
-        member = " ".join(words[:-1] + [group.lemma]) if group.lemma and words[-1].lower() != group.lemma else group.name
-        return Party(member, "individual", group.lemma)
 
     def _source_of(self, head: Token, memory: Memory) -> Party | None:
         """The party a text or a piece of evidence ``head`` comes from, if the text names it.
@@ -314,3 +294,24 @@ class PartyResolver:
         party = Party(name, "individual" if singular else "group", lemma)
         self.groups.append(party)
         return party
+
+
+def _others(head: Token, memory: Memory) -> Party | None:
+    """The group that "others" or "one of them" picks from: the most recent group named as a subject.
+
+    "Others said ..." resolves like a pronoun to that group (docs/news-guideline.md, "Holder": news-06's
+    "Others" are local doctors); "one of them" is one member of it, named in the singular as the
+    guideline names "One diplomat" "diplomat".
+    """
+    lower = head.lower_
+    group = memory["plural"]
+    if group is None or lower not in ("others", "one"):
+        return None
+    if lower == "others":
+        return group
+    if not any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in _GROUP_PRONOUNS for o in c.children)
+               for c in head.children):
+        return None
+    words = group.name.split()
+    member = " ".join(words[:-1] + [group.lemma]) if group.lemma and words[-1].lower() != group.lemma else group.name
+    return Party(member, "individual", group.lemma)
