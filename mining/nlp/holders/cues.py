@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.tokens import Token
 
 from mining.nlp.speech import CUE_LEMMAS, SAYING_LEMMAS, is_cue
+from mining.nlp.tokens import DocTokens
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 # Verbs of wanting state a party's position without reporting its words ("The union wants a 36-hour
 # week", "Residents seek a new vote"). They are cues for holders only: the speech roles a segmenter
 # learns from (mining.nlp.speech) keep the reporting lexicon.
 STANCE_LEMMAS = frozenset({"want", "seek"})
-# The lemmas of every verb that ``is_holder_cue`` can accept (it checks particles and verbs further).
-HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS
+_HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS
 # A saying verb whose object is only a quantity judges and reports no words: "37 arrests say little
 # about X", "The safeguards answer much of the case".
 _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
@@ -21,6 +23,14 @@ _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
 def is_holder_cue(token: Token) -> bool:
     """Whether ``token`` frames a party's position: a reporting or stance cue, or a verb of wanting."""
     return is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in STANCE_LEMMAS)
+
+
+def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:
+    """The tokens of ``ids`` that can be holder cues: every one :func:`is_holder_cue` accepts, read from
+    the token table so that no spaCy Token is built for the words that cannot ("according", or a verb
+    with a cue lemma; ``is_holder_cue`` checks the rest)."""
+    lower, pos, lemma = table.lower, table.pos, table.lemma
+    return [i for i in ids if lower[i] == "according" or (pos[i] == "VERB" and lemma[i].lower() in _HOLDER_CUE_LEMMAS)]
 
 
 def reports_nothing(cue: Token) -> bool:

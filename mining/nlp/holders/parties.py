@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.nlp.holders.cues import HOLDER_CUE_LEMMAS, cue_subject, is_holder_cue
+from mining.nlp.holders.cues import cue_subject, holder_cue_candidates, is_holder_cue
 from mining.nlp.holders.groups import ROLE_NOUNS, group_name
 from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
@@ -146,10 +146,10 @@ class PartyResolver:
         # apposition can be any kind of token below: the token table finds them without building a Token
         # for every word.
         table = tokens_of(doc)
-        lower, pos, dep, lemma = table.lower, table.pos, table.dep, table.lemma
+        pos, dep = table.pos, table.dep
+        cues = set(holder_cue_candidates(table, range(table.n)))
         candidates = [i for i in range(table.n)
-                      if (pos[i] == "VERB" and lemma[i].lower() in HOLDER_CUE_LEMMAS) or lower[i] == "according"
-                      or (dep[i] in ("nsubj", "nsubjpass", "appos") and pos[i] in ("PROPN", "NOUN"))]
+                      if i in cues or (dep[i] in ("nsubj", "nsubjpass", "appos") and pos[i] in ("PROPN", "NOUN"))]
         for token in map(doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue

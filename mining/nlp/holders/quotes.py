@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Token
 
-from mining.nlp.holders.cues import is_holder_cue
+from mining.nlp.holders.cues import holder_cue_candidates, is_holder_cue
 from mining.nlp.holders.layout import SENTENCE_END, TextLayout
 from mining.nlp.holders.records import Quote
 from mining.nlp.speech import OPEN_QUOTES
@@ -78,4 +78,6 @@ class QuoteIndex:
         return cues[-1] if cues else None
 
     def _cues(self, window: tuple[int, int]) -> list[Token]:
-        return [t for t in self.layout.tokens(*window) if is_holder_cue(t) and self.in_quote(t.idx) is None]
+        doc, table = self.layout.doc, self.layout.table
+        ids = holder_cue_candidates(table, self.layout.token_ids(*window))
+        return [t for t in map(doc.__getitem__, ids) if is_holder_cue(t) and self.in_quote(t.idx) is None]
