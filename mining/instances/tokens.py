@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, is_
 
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE
@@ -69,8 +71,8 @@ def build_token_instances(document: Document, parsed: Doc) -> list[TokenInstance
         lo, hi = np.searchsorted(idx, [start, end], side="left")
         tokens = tuple((np.flatnonzero(~is_space[lo:hi]) + lo).tolist())
         paragraph = ParagraphTokens(index=p, n_paragraphs=len(spans), start=start, end=end, tokens=tokens)
-        instances.extend(TokenInstance(document=document, parsed=parsed, paragraph=paragraph, position=k)
-                         for k in range(len(tokens)))
+        # map with the arguments in field order: no generator frame and no keywords per token
+        instances.extend(map(TokenInstance, repeat(document), repeat(parsed), repeat(paragraph), range(len(tokens))))
     return instances
 
 
@@ -82,11 +84,13 @@ def build_corpus_token_instances(docs: Sequence[Document], parsed: Sequence[Doc]
 def paragraphs_of(instances: Sequence[TokenInstance]) -> list[list[int]]:
     """Indices of ``instances`` grouped by paragraph, in order of first appearance."""
     groups: dict[tuple[int, int], list[int]] = {}
-    paragraph = document = members = None
-    for i, inst in enumerate(instances):
-        # Instances come paragraph by paragraph: the group is looked up only where the paragraph changes.
-        if inst.paragraph is not paragraph or inst.document is not document:
-            paragraph, document = inst.paragraph, inst.document
-            members = groups.setdefault((id(document), paragraph.index), [])
-        members.append(i)
+    n = len(instances)
+    paragraphs = list(map(attrgetter("paragraph"), instances))
+    documents = list(map(attrgetter("document"), instances))
+    # Instances come paragraph by paragraph: the group is looked up only where the paragraph or document changes.
+    same = np.fromiter(map(is_, paragraphs[1:], paragraphs[:-1]), dtype=bool, count=max(n - 1, 0))
+    same &= np.fromiter(map(is_, documents[1:], documents[:-1]), dtype=bool, count=max(n - 1, 0))
+    starts = [0, *(np.flatnonzero(~same) + 1).tolist()] if n else []
+    for start, end in zip(starts, [*starts[1:], n]):
+        groups.setdefault((id(documents[start]), paragraphs[start].index), []).extend(range(start, end))
     return list(groups.values())

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from mining.features.tokens_window import DEFAULT_WINDOWS, TokenWindowVectorizer, _one_hot
-from mining.instances.tokens import build_token_instances
+from mining.instances.tokens import build_token_instances, paragraphs_of
 
 EXTRACTORS = [
     TokenWindowVectorizer(),
@@ -245,3 +245,22 @@ def test_one_hot_equals_scipy_conversion(n_rows, n_columns, nnz):
     for name in ("indptr", "indices", "data"):
         assert getattr(got, name).dtype == getattr(expected, name).dtype
         np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
+
+
+def _groups_one_by_one(instances):
+    groups = {}
+    for i, inst in enumerate(instances):
+        groups.setdefault((id(inst.document), inst.paragraph.index), []).append(i)
+    return list(groups.values())
+
+
+def test_paragraphs_of_groups_in_order_of_first_sight(token_instances):
+    # Two copies of one paragraph's instances (equal index, other document) and a paragraph seen again later.
+    first = [i for i in token_instances if i.paragraph is token_instances[0].paragraph]
+    later = [i for i in token_instances if i.paragraph is token_instances[-1].paragraph]
+    mixed = later[:2] + first + later[2:] + token_instances + first[:1]
+    assert paragraphs_of(mixed) == _groups_one_by_one(mixed)
+    assert len(paragraphs_of(token_instances)) > 1
+    assert paragraphs_of([]) == [] and paragraphs_of(first[:1]) == [[0]]
+    assert [len(t.paragraph.tokens) for t in first] == [len(first)] * len(first)
+    assert [t.position for t in first] == list(range(len(first)))
