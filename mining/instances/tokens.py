@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import attrgetter, is_
 
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE
@@ -84,13 +83,11 @@ def build_corpus_token_instances(docs: Sequence[Document], parsed: Sequence[Doc]
 def paragraphs_of(instances: Sequence[TokenInstance]) -> list[list[int]]:
     """Indices of ``instances`` grouped by paragraph, in order of first appearance."""
     groups: dict[tuple[int, int], list[int]] = {}
-    n = len(instances)
-    paragraphs = list(map(attrgetter("paragraph"), instances))
-    documents = list(map(attrgetter("document"), instances))
-    # Instances come paragraph by paragraph: the group is looked up only where the paragraph or document changes.
-    same = np.fromiter(map(is_, paragraphs[1:], paragraphs[:-1]), dtype=bool, count=max(n - 1, 0))
-    same &= np.fromiter(map(is_, documents[1:], documents[:-1]), dtype=bool, count=max(n - 1, 0))
-    starts = [0, *(np.flatnonzero(~same) + 1).tolist()] if n else []
-    for start, end in zip(starts, [*starts[1:], n]):
-        groups.setdefault((id(documents[start]), paragraphs[start].index), []).extend(range(start, end))
+    paragraph = document = members = None
+    for i, inst in enumerate(instances):
+        # Instances come paragraph by paragraph: the group is looked up only where the paragraph changes.
+        if inst.paragraph is not paragraph or inst.document is not document:
+            paragraph, document = inst.paragraph, inst.document
+            members = groups.setdefault((id(document), paragraph.index), [])
+        members.append(i)
     return list(groups.values())
