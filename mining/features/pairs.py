@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 import numpy as np
 import scipy.sparse as sp
@@ -170,16 +171,12 @@ class PairSideVectorizer(TransformerMixin, BaseEstimator):
     def _units(self, X: Sequence[PairInstance]) -> tuple[list[UnitInstance], np.ndarray]:
         if self.side not in ("source", "target"):
             raise UsageError(f"side must be 'source' or 'target', got {self.side!r}")
-        distinct: dict[int, int] = {}
-        units: list[UnitInstance] = []
-        rows = np.empty(len(X), dtype=np.intp)
-        for r, pair in enumerate(X):
-            inst = getattr(pair, self.side)
-            if id(inst) not in distinct:
-                distinct[id(inst)] = len(units)
-                units.append(inst)
-            rows[r] = distinct[id(inst)]
-        return units, rows
+        # map and dicts, no Python loop over the pairs (every side extractor of a relation model reads them all)
+        sides = list(map(attrgetter(self.side), X))
+        ids = list(map(id, sides))
+        by_id = dict(zip(ids, sides))  # the distinct units, in order of first sight
+        row_of = dict(zip(by_id, range(len(by_id))))
+        return list(by_id.values()), np.fromiter(map(row_of.__getitem__, ids), dtype=np.intp, count=len(ids))
 
     def fit(self, X: Sequence[PairInstance], y=None):
         self.fit_transform(X, y)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE
@@ -69,8 +70,8 @@ def build_token_instances(document: Document, parsed: Doc) -> list[TokenInstance
         lo, hi = np.searchsorted(idx, [start, end], side="left")
         tokens = tuple((np.flatnonzero(~is_space[lo:hi]) + lo).tolist())
         paragraph = ParagraphTokens(index=p, n_paragraphs=len(spans), start=start, end=end, tokens=tokens)
-        instances.extend(TokenInstance(document=document, parsed=parsed, paragraph=paragraph, position=k)
-                         for k in range(len(tokens)))
+        # map with the arguments in field order: no generator frame and no keywords per token
+        instances.extend(map(TokenInstance, repeat(document), repeat(parsed), repeat(paragraph), range(len(tokens))))
     return instances
 
 

@@ -47,3 +47,11 @@ def test_side_vectorizer_repeats_the_unit_rows(pair_instances):
 def test_side_is_checked(pair_instances):
     with pytest.raises(ValueError):
         PairSideVectorizer(side="both").fit(pair_instances)
+
+
+def test_side_units_are_distinct_in_order_of_first_sight(pair_instances):
+    units, rows = PairSideVectorizer(side="target")._units(pair_instances)
+    assert len({id(u) for u in units}) == len(units)
+    assert [id(units[r]) for r in rows] == [id(p.target) for p in pair_instances]
+    firsts = list(dict.fromkeys(id(p.target) for p in pair_instances))
+    assert [id(u) for u in units] == firsts

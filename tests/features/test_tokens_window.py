@@ -8,8 +8,8 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from mining.features.tokens_window import DEFAULT_WINDOWS, TokenWindowVectorizer
-from mining.instances.tokens import build_token_instances
+from mining.features.tokens_window import DEFAULT_WINDOWS, TokenWindowVectorizer, _one_hot
+from mining.instances.tokens import build_token_instances, paragraphs_of
 
 EXTRACTORS = [
     TokenWindowVectorizer(),
@@ -228,3 +228,39 @@ def test_marker_matches_over_paragraph_edges_are_the_paragraphs_own(nlp, monkeyp
     names = vec.get_feature_names_out()[spelled.indices]
     assert "0:marker=phrase:as a result" in names and "0:marker=phrase:because of" in names
     assert (fast != spelled).nnz == 0
+
+
+@pytest.mark.parametrize("n_rows, n_columns, nnz", [(7, 11, 40), (50, 3, 500), (6, 9, 0), (1, 1, 3)])
+def test_one_hot_equals_scipy_conversion(n_rows, n_columns, nnz):
+    """_one_hot gives scipy's matrix to the last array (repeats once, empty rows, sorted columns)."""
+    rng = np.random.default_rng(nnz)
+    # Rows ordered within each run, as _pairs gives them, with repeats and empty rows in between.
+    rows = np.sort(rng.integers(0, n_rows, nnz)) if nnz else np.zeros(0, dtype=np.int64)
+    rows = np.concatenate([rows[::2], rows[1::2]]).astype(np.int64)
+    columns = rng.integers(0, n_columns, nnz).astype(np.int64)
+    expected = sp.csc_matrix((np.ones(nnz), (rows, columns)), shape=(n_rows, n_columns)).tocsr()
+    expected.data[:] = 1.0
+    got = _one_hot(n_rows, n_columns, rows, columns)
+    assert got.shape == expected.shape and got.has_sorted_indices
+    for name in ("indptr", "indices", "data"):
+        assert getattr(got, name).dtype == getattr(expected, name).dtype
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
+
+
+def _groups_one_by_one(instances):
+    groups = {}
+    for i, inst in enumerate(instances):
+        groups.setdefault((id(inst.document), inst.paragraph.index), []).append(i)
+    return list(groups.values())
+
+
+def test_paragraphs_of_groups_in_order_of_first_sight(token_instances):
+    # Two copies of one paragraph's instances (equal index, other document) and a paragraph seen again later.
+    first = [i for i in token_instances if i.paragraph is token_instances[0].paragraph]
+    later = [i for i in token_instances if i.paragraph is token_instances[-1].paragraph]
+    mixed = later[:2] + first + later[2:] + token_instances + first[:1]
+    assert paragraphs_of(mixed) == _groups_one_by_one(mixed)
+    assert len(paragraphs_of(token_instances)) > 1
+    assert paragraphs_of([]) == [] and paragraphs_of(first[:1]) == [[0]]
+    assert [len(t.paragraph.tokens) for t in first] == [len(first)] * len(first)
+    assert [t.position for t in first] == list(range(len(first)))
