@@ -8,7 +8,6 @@ from operator import attrgetter
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse import _sparsetools as sparsetools
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Doc
@@ -102,35 +101,6 @@ def _reach_tables(owner: np.ndarray, lids: np.ndarray, n_tokens: int, window_of:
         np.cumsum(np.bincount(owner[far], minlength=n_tokens), out=ptr[1:])
         tables.append((lids[far], ptr))
     return tables
-
-
-def _one_hot(n_rows: int, n_columns: int, rows: np.ndarray, columns: np.ndarray) -> sp.csr_matrix:
-    """The CSR matrix with a 1 at each ``(row, column)``, a pair given twice or more counted once, with sorted
-    column indices (which keep the products with the coefficients in one order).
-
-    Two linear passes of scipy's own conversions, as ``csc_matrix((data, (rows, columns))).tocsr()`` runs them
-    but without its checks and its merging of repeats in between (about a million pairs per labelling pass):
-    grouped by column, then by row, which leaves each row's columns sorted and a repeated pair side by side.
-    """
-    nnz = len(columns)
-    index = np.int32 if max(nnz, n_rows, n_columns) < np.iinfo(np.int32).max else np.int64
-    rows, columns = rows.astype(index, copy=False), columns.astype(index, copy=False)
-    ones = np.ones(nnz, dtype=np.float64)
-    by_column = np.empty(n_columns + 1, dtype=index), np.empty(nnz, dtype=index), np.empty(nnz, dtype=np.float64)
-    sparsetools.coo_tocsr(n_columns, n_rows, nnz, columns, rows, ones, *by_column)
-    indptr, indices = np.empty(n_rows + 1, dtype=index), np.empty(nnz, dtype=index)
-    sparsetools.csr_tocsc(n_columns, n_rows, *by_column, indptr, indices, ones)
-    first = np.ones(nnz, dtype=bool)  # a pair's first entry: another column than the last, or a new row
-    np.not_equal(indices[1:], indices[:-1], out=first[1:])
-    first[indptr[1:-1][indptr[1:-1] < nnz]] = True
-    if not first.all():
-        indices = indices[first]
-        kept = np.zeros(nnz + 1, dtype=index)
-        np.cumsum(first, out=kept[1:])
-        indptr = kept[indptr]
-    matrix = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(n_rows, n_columns))
-    matrix.has_sorted_indices = True
-    return matrix
 
 
 class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
@@ -322,5 +292,10 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         column = once_per_fit(self, "columns", self.keys_, self._columns)[keys]
         known = column >= 0
         rows, column = rows[known], column[known]
-        return _one_hot(n_rows, len(self.keys_), rows, column)
+        data = np.ones(len(column), dtype=np.float64)
+        # Sorted column indices keep the products with the coefficients in one order. By column first, whose rows
+        # come in order (an offset at a time), the CSR conversion needs no sort; repeats are summed, then set to 1.
+        matrix = sp.csc_matrix((data, (rows, column)), shape=(n_rows, len(self.keys_))).tocsr()
+        matrix.data[:] = 1.0
+        return matrix
 

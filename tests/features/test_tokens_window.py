@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from mining.features.tokens_window import DEFAULT_WINDOWS, TokenWindowVectorizer, _one_hot
+from mining.features.tokens_window import DEFAULT_WINDOWS, TokenWindowVectorizer
 from mining.instances.tokens import build_token_instances, paragraphs_of
 
 EXTRACTORS = [
@@ -228,23 +228,6 @@ def test_marker_matches_over_paragraph_edges_are_the_paragraphs_own(nlp, monkeyp
     names = vec.get_feature_names_out()[spelled.indices]
     assert "0:marker=phrase:as a result" in names and "0:marker=phrase:because of" in names
     assert (fast != spelled).nnz == 0
-
-
-@pytest.mark.parametrize("n_rows, n_columns, nnz", [(7, 11, 40), (50, 3, 500), (6, 9, 0), (1, 1, 3)])
-def test_one_hot_equals_scipy_conversion(n_rows, n_columns, nnz):
-    """_one_hot gives scipy's matrix to the last array (repeats once, empty rows, sorted columns)."""
-    rng = np.random.default_rng(nnz)
-    # Rows ordered within each run, as _pairs gives them, with repeats and empty rows in between.
-    rows = np.sort(rng.integers(0, n_rows, nnz)) if nnz else np.zeros(0, dtype=np.int64)
-    rows = np.concatenate([rows[::2], rows[1::2]]).astype(np.int64)
-    columns = rng.integers(0, n_columns, nnz).astype(np.int64)
-    expected = sp.csc_matrix((np.ones(nnz), (rows, columns)), shape=(n_rows, n_columns)).tocsr()
-    expected.data[:] = 1.0
-    got = _one_hot(n_rows, n_columns, rows, columns)
-    assert got.shape == expected.shape and got.has_sorted_indices
-    for name in ("indptr", "indices", "data"):
-        assert getattr(got, name).dtype == getattr(expected, name).dtype
-        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
 
 
 def _groups_one_by_one(instances):
