@@ -191,6 +191,18 @@ class MarkerIndex:
         hi = bisect_right(self.ends[name], end)
         return lo, max(lo, hi)
 
+    def within(self, start: int, end: int) -> list[list[tuple[int, int, str]]] | None:
+        """For each list, in order, its matches ``(start, end, phrase)`` inside ``[start, end)``; None when a
+        match of some list runs over either edge (then the range's own text matches otherwise)."""
+        out = []
+        for name, starts in self.starts.items():
+            ends = self.ends[name]
+            lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+            if (lo and ends[lo - 1] > start) or (hi > lo and ends[hi - 1] > end):
+                return None
+            out.append(list(zip(starts[lo:hi], ends[lo:hi], self.phrases[name][lo:hi])))
+        return out
+
     def count(self, name: str, start: int, end: int) -> int:
         """How many matches of list ``name`` lie inside ``[start, end)``."""
         if end <= start:

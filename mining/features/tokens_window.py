@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher, resolve_lists
 from mining.features.window_groups import GROUPS, paragraph_features
-from mining.features.window_ids import ARRAY_GROUPS, VALUE_GROUPS, MultiTokenIds, ValueIds
+from mining.features.window_ids import ARRAY_GROUPS, VALUE_GROUPS, MultiTokenIds, ValueIds, concatenated
 from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.nlp.sharing import once_per_batch, once_per_fit, reuse_rows
 from mining.nlp.tokens import DocTokens, tokens_of
@@ -52,18 +52,7 @@ def _value_pairs(values: ValueIds, paragraphs: Sequence[tuple[ParagraphTokens, D
                  owners: list[np.ndarray], lids: list[np.ndarray]) -> None:
     """Add the token (numbered through the paragraphs) and local id of each ``groups`` feature to the lists,
     group by group (the order within a token does not matter: ``_matrix`` merges and sorts)."""
-    docs: list[Doc] = []  # in order of first sight
-    offset: dict[int, int] = {}
-    n = 0
-    for _, doc, _ in paragraphs:
-        if id(doc) not in offset:
-            offset[id(doc)], n = n, n + len(doc)
-            docs.append(doc)
-    sizes = [len(paragraph.tokens) for paragraph, _, _ in paragraphs]
-    # Each paragraph's tokens as offsets into the Docs one after another, the columns of ``values.of``.
-    tokens = np.fromiter(chain.from_iterable(paragraph.tokens for paragraph, _, _ in paragraphs), dtype=np.int64,
-                         count=sum(sizes))
-    tokens += np.repeat(np.asarray([offset[id(doc)] for _, doc, _ in paragraphs], dtype=np.int64), sizes)
+    docs, _, tokens, _ = concatenated(paragraphs)
     lids.append(values.of(docs, groups)[:, tokens].ravel())
     owners.append(np.tile(np.arange(len(tokens), dtype=np.int64), len(groups)))
 

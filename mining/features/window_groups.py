@@ -52,6 +52,13 @@ TO_END = ("sentence=end", "sentence=before_end", "sentence=inner_")
 FROM_START_BUCKET = tuple(f"context=from_start:{_bucket(n, DISTANCES)}" for n in range(DISTANCES[-1] + 2))
 TO_END_BUCKET = tuple(f"context=to_end:{_bucket(n, DISTANCES)}" for n in range(DISTANCES[-1] + 2))
 COMMAS = tuple(f"context=commas_before:{n}" for n in range(4))
+# Where a token stands, as ``context=paragraph:<place>`` and ``context=sentence:<place>`` spell it, and which side
+# of it its head is (``tree=side:``); ``window_ids`` reads the same words by index.
+PARAGRAPH_PLACES = ("intro", "conclusion", "body")
+SENTENCE_PLACES = ("only", "first", "last", "middle")
+HEAD_SIDES = ("left", "right", "root")
+HEAD_SELF = "self"  # ``tree=head:`` of a root
+PARAGRAPH_START = "<s>"  # the previous word of a paragraph's first token, in ``bigram=``
 
 
 def _by_distance(values: tuple[str, ...], n: int) -> list[str]:
@@ -138,8 +145,8 @@ def _tree_features(out: list[list[str]], ids: list[int], tokens: DocTokens) -> N
             out[position[hi[i]]].append("tree=closes:" + dep[i])
     for k, i in enumerate(ids):
         h = heads[i]
-        out[k].append("tree=head:" + (dep[h] if h != i else "self"))
-        out[k].append("tree=side:" + ("left" if h < i else "right" if h > i else "root"))
+        out[k].append("tree=head:" + (dep[h] if h != i else HEAD_SELF))
+        out[k].append("tree=side:" + HEAD_SIDES[0 if h < i else 1 if h > i else 2])
         a, steps = i, 0
         while dep[a] not in CLAUSES and heads[a] != a and steps < 200:
             a = heads[a]
@@ -150,7 +157,7 @@ def _tree_features(out: list[list[str]], ids: list[int], tokens: DocTokens) -> N
 def _bigram_features(out: list[list[str]], ids: list[int], tokens: DocTokens) -> None:
     """``bigram=<previous>|<token>`` (lowercased); the paragraph's first token pairs with ``<s>``."""
     lower = tokens.lower
-    previous = "<s>"
+    previous = PARAGRAPH_START
     for row, i in zip(out, ids):
         row.append(f"bigram={previous}|{lower[i]}")
         previous = lower[i]
@@ -185,11 +192,11 @@ def _sentence_features(out: list[list[str]], paragraph: ParagraphTokens, ids: li
     bounds = [0] + [k for k in range(1, n) if sent_of[k] != sent_of[k - 1]] + [n]
     n_sents = len(bounds) - 1
     p, n_paragraphs = paragraph.index, paragraph.n_paragraphs
-    where = "intro" if p == 0 else "conclusion" if p == n_paragraphs - 1 else "body"
+    where = PARAGRAPH_PLACES[0 if p == 0 else 1 if p == n_paragraphs - 1 else 2]
     sentence, context = "sentence" in active, "context" in active
     for s in range(n_sents):
         a, b = bounds[s], bounds[s + 1]
-        sent_where = "only" if n_sents == 1 else "first" if s == 0 else "last" if s == n_sents - 1 else "middle"
+        sent_where = SENTENCE_PLACES[0 if n_sents == 1 else 1 if s == 0 else 2 if s == n_sents - 1 else 3]
         # What every token of the sentence carries, spelled once per sentence.
         common = [f"context=paragraph:{where}", f"context=sentence:{sent_where}",
                   f"context=paragraph:{where}&sentence:{sent_where}"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from itertools import chain
 
 import numpy as np
 from spacy.attrs import DEP, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, TAG
@@ -19,6 +20,11 @@ from mining.features.window_groups import (
     COMMAS,
     FROM_START,
     FROM_START_BUCKET,
+    HEAD_SELF,
+    HEAD_SIDES,
+    PARAGRAPH_PLACES,
+    PARAGRAPH_START,
+    SENTENCE_PLACES,
     TO_END,
     TO_END_BUCKET,
     word_shape,
@@ -98,8 +104,6 @@ class ValueIds:
 ARRAY_GROUPS = ("tree", "marker", "sentence", "context", "bigram")
 _TREE_PREFIXES = ("tree=opens:", "tree=closes:", "tree=head:", "tree=clause:")
 _DOC_ATTRS = (ORTH, LOWER, DEP, IDX)  # the columns ``_Batch`` reads with ``Doc.to_array``
-_WHERE = ("intro", "conclusion", "body")
-_SENT_WHERE = ("only", "first", "last", "middle")
 
 
 def _table(keys: Sequence[int], lids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -138,20 +142,31 @@ def _paragraph_matches(paragraph: ParagraphTokens, document: Document,
     or a word does (a match starts and ends with a token); then the paragraph is matched alone.
     """
     text, start, end = document.text, paragraph.start, paragraph.end
-    alone = any(0 < edge < len(text) and _WORD_PAIR.match(text, edge - 1) for edge in (start, end))
-    index = None if alone else marker_index(document, matcher)
-    out = []
-    for name in [] if alone else matcher.names:
-        starts, ends = index.starts[name], index.ends[name]
-        lo, hi = bisect_left(starts, start), bisect_left(starts, end)
-        if (lo and ends[lo - 1] > start) or (hi > lo and ends[hi - 1] > end):
-            alone = True
-            break
-        out.append(list(zip(starts[lo:hi], ends[lo:hi], index.phrases[name][lo:hi])))
-    if alone:
-        return [[(a + start, b + start, phrase) for a, b, phrase in matches]
-                for matches in matcher.finditer(text[start:end])]
-    return out
+    if not any(0 < edge < len(text) and _WORD_PAIR.match(text, edge - 1) for edge in (start, end)):
+        matches = marker_index(document, matcher).within(start, end)
+        if matches is not None:
+            return matches
+    return [[(a + start, b + start, phrase) for a, b, phrase in matches]
+            for matches in matcher.finditer(text[start:end])]
+
+
+def concatenated(paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]]
+                 ) -> tuple[list[Doc], dict[int, int], np.ndarray, np.ndarray]:
+    """The paragraphs' Docs in order of first sight, each Doc's first token in the Docs one after another
+    (by ``id``), every paragraph's tokens as offsets into that concatenation (paragraph after paragraph),
+    and each paragraph's number of tokens."""
+    offset: dict[int, int] = {}
+    docs: list[Doc] = []
+    n = 0
+    for _, doc, _ in paragraphs:
+        if id(doc) not in offset:
+            offset[id(doc)], n = n, n + len(doc)
+            docs.append(doc)
+    lengths = np.asarray([len(p.tokens) for p, _, _ in paragraphs], dtype=np.int64)
+    tokens = np.fromiter(chain.from_iterable(p.tokens for p, _, _ in paragraphs), dtype=np.int64,
+                         count=int(lengths.sum()))
+    tokens += np.repeat(np.asarray([offset[id(doc)] for _, doc, _ in paragraphs], dtype=np.int64), lengths)
+    return docs, offset, tokens, lengths
 
 
 class _Batch:
@@ -160,13 +175,8 @@ class _Batch:
     starts come from each Doc's ``DocTokens`` (the batch's shared table), the string ids from ``Doc.to_array``."""
 
     def __init__(self, paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]]):
-        offset: dict[int, int] = {}
-        docs: list[Doc] = []
-        n = 0
-        for _, doc, _ in paragraphs:
-            if id(doc) not in offset:
-                offset[id(doc)], n = n, n + len(doc)
-                docs.append(doc)
+        docs, offset, self.tokens, lengths = concatenated(paragraphs)
+        n = sum(map(len, docs))
         cols = np.concatenate([np.zeros((0, len(_DOC_ATTRS)), dtype=np.uint64)]
                               + [doc.to_array(list(_DOC_ATTRS)).reshape(len(doc), len(_DOC_ATTRS)) for doc in docs])
         tables = [tokens_of(doc) for doc in docs]
@@ -177,9 +187,6 @@ class _Batch:
         starts = np.zeros(n, dtype=bool)  # each Doc's first token starts a sentence (DocTokens.sentence_starts)
         starts[[s + offset[id(t.doc)] for t in tables for s in t.sentence_starts]] = True
         self.sentence = np.cumsum(starts)
-        lengths = np.asarray([len(p.tokens) for p, _, _ in paragraphs], dtype=np.int64)
-        self.tokens = np.concatenate([np.zeros(0, dtype=np.int64)] + [np.asarray(p.tokens, dtype=np.int64) + offset[id(d)]
-                                                                      for p, d, _ in paragraphs])
         self.first = np.cumsum(lengths) - lengths  # each paragraph's first token
         self.para = np.repeat(np.arange(len(paragraphs)), lengths)
         self.range = np.arange(len(self.tokens))
@@ -223,14 +230,14 @@ class MultiTokenIds:
         ranks = np.searchsorted(self.words, np.asarray([(a, b) for a, b, _ in pairs], dtype=np.uint64).reshape(-1, 2))
         self.bigram = _table((ranks[:, 0] * len(self.words) + ranks[:, 1]).tolist(), [lid for *_, lid in pairs])
         get = self._ids
-        self.side = get(["tree=side:left", "tree=side:right", "tree=side:root"])
+        self.side = get([f"tree=side:{side}" for side in HEAD_SIDES])
         self.sentence = get(FROM_START), get(TO_END)
         self.buckets = get(FROM_START_BUCKET), get(TO_END_BUCKET), get(COMMAS)
-        self.common = (get([f"context=paragraph:{w}" for w in _WHERE]),
-                       get([f"context=sentence:{s}" for s in _SENT_WHERE]),
-                       get([f"context=paragraph:{w}&sentence:{s}" for w in _WHERE for s in _SENT_WHERE]))
+        self.common = (get([f"context=paragraph:{w}" for w in PARAGRAPH_PLACES]),
+                       get([f"context=sentence:{s}" for s in SENTENCE_PLACES]),
+                       get([f"context=paragraph:{w}&sentence:{s}" for w in PARAGRAPH_PLACES for s in SENTENCE_PLACES]))
         self.clauses = np.asarray(sorted(get_string_id(c) for c in CLAUSES), dtype=np.uint64)
-        self.self_, self.start, self.comma = (np.uint64(get_string_id(s)) for s in ("self", "<s>", ","))
+        self.self_, self.start, self.comma = (np.uint64(get_string_id(s)) for s in (HEAD_SELF, PARAGRAPH_START, ","))
 
     def _ids(self, features: Sequence[str]) -> np.ndarray:
         return np.asarray([self.vocabulary.get(f, -1) for f in features], dtype=np.int64)
@@ -357,7 +364,7 @@ class MultiTokenIds:
         index = np.asarray([[p.index, p.n_paragraphs] for p, _, _ in b.paragraphs], dtype=np.int64).reshape(-1, 2)
         where = np.where(index[:, 0] == 0, 0, np.where(index[:, 0] == index[:, 1] - 1, 1, 2))[b.para]
         return [(b.range, self.common[0][where]), (b.range, self.common[1][sent_where]),
-                (b.range, self.common[2][where * len(_SENT_WHERE) + sent_where])]
+                (b.range, self.common[2][where * len(SENTENCE_PLACES) + sent_where])]
 
     def _sentence_markers(self, b: _Batch, seg_start: np.ndarray, seg_length: np.ndarray, segment: np.ndarray,
                           starts: list[tuple[int, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
