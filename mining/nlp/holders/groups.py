@@ -40,7 +40,7 @@ def group_name(head: Token, layout: TextLayout) -> tuple[str, Token]:
         for child in tok.lefts:
             if child.dep_ in ("compound", "amod", "poss", "nmod") and child.lower_ not in COLLECTIVE_NOUNS:
                 out.extend(t for t in child.subtree if pstart <= t.idx < pend and not t.is_space
-                           and t.dep_ != "det" and (not t.is_punct or t.text in _APOSTROPHES))
+                           and t.dep_ != "det" and (not t.is_punct or t.text in _APOSTROPHES or _inside_word(t)))
         return out
 
     words = modifiers(head) + [head]
@@ -85,16 +85,26 @@ def _past_collectives(head: Token) -> Token:
     return head
 
 
+def _inside_word(t: Token) -> bool:
+    """A hyphen or slash that joins two words with no space ("call-centre", "anti-poverty")."""
+    return (t.text in ("-", "/") and 0 < t.i < len(t.doc) - 1 and not t.whitespace_
+            and not t.doc[t.i - 1].whitespace_)
+
+
 def _join_words(words: list[Token]) -> str:
-    """The words once each, proper nouns and acronyms as written, the rest lower-cased, possessives glued on."""
+    """The words once each, proper nouns and acronyms as written, the rest lower-cased, possessives and the
+    parts of a hyphenated word glued on."""
     out: list[str] = []
     seen: set[int] = set()
+    last = -2
     for t in words:
         if t.i in seen:
             continue
         seen.add(t.i)
         text = t.text if t.pos_ == "PROPN" or t.text.isupper() else t.text.lower()
-        if out and t.text in ("'", "’", "'s", "’s"):
+        glued = last == t.i - 1 and not t.doc[last].whitespace_ and (_inside_word(t) or _inside_word(t.doc[last]))
+        last = t.i
+        if out and (t.text in ("'", "’", "'s", "’s") or glued):
             out[-1] += text
         else:
             out.append(text)
