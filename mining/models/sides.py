@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -33,6 +34,12 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     units, the labeller's when it labels text (it names holders before the stance step).
     ``predict_proba`` stays per claim.
 
+    With ``against_words``, a topic that speaks against its own measure ("X's ban on Y is a mistake",
+    "Z would harm W": an odd number of these words in it) has its stances turned for training, so that
+    the model learns and decides the side toward the measure, whatever the topic's wording; the
+    decisions on such a topic are turned back. Without it, "the ban will save lives" is for one topic
+    and against the other, and the model cannot learn both.
+
     Parameters
     ----------
     estimator : classifier over UnitInstances, default=None
@@ -45,6 +52,8 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         With ``pool``, the labels of the holder's other units in the document whose scores join the mean.
     both_sides : bool, default=False
         At least one party on each side per document (for two classes; a one-party document keeps its side).
+    against_words : sequence of str, default=()
+        Lower-case words that turn a topic against its measure (whole words; "n't" counts as "not").
 
     Attributes
     ----------
@@ -53,21 +62,25 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         How many units were added to the training rows.
     """
 
-    def __init__(self, *, estimator=None, unit_labels=("premise",), pool=False, pool_labels=(), both_sides=False):
+    def __init__(self, *, estimator=None, unit_labels=("premise",), pool=False, pool_labels=(), both_sides=False,
+                 against_words=()):
         self.estimator = estimator
         self.unit_labels = unit_labels
         self.pool = pool
         self.pool_labels = pool_labels
         self.both_sides = both_sides
+        self.against_words = against_words
 
     def __setstate__(self, state):
-        # Runs saved before ``pool`` and ``both_sides`` existed decide per claim, as they did then.
-        super().__setstate__({"pool": False, "pool_labels": (), "both_sides": False, **state})
+        # Runs saved before ``pool``, ``both_sides`` and ``against_words`` existed decide per claim, on the
+        # topic's own wording, as they did then.
+        super().__setstate__({"pool": False, "pool_labels": (), "both_sides": False, "against_words": (), **state})
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None:
             raise UsageError(f"{type(self).__name__} needs an estimator")
-        X, y = list(X), list(y)
+        X = list(X)
+        y = self._toward_measure(X, list(y))
         sides: dict[tuple[str, str], Counter] = defaultdict(Counter)
         for inst, label in zip(X, y):
             sides[_party(inst)][label] += 1
@@ -85,6 +98,9 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self)
         X = list(X)
+        return np.asarray(self._toward_measure(X, list(self._predict(X))), dtype=self.classes_.dtype)
+
+    def _predict(self, X: list) -> np.ndarray:
         if not (self.pool or self.both_sides) or len(self.classes_) != 2 or not X:
             return self.estimator_.predict(X)
         scores = np.asarray(self.estimator_.decision_function(X), dtype=float)
@@ -115,7 +131,26 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self)
-        return self.estimator_.predict_proba(X)
+        X = list(X)
+        proba = np.array(self.estimator_.predict_proba(X))
+        turned = [i for i, inst in enumerate(X) if self._turned(inst.document.topic)]
+        if turned and len(self.classes_) == 2:
+            proba[turned] = proba[turned][:, ::-1]
+        return proba
+
+    def _turned(self, topic: str | None) -> bool:
+        """Whether ``topic`` speaks against its measure: an odd number of ``against_words`` in it."""
+        if not self.against_words or not topic:
+            return False
+        words = re.findall(r"\w+", topic.lower().replace("n't", " not"))
+        return sum(w in self.against_words for w in words) % 2 == 1
+
+    def _toward_measure(self, X: list, labels: list) -> list:
+        """The labels with for and against swapped on the topics that speak against their measure: the
+        same function turns the stance toward a topic into the stance toward its measure and back."""
+        swap = {"for": "against", "against": "for"}
+        return [swap.get(label, label) if self._turned(inst.document.topic) else label
+                for inst, label in zip(X, labels)]
 
 
 def _party(inst: UnitInstance) -> tuple[str, str]:

@@ -135,8 +135,35 @@ def test_a_claim_without_a_holder_is_a_party_of_its_own(claims):
 def test_a_model_saved_before_pooling_decides_per_claim(claims):
     model = HolderSideClassifier(estimator=FixedScores({(c.document.id, c.unit.id): 1.0 for c in claims}), pool=True)
     state = model.fit(claims, [c.unit.stance for c in claims]).__getstate__()
-    del state["pool"], state["pool_labels"], state["both_sides"]
+    del state["pool"], state["pool_labels"], state["both_sides"], state["against_words"]
     old = HolderSideClassifier.__new__(HolderSideClassifier)
     old.__setstate__(state)
-    assert old.pool is False and old.pool_labels == () and old.both_sides is False
+    assert old.pool is False and old.pool_labels == () and old.both_sides is False and old.against_words == ()
     assert list(old.predict(claims)) == list(old.estimator_.predict(claims))
+
+
+@pytest.mark.parametrize(("topic", "turned"), [
+    ("The old town's car ban is a mistake", True),
+    ("A car ban would harm the old town's shops", True),
+    ("The old town should not ban cars", True),
+    ("The old town's car ban isn't a mistake", False),  # two: the topic is for its measure again
+    ("The old town should ban cars", False),
+])
+def test_a_topic_against_its_measure_is_learnt_and_decided_toward_the_measure(claims, topic, turned):
+    doc = [c for c in claims if c.document.id == "news-01"]
+    saved = doc[0].document.topic
+    try:
+        doc[0].document.topic = topic
+        SpyClassifier.log = []
+        labels = [c.unit.stance for c in doc]
+        HolderSideClassifier(estimator=make_pipeline(PassThrough(), SpyClassifier()), unit_labels=(),
+                             against_words=["mistake", "harm", "not"]).fit(doc, labels)
+        ((_, _, y),) = [entry for entry in SpyClassifier.log if entry[0] == "fit"]
+        swap = {"for": "against", "against": "for"}
+        assert y == ([swap[s] for s in labels] if turned else labels)
+        # every claim scored "for" the measure: "against" a topic that speaks against it
+        sides = _decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}, against_words=["mistake", "harm", "not"])
+        assert set(sides.values()) == {"against" if turned else "for"}
+        assert set(_decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}).values()) == {"for"}
+    finally:
+        doc[0].document.topic = saved
