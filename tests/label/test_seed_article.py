@@ -37,9 +37,9 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
 @pytest.mark.parametrize(("holder", "words"), [
     ("Volodymyr Zelenskyy", "different positions"),
     ("Friedrich Merz", "lasting peace in Europe"),
-    ("US officials", "give up control of the eastern Donbas"),
-    pytest.param("US officials", "will not be on the table forever", marks=pytest.mark.xfail(
-        strict=True, reason="typed premise since the model learns from 64 reports, with or without the party features")),
+    pytest.param("US officials", "give up control of the eastern Donbas", marks=pytest.mark.xfail(
+        strict=True, reason="the model trained on 124 reports ends the unit before 'Donbas', with plain or curly quotes")),
+    ("US officials", "will not be on the table forever"),
 ])
 def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: str, words: str):
     assert any(words in text for text in _claims_of(labelled, holder)), _claims_of(labelled, holder)
