@@ -12,7 +12,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
+from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance, unit_instances
+from mining.schema import STANCES
+
+_TURN = {STANCES[0]: STANCES[1], STANCES[1]: STANCES[0]}
 
 
 class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -34,11 +38,12 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     units, the labeller's when it labels text (it names holders before the stance step).
     ``predict_proba`` stays per claim.
 
-    With ``against_words``, a topic that speaks against its own measure ("X's ban on Y is a mistake",
-    "Z would harm W": an odd number of these words in it) has its stances turned for training, so that
-    the model learns and decides the side toward the measure, whatever the topic's wording; the
-    decisions on such a topic are turned back. Without it, "the ban will save lives" is for one topic
-    and against the other, and the model cannot learn both.
+    With ``against_words`` (for stances toward a topic), a topic that speaks against its own measure
+    ("X's ban on Y is a mistake", "Z would harm W": an odd number of these words in it, plurals and
+    third persons included) has its stances turned for training, so that the model learns and decides
+    the side toward the measure, whatever the topic's wording; the decisions on such a topic are turned
+    back. Without it, "the ban will save lives" is for one topic and against the other, and the model
+    cannot learn both.
 
     Parameters
     ----------
@@ -53,7 +58,7 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     both_sides : bool, default=False
         At least one party on each side per document (for two classes; a one-party document keeps its side).
     against_words : sequence of str, default=()
-        Lower-case words that turn a topic against its measure (whole words; "n't" counts as "not").
+        Words that turn a topic against its measure (whole words; "n't" and "cannot" count as "not").
 
     Attributes
     ----------
@@ -98,7 +103,10 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self)
         X = list(X)
-        return np.asarray(self._toward_measure(X, list(self._predict(X))), dtype=self.classes_.dtype)
+        labels = self._predict(X)
+        if not set(STANCES) <= set(self.classes_):
+            return labels
+        return np.asarray(self._toward_measure(X, list(labels)), dtype=self.classes_.dtype)
 
     def _predict(self, X: list) -> np.ndarray:
         if not (self.pool or self.both_sides) or len(self.classes_) != 2 or not X:
@@ -134,22 +142,23 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         X = list(X)
         proba = np.array(self.estimator_.predict_proba(X))
         turned = [i for i, inst in enumerate(X) if self._turned(inst.document.topic)]
-        if turned and len(self.classes_) == 2:
-            proba[turned] = proba[turned][:, ::-1]
+        if turned and set(STANCES) <= set(self.classes_):
+            classes = list(self.classes_)
+            proba[turned] = proba[turned][:, [classes.index(_TURN.get(c, c)) for c in classes]]
         return proba
 
     def _turned(self, topic: str | None) -> bool:
         """Whether ``topic`` speaks against its measure: an odd number of ``against_words`` in it."""
         if not self.against_words or not topic:
             return False
-        words = re.findall(r"\w+", topic.lower().replace("n't", " not"))
-        return sum(w in self.against_words for w in words) % 2 == 1
+        text = topic.replace("’", "'").casefold().replace("cannot", "can not").replace("n't", " not")
+        against = {crude_stem(w) for w in self.against_words}
+        return sum(crude_stem(w) in against for w in re.findall(r"\w+", text)) % 2 == 1
 
     def _toward_measure(self, X: list, labels: list) -> list:
         """The labels with for and against swapped on the topics that speak against their measure: the
         same function turns the stance toward a topic into the stance toward its measure and back."""
-        swap = {"for": "against", "against": "for"}
-        return [swap.get(label, label) if self._turned(inst.document.topic) else label
+        return [_TURN.get(label, label) if self._turned(inst.document.topic) else label
                 for inst, label in zip(X, labels)]
 
 

@@ -147,6 +147,8 @@ def test_a_model_saved_before_pooling_decides_per_claim(claims):
     ("A car ban would harm the old town's shops", True),
     ("The old town should not ban cars", True),
     ("The old town's car ban isn't a mistake", False),  # two: the topic is for its measure again
+    ("The old town shouldn’t ban cars", True),  # a typographic apostrophe
+    ("A car ban harms the old town's shops", True),  # a third person
     ("The old town should ban cars", False),
 ])
 def test_a_topic_against_its_measure_is_learnt_and_decided_toward_the_measure(claims, topic, turned):
@@ -165,5 +167,35 @@ def test_a_topic_against_its_measure_is_learnt_and_decided_toward_the_measure(cl
         sides = _decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}, against_words=["mistake", "harm", "not"])
         assert set(sides.values()) == {"against" if turned else "for"}
         assert set(_decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}).values()) == {"for"}
+    finally:
+        doc[0].document.topic = saved
+
+
+class FixedProba(ClassifierMixin, BaseEstimator):
+    """P(against) = 0.2, P(for) = 0.8 for every instance."""
+
+    def fit(self, X, y):
+        self.classes_ = np.array(["against", "for"])
+        return self
+
+    def predict_proba(self, X):
+        return np.tile([0.2, 0.8], (len(X), 1))
+
+    def predict(self, X):
+        return np.array(["for"] * len(X))
+
+
+def test_probabilities_are_turned_with_the_decisions(claims):
+    doc = [c for c in claims if c.document.id == "news-01"]
+    other = [c for c in claims if c.document.id == "news-02"]
+    saved = doc[0].document.topic
+    try:
+        doc[0].document.topic = "The old town's car ban is a mistake"
+        model = HolderSideClassifier(estimator=FixedProba(), unit_labels=(), against_words=["mistake"])
+        model.fit(doc + other, [c.unit.stance for c in doc + other])
+        proba = model.predict_proba(doc + other)
+        assert proba[:len(doc)].tolist() == [[0.8, 0.2]] * len(doc)
+        assert proba[len(doc):].tolist() == [[0.2, 0.8]] * len(other)
+        assert list(model.predict(doc + other)) == ["against"] * len(doc) + ["for"] * len(other)
     finally:
         doc[0].document.topic = saved

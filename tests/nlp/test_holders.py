@@ -486,6 +486,7 @@ def test_a_group_named_by_its_body(nlp, text, unit, holder):
 @pytest.mark.parametrize(("text", "unit", "holder"), [
     ("Anti-litter campaigners said the fines were too low.", "the fines were too low", "anti-litter campaigners"),
     ("A night-shift nurse said she had not slept for two days.", "she had not slept for two days", "night-shift nurse"),
+    ("Shop-owners said the road was unsafe.", "the road was unsafe", "shop-owners"),  # the hyphen on the head
 ])
 def test_a_hyphenated_word_keeps_its_hyphen_in_the_holders_name(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)

@@ -40,7 +40,7 @@ def group_name(head: Token, layout: TextLayout) -> tuple[str, Token]:
         for child in tok.lefts:
             if child.dep_ in ("compound", "amod", "poss", "nmod") and child.lower_ not in COLLECTIVE_NOUNS:
                 out.extend(t for t in child.subtree if pstart <= t.idx < pend and not t.is_space
-                           and t.dep_ != "det" and (not t.is_punct or t.text in _APOSTROPHES or _inside_word(t)))
+                           and t.dep_ != "det" and (not t.is_punct or t.text in _APOSTROPHES))
         return out
 
     words = modifiers(head) + [head]
@@ -92,8 +92,8 @@ def _inside_word(t: Token) -> bool:
 
 
 def _join_words(words: list[Token]) -> str:
-    """The words once each, proper nouns and acronyms as written, the rest lower-cased, possessives and the
-    parts of a hyphenated word glued on."""
+    """The words once each, proper nouns and acronyms as written, the rest lower-cased, possessives glued on,
+    and two words with a hyphen between them in the text joined by it ("call-centre")."""
     out: list[str] = []
     seen: set[int] = set()
     last = -2
@@ -102,10 +102,11 @@ def _join_words(words: list[Token]) -> str:
             continue
         seen.add(t.i)
         text = t.text if t.pos_ == "PROPN" or t.text.isupper() else t.text.lower()
-        glued = last == t.i - 1 and not t.doc[last].whitespace_ and (_inside_word(t) or _inside_word(t.doc[last]))
-        last = t.i
-        if out and (t.text in ("'", "’", "'s", "’s") or glued):
+        if out and t.text in ("'", "’", "'s", "’s"):
             out[-1] += text
+        elif out and t.i == last + 2 and _inside_word(t.doc[last + 1]):
+            out[-1] += t.doc[last + 1].text + text
         else:
             out.append(text)
+        last = t.i
     return " ".join(out)
