@@ -1,4 +1,4 @@
-"""Baselines on the news test split (news-65..76): the naive labeller, and any trained bundle, on the four news measures.
+"""Baselines on the news test split: the naive labeller, and any trained bundle, on the four news measures.
 
 Usage:
     python benchmarks/news_baselines.py                              # the naive labeller
