@@ -25,7 +25,10 @@ PREMISE = "premise"
 class RelationTask:
     """Label every ordered pair of units in one paragraph (Stab & Gurevych 2017, section 5.2).
 
-    Besides the three-way scores, ``link.macro_f1`` is the published link vs no-link measure.
+    Besides the three-way scores, ``link.macro_f1`` is the published link vs no-link measure. Both score
+    the candidate pairs only; ``all.link.{recall,f1}`` score the links against every gold relation of the
+    scored documents, so that a relation no candidate pair can hold (one across paragraphs, which news
+    reports have) counts as missed.
 
     With ``one_target_per_source`` (AAEC: every premise has exactly one outgoing relation, and
     no other unit has one inside a paragraph) each source keeps at most its most probable target,
@@ -121,5 +124,10 @@ class RelationTask:
         def link(labels):
             return ["link" if x != NONE else "no-link" for x in labels]
 
+        found = sum(g != NONE and p != NONE for g, p in zip(gold, predicted))
+        n_gold = sum(len(doc.relations) for doc in {id(i.document): i.document for i in instances}.values())
+        n_predicted = sum(p != NONE for p in predicted)
         return {"link.macro_f1": float(f1_score(link(gold), link(predicted), average="macro",
-                                                labels=["link", "no-link"], zero_division=0))}
+                                                labels=["link", "no-link"], zero_division=0)),
+                "all.link.recall": found / n_gold if n_gold else 0.0,
+                "all.link.f1": 2 * found / (n_gold + n_predicted) if n_gold + n_predicted else 0.0}
