@@ -494,6 +494,21 @@ def test_a_hyphenated_word_keeps_its_hyphen_in_the_holders_name(nlp, text, unit,
 
 
 @pytest.mark.parametrize(("text", "unit", "holder"), [
+    ("According to Anna Berg, the bridge must close.", "the bridge must close", "Anna Berg"),
+    # the parser hangs the phrase on a verb inside the unit ("proposed"), not on the unit's root
+    ("The Vell Dental Society backed the plan. According to the society, the level proposed, 0.7 milligrams "
+     "per litre, is the same as in several northern towns.",
+     "the level proposed, 0.7 milligrams per litre, is the same as in several northern towns", "Vell Dental Society"),
+    ("The Vell Dental Society backed the plan. According to the society, the dose proposed, 0.7 milligrams "
+     "per litre, is the same as in several northern towns.",
+     "the dose proposed, 0.7 milligrams per litre, is the same as in several northern towns", "Vell Dental Society"),
+])
+def test_according_to_x_before_the_unit_names_x(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder) and holder_matches(got.holder, holder), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
     # A named spokesperson, apposed after the name, speaks for the body.
     ('"The fares are too high," said Ivo Tarr, a spokesman for the Commuters\' League.', "The fares are too high",
      "Commuters' League"),

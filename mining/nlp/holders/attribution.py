@@ -77,6 +77,20 @@ class UnitAttributor:
             return covered[0]
         return None
 
+    def _according_before(self, first: int) -> Token | None:
+        """The "according" of an "According to X," that ends right before token ``first`` in its sentence."""
+        doc = self.layout.doc
+        end = first - 1
+        while end >= 0 and doc[end].is_punct and not doc[end].is_sent_start:
+            end -= 1
+        for i in range(end, max(end - 12, -1), -1):
+            t = doc[i]
+            if t.lower_ == "according" and t.right_edge.i == end and self.quotes.in_quote(t.idx) is None:
+                return t
+            if t.is_sent_start:
+                break
+        return None
+
     def _frame(self, tokens: list[int], paragraph: tuple[int, int]) -> Token | None:
         """The cue governing the unit made of the tokens ``tokens``: above it, beside it, or its own root."""
         ids = set(tokens)
@@ -105,7 +119,11 @@ class UnitAttributor:
                 if (child.i not in ids and is_holder_cue(child) and child.dep_ in ("parataxis", "ccomp", "advcl", "prep")
                         and outside_quotes(child) and (child.i > max(ids) or child.lower_ == "according")):
                     return child
-        # 3. The unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",
+        # 3. "According to X, [unit]", whatever the parser hangs the phrase on (often a verb of the unit).
+        according = self._according_before(min(ids))
+        if according is not None:
+            return according
+        # 4. The unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",
         #    "[Wolff hit back, accusing him of X]".
         own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
         for candidate in [root, *own]:
