@@ -509,6 +509,18 @@ def test_according_to_x_before_the_unit_names_x(nlp, text, unit, holder):
 
 
 @pytest.mark.parametrize(("text", "unit", "holder"), [
+    # The parser makes the quote's first noun the subject of "said"; the speaker is named in the frame.
+    ('The Orra Shipping Council opposed the levy. "A fee you can charge once," its chairman, Paul Denk, said, '
+     '"you can charge again, and shippers will not forget it."', "A fee you can charge once", "Paul Denk"),
+    ('Residents backed the scheme. "A lamp the council can switch off," said the trust\'s director, Ines Halle, '
+     '"is a lamp that lights nothing."', "A lamp the council can switch off", "Ines Halle"),
+])
+def test_a_quoted_word_is_never_the_speaker_of_its_quote(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert got.holder == holder and got.speech == "quote", got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
     # A named spokesperson, apposed after the name, speaks for the body.
     ('"The fares are too high," said Ivo Tarr, a spokesman for the Commuters\' League.', "The fares are too high",
      "Commuters' League"),

@@ -11,6 +11,7 @@ from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
+from mining.nlp.speech import OPEN_QUOTES
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -162,6 +163,8 @@ class PartyResolver:
             singly = False
             if is_holder_cue(token):
                 subject = cue_subject(token, self.layout.paragraph_of(token.idx))
+                if subject is not None and self.quotes.in_quote(subject.idx) is not None:
+                    subject = _frame_word(token, self.quotes)  # the parse took a quoted word for the speaker
                 party = self.party_of(subject, memory) if subject is not None else None
                 self.parties[token.i] = party
                 # "A spokeswoman for the union said X. '...,' she said": "she" is the union again.
@@ -315,3 +318,29 @@ def _others(head: Token, memory: Memory) -> Party | None:
     words = group.name.split()
     member = " ".join(words[:-1] + [group.lemma]) if group.lemma and words[-1].lower() != group.lemma else group.name
     return Party(member, "individual", group.lemma)
+
+
+_QUOTE_MARKS = {*OPEN_QUOTES, *OPEN_QUOTES.values()}
+
+
+def _frame_word(cue: Token, quotes: QuoteIndex) -> Token | None:
+    """The speaker's word in the frame of a quote whose cue the parser gave a quoted subject ('"A tax you can
+    impose once," its president, Lukas Terzic, said, "..."'): the last proper noun of the words around the
+    cue up to the quotes and the sentence's edges, else their last noun."""
+    doc = cue.doc
+
+    def framing(t: Token) -> bool:
+        return quotes.in_quote(t.idx) is None and t.text not in _QUOTE_MARKS
+
+    left = cue.i
+    while left > 0 and framing(doc[left - 1]) and not doc[left].is_sent_start:
+        left -= 1
+    right = cue.i + 1
+    while right < len(doc) and framing(doc[right]) and not doc[right].is_sent_start:
+        right += 1
+    frame = [t for t in doc[left:right] if t.i != cue.i]
+    for pos in ("PROPN", "NOUN"):
+        words = [t for t in frame if t.pos_ == pos]
+        if words:
+            return words[-1]
+    return None
