@@ -117,32 +117,23 @@ def test_the_test_split_copies_no_training_report(news):
     assert {d.topic for d in news if d.split == "test"}.isdisjoint(d.topic for d in news if d.split == "train")
 
 
-def test_second_annotator_covers_the_first_test_split(news):
-    second = jsonl.load(news_path().with_name("news-second-annotator.jsonl"))
-    assert validate_documents(second, file="news-second-annotator", strict=False) == []
+@pytest.mark.parametrize(("name", "annotator", "reports", "split_now"), [
+    ("news-second-annotator.jsonl", "B", FIRST_TEST, "train"),
+    ("news-second-annotator-test.jsonl", "C", SECOND_TEST, "train"),
+    ("news-second-annotator-d.jsonl", "D", TEST, "test"),
+])
+def test_a_second_annotator_covers_a_test_split(news, name, annotator, reports, split_now):
+    # each annotator blind to A on the test split of its time (docs/news-guideline.md, "Agreement"); the
+    # re-splits moved A's reports to train and left the second annotators' files as they were
+    second = jsonl.load(news_path().with_name(name))
+    assert validate_documents(second, file=name, strict=False) == []
     first = {d.id: d for d in news}
-    assert [d.id for d in second] == [f"news-{n:02d}" for n in FIRST_TEST]
+    assert [d.id for d in second] == [f"news-{n:02d}" for n in reports]
     for doc in second:
-        assert doc.metadata["annotator"] == "B"
+        assert doc.metadata == {"genre": "news", "annotator": annotator, "licence": "MIT, written for the mining project"}
         assert (doc.text, doc.paragraphs, doc.topic) == (
             first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic), doc.id
-        # B's file keeps the split B annotated under; A's file has moved these reports to train
-        assert (doc.split, first[doc.id].split) == ("test", "train"), doc.id
-
-
-def test_third_annotator_covers_the_second_test_split(news):
-    # annotator C, blind to A, on news-53..64, the test split of issue 14's first re-split
-    # (docs/news-guideline.md, "Agreement"); training data since the second
-    second = jsonl.load(news_path().with_name("news-second-annotator-test.jsonl"))
-    assert validate_documents(second, file="news-second-annotator-test", strict=False) == []
-    first = {d.id: d for d in news}
-    assert [d.id for d in second] == [f"news-{n:02d}" for n in SECOND_TEST]
-    for doc in second:
-        assert doc.metadata == {"genre": "news", "annotator": "C", "licence": "MIT, written for the mining project"}
-        assert (doc.text, doc.paragraphs, doc.topic) == (
-            first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic), doc.id
-        # C's file keeps the split C annotated under; A's file has moved these reports to train
-        assert (doc.split, first[doc.id].split) == ("test", "train"), doc.id
+        assert (doc.split, first[doc.id].split) == ("test", split_now), doc.id
         assert doc.units and doc.relations, doc.id
         for unit in doc.units:  # the same span rules as A's: no framing quotation marks, no final punctuation
             assert (unit.holder == "author") == (unit.attributes.get("speech") == "author"), f"{doc.id}/{unit.id}"
