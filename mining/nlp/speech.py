@@ -35,6 +35,7 @@ PARTICLE_CUES = {"rule": {"out"}, "point": {"to", "out"}}
 CUE_LEMMAS = REPORTING_LEMMAS | frozenset(PARTICLE_CUES)
 
 OPEN_QUOTES = {'"': '"', "“": "”"}
+QUOTE_MARKS = frozenset({*OPEN_QUOTES, *OPEN_QUOTES.values()})  # every character that opens or closes a quotation
 # The dependents of a cue that hold what is reported; its subject (or agent) is the source, and
 # every other dependent ("reporters", "on Monday", "as quoted by AFP") is the frame.
 CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "csubj"})

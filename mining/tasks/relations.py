@@ -28,7 +28,8 @@ class RelationTask:
     Besides the three-way scores, ``link.macro_f1`` is the published link vs no-link measure. Both score
     the candidate pairs only; ``all.link.{recall,f1}`` score the links against every gold relation of the
     scored documents, so that a relation no candidate pair can hold (one across paragraphs, which news
-    reports have) counts as missed.
+    reports have) counts as missed; the documents are those of the scored pairs (a document with no pair
+    at all, every unit in a paragraph of its own, is not counted).
 
     With ``one_target_per_source`` (AAEC: every premise has exactly one outgoing relation, and
     no other unit has one inside a paragraph) each source keeps at most its most probable target,

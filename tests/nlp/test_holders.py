@@ -494,7 +494,6 @@ def test_a_hyphenated_word_keeps_its_hyphen_in_the_holders_name(nlp, text, unit,
 
 
 @pytest.mark.parametrize(("text", "unit", "holder"), [
-    ("According to Anna Berg, the bridge must close.", "the bridge must close", "Anna Berg"),
     # the parser hangs the phrase on a verb inside the unit ("proposed"), not on the unit's root
     ("The Vell Dental Society backed the plan. According to the society, the level proposed, 0.7 milligrams "
      "per litre, is the same as in several northern towns.",
@@ -508,10 +507,22 @@ def test_according_to_x_before_the_unit_names_x(nlp, text, unit, holder):
     assert holder_matches(holder, got.holder) and holder_matches(got.holder, holder), got
 
 
+@pytest.mark.parametrize("text", [
+    "Prices rose five percent last year, according to the ministry. The bridge must close.",
+    "Bridge plan, according to the ministry\n\nThe bridge must close.",
+])
+def test_according_to_x_in_the_sentence_before_names_no_one(nlp, text):
+    (got,) = attribute(nlp, text, "The bridge must close")
+    assert got.holder == AUTHOR, got
+
+
 @pytest.mark.parametrize(("text", "unit", "holder"), [
     # The parser makes the quote's first noun the subject of "said"; the speaker is named in the frame.
-    ('The Orra Shipping Council opposed the levy. "A fee you can charge once," its chairman, Paul Denk, said, '
-     '"you can charge again, and shippers will not forget it."', "A fee you can charge once", "Paul Denk"),
+    ('The Orra Shipping Council opposed the levy. “A fee you can charge once,” its chairman, Paul Denk, said, '
+     '“you can charge again.”', "A fee you can charge once", "Paul Denk"),
+    # ... not the place or the day the frame names after the cue
+    ('The Orra Shipping Council opposed the levy. "A fee you can charge once," its chairman, Paul Denk, said on '
+     'Tuesday, "you can charge again."', "A fee you can charge once", "Paul Denk"),
     ('Residents backed the scheme. "A lamp the council can switch off," said the trust\'s director, Ines Halle, '
      '"is a lamp that lights nothing."', "A lamp the council can switch off", "Ines Halle"),
 ])

@@ -77,14 +77,19 @@ class UnitAttributor:
             return covered[0]
         return None
 
-    def _according_before(self, first: int) -> Token | None:
-        """The "according" of an "According to X," that ends right before token ``first`` in its sentence."""
+    def _according_before(self, first: int, pstart: int) -> Token | None:
+        """The "according" of an "According to X," that ends right before token ``first``, in its sentence and
+        its paragraph (from ``pstart``): only commas stand between the phrase and the unit."""
         doc = self.layout.doc
+        if first <= 0 or doc[first].is_sent_start:
+            return None
         end = first - 1
-        while end >= 0 and doc[end].is_punct and not doc[end].is_sent_start:
+        while end > 0 and doc[end].text == ",":
             end -= 1
         for i in range(end, max(end - 12, -1), -1):
             t = doc[i]
+            if t.idx < pstart:
+                break
             if t.lower_ == "according" and t.right_edge.i == end and self.quotes.in_quote(t.idx) is None:
                 return t
             if t.is_sent_start:
@@ -120,7 +125,7 @@ class UnitAttributor:
                         and outside_quotes(child) and (child.i > max(ids) or child.lower_ == "according")):
                     return child
         # 3. "According to X, [unit]", whatever the parser hangs the phrase on (often a verb of the unit).
-        according = self._according_before(min(ids))
+        according = self._according_before(min(ids), pstart)
         if according is not None:
             return according
         # 4. The unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",

@@ -11,7 +11,7 @@ from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
-from mining.nlp.speech import OPEN_QUOTES
+from mining.nlp.speech import QUOTE_MARKS
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -320,17 +320,18 @@ def _others(head: Token, memory: Memory) -> Party | None:
     return Party(member, "individual", group.lemma)
 
 
-_QUOTE_MARKS = {*OPEN_QUOTES, *OPEN_QUOTES.values()}
+_PLACES_AND_TIMES = _NOT_PARTY_ENTITIES | {"GPE", "LOC", "FAC"}  # "said on Tuesday", "said in Brussels"
 
 
 def _frame_word(cue: Token, quotes: QuoteIndex) -> Token | None:
     """The speaker's word in the frame of a quote whose cue the parser gave a quoted subject ('"A tax you can
-    impose once," its president, Lukas Terzic, said, "..."'): the last proper noun of the words around the
-    cue up to the quotes and the sentence's edges, else their last noun."""
+    impose once," its president, Lukas Terzic, said, "..."'): the last proper noun, else noun, else pronoun
+    of the words around the cue (up to the quotes and the sentence's edges) that no preposition governs
+    and that names no place or time ("said on Tuesday", "said in Brussels")."""
     doc = cue.doc
 
     def framing(t: Token) -> bool:
-        return quotes.in_quote(t.idx) is None and t.text not in _QUOTE_MARKS
+        return quotes.in_quote(t.idx) is None and t.text not in QUOTE_MARKS
 
     left = cue.i
     while left > 0 and framing(doc[left - 1]) and not doc[left].is_sent_start:
@@ -338,8 +339,9 @@ def _frame_word(cue: Token, quotes: QuoteIndex) -> Token | None:
     right = cue.i + 1
     while right < len(doc) and framing(doc[right]) and not doc[right].is_sent_start:
         right += 1
-    frame = [t for t in doc[left:right] if t.i != cue.i]
-    for pos in ("PROPN", "NOUN"):
+    frame = [t for t in doc[left:right] if t.i != cue.i and t.ent_type_ not in _PLACES_AND_TIMES
+             and not any(a.dep_ == "prep" for a in t.ancestors if left <= a.i < right)]
+    for pos in ("PROPN", "NOUN", "PRON"):
         words = [t for t in frame if t.pos_ == pos]
         if words:
             return words[-1]

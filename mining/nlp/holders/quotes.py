@@ -9,10 +9,9 @@ from spacy.tokens import Token
 from mining.nlp.holders.cues import holder_cue_candidates, is_holder_cue
 from mining.nlp.holders.layout import SENTENCE_END, TextLayout
 from mining.nlp.holders.records import Quote
-from mining.nlp.speech import OPEN_QUOTES
+from mining.nlp.speech import OPEN_QUOTES, QUOTE_MARKS
 
-# Every character that opens or closes a quotation.
-_MARKS = re.compile("[" + re.escape("".join(sorted({*OPEN_QUOTES, *OPEN_QUOTES.values()}))) + "]")
+_MARKS = re.compile("[" + re.escape("".join(sorted(QUOTE_MARKS))) + "]")
 
 
 class QuoteIndex:
