@@ -79,21 +79,22 @@ class UnitAttributor:
 
     def _according_before(self, first: int, pstart: int) -> Token | None:
         """The "according" of an "According to X," that ends right before token ``first``, in its sentence and
-        its paragraph (from ``pstart``): only commas stand between the phrase and the unit."""
-        doc = self.layout.doc
-        if first <= 0 or doc[first].is_sent_start:
+        its paragraph (from ``pstart``): only commas stand between the phrase and the unit. Read from the token
+        table: a Token is built only for an "according"."""
+        table = self.layout.table
+        lower, sentence, idx = table.lower, table.sentence_ids, table.idx
+        if first <= 0 or sentence[first - 1] != sentence[first]:
             return None
         end = first - 1
-        while end > 0 and doc[end].text == ",":
+        while end > 0 and lower[end] == ",":
             end -= 1
         for i in range(end, max(end - 12, -1), -1):
-            t = doc[i]
-            if t.idx < pstart:
+            if idx[i] < pstart or sentence[i] != sentence[first]:
                 break
-            if t.lower_ == "according" and t.right_edge.i == end and self.quotes.in_quote(t.idx) is None:
-                return t
-            if t.is_sent_start:
-                break
+            if lower[i] == "according":
+                t = self.layout.doc[i]
+                if t.right_edge.i == end and self.quotes.in_quote(t.idx) is None:
+                    return t
         return None
 
     def _frame(self, tokens: list[int], paragraph: tuple[int, int]) -> Token | None:
