@@ -137,6 +137,11 @@ def unit_instances(doc: Document, parsed: Doc) -> list[UnitInstance]:
     return once_per_batch(("units", *map(id, doc.units)), doc, lambda: build_unit_instances(doc, parsed))
 
 
+def documents_of(instances: Sequence[UnitInstance | PairInstance]) -> list[tuple[Document, Doc]]:
+    """The distinct (document, parse) pairs the instances come from, in order of first sight."""
+    return list({id(inst.document): (inst.document, inst.parsed) for inst in instances}.values())
+
+
 def layout_key(inst: UnitInstance) -> tuple:
     """What a unit instance is made of but its units' labels: its document and parse, its span, its neighbours'
     spans and its places. Instances rebuilt after typing drops units mostly keep theirs; an extractor that

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.errors import UsageError
 from mining.evaluation.spans import overlap_ratio
 from mining.evaluation.splits import document_folds
-from mining.instances.units import UnitInstance, build_unit_instances
+from mining.instances.units import UnitInstance, build_unit_instances, documents_of
 from mining.progress import Steps
 from mining.schema import Unit
 
@@ -54,7 +54,7 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None or self.segmenter is None or self.segmentation is None:
             raise UsageError(f"{type(self).__name__} needs an estimator, a segmenter and a segmentation task")
-        documents = list({id(inst.document): (inst.document, inst.parsed) for inst in X}.values())
+        documents = documents_of(X)
         false_spans = self._false_spans(documents)
         instances, labels = [], []
         for doc, parsed in documents:

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.features.topic import crude_stem
-from mining.instances.units import UnitInstance, unit_instances
+from mining.instances.units import UnitInstance, documents_of, unit_instances
 from mining.schema import STANCES
 
 _TURN = {STANCES[0]: STANCES[1], STANCES[1]: STANCES[0]}
@@ -141,25 +141,32 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = list(X)
         proba = np.array(self.estimator_.predict_proba(X))
-        turned = [i for i, inst in enumerate(X) if self._turned(inst.document.topic)]
+        against = self._against_documents(X)
+        turned = [i for i, inst in enumerate(X) if id(inst.document) in against]
         if turned and set(STANCES) <= set(self.classes_):
             classes = list(self.classes_)
             proba[turned] = proba[turned][:, [classes.index(_TURN.get(c, c)) for c in classes]]
         return proba
 
-    def _turned(self, topic: str | None) -> bool:
-        """Whether ``topic`` speaks against its measure: an odd number of ``against_words`` in it."""
-        if not self.against_words or not topic:
-            return False
-        text = topic.replace("’", "'").casefold().replace("cannot", "can not").replace("n't", " not")
-        against = {crude_stem(w) for w in self.against_words}
-        return sum(crude_stem(w) in against for w in re.findall(r"\w+", text)) % 2 == 1
+    def _against_documents(self, X: list) -> set[int]:
+        """The ``id`` of each document of ``X`` whose topic speaks against its measure: an odd number of
+        ``against_words`` in it."""
+        if not self.against_words:
+            return set()
+        words = {crude_stem(w) for w in self.against_words}
+        return {id(doc) for doc, _ in documents_of(X) if doc.topic and _count_words(doc.topic, words) % 2 == 1}
 
     def _toward_measure(self, X: list, labels: list) -> list:
         """The labels with for and against swapped on the topics that speak against their measure: the
         same function turns the stance toward a topic into the stance toward its measure and back."""
-        return [_TURN.get(label, label) if self._turned(inst.document.topic) else label
-                for inst, label in zip(X, labels)]
+        against = self._against_documents(X)
+        return [_TURN.get(label, label) if id(inst.document) in against else label for inst, label in zip(X, labels)]
+
+
+def _count_words(topic: str, words: set[str]) -> int:
+    """How many words of ``topic`` have their stem in ``words`` ("n't" and "cannot" count as "not")."""
+    text = topic.replace("’", "'").casefold().replace("cannot", "can not").replace("n't", " not")
+    return sum(crude_stem(w) in words for w in re.findall(r"\w+", text))
 
 
 def _party(inst: UnitInstance) -> tuple[str, str]:
@@ -169,8 +176,7 @@ def _party(inst: UnitInstance) -> tuple[str, str]:
 
 def _units_of_documents(X: Sequence[UnitInstance]) -> list[UnitInstance]:
     """Instances of every unit of the documents that ``X`` comes from, whatever their label."""
-    docs = {id(inst.document): (inst.document, inst.parsed) for inst in X}.values()
-    return [inst for doc, parsed in docs for inst in unit_instances(doc, parsed)]
+    return [inst for doc, parsed in documents_of(X) for inst in unit_instances(doc, parsed)]
 
 
 def _turn_one_party(sides: dict[tuple[str, str], float]) -> None:

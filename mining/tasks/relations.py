@@ -11,7 +11,7 @@ from sklearn.metrics import f1_score
 from spacy.tokens import Doc
 
 from mining.errors import UsageError
-from mining.instances.units import PairInstance, build_pair_instances, build_unit_instances
+from mining.instances.units import PairInstance, build_pair_instances, build_unit_instances, documents_of
 from mining.models.decoding import log_odds
 from mining.nlp.sharing import sharing
 from mining.schema import RELATION_LABELS, Document, Relation
@@ -55,7 +55,7 @@ class RelationTask:
 
     def gold_labels(self, instances: Sequence[PairInstance]) -> list[str]:
         gold: dict[tuple[str, str, str], str] = {}
-        for doc in {id(i.document): i.document for i in instances}.values():
+        for doc, _ in documents_of(instances):
             for rel in doc.relations:
                 gold[(doc.id, rel.source, rel.target)] = rel.label
         return [gold.get((p.document.id, p.source.unit.id, p.target.unit.id), NONE) for p in instances]
@@ -126,7 +126,7 @@ class RelationTask:
             return ["link" if x != NONE else "no-link" for x in labels]
 
         found = sum(g != NONE and p != NONE for g, p in zip(gold, predicted))
-        n_gold = sum(len(doc.relations) for doc in {id(i.document): i.document for i in instances}.values())
+        n_gold = sum(len(doc.relations) for doc, _ in documents_of(instances))
         n_predicted = sum(p != NONE for p in predicted)
         return {"link.macro_f1": float(f1_score(link(gold), link(predicted), average="macro",
                                                 labels=["link", "no-link"], zero_division=0)),

@@ -71,7 +71,7 @@ def test_all_links_count_the_relations_no_candidate_pair_holds():
     # one document with three gold relations, only two of which are candidate pairs (the third crosses
     # paragraphs): one found, one missed, one false link
     doc = SimpleNamespace(relations=[object()] * 3)
-    instances = [SimpleNamespace(document=doc)] * 3
+    instances = [SimpleNamespace(document=doc, parsed=None)] * 3
     scores = RelationTask().extra_scores(instances, ["support", "attack", NONE], ["support", NONE, "attack"])
     assert scores["all.link.recall"] == pytest.approx(1 / 3)
     assert scores["all.link.f1"] == pytest.approx(2 * 1 / (3 + 2))
