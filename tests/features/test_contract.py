@@ -14,6 +14,7 @@ from mining.features.lexical import LexicalVectorizer, ShellVectorizer
 from mining.features.markers import IndicatorVectorizer
 from mining.features.opening import OpeningVectorizer
 from mining.features.pairs import PairSideVectorizer, PairVectorizer
+from mining.features.party_order import PartyOrderVectorizer
 from mining.features.stance_cues import StanceCueVectorizer
 from mining.features.structural import StructuralVectorizer
 from mining.features.syntax import SyntaxVectorizer
@@ -31,6 +32,7 @@ UNIT_EXTRACTORS = [
     ContextVectorizer(),
     TopicSimilarityVectorizer(),
     StanceCueVectorizer(),
+    PartyOrderVectorizer(),
     ThesisVectorizer(),
     ThesisVectorizer(thesis="major_claims"),
     OpeningVectorizer(min_df=1),
