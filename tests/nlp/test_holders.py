@@ -353,6 +353,34 @@ def test_a_spokesperson_speaks_for_the_body(nlp):
 
 
 @pytest.mark.parametrize(("text", "unit", "holder"), [
+    # A spokesperson for a body the text does not name, or for none, speaks for the body that spoke last.
+    ("Brello, the largest courier firm, said it would leave the city. A company spokesman said most riders "
+     "worked part time.", "most riders worked part time", "Brello"),
+    ("The Union of Ferry Owners said the fares were fair. A spokeswoman said that a cap would end the night "
+     "crossings.", "a cap would end the night crossings", "Union of Ferry Owners"),
+    # A kind of body the text named before is that body, whoever spoke last.
+    ("The Dock Workers' Union rejected the offer. The port authority said the offer was final. A union "
+     "spokesman said the members would strike.", "the members would strike", "Dock Workers' Union"),
+])
+def test_a_spokesperson_without_a_named_body_speaks_for_the_last_body(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # A finding is its finder's, a study's the party that made it; evidence alone is the reporter's citing.
+    ("The national water agency found in 2023 that the river was safe to swim in.", "the river was safe to swim in",
+     "national water agency"),
+    ("A study by the Tarvel Institute of Transport found that the new lanes had cut journey times.",
+     "the new lanes had cut journey times", "Tarvel Institute of Transport"),
+    ("Figures from last winter found that the shelters were full.", "the shelters were full", AUTHOR),
+])
+def test_a_finding_is_its_finders(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
     ("The chief of the Tarvel harbour board, Mirela Sand, said the quay would be rebuilt.",
      "the quay would be rebuilt", "Mirela Sand"),
     ("The mayor of Costa Brava, Ines Morel, said rents had risen too fast.", "rents had risen too fast", "Ines Morel"),

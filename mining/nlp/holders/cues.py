@@ -14,7 +14,10 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 # week", "Residents seek a new vote"). They are cues for holders only: the speech roles a segmenter
 # learns from (mining.nlp.speech) keep the reporting lexicon.
 STANCE_LEMMAS = frozenset({"want", "seek"})
-_HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS
+# A finding is its finder's ("The food agency found that X", "A study by the institute found that X"),
+# with the evidence nouns read as for "said" (``parties.NONAGENT_NOUNS``: "Figures found X" is the author's).
+FINDING_LEMMAS = frozenset({"find"})
+_HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS | FINDING_LEMMAS
 # A saying verb whose object is only a quantity judges and reports no words: "37 arrests say little
 # about X", "The safeguards answer much of the case".
 _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
@@ -22,7 +25,7 @@ _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
 
 def is_holder_cue(token: Token) -> bool:
     """Whether ``token`` frames a party's position: a reporting or stance cue, or a verb of wanting."""
-    return is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in STANCE_LEMMAS)
+    return is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in STANCE_LEMMAS | FINDING_LEMMAS)
 
 
 def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:

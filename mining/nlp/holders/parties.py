@@ -254,6 +254,8 @@ class PartyResolver:
                 return self._possessor(child, memory)
             if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and obj.ent_type_ in _NOT_PARTY_ENTITIES:  # "figures from last winter"
+                    return None
                 found = self.party_of(obj, memory) if obj is not None else None
                 if found is None or found.kind in ("nonagent", "unknown") or lemma in SPEECH_PRODUCTS:
                     return found
@@ -271,8 +273,21 @@ class PartyResolver:
                     return self.party_of(objs[0], memory)
             elif child.dep_ == "poss":
                 return self._possessor(child, memory)
-        compounds = [c for c in head.lefts if c.dep_ == "compound"] if head.lower_ in SPOKESPEOPLE else []
+        if head.lower_ not in SPOKESPEOPLE:
+            return None
+        compounds = [c for c in head.lefts if c.dep_ == "compound"]
+        if compounds and (compounds[-1].pos_ == "PROPN" or self._named_before(compounds[-1])):
+            return self._group(*group_name(compounds[-1], self.layout))
+        # "Zippa said it would leave. A company spokesman said X", "The Bankers' Association said Y. A
+        # spokeswoman said X": a spokesperson for a kind of body the text has not named, or for none, speaks
+        # for the body that spoke last, as "its spokesman" does.
+        if memory["group"] or memory["any"]:
+            return memory["group"] or memory["any"]
         return self._group(*group_name(compounds[-1], self.layout)) if compounds else None
+
+    def _named_before(self, noun: Token) -> bool:
+        """Whether an earlier party is a body of the kind ``noun`` says ("the union" after "the Nurses' Union")."""
+        return any(group.lemma == noun.lemma_.lower() for group in self.groups)
 
     def _possessor(self, poss: Token, memory: Memory) -> Party | None:
         """The party a possessive names: "its" / "their" the most recent group, else the possessor itself."""
