@@ -32,6 +32,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.markers import IndicatorVectorizer, MarkerMatcher
     from mining.features.opening import OpeningVectorizer
     from mining.features.pairs import PairSideVectorizer, PairVectorizer
+    from mining.features.party_order import PartyOrderVectorizer
     from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
     from mining.features.stacking import PredictedLabelVectorizer
     from mining.features.stance_cues import StanceCueVectorizer
@@ -62,7 +63,7 @@ def trusted_types() -> frozenset[str]:
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
-        PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
+        PartyOrderVectorizer, PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
         TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,
