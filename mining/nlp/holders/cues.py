@@ -14,7 +14,7 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 # week", "Residents seek a new vote"). They are cues for holders only: the speech roles a segmenter
 # learns from (mining.nlp.speech) keep the reporting lexicon.
 STANCE_LEMMAS = frozenset({"want", "seek"})
-# A finding is its finder's ("The food agency found that X", "A study by the institute found that X"),
+# A finding with a that-clause is its finder's ("The food agency found that X", "A study by the institute found that X"),
 # with the evidence nouns read as for "said" (``parties.NONAGENT_NOUNS``: "Figures found X" is the author's).
 FINDING_LEMMAS = frozenset({"find"})
 _HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS | FINDING_LEMMAS
@@ -24,8 +24,16 @@ _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
 
 
 def is_holder_cue(token: Token) -> bool:
-    """Whether ``token`` frames a party's position: a reporting or stance cue, or a verb of wanting."""
-    return is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in STANCE_LEMMAS | FINDING_LEMMAS)
+    """Whether ``token`` frames a party's position: a reporting or stance cue, a verb of wanting, or a
+    finding with a clause ("found that X"; not "professors find assistants" or "find it difficult", which
+    essays say often)."""
+    if is_cue(token):
+        return True
+    if token.pos_ != "VERB":
+        return False
+    lemma = token.lemma_.lower()
+    return lemma in STANCE_LEMMAS or (lemma in FINDING_LEMMAS and any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")
+                                                                        for c in token.children))
 
 
 def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:
