@@ -63,7 +63,8 @@ def trusted_types() -> frozenset[str]:
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
-        PartyOrderVectorizer, PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer, TokenWindowVectorizer,
+        PartyOrderVectorizer, PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer,
+        TokenWindowVectorizer,
         TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,

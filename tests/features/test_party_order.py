@@ -15,7 +15,8 @@ TEXT = ("Council plans a tram fare cut\n"
 
 
 def _document() -> Document:
-    spans = [("fares should fall by half", "claim", "The mayor"), ("the cut would empty the budget", "claim", "Critics"),
+    spans = [("fares should fall by half", "claim", "The mayor"),
+             ("the cut would empty the budget", "claim", "Critics"),
              ("drivers were tired", "claim", "the union"), ("riders were poor", "premise", "the Mayor"),
              ("Buses ran late", "premise", None)]
     units = []

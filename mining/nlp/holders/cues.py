@@ -14,8 +14,9 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 # week", "Residents seek a new vote"). They are cues for holders only: the speech roles a segmenter
 # learns from (mining.nlp.speech) keep the reporting lexicon.
 STANCE_LEMMAS = frozenset({"want", "seek"})
-# A finding with a that-clause is its finder's ("The food agency found that X", "A study by the institute found that X"),
-# with the evidence nouns read as for "said" (``parties.NONAGENT_NOUNS``: "Figures found X" is the author's).
+# A finding with a clause is its finder's ("The food agency found that X", "A study by the institute found
+# that X"), with the evidence nouns read as for "said" (``parties.NONAGENT_NOUNS``: "Figures found X" is the
+# author's).
 FINDING_LEMMAS = frozenset({"find"})
 _HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS | FINDING_LEMMAS
 # A saying verb whose object is only a quantity judges and reports no words: "37 arrests say little
@@ -32,8 +33,8 @@ def is_holder_cue(token: Token) -> bool:
     if token.pos_ != "VERB":
         return False
     lemma = token.lemma_.lower()
-    return lemma in STANCE_LEMMAS or (lemma in FINDING_LEMMAS and any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")
-                                                                        for c in token.children))
+    finding = lemma in FINDING_LEMMAS and any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in token.children)
+    return lemma in STANCE_LEMMAS or finding
 
 
 def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:

@@ -264,8 +264,10 @@ class PartyResolver:
 
     def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
         """The body the spokesperson or lawyer ``head`` speaks for: "a spokesperson for the union", "the
-        union's spokesman", "its spokesman" (the most recent group), "union spokesperson" (a compound names
-        the body for a spokesperson only: "defence lawyers" name no client); None if unnamed."""
+        union's spokesman", "its spokesman" (the most recent group), "Zippa spokesperson" or "union spokesperson"
+        after a union was named (a compound names the body for a spokesperson only: "defence lawyers" name no
+        client); a spokesperson for no body or an unnamed one ("a spokeswoman", "a company spokesman") speaks
+        for the party that spoke last. None for a lawyer whose client is unnamed."""
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ("for", "of"):
                 objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -281,8 +283,9 @@ class PartyResolver:
         # "Zippa said it would leave. A company spokesman said X", "The Bankers' Association said Y. A
         # spokeswoman said X": a spokesperson for a kind of body the text has not named, or for none, speaks
         # for the body that spoke last, as "its spokesman" does.
-        if memory["group"] or memory["any"]:
-            return memory["group"] or memory["any"]
+        last = memory["group"] or memory["any"]
+        if last is not None:
+            return last
         return self._group(*group_name(compounds[-1], self.layout)) if compounds else None
 
     def _named_before(self, noun: Token) -> bool:
