@@ -264,10 +264,9 @@ class PartyResolver:
 
     def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
         """The body the spokesperson or lawyer ``head`` speaks for: "a spokesperson for the union", "the
-        union's spokesman", "its spokesman" (the most recent group), "Zippa spokesperson" or "union spokesperson"
-        after a union was named (a compound names the body for a spokesperson only: "defence lawyers" name no
-        client); a spokesperson for no body or an unnamed one ("a spokeswoman", "a company spokesman") speaks
-        for the party that spoke last. None for a lawyer whose client is unnamed."""
+        union's spokesman", "its spokesman" (the most recent group), "Zippa spokesperson" or, after a union
+        was named, "union spokesperson" (a compound names the body for a spokesperson only: "defence lawyers"
+        name no client); else the party that spoke last ("a spokeswoman", "a company spokesman")."""
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ("for", "of"):
                 objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -278,7 +277,7 @@ class PartyResolver:
         if head.lower_ not in SPOKESPEOPLE:
             return None
         compounds = [c for c in head.lefts if c.dep_ == "compound"]
-        if compounds and (compounds[-1].pos_ == "PROPN" or self._named_before(compounds[-1])):
+        if compounds and (compounds[-1].pos_ == "PROPN" or _named_before(self.groups, compounds[-1])):
             return self._group(*group_name(compounds[-1], self.layout))
         # "Zippa said it would leave. A company spokesman said X", "The Bankers' Association said Y. A
         # spokeswoman said X": a spokesperson for a kind of body the text has not named, or for none, speaks
@@ -287,10 +286,6 @@ class PartyResolver:
         if last is not None:
             return last
         return self._group(*group_name(compounds[-1], self.layout)) if compounds else None
-
-    def _named_before(self, noun: Token) -> bool:
-        """Whether an earlier party is a body of the kind ``noun`` says ("the union" after "the Nurses' Union")."""
-        return any(group.lemma == noun.lemma_.lower() for group in self.groups)
 
     def _possessor(self, poss: Token, memory: Memory) -> Party | None:
         """The party a possessive names: "its" / "their" the most recent group, else the possessor itself."""
@@ -315,6 +310,11 @@ class PartyResolver:
         party = Party(name, "individual" if singular else "group", lemma)
         self.groups.append(party)
         return party
+
+
+def _named_before(groups: list[Party], noun: Token) -> bool:
+    """Whether an earlier party is a body of the kind ``noun`` says ("the union" after "the Nurses' Union")."""
+    return any(group.lemma == noun.lemma_.lower() for group in groups)
 
 
 def _others(head: Token, memory: Memory) -> Party | None:
