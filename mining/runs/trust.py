@@ -64,8 +64,8 @@ def trusted_types() -> frozenset[str]:
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
         PartyOrderVectorizer, PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer,
-        TokenWindowVectorizer,
-        TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer, SequentialFeatureUnion,
+        TokenWindowVectorizer, TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer,
+        SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,
         CentralClaimTask, RoleTask, FunctionTask, AttachmentTask,

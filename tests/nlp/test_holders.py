@@ -369,14 +369,16 @@ def test_a_spokesperson_speaks_for_the_body(nlp):
     # A spokesperson's own name is not the party.
     ("A spokeswoman for the Harbour Union, Petra Lind, said the strike would go ahead.",
      "the strike would go ahead", "Harbour Union"),
-    # A spokesperson for a body the text does not name, or for none, speaks for the body that spoke last.
+    # A spokesperson for some body ("a company spokesman") or for none speaks for the party that spoke last.
     ("Brello, the largest courier firm, said it would leave the city. A company spokesman said most riders "
      "worked part time.", "most riders worked part time", "Brello"),
     ("The Union of Ferry Owners said the fares were fair. A spokeswoman said that a cap would end the night "
      "crossings.", "a cap would end the night crossings", "Union of Ferry Owners"),
-    # A kind of body the text named before is that body, whoever spoke last.
+    # A kind of body the text named before is that body, whoever spoke last; one it did not name is itself.
     ("The Dock Workers' Union rejected the offer. The port authority said the offer was final. A union "
      "spokesman said the members would strike.", "the members would strike", "Dock Workers' Union"),
+    ("The port authority said the offer was final. A union spokesman said the members would strike.",
+     "the members would strike", "union"),
     # A finding is its finder's, a study's the party that made it; evidence alone is the reporter's citing.
     ("The national water agency found in 2023 that the river was safe to swim in.", "the river was safe to swim in",
      "national water agency"),

@@ -32,6 +32,9 @@ _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "tho
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Subjects naming one speaker whose party is not themselves: a later "he" or "she" is that party.
 _ONE_SPEAKER = _PERSON_PRONOUNS | {"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "counsel"}
+# Words that say only that a spokesperson speaks for some body ("a company spokesman"): the body is the one
+# the text has just named, unless it named one of that kind before.
+_ANY_BODY = frozenset({"company", "firm", "corporation", "business", "group", "operator"})
 # Texts that carry their author's words: "their joint statement said X" is the authors speaking.
 SPEECH_PRODUCTS = frozenset("statement letter declaration communique petition submission manifesto".split())
 _GROUP_PRONOUNS = frozenset({"they", "them"})
@@ -255,7 +258,7 @@ class PartyResolver:
             if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if obj is not None and obj.ent_type_ in _NOT_PARTY_ENTITIES:  # "figures from last winter"
-                    return None
+                    continue
                 found = self.party_of(obj, memory) if obj is not None else None
                 if found is None or found.kind in ("nonagent", "unknown") or lemma in SPEECH_PRODUCTS:
                     return found
@@ -264,9 +267,9 @@ class PartyResolver:
 
     def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
         """The body the spokesperson or lawyer ``head`` speaks for: "a spokesperson for the union", "the
-        union's spokesman", "its spokesman" (the most recent group), "Zippa spokesperson" or, after a union
-        was named, "union spokesperson" (a compound names the body for a spokesperson only: "defence lawyers"
-        name no client); else the party that spoke last ("a spokeswoman", "a company spokesman")."""
+        union's spokesman", "its spokesman" (the most recent group), "Zippa spokesperson", "union spokesperson"
+        (a compound names the body for a spokesperson only: "defence lawyers" name no client); else the party
+        that spoke last ("a spokeswoman", "a company spokesman" where no company was named)."""
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ("for", "of"):
                 objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -277,8 +280,8 @@ class PartyResolver:
         if head.lower_ not in SPOKESPEOPLE:
             return None
         compounds = [c for c in head.lefts if c.dep_ == "compound"]
-        if compounds and (compounds[-1].pos_ == "PROPN" or _named_before(self.groups, compounds[-1])):
-            return self._group(*group_name(compounds[-1], self.layout))
+        if compounds and (compounds[-1].lemma_.lower() not in _ANY_BODY or _named_before(self.groups, compounds[-1])):
+            return self._group(*group_name(compounds[-1], self.layout))  # "Zippa spokesman", "union spokeswoman"
         # "Zippa said it would leave. A company spokesman said X", "The Bankers' Association said Y. A
         # spokeswoman said X": a spokesperson for a kind of body the text has not named, or for none, speaks
         # for the body that spoke last, as "its spokesman" does.
