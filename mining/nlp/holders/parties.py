@@ -280,15 +280,16 @@ class PartyResolver:
         if head.lower_ not in SPOKESPEOPLE:
             return None
         compounds = [c for c in head.lefts if c.dep_ == "compound"]
-        if compounds and (compounds[-1].lemma_.lower() not in _ANY_BODY or _named_before(self.groups, compounds[-1])):
-            return self._group(*group_name(compounds[-1], self.layout))  # "Zippa spokesman", "union spokeswoman"
+        body = group_name(compounds[-1], self.layout) if compounds else None
+        if body is not None and (compounds[-1].lemma_.lower() not in _ANY_BODY or _repeated(self.groups, *body)):
+            return self._group(*body)  # "Zippa spokesman", "union spokeswoman", "company spokesman" after a company
         # "Zippa said it would leave. A company spokesman said X", "The Bankers' Association said Y. A
-        # spokeswoman said X": a spokesperson for a kind of body the text has not named, or for none, speaks
-        # for the body that spoke last, as "its spokesman" does.
+        # spokeswoman said X": a spokesperson for some body the text has not named, or for none, speaks for
+        # the party that spoke last, as "its spokesman" does.
         last = memory["group"] or memory["any"]
         if last is not None:
             return last
-        return self._group(*group_name(compounds[-1], self.layout)) if compounds else None
+        return self._group(*body) if body is not None else None
 
     def _possessor(self, poss: Token, memory: Memory) -> Party | None:
         """The party a possessive names: "its" / "their" the most recent group, else the possessor itself."""
@@ -301,23 +302,26 @@ class PartyResolver:
 
     def _group(self, name: str, head: Token) -> Party:
         """The party ``name`` headed by ``head``, or the earlier party it repeats."""
-        words = set(normalise_holder(name).split())
+        earlier = _repeated(self.groups, name, head)
+        if earlier is not None:
+            return earlier
         lemma = head.lemma_.lower()
-        for group in reversed(self.groups):
-            # "the union" after "the Nurses' Union", and "one official" after "US officials": a
-            # bare head, or a subset of an earlier party's words, repeats that party.
-            if group.lemma == lemma and (words <= set(normalise_holder(group.name).split())
-                                         or not words - {head.lower_, lemma}):
-                return group
         singular = head.pos_ == "NOUN" and head.tag_ == "NN" and lemma not in ORG_WORDS
         party = Party(name, "individual" if singular else "group", lemma)
         self.groups.append(party)
         return party
 
 
-def _named_before(groups: list[Party], noun: Token) -> bool:
-    """Whether an earlier party is a body of the kind ``noun`` says ("the union" after "the Nurses' Union")."""
-    return any(group.lemma == noun.lemma_.lower() for group in groups)
+def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
+    """The most recent of ``groups`` that ``name`` headed by ``head`` repeats, if any: "the union" after "the
+    Nurses' Union", and "one official" after "US officials" (a bare head, or a subset of its words)."""
+    words = set(normalise_holder(name).split())
+    lemma = head.lemma_.lower()
+    for group in reversed(groups):
+        if group.lemma == lemma and (words <= set(normalise_holder(group.name).split())
+                                     or not words - {head.lower_, lemma}):
+            return group
+    return None
 
 
 def _others(head: Token, memory: Memory) -> Party | None:
