@@ -1,0 +1,101 @@
+"""End-to-end scores by CV over a corpus's training documents: the labelling bundle of an experiment fitted on
+k-1 folds labels the raw text of the k-th, and every training document is labelled once, out of fold.
+
+Usage:
+  MINING_CORPORA=../shared/corpora python benchmarks/end_to_end_cv.py --base "experiment=news_miner" \
+      [--variant NAME="OVERRIDES" ...] [--folds 5] [--out DIR]
+
+`mining run experiment=news_miner` scores end to end (raw text in; units, types, holders and stances out)
+only on the test split, which no setting may be tuned on; `evaluation=cv` scores each step on gold input.
+This script gives the end-to-end measures for choosing settings: the documents of the split `train` are
+folded by document (`--folds`, seeded by the base's seed), documents of `evaluation.train_split`'s other
+splits (news: the sample's reports, `train-extra`) train in every fold and are never scored, and the test
+split is left out altogether. Each fold is fitted as `mining run` fits the bundle (its `fit_and_score`) and
+labelled as `mining run ... end_to_end=true` labels the test split. It prints, for each setting, the measures
+pooled over all out-of-fold documents (`mining.evaluation.documents.compare_documents`) and per fold; for a
+variant, the per-fold differences to the base (mean, folds won / lost). With `--out DIR`, each setting's
+labelled documents go to DIR/NAME.jsonl, for `mining evaluate-labels` or `benchmarks/segmentation_errors.py`.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import shlex
+from pathlib import Path
+
+import numpy as np
+from hydra.utils import instantiate
+
+from mining.cli.experiment import compose_experiment, fit_and_score, load_documents
+from mining.corpora.jsonl import write_documents
+from mining.evaluation.documents import compare_documents
+from mining.evaluation.splits import OfficialSplit, document_folds
+from mining.experiment import Timer, fixed_blas_threads
+from mining.label.end_to_end import evaluate_end_to_end
+from mining.label.miner import ArgumentMiner
+from mining.nlp.cache import parse_documents
+from mining.nlp.pipeline import find_pipeline
+
+MEASURES = {"detection": "units.cover50.f1", "claim/premise": "found.labels.macro_f1",
+            "holders": "found.holder.accuracy", "stance": "found.stance.macro_f1"}
+
+
+def labelled_out_of_fold(cfg, docs, parsed, info, n_splits: int) -> list[list]:
+    """Per fold, the fold's training documents labelled by a bundle fitted on the other folds."""
+    extra = [s for s in instantiate(cfg.evaluation, _convert_="all").train_split if s != "train"]
+    train = [d.id for d in docs if d.split == "train"]
+    folds = document_folds(n_splits, train, cfg.seed).split(train, groups=train)
+    out = []
+    for k, (_, test) in enumerate(folds):
+        held = {train[i] for i in test}
+        split = [dataclasses.replace(d, split="test" if d.id in held else d.split if d.split in ("train", *extra)
+                                     else "unused") for d in docs]
+        result = fit_and_score(cfg, split, parsed, OfficialSplit(["train", *extra], "test"), Timer())
+        miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=info)
+        _, labelled = evaluate_end_to_end(miner, split, parsed, held)
+        out.append(labelled)
+        print(f"  fold {k}: {len(held)} documents", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True, help="`mining run` overrides of the base setting, one string")
+    parser.add_argument("--variant", action="append", default=[], help="NAME=OVERRIDES added to the base's")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--out", type=Path, help="a new directory for each setting's labelled documents")
+    args = parser.parse_args()
+    settings = {"base": shlex.split(args.base)}
+    for variant in args.variant:
+        name, _, overrides = variant.partition("=")
+        settings[name] = settings["base"] + shlex.split(overrides)
+    if args.out:
+        args.out.mkdir(parents=True)  # refuses an existing directory: nothing written before is lost
+    base = compose_experiment(settings["base"])
+    docs = load_documents(base.data)
+    info = find_pipeline(list(base.nlp.packages), exclude=list(base.nlp.exclude))
+    parsed, _ = parse_documents(docs, info, cache_dir=base.paths.cache_dir, progress=False)
+    gold = {d.id: d for d in docs}
+    per_fold = {}
+    with fixed_blas_threads():
+        for name, overrides in settings.items():
+            print(f"{name}: {' '.join(overrides)}", flush=True)
+            folds = labelled_out_of_fold(compose_experiment(overrides), docs, parsed, info, args.folds)
+            pooled = compare_documents([gold[d.id] for f in folds for d in f], [d for f in folds for d in f])
+            per_fold[name] = {m: np.array([compare_documents([gold[d.id] for d in f], f)[key] for f in folds])
+                              for m, key in MEASURES.items()}
+            print("  pooled: " + ", ".join(f"{m} {pooled[key]:.4f}" for m, key in MEASURES.items())
+                  + f" (detection P {pooled['units.cover50.precision']:.4f} R {pooled['units.cover50.recall']:.4f})")
+            for m, values in per_fold[name].items():
+                line = f"  {m} per fold: {' '.join(f'{v:.4f}' for v in values)}"
+                if name != "base":
+                    d = values - per_fold["base"][m]
+                    line += f"; diff {d.mean():+.4f}, won {(d > 0).sum()} lost {(d < 0).sum()}"
+                print(line, flush=True)
+            if args.out:
+                with open(args.out / f"{name}.jsonl", "x", encoding="utf-8") as out:
+                    write_documents([d for f in folds for d in f], out)
+
+
+if __name__ == "__main__":
+    main()
