@@ -101,6 +101,13 @@ def test_trailing_attribution_without_quotes(nlp):
     assert (a.holder, a.speech) == ("Colm Daly", "reported")
 
 
+def test_attribution_set_into_the_sentence_before_the_unit(nlp):
+    text = ("Harbour master Colm Daly spoke after the storm. "
+            "Without a new wall, he said, the lower town would flood every spring.")
+    [a] = attribute(nlp, text, "the lower town would flood every spring")
+    assert (a.holder, a.speech) == ("Colm Daly", "reported")
+
+
 def test_multi_sentence_quote_keeps_its_speaker(nlp):
     text = ('Head teacher Nora Quinn defended the new timetable on Monday.\n'
             '"Pupils learn better in the morning. Longer breaks help them focus," she said. '

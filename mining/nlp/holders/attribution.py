@@ -117,13 +117,15 @@ class UnitAttributor:
             node = node.head
             if node.i not in ids and is_holder_cue(node) and outside_quotes(node):
                 return node
-        # 2. A cue attached beside the unit: "[X], he said" parsed with X as the root.
+        # 2. A cue attached beside the unit: "[X], he said" parsed with X as the root, or a frame set into the
+        #    sentence before the unit: "Without more money, he said, [X]".
         for anchor in [root, *root.ancestors]:
             if not inside(anchor):
                 break
             for child in anchor.children:
                 if (child.i not in ids and is_holder_cue(child) and child.dep_ in ("parataxis", "ccomp", "advcl", "prep")
-                        and outside_quotes(child) and (child.i > max(ids) or child.lower_ == "according")):
+                        and outside_quotes(child)
+                        and (child.i > max(ids) or child.lower_ == "according" or child.dep_ == "parataxis")):
                     return child
         # 3. "According to X, [unit]", whatever the parser hangs the phrase on (often a verb of the unit).
         according = self._according_before(min(ids), pstart)
