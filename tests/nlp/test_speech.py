@@ -63,6 +63,10 @@ def test_a_quote_never_runs_across_a_line_break(roles_of):
     ("Lenk said she would visit the flooded farms in May.", "farms"),
     ("The envoy said he would meet with the mayor next week.", "mayor"),
     ("Halvard said she would return to the capital on Friday.", "capital"),
+    ("The ministry said the quota would be reviewed after two years.", "years"),
+    ("Brenna said her office would study the costs before the summer.", "costs"),
+    ("The board said it would decide within a month whether the clubs may play.", "month"),
+    ("The regulator said it would publish its guidance in March.", "guidance"),
 ])
 def test_a_reported_plan_is_schedule_content(roles_of, text, word):
     assert roles_of(text)[word] == {"content", "schedule"}
@@ -76,3 +80,8 @@ def test_a_reported_plan_is_schedule_content(roles_of, text, word):
 ])
 def test_a_position_is_no_schedule(roles_of, text, word):
     assert roles_of(text)[word] == {"content"}
+
+
+def test_a_quote_is_never_schedule(roles_of):
+    roles = roles_of('Osric said: "If we do nothing, the titles will be decided by money."')
+    assert roles["money"] == {"content", "quote"}
