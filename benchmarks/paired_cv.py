@@ -26,9 +26,8 @@ import shlex
 
 import numpy as np
 from hydra.utils import instantiate
-from scipy import stats
-
 from omegaconf import OmegaConf
+from scipy import stats
 
 from mining.cli.experiment import build_part, compose_experiment, load_documents
 from mining.errors import UsageError
