@@ -50,11 +50,13 @@ ROLES = ("cue", "source", "frame", "content", "schedule", "quote", "quoted_phras
 # planned a call with X", "Ardal said he would brief parliament on Tuesday". A content clause is a
 # schedule when its verb only moves or meets people, or plans a meeting; "meet" and "return" only
 # with a party or a place ("meet the demand" and "return the land" are positions). A step of procedure
-# is a plan too ("the rule would be reviewed in two years", "it would study the costs", "they would
-# decide within a month whether ...", "she would publish guidance"): in the training reports news-01..124
-# and the sample's, 1 of the 11 such clauses under a cue with "would" or "will" is a unit, and it is a quote,
-# which keeps its words whatever its verb.
-SCHEDULE_VERBS = frozenset("brief visit travel fly convene review study decide publish".split())
+# that a party says it will take is a plan too ("the rule would be reviewed in two years", "it would study
+# the costs", "they would decide within a month whether ...", "she would publish guidance"); with no
+# "would" or "will" the same verbs state a demand or a fact ("the ministry should review the law", "every
+# donation was already published"). A clause joined to a plan with a subject of its own ("would study the
+# report, but that forcing people to vote was not the way") is not part of it.
+SCHEDULE_VERBS = frozenset("brief visit travel fly convene".split())
+PROCEDURE_VERBS = frozenset("review study decide publish".split())
 MEETING_NOUNS = frozenset("call meeting visit trip talk summit conference briefing session".split())
 PLAN_VERBS = frozenset("plan intend schedule".split())
 # What a direct quote follows: nothing (it opens the line), a sentence end, or "said:" / "said,".
@@ -104,10 +106,10 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
     _mark_quotes(doc, roles)
     lines = list(accumulate(("\n" in t.text for t in doc), initial=0))[:-1]  # the parser may join lines
 
-    def mark(head: Token, role: str, line: int, skip: Token | None = None) -> None:
-        """Give ``role`` to the subtree of ``head`` on the cue's line (less that of ``skip``); the words of a
+    def mark(head: Token, role: str, line: int, skip: Token | list[Token] = ()) -> None:
+        """Give ``role`` to the subtree of ``head`` on the cue's line (less those of ``skip``); the words of a
         quote are only ever content."""
-        skipped = {t.i for t in skip.subtree} if skip is not None else set()
+        skipped = {t.i for s in ([skip] if isinstance(skip, Token) else skip) for t in s.subtree}
         for t in head.subtree:
             if (lines[t.i] == line and t.i not in skipped and not t.is_punct and not t.is_space
                     and (role == "content" or "quote" not in roles[t.i])):
@@ -128,7 +130,7 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
             if child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
                 mark(child, "content", line)
                 if is_schedule(child):
-                    mark(child, "schedule", line)
+                    mark(child, "schedule", line, skip=_own_clauses(child))
             elif child.dep_ != "punct":
                 mark(child, "source" if child.dep_ in SOURCE_DEPS else "frame", line)
     return [frozenset(r) for r in roles]
@@ -136,11 +138,14 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
 
 def is_schedule(verb: Token) -> bool:
     """Whether the clause ``verb`` heads only schedules: a visit, a trip, a briefing, a meeting with a
-    party, a return to a place, or a plan for one of them ("he planned a call with Zelenskyy")."""
+    party, a return to a place, a plan for one of them ("he planned a call with Zelenskyy"), or a step
+    of procedure that would or will be taken ("it would study the costs")."""
     lemma = verb.lemma_.lower()
     children = list(verb.children)
     if lemma in SCHEDULE_VERBS:
         return True
+    if lemma in PROCEDURE_VERBS:
+        return any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in children)
     if lemma == "meet":
         return any(c.dep_ == "prep" and c.lower_ == "with" or c.dep_ == "dobj" and c.ent_type_ in _PARTY_ENTITIES
                    for c in children)
@@ -153,6 +158,12 @@ def is_schedule(verb: Token) -> bool:
 
 
 _PARTY_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _own_clauses(verb: Token) -> list[Token]:
+    """The clauses joined to ``verb``'s with a subject of their own: "would study the report, but that [X was Y]"."""
+    return [c for c in verb.children if c.dep_ == "conj"
+            and any(g.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for g in c.children)]
 
 
 def _mark_quotes(doc: Doc, roles: list[set[str]]) -> None:

@@ -77,6 +77,9 @@ def test_a_reported_plan_is_schedule_content(roles_of, text, word):
     ("The mayor said the city would return the land to its owners.", "land"),
     ("The council said it planned to close the library.", "library"),
     ("Varga told reporters that the plan would fail.", "fail"),
+    ("The union said the ministry should review the law.", "law"),
+    ("The party said every donation was already published online.", "online"),
+    ("Ardal said the government would study the report, but that forcing people to vote was not the way.", "way"),
 ])
 def test_a_position_is_no_schedule(roles_of, text, word):
     assert roles_of(text)[word] == {"content"}
