@@ -9,8 +9,10 @@ Usage:
 only on the test split, which no setting may be tuned on; `evaluation=cv` scores each step on gold input.
 This script gives the end-to-end measures for choosing settings: the documents of the split `train` are
 folded by document (`--folds`, seeded by the base's seed), documents of `evaluation.train_split`'s other
-splits (news: the sample's reports, `train-extra`) train in every fold and are never scored, and the test
-split is left out altogether. Each fold is fitted as `mining run` fits the bundle (its `fit_and_score`) and
+splits (news: the sample's reports, `train-extra`) train in every fold and are never scored, and every
+other document (the test split) is left out before anything is fitted. The base must use the official
+split (`evaluation=official`, as `news_miner` does); a variant may change what is fitted, not the data,
+parse, folds or seed (refused as in `paired_cv.py`). Each fold is fitted as `mining run` fits the bundle (its `fit_and_score`) and
 labelled as `mining run ... end_to_end=true` labels the test split. It prints, for each setting, the measures
 pooled over all out-of-fold documents (`mining.evaluation.documents.compare_documents`) and per fold; for a
 variant, the per-fold differences to the base (mean, folds won / lost). With `--out DIR`, each setting's
@@ -20,11 +22,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import shlex
 from pathlib import Path
 
 import numpy as np
 from hydra.utils import instantiate
+from paired_cv import check_variants, settings_of  # this folder's: the same --base / --variant rules
 
 from mining.cli.experiment import compose_experiment, fit_and_score, load_documents
 from mining.corpora.jsonl import write_documents
@@ -40,19 +42,31 @@ MEASURES = {"detection": "units.cover50.f1", "claim/premise": "found.labels.macr
             "holders": "found.holder.accuracy", "stance": "found.stance.macro_f1"}
 
 
-def labelled_out_of_fold(cfg, docs, parsed, info, n_splits: int) -> list[list]:
-    """Per fold, the fold's training documents labelled by a bundle fitted on the other folds."""
-    extra = [s for s in instantiate(cfg.evaluation, _convert_="all").train_split if s != "train"]
-    train = [d.id for d in docs if d.split == "train"]
-    folds = document_folds(n_splits, train, cfg.seed).split(train, groups=train)
+def extra_splits(cfg) -> list[str]:
+    """The splits besides ``train`` that ``cfg``'s official split trains on (news: ``train-extra``)."""
+    target = cfg.evaluation.get("_target_")
+    if target != f"{OfficialSplit.__module__}.{OfficialSplit.__qualname__}":
+        raise SystemExit(f"--base: evaluation is {target}; the folds are made here from the training documents "
+                         "of the official split (evaluation=official, as in news_miner)")
+    evaluation = instantiate(cfg.evaluation, _convert_="all")
+    splits = [evaluation.train_split] if isinstance(evaluation.train_split, str) else list(evaluation.train_split)
+    return [s for s in splits if s != "train"]
+
+
+def labelled_out_of_fold(cfg, docs, parsed, info, n_splits: int, seed: int) -> list[list]:
+    """Per fold, the fold's training documents labelled by a bundle fitted on the other folds and on the extra
+    training splits; no other document is seen."""
+    extra = extra_splits(cfg)
+    kept = [(d, p) for d, p in zip(docs, parsed) if d.split in ("train", *extra)]
+    train = [d.id for d, _ in kept if d.split == "train"]
     out = []
-    for k, (_, test) in enumerate(folds):
+    for k, (_, test) in enumerate(document_folds(n_splits, train, seed).split(train, groups=train)):
         held = {train[i] for i in test}
-        split = [dataclasses.replace(d, split="test" if d.id in held else d.split if d.split in ("train", *extra)
-                                     else "unused") for d in docs]
-        result = fit_and_score(cfg, split, parsed, OfficialSplit(["train", *extra], "test"), Timer())
+        fold_docs = [dataclasses.replace(d, split="test" if d.id in held else d.split) for d, _ in kept]
+        fold_parsed = [p for _, p in kept]
+        result = fit_and_score(cfg, fold_docs, fold_parsed, OfficialSplit(["train", *extra], "test"), Timer())
         miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=info)
-        _, labelled = evaluate_end_to_end(miner, split, parsed, held)
+        _, labelled = evaluate_end_to_end(miner, fold_docs, fold_parsed, held)
         out.append(labelled)
         print(f"  fold {k}: {len(held)} documents", flush=True)
     return out
@@ -65,22 +79,25 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, help="a new directory for each setting's labelled documents")
     args = parser.parse_args()
-    settings = {"base": shlex.split(args.base)}
-    for variant in args.variant:
-        name, _, overrides = variant.partition("=")
-        settings[name] = settings["base"] + shlex.split(overrides)
+    settings = settings_of(args.base, args.variant)
+    cfgs = {name: compose_experiment(overrides) for name, overrides in settings.items()}
+    check_variants(cfgs)
+    base = cfgs["base"]
+    extra_splits(base)  # refuses a base without an official split before anything is parsed
     if args.out:
-        args.out.mkdir(parents=True)  # refuses an existing directory: nothing written before is lost
-    base = compose_experiment(settings["base"])
+        try:
+            args.out.mkdir(parents=True)  # never into an existing directory: nothing written before is lost
+        except FileExistsError:
+            raise SystemExit(f"--out {args.out}: already exists; give a new directory") from None
     docs = load_documents(base.data)
     info = find_pipeline(list(base.nlp.packages), exclude=list(base.nlp.exclude))
     parsed, _ = parse_documents(docs, info, cache_dir=base.paths.cache_dir, progress=False)
     gold = {d.id: d for d in docs}
     per_fold = {}
     with fixed_blas_threads():
-        for name, overrides in settings.items():
-            print(f"{name}: {' '.join(overrides)}", flush=True)
-            folds = labelled_out_of_fold(compose_experiment(overrides), docs, parsed, info, args.folds)
+        for name, cfg in cfgs.items():
+            print(f"{name}: {' '.join(settings[name])}", flush=True)
+            folds = labelled_out_of_fold(cfg, docs, parsed, info, args.folds, base.seed)
             pooled = compare_documents([gold[d.id] for f in folds for d in f], [d for f in folds for d in f])
             per_fold[name] = {m: np.array([compare_documents([gold[d.id] for d in f], f)[key] for f in folds])
                               for m, key in MEASURES.items()}

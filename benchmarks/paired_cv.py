@@ -60,6 +60,18 @@ def check_variants(cfgs: dict) -> None:
                              "setting (its instances, folds and scores); put such overrides in --base")
 
 
+def settings_of(base: str, variants: list[str]) -> dict[str, list[str]]:
+    """``{name: overrides}`` of ``--base`` (named ``base``) and of each ``--variant NAME=OVERRIDES`` (the base's
+    overrides and its own); a variant without a name, named ``base`` or named twice is refused."""
+    settings = {"base": shlex.split(base)}
+    for variant in variants:
+        name, equals, overrides = variant.partition("=")
+        if not equals or not name or name in settings:
+            raise SystemExit(f"--variant {variant!r}: expected NAME=OVERRIDES with a new NAME other than 'base'")
+        settings[name] = settings["base"] + shlex.split(overrides)
+    return settings
+
+
 def _resolved(cfg, key: str):
     value = cfg.get(key)
     return OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
@@ -72,10 +84,7 @@ def main() -> None:
     parser.add_argument("--metric", default="macro_f1", help="a per-fold score of the task")
     parser.add_argument("--out", help="write every setting's per-fold scores to this JSON file")
     args = parser.parse_args()
-    settings = {"base": shlex.split(args.base)}
-    for variant in args.variant:
-        name, _, overrides = variant.partition("=")
-        settings[name] = settings["base"] + shlex.split(overrides)
+    settings = settings_of(args.base, args.variant)
     cfgs = {name: compose_experiment(overrides) for name, overrides in settings.items()}
     check_variants(cfgs)
     base = cfgs["base"]
