@@ -39,7 +39,7 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
     pytest.param("Friedrich Merz", "lasting peace in Europe", marks=pytest.mark.xfail(strict=True, reason=(
         "the model trained on 136 reports types it a premise of Merz (the one trained on 124 typed it a claim)"))),
     pytest.param("US officials", "give up control of the eastern Donbas", marks=pytest.mark.xfail(
-        strict=True, reason="the model trained on 124 reports ends the unit before 'Donbas', with plain or curly quotes")),
+        strict=True, reason="the model trained on 136 reports ends the unit before 'Donbas', with plain or curly quotes")),
     ("US officials", "will not be on the table forever"),
 ])
 def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: str, words: str):
