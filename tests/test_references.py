@@ -13,8 +13,8 @@ import pytest
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 # Re-run in CI, as a step of its own after the suite (`python -m pytest -m reference`; the marker is
 # deselected by default, pyproject.toml): the references that re-run in a few minutes on 2 cores (seconds
-# with the AAEC parse cached, on the slower 2-core machine of session 12: aaec_stance 52, aaec_components 18,
-# aaec_segmentation 35, news_miner 70, no corpus needed). The others take 1.5 to 20 minutes each;
+# with the AAEC parse cached, on a loaded 2-core AMD EPYC without AVX-512: aaec_stance 52, aaec_components
+# 18, aaec_segmentation 35, news_miner 70, no corpus needed). The others take 1.5 to 20 minutes each;
 # MINING_REFERENCES=all checks every reference under experiments/ (about 47 minutes loaded).
 CHECKED = ["aaec_stance", "aaec_components", "aaec_segmentation", "news_miner"]
 ALL = sorted(p.name for p in EXPERIMENTS.iterdir() if (p / "metrics.json").is_file())
