@@ -132,6 +132,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-d.jsonl", "D", FOURTH_TEST, "train"),
     ("news-second-annotator-e.jsonl", "E", FIFTH_TEST_FIRST_HALF, "train"),
     ("news-second-annotator-f.jsonl", "F", FIFTH_TEST_SECOND_HALF, "train"),
+    ("news-second-annotator-g.jsonl", "G", TEST, "test"),
 ])
 def test_a_second_annotator_covers_a_test_split(news, name, annotator, reports, split_now):
     # each annotator blind to A on the test split of its time (docs/news-guideline.md, "Agreement"); the
