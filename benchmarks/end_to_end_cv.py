@@ -48,9 +48,7 @@ def extra_splits(cfg) -> list[str]:
     if target != f"{OfficialSplit.__module__}.{OfficialSplit.__qualname__}":
         raise SystemExit(f"--base: evaluation is {target}; the folds are made here from the training documents "
                          "of the official split (evaluation=official, as in news_miner)")
-    evaluation = instantiate(cfg.evaluation, _convert_="all")
-    splits = [evaluation.train_split] if isinstance(evaluation.train_split, str) else list(evaluation.train_split)
-    return [s for s in splits if s != "train"]
+    return [s for s in instantiate(cfg.evaluation, _convert_="all").train_splits if s != "train"]
 
 
 def labelled_out_of_fold(cfg, docs, parsed, info, n_splits: int, seed: int) -> list[list]:
@@ -59,14 +57,14 @@ def labelled_out_of_fold(cfg, docs, parsed, info, n_splits: int, seed: int) -> l
     extra = extra_splits(cfg)
     kept = [(d, p) for d, p in zip(docs, parsed) if d.split in ("train", *extra)]
     train = [d.id for d, _ in kept if d.split == "train"]
+    kept_parsed = [p for _, p in kept]
     out = []
     for k, (_, test) in enumerate(document_folds(n_splits, train, seed).split(train, groups=train)):
         held = {train[i] for i in test}
         fold_docs = [dataclasses.replace(d, split="test" if d.id in held else d.split) for d, _ in kept]
-        fold_parsed = [p for _, p in kept]
-        result = fit_and_score(cfg, fold_docs, fold_parsed, OfficialSplit(["train", *extra], "test"), Timer())
+        result = fit_and_score(cfg, fold_docs, kept_parsed, OfficialSplit(["train", *extra], "test"), Timer())
         miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=info)
-        _, labelled = evaluate_end_to_end(miner, fold_docs, fold_parsed, held)
+        _, labelled = evaluate_end_to_end(miner, fold_docs, kept_parsed, held)
         out.append(labelled)
         print(f"  fold {k}: {len(held)} documents", flush=True)
     return out
@@ -99,8 +97,8 @@ def main() -> None:
             print(f"{name}: {' '.join(settings[name])}", flush=True)
             folds = labelled_out_of_fold(cfg, docs, parsed, info, args.folds, base.seed)
             pooled = compare_documents([gold[d.id] for f in folds for d in f], [d for f in folds for d in f])
-            per_fold[name] = {m: np.array([compare_documents([gold[d.id] for d in f], f)[key] for f in folds])
-                              for m, key in MEASURES.items()}
+            scores = [compare_documents([gold[d.id] for d in f], f) for f in folds]  # once per fold
+            per_fold[name] = {m: np.array([s[key] for s in scores]) for m, key in MEASURES.items()}
             print("  pooled: " + ", ".join(f"{m} {pooled[key]:.4f}" for m, key in MEASURES.items())
                   + f" (detection P {pooled['units.cover50.precision']:.4f} R {pooled['units.cover50.recall']:.4f})")
             for m, values in per_fold[name].items():

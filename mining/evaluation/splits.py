@@ -38,8 +38,13 @@ class OfficialSplit:
     resample: str | None = None
     prefix: str = "test"
 
+    @property
+    def train_splits(self) -> list[str]:
+        """``train_split`` as a list."""
+        return [self.train_split] if isinstance(self.train_split, str) else list(self.train_split)
+
     def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
-        train_splits = [self.train_split] if isinstance(self.train_split, str) else list(self.train_split)
+        train_splits = self.train_splits
         train = frozenset(d.id for d in docs if d.split in train_splits)
         test = frozenset(d.id for d in docs if d.split == self.test_split)
         if not train or not test:

@@ -11,6 +11,7 @@ same cue lexicon.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import accumulate
 
 from spacy.tokens import Doc, Token
@@ -106,10 +107,10 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
     _mark_quotes(doc, roles)
     lines = list(accumulate(("\n" in t.text for t in doc), initial=0))[:-1]  # the parser may join lines
 
-    def mark(head: Token, role: str, line: int, skip: Token | list[Token] = ()) -> None:
+    def mark(head: Token, role: str, line: int, skip: Iterable[Token] = ()) -> None:
         """Give ``role`` to the subtree of ``head`` on the cue's line (less those of ``skip``); the words of a
         quote are only ever content."""
-        skipped = {t.i for s in ([skip] if isinstance(skip, Token) else skip) for t in s.subtree}
+        skipped = {t.i for s in skip for t in s.subtree}
         for t in head.subtree:
             if (lines[t.i] == line and t.i not in skipped and not t.is_punct and not t.is_space
                     and (role == "content" or "quote" not in roles[t.i])):
@@ -121,7 +122,7 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
         roles[token.i].add("cue")
         line = lines[token.i]
         if token.lower_ == "according":  # "according to X, Y": X is the source, the clause is Y
-            mark(token.head, "content", line, skip=token)
+            mark(token.head, "content", line, skip=[token])
             for child in token.children:
                 mark(child, "source", line)
             continue
