@@ -46,7 +46,7 @@ SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet post quote cite comment mention "
                           "remark report state explain note".split())
 OBJECT_DEPS = frozenset({"dobj", "prep", "oprd", "attr", "dative"})
-ROLES = ("cue", "source", "frame", "content", "schedule", "quote", "quoted_phrase", "quote_mark")
+ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "quoted_phrase", "quote_mark")
 # Reported plans are narration, not positions (docs/news-guideline.md, "Not a unit"): "Trump said he
 # planned a call with X", "Ardal said he would brief parliament on Tuesday". A content clause is a
 # schedule when its verb only moves or meets people, or plans a meeting; "meet" and "return" only
@@ -89,6 +89,9 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
     - ``content``: in the subtree of the cue's clausal complement (``ccomp``, ``xcomp``, ...), of
       the object of a cue that judges rather than only says ("rejected the plan"), or of the clause
       that "according to" hangs on;
+    - ``verdict``: content too, the judgement a cue passes on its object, which is then frame: "called
+      the plan [reckless]", "defended the law as [a proportionate response]" (docs/news-guideline.md,
+      "The span": the span is the verdict);
     - ``frame``: in the subtree of any other dependent of the cue;
     - ``schedule``: content too, when its clause only schedules (:func:`is_schedule`).
 
@@ -127,14 +130,31 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
                 mark(child, "source", line)
             continue
         judges = token.lemma_.lower() not in SAYING_LEMMAS
+        judgement = _judgement(token) if judges else []
         for child in token.children:
-            if child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
+            if judgement and child.dep_ == "dobj":  # "called [the plan] reckless": what is judged is the frame
+                mark(child, "frame", line)
+            elif child in judgement:
+                verdicts = [child] if child.dep_ == "oprd" else list(child.children)  # "defended the law [as] X"
+                mark(child, "frame", line, skip=verdicts)
+                for verdict in verdicts:
+                    mark(verdict, "content", line)
+                    mark(verdict, "verdict", line)
+            elif child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
                 mark(child, "content", line)
                 if is_schedule(child):
                     mark(child, "schedule", line, skip=_own_clauses(child))
             elif child.dep_ != "punct":
                 mark(child, "source" if child.dep_ in SOURCE_DEPS else "frame", line)
     return [frozenset(r) for r in roles]
+
+
+def _judgement(cue: Token) -> list[Token]:
+    """The judgement a cue passes on its object: "called the plan [reckless]", "defended the law [as] X"; none
+    without an object ("called a strike", which the parser may read as "called [a strike]")."""
+    if not any(c.dep_ == "dobj" for c in cue.children):
+        return []
+    return [c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
 
 
 def is_schedule(verb: Token) -> bool:

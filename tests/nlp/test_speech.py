@@ -41,6 +41,22 @@ def test_the_object_of_a_judging_cue_is_content(roles_of):
     assert roles["minister"] == {"source"}
 
 
+@pytest.mark.parametrize(("text", "judged", "verdict"), [
+    ("The union called the offer an insult.", "offer", "insult"),
+    ("Parents' groups called the ban overdue.", "ban", "overdue"),
+    ("The lawyer defended the law as a proportionate response.", "law", "response"),
+])
+def test_the_verdict_of_a_judging_cue_is_content_and_what_it_judges_is_frame(roles_of, text, judged, verdict):
+    roles = roles_of(text)
+    assert roles[verdict] == {"content", "verdict"}
+    assert roles[judged] == {"frame"}
+
+
+def test_a_cue_without_an_object_passes_no_verdict(roles_of):
+    roles = roles_of("The main union federations on Monday called a one-day general strike.")  # parsed as oprd
+    assert not any("verdict" in r for r in roles.values())
+
+
 def test_direct_quotes_are_told_from_quoted_phrases(roles_of):
     direct = roles_of('"We will not sign anything," Varga said.')
     assert {"quote", "content"} <= direct["sign"]

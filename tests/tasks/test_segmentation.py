@@ -164,6 +164,19 @@ def test_tokens_of_an_outside_role_are_never_in_a_unit(nlp, decode):
     assert [w for w, t in zip(words, tags) if t == "O"] == ["she", "would", "visit", "the", "flooded", "farms", "in", "May"]
 
 
+@pytest.mark.parametrize("decode", ["viterbi", "independent"])
+def test_tokens_of_an_inside_role_are_always_in_a_unit(nlp, decode):
+    text = "Brandt called the offer an insult."
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    instances = SegmentationTask().build_instances([doc], [nlp(text)])
+    scores = _Scores([[0.0, 0.1, 1.0]] * len(instances))  # every token favours O
+    assert set(SegmentationTask(decode=decode).predict(scores, instances)) == {"O"}
+    tags = SegmentationTask(decode=decode, inside_roles=["verdict"]).predict(scores, instances)
+    words = [inst.parsed[inst.token_index].text for inst in instances]
+    assert [w for w, t in zip(words, tags) if t != "O"] == ["an", "insult"]
+    assert SegmentationTask(decode=decode, inside_roles=["verdict"]).decode_spans(instances, tags) == {"d": [(24, 33)]}
+
+
 def test_task_parameters_are_checked():
     with pytest.raises(ValueError, match="unit_label"):
         SegmentationTask(unit_label="thesis")
@@ -171,6 +184,8 @@ def test_task_parameters_are_checked():
         SegmentationTask(decode="crf")
     with pytest.raises(ValueError, match="outside_roles"):
         SegmentationTask(outside_roles=["narration"])
+    with pytest.raises(ValueError, match="inside_roles"):
+        SegmentationTask(inside_roles=["claim"])
 
 
 @pytest.mark.slow
