@@ -162,9 +162,11 @@ class ArgumentMiner:
         # each once, and pauses the cyclic garbage collector over the batch's short-lived objects.
         with sharing(self._fingerprints, pause_gc=True):
             tokens = steps.segment(self.tasks["segmentation"], self.models["segmentation"], out, parsed)
-            steps.classify(self.tasks["components"], self.models["components"], out, parsed)
+            margins = steps.classify(self.tasks["components"], self.models["components"], out, parsed)
             if self.holders:
                 steps.attribute(out, parsed)
+                if margins:
+                    steps.give_parties_claims(out, margins, self.tasks["components"].party_claim)
             if "stance" in self.models:
                 steps.take_sides(self.tasks["stance"], self.models["stance"], out, parsed)
             if self.uncertainty:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from spacy.tokens import Doc
 
+from mining.evaluation.holders import normalise_holder
 from mining.instances.units import build_pair_instances, unit_instances
 from mining.nlp.holders import attribute_holders
 from mining.schema import Document, Relation, Unit
@@ -28,13 +31,23 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
     return instances
 
 
-def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> None:
-    """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped."""
+def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> dict[int, float]:
+    """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped.
+
+    Returns, with ``task.party_claim`` set, each kept unit's claim score less its premise score, by ``id``.
+    """
     instances = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)]
     if not instances:
-        return
+        return {}
     for inst, label in zip(instances, task.predict(model, instances)):
         inst.unit.label = label
+    margins = {}
+    if getattr(task, "party_claim", None) is not None:
+        classes = [str(c) for c in model.classes_]
+        if "claim" in classes and "premise" in classes and len(classes) > 2:
+            scores = np.asarray(model.decision_function(instances), dtype=float)
+            claim, premise = classes.index("claim"), classes.index("premise")
+            margins = {id(inst.unit): float(row[claim] - row[premise]) for inst, row in zip(instances, scores)}
     rejected = getattr(task, "reject", None)
     if rejected is not None:  # candidates the type model calls no unit are dropped
         for doc in docs:
@@ -43,6 +56,24 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc])
                 for i, unit in enumerate(kept, start=1):
                     unit.id = f"T{i}"
                 doc.units = kept
+    return margins
+
+
+def give_parties_claims(docs: list[Document], margins: dict[int, float], allowance: float) -> None:
+    """A party without a claim gets one: of each holder's units in a document (the author's aside), two or more
+    and none a claim, the one with the highest claim margin becomes a claim when that margin is above
+    ``-allowance``."""
+    for doc in docs:
+        parties: dict[str, list[Unit]] = defaultdict(list)
+        for unit in doc.units:
+            holder = normalise_holder(unit.holder or "")
+            if holder and holder != "author" and id(unit) in margins:
+                parties[holder].append(unit)
+        for units in parties.values():
+            if len(units) >= 2 and not any(u.label in ("claim", "major_claim") for u in units):
+                best = max(units, key=lambda u: margins[id(u)])
+                if margins[id(best)] > -allowance:
+                    best.label = "claim"
 
 
 def take_sides(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> None:

@@ -20,11 +20,17 @@ class ComponentTask:
     With ``reject`` set (e.g. ``"none"``) the label set also has that label, for a model that
     learns to reject segmenter spans that are no unit (``mining.models.rejecting.SegmentRejectingClassifier``);
     the instances are still the gold units, so a gold unit predicted ``reject`` is an error.
+
+    With ``party_claim`` set (a number), labelling gives a party a position: a holder other than the
+    author with two units or more in a document and no claim among them gets its most claim-like unit
+    as a claim, when that unit's claim score falls short of its premise score by less than
+    ``party_claim`` (``mining.label.steps.give_parties_claims``; news parties nearly always take a position).
     """
 
     name: str = "components"
     labels: tuple[str, ...] = UNIT_LABELS
     reject: str | None = None
+    party_claim: float | None = None
 
     def __post_init__(self) -> None:
         if self.reject is not None and self.reject not in self.labels:
