@@ -41,7 +41,7 @@ class ArgumentMiner:
     run recorded. Labelling one text goes: spaCy parse -> BIO segmentation into units inside each
     line (``segmentation``) -> unit types (``components``) -> the holder of every unit
     (``mining.nlp.holders``: the speaker of a quote or the subject of a reporting verb, else
-    ``author``) -> stance of the units whose type the stance task covers (``stance``; a news model
+    ``author``; with the components task's ``party_claim``, a party without a claim gets one) -> stance of the units whose type the stance task covers (``stance``; a news model
     decides it per holder) -> relations between units of one paragraph (``relations``).
 
     Build one with ``from_run`` (a run of ``experiment=miner``) or ``from_runs`` (one run per
@@ -162,11 +162,13 @@ class ArgumentMiner:
         # each once, and pauses the cyclic garbage collector over the batch's short-lived objects.
         with sharing(self._fingerprints, pause_gc=True):
             tokens = steps.segment(self.tasks["segmentation"], self.models["segmentation"], out, parsed)
-            margins = steps.classify(self.tasks["components"], self.models["components"], out, parsed)
+            party_claim = getattr(self.tasks["components"], "party_claim", None) if self.holders else None
+            margins = steps.classify(self.tasks["components"], self.models["components"], out, parsed,
+                                     margins=party_claim is not None)
             if self.holders:
                 steps.attribute(out, parsed)
-                if margins:
-                    steps.give_parties_claims(out, margins, self.tasks["components"].party_claim)
+            if party_claim is not None:
+                steps.give_parties_claims(out, margins, party_claim)
             if "stance" in self.models:
                 steps.take_sides(self.tasks["stance"], self.models["stance"], out, parsed)
             if self.uncertainty:

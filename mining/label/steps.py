@@ -1,4 +1,5 @@
-"""The labelling steps after the parse: segment into units, type them, attribute, take their stance, relate."""
+"""The labelling steps after the parse: segment into units, type them, attribute (and give each party a position),
+take their stance, relate."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
+from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.instances.units import build_pair_instances, unit_instances
 from mining.nlp.holders import attribute_holders
-from mining.schema import Document, Relation, Unit
+from mining.schema import AUTHOR, Document, Relation, Unit
 from mining.tasks.relations import NONE
 
 
@@ -31,23 +33,19 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
     return instances
 
 
-def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> dict[int, float]:
+def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], *,
+             margins: bool = False) -> dict[int, float]:
     """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped.
 
-    Returns, with ``task.party_claim`` set, each kept unit's claim score less its premise score, by ``id``.
+    With ``margins``, returns each kept unit's claim score less its premise score (decision scores), by
+    ``id`` of the unit, for :func:`give_parties_claims`.
     """
     instances = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)]
     if not instances:
         return {}
     for inst, label in zip(instances, task.predict(model, instances)):
         inst.unit.label = label
-    margins = {}
-    if getattr(task, "party_claim", None) is not None:
-        classes = [str(c) for c in model.classes_]
-        if "claim" in classes and "premise" in classes and len(classes) > 2:
-            scores = np.asarray(model.decision_function(instances), dtype=float)
-            claim, premise = classes.index("claim"), classes.index("premise")
-            margins = {id(inst.unit): float(row[claim] - row[premise]) for inst, row in zip(instances, scores)}
+    scores = _claim_margins(model, instances) if margins else {}
     rejected = getattr(task, "reject", None)
     if rejected is not None:  # candidates the type model calls no unit are dropped
         for doc in docs:
@@ -56,7 +54,21 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc])
                 for i, unit in enumerate(kept, start=1):
                     unit.id = f"T{i}"
                 doc.units = kept
-    return margins
+    return {id(u): scores[id(u)] for doc in docs for u in doc.units if id(u) in scores}
+
+
+def _claim_margins(model: Any, instances: list) -> dict[int, float]:
+    """Claim score less premise score of each instance's unit, by ``id``: from ``decision_function``."""
+    classes = [str(c) for c in model.classes_]
+    if "claim" not in classes or "premise" not in classes or not hasattr(model, "decision_function"):
+        raise UsageError(f"party_claim needs a type model with decision_function over claim and premise; "
+                         f"this one has classes {classes}")
+    scores = np.asarray(model.decision_function(instances), dtype=float)
+    if scores.ndim == 1:  # two classes: the score is that of classes[1]
+        sign = 1.0 if classes[1] == "claim" else -1.0
+        return {id(inst.unit): sign * float(score) for inst, score in zip(instances, scores)}
+    claim, premise = classes.index("claim"), classes.index("premise")
+    return {id(inst.unit): float(row[claim] - row[premise]) for inst, row in zip(instances, scores)}
 
 
 def give_parties_claims(docs: list[Document], margins: dict[int, float], allowance: float) -> None:
@@ -67,7 +79,7 @@ def give_parties_claims(docs: list[Document], margins: dict[int, float], allowan
         parties: dict[str, list[Unit]] = defaultdict(list)
         for unit in doc.units:
             holder = normalise_holder(unit.holder or "")
-            if holder and holder != "author" and id(unit) in margins:
+            if holder and holder != AUTHOR and id(unit) in margins:
                 parties[holder].append(unit)
         for units in parties.values():
             if len(units) >= 2 and not any(u.label in ("claim", "major_claim") for u in units):

@@ -11,7 +11,7 @@ same cue lexicon.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
 
 from spacy.tokens import Doc, Token
@@ -124,33 +124,38 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
             continue
         roles[token.i].add("cue")
         line = lines[token.i]
-        if token.lower_ == "according":  # "according to X, Y": X is the source, the clause is Y
-            mark(token.head, "content", line, skip=[token])
-            for child in token.children:
-                mark(child, "source", line)
-            continue
-        judges = token.lemma_.lower() not in SAYING_LEMMAS
-        judgement = _judgement(token) if judges else []
-        for child in token.children:
-            if judgement and child.dep_ == "dobj":  # "called [the plan] reckless": what is judged is the frame
-                mark(child, "frame", line)
-            elif child in judgement:
-                verdicts = [child] if child.dep_ == "oprd" else list(child.children)  # "defended the law [as] X"
-                mark(child, "frame", line, skip=verdicts)
-                for verdict in verdicts:
-                    mark(verdict, "content", line)
-                    mark(verdict, "verdict", line)
-            elif child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
-                mark(child, "content", line)
-                if is_schedule(child):
-                    mark(child, "schedule", line, skip=_own_clauses(child))
-            elif child.dep_ != "punct":
-                mark(child, "source" if child.dep_ in SOURCE_DEPS else "frame", line)
+        _mark_dependents(token, lambda head, role, skip=(), line=line: mark(head, role, line, skip))
     return [frozenset(r) for r in roles]
 
 
+def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
+    """Source, frame, content (with verdicts and schedules) around ``cue``, through ``mark(head, role, skip=())``."""
+    if cue.lower_ == "according":  # "according to X, Y": X is the source, the clause is Y
+        mark(cue.head, "content", skip=[cue])
+        for child in cue.children:
+            mark(child, "source")
+        return
+    judges = cue.lemma_.lower() not in SAYING_LEMMAS
+    judgement = _judgement(cue) if judges else []
+    for child in cue.children:
+        if judgement and child.dep_ == "dobj":  # "called [the plan] reckless": what is judged is the frame
+            mark(child, "frame")
+        elif child in judgement:
+            verdicts = [child] if child.dep_ == "oprd" else list(child.children)  # "defended the law as [X]"
+            mark(child, "frame", skip=verdicts)
+            for verdict in verdicts:
+                mark(verdict, "content")
+                mark(verdict, "verdict")
+        elif child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
+            mark(child, "content")
+            if is_schedule(child):
+                mark(child, "schedule", skip=_own_clauses(child))
+        elif child.dep_ != "punct":
+            mark(child, "source" if child.dep_ in SOURCE_DEPS else "frame")
+
+
 def _judgement(cue: Token) -> list[Token]:
-    """The judgement a cue passes on its object: "called the plan [reckless]", "defended the law [as] X"; none
+    """The judgement a cue passes on its object: "called the plan [reckless]", "defended the law as [X]"; none
     without an object ("called a strike", which the parser may read as "called [a strike]")."""
     if not any(c.dep_ == "dobj" for c in cue.children):
         return []

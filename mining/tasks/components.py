@@ -8,6 +8,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from mining.errors import UsageError
 from mining.instances.units import UnitInstance, build_unit_instances
 from mining.schema import UNIT_LABELS, Document
 from mining.tasks.base import predict_independently, relabel_units
@@ -33,6 +34,8 @@ class ComponentTask:
     party_claim: float | None = None
 
     def __post_init__(self) -> None:
+        if self.party_claim is not None and not (isinstance(self.party_claim, (int, float)) and self.party_claim >= 0):
+            raise UsageError(f"party_claim must be a number >= 0 or null, got {self.party_claim!r}")
         if self.reject is not None and self.reject not in self.labels:
             self.labels = (*self.labels, self.reject)
 

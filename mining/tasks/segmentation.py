@@ -73,6 +73,7 @@ class SegmentationTask:
         Reported-speech roles whose tokens are always in a unit (``outside_roles`` win where both
         hold). ``("verdict",)`` makes the judgement of "X called the plan reckless" a unit, however
         short: one word or two between the frame and the sentence's end, which a token tagger misses.
+        Punctuation has no role, so a hyphen inside a verdict ("short-sighted") is left to the tagger.
     """
 
     name: str = "segmentation"

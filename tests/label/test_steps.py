@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from mining.label.steps import give_parties_claims
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from mining.errors import UsageError
+from mining.label.steps import _claim_margins, give_parties_claims
 from mining.schema import Document, Unit
 
 
@@ -26,3 +32,21 @@ def test_a_party_with_a_claim_one_unit_or_a_unit_beyond_the_allowance_keeps_its_
     margins = {id(u): m for u, m in zip(doc.units, (-1.0, 0.0, 0.0, -0.9, -0.6))}
     give_parties_claims([doc], margins, allowance=0.5)
     assert [u.label for u in doc.units] == ["claim", "premise", "premise", "premise", "premise"]
+
+
+class _Scores:
+    def __init__(self, classes, scores):
+        self.classes_, self._scores = classes, scores
+
+    def decision_function(self, X):
+        return self._scores
+
+
+def test_claim_margins_read_three_classes_two_classes_and_refuse_a_model_without_scores():
+    units = [SimpleNamespace(unit=object()), SimpleNamespace(unit=object())]
+    three = _Scores(np.array(["claim", "none", "premise"]), np.array([[0.5, 0.0, 0.2], [-1.0, 0.0, 0.5]]))
+    assert list(_claim_margins(three, units).values()) == pytest.approx([0.3, -1.5])
+    two = _Scores(np.array(["premise", "claim"]), np.array([0.4, -0.2]))  # the score of classes_[1]
+    assert list(_claim_margins(two, units).values()) == pytest.approx([0.4, -0.2])
+    with pytest.raises(UsageError, match="party_claim"):
+        _claim_margins(SimpleNamespace(classes_=np.array(["claim", "premise"])), units)

@@ -54,6 +54,7 @@ def test_the_verdict_of_a_judging_cue_is_content_and_what_it_judges_is_frame(rol
 
 def test_a_cue_without_an_object_passes_no_verdict(roles_of):
     roles = roles_of("The main union federations on Monday called a one-day general strike.")  # parsed as oprd
+    assert "content" in roles["strike"]
     assert not any("verdict" in r for r in roles.values())
 
 
