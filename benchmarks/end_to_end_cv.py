@@ -12,8 +12,8 @@ folded by document (`--folds`, seeded by the base's seed), documents of `evaluat
 splits (news: the sample's reports, `train-extra`) train in every fold and are never scored, and every
 other document (the test split) is left out before anything is fitted. The base must use the official
 split (`evaluation=official`, as `news_miner` does); a variant may change what is fitted, not the data,
-parse, folds or seed (refused as in `paired_cv.py`). Each fold is fitted as `mining run` fits the bundle (its `fit_and_score`) and
-labelled as `mining run ... end_to_end=true` labels the test split. It prints, for each setting, the measures
+parse, folds or seed (refused as in `paired_cv.py`). Each fold is fitted as `mining run` fits the bundle (its
+`fit_and_score`) and labelled as `mining run ... end_to_end=true` labels the test split. It prints, for each setting, the measures
 pooled over all out-of-fold documents (`mining.evaluation.documents.compare_documents`) and per fold; for a
 variant, the per-fold differences to the base (mean, folds won / lost). With `--out DIR`, each setting's
 labelled documents go to DIR/NAME.jsonl, for `mining evaluate-labels` or `benchmarks/segmentation_errors.py`.

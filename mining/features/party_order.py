@@ -4,8 +4,8 @@ A wire report leads with the news, and on a proposal the news is the measure and
 the reactions follow ("... announced plans to ...", then "Critics said ..."). A report's topic names
 that measure, so the party whose claim comes first is usually for it: in the training reports of the
 news corpus when it was chosen (news-01..124), the first claim with a stance is for the measure in 115 of
-124 (experiments/README.md, "News"). This is a prior of the genre, not a reading of what the party says: where a report leads
-with a party against the topic it was given, it points the wrong way.
+124 (experiments/README.md, "News"). This is a prior of the genre, not a reading of what the party says:
+where a report leads with a party against the topic it was given, it points the wrong way.
 """
 
 from __future__ import annotations

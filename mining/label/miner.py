@@ -41,8 +41,9 @@ class ArgumentMiner:
     run recorded. Labelling one text goes: spaCy parse -> BIO segmentation into units inside each
     line (``segmentation``) -> unit types (``components``) -> the holder of every unit
     (``mining.nlp.holders``: the speaker of a quote or the subject of a reporting verb, else
-    ``author``; with the components task's ``party_claim``, a party without a claim gets one) -> stance of the units whose type the stance task covers (``stance``; a news model
-    decides it per holder) -> relations between units of one paragraph (``relations``).
+    ``author``; with the components task's ``party_claim``, a party without a claim gets one) -> stance
+    of the units whose type the stance task covers (``stance``; a news model decides it per holder) ->
+    relations between units of one paragraph (``relations``).
 
     Build one with ``from_run`` (a run of ``experiment=miner``) or ``from_runs`` (one run per
     step). Every labelled document records the runs and the spaCy pipeline in

@@ -12,6 +12,7 @@ same cue lexicon.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from itertools import accumulate
 
 from spacy.tokens import Doc, Token
@@ -110,7 +111,7 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
     _mark_quotes(doc, roles)
     lines = list(accumulate(("\n" in t.text for t in doc), initial=0))[:-1]  # the parser may join lines
 
-    def mark(head: Token, role: str, line: int, skip: Iterable[Token] = ()) -> None:
+    def mark(head: Token, role: str, skip: Iterable[Token] = (), *, line: int) -> None:
         """Give ``role`` to the subtree of ``head`` on the cue's line (less those of ``skip``); the words of a
         quote are only ever content."""
         skipped = {t.i for s in skip for t in s.subtree}
@@ -124,7 +125,7 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
             continue
         roles[token.i].add("cue")
         line = lines[token.i]
-        _mark_dependents(token, lambda head, role, skip=(), line=line: mark(head, role, line, skip))
+        _mark_dependents(token, partial(mark, line=line))
     return [frozenset(r) for r in roles]
 
 

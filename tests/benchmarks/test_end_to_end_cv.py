@@ -25,8 +25,8 @@ def script():
 
 
 def test_out_of_fold_labelling_sees_no_test_document_and_labels_no_extra_one(script, monkeypatch, tmp_path):
-    cfg = compose_experiment(["experiment=miner", "data=sample", "~subtasks.relations", "~subtasks.stance", "subtasks_first=[]",
-                              "evaluation.train_split=[train,train-extra]"])
+    cfg = compose_experiment(["experiment=miner", "data=sample", "~subtasks.relations", "~subtasks.stance",
+                              "subtasks_first=[]", "evaluation.train_split=[train,train-extra]"])
     docs = load_corpus("sample")
     extra = {d.id for d in docs if d.split == "train"}.pop()
     docs = [dataclasses.replace(d, split="train-extra") if d.id == extra else d for d in docs]
