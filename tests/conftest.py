@@ -37,27 +37,37 @@ def miner_run(sample_run) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory):
+def sample_run(tmp_path_factory, worker_id):
     """``sample_run(NAME, *OVERRIDES)``: the run directory of `mining run experiment=NAME OVERRIDES`, trained
-    once per session.
+    once per test session, whatever the number of pytest-xdist workers.
 
     For tests that only read a run (several modules need the same sample_* runs); a test of what
-    `mining run` itself does runs its own. The runs share one ``MINING_HOME``, so later ones hit the
-    parse cache.
+    `mining run` itself does runs its own. The workers share one folder (under the session's base
+    temporary directory). Each run has a ``MINING_HOME`` of its own, ``RUN/../..``, so that nothing
+    writes into a run's parse cache once it is trained; a lock trains each run once, and a worker that
+    needs a run another one is training waits for it.
     """
+    import fcntl
+
     from mining.runs.record import find_runs
     from tests.helpers import run_mining
 
-    home = tmp_path_factory.mktemp("sample-runs")
-    runs: dict[tuple[str, ...], Path] = {}
+    base = tmp_path_factory.getbasetemp()
+    shared = (base if worker_id == "master" else base.parent) / "sample-runs"
+    shared.mkdir(exist_ok=True)
 
     def trained(experiment: str, *overrides: str) -> Path:
-        key = (experiment, *overrides)
-        if key not in runs:
-            run_dir = home / "runs" / "-".join(key).replace("=", "_")
-            done = run_mining("run", f"experiment={experiment}", *overrides, f"hydra.run.dir={run_dir}", cwd=home)
-            assert done.returncode == 0, done.stderr[-3000:]
-            (runs[key],) = find_runs([run_dir])
-        return runs[key]
+        name = "-".join((experiment, *overrides)).replace("=", "_")
+        home = shared / name
+        with open(shared / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (shared / f"{name}.trained").exists():
+                home.mkdir(exist_ok=True)
+                done = run_mining("run", f"experiment={experiment}", *overrides,
+                                  f"hydra.run.dir={home / 'runs' / name}", cwd=home)
+                assert done.returncode == 0, done.stderr[-3000:]
+                (shared / f"{name}.trained").touch()
+        (run,) = find_runs([home / "runs" / name])
+        return run
 
     return trained

