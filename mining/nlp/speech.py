@@ -157,10 +157,14 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
 
 def _judgement(cue: Token) -> list[Token]:
     """The judgement a cue passes on its object: "called the plan [reckless]", "defended the law as [X]"; none
-    without an object ("called a strike", which the parser may read as "called [a strike]")."""
-    if not any(c.dep_ == "dobj" for c in cue.children):
+    without an object ("called a strike", which the parser may read as "called [a strike]") or when the object
+    is a question word (the naming sense of "what parents called their children")."""
+    if not any(c.dep_ == "dobj" and c.tag_ not in _QUESTION_TAGS for c in cue.children):
         return []
     return [c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
+
+
+_QUESTION_TAGS = frozenset({"WDT", "WP", "WP$"})
 
 
 def is_schedule(verb: Token) -> bool:

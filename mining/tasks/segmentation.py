@@ -73,7 +73,7 @@ class SegmentationTask:
         Reported-speech roles whose tokens are always in a unit (``outside_roles`` win where both
         hold). ``("verdict",)`` makes the judgement of "X called the plan reckless" a unit, however
         short: one word or two between the frame and the sentence's end, which a token tagger misses.
-        Punctuation has no role, so a hyphen inside a verdict ("short-sighted") is left to the tagger.
+        Punctuation has no role: a punctuation token between two forced tokens ("short-sighted") is forced too.
     """
 
     name: str = "segmentation"
@@ -140,9 +140,16 @@ class SegmentationTask:
         if not (self.outside_roles or self.inside_roles):
             return set(), set()
         tables = doc_tokens(instances)  # the speech roles of each document, once
-        roles = [tables[id(inst.parsed)].speech[inst.token_index] for inst in instances]
+        speech = [tables[id(inst.parsed)].speech for inst in instances]
+        roles = [s[inst.token_index] for s, inst in zip(speech, instances)]
         outside = {k for k, r in enumerate(roles) if r.intersection(self.outside_roles)}
-        return outside, {k for k, r in enumerate(roles) if k not in outside and r.intersection(self.inside_roles)}
+        inside = {k for k, r in enumerate(roles) if k not in outside and r.intersection(self.inside_roles)}
+        # A token with no role (punctuation) between two tokens forced inside: the hyphen of "short-sighted".
+        between = {k for k, (s, inst) in enumerate(zip(speech, instances)) if not roles[k]
+                   and 0 < inst.token_index < len(s) - 1
+                   and s[inst.token_index - 1].intersection(self.inside_roles)
+                   and s[inst.token_index + 1].intersection(self.inside_roles)}
+        return outside, inside | between
 
     def apply_predictions(self, docs: Sequence[Document], instances: Sequence[TokenInstance],
                           predictions: Sequence[str]) -> list[Document]:

@@ -58,6 +58,12 @@ def test_a_cue_without_an_object_passes_no_verdict(roles_of):
     assert not any("verdict" in r for r in roles.values())
 
 
+def test_naming_with_a_question_word_passes_no_verdict(roles_of):
+    roles = roles_of("The survey asked what parents called their children.")  # "what" is the parsed object
+    assert roles["children"] == {"content"}
+    assert not any("verdict" in r for r in roles.values())
+
+
 def test_direct_quotes_are_told_from_quoted_phrases(roles_of):
     direct = roles_of('"We will not sign anything," Varga said.')
     assert {"quote", "content"} <= direct["sign"]

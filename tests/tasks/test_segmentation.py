@@ -177,6 +177,18 @@ def test_tokens_of_an_inside_role_are_always_in_a_unit(nlp, decode):
     assert SegmentationTask(decode=decode, inside_roles=["verdict"]).decode_spans(instances, tags) == {"d": [(24, 33)]}
 
 
+@pytest.mark.parametrize("decode", ["viterbi", "independent"])
+def test_punctuation_inside_a_forced_span_is_in_the_unit(nlp, decode):
+    text = "Brandt called the offer short-sighted."
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    instances = SegmentationTask().build_instances([doc], [nlp(text)])
+    scores = _Scores([[0.0, 0.1, 1.0]] * len(instances))  # every token favours O
+    task = SegmentationTask(decode=decode, inside_roles=["verdict"])
+    words = [inst.parsed[inst.token_index].text for inst in instances]
+    assert [w for w, t in zip(words, task.predict(scores, instances)) if t != "O"] == ["short", "-", "sighted"]
+    assert task.decode_spans(instances, task.predict(scores, instances)) == {"d": [(24, 37)]}
+
+
 def test_task_parameters_are_checked():
     with pytest.raises(ValueError, match="unit_label"):
         SegmentationTask(unit_label="thesis")
