@@ -165,28 +165,19 @@ def test_tokens_of_an_outside_role_are_never_in_a_unit(nlp, decode):
 
 
 @pytest.mark.parametrize("decode", ["viterbi", "independent"])
-def test_tokens_of_an_inside_role_are_always_in_a_unit(nlp, decode):
-    text = "Brandt called the offer an insult."
+@pytest.mark.parametrize(("text", "forced", "span"), [
+    ("Brandt called the offer an insult.", ["an", "insult"], (24, 33)),
+    ("Brandt called the offer short-sighted.", ["short", "-", "sighted"], (24, 37)),  # the hyphen has no role
+])
+def test_tokens_of_an_inside_role_are_always_in_a_unit(nlp, decode, text, forced, span):
     doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
     instances = SegmentationTask().build_instances([doc], [nlp(text)])
     scores = _Scores([[0.0, 0.1, 1.0]] * len(instances))  # every token favours O
     assert set(SegmentationTask(decode=decode).predict(scores, instances)) == {"O"}
     tags = SegmentationTask(decode=decode, inside_roles=["verdict"]).predict(scores, instances)
     words = [inst.parsed[inst.token_index].text for inst in instances]
-    assert [w for w, t in zip(words, tags) if t != "O"] == ["an", "insult"]
-    assert SegmentationTask(decode=decode, inside_roles=["verdict"]).decode_spans(instances, tags) == {"d": [(24, 33)]}
-
-
-@pytest.mark.parametrize("decode", ["viterbi", "independent"])
-def test_punctuation_inside_a_forced_span_is_in_the_unit(nlp, decode):
-    text = "Brandt called the offer short-sighted."
-    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
-    instances = SegmentationTask().build_instances([doc], [nlp(text)])
-    scores = _Scores([[0.0, 0.1, 1.0]] * len(instances))  # every token favours O
-    task = SegmentationTask(decode=decode, inside_roles=["verdict"])
-    words = [inst.parsed[inst.token_index].text for inst in instances]
-    assert [w for w, t in zip(words, task.predict(scores, instances)) if t != "O"] == ["short", "-", "sighted"]
-    assert task.decode_spans(instances, task.predict(scores, instances)) == {"d": [(24, 37)]}
+    assert [w for w, t in zip(words, tags) if t != "O"] == forced
+    assert SegmentationTask(decode=decode, inside_roles=["verdict"]).decode_spans(instances, tags) == {"d": [span]}
 
 
 def test_task_parameters_are_checked():
