@@ -47,6 +47,7 @@ SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet post quote cite comment mention "
                           "remark report state explain note".split())
 OBJECT_DEPS = frozenset({"dobj", "prep", "oprd", "attr", "dative"})
+QUESTION_TAGS = frozenset({"WDT", "WP", "WP$"})  # "what", "which", "who": an object that asks, or a relative pronoun
 ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "quoted_phrase", "quote_mark")
 # Reported plans are narration, not positions (docs/news-guideline.md, "Not a unit"): "Trump said he
 # planned a call with X", "Ardal said he would brief parliament on Tuesday". A content clause is a
@@ -156,15 +157,13 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
 
 
 def _judgement(cue: Token) -> list[Token]:
-    """The judgement a cue passes on its object: "called the plan [reckless]", "defended the law as [X]"; none
-    without an object ("called a strike", which the parser may read as "called [a strike]") or when the object
-    is a question word (the naming sense of "what parents called their children")."""
-    if not any(c.dep_ == "dobj" and c.tag_ not in _QUESTION_TAGS for c in cue.children):
+    """The judgement a cue passes on its object: "called the plan [reckless]", "defended the law as [X]",
+    "a plan which critics called [reckless]"; none without an object ("called a strike", which the parser may
+    read as "called [a strike]") or when the object is a question word (the naming sense of "what parents
+    called their children"; a relative pronoun is no question: its clause is the cue's, a ``relcl``)."""
+    if not any(c.dep_ == "dobj" and (c.tag_ not in QUESTION_TAGS or cue.dep_ == "relcl") for c in cue.children):
         return []
     return [c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
-
-
-_QUESTION_TAGS = frozenset({"WDT", "WP", "WP$"})
 
 
 def is_schedule(verb: Token) -> bool:

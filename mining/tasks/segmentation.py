@@ -73,7 +73,8 @@ class SegmentationTask:
         Reported-speech roles whose tokens are always in a unit (``outside_roles`` win where both
         hold). ``("verdict",)`` makes the judgement of "X called the plan reckless" a unit, however
         short: one word or two between the frame and the sentence's end, which a token tagger misses.
-        Punctuation has no role: a punctuation token between two forced tokens ("short-sighted") is forced too.
+        A token with no role (punctuation mostly) between two tokens of its sentence forced inside is forced inside
+        too: the hyphen of "short-sighted".
     """
 
     name: str = "segmentation"
@@ -135,8 +136,8 @@ class SegmentationTask:
         return tags
 
     def _forced(self, instances: Sequence[TokenInstance]) -> tuple[set[int], set[int]]:
-        """The positions in ``instances`` of tokens with one of ``outside_roles``, and of the others with one of
-        ``inside_roles``."""
+        """The positions in ``instances`` of tokens with one of ``outside_roles`` (forced outside), and of the
+        others with one of ``inside_roles`` or with no role between two of those in its sentence (forced inside)."""
         if not (self.outside_roles or self.inside_roles):
             return set(), set()
         tables = doc_tokens(instances)  # the speech roles of each document, once
@@ -144,12 +145,16 @@ class SegmentationTask:
         roles = [s[inst.token_index] for s, inst in zip(speech, instances)]
         outside = {k for k, r in enumerate(roles) if r.intersection(self.outside_roles)}
         inside = {k for k, r in enumerate(roles) if k not in outside and r.intersection(self.inside_roles)}
-        # A token with no role (punctuation) between two tokens forced inside: the hyphen of "short-sighted".
-        between = {k for k, (s, inst) in enumerate(zip(speech, instances)) if not roles[k]
-                   and 0 < inst.token_index < len(s) - 1
-                   and s[inst.token_index - 1].intersection(self.inside_roles)
-                   and s[inst.token_index + 1].intersection(self.inside_roles)}
-        return outside, inside | between
+        return outside, inside | {k for k, inst in enumerate(instances) if self._bridged(inst, speech[k])}
+
+    def _bridged(self, inst: TokenInstance, speech: list[frozenset[str]]) -> bool:
+        """Whether ``inst`` has no role and lies between two tokens of its sentence that are forced inside: the
+        hyphen of "short-sighted"."""
+        i = inst.token_index
+        if speech[i] or inst.parsed[i].is_sent_start or i + 1 >= len(speech) or inst.parsed[i + 1].is_sent_start:
+            return False
+        return all(speech[j].intersection(self.inside_roles) and not speech[j].intersection(self.outside_roles)
+                   for j in (i - 1, i + 1))
 
     def apply_predictions(self, docs: Sequence[Document], instances: Sequence[TokenInstance],
                           predictions: Sequence[str]) -> list[Document]:

@@ -64,6 +64,14 @@ def test_naming_with_a_question_word_passes_no_verdict(roles_of):
     assert not any("verdict" in r for r in roles.values())
 
 
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("The plan, which Varga described as a betrayal, was dropped.", "betrayal"),
+    ("Brandt, whom critics called naive, resigned.", "naive"),
+])
+def test_a_relative_pronoun_as_the_object_keeps_the_verdict(roles_of, text, verdict):
+    assert roles_of(text)[verdict] == {"content", "verdict"}
+
+
 def test_direct_quotes_are_told_from_quoted_phrases(roles_of):
     direct = roles_of('"We will not sign anything," Varga said.')
     assert {"quote", "content"} <= direct["sign"]

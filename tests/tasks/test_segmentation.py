@@ -180,6 +180,15 @@ def test_tokens_of_an_inside_role_are_always_in_a_unit(nlp, decode, text, forced
     assert SegmentationTask(decode=decode, inside_roles=["verdict"]).decode_spans(instances, tags) == {"d": [span]}
 
 
+def test_no_token_is_forced_inside_between_tokens_forced_outside(nlp):
+    text = "Varga said Brandt, who had called the plan short-sighted, would visit the farms in May."
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    instances = SegmentationTask().build_instances([doc], [nlp(text)])
+    scores = _Scores([[0.0, 0.1, 1.0]] * len(instances))  # every token favours O
+    task = SegmentationTask(outside_roles=["schedule"], inside_roles=["verdict"])  # the verdict is in a schedule
+    assert set(task.predict(scores, instances)) == {"O"}  # not the hyphen alone
+
+
 def test_task_parameters_are_checked():
     with pytest.raises(ValueError, match="unit_label"):
         SegmentationTask(unit_label="thesis")
