@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 from pathlib import Path
 
@@ -37,7 +39,7 @@ def miner_run(sample_run) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory, worker_id):
+def sample_run(tmp_path_factory):
     """``sample_run(NAME, *OVERRIDES)``: the run directory of `mining run experiment=NAME OVERRIDES`, trained
     once per test session, whatever the number of pytest-xdist workers.
 
@@ -47,27 +49,25 @@ def sample_run(tmp_path_factory, worker_id):
     writes into a run's parse cache once it is trained; a lock trains each run once, and a worker that
     needs a run another one is training waits for it.
     """
-    import fcntl
-
     from mining.runs.record import find_runs
     from tests.helpers import run_mining
 
     base = tmp_path_factory.getbasetemp()
-    shared = (base if worker_id == "master" else base.parent) / "sample-runs"
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "sample-runs"
     shared.mkdir(exist_ok=True)
 
     def trained(experiment: str, *overrides: str) -> Path:
-        name = "-".join((experiment, *overrides)).replace("=", "_")
-        home = shared / name
+        name = hashlib.sha256("\0".join((experiment, *overrides)).encode()).hexdigest()[:16]  # any key, one name
+        home, run_dir = shared / name, shared / name / "runs" / experiment
+        done, failed = shared / f"{name}.trained", shared / f"{name}.failed"  # a failed run is not tried again
         with open(shared / f"{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not (shared / f"{name}.trained").exists():
-                home.mkdir(exist_ok=True)
-                done = run_mining("run", f"experiment={experiment}", *overrides,
-                                  f"hydra.run.dir={home / 'runs' / name}", cwd=home)
-                assert done.returncode == 0, done.stderr[-3000:]
-                (shared / f"{name}.trained").touch()
-        (run,) = find_runs([home / "runs" / name])
+            if not (done.exists() or failed.exists()):
+                home.mkdir()
+                ran = run_mining("run", f"experiment={experiment}", *overrides, f"hydra.run.dir={run_dir}", cwd=home)
+                (done if ran.returncode == 0 else failed).write_text(ran.stderr[-3000:], encoding="utf-8")
+        assert not failed.exists(), failed.read_text(encoding="utf-8")
+        (run,) = find_runs([run_dir])
         return run
 
     return trained

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
+import sys
 
 from mining.cli import build_parser
 
@@ -61,3 +63,11 @@ def test_the_readme_command_table_names_every_command():
         if not named:
             missing.append(" ".join(command))
     assert missing == [], f"README's command table does not name: {missing}"
+
+
+def test_help_loads_no_pipeline():
+    """`mining --help` and every command's parser start without spaCy or scikit-learn (importing spaCy took 1 s)."""
+    code = ("import sys\nfrom mining.cli import build_parser\nbuild_parser()\n"
+            "print(sorted(m for m in ('spacy', 'sklearn', 'mining.nlp.pipeline') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr

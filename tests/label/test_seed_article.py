@@ -38,8 +38,9 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
     ("Volodymyr Zelenskyy", "different positions"),
     ("Friedrich Merz", "lasting peace in Europe"),
     pytest.param("US officials", "give up control of the eastern Donbas", marks=pytest.mark.xfail(
-        strict=True, reason="the models trained at fa0e23c and 8ccd08c find no unit there (fa0e23c's tagger scored "
-                            "the words of 'US negotiators still want Ukraine to give up control ...' within 0.7 of O)")),
+        strict=True, reason="the models trained at fa0e23c and 8ccd08c find no unit there (fa0e23c's tagger "
+                            "scored the words of 'US negotiators still want Ukraine to give up control ...' within "
+                            "0.7 of O)")),
     ("US officials", "will not be on the table forever"),
     ("US officials", "positive"),  # "described the Berlin discussions as positive": the verdict is the unit
     ("Friedrich Merz", "the chance for a real peace process"),
