@@ -8,6 +8,7 @@ from typing import Any
 from mining.errors import CorpusError, MiningError
 
 UNIT_LABELS = ("major_claim", "claim", "premise")
+CLAIM_LABELS = ("major_claim", "claim")  # the units that state a position (and take a stance)
 STANCES = ("for", "against")
 RELATION_LABELS = ("support", "attack")
 IMPLICIT = "implicit"  # the unit attribute that marks a unit with no span (Unit.implicit)

@@ -21,7 +21,7 @@ from mining.evaluation.holders import normalise_holder
 from mining.features.columns import FixedColumnsMixin
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
-from mining.schema import Document
+from mining.schema import CLAIM_LABELS, Document
 
 FEATURES = ("first_party", "second_party", "later_party", "no_claim")
 
@@ -36,7 +36,7 @@ class PartyOrderVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    labels : sequence of str, default=("claim", "major_claim")
+    labels : sequence of str, default=CLAIM_LABELS
         The labels of the units whose holders take positions.
 
     Attributes
@@ -47,7 +47,7 @@ class PartyOrderVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
 
     FEATURES = FEATURES
 
-    def __init__(self, *, labels=("claim", "major_claim")):
+    def __init__(self, *, labels=CLAIM_LABELS):
         self.labels = labels
 
     @reuse_rows

@@ -14,7 +14,7 @@ from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.instances.units import build_pair_instances, unit_instances
 from mining.nlp.holders import attribute_holders
-from mining.schema import AUTHOR, Document, Relation, Unit
+from mining.schema import AUTHOR, CLAIM_LABELS, Document, Relation, Unit
 from mining.tasks.relations import NONE
 
 
@@ -82,7 +82,7 @@ def give_parties_claims(docs: list[Document], margins: dict[int, float], allowan
             if holder and holder != AUTHOR and id(unit) in margins:
                 parties[holder].append(unit)
         for units in parties.values():
-            if len(units) >= 2 and not any(u.label in ("claim", "major_claim") for u in units):
+            if len(units) >= 2 and not any(u.label in CLAIM_LABELS for u in units):
                 best = max(units, key=lambda u: margins[id(u)])
                 if margins[id(best)] > -allowance:
                     best.label = "claim"
