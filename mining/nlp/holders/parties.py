@@ -49,6 +49,15 @@ Memory = dict[str, "Party | None"]
 def subject_head(subject: Token) -> Token:
     """The word that names the party in the subject phrase ``subject`` heads."""
     phrase = list(subject.subtree)
+    named = _name_before(subject)
+    if named is not None:
+        return named
+    # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
+    # "The mayor of Porto Selva, Carmen Idris, proposed" (the name hung under "Selva"): the apposed
+    # name. A spokesperson's name is not the party: the body spoken for is (below).
+    apposed = _apposed_name(subject)
+    if apposed is not None:
+        return apposed
     # "An official briefing AFP indicated", "A senior Hallundish official briefing journalists said":
     # the tagger reads "official" as an adjective and the participle's object as the head; a
     # determiner, adjectives, then a role noun name the party whatever the parse says.
@@ -58,12 +67,6 @@ def subject_head(subject: Token) -> Token:
                 return token
             if token.tag_ not in _ADJECTIVE_TAGS:
                 break
-    # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
-    # "The mayor of Porto Selva, Carmen Idris, proposed" (the name hung under "Selva"): the apposed
-    # name. A spokesperson's name is not the party: the body spoken for is (below).
-    apposed = _apposed_name(subject)
-    if apposed is not None:
-        return apposed
     # "Deputy mayor for housing Lucia Ferraro": a bare title (no determiner) whose name the
     # parser hung under a preposition. "A spokesman for Merz" keeps its determiner and its head.
     if subject.lower_ in TITLE_WORDS and not any(c.dep_ == "det" for c in subject.children):
@@ -91,10 +94,25 @@ def _apposed_name(subject: Token) -> Token | None:
             continue
         head = token.head
         titled = head.dep_ == "appos" and head.head == subject and head.pos_ == "NOUN"
-        if head != subject and head.pos_ != "PROPN" and not titled:
+        # A person's name names the subject wherever the parser hung it ("The chief executive of the
+        # hospital trust, Wim Vollmer"): a person is no trust.
+        if head != subject and head.pos_ != "PROPN" and not titled and token.ent_type_ != "PERSON":
             continue
         if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES:
             return token
+    return None
+
+
+def _name_before(subject: Token) -> Token | None:
+    """The name before an apposition that the parser took for the subject: in "Jan Vesely, a political
+    scientist at the university, said", "scientist" may head the subject and "Vesely" hang from the verb."""
+    doc = subject.doc
+    first = subject.left_edge
+    if subject.tag_ != "NN" or first.lower_ not in ("a", "an") or first.i < 2 or doc[first.i - 1].text != ",":
+        return None
+    name = doc[first.i - 2]
+    if name.pos_ == "PROPN" and name.head == subject.head and name.ent_type_ not in _PLACES_AND_TIMES:
+        return name
     return None
 
 
@@ -234,6 +252,10 @@ class PartyResolver:
             body = self._spoken_for(head, memory)
             if body is not None:
                 return body
+        if head.tag_ == "NN" and lower not in SPEAKERS_FOR and _definite(head):
+            introduced = self._introduced_as(head)  # "the novelist" after "Vera Lind, a novelist"
+            if introduced is not None:
+                return introduced
         lemma = head.lemma_.lower() if head.pos_ == "NOUN" else ""
         if lemma in NONAGENT_NOUNS or lemma in SPEECH_PRODUCTS:
             source = self._source_of(head, memory)
@@ -295,6 +317,27 @@ class PartyResolver:
         """The party a possessive names: "its" / "their" the most recent group, else the possessor itself."""
         return memory["group"] if poss.lower_ in ("its", "their") else self.party_of(poss, memory)
 
+    def _introduced_as(self, noun: Token) -> Party | None:
+        """The person the text last introduced, before ``noun``, with the role ``noun`` names: "novelist Vera
+        Lind", "the novelist Vera Lind", "Vera Lind, a novelist", "the board's chair, Vera Lind"; None if none."""
+        lemma = noun.lemma_.lower()
+        doc = noun.doc
+        for role in reversed(doc[:noun.i]):
+            if role.lemma_.lower() != lemma or role.tag_ not in ("NN", "NNP"):  # "Novelist Vera Lind" opening a line
+                continue
+            named = [role.head] if role.dep_ in ("compound", "amod", "appos") and role.head.i > role.i else []
+            named += [role.head] if role.dep_ == "appos" else []
+            named += [c for c in role.children if c.dep_ == "appos"]
+            following = role.i + 1
+            while following < noun.i and doc[following].pos_ == "PROPN":
+                following += 1
+            named += [doc[following - 1]] if following > role.i + 1 else []  # "the novelist Vera Lind"
+            for name in named:
+                person = self._person(name) if name.pos_ == "PROPN" else None
+                if person is not None:
+                    return person
+        return None
+
     def _person(self, head: Token) -> Party | None:
         """The named person ``head`` ends, or None if it names no person."""
         name = self.names.person_name(head)
@@ -310,6 +353,11 @@ class PartyResolver:
         party = Party(name, "individual" if singular else "group", lemma)
         self.groups.append(party)
         return party
+
+
+def _definite(noun: Token) -> bool:
+    """Whether ``noun`` names one party the reader already knows: "the novelist", "the board's chair", "its chair"."""
+    return any((c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in noun.children)
 
 
 def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
