@@ -417,6 +417,15 @@ def test_the_party_behind_a_frame(nlp, text, unit, holder):
     # A name the parser hung elsewhere in the subject phrase, or took for an adverb of the verb.
     ("The chief executive of Tarvel's largest hospital trust, Wim Oster, said emergency care was protected.",
      "emergency care was protected", "Wim Oster"),
+    # A name the parser made a second subject beside the role, or apposed to a title it tagged a proper noun.
+    ("The novelist Mara Quist called the reform an act of vandalism against the language.",
+     "an act of vandalism against the language", "Mara Quist"),
+    ("The commission's chair, the retired judge Ada Berg, said the awards had lost their meaning.",
+     "the awards had lost their meaning", "Ada Berg"),
+    ("The Patients' Ombudsman, Lene Brandt, said the wait was too long.", "the wait was too long", "Lene Brandt"),
+    # A name inside the speaker's relative clause is not the speaker.
+    ("Ana Lind, who runs the debt charity Open Doors, said many clients paid more in fees than in interest.",
+     "many clients paid more in fees than in interest", "Ana Lind"),
 ])
 def test_a_role_or_an_apposition_names_the_person(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)

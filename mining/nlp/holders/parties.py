@@ -49,7 +49,7 @@ Memory = dict[str, "Party | None"]
 def subject_head(subject: Token) -> Token:
     """The word that names the party in the subject phrase ``subject`` heads."""
     phrase = list(subject.subtree)
-    named = _name_before(subject)
+    named = _name_before(subject) or _second_subject(subject)
     if named is not None:
         return named
     # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
@@ -83,8 +83,11 @@ def _apposed_name(subject: Token) -> Token | None:
     """The proper name set off by commas after ``subject``, a singular common noun or "one", if any."""
     # The tagger reads the last word of "director-general" as an adjective.
     singular_noun = subject.pos_ in ("NOUN", "ADJ") and subject.tag_ != "NNS"
+    # "The Children's Ombudsman, Helle Strand": a title the tagger calls a proper noun, apposed a person's name.
+    titled_name = subject.tag_ == "NNP" and not subject.ent_type_  # no person, organisation or place
     # "One of them, Drevnia, said": a quantifier picks out the party the name gives.
-    if not (singular_noun or subject.lower_ == "one") or (subject.lower_ in SPOKESPEOPLE and not _portfolio(subject)):
+    if not (singular_noun or titled_name or subject.lower_ == "one") or (
+            subject.lower_ in SPOKESPEOPLE and not _portfolio(subject)):
         return None
     for token in subject.subtree:
         # A name apposed to a common noun inside the phrase names that noun ("Officials at the grid
@@ -94,13 +97,24 @@ def _apposed_name(subject: Token) -> Token | None:
             continue
         head = token.head
         titled = head.dep_ == "appos" and head.head == subject and head.pos_ == "NOUN"
-        # A person's name names the subject wherever the parser hung it ("The chief executive of the
-        # hospital trust, Wim Vollmer"): a person is no trust.
-        if head != subject and head.pos_ != "PROPN" and not titled and token.ent_type_ != "PERSON":
+        # A person's name names the subject wherever the parser hung it in the noun phrase ("The chief executive
+        # of the hospital trust, Wim Vollmer"): a person is no trust. Not in a clause of its own ("who runs X").
+        in_phrase = token.ent_type_ == "PERSON" and not any(a.pos_ in ("VERB", "AUX") for a in _ancestors_to(token, subject))
+        if head != subject and head.pos_ != "PROPN" and not titled and not in_phrase:
             continue
-        if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES:
+        if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES and (
+                not titled_name or token.ent_type_ == "PERSON"):
             return token
     return None
+
+
+def _ancestors_to(token: Token, top: Token) -> list[Token]:
+    """The heads between ``token`` and its ancestor ``top``, ``top`` excluded."""
+    out = []
+    while token.head != top and token.head != token:
+        token = token.head
+        out.append(token)
+    return out
 
 
 def _name_before(subject: Token) -> Token | None:
@@ -113,6 +127,19 @@ def _name_before(subject: Token) -> Token | None:
     name = doc[first.i - 2]
     if name.pos_ == "PROPN" and name.head == subject.head and name.ent_type_ not in _PLACES_AND_TIMES:
         return name
+    return None
+
+
+def _second_subject(subject: Token) -> Token | None:
+    """The party of the name that the parser made a second subject of the verb, right after a singular common noun:
+    "The novelist Vera Lind called X", "The board's chair, the former judge Ada Berg, said"."""
+    if subject.dep_ != "nsubj" or subject.tag_ != "NN":
+        return None
+    doc, after = subject.doc, subject.right_edge.i + 1
+    after += after < len(doc) and doc[after].text == ","
+    for sibling in subject.head.children:
+        if sibling.dep_ == "nsubj" and sibling.i > subject.i and sibling.left_edge.i == after:
+            return subject_head(sibling)
     return None
 
 
