@@ -99,7 +99,8 @@ def _apposed_name(subject: Token) -> Token | None:
         titled = head.dep_ == "appos" and head.head == subject and head.pos_ == "NOUN"
         # A person's name names the subject wherever the parser hung it in the noun phrase ("The chief executive
         # of the hospital trust, Wim Vollmer"): a person is no trust. Not in a clause of its own ("who runs X").
-        in_phrase = token.ent_type_ == "PERSON" and not any(a.pos_ in ("VERB", "AUX") for a in _ancestors_to(token, subject))
+        in_phrase = token.ent_type_ == "PERSON" and not any(
+            a.pos_ in ("VERB", "AUX") for a in _ancestors_to(token, subject))
         if head != subject and head.pos_ != "PROPN" and not titled and not in_phrase:
             continue
         if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES and (
