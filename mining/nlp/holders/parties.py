@@ -280,10 +280,9 @@ class PartyResolver:
             body = self._spoken_for(head, memory)
             if body is not None:
                 return body
-        if head.tag_ == "NN" and lower not in SPEAKERS_FOR and _definite(head):
-            introduced = self._introduced_as(head)  # "the novelist" after "Vera Lind, a novelist"
-            if introduced is not None:
-                return introduced
+        introduced = _introduced_as(head, self.names) if head.tag_ == "NN" and _definite(head) else None
+        if introduced is not None and lower not in SPEAKERS_FOR:  # "the novelist" after "Vera Lind, a novelist"
+            return Party(introduced, "person")
         lemma = head.lemma_.lower() if head.pos_ == "NOUN" else ""
         if lemma in NONAGENT_NOUNS or lemma in SPEECH_PRODUCTS:
             source = self._source_of(head, memory)
@@ -345,27 +344,6 @@ class PartyResolver:
         """The party a possessive names: "its" / "their" the most recent group, else the possessor itself."""
         return memory["group"] if poss.lower_ in ("its", "their") else self.party_of(poss, memory)
 
-    def _introduced_as(self, noun: Token) -> Party | None:
-        """The person the text last introduced, before ``noun``, with the role ``noun`` names: "novelist Vera
-        Lind", "the novelist Vera Lind", "Vera Lind, a novelist", "the board's chair, Vera Lind"; None if none."""
-        lemma = noun.lemma_.lower()
-        doc = noun.doc
-        for role in reversed(doc[:noun.i]):
-            if role.lemma_.lower() != lemma or role.tag_ not in ("NN", "NNP"):  # "Novelist Vera Lind" opening a line
-                continue
-            named = [role.head] if role.dep_ in ("compound", "amod", "appos") and role.head.i > role.i else []
-            named += [role.head] if role.dep_ == "appos" else []
-            named += [c for c in role.children if c.dep_ == "appos"]
-            following = role.i + 1
-            while following < noun.i and doc[following].pos_ == "PROPN":
-                following += 1
-            named += [doc[following - 1]] if following > role.i + 1 else []  # "the novelist Vera Lind"
-            for name in named:
-                person = self._person(name) if name.pos_ == "PROPN" else None
-                if person is not None:
-                    return person
-        return None
-
     def _person(self, head: Token) -> Party | None:
         """The named person ``head`` ends, or None if it names no person."""
         name = self.names.person_name(head)
@@ -381,6 +359,28 @@ class PartyResolver:
         party = Party(name, "individual" if singular else "group", lemma)
         self.groups.append(party)
         return party
+
+
+def _introduced_as(noun: Token, names: PersonNames) -> str | None:
+    """The person the text last introduced, before ``noun``, with the role ``noun`` names: "novelist Vera
+    Lind", "the novelist Vera Lind", "Vera Lind, a novelist", "the board's chair, Vera Lind"; None if none."""
+    lemma = noun.lemma_.lower()
+    doc = noun.doc
+    for role in reversed(doc[:noun.i]):
+        if role.lemma_.lower() != lemma or role.tag_ not in ("NN", "NNP"):  # "Novelist Vera Lind" opening a line
+            continue
+        named = [role.head] if role.dep_ in ("compound", "amod", "appos") and role.head.i > role.i else []
+        named += [role.head] if role.dep_ == "appos" else []
+        named += [c for c in role.children if c.dep_ == "appos"]
+        following = role.i + 1
+        while following < noun.i and doc[following].pos_ == "PROPN":
+            following += 1
+        named += [doc[following - 1]] if following > role.i + 1 else []  # "the novelist Vera Lind"
+        for name in named:
+            person = names.person_name(name) if name.pos_ == "PROPN" else None
+            if person is not None:
+                return person
+    return None
 
 
 def _definite(noun: Token) -> bool:
