@@ -25,7 +25,6 @@ def checked() -> list[str]:
 
 
 @pytest.mark.corpora
-@pytest.mark.slow
 @pytest.mark.reference
 @pytest.mark.parametrize("name", checked())
 def test_reference_reproduces(name: str, corpora: Path, tmp_path_factory):

@@ -15,8 +15,6 @@ from mining.corpora import brat, jsonl
 from tests.helpers import run_mining as mining
 from tests.label.test_miner import NEWS
 
-pytestmark = pytest.mark.slow
-
 SECOND = "Residents of the valley welcomed the plan, saying that the bypass would make the village safer.\n"
 
 
@@ -59,6 +57,7 @@ def test_stdin_and_stdout(miner_run: Path, all_docs):
     assert [u.to_dict() for u in doc.units] == [u.to_dict() for u in news.units]
 
 
+@pytest.mark.slow  # worker processes
 def test_shards_partition_the_input_and_workers_change_nothing(inputs: Path, miner_run: Path, tmp_path: Path, all_docs):
     parts = []
     for i in range(2):

@@ -15,8 +15,6 @@ from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts, split_
 from mining.runs.record import read_metrics
 from mining.schema import STANCES, UNIT_LABELS, Document
 
-pytestmark = pytest.mark.slow
-
 # Original text, written for this test: a heading line without final punctuation, reported
 # speech with named holders, a quote with a pronoun speaker, and the author's own voice.
 NEWS = """Council backs new tram line
@@ -152,6 +150,7 @@ def test_long_texts_are_labelled_in_pieces_and_joined(miner: ArgumentMiner, monk
     assert [u.id for u in doc.units] == [f"T{i}" for i in range(1, len(doc.units) + 1)]
 
 
+@pytest.mark.slow  # trains four runs
 def test_a_bundle_of_single_task_runs(sample_run, labelled: Document):
     runs = {"segmentation": sample_run("sample_segmentation"), "components": sample_run("sample_components")}
     miner = ArgumentMiner.from_runs(**runs)
