@@ -189,6 +189,7 @@ def test_doccano_annotation_session_comes_back_exactly(doccano_server, tmp_path:
     assert everything == [a, expected_b, expected_c, d]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tool", TOOLS)
 def test_push_with_a_model_sends_its_predictions_ranked_and_named_by_the_run(tool, request, tmp_path: Path,
                                                                             project_name):

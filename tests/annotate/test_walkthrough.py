@@ -17,7 +17,7 @@ from tests.annotate.annotators import LabelStudioAnnotator
 from tests.helpers import run_mining
 from tests.test_walkthrough import NEW_TEXTS, walkthrough_commands, write_new_texts
 
-pytestmark = pytest.mark.servers
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 
 def annotate(annotator: LabelStudioAnnotator) -> dict[str, str]:

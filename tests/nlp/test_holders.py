@@ -412,6 +412,12 @@ def test_a_name_the_parser_took_for_an_adverb_names_the_subject(nlp):
               ents=["B-PERSON", "I-PERSON", "O", "O", "O", "O", "O", "O", "O", "O", "O"])
     assert subject_head(doc[5]).text == "Ravel"
     assert subject_head(doc[8]).text == "he"
+    # A spokesperson so parsed is still the body's voice: the spokesperson rule reads the subject, not the name.
+    words[5] = "spokeswoman"
+    spokeswoman = Doc(nlp.vocab, words=words, spaces=doc.to_array("SPACY").tolist(),
+                      pos=[t.pos_ for t in doc], tags=[t.tag_ for t in doc], heads=[t.head.i for t in doc],
+                      deps=[t.dep_ for t in doc], ents=["B-PERSON", "I-PERSON"] + ["O"] * 9)
+    assert subject_head(spokeswoman[5]).text == "spokeswoman"
 
 
 @pytest.mark.parametrize(("text", "unit", "holder"), [
@@ -517,6 +523,15 @@ def test_a_party_inside_anothers_words_is_not_the_next_speaker(nlp):
     ("The commission's chair, the retired judge Ada Berg, said the awards had lost their meaning.",
      "the awards had lost their meaning", "Ada Berg"),
     ("The Patients' Ombudsman, Lene Brandt, said the wait was too long.", "the wait was too long", "Lene Brandt"),
+    # A body is not the person whose title names it, and a role said more precisely is another office.
+    ("European Commission President Ada Varga visited Kyiv. The commission said the aid would continue.",
+     "the aid would continue", "commission"),
+    ("Finance Minister Ana Berg presented the budget. The prime minister said the cuts were necessary.",
+     "the cuts were necessary", "prime minister"),
+    ("The committee's chair, Ada Berg, opened the meeting. The union's chair said the plan was unfair.",
+     "the plan was unfair", "union's chair"),
+    ("Judge Ada Berg heard the first case. The judge in the second case said the law was unclear.",
+     "the law was unclear", "judge"),
     # A name inside the speaker's relative clause is not the speaker.
     ("Ana Lind, who runs the debt charity Open Doors, said many clients paid more in fees than in interest.",
      "many clients paid more in fees than in interest", "Ana Lind"),

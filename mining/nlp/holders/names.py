@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
@@ -57,6 +58,8 @@ class PersonNames:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.names: dict[str, str] = {}
+        self._introduced: dict[int, str | None] = {}  # token index of a role noun -> the person it introduces
+        self._answers: dict[int, str | None] = {}  # token index of a definite role noun -> what introduced_as gave
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
@@ -79,6 +82,56 @@ class PersonNames:
             if words and looks_personal and (2 <= len(words) <= 3 or (len(words) == 1 and not head.ent_type_)):
                 return self._register(self._name_tokens(head))
         return None
+
+    def introduced_as(self, noun: Token) -> str | None:
+        """The person a definite singular ``noun`` ("the novelist", "the board's chair", "its chair") names: the one
+        the text last introduced before it with that role ("novelist Vera Lind", "the novelist Vera Lind", "Vera
+        Lind, a novelist", "the board's chair, Vera Lind"); None if none.
+
+        A role names a body when it is an organisation's word ("the commission" after "Commission President Ada
+        Varga" is the commission), and another office when ``noun`` says more about it than the introduction did
+        ("the prime minister" after "Finance Minister Ana Berg", "the union's chair" after "the committee's
+        chair, Ada Berg", "the judge in the second case").
+        """
+        lemma = noun.lemma_.lower()
+        definite = any((c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in noun.children)
+        if noun.tag_ != "NN" or not definite or lemma in ORG_WORDS or any(c.dep_ == "prep" for c in noun.children):
+            return None
+        wanted, answer = _modifiers(noun), None
+        for i in reversed([i for i in self._positions.get(lemma, ()) if i < noun.i]):
+            role = self.doc[i]
+            if role.tag_ not in ("NN", "NNP") or not wanted <= _modifiers(role):
+                continue
+            if i not in self._introduced:
+                self._introduced[i] = self._introduced_by(role)
+            if self._introduced[i] is not None or i in self._answers:
+                # an introduction, or an earlier "the minister" that is the same one: no need to look further back
+                answer = self._introduced[i] if self._introduced[i] is not None else self._answers[i]
+                break
+        self._answers[noun.i] = answer
+        return answer
+
+    def _introduced_by(self, role: Token) -> str | None:
+        """The person the role noun ``role`` introduces, if any: "novelist Vera Lind", "the novelist Vera Lind",
+        "Vera Lind, a novelist", "the board's chair, Vera Lind"."""
+        doc = self.doc
+        named = [role.head] if role.dep_ in ("compound", "amod", "appos") and role.head.i > role.i else []
+        named += [role.head] if role.dep_ == "appos" else []
+        named += [c for c in role.children if c.dep_ == "appos"]
+        following = role.i + 1
+        while following < len(doc) and doc[following].pos_ == "PROPN":
+            following += 1
+        named += [doc[following - 1]] if following > role.i + 1 else []  # "the novelist Vera Lind"
+        people = (self.person_name(name) for name in named if name.pos_ == "PROPN")
+        return next((person for person in people if person is not None), None)
+
+    @cached_property
+    def _positions(self) -> dict[str, list[int]]:
+        """Lower-cased lemma -> the indices of the document's tokens with it, in text order."""
+        positions: dict[str, list[int]] = {}
+        for t in self.doc:
+            positions.setdefault(t.lemma_.lower(), []).append(t.i)
+        return positions
 
     def _name_tokens(self, head: Token) -> list[Token]:
         """The tokens of the name ``head`` ends: its PERSON entity, or the proper nouns before it.
@@ -109,6 +162,11 @@ class PersonNames:
         if len(words) > len(self.names.get(key, "").split()):
             self.names[key] = " ".join(words)
         return self.names[key]
+
+
+def _modifiers(noun: Token) -> set[str]:
+    """The words that say which one ``noun`` is: its adjectives, compounds and possessor ("prime", "union")."""
+    return {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")}
 
 
 def _clean_name(tokens: Sequence[Token]) -> list[str]:

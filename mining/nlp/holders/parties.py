@@ -123,7 +123,8 @@ def _name_before(subject: Token) -> Token | None:
     scientist at the university, said", "scientist" may head the subject and "Vesely" hang from the verb."""
     doc = subject.doc
     first = subject.left_edge
-    if subject.tag_ != "NN" or first.lower_ not in ("a", "an") or first.i < 2 or doc[first.i - 1].text != ",":
+    if (subject.tag_ != "NN" or subject.lower_ in SPEAKERS_FOR or first.lower_ not in ("a", "an") or first.i < 2
+            or doc[first.i - 1].text != ","):  # "Ada Lund, a spokeswoman for the union, said": the union's words
         return None
     name = doc[first.i - 2]
     if name.pos_ == "PROPN" and name.head == subject.head and name.ent_type_ not in _PLACES_AND_TIMES:
@@ -140,7 +141,8 @@ def _second_subject(subject: Token) -> Token | None:
     after += after < len(doc) and doc[after].text == ","
     for sibling in subject.head.children:
         if sibling.dep_ == "nsubj" and sibling.i > subject.i and sibling.left_edge.i == after:
-            return subject_head(sibling)
+            named = subject_head(sibling)
+            return named if named.pos_ == "PROPN" else None
     return None
 
 
@@ -280,8 +282,8 @@ class PartyResolver:
             body = self._spoken_for(head, memory)
             if body is not None:
                 return body
-        introduced = _introduced_as(head, self.names) if head.tag_ == "NN" and _definite(head) else None
-        if introduced is not None and lower not in SPEAKERS_FOR:  # "the novelist" after "Vera Lind, a novelist"
+        introduced = self.names.introduced_as(head) if lower not in SPEAKERS_FOR else None
+        if introduced is not None:  # "the novelist" after "Vera Lind, a novelist"
             return Party(introduced, "person")
         lemma = head.lemma_.lower() if head.pos_ == "NOUN" else ""
         if lemma in NONAGENT_NOUNS or lemma in SPEECH_PRODUCTS:
@@ -359,33 +361,6 @@ class PartyResolver:
         party = Party(name, "individual" if singular else "group", lemma)
         self.groups.append(party)
         return party
-
-
-def _introduced_as(noun: Token, names: PersonNames) -> str | None:
-    """The person the text last introduced, before ``noun``, with the role ``noun`` names: "novelist Vera
-    Lind", "the novelist Vera Lind", "Vera Lind, a novelist", "the board's chair, Vera Lind"; None if none."""
-    lemma = noun.lemma_.lower()
-    doc = noun.doc
-    for role in reversed(doc[:noun.i]):
-        if role.lemma_.lower() != lemma or role.tag_ not in ("NN", "NNP"):  # "Novelist Vera Lind" opening a line
-            continue
-        named = [role.head] if role.dep_ in ("compound", "amod", "appos") and role.head.i > role.i else []
-        named += [role.head] if role.dep_ == "appos" else []
-        named += [c for c in role.children if c.dep_ == "appos"]
-        following = role.i + 1
-        while following < noun.i and doc[following].pos_ == "PROPN":
-            following += 1
-        named += [doc[following - 1]] if following > role.i + 1 else []  # "the novelist Vera Lind"
-        for name in named:
-            person = names.person_name(name) if name.pos_ == "PROPN" else None
-            if person is not None:
-                return person
-    return None
-
-
-def _definite(noun: Token) -> bool:
-    """Whether ``noun`` names one party the reader already knows: "the novelist", "the board's chair", "its chair"."""
-    return any((c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in noun.children)
 
 
 def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
