@@ -13,7 +13,7 @@ from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances, paragraphs_of
 from mining.nlp.speech import ROLES as SPEECH_ROLES
-from mining.nlp.tokens import doc_tokens, tokens_of
+from mining.nlp.tokens import DocTokens, doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents, final_model
 from mining.tasks.bio import BIO_LABELS, INSIDE, OUTSIDE, bio_spans, bio_tags, constrained_sequences
@@ -140,18 +140,18 @@ class SegmentationTask:
         others with one of ``inside_roles`` or with no role between two of those in its sentence (forced inside)."""
         if not (self.outside_roles or self.inside_roles):
             return set(), set()
-        tables = doc_tokens(instances)  # the speech roles of each document, once
-        speech = [tables[id(inst.parsed)].speech for inst in instances]
-        roles = [s[inst.token_index] for s, inst in zip(speech, instances)]
+        tables = doc_tokens(instances)  # the speech roles and sentences of each document, once
+        table_of = [tables[id(inst.parsed)] for inst in instances]
+        roles = [t.speech[inst.token_index] for t, inst in zip(table_of, instances)]
         outside = {k for k, r in enumerate(roles) if r.intersection(self.outside_roles)}
         inside = {k for k, r in enumerate(roles) if k not in outside and r.intersection(self.inside_roles)}
-        return outside, inside | {k for k, inst in enumerate(instances) if self._bridged(inst, speech[k])}
+        return outside, inside | {k for k, inst in enumerate(instances) if self._bridged(inst.token_index, table_of[k])}
 
-    def _bridged(self, inst: TokenInstance, speech: list[frozenset[str]]) -> bool:
-        """Whether ``inst`` has no role and lies between two tokens of its sentence that are forced inside: the
-        hyphen of "short-sighted"."""
-        i = inst.token_index
-        if speech[i] or inst.parsed[i].is_sent_start or i + 1 >= len(speech) or inst.parsed[i + 1].is_sent_start:
+    def _bridged(self, i: int, table: DocTokens) -> bool:
+        """Whether token ``i`` of ``table`` has no role and lies between two tokens of its sentence that are forced
+        inside: the hyphen of "short-sighted"."""
+        speech, sentence = table.speech, table.sentence_ids
+        if speech[i] or not 0 < i < table.n - 1 or not sentence[i - 1] == sentence[i] == sentence[i + 1]:
             return False
         return all(speech[j].intersection(self.inside_roles) and not speech[j].intersection(self.outside_roles)
                    for j in (i - 1, i + 1))

@@ -11,7 +11,8 @@ import spacy
 
 from mining.dataset.validation import check_document
 from mining.label.miner import ArgumentMiner
-from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts, split_text
+from mining.nlp.pieces import split_text
+from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts
 from mining.runs.record import read_metrics
 from mining.schema import STANCES, UNIT_LABELS, Document
 

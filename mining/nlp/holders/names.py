@@ -115,8 +115,9 @@ class PersonNames:
         """The person the role noun ``role`` introduces, if any: "novelist Vera Lind", "the novelist Vera Lind",
         "Vera Lind, a novelist", "the board's chair, Vera Lind"."""
         doc = self.doc
-        named = [role.head] if role.dep_ in ("compound", "amod", "appos") and role.head.i > role.i else []
-        named += [role.head] if role.dep_ == "appos" else []
+        # a title before its name, or a noun apposed to one: "novelist Vera Lind", "Vera Lind, a novelist"
+        titled = role.dep_ in ("compound", "amod") and role.head.i > role.i
+        named = [role.head] if titled or role.dep_ == "appos" else []
         named += [c for c in role.children if c.dep_ == "appos"]
         following = role.i + 1
         while following < len(doc) and doc[following].pos_ == "PROPN":

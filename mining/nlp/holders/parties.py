@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import takewhile
+
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
@@ -48,7 +50,6 @@ Memory = dict[str, "Party | None"]
 
 def subject_head(subject: Token) -> Token:
     """The word that names the party in the subject phrase ``subject`` heads."""
-    phrase = list(subject.subtree)
     named = _name_before(subject) or _second_subject(subject)
     if named is not None:
         return named
@@ -58,6 +59,7 @@ def subject_head(subject: Token) -> Token:
     apposed = _apposed_name(subject)
     if apposed is not None:
         return apposed
+    phrase = list(subject.subtree)
     # "An official briefing AFP indicated", "A senior Hallundish official briefing journalists said":
     # the tagger reads "official" as an adjective and the participle's object as the head; a
     # determiner, adjectives, then a role noun name the party whatever the parse says.
@@ -100,22 +102,13 @@ def _apposed_name(subject: Token) -> Token | None:
         # A person's name names the subject wherever the parser hung it in the noun phrase ("The chief executive
         # of the hospital trust, Wim Vollmer"): a person is no trust. Not in a clause of its own ("who runs X").
         in_phrase = token.ent_type_ == "PERSON" and not any(
-            a.pos_ in ("VERB", "AUX") for a in _ancestors_to(token, subject))
+            a.pos_ in ("VERB", "AUX") for a in takewhile(lambda a: a != subject, token.ancestors))
         if head != subject and head.pos_ != "PROPN" and not titled and not in_phrase:
             continue
         if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES and (
                 not titled_name or token.ent_type_ == "PERSON"):
             return token
     return None
-
-
-def _ancestors_to(token: Token, top: Token) -> list[Token]:
-    """The heads between ``token`` and its ancestor ``top``, ``top`` excluded."""
-    out = []
-    while token.head != top and token.head != token:
-        token = token.head
-        out.append(token)
-    return out
 
 
 def _name_before(subject: Token) -> Token | None:
