@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -14,6 +13,7 @@ from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance, documents_of, unit_instances
+from mining.models.topic_polarity import VERDICT_WORDS, speaks_against, topic_words
 from mining.schema import STANCES
 
 _TURN = {STANCES[0]: STANCES[1], STANCES[1]: STANCES[0]}
@@ -39,11 +39,12 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     ``predict_proba`` stays per claim.
 
     With ``against_words`` (for stances toward a topic), a topic that speaks against its own measure
-    ("X's ban on Y is a mistake", "Z would harm W": an odd number of these words in it, plurals and
-    third persons included) has its stances turned for training, so that the model learns and decides
-    the side toward the measure, whatever the topic's wording; the decisions on such a topic are turned
-    back. Without it, "the ban will save lives" is for one topic and against the other, and the model
-    cannot learn both.
+    ("X's ban on Y is a mistake", "Z would harm W", "Y should not ...") has its stances turned for training,
+    so that the model learns and decides the side toward the measure, whatever the topic's wording; the
+    decisions on such a topic are turned back. Without it, "the ban will save lives" is for one topic and
+    against the other, and the model cannot learn both. ``topic_reading`` says how a topic is read:
+    ``"predicate"`` reads its verb group and predicate (:func:`mining.models.topic_polarity.speaks_against`:
+    negations and "too" there turn it as well), ``"words"`` counts ``against_words`` in the whole topic.
 
     Parameters
     ----------
@@ -57,8 +58,12 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         With ``pool``, the labels of the holder's other units in the document whose scores join the mean.
     both_sides : bool, default=False
         At least one party on each side per document (for two classes; a one-party document keeps its side).
-    against_words : sequence of str, default=()
-        Words that turn a topic against its measure (whole words; "n't" and "cannot" count as "not").
+    against_words : sequence of str, default=VERDICT_WORDS
+        Words that turn a topic against its measure (whole words; "n't" and "cannot" count as "not"); the
+        default is a general list of them (``mining.models.topic_polarity.VERDICT_WORDS``), ``()`` turns none.
+    topic_reading : {"predicate", "words"}, default="predicate"
+        Read ``against_words`` in the topic's predicate, with its negation (``"predicate"``), or count them
+        in the whole topic (``"words"``, an odd number turns it; runs saved before the reading existed).
 
     Attributes
     ----------
@@ -68,18 +73,20 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, estimator=None, unit_labels=("premise",), pool=False, pool_labels=(), both_sides=False,
-                 against_words=()):
+                 against_words=VERDICT_WORDS, topic_reading="predicate"):
         self.estimator = estimator
         self.unit_labels = unit_labels
         self.pool = pool
         self.pool_labels = pool_labels
         self.both_sides = both_sides
         self.against_words = against_words
+        self.topic_reading = topic_reading
 
     def __setstate__(self, state):
-        # Runs saved before ``pool``, ``both_sides`` and ``against_words`` existed decide per claim, on the
-        # topic's own wording, as they did then.
-        super().__setstate__({"pool": False, "pool_labels": (), "both_sides": False, "against_words": (), **state})
+        # Runs saved before ``pool``, ``both_sides``, ``against_words`` and ``topic_reading`` existed decide per
+        # claim, on the topic's own wording, and count its words, as they did then.
+        super().__setstate__({"pool": False, "pool_labels": (), "both_sides": False, "against_words": (),
+                              "topic_reading": "words", **state})
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None:
@@ -149,24 +156,23 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return proba
 
     def _against_documents(self, X: list) -> set[int]:
-        """The ``id`` of each document of ``X`` whose topic speaks against its measure: an odd number of
-        ``against_words`` in it."""
+        """The ``id`` of each document of ``X`` whose topic speaks against its measure, read with ``topic_reading``."""
         if not self.against_words:
             return set()
-        words = {crude_stem(w) for w in self.against_words}
-        return {id(doc) for doc, _ in documents_of(X) if doc.topic and _count_words(doc.topic, words) % 2 == 1}
+        if self.topic_reading not in ("predicate", "words"):
+            raise UsageError(f"topic_reading={self.topic_reading!r}: expected 'predicate' or 'words'")
+        if self.topic_reading == "predicate":
+            words = {w.casefold() for w in self.against_words}
+            return {id(doc) for doc, _ in documents_of(X) if speaks_against(doc.topic, words)}
+        stems = {crude_stem(w) for w in self.against_words}
+        return {id(doc) for doc, _ in documents_of(X)
+                if doc.topic and sum(crude_stem(w) in stems for w in topic_words(doc.topic)) % 2 == 1}
 
     def _toward_measure(self, X: list, labels: list) -> list:
         """The labels with for and against swapped on the topics that speak against their measure: the
         same function turns the stance toward a topic into the stance toward its measure and back."""
         against = self._against_documents(X)
         return [_TURN.get(label, label) if id(inst.document) in against else label for inst, label in zip(X, labels)]
-
-
-def _count_words(topic: str, words: set[str]) -> int:
-    """How many words of ``topic`` have their stem in ``words`` ("n't" and "cannot" count as "not")."""
-    text = topic.replace("’", "'").casefold().replace("cannot", "can not").replace("n't", " not")
-    return sum(crude_stem(w) in words for w in re.findall(r"\w+", text))
 
 
 def _party(inst: UnitInstance) -> tuple[str, str]:

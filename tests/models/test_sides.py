@@ -135,10 +135,11 @@ def test_a_claim_without_a_holder_is_a_party_of_its_own(claims):
 def test_a_model_saved_before_pooling_decides_per_claim(claims):
     model = HolderSideClassifier(estimator=FixedScores({(c.document.id, c.unit.id): 1.0 for c in claims}), pool=True)
     state = model.fit(claims, [c.unit.stance for c in claims]).__getstate__()
-    del state["pool"], state["pool_labels"], state["both_sides"], state["against_words"]
+    del state["pool"], state["pool_labels"], state["both_sides"], state["against_words"], state["topic_reading"]
     old = HolderSideClassifier.__new__(HolderSideClassifier)
     old.__setstate__(state)
     assert old.pool is False and old.pool_labels == () and old.both_sides is False and old.against_words == ()
+    assert old.topic_reading == "words"
     assert list(old.predict(claims)) == list(old.estimator_.predict(claims))
 
 
@@ -158,15 +159,14 @@ def test_a_topic_against_its_measure_is_learnt_and_decided_toward_the_measure(cl
         doc[0].document.topic = topic
         SpyClassifier.log = []
         labels = [c.unit.stance for c in doc]
-        HolderSideClassifier(estimator=make_pipeline(PassThrough(), SpyClassifier()), unit_labels=(),
-                             against_words=["mistake", "harm", "not"]).fit(doc, labels)
+        HolderSideClassifier(estimator=make_pipeline(PassThrough(), SpyClassifier()), unit_labels=()).fit(doc, labels)
         ((_, _, y),) = [entry for entry in SpyClassifier.log if entry[0] == "fit"]
         swap = {"for": "against", "against": "for"}
         assert y == ([swap[s] for s in labels] if turned else labels)
         # every claim scored "for" the measure: "against" a topic that speaks against it
-        sides = _decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}, against_words=["mistake", "harm", "not"])
+        sides = _decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc})
         assert set(sides.values()) == {"against" if turned else "for"}
-        assert set(_decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}).values()) == {"for"}
+        assert set(_decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}, against_words=()).values()) == {"for"}
     finally:
         doc[0].document.topic = saved
 
