@@ -50,8 +50,8 @@ def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: s
 
 
 @pytest.mark.xfail(strict=True, reason="the models trained at fa0e23c, 8ccd08c, c63d8e0 and 82e1ccd type the quote "
-                                       "as a claim: the position it gives a reason for ('give up control of the eastern "
-                                       "Donbas') is not found")
+                                       "as a claim: the position it gives a reason for ('give up control of the "
+                                       "eastern Donbas') is not found")
 def test_a_reason_given_is_a_premise_of_its_party(labelled: Document):
     assert any(u.label == "premise" and u.holder == "US officials" and "Putin wants territory" in u.text
                for u in labelled.units)
