@@ -13,7 +13,7 @@ from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance, documents_of, unit_instances
-from mining.models.topic_polarity import VERDICT_WORDS, speaks_against, topic_words
+from mining.models.topic_polarity import speaks_against, topic_words
 from mining.schema import STANCES
 
 _TURN = {STANCES[0]: STANCES[1], STANCES[1]: STANCES[0]}
@@ -44,7 +44,8 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     decisions on such a topic are turned back. Without it, "the ban will save lives" is for one topic and
     against the other, and the model cannot learn both. ``topic_reading`` says how a topic is read:
     ``"predicate"`` reads its verb group and predicate (:func:`mining.models.topic_polarity.speaks_against`:
-    negations and "too" there turn it as well), ``"words"`` counts ``against_words`` in the whole topic.
+    a negation of the verb group and "too" turn it as well), ``"words"`` counts ``against_words`` in the whole
+    topic ("n't" and "cannot" count as "not").
 
     Parameters
     ----------
@@ -58,9 +59,9 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         With ``pool``, the labels of the holder's other units in the document whose scores join the mean.
     both_sides : bool, default=False
         At least one party on each side per document (for two classes; a one-party document keeps its side).
-    against_words : sequence of str, default=VERDICT_WORDS
-        Words that turn a topic against its measure (whole words; "n't" and "cannot" count as "not"); the
-        default is a general list of them (``mining.models.topic_polarity.VERDICT_WORDS``), ``()`` turns none.
+    against_words : sequence of str, default=()
+        Verdict words that turn a topic against its measure (the news experiments list them in
+        configs/model/holder_sides.yaml). ``()`` turns no topic: the stances are learnt and decided as given.
     topic_reading : {"predicate", "words"}, default="predicate"
         Read ``against_words`` in the topic's predicate, with its negation (``"predicate"``), or count them
         in the whole topic (``"words"``, an odd number turns it; runs saved before the reading existed).
@@ -73,7 +74,7 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, estimator=None, unit_labels=("premise",), pool=False, pool_labels=(), both_sides=False,
-                 against_words=VERDICT_WORDS, topic_reading="predicate"):
+                 against_words=(), topic_reading="predicate"):
         self.estimator = estimator
         self.unit_labels = unit_labels
         self.pool = pool
@@ -91,6 +92,8 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None:
             raise UsageError(f"{type(self).__name__} needs an estimator")
+        if self.topic_reading not in ("predicate", "words"):
+            raise UsageError(f"topic_reading={self.topic_reading!r}: expected 'predicate' or 'words'")
         X = list(X)
         y = self._toward_measure(X, list(y))
         sides: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -159,11 +162,8 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """The ``id`` of each document of ``X`` whose topic speaks against its measure, read with ``topic_reading``."""
         if not self.against_words:
             return set()
-        if self.topic_reading not in ("predicate", "words"):
-            raise UsageError(f"topic_reading={self.topic_reading!r}: expected 'predicate' or 'words'")
         if self.topic_reading == "predicate":
-            words = {w.casefold() for w in self.against_words}
-            return {id(doc) for doc, _ in documents_of(X) if speaks_against(doc.topic, words)}
+            return {id(doc) for doc, _ in documents_of(X) if speaks_against(doc.topic, self.against_words)}
         stems = {crude_stem(w) for w in self.against_words}
         return {id(doc) for doc, _ in documents_of(X)
                 if doc.topic and sum(crude_stem(w) in stems for w in topic_words(doc.topic)) % 2 == 1}

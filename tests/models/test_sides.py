@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import make_pipeline
 
 from mining.corpora import news
+from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.models.sides import HolderSideClassifier
 from mining.nlp.cache import parse_documents
@@ -159,16 +160,46 @@ def test_a_topic_against_its_measure_is_learnt_and_decided_toward_the_measure(cl
         doc[0].document.topic = topic
         SpyClassifier.log = []
         labels = [c.unit.stance for c in doc]
-        HolderSideClassifier(estimator=make_pipeline(PassThrough(), SpyClassifier()), unit_labels=()).fit(doc, labels)
+        HolderSideClassifier(estimator=make_pipeline(PassThrough(), SpyClassifier()), unit_labels=(),
+                             against_words=["mistake", "harm"]).fit(doc, labels)
         ((_, _, y),) = [entry for entry in SpyClassifier.log if entry[0] == "fit"]
         swap = {"for": "against", "against": "for"}
         assert y == ([swap[s] for s in labels] if turned else labels)
         # every claim scored "for" the measure: "against" a topic that speaks against it
-        sides = _decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc})
+        sides = _decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}, against_words=["mistake", "harm"])
         assert set(sides.values()) == {"against" if turned else "for"}
-        assert set(_decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}, against_words=()).values()) == {"for"}
+        assert set(_decide(doc, {(c.document.id, c.unit.id): 1.0 for c in doc}).values()) == {"for"}
     finally:
         doc[0].document.topic = saved
+
+
+@pytest.mark.parametrize(("topic", "turned"), [
+    ("The old town should not ban cars", False),  # "not" is no word of the list
+    ("A car ban harms the old town's shops", True),
+    ("A car ban would not harm the old town's shops", True),  # one word: negations are not read
+    ("A car ban is not a mistake and does no harm", False),  # two words
+])
+def test_a_run_saved_before_the_topic_reading_counts_the_words_in_the_whole_topic(claims, topic, turned):
+    doc = [c for c in claims if c.document.id == "news-01"]
+    saved = doc[0].document.topic
+    try:
+        doc[0].document.topic = topic
+        model = HolderSideClassifier(estimator=FixedScores({(c.document.id, c.unit.id): 1.0 for c in doc}),
+                                     against_words=["mistake", "harm"])
+        state = model.fit(doc, [c.unit.stance for c in doc]).__getstate__()
+        del state["topic_reading"]
+        old = HolderSideClassifier.__new__(HolderSideClassifier)
+        old.__setstate__(state)
+        assert old.topic_reading == "words"
+        assert set(old.predict(doc)) == {"against" if turned else "for"}
+    finally:
+        doc[0].document.topic = saved
+
+
+def test_an_unknown_topic_reading_is_refused(claims):
+    model = HolderSideClassifier(estimator=FixedScores({}), topic_reading="parse")
+    with pytest.raises(UsageError, match="topic_reading='parse'"):
+        model.fit(claims, [c.unit.stance for c in claims])
 
 
 class FixedProba(ClassifierMixin, BaseEstimator):

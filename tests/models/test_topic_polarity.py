@@ -1,11 +1,17 @@
-"""Topic polarity: which topics speak against their own measure (mining/models/topic_polarity.py). The topics
-are invented for the test, none is a corpus topic."""
+"""Topic polarity: which topics speak against their own measure (mining/models/topic_polarity.py), with the
+verdict words of the news experiments (configs/model/holder_sides.yaml). The topics are invented for the
+test; none is a corpus topic."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from mining.models.topic_polarity import VERDICT_WORDS, speaks_against
+import pytest
+import yaml
+
+from mining.models.topic_polarity import speaks_against
+
+WORDS = yaml.safe_load((Path(__file__).parents[2] / "configs/model/holder_sides.yaml").read_text())["against_words"]
 
 
 @pytest.mark.parametrize(("topic", "against"), [
@@ -17,33 +23,53 @@ from mining.models.topic_polarity import VERDICT_WORDS, speaks_against
     ("Brenholm should no longer fund the fireworks display", True),
     ("Brenholm ought to scrap its failed fireworks licence", False),
     ("Brenholm should stop selling fireworks to tourists", False),  # a proposal to stop is for stopping
+    ("Shops that do not sell safe fireworks should be closed", False),  # the subject's clause is not the group
+    ("The May fireworks ban should not be renewed", True),  # "May" is no modal
+    ("Brenholm need not ban fireworks", True),
+    ("Brenholm should not only ban fireworks but also fine sellers", False),
     # a verdict on the measure: its predicate speaks
     ("Brenholm's fireworks ban is a mistake", True),
     ("Brenholm's fireworks ban is not a mistake", False),  # two turns
     ("Brenholm's fireworks ban isn’t worth the trouble", True),  # a typographic apostrophe
+    ("Brenholm's fireworks ban is worth the cost", False),  # what it is weighed against
     ("Banning fireworks in Brenholm would harm its shopkeepers", True),
-    ("Banning fireworks in Brenholm harms its shopkeepers", True),  # no verb group: the whole topic is read...
-    ("Brenholm's ban on fireworks protects the wrong people", True),  # ...for the verdict words
     ("Banning fireworks in Brenholm will backfire", True),
+    ("Banning fireworks in Brenholm won't work", True),
+    ("Banning fireworks in Brenholm did not work", True),
     ("Banning fireworks in Brenholm would confuse visitors", True),
-    ("Banning fireworks in Brenholm would make its streets less dangerous", False),  # "less" and "dangerous"
+    ("Banning fireworks in Brenholm would make its streets less dangerous", False),
     ("Banning fireworks in Brenholm would make its streets safer", False),
+    ("Banning fireworks in Brenholm would cut the cost of cleaning the streets", False),  # what it remedies
+    ("Banning fireworks in Brenholm would protect pets from harm", False),
+    ("Banning fireworks in Brenholm would cost nothing", False),
+    ("Banning fireworks in Brenholm would cost less than the clean-up", False),
+    ("Banning fireworks in Brenholm would hurt shopkeepers too", True),  # "too" at the end is "also"
     ("It is too early to ban fireworks in Brenholm", True),
-    ("It is too costly to keep fireworks legal in Brenholm", True),  # "too" turns once, with the word it qualifies
-    ("Banning fireworks in Brenholm would cost less than the clean-up", False),  # "cost" and "less"
+    ("It's too early to ban fireworks in Brenholm", True),
+    ("It is too costly to keep fireworks legal in Brenholm", True),  # one turn, with the word it qualifies
+    ("Keeping fireworks legal in Brenholm is too much of a burden", True),
+    ("It would be a mistake not to ban fireworks in Brenholm", False),
     ("Brenholm is right to ban fireworks that harm pets", False),  # the measure starts again after "to"
     ("Brenholm's fireworks ban has outlived its purpose", True),
-    ("Brenholm's fireworks ban costs more than it saves", True),  # no verb group: "costs" is read
+    ("Brenholm's fireworks plan, which has cost millions, is a mistake", True),
+    # no verb group: the whole topic is read for the verdict words, with the same exceptions
+    ("Banning fireworks in Brenholm harms its shopkeepers", True),
+    ("Brenholm's ban on fireworks protects the wrong people", True),
+    ("Brenholm's ban on fireworks protects pets from harm", False),
     ("", False),
     (None, False),
 ])
 def test_a_topic_speaks_against_its_measure_in_its_verb_group_and_predicate(topic, against):
-    assert speaks_against(topic) is against
+    assert speaks_against(topic, WORDS) is against
 
 
 def test_a_topic_is_read_for_the_words_it_is_given():
-    assert speaks_against("Banning fireworks in Brenholm would spoil the festival") is False
-    assert speaks_against("Banning fireworks in Brenholm would spoil the festival", {"spoil"}) is True
+    assert speaks_against("Banning fireworks in Brenholm would spoil the festival", WORDS) is False
+    assert speaks_against("Banning fireworks in Brenholm would spoil the festival", ["Spoil"]) is True
     assert speaks_against("Brenholm's fireworks ban is a mistake", ()) is False
     assert speaks_against("Brenholm should not ban fireworks", ()) is True  # a negation needs no word
-    assert all(word == word.casefold() and " " not in word for word in VERDICT_WORDS)
+    # a negation among the words is the verb group's, read once
+    assert speaks_against("Brenholm's fireworks ban is not a mistake", ["mistake", "not"]) is False
+    with pytest.raises(TypeError, match="collection of words"):
+        speaks_against("Brenholm's fireworks ban is a mistake", "mistake")
+    assert all(word == word.casefold() and " " not in word for word in WORDS)
