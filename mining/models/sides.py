@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -13,7 +14,7 @@ from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance, documents_of, unit_instances
-from mining.models.topic_polarity import speaks_against, topic_words
+from mining.models.topic_polarity import speaks_against
 from mining.schema import STANCES
 
 _TURN = {STANCES[0]: STANCES[1], STANCES[1]: STANCES[0]}
@@ -61,7 +62,8 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         At least one party on each side per document (for two classes; a one-party document keeps its side).
     against_words : sequence of str, default=()
         Verdict words that turn a topic against its measure (the news experiments list them in
-        configs/model/holder_sides.yaml). ``()`` turns no topic: the stances are learnt and decided as given.
+        configs/model/holder_sides.yaml). ``()`` turns no topic, not even a negated one ("should not"): the
+        stances are learnt and decided as given.
     topic_reading : {"predicate", "words"}, default="predicate"
         Read ``against_words`` in the topic's predicate, with its negation (``"predicate"``), or count them
         in the whole topic (``"words"``, an odd number turns it; runs saved before the reading existed).
@@ -92,8 +94,6 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None:
             raise UsageError(f"{type(self).__name__} needs an estimator")
-        if self.topic_reading not in ("predicate", "words"):
-            raise UsageError(f"topic_reading={self.topic_reading!r}: expected 'predicate' or 'words'")
         X = list(X)
         y = self._toward_measure(X, list(y))
         sides: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -160,19 +160,29 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _against_documents(self, X: list) -> set[int]:
         """The ``id`` of each document of ``X`` whose topic speaks against its measure, read with ``topic_reading``."""
+        if self.topic_reading not in ("predicate", "words"):
+            raise UsageError(f"topic_reading={self.topic_reading!r}: expected 'predicate' or 'words'")
+        if isinstance(self.against_words, str):
+            raise UsageError(f"against_words must be a list of words, not the string {self.against_words!r}")
         if not self.against_words:
             return set()
         if self.topic_reading == "predicate":
             return {id(doc) for doc, _ in documents_of(X) if speaks_against(doc.topic, self.against_words)}
         stems = {crude_stem(w) for w in self.against_words}
-        return {id(doc) for doc, _ in documents_of(X)
-                if doc.topic and sum(crude_stem(w) in stems for w in topic_words(doc.topic)) % 2 == 1}
+        return {id(doc) for doc, _ in documents_of(X) if doc.topic and _count_words(doc.topic, stems) % 2 == 1}
 
     def _toward_measure(self, X: list, labels: list) -> list:
         """The labels with for and against swapped on the topics that speak against their measure: the
         same function turns the stance toward a topic into the stance toward its measure and back."""
         against = self._against_documents(X)
         return [_TURN.get(label, label) if id(inst.document) in against else label for inst, label in zip(X, labels)]
+
+
+def _count_words(topic: str, stems: set[str]) -> int:
+    """How many words of ``topic`` have their stem in ``stems``, tokenised as runs saved before the predicate
+    reading did ("n't" and "cannot" count as "not")."""
+    text = topic.replace("’", "'").casefold().replace("cannot", "can not").replace("n't", " not")
+    return sum(crude_stem(w) in stems for w in re.findall(r"\w+", text))
 
 
 def _party(inst: UnitInstance) -> tuple[str, str]:

@@ -7,27 +7,30 @@ driverless taxis ..."). A party for the measure is then against the topic, so th
 decides the side toward the measure and turns it back on such a topic (mining/models/sides.py).
 
 :func:`speaks_against` finds the topic's verb group: its first modal of proposal ("should", "ought",
-"must", "shall", "need") if it has one, else its first auxiliary ("is", "would", "will", "has", ...) outside
-a relative clause of the subject ("Shops that do not ...").
+"must", "shall", "need" but not "the need") or auxiliary ("is", "would", "will", "has", ...) that no relative
+clause takes ("Shops that do not sell ... should ...": after "that", "which" or "who" the first auxiliary
+other than a modal of proposal is the clause's; with no other auxiliary after it, it is the topic's).
 
 - After a modal of proposal only a negation of the verb group ("should not", "should no longer"; not "not
   only") turns the topic: the rest is the measure itself, whose words say nothing of the topic's side
   ("should ban dangerous fireworks" proposes a ban).
 - After any other auxiliary, the predicate up to the first "to", "that" or "than" (where the measure or a
   comparison starts again: "is right to ban ...") is the topic's verdict on its measure. A negation of the
-  verb group turns the topic, and so does each verdict word (``words``) in the predicate, except one after
-  a word of remedy ("would cut costs", "would protect pets from harm", "is worth the risk") or one that
-  "less", "fewer" or "nothing" qualify ("less dangerous", "would cost nothing"). "too" followed by a
-  word ("too early", "too much of a burden") turns it once and ends the reading; "not" just before "to"
-  ("a mistake not to ban") turns it too. An odd number of turns speaks against the measure ("is not a
-  mistake" does not).
+  verb group turns the topic, and so do the verdict words (``words``) of the predicate, once however many
+  there are ("is a costly mistake"). A verdict word does not count right after a word of remedy ("would
+  cut costs", "would protect pets from harm", "is worth the risk"; articles and possessives between them
+  are skipped), nor beside "less", "fewer" or "nothing" ("less dangerous", "would cost nothing"). "too"
+  followed by a word ("too early", "too much of a burden") turns it once and ends the reading; "not" just
+  before "to" ("a mistake not to ban") turns it too. An odd number of turns speaks against the measure
+  ("is not a mistake" does not).
 - A topic without an auxiliary ("... protects the wrong people") is read whole for the verdict words
-  (with the same exceptions); negations and "too" are not read there: "not" also negates clauses inside
-  a topic.
+  (with the same exceptions); negations and "too" are not read there ("not" also negates clauses inside a
+  topic), so "... goes too far" is missed.
 
 It reads words, not a parse: a topic is one short sentence, and the stance step has no parser. The
 verdict words come from the caller (``against_words`` of the stance model; the news experiments list them
-in configs/topic/verdict.yaml).
+in configs/model/holder_sides.yaml). A saved run that reads topics this way reads them with the rules of
+the installed version.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ AUXILIARIES = PROPOSAL_MODALS | frozenset({
 # The verb group's own negation; stance_cues.NEGATIONS, a wider set, counts negative words anywhere in a unit.
 NEGATIONS = frozenset({"not", "never", "no"})
 RELATIVES = frozenset({"that", "which", "who"})
+DETERMINERS = frozenset({"a", "an", "the", "no", "any", "every", "its", "their", "his", "her", "our"})
 PREDICATE_ENDS = frozenset({"to", "that", "than"})
 # Words after which a verdict word names what the measure remedies or is weighed against, not what it is:
 # "would cut costs", "would protect pets from harm", "is worth the risk".
@@ -50,8 +54,8 @@ REMEDIES = frozenset({
     "remove", "save", "stop", "tackle", "worth",
 })
 LESS = frozenset({"less", "fewer", "nothing"})
-_CONTRACTIONS = (("won't", "will not"), ("can't", "can not"), ("shan't", "shall not"), ("cannot", "can not"),
-                 ("n't", " not"), ("it's", "it is"), ("that's", "that is"))
+_CONTRACTIONS = ((r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bshan't\b", "shall not"),
+                 (r"\bcannot\b", "can not"), (r"n't\b", " not"), (r"\b(it|that)'s\b", r"\1 is"))
 _WORD = re.compile(r"\w+")
 
 
@@ -59,7 +63,7 @@ def topic_words(topic: str) -> list[str]:
     """The topic's words, casefolded; "n't" and "cannot" give "not", "won't" "will not", "it's" "it is"."""
     text = topic.replace("’", "'").casefold()
     for short, long in _CONTRACTIONS:
-        text = text.replace(short, long)
+        text = re.sub(short, long, text)
     return _WORD.findall(text)
 
 
@@ -75,18 +79,15 @@ def _forms(word: str) -> set[str]:
 
 def _verb_group(tokens: list[str]) -> int | None:
     """The index of the topic's verb group (see the module docstring), or None."""
-    proposal = next((i for i, token in enumerate(tokens) if token in PROPOSAL_MODALS), None)
-    if proposal is not None:
-        return proposal
-    in_clause = False
+    in_clause, taken = False, None
     for i, token in enumerate(tokens):
         if token in RELATIVES and i > 0:
-            in_clause = True  # a relative clause of the subject: its auxiliary is not the topic's
-        elif token in AUXILIARIES:
-            if not in_clause:
+            in_clause = True  # "Shops that do not ...": the clause's auxiliary is not the topic's
+        elif token in AUXILIARIES and not (token == "need" and i > 0 and tokens[i - 1] in DETERMINERS):
+            if not in_clause or token in PROPOSAL_MODALS:
                 return i
-            in_clause = False
-    return None
+            in_clause, taken = False, i if taken is None else taken
+    return taken
 
 
 def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
@@ -109,7 +110,7 @@ def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
     tokens = topic_words(topic or "")
     group = _verb_group(tokens)
     if group is None:
-        return _verdicts(tokens, verdict) % 2 == 1
+        return _says_bad(tokens, verdict)
     rest = tokens[group + 1:]
     negated = any(token in NEGATIONS and rest[i + 1:i + 2] != ["only"] for i, token in enumerate(rest[:2]))
     if tokens[group] in PROPOSAL_MODALS:
@@ -124,15 +125,19 @@ def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
             break
         if token in NEGATIONS and rest[i + 1:i + 2] == ["to"] and i >= 2:
             turns += 1  # "a mistake not to ban ...": the verdict falls on not doing it
-    return (turns + _verdicts(rest[:end], verdict)) % 2 == 1
+    return (turns + _says_bad(rest[:end], verdict)) % 2 == 1
 
 
-def _verdicts(tokens: list[str], verdict: set[str]) -> int:
-    """How many of ``tokens`` are verdict words, leaving out those after a word of remedy and those that
-    "less", "fewer" or "nothing" qualify."""
-    count, remedied = 0, False
+def _says_bad(tokens: list[str], verdict: set[str]) -> bool:
+    """Whether ``tokens`` hold a verdict word that neither follows a word of remedy (articles and possessives
+    between them skipped) nor stands beside "less", "fewer" or "nothing"."""
+    remedied = False
     for i, token in enumerate(tokens):
-        remedied = remedied or token in REMEDIES
         qualified = bool({*tokens[max(i - 1, 0):i], *tokens[i + 1:i + 2]} & LESS)
-        count += bool(_forms(token) & verdict) and not remedied and not qualified
-    return count
+        if _forms(token) & verdict and not remedied and not qualified:
+            return True
+        if token in REMEDIES:
+            remedied = True
+        elif token not in DETERMINERS:
+            remedied = False  # a remedy covers the next word only: "would cut costs", not "cut traffic harms"
+    return False

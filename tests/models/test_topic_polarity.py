@@ -52,10 +52,22 @@ WORDS = yaml.safe_load((Path(__file__).parents[2] / "configs/model/holder_sides.
     ("Brenholm is right to ban fireworks that harm pets", False),  # the measure starts again after "to"
     ("Brenholm's fireworks ban has outlived its purpose", True),
     ("Brenholm's fireworks plan, which has cost millions, is a mistake", True),
+    ("Brenholm's fireworks ban is costly and unfair", True),  # two verdict words turn it once
+    ("Banning fireworks in Brenholm would harm shops and hurt jobs", True),
+    ("Banning fireworks in Brenholm would stop the waste and harm shops", True),  # a remedy covers one word
+    ("There is no need to ban fireworks in Brenholm", True),  # "the need", "no need": a noun, not a modal
+    ("The need for a fireworks ban in Brenholm is not proven", True),
+    ("The fireworks ban is a mistake that Brenholm should undo", True),  # the clause's modal is not the group
+    ("The fee that sellers pay is not a mistake", False),  # a clause without an auxiliary of its own
+    ("Summit's plan to ban fireworks is a mistake", True),  # "'s" of a name is no "is"
+    ("Transit's fireworks ban has not failed", False),
     # no verb group: the whole topic is read for the verdict words, with the same exceptions
     ("Banning fireworks in Brenholm harms its shopkeepers", True),
     ("Brenholm's ban on fireworks protects the wrong people", True),
     ("Brenholm's ban on fireworks protects pets from harm", False),
+    ("Brenholm's plan to cut fireworks harms shops", True),
+    pytest.param("Brenholm's fireworks ban goes too far", True, marks=pytest.mark.xfail(
+        strict=True, reason="without an auxiliary 'too' is not read (mining/models/topic_polarity.py)")),
     ("", False),
     (None, False),
 ])
