@@ -53,13 +53,13 @@ REMEDIES = frozenset({
     "against", "avoid", "curb", "cut", "ease", "end", "fight", "from", "halt", "lower", "prevent", "reduce",
     "remove", "save", "stop", "tackle", "worth",
 })
-LESS = frozenset({"less", "fewer", "nothing"})
+DIMINISHERS = frozenset({"less", "fewer", "nothing"})
 _CONTRACTIONS = ((r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bshan't\b", "shall not"),
                  (r"\bcannot\b", "can not"), (r"n't\b", " not"), (r"\b(it|that)'s\b", r"\1 is"))
 _WORD = re.compile(r"\w+")
 
 
-def topic_words(topic: str) -> list[str]:
+def _words(topic: str) -> list[str]:
     """The topic's words, casefolded; "n't" and "cannot" give "not", "won't" "will not", "it's" "it is"."""
     text = topic.replace("’", "'").casefold()
     for short, long in _CONTRACTIONS:
@@ -107,7 +107,7 @@ def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
     if isinstance(words, str):
         raise TypeError(f"words must be a collection of words, not the string {words!r}")
     verdict = {word.casefold() for word in words} - NEGATIONS
-    tokens = topic_words(topic or "")
+    tokens = _words(topic or "")
     group = _verb_group(tokens)
     if group is None:
         return _says_bad(tokens, verdict)
@@ -133,7 +133,7 @@ def _says_bad(tokens: list[str], verdict: set[str]) -> bool:
     between them skipped) nor stands beside "less", "fewer" or "nothing"."""
     remedied = False
     for i, token in enumerate(tokens):
-        qualified = bool({*tokens[max(i - 1, 0):i], *tokens[i + 1:i + 2]} & LESS)
+        qualified = bool({*tokens[max(i - 1, 0):i], *tokens[i + 1:i + 2]} & DIMINISHERS)
         if _forms(token) & verdict and not remedied and not qualified:
             return True
         if token in REMEDIES:
