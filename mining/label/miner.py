@@ -41,7 +41,8 @@ class ArgumentMiner:
     run recorded. Labelling one text goes: spaCy parse -> BIO segmentation into units inside each
     line (``segmentation``) -> unit types (``components``) -> the holder of every unit
     (``mining.nlp.holders``: the speaker of a quote or the subject of a reporting verb, else
-    ``author``; with the components task's ``party_claim``, a party without a claim gets one) -> stance
+    ``author``; with the components task's ``claim_allowance``, a premise nearly as claim-like as not becomes a
+    claim, and with its ``party_claim``, a party without a claim gets one) -> stance
     of the units whose type the stance task covers (``stance``; a news model decides it per holder) ->
     relations between units of one paragraph (``relations``).
 
@@ -164,10 +165,13 @@ class ArgumentMiner:
         with sharing(self._fingerprints, pause_gc=True):
             tokens = steps.segment(self.tasks["segmentation"], self.models["segmentation"], out, parsed)
             party_claim = getattr(self.tasks["components"], "party_claim", None) if self.holders else None
+            claim_allowance = getattr(self.tasks["components"], "claim_allowance", 0.0)
             margins = steps.classify(self.tasks["components"], self.models["components"], out, parsed,
-                                     margins=party_claim is not None)
+                                     margins=party_claim is not None or claim_allowance > 0)
             if self.holders:
                 steps.attribute(out, parsed)
+            if claim_allowance > 0:
+                steps.prefer_claims(out, margins, claim_allowance)
             if party_claim is not None:
                 steps.give_parties_claims(out, margins, party_claim)
             if "stance" in self.models:

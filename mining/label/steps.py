@@ -38,7 +38,7 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
     """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped.
 
     With ``margins``, returns each kept unit's claim score less its premise score (decision scores), by
-    ``id`` of the unit, for :func:`give_parties_claims`.
+    ``id`` of the unit, for :func:`prefer_claims` and :func:`give_parties_claims`.
     """
     instances = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)]
     if not instances:
@@ -61,14 +61,22 @@ def _claim_margins(model: Any, instances: list) -> dict[int, float]:
     """Claim score less premise score of each instance's unit, by ``id``: from ``decision_function``."""
     classes = [str(c) for c in model.classes_]
     if "claim" not in classes or "premise" not in classes or not hasattr(model, "decision_function"):
-        raise UsageError(f"party_claim needs a type model with decision_function over claim and premise; "
-                         f"this one has classes {classes}")
+        raise UsageError(f"party_claim and claim_allowance need a type model with decision_function over claim "
+                         f"and premise; this one has classes {classes}")
     scores = np.asarray(model.decision_function(instances), dtype=float)
     if scores.ndim == 1:  # two classes: the score is that of classes[1]
         sign = 1.0 if classes[1] == "claim" else -1.0
         return {id(inst.unit): sign * float(score) for inst, score in zip(instances, scores)}
     claim, premise = classes.index("claim"), classes.index("premise")
     return {id(inst.unit): float(row[claim] - row[premise]) for inst, row in zip(instances, scores)}
+
+
+def prefer_claims(docs: list[Document], margins: dict[int, float], allowance: float) -> None:
+    """A premise whose claim margin is above ``-allowance`` becomes a claim."""
+    for doc in docs:
+        for unit in doc.units:
+            if unit.label == "premise" and margins.get(id(unit), -np.inf) > -allowance:
+                unit.label = "claim"
 
 
 def give_parties_claims(docs: list[Document], margins: dict[int, float], allowance: float) -> None:

@@ -26,16 +26,23 @@ class ComponentTask:
     author with two units or more in a document and no claim among them gets its most claim-like unit
     as a claim, when that unit's claim score falls short of its premise score by less than
     ``party_claim`` (``mining.label.steps.give_parties_claims``; news parties nearly always take a position).
+
+    With ``claim_allowance`` above 0, labelling types a unit a claim when its claim score falls short of its
+    premise score by less than that (``mining.label.steps.prefer_claims``): where a position typed as a reason
+    costs more than a reason typed as a position (news, whose stance is scored on the claims found).
     """
 
     name: str = "components"
     labels: tuple[str, ...] = UNIT_LABELS
     reject: str | None = None
     party_claim: float | None = None
+    claim_allowance: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.party_claim is not None and not (isinstance(self.party_claim, (int, float)) and self.party_claim >= 0):
+        if self.party_claim is not None and not _non_negative(self.party_claim):
             raise UsageError(f"party_claim must be a number >= 0 or null, got {self.party_claim!r}")
+        if not _non_negative(self.claim_allowance):
+            raise UsageError(f"claim_allowance must be a number >= 0, got {self.claim_allowance!r}")
         if self.reject is not None and self.reject not in self.labels:
             self.labels = (*self.labels, self.reject)
 
@@ -54,3 +61,7 @@ class ComponentTask:
 
     def extra_scores(self, instances: Sequence[Any], gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
         return {}
+
+
+def _non_negative(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0

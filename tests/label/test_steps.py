@@ -1,4 +1,4 @@
-"""The labelling steps that need no model: a party without a claim gets one."""
+"""The labelling steps that need no model: a premise nearly a claim becomes one, a party without a claim gets one."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from mining.errors import UsageError
-from mining.label.steps import _claim_margins, give_parties_claims
+from mining.label.steps import _claim_margins, give_parties_claims, prefer_claims
 from mining.schema import Document, Unit
+from mining.tasks.components import ComponentTask
 
 
 def _document(*units: tuple[str, str]) -> Document:
@@ -50,3 +51,16 @@ def test_claim_margins_read_three_classes_two_classes_and_refuse_a_model_without
     assert list(_claim_margins(two, units).values()) == pytest.approx([0.4, -0.2])
     with pytest.raises(UsageError, match="party_claim"):
         _claim_margins(SimpleNamespace(classes_=np.array(["claim", "premise"])), units)
+
+
+def test_a_premise_within_the_claim_allowance_becomes_a_claim_and_no_other_unit_changes():
+    doc = _document(("premise", "Varga"), ("premise", "Varga"), ("claim", "Lenk"), ("premise", "author"))
+    margins = {id(u): m for u, m in zip(doc.units, (-0.6, -0.4, -2.0, 0.1))}
+    prefer_claims([doc], margins, allowance=0.5)
+    assert [u.label for u in doc.units] == ["premise", "claim", "claim", "claim"]
+
+
+@pytest.mark.parametrize("allowance", [-0.1, "0.5", True])
+def test_the_components_task_refuses_a_claim_allowance_that_is_no_number_at_least_zero(allowance):
+    with pytest.raises(UsageError, match="claim_allowance must be a number >= 0"):
+        ComponentTask(claim_allowance=allowance)
