@@ -23,9 +23,9 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   followed by a word ("too early", "too much of a burden") turns it once and ends the reading; "not" just
   before "to" ("a mistake not to ban") turns it too. An odd number of turns speaks against the measure
   ("is not a mistake" does not).
-- A topic without an auxiliary ("... protects the wrong people") is read whole for the verdict words
-  (with the same exceptions); negations and "too" are not read there ("not" also negates clauses inside a
-  topic), so "... goes too far" is missed.
+- A topic without an auxiliary ("... protects the wrong people", "... goes too far") is read whole for the
+  verdict words (with the same exceptions) and for "too" followed by a word, which turns it once and ends the
+  reading as above; negations are not read there ("not" also negates clauses inside a topic).
 
 It reads words, not a parse: a topic is one short sentence, and the stance step has no parser. The
 verdict words come from the caller (``against_words`` of the stance model; the news experiments list them
@@ -110,7 +110,10 @@ def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
     tokens = _words(topic or "")
     group = _verb_group(tokens)
     if group is None:
-        return _says_bad(tokens, verdict)
+        too = next((i for i, token in enumerate(tokens[:-1]) if token == "too"), None)
+        if too is None:
+            return _says_bad(tokens, verdict)
+        return not _says_bad(tokens[:too], verdict)  # "goes too far": one turn, and the rest qualifies it
     rest = tokens[group + 1:]
     negated = any(token in NEGATIONS and rest[i + 1:i + 2] != ["only"] for i, token in enumerate(rest[:2]))
     if tokens[group] in PROPOSAL_MODALS:

@@ -66,8 +66,8 @@ WORDS = yaml.safe_load((Path(__file__).parents[2] / "configs/model/holder_sides.
     ("Brenholm's ban on fireworks protects the wrong people", True),
     ("Brenholm's ban on fireworks protects pets from harm", False),
     ("Brenholm's plan to cut fireworks harms shops", True),
-    pytest.param("Brenholm's fireworks ban goes too far", True, marks=pytest.mark.xfail(
-        strict=True, reason="without an auxiliary 'too' is not read (mining/models/topic_polarity.py)")),
+    ("Brenholm's fireworks ban goes too far", True),
+    ("Brenholm's fireworks ban harms shops too", True),  # a final "too" is no verdict
     ("", False),
     (None, False),
 ])
