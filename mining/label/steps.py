@@ -72,7 +72,8 @@ def _claim_margins(model: Any, instances: list) -> dict[int, float]:
 
 
 def prefer_claims(docs: list[Document], margins: dict[int, float], allowance: float) -> None:
-    """A premise whose claim margin is above ``-allowance`` becomes a claim."""
+    """A premise whose claim margin is above ``-allowance`` becomes a claim; a unit without a margin in
+    ``margins``, or of another label, keeps its label."""
     for doc in docs:
         for unit in doc.units:
             if unit.label == "premise" and margins.get(id(unit), -np.inf) > -allowance:

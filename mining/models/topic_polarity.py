@@ -24,8 +24,10 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   before "to" ("a mistake not to ban") turns it too. An odd number of turns speaks against the measure
   ("is not a mistake" does not).
 - A topic without an auxiliary ("... protects the wrong people", "... goes too far") is read whole for the
-  verdict words (with the same exceptions) and for "too" followed by a word, which turns it once and ends the
-  reading as above; negations are not read there ("not" also negates clauses inside a topic).
+  verdict words (with the same exceptions). "too" turns it once and ends the reading, as above, when the word
+  after it ends the topic or comes before "to" ("goes too far", "comes too late to ..."), so not in the measure
+  ("cars that pollute too much", "drinks too sweet for children"); negations are not read there ("not" also
+  negates clauses inside a topic).
 
 It reads words, not a parse: a topic is one short sentence, and the stance step has no parser. The
 verdict words come from the caller (``against_words`` of the stance model; the news experiments list them
@@ -110,7 +112,8 @@ def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
     tokens = _words(topic or "")
     group = _verb_group(tokens)
     if group is None:
-        too = next((i for i, token in enumerate(tokens[:-1]) if token == "too"), None)
+        too = next((i for i, token in enumerate(tokens[:-1])
+                    if token == "too" and tokens[i + 2:i + 3] in ([], ["to"])), None)  # "goes too far (to ...)"
         if too is None:
             return _says_bad(tokens, verdict)
         return not _says_bad(tokens[:too], verdict)  # "goes too far": one turn, and the rest qualifies it

@@ -54,10 +54,11 @@ def test_claim_margins_read_three_classes_two_classes_and_refuse_a_model_without
 
 
 def test_a_premise_within_the_claim_allowance_becomes_a_claim_and_no_other_unit_changes():
-    doc = _document(("premise", "Varga"), ("premise", "Varga"), ("claim", "Lenk"), ("premise", "author"))
-    margins = {id(u): m for u, m in zip(doc.units, (-0.6, -0.4, -2.0, 0.1))}
+    doc = _document(("premise", "Varga"), ("premise", "Varga"), ("premise", "Lenk"), ("claim", "Lenk"),
+                    ("major_claim", "author"), ("premise", "author"), ("premise", "Osric"))
+    margins = {id(u): m for u, m in zip(doc.units, (-0.6, -0.4, -0.5, -2.0, -0.1, -0.2))}  # Osric's: none
     prefer_claims([doc], margins, allowance=0.5)
-    assert [u.label for u in doc.units] == ["premise", "claim", "claim", "claim"]
+    assert [u.label for u in doc.units] == ["premise", "claim", "premise", "claim", "major_claim", "claim", "premise"]
 
 
 @pytest.mark.parametrize("allowance", [-0.1, "0.5", True])

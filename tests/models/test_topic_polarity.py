@@ -68,6 +68,10 @@ WORDS = yaml.safe_load((Path(__file__).parents[2] / "configs/model/holder_sides.
     ("Brenholm's plan to cut fireworks harms shops", True),
     ("Brenholm's fireworks ban goes too far", True),
     ("Brenholm's fireworks ban harms shops too", True),  # a final "too" is no verdict
+    ("Brenholm's fireworks ban comes too late to save the pets", True),
+    ("Banning cars that pollute too much protects children", False),  # the measure's own "too"
+    ("A levy on drinks too sweet for children protects their teeth", False),
+    ("Brenholm's levy protects shops too, and workers", False),
     ("", False),
     (None, False),
 ])
