@@ -27,9 +27,9 @@ class ComponentTask:
     as a claim, when that unit's claim score falls short of its premise score by less than
     ``party_claim`` (``mining.label.steps.give_parties_claims``; news parties nearly always take a position).
 
-    With ``claim_allowance`` above 0, labelling types a unit typed premise a claim when its claim score falls
-    short of its premise score by less than that (``mining.label.steps.prefer_claims``): where a position typed as a reason
-    costs more than a reason typed as a position (news, whose stance is scored on the claims found).
+    With ``claim_allowance`` above 0, labelling makes a unit typed premise a claim when its claim score falls
+    short of its premise score by less than that (``mining.label.steps.prefer_claims``): where a position typed
+    as a reason costs more than a reason typed as a position (news, whose stance is scored on the claims found).
     """
 
     name: str = "components"
