@@ -110,11 +110,11 @@ def load(args) -> Corpus:
     from mining.corpora import load_corpus
     from mining.evaluation.splits import OfficialSplit
     from mining.nlp.cache import parse_documents
-    from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts
+    from mining.nlp.pipeline import load_pipeline, pipe_texts, pipeline_of
 
     docs = load_corpus(args.data, args.path)
     cfg = compose_experiment([f"experiment={args.segmentation_experiment}"])
-    info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
+    info = pipeline_of(cfg.nlp)
     parsed, hit = parse_documents(docs, info, cache_dir=args.cache_dir, progress=False)
     fold = next(OfficialSplit().folds(docs, args.seed))
     log(f"{args.data}: {len(docs)} documents, {len(fold.train)} train / {len(fold.test)} test; "

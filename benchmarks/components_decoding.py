@@ -23,7 +23,7 @@ from mining.evaluation.splits import GroupedCV
 from mining.experiment import fixed_blas_threads
 from mining.models.decoding import BodyParagraphClassifier
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import find_pipeline
+from mining.nlp.pipeline import pipeline_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +44,7 @@ def main() -> None:
     cfg = compose_experiment([f"experiment={args.experiment}", f"data.path={args.corpus}",
                               f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
     docs = [d for d in load_documents(cfg.data) if d.split == "train"]
-    parsed, _ = parse_documents(docs, find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude)),
+    parsed, _ = parse_documents(docs, pipeline_of(cfg.nlp),
                                 cache_dir=cfg.paths.cache_dir, progress=False)
     task, _ = build_part(cfg)
     units = task.build_instances(docs, parsed)

@@ -36,7 +36,7 @@ from mining.experiment import Timer, fixed_blas_threads
 from mining.label.end_to_end import evaluate_end_to_end
 from mining.label.miner import ArgumentMiner
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import find_pipeline
+from mining.nlp.pipeline import pipeline_of
 
 MEASURES = {"detection": "units.cover50.f1", "claim/premise": "found.labels.macro_f1",
             "holders": "found.holder.accuracy", "stance": "found.stance.macro_f1"}
@@ -88,7 +88,7 @@ def main() -> None:
         except FileExistsError:
             raise SystemExit(f"--out {args.out}: already exists; give a new directory") from None
     docs = load_documents(base.data)
-    info = find_pipeline(list(base.nlp.packages), exclude=list(base.nlp.exclude))
+    info = pipeline_of(base.nlp)
     parsed, _ = parse_documents(docs, info, cache_dir=base.paths.cache_dir, progress=False)
     gold = {d.id: d for d in docs}
     per_fold = {}

@@ -28,7 +28,7 @@ from mining.label.end_to_end import evaluate_end_to_end
 from mining.label.miner import ArgumentMiner
 from mining.models.decoding import BodyParagraphClassifier
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import find_pipeline
+from mining.nlp.pipeline import pipeline_of
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ("components.exact.f1", "components.overlap50.f1", "relations.exact.f1", "relations.overlap50.f1",
@@ -75,7 +75,7 @@ def main() -> None:
     cfg = compose_experiment(["experiment=miner", f"data.path={args.corpus}", f"paths.cache_dir={args.cache_dir}",
                               f"seed={args.seed}"])
     docs = [d for d in load_documents(cfg.data) if d.split == "train"]
-    info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
+    info = pipeline_of(cfg.nlp)
     parsed, _ = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir, progress=False)
     totals: dict[str, dict[str, list[float]]] = {}
     for k, fold in enumerate(GroupedCV(n_splits=args.folds).folds(docs, seed=args.seed)):

@@ -33,7 +33,7 @@ from mining.cli.experiment import build_part, compose_experiment, load_documents
 from mining.errors import UsageError
 from mining.experiment import TaskData, Timer, fixed_blas_threads
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import find_pipeline
+from mining.nlp.pipeline import pipeline_of
 
 
 def paired(base: np.ndarray, other: np.ndarray, n_splits: int) -> dict[str, float]:
@@ -92,7 +92,7 @@ def main() -> None:
     if getattr(evaluation, "resample", None) or not hasattr(evaluation, "n_splits"):
         raise SystemExit("--base must set a grouped CV without resampling (evaluation=cv)")
     docs = load_documents(base.data)
-    parsed, _ = parse_documents(docs, find_pipeline(list(base.nlp.packages), exclude=list(base.nlp.exclude)),
+    parsed, _ = parse_documents(docs, pipeline_of(base.nlp),
                                 cache_dir=base.paths.cache_dir, progress=False)
     folds = list(evaluation.folds(docs, base.seed))
     data = TaskData.build(build_part(base)[0], docs, parsed, Timer())

@@ -20,7 +20,7 @@ from mining.cli.experiment import build_part, compose_experiment, load_documents
 from mining.evaluation.splits import GroupedCV
 from mining.experiment import fixed_blas_threads
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import find_pipeline
+from mining.nlp.pipeline import pipeline_of
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = (0.0, 0.5, 1.0, 2.0)
@@ -31,7 +31,7 @@ def pair_folds(cfg, n_splits: int, seed: int):
     """The relation task of ``cfg`` and, per fold of the training essays (grouped by essay), its training
     pairs, their gold labels, the held-out pairs and theirs: ``(task, [(train, train_gold, held, held_gold)])``."""
     docs = [d for d in load_documents(cfg.data) if d.split == "train"]
-    info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
+    info = pipeline_of(cfg.nlp)
     parsed, _ = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir, progress=False)
     task, _ = build_part(cfg)
     pairs = task.build_instances(docs, parsed)

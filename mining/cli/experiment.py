@@ -107,7 +107,7 @@ def _experiment(cfg) -> float:
 
     from mining.experiment import Timer, fixed_blas_threads
     from mining.nlp.cache import parse_documents
-    from mining.nlp.pipeline import find_pipeline
+    from mining.nlp.pipeline import pipeline_of
     from mining.runs.record import task_names, training_documents, write_record
 
     hydra_cfg = HydraConfig.get()
@@ -115,7 +115,7 @@ def _experiment(cfg) -> float:
     timer = Timer()
     with timer.stage("load"):
         docs = load_documents(cfg.data)
-    info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
+    info = pipeline_of(cfg.nlp)
     note(f"{cfg.name}: {len(docs)} documents; parsing with {info.package} {info.version}")
     with timer.stage("parse"):
         parsed, from_cache = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -56,14 +56,16 @@ def paragraph_spans(document: Document) -> list[tuple[int, int]]:
     return list(document.paragraphs) or [(0, len(document.text))]
 
 
-def build_token_instances(document: Document, parsed: Doc) -> list[TokenInstance]:
-    """One instance per non-whitespace token inside a paragraph, in document order.
+def build_token_instances(document: Document, parsed: Doc, skip: Sequence[int] = ()) -> list[TokenInstance]:
+    """One instance per non-whitespace token inside a paragraph, in document order, but for the token offsets
+    in ``skip``, which are passed over as whitespace is.
 
     A token belongs to the paragraph in which it starts. Text outside every paragraph (the AAEC
     essay title, for example) yields no instances.
     """
     idx = parsed.to_array([IDX]).ravel().astype(np.int64)
     is_space = parsed.to_array([IS_SPACE]).ravel().astype(bool)
+    is_space[list(skip)] = True
     spans = paragraph_spans(document)
     instances: list[TokenInstance] = []
     for p, (start, end) in enumerate(spans):
@@ -75,9 +77,11 @@ def build_token_instances(document: Document, parsed: Doc) -> list[TokenInstance
     return instances
 
 
-def build_corpus_token_instances(docs: Sequence[Document], parsed: Sequence[Doc]) -> list[TokenInstance]:
-    """``build_token_instances`` for every document, concatenated in corpus order."""
-    return [inst for doc, p in zip(docs, parsed) for inst in build_token_instances(doc, p)]
+def build_corpus_token_instances(docs: Sequence[Document], parsed: Sequence[Doc],
+                                 skip: Callable[[Doc], Sequence[int]] | None = None) -> list[TokenInstance]:
+    """``build_token_instances`` for every document, concatenated in corpus order; ``skip(parse)`` gives the
+    token offsets to pass over in each."""
+    return [inst for doc, p in zip(docs, parsed) for inst in build_token_instances(doc, p, skip(p) if skip else ())]
 
 
 def paragraphs_of(instances: Sequence[TokenInstance]) -> list[list[int]]:

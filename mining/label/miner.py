@@ -101,7 +101,7 @@ class ArgumentMiner:
                              f"{ {s: f'{i.package} {i.version}' for s, i in infos.items()} }")
         info = next(iter(infos.values()))
         if "ner" in info.exclude:  # holders name parties with the entity recogniser when there is one
-            info = find_pipeline([info.package])
+            info = find_pipeline([info.package], line_sentences=info.line_sentences)
         check_installed(info, next(iter(runs.values())))
         return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(r) for s, r in runs.items()},
                    **(options or {}))

@@ -47,6 +47,8 @@ def cache_key(docs: Sequence[Document], info: PipelineInfo) -> str:
         "exclude": sorted(info.exclude),
         "components": list(info.components),
     }
+    if info.line_sentences:  # absent when off: the parses cached before the option keep their keys
+        payload["line_sentences"] = True
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from itertools import islice
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -30,9 +31,26 @@ class PipelineInfo:
     lang: str
     exclude: tuple[str, ...]
     components: tuple[str, ...]
+    line_sentences: bool = False  # a sentence ends at every line break (``LINE_SENTENCES``)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# The component that starts a sentence after every line break, before the parser runs (the parser keeps
+# sentence starts that are set). A line with no final stop, a headline or a subheading, is otherwise parsed
+# as one sentence with the next line: "Territorial deadlock remains / An official indicated that X" gets
+# "indicated" as a clause of "remains", and reported speech is read across the two.
+LINE_SENTENCES = "line_sentences"
+
+
+@Language.component(LINE_SENTENCES)
+def line_sentences(doc: Doc) -> Doc:
+    """Start a sentence at each token after a line break (spaCy keeps line breaks as whitespace tokens)."""
+    for token in doc[1:]:
+        if not token.is_space and "\n" in doc[token.i - 1].text:
+            token.is_sent_start = True
+    return doc
 
 
 def _distribution_version(package: str, fallback: str) -> str:
@@ -44,8 +62,10 @@ def _distribution_version(package: str, fallback: str) -> str:
     return fallback
 
 
-def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequence[str] = ()) -> PipelineInfo:
-    """The first installed package of ``packages``, read from its meta.json without loading weights.
+def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequence[str] = (),
+                  line_sentences: bool = False) -> PipelineInfo:
+    """The first installed package of ``packages``, read from its meta.json without loading weights; with
+    ``line_sentences``, loading it adds the ``LINE_SENTENCES`` component.
 
     Raises
     ------
@@ -64,6 +84,7 @@ def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequen
                 lang=meta["lang"],
                 exclude=tuple(exclude),
                 components=tuple(c for c in meta["pipeline"] if c not in exclude),
+                line_sentences=line_sentences,
             )
     raise SetupError(
         f"none of the spaCy pipelines {list(packages)} is installed; install one, e.g. "
@@ -71,11 +92,19 @@ def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequen
     )
 
 
+def pipeline_of(nlp_cfg: Any) -> PipelineInfo:
+    """The pipeline an experiment's ``nlp`` configuration names (``packages``, ``exclude``, ``line_sentences``)."""
+    return find_pipeline(list(nlp_cfg.packages), exclude=list(nlp_cfg.exclude),
+                         line_sentences=bool(nlp_cfg.get("line_sentences", False)))
+
+
 def load_pipeline(info: PipelineInfo) -> Language:
     """Load the pipeline ``info`` names, and check that it runs the components ``info`` lists."""
     nlp = spacy.load(info.package, exclude=list(info.exclude))
     if tuple(nlp.pipe_names) != info.components:
         raise SetupError(f"{info.package} loaded with components {nlp.pipe_names}, expected {list(info.components)}")
+    if info.line_sentences:
+        nlp.add_pipe(LINE_SENTENCES, before="parser" if "parser" in nlp.pipe_names else None)
     return nlp
 
 

