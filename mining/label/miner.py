@@ -113,7 +113,10 @@ class ArgumentMiner:
         return self._nlp
 
     def provenance(self) -> dict[str, Any]:
-        return {"runs": dict(self.sources), "pipeline": f"{self.pipeline.package} {self.pipeline.version}"}
+        pipeline = f"{self.pipeline.package} {self.pipeline.version}"
+        if self.pipeline.line_sentences:
+            pipeline += ", a sentence ends at each line break"
+        return {"runs": dict(self.sources), "pipeline": pipeline}
 
     def __call__(self, texts: str | Iterable[str], *, topic: str | None = None,
                  batch_size: int = 16) -> Document | list[Document]:
