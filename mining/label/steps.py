@@ -14,6 +14,8 @@ from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.instances.units import build_pair_instances, unit_instances
 from mining.nlp.holders import attribute_holders
+from mining.nlp.speech import split_quotes
+from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, CLAIM_LABELS, Document, Relation, Unit
 from mining.tasks.relations import NONE
 
@@ -27,9 +29,12 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
     if not instances:
         return instances
     spans = task.predicted_spans(model, instances)
-    for doc in docs:
-        doc.units = [Unit(id=f"T{i}", start=a, end=b, text=doc.text[a:b], label=task.unit_label)
-                     for i, (a, b) in enumerate(spans.get(doc.id, []), start=1)]
+    for doc, p in zip(docs, parsed):
+        found = spans.get(doc.id, [])
+        groups = split_quotes(p, tokens_of(p).speech, found) if task.join_split_quotes else [[s] for s in found]
+        doc.units = [Unit(id=f"T{i}", start=g[0][0], end=g[-1][1], text=" ".join(doc.text[a:b] for a, b in g),
+                          label=task.unit_label, fragments=g if len(g) > 1 else None)
+                     for i, g in enumerate(groups, start=1)]
     return instances
 
 

@@ -204,6 +204,43 @@ def phrase_quote_marks(roles: Sequence[frozenset[str]]) -> list[int]:
         i + 1 < n and "quoted_phrase" in roles[i + 1] or i > 0 and "quoted_phrase" in roles[i - 1])]
 
 
+def split_quotes(doc: Doc, roles: Sequence[frozenset[str]],
+                 spans: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """``spans`` (character offsets, in reading order) grouped into the statements a reporting frame splits inside
+    a sentence: ``"We will not sign," Varga said, "that leaves a village behind."`` and ``Battery machines, she
+    said, were cheap`` give one group of two spans each. A span joins the one before it when only the frame lies
+    between them on the same line: punctuation that ends no sentence, quotation marks, and the words of a cue, its
+    source and its frame (``roles``: :func:`speech_roles`), one cue at least. A quote that goes on in a new
+    sentence after its frame (``"A," Varga said. "B."``) is not joined: the news guideline mostly makes two
+    units of it."""
+    groups: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if groups and _frame_between(doc, roles, groups[-1][-1], span):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return groups
+
+
+SENTENCE_ENDS = frozenset(".!?;")
+
+
+def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, int],
+                   second: tuple[int, int]) -> bool:
+    """Whether only a reporting frame inside a sentence lies between two spans (:func:`split_quotes`)."""
+    if "\n" in doc.text[first[1]:second[0]]:
+        return False
+    last = doc.char_span(first[1] - 1, first[1], alignment_mode="expand")
+    next_ = doc.char_span(second[0], second[0] + 1, alignment_mode="expand")
+    if last is None or next_ is None:
+        return False
+    between = range(last[-1].i + 1, next_[0].i)
+    if not any("cue" in roles[i] for i in between) or any(doc[i].text in SENTENCE_ENDS for i in between):
+        return False
+    return all(doc[i].is_punct or doc[i].is_space
+               or (roles[i] & {"cue", "source", "frame"} and not roles[i] & {"content", "quote"}) for i in between)
+
+
 def _mark_quotes(doc: Doc, roles: list[set[str]]) -> None:
     closer: str | None = None
     role = "quote"

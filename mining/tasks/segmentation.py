@@ -84,6 +84,11 @@ class SegmentationTask:
         direct quote, which a unit never holds, would otherwise teach the tagger that every mark ends a unit
         (docs/news-guideline.md, "The span": quotation marks inside the content stay). Direct quotes keep
         their marks.
+    join_split_quotes : bool, default=False
+        When the labeller labels text, two units of one quote that its reporting frame splits ("We will not
+        sign," Varga said, "that leaves a village behind.") become one unit of two ``fragments``, as the news
+        guideline annotates a split quote that makes one statement (``mining.nlp.speech.split_quotes``). The
+        tagger, trained on the fragments' tags, finds the pieces.
     """
 
     name: str = "segmentation"
@@ -93,6 +98,7 @@ class SegmentationTask:
     outside_roles: tuple[str, ...] = ()
     inside_roles: tuple[str, ...] = ()
     skip_phrase_quotes: bool = False
+    join_split_quotes: bool = False
 
     def __post_init__(self) -> None:
         self.outside_roles, self.inside_roles = tuple(self.outside_roles), tuple(self.inside_roles)

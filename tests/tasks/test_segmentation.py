@@ -206,6 +206,27 @@ def test_a_unit_runs_through_the_marks_of_a_quoted_phrase(nlp, text, span):
     assert task.decode_spans(instances, tags) == {"d": [(start, start + len(span))]}
 
 
+@pytest.mark.parametrize("join", [False, True])
+def test_the_labeller_joins_a_quote_its_frame_splits(nlp, join):
+    from mining.label.steps import segment
+
+    text = '"We will not sign anything," Varga said, "that leaves a village behind."'
+    pieces = [(1, 26), (42, 70)]
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    parsed = nlp(text)
+    task = SegmentationTask(join_split_quotes=join)
+    starts = [parsed[inst.token_index].idx for inst in task.build_instances([doc], [parsed])]
+    scores = [[1.0, 0.0, 0.0] if i in (a for a, _ in pieces) else [0.0, 1.0, 0.0] if any(a < i < b for a, b in pieces)
+              else [0.0, 0.0, 1.0] for i in starts]
+    segment(task, _Scores(scores), [doc], [parsed])
+    if join:
+        (unit,) = doc.units
+        assert (unit.start, unit.end, unit.fragments) == (1, 70, pieces)
+        assert unit.text == "We will not sign anything that leaves a village behind"
+    else:
+        assert [(u.start, u.end, u.fragments) for u in doc.units] == [(1, 26, None), (42, 70, None)]
+
+
 def test_direct_quote_marks_are_still_tagged(nlp):
     text = '"We will not sign anything," Varga said.'
     doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
