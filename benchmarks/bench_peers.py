@@ -106,11 +106,11 @@ class Corpus:
 
 
 def load(args) -> Corpus:
-    from mining.cli.experiment import compose_experiment
+    from mining.cli.experiment import compose_experiment, pipeline_of
     from mining.corpora import load_corpus
     from mining.evaluation.splits import OfficialSplit
     from mining.nlp.cache import parse_documents
-    from mining.nlp.pipeline import load_pipeline, pipe_texts, pipeline_of
+    from mining.nlp.pipeline import load_pipeline, pipe_texts
 
     docs = load_corpus(args.data, args.path)
     cfg = compose_experiment([f"experiment={args.segmentation_experiment}"])

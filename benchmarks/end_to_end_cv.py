@@ -28,7 +28,7 @@ import numpy as np
 from hydra.utils import instantiate
 from paired_cv import check_variants, settings_of  # this folder's: the same --base / --variant rules
 
-from mining.cli.experiment import compose_experiment, fit_and_score, load_documents
+from mining.cli.experiment import compose_experiment, fit_and_score, load_documents, pipeline_of
 from mining.corpora.jsonl import write_documents
 from mining.evaluation.documents import compare_documents
 from mining.evaluation.splits import OfficialSplit, document_folds
@@ -36,7 +36,6 @@ from mining.experiment import Timer, fixed_blas_threads
 from mining.label.end_to_end import evaluate_end_to_end
 from mining.label.miner import ArgumentMiner
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import pipeline_of
 
 MEASURES = {"detection": "units.cover50.f1", "claim/premise": "found.labels.macro_f1",
             "holders": "found.holder.accuracy", "stance": "found.stance.macro_f1"}

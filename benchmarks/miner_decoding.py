@@ -21,14 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from mining.cli.experiment import build_part, compose_experiment, load_documents
+from mining.cli.experiment import build_part, compose_experiment, load_documents, pipeline_of
 from mining.evaluation.splits import Fold, GroupedCV
 from mining.experiment import fixed_blas_threads, run_subtasks
 from mining.label.end_to_end import evaluate_end_to_end
 from mining.label.miner import ArgumentMiner
 from mining.models.decoding import BodyParagraphClassifier
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import pipeline_of
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ("components.exact.f1", "components.overlap50.f1", "relations.exact.f1", "relations.overlap50.f1",

@@ -29,11 +29,10 @@ from hydra.utils import instantiate
 from omegaconf import OmegaConf
 from scipy import stats
 
-from mining.cli.experiment import build_part, compose_experiment, load_documents
+from mining.cli.experiment import build_part, compose_experiment, load_documents, pipeline_of
 from mining.errors import UsageError
 from mining.experiment import TaskData, Timer, fixed_blas_threads
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import pipeline_of
 
 
 def paired(base: np.ndarray, other: np.ndarray, n_splits: int) -> dict[str, float]:

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from mining.cli.experiment import build_part, compose_experiment, load_documents
+from mining.cli.experiment import build_part, compose_experiment, load_documents, pipeline_of
 from mining.evaluation.splits import GroupedCV
 from mining.experiment import fixed_blas_threads
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import pipeline_of
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = (0.0, 0.5, 1.0, 2.0)

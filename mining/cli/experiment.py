@@ -107,7 +107,6 @@ def _experiment(cfg) -> float:
 
     from mining.experiment import Timer, fixed_blas_threads
     from mining.nlp.cache import parse_documents
-    from mining.nlp.pipeline import pipeline_of
     from mining.runs.record import task_names, training_documents, write_record
 
     hydra_cfg = HydraConfig.get()
@@ -144,6 +143,15 @@ def _experiment(cfg) -> float:
     if cfg.tracking:  # tracking=mlflow: a partial of mining.runs.tracking.log_run, reading the finished record
         instantiate(cfg.tracking)(run_dir)
     return value
+
+
+def pipeline_of(nlp_cfg):
+    """The spaCy pipeline an experiment's ``nlp`` configuration names (``packages``, ``exclude``, ``line_sentences``),
+    found as ``mining.nlp.pipeline.find_pipeline`` finds it."""
+    from mining.nlp.pipeline import find_pipeline
+
+    return find_pipeline(list(nlp_cfg.packages), exclude=list(nlp_cfg.exclude),
+                         line_sentences=bool(nlp_cfg.get("line_sentences", False)))
 
 
 def load_documents(data) -> list:

@@ -8,6 +8,8 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from mining.nlp.pipeline import LINE_SENTENCES
+
 DEFAULT_SPANS_KEY = "arguments"
 FACTORY = "argument_miner"
 # Extension attributes, set on every span of doc.spans[spans_key] and on the Doc.
@@ -58,6 +60,10 @@ class ArgumentMinerComponent:
             raise ValueError(f"the run {run} was trained on parses of {recorded.package} {recorded.version}, but "
                              f"this pipeline is {nlp.lang}_{nlp.meta.get('name')} {loaded}; use that pipeline or "
                              "pass config={'strict_pipeline': False} to accept other parses")
+        if strict_pipeline and recorded.line_sentences and LINE_SENTENCES not in nlp.pipe_names:
+            raise ValueError(f"the run {run} was trained on parses whose sentences end at line breaks; add "
+                             f"nlp.add_pipe({LINE_SENTENCES!r}, before='parser') first (from mining.nlp.pipeline), "
+                             "or pass config={'strict_pipeline': False} to accept other parses")
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))

@@ -96,9 +96,9 @@ class ArgumentMiner:
             run_dir = Path(run_dir)
             tasks[step], models[step] = load_tasks(run_dir), load_model(run_dir)
             infos[step] = pipeline_info(read_meta(run_dir), run_dir)
-        if len({(i.package, i.version) for i in infos.values()}) > 1:
-            raise UsageError(f"the runs were parsed with different pipelines: "
-                             f"{ {s: f'{i.package} {i.version}' for s, i in infos.items()} }")
+        if len({(i.package, i.version, i.line_sentences) for i in infos.values()}) > 1:
+            parses = {s: f"{i.package} {i.version}, line_sentences={i.line_sentences}" for s, i in infos.items()}
+            raise UsageError(f"the runs were parsed with different pipelines: {parses}")
         info = next(iter(infos.values()))
         if "ner" in info.exclude:  # holders name parties with the entity recogniser when there is one
             info = find_pipeline([info.package], line_sentences=info.line_sentences)

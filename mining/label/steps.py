@@ -130,11 +130,17 @@ def relate(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], m
 
 
 def attribute(docs: list[Document], parsed: Sequence[Doc]) -> None:
-    """The holder of every unit (``mining.nlp.holders``) and the kind of speech that names it."""
+    """The holder of every unit (``mining.nlp.holders``) and the kind of speech that names it. A unit of several
+    fragments takes those of its first fragment with a holder other than the author: read whole, its span would
+    hold the frame that splits it ("A, she said, B")."""
     for doc, p in zip(docs, parsed):
         if not doc.units:
             continue
-        spans = [(u.start, u.end) for u in doc.units]
-        for unit, found in zip(doc.units, attribute_holders(p, spans, text=doc.text)):
-            unit.holder = found.holder
-            unit.attributes["speech"] = found.speech
+        pieces = [(unit, span) for unit in doc.units for span in unit.spans()]
+        named: dict[int, Any] = {}
+        for (unit, _), found in zip(pieces, attribute_holders(p, [span for _, span in pieces], text=doc.text)):
+            if id(unit) not in named or named[id(unit)].holder == AUTHOR:
+                named[id(unit)] = found
+        for unit in doc.units:
+            unit.holder = named[id(unit)].holder
+            unit.attributes["speech"] = named[id(unit)].speech

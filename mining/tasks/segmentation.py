@@ -82,8 +82,8 @@ class SegmentationTask:
         and no token window reads them, so a unit runs through them and never starts or ends on one; a unit
         that is the quoted phrase alone leaves them out. News quotes phrases often, and the marks of a
         direct quote, which a unit never holds, would otherwise teach the tagger that every mark ends a unit
-        (docs/news-guideline.md, "The span": quotation marks inside the content stay). Direct quotes keep
-        their marks.
+        (docs/news-guideline.md, "The span": quotation marks inside the content stay). The quotes that
+        ``speech_roles`` calls direct keep their marks.
     join_split_quotes : bool, default=False
         When the labeller labels text, two units of one quote that its reporting frame splits ("We will not
         sign," Varga said, "that leaves a village behind.") become one unit of two ``fragments``, as the news

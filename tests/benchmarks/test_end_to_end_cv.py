@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mining.cli.experiment import compose_experiment
+from mining.cli.experiment import compose_experiment, pipeline_of
 from mining.corpora import load_corpus
 from mining.nlp.cache import parse_documents
-from mining.nlp.pipeline import find_pipeline
 from tests.helpers import load_benchmark
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -30,7 +29,7 @@ def test_out_of_fold_labelling_sees_no_test_document_and_labels_no_extra_one(scr
     docs = load_corpus("sample")
     extra = {d.id for d in docs if d.split == "train"}.pop()
     docs = [dataclasses.replace(d, split="train-extra") if d.id == extra else d for d in docs]
-    info = find_pipeline(list(cfg.nlp.packages), exclude=list(cfg.nlp.exclude))
+    info = pipeline_of(cfg.nlp)
     parsed, _ = parse_documents(docs, info, cache_dir=tmp_path, progress=False)
     fits = []
     fit_and_score = script.fit_and_score

@@ -136,6 +136,10 @@ def test_a_quote_is_never_schedule(roles_of):
      [[0], [1]]),
     ('"We want peace," Varga said, noting that "the talks had failed".', ["We want peace", "the talks had failed"],
      [[0], [1]]),
+    ("Prices will rise, Varga told reporters, while Holt said wages would fall.", ["Prices will rise",
+                                                                                  "wages would fall"], [[0], [1]]),
+    ("The talks failed, Varga said on Monday: the ceasefire is over.", ["The talks failed", "the ceasefire is over"],
+     [[0], [1]]),
 ])
 def test_a_statement_its_frame_splits_inside_a_sentence_is_one_group(nlp, text, pieces, groups):
     doc = nlp(text)
