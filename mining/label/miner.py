@@ -39,7 +39,8 @@ class ArgumentMiner:
 
     ``tasks`` and ``models`` map step names (``STEPS``) to the task objects and fitted pipelines a
     run recorded. Labelling one text goes: spaCy parse -> BIO segmentation into units inside each
-    line (``segmentation``) -> unit types (``components``; with the task's ``claim_allowance``, a unit typed
+    line (``segmentation``; with its ``join_split_quotes``, a statement its frame splits is one unit of two
+    fragments) -> unit types (``components``; with the task's ``claim_allowance``, a unit typed
     premise nearly as claim-like as not is a claim) -> the holder of every unit
     (``mining.nlp.holders``: the speaker of a quote or the subject of a reporting verb, else
     ``author``; with the components task's ``party_claim``, a party without a claim gets one) -> stance

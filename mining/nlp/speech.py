@@ -64,6 +64,8 @@ MEETING_NOUNS = frozenset("call meeting visit trip talk summit conference briefi
 PLAN_VERBS = frozenset("plan intend schedule".split())
 # What a direct quote follows: nothing (it opens the line), a sentence end, or "said:" / "said,".
 DIRECT_AFTER = frozenset('.!?:,"”')
+# The punctuation that ends a sentence or a clause: a statement that goes on after one is not split by its frame.
+CLAUSE_ENDS = frozenset(".!?;:")
 
 
 def is_cue(token: Token) -> bool:
@@ -222,9 +224,6 @@ def split_quotes(doc: Doc, roles: Sequence[frozenset[str]],
     return groups
 
 
-SENTENCE_ENDS = frozenset(".!?;:")
-
-
 def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, int],
                    second: tuple[int, int]) -> bool:
     """Whether only a reporting frame inside a sentence lies between two spans (:func:`split_quotes`)."""
@@ -235,7 +234,7 @@ def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, 
     if not last or not next_:
         return False
     between = range(last[-1].i + 1, next_[0].i)
-    if sum("cue" in roles[i] for i in between) != 1 or any(doc[i].text in SENTENCE_ENDS for i in between):
+    if sum("cue" in roles[i] for i in between) != 1 or any(doc[i].text in CLAUSE_ENDS for i in between):
         return False
     return all(doc[i].is_punct or doc[i].is_space
                or (roles[i] & {"cue", "source", "frame"} and not roles[i] & {"content", "quote"}) for i in between)

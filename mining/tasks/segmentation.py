@@ -85,10 +85,10 @@ class SegmentationTask:
         (docs/news-guideline.md, "The span": quotation marks inside the content stay). The quotes that
         ``speech_roles`` calls direct keep their marks.
     join_split_quotes : bool, default=False
-        When the labeller labels text, two units of one quote that its reporting frame splits ("We will not
-        sign," Varga said, "that leaves a village behind.") become one unit of two ``fragments``, as the news
-        guideline annotates a split quote that makes one statement (``mining.nlp.speech.split_quotes``). The
-        tagger, trained on the fragments' tags, finds the pieces.
+        When the labeller labels text, two units of one statement that its reporting frame splits inside a
+        sentence ("We will not sign," Varga said, "that leaves a village behind."; "A, she said, B") become one
+        unit of two ``fragments``, as the news guideline annotates a split quote that makes one statement
+        (``mining.nlp.speech.split_quotes``). The tagger, trained on the fragments' tags, finds the pieces.
     """
 
     name: str = "segmentation"
