@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from itertools import islice
@@ -47,13 +47,19 @@ class PipelineInfo:
 LINE_SENTENCES = "mining_line_sentences"
 
 
-@Language.component(LINE_SENTENCES)
 def start_sentences_at_line_breaks(doc: Doc) -> Doc:
     """Start a sentence at each token after a line break (spaCy keeps line breaks as whitespace tokens)."""
     for token in doc[1:]:
         if not token.is_space and "\n" in doc[token.i - 1].text:
             token.is_sent_start = True
     return doc
+
+
+@Language.factory(LINE_SENTENCES)
+def make_line_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """The ``LINE_SENTENCES`` component; registered through an entry point too, so that
+    ``nlp.add_pipe("mining_line_sentences", before="parser")`` works without importing mining."""
+    return start_sentences_at_line_breaks
 
 
 def _distribution_version(package: str, fallback: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,12 @@ def test_the_parse_cache_keeps_parses_apart(info):
     docs = [Document(id="d", text=TEXT)]
     plain = find_pipeline([info.package], exclude=["ner"])
     assert cache_key(docs, plain) != cache_key(docs, info)
+
+
+def test_the_component_is_found_without_importing_mining():
+    # the entry point registers it, as for argument_miner: a spaCy user adds it before a run's argument_miner
+    code = ("import spacy, sys; nlp = spacy.blank('en'); nlp.add_pipe('mining_line_sentences'); "
+            "doc = nlp('Deadlock remains\\nTalks go on.'); "
+            "print(len(list(doc.sents)), any(m.startswith('mining') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["2", "True"]  # found through the entry point, which imports mining.nlp.pipeline itself
