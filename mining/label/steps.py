@@ -16,7 +16,7 @@ from mining.instances.units import build_pair_instances, unit_instances
 from mining.nlp.holders import attribute_holders
 from mining.nlp.speech import split_quotes
 from mining.nlp.tokens import tokens_of
-from mining.schema import AUTHOR, CLAIM_LABELS, Document, Relation, Unit
+from mining.schema import AUTHOR, CLAIM_LABELS, Document, Relation, Unit, text_at
 from mining.tasks.relations import NONE
 
 
@@ -32,8 +32,8 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
     for doc, p in zip(docs, parsed):
         found = spans.get(doc.id, [])
         groups = split_quotes(p, tokens_of(p).speech, found) if task.join_split_quotes else [[s] for s in found]
-        doc.units = [Unit(id=f"T{i}", start=g[0][0], end=g[-1][1], text=" ".join(doc.text[a:b] for a, b in g),
-                          label=task.unit_label, fragments=g if len(g) > 1 else None)
+        doc.units = [Unit(id=f"T{i}", start=g[0][0], end=g[-1][1], text=text_at(doc.text, g), label=task.unit_label,
+                          fragments=g if len(g) > 1 else None)
                      for i, g in enumerate(groups, start=1)]
     return instances
 
@@ -137,10 +137,10 @@ def attribute(docs: list[Document], parsed: Sequence[Doc]) -> None:
         if not doc.units:
             continue
         pieces = [(unit, span) for unit in doc.units for span in unit.spans()]
-        named: dict[int, Any] = {}
+        found_for: dict[int, list[Any]] = defaultdict(list)
         for (unit, _), found in zip(pieces, attribute_holders(p, [span for _, span in pieces], text=doc.text)):
-            if id(unit) not in named or named[id(unit)].holder == AUTHOR:
-                named[id(unit)] = found
+            found_for[id(unit)].append(found)
         for unit in doc.units:
-            unit.holder = named[id(unit)].holder
-            unit.attributes["speech"] = named[id(unit)].speech
+            found = found_for[id(unit)]
+            named = next((f for f in found if f.holder != AUTHOR), found[0])
+            unit.holder, unit.attributes["speech"] = named.holder, named.speech
