@@ -651,3 +651,32 @@ def test_others_and_one_of_them_pick_from_the_group_last_named(nlp):
     got = attribute(nlp, text, "the council had never asked them", "the channel was unsafe")
     assert holder_matches("local swimmers", got[0].holder), got
     assert holder_matches("harbour pilot", got[1].holder), got  # "harbour pilots" would not match
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # The outlet an official briefs is told, not the party ("briefing" tagged a noun, or inside a prepositional phrase).
+    ("A senior transport ministry official briefing Norpress, the state news agency, said the tolls would "
+     "apply only to lorries.", "the tolls would apply only to lorries", "transport ministry official"),
+    ("A diplomat from a neighbouring state briefing the Kestrian News Agency said the deal would be read as a "
+     "betrayal.", 'the deal would be read as a betrayal', "diplomat"),
+    # The parser hung "said" below the unit's last clause: the cue right before the unit still frames it.
+    ("Mayor Lena Orvik backed the fund. Orvik said grants would be paid only when the work was done, so a "
+     "false claim would earn nothing.",
+     "grants would be paid only when the work was done, so a false claim would earn nothing", "Lena Orvik"),
+    # "and that [B]" joined to a clause inside a report is the reporting verb's second complement.
+    ("Justice Minister Ada Holm rejected the plan. She said the minister answered to parliament, while a panel "
+     "would answer to no one, and that the candidates had been turned down for their record.",
+     "the candidates had been turned down for their record", "Ada Holm"),
+    # A name set after a body's common noun names that body, which "It" then refers back to.
+    ("The courier union backed the ban. The digital rights group Free Wire called the ban \"a blunt tool\". "
+     "It said the powers were written for floods.", "the powers were written for floods", "Free Wire"),
+    # An organisation the tagger misreads as a person ("Chamber"), which "it" refers back to.
+    ("The Tarvian Chamber of Commerce said the closures were costly. Each one cost the city about 30 million "
+     "crowns, it said.", "Each one cost the city about 30 million crowns", "Tarvian Chamber of Commerce"),
+    # The letter named before is its signers' speech.
+    ("In a joint letter, four former judges urged the senate to think again. Independent courts had cut "
+     "corruption by half, the letter said.", "Independent courts had cut corruption by half", "former judges"),
+])
+def test_frames_the_parser_misreads(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder), got

@@ -114,8 +114,13 @@ class UnitAttributor:
         # 1. A cue above the unit: "Marsh said that [X]", "described the plan as [X]".
         node = root
         while node.head.i != node.i and inside(node.head):
-            node = node.head
-            if node.i not in ids and is_holder_cue(node) and outside_quotes(node):
+            node, child = node.head, node
+            # "She said A, while a commission would answer to no one, and that [B]": a clause with its own
+            # "that" joined to a verb that is itself a clause of another is a second complement of the
+            # verb above, not the words of the verb it is joined to ("X said A and that [B]" is X's).
+            second_complement = child.dep_ == "conj" and node.dep_ in ("ccomp", "advcl") and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            if node.i not in ids and is_holder_cue(node) and outside_quotes(node) and not second_complement:
                 return node
         # 2. A cue attached beside the unit: "[X], he said" parsed with X as the root, or a frame set into the
         #    sentence before the unit: "Without more money, he said, [X]".
@@ -137,6 +142,14 @@ class UnitAttributor:
         for candidate in [root, *own]:
             if is_holder_cue(candidate):
                 return candidate
+        # 5. A cue right before the unit that the parser hung below it: "Arvik said [rewards would be paid only
+        #    when X, so a tip would earn nothing]", with "earn" as the sentence's root and "said" under it.
+        before = min(ids) - 1
+        before -= before > 0 and self.layout.table.lower[before] == "that"
+        cue = self.layout.doc[before] if before >= 0 else None
+        if (cue is not None and inside(cue) and cue.sent == root.sent and is_holder_cue(cue) and outside_quotes(cue)
+                and any(a.i in ids for a in cue.ancestors)):
+            return cue
         return None
 
 

@@ -13,7 +13,7 @@ ORG_WORDS = frozenset("""
     department agency institute university bank corporation corp inc ltd plc fc ministry office
     board commission court police army foundation society league network fund government parliament
     congress senate assembly campaign coalition partnership centre center school hospital airport port
-    airlines airways news times post press organisation organization
+    airlines airways news times post press organisation organization chamber
 """.split())
 
 # Titles, offices and occupations news style puts in front of a name ("German Chancellor Friedrich
@@ -77,7 +77,12 @@ class PersonNames:
             # A proper name of two or three capitalised words with no organisation word in it
             # ("Nadia Karimi", which the small model tags ORG) is most often a person; a single
             # unrecognised word is a person too unless the model calls it an organisation.
-            words = _clean_name(self._name_tokens(head))
+            tokens = self._name_tokens(head)
+            words = _clean_name(tokens)
+            # "The digital rights group Open Line": a name set after a body's common noun names that body.
+            before = self.doc[tokens[0].i - 1] if tokens[0].i > 0 else None
+            if before is not None and before.pos_ == "NOUN" and before.lower_ in ORG_WORDS:
+                return None
             looks_personal = all(w[:1].isupper() and not w.isupper() and w.casefold() not in ORG_WORDS for w in words)
             if words and looks_personal and (2 <= len(words) <= 3 or (len(words) == 1 and not head.ent_type_)):
                 return self._register(self._name_tokens(head))
