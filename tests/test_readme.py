@@ -65,6 +65,7 @@ RUN_BY = {
     "docs/news-guideline.md#13": "test_news_guideline_test_split_agreements_as_printed",
     "docs/news-guideline.md#14": "test_news_guideline_test_split_agreements_as_printed",
     "docs/news-guideline.md#15": "test_news_guideline_test_split_agreements_as_printed",
+    "docs/news-guideline.md#16": "test_news_guideline_test_split_agreements_as_printed",
     # The Python examples run too (exec, in the folder the page's commands ran in).
     "docs/corpora.md#py1": "test_corpora_page_commands",
     "docs/labelling.md#py1": "test_labelling_page_commands",
@@ -321,8 +322,8 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
     G on news-161..172 (the fifth), A against H on news-173..184 (the sixth), A against I on news-185..196
     (the seventh), A against J on news-197..208 (the eighth), A against K on news-209..220 (the ninth), A
     against L on news-221..232 (the tenth), A against M on news-233..244 (which joined it; and on the 7 of
-    them M saw nothing of), A against N on news-245..256 (which joined it last) and A against O on news-257..268
-    (the eleventh): each agreement and evaluate-labels command prints what the page shows, in its order."""
+    them M saw nothing of), A against N on news-245..256 (which joined it last), A against O on news-257..268
+    (the eleventh) and A against P on news-269..280 (the twelfth): each agreement and evaluate-labels command prints what the page shows, in its order."""
     test = "test_news_guideline_test_split_agreements_as_printed"
     outputs = run_all(test, tmp_path, cwd=ROOT)
     shown = [b.body.strip() for b in blocks(ROOT / "docs/news-guideline.md") if b.lang == "" and b.body.startswith(
@@ -332,9 +333,10 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
          "documents        12 (/tmp/news-A-i.jsonl", "documents        12 (/tmp/news-A-j.jsonl",
          "documents        12 (/tmp/news-A-k.jsonl", "documents        12 (/tmp/news-A-l.jsonl",
          "documents        12 (/tmp/news-A-m.jsonl", "documents        7 (/tmp/news-A-m7.jsonl",
-         "documents        12 (/tmp/news-A-n.jsonl", "documents        12 (/tmp/news-A-o.jsonl", "documents 12: "))]
+         "documents        12 (/tmp/news-A-n.jsonl", "documents        12 (/tmp/news-A-o.jsonl",
+         "documents        12 (/tmp/news-A-p.jsonl", "documents 12: "))]
     printed = [outputs[c].replace(f"{tmp_path}/", "/tmp/").strip() for c in page_commands(test) if c.startswith("mining ")]
-    assert len(printed) == 27 and printed == shown
+    assert len(printed) == 29 and printed == shown
 
 
 def test_readme_reads_in_five_minutes():
