@@ -142,13 +142,14 @@ class UnitAttributor:
         for candidate in [root, *own]:
             if is_holder_cue(candidate):
                 return candidate
-        # 5. A cue right before the unit that the parser hung below it: "Arvik said [rewards would be paid only
-        #    when X, so a tip would earn nothing]", with "earn" as the sentence's root and "said" under it.
+        # 5. A cue with a subject right before the unit that the parser hung below it: "Arvik said [rewards would
+        #    be paid only when X, so a tip would earn nothing]", with "earn" as the sentence's root and "said" under
+        #    it (not "It is needless to say that [X]").
         before = min(ids) - 1
         before -= before > 0 and self.layout.table.lower[before] == "that"
         cue = self.layout.doc[before] if before >= 0 else None
         if (cue is not None and inside(cue) and cue.sent == root.sent and is_holder_cue(cue) and outside_quotes(cue)
-                and any(a.i in ids for a in cue.ancestors)):
+                and any(a.i in ids for a in cue.ancestors) and any(c.dep_ == "nsubj" for c in cue.children)):
             return cue
         return None
 

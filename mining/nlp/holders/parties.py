@@ -301,11 +301,10 @@ class PartyResolver:
             source = self._source_of(head, memory)
             if source is not None:
                 return source
-            # "Three former ministers urged X in a joint letter. The letter said Y": the letter named
-            # before, and so its signers, the party that spoke last.
-            definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in head.children)
-            if lemma in SPEECH_PRODUCTS and definite and memory["any"] is not None:
-                return memory["any"]
+            if lemma in SPEECH_PRODUCTS:
+                signers = self._signers(head, memory)
+                if signers is not None:
+                    return signers
             if lemma in NONAGENT_NOUNS:
                 return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
@@ -331,6 +330,18 @@ class PartyResolver:
                     return found
                 return Party(found.name, "cited", found.lemma)
         return None
+
+    def _signers(self, text: Token, memory: Memory) -> Party | None:
+        """The party of the clause that named the statement or letter ``text`` ("the letter") earlier in its
+        paragraph: "In a joint letter, three former ministers urged X. The letter said Y" is the ministers'."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in text.children):
+            return None
+        pstart, _ = self.layout.paragraph_of(text.idx)
+        doc = text.doc
+        earlier = next((t for t in reversed(doc[:text.i]) if t.idx >= pstart and t.lemma_ == text.lemma_), None)
+        clause = next((a for a in earlier.ancestors if a.pos_ == "VERB"), None) if earlier is not None else None
+        subject = next((c for c in clause.children if c.dep_ == "nsubj"), None) if clause is not None else None
+        return self.party_of(subject, memory) if subject is not None else None
 
     def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
         """The body the spokesperson or lawyer ``head`` speaks for: "a spokesperson for the union", "the
