@@ -67,6 +67,10 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     topic_reading : {"predicate", "words"}, default="predicate"
         Read ``against_words`` in the topic's predicate, with its negation (``"predicate"``), or count them
         in the whole topic (``"words"``, an odd number turns it; runs saved before the reading existed).
+    approval_words : sequence of str, default=()
+        With ``topic_reading="predicate"``, words of approval ("right", "fair", "safer"): a verdict after an
+        auxiliary that holds none of them, no word of remedy and no verdict word speaks against its measure
+        ("... would fuel inflation"). ``()`` reads only ``against_words``, as runs saved before it did.
 
     Attributes
     ----------
@@ -76,7 +80,7 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, estimator=None, unit_labels=("premise",), pool=False, pool_labels=(), both_sides=False,
-                 against_words=(), topic_reading="predicate"):
+                 against_words=(), topic_reading="predicate", approval_words=()):
         self.estimator = estimator
         self.unit_labels = unit_labels
         self.pool = pool
@@ -84,12 +88,13 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.both_sides = both_sides
         self.against_words = against_words
         self.topic_reading = topic_reading
+        self.approval_words = approval_words
 
     def __setstate__(self, state):
-        # Runs saved before ``pool``, ``both_sides``, ``against_words`` and ``topic_reading`` existed decide per
-        # claim, on the topic's own wording, and count its words, as they did then.
+        # Runs saved before ``pool``, ``both_sides``, ``against_words``, ``topic_reading`` and ``approval_words``
+        # existed decide per claim, on the topic's own wording, and count its words, as they did then.
         super().__setstate__({"pool": False, "pool_labels": (), "both_sides": False, "against_words": (),
-                              "topic_reading": "words", **state})
+                              "topic_reading": "words", "approval_words": (), **state})
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None:
@@ -162,12 +167,14 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """The ``id`` of each document of ``X`` whose topic speaks against its measure, read with ``topic_reading``."""
         if self.topic_reading not in ("predicate", "words"):
             raise UsageError(f"topic_reading={self.topic_reading!r}: expected 'predicate' or 'words'")
-        if isinstance(self.against_words, str):
-            raise UsageError(f"against_words must be a list of words, not the string {self.against_words!r}")
+        for name in ("against_words", "approval_words"):
+            if isinstance(getattr(self, name), str):
+                raise UsageError(f"{name} must be a list of words, not the string {getattr(self, name)!r}")
         if not self.against_words:
             return set()
         if self.topic_reading == "predicate":
-            return {id(doc) for doc, _ in documents_of(X) if speaks_against(doc.topic, self.against_words)}
+            return {id(doc) for doc, _ in documents_of(X)
+                    if speaks_against(doc.topic, self.against_words, self.approval_words)}
         stems = {crude_stem(w) for w in self.against_words}
         return {id(doc) for doc, _ in documents_of(X) if doc.topic and _count_words(doc.topic, stems) % 2 == 1}
 

@@ -29,6 +29,13 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   ("cars that pollute too much", "drinks too sweet for children"); negations are not read there ("not" also
   negates clauses inside a topic).
 
+- With words of approval (``approval`` of :func:`speaks_against`), a verdict after an auxiliary that none of the
+  readings above turns speaks against its measure unless it holds a word of approval or of remedy: "... would
+  fuel inflation", "... would be money badly spent", but "... would make its streets safer", "... is right to
+  ...", "... would cut costs". Approval comes in few words, condemnation in many: of the training topics with
+  such a verdict (news-01..268), the verdict words alone missed 8 that speak against their measure, and the
+  approval words find all 8 and mistake 3 that speak for it ("would pay for itself").
+
 It reads words, not a parse: a topic is one short sentence, and the stance step has no parser. The
 verdict words come from the caller (``against_words`` of the stance model; the news experiments list them
 in configs/model/holder_sides.yaml). A saved run that reads topics this way reads them with the rules of
@@ -92,11 +99,15 @@ def _verb_group(tokens: list[str]) -> int | None:
     return taken
 
 
-def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
+def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[str] = ()) -> bool:
     """Whether ``topic`` speaks against its measure (see the module docstring); False without a topic.
 
     ``words`` are the verdict words, in base form ("harm" also matches "harms" and "harmed"); negations
-    among them are left out, since the verb group's negation is read already.
+    among them are left out, since the verb group's negation is read already. With ``approval`` words, a
+    verdict after an auxiliary (not a modal of proposal) that no reading above turns speaks against its
+    measure unless it holds one of them or a word of remedy: "... would fuel inflation", "... would be money
+    badly spent" but "... would make streets safer", "... would cut waste". A topic that praises its measure
+    says so in few words, one that condemns it in many.
 
     Examples
     --------
@@ -106,9 +117,11 @@ def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
     >>> speaks_against("Brenholm should not ban fireworks", words), speaks_against("It is too early to ban them", words)
     (True, True)
     """
-    if isinstance(words, str):
-        raise TypeError(f"words must be a collection of words, not the string {words!r}")
+    for given in (words, approval):
+        if isinstance(given, str):
+            raise TypeError(f"words must be a collection of words, not the string {given!r}")
     verdict = {word.casefold() for word in words} - NEGATIONS
+    approving = {word.casefold() for word in approval}
     tokens = _words(topic or "")
     group = _verb_group(tokens)
     if group is None:
@@ -131,6 +144,8 @@ def speaks_against(topic: str | None, words: Iterable[str]) -> bool:
             break
         if token in NEGATIONS and rest[i + 1:i + 2] == ["to"] and i >= 2:
             turns += 1  # "a mistake not to ban ...": the verdict falls on not doing it
+    if approving and turns == 0 and not _says_bad(rest[:end], verdict):
+        return not any(_forms(token) & approving or token in REMEDIES for token in rest[:end])
     return (turns + _says_bad(rest[:end], verdict)) % 2 == 1
 
 

@@ -136,11 +136,12 @@ def test_a_claim_without_a_holder_is_a_party_of_its_own(claims):
 def test_a_model_saved_before_pooling_decides_per_claim(claims):
     model = HolderSideClassifier(estimator=FixedScores({(c.document.id, c.unit.id): 1.0 for c in claims}), pool=True)
     state = model.fit(claims, [c.unit.stance for c in claims]).__getstate__()
-    del state["pool"], state["pool_labels"], state["both_sides"], state["against_words"], state["topic_reading"]
+    for name in ("pool", "pool_labels", "both_sides", "against_words", "topic_reading", "approval_words"):
+        del state[name]
     old = HolderSideClassifier.__new__(HolderSideClassifier)
     old.__setstate__(state)
     assert old.pool is False and old.pool_labels == () and old.both_sides is False and old.against_words == ()
-    assert old.topic_reading == "words"
+    assert old.topic_reading == "words" and old.approval_words == ()
     assert list(old.predict(claims)) == list(old.estimator_.predict(claims))
 
 
@@ -192,6 +193,26 @@ def test_a_run_saved_before_the_topic_reading_counts_the_words_in_the_whole_topi
         old.__setstate__(state)
         assert old.topic_reading == "words"
         assert set(old.predict(doc)) == {"against" if turned else "for"}
+    finally:
+        doc[0].document.topic = saved
+
+
+def test_approval_words_turn_a_verdict_without_them_and_a_run_saved_before_them_reads_none(claims):
+    doc = [c for c in claims if c.document.id == "news-01"]
+    saved = doc[0].document.topic
+    try:
+        doc[0].document.topic = "A car ban would empty the old town's shops"
+        model = HolderSideClassifier(estimator=FixedScores({(c.document.id, c.unit.id): 1.0 for c in doc}),
+                                     against_words=["mistake"], approval_words=["safer"])
+        state = model.fit(doc, [c.unit.stance for c in doc]).__getstate__()
+        assert set(model.predict(doc)) == {"against"}
+        del state["approval_words"]
+        old = HolderSideClassifier.__new__(HolderSideClassifier)
+        old.__setstate__(state)
+        assert set(old.predict(doc)) == {"for"}
+        with pytest.raises(UsageError, match="approval_words must be a list of words"):
+            HolderSideClassifier(estimator=FixedScores({}), against_words=["mistake"], approval_words="safer").fit(
+                doc, [c.unit.stance for c in doc])
     finally:
         doc[0].document.topic = saved
 

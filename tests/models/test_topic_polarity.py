@@ -11,7 +11,8 @@ import yaml
 
 from mining.models.topic_polarity import speaks_against
 
-WORDS = yaml.safe_load((Path(__file__).parents[2] / "configs/model/holder_sides.yaml").read_text())["against_words"]
+CONFIG = yaml.safe_load((Path(__file__).parents[2] / "configs/model/holder_sides.yaml").read_text())
+WORDS, APPROVAL = CONFIG["against_words"], CONFIG["approval_words"]
 
 
 @pytest.mark.parametrize(("topic", "against"), [
@@ -89,3 +90,27 @@ def test_a_topic_is_read_for_the_words_it_is_given():
     with pytest.raises(TypeError, match="collection of words"):
         speaks_against("Brenholm's fireworks ban is a mistake", "mistake")
     assert all(word == word.casefold() and " " not in word for word in WORDS)
+
+
+@pytest.mark.parametrize(("topic", "against"), [
+    # a verdict with no verdict word and no approval speaks against its measure
+    ("Closing Brenholm's harbour to cruise ships would empty its cafes", True),
+    ("Brenholm's new parking rules would push shoppers out of town", True),
+    ("Selling the Brenholm ferry would be money thrown away", True),
+    # ... but not with a word of approval or of remedy, nor with a verdict word that a negation turns back
+    ("Closing Brenholm's harbour to cruise ships would make its old town safer", False),
+    ("Brenholm's ferry subsidy is money well spent", False),
+    ("Brenholm's new parking rules deserve a fair trial", False),
+    ("Brenholm is right to close its harbour to cruise ships", False),
+    ("A deposit on bottles would cut litter on Brenholm's beaches", False),
+    ("Brenholm's fireworks ban is not a mistake", False),
+    ("Brenholm's fireworks ban is a mistake", True),
+    # a proposal, and a topic with no auxiliary, read as without approval words
+    ("Brenholm should close its harbour to cruise ships", False),
+    ("Brenholm should not close its harbour to cruise ships", True),
+    ("Brenholm's fireworks ban empties its streets", False),
+])
+def test_a_verdict_without_approval_speaks_against_its_measure(topic, against):
+    assert speaks_against(topic, WORDS, APPROVAL) is against
+    with pytest.raises(TypeError, match="collection of words"):
+        speaks_against(topic, WORDS, "right")
