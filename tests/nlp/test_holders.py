@@ -676,6 +676,13 @@ def test_others_and_one_of_them_pick_from_the_group_last_named(nlp):
     # The letter named before is its signers' speech.
     ("In a joint letter, four former judges urged the senate to think again. Independent courts had cut "
      "corruption by half, the letter said.", "Independent courts had cut corruption by half", "former judges"),
+    # A speaker the parser gave the cue no subject for: the title hung on the content's last noun ...
+    ("The Orra Bar Owners' Union opposes the curfew. A bar that opens at ten and shuts at one "
+     "cannot cover its rent, its chairman, Tomas Reyes, said.",
+     "A bar that opens at ten and shuts at one cannot cover its rent", "Tomas Reyes"),
+    # ... and whom a quote's speaker tells is no speaker.
+    ('The Orra Underwriters\' Guild opposed the ban. "The price goes up for all the players," its director, Olof '
+     'Brandell, told the Orra News Agency.', "The price goes up for all the players", "Olof Brandell"),
 ])
 def test_frames_the_parser_misreads(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)

@@ -108,5 +108,29 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             # parents": whoever signs or hands in the text that calls for X holds X.
             verb = verb.head.head
             continue
-        return None
+        return _named_before(cue)
     return None
+
+
+# The words of a speaker's name and title that the parser may hang anywhere: "its chairman, Tomas Reyes, said".
+_NAME_DEPS = frozenset({"appos", "compound", "poss", "punct", "det", "amod", "aux"})
+
+
+def _named_before(cue: Token) -> Token | None:
+    """The speaker named right before a finite cue that the parser gave no subject: "A club cannot pay its rent,
+    its chairman, Tomas Reyes, said" (the title hung on "rent" as an apposition), "Arend said X" (the name read as
+    an auxiliary). The words between the cue and the content before it, or the sentence's start, must all be
+    name, title, determiner or comma, and an apposition among them (or the sentence's start) sets them off."""
+    if cue.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    run = []
+    for token in reversed(cue.doc[cue.sent.start:cue.i]):
+        if token.dep_ not in _NAME_DEPS or (token.is_punct and token.text != ","):
+            break
+        run.append(token)
+    run.reverse()
+    starts_sentence = bool(run) and run[0].i == cue.sent.start
+    names = [t for t in run if t.pos_ in ("NOUN", "PROPN") or t.tag_ in ("NNP", "NNPS")]
+    if not names or not (starts_sentence or any(t.dep_ == "appos" for t in run)):
+        return None
+    return next((t for t in names if t.head not in run), names[-1])  # the phrase's head, not "Eva" of "Eva Ruzicka"

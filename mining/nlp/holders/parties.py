@@ -429,8 +429,9 @@ _PLACES_AND_TIMES = _NOT_PARTY_ENTITIES | {"GPE", "LOC", "FAC"}  # "said on Tues
 def _frame_word(cue: Token, quotes: QuoteIndex) -> Token | None:
     """The speaker's word in the frame of a quote whose cue the parser gave a quoted subject ('"A tax you can
     impose once," its president, Lukas Terzic, said, "..."'): the last proper noun, else noun, else pronoun
-    of the words around the cue (up to the quotes and the sentence's edges) that no preposition governs
-    and that names no place or time ("said on Tuesday", "said in Brussels")."""
+    of the words around the cue (up to the quotes and the sentence's edges) that no preposition governs,
+    that names no place or time ("said on Tuesday", "said in Brussels") and that the cue does not tell ("told
+    the Estmark Press Agency")."""
     doc = cue.doc
 
     def framing(t: Token) -> bool:
@@ -442,7 +443,9 @@ def _frame_word(cue: Token, quotes: QuoteIndex) -> Token | None:
     right = cue.i + 1
     while right < len(doc) and framing(doc[right]) and not doc[right].is_sent_start:
         right += 1
-    frame = [t for t in doc[left:right] if t.i != cue.i and t.ent_type_ not in _PLACES_AND_TIMES
+    # "told the Estmark Press Agency": whom the cue tells is no speaker.
+    told = {t.i for c in cue.children if c.dep_ in ("dobj", "dative") for t in c.subtree}
+    frame = [t for t in doc[left:right] if t.i != cue.i and t.i not in told and t.ent_type_ not in _PLACES_AND_TIMES
              and not any(a.dep_ == "prep" for a in t.ancestors if left <= a.i < right)]
     for pos in ("PROPN", "NOUN", "PRON"):
         words = [t for t in frame if t.pos_ == pos]
