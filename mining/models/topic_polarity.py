@@ -20,7 +20,8 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   there are ("is a costly mistake"). A verdict word does not count right after a word of remedy ("would
   cut costs", "would protect pets from harm", "is worth the risk"; articles and possessives between them
   are skipped), nor beside "less", "fewer" or "nothing" ("less dangerous", "would cost nothing"). "too"
-  followed by a word ("too early", "too much of a burden") turns it once and ends the reading; "not" just
+  followed by a word ("too early", "too much of a burden") turns it once and ends the reading, but not a word of
+  delay ("has waited too long to ban ...": the measure is overdue, which is for it); "not" just
   before "to" ("a mistake not to ban") turns it too. An odd number of turns speaks against the measure
   ("is not a mistake" does not).
 - A topic without an auxiliary ("... protects the wrong people", "... goes too far") is read whole for the
@@ -63,6 +64,7 @@ REMEDIES = frozenset({
     "remove", "save", "stop", "tackle", "worth",
 })
 DIMINISHERS = frozenset({"less", "fewer", "nothing"})
+DELAYS = frozenset({"long", "slow", "slowly"})  # "too long", "too slow": the measure comes late, not too soon
 _CONTRACTIONS = ((r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bshan't\b", "shall not"),
                  (r"\bcannot\b", "can not"), (r"n't\b", " not"), (r"\b(it|that)'s\b", r"\1 is"))
 _WORD = re.compile(r"\w+")
@@ -140,6 +142,8 @@ def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[s
             end = i
             break
         if token == "too" and i + 1 < len(rest):  # "too early to ...": one turn, and the rest qualifies it
+            if rest[i + 1] in DELAYS:  # "has waited too long to ban ...": the measure is overdue
+                return turns % 2 == 1
             end, turns = i, turns + 1
             break
         if token in NEGATIONS and rest[i + 1:i + 2] == ["to"] and i >= 2:

@@ -105,6 +105,9 @@ def test_a_topic_is_read_for_the_words_it_is_given():
     ("A deposit on bottles would cut litter on Brenholm's beaches", False),
     ("Brenholm's fireworks ban is not a mistake", False),
     ("Brenholm's fireworks ban is a mistake", True),
+    ("Late opening for Brenholm's bars would revive its old town", False),
+    ("Brenholm has waited too long to ban fireworks", False),  # too long: the measure is overdue
+    ("It is too early to ban fireworks in Brenholm", True),
     # a proposal, and a topic with no auxiliary, read as without approval words
     ("Brenholm should close its harbour to cruise ships", False),
     ("Brenholm should not close its harbour to cruise ships", True),
