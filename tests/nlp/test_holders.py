@@ -683,6 +683,14 @@ def test_others_and_one_of_them_pick_from_the_group_last_named(nlp):
     # ... and whom a quote's speaker tells is no speaker.
     ('The Orra Underwriters\' Guild opposed the ban. "The price goes up for all the players," its director, Olof '
      'Brandell, told the Orra News Agency.', "The price goes up for all the players", "Olof Brandell"),
+    # A given name the tagger reads as a preposition ("Per"), in a frame after the statement ...
+    ("The Orra Cafe Owners' Guild said the bill would hurt small kitchens. Owners shared the tips with the cooks, "
+     "who never see a customer, its chairman, Per Lindahl, said.",
+     "Owners shared the tips with the cooks, who never see a customer", "Per Lindahl"),
+    # ... and a frame the parser joined to the statement as a second clause.
+    ("The rectors' council opposed the law. Universities cancelled talks only when the police advised that they "
+     "could not keep order, its president, Kaj Norlund, said, and the penalty would punish students for a few.",
+     "Universities cancelled talks only when the police advised that they could not keep order", "Kaj Norlund"),
 ])
 def test_frames_the_parser_misreads(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from mining.nlp.holders.cues import is_holder_cue, reports_nothing
+from mining.nlp.holders.cues import is_holder_cue, named_before, reports_nothing
 from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.parties import PartyResolver
@@ -128,8 +128,11 @@ class UnitAttributor:
             if not inside(anchor):
                 break
             for child in anchor.children:
-                if (child.i not in ids and is_holder_cue(child) and child.dep_ in ("parataxis", "ccomp", "advcl", "prep")
-                        and outside_quotes(child)
+                beside = child.dep_ in ("parataxis", "ccomp", "advcl", "prep") or (
+                    # "[X], its president, Kaj Nordin, said, and Y": a cue joined to the unit, its speaker named
+                    # right before it
+                    child.dep_ == "conj" and child.i > max(ids) and named_before(child) is not None)
+                if (child.i not in ids and is_holder_cue(child) and beside and outside_quotes(child)
                         and (child.i > max(ids) or child.lower_ == "according" or child.dep_ == "parataxis")):
                     return child
         # 3. "According to X, [unit]", whatever the parser hangs the phrase on (often a verb of the unit).

@@ -87,6 +87,10 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return verb.head
             return subject
+        if verb is cue and verb.dep_ == "conj" and named_before(cue) is not None:
+            # "X, the federation's director general, Ota Marek, said": the name before the cue, not the subject
+            # of the clause the parser joined the cue to.
+            return named_before(cue)
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             if verb.lemma_.lower() == "quote":  # "X was quoted as saying": X speaks
                 return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -108,7 +112,7 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             # parents": whoever signs or hands in the text that calls for X holds X.
             verb = verb.head.head
             continue
-        return _named_before(cue)
+        return named_before(cue)
     return None
 
 
@@ -116,16 +120,23 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
 _NAME_DEPS = frozenset({"appos", "compound", "poss", "punct", "det", "amod", "aux"})
 
 
-def _named_before(cue: Token) -> Token | None:
+def named_before(cue: Token) -> Token | None:
     """The speaker named right before a finite cue that the parser gave no subject: "A club cannot pay its rent,
     its chairman, Tomas Reyes, said" (the title hung on "rent" as an apposition), "Arend said X" (the name read as
-    an auxiliary). The words between the cue and the content before it, or the sentence's start, must all be
-    name, title, determiner or comma, and an apposition among them (or the sentence's start) sets them off."""
+    an auxiliary), "..., its chairman, Per Hovgaard, said" ("Per" read as a preposition). The words between the
+    cue and the content before it, or the sentence's start, must all be name, title, determiner or comma, and an
+    apposition among them (or the sentence's start) sets them off."""
     if cue.tag_ not in ("VBD", "VBZ", "VBP"):
         return None
     run = []
-    for token in reversed(cue.doc[cue.sent.start:cue.i]):
-        if token.dep_ not in _NAME_DEPS or (token.is_punct and token.text != ","):
+    doc = cue.doc
+    for token in reversed(doc[cue.sent.start:cue.i]):
+        # a name the parser hung elsewhere: "Hovgaard" under "Per", and "Per" itself, read as a preposition
+        first_name = token.text[:1].isupper() and run and run[-1].pos_ == "PROPN" and not run[-1].is_punct
+        last_name = token.pos_ == "PROPN" and token.i > 0 and (doc[token.i - 1].text[:1].isupper()
+                                                               or doc[token.i - 1].text == ",")
+        name_part = token.dep_ in _NAME_DEPS or first_name or last_name
+        if not name_part or (token.is_punct and token.text != ","):
             break
         run.append(token)
     run.reverse()

@@ -76,7 +76,9 @@ def subject_head(subject: Token) -> Token:
             if prep.dep_ != "prep":
                 continue
             for obj in prep.children:
-                if obj.dep_ == "pobj" and obj.ent_type_ == "PERSON":
+                # a capitalised "preposition" is a given name misread ("its chairman, Per Hovgaard")
+                misread = obj.pos_ == "PROPN" and prep.text[:1].isupper()
+                if obj.dep_ == "pobj" and (obj.ent_type_ == "PERSON" or misread):
                     return obj
     return subject
 
@@ -94,7 +96,8 @@ def _briefer(subject: Token) -> Token | None:
     for token in reversed(doc[briefing.sent.start:briefing.i]):
         if token.pos_ in ("VERB", "AUX") or token.is_punct:
             return None
-        if token.lower_ in ROLE_NOUNS and token.pos_ in ("NOUN", "ADJ"):  # the tagger may read "official" as an adjective
+        # the tagger may read "official" as an adjective
+        if token.lower_ in ROLE_NOUNS and token.pos_ in ("NOUN", "ADJ"):
             return token
     return None
 
