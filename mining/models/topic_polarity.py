@@ -21,7 +21,7 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   cut costs", "would protect pets from harm", "is worth the risk"; articles and possessives between them
   are skipped), nor beside "less", "fewer" or "nothing" ("less dangerous", "would cost nothing"). "too"
   followed by a word ("too early", "too much of a burden") turns it once and ends the reading, but not a word of
-  delay ("has waited too long to ban ...": the measure is overdue, which is for it); "not" just
+  delay after waiting ("has waited too long to ban ...": the measure is overdue, which is for it); "not" just
   before "to" ("a mistake not to ban") turns it too. An odd number of turns speaks against the measure
   ("is not a mistake" does not).
 - A topic without an auxiliary ("... protects the wrong people", "... goes too far") is read whole for the
@@ -30,8 +30,9 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   ("cars that pollute too much", "drinks too sweet for children"); negations are not read there ("not" also
   negates clauses inside a topic).
 
-- With words of approval (``approval`` of :func:`speaks_against`), a verdict after an auxiliary that none of the
-  readings above turns speaks against its measure unless it holds a word of approval or of remedy: "... would
+- With words of approval (``approval`` of :func:`speaks_against`), a verdict after "would", "will", "has" or a form
+  of "be" that none of the readings above turns speaks against its measure unless it holds a word of approval or a verb of
+  remedy: "... would
   fuel inflation", "... would be money badly spent", but "... would make its streets safer", "... is right to
   ...", "... would cut costs". Approval comes in few words, condemnation in many: of the training topics with
   such a verdict (news-01..268), the verdict words alone missed 8 that speak against their measure, and the
@@ -64,7 +65,16 @@ REMEDIES = frozenset({
     "remove", "save", "stop", "tackle", "worth",
 })
 DIMINISHERS = frozenset({"less", "fewer", "nothing"})
-DELAYS = frozenset({"long", "slow", "slowly"})  # "too long", "too slow": the measure comes late, not too soon
+# "has waited too long to ban ...", "has taken too long": the measure comes late, not too soon ("would take too long
+# to work" is against it)
+DELAYS = frozenset({"long", "slow", "slowly"})
+WAITING = frozenset({"waited", "delayed", "dithered", "hesitated", "taken"})
+# The auxiliaries after which a verdict without approval speaks against its measure ("would", "will", "is", "has");
+# not a modal of ability or chance ("Brenholm can afford a stadium").
+CONDEMNING = frozenset({"would", "will", "is", "are", "was", "were", "has", "have"})
+# A remedy that lets a verdict without approval stand for its measure ("would cut waste"), but no preposition
+# ("would drive shoppers away from the old town").
+REMEDY_VERBS = REMEDIES - {"against", "from", "worth"}
 _CONTRACTIONS = ((r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bshan't\b", "shall not"),
                  (r"\bcannot\b", "can not"), (r"n't\b", " not"), (r"\b(it|that)'s\b", r"\1 is"))
 _WORD = re.compile(r"\w+")
@@ -142,14 +152,14 @@ def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[s
             end = i
             break
         if token == "too" and i + 1 < len(rest):  # "too early to ...": one turn, and the rest qualifies it
-            if rest[i + 1] in DELAYS:  # "has waited too long to ban ...": the measure is overdue
+            if rest[i + 1] in DELAYS and i > 0 and rest[i - 1] in WAITING:  # the measure is overdue
                 return turns % 2 == 1
             end, turns = i, turns + 1
             break
         if token in NEGATIONS and rest[i + 1:i + 2] == ["to"] and i >= 2:
             turns += 1  # "a mistake not to ban ...": the verdict falls on not doing it
-    if approving and turns == 0 and not _says_bad(rest[:end], verdict):
-        return not any(_forms(token) & approving or token in REMEDIES for token in rest[:end])
+    if approving and turns == 0 and tokens[group] in CONDEMNING and not _says_bad(rest[:end], verdict):
+        return not any(_forms(token) & approving or token in REMEDY_VERBS for token in rest[:end])
     return (turns + _says_bad(rest[:end], verdict)) % 2 == 1
 
 

@@ -108,6 +108,10 @@ def test_a_topic_is_read_for_the_words_it_is_given():
     ("Late opening for Brenholm's bars would revive its old town", False),
     ("Brenholm has waited too long to ban fireworks", False),  # too long: the measure is overdue
     ("It is too early to ban fireworks in Brenholm", True),
+    ("Brenholm's fireworks ban would take too long to work", True),  # late to work is no delay of the measure
+    ("Brenholm's parking rules would drive shoppers away from the old town", True),  # "from" is no remedy
+    ("A car ban is the answer to Brenholm's traffic", False),
+    ("Brenholm can afford a new stadium", False),  # no verdict after "can"
     # a proposal, and a topic with no auxiliary, read as without approval words
     ("Brenholm should close its harbour to cruise ships", False),
     ("Brenholm should not close its harbour to cruise ships", True),

@@ -695,3 +695,24 @@ def test_others_and_one_of_them_pick_from_the_group_last_named(nlp):
 def test_frames_the_parser_misreads(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)
     assert holder_matches(holder, got.holder), got
+
+
+@pytest.mark.parametrize("text", [
+    "The union received a letter from the ministry. The letter said the plan was dead.",
+    "Police seized the letter on Monday. The letter said the plan was dead.",
+])
+def test_who_received_or_seized_a_letter_is_not_its_author(nlp, text):
+    (got,) = attribute(nlp, text, "the plan was dead")
+    assert got.holder not in ("union", "police"), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # a place at the statement's end is not the speaker of the frame after it
+    ("A bar cannot cover its rent in Vika, Oslo, its chairman, Tomas Reyes, said.",
+     "A bar cannot cover its rent in Vika", "Tomas Reyes"),
+    # whoever speaks at an official briefing speaks, not the official the briefing is named for
+    ("At an official briefing the minister said the plan was dead.", "the plan was dead", "minister"),
+])
+def test_frame_rules_stay_within_their_frames(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert holder_matches(holder, got.holder), got

@@ -124,13 +124,17 @@ def named_before(cue: Token) -> Token | None:
     """The speaker named right before a finite cue that the parser gave no subject: "A club cannot pay its rent,
     its chairman, Tomas Reyes, said" (the title hung on "rent" as an apposition), "Arend said X" (the name read as
     an auxiliary), "..., its chairman, Per Hovgaard, said" ("Per" read as a preposition). The words between the
-    cue and the content before it, or the sentence's start, must all be name, title, determiner or comma, and an
-    apposition among them (or the sentence's start) sets them off."""
+    cue and the content before it, or the sentence's start, must all be name, title, determiner or comma (two
+    comma-set pieces at most, and no place), and an apposition among them (or the sentence's start) sets them off."""
     if cue.tag_ not in ("VBD", "VBZ", "VBP"):
         return None
     run = []
     doc = cue.doc
+    commas = 0
     for token in reversed(doc[cue.sent.start:cue.i]):
+        commas += token.text == ","
+        if commas > 2 or token.ent_type_ in ("GPE", "LOC"):  # the name and the title, not the statement's end
+            break
         # a name the parser hung elsewhere: "Hovgaard" under "Per", and "Per" itself, read as a preposition
         first_name = token.text[:1].isupper() and run and run[-1].pos_ == "PROPN" and not run[-1].is_punct
         last_name = token.pos_ == "PROPN" and token.i > 0 and (doc[token.i - 1].text[:1].isupper()

@@ -90,7 +90,10 @@ def _briefer(subject: Token) -> Token | None:
     doc = subject.doc
     phrase = [t for t in subject.subtree if t.i < subject.i]
     before = doc[subject.left_edge.i - 1] if subject.left_edge.i > 0 else None
-    briefing = next((t for t in phrase if t.lower_ == "briefing"), before)
+    # "briefing the News Agency said": a participle right before the subject ("At an official briefing the
+    # minister said" names the minister)
+    briefing = next((t for t in phrase if t.lower_ == "briefing"),
+                    before if before is not None and before.tag_ == "VBG" else None)
     if briefing is None or briefing.lower_ != "briefing":
         return None
     for token in reversed(doc[briefing.sent.start:briefing.i]):
@@ -100,6 +103,28 @@ def _briefer(subject: Token) -> Token | None:
         if token.lower_ in ROLE_NOUNS and token.pos_ in ("NOUN", "ADJ"):
             return token
     return None
+
+
+# Verbs whose subject puts out the text it names: "three former ministers signed a letter".
+_PUBLISHING = frozenset("sign write send issue publish release".split())
+
+
+def _signers(text: Token, pstart: int) -> Token | None:
+    """The subject of the clause that named the statement or letter ``text`` ("the letter") before it in its
+    paragraph (from ``pstart``), when that clause carries it ("In a joint letter, three former ministers urged X")
+    or puts it out ("... signed a letter"): "The letter said Y" is theirs. Not a letter someone received, read or
+    rejected, nor one "from" a party (the text names its author: ``PartyResolver._source_of``)."""
+    if text.lemma_.lower() not in SPEECH_PRODUCTS or not any(
+            c.dep_ == "det" and c.lower_ in ("the", "this") for c in text.children):
+        return None
+    earlier = next((t for t in reversed(text.doc[:text.i]) if t.idx >= pstart and t.lemma_ == text.lemma_), None)
+    if earlier is None or any(c.dep_ == "prep" and c.lower_ in ("from", "by") for c in earlier.children):
+        return None
+    clause = next((a for a in earlier.ancestors if a.pos_ == "VERB"), None)
+    carried = earlier.dep_ == "pobj" and earlier.head.lower_ == "in" and earlier.head.head == clause
+    if clause is None or not (carried or (earlier.dep_ == "dobj" and clause.lemma_.lower() in _PUBLISHING)):
+        return None
+    return next((c for c in clause.children if c.dep_ == "nsubj"), None)
 
 
 def _apposed_name(subject: Token) -> Token | None:
@@ -208,9 +233,8 @@ class PartyResolver:
         # "plural": the most recent group named as a subject, speaking or not, that "others" refers to.
         memory: Memory = {"group": None, "any": None, "singular": None, "plural": None}
         doc = self.layout.doc
-        # Only a cue ("according" or a verb with a cue lemma, see ``is_holder_cue``) or a noun subject or
-        # apposition can be any kind of token below: the token table finds them without building a Token
-        # for every word.
+        # Only a cue ("according" or a verb with a cue lemma, see ``is_holder_cue``) or a noun subject or apposition
+        # can be any kind of token below: the token table finds them without building a Token for every word.
         table = tokens_of(doc)
         pos, dep = table.pos, table.dep
         cues = set(holder_cue_candidates(table, range(table.n)))
@@ -304,10 +328,6 @@ class PartyResolver:
             source = self._source_of(head, memory)
             if source is not None:
                 return source
-            if lemma in SPEECH_PRODUCTS:
-                signers = self._signers(head, memory)
-                if signers is not None:
-                    return signers
             if lemma in NONAGENT_NOUNS:
                 return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
@@ -332,19 +352,8 @@ class PartyResolver:
                 if found is None or found.kind in ("nonagent", "unknown") or lemma in SPEECH_PRODUCTS:
                     return found
                 return Party(found.name, "cited", found.lemma)
-        return None
-
-    def _signers(self, text: Token, memory: Memory) -> Party | None:
-        """The party of the clause that named the statement or letter ``text`` ("the letter") earlier in its
-        paragraph: "In a joint letter, three former ministers urged X. The letter said Y" is the ministers'."""
-        if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in text.children):
-            return None
-        pstart, _ = self.layout.paragraph_of(text.idx)
-        doc = text.doc
-        earlier = next((t for t in reversed(doc[:text.i]) if t.idx >= pstart and t.lemma_ == text.lemma_), None)
-        clause = next((a for a in earlier.ancestors if a.pos_ == "VERB"), None) if earlier is not None else None
-        subject = next((c for c in clause.children if c.dep_ == "nsubj"), None) if clause is not None else None
-        return self.party_of(subject, memory) if subject is not None else None
+        signers = _signers(head, self.layout.paragraph_of(head.idx)[0])  # "In a joint letter, X urged Y"
+        return None if signers is None else self.party_of(signers, memory)
 
     def _spoken_for(self, head: Token, memory: Memory) -> Party | None:
         """The body the spokesperson or lawyer ``head`` speaks for: "a spokesperson for the union", "the
