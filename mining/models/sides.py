@@ -68,9 +68,10 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Read ``against_words`` in the topic's predicate, with its negation (``"predicate"``), or count them
         in the whole topic (``"words"``, an odd number turns it; runs saved before the reading existed).
     approval_words : sequence of str, default=()
-        With ``topic_reading="predicate"``, words of approval ("right", "fair", "safer"): a verdict after an
-        auxiliary that holds none of them, no word of remedy and no verdict word speaks against its measure
-        ("... would fuel inflation"). ``()`` reads only ``against_words``, as runs saved before it did.
+        With ``against_words`` and ``topic_reading="predicate"`` (read with neither), words of approval ("right",
+        "fair", "safer"): a verdict after "would", "will", "has" or a form of "be" that holds none of them, no verb
+        of remedy and no verdict word speaks against its measure ("... would fuel inflation"). ``()`` reads only
+        ``against_words``, as runs saved before it did.
 
     Attributes
     ----------
