@@ -29,14 +29,13 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   after it ends the topic or comes before "to" ("goes too far", "comes too late to ..."), so not in the measure
   ("cars that pollute too much", "drinks too sweet for children"); negations are not read there ("not" also
   negates clauses inside a topic).
-
-- With words of approval (``approval`` of :func:`speaks_against`), a verdict after "would", "will", "has" or a form
-  of "be" that none of the readings above turns speaks against its measure unless it holds a word of approval or a verb of
-  remedy: "... would
-  fuel inflation", "... would be money badly spent", but "... would make its streets safer", "... is right to
-  ...", "... would cut costs". Approval comes in few words, condemnation in many: of the training topics with
-  such a verdict (news-01..268), the verdict words alone missed 8 that speak against their measure, and the
-  approval words find all 8 and mistake 3 that speak for it ("would pay for itself").
+- With words of approval (``approval`` of :func:`speaks_against`), a verdict after "would", "will", "has" or a
+  form of "be" that none of the readings above turns speaks against its measure unless it holds a word of
+  approval or a verb of remedy: "... would fuel inflation", "... would be money badly spent", but "... would make
+  its streets safer", "... is right to ...", "... would cut costs". Approval comes in few words, condemnation in
+  many: of the training topics with such a verdict (news-01..268), the verdict words alone missed 8 that speak
+  against their measure, and the approval words find all 8 and mistake 3 that speak for it ("would pay for
+  itself").
 
 It reads words, not a parse: a topic is one short sentence, and the stance step has no parser. The
 verdict words come from the caller (``against_words`` of the stance model; the news experiments list them
@@ -116,8 +115,8 @@ def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[s
 
     ``words`` are the verdict words, in base form ("harm" also matches "harms" and "harmed"); negations
     among them are left out, since the verb group's negation is read already. With ``approval`` words, a
-    verdict after an auxiliary (not a modal of proposal) that no reading above turns speaks against its
-    measure unless it holds one of them or a word of remedy: "... would fuel inflation", "... would be money
+    verdict after "would", "will", "has" or a form of "be" that no reading above turns speaks against its
+    measure unless it holds one of them or a verb of remedy: "... would fuel inflation", "... would be money
     badly spent" but "... would make streets safer", "... would cut waste". A topic that praises its measure
     says so in few words, one that condemns it in many.
 
