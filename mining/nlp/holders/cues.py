@@ -87,10 +87,11 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return verb.head
             return subject
-        if verb is cue and verb.dep_ == "conj" and named_before(cue) is not None:
+        named = named_before(cue) if verb is cue and verb.dep_ == "conj" else None
+        if named is not None:
             # "X, the federation's director general, Ota Marek, said": the name before the cue, not the subject
             # of the clause the parser joined the cue to.
-            return named_before(cue)
+            return named
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             if verb.lemma_.lower() == "quote":  # "X was quoted as saying": X speaks
                 return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)

@@ -85,7 +85,7 @@ class PersonNames:
                 return None
             looks_personal = all(w[:1].isupper() and not w.isupper() and w.casefold() not in ORG_WORDS for w in words)
             if words and looks_personal and (2 <= len(words) <= 3 or (len(words) == 1 and not head.ent_type_)):
-                return self._register(self._name_tokens(head))
+                return self._register(tokens)
         return None
 
     def introduced_as(self, noun: Token) -> str | None:
