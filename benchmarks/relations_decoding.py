@@ -66,9 +66,10 @@ def experiment_from_args(experiment: str, description: str):
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides of the experiment, e.g. model.passthrough=[pair]")
     args = parser.parse_args()
     return args, compose_experiment([f"experiment={experiment}", f"data.path={args.corpus}",
-                                     f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}"])
+                                     f"paths.cache_dir={args.cache_dir}", f"seed={args.seed}", *args.overrides])
 
 
 def main() -> None:

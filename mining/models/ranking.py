@@ -101,6 +101,10 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         Fitted on the ranking features, with ``predict_proba`` (cloned in ``fit``); required.
     source_types, target_types : str, default="source_type", "target_type"
         The feature groups with the stacked type probabilities of the source and of the target.
+    passthrough : sequence of str, default=()
+        Feature groups whose columns the ranker reads as well (e.g. ``pair``: distance, the gap and the
+        markers between the two units), so that it can learn how they interact with the link score,
+        which a linear first stage cannot.
     none : str, default="none"
         The label of a pair without a relation.
     n_splits : int, default=5
@@ -120,19 +124,28 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         The estimator's classes.
     type_columns_ : tuple of ndarray of int
         The columns of the source's and of the target's type probabilities in the feature matrix.
+    passthrough_columns_ : ndarray of int
+        The columns of the ``passthrough`` groups.
     """
 
     def __init__(self, *, features=None, estimator=None, ranker=None, source_types="source_type",
-                 target_types="target_type", none="none", n_splits=5, random_state=0, warm_start=True):
+                 target_types="target_type", passthrough=(), none="none", n_splits=5, random_state=0,
+                 warm_start=True):
         self.features = features
         self.estimator = estimator
         self.ranker = ranker
         self.source_types = source_types
         self.target_types = target_types
+        self.passthrough = passthrough
         self.none = none
         self.n_splits = n_splits
         self.random_state = random_state
         self.warm_start = warm_start
+
+    def __setstate__(self, state):
+        # Runs saved before ``passthrough`` existed rank on the link scores and types alone.
+        fitted = {"passthrough_columns_": np.zeros(0, dtype=int)} if "estimator_" in state else {}
+        super().__setstate__({"passthrough": (), **fitted, **state})
 
     def fit(self, X: Sequence, y: Sequence[str]):
         if self.features is None or self.estimator is None or self.ranker is None:
@@ -142,6 +155,8 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         matrix = self.features_.fit_transform(X, y)
         names = list(self.features_.get_feature_names_out())
         self.type_columns_ = tuple(self._group_columns(names, group) for group in (self.source_types, self.target_types))
+        self.passthrough_columns_ = np.concatenate([np.zeros(0, dtype=int), *(self._group_columns(names, group)
+                                                                              for group in self.passthrough)])
         self.estimator_ = clone(self.estimator).fit(matrix, y)
         self.classes_ = np.asarray([str(c) for c in self.estimator_.classes_])
         if self.none not in self.classes_:
@@ -174,9 +189,10 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     def _ranking(self, X: Sequence, proba: np.ndarray, matrix) -> np.ndarray:
         keys = [(pair.document.id, pair.source.index, pair.target.index) for pair in X]
         link = log_odds(1.0 - proba[:, self.classes_.tolist().index(self.none)])
-        source, target = (np.asarray(matrix[:, columns].todense()) if hasattr(matrix, "todense")
-                          else np.asarray(matrix[:, columns]) for columns in self.type_columns_)
-        return ranking_features(keys, link, source, target)
+        source, target, passed = (np.asarray(matrix[:, columns].todense()) if hasattr(matrix, "todense")
+                                  else np.asarray(matrix[:, columns])
+                                  for columns in (*self.type_columns_, self.passthrough_columns_))
+        return np.hstack([ranking_features(keys, link, source, target), passed])
 
     def predict_proba(self, X: Sequence) -> np.ndarray:
         check_is_fitted(self)

@@ -41,6 +41,13 @@ class RelationTask:
     ``logit(p_link) + w * logit(P(source is a premise)) >= logit(link_threshold)``. P is read from
     the estimator's feature group ``source_type_feature``, the source's stacked type scores that the
     relation features already hold (``configs/features/relations.yaml``), so no model is fitted for it.
+
+    With ``body_paragraph_root`` as well, each body paragraph (any but the document's first and last) is
+    one tree, as an essay's body paragraph argues for one claim: the source whose best target has the
+    lowest weighted log-odds above is its root and keeps no target, and every other source keeps its best
+    target, whatever its score. Of the log-probabilities of the paragraph's decisions, taking each
+    source's score as the probability that it links, this choice has the highest sum. The first and
+    last paragraph are decoded source by source as before.
     """
 
     name: str = "relations"
@@ -49,6 +56,7 @@ class RelationTask:
     link_threshold: float = 0.5
     source_type_weight: float = 0.0
     source_type_feature: str = "source_type"
+    body_paragraph_root: bool = False
 
     def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[PairInstance]:
         return [pair for doc, p in zip(docs, parsed) for pair in build_pair_instances(build_unit_instances(doc, p))]
@@ -76,9 +84,10 @@ class RelationTask:
 
     def predict(self, estimator: Any, instances: Sequence[PairInstance]) -> list[str]:
         if not self.one_target_per_source:
-            if self.source_type_weight:
-                raise UsageError("source_type_weight weighs the one target a source keeps: it needs "
-                                 "one_target_per_source=true")
+            for option in ("source_type_weight", "body_paragraph_root"):
+                if getattr(self, option):
+                    raise UsageError(f"{option} decides the one target a source keeps: it needs "
+                                     f"one_target_per_source=true")
             return predict_independently(estimator, instances)
         with sharing():  # the source type scores below reuse the rows the estimator computed
             proba = estimator.predict_proba(list(instances))
@@ -98,13 +107,28 @@ class RelationTask:
         by_source: dict[tuple[str, str], list[int]] = {}
         for i, pair in enumerate(instances):
             by_source.setdefault((pair.document.id, pair.source.unit.id), []).append(i)
+        best = {key: max(rows, key=lambda i: link[i]) for key, rows in by_source.items()}
+        kept = {i for i in best.values() if link[i] >= log_odds(self.link_threshold)}
+        if self.body_paragraph_root:
+            kept = self._paragraph_trees(instances, best, link, kept)
         labels = [NONE] * len(instances)
-        threshold = log_odds(self.link_threshold)
-        for rows in by_source.values():
-            best = max(rows, key=lambda i: link[i])
-            if link[best] >= threshold:
-                labels[best] = classes[int(np.argmax(relation_proba[best]))]
+        for i in kept:
+            labels[i] = classes[int(np.argmax(relation_proba[i]))]
         return labels
+
+    @staticmethod
+    def _paragraph_trees(instances: Sequence[PairInstance], best: dict[tuple[str, str], int], link: np.ndarray,
+                         kept: set[int]) -> set[int]:
+        """``kept`` with each body paragraph's sources all linked but the one least likely to link."""
+        body: dict[tuple[str, int], list[int]] = {}
+        for i in best.values():
+            unit = instances[i].source
+            if 0 < unit.paragraph < unit.n_paragraphs - 1:
+                body.setdefault((instances[i].document.id, unit.paragraph), []).append(i)
+        for rows in body.values():
+            root = min(rows, key=lambda i: link[i])
+            kept = (kept - {root}) | (set(rows) - {root})
+        return kept
 
     def source_premise(self, estimator: Any, instances: Sequence[PairInstance]) -> np.ndarray:
         """P(source is a premise) per pair, from the fitted feature group ``source_type_feature``."""

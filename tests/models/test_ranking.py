@@ -124,3 +124,19 @@ def test_a_boosted_ranker_round_trips_through_skops():
     assert set(untrusted) <= trusted_types()
     loaded = sio.loads(data, trusted=untrusted)
     assert np.array_equal(loaded.predict_proba(pairs), model.predict_proba(pairs))
+
+
+def test_passthrough_groups_reach_the_ranker_and_old_runs_load_without_them():
+    pairs = _pairs([4, 5, 6, 4, 5, 6])
+    plain = _model().fit(pairs, _labels(pairs))
+    passed = _model(passthrough=["distance"]).fit(pairs, _labels(pairs))
+    n_distance = len(passed.features_.transformer_list[0][1].get_feature_names_out())
+    assert passed.ranker_.n_features_in_ == plain.ranker_.n_features_in_ + n_distance
+    assert list(passed.predict(pairs)) == _labels(pairs)
+    with pytest.raises(UsageError, match="no group 'gap'"):
+        _model(passthrough=["gap"]).fit(pairs, _labels(pairs))
+    state = dict(plain.__getstate__())
+    del state["passthrough"], state["passthrough_columns_"]  # a run saved before passthrough existed
+    old = TargetRankingClassifier.__new__(TargetRankingClassifier)
+    old.__setstate__(state)
+    assert np.array_equal(old.predict_proba(pairs), plain.predict_proba(pairs))

@@ -136,3 +136,33 @@ def test_source_type_weight_reads_the_types_inside_a_model_that_holds_its_featur
     pipeline = Pipeline([("features", None), ("model", SimpleNamespace(features_=inner.named_steps["features"]))])
     read = RelationTask(one_target_per_source=True, source_type_weight=1.0).source_premise(pipeline, instances)
     assert np.allclose(read, premise)
+
+
+def test_a_body_paragraph_is_one_tree_rooted_at_its_least_likely_source(pairs):
+    task, instances, _ = pairs
+    rng = np.random.default_rng(1)
+    link = rng.uniform(0.05, 0.95, size=len(instances))
+    trees = RelationTask(one_target_per_source=True, body_paragraph_root=True).predict(FixedProba(link), instances)
+    alone = RelationTask(one_target_per_source=True).predict(FixedProba(link), instances)
+    by_paragraph: dict = {}
+    for i, pair in enumerate(instances):
+        by_paragraph.setdefault((pair.document.id, pair.source.paragraph), {}).setdefault(pair.source.unit.id, []).append(i)
+    n_body = 0
+    for (_, paragraph), sources in by_paragraph.items():
+        unit = instances[next(iter(sources.values()))[0]].source
+        best = {s: max(rows, key=lambda i: link[i]) for s, rows in sources.items()}
+        linked = {s for s, rows in sources.items() if any(trees[i] != NONE for i in rows)}
+        if 0 < paragraph < unit.n_paragraphs - 1:
+            n_body += 1
+            root = min(best, key=lambda s: link[best[s]])
+            assert linked == set(sources) - {root}
+            assert all(trees[best[s]] != NONE for s in linked)
+        else:  # the first and last paragraph: source by source, as without the option
+            assert all(trees[i] == alone[i] for rows in sources.values() for i in rows)
+    assert n_body and trees != alone
+
+
+def test_body_paragraph_root_needs_one_target_per_source(pairs):
+    task, instances, _ = pairs
+    with pytest.raises(UsageError, match="body_paragraph_root decides"):
+        RelationTask(body_paragraph_root=True).predict(FixedProba(np.ones(len(instances)) / 2), instances)
