@@ -1,5 +1,5 @@
-"""The miner's component step decoded with one claim per body paragraph or independently, end to end, by CV
-on the training essays only.
+"""The miner's component step decoded with one claim per body paragraph or independently, and its relation step
+with or without one tree per body paragraph, end to end, by CV on the training essays only.
 
 Usage: python benchmarks/miner_decoding.py --corpus ../shared/corpora/aaec-v2 [--folds 5] [--only 0 1]
 
@@ -8,7 +8,8 @@ In each fold the `experiment=miner` bundle is fitted on the other folds once, an
 raw text is labelled three times from the one fitted component step: each unit typed on its own (its
 type classifier's argmax), decoded by `mining.models.decoding.BodyParagraphClassifier` (one claim per body
 paragraph; units the step rejects as `none` keep it), and by it with `edge_label="major_claim"` (one major
-claim in the first and in the last paragraph too). Prints, per way and pooled over the
+claim in the first and in the last paragraph too); each of these with the relation task as configured and
+with ``body_paragraph_root`` switched (nothing refitted). Prints, per way and pooled over the
 scored folds, end-to-end components and relations F1 exact and at 50% (ours and Eger et al.'s).
 About 4 minutes per fold on 2 quiet cores.
 """
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import product
 from pathlib import Path
 
 import numpy as np
@@ -84,9 +86,12 @@ def main() -> None:
             subtasks = {name: build_part(part) for name, part in cfg.subtasks.items()}
             result = run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=OneFold(fold), seed=cfg.seed)
             rejecting = result.model["components"].steps[-1][1]
-            for way, classifier in decodings(result.model["components"]).items():
+            trees = {flag: replace(result.task["relations"], body_paragraph_root=flag) for flag in (False, True)}
+            for (component_way, classifier), tree in product(decodings(result.model["components"]).items(), trees):
                 rejecting.estimator_ = classifier
-                miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=info, sources={})
+                way = f"{component_way}, {'a tree per body paragraph' if tree else 'relations source by source'}"
+                tasks = {**result.task, "relations": trees[tree]}
+                miner = ArgumentMiner(tasks=tasks, models=result.model, pipeline=info, sources={})
                 scores, _ = evaluate_end_to_end(miner, docs, parsed, fold.test)
                 for key in KEYS:
                     totals.setdefault(way, {}).setdefault(key, []).append(scores[key])

@@ -46,8 +46,9 @@ class RelationTask:
     one tree, as an essay's body paragraph argues for one claim: the source whose best target has the
     lowest weighted log-odds above is its root and keeps no target, and every other source keeps its best
     target, whatever its score. Of the log-probabilities of the paragraph's decisions, taking each
-    source's score as the probability that it links, this choice has the highest sum. The first and
-    last paragraph are decoded source by source as before.
+    source's score as the probability that it links, this choice has the highest sum. Cycles are not
+    ruled out: a tree is the shape aimed at, not a constraint enforced. The first and last paragraph are
+    decoded source by source as before.
     """
 
     name: str = "relations"

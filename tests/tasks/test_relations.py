@@ -146,7 +146,8 @@ def test_a_body_paragraph_is_one_tree_rooted_at_its_least_likely_source(pairs):
     alone = RelationTask(one_target_per_source=True).predict(FixedProba(link), instances)
     by_paragraph: dict = {}
     for i, pair in enumerate(instances):
-        by_paragraph.setdefault((pair.document.id, pair.source.paragraph), {}).setdefault(pair.source.unit.id, []).append(i)
+        paragraph = by_paragraph.setdefault((pair.document.id, pair.source.paragraph), {})
+        paragraph.setdefault(pair.source.unit.id, []).append(i)
     n_body = 0
     for (_, paragraph), sources in by_paragraph.items():
         unit = instances[next(iter(sources.values()))[0]].source
