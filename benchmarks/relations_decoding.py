@@ -1,13 +1,15 @@
 """How much the source's predicted type should weigh in AAEC link decoding, by CV on the training essays only.
 
-Usage: python benchmarks/relations_decoding.py --corpus ../shared/corpora/aaec-v2 [--folds 5] [--seed 0]
+Usage: python benchmarks/relations_decoding.py --corpus ../shared/corpora/aaec-v2 [--folds 5] [--seed 0] [OVERRIDE ...]
 
 5-fold CV grouped by essay over the 322 training essays of AAEC v2 (the 80 test essays are never read):
 in each fold the relation model of `experiment=aaec_relations` is fitted on the other folds, and its pair
 probabilities and the source's stacked type scores on the held-out fold are kept. Each decoding of
 `mining.tasks.relations.RelationTask` (one target per source; the source's P(premise) weighted by
 ``source_type_weight``; ``link_threshold``) then labels the held-out pairs from these, with no refit, and
-the script prints link vs no-link macro-F1, pooled over the folds and per fold. About 20 minutes on 2 cores.
+the script prints link vs no-link macro-F1, pooled over the folds and per fold. Each decoding is source by
+source: the experiment's ``task.body_paragraph_root`` and other ``task`` overrides are not read
+(benchmarks/relations_ranking.py decodes with and without it). About 20 minutes on 2 cores.
 """
 from __future__ import annotations
 
@@ -60,7 +62,8 @@ def out_of_fold(cfg, n_splits: int, seed: int):
 
 
 def experiment_from_args(experiment: str, description: str):
-    """``--corpus``, ``--folds``, ``--seed`` and ``--cache-dir`` from the command line, and ``experiment`` composed with them."""
+    """``--corpus``, ``--folds``, ``--seed``, ``--cache-dir`` and Hydra overrides from the command line, and
+    ``experiment`` composed with them."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--corpus", required=True, help="the AAEC v2 folder")
     parser.add_argument("--folds", type=int, default=5)

@@ -28,6 +28,12 @@ def log_odds(p: np.ndarray | float) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
 
+def is_body_paragraph(paragraph: int, n_paragraphs: int) -> bool:
+    """Whether paragraph number ``paragraph`` of a document's ``n_paragraphs`` is a body paragraph: any but the
+    first and the last (-1, a unit outside every paragraph, is none)."""
+    return 0 < paragraph < n_paragraphs - 1
+
+
 def group_by_document(X: Sequence) -> dict[str, list[int]]:
     """Row indices of the instances (units or pairs) of each document, by document id."""
     groups: dict[str, list[int]] = {}
@@ -170,12 +176,12 @@ class BodyParagraphClassifier(_DecodingClassifier):
             paragraphs: dict[int, list[int]] = {}
             for i in rows:
                 paragraphs.setdefault(X[i].paragraph, []).append(i)
-            last = X[rows[0]].n_paragraphs - 1  # the document's own first and last paragraph, units or not
+            n_paragraphs = X[rows[0]].n_paragraphs  # the document's own first and last paragraph, units or not
             for paragraph, members in paragraphs.items():
                 candidates = [i for i in members if out[i] in movable]
                 if paragraph < 0 or not candidates:  # -1: a unit outside every paragraph
                     continue
-                if paragraph in (0, last):
+                if not is_body_paragraph(paragraph, n_paragraphs):
                     if self.edge_label is not None:
                         self._one_edge_label(scores, candidates, out)
                     continue

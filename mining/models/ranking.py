@@ -84,9 +84,9 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
 
     ``fit`` fits ``features`` and ``estimator`` on every training pair, then ``estimator`` again inside
     ``n_splits`` folds grouped by document on the same feature rows, and fits ``ranker`` on
-    :func:`ranking_features` of these out-of-fold scores (link vs ``none``). ``predict_proba`` keeps the
-    estimator's split of the link probability among the relation labels and replaces the probability of
-    ``none`` by the ranker's. It takes the pair instances themselves
+    :func:`ranking_features` of these out-of-fold scores and the columns of the ``passthrough`` groups (link
+    vs ``none``). ``predict_proba`` keeps the estimator's split of the link probability among the relation
+    labels and replaces the probability of ``none`` by the ranker's. It takes the pair instances themselves
     (``Pipeline([("features", None), ("model", TargetRankingClassifier(...))])``), because the candidates of
     a source are a group of rows that a feature matrix has forgotten.
 
@@ -150,13 +150,17 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     def fit(self, X: Sequence, y: Sequence[str]):
         if self.features is None or self.estimator is None or self.ranker is None:
             raise UsageError(f"{type(self).__name__} needs features, estimator and ranker")
+        if isinstance(self.passthrough, str):
+            raise UsageError(f"{type(self).__name__}: passthrough must be a list of feature groups, got the string "
+                             f"{self.passthrough!r} (write [{self.passthrough}])")
         X, y = list(X), np.asarray(y, dtype=object)
         self.features_ = clone(self.features)
         matrix = self.features_.fit_transform(X, y)
         names = list(self.features_.get_feature_names_out())
-        self.type_columns_ = tuple(self._group_columns(names, group) for group in (self.source_types, self.target_types))
-        self.passthrough_columns_ = np.concatenate([np.zeros(0, dtype=int), *(self._group_columns(names, group)
-                                                                              for group in self.passthrough)])
+        self.type_columns_ = tuple(self._group_columns(names, group, "stacked type probabilities")
+                                   for group in (self.source_types, self.target_types))
+        passthrough = [self._group_columns(names, group, "passthrough") for group in self.passthrough]
+        self.passthrough_columns_ = np.concatenate(passthrough) if passthrough else np.zeros(0, dtype=int)
         self.estimator_ = clone(self.estimator).fit(matrix, y)
         self.classes_ = np.asarray([str(c) for c in self.estimator_.classes_])
         if self.none not in self.classes_:
@@ -165,11 +169,11 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self.ranker_ = clone(self.ranker).fit(self._ranking(X, scores, matrix), y != self.none)
         return self
 
-    def _group_columns(self, names: list[str], group: str) -> np.ndarray:
+    def _group_columns(self, names: list[str], group: str, role: str) -> np.ndarray:
         columns = np.flatnonzero([name.startswith(f"{group}__") for name in names])
         if not len(columns):
-            raise UsageError(f"{type(self).__name__}: the features have no group {group!r} (stacked type "
-                             f"probabilities); groups: {sorted({n.split('__')[0] for n in names})}")
+            raise UsageError(f"{type(self).__name__}: the features have no group {group!r} ({role}); "
+                             f"groups: {sorted({n.split('__')[0] for n in names})}")
         return columns
 
     def _out_of_fold(self, matrix, y: np.ndarray, groups: list[str]) -> np.ndarray:

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.instances.units import PairInstance, build_pair_instances, build_unit_instances, documents_of
-from mining.models.decoding import log_odds
+from mining.models.decoding import is_body_paragraph, log_odds
 from mining.nlp.sharing import sharing
 from mining.schema import RELATION_LABELS, Document, Relation
 from mining.tasks.base import copy_documents, final_model, predict_independently
@@ -42,13 +42,13 @@ class RelationTask:
     the estimator's feature group ``source_type_feature``, the source's stacked type scores that the
     relation features already hold (``configs/features/relations.yaml``), so no model is fitted for it.
 
-    With ``body_paragraph_root`` as well, each body paragraph (any but the document's first and last) is
-    one tree, as an essay's body paragraph argues for one claim: the source whose best target has the
-    lowest weighted log-odds above is its root and keeps no target, and every other source keeps its best
-    target, whatever its score. Of the log-probabilities of the paragraph's decisions, taking each
-    source's score as the probability that it links, this choice has the highest sum. Cycles are not
-    ruled out: a tree is the shape aimed at, not a constraint enforced. The first and last paragraph are
-    decoded source by source as before.
+    With ``body_paragraph_root`` (and ``one_target_per_source``), each body paragraph (any but the
+    document's first and last) gets one root, as an essay's body paragraph argues for one claim: the source
+    whose best target has the lowest link log-odds (weighted as above when ``source_type_weight`` is set)
+    keeps no target, the earliest in the text on a tie, and every other source keeps its best target,
+    whatever its score. Taking each source's score as the probability that it links, no other choice of the
+    one source to leave unlinked has a higher summed log-probability. Cycles are not ruled out: a tree is the
+    shape aimed at, not a constraint enforced. The first and last paragraph are decoded source by source.
     """
 
     name: str = "relations"
@@ -87,7 +87,7 @@ class RelationTask:
         if not self.one_target_per_source:
             for option in ("source_type_weight", "body_paragraph_root"):
                 if getattr(self, option):
-                    raise UsageError(f"{option} decides the one target a source keeps: it needs "
+                    raise UsageError(f"{option} decides whether a source keeps its best target: it needs "
                                      f"one_target_per_source=true")
             return predict_independently(estimator, instances)
         with sharing():  # the source type scores below reuse the rows the estimator computed
@@ -109,7 +109,8 @@ class RelationTask:
         for i, pair in enumerate(instances):
             by_source.setdefault((pair.document.id, pair.source.unit.id), []).append(i)
         best = {key: max(rows, key=lambda i: link[i]) for key, rows in by_source.items()}
-        kept = {i for i in best.values() if link[i] >= log_odds(self.link_threshold)}
+        threshold = log_odds(self.link_threshold)
+        kept = {i for i in best.values() if link[i] >= threshold}
         if self.body_paragraph_root:
             kept = self._paragraph_trees(instances, best, link, kept)
         labels = [NONE] * len(instances)
@@ -124,7 +125,7 @@ class RelationTask:
         body: dict[tuple[str, int], list[int]] = {}
         for i in best.values():
             unit = instances[i].source
-            if 0 < unit.paragraph < unit.n_paragraphs - 1:
+            if is_body_paragraph(unit.paragraph, unit.n_paragraphs):
                 body.setdefault((instances[i].document.id, unit.paragraph), []).append(i)
         for rows in body.values():
             root = min(rows, key=lambda i: link[i])

@@ -140,3 +140,20 @@ def test_passthrough_groups_reach_the_ranker_and_old_runs_load_without_them():
     old = TargetRankingClassifier.__new__(TargetRankingClassifier)
     old.__setstate__(state)
     assert np.array_equal(old.predict_proba(pairs), plain.predict_proba(pairs))
+
+
+def test_a_ranker_with_passthrough_round_trips_through_skops_and_a_string_is_refused():
+    pairs = _pairs([4, 5, 6, 4])
+    model = _model(passthrough=["distance"]).fit(pairs, _labels(pairs))
+    data = sio.dumps(model)
+    untrusted = sio.get_untrusted_types(data=data)
+    assert set(untrusted) <= trusted_types()
+    loaded = sio.loads(data, trusted=untrusted)
+    assert np.array_equal(loaded.predict_proba(pairs), model.predict_proba(pairs))
+    with pytest.raises(UsageError, match=r"passthrough must be a list of feature groups, got the string 'distance'"):
+        _model(passthrough="distance").fit(pairs, _labels(pairs))
+    unfitted = _model().__getstate__()
+    del unfitted["passthrough"]  # an unfitted model saved before passthrough existed gets no fitted attribute
+    old = TargetRankingClassifier.__new__(TargetRankingClassifier)
+    old.__setstate__(dict(unfitted))
+    assert old.passthrough == () and not hasattr(old, "passthrough_columns_")

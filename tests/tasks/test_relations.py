@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from types import SimpleNamespace
 
 import numpy as np
@@ -167,3 +168,36 @@ def test_body_paragraph_root_needs_one_target_per_source(pairs):
     task, instances, _ = pairs
     with pytest.raises(UsageError, match="body_paragraph_root decides"):
         RelationTask(body_paragraph_root=True).predict(FixedProba(np.ones(len(instances)) / 2), instances)
+
+
+def _synthetic_pairs(paragraphs: dict[str, dict[int, int]], n_paragraphs: dict[str, int]) -> list:
+    """Every ordered pair of units in each paragraph: ``paragraphs[doc][paragraph]`` units there."""
+    pairs = []
+    for doc_id, sizes in paragraphs.items():
+        doc = SimpleNamespace(id=doc_id)
+        for paragraph, n in sizes.items():
+            units = [SimpleNamespace(unit=SimpleNamespace(id=f"{doc_id}-{paragraph}-{k}"), paragraph=paragraph,
+                                     n_paragraphs=n_paragraphs[doc_id]) for k in range(n)]
+            pairs += [SimpleNamespace(document=doc, source=a, target=b) for a in units for b in units if a is not b]
+    return pairs
+
+
+def test_the_root_of_a_body_paragraph_is_chosen_on_the_weighted_score_and_the_rest_always_link():
+    # d0: paragraphs 0 (first) and 3 (last) are edges, 1 and 2 are body paragraphs, -1 is outside every one;
+    # d1 has two paragraphs, both edges.
+    pairs = _synthetic_pairs({"d0": {-1: 2, 0: 2, 1: 3, 2: 2, 3: 2}, "d1": {0: 2, 1: 2}}, {"d0": 4, "d1": 2})
+    link = np.full(len(pairs), 0.2)  # every best target below the threshold by itself
+    premise = np.full(len(pairs), 0.5)
+    for i, pair in enumerate(pairs):
+        if pair.source.unit.id == "d0-1-0":
+            link[i] = 0.45  # the highest link score of its paragraph ...
+            premise[i] = 0.05  # ... but the least likely premise: with the type weighed in, the root
+    proba = np.column_stack([np.zeros(len(pairs)), 1 - link, link])
+    task = RelationTask(one_target_per_source=True, source_type_weight=1.0, body_paragraph_root=True)
+    classes = ["attack", NONE, "support"]
+    labels = task.decode(pairs, proba, classes, premise)
+    linked = Counter(pair.source.unit.id for pair, label in zip(pairs, labels) if label != NONE)
+    assert set(linked) == {"d0-1-1", "d0-1-2", "d0-2-1"} and set(linked.values()) == {1}
+    # Without the weight the highest link score is no root: the first of the two others (a tie) is.
+    plain = RelationTask(one_target_per_source=True, body_paragraph_root=True).decode(pairs, proba, classes)
+    assert {pair.source.unit.id for pair, label in zip(pairs, plain) if label != NONE} == {"d0-1-0", "d0-1-2", "d0-2-1"}
