@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def held_out_scores(cfg, n_splits: int, seed: int) -> tuple:
-    """The task and, per fold: gold labels and the decoded labels with and without the ranker, and the fit seconds."""
+    """The task and, per fold: gold labels, the labels decoded from the first stage and from the ranker, each source
+    by source and with a tree per body paragraph (keyed by ``_name``), and the fit seconds."""
     task, pair_folds_ = pair_folds(cfg, n_splits, seed)
     folds = []
     with fixed_blas_threads():

@@ -127,9 +127,11 @@ class RelationTask:
             unit = instances[i].source
             if is_body_paragraph(unit.paragraph, unit.n_paragraphs):
                 body.setdefault((instances[i].document.id, unit.paragraph), []).append(i)
+        kept = set(kept)
         for rows in body.values():
             root = min(rows, key=lambda i: link[i])
-            kept = (kept - {root}) | (set(rows) - {root})
+            kept.update(rows)
+            kept.discard(root)
         return kept
 
     def source_premise(self, estimator: Any, instances: Sequence[PairInstance]) -> np.ndarray:
