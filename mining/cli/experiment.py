@@ -102,6 +102,7 @@ def experiment_job(cfg) -> float:
 def _experiment(cfg) -> float:
     """Compose -> plain objects -> ``run_experiment`` -> run record -> the metric to optimise."""
     from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
@@ -122,6 +123,9 @@ def _experiment(cfg) -> float:
                                              progress=False if quiet() else cfg.nlp.progress)
     note(f"parse: done in {timer.seconds['parse']:.1f} s (cache {'hit' if from_cache else 'miss'})")
     evaluation = instantiate(cfg.evaluation, _convert_="all")
+    sweep = hydra_cfg.mode == RunMode.MULTIRUN
+    if sweep:  # the sweeper reads the metric to optimise: a wrong prefix fails now, not after every job's fit
+        check_optimized_prefix(cfg.optimized_metric, evaluation.prefix)
     with fixed_blas_threads():
         result = fit_and_score(cfg, docs, parsed, evaluation, timer)
         if cfg.get("end_to_end"):  # label the test documents' raw text with the fitted bundle and score it
@@ -136,10 +140,10 @@ def _experiment(cfg) -> float:
     with timer.stage("record"):
         write_record(run_dir, metrics=result.metrics, meta=meta, predictions=result.predictions, model=result.model,
                      tasks=result.task, config_yaml=OmegaConf.to_yaml(cfg, resolve=True))
-    value = optimized_value(result.metrics, cfg.optimized_metric)
     print(summary(cfg.name, result.metrics, cfg.optimized_metric)
           + f"\nrun record: {run_dir} (pipeline {info.package} {info.version}, "
             f"parse cache {'hit' if from_cache else 'miss'})")
+    value = optimized_value(result.metrics, cfg.optimized_metric, evaluation.prefix, required=sweep)
     if cfg.tracking:  # tracking=mlflow: a partial of mining.runs.tracking.log_run, reading the finished record
         instantiate(cfg.tracking)(run_dir)
     return value
@@ -286,11 +290,28 @@ def provenance(docs, parsed, predictions) -> dict:
             "predictions": predictions_fingerprint(predictions)}
 
 
-def optimized_value(metrics: dict, key: str) -> float:
-    """The metric to optimise; a missing one raises rather than returning a guess."""
-    if key not in metrics:
-        raise UsageError(f"optimized_metric={key!r} is not among the metrics: {', '.join(sorted(metrics)[:20])}...")
-    return float(metrics[key])
+def _example_metric(prefix: str) -> str:
+    return f"{prefix}.macro_f1" + ("" if prefix == "test" else ".mean")
+
+
+def check_optimized_prefix(key: str, prefix: str) -> None:
+    """Refuse a metric to optimise that the evaluation cannot score: its scores are all ``<prefix>.*``."""
+    if key.split(".", 1)[0] != prefix:
+        raise UsageError(f"optimized_metric={key!r}: this evaluation scores as {prefix}.*; "
+                         f"set e.g. optimized_metric={_example_metric(prefix)}")
+
+
+def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = True) -> float:
+    """The metric to optimise. A missing one raises where it is ``required`` (a sweep's sweeper reads it) rather than
+    returning a guess; otherwise it is NaN, with a warning on stderr (the run and its record are complete)."""
+    if key in metrics:
+        return float(metrics[key])
+    message = (f"optimized_metric={key!r} is not among the metrics; this evaluation scores as {prefix}.*, e.g. "
+               f"optimized_metric={_example_metric(prefix)}")
+    if required:
+        raise UsageError(message)
+    print(f"warning: {message} (only a sweep reads it)", file=sys.stderr)
+    return float("nan")
 
 
 def summary(name: str, metrics: dict, key: str) -> str:

@@ -65,6 +65,23 @@ def test_run_refuses_a_bad_override(workdir: Path, overrides: list[str], words: 
     assert not list((workdir / "logs").rglob("metrics.json"))  # no run record
 
 
+def test_a_sweep_refuses_a_metric_its_evaluation_does_not_score_before_fitting(workdir: Path):
+    # Only a sweep's sweeper reads the metric to optimise; the run's default (test.macro_f1) is no CV score.
+    done = mining("run", "-m", "experiment=sample_components", "evaluation=cv", cwd=workdir)
+    _refused(done, "optimized_metric='test.macro_f1'", "cv.*", "optimized_metric=cv.macro_f1.mean")
+    assert "components: fold" not in done.stderr
+    assert not list((workdir / "logs").rglob("metrics.json"))
+
+
+def test_a_single_run_reports_though_it_does_not_score_the_metric_to_optimise(workdir: Path, tmp_path: Path):
+    done = mining("run", "experiment=sample_components", "evaluation=cv", f"hydra.run.dir={tmp_path / 'run'}",
+                  cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    assert "cv.macro_f1.mean=" in done.stdout and "run record:" in done.stdout
+    assert "warning: optimized_metric='test.macro_f1' is not among the metrics" in done.stderr
+    assert (tmp_path / "run" / "metrics.json").is_file()
+
+
 @pytest.mark.parametrize("where", ["under-a-file", "read-only"])
 def test_run_refuses_an_unwritable_run_directory(workdir: Path, tmp_path: Path, where: str):
     if where == "under-a-file":
