@@ -327,7 +327,7 @@ def unit_type(instance, start: int, end: int) -> str:
 
 def typed_spans(instances, members, tags) -> list[tuple[int, int, str]]:
     """Token spans (positions in ``members``) of ``tags`` with their gold unit type."""
-    from mining.tasks.bio import bio_spans
+    from mining.instances.bio import bio_spans
     from mining.tasks.segmentation import token_spans
 
     first = instances[members[0]]

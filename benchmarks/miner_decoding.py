@@ -1,7 +1,7 @@
 """The miner's component step decoded with one claim per body paragraph or independently, and its relation step
 with or without one tree per body paragraph, end to end, by CV on the training essays only.
 
-Usage: python benchmarks/miner_decoding.py --corpus ../shared/corpora/aaec-v2 [--folds 5] [--only 0 1]
+Usage: python benchmarks/miner_decoding.py --corpus ../shared/corpora/aaec-v2 [--folds 5] [--only 0 1] [OVERRIDES ...]
 
 5-fold CV grouped by essay over the 322 training essays of AAEC v2 (the 80 test essays are never read).
 In each fold the `experiment=miner` bundle is fitted on the other folds once, and the held-out essays'
@@ -73,9 +73,11 @@ def main() -> None:
     parser.add_argument("--only", type=int, nargs="*", help="score only these folds (0-based)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides of experiment=miner, e.g. "
+                                                      "subtasks.segmentation.model.split_threshold=0.6")
     args = parser.parse_args()
     cfg = compose_experiment(["experiment=miner", f"data.path={args.corpus}", f"paths.cache_dir={args.cache_dir}",
-                              f"seed={args.seed}"])
+                              f"seed={args.seed}", *args.overrides])
     docs = [d for d in load_documents(cfg.data) if d.split == "train"]
     info = pipeline_of(cfg.nlp)
     parsed, _ = parse_documents(docs, info, cache_dir=cfg.paths.cache_dir, progress=False)

@@ -6,12 +6,15 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
+from mining.instances.bio import BEGIN, OUTSIDE, bio_spans
 from mining.instances.tokens import TokenInstance, paragraphs_of
+from mining.models.splitting import MIN_TOKENS, candidate_cuts, cut_features, training_cuts
 
 
 def paragraph_sequences(X: Sequence[TokenInstance], y: Sequence[str]) -> list[list[str]]:
@@ -71,6 +74,12 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         How much the transitions count against the classifier's scores.
     smoothing : float, default=1.0
         Added to every transition count before the log-probabilities are taken.
+    splitter : classifier with ``predict_proba``, default=None
+        If given, decoded units are cut where they run over the boundary between two units
+        (:mod:`mining.models.splitting`): it is fitted on the candidate cuts of the training paragraphs'
+        gold units, and :meth:`cut_units` makes every cut whose probability reaches ``split_threshold``.
+    split_threshold : float, default=0.5
+        The probability of a cut from which it is made.
 
     Attributes
     ----------
@@ -82,6 +91,8 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Log-probability of each tag (``classes_`` order) opening a paragraph.
     transitions_ : ndarray of shape (n_classes, n_classes)
         ``transitions_[s, t]``: log-probability of tag ``classes_[t]`` after tag ``classes_[s]``.
+    splitter_ : Pipeline or None
+        A ``DictVectorizer`` and the fitted ``splitter``; None without one.
 
     Examples
     --------
@@ -91,11 +102,19 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     >>> start, transitions = tagger.fit(token_instances, bio_tags).transition_scores()  # doctest: +SKIP
     """
 
-    def __init__(self, *, features=None, classifier=None, weight=1.0, smoothing=1.0):
+    def __init__(self, *, features=None, classifier=None, weight=1.0, smoothing=1.0, splitter=None,
+                 split_threshold=0.5):
         self.features = features
         self.classifier = classifier
         self.weight = weight
         self.smoothing = smoothing
+        self.splitter = splitter
+        self.split_threshold = split_threshold
+
+    def __setstate__(self, state):
+        # Runs saved before the splitter existed decode without one.
+        fitted = {"splitter_": None} if "estimator_" in state else {}
+        super().__setstate__({"splitter": None, "split_threshold": 0.5, **fitted, **state})
 
     def fit(self, X: Sequence[TokenInstance], y: Sequence[str]):
         if self.features is None or self.classifier is None:
@@ -109,7 +128,55 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.classes_ = np.asarray(self.estimator_.classes_)
         self.start_, self.transitions_ = tag_transitions(paragraph_sequences(X, y), self.classes_.tolist(),
                                                          self.smoothing)
+        self.splitter_ = None if self.splitter is None else self._fit_splitter(X, y)
         return self
+
+    def _fit_splitter(self, X: Sequence[TokenInstance], y: Sequence[str]):
+        if not isinstance(self.split_threshold, (int, float)) or not 0 < self.split_threshold <= 1:
+            raise UsageError(f"split_threshold must be a probability in (0, 1], got {self.split_threshold!r}")
+        rows, labels = [], []
+        for members, tags in zip(paragraphs_of(X), paragraph_sequences(X, y)):
+            first = X[members[0]]
+            more_rows, more_labels = training_cuts(first.parsed, first.paragraph.tokens, bio_spans(tags))
+            rows += more_rows
+            labels += more_labels
+        if len(set(labels)) < 2:
+            raise UsageError(f"{type(self).__name__}: the training units give no cut of both kinds to learn the "
+                             f"splitter from ({len(labels)} candidate cuts); set splitter=null")
+        return make_pipeline(DictVectorizer(), clone(self.splitter)).fit(rows, labels)
+
+    def cut_units(self, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],
+                  tags: Sequence[str]) -> list[str]:
+        """``tags`` (one per instance of ``X``, decoded per paragraph: ``sequences`` are the instances of each
+        paragraph in reading order) with each unit cut where the splitter puts a cut: the gap tagged ``O`` and
+        the token after it ``B``. The cuts of a unit are taken left to right, each leaving ``MIN_TOKENS``."""
+        check_is_fitted(self)
+        tags = list(tags)
+        if self.splitter_ is None:
+            return tags
+        rows, cuts = [], []
+        for members in sequences:
+            first = X[members[0]]
+            index = {X[i].position: i for i in members}
+            paragraph = [tags[index[p]] if p in index else OUTSIDE for p in range(first.n_in_paragraph)]
+            for a, b in bio_spans(paragraph):
+                for t, g in candidate_cuts(first.parsed, first.paragraph.tokens, a, b):
+                    rows.append(cut_features(first.parsed, first.paragraph.tokens, a, b, t, g))
+                    cuts.append((index, a, t, g))
+        if not rows:
+            return tags
+        column = self.splitter_.classes_.tolist().index(1)
+        free_from: dict[tuple[int, int], int] = {}  # (paragraph, unit start) -> the first position a cut may open
+        for (index, a, t, g), p in zip(cuts, self.splitter_.predict_proba(rows)[:, column]):
+            if p < self.split_threshold or t < free_from.get((id(index), a), a):
+                continue
+            for position in range(t, g):
+                if position in index:
+                    tags[index[position]] = OUTSIDE
+            if g in index:
+                tags[index[g]] = BEGIN
+            free_from[(id(index), a)] = g + MIN_TOKENS
+        return tags
 
     def transition_scores(self) -> tuple[np.ndarray, np.ndarray]:
         """``weight`` times ``start_`` and ``transitions_`` (``classes_`` order): what the decoder adds to the tokens' scores."""

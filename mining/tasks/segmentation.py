@@ -11,13 +11,13 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
+from mining.instances.bio import BIO_LABELS, INSIDE, OUTSIDE, bio_spans, bio_tags, constrained_sequences
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances, paragraphs_of
 from mining.nlp.speech import ROLES as SPEECH_ROLES
 from mining.nlp.speech import phrase_quote_marks
 from mining.nlp.tokens import DocTokens, doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents, final_model
-from mining.tasks.bio import BIO_LABELS, INSIDE, OUTSIDE, bio_spans, bio_tags, constrained_sequences
 
 DECODERS = ("viterbi", "independent")
 
@@ -151,7 +151,8 @@ class SegmentationTask:
                                                                             start)):
             for i, tag in zip(members, paragraph_tags):
                 tags[i] = tag
-        return tags
+        cut_units = getattr(final_model(estimator), "cut_units", None)  # TransitionTagger's splitter
+        return cut_units(instances, sequences, tags) if callable(cut_units) else tags
 
     def _forced(self, instances: Sequence[TokenInstance]) -> tuple[set[int], set[int]]:
         """The positions in ``instances`` of tokens with one of ``outside_roles`` (forced outside), and of the

@@ -15,10 +15,10 @@ from sklearn.svm import LinearSVC
 from mining.corpora import load_corpus
 from mining.errors import UsageError
 from mining.features.tokens_window import TokenWindowVectorizer
+from mining.instances.bio import constrained_tags
 from mining.models.tagging import TransitionTagger, paragraph_sequences, tag_transitions
 from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.runs.trust import trusted_types
-from mining.tasks.bio import constrained_tags
 from mining.tasks.segmentation import SegmentationTask, transition_scores
 
 

@@ -8,9 +8,9 @@ import pytest
 from mining.corpora import load_corpus
 from mining.dataset.validation import check_document
 from mining.evaluation.spans import match_spans, overlap_ratio, span_scores
+from mining.instances.bio import BIO_LABELS, bio_spans, bio_tags, constrained_tags
 from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import Document, Unit
-from mining.tasks.bio import BIO_LABELS, bio_spans, bio_tags, constrained_tags
 from mining.tasks.segmentation import SegmentationTask
 
 
@@ -294,7 +294,7 @@ def test_constrained_sequences_decode_each_sequence_as_token_by_token():
     # All paragraphs of a batch are decoded at once, step by step over their k-th tokens: the tags must be
     # those of a plain token-by-token Viterbi, for sequences of any length (empty too), in any order, with
     # ties (scores rounded to halves) and tokens forced outside (-inf).
-    from mining.tasks.bio import constrained_sequences
+    from mining.instances.bio import constrained_sequences
 
     rng = np.random.default_rng(7)
     scores = np.round(rng.normal(size=(200, 3)) * 2) / 2
