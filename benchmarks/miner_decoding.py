@@ -1,7 +1,7 @@
 """The miner's component step decoded with one claim per body paragraph or independently, and its relation step
 with or without one tree per body paragraph, end to end, by CV on the training essays only.
 
-Usage: python benchmarks/miner_decoding.py --corpus ../shared/corpora/aaec-v2 [--folds 5] [--only 0 1] [OVERRIDES ...]
+Usage: python benchmarks/miner_decoding.py --corpus ../shared/corpora/aaec-v2 [OVERRIDES ...] [--folds 5] [--only 0 1]
 
 5-fold CV grouped by essay over the 322 training essays of AAEC v2 (the 80 test essays are never read).
 In each fold the `experiment=miner` bundle is fitted on the other folds once, and the held-out essays'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from pathlib import Path
@@ -124,7 +125,8 @@ def _experiment(cfg) -> float:
     note(f"parse: done in {timer.seconds['parse']:.1f} s (cache {'hit' if from_cache else 'miss'})")
     evaluation = instantiate(cfg.evaluation, _convert_="all")
     sweep = hydra_cfg.mode == RunMode.MULTIRUN
-    if sweep:  # the sweeper reads the metric to optimise: a wrong prefix fails now, not after every job's fit
+    if sweep:  # an optimising sweeper (Optuna) reads the metric, `mining compare` sorts by it: refuse a wrong
+        # prefix now, not after every job's fit
         check_optimized_prefix(cfg.optimized_metric, evaluation.prefix)
     with fixed_blas_threads():
         result = fit_and_score(cfg, docs, parsed, evaluation, timer)
@@ -291,13 +293,14 @@ def provenance(docs, parsed, predictions) -> dict:
 
 
 def _example_metric(prefix: str) -> str:
-    return f"{prefix}.macro_f1" + ("" if prefix == "test" else ".mean")
+    suffix = "" if prefix == "test" else ".mean"
+    return f"{prefix}.macro_f1{suffix} (with subtasks: {prefix}.<subtask>.macro_f1{suffix})"
 
 
 def check_optimized_prefix(key: str, prefix: str) -> None:
     """Refuse a metric to optimise that the evaluation cannot score: its scores are all ``<prefix>.*``."""
     if key.split(".", 1)[0] != prefix:
-        raise UsageError(f"optimized_metric={key!r}: this evaluation scores as {prefix}.*; "
+        raise UsageError(f"optimized_metric={key!r}: this evaluation's scores are named {prefix}.*; "
                          f"set e.g. optimized_metric={_example_metric(prefix)}")
 
 
@@ -306,11 +309,13 @@ def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = Tr
     returning a guess; otherwise it is NaN, with a warning on stderr (the run and its record are complete)."""
     if key in metrics:
         return float(metrics[key])
-    message = (f"optimized_metric={key!r} is not among the metrics; this evaluation scores as {prefix}.*, e.g. "
-               f"optimized_metric={_example_metric(prefix)}")
+    close = difflib.get_close_matches(key, [k for k in metrics if not isinstance(metrics[k], list)], n=3)
+    hint = (f"the closest are {', '.join(close)}" if close and key.split(".", 1)[0] == prefix
+            else f"this evaluation's scores are named {prefix}.*, e.g. {_example_metric(prefix)}")
+    message = f"optimized_metric={key!r} is not among the metrics ({hint})"
     if required:
         raise UsageError(message)
-    print(f"warning: {message} (only a sweep reads it)", file=sys.stderr)
+    print(f"warning: {message}; only a sweep reads it", file=sys.stderr)
     return float("nan")
 
 

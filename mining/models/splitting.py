@@ -9,18 +9,27 @@ each side is. A classifier over candidate cuts learns them from the gold units a
 neighbouring gold units of a paragraph is a cut, every candidate inside a gold unit is not.
 
 A candidate cut of a unit of paragraph positions ``[a, b)`` is a gap ``[t, g)``: ``t`` opens it (a comma,
-semicolon, colon or dash, a sentence's final stop, a conjunction or a connective of :data:`GAP_WORDS`), and it
-runs on over every such token. Cutting leaves ``[a, t)`` and ``[g, b)``, each of at least ``MIN_TOKENS`` tokens,
-and the gap outside both.
+semicolon, colon, a dash set apart by a space, a sentence's final stop, a conjunction or a connective of
+:data:`GAP_WORDS`), and it runs on over every punctuation mark, conjunction and connective after it. Cutting
+leaves ``[a, t)`` and ``[g, b)``, each of at least ``MIN_TOKENS`` tokens, and the gap outside both. A unit's cuts
+are made left to right: a cut that opens less than ``MIN_TOKENS`` after the previous one's gap is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+from sklearn.base import clone
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.pipeline import Pipeline, make_pipeline
 from spacy.tokens import Doc, Token
 
-GAP_PUNCT = frozenset({",", ";", ":", "-", "–", "—"})
+from mining.errors import UsageError
+from mining.instances.bio import BEGIN, OUTSIDE, bio_spans
+from mining.instances.tokens import TokenInstance, paragraphs_of
+
+GAP_PUNCT = frozenset({",", ";", ":"})
+DASHES = frozenset({"-", "–", "—"})  # a gap only with a space before them: not the hyphen of "short-sighted"
 SENTENCE_END = frozenset({".", "?", "!"})
 # Connectives that stand between two units rather than inside one (AAEC keeps them out of both units).
 GAP_WORDS = frozenset({
@@ -40,10 +49,14 @@ def _in_gap(token: Token) -> bool:
     return token.is_punct or token.lower_ in GAP_WORDS or token.pos_ in CONJUNCTIONS
 
 
-def _opens_gap(doc: Doc, i: int) -> bool:
-    token = doc[i]
+def _opens_gap(doc: Doc, tokens: Sequence[int], t: int) -> bool:
+    """Whether the token of position ``t`` opens a gap; a stop does so where the next token of the paragraph
+    (whitespace is not among ``tokens``) starts a sentence."""
+    token = doc[tokens[t]]
     if token.text in SENTENCE_END:
-        return i + 1 < len(doc) and doc[i + 1].is_sent_start
+        return t + 1 < len(tokens) and doc[tokens[t + 1]].is_sent_start
+    if token.text in DASHES:
+        return token.i > 0 and bool(doc[token.i - 1].whitespace_)
     return token.text in GAP_PUNCT or token.lower_ in GAP_WORDS or token.pos_ in CONJUNCTIONS
 
 
@@ -52,7 +65,7 @@ def candidate_cuts(doc: Doc, tokens: Sequence[int], a: int, b: int) -> list[tupl
     could cut the unit ``[a, b)``, leaving at least ``MIN_TOKENS`` tokens on each side, in reading order."""
     cuts = []
     for t in range(a + MIN_TOKENS, b - MIN_TOKENS):
-        if not _opens_gap(doc, tokens[t]):
+        if not _opens_gap(doc, tokens, t):
             continue
         g = t + 1
         while g < b and _in_gap(doc[tokens[g]]):
@@ -63,7 +76,7 @@ def candidate_cuts(doc: Doc, tokens: Sequence[int], a: int, b: int) -> list[tupl
 
 
 def _clause(token: Token) -> Token:
-    while token.dep_ not in CLAUSES and token.head is not token:
+    while token.dep_ not in CLAUSES and token.head.i != token.i:
         token = token.head
     return token
 
@@ -107,3 +120,61 @@ def training_cuts(doc: Doc, tokens: Sequence[int], units: Sequence[tuple[int, in
             rows.append(cut_features(doc, tokens, a, d, t, g))
             labels.append(1)
     return rows, labels
+
+
+def paragraph_tags(X: Sequence[TokenInstance], members: Sequence[int],
+                   tags: Sequence[str]) -> tuple[dict[int, int], list[str]]:
+    """For the instances ``members`` of one paragraph: the instance of each position, and the paragraph's tags by
+    position (``O`` where no instance is; a repeated instance, as oversampling makes, counts once)."""
+    index = {X[i].position: i for i in members}
+    return index, [str(tags[index[p]]) if p in index else OUTSIDE for p in range(X[members[0]].n_in_paragraph)]
+
+
+def fit_splitter(splitter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipeline:
+    """A ``DictVectorizer`` and a clone of ``splitter`` fitted on the :func:`training_cuts` of the gold units that
+    the tags ``y`` of the token instances ``X`` encode, paragraph by paragraph."""
+    if not hasattr(splitter, "predict_proba"):
+        raise UsageError(f"splitter must be a classifier with predict_proba (e.g. LogisticRegression), got "
+                         f"{type(splitter).__name__}")
+    rows, labels = [], []
+    for members in paragraphs_of(X):
+        first = X[members[0]]
+        more_rows, more_labels = training_cuts(first.parsed, first.paragraph.tokens,
+                                               bio_spans(paragraph_tags(X, members, y)[1]))
+        rows += more_rows
+        labels += more_labels
+    if len(set(labels)) < 2:
+        raise UsageError(f"the training units give no cut of both kinds to learn the splitter from ({len(labels)} "
+                         "candidate cuts); set splitter=null")
+    return make_pipeline(DictVectorizer(), clone(splitter)).fit(rows, labels)
+
+
+def cut_tags(splitter: Pipeline, threshold: float, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],
+             tags: Sequence[str], keep: Collection[int] = ()) -> list[str]:
+    """``tags`` (one per instance of ``X``; ``sequences`` are the instances of each paragraph) with every unit cut
+    where ``splitter`` gives a cut a probability of at least ``threshold``: its gap tagged ``O``, the token after
+    it ``B``. A cut whose gap holds an instance of ``keep`` (tokens forced inside a unit) is not made."""
+    tags = list(tags)
+    rows, cuts = [], []
+    for paragraph, members in enumerate(sequences):
+        first = X[members[0]]
+        index, by_position = paragraph_tags(X, members, tags)
+        for a, b in bio_spans(by_position):
+            for t, g in candidate_cuts(first.parsed, first.paragraph.tokens, a, b):
+                if not any(index.get(position) in keep for position in range(t, g)):
+                    rows.append(cut_features(first.parsed, first.paragraph.tokens, a, b, t, g))
+                    cuts.append((paragraph, index, a, t, g))
+    if not rows:
+        return tags
+    column = splitter.classes_.tolist().index(1)
+    free_from: dict[tuple[int, int], int] = {}  # (paragraph, unit start) -> the first position a cut may open at
+    for (paragraph, index, a, t, g), p in zip(cuts, splitter.predict_proba(rows)[:, column]):
+        if p < threshold or t < free_from.get((paragraph, a), a):
+            continue
+        for position in range(t, g):
+            if position in index:
+                tags[index[position]] = OUTSIDE
+        if g in index:
+            tags[index[g]] = BEGIN
+        free_from[(paragraph, a)] = g + MIN_TOKENS
+    return tags

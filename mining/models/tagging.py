@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.feature_extraction import DictVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
-from mining.instances.bio import BEGIN, OUTSIDE, bio_spans
 from mining.instances.tokens import TokenInstance, paragraphs_of
-from mining.models.splitting import MIN_TOKENS, candidate_cuts, cut_features, training_cuts
+from mining.models.splitting import cut_tags, fit_splitter
 
 
 def paragraph_sequences(X: Sequence[TokenInstance], y: Sequence[str]) -> list[list[str]]:
@@ -132,51 +130,20 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_splitter(self, X: Sequence[TokenInstance], y: Sequence[str]):
-        if not isinstance(self.split_threshold, (int, float)) or not 0 < self.split_threshold <= 1:
-            raise UsageError(f"split_threshold must be a probability in (0, 1], got {self.split_threshold!r}")
-        rows, labels = [], []
-        for members, tags in zip(paragraphs_of(X), paragraph_sequences(X, y)):
-            first = X[members[0]]
-            more_rows, more_labels = training_cuts(first.parsed, first.paragraph.tokens, bio_spans(tags))
-            rows += more_rows
-            labels += more_labels
-        if len(set(labels)) < 2:
-            raise UsageError(f"{type(self).__name__}: the training units give no cut of both kinds to learn the "
-                             f"splitter from ({len(labels)} candidate cuts); set splitter=null")
-        return make_pipeline(DictVectorizer(), clone(self.splitter)).fit(rows, labels)
+        threshold = self.split_threshold
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+            raise UsageError(f"split_threshold must be a probability in (0, 1], got {threshold!r}")
+        return fit_splitter(self.splitter, X, y)
 
-    def cut_units(self, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],
-                  tags: Sequence[str]) -> list[str]:
+    def cut_units(self, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]], tags: Sequence[str],
+                  keep: Collection[int] = ()) -> list[str]:
         """``tags`` (one per instance of ``X``, decoded per paragraph: ``sequences`` are the instances of each
-        paragraph in reading order) with each unit cut where the splitter puts a cut: the gap tagged ``O`` and
-        the token after it ``B``. The cuts of a unit are taken left to right, each leaving ``MIN_TOKENS``."""
+        paragraph) with each unit cut where the splitter puts a cut (:func:`mining.models.splitting.cut_tags`);
+        no gap that holds an instance of ``keep`` (forced inside a unit) is cut. Without a splitter, ``tags``."""
         check_is_fitted(self)
-        tags = list(tags)
         if self.splitter_ is None:
-            return tags
-        rows, cuts = [], []
-        for members in sequences:
-            first = X[members[0]]
-            index = {X[i].position: i for i in members}
-            paragraph = [tags[index[p]] if p in index else OUTSIDE for p in range(first.n_in_paragraph)]
-            for a, b in bio_spans(paragraph):
-                for t, g in candidate_cuts(first.parsed, first.paragraph.tokens, a, b):
-                    rows.append(cut_features(first.parsed, first.paragraph.tokens, a, b, t, g))
-                    cuts.append((index, a, t, g))
-        if not rows:
-            return tags
-        column = self.splitter_.classes_.tolist().index(1)
-        free_from: dict[tuple[int, int], int] = {}  # (paragraph, unit start) -> the first position a cut may open
-        for (index, a, t, g), p in zip(cuts, self.splitter_.predict_proba(rows)[:, column]):
-            if p < self.split_threshold or t < free_from.get((id(index), a), a):
-                continue
-            for position in range(t, g):
-                if position in index:
-                    tags[index[position]] = OUTSIDE
-            if g in index:
-                tags[index[g]] = BEGIN
-            free_from[(id(index), a)] = g + MIN_TOKENS
-        return tags
+            return list(tags)
+        return cut_tags(self.splitter_, self.split_threshold, X, sequences, tags, keep)
 
     def transition_scores(self) -> tuple[np.ndarray, np.ndarray]:
         """``weight`` times ``start_`` and ``transitions_`` (``classes_`` order): what the decoder adds to the tokens' scores."""

@@ -58,8 +58,9 @@ class SegmentationTask:
     decode : {"viterbi", "independent"}, default="viterbi"
         ``viterbi`` picks, per paragraph, the valid tag sequence (no ``I`` after ``O``) with the
         highest total score from the estimator's ``predict_proba`` (log) or ``decision_function``,
-        plus the tag-transition scores of a ``TransitionTagger`` estimator (:func:`transition_scores`);
-        ``independent`` takes each token's ``predict`` and repairs invalid ``I`` when decoding.
+        plus the tag-transition scores of a ``TransitionTagger`` estimator (:func:`transition_scores`), and
+        cuts merged units with its splitter (``cut_units``; never across a token forced inside);
+        ``independent`` takes each token's ``predict`` and repairs invalid ``I`` when decoding (no cuts).
     unit_label : str, default="claim"
         The label written on predicted units. The segmenter finds spans, not types, and a unit
         needs a label from ``UNIT_LABELS``; the gold label of an exactly matching gold unit is kept
@@ -152,7 +153,7 @@ class SegmentationTask:
             for i, tag in zip(members, paragraph_tags):
                 tags[i] = tag
         cut_units = getattr(final_model(estimator), "cut_units", None)  # TransitionTagger's splitter
-        return cut_units(instances, sequences, tags) if callable(cut_units) else tags
+        return cut_units(instances, sequences, tags, keep=inside) if callable(cut_units) else tags
 
     def _forced(self, instances: Sequence[TokenInstance]) -> tuple[set[int], set[int]]:
         """The positions in ``instances`` of tokens with one of ``outside_roles`` (forced outside), and of the
