@@ -11,6 +11,15 @@ BEGIN, INSIDE, OUTSIDE = "B", "I", "O"
 BIO_LABELS = (BEGIN, INSIDE, OUTSIDE)
 
 
+def paragraph_tags(instances: Sequence, members: Sequence[int], tags: Sequence[str]) -> list[str]:
+    """The tags of the token instances ``members`` (of one paragraph) by position in the paragraph; tokens without
+    an instance here count as ``O``, and an instance repeated (as oversampling repeats it) counts once."""
+    out = [OUTSIDE] * instances[members[0]].n_in_paragraph
+    for i in members:
+        out[instances[i].position] = tags[i]
+    return out
+
+
 def bio_tags(tokens: Sequence[tuple[int, int]], unit_spans: Sequence[tuple[int, int]]) -> list[str]:
     """BIO tags of tokens (character spans, in order) for units given as character spans.
 

@@ -25,7 +25,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from spacy.tokens import Doc, Token
 
 from mining.errors import UsageError
-from mining.instances.bio import BEGIN, OUTSIDE, bio_spans
+from mining.instances.bio import BEGIN, OUTSIDE, bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance, paragraphs_of
 
 GAP_PUNCT = frozenset({",", ";", ":"})
@@ -122,14 +122,6 @@ def training_cuts(doc: Doc, tokens: Sequence[int], units: Sequence[tuple[int, in
     return rows, labels
 
 
-def paragraph_tags(X: Sequence[TokenInstance], members: Sequence[int],
-                   tags: Sequence[str]) -> tuple[dict[int, int], list[str]]:
-    """For the instances ``members`` of one paragraph: the instance of each position, and the paragraph's tags by
-    position (``O`` where no instance is; a repeated instance, as oversampling makes, counts once)."""
-    index = {X[i].position: i for i in members}
-    return index, [str(tags[index[p]]) if p in index else OUTSIDE for p in range(X[members[0]].n_in_paragraph)]
-
-
 def fit_splitter(splitter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipeline:
     """A ``DictVectorizer`` and a clone of ``splitter`` fitted on the :func:`training_cuts` of the gold units that
     the tags ``y`` of the token instances ``X`` encode, paragraph by paragraph."""
@@ -140,7 +132,7 @@ def fit_splitter(splitter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipe
     for members in paragraphs_of(X):
         first = X[members[0]]
         more_rows, more_labels = training_cuts(first.parsed, first.paragraph.tokens,
-                                               bio_spans(paragraph_tags(X, members, y)[1]))
+                                               bio_spans(paragraph_tags(X, members, y)))
         rows += more_rows
         labels += more_labels
     if len(set(labels)) < 2:
@@ -158,8 +150,8 @@ def cut_tags(splitter: Pipeline, threshold: float, X: Sequence[TokenInstance], s
     rows, cuts = [], []
     for paragraph, members in enumerate(sequences):
         first = X[members[0]]
-        index, by_position = paragraph_tags(X, members, tags)
-        for a, b in bio_spans(by_position):
+        index = {X[i].position: i for i in members}
+        for a, b in bio_spans(paragraph_tags(X, members, tags)):
             for t, g in candidate_cuts(first.parsed, first.paragraph.tokens, a, b):
                 if not any(index.get(position) in keep for position in range(t, g)):
                     rows.append(cut_features(first.parsed, first.paragraph.tokens, a, b, t, g))

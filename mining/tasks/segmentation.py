@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
-from mining.instances.bio import BIO_LABELS, INSIDE, OUTSIDE, bio_spans, bio_tags, constrained_sequences
+from mining.instances.bio import BIO_LABELS, INSIDE, OUTSIDE, bio_spans, bio_tags, constrained_sequences, paragraph_tags
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances, paragraphs_of
 from mining.nlp.speech import ROLES as SPEECH_ROLES
 from mining.nlp.speech import phrase_quote_marks
@@ -27,14 +27,6 @@ def token_spans(tokens: Sequence[int], parsed: Doc) -> list[tuple[int, int]]:
     table = tokens_of(parsed)
     idx, end = table.idx, table.end_char
     return [(idx[i], end[i]) for i in tokens]
-
-
-def _paragraph_tags(instances: Sequence[TokenInstance], members: Sequence[int], tags: Sequence[str]) -> list[str]:
-    """Tags by position in the paragraph; tokens without an instance here count as ``O``."""
-    out = [OUTSIDE] * instances[members[0]].n_in_paragraph
-    for i in members:
-        out[instances[i].position] = tags[i]
-    return out
 
 
 def transition_scores(estimator: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -124,9 +116,9 @@ class SegmentationTask:
             paragraph = first.paragraph
             units = [span for u in first.document.units for span in u.spans()
                      if span[0] < paragraph.end and paragraph.start < span[1]]
-            paragraph_tags = bio_tags(token_spans(paragraph.tokens, first.parsed), units)
+            gold_tags = bio_tags(token_spans(paragraph.tokens, first.parsed), units)
             for i in members:
-                tags[i] = paragraph_tags[instances[i].position]
+                tags[i] = gold_tags[instances[i].position]
         return tags
 
     def predict(self, estimator: Any, instances: Sequence[TokenInstance]) -> list[str]:
@@ -148,9 +140,9 @@ class SegmentationTask:
         tags = [OUTSIDE] * len(instances)
         # Viterbi runs in reading order, whatever order the instances come in.
         sequences = [sorted(members, key=lambda i: instances[i].position) for members in paragraphs_of(instances)]
-        for members, paragraph_tags in zip(sequences, constrained_sequences(scores, sequences, classes, transitions,
+        for members, decoded in zip(sequences, constrained_sequences(scores, sequences, classes, transitions,
                                                                             start)):
-            for i, tag in zip(members, paragraph_tags):
+            for i, tag in zip(members, decoded):
                 tags[i] = tag
         cut_units = getattr(final_model(estimator), "cut_units", None)  # TransitionTagger's splitter
         return cut_units(instances, sequences, tags, keep=inside) if callable(cut_units) else tags
@@ -207,13 +199,13 @@ class SegmentationTask:
             first = instances[members[0]]
             chars = token_spans(first.paragraph.tokens, first.parsed)
             found = spans.setdefault(first.document.id, [])
-            for a, b in bio_spans(_paragraph_tags(instances, members, predictions)):
+            for a, b in bio_spans(paragraph_tags(instances, members, predictions)):
                 found.append((chars[a][0], chars[b - 1][1]))
         return spans
 
     def extra_scores(self, instances: Sequence[TokenInstance], gold: Sequence[str],
                      predicted: Sequence[str]) -> dict[str, float]:
-        groups = [(bio_spans(_paragraph_tags(instances, members, gold)),
-                   bio_spans(_paragraph_tags(instances, members, predicted)))
+        groups = [(bio_spans(paragraph_tags(instances, members, gold)),
+                   bio_spans(paragraph_tags(instances, members, predicted)))
                   for members in paragraphs_of(instances)]
         return span_scores(groups)

@@ -10,29 +10,13 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from mining.corpora import load_corpus
 from mining.errors import UsageError
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.bio import bio_spans
 from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.models.splitting import candidate_cuts, cut_tags, fit_splitter, training_cuts
 from mining.models.tagging import TransitionTagger
-from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.runs.trust import trusted_types
-from mining.tasks.segmentation import SegmentationTask
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline(find_pipeline(exclude=["ner"]))
-
-
-@pytest.fixture(scope="module")
-def sample_tokens(nlp):
-    docs = load_corpus("sample")
-    task = SegmentationTask()
-    instances = task.build_instances(docs, list(nlp.pipe(d.text for d in docs)))
-    return task, instances, task.gold_labels(instances)
 
 
 def _words(doc, cut):

@@ -12,23 +12,12 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from mining.corpora import load_corpus
 from mining.errors import UsageError
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.bio import constrained_tags
 from mining.models.tagging import TransitionTagger, paragraph_sequences, tag_transitions
-from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.runs.trust import trusted_types
-from mining.tasks.segmentation import SegmentationTask, transition_scores
-
-
-@pytest.fixture(scope="module")
-def sample_tokens():
-    nlp = load_pipeline(find_pipeline(exclude=["ner"]))
-    docs = load_corpus("sample")
-    task = SegmentationTask()
-    instances = task.build_instances(docs, list(nlp.pipe(d.text for d in docs)))
-    return task, instances, task.gold_labels(instances)
+from mining.tasks.segmentation import transition_scores
 
 
 def _tagger(weight=0.3):

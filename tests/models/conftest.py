@@ -1,0 +1,23 @@
+"""Fixtures of the model tests: the spaCy pipeline, and the sample corpus's token instances with their gold tags."""
+
+from __future__ import annotations
+
+import pytest
+
+from mining.corpora import load_corpus
+from mining.nlp.pipeline import find_pipeline, load_pipeline
+from mining.tasks.segmentation import SegmentationTask
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(find_pipeline(exclude=["ner"]))
+
+
+@pytest.fixture(scope="module")
+def sample_tokens(nlp):
+    """The segmentation task, the sample corpus's token instances and their gold BIO tags."""
+    docs = load_corpus("sample")
+    task = SegmentationTask()
+    instances = task.build_instances(docs, list(nlp.pipe(d.text for d in docs)))
+    return task, instances, task.gold_labels(instances)
