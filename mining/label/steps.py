@@ -40,8 +40,7 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
 
 def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], *,
              margins: bool = False) -> dict[int, float]:
-    """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped, except those within
-    the task's ``reject_allowance`` of a type (:func:`near_rejects`), which take that type.
+    """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped.
 
     With ``margins``, returns each kept unit's claim score less its premise score (decision scores), by
     ``id`` of the unit, for :func:`prefer_claims` and :func:`give_parties_claims`.
@@ -49,14 +48,10 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
     instances = [inst for doc, p in zip(docs, parsed) for inst in unit_instances(doc, p)]
     if not instances:
         return {}
-    labels = task.predict(model, instances)
-    rejected = getattr(task, "reject", None)
-    allowance = getattr(task, "reject_allowance", 0.0)  # tasks saved before it have none
-    if rejected is not None and allowance > 0:
-        labels = near_rejects(model, instances, labels, rejected, allowance)
-    for inst, label in zip(instances, labels):
+    for inst, label in zip(instances, task.predict(model, instances)):
         inst.unit.label = label
     scores = _claim_margins(model, instances) if margins else {}
+    rejected = getattr(task, "reject", None)
     if rejected is not None:  # candidates the type model calls no unit are dropped
         for doc in docs:
             kept = [u for u in doc.units if u.label != rejected]
@@ -65,23 +60,6 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
                     unit.id = f"T{i}"
                 doc.units = kept
     return {id(u): scores[id(u)] for doc in docs for u in doc.units if id(u) in scores}
-
-
-def near_rejects(model: Any, instances: list, labels: Sequence[str], reject: str, allowance: float) -> list[str]:
-    """``labels`` with each ``reject`` whose score is above the best other class's by less than ``allowance``
-    (``model.decision_function``) replaced by that class."""
-    classes = [str(c) for c in model.classes_]
-    if reject not in classes or len(classes) < 3 or not hasattr(model, "decision_function"):
-        raise UsageError(f"reject_allowance needs a type model with decision_function over {reject!r} and two types "
-                         f"or more; this one has classes {classes}")
-    if reject not in labels:
-        return list(labels)
-    scores = np.asarray(model.decision_function(instances), dtype=float)
-    r = classes.index(reject)
-    others = np.delete(np.arange(len(classes)), r)
-    best = others[np.argmax(scores[:, others], axis=1)]
-    return [classes[b] if label == reject and row[r] - row[b] < allowance else label
-            for label, row, b in zip(labels, scores, best)]
 
 
 def _claim_margins(model: Any, instances: list) -> dict[int, float]:

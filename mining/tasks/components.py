@@ -30,10 +30,6 @@ class ComponentTask:
     With ``claim_allowance`` above 0, labelling makes a unit typed premise a claim when its claim score falls
     short of its premise score by less than that (``mining.label.steps.prefer_claims``): where a position typed
     as a reason costs more than a reason typed as a position (news, whose stance is scored on the claims found).
-
-    With ``reject_allowance`` above 0 (and ``reject`` set), labelling keeps a segment the type model rejects when
-    its ``reject`` score is above its best type's score by less than that, with that type
-    (``mining.label.steps.classify``): recall of units bought with precision.
     """
 
     name: str = "components"
@@ -41,15 +37,12 @@ class ComponentTask:
     reject: str | None = None
     party_claim: float | None = None
     claim_allowance: float = 0.0
-    reject_allowance: float = 0.0
 
     def __post_init__(self) -> None:
         if self.party_claim is not None and not _non_negative(self.party_claim):
             raise UsageError(f"party_claim must be a number >= 0 or null, got {self.party_claim!r}")
         if not _non_negative(self.claim_allowance):
             raise UsageError(f"claim_allowance must be a number >= 0, got {self.claim_allowance!r}")
-        if not _non_negative(self.reject_allowance):
-            raise UsageError(f"reject_allowance must be a number >= 0, got {self.reject_allowance!r}")
         if self.reject is not None and self.reject not in self.labels:
             self.labels = (*self.labels, self.reject)
 

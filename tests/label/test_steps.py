@@ -1,5 +1,4 @@
-"""The labelling steps that need no model: a premise nearly a claim becomes one, a party without a claim gets one,
-a segment nearly a unit is kept."""
+"""The labelling steps that need no model: a premise nearly a claim becomes one, a party without a claim gets one."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import numpy as np
 import pytest
 
 from mining.errors import UsageError
-from mining.label.steps import _claim_margins, give_parties_claims, near_rejects, prefer_claims
+from mining.label.steps import _claim_margins, give_parties_claims, prefer_claims
 from mining.schema import Document, Unit
 from mining.tasks.components import ComponentTask
 
@@ -63,21 +62,6 @@ def test_a_premise_within_the_claim_allowance_becomes_a_claim_and_no_other_unit_
 
 
 @pytest.mark.parametrize("allowance", [-0.1, "0.5", True])
-@pytest.mark.parametrize("name", ["claim_allowance", "reject_allowance"])
-def test_the_components_task_refuses_an_allowance_that_is_no_number_at_least_zero(name, allowance):
-    with pytest.raises(UsageError, match=f"{name} must be a number >= 0"):
-        ComponentTask(**{name: allowance})
-
-
-def test_a_rejected_segment_within_the_reject_allowance_takes_its_best_type_and_no_other_label_changes():
-    model = _Scores(np.array(["claim", "none", "premise"]), np.array([
-        [0.1, 0.5, 0.3],    # none by 0.2 over premise: kept as a premise
-        [0.4, 0.5, -1.0],   # none by 0.1 over claim: kept as a claim
-        [-1.0, 0.5, -0.5],  # none by 1.0: still none
-        [0.6, 0.5, -1.0],   # a claim already
-    ]))
-    labels = ["none", "none", "none", "claim"]
-    assert near_rejects(model, [None] * 4, labels, "none", 0.25) == ["premise", "claim", "none", "claim"]
-    assert near_rejects(model, [None] * 4, labels, "none", 0.15) == ["none", "claim", "none", "claim"]
-    with pytest.raises(UsageError, match="reject_allowance needs"):
-        near_rejects(_Scores(np.array(["claim", "none"]), np.zeros(4)), [None] * 4, labels, "none", 0.25)
+def test_the_components_task_refuses_a_claim_allowance_that_is_no_number_at_least_zero(allowance):
+    with pytest.raises(UsageError, match="claim_allowance must be a number >= 0"):
+        ComponentTask(claim_allowance=allowance)
