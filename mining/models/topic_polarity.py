@@ -19,7 +19,8 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   verb group turns the topic, and so do the verdict words (``words``) of the predicate, once however many
   there are ("is a costly mistake"). A verdict word does not count right after a word of remedy ("would
   cut costs", "would protect pets from harm", "is worth the risk"; articles and possessives between them
-  are skipped), nor beside "less", "fewer" or "nothing" ("less dangerous", "would cost nothing"). "too"
+  are skipped), nor anywhere after "worth" ("is worth what it costs"), nor beside "less", "fewer" or "nothing"
+  ("less dangerous", "would cost nothing"). "too"
   followed by a word ("too early", "too much of a burden") turns it once and ends the reading, but not a word of
   delay after waiting ("has waited too long to ban ...": the measure is overdue, which is for it); "not" just
   before "to" ("a mistake not to ban") turns it too. An odd number of turns speaks against the measure
@@ -164,9 +165,11 @@ def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[s
 
 def _says_bad(tokens: list[str], verdict: set[str]) -> bool:
     """Whether ``tokens`` hold a verdict word that neither follows a word of remedy (articles and possessives
-    between them skipped) nor stands beside "less", "fewer" or "nothing"."""
+    between them skipped) or "worth" (anywhere before it) nor stands beside "less", "fewer" or "nothing"."""
     remedied = False
     for i, token in enumerate(tokens):
+        if token == "worth":
+            return False  # "is worth what it costs": what follows is what the measure is weighed against
         qualified = bool({*tokens[max(i - 1, 0):i], *tokens[i + 1:i + 2]} & DIMINISHERS)
         if _forms(token) & verdict and not remedied and not qualified:
             return True

@@ -33,6 +33,8 @@ WORDS, APPROVAL = CONFIG["against_words"], CONFIG["approval_words"]
     ("Brenholm's fireworks ban is not a mistake", False),  # two turns
     ("Brenholm's fireworks ban isn’t worth the trouble", True),  # a typographic apostrophe
     ("Brenholm's fireworks ban is worth the cost", False),  # what it is weighed against
+    ("Brenholm's fireworks ban is worth every penny it costs", False),  # all of it, however far from "worth"
+    ("Brenholm's fireworks ban is a mistake worth the cost", True),  # the verdict before "worth" still speaks
     ("Banning fireworks in Brenholm would harm its shopkeepers", True),
     ("Banning fireworks in Brenholm will backfire", True),
     ("Banning fireworks in Brenholm won't work", True),
@@ -99,6 +101,7 @@ def test_a_topic_is_read_for_the_words_it_is_given():
     ("Selling the Brenholm ferry would be money thrown away", True),
     # ... but not with a word of approval or of remedy, nor with a verdict word that a negation turns back
     ("Closing Brenholm's harbour to cruise ships would make its old town safer", False),
+    ("Closing Brenholm's harbour to cruise ships would make its old town car-free", False),
     ("Brenholm's ferry subsidy is money well spent", False),
     ("Brenholm's new parking rules deserve a fair trial", False),
     ("Brenholm is right to close its harbour to cruise ships", False),
