@@ -15,12 +15,12 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   only") turns the topic: the rest is the measure itself, whose words say nothing of the topic's side
   ("should ban dangerous fireworks" proposes a ban).
 - After any other auxiliary, the predicate up to the first "to", "that" or "than" (where the measure or a
-  comparison starts again: "is right to ban ...") is the topic's verdict on its measure. A negation of the
+  comparison starts again: "is right to ban ...") or up to "worth" (not "worth of": what follows is what the
+  measure is weighed against, "is worth what it costs") is the topic's verdict on its measure. A negation of the
   verb group turns the topic, and so do the verdict words (``words``) of the predicate, once however many
   there are ("is a costly mistake"). A verdict word does not count right after a word of remedy ("would
   cut costs", "would protect pets from harm", "is worth the risk"; articles and possessives between them
-  are skipped), nor anywhere after "worth" ("is worth what it costs"), nor beside "less", "fewer" or "nothing"
-  ("less dangerous", "would cost nothing"). "too"
+  are skipped), nor beside "less", "fewer" or "nothing" ("less dangerous", "would cost nothing"). "too"
   followed by a word ("too early", "too much of a burden") turns it once and ends the reading, but not a word of
   delay after waiting ("has waited too long to ban ...": the measure is overdue, which is for it); "not" just
   before "to" ("a mistake not to ban") turns it too. An odd number of turns speaks against the measure
@@ -32,8 +32,9 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   negates clauses inside a topic).
 - With words of approval (``approval`` of :func:`speaks_against`), a verdict after "would", "will", "has" or a
   form of "be" that none of the readings above turns speaks against its measure unless it holds a word of
-  approval or a verb of remedy: "... would fuel inflation", "... would be money badly spent", but "... would make
-  its streets safer", "... is right to ...", "... would cut costs". Approval comes in few words, condemnation in
+  approval, a word ending in "-free" or a verb of remedy: "... would fuel inflation", "... would be money badly
+  spent", but "... would make its streets safer", "... would make them car-free", "... is right to ...", "... would
+  cut costs". Approval comes in few words, condemnation in
   many: of the training topics with such a verdict (news-01..268), the verdict words alone missed 8 that speak
   against their measure, and the approval words find all 8 and mistake 3 that speak for it ("would pay for
   itself").
@@ -75,17 +76,22 @@ CONDEMNING = frozenset({"would", "will", "is", "are", "was", "were", "has", "hav
 # A remedy that lets a verdict without approval stand for its measure ("would cut waste"), but no preposition
 # ("would drive shoppers away from the old town").
 REMEDY_VERBS = REMEDIES - {"against", "from", "worth"}
+# "smoke-free", "car-free": without what it names, a state a measure brings about ("would make its streets car-free");
+# read as one word that ends in FREE_OF, which approves where a word of approval does. Not "free" alone ("free
+# speech", "a free pass", "would free offenders").
+FREE_OF = "_free"
 _CONTRACTIONS = ((r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\bshan't\b", "shall not"),
                  (r"\bcannot\b", "can not"), (r"n't\b", " not"), (r"\b(it|that)'s\b", r"\1 is"))
 _WORD = re.compile(r"\w+")
 
 
 def _words(topic: str) -> list[str]:
-    """The topic's words, casefolded; "n't" and "cannot" give "not", "won't" "will not", "it's" "it is"."""
+    """The topic's words, casefolded; "n't" and "cannot" give "not", "won't" "will not", "it's" "it is", and
+    "smoke-free" one word, "smoke_free" (``FREE_OF``)."""
     text = topic.replace("’", "'").casefold()
     for short, long in _CONTRACTIONS:
         text = re.sub(short, long, text)
-    return _WORD.findall(text)
+    return _WORD.findall(re.sub(r"\b(\w+)-free\b", rf"\1{FREE_OF}", text))
 
 
 def _forms(word: str) -> set[str]:
@@ -151,6 +157,9 @@ def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[s
         if token in PREDICATE_ENDS:
             end = i
             break
+        if token == "worth" and rest[i + 1:i + 2] != ["of"]:  # "is worth what it costs"; not "a year's worth of"
+            end = i + 1
+            break
         if token == "too" and i + 1 < len(rest):  # "too early to ...": one turn, and the rest qualifies it
             if rest[i + 1] in DELAYS and i > 0 and rest[i - 1] in WAITING:  # the measure is overdue
                 return turns % 2 == 1
@@ -159,17 +168,16 @@ def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[s
         if token in NEGATIONS and rest[i + 1:i + 2] == ["to"] and i >= 2:
             turns += 1  # "a mistake not to ban ...": the verdict falls on not doing it
     if approving and turns == 0 and tokens[group] in CONDEMNING and not _says_bad(rest[:end], verdict):
-        return not any(_forms(token) & approving or token in REMEDY_VERBS for token in rest[:end])
+        return not any(_forms(token) & approving or token in REMEDY_VERBS or token.endswith(FREE_OF)
+                       for token in rest[:end])
     return (turns + _says_bad(rest[:end], verdict)) % 2 == 1
 
 
 def _says_bad(tokens: list[str], verdict: set[str]) -> bool:
     """Whether ``tokens`` hold a verdict word that neither follows a word of remedy (articles and possessives
-    between them skipped) or "worth" (anywhere before it) nor stands beside "less", "fewer" or "nothing"."""
+    between them skipped) nor stands beside "less", "fewer" or "nothing"."""
     remedied = False
     for i, token in enumerate(tokens):
-        if token == "worth":
-            return False  # "is worth what it costs": what follows is what the measure is weighed against
         qualified = bool({*tokens[max(i - 1, 0):i], *tokens[i + 1:i + 2]} & DIMINISHERS)
         if _forms(token) & verdict and not remedied and not qualified:
             return True

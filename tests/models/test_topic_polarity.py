@@ -35,6 +35,8 @@ WORDS, APPROVAL = CONFIG["against_words"], CONFIG["approval_words"]
     ("Brenholm's fireworks ban is worth the cost", False),  # what it is weighed against
     ("Brenholm's fireworks ban is worth every penny it costs", False),  # all of it, however far from "worth"
     ("Brenholm's fireworks ban is a mistake worth the cost", True),  # the verdict before "worth" still speaks
+    ("Brenholm's fireworks ban would put millions worth of trade at risk", True),  # "worth of" weighs nothing
+    ("Selling off a year's worth of Brenholm's road budget harms its villages", True),
     ("Banning fireworks in Brenholm would harm its shopkeepers", True),
     ("Banning fireworks in Brenholm will backfire", True),
     ("Banning fireworks in Brenholm won't work", True),
@@ -102,6 +104,8 @@ def test_a_topic_is_read_for_the_words_it_is_given():
     # ... but not with a word of approval or of remedy, nor with a verdict word that a negation turns back
     ("Closing Brenholm's harbour to cruise ships would make its old town safer", False),
     ("Closing Brenholm's harbour to cruise ships would make its old town car-free", False),
+    ("Closing Brenholm's harbour to cruise ships would give its ferries a free pass", True),  # not "-free"
+    ("Brenholm's new speech code would stifle free debate", True),
     ("Brenholm's ferry subsidy is money well spent", False),
     ("Brenholm's new parking rules deserve a fair trial", False),
     ("Brenholm is right to close its harbour to cruise ships", False),
