@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits  # shipped with scikit-learn
 
 from mining.errors import UsageError
 from mining.evaluation.splits import document_folds
@@ -166,7 +167,8 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         if self.none not in self.classes_:
             raise ValueError(f"none {self.none!r} is not among the training labels {self.classes_.tolist()}")
         scores = self._out_of_fold(matrix, y, [pair.document.id for pair in X])
-        self.ranker_ = clone(self.ranker).fit(self._ranking(X, scores, matrix), y != self.none)
+        with _one_openmp_thread():
+            self.ranker_ = clone(self.ranker).fit(self._ranking(X, scores, matrix), y != self.none)
         return self
 
     def _group_columns(self, names: list[str], group: str, role: str) -> np.ndarray:
@@ -203,7 +205,9 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         X = list(X)
         matrix = self.features_.transform(X)
         proba = self.estimator_.predict_proba(matrix)
-        linked = self.ranker_.predict_proba(self._ranking(X, proba, matrix))[:, list(self.ranker_.classes_).index(True)]
+        with _one_openmp_thread():
+            linked = self.ranker_.predict_proba(self._ranking(X, proba, matrix))
+        linked = linked[:, list(self.ranker_.classes_).index(True)]
         none = self.classes_.tolist().index(self.none)
         out = proba.copy()
         relations = np.delete(np.arange(len(self.classes_)), none)
@@ -215,3 +219,10 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
 
     def predict(self, X: Sequence) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def _one_openmp_thread():
+    """The ranker (a HistGradientBoostingClassifier in use) on one OpenMP thread: a process that has started
+    OpenMP's thread pool and then forks (the labeller's workers, the subtasks of a run) leaves the children a pool
+    whose threads they do not have, and GNU OpenMP then hangs in the children's first parallel region."""
+    return threadpool_limits(limits=1, user_api="openmp")
