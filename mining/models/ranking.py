@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits  # shipped with scikit-learn
+from threadpoolctl import threadpool_limits
 
 from mining.errors import UsageError
 from mining.evaluation.splits import document_folds
