@@ -1,4 +1,4 @@
-"""Shared fixtures: where the real corpora are, and the embedded sample corpus."""
+"""Shared fixtures: where the real corpora are, the embedded sample corpus, and the spaCy pipeline."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ def corpora() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return root
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The spaCy pipeline the tests parse with, without ``ner`` (tests of holders, which need it, load their own)."""
+    from mining.nlp.pipeline import find_pipeline, load_pipeline
+
+    return load_pipeline(find_pipeline(exclude=["ner"]))
 
 
 @pytest.fixture(scope="session")

@@ -205,9 +205,9 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         X = list(X)
         matrix = self.features_.transform(X)
         proba = self.estimator_.predict_proba(matrix)
+        column = list(self.ranker_.classes_).index(True)
         with _one_openmp_thread():
-            linked = self.ranker_.predict_proba(self._ranking(X, proba, matrix))
-        linked = linked[:, list(self.ranker_.classes_).index(True)]
+            linked = self.ranker_.predict_proba(self._ranking(X, proba, matrix))[:, column]
         none = self.classes_.tolist().index(self.none)
         out = proba.copy()
         relations = np.delete(np.arange(len(self.classes_)), none)

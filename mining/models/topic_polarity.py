@@ -34,10 +34,9 @@ other than a modal of proposal is the clause's; with no other auxiliary after it
   form of "be" that none of the readings above turns speaks against its measure unless it holds a word of
   approval, a word ending in "-free" or a verb of remedy: "... would fuel inflation", "... would be money badly
   spent", but "... would make its streets safer", "... would make them car-free", "... is right to ...", "... would
-  cut costs". Approval comes in few words, condemnation in
-  many: of the training topics with such a verdict (news-01..268), the verdict words alone missed 8 that speak
-  against their measure, and the approval words find all 8 and mistake 3 that speak for it ("would pay for
-  itself").
+  cut costs". Approval comes in few words, condemnation in many: of the training topics with such a verdict
+  (news-01..268), the verdict words alone missed 8 that speak against their measure, and the approval words find
+  all 8 and mistake 3 that speak for it ("would pay for itself").
 
 It reads words, not a parse: a topic is one short sentence, and the stance step has no parser. The
 verdict words come from the caller (``against_words`` of the stance model; the news experiments list them

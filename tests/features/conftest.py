@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from mining.instances.units import build_pair_instances, build_unit_instances
-from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import Document, Unit, paragraphs_from_lines
 
 # (id, topic, title, paragraphs, units as (text, label) in reading order). Written for these tests.
@@ -94,11 +93,6 @@ def make_documents() -> list[Document]:
     doc_id, text, units = NEWS
     docs.append(Document(id=doc_id, text=text, paragraphs=paragraphs_from_lines(text), units=_units(text, units)))
     return docs
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return load_pipeline(find_pipeline(exclude=["ner"]))
 
 
 @pytest.fixture(scope="session")

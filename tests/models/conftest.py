@@ -1,17 +1,12 @@
-"""Fixtures of the model tests: the spaCy pipeline, and the sample corpus's token instances with their gold tags."""
+"""Fixtures of the model tests: the sample corpus's token instances with their gold tags (the pipeline, ``nlp``, is
+tests/conftest.py's)."""
 
 from __future__ import annotations
 
 import pytest
 
 from mining.corpora import load_corpus
-from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.tasks.segmentation import SegmentationTask
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline(find_pipeline(exclude=["ner"]))
 
 
 @pytest.fixture(scope="module")

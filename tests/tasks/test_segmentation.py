@@ -9,14 +9,8 @@ from mining.corpora import load_corpus
 from mining.dataset.validation import check_document
 from mining.evaluation.spans import match_spans, overlap_ratio, span_scores
 from mining.instances.bio import BIO_LABELS, bio_spans, bio_tags, constrained_tags
-from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import Document, Unit
 from mining.tasks.segmentation import SegmentationTask
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline(find_pipeline(exclude=["ner"]))
 
 
 @pytest.fixture(scope="module")
