@@ -172,6 +172,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-q.jsonl", "Q", FOURTEENTH_TEST, "train"),
     ("news-second-annotator-r.jsonl", "R", FIFTEENTH_TEST, "train"),
     ("news-second-annotator-s.jsonl", "S", SIXTEENTH_TEST, "train"),
+    ("news-second-annotator-t.jsonl", "T", TEST, "test"),
 ])
 def test_a_second_annotator_covers_a_test_split(news, name, annotator, reports, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
