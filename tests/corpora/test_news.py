@@ -15,9 +15,10 @@ from mining.dataset.validation import validate_documents, validate_path
 
 EXAMPLES = Path("/work/shared/examples")
 WINDOW = 12  # words; a shared run this long is copying, not coincidence
-LAST = 328  # the last report: news-01..LAST
+LAST = 349  # the last report: news-01..LAST
 # The test split since issue 14's sixteenth re-split (docs/news-guideline.md, "The document"), double-annotated by T
-TEST = range(317, LAST + 1)
+TEST = range(317, 329)
+ADDED = range(329, LAST + 1)  # training reports added on 2 December 2026: constructions the others lacked
 FIRST_TEST = range(21, 33)  # the first test split, spent: training data now, double-annotated by B
 SECOND_TEST = range(53, 65)  # the second test split, spent: training data now, double-annotated by C
 THIRD_TEST = range(65, 77)  # the third test split, spent: training data now
@@ -66,8 +67,9 @@ def test_news_counts(news):
     # fresh, became the test split and news-257..268 training data; then news-281..292, fresh, became the test split
     # and news-269..280 training data; then news-293..304, fresh, became the test split and news-281..292 training data;
     # then news-305..316, fresh, became the test split and news-293..304 training data; then news-317..328, fresh,
-    # became the test split and news-305..316 training data
-    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in range(1, TEST[0])}
+    # became the test split and news-305..316 training data; then news-329..349, fresh, were added after the test
+    # split as training data, in reported-speech constructions the others lacked
+    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in (*range(1, TEST[0]), *ADDED)}
     spent = {f"news-{n:02d}" for n in (*FIRST_TEST, *SECOND_TEST, *THIRD_TEST, *FOURTH_TEST,
                                        *FIFTH_TEST_FIRST_HALF, *FIFTH_TEST_SECOND_HALF, *SIXTH_TEST,
                                        *SEVENTH_TEST, *EIGHTH_TEST, *NINTH_TEST, *TENTH_TEST, *ELEVENTH_TEST_L,
