@@ -151,6 +151,14 @@ def test_group_holders_are_normalised_and_kept_apart(nlp):
         ("farmers", "reported"), ("Paul Grant", "reported")]
 
 
+def test_a_capitalised_word_inside_a_sentence_keeps_its_case(nlp):
+    # the tagger takes "Drevnian" for an adjective, which lower-cased it
+    text = ("Employers want room to bargain\n"
+            "The Drevnian Employers' Confederation said the bill would take away the room to negotiate.")
+    got = attribute(nlp, text, "the bill would take away the room to negotiate")
+    assert pairs(got) == [("Drevnian Employers' Confederation", "reported")]
+
+
 def test_a_member_of_a_named_group_is_that_group(nlp):
     text = ("Health officials described the outbreak as contained. "
             '"We expect no new cases this week," one official said.\n'

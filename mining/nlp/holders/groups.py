@@ -91,9 +91,15 @@ def _inside_word(t: Token) -> bool:
             and not t.doc[t.i - 1].whitespace_)
 
 
+def _opens(t: Token) -> bool:
+    """Whether ``t`` opens a sentence or a line, where any word is capitalised."""
+    return t.is_sent_start or t.i == 0 or "\n" in t.doc[t.i - 1].text_with_ws
+
+
 def _join_words(words: list[Token]) -> str:
-    """The words once each, proper nouns and acronyms as written, the rest lower-cased, possessives glued on,
-    and two words with a hyphen between them in the text joined by it ("call-centre")."""
+    """The words once each, proper nouns, acronyms and capitalised words inside a sentence as written ("the Drevnian
+    Employers' Confederation", whose "Drevnian" the tagger takes for an adjective), the rest lower-cased,
+    possessives glued on, and two words with a hyphen between them in the text joined by it ("call-centre")."""
     out: list[str] = []
     seen: set[int] = set()
     last = -2
@@ -101,7 +107,8 @@ def _join_words(words: list[Token]) -> str:
         if t.i in seen:
             continue
         seen.add(t.i)
-        text = t.text if t.pos_ == "PROPN" or t.text.isupper() else t.text.lower()
+        as_written = t.pos_ == "PROPN" or t.text.isupper() or (t.text[:1].isupper() and not _opens(t))
+        text = t.text if as_written else t.text.lower()
         if out and t.text in ("'", "’", "'s", "’s"):
             out[-1] += text
         elif out and t.i == last + 2 and _inside_word(t.doc[last + 1]):
