@@ -433,6 +433,12 @@ def test_a_name_the_parser_took_for_an_adverb_names_the_subject(nlp):
     ("The Canal Boatmen's Guild wants a ten-hour limit on night shifts.", "a ten-hour limit on night shifts",
      "Canal Boatmen's Guild"),
     ("Pellmark wants the ferry restored before the summer.", "the ferry restored before the summer", "Pellmark"),
+    # So do verbs of pressing for a thing or resisting it.
+    ("The Orlund Cyclists' Club is pushing for the lane to be widened.", "the lane to be widened",
+     "Orlund Cyclists' Club"),
+    ("The mayor, Ada Venn, is pressing the utility to bury its cables.", "the utility to bury its cables", "Ada Venn"),
+    ("The Guild of Ferrymen has resisted calls to merge the two crossings.", "merge the two crossings",
+     "Guild of Ferrymen"),
     # Whoever signs the letter that calls for a thing holds it.
     ("The council backed the plan, while forty Dunholt teachers signed a letter calling for a smaller school.",
      "a smaller school", "Dunholt teachers"),

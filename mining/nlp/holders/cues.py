@@ -10,15 +10,20 @@ from mining.nlp.speech import CUE_LEMMAS, SAYING_LEMMAS, is_cue
 from mining.nlp.tokens import DocTokens
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
-# Verbs of wanting state a party's position without reporting its words ("The union wants a 36-hour
-# week", "Residents seek a new vote"). They are cues for holders only: the speech roles a segmenter
-# learns from (mining.nlp.speech) keep the reporting lexicon.
-STANCE_LEMMAS = frozenset({"want", "seek"})
+# Verbs of wanting and resisting state a party's position without reporting its words ("The union wants a 36-hour
+# week", "Residents seek a new vote", "The guild has resisted calls to merge the crossings"), and so do verbs of
+# pressing when they press for a thing ("The club is pushing for the lane to be widened", "The mayor is pressing the
+# utility to bury its cables"; not "a cap would push sales onto foreign websites"). They are cues for holders only:
+# the speech roles a segmenter learns from (mining.nlp.speech) keep the reporting lexicon.
+STANCE_LEMMAS = frozenset({"want", "seek", "resist"})
+PRESSING_LEMMAS = frozenset({"push", "press"})
+# The clause a verb of pressing presses for: "pressing the utility to bury ...", "pushing for the lane to be widened".
+_CLAUSES = frozenset({"xcomp", "ccomp", "advcl"})
 # A finding with a clause is its finder's ("The food agency found that X", "A study by the institute found
 # that X"), with the evidence nouns read as for "said" (``parties.NONAGENT_NOUNS``: "Figures found X" is the
 # author's).
 FINDING_LEMMAS = frozenset({"find"})
-_HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS | FINDING_LEMMAS
+_HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS | PRESSING_LEMMAS | FINDING_LEMMAS
 # A saying verb whose object is only a quantity judges and reports no words: "37 arrests say little
 # about X", "The safeguards answer much of the case".
 _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
@@ -34,7 +39,9 @@ def is_holder_cue(token: Token) -> bool:
         return False
     lemma = token.lemma_.lower()
     finding = lemma in FINDING_LEMMAS and any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in token.children)
-    return lemma in STANCE_LEMMAS or finding
+    pressing = lemma in PRESSING_LEMMAS and any((c.dep_ == "prep" and c.lower_ == "for") or c.dep_ in _CLAUSES
+                                                for c in token.children)
+    return lemma in STANCE_LEMMAS or finding or pressing
 
 
 def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:
