@@ -9,9 +9,9 @@ raw text is labelled six times from the one fitted component step: each unit typ
 type classifier's argmax), decoded by `mining.models.decoding.BodyParagraphClassifier` (one claim per body
 paragraph; units the step rejects as `none` keep it), and by it with `edge_label="major_claim"` (one major
 claim in the first and in the last paragraph too); each of these with the relation step decoded source by
-source and with one tree per body paragraph (``body_paragraph_root`` off and on; nothing refitted). Prints,
-per fold and per way as the mean over the scored folds, end-to-end components and relations F1 exact and at 50% (ours and
-Eger et al.'s).
+source and with one tree per body paragraph (``body_paragraph_root`` off and on; nothing refitted). Prints, for
+each way, end-to-end components and relations F1 exact and at 50% (ours and Eger et al.'s) per fold and their mean
+over the scored folds.
 About 4-5 minutes per fold on 2 cores.
 """
 from __future__ import annotations

@@ -6,19 +6,24 @@ from collections.abc import Iterable
 
 from spacy.tokens import Token
 
+from mining.nlp.holders.groups import ROLE_NOUNS
+from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS
 from mining.nlp.speech import CUE_LEMMAS, SAYING_LEMMAS, is_cue
 from mining.nlp.tokens import DocTokens
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
-# Verbs of wanting and resisting state a party's position without reporting its words ("The union wants a 36-hour
-# week", "Residents seek a new vote", "The guild has resisted calls to merge the crossings"), and so do verbs of
-# pressing when they press for a thing ("The club is pushing for the lane to be widened", "The mayor is pressing the
-# utility to bury its cables"; not "a cap would push sales onto foreign websites"). They are cues for holders only:
+# Verbs of wanting state a party's position without reporting its words ("The union wants a 36-hour week",
+# "Residents seek a new vote"). So do verbs of resisting and of pressing for a thing when a party is their subject
+# ("The guild has resisted calls to merge the crossings", "The club is pushing for the lane to be widened", "The
+# mayor is pressing the utility to bury its cables"), but not "Rising costs pushed the company to cut jobs", "The old
+# bridge has resisted three floods" or "a cap would push prices up for shoppers". They are cues for holders only:
 # the speech roles a segmenter learns from (mining.nlp.speech) keep the reporting lexicon.
-STANCE_LEMMAS = frozenset({"want", "seek", "resist"})
-PRESSING_LEMMAS = frozenset({"push", "press"})
-# The clause a verb of pressing presses for: "pressing the utility to bury ...", "pushing for the lane to be widened".
-_CLAUSES = frozenset({"xcomp", "ccomp", "advcl"})
+STANCE_LEMMAS = frozenset({"want", "seek"})
+PRESSING_LEMMAS = frozenset({"push", "press", "resist"})
+# The clause pressed for: the parser attaches "pressing the utility to bury ..." as xcomp or ccomp, and "for the lane
+# to be widened" as an adverbial clause marked by "for" or "to".
+_CLAUSES = frozenset({"xcomp", "ccomp"})
+_PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # A finding with a clause is its finder's ("The food agency found that X", "A study by the institute found
 # that X"), with the evidence nouns read as for "said" (``parties.NONAGENT_NOUNS``: "Figures found X" is the
 # author's).
@@ -30,18 +35,41 @@ _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
 
 
 def is_holder_cue(token: Token) -> bool:
-    """Whether ``token`` frames a party's position: a reporting or stance cue, a verb of wanting, or a
-    finding with a clause ("found that X"; not "professors find assistants" or "find it difficult", which
-    essays say often)."""
+    """Whether ``token`` frames a party's position: a reporting or stance cue, a verb of wanting, a party resisting
+    or pressing for a thing (:func:`_presses_for`), or a finding with a clause ("found that X"; not "professors find
+    assistants" or "find it difficult", which essays say often)."""
     if is_cue(token):
         return True
     if token.pos_ != "VERB":
         return False
     lemma = token.lemma_.lower()
     finding = lemma in FINDING_LEMMAS and any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in token.children)
-    pressing = lemma in PRESSING_LEMMAS and any((c.dep_ == "prep" and c.lower_ == "for") or c.dep_ in _CLAUSES
-                                                for c in token.children)
-    return lemma in STANCE_LEMMAS or finding or pressing
+    return lemma in STANCE_LEMMAS or finding or (lemma in PRESSING_LEMMAS and _presses_for(token))
+
+
+def _presses_for(verb: Token) -> bool:
+    """Whether a verb of pressing or resisting has a party for its subject and a thing pressed for or resisted: a
+    clause, "for" with no object of the verb's own, or (resisting) an object."""
+    governing = verb.head if verb.dep_ == "conj" else verb  # "X has stayed out of it but is pressing both sides to Y"
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] or [
+        c for c in governing.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not any(_can_be_party(s) for s in subjects):
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    for c in verb.children:
+        if c.dep_ in _CLAUSES or (c.dep_ == "prep" and c.lower_ == "for" and not objects):
+            return True
+        if c.dep_ == "advcl" and any(m.lower_ in ("for", "to") and m.dep_ in ("mark", "aux") for m in c.children):
+            return True
+    return verb.lemma_.lower() == "resist" and bool(objects)
+
+
+def _can_be_party(subject: Token) -> bool:
+    """A name, a named body or group, a role ("the minister", "residents"), one named beside it ("the minister, Ines
+    Corrado") or a pronoun: not "costs" or "the bridge"."""
+    return (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _PARTY_ENTITIES
+            or subject.lower_ in ROLE_NOUNS | TITLE_WORDS or subject.lemma_.lower() in ORG_WORDS
+            or any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in subject.children))
 
 
 def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:
