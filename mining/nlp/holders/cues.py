@@ -24,6 +24,8 @@ PRESSING_LEMMAS = frozenset({"push", "press", "resist"})
 # to be widened" as an adverbial clause marked by "for" or "to".
 _CLAUSES = frozenset({"xcomp", "ccomp"})
 _PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_PARTY_NOUNS = ROLE_NOUNS | TITLE_WORDS
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 # A finding with a clause is its finder's ("The food agency found that X", "A study by the institute found
 # that X"), with the evidence nouns read as for "said" (``parties.NONAGENT_NOUNS``: "Figures found X" is the
 # author's).
@@ -51,8 +53,8 @@ def _presses_for(verb: Token) -> bool:
     """Whether a verb of pressing or resisting has a party for its subject and a thing pressed for or resisted: a
     clause, "for" with no object of the verb's own, or (resisting) an object."""
     governing = verb.head if verb.dep_ == "conj" else verb  # "X has stayed out of it but is pressing both sides to Y"
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] or [
-        c for c in governing.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subjects = ([c for c in verb.children if c.dep_ in _SUBJECTS]
+                or [c for c in governing.children if c.dep_ in _SUBJECTS])
     if not any(_can_be_party(s) for s in subjects):
         return False
     objects = [c for c in verb.children if c.dep_ == "dobj"]
@@ -68,7 +70,7 @@ def _can_be_party(subject: Token) -> bool:
     """A name, a named body or group, a role ("the minister", "residents"), one named beside it ("the minister, Ines
     Corrado") or a pronoun: not "costs" or "the bridge"."""
     return (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _PARTY_ENTITIES
-            or subject.lower_ in ROLE_NOUNS | TITLE_WORDS or subject.lemma_.lower() in ORG_WORDS
+            or subject.lower_ in _PARTY_NOUNS or subject.lemma_.lower() in ORG_WORDS
             or any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in subject.children))
 
 
