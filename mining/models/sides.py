@@ -18,6 +18,7 @@ from mining.models.topic_polarity import speaks_against
 from mining.schema import STANCES
 
 _TURN = {STANCES[0]: STANCES[1], STANCES[1]: STANCES[0]}
+REPORTER = "author"  # the holder of the reporter's own evaluations (docs/news-guideline.md, "Holder")
 
 
 class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -60,6 +61,11 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         With ``pool``, the labels of the holder's other units in the document whose scores join the mean.
     both_sides : bool, default=False
         At least one party on each side per document (for two classes; a one-party document keeps its side).
+    reporter_apart : bool, default=False
+        The reporter (holder ``"author"``) is no party: its side is its claims' mean score alone, without its
+        premises (with ``pool_labels``), and with ``both_sides`` it neither counts as a side nor is turned. In
+        every one of the 349 news training reports the parties other than the reporter take both sides of the
+        topic; the reporter's verdict may join either.
     against_words : sequence of str, default=()
         Verdict words that turn a topic against its measure (the news experiments list them in
         configs/model/holder_sides.yaml). ``()`` turns no topic, not even a negated one ("should not"): the
@@ -81,7 +87,7 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, estimator=None, unit_labels=("premise",), pool=False, pool_labels=(), both_sides=False,
-                 against_words=(), topic_reading="predicate", approval_words=()):
+                 against_words=(), topic_reading="predicate", approval_words=(), reporter_apart=False):
         self.estimator = estimator
         self.unit_labels = unit_labels
         self.pool = pool
@@ -90,12 +96,15 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.against_words = against_words
         self.topic_reading = topic_reading
         self.approval_words = approval_words
+        self.reporter_apart = reporter_apart
 
     def __setstate__(self, state):
-        # Runs saved before ``pool``, ``both_sides``, ``against_words``, ``topic_reading`` and ``approval_words``
-        # existed decide per claim, on the topic's own wording, and count its words, as they did then.
+        # Runs saved before ``pool``, ``both_sides``, ``against_words``, ``topic_reading``, ``approval_words`` and
+        # ``reporter_apart`` existed decide per claim, on the topic's own wording, count its words and take the
+        # reporter for a party, as they did then.
         super().__setstate__({"pool": False, "pool_labels": (), "both_sides": False, "against_words": (),
-                              "topic_reading": "words", "approval_words": (), **state})
+                              "topic_reading": "words", "approval_words": (), "reporter_apart": False,
+                              **state})
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None:
@@ -134,18 +143,22 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             groups[key if self.pool and key[1] else (key[0], f"\x00{i}")].append(i)  # no holder: a party of its own
         sides = self._party_scores(X, scores, groups)
         if self.both_sides:
-            _turn_one_party(sides)
+            _turn_one_party(sides, apart=self._apart())
         out = np.empty(len(X), dtype=self.classes_.dtype)
         for key, rows in groups.items():
             out[rows] = self.classes_[int(sides[key] > 0)]
         return out
 
+    def _apart(self) -> set[str]:
+        """The holders that are no party: the reporter with ``reporter_apart``."""
+        return {REPORTER} if self.reporter_apart else set()
+
     def _party_scores(self, X: list, scores: np.ndarray, groups: dict[tuple[str, str], list[int]]) -> dict:
         """Each party's mean score over its claims and, with ``pool_labels``, its other units of those labels."""
         totals = {key: [float(scores[rows].sum()), len(rows)] for key, rows in groups.items()}
         if self.pool and self.pool_labels:
-            others = [inst for inst in _units_of_documents(X)
-                      if inst.unit.label in self.pool_labels and _party(inst) in totals]
+            others = [inst for inst in _units_of_documents(X) if inst.unit.label in self.pool_labels
+                      and _party(inst) in totals and _party(inst)[1] not in self._apart()]
             keys = [_party(inst) for inst in others]
             if others:
                 for key, score in zip(keys, np.asarray(self.estimator_.decision_function(others), dtype=float)):
@@ -203,11 +216,13 @@ def _units_of_documents(X: Sequence[UnitInstance]) -> list[UnitInstance]:
     return [inst for doc, parsed in documents_of(X) for inst in unit_instances(doc, parsed)]
 
 
-def _turn_one_party(sides: dict[tuple[str, str], float]) -> None:
-    """Where every party of a document has one sign of score, the one nearest zero takes the other sign."""
+def _turn_one_party(sides: dict[tuple[str, str], float], apart: set[str] = frozenset()) -> None:
+    """Where every party of a document has one sign of score, the one nearest zero takes the other sign; the
+    holders in ``apart`` are no party."""
     by_doc: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key in sides:
-        by_doc[key[0]].append(key)
+        if key[1] not in apart:
+            by_doc[key[0]].append(key)
     for keys in by_doc.values():
         if len(keys) > 1 and len({sides[k] > 0 for k in keys}) == 1:
             weakest = min(keys, key=lambda k: abs(sides[k]))

@@ -119,6 +119,30 @@ def test_both_sides_turns_the_least_certain_party_of_a_one_sided_document(claims
     assert set(_decide(doc, scores, pool=True).values()) == {"for"}
 
 
+def test_the_reporter_apart_is_neither_a_side_of_a_report_nor_turned(claims):
+    doc = [c for c in claims if c.document.id == "news-01"]
+    assert {c.unit.holder for c in doc} >= {"author", "Ilse Varga", "Dario Mensk"}
+    scores = {(c.document.id, u.id): 2.0 for c in doc for u in c.document.units}
+    scores.update({(c.document.id, c.unit.id): 0.1 for c in doc if c.unit.holder == "author"})
+    scores.update({(c.document.id, c.unit.id): 0.5 for c in doc if c.unit.holder == "Dario Mensk"})
+    turned = {key for key, side in _decide(doc, scores, pool=True, both_sides=True).items() if side == "against"}
+    assert turned == {(c.document.id, c.unit.id) for c in doc if c.unit.holder == "author"}
+    apart = _decide(doc, scores, pool=True, both_sides=True, reporter_apart=True)
+    assert {key for key, side in apart.items() if side == "against"} == \
+        {(c.document.id, c.unit.id) for c in doc if c.unit.holder == "Dario Mensk"}
+
+
+def test_the_reporters_premises_do_not_join_its_side_when_it_stands_apart(claims):
+    doc = [c for c in claims if c.document.id == "news-01"]
+    (claim,) = [c for c in doc if c.unit.holder == "author"]
+    (premise,) = [u for u in claim.document.units if u.holder == "author" and u.label == "premise"]
+    scores = {(c.document.id, u.id): 1.0 for c in doc for u in c.document.units}
+    scores["news-01", premise.id] = -5.0  # (1 - 5) / 2 < 0
+    joined = _decide(doc, scores, pool=True, pool_labels=["premise"])
+    apart = _decide(doc, scores, pool=True, pool_labels=["premise"], reporter_apart=True)
+    assert joined["news-01", claim.unit.id] == "against" and apart["news-01", claim.unit.id] == "for"
+
+
 def test_a_claim_without_a_holder_is_a_party_of_its_own(claims):
     doc = [c for c in claims if c.document.id == "news-02"]
     saved = [c.unit.holder for c in doc]
@@ -136,11 +160,13 @@ def test_a_claim_without_a_holder_is_a_party_of_its_own(claims):
 def test_a_model_saved_before_pooling_decides_per_claim(claims):
     model = HolderSideClassifier(estimator=FixedScores({(c.document.id, c.unit.id): 1.0 for c in claims}), pool=True)
     state = model.fit(claims, [c.unit.stance for c in claims]).__getstate__()
-    for name in ("pool", "pool_labels", "both_sides", "against_words", "topic_reading", "approval_words"):
+    for name in ("pool", "pool_labels", "both_sides", "against_words", "topic_reading", "approval_words",
+                 "reporter_apart"):
         del state[name]
     old = HolderSideClassifier.__new__(HolderSideClassifier)
     old.__setstate__(state)
     assert old.pool is False and old.pool_labels == () and old.both_sides is False and old.against_words == ()
+    assert old.reporter_apart is False
     assert old.topic_reading == "words" and old.approval_words == ()
     assert list(old.predict(claims)) == list(old.estimator_.predict(claims))
 
