@@ -15,10 +15,10 @@ from mining.evaluation.holders import normalise_holder
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance, documents_of, unit_instances
 from mining.models.topic_polarity import speaks_against
+from mining.schema import AUTHOR as REPORTER
 from mining.schema import STANCES
 
 _TURN = {STANCES[0]: STANCES[1], STANCES[1]: STANCES[0]}
-REPORTER = "author"  # the holder of the reporter's own evaluations (docs/news-guideline.md, "Holder")
 
 
 class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -62,10 +62,11 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     both_sides : bool, default=False
         At least one party on each side per document (for two classes; a one-party document keeps its side).
     reporter_apart : bool, default=False
-        The reporter (holder ``"author"``) is no party: its side is its claims' mean score alone, without its
-        premises (with ``pool_labels``), and with ``both_sides`` it neither counts as a side nor is turned. In
-        every one of the 349 news training reports the parties other than the reporter take both sides of the
-        topic; the reporter's verdict may join either.
+        With ``pool``, the reporter (holder ``"author"``) is no party when sides are decided: its side is its
+        claims' mean score alone, without its premises (with ``pool_labels``), and with ``both_sides`` it neither
+        counts as a side nor is turned, so a report of the reporter and one party keeps both their sides. In
+        training its premises still take its side as rows (``unit_labels``). In every news training report the
+        parties other than the reporter take both sides of the topic; the reporter's verdict may join either.
     against_words : sequence of str, default=()
         Verdict words that turn a topic against its measure (the news experiments list them in
         configs/model/holder_sides.yaml). ``()`` turns no topic, not even a negated one ("should not"): the
@@ -157,8 +158,9 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """Each party's mean score over its claims and, with ``pool_labels``, its other units of those labels."""
         totals = {key: [float(scores[rows].sum()), len(rows)] for key, rows in groups.items()}
         if self.pool and self.pool_labels:
+            apart = self._apart()
             others = [inst for inst in _units_of_documents(X) if inst.unit.label in self.pool_labels
-                      and _party(inst) in totals and _party(inst)[1] not in self._apart()]
+                      and _party(inst) in totals and _party(inst)[1] not in apart]
             keys = [_party(inst) for inst in others]
             if others:
                 for key, score in zip(keys, np.asarray(self.estimator_.decision_function(others), dtype=float)):
@@ -216,7 +218,7 @@ def _units_of_documents(X: Sequence[UnitInstance]) -> list[UnitInstance]:
     return [inst for doc, parsed in documents_of(X) for inst in unit_instances(doc, parsed)]
 
 
-def _turn_one_party(sides: dict[tuple[str, str], float], apart: set[str] = frozenset()) -> None:
+def _turn_one_party(sides: dict[tuple[str, str], float], apart: frozenset[str] | set[str] = frozenset()) -> None:
     """Where every party of a document has one sign of score, the one nearest zero takes the other sign; the
     holders in ``apart`` are no party."""
     by_doc: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -130,6 +130,12 @@ def test_the_reporter_apart_is_neither_a_side_of_a_report_nor_turned(claims):
     apart = _decide(doc, scores, pool=True, both_sides=True, reporter_apart=True)
     assert {key for key, side in apart.items() if side == "against"} == \
         {(c.document.id, c.unit.id) for c in doc if c.unit.holder == "Dario Mensk"}
+    # The reporter against and every party for: the reporter is no second side, so the weakest party is turned.
+    scores.update({(c.document.id, c.unit.id): -0.1 for c in doc if c.unit.holder == "author"})
+    assert set(_decide(doc, scores, pool=True, both_sides=True).values()) == {"for", "against"}
+    apart = _decide(doc, scores, pool=True, both_sides=True, reporter_apart=True)
+    assert {key for key, side in apart.items() if side == "against"} == \
+        {(c.document.id, c.unit.id) for c in doc if c.unit.holder in ("author", "Dario Mensk")}
 
 
 def test_the_reporters_premises_do_not_join_its_side_when_it_stands_apart(claims):
