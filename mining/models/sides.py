@@ -15,8 +15,7 @@ from mining.evaluation.holders import normalise_holder
 from mining.features.topic import crude_stem
 from mining.instances.units import UnitInstance, documents_of, unit_instances
 from mining.models.topic_polarity import speaks_against
-from mining.schema import AUTHOR as REPORTER
-from mining.schema import STANCES
+from mining.schema import AUTHOR, STANCES
 
 _TURN = {STANCES[0]: STANCES[1], STANCES[1]: STANCES[0]}
 
@@ -150,9 +149,9 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             out[rows] = self.classes_[int(sides[key] > 0)]
         return out
 
-    def _apart(self) -> set[str]:
-        """The holders that are no party: the reporter with ``reporter_apart``."""
-        return {REPORTER} if self.reporter_apart else set()
+    def _apart(self) -> frozenset[str]:
+        """The holders that are no party: the reporter (``AUTHOR``) with ``reporter_apart``."""
+        return frozenset({AUTHOR} if self.reporter_apart else ())
 
     def _party_scores(self, X: list, scores: np.ndarray, groups: dict[tuple[str, str], list[int]]) -> dict:
         """Each party's mean score over its claims and, with ``pool_labels``, its other units of those labels."""
@@ -218,7 +217,7 @@ def _units_of_documents(X: Sequence[UnitInstance]) -> list[UnitInstance]:
     return [inst for doc, parsed in documents_of(X) for inst in unit_instances(doc, parsed)]
 
 
-def _turn_one_party(sides: dict[tuple[str, str], float], apart: frozenset[str] | set[str] = frozenset()) -> None:
+def _turn_one_party(sides: dict[tuple[str, str], float], apart: frozenset[str] = frozenset()) -> None:
     """Where every party of a document has one sign of score, the one nearest zero takes the other sign; the
     holders in ``apart`` are no party."""
     by_doc: dict[str, list[tuple[str, str]]] = defaultdict(list)
