@@ -244,6 +244,11 @@ def test_rejects_bad_spans_and_unparsed_docs(nlp):
     ("island residents", "Holm island residents", True),
     ("Association of Independent Grocers", "association of independent grocers", True),
     ("union officials", "automobile club officials", False),  # same head, other words
+    ("Ibrenian foreign ministry", "Ibrenia's foreign ministry", True),  # a place's adjective, its possessive
+    ("Aldmere conservation office", "Aldmere's conservation office", True),
+    ("Brennick Tenants' Union", "The Brennick Tenants Union", True),
+    ("Ibrenian foreign ministry", "Drevnia's foreign ministry", False),
+    ("Talmara's embassy", "Talmaran embassy official", False),  # a member of the body is not the body
     ("US officials", "US official", False),  # number is part of the head
     ("Helena Marsh", "Anna Marsh", False),
     ("author", "Helena Marsh", False),
@@ -428,6 +433,23 @@ def test_a_name_the_parser_took_for_an_adverb_names_the_subject(nlp):
     assert subject_head(spokeswoman[5]).text == "spokeswoman"
 
 
+def test_a_comma_the_parser_took_for_the_subject_stands_for_the_name_before_it(nlp):
+    # The parse the small model gives a long sentence of this shape in one report: the comma is the subject.
+    words = ["the", "owner", ",", "Per", "Holm", ",", "said", "he", "agreed", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=[True, False, True, True, False, True, True, True, False, False],
+              pos=["DET", "NOUN", "PUNCT", "ADP", "PROPN", "PUNCT", "VERB", "PRON", "VERB", "PUNCT"],
+              heads=[1, 6, 1, 2, 3, 6, 6, 8, 6, 6],
+              deps=["det", "prep", "punct", "prep", "pobj", "nsubj", "ROOT", "nsubj", "ccomp", "punct"])
+    assert subject_head(doc[5]).text == "Holm"
+    # Beside a noun that is a subject of the verb too, the comma stands for nothing (and is no second subject).
+    words = ["the", "scientist", ",", "said", "he", "agreed", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=[True, False, True, True, True, False, False],
+              pos=["DET", "NOUN", "PUNCT", "VERB", "PRON", "VERB", "PUNCT"],
+              tags=["DT", "NN", ",", "VBD", "PRP", "VBD", "."],
+              heads=[1, 3, 3, 3, 5, 3, 3], deps=["det", "nsubj", "nsubj", "ROOT", "nsubj", "ccomp", "punct"])
+    assert subject_head(doc[1]).text == "scientist" and subject_head(doc[2]).text == ","
+
+
 @pytest.mark.parametrize(("text", "unit"), [
     # Pressing and resisting name no party when no party presses or resists.
     ("Rising costs pushed the company to cut 200 jobs.", "the company to cut 200 jobs"),
@@ -478,6 +500,11 @@ def test_a_wanting_verb_and_a_signed_letter_name_the_party(nlp, text, unit, hold
      "The trial was too short to tell"),
     ("The trial was too short to tell: nine weeks of data say little about a whole winter.",
      "nine weeks of data say little about a whole winter"),
+    # A saying verb whose subject is no one reports nothing.
+    ("None of the bridge's backers has said who would pay for its upkeep.",
+     "None of the bridge's backers has said who would pay for its upkeep"),
+    ("Neither side has explained what happens to the boats in winter.",
+     "Neither side has explained what happens to the boats in winter"),
     # "find" without a clause reports no finding (essays say it often).
     ("Without more money, professors can hardly find assistants for their projects.",
      "professors can hardly find assistants for their projects"),
@@ -487,6 +514,56 @@ def test_a_wanting_verb_and_a_signed_letter_name_the_party(nlp, text, unit, hold
 def test_what_a_party_did_not_say_is_the_authors(nlp, text, unit):
     (got,) = attribute(nlp, text, unit)
     assert (got.holder, got.speech) == (AUTHOR, "author")
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    # A thing that "suggests" or "asks" is evidence or a measure the reporter weighs, not a party.
+    ("The port's own numbers suggest the ferry loses money every winter.",
+     "The port's own numbers suggest the ferry loses money every winter"),
+    ("Three deaths at the crossing suggest that the old lights are too dim.",
+     "Three deaths at the crossing suggest that the old lights are too dim"),
+    ("A toll that rises every year asks drivers to pay for a bridge that is long paid for.",
+     "A toll that rises every year asks drivers to pay for a bridge that is long paid for"),
+])
+def test_a_thing_that_suggests_is_the_authors_evidence(nlp, text, unit):
+    (got,) = attribute(nlp, text, unit)
+    assert (got.holder, got.speech) == (AUTHOR, "author"), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # A name that opens with a verb, which the parser reads as a clause.
+    ("Local charities have rejected the plan. Save the Old Harbour said that in a small town a ferry is a lifeline.",
+     "in a small town a ferry is a lifeline", "Save the Old Harbour"),
+    ("Anglers have opposed the dam. Protect the River Osk said that the salmon would not return.",
+     "the salmon would not return", "Protect the River Osk"),
+    # A body's kind written before its name is no part of the name, and a later "the group" is that body.
+    ("The residents' group Harbour Watch, which collected 900 signatures, said the council should close the road.",
+     "the council should close the road", "Harbour Watch"),
+    ("Adoptees' group Roots Ambria said the files were sealed. Many had learned of illnesses only after falling ill, "
+     "the group said.", "Many had learned of illnesses only after falling ill", "Roots Ambria"),
+    # A number that counts a group names the group.
+    ("Three of the largest bakeries said they would stop buying from the mill.",
+     "they would stop buying from the mill", "bakeries"),
+])
+def test_a_misparsed_subject_still_names_its_party(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert got.speech == "reported" and holder_matches(holder, got.holder), got
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # Evidence that a named party made: its finding is the party's.
+    ("The Vessby Anglers' Club opposed the dam. According to a survey it commissioned, nine in ten members fish "
+     "below the weir.", "nine in ten members fish below the weir", "Vessby Anglers' Club"),
+    ("According to a count that the Orlund Rail Board ran last spring, the trains were full on four days in five.",
+     "the trains were full on four days in five", "Orlund Rail Board"),
+    ("The Vessby Ferry Association backed the plan. According to its figures, one crossing in six left late last year.",
+     "one crossing in six left late last year", "Vessby Ferry Association"),
+    ("A study published in 2024 by engineers at Holm University found that the old bridge could carry lorries.",
+     "the old bridge could carry lorries", "Holm University engineers"),
+])
+def test_a_finding_is_the_party_that_made_it(nlp, text, unit, holder):
+    (got,) = attribute(nlp, text, unit)
+    assert got.speech == "reported" and holder_matches(holder, got.holder), got
 
 
 def test_a_quote_interrupted_by_its_attribution_is_one_quote(nlp):

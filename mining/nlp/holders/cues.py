@@ -34,6 +34,8 @@ _HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS | PRESSING_LEMMAS | FINDING_LEMM
 # A saying verb whose object is only a quantity judges and reports no words: "37 arrests say little
 # about X", "The safeguards answer much of the case".
 _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
+# Subjects that name no one who speaks: "None of the backers has said X", "Neither side has explained X".
+_NO_ONE = frozenset({"none", "nobody", "neither", "no"})
 
 
 def is_holder_cue(token: Token) -> bool:
@@ -83,15 +85,21 @@ def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:
 
 
 def reports_nothing(cue: Token) -> bool:
-    """Whether the saying cue ``cue`` is negated or says only a quantity, and so reports no one's words.
+    """Whether the saying cue ``cue`` is negated, says only a quantity or has no one as its subject, and so
+    reports no one's words.
 
     "The ministry has not explained how X", "the three towns have not reported a rise", "the figures
-    say little about X": the reporter notes what a party did not say or weighs the evidence, and
-    what follows is the reporter's own statement.
+    say little about X", "none of the backers has said what X", "neither side has explained X": the
+    reporter notes what a party did not say or weighs the evidence, and what follows is the reporter's
+    own statement.
     """
     if cue.lemma_.lower() not in SAYING_LEMMAS:
         return False
-    return any(c.dep_ == "neg" or (c.dep_ == "dobj" and c.lower_ in _QUANTITY_OBJECTS) for c in cue.children)
+    subjects = [c for c in cue.children if c.dep_ == "nsubj"]
+    no_one = any(s.lower_ in _NO_ONE or any(d.dep_ == "det" and d.lower_ in _NO_ONE for d in s.children)
+                 for s in subjects)
+    return no_one or any(c.dep_ == "neg" or (c.dep_ == "dobj" and c.lower_ in _QUANTITY_OBJECTS)
+                         for c in cue.children)
 
 
 def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:

@@ -34,11 +34,13 @@ def group_name(head: Token, layout: TextLayout) -> tuple[str, Token]:
     """
     head = _past_collectives(head)
     pstart, pend = layout.paragraph_of(head.idx)
+    kind = kind_before_name(head)
 
     def modifiers(tok: Token) -> list[Token]:
         out = []
         for child in tok.lefts:
-            if child.dep_ in ("compound", "amod", "poss", "nmod") and child.lower_ not in COLLECTIVE_NOUNS:
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and child.lower_ not in COLLECTIVE_NOUNS \
+                    and child != kind:
                 out.extend(t for t in child.subtree if pstart <= t.idx < pend and not t.is_space
                            and t.dep_ != "det" and (not t.is_punct or t.text in _APOSTROPHES))
         return out
@@ -51,7 +53,20 @@ def group_name(head: Token, layout: TextLayout) -> tuple[str, Token]:
     elif objs and ((of[0].lower_ == "of" and "PROPN" in (head.pos_, objs[0].pos_))
                    or head.pos_ == objs[0].pos_ == "PROPN"):  # "... of the X Union", "National Institute for X"
         words = words + [of[0]] + modifiers(objs[0]) + [objs[0]]
-    return _placed(head, _join_words(words), layout)
+    name, real_head = _placed(head, _join_words(words), layout)
+    return name, kind if kind is not None and real_head == head else real_head
+
+
+def kind_before_name(head: Token) -> Token | None:
+    """The common noun that says what kind of body a proper name is, written before it: "group" in "the residents'
+    group Marvik Lives" (the name is "Marvik Lives"; a later "the group" is that body)."""
+    if head.pos_ != "PROPN":
+        return None
+    compounds = [c for c in head.lefts if c.dep_ == "compound"]
+    if (len(compounds) < 2 or compounds[0].pos_ != "NOUN" or compounds[0].lemma_.lower() not in ORG_WORDS
+            or any(c.pos_ != "PROPN" for c in compounds[1:])):
+        return None
+    return compounds[0]
 
 
 def _placed(head: Token, name: str, layout: TextLayout) -> tuple[str, Token]:
@@ -73,9 +88,10 @@ def _placed(head: Token, name: str, layout: TextLayout) -> tuple[str, Token]:
 
 
 def _past_collectives(head: Token) -> Token:
-    """The noun a collective or quantity head counts ("directors" in "a group of directors"), up to three deep."""
+    """The noun a collective or quantity head counts ("directors" in "a group of directors", "companies" in "two of
+    the companies"), up to three deep."""
     for _ in range(3):
-        if head.lower_ in COLLECTIVE_NOUNS or head.lemma_.lower() in COLLECTIVE_NOUNS:
+        if head.lower_ in COLLECTIVE_NOUNS or head.lemma_.lower() in COLLECTIVE_NOUNS or head.like_num:
             of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
             objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
             if objs:

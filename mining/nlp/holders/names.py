@@ -13,7 +13,7 @@ ORG_WORDS = frozenset("""
     department agency institute university bank corporation corp inc ltd plc fc ministry office
     board commission court police army foundation society league network fund government parliament
     congress senate assembly campaign coalition partnership centre center school hospital airport port
-    airlines airways news times post press organisation organization chamber
+    airlines airways news times post press organisation organization chamber charity
 """.split())
 
 # Titles, offices and occupations news style puts in front of a name ("German Chancellor Friedrich
