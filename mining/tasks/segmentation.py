@@ -82,6 +82,9 @@ class SegmentationTask:
         sentence ("We will not sign," Varga said, "that leaves a village behind."; "A, she said, B") become one
         unit of two ``fragments``, as the news guideline annotates a split quote that makes one statement
         (``mining.nlp.speech.split_quotes``). The tagger, trained on the fragments' tags, finds the pieces.
+    join_quotes_across_sentences : bool, default=False
+        With ``join_split_quotes``, a quote that goes on in a new sentence after its frame (``"A," Varga said.
+        "B."``) is joined too (``split_quotes``'s ``across_sentences``).
     """
 
     name: str = "segmentation"
@@ -92,6 +95,7 @@ class SegmentationTask:
     inside_roles: tuple[str, ...] = ()
     skip_phrase_quotes: bool = False
     join_split_quotes: bool = False
+    join_quotes_across_sentences: bool = False
 
     def __post_init__(self) -> None:
         self.outside_roles, self.inside_roles = tuple(self.outside_roles), tuple(self.inside_roles)

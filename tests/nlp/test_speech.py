@@ -145,3 +145,20 @@ def test_a_statement_its_frame_splits_inside_a_sentence_is_one_group(nlp, text, 
     doc = nlp(text)
     spans = [(text.index(p), text.index(p) + len(p)) for p in pieces]
     assert split_quotes(doc, speech_roles(doc), spans) == [[spans[i] for i in g] for g in groups]
+
+
+@pytest.mark.parametrize(("text", "pieces", "groups"), [
+    ('"Officers cannot memorise faces," Holt said. "A camera can."', ["Officers cannot memorise faces", "A camera can"],
+     [[0, 1]]),
+    ('"We will not sign anything," Varga said, "that leaves a village behind."',
+     ["We will not sign anything", "that leaves a village behind"], [[0, 1]]),
+    # not quoted on both sides, or more than the frame's full stop between them: not joined
+    ("Officers cannot memorise faces, Holt said. A camera can.", ["Officers cannot memorise faces", "A camera can"],
+     [[0], [1]]),
+    ('"Officers cannot memorise faces," Holt said. Police agreed. "A camera can."',
+     ["Officers cannot memorise faces", "A camera can"], [[0], [1]]),
+])
+def test_across_sentences_joins_a_quote_that_goes_on_after_its_frame(nlp, text, pieces, groups):
+    doc = nlp(text)
+    spans = [(text.index(p), text.index(p) + len(p)) for p in pieces]
+    assert split_quotes(doc, speech_roles(doc), spans, across_sentences=True) == [[spans[i] for i in g] for g in groups]
