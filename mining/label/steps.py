@@ -31,8 +31,7 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
     spans = task.predicted_spans(model, instances)
     for doc, p in zip(docs, parsed):
         found = spans.get(doc.id, [])
-        groups = (split_quotes(p, tokens_of(p).speech, found,
-                               across_sentences=getattr(task, "join_quotes_across_sentences", False))
+        groups = (split_quotes(p, tokens_of(p).speech, found, across_sentences=task.join_quotes_across_sentences)
                   if task.join_split_quotes else [[s] for s in found])
         doc.units = [Unit(id=f"T{i}", start=g[0][0], end=g[-1][1], text=text_at(doc.text, g), label=task.unit_label,
                           fragments=g if len(g) > 1 else None)

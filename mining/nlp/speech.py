@@ -230,7 +230,8 @@ def split_quotes(doc: Doc, roles: Sequence[frozenset[str]],
 def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, int],
                    second: tuple[int, int], across_sentences: bool = False) -> bool:
     """Whether only a reporting frame inside a sentence lies between two spans (:func:`split_quotes`); with
-    ``across_sentences``, also one that ends its sentence with a full stop between two quoted spans."""
+    ``across_sentences``, also one that ends its sentence with a full stop between two quoted spans, the second
+    with no reporting frame of its own."""
     if "\n" in doc.text[first[1]:second[0]]:
         return False
     last = doc.char_span(first[1] - 1, first[1], alignment_mode="expand")
@@ -241,7 +242,9 @@ def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, 
     ends = [i for i in between if doc[i].text in CLAUSE_ENDS]
     if sum("cue" in roles[i] for i in between) != 1 or ends and not (
             across_sentences and len(ends) == 1 and doc[ends[0]].text == "."
-            and "quote" in roles[last[-1].i] and "quote" in roles[next_[0].i]):
+            and "quote" in roles[last[-1].i] and "quote" in roles[next_[0].i]
+            # the second quote has no frame of its own ('"A," Varga said. "B," Holt replied.' are two speakers)
+            and not any("cue" in roles[t.i] and not second[0] <= t.idx < second[1] for t in next_[0].sent)):
         return False
     return all(doc[i].is_punct or doc[i].is_space
                or (roles[i] & {"cue", "source", "frame"} and not roles[i] & {"content", "quote"}) for i in between)

@@ -249,6 +249,7 @@ def test_rejects_bad_spans_and_unparsed_docs(nlp):
     ("Brennick Tenants' Union", "The Brennick Tenants Union", True),
     ("Ibrenian foreign ministry", "Drevnia's foreign ministry", False),
     ("Talmara's embassy", "Talmaran embassy official", False),  # a member of the body is not the body
+    ("Julian Marsh", "Julia Marsh", False),  # "-n" is a place's adjective only before a body such as a ministry
     ("US officials", "US official", False),  # number is part of the head
     ("Helena Marsh", "Anna Marsh", False),
     ("author", "Helena Marsh", False),
@@ -544,6 +545,7 @@ def test_a_thing_that_suggests_is_the_authors_evidence(nlp, text, unit):
     # A number that counts a group names the group.
     ("Three of the largest bakeries said they would stop buying from the mill.",
      "they would stop buying from the mill", "bakeries"),
+    ("No fewer than 30 residents said the ferry should run at night.", "the ferry should run at night", "residents"),
 ])
 def test_a_misparsed_subject_still_names_its_party(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)
@@ -564,6 +566,13 @@ def test_a_misparsed_subject_still_names_its_party(nlp, text, unit, holder):
 def test_a_finding_is_the_party_that_made_it(nlp, text, unit, holder):
     (got,) = attribute(nlp, text, unit)
     assert got.speech == "reported" and holder_matches(holder, got.holder), got
+
+
+def test_a_finding_someone_else_judged_is_still_the_reporters(nlp):
+    # the relative clause names who dismissed the study, not who made it
+    text = "A study that critics have dismissed found that the old bridge could carry lorries."
+    (got,) = attribute(nlp, text, "the old bridge could carry lorries")
+    assert (got.holder, got.speech) == (AUTHOR, "author"), got
 
 
 def test_a_quote_interrupted_by_its_attribution_is_one_quote(nlp):

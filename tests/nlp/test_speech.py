@@ -157,6 +157,11 @@ def test_a_statement_its_frame_splits_inside_a_sentence_is_one_group(nlp, text, 
      [[0], [1]]),
     ('"Officers cannot memorise faces," Holt said. Police agreed. "A camera can."',
      ["Officers cannot memorise faces", "A camera can"], [[0], [1]]),
+    # the second quote has a frame of its own: two speakers
+    ('"We will not sign," Varga said. "We will fight," Holt replied.', ["We will not sign", "We will fight"],
+     [[0], [1]]),
+    ('"We will not sign," Varga said. "We will fight," said Holt.', ["We will not sign", "We will fight"],
+     [[0], [1]]),
 ])
 def test_across_sentences_joins_a_quote_that_goes_on_after_its_frame(nlp, text, pieces, groups):
     doc = nlp(text)

@@ -7,6 +7,7 @@ import pytest
 
 from mining.corpora import load_corpus
 from mining.dataset.validation import check_document
+from mining.errors import UsageError
 from mining.evaluation.spans import match_spans, overlap_ratio, span_scores
 from mining.instances.bio import BIO_LABELS, bio_spans, bio_tags, constrained_tags
 from mining.schema import Document, Unit
@@ -308,3 +309,9 @@ def test_constrained_sequences_decode_each_sequence_as_token_by_token():
                                  start[order]) == found
     assert constrained_sequences(scores, sequences, ["B", "I", "O"]) == [
         _viterbi_token_by_token(scores[rows].tolist(), np.zeros((3, 3)).tolist(), [0.0] * 3) for rows in sequences]
+
+
+def test_joining_quotes_across_sentences_needs_the_split_quotes_joined():
+    with pytest.raises(UsageError, match="join_quotes_across_sentences needs join_split_quotes"):
+        SegmentationTask(join_quotes_across_sentences=True)
+    assert SegmentationTask(join_split_quotes=True, join_quotes_across_sentences=True).join_quotes_across_sentences

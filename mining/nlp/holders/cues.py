@@ -96,10 +96,15 @@ def reports_nothing(cue: Token) -> bool:
     if cue.lemma_.lower() not in SAYING_LEMMAS:
         return False
     subjects = [c for c in cue.children if c.dep_ == "nsubj"]
-    no_one = any(s.lower_ in _NO_ONE or any(d.dep_ == "det" and d.lower_ in _NO_ONE for d in s.children)
-                 for s in subjects)
+    no_one = any(s.lower_ in _NO_ONE or any(_says_no_one(d) for d in s.children) for s in subjects)
     return no_one or any(c.dep_ == "neg" or (c.dep_ == "dobj" and c.lower_ in _QUANTITY_OBJECTS)
                          for c in cue.children)
+
+
+def _says_no_one(det: Token) -> bool:
+    """A determiner "no" or "neither" ("no minister", "neither side"), not "no fewer than 30 residents"."""
+    after = det.doc[det.i + 1] if det.i + 1 < len(det.doc) else None
+    return det.dep_ == "det" and det.lower_ in _NO_ONE and (after is None or after.lower_ not in ("fewer", "more", "less"))
 
 
 def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:

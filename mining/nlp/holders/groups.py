@@ -94,7 +94,7 @@ def _past_collectives(head: Token) -> Token:
         if head.lower_ in COLLECTIVE_NOUNS or head.lemma_.lower() in COLLECTIVE_NOUNS or head.like_num:
             of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
             objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
-            if objs:
+            if objs and not (head.like_num and objs[0].pos_ == "PRON"):  # "two of them": the pronoun's party
                 head = objs[0]
                 continue
         break

@@ -26,7 +26,7 @@ NONAGENT_NOUNS = frozenset("""
     forecast model paper assessment evaluation index census projection calculation investigation
     inquiry evidence article book law rule regulation guideline bill proposal plan policy treaty
     agreement record test trial experiment chart table graph map
-    number count arithmetic finding death ban decree fee toll tax levy vote label
+    number count arithmetic finding death ban decree fee toll tax levy vote
 """.split())
 
 # A spokesperson's words belong to the body they speak for (docs/news-guideline.md, "Holder").
@@ -56,8 +56,8 @@ def subject_head(subject: Token) -> Token:
     before = subject.doc[subject.i - 1] if subject.i > 0 else None
     # "..., the owner of the store, Per Aalund, said" with "," the subject: the name before it (not a subject itself,
     # which names the party already)
-    if subject.is_punct and before is not None and before.pos_ in ("PROPN", "NOUN") and not before.dep_.startswith(
-            "nsubj"):
+    if (subject.is_punct and before is not None and before.pos_ in ("PROPN", "NOUN")
+            and not before.dep_.startswith("nsubj") and before.ent_type_ not in _NOT_PARTY_ENTITIES):
         subject = before
     named = _briefer(subject) or _name_before(subject) or _second_subject(subject)
     if named is not None:
@@ -305,8 +305,9 @@ class PartyResolver:
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
-        if subject.dep_ == "csubj" and _title_cased(list(subject.subtree)):  # "Save the Young Hallund said X"
-            return self._group(" ".join(t.text for t in subject.subtree), subject)
+        phrase = subject.doc[subject.left_edge.i:subject.right_edge.i + 1]
+        if subject.dep_ == "csubj" and _title_cased(list(phrase)):  # "Save the Young Hallund said X"
+            return self._group(phrase.text, subject)
         head = subject_head(subject)
         lower = head.lower_
         if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}:
@@ -413,13 +414,18 @@ class PartyResolver:
         return party
 
 
+# Verbs that make a study or a set of figures: "a study it commissioned", "a trial that X ran" (not "a study that
+# critics dismissed").
+_MAKING = frozenset("commission run conduct carry publish release compile produce prepare do hold write".split())
+
+
 def _maker(child: Token) -> Token | None:
     """Who made the text or evidence that ``child`` modifies, if ``child`` names them: "by X" / "from X", a
     relative clause's subject ("a study [it commissioned]", "a trial [that Morrstat ran]") or a participle's agent
     ("a study [published in 2025 by X]")."""
     if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
         return next((c for c in child.children if c.dep_ == "pobj"), None)
-    if child.dep_ not in ("relcl", "acl"):
+    if child.dep_ not in ("relcl", "acl") or child.lemma_.lower() not in _MAKING:
         return None
     subject = next((c for c in child.children if c.dep_ == "nsubj" and c.tag_ not in QUESTION_TAGS
                     and c.lower_ != "that"), None)
@@ -432,9 +438,11 @@ _NAME_LINKS = frozenset({"the", "of", "for", "and", "a", "an", "to", "in", "on",
 
 def _title_cased(tokens: list[Token]) -> bool:
     """Whether ``tokens`` are a name as written: two capitalised words or more, and only small linking words
-    ("the", "of", "for") besides. A name that opens with a verb ("Save the Young Hallund") is parsed as a clause."""
+    ("the", "of", "for"), hyphens and apostrophes besides. A name that opens with a verb ("Save the Young Hallund")
+    is parsed as a clause."""
     capitalised = [t for t in tokens if t.text[:1].isupper()]
-    return len(capitalised) >= 2 and all(t.text[:1].isupper() or t.lower_ in _NAME_LINKS for t in tokens)
+    return len(capitalised) >= 2 and all(t.text[:1].isupper() or t.lower_ in _NAME_LINKS
+                                         or t.text in ("-", "'", "’", "'s", "’s") for t in tokens)
 
 
 def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
