@@ -305,9 +305,8 @@ class PartyResolver:
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
-        phrase = subject.doc[subject.left_edge.i:subject.right_edge.i + 1]
-        if subject.dep_ == "csubj" and _title_cased(list(phrase)):  # "Save the Young Hallund said X"
-            return self._group(phrase.text, subject)
+        if (name := _clause_name(subject)) is not None:  # "Save the Young Hallund said X"
+            return self._group(name, subject)
         head = subject_head(subject)
         lower = head.lower_
         if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}:
@@ -436,13 +435,17 @@ def _maker(child: Token) -> Token | None:
 _NAME_LINKS = frozenset({"the", "of", "for", "and", "a", "an", "to", "in", "on", "our", "their"})
 
 
-def _title_cased(tokens: list[Token]) -> bool:
-    """Whether ``tokens`` are a name as written: two capitalised words or more, and only small linking words
-    ("the", "of", "for"), hyphens and apostrophes besides. A name that opens with a verb ("Save the Young Hallund")
-    is parsed as a clause."""
-    capitalised = [t for t in tokens if t.text[:1].isupper()]
-    return len(capitalised) >= 2 and all(t.text[:1].isupper() or t.lower_ in _NAME_LINKS
-                                         or t.text in ("-", "'", "’", "'s", "’s") for t in tokens)
+def _clause_name(subject: Token) -> str | None:
+    """The name a clausal subject is, as written, if it is one: a name that opens with a verb ("Save the Young
+    Hallund said X") is parsed as a clause. A name has two capitalised words or more, and only small linking words
+    ("the", "of", "for"), hyphens and apostrophes besides."""
+    if subject.dep_ != "csubj":
+        return None
+    phrase = subject.doc[subject.left_edge.i:subject.right_edge.i + 1]
+    capitalised = [t for t in phrase if t.text[:1].isupper()]
+    named = len(capitalised) >= 2 and all(t.text[:1].isupper() or t.lower_ in _NAME_LINKS
+                                          or t.text in ("-", "'", "’", "'s", "’s") for t in phrase)
+    return phrase.text if named else None
 
 
 def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
