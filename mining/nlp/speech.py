@@ -240,14 +240,21 @@ def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, 
         return False
     between = range(last[-1].i + 1, next_[0].i)
     ends = [i for i in between if doc[i].text in CLAUSE_ENDS]
-    if sum("cue" in roles[i] for i in between) != 1 or ends and not (
-            across_sentences and len(ends) == 1 and doc[ends[0]].text == "."
-            and "quote" in roles[last[-1].i] and "quote" in roles[next_[0].i]
-            # the second quote has no frame of its own ('"A," Varga said. "B," Holt replied.' are two speakers)
-            and not any("cue" in roles[t.i] and not second[0] <= t.idx < second[1] for t in next_[0].sent)):
+    if sum("cue" in roles[i] for i in between) != 1:
+        return False
+    if ends and not (across_sentences and _quote_goes_on(doc, roles, ends, last[-1], next_[0], second)):
         return False
     return all(doc[i].is_punct or doc[i].is_space
                or (roles[i] & {"cue", "source", "frame"} and not roles[i] & {"content", "quote"}) for i in between)
+
+
+def _quote_goes_on(doc: Doc, roles: Sequence[frozenset[str]], ends: list[int], last: Token, first: Token,
+                   second: tuple[int, int]) -> bool:
+    """Whether the quote ending at ``last`` goes on in the next sentence from ``first`` (the span ``second``): one
+    full stop between them, both quoted, and no reporting frame of its own in the second sentence ('"A," Varga
+    said. "B," Holt replied.' are two speakers)."""
+    return (len(ends) == 1 and doc[ends[0]].text == "." and "quote" in roles[last.i] and "quote" in roles[first.i]
+            and not any("cue" in roles[t.i] and not second[0] <= t.idx < second[1] for t in first.sent))
 
 
 def _mark_quotes(doc: Doc, roles: list[set[str]]) -> None:
