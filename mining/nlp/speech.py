@@ -198,6 +198,12 @@ def _own_clauses(verb: Token) -> list[Token]:
             and any(g.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for g in c.children)]
 
 
+def in_frame(roles: frozenset[str]) -> bool:
+    """Whether a token of these roles belongs to a reporting frame ("Varga told reporters"), not to what is reported
+    (a cue inside the content, "said [the council wants ...]", is content)."""
+    return bool(roles & {"cue", "source", "frame"}) and not roles & {"content", "quote"}
+
+
 def phrase_quote_marks(roles: Sequence[frozenset[str]]) -> list[int]:
     """The offsets of the quotation marks around quoted phrases (scare quotes: pressing Ukraine to "withdraw" from
     ...), given each token's :func:`speech_roles`: a mark next to a token of a ``quoted_phrase``."""
@@ -244,8 +250,7 @@ def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, 
         return False
     if ends and not (across_sentences and _quote_goes_on(doc, roles, ends, last[-1], next_[0], second)):
         return False
-    return all(doc[i].is_punct or doc[i].is_space
-               or (roles[i] & {"cue", "source", "frame"} and not roles[i] & {"content", "quote"}) for i in between)
+    return all(doc[i].is_punct or doc[i].is_space or in_frame(roles[i]) for i in between)
 
 
 def _quote_goes_on(doc: Doc, roles: Sequence[frozenset[str]], ends: list[int], last: Token, first: Token,

@@ -11,10 +11,19 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
-from mining.instances.bio import BIO_LABELS, INSIDE, OUTSIDE, bio_spans, bio_tags, constrained_sequences, paragraph_tags
+from mining.instances.bio import (
+    BEGIN,
+    BIO_LABELS,
+    INSIDE,
+    OUTSIDE,
+    bio_spans,
+    bio_tags,
+    constrained_sequences,
+    paragraph_tags,
+)
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances, paragraphs_of
 from mining.nlp.speech import ROLES as SPEECH_ROLES
-from mining.nlp.speech import phrase_quote_marks
+from mining.nlp.speech import in_frame, phrase_quote_marks
 from mining.nlp.tokens import DocTokens, doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents, final_model
@@ -35,6 +44,41 @@ def transition_scores(estimator: Any) -> tuple[np.ndarray | None, np.ndarray | N
     for a plain classifier, whose decoding adds none."""
     scores = getattr(final_model(estimator), "transition_scores", None)
     return scores() if callable(scores) else (None, None)
+
+
+def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequence[int]], tags: list[str],
+                  stop_roles: Sequence[str] = ()) -> None:
+    """Run each unit of ``tags`` (one per instance; ``sequences``: each paragraph's instances in reading order) on to
+    the end of the phrase of a head it stops before in its sentence, in place (``SegmentationTask.close_clauses``).
+    A unit never runs into a reporting frame (``mining.nlp.speech.in_frame``), a token of ``stop_roles`` or the
+    next unit."""
+    tables = doc_tokens(instances)
+    stop = set(stop_roles)
+    for members in sequences:
+        first = instances[members[0]]
+        table, parsed = tables[id(first.parsed)], first.parsed
+        token = [instances[i].token_index for i in members]
+        k = 0
+        while k < len(members):
+            if tags[members[k]] != BEGIN:
+                k += 1
+                continue
+            j = k + 1
+            while j < len(members) and tags[members[j]] == INSIDE:
+                j += 1
+            last, sentence = token[j - 1], table.sentence_ids[token[j - 1]]
+            heads = [table.heads[t] for t in token[k:j]]
+            reach = max((parsed[h].right_edge.i for h in heads if h > last and table.sentence_ids[h] == sentence
+                         and not _stops(table.speech[h], stop)), default=last)
+            while (j < len(members) and tags[members[j]] == OUTSIDE and token[j] <= reach
+                   and not _stops(table.speech[token[j]], stop)):
+                tags[members[j]] = INSIDE
+                j += 1
+            k = j
+
+
+def _stops(roles: frozenset[str], stop: set[str]) -> bool:
+    return in_frame(roles) or bool(roles & stop)
 
 
 @dataclass
@@ -85,6 +129,11 @@ class SegmentationTask:
     join_quotes_across_sentences : bool, default=False
         With ``join_split_quotes``, a quote that goes on in a new sentence after its frame (``"A," Varga said.
         "B."``) is joined too (``split_quotes``'s ``across_sentences``).
+    close_clauses : bool, default=False
+        With Viterbi decoding, a decoded unit that stops before the head of one of its words, in its sentence,
+        runs on to the end of that head's phrase (the last token of its subtree): "wants [the company to] pay
+        drivers for the extra travel time" becomes "the company to pay drivers for the extra travel time". It never
+        runs into a reporting frame (speech roles cue, source, frame), a token of ``outside_roles`` or the next unit.
     """
 
     name: str = "segmentation"
@@ -96,6 +145,7 @@ class SegmentationTask:
     skip_phrase_quotes: bool = False
     join_split_quotes: bool = False
     join_quotes_across_sentences: bool = False
+    close_clauses: bool = False
 
     def __post_init__(self) -> None:
         self.outside_roles, self.inside_roles = tuple(self.outside_roles), tuple(self.inside_roles)
@@ -150,6 +200,8 @@ class SegmentationTask:
                                                                             start)):
             for i, tag in zip(members, decoded):
                 tags[i] = tag
+        if self.close_clauses:
+            close_clauses(instances, sequences, tags, stop_roles=self.outside_roles)
         cut_units = getattr(final_model(estimator), "cut_units", None)  # TransitionTagger's splitter
         return cut_units(instances, sequences, tags, keep=inside) if callable(cut_units) else tags
 

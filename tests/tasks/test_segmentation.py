@@ -315,3 +315,25 @@ def test_joining_quotes_across_sentences_needs_the_split_quotes_joined():
     with pytest.raises(UsageError, match="join_quotes_across_sentences needs join_split_quotes"):
         SegmentationTask(join_quotes_across_sentences=True)
     assert SegmentationTask(join_split_quotes=True, join_quotes_across_sentences=True).join_quotes_across_sentences
+
+
+@pytest.mark.parametrize(("text", "found", "closed"), [
+    # "wants the company to [pay ...]": the unit stops before its head "pay", and runs on to the end of its phrase
+    ("The union wants the company to pay drivers for the extra time, its leader said.", "the company to",
+     "the company to pay drivers for the extra time"),
+    # ... but never into the reporting frame that follows it
+    ('"We will not sign," Varga said on Monday.', "We will not", "We will not sign"),
+    # a unit that holds its heads is left as it is
+    ("The union wants the company to pay drivers for the extra time.", "the company to pay drivers for the extra time",
+     "the company to pay drivers for the extra time"),
+])
+def test_a_unit_that_stops_before_its_head_runs_to_the_end_of_its_phrase(nlp, text, found, closed):
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    instances = SegmentationTask().build_instances([doc], [nlp(text)])
+    start = text.index(found)
+    inside = [start <= inst.parsed[inst.token_index].idx < start + len(found) for inst in instances]
+    scores = _Scores([[1.0, 0.0, 0.0] if k == inside.index(True) else [0.0, 1.0, 0.0] if hit else [0.0, 0.0, 1.0]
+                      for k, hit in enumerate(inside)])
+    for close, expected in ((False, found), (True, closed)):
+        task = SegmentationTask(close_clauses=close)
+        assert [text[a:b] for a, b in task.predicted_spans(scores, instances)["d"]] == [expected]
