@@ -153,6 +153,8 @@ class SegmentationTask:
             unknown = sorted(set(roles) - set(SPEECH_ROLES))
             if unknown:
                 raise UsageError(f"{name}: unknown speech role(s) {unknown}, expected some of {SPEECH_ROLES}")
+        if self.close_clauses and self.decode != "viterbi":
+            raise UsageError("close_clauses needs decode=viterbi: it extends the units of the decoded paths")
         if self.join_quotes_across_sentences and not self.join_split_quotes:
             raise UsageError("join_quotes_across_sentences needs join_split_quotes: it joins more of the split quotes")
         if self.decode not in DECODERS:

@@ -242,6 +242,8 @@ def test_task_parameters_are_checked():
         SegmentationTask(outside_roles=["narration"])
     with pytest.raises(ValueError, match="inside_roles"):
         SegmentationTask(inside_roles=["claim"])
+    with pytest.raises(ValueError, match="close_clauses"):
+        SegmentationTask(decode="independent", close_clauses=True)
 
 
 @pytest.mark.slow
@@ -321,8 +323,9 @@ def test_joining_quotes_across_sentences_needs_the_split_quotes_joined():
     # "wants the company to [pay ...]": the unit stops before its head "pay", and runs on to the end of its phrase
     ("The union wants the company to pay drivers for the extra time, its leader said.", "the company to",
      "the company to pay drivers for the extra time"),
-    # ... but never into the reporting frame that follows it
+    # ... but never into the reporting frame that follows it, nor into one between the unit and its head
     ('"We will not sign," Varga said on Monday.', "We will not", "We will not sign"),
+    ("The company, the union said, should pay drivers for the extra time.", "The company", "The company"),
     # a unit that holds its heads is left as it is
     ("The union wants the company to pay drivers for the extra time.", "the company to pay drivers for the extra time",
      "the company to pay drivers for the extra time"),
