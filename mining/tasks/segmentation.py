@@ -51,7 +51,9 @@ def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequen
     """Run each unit of ``tags`` (one per instance; ``sequences``: each paragraph's instances in reading order) on to
     the end of the phrase of a head it stops before in its sentence, in place (``SegmentationTask.close_clauses``).
     A unit never runs into a reporting frame (``mining.nlp.speech.in_frame``), a token of ``stop_roles`` or the
-    next unit."""
+    next unit. Two things it does as measured and published (experiments/README.md, "News"), to be mended with the
+    next scoring: stopped short of the head by the next unit, a unit still runs over the gap ("the tax and"); and a
+    unit run on to its sentence's root takes the final mark as ``I`` (``predicted_spans`` trims it)."""
     tables = doc_tokens(instances)
     stop = set(stop_roles)
     for members in sequences:
