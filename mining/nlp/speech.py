@@ -48,7 +48,13 @@ SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet pos
                           "remark report state explain note".split())
 OBJECT_DEPS = frozenset({"dobj", "prep", "oprd", "attr", "dative"})
 QUESTION_TAGS = frozenset({"WDT", "WP", "WP$"})  # "what", "which", "who": an object that asks, or a relative pronoun
-ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "quoted_phrase", "quote_mark")
+ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "quoted_phrase", "quote_mark", "position")
+# Cues that state a party's position rather than report its words: "wants [the council to buy the licences]", "is
+# pressing [the ministry to go further]", "has refused [to support the bill]", "indicated that [it would not object]".
+# Their content is a unit wherever it stands (docs/news-guideline.md, "What is a unit"), as the content of "said" is
+# not ("said he planned a call"). "want", "seek", "press", "push" and "resist" are cues of holder attribution
+# (mining.nlp.holders.cues.is_holder_cue: a verb of wanting, or a party pressing for or resisting a thing).
+POSITION_LEMMAS = frozenset("want seek press push resist refuse indicate signal rule".split())
 # Reported plans are narration, not positions (docs/news-guideline.md, "Not a unit"): "Trump said he
 # planned a call with X", "Ardal said he would brief parliament on Tuesday". A content clause is a
 # schedule when its verb only moves or meets people, or plans a meeting; "meet" and "return" only
@@ -88,7 +94,8 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
       a sentence, or follows a colon or comma;
     - ``quoted_phrase``: a token of any other quote, a phrase quoted inside the reporter's clause
       ("described the talks as "not easy"");
-    - ``cue``: a reporting verb outside every quotation (:func:`is_cue`);
+    - ``cue``: a reporting verb outside every quotation (:func:`is_cue`), a verb of wanting, pressing for or
+      resisting a thing, or a finding ("found that X"; ``mining.nlp.holders.cues.is_holder_cue``);
     - ``source``: in the subtree of the cue's subject or agent (of ``to`` in "according to X");
     - ``content``: in the subtree of the cue's clausal complement (``ccomp``, ``xcomp``, ...), of
       the object of a cue that judges rather than only says ("rejected the plan"), or of the clause
@@ -96,6 +103,8 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
     - ``verdict``: content too, the judgement a cue passes on its object, which is then frame: "called
       the plan [reckless]", "defended the law as [a proportionate response]" (docs/news-guideline.md,
       "The span": the span is the verdict);
+    - ``position``: content too, of a cue that states a position (``POSITION_LEMMAS``), less the "that" that opens
+      it: "wants [the council to buy ...]", "indicated that [it would not object]";
     - ``frame``: in the subtree of any other dependent of the cue;
     - ``schedule``: content too, when its clause only schedules (:func:`is_schedule`).
 
@@ -123,8 +132,11 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
                     and (role == "content" or "quote" not in roles[t.i])):
                 roles[t.i].add(role)
 
+    # A module of holder attribution, which reads this module's lexicon: imported here, not above, to break the cycle.
+    from mining.nlp.holders.cues import is_holder_cue
+
     for token in doc:
-        if "quote" in roles[token.i] or not is_cue(token):
+        if "quote" in roles[token.i] or not is_holder_cue(token):
             continue
         roles[token.i].add("cue")
         line = lines[token.i]
@@ -152,6 +164,8 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
                 mark(verdict, "verdict")
         elif child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
             mark(child, "content")
+            if cue.lemma_.lower() in POSITION_LEMMAS:  # not the "that" that opens the clause
+                mark(child, "position", skip=[c for c in child.children if c.dep_ == "mark"])
             if is_schedule(child):
                 mark(child, "schedule", skip=_own_clauses(child))
         elif child.dep_ != "punct":

@@ -112,7 +112,8 @@ class SegmentationTask:
     inside_roles : tuple of str, default=()
         Reported-speech roles whose tokens are always in a unit (``outside_roles`` win where both
         hold). ``("verdict",)`` makes the judgement of "X called the plan reckless" a unit, however
-        short: one word or two between the frame and the sentence's end, which a token tagger misses.
+        short: one word or two between the frame and the sentence's end, which a token tagger misses; ``("position",)``
+        makes what a party wants, presses for, refuses or indicates a unit ("wants [the council to buy ...]").
         A token with no role (punctuation mostly) between two tokens of its sentence forced inside is forced inside
         too: the hyphen of "short-sighted".
     skip_phrase_quotes : bool, default=False

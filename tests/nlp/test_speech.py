@@ -92,6 +92,25 @@ def test_a_quote_never_runs_across_a_line_break(roles_of):
     assert roles["market"] == set()
 
 
+@pytest.mark.parametrize(("text", "inside", "outside"), [
+    ("The society wants the council to buy out the licences.", ["council", "buy", "licences"], ["society", "wants"]),
+    ("The league is pressing the ministry to go further.", ["ministry", "go", "further"], ["league", "pressing"]),
+    ("The party has refused to support the bill.", ["support", "bill"], ["party", "refused"]),
+    ("Lunde indicated that the government would raise the duty.", ["government", "duty"], ["Lunde", "that"]),
+])
+def test_what_a_party_wants_refuses_or_indicates_is_a_position(roles_of, text, inside, outside):
+    roles = roles_of(text)
+    assert [w for w in inside if "position" not in roles[w]] == []
+    assert [w for w in outside if "position" in roles[w]] == []
+    assert {"content", "position"} <= roles[inside[-1]]
+
+
+@pytest.mark.parametrize("text", ["Varga said that the plan would fail.", "The minister rejected the proposal.",
+                                  "Rising costs pushed the company to cut jobs."])
+def test_what_a_party_says_or_rejects_is_no_position(roles_of, text):
+    assert [w for w, r in roles_of(text).items() if "position" in r] == []
+
+
 @pytest.mark.parametrize(("text", "word"), [
     ("The president said he planned a call with the two leaders.", "call"),
     ("Osric said he would brief the parliament on Tuesday.", "parliament"),

@@ -16,8 +16,8 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 # "Residents seek a new vote"). So do verbs of resisting and of pressing for a thing when a party is their subject
 # ("The guild has resisted calls to merge the crossings", "The club is pushing for the lane to be widened", "The
 # mayor is pressing the utility to bury its cables"), but not "Rising costs pushed the company to cut jobs", "The old
-# bridge has resisted three floods" or "a cap would push prices up for shoppers". They are cues for holders only:
-# the speech roles a segmenter learns from (mining.nlp.speech) keep the reporting lexicon.
+# bridge has resisted three floods" or "a cap would push prices up for shoppers". The speech roles a segmenter learns
+# from read them as cues too, and what they want or press for as a position (mining.nlp.speech.POSITION_LEMMAS).
 STANCE_LEMMAS = frozenset({"want", "seek"})
 PRESSING_LEMMAS = frozenset({"push", "press", "resist"})
 # The clause pressed for: the parser attaches "pressing the utility to bury ..." as xcomp or ccomp, and "for the lane
