@@ -50,10 +50,9 @@ def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequen
                   stop_roles: Sequence[str] = ()) -> None:
     """Run each unit of ``tags`` (one per instance; ``sequences``: each paragraph's instances in reading order) on to
     the end of the phrase of a head it stops before in its sentence, in place (``SegmentationTask.close_clauses``).
-    A unit never runs into a reporting frame (``mining.nlp.speech.in_frame``), a token of ``stop_roles`` or the
-    next unit. Two things it does as measured and published (experiments/README.md, "News"), to be mended with the
-    next scoring: stopped short of the head by the next unit, a unit still runs over the gap ("the tax and"); and a
-    unit run on to its sentence's root takes the final mark as ``I`` (``predicted_spans`` trims it)."""
+    A unit never runs into a reporting frame (``mining.nlp.speech.in_frame``) or a token of ``stop_roles``, nor over
+    the gap to a unit that begins inside the phrase ("the tax and"), and it ends on a word, not on the phrase's
+    final mark."""
     tables = doc_tokens(instances)
     stop = set(stop_roles)
     for members in sequences:
@@ -72,11 +71,17 @@ def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequen
             heads = [table.heads[t] for t in token[k:j]]
             reach = max((parsed[h].right_edge.i for h in heads if h > last and table.sentence_ids[h] == sentence
                          and not _stops(table.speech[h], stop)), default=last)
-            while (j < len(members) and tags[members[j]] == OUTSIDE and token[j] <= reach
-                   and not _stops(table.speech[token[j]], stop)):
-                tags[members[j]] = INSIDE
-                j += 1
-            k = j
+            end = j
+            while (end < len(members) and tags[members[end]] == OUTSIDE and token[end] <= reach
+                   and not _stops(table.speech[token[end]], stop)):
+                end += 1
+            if end < len(members) and token[end] <= reach and tags[members[end]] != OUTSIDE:
+                end = j  # the next unit begins inside the phrase: the gap to it is no unit's
+            while end > j and parsed[token[end - 1]].is_punct:
+                end -= 1
+            for m in members[j:end]:
+                tags[m] = INSIDE
+            k = end
 
 
 def _stops(roles: frozenset[str], stop: set[str]) -> bool:

@@ -340,3 +340,25 @@ def test_a_unit_that_stops_before_its_head_runs_to_the_end_of_its_phrase(nlp, te
     for close, expected in ((False, found), (True, closed)):
         task = SegmentationTask(close_clauses=close)
         assert [text[a:b] for a, b in task.predicted_spans(scores, instances)["d"]] == [expected]
+
+
+@pytest.mark.parametrize(("text", "found", "closed"), [
+    # "The tax" stops before its head "fall", but the next unit begins inside that phrase: the gap stays outside
+    ("The tax and the fees should fall, the mayor said.", ["The tax", "the fees should fall"],
+     ["The tax", "the fees should fall"]),
+    # run on to the sentence's root, a unit ends on its last word: the final stop stays outside
+    ("The plan will fail.", ["The plan"], ["The plan will fail"]),
+])
+def test_a_closed_unit_takes_no_gap_and_no_final_mark(nlp, text, found, closed):
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    instances = SegmentationTask().build_instances([doc], [nlp(text)])
+    starts = [text.index(f) for f in found]
+    rows = []
+    for inst in instances:
+        idx = inst.parsed[inst.token_index].idx
+        tag = "B" if idx in starts else "I" if any(s < idx < s + len(f) for s, f in zip(starts, found)) else "O"
+        rows.append([float(tag == t) for t in "BIO"])
+    task = SegmentationTask(close_clauses=True)
+    tags = task.predict(_Scores(rows), instances)
+    spans = [text[a:b] for a, b in task.decode_spans(instances, tags)["d"]]  # untrimmed, as the tags say
+    assert spans == closed
