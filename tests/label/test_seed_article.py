@@ -37,11 +37,9 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
 @pytest.mark.parametrize(("holder", "words"), [
     ("Volodymyr Zelenskyy", "different positions"),
     ("Friedrich Merz", "lasting peace in Europe"),
-    pytest.param("US officials", "give up control of the eastern Donbas", marks=pytest.mark.xfail(
-        strict=True, reason="the models trained at fa0e23c, 8ccd08c, c63d8e0, 82e1ccd, 5c4ed30, 6f41f3a, "
-                            "b36be1b, 1bd9583, 2584d9b, 0072718, 1defd7f, 59b6ec1, fefb299, 16feb2a, "
-                            "f742193 and 296f80d find no unit there (fa0e23c's tagger scored the words of "
-                            "'US negotiators still want Ukraine to give up control ...' within 0.7 of O)")),
+    # "US negotiators still want [Ukraine to give up control ...]": found since the speech role position (0555f20);
+    # every model from fa0e23c to 296f80d missed it
+    ("US officials", "give up control of the eastern Donbas"),
     ("US officials", "will not be on the table forever"),
     ("US officials", "positive"),  # "described the Berlin discussions as positive": the verdict is the unit
     ("Friedrich Merz", "the chance for a real peace process"),
@@ -67,7 +65,7 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 # trained on 160, 184, 196 and 208 take every party's side the wrong way round (Zelenskyy, the first party, for
 # the topic), and the one trained on 220 (6f41f3a) all but Merz's: stance reads the report's order, not its meaning.
 INVERTED = pytest.mark.xfail(strict=True, reason="the model reads no meaning (mining/features/party_order.py): "
-                                                 "trained on 184, 196, 208, 220, 256, 280, 292, 304, 337, 349 or 385 "
+                                                 "trained on 184, 196, 208, 220, 256, 280, 292, 304, 337, 349, 385 or 397 "
                                                  "reports it takes Zelenskyy, the first party, for the topic and "
                                                  "the US officials against it")
 
