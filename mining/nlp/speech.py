@@ -6,7 +6,8 @@ reporters, "according to officials, X". In PARC's terms (Pareti 2016, LREC) each
 unit is the content; the cue, the source and the rest of the frame ("told reporters", "on Monday")
 are not. :func:`speech_roles` marks every token with the roles it plays, so that a segmenter can
 learn to keep units to the content, and holder attribution (``mining.nlp.holders``) reads the
-same cue lexicon.
+same cue lexicon, with the cues of a position that report no words ("wants", "is pressing for", "found that":
+:func:`is_attribution_cue`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from functools import partial
 from itertools import accumulate
 
 from spacy.tokens import Doc, Token
+
+from mining.nlp.party_words import ORG_WORDS, ROLE_NOUNS, TITLE_WORDS
 
 # Lemmas of verbs that introduce a party's words or stance (a cue in PARC terms). Stance verbs
 # ("backed", "rejected", "ruled out") count too: "Trump has ruled out X" commits Trump to the
@@ -35,6 +38,25 @@ PARTICLE_CUES = {"rule": {"out"}, "point": {"to", "out"}}
 # The lowercased lemmas of every verb that may be a cue: ``is_cue`` holds only for "according" and for verbs
 # with one of these, so a token table can pass over the other tokens without building them.
 CUE_LEMMAS = REPORTING_LEMMAS | frozenset(PARTICLE_CUES)
+# Verbs of wanting state a party's position without reporting its words ("The union wants a 36-hour week",
+# "Residents seek a new vote"). So do verbs of resisting and of pressing for a thing when a party is their subject
+# ("The guild has resisted calls to merge the crossings", "The club is pushing for the lane to be widened", "The
+# mayor is pressing the utility to bury its cables"), but not "Rising costs pushed the company to cut jobs", "The old
+# bridge has resisted three floods" or "a cap would push prices up for shoppers" (:func:`is_attribution_cue`).
+STANCE_LEMMAS = frozenset({"want", "seek"})
+PRESSING_LEMMAS = frozenset({"push", "press", "resist"})
+# The clause pressed for: the parser attaches "pressing the utility to bury ..." as xcomp or ccomp, and "for the lane
+# to be widened" as an adverbial clause marked by "for" or "to".
+_PRESSED_CLAUSES = frozenset({"xcomp", "ccomp"})
+_PARTY_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_PARTY_NOUNS = ROLE_NOUNS | TITLE_WORDS
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+# A finding with a clause is its finder's ("The food agency found that X", "A study by the institute found
+# that X"), with the evidence nouns read as for "said" (``mining.nlp.holders.parties.NONAGENT_NOUNS``: "Figures
+# found X" is the author's).
+FINDING_LEMMAS = frozenset({"find"})
+# The lowercased lemmas of every verb :func:`is_attribution_cue` may accept.
+ATTRIBUTION_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS | PRESSING_LEMMAS | FINDING_LEMMAS
 
 OPEN_QUOTES = {'"': '"', "“": "”"}
 QUOTE_MARKS = frozenset({*OPEN_QUOTES, *OPEN_QUOTES.values()})  # every character that opens or closes a quotation
@@ -52,8 +74,8 @@ ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "q
 # Cues that state a party's position rather than report its words: "wants [the council to buy the licences]", "is
 # pressing [the ministry to go further]", "has refused [to support the bill]", "indicated that [it would not object]".
 # Their content is a unit wherever it stands (docs/news-guideline.md, "What is a unit"), as the content of "said" is
-# not ("said he planned a call"). "want", "seek", "press", "push" and "resist" are cues of holder attribution
-# (mining.nlp.holders.cues.is_holder_cue: a verb of wanting, or a party pressing for or resisting a thing).
+# not ("said he planned a call"). "want", "seek", "press", "push" and "resist" are cues when a party wants, presses
+# for or resists a thing (is_attribution_cue).
 POSITION_LEMMAS = frozenset("want seek press push resist refuse indicate signal rule".split())
 # Reported plans are narration, not positions (docs/news-guideline.md, "Not a unit"): "Trump said he
 # planned a call with X", "Ardal said he would brief parliament on Tuesday". A content clause is a
@@ -86,6 +108,44 @@ def is_cue(token: Token) -> bool:
     return lemma in REPORTING_LEMMAS
 
 
+def is_attribution_cue(token: Token) -> bool:
+    """Whether ``token`` frames a party's position: a reporting or stance cue (:func:`is_cue`), a verb of wanting, a
+    party resisting or pressing for a thing (:func:`_presses_for`), or a finding with a clause ("found that X"; not
+    "professors find assistants" or "find it difficult", which essays say often)."""
+    if is_cue(token):
+        return True
+    if token.pos_ != "VERB":
+        return False
+    lemma = token.lemma_.lower()
+    finding = lemma in FINDING_LEMMAS and any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in token.children)
+    return lemma in STANCE_LEMMAS or finding or (lemma in PRESSING_LEMMAS and _presses_for(token))
+
+
+def _presses_for(verb: Token) -> bool:
+    """Whether a verb of pressing or resisting has a party for its subject and a thing pressed for or resisted: a
+    clause, "for" with no object of the verb's own, or (resisting) an object."""
+    governing = verb.head if verb.dep_ == "conj" else verb  # "X has stayed out of it but is pressing both sides to Y"
+    subjects = ([c for c in verb.children if c.dep_ in _SUBJECTS]
+                or [c for c in governing.children if c.dep_ in _SUBJECTS])
+    if not any(_can_be_party(s) for s in subjects):
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    for c in verb.children:
+        if c.dep_ in _PRESSED_CLAUSES or (c.dep_ == "prep" and c.lower_ == "for" and not objects):
+            return True
+        if c.dep_ == "advcl" and any(m.lower_ in ("for", "to") and m.dep_ in ("mark", "aux") for m in c.children):
+            return True
+    return verb.lemma_.lower() == "resist" and bool(objects)
+
+
+def _can_be_party(subject: Token) -> bool:
+    """A name, a named body or group, a role ("the minister", "residents"), one named beside it ("the minister, Ines
+    Corrado") or a pronoun: not "costs" or "the bridge"."""
+    return (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _PARTY_ENTITIES
+            or subject.lower_ in _PARTY_NOUNS or subject.lemma_.lower() in ORG_WORDS
+            or any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in subject.children))
+
+
 def speech_roles(doc: Doc) -> list[frozenset[str]]:
     """The roles (``ROLES``) each token of ``doc`` plays in reported speech; most tokens play none.
 
@@ -95,7 +155,7 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
     - ``quoted_phrase``: a token of any other quote, a phrase quoted inside the reporter's clause
       ("described the talks as "not easy"");
     - ``cue``: a reporting verb outside every quotation (:func:`is_cue`), a verb of wanting, pressing for or
-      resisting a thing, or a finding ("found that X"; ``mining.nlp.holders.cues.is_holder_cue``);
+      resisting a thing, or a finding ("found that X"; :func:`is_attribution_cue`);
     - ``source``: in the subtree of the cue's subject or agent (of ``to`` in "according to X");
     - ``content``: in the subtree of the cue's clausal complement (``ccomp``, ``xcomp``, ...), of
       the object of a cue that judges rather than only says ("rejected the plan"), or of the clause
@@ -104,7 +164,10 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
       the plan [reckless]", "defended the law as [a proportionate response]" (docs/news-guideline.md,
       "The span": the span is the verdict);
     - ``position``: content too, of a cue that states a position (``POSITION_LEMMAS``), less the "that" that opens
-      it: "wants [the council to buy ...]", "indicated that [it would not object]";
+      it: "wants [the council to buy ...]", "indicated that [it would not object]". Two things it does as measured
+      and published (experiments/README.md, "News"), to be mended with the next scoring: a preposition of a judging
+      cue counts as its object, so "indicated [on Monday] that ..." makes the frame's phrase a position too; and an
+      adverbial clause is frame, so "is pushing for [the lane to be widened]" (``advcl``) is no position;
     - ``frame``: in the subtree of any other dependent of the cue;
     - ``schedule``: content too, when its clause only schedules (:func:`is_schedule`).
 
@@ -132,11 +195,8 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
                     and (role == "content" or "quote" not in roles[t.i])):
                 roles[t.i].add(role)
 
-    # A module of holder attribution, which reads this module's lexicon: imported here, not above, to break the cycle.
-    from mining.nlp.holders.cues import is_holder_cue
-
     for token in doc:
-        if "quote" in roles[token.i] or not is_holder_cue(token):
+        if "quote" in roles[token.i] or not is_attribution_cue(token):
             continue
         roles[token.i].add("cue")
         line = lines[token.i]
@@ -203,7 +263,6 @@ def is_schedule(verb: Token) -> bool:
     return False
 
 
-_PARTY_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _own_clauses(verb: Token) -> list[Token]:

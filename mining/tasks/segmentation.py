@@ -51,8 +51,8 @@ def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequen
     """Run each unit of ``tags`` (one per instance; ``sequences``: each paragraph's instances in reading order) on to
     the end of the phrase of a head it stops before in its sentence, in place (``SegmentationTask.close_clauses``).
     A unit never runs into a reporting frame (``mining.nlp.speech.in_frame``) or a token of ``stop_roles``, nor over
-    the gap to a unit that begins inside the phrase ("the tax and"), and it ends on a word, not on the phrase's
-    final mark."""
+    the gap to a unit that begins inside the phrase ("the tax and"), and what it runs over ends before the phrase's
+    final marks (a closing quotation mark among them: the labeller's spans are trimmed anyway)."""
     tables = doc_tokens(instances)
     stop = set(stop_roles)
     for members in sequences:
@@ -141,7 +141,8 @@ class SegmentationTask:
         With Viterbi decoding, a decoded unit that stops before the head of one of its words, in its sentence,
         runs on to the end of that head's phrase (the last token of its subtree): "wants [the company to] pay
         drivers for the extra travel time" becomes "the company to pay drivers for the extra travel time". It never
-        runs into a reporting frame (speech roles cue, source, frame), a token of ``outside_roles`` or the next unit.
+        runs into a reporting frame (speech roles cue, source, frame) or a token of ``outside_roles``, nor over the gap
+        to a unit that begins inside the phrase, and its run stops before the phrase's final marks.
     """
 
     name: str = "segmentation"

@@ -37,8 +37,8 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
 @pytest.mark.parametrize(("holder", "words"), [
     ("Volodymyr Zelenskyy", "different positions"),
     ("Friedrich Merz", "lasting peace in Europe"),
-    # "US negotiators still want [Ukraine to give up control ...]": found since the speech role position (0555f20);
-    # every model from fa0e23c to 296f80d missed it
+    # "US negotiators still want [Ukraine to give up control ...]": found by the model trained at 7e1e76a, with the
+    # speech role position (0555f20); every model from fa0e23c to 296f80d missed it
     ("US officials", "give up control of the eastern Donbas"),
     ("US officials", "will not be on the table forever"),
     ("US officials", "positive"),  # "described the Berlin discussions as positive": the verdict is the unit
@@ -49,7 +49,7 @@ def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: s
 
 
 # The models trained at fa0e23c .. 16feb2a typed the quote a claim; the one trained at f742193 (349 reports) types it
-# a premise, although the position it gives a reason for ('give up control of the eastern Donbas') is still not found.
+# a premise; the position it gives a reason for ('give up control of the eastern Donbas') is found since 7e1e76a.
 def test_a_reason_given_is_a_premise_of_its_party(labelled: Document):
     assert any(u.label == "premise" and u.holder == "US officials" and "Putin wants territory" in u.text
                for u in labelled.units)
@@ -65,9 +65,9 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 # trained on 160, 184, 196 and 208 take every party's side the wrong way round (Zelenskyy, the first party, for
 # the topic), and the one trained on 220 (6f41f3a) all but Merz's: stance reads the report's order, not its meaning.
 INVERTED = pytest.mark.xfail(strict=True, reason="the model reads no meaning (mining/features/party_order.py): "
-                                                 "trained on 184, 196, 208, 220, 256, 280, 292, 304, 337, 349, 385 or 397 "
-                                                 "reports it takes Zelenskyy, the first party, for the topic and "
-                                                 "the US officials against it")
+                                                 "trained on 184, 196, 208, 220, 256, 280, 292, 304, 337, 349, "
+                                                 "385 or 397 reports it takes Zelenskyy, the first party, for "
+                                                 "the topic and the US officials against it")
 
 
 @pytest.mark.parametrize(("holder", "stance"), [

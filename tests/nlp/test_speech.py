@@ -96,10 +96,11 @@ def test_a_quote_never_runs_across_a_line_break(roles_of):
     ("The society wants the council to buy out the licences.", ["council", "buy", "licences"], ["society", "wants"]),
     ("The league is pressing the ministry to go further.", ["ministry", "go", "further"], ["league", "pressing"]),
     ("The party has refused to support the bill.", ["support", "bill"], ["party", "refused"]),
-    ("Lunde indicated that the government would raise the duty.", ["government", "duty"], ["Lunde", "that"]),
+    ("Lunde indicated that the government would raise the duty.", ["government", "duty"], ["Lunde", "indicated", "that"]),
 ])
 def test_what_a_party_wants_refuses_or_indicates_is_a_position(roles_of, text, inside, outside):
     roles = roles_of(text)
+    assert roles[outside[0]] == {"source"} and roles[outside[1]] == {"cue"}  # "wants" and "pressing" are cues too
     assert [w for w in inside if "position" not in roles[w]] == []
     assert [w for w in outside if "position" in roles[w]] == []
     assert {"content", "position"} <= roles[inside[-1]]

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from mining.nlp.holders.cues import is_holder_cue, named_before, reports_nothing
+from mining.nlp.holders.cues import named_before, reports_nothing
 from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.parties import PartyResolver
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Attribution, Quote
 from mining.nlp.holders.speakers import assign_speakers
+from mining.nlp.speech import is_attribution_cue
 from mining.schema import AUTHOR, UNKNOWN
 
 
@@ -120,7 +121,7 @@ class UnitAttributor:
             # verb above, not the words of the verb it is joined to ("X said A and that [B]" is X's).
             second_complement = child.dep_ == "conj" and node.dep_ in ("ccomp", "advcl") and any(
                 c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
-            if node.i not in ids and is_holder_cue(node) and outside_quotes(node) and not second_complement:
+            if node.i not in ids and is_attribution_cue(node) and outside_quotes(node) and not second_complement:
                 return node
         # 2. A cue attached beside the unit: "[X], he said" parsed with X as the root, or a frame set into the
         #    sentence before the unit: "Without more money, he said, [X]".
@@ -132,7 +133,7 @@ class UnitAttributor:
                     # "[X], its president, Kaj Nordin, said, and Y": a cue joined to the unit, its speaker named
                     # right before it
                     child.dep_ == "conj" and child.i > max(ids) and named_before(child) is not None)
-                if (child.i not in ids and is_holder_cue(child) and beside and outside_quotes(child)
+                if (child.i not in ids and is_attribution_cue(child) and beside and outside_quotes(child)
                         and (child.i > max(ids) or child.lower_ == "according" or child.dep_ == "parataxis")):
                     return child
         # 3. "According to X, [unit]", whatever the parser hangs the phrase on (often a verb of the unit).
@@ -143,7 +144,7 @@ class UnitAttributor:
         #    "[Wolff hit back, accusing him of X]".
         own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
         for candidate in [root, *own]:
-            if is_holder_cue(candidate):
+            if is_attribution_cue(candidate):
                 return candidate
         # 5. A cue with a subject right before the unit that the parser hung below it: "Arvik said [rewards would
         #    be paid only when X, so a tip would earn nothing]", with "earn" as the sentence's root and "said" under
@@ -151,7 +152,7 @@ class UnitAttributor:
         before = min(ids) - 1
         before -= before > 0 and self.layout.table.lower[before] == "that"
         cue = self.layout.doc[before] if before >= 0 else None
-        if (cue is not None and inside(cue) and cue.sent == root.sent and is_holder_cue(cue) and outside_quotes(cue)
+        if (cue is not None and inside(cue) and cue.sent == root.sent and is_attribution_cue(cue) and outside_quotes(cue)
                 and any(a.i in ids for a in cue.ancestors) and any(c.dep_ == "nsubj" for c in cue.children)):
             return cue
         return None

@@ -1,4 +1,5 @@
-"""The cues holder attribution reads (lexicon: nlp.speech) and the party each names: the subject of "said"."""
+"""The party each cue names (the subject of "said"), for holder attribution; the cue lexicon is nlp.speech's
+(``is_attribution_cue``)."""
 
 from __future__ import annotations
 
@@ -6,31 +7,10 @@ from collections.abc import Iterable
 
 from spacy.tokens import Token
 
-from mining.nlp.holders.groups import ROLE_NOUNS
-from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS
-from mining.nlp.speech import CUE_LEMMAS, SAYING_LEMMAS, is_cue
+from mining.nlp.speech import ATTRIBUTION_CUE_LEMMAS, SAYING_LEMMAS, is_attribution_cue
 from mining.nlp.tokens import DocTokens
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
-# Verbs of wanting state a party's position without reporting its words ("The union wants a 36-hour week",
-# "Residents seek a new vote"). So do verbs of resisting and of pressing for a thing when a party is their subject
-# ("The guild has resisted calls to merge the crossings", "The club is pushing for the lane to be widened", "The
-# mayor is pressing the utility to bury its cables"), but not "Rising costs pushed the company to cut jobs", "The old
-# bridge has resisted three floods" or "a cap would push prices up for shoppers". The speech roles a segmenter learns
-# from read them as cues too, and what they want or press for as a position (mining.nlp.speech.POSITION_LEMMAS).
-STANCE_LEMMAS = frozenset({"want", "seek"})
-PRESSING_LEMMAS = frozenset({"push", "press", "resist"})
-# The clause pressed for: the parser attaches "pressing the utility to bury ..." as xcomp or ccomp, and "for the lane
-# to be widened" as an adverbial clause marked by "for" or "to".
-_CLAUSES = frozenset({"xcomp", "ccomp"})
-_PARTY_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-_PARTY_NOUNS = ROLE_NOUNS | TITLE_WORDS
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-# A finding with a clause is its finder's ("The food agency found that X", "A study by the institute found
-# that X"), with the evidence nouns read as for "said" (``parties.NONAGENT_NOUNS``: "Figures found X" is the
-# author's).
-FINDING_LEMMAS = frozenset({"find"})
-_HOLDER_CUE_LEMMAS = CUE_LEMMAS | STANCE_LEMMAS | PRESSING_LEMMAS | FINDING_LEMMAS
 # A saying verb whose object is only a quantity judges and reports no words: "37 arrests say little
 # about X", "The safeguards answer much of the case".
 _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
@@ -38,50 +18,12 @@ _QUANTITY_OBJECTS = frozenset({"little", "nothing", "much", "less"})
 _NO_ONE = frozenset({"none", "nobody", "neither", "no"})
 
 
-def is_holder_cue(token: Token) -> bool:
-    """Whether ``token`` frames a party's position: a reporting or stance cue, a verb of wanting, a party resisting
-    or pressing for a thing (:func:`_presses_for`), or a finding with a clause ("found that X"; not "professors find
-    assistants" or "find it difficult", which essays say often)."""
-    if is_cue(token):
-        return True
-    if token.pos_ != "VERB":
-        return False
-    lemma = token.lemma_.lower()
-    finding = lemma in FINDING_LEMMAS and any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in token.children)
-    return lemma in STANCE_LEMMAS or finding or (lemma in PRESSING_LEMMAS and _presses_for(token))
-
-
-def _presses_for(verb: Token) -> bool:
-    """Whether a verb of pressing or resisting has a party for its subject and a thing pressed for or resisted: a
-    clause, "for" with no object of the verb's own, or (resisting) an object."""
-    governing = verb.head if verb.dep_ == "conj" else verb  # "X has stayed out of it but is pressing both sides to Y"
-    subjects = ([c for c in verb.children if c.dep_ in _SUBJECTS]
-                or [c for c in governing.children if c.dep_ in _SUBJECTS])
-    if not any(_can_be_party(s) for s in subjects):
-        return False
-    objects = [c for c in verb.children if c.dep_ == "dobj"]
-    for c in verb.children:
-        if c.dep_ in _CLAUSES or (c.dep_ == "prep" and c.lower_ == "for" and not objects):
-            return True
-        if c.dep_ == "advcl" and any(m.lower_ in ("for", "to") and m.dep_ in ("mark", "aux") for m in c.children):
-            return True
-    return verb.lemma_.lower() == "resist" and bool(objects)
-
-
-def _can_be_party(subject: Token) -> bool:
-    """A name, a named body or group, a role ("the minister", "residents"), one named beside it ("the minister, Ines
-    Corrado") or a pronoun: not "costs" or "the bridge"."""
-    return (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _PARTY_ENTITIES
-            or subject.lower_ in _PARTY_NOUNS or subject.lemma_.lower() in ORG_WORDS
-            or any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in subject.children))
-
-
 def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:
-    """The tokens of ``ids`` that can be holder cues: every one :func:`is_holder_cue` accepts, read from
+    """The tokens of ``ids`` that can be holder cues: every one :func:`is_attribution_cue` accepts, read from
     the token table so that no spaCy Token is built for the words that cannot ("according", or a verb
-    with a cue lemma; ``is_holder_cue`` checks the rest)."""
+    with a cue lemma; ``is_attribution_cue`` checks the rest)."""
     lower, pos, lemma = table.lower, table.pos, table.lemma
-    return [i for i in ids if lower[i] == "according" or (pos[i] == "VERB" and lemma[i].lower() in _HOLDER_CUE_LEMMAS)]
+    return [i for i in ids if lower[i] == "according" or (pos[i] == "VERB" and lemma[i].lower() in ATTRIBUTION_CUE_LEMMAS)]
 
 
 def reports_nothing(cue: Token) -> bool:
@@ -155,7 +97,7 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             # that" on the reported clause ("insisted that the benefits outweighed the costs,
             # saying ..."): the outermost cue above that clause is the speaker, not the clause's
             # subject.
-            above = [a for a in verb.ancestors if is_holder_cue(a) and inside(a)]
+            above = [a for a in verb.ancestors if is_attribution_cue(a) and inside(a)]
             verb = above[-1] if above else verb.head
             continue
         if verb.dep_ == "acl" and verb.head.dep_ in ("dobj", "nsubjpass") and verb.head.head.i != verb.head.i:

@@ -5,17 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from mining.nlp.holders.layout import TextLayout
-from mining.nlp.holders.names import ORG_WORDS
-
-# Nouns naming a role held within an organisation or place: "Officials of the X union" is
-# normalised to "X union officials", as news style writes it.
-ROLE_NOUNS = frozenset("""
-    official officials member members resident residents representative representatives leader
-    leaders spokesman spokeswoman spokesperson spokespeople head heads chief chiefs staff worker
-    workers employee employees owner owners director directors executive executives negotiator
-    negotiators diplomat diplomats source sources aide aides officer officers supporter supporters
-    manager managers
-""".split())
+from mining.nlp.party_words import ORG_WORDS, ROLE_NOUNS
 
 # Collective and quantity heads: "A group of hospital directors" -> "hospital directors".
 COLLECTIVE_NOUNS = frozenset("""

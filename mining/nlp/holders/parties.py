@@ -7,13 +7,14 @@ from itertools import takewhile
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.nlp.holders.cues import cue_subject, holder_cue_candidates, is_holder_cue
-from mining.nlp.holders.groups import ROLE_NOUNS, group_name, kind_before_name
+from mining.nlp.holders.cues import cue_subject, holder_cue_candidates
+from mining.nlp.holders.groups import group_name, kind_before_name
 from mining.nlp.holders.layout import TextLayout
-from mining.nlp.holders.names import ORG_WORDS, TITLE_WORDS, PersonNames
+from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
-from mining.nlp.speech import QUESTION_TAGS, QUOTE_MARKS
+from mining.nlp.party_words import ORG_WORDS, ROLE_NOUNS, TITLE_WORDS
+from mining.nlp.speech import QUESTION_TAGS, QUOTE_MARKS, is_attribution_cue
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -244,7 +245,7 @@ class PartyResolver:
         # "plural": the most recent group named as a subject, speaking or not, that "others" refers to.
         memory: Memory = {"group": None, "any": None, "singular": None, "plural": None}
         doc = self.layout.doc
-        # Only a cue ("according" or a verb with a cue lemma, see ``is_holder_cue``) or a noun subject or apposition
+        # Only a cue ("according" or a verb with a cue lemma, see ``is_attribution_cue``) or a noun subject or apposition
         # can be any kind of token below: the token table finds them without building a Token for every word.
         table = tokens_of(doc)
         pos, dep = table.pos, table.dep
@@ -254,14 +255,14 @@ class PartyResolver:
         for token in map(doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
-            if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ == "NNS" and not is_holder_cue(token.head)
+            if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ == "NNS" and not is_attribution_cue(token.head)
                     and not self._reported(token)):
                 # "Local doctors were divided. Others said X": the group "others" picks from (a cue's own
                 # subject is resolved at the cue, and a group inside another's words is none).
                 name, head = group_name(subject_head(token), self.layout)
                 memory["plural"] = Party(name, "group", head.lemma_.lower())
             singly = False
-            if is_holder_cue(token):
+            if is_attribution_cue(token):
                 subject = cue_subject(token, self.layout.paragraph_of(token.idx))
                 if subject is not None and self.quotes.in_quote(subject.idx) is not None:
                     subject = _frame_word(token, self.quotes)  # the parse took a quoted word for the speaker
@@ -301,7 +302,7 @@ class PartyResolver:
         """Whether ``token`` is inside another cue's words in its paragraph ("she said the town could support X"):
         a party named there is not the next speaker. A headline the parser runs into the line is no cue above it."""
         pstart, pend = self.layout.paragraph_of(token.idx)
-        return any(pstart <= a.idx < pend and is_holder_cue(a) for a in token.ancestors)
+        return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in token.ancestors)
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""

@@ -6,10 +6,10 @@ import re
 
 from spacy.tokens import Token
 
-from mining.nlp.holders.cues import holder_cue_candidates, is_holder_cue
+from mining.nlp.holders.cues import holder_cue_candidates
 from mining.nlp.holders.layout import SENTENCE_END, TextLayout
 from mining.nlp.holders.records import Quote
-from mining.nlp.speech import OPEN_QUOTES, QUOTE_MARKS
+from mining.nlp.speech import OPEN_QUOTES, QUOTE_MARKS, is_attribution_cue
 
 _MARKS = re.compile("[" + re.escape("".join(sorted(QUOTE_MARKS))) + "]")
 
@@ -79,4 +79,4 @@ class QuoteIndex:
     def _cues(self, window: tuple[int, int]) -> list[Token]:
         doc, table = self.layout.doc, self.layout.table
         ids = holder_cue_candidates(table, self.layout.token_ids(*window))
-        return [t for t in map(doc.__getitem__, ids) if is_holder_cue(t) and self.in_quote(t.idx) is None]
+        return [t for t in map(doc.__getitem__, ids) if is_attribution_cue(t) and self.in_quote(t.idx) is None]
