@@ -212,6 +212,7 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
             mark(child, "source")
         return
     judges = cue.lemma_.lower() not in SAYING_LEMMAS
+    states_position = cue.lemma_.lower() in POSITION_LEMMAS
     judgement = _judgement(cue) if judges else []
     for child in cue.children:
         if judgement and child.dep_ == "dobj":  # "called [the plan] reckless": what is judged is the frame
@@ -224,7 +225,7 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
                 mark(verdict, "verdict")
         elif child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
             mark(child, "content")
-            if cue.lemma_.lower() in POSITION_LEMMAS:  # not the "that" that opens the clause
+            if states_position:  # not the "that" that opens the clause
                 mark(child, "position", skip=[c for c in child.children if c.dep_ == "mark"])
             if is_schedule(child):
                 mark(child, "schedule", skip=_own_clauses(child))

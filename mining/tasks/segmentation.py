@@ -12,7 +12,6 @@ from spacy.tokens import Doc
 from mining.errors import UsageError
 from mining.evaluation.spans import span_scores
 from mining.instances.bio import (
-    BEGIN,
     BIO_LABELS,
     INSIDE,
     OUTSIDE,
@@ -59,14 +58,7 @@ def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequen
         first = instances[members[0]]
         table, parsed = tables[id(first.parsed)], first.parsed
         token = [instances[i].token_index for i in members]
-        k = 0
-        while k < len(members):
-            if tags[members[k]] != BEGIN:
-                k += 1
-                continue
-            j = k + 1
-            while j < len(members) and tags[members[j]] == INSIDE:
-                j += 1
+        for k, j in bio_spans([tags[m] for m in members]):  # a run only ever grows over O, up to the next unit
             last, sentence = token[j - 1], table.sentence_ids[token[j - 1]]
             heads = [table.heads[t] for t in token[k:j]]
             reach = max((parsed[h].right_edge.i for h in heads if h > last and table.sentence_ids[h] == sentence
@@ -77,11 +69,10 @@ def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequen
                 end += 1
             if end < len(members) and token[end] <= reach and tags[members[end]] != OUTSIDE:
                 end = j  # the next unit begins inside the phrase: the gap to it is no unit's
-            while end > j and parsed[token[end - 1]].is_punct:
+            while end > j and table.is_punct[token[end - 1]]:
                 end -= 1
             for m in members[j:end]:
                 tags[m] = INSIDE
-            k = end
 
 
 def _stops(roles: frozenset[str], stop: set[str]) -> bool:

@@ -152,7 +152,8 @@ class UnitAttributor:
         before = min(ids) - 1
         before -= before > 0 and self.layout.table.lower[before] == "that"
         cue = self.layout.doc[before] if before >= 0 else None
-        if (cue is not None and inside(cue) and cue.sent == root.sent and is_attribution_cue(cue) and outside_quotes(cue)
+        if (cue is not None and inside(cue) and cue.sent == root.sent and is_attribution_cue(cue)
+                and outside_quotes(cue)
                 and any(a.i in ids for a in cue.ancestors) and any(c.dep_ == "nsubj" for c in cue.children)):
             return cue
         return None

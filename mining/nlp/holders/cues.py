@@ -23,7 +23,8 @@ def holder_cue_candidates(table: DocTokens, ids: Iterable[int]) -> list[int]:
     the token table so that no spaCy Token is built for the words that cannot ("according", or a verb
     with a cue lemma; ``is_attribution_cue`` checks the rest)."""
     lower, pos, lemma = table.lower, table.pos, table.lemma
-    return [i for i in ids if lower[i] == "according" or (pos[i] == "VERB" and lemma[i].lower() in ATTRIBUTION_CUE_LEMMAS)]
+    return [i for i in ids
+            if lower[i] == "according" or (pos[i] == "VERB" and lemma[i].lower() in ATTRIBUTION_CUE_LEMMAS)]
 
 
 def reports_nothing(cue: Token) -> bool:

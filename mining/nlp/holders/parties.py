@@ -245,7 +245,7 @@ class PartyResolver:
         # "plural": the most recent group named as a subject, speaking or not, that "others" refers to.
         memory: Memory = {"group": None, "any": None, "singular": None, "plural": None}
         doc = self.layout.doc
-        # Only a cue ("according" or a verb with a cue lemma, see ``is_attribution_cue``) or a noun subject or apposition
+        # Only a cue ("according" or a verb with a cue lemma: ``is_attribution_cue``) or a noun subject or apposition
         # can be any kind of token below: the token table finds them without building a Token for every word.
         table = tokens_of(doc)
         pos, dep = table.pos, table.dep
