@@ -75,8 +75,11 @@ ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "q
 # pressing [the ministry to go further]", "has refused [to support the bill]", "indicated that [it would not object]".
 # Their content is a unit wherever it stands (docs/news-guideline.md, "What is a unit"), as the content of "said" is
 # not ("said he planned a call"). "want", "seek", "press", "push" and "resist" are cues when a party wants, presses
-# for or resists a thing (is_attribution_cue).
-POSITION_LEMMAS = frozenset("want seek press push resist refuse indicate signal rule".split())
+# for or resists a thing (is_attribution_cue). "call" states one when it calls for a thing ("called for [every trial to
+# be paid]"), not when it judges ("called the plan reckless"): :func:`_states_position`.
+POSITION_LEMMAS = frozenset("want seek press push resist refuse indicate signal rule urge demand".split())
+# What a party resists or refuses is the thing called for, not the call: "has resisted calls [to merge the two votes]".
+CALL_NOUNS = frozenset("call demand request appeal".split())
 # Reported plans are narration, not positions (docs/news-guideline.md, "Not a unit"): "Trump said he
 # planned a call with X", "Ardal said he would brief parliament on Tuesday". A content clause is a
 # schedule when its verb only moves or meets people, or plans a meeting; "meet" and "return" only
@@ -133,7 +136,7 @@ def _presses_for(verb: Token) -> bool:
     for c in verb.children:
         if c.dep_ in _PRESSED_CLAUSES or (c.dep_ == "prep" and c.lower_ == "for" and not objects):
             return True
-        if c.dep_ == "advcl" and any(m.lower_ in ("for", "to") and m.dep_ in ("mark", "aux") for m in c.children):
+        if c.dep_ == "advcl" and _opened_by(c, ("for", "to")):
             return True
     return verb.lemma_.lower() == "resist" and bool(objects)
 
@@ -164,10 +167,9 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
       the plan [reckless]", "defended the law as [a proportionate response]" (docs/news-guideline.md,
       "The span": the span is the verdict);
     - ``position``: content too, of a cue that states a position (``POSITION_LEMMAS``), less the "that" that opens
-      it: "wants [the council to buy ...]", "indicated that [it would not object]". Two things it does as measured
-      and published (experiments/README.md, "News"), to be mended with the next scoring: a preposition of a judging
-      cue counts as its object, so "indicated [on Monday] that ..." makes the frame's phrase a position too; and an
-      adverbial clause is frame, so "is pushing for [the lane to be widened]" (``advcl``) is no position;
+      it: "wants [the council to buy ...]", "indicated that [it would not object]", "is pushing for [the lane to be
+      widened]" (an adverbial clause opened by "for" or "to"); of its prepositions only "for" and "against" open a
+      position ("indicated on Monday that ...": the day is frame);
     - ``frame``: in the subtree of any other dependent of the cue;
     - ``schedule``: content too, when its clause only schedules (:func:`is_schedule`).
 
@@ -212,7 +214,7 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
             mark(child, "source")
         return
     judges = cue.lemma_.lower() not in SAYING_LEMMAS
-    states_position = cue.lemma_.lower() in POSITION_LEMMAS
+    states_position = _states_position(cue)
     judgement = _judgement(cue) if judges else []
     for child in cue.children:
         if judgement and child.dep_ == "dobj":  # "called [the plan] reckless": what is judged is the frame
@@ -223,14 +225,61 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
             for verdict in verdicts:
                 mark(verdict, "content")
                 mark(verdict, "verdict")
-        elif child.dep_ in CONTENT_DEPS or (judges and child.dep_ in OBJECT_DEPS):
+        elif states_position and child.dep_ == "dobj" and child.lemma_.lower() in CALL_NOUNS:
+            _mark_call(child, mark)
+        elif _states(child, judges, states_position):
             mark(child, "content")
-            if states_position:  # not the "that" that opens the clause
-                mark(child, "position", skip=[c for c in child.children if c.dep_ == "mark"])
+            if states_position:
+                mark(child, "position", skip=_opening(child))
             if is_schedule(child):
                 mark(child, "schedule", skip=_own_clauses(child))
         elif child.dep_ != "punct":
             mark(child, "source" if child.dep_ in SOURCE_DEPS else "frame")
+
+
+def _mark_call(call: Token, mark: Callable[..., None]) -> None:
+    """"has resisted calls [to merge the votes]", "refused demands [for a delay]": the call is frame, what it calls
+    for a position (the parser may attach "to merge ..." to the cue instead: :func:`_states`)."""
+    called = [c for c in call.children if c.dep_ == "acl" or c.dep_ == "prep" and c.lower_ == "for"]
+    mark(call, "frame", skip=called)
+    for clause in called:
+        for head in (clause.children if clause.dep_ == "prep" else [clause]):
+            mark(head, "content")
+            mark(head, "position", skip=_opening(head))
+
+
+def _opening(clause: Token) -> list[Token]:
+    """The words that open a clause stated as a position and stay out of it: its "that", "for", or a "to" that
+    comes first ("refused [to] support the bill")."""
+    first = min(t.i for t in clause.subtree)
+    return [c for c in clause.children if c.dep_ == "mark" or c.dep_ == "aux" and c.lower_ == "to" and c.i == first]
+
+
+def _states_position(cue: Token) -> bool:
+    """Whether ``cue`` states a party's position (``POSITION_LEMMAS``), or calls for a thing."""
+    lemma = cue.lemma_.lower()
+    return lemma in POSITION_LEMMAS or lemma == "call" and any(
+        c.dep_ == "prep" and c.lower_ == "for" or c.dep_ == "advcl" and _opened_by(c, ("for",)) for c in cue.children)
+
+
+def _opened_by(clause: Token, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` opens ``clause`` as its mark or its auxiliary ("for the lane to be widened")."""
+    return any(m.lower_ in words and m.dep_ in ("mark", "aux") for m in clause.children)
+
+
+def _states(child: Token, judges: bool, states_position: bool) -> bool:
+    """Whether ``child`` of a cue is what the cue reports: its clausal complement, the object of a cue that judges
+    (of one that states a position, a preposition only when it is "for" or "against": "indicated on Monday that"
+    gives the day), or the clause "for" or "to" opens after a cue that states a position ("is pushing for [the lane
+    to be widened]", "has resisted calls [to merge the votes]")."""
+    if child.dep_ in CONTENT_DEPS:
+        return True
+    if states_position and child.dep_ == "prep":
+        return child.lower_ in ("for", "against")
+    if states_position and child.dep_ == "advcl":  # or the gerund after "ruled out", which the parser attaches so
+        return _opened_by(child, ("for", "to")) or child.tag_ == "VBG" and any(
+            p.dep_ == "prt" and p.i == child.i - 1 for p in child.head.children)
+    return judges and child.dep_ in OBJECT_DEPS
 
 
 def _judgement(cue: Token) -> list[Token]:
@@ -292,7 +341,8 @@ def split_quotes(doc: Doc, roles: Sequence[frozenset[str]],
     a sentence: ``"We will not sign," Varga said, "that leaves a village behind."`` and ``Battery machines, she
     said, were cheap`` give one group of two spans each. A span joins the one before it when only the frame lies
     between them on the same line: punctuation that ends no sentence or clause, quotation marks, and the words of one
-    cue, its source and its frame (``roles``: :func:`speech_roles`). A quote that goes on in a new
+    cue, its source and its frame (``roles``: :func:`speech_roles`), unless the cue opens a statement of its own: a
+    participle (", saying B") or a cue joined by "and" ('", and said B'). A quote that goes on in a new
     sentence after its frame (``"A," Varga said. "B."``) is not joined, unless ``across_sentences``: then the
     one full stop after the frame may lie between them too, when both spans are quoted (the last token of the
     first and the first of the second are inside a quote). The news training reports make one unit of two
@@ -320,8 +370,9 @@ def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, 
         return False
     between = range(last[-1].i + 1, next_[0].i)
     ends = [i for i in between if doc[i].text in CLAUSE_ENDS]
-    if sum("cue" in roles[i] for i in between) != 1:
-        return False
+    cues = [i for i in between if "cue" in roles[i]]
+    if len(cues) != 1 or doc[cues[0]].tag_ == "VBG" or any(doc[i].pos_ == "CCONJ" for i in between):
+        return False  # ", saying B" and '", and said B' start a statement of their own
     if ends and not (across_sentences and _quote_goes_on(doc, roles, ends, last[-1], next_[0], second)):
         return False
     return all(doc[i].is_punct or doc[i].is_space or in_frame(roles[i]) for i in between)

@@ -97,6 +97,19 @@ def test_a_quote_never_runs_across_a_line_break(roles_of):
     ("The league is pressing the ministry to go further.", ["ministry", "go", "further"], ["league", "pressing"]),
     ("The party has refused to support the bill.", ["support", "bill"], ["party", "refused"]),
     ("Lunde indicated that the government would raise the duty.", ["government", "duty"], ["Lunde", "indicated", "that"]),
+    # the clause "for" or "to" opens (advcl), and no phrase that only dates the frame
+    ("The union is pushing for the cap to take effect in January.", ["cap", "take", "January"],
+     ["union", "pushing", "for"]),
+    ("The ministry indicated on Monday that it would not object.", ["it", "object"],
+     ["ministry", "indicated", "Monday"]),
+    ("The society urged the ministry to bring the date forward.", ["ministry", "bring", "forward"],
+     ["society", "urged"]),
+    ("The Green Left party called for every trial to be paid.", ["trial", "paid"], ["party", "called", "for"]),
+    ("The Freedom Party has ruled out supporting the plan.", ["supporting", "plan"], ["Party", "ruled", "out"]),
+    # what a call calls for, not the call ("to", like "that", opens the position and stays out)
+    ("The Association of Municipalities has resisted calls to merge the two votes.", ["merge", "votes"],
+     ["Association", "resisted", "calls", "to"]),
+    ("The minister has refused demands for a delay.", ["delay"], ["minister", "refused", "demands", "for"]),
 ])
 def test_what_a_party_wants_refuses_or_indicates_is_a_position(roles_of, text, inside, outside):
     roles = roles_of(text)
@@ -107,6 +120,7 @@ def test_what_a_party_wants_refuses_or_indicates_is_a_position(roles_of, text, i
 
 
 @pytest.mark.parametrize("text", ["Varga said that the plan would fail.", "The minister rejected the proposal.",
+                                  "Holt called the plan reckless.",
                                   "Rising costs pushed the company to cut jobs."])
 def test_what_a_party_says_or_rejects_is_no_position(roles_of, text):
     assert [w for w, r in roles_of(text).items() if "position" in r] == []
@@ -160,6 +174,11 @@ def test_a_quote_is_never_schedule(roles_of):
                                                                                   "wages would fall"], [[0], [1]]),
     ("The talks failed, Varga said on Monday: the ceasefire is over.", ["The talks failed", "the ceasefire is over"],
      [[0], [1]]),
+    # a cue that opens a statement of its own after the first: ", saying B", '", and said B'
+    ("The association has refused to join calls for a delay, saying its members had planned for 2030.",
+     ["join calls for a delay", "its members had planned for 2030"], [[0], [1]]),
+    ('Holt called the plan "a tax on the poor", and said it would push up prices.',
+     ["a tax on the poor", "it would push up prices"], [[0], [1]]),
 ])
 def test_a_statement_its_frame_splits_inside_a_sentence_is_one_group(nlp, text, pieces, groups):
     doc = nlp(text)
