@@ -41,7 +41,8 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
 
 def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], *,
              margins: bool = False) -> dict[int, float]:
-    """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped.
+    """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped, but for those whose
+    reject score beats their better unit score by less than ``task.unit_allowance``: they keep that unit type.
 
     With ``margins``, returns each kept unit's claim score less its premise score (decision scores), by
     ``id`` of the unit, for :func:`prefer_claims` and :func:`give_parties_claims`.
@@ -51,8 +52,11 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
         return {}
     for inst, label in zip(instances, task.predict(model, instances)):
         inst.unit.label = label
-    scores = _claim_margins(model, instances) if margins else {}
     rejected = getattr(task, "reject", None)
+    allowance = getattr(task, "unit_allowance", 0.0) if rejected is not None else 0.0
+    scores = _decision_scores(model, instances) if margins or allowance > 0 else None
+    if allowance > 0:
+        _keep_near_units(instances, scores, rejected, allowance)
     if rejected is not None:  # candidates the type model calls no unit are dropped
         for doc in docs:
             kept = [u for u in doc.units if u.label != rejected]
@@ -60,21 +64,43 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
                 for i, unit in enumerate(kept, start=1):
                     unit.id = f"T{i}"
                 doc.units = kept
-    return {id(u): scores[id(u)] for doc in docs for u in doc.units if id(u) in scores}
+    claim_margins = _claim_margins(model, instances, scores) if margins else {}
+    return {id(u): claim_margins[id(u)] for doc in docs for u in doc.units if id(u) in claim_margins}
 
 
-def _claim_margins(model: Any, instances: list) -> dict[int, float]:
-    """Claim score less premise score of each instance's unit, by ``id``: from ``decision_function``."""
+def _claim_margins(model: Any, instances: list, scores: tuple[list[str], np.ndarray] | None = None) -> dict[int, float]:
+    """Claim score less premise score of each instance's unit, by ``id``: from ``decision_function`` (or ``scores``,
+    :func:`_decision_scores` of the same instances)."""
+    classes, rows = scores or _decision_scores(model, instances)
+    claim, premise = classes.index("claim"), classes.index("premise")
+    return {id(inst.unit): float(row[claim] - row[premise]) for inst, row in zip(instances, rows)}
+
+
+def _decision_scores(model: Any, instances: list) -> tuple[list[str], np.ndarray]:
+    """The model's classes and its decision scores, one row per instance and one column per class."""
     classes = [str(c) for c in model.classes_]
     if "claim" not in classes or "premise" not in classes or not hasattr(model, "decision_function"):
-        raise UsageError(f"party_claim and claim_allowance need a type model with decision_function over claim "
-                         f"and premise; this one has classes {classes}")
+        raise UsageError(f"party_claim, claim_allowance and unit_allowance need a type model with decision_function "
+                         f"over claim and premise; this one has classes {classes}")
     scores = np.asarray(model.decision_function(instances), dtype=float)
     if scores.ndim == 1:  # two classes: the score is that of classes[1]
-        sign = 1.0 if classes[1] == "claim" else -1.0
-        return {id(inst.unit): sign * float(score) for inst, score in zip(instances, scores)}
-    claim, premise = classes.index("claim"), classes.index("premise")
-    return {id(inst.unit): float(row[claim] - row[premise]) for inst, row in zip(instances, scores)}
+        scores = np.column_stack([np.zeros_like(scores), scores])
+    return classes, scores
+
+
+def _keep_near_units(instances: list, scores: tuple[list[str], np.ndarray], rejected: str, allowance: float) -> None:
+    """A unit typed ``rejected`` whose best other score falls short of its reject score by less than ``allowance``
+    takes the label of that best other score."""
+    classes, rows = scores
+    if rejected not in classes:
+        return
+    reject = classes.index(rejected)
+    others = [i for i in range(len(classes)) if i != reject]
+    for inst, row in zip(instances, rows):
+        if inst.unit.label == rejected:
+            best = max(others, key=lambda i: row[i])
+            if row[reject] - row[best] < allowance:
+                inst.unit.label = classes[best]
 
 
 def prefer_claims(docs: list[Document], margins: dict[int, float], allowance: float) -> None:

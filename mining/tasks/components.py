@@ -30,6 +30,10 @@ class ComponentTask:
     With ``claim_allowance`` above 0, labelling makes a unit typed premise a claim when its claim score falls
     short of its premise score by less than that (``mining.label.steps.prefer_claims``): where a position typed
     as a reason costs more than a reason typed as a position (news, whose stance is scored on the claims found).
+
+    With ``unit_allowance`` above 0 (and ``reject`` set), labelling keeps a segmenter span the type model rejects
+    when its reject score beats its better unit score by less than that, typed by that score
+    (``mining.label.steps.classify``): it trades detection precision for recall.
     """
 
     name: str = "components"
@@ -37,12 +41,15 @@ class ComponentTask:
     reject: str | None = None
     party_claim: float | None = None
     claim_allowance: float = 0.0
+    unit_allowance: float = 0.0
 
     def __post_init__(self) -> None:
         if self.party_claim is not None and not _non_negative(self.party_claim):
             raise UsageError(f"party_claim must be a number >= 0 or null, got {self.party_claim!r}")
         if not _non_negative(self.claim_allowance):
             raise UsageError(f"claim_allowance must be a number >= 0, got {self.claim_allowance!r}")
+        if not _non_negative(self.unit_allowance):
+            raise UsageError(f"unit_allowance must be a number >= 0, got {self.unit_allowance!r}")
         if self.reject is not None and self.reject not in self.labels:
             self.labels = (*self.labels, self.reject)
 

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 
@@ -217,3 +218,30 @@ def test_the_stance_step_sees_the_holders(miner: ArgumentMiner):
     claims = [u for u in doc.units if u.label in miner.tasks["stance"].unit_labels]
     assert claims and spy.seen == [u.holder for u in claims] and "Tomas Weber" in spy.seen, spy.seen
     assert all(u.stance == "for" for u in claims)
+
+
+
+def test_a_unit_allowance_keeps_the_spans_the_type_model_rejects_narrowly(miner: ArgumentMiner):
+    # A type model that rejects every span, by 0.3 over premise and 1.3 over claim: with no allowance nothing
+    # is left, nor within 0.2; within 0.5 every span the segmenter found is kept, typed premise.
+    class Rejecting:
+        classes_ = np.array(["claim", "none", "premise"])
+
+        def predict(self, instances):
+            return np.array(["none"] * len(instances))
+
+        def decision_function(self, instances):
+            return np.tile([-1.0, 0.3, 0.0], (len(instances), 1))
+
+    assert miner.tasks["components"].reject == "none"
+    found = len(miner(NEWS).units)
+
+    def labelled(allowance: float) -> Document:
+        task = dataclasses.replace(miner.tasks["components"], unit_allowance=allowance)
+        return dataclasses.replace(miner, tasks={**miner.tasks, "components": task},
+                                   models={**miner.models, "components": Rejecting()})(NEWS)
+
+    assert labelled(0.0).units == [] == labelled(0.2).units
+    kept = labelled(0.5).units
+    assert len(kept) >= found > 0 and {u.label for u in kept} == {"premise"}
+    assert [(u.start, u.end) for u in kept] == [(u.start, u.end) for u in labelled(10.0).units]

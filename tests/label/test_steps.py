@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mining.errors import UsageError
-from mining.label.steps import _claim_margins, give_parties_claims, prefer_claims
+from mining.label.steps import _claim_margins, _keep_near_units, give_parties_claims, prefer_claims
 from mining.schema import Document, Unit
 from mining.tasks.components import ComponentTask
 
@@ -61,7 +61,20 @@ def test_a_premise_within_the_claim_allowance_becomes_a_claim_and_no_other_unit_
     assert [u.label for u in doc.units] == ["premise", "claim", "premise", "claim", "major_claim", "claim", "premise"]
 
 
+def test_a_rejected_span_within_the_unit_allowance_takes_its_better_unit_type_and_no_other_changes():
+    doc = _document(*[("none", "author")] * 3, ("premise", "author"))
+    classes = ["claim", "none", "premise"]
+    rows = np.array([[0.1, 0.4, -0.3],    # claim short of none by 0.3: a claim
+                     [-2.0, 0.4, -0.2],   # premise short by 0.6: rejected
+                     [-1.0, 0.0, -0.45],  # premise short by 0.45: a premise
+                     [0.0, 0.9, 0.1]])    # not rejected: unchanged
+    instances = [SimpleNamespace(unit=u) for u in doc.units]
+    _keep_near_units(instances, (classes, rows), "none", allowance=0.5)
+    assert [u.label for u in doc.units] == ["claim", "none", "premise", "premise"]
+
+
+@pytest.mark.parametrize("name", ["claim_allowance", "unit_allowance"])
 @pytest.mark.parametrize("allowance", [-0.1, "0.5", True])
-def test_the_components_task_refuses_a_claim_allowance_that_is_no_number_at_least_zero(allowance):
-    with pytest.raises(UsageError, match="claim_allowance must be a number >= 0"):
-        ComponentTask(claim_allowance=allowance)
+def test_the_components_task_refuses_an_allowance_that_is_no_number_at_least_zero(name, allowance):
+    with pytest.raises(UsageError, match=f"{name} must be a number >= 0"):
+        ComponentTask(**{name: allowance})
