@@ -72,6 +72,9 @@ def _claim_margins(model: Any, instances: list, scores: tuple[list[str], np.ndar
     """Claim score less premise score of each instance's unit, by ``id``: from ``decision_function`` (or ``scores``,
     :func:`_decision_scores` of the same instances)."""
     classes, rows = scores or _decision_scores(model, instances)
+    if "claim" not in classes or "premise" not in classes:
+        raise UsageError(f"party_claim and claim_allowance need a type model over claim and premise; this one has "
+                         f"classes {classes}")
     claim, premise = classes.index("claim"), classes.index("premise")
     return {id(inst.unit): float(row[claim] - row[premise]) for inst, row in zip(instances, rows)}
 
@@ -79,9 +82,9 @@ def _claim_margins(model: Any, instances: list, scores: tuple[list[str], np.ndar
 def _decision_scores(model: Any, instances: list) -> tuple[list[str], np.ndarray]:
     """The model's classes and its decision scores, one row per instance and one column per class."""
     classes = [str(c) for c in model.classes_]
-    if "claim" not in classes or "premise" not in classes or not hasattr(model, "decision_function"):
-        raise UsageError(f"party_claim, claim_allowance and unit_allowance need a type model with decision_function "
-                         f"over claim and premise; this one has classes {classes}")
+    if not hasattr(model, "decision_function"):
+        raise UsageError(f"party_claim, claim_allowance and unit_allowance need a type model with decision_function; "
+                         f"this one ({type(model).__name__}) has none")
     scores = np.asarray(model.decision_function(instances), dtype=float)
     if scores.ndim == 1:  # two classes: the score is that of classes[1]
         scores = np.column_stack([np.zeros_like(scores), scores])

@@ -50,6 +50,8 @@ class ComponentTask:
             raise UsageError(f"claim_allowance must be a number >= 0, got {self.claim_allowance!r}")
         if not _non_negative(self.unit_allowance):
             raise UsageError(f"unit_allowance must be a number >= 0, got {self.unit_allowance!r}")
+        if self.unit_allowance > 0 and self.reject is None:
+            raise UsageError("unit_allowance keeps spans the type model rejects: it needs reject (e.g. none)")
         if self.reject is not None and self.reject not in self.labels:
             self.labels = (*self.labels, self.reject)
 

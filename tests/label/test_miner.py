@@ -220,7 +220,6 @@ def test_the_stance_step_sees_the_holders(miner: ArgumentMiner):
     assert all(u.stance == "for" for u in claims)
 
 
-
 def test_a_unit_allowance_keeps_the_spans_the_type_model_rejects_narrowly(miner: ArgumentMiner):
     # A type model that rejects every span, by 0.3 over premise and 1.3 over claim: with no allowance nothing
     # is left, nor within 0.2; within 0.5 every span the segmenter found is kept, typed premise.
@@ -237,7 +236,8 @@ def test_a_unit_allowance_keeps_the_spans_the_type_model_rejects_narrowly(miner:
     found = len(miner(NEWS).units)
 
     def labelled(allowance: float) -> Document:
-        task = dataclasses.replace(miner.tasks["components"], unit_allowance=allowance)
+        task = dataclasses.replace(miner.tasks["components"], unit_allowance=allowance, claim_allowance=0.0,
+                                   party_claim=None)  # nothing turns the premises into claims
         return dataclasses.replace(miner, tasks={**miner.tasks, "components": task},
                                    models={**miner.models, "components": Rejecting()})(NEWS)
 

@@ -78,3 +78,9 @@ def test_a_rejected_span_within_the_unit_allowance_takes_its_better_unit_type_an
 def test_the_components_task_refuses_an_allowance_that_is_no_number_at_least_zero(name, allowance):
     with pytest.raises(UsageError, match=f"{name} must be a number >= 0"):
         ComponentTask(**{name: allowance})
+
+
+def test_the_components_task_refuses_a_unit_allowance_without_a_label_to_reject():
+    with pytest.raises(UsageError, match="unit_allowance .* needs reject"):
+        ComponentTask(unit_allowance=0.5)
+    assert ComponentTask(unit_allowance=0.5, reject="none").unit_allowance == 0.5
