@@ -136,7 +136,7 @@ def _presses_for(verb: Token) -> bool:
     for c in verb.children:
         if c.dep_ in _PRESSED_CLAUSES or (c.dep_ == "prep" and c.lower_ == "for" and not objects):
             return True
-        if c.dep_ == "advcl" and _opened_by(c, ("for", "to")):
+        if c.dep_ == "advcl" and _has_marker(c, ("for", "to")):
             return True
     return verb.lemma_.lower() == "resist" and bool(objects)
 
@@ -256,20 +256,20 @@ def _mark_call(call: Token, mark: Callable[..., None]) -> None:
 def _opening(clause: Token) -> list[Token]:
     """The words that open a clause stated as a position and stay out of it: its "that", "for", or a "to" that
     comes first (the "to" of "refused to support the bill")."""
-    first = min(t.i for t in clause.subtree)
-    return [c for c in clause.children if c.dep_ == "mark" or c.dep_ == "aux" and c.lower_ == "to" and c.i == first]
+    first = clause.left_edge
+    return [c for c in clause.children if c.dep_ == "mark" or c.dep_ == "aux" and c.lower_ == "to" and c == first]
 
 
 def _states_position(cue: Token) -> bool:
     """Whether ``cue`` states a party's position (``POSITION_LEMMAS``), or calls for a thing."""
     lemma = cue.lemma_.lower()
     return lemma in POSITION_LEMMAS or lemma == "call" and any(
-        c.dep_ == "prep" and c.lower_ == "for" or c.dep_ == "advcl" and _opened_by(c, ("for",)) for c in cue.children)
+        c.dep_ == "prep" and c.lower_ == "for" or c.dep_ == "advcl" and _has_marker(c, ("for",)) for c in cue.children)
 
 
-def _opened_by(clause: Token, words: tuple[str, ...]) -> bool:
+def _has_marker(clause: Token, words: tuple[str, ...]) -> bool:
     """Whether one of ``words`` is a mark or an auxiliary of ``clause`` ("for the lane to be widened"), wherever it
-    stands in the clause."""
+    stands in it."""
     return any(m.lower_ in words and m.dep_ in ("mark", "aux") for m in clause.children)
 
 
@@ -283,7 +283,7 @@ def _states(child: Token, judges: bool, states_position: bool) -> bool:
     if states_position and child.dep_ == "prep":
         return child.lower_ in ("for", "against")
     if states_position and child.dep_ == "advcl":  # or the gerund after "ruled out", which the parser attaches so
-        return _opened_by(child, ("for", "to")) or child.tag_ == "VBG" and any(
+        return _has_marker(child, ("for", "to")) or child.tag_ == "VBG" and any(
             p.dep_ == "prt" and p.i == child.i - 1 for p in child.head.children)
     return judges and child.dep_ in OBJECT_DEPS
 
@@ -317,8 +317,6 @@ def is_schedule(verb: Token) -> bool:
         return any(c.dep_ == "dobj" and c.lemma_.lower() in MEETING_NOUNS or c.dep_ == "xcomp" and is_schedule(c)
                    for c in children)
     return False
-
-
 
 
 def _own_clauses(verb: Token) -> list[Token]:
