@@ -14,10 +14,13 @@ from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.instances.units import build_pair_instances, unit_instances
 from mining.nlp.holders import attribute_holders
-from mining.nlp.speech import split_quotes
+from mining.nlp.holders.layout import SENTENCE_END
+from mining.nlp.speech import QUOTE_MARKS, split_quotes
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, CLAIM_LABELS, Document, Relation, Unit, text_at
 from mining.tasks.relations import NONE
+
+QUOTES = "".join(QUOTE_MARKS)
 
 
 def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> list[Any]:
@@ -42,7 +45,8 @@ def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) 
 def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], *,
              margins: bool = False) -> dict[int, float]:
     """Unit types; the candidates the type model calls no unit (``task.reject``) are dropped, but for those whose
-    reject score beats their better unit score by less than ``task.unit_allowance``: they keep that unit type.
+    reject score beats their better unit score by less than their allowance (:func:`_allowances`): they keep that
+    unit type.
 
     With ``margins``, returns each kept unit's claim score less its premise score (decision scores), by
     ``id`` of the unit, for :func:`prefer_claims` and :func:`give_parties_claims`.
@@ -53,10 +57,10 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
     for inst, label in zip(instances, task.predict(model, instances)):
         inst.unit.label = label
     rejected = getattr(task, "reject", None)
-    allowance = getattr(task, "unit_allowance", 0.0) if rejected is not None else 0.0
-    scores = _decision_scores(model, instances) if margins or allowance > 0 else None
-    if allowance > 0:
-        _keep_near_units(instances, scores, rejected, allowance)
+    allowances = _allowances(task, instances) if rejected is not None else None
+    scores = _decision_scores(model, instances) if margins or allowances is not None else None
+    if allowances is not None:
+        _keep_near_units(instances, scores, rejected, allowances)
     if rejected is not None:  # candidates the type model calls no unit are dropped
         for doc in docs:
             kept = [u for u in doc.units if u.label != rejected]
@@ -66,6 +70,22 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
                 doc.units = kept
     claim_margins = _claim_margins(model, instances, scores) if margins else {}
     return {id(u): claim_margins[id(u)] for doc in docs for u in doc.units if id(u) in claim_margins}
+
+
+def _allowances(task: Any, instances: list) -> list[float] | None:
+    """Each instance's ``task.unit_allowance``, or its ``task.position_allowance`` when that is larger, at least half
+    of the unit's tokens state a party's position (speech role ``position``) and its sentence ends as a sentence
+    does (a headline, "Doctors want checks", only announces); None when all are 0."""
+    unit, position = getattr(task, "unit_allowance", 0.0), getattr(task, "position_allowance", 0.0)
+    if position <= unit:
+        return [unit] * len(instances) if unit > 0 else None
+    out = []
+    for inst in instances:
+        roles = tokens_of(inst.parsed).speech
+        states = sum("position" in roles[i] for i in range(inst.span.start, inst.span.end))
+        ends = inst.sentence.text.rstrip().rstrip(QUOTES)[-1:] in SENTENCE_END
+        out.append(position if ends and 2 * states >= len(inst.span) else unit)
+    return out
 
 
 def _claim_margins(model: Any, instances: list, scores: tuple[list[str], np.ndarray] | None = None) -> dict[int, float]:
@@ -91,15 +111,16 @@ def _decision_scores(model: Any, instances: list) -> tuple[list[str], np.ndarray
     return classes, scores
 
 
-def _keep_near_units(instances: list, scores: tuple[list[str], np.ndarray], rejected: str, allowance: float) -> None:
-    """A unit typed ``rejected`` whose best other score falls short of its reject score by less than ``allowance``
+def _keep_near_units(instances: list, scores: tuple[list[str], np.ndarray], rejected: str,
+                     allowances: list[float]) -> None:
+    """A unit typed ``rejected`` whose best other score falls short of its reject score by less than its allowance
     takes the label of that best other score."""
     classes, rows = scores
     if rejected not in classes:
         return
     reject = classes.index(rejected)
     others = [i for i in range(len(classes)) if i != reject]
-    for inst, row in zip(instances, rows):
+    for inst, row, allowance in zip(instances, rows, allowances):
         if inst.unit.label == rejected:
             best = max(others, key=lambda i: row[i])
             if row[reject] - row[best] < allowance:

@@ -261,10 +261,14 @@ def _opening(clause: Token) -> list[Token]:
 
 
 def _states_position(cue: Token) -> bool:
-    """Whether ``cue`` states a party's position (``POSITION_LEMMAS``), or calls for a thing."""
+    """Whether ``cue`` states a party's position (``POSITION_LEMMAS``), or calls for a thing: not when it calls
+    something ("called a strike for 18 October", "called a vote for Friday")."""
     lemma = cue.lemma_.lower()
-    return lemma in POSITION_LEMMAS or lemma == "call" and any(
-        c.dep_ == "prep" and c.lower_ == "for" or c.dep_ == "advcl" and _has_marker(c, ("for",)) for c in cue.children)
+    if lemma in POSITION_LEMMAS:
+        return True
+    children = list(cue.children)
+    return lemma == "call" and not any(c.dep_ in ("dobj", "oprd") for c in children) and any(
+        c.dep_ == "prep" and c.lower_ == "for" or c.dep_ == "advcl" and _has_marker(c, ("for",)) for c in children)
 
 
 def _has_marker(clause: Token, words: tuple[str, ...]) -> bool:

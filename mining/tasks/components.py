@@ -33,7 +33,10 @@ class ComponentTask:
 
     With ``unit_allowance`` above 0 (and ``reject`` set), labelling keeps a segmenter span the type model rejects
     when its reject score beats its better unit score by less than that, typed by that score
-    (``mining.label.steps.classify``): it trades detection precision for recall.
+    (``mining.label.steps.classify``): it trades detection precision for recall. ``position_allowance``, when
+    larger, replaces it for a span at least half of whose tokens state a party's position (the speech role
+    ``position`` of ``mining.nlp.speech``: "has ruled out [X]", "wants [Y to Z]"), content that is a unit wherever
+    it stands (docs/news-guideline.md).
     """
 
     name: str = "components"
@@ -42,16 +45,19 @@ class ComponentTask:
     party_claim: float | None = None
     claim_allowance: float = 0.0
     unit_allowance: float = 0.0
+    position_allowance: float = 0.0
 
     def __post_init__(self) -> None:
         if self.party_claim is not None and not _non_negative(self.party_claim):
             raise UsageError(f"party_claim must be a number >= 0 or null, got {self.party_claim!r}")
         if not _non_negative(self.claim_allowance):
             raise UsageError(f"claim_allowance must be a number >= 0, got {self.claim_allowance!r}")
-        if not _non_negative(self.unit_allowance):
-            raise UsageError(f"unit_allowance must be a number >= 0, got {self.unit_allowance!r}")
-        if self.unit_allowance > 0 and self.reject is None:
-            raise UsageError("unit_allowance keeps spans the type model rejects: it needs reject (e.g. none)")
+        for name in ("unit_allowance", "position_allowance"):
+            value = getattr(self, name)
+            if not _non_negative(value):
+                raise UsageError(f"{name} must be a number >= 0, got {value!r}")
+            if value > 0 and self.reject is None:
+                raise UsageError(f"{name} keeps spans the type model rejects: it needs reject (e.g. none)")
         if self.reject is not None and self.reject not in self.labels:
             self.labels = (*self.labels, self.reject)
 

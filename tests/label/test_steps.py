@@ -1,4 +1,5 @@
-"""The labelling steps that need no model: a premise nearly a claim becomes one, a party without a claim gets one."""
+"""The labelling steps that need no model: a premise nearly a claim becomes one, a party without a claim gets one,
+a span rejected narrowly is kept."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import numpy as np
 import pytest
 
 from mining.errors import UsageError
-from mining.label.steps import _claim_margins, _keep_near_units, give_parties_claims, prefer_claims
+from mining.instances.units import build_unit_instances
+from mining.label.steps import _allowances, _claim_margins, _keep_near_units, give_parties_claims, prefer_claims
+from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import Document, Unit
 from mining.tasks.components import ComponentTask
 
@@ -69,18 +72,40 @@ def test_a_rejected_span_within_the_unit_allowance_takes_its_better_unit_type_an
                      [-1.0, 0.0, -0.45],  # premise short by 0.45: a premise
                      [0.0, 0.9, 0.1]])    # not rejected: unchanged
     instances = [SimpleNamespace(unit=u) for u in doc.units]
-    _keep_near_units(instances, (classes, rows), "none", allowance=0.5)
+    _keep_near_units(instances, (classes, rows), "none", [0.5] * 4)
     assert [u.label for u in doc.units] == ["claim", "none", "premise", "premise"]
+    doc.units[1].label = "none"
+    _keep_near_units(instances, (classes, rows), "none", [0.5, 0.7, 0.5, 0.5])  # an allowance per span
+    assert doc.units[1].label == "premise"
 
 
-@pytest.mark.parametrize("name", ["claim_allowance", "unit_allowance"])
+def test_a_span_that_states_a_position_gets_the_position_allowance():
+    # Written for this test: the content of "has ruled out" states a position; the reporter's narration does not,
+    # and a headline only announces one.
+    text = ("Unions want a wealth tax\n"
+            "Finance Minister Axel Brand has ruled out a wealth tax. The talks resumed on Monday in the capital.")
+    spans = ["a wealth tax", "The talks resumed on Monday", "a wealth tax"]
+    starts = [text.index(spans[0]), text.index(spans[1]), text.rindex(spans[0])]
+    doc = Document(id="d", text=text, units=[
+        Unit(id=f"T{i}", start=start, end=start + len(s), text=s, label="none")
+        for i, (s, start) in enumerate(zip(spans, starts), start=1)])
+    nlp = load_pipeline(find_pipeline(exclude=["ner"], line_sentences=True))  # a headline is a sentence, as in news
+    instances = sorted(build_unit_instances(doc, nlp(text)), key=lambda inst: inst.unit.start)
+    task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=1.5)
+    assert _allowances(task, instances) == [0.5, 1.5, 0.5]
+    assert _allowances(ComponentTask(reject="none", unit_allowance=0.5), instances) == [0.5, 0.5, 0.5]
+    assert _allowances(ComponentTask(reject="none"), instances) is None
+
+
+@pytest.mark.parametrize("name", ["claim_allowance", "unit_allowance", "position_allowance"])
 @pytest.mark.parametrize("allowance", [-0.1, "0.5", True])
 def test_the_components_task_refuses_an_allowance_that_is_no_number_at_least_zero(name, allowance):
     with pytest.raises(UsageError, match=f"{name} must be a number >= 0"):
         ComponentTask(**{name: allowance})
 
 
-def test_the_components_task_refuses_a_unit_allowance_without_a_label_to_reject():
-    with pytest.raises(UsageError, match="unit_allowance .* needs reject"):
-        ComponentTask(unit_allowance=0.5)
+@pytest.mark.parametrize("name", ["unit_allowance", "position_allowance"])
+def test_the_components_task_refuses_an_allowance_to_keep_spans_without_a_label_to_reject(name):
+    with pytest.raises(UsageError, match=f"{name} .* needs reject"):
+        ComponentTask(**{name: 0.5})
     assert ComponentTask(unit_allowance=0.5, reject="none").unit_allowance == 0.5

@@ -121,7 +121,10 @@ def test_what_a_party_wants_refuses_or_indicates_is_a_position(roles_of, text, i
 
 @pytest.mark.parametrize("text", ["Varga said that the plan would fail.", "The minister rejected the proposal.",
                                   "Holt called the plan reckless.",
-                                  "Rising costs pushed the company to cut jobs."])
+                                  "Rising costs pushed the company to cut jobs.",
+                                  # a call of something, with a "for" of its date: no call for a thing
+                                  "The unions called a one-day general strike for 18 October.",
+                                  "The network has called a demonstration outside parliament for the same day."])
 def test_what_a_party_says_or_rejects_is_no_position(roles_of, text):
     assert [w for w, r in roles_of(text).items() if "position" in r] == []
 
