@@ -66,7 +66,7 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 # the topic), and the one trained on 220 (6f41f3a) all but Merz's: stance reads the report's order, not its meaning.
 INVERTED = pytest.mark.xfail(strict=True, reason="the model reads no meaning (mining/features/party_order.py): "
                                                  "trained on 184, 196, 208, 220, 256, 280, 292, 304, 337, 349, "
-                                                 "385, 397 or 409 reports it takes Zelenskyy, the first party, for "
+                                                 "385, 397, 409 or 421 reports it takes Zelenskyy, the first party, for "
                                                  "the topic and the US officials against it")
 
 
@@ -85,6 +85,7 @@ def test_the_narration_of_a_planned_call_is_no_unit(labelled: Document):
     assert not any(u.start <= start < u.end for u in labelled.units)
 
 
-@pytest.mark.xfail(strict=True, reason="Trump's ruling out of NATO membership is not found as a unit yet")
+# "has previously ruled out [formal NATO membership for Ukraine]": the segmenter proposed it, and the type model of
+# d874dfa rejected it by 1.3; kept since position_allowance (8ea23a6)
 def test_trump_has_a_position(labelled: Document):
-    assert _claims_of(labelled, "Donald Trump")
+    assert any("formal NATO membership for Ukraine" in text for text in _claims_of(labelled, "Donald Trump"))
