@@ -20,7 +20,7 @@ from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, CLAIM_LABELS, Document, Relation, Unit, text_at
 from mining.tasks.relations import NONE
 
-QUOTES = "".join(QUOTE_MARKS)
+_QUOTES = "".join(QUOTE_MARKS)
 
 
 def segment(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc]) -> list[Any]:
@@ -73,9 +73,13 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
 
 
 def _allowances(task: Any, instances: list) -> list[float] | None:
-    """Each instance's ``task.unit_allowance``, or its ``task.position_allowance`` when that is larger, at least half
-    of the unit's tokens state a party's position (speech role ``position``) and its sentence ends as a sentence
-    does (a headline, "Doctors want checks", only announces); None when all are 0."""
+    """Each instance's allowance: ``task.position_allowance`` where it is the larger one, the unit's sentence ends in
+    ".", "!" or "?" (before any closing quotation mark) and at least half of the unit's tokens (from its start to its
+    end, punctuation and a split quote's frame included) state a party's position (speech role ``position``), else
+    ``task.unit_allowance``. None when every allowance is 0.
+
+    A headline ("Doctors want checks") only announces a position; with the pipeline's ``line_sentences`` (as in
+    ``news_miner``) it is a sentence of its own, without the final stop."""
     unit, position = getattr(task, "unit_allowance", 0.0), getattr(task, "position_allowance", 0.0)
     if position <= unit:
         return [unit] * len(instances) if unit > 0 else None
@@ -83,7 +87,7 @@ def _allowances(task: Any, instances: list) -> list[float] | None:
     for inst in instances:
         roles = tokens_of(inst.parsed).speech
         states = sum("position" in roles[i] for i in range(inst.span.start, inst.span.end))
-        ends = inst.sentence.text.rstrip().rstrip(QUOTES)[-1:] in SENTENCE_END
+        ends = inst.sentence.text.rstrip().rstrip(_QUOTES).endswith(tuple(SENTENCE_END))
         out.append(position if ends and 2 * states >= len(inst.span) else unit)
     return out
 
@@ -103,8 +107,8 @@ def _decision_scores(model: Any, instances: list) -> tuple[list[str], np.ndarray
     """The model's classes and its decision scores, one row per instance and one column per class."""
     classes = [str(c) for c in model.classes_]
     if not hasattr(model, "decision_function"):
-        raise UsageError(f"party_claim, claim_allowance and unit_allowance need a type model with decision_function; "
-                         f"this one ({type(model).__name__}) has none")
+        raise UsageError(f"party_claim, claim_allowance, unit_allowance and position_allowance need a type model with "
+                         f"decision_function; this one ({type(model).__name__}) has none")
     scores = np.asarray(model.decision_function(instances), dtype=float)
     if scores.ndim == 1:  # two classes: the score is that of classes[1]
         scores = np.column_stack([np.zeros_like(scores), scores])

@@ -76,7 +76,8 @@ ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "q
 # Their content is a unit wherever it stands (docs/news-guideline.md, "What is a unit"), as the content of "said" is
 # not ("said he planned a call"). "want", "seek", "press", "push" and "resist" are cues when a party wants, presses
 # for or resists a thing (is_attribution_cue). "call" states one when it calls for a thing ("called for [every trial to
-# be paid]"), not when it judges ("called the plan reckless"): :func:`_states_position`.
+# be paid]"), not when it judges ("called the plan reckless") or calls something ("called a strike for 18 October"):
+# :func:`_states_position`.
 POSITION_LEMMAS = frozenset("want seek press push resist refuse indicate signal rule urge demand".split())
 # What a party resists or refuses is the thing called for, not the call: "has resisted calls to [merge the two votes]".
 CALL_NOUNS = frozenset("call demand request appeal".split())
@@ -262,7 +263,8 @@ def _opening(clause: Token) -> list[Token]:
 
 def _states_position(cue: Token) -> bool:
     """Whether ``cue`` states a party's position (``POSITION_LEMMAS``), or calls for a thing: not when it calls
-    something ("called a strike for 18 October", "called a vote for Friday")."""
+    something ("called a strike for 18 October", "called a vote for Friday"). As measured and published at 8ea23a6:
+    a passive call of something ("a strike was called by the unions for 18 October") still calls for the date."""
     lemma = cue.lemma_.lower()
     if lemma in POSITION_LEMMAS:
         return True

@@ -36,7 +36,8 @@ class ComponentTask:
     (``mining.label.steps.classify``): it trades detection precision for recall. ``position_allowance``, when
     larger, replaces it for a span at least half of whose tokens state a party's position (the speech role
     ``position`` of ``mining.nlp.speech``: "has ruled out [X]", "wants [Y to Z]"), content that is a unit wherever
-    it stands (docs/news-guideline.md).
+    it stands (docs/news-guideline.md), in a sentence that ends in ".", "!" or "?": not a headline, which the pipeline's
+    ``line_sentences`` makes a sentence of its own (``mining.label.steps._allowances``).
     """
 
     name: str = "components"

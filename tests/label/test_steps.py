@@ -82,18 +82,21 @@ def test_a_rejected_span_within_the_unit_allowance_takes_its_better_unit_type_an
 def test_a_span_that_states_a_position_gets_the_position_allowance():
     # Written for this test: the content of "has ruled out" states a position; the reporter's narration does not,
     # and a headline only announces one.
+    # A closing quotation mark after the stop still ends a sentence.
     text = ("Unions want a wealth tax\n"
-            "Finance Minister Axel Brand has ruled out a wealth tax. The talks resumed on Monday in the capital.")
-    spans = ["a wealth tax", "The talks resumed on Monday", "a wealth tax"]
-    starts = [text.index(spans[0]), text.index(spans[1]), text.rindex(spans[0])]
+            "Finance Minister Axel Brand has ruled out a wealth tax. The talks resumed on Monday in the capital.\n"
+            'Lenk wants a shorter week, a demand the union calls "overdue."')
+    spans = ["a wealth tax", "The talks resumed on Monday", "a wealth tax", "a shorter week"]
+    starts = [text.index(spans[0]), text.index(spans[1]), text.rindex(spans[0]), text.index(spans[3])]
     doc = Document(id="d", text=text, units=[
         Unit(id=f"T{i}", start=start, end=start + len(s), text=s, label="none")
         for i, (s, start) in enumerate(zip(spans, starts), start=1)])
     nlp = load_pipeline(find_pipeline(exclude=["ner"], line_sentences=True))  # a headline is a sentence, as in news
     instances = sorted(build_unit_instances(doc, nlp(text)), key=lambda inst: inst.unit.start)
     task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=1.5)
-    assert _allowances(task, instances) == [0.5, 1.5, 0.5]
-    assert _allowances(ComponentTask(reject="none", unit_allowance=0.5), instances) == [0.5, 0.5, 0.5]
+    assert _allowances(task, instances) == [0.5, 1.5, 0.5, 1.5]
+    assert _allowances(ComponentTask(reject="none", position_allowance=1.5), instances) == [0.0, 1.5, 0.0, 1.5]
+    assert _allowances(ComponentTask(reject="none", unit_allowance=0.5), instances) == [0.5] * 4
     assert _allowances(ComponentTask(reject="none"), instances) is None
 
 
