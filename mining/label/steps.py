@@ -16,7 +16,7 @@ from mining.instances.units import build_pair_instances, unit_instances
 from mining.nlp.holders import attribute_holders
 from mining.nlp.holders.layout import SENTENCE_END
 from mining.nlp.speech import QUOTE_MARKS, split_quotes
-from mining.nlp.tokens import tokens_of
+from mining.nlp.tokens import doc_tokens, tokens_of
 from mining.schema import AUTHOR, CLAIM_LABELS, Document, Relation, Unit, text_at
 from mining.tasks.relations import NONE
 
@@ -83,9 +83,10 @@ def _allowances(task: Any, instances: list) -> list[float] | None:
     unit, position = getattr(task, "unit_allowance", 0.0), getattr(task, "position_allowance", 0.0)
     if position <= unit:
         return [unit] * len(instances) if unit > 0 else None
+    tables = doc_tokens(instances)  # each document's speech roles, read once
     out = []
     for inst in instances:
-        roles = tokens_of(inst.parsed).speech
+        roles = tables[id(inst.parsed)].speech
         states = sum("position" in roles[i] for i in range(inst.span.start, inst.span.end))
         ends = inst.sentence.text.rstrip().rstrip(_QUOTES).endswith(tuple(SENTENCE_END))
         out.append(position if ends and 2 * states >= len(inst.span) else unit)

@@ -51,13 +51,11 @@ class ComponentTask:
     def __post_init__(self) -> None:
         if self.party_claim is not None and not _non_negative(self.party_claim):
             raise UsageError(f"party_claim must be a number >= 0 or null, got {self.party_claim!r}")
-        if not _non_negative(self.claim_allowance):
-            raise UsageError(f"claim_allowance must be a number >= 0, got {self.claim_allowance!r}")
-        for name in ("unit_allowance", "position_allowance"):
+        for name in ("claim_allowance", "unit_allowance", "position_allowance"):
             value = getattr(self, name)
             if not _non_negative(value):
                 raise UsageError(f"{name} must be a number >= 0, got {value!r}")
-            if value > 0 and self.reject is None:
+            if name != "claim_allowance" and value > 0 and self.reject is None:
                 raise UsageError(f"{name} keeps spans the type model rejects: it needs reject (e.g. none)")
         if self.reject is not None and self.reject not in self.labels:
             self.labels = (*self.labels, self.reject)

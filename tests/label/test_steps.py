@@ -81,8 +81,7 @@ def test_a_rejected_span_within_the_unit_allowance_takes_its_better_unit_type_an
 
 def test_a_span_that_states_a_position_gets_the_position_allowance():
     # Written for this test: the content of "has ruled out" states a position; the reporter's narration does not,
-    # and a headline only announces one.
-    # A closing quotation mark after the stop still ends a sentence.
+    # and a headline only announces one. A closing quotation mark after the stop still ends a sentence.
     text = ("Unions want a wealth tax\n"
             "Finance Minister Axel Brand has ruled out a wealth tax. The talks resumed on Monday in the capital.\n"
             'Lenk wants a shorter week, a demand the union calls "overdue."')
