@@ -33,6 +33,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.opening import OpeningVectorizer
     from mining.features.pairs import PairSideVectorizer, PairVectorizer
     from mining.features.party_order import PartyOrderVectorizer
+    from mining.features.party_verbs import PartyVerbsVectorizer
     from mining.features.position import OrdinalPositionVectorizer, PairDistanceVectorizer
     from mining.features.stacking import PredictedLabelVectorizer
     from mining.features.stance_cues import StanceCueVectorizer
@@ -63,8 +64,8 @@ def trusted_types() -> frozenset[str]:
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
-        PartyOrderVectorizer, PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer, SyntaxVectorizer,
-        TokenWindowVectorizer, TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer,
+        PartyOrderVectorizer, PartyVerbsVectorizer, PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer,
+        SyntaxVectorizer, TokenWindowVectorizer, TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer,
         SequentialFeatureUnion,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,
