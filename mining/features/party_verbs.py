@@ -9,6 +9,10 @@ Zelenskyy has resisted"), where neither the unit's text nor its shell shows it. 
 reports of the news corpus (news-01..421), of the parties that take a position after the first one,
 those that "resist" something hold against the topic 16 times of 19 and those that "refuse" 21 of 26,
 those that "press" others for it 9 of 10.
+
+Known flaw, left as scored (4164a92): a noun subject is named by its whole subtree, so one with a
+relative clause or an apposition ("The drivers' union, which represents 900 staff, met ...") matches
+no party, and its verb is lost.
 """
 
 from __future__ import annotations
@@ -58,8 +62,7 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
     for verb in parsed:
         if verb.pos_ != "VERB" or (verb.tag_ == "VBN" and verb.dep_ == "amod"):
             continue
-        quote = attributor.quotes.in_quote(verb.idx)
-        if quote is not None and quote.direct:
+        if attributor.quotes.in_quote(verb.idx) is not None:  # the quoted party's own words
             continue
         party = attributor.parties.get(verb.i)
         if party is not None:
@@ -100,25 +103,36 @@ class PartyVerbsVectorizer(TransformerMixin, BaseEstimator):
         self.ignore = ignore
 
     def fit(self, X: Sequence[UnitInstance], y=None):
-        seen = Counter()
-        for verbs in self._verbs(X).values():
-            seen.update({name for _, name in verbs})
-        kept = sorted(n for n, c in seen.items() if c >= self.min_df and n not in set(self.ignore))
-        self.terms_ = np.asarray(kept, dtype=object)
+        self._fit(self._verbs(X))
         return self
+
+    def fit_transform(self, X: Sequence[UnitInstance], y=None) -> sp.csr_matrix:
+        verbs = self._verbs(X)  # each document's parties read once
+        self._fit(verbs)
+        return self._rows(X, verbs)
 
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
+        return self._rows(X, self._verbs(X))
+
+    def _fit(self, verbs: dict[int, list[tuple[str, str]]]) -> None:
+        seen = Counter()  # in how many documents each verb name has a party
+        for found in verbs.values():
+            seen.update({name for _, name in found})
+        ignored = set(self.ignore)
+        self.terms_ = np.asarray(sorted(n for n, c in seen.items() if c >= self.min_df and n not in ignored),
+                                 dtype=object)
+
+    def _rows(self, X: Sequence[UnitInstance], verbs: dict[int, list[tuple[str, str]]]) -> sp.csr_matrix:
         column = {name: j for j, name in enumerate(self.terms_)}
-        verbs = self._verbs(X)
         rows, cols = [], []
         for r, inst in enumerate(X):
             holder = inst.unit.holder
             if not holder or holder == AUTHOR:
                 continue
             names = {name for party, name in verbs[id(inst.document)] if holder_matches(party, holder)}
-            for j in sorted(column[n] for n in names if n in column):
+            for j in (column[n] for n in names if n in column):
                 rows.append(r)
                 cols.append(j)
         return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), len(self.terms_)))

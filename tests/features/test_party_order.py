@@ -6,7 +6,8 @@ import spacy
 
 from mining.features.party_order import FEATURES, PartyOrderVectorizer
 from mining.instances.units import build_unit_instances
-from mining.schema import Document, Unit, paragraphs_from_lines
+from mining.schema import Document
+from tests.features.helpers import party_document
 
 # Written for this test: a proposal, its critic, then a third party and a premise of the proposer.
 TEXT = ("Council plans a tram fare cut\n"
@@ -15,16 +16,10 @@ TEXT = ("Council plans a tram fare cut\n"
 
 
 def _document() -> Document:
-    spans = [("fares should fall by half", "claim", "The mayor"),
-             ("the cut would empty the budget", "claim", "Critics"),
-             ("drivers were tired", "claim", "the union"), ("riders were poor", "premise", "the Mayor"),
-             ("Buses ran late", "premise", None)]
-    units = []
-    for i, (text, label, holder) in enumerate(spans, 1):
-        start = TEXT.index(text)
-        units.append(Unit(id=f"T{i}", start=start, end=start + len(text), text=text, label=label, holder=holder))
-    return Document(id="fares", text=TEXT, paragraphs=paragraphs_from_lines(TEXT), topic="Fares should fall",
-                    units=units)
+    return party_document("fares", TEXT, "Fares should fall", [
+        ("fares should fall by half", "claim", "The mayor"), ("the cut would empty the budget", "claim", "Critics"),
+        ("drivers were tired", "claim", "the union"), ("riders were poor", "premise", "the Mayor"),
+        ("Buses ran late", "premise", None)])
 
 
 def _rows(document: Document) -> list[str]:
