@@ -60,7 +60,7 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
     attributor = UnitAttributor(parsed, parsed.text)
     found = []
     for verb in parsed:
-        if verb.pos_ != "VERB" or (verb.tag_ == "VBN" and verb.dep_ == "amod"):
+        if verb.pos_ != "VERB" or (verb.tag_ == "VBN" and verb.dep_ == "amod"):  # "the proposed plan": no act
             continue
         if attributor.quotes.in_quote(verb.idx) is not None:  # the quoted party's own words
             continue
