@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Token
 
 from mining.evaluation.holders import holder_matches
 from mining.instances.units import UnitInstance
-from mining.nlp.holders.attribution import UnitAttributor
+from mining.nlp.holders.attribution import attributor_of
 from mining.nlp.sharing import reuse_rows
 from mining.schema import AUTHOR, Document
 
@@ -50,14 +50,14 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
     """``(party, verb name)`` of each verb outside direct quotes whose subject names a party of the document.
 
     The parties are the holders of the document's units, the reporter aside. A verb's subject is read as
-    the holder parse finds it (:class:`~mining.nlp.holders.attribution.UnitAttributor`): the resolved party
+    the holder rules find it (:func:`~mining.nlp.holders.attribution.attributor_of`): the resolved party
     of a reporting cue, pronouns included; any other verb's noun subject names a party when it matches one
     (:func:`~mining.evaluation.holders.holder_matches`: "Zelenskyy" is "Volodymyr Zelenskyy").
     """
     holders = list(dict.fromkeys(u.holder for u in document.units if u.holder and u.holder != AUTHOR))
     if not holders:
         return []
-    attributor = UnitAttributor(parsed, parsed.text)
+    attributor = attributor_of(parsed)
     found = []
     for verb in parsed:
         if verb.pos_ != "VERB" or (verb.tag_ == "VBN" and verb.dep_ == "amod"):  # "the proposed plan": no act

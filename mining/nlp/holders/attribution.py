@@ -13,6 +13,7 @@ from mining.nlp.holders.parties import PartyResolver
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Attribution, Quote
 from mining.nlp.holders.speakers import assign_speakers
+from mining.nlp.sharing import once_per_batch
 from mining.nlp.speech import is_attribution_cue
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -216,8 +217,14 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: st
     """
     text = parsed.text if text is None else text
     _check_inputs(parsed, spans, len(text))
-    attributor = UnitAttributor(parsed, text)
+    attributor = attributor_of(parsed, text)
     return [attributor.attribute(int(s), int(e)) for s, e in spans]
+
+
+def attributor_of(parsed: Doc, text: str | None = None) -> UnitAttributor:
+    """The :class:`UnitAttributor` of ``parsed``, built once per :func:`~mining.nlp.sharing.sharing` block (the
+    labeller's holders and the stance step's party verbs read the same one), afresh outside one."""
+    return once_per_batch("attributor", parsed, lambda: UnitAttributor(parsed, parsed.text if text is None else text))
 
 
 def _check_inputs(parsed: Doc, spans: Sequence[tuple[int, int]], n_chars: int) -> None:
