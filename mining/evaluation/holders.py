@@ -75,3 +75,29 @@ def _unpossessed(word: str) -> str:
 def _place_of(word: str) -> str:
     """A place's adjective in "-n" as the place: "ibrenian" -> "ibrenia" (and any word so ending, on both sides)."""
     return word[:-1] if word.endswith("an") else word
+
+
+# Heads of a party that acts in the name of a whole place: what "the US" or "Valdoria" does, its officials do.
+_SPEAKING_FOR_PLACES = frozenset("officials government authorities administration negotiators diplomats delegation".split())
+
+
+def speaks_for_place(holder: str, place: str) -> bool:
+    """Whether the party ``holder`` acts in the name of the place ``place`` (a country, a city), as news style
+    has a country do what its officials do: "US officials" and "Valdoria's government" speak for "the US" and
+    "Valdoria", "Valdorian officials" for "Valdoria"; "US farmers" and "Valdoria's foreign ministry" do not.
+
+    Examples
+    --------
+    >>> speaks_for_place("US officials", "the US")
+    True
+    >>> speaks_for_place("Valdorian officials", "Valdoria")
+    True
+    >>> speaks_for_place("Valdoria's government", "Valdoria")
+    True
+    >>> speaks_for_place("US farmers", "the US")
+    False
+    """
+    *named, head = normalise_holder(holder).split() or [""]
+    place = normalise_holder(place)
+    return (head in _SPEAKING_FOR_PLACES and bool(named) and bool(place)
+            and _place_of(_unpossessed(" ".join(named))) == _place_of(place))

@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Doc, Token
 
-from mining.evaluation.holders import holder_matches
+from mining.evaluation.holders import holder_matches, speaks_for_place
 from mining.instances.units import UnitInstance
 from mining.nlp.holders.attribution import attributor_of
 from mining.nlp.sharing import reuse_rows
@@ -52,7 +52,8 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
     The parties are the holders of the document's units, the reporter aside. A verb's subject is read as
     the holder rules find it (:func:`~mining.nlp.holders.attribution.attributor_of`): the resolved party
     of a reporting cue, pronouns included; any other verb's noun subject names a party when it matches one
-    (:func:`~mining.evaluation.holders.holder_matches`: "Zelenskyy" is "Volodymyr Zelenskyy").
+    (:func:`~mining.evaluation.holders.holder_matches`: "Zelenskyy" is "Volodymyr Zelenskyy"), and a place
+    names the party that acts in its name ("the US is pressing": "US officials").
     """
     holders = list(dict.fromkeys(u.holder for u in document.units if u.holder and u.holder != AUTHOR))
     if not holders:
@@ -65,16 +66,27 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
         if attributor.quotes.in_quote(verb.idx) is not None:  # the quoted party's own words
             continue
         party = attributor.parties.get(verb.i)
-        if party is not None:
-            names = [party.name]
-        else:
-            subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN")]
-            names = [" ".join(t.text for t in s.subtree) for s in subjects[:1]]
-        for name in names:
-            holder = next((h for h in holders if holder_matches(h, name)), None)
-            if holder is not None:
-                found.append((holder, verb_name(verb)))
+        holder = None if party is None else next((h for h in holders if holder_matches(h, party.name)), None)
+        if holder is None:  # no cue, or its party holds no unit: "Valdoria is pressing" is what its officials do
+            holder = _subject_party(verb, holders)
+        if holder is not None:
+            found.append((holder, verb_name(verb)))
     return found
+
+
+def _subject_party(verb: Token, holders: Sequence[str]) -> str | None:
+    """The holder the verb's noun subject names (:func:`~mining.evaluation.holders.holder_matches`), or, for a
+    place ("the US is pressing"), the holder that acts in its name ("US officials";
+    :func:`~mining.evaluation.holders.speaks_for_place`)."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN")), None)
+    if subject is None:
+        return None
+    words = list(subject.subtree)
+    name = " ".join(t.text for t in words)
+    holder = next((h for h in holders if holder_matches(h, name)), None)
+    if holder is None and all(t.ent_type_ == "GPE" or t.dep_ == "det" for t in words):
+        holder = next((h for h in holders if speaks_for_place(h, name)), None)
+    return holder
 
 
 class PartyVerbsVectorizer(TransformerMixin, BaseEstimator):

@@ -48,6 +48,23 @@ def test_a_partys_verbs_are_found_away_from_its_units_and_outside_quotes(nlp):
     assert ("Ida Lund", "mislead") not in found
 
 
+# Written for this test: a country that acts through its officials, and one whose farmers do not speak for it.
+PLACES = ("Dam talks stall\n"
+          "Valdorian officials said the dam should be finished by spring. "
+          "One official noted that Kestria has refused to share its flow data and that Valdoria is pressing Kestria "
+          "to return to the talks. Kestrian farmers said the dam would dry their fields.")
+
+
+def test_a_place_acts_through_the_party_that_speaks_for_it(nlp):
+    document = party_document("dam", PLACES, "The dam should be finished", [
+        ("the dam should be finished by spring", "claim", "Valdorian officials"),
+        ("the dam would dry their fields", "claim", "Kestrian farmers")])
+    found = set(party_verbs(document, nlp(PLACES)))
+    # "pressing" is a cue whose party, Valdoria, holds no unit: its officials do.
+    assert ("Valdorian officials", "press") in found
+    assert ("Kestrian farmers", "refuse") not in found  # farmers do not act in Kestria's name
+
+
 def test_each_unit_gets_its_partys_verbs(nlp):
     instances = _instances(nlp)
     vectorizer = PartyVerbsVectorizer(min_df=1).fit(instances)
