@@ -34,8 +34,14 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
     return [u.text for u in doc.units if u.label in ("claim", "major_claim") and u.holder == holder]
 
 
+# The model trained on 445 reports (a85ebc4) types Zelenskyy's quote a premise: its claim score falls short of its
+# premise score by 0.83, past claim_allowance (0.75); the model trained on 433 fell short by 0.57 and kept it a claim.
+RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 445 reports, 0.08 past "
+                                                "claim_allowance (configs/experiment/news_miner.yaml)")
+
+
 @pytest.mark.parametrize(("holder", "words"), [
-    ("Volodymyr Zelenskyy", "different positions"),
+    pytest.param("Volodymyr Zelenskyy", "different positions", marks=RETYPED),
     ("Friedrich Merz", "lasting peace in Europe"),
     # "US negotiators still want [Ukraine to give up control ...]": found by the model trained at 7e1e76a, with the
     # speech role position (0555f20); every model from fa0e23c to 296f80d missed it
@@ -64,16 +70,16 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 # The models trained on 124 and on 172 reports had the US officials and Merz right and Zelenskyy wrong; the ones
 # trained on 160, 184, 196 and 208 take every party's side the wrong way round (Zelenskyy, the first party, for
 # the topic), and the one trained on 220 (6f41f3a) all but Merz's: stance reads the report's order, not its meaning.
+# Since 14666d7 "the US is pressing Ukraine to withdraw" is the US officials' verb (a place acts through its
+# officials), and the model trained on 445 reports takes them for the topic.
 INVERTED = pytest.mark.xfail(strict=True, reason="stance leans on the party order (mining/features/party_order.py), "
                                                  "which the party verbs (party_verbs.py) do not outweigh: "
-                                                 "trained on 184, 196, 208, 220, 256, 280, 292, 304, 337, 349, "
-                                                 "385, 397, 409, 421 or 433 reports (the last with the verbs its "
-                                                 "parties are given) it takes Zelenskyy, the first party, for the "
-                                                 "topic and the US officials against it")
+                                                 "trained on 184 to 445 reports it takes Zelenskyy, the first party, "
+                                                 "for the topic")
 
 
 @pytest.mark.parametrize(("holder", "stance"), [
-    pytest.param("US officials", "for", marks=INVERTED),  # they want Ukraine to give up the Donbas
+    ("US officials", "for"),  # they want Ukraine to give up the Donbas, and "the US is pressing" for it
     ("Friedrich Merz", "against"),  # a free and sovereign Ukraine that can defend itself
     pytest.param("Volodymyr Zelenskyy", "against", marks=INVERTED),  # he resists ceding
 ])
