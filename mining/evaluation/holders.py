@@ -1,4 +1,5 @@
-"""Holder names: the canonical form of a party's name, and when two names denote the same party."""
+"""Holder names: the canonical form of a party's name, when two names denote the same party, and which party acts
+in the name of a place."""
 
 from __future__ import annotations
 
@@ -78,13 +79,19 @@ def _place_of(word: str) -> str:
 
 
 # Heads of a party that acts in the name of a whole place: what "the US" or "Valdoria" does, its officials do.
-_SPEAKING_FOR_PLACES = frozenset("officials government authorities administration negotiators diplomats delegation".split())
+_SPEAKING_FOR_PLACES = frozenset("""
+    officials government authorities administration negotiators diplomats delegation
+""".split())
 
 
 def speaks_for_place(holder: str, place: str) -> bool:
-    """Whether the party ``holder`` acts in the name of the place ``place`` (a country, a city), as news style
-    has a country do what its officials do: "US officials" and "Valdoria's government" speak for "the US" and
-    "Valdoria", "Valdorian officials" for "Valdoria"; "US farmers" and "Valdoria's foreign ministry" do not.
+    """Whether the party ``holder`` acts in the name of the place ``place`` (a country, a city).
+
+    News style has a country do what its officials do. The holder is the place's name (or its adjective in "-n")
+    and one head of :data:`_SPEAKING_FOR_PLACES`, nothing more: "US officials" and "Valdoria's government" speak for
+    "the US" and "Valdoria", "Valdorian officials" for "Valdoria"; "US farmers", "Valdoria's foreign ministry",
+    "senior US officials" and "the government of Valdoria" do not, nor "Iranian officials" for "Iran" (the "-n"
+    rule reads only places in "-a").
 
     Examples
     --------

@@ -51,9 +51,12 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
 
     The parties are the holders of the document's units, the reporter aside. A verb's subject is read as
     the holder rules find it (:func:`~mining.nlp.holders.attribution.attributor_of`): the resolved party
-    of a reporting cue, pronouns included; any other verb's noun subject names a party when it matches one
+    of a reporting cue, pronouns included. Any other verb's noun subject, and that of a cue whose party
+    holds no unit (or is the reporter), names a party when it matches one
     (:func:`~mining.evaluation.holders.holder_matches`: "Zelenskyy" is "Volodymyr Zelenskyy"), and a place
-    names the party that acts in its name ("the US is pressing": "US officials").
+    names the first party that acts in its name ("the US is pressing": "US officials"). The holder rules read
+    "US" as the first-person "us" and give its cues to the reporter, so the seed article's "the US is pressing"
+    reaches its officials only through the place.
     """
     holders = list(dict.fromkeys(u.holder for u in document.units if u.holder and u.holder != AUTHOR))
     if not holders:
@@ -67,7 +70,7 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
             continue
         party = attributor.parties.get(verb.i)
         holder = None if party is None else next((h for h in holders if holder_matches(h, party.name)), None)
-        if holder is None:  # no cue, or its party holds no unit: "Valdoria is pressing" is what its officials do
+        if holder is None:  # no cue, or its party holds no unit or is the reporter: read the verb's subject
             holder = _subject_party(verb, holders)
         if holder is not None:
             found.append((holder, verb_name(verb)))
@@ -76,7 +79,7 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
 
 def _subject_party(verb: Token, holders: Sequence[str]) -> str | None:
     """The holder the verb's noun subject names (:func:`~mining.evaluation.holders.holder_matches`), or, for a
-    place ("the US is pressing"), the holder that acts in its name ("US officials";
+    place ("the US is pressing"), the first holder that acts in its name ("US officials";
     :func:`~mining.evaluation.holders.speaks_for_place`)."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN")), None)
     if subject is None:

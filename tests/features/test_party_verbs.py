@@ -63,6 +63,17 @@ def test_a_place_acts_through_the_party_that_speaks_for_it(nlp):
     # "pressing" is a cue whose party, Valdoria, holds no unit: its officials do.
     assert ("Valdorian officials", "press") in found
     assert ("Kestrian farmers", "refuse") not in found  # farmers do not act in Kestria's name
+    assert ("Valdorian officials", "refuse") not in found  # nor Valdoria's officials in Kestria's
+
+
+def test_a_place_the_holder_rules_give_the_reporter_acts_through_its_officials(nlp):
+    # The holder rules read "US" as the first-person "us" and give "pressing" to the reporter.
+    text = ("Dam talks stall\n"
+            "US officials said the dam should be finished by spring. "
+            "One official noted that the US is pressing Kestria to return to the talks.")
+    document = party_document("us", text, "The dam should be finished",
+                              [("the dam should be finished by spring", "claim", "US officials")])
+    assert ("US officials", "press") in set(party_verbs(document, nlp(text)))
 
 
 def test_each_unit_gets_its_partys_verbs(nlp):

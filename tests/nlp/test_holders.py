@@ -10,7 +10,7 @@ import spacy
 from spacy.tokens import Doc
 
 from mining.corpora import load_corpus
-from mining.evaluation.holders import holder_matches
+from mining.evaluation.holders import holder_matches, speaks_for_place
 from mining.nlp.holders import SPEECH_KINDS, Attribution, attribute_holders
 from mining.nlp.holders.parties import subject_head
 from mining.nlp.pipeline import find_pipeline, load_pipeline
@@ -259,6 +259,20 @@ def test_rejects_bad_spans_and_unparsed_docs(nlp):
 ])
 def test_holder_matches(gold, predicted, expected):
     assert holder_matches(gold, predicted) is expected
+
+
+@pytest.mark.parametrize(("holder", "place", "expected"), [
+    ("US officials", "the US", True),
+    ("Port Amsel's government", "Port Amsel", True),
+    ("Valdorian negotiators", "Valdoria", True),
+    ("Valdorian officials", "Kestria", False),  # another place
+    ("Valdoria's foreign ministry", "Valdoria", False),  # a body of the government, not the place
+    ("senior US officials", "the US", False),
+    ("officials", "the US", False),  # no place named
+    ("US officials", "", False),
+])
+def test_speaks_for_place(holder, place, expected):
+    assert speaks_for_place(holder, place) is expected
 
 
 # -- evaluation on the sample corpus ---------------------------------------------------------------
