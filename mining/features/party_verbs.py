@@ -54,9 +54,8 @@ def party_verbs(document: Document, parsed: Doc) -> list[tuple[str, str]]:
     of a reporting cue, pronouns included. Any other verb's noun subject, and that of a cue whose party
     holds no unit (or is the reporter), names a party when it matches one
     (:func:`~mining.evaluation.holders.holder_matches`: "Zelenskyy" is "Volodymyr Zelenskyy"), and a place
-    names the first party that acts in its name ("the US is pressing": "US officials"). The holder rules read
-    "US" as the first-person "us" and give its cues to the reporter, so the seed article's "the US is pressing"
-    reaches its officials only through the place.
+    names the first party that acts in its name ("the US is pressing": "US officials"; the cue's party, "US",
+    holds no unit).
     """
     holders = list(dict.fromkeys(u.holder for u in document.units if u.holder and u.holder != AUTHOR))
     if not holders:

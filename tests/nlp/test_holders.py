@@ -184,6 +184,13 @@ def test_author_voice_headlines_and_evidence(nlp):
     assert pairs(got) == [(AUTHOR, "author"), ("Tom Hale", "reported"), (AUTHOR, "author"), (AUTHOR, "author")]
 
 
+def test_a_country_in_capitals_is_no_first_person(nlp):
+    # "US" is a place, not "us": the reporter's voice would take the unit (the cue's party holds no unit elsewhere).
+    text = "Dam talks stall\nThe US said the dam should be finished by spring."
+    [a] = attribute(nlp, text, "the dam should be finished by spring")
+    assert (a.holder, a.speech) == ("US", "reported")
+
+
 def test_stance_verb_subject_holds_the_stance(nlp):
     # The documented choice: "X has ruled out Y" states X's position, so X is its holder.
     text = "Senator Jo Park has ruled out any rise in fuel duty, siding with road hauliers."

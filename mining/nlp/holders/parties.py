@@ -52,6 +52,12 @@ _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS", "NNP"})  # "senior", "Hallundis
 Memory = dict[str, "Party | None"]
 
 
+def _is_pronoun(head: Token) -> bool:
+    """Whether ``head`` is a pronoun, by its tag or its word; "the US" is a place (GPE), not "us"."""
+    pronouns = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}
+    return head.pos_ == "PRON" or (head.lower_ in pronouns and head.ent_type_ != "GPE")
+
+
 def subject_head(subject: Token) -> Token:
     """The word that names the party in the subject phrase ``subject`` heads."""
     before = subject.doc[subject.i - 1] if subject.i > 0 else None
@@ -310,7 +316,7 @@ class PartyResolver:
             return self._group(name, subject)
         head = subject_head(subject)
         lower = head.lower_
-        if head.pos_ == "PRON" or lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}:
+        if _is_pronoun(head):
             if lower in _PERSON_PRONOUNS:
                 found = memory["singular"] or memory["any"]  # the most recent one speaker, not the last name
             elif lower in _GROUP_PRONOUNS:
