@@ -185,7 +185,7 @@ def test_author_voice_headlines_and_evidence(nlp):
 
 
 def test_a_country_in_capitals_is_no_first_person(nlp):
-    # "US" is a place, not "us": the reporter's voice would take the unit (the cue's party holds no unit elsewhere).
+    # "US" is a place, not "us", the first person, which outside quotes is the reporter's voice.
     text = "Dam talks stall\nThe US said the dam should be finished by spring."
     [a] = attribute(nlp, text, "the dam should be finished by spring")
     assert (a.holder, a.speech) == ("US", "reported")
