@@ -45,6 +45,7 @@ _ANY_BODY = frozenset({"company", "firm", "corporation", "business", "group", "o
 SPEECH_PRODUCTS = frozenset("statement letter declaration communique petition submission manifesto".split())
 _GROUP_PRONOUNS = frozenset({"they", "them"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+_PRONOUN_WORDS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}  # pronouns the parser may tag otherwise
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS", "NNP"})  # "senior", "Hallundish" before a role noun
 
@@ -54,8 +55,7 @@ Memory = dict[str, "Party | None"]
 
 def _is_pronoun(head: Token) -> bool:
     """Whether ``head`` is a pronoun, by its tag or its word; "the US" is a place (GPE), not "us"."""
-    pronouns = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}
-    return head.pos_ == "PRON" or (head.lower_ in pronouns and head.ent_type_ != "GPE")
+    return head.pos_ == "PRON" or (head.lower_ in _PRONOUN_WORDS and head.ent_type_ != "GPE")
 
 
 def subject_head(subject: Token) -> Token:
