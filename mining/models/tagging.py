@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.errors import UsageError
 from mining.instances.tokens import TokenInstance, paragraphs_of
 from mining.models.splitting import cut_tags, fit_splitter
+from mining.models.starts import fit_starter, move_starts
 
 
 def paragraph_sequences(X: Sequence[TokenInstance], y: Sequence[str]) -> list[list[str]]:
@@ -78,6 +79,12 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         gold units, and :meth:`cut_units` makes every cut whose probability reaches ``split_threshold``.
     split_threshold : float, default=0.5
         The probability of a cut from which it is made.
+    starter : classifier with ``predict_proba``, default=None
+        If given, a decoded unit's start moves to where the unit opens (:mod:`mining.models.starts`): it is
+        fitted on the candidate starts of the training paragraphs' gold units, and :meth:`move_starts` moves a
+        start where a candidate's probability exceeds the start's own by ``start_margin`` or more.
+    start_margin : float, default=0.0
+        How much more probable a candidate start must be than the decoded one to replace it.
 
     Attributes
     ----------
@@ -91,6 +98,8 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``transitions_[s, t]``: log-probability of tag ``classes_[t]`` after tag ``classes_[s]``.
     splitter_ : Pipeline or None
         A ``DictVectorizer`` and the fitted ``splitter``; None without one.
+    starter_ : Pipeline or None
+        A ``DictVectorizer`` and the fitted ``starter``; None without one.
 
     Examples
     --------
@@ -101,18 +110,21 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, features=None, classifier=None, weight=1.0, smoothing=1.0, splitter=None,
-                 split_threshold=0.5):
+                 split_threshold=0.5, starter=None, start_margin=0.0):
         self.features = features
         self.classifier = classifier
         self.weight = weight
         self.smoothing = smoothing
         self.splitter = splitter
         self.split_threshold = split_threshold
+        self.starter = starter
+        self.start_margin = start_margin
 
     def __setstate__(self, state):
-        # Runs saved before the splitter existed decode without one.
-        fitted = {"splitter_": None} if "estimator_" in state else {}
-        super().__setstate__({"splitter": None, "split_threshold": 0.5, **fitted, **state})
+        # Runs saved before the splitter or the starter existed decode without them.
+        fitted = {"splitter_": None, "starter_": None} if "estimator_" in state else {}
+        super().__setstate__({"splitter": None, "split_threshold": 0.5, "starter": None, "start_margin": 0.0,
+                              **fitted, **state})
 
     def fit(self, X: Sequence[TokenInstance], y: Sequence[str]):
         if self.features is None or self.classifier is None:
@@ -127,6 +139,7 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.start_, self.transitions_ = tag_transitions(paragraph_sequences(X, y), self.classes_.tolist(),
                                                          self.smoothing)
         self.splitter_ = None if self.splitter is None else self._fit_splitter(X, y)
+        self.starter_ = None if self.starter is None else self._fit_starter(X, y)
         return self
 
     def _fit_splitter(self, X: Sequence[TokenInstance], y: Sequence[str]):
@@ -134,6 +147,12 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
             raise UsageError(f"split_threshold must be a probability in (0, 1], got {threshold!r}")
         return fit_splitter(self.splitter, X, y)
+
+    def _fit_starter(self, X: Sequence[TokenInstance], y: Sequence[str]):
+        margin = self.start_margin
+        if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not 0 <= margin < 1:
+            raise UsageError(f"start_margin must be a difference of probabilities in [0, 1), got {margin!r}")
+        return fit_starter(self.starter, X, y)
 
     def cut_units(self, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]], tags: Sequence[str],
                   keep: Collection[int] = ()) -> list[str]:
@@ -144,6 +163,15 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if self.splitter_ is None:
             return list(tags)
         return cut_tags(self.splitter_, self.split_threshold, X, sequences, tags, keep)
+
+    def move_starts(self, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]], tags: Sequence[str],
+                    keep: Collection[int] = ()) -> list[str]:
+        """``tags`` with each unit's start moved where the starter puts it (:func:`mining.models.starts.move_starts`);
+        no start moves past an instance of ``keep``. Without a starter, ``tags``."""
+        check_is_fitted(self)
+        if self.starter_ is None:
+            return list(tags)
+        return move_starts(self.starter_, self.start_margin, X, sequences, tags, keep)
 
     def transition_scores(self) -> tuple[np.ndarray, np.ndarray]:
         """``weight`` times ``start_`` and ``transitions_`` (``classes_`` order): what the decoder adds to the tokens' scores."""

@@ -204,8 +204,12 @@ class SegmentationTask:
                 tags[i] = tag
         if self.close_clauses:
             close_clauses(instances, sequences, tags, stop_roles=self.outside_roles)
-        cut_units = getattr(final_model(estimator), "cut_units", None)  # TransitionTagger's splitter
-        return cut_units(instances, sequences, tags, keep=inside) if callable(cut_units) else tags
+        tagger = final_model(estimator)  # a TransitionTagger cuts merged units and moves starts
+        if callable(getattr(tagger, "cut_units", None)):
+            tags = tagger.cut_units(instances, sequences, tags, keep=inside)
+        if callable(getattr(tagger, "move_starts", None)):
+            tags = tagger.move_starts(instances, sequences, tags, keep=inside)
+        return tags
 
     def _forced(self, instances: Sequence[TokenInstance]) -> tuple[set[int], set[int]]:
         """The positions in ``instances`` of tokens with one of ``outside_roles`` (forced outside), and of the

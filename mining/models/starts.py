@@ -1,0 +1,139 @@
+"""Moving a tagged unit's start to where the unit opens.
+
+After the tag transitions and the cuts, the commonest exact-boundary error of the AAEC segmenter is a wrong
+start: out of fold on the training essays, 433 of 4,823 gold units had a predicted span that was right at its
+end and wrong at its start, 340 of them by three tokens or more (experiments/README.md, "Moving unit starts").
+Whether a sentence's opening phrase belongs to the unit ("It is clear that", "According to the above,", "He
+said that") is decided by the words of the whole prefix and the clause that opens after it, which a window of
+a few tokens around each token does not see. A classifier over candidate starts reads them.
+
+The candidate starts of a unit of paragraph positions ``[a, b)`` run from the later of the start of ``a``'s
+sentence and the end of the unit before it, to ``a + REACH`` (and at least ``MIN_TOKENS`` before ``b``). The
+classifier learns from the gold units alone: a gold unit's own start is a 1, every other candidate of its window
+a 0. A unit's start moves to the candidate with the highest probability when that probability is above the one of
+its own start by ``margin`` or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sklearn.base import clone
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.pipeline import Pipeline, make_pipeline
+from spacy.tokens import Doc
+
+from mining.errors import UsageError
+from mining.instances.bio import BEGIN, INSIDE, OUTSIDE, bio_spans, paragraph_tags
+from mining.instances.tokens import TokenInstance, paragraphs_of
+from mining.models.splitting import MIN_TOKENS, _clause
+
+REACH = 8  # how far past the decoded start a start may move
+
+
+def candidate_starts(doc: Doc, tokens: Sequence[int], a: int, b: int, floor: int) -> range:
+    """The positions that could open the unit ``[a, b)``: from the later of ``floor`` (the end of the unit before,
+    or 0) and the start of ``a``'s sentence, to ``a + REACH``, leaving at least ``MIN_TOKENS`` tokens."""
+    lo = a
+    while lo > floor and not doc[tokens[lo]].is_sent_start:
+        lo -= 1
+    return range(lo, max(a, min(a + REACH, b - MIN_TOKENS)) + 1)
+
+
+def start_features(doc: Doc, tokens: Sequence[int], lo: int, s: int) -> dict[str, float]:
+    """What the classifier reads of the candidate start ``s`` of a window opening at ``lo``: the token and the one
+    before it, the words between the window's opening and it, and the clause and phrase that it opens."""
+    token = doc[tokens[s]]
+    before = doc[tokens[s - 1]].lower_ if s > lo else "<open>"
+    prefix = [doc[tokens[p]].lower_ for p in range(lo, s)]
+    clause = _clause(token)
+    features = {
+        f"word={token.lower_}": 1.0, f"pos={token.pos_}": 1.0, f"dep={token.dep_}": 1.0,
+        f"before={before}": 1.0, f"before|word={before}|{token.lower_}": 1.0,
+        f"before|pos={before}|{token.pos_}": 1.0,
+        f"opens_clause={clause.left_edge.i == token.i}|{clause.dep_}": 1.0,
+        f"opens_phrase={token.left_edge.i == token.i}": 1.0,
+        f"head_after={token.head.i > token.i}": 1.0,
+        f"clause_has_subject={any(c.dep_ in ('nsubj', 'nsubjpass', 'expl') for c in clause.children)}": 1.0,
+        f"prefix_tokens={min(len(prefix), 12)}": 1.0,
+        f"next={doc[token.i + 1].lower_ if token.i + 1 < len(doc) else '<end>'}": 1.0,
+    }
+    for word in prefix:
+        features[f"prefix_has={word}"] = 1.0
+    if len(prefix) >= 2:
+        features[f"prefix_last2={prefix[-2]} {prefix[-1]}"] = 1.0
+    if prefix and len(prefix) <= 6:
+        features[f"prefix={' '.join(prefix)}"] = 1.0
+    following = [t.lower_ for t in doc[token.i:token.i + 3]]
+    features[f"opening={' '.join(following)}"] = 1.0
+    return features
+
+
+def training_starts(doc: Doc, tokens: Sequence[int], units: Sequence[tuple[int, int]]
+                    ) -> tuple[list[dict[str, float]], list[int]]:
+    """Examples from a paragraph's gold units (positions): each unit's start is a 1, the other candidates a 0."""
+    rows, labels = [], []
+    floor = 0
+    for a, b in units:
+        window = candidate_starts(doc, tokens, a, b, floor)
+        for s in window:
+            rows.append(start_features(doc, tokens, window.start, s))
+            labels.append(int(s == a))
+        floor = b
+    return rows, labels
+
+
+def fit_starter(starter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipeline:
+    """A ``DictVectorizer`` and a clone of ``starter`` fitted on the :func:`training_starts` of the gold units that
+    the tags ``y`` of the token instances ``X`` encode, paragraph by paragraph."""
+    if not hasattr(starter, "predict_proba"):
+        raise UsageError(f"starter must be a classifier with predict_proba (e.g. LogisticRegression), got "
+                         f"{type(starter).__name__}")
+    rows, labels = [], []
+    for members in paragraphs_of(X):
+        first = X[members[0]]
+        more_rows, more_labels = training_starts(first.parsed, first.paragraph.tokens,
+                                                 bio_spans(paragraph_tags(X, members, y)))
+        rows += more_rows
+        labels += more_labels
+    if len(set(labels)) < 2:
+        raise UsageError(f"the training units give no start of both kinds to learn the starter from ({len(labels)} "
+                         "candidate starts); set starter=null")
+    return make_pipeline(DictVectorizer(), clone(starter)).fit(rows, labels)
+
+
+def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],
+                tags: Sequence[str], keep: Collection[int] = ()) -> list[str]:
+    """``tags`` (one per instance of ``X``; ``sequences`` are the instances of each paragraph) with each unit's start
+    moved to its best candidate where that candidate's probability exceeds its own start's by ``margin`` or more. A
+    start does not move past an instance of ``keep`` (tokens forced inside a unit) nor over a token that has no
+    instance (forced outside)."""
+    tags = list(tags)
+    windows, rows = [], []
+    for members in sequences:
+        first = X[members[0]]
+        doc, tokens = first.parsed, first.paragraph.tokens
+        index = {X[i].position: i for i in members}
+        floor = 0
+        for a, b in bio_spans(paragraph_tags(X, members, tags)):
+            window = [s for s in candidate_starts(doc, tokens, a, b, floor)
+                      if all(p in index for p in range(min(s, a), max(s, a)))
+                      and not any(index[p] in keep for p in range(a, s))]
+            windows.append((index, a, window))
+            rows += [start_features(doc, tokens, window[0], s) for s in window]
+            floor = b
+    if not rows:
+        return tags
+    column = starter.classes_.tolist().index(1)
+    proba = starter.predict_proba(rows)[:, column]
+    k = 0
+    for index, a, window in windows:
+        scores = dict(zip(window, proba[k:k + len(window)]))
+        k += len(window)
+        best = max(window, key=scores.__getitem__)
+        if best == a or scores[best] - scores[a] < margin:
+            continue
+        for p in range(min(a, best), max(a, best) + 1):
+            tags[index[p]] = OUTSIDE if p < best else INSIDE
+        tags[index[best]] = BEGIN
+    return tags

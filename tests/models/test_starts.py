@@ -1,0 +1,109 @@
+"""Moving a tagged unit's start to where the unit opens: candidate starts, what they are learned from, and the
+tagger that moves them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import skops.io as sio
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from mining.errors import UsageError
+from mining.features.tokens_window import TokenWindowVectorizer
+from mining.instances.bio import bio_spans
+from mining.instances.tokens import ParagraphTokens, TokenInstance
+from mining.models.starts import REACH, candidate_starts, fit_starter, move_starts, training_starts
+from mining.models.tagging import TransitionTagger
+from mining.runs.trust import trusted_types
+
+TEXT = "Taxes must rise. In my view, it is clear that cities should ban cars because the air is bad."
+
+
+def test_candidates_run_from_the_sentence_or_the_unit_before_to_reach_past_the_start(nlp):
+    doc = nlp(TEXT)
+    tokens = range(len(doc))
+    cities = [t.text for t in doc].index("cities")
+    # From the second sentence's first word ("In"), not the first sentence's, to REACH past "cities".
+    window = candidate_starts(doc, tokens, cities, len(doc), floor=0)
+    assert doc[window.start].text == "In" and window.stop - 1 == cities + REACH
+    # Not back over the unit before: a floor inside the sentence stops the window there.
+    assert candidate_starts(doc, tokens, cities, len(doc) - 1, floor=cities - 2).start == cities - 2
+    # Never so late that fewer than two tokens are left, and never before the start when the unit is short.
+    assert candidate_starts(doc, tokens, cities, cities + 3, floor=cities).stop - 1 == cities + 1
+    assert list(candidate_starts(doc, tokens, cities, cities + 1, floor=cities)) == [cities]
+
+
+def test_training_starts_label_each_gold_start_and_nothing_else(nlp):
+    doc = nlp(TEXT)
+    words = [t.text for t in doc]
+    units = [(0, 3), (words.index("cities"), words.index("because")), (words.index("the"), len(doc) - 1)]
+    rows, labels = training_starts(doc, range(len(doc)), units)
+    assert labels.count(1) == len(units)
+    positives = [row for row, label in zip(rows, labels) if label]
+    assert "word=cities" in positives[1] and "prefix=in my view , it is" not in positives[1]  # more than 6 words
+    assert "before=that" in positives[1] and "prefix_has=clear" in positives[1]
+    # The third unit's window opens after the second unit's end, not at its sentence's start.
+    assert "before=<open>" in positives[2] or "prefix=because" in positives[2]
+
+
+class FixedStarts:
+    """A fitted starter stand-in: the probability of a candidate start is given by its word."""
+
+    classes_ = np.array([0, 1])
+
+    def __init__(self, by_word: dict[str, float]):
+        self.by_word = by_word
+
+    def predict_proba(self, rows):
+        p = [next((v for word, v in self.by_word.items() if row.get(f"word={word}")), 0.1) for row in rows]
+        return np.column_stack([1 - np.array(p), p])
+
+
+def test_starts_move_by_the_margin_and_never_over_a_kept_or_a_missing_token(nlp):
+    doc = nlp(TEXT)
+    words = [t.text for t in doc]
+    paragraph = ParagraphTokens(index=0, n_paragraphs=1, start=0, end=len(doc.text), tokens=tuple(range(len(doc))))
+    X = [TokenInstance(document=None, parsed=doc, paragraph=paragraph, position=k) for k in range(len(doc))]
+    it, cities, end = words.index("it"), words.index("cities"), len(doc) - 1
+    tags = ["O"] * len(doc)
+    tags[it], tags[it + 1:end] = "B", ["I"] * (end - it - 1)  # "it is clear that cities ... bad"
+
+    def move(by_word, margin=0.3, keep=(), members=None):
+        members = list(range(len(doc))) if members is None else members
+        return bio_spans(move_starts(FixedStarts(by_word), margin, X, [members], tags, keep))
+
+    assert move({}) == [(it, end)]
+    assert move({"cities": 0.9}) == [(cities, end)]  # later: "it is clear that" left out
+    assert move({"cities": 0.9, "it": 0.7}) == [(it, end)]  # short of the margin
+    assert move({"cities": 0.9, "it": 0.7}, margin=0.1) == [(cities, end)]
+    assert move({"in": 0.9}) == [(words.index("In"), end)]  # earlier, to the sentence's first word
+    assert move({"cities": 0.9}, keep={it + 1}) == [(it, end)]  # "is" is forced inside a unit
+    no_comma = [k for k in range(len(doc)) if words[k] != ","]  # the comma has no instance
+    assert bio_spans(move_starts(FixedStarts({"in": 0.9}), 0.3, X, [no_comma], tags))[0][0] == it
+
+
+def test_a_tagger_with_a_starter_moves_starts_round_trips_through_skops_and_checks_its_margin(sample_tokens):
+    task, instances, gold = sample_tokens
+    plain = TransitionTagger(features=TokenWindowVectorizer(), classifier=LinearSVC(C=0.05, dual=True), weight=0.3)
+    tagger = clone(plain).set_params(starter=LogisticRegression(max_iter=1000), start_margin=0.0).fit(instances, gold)
+    assert tagger.starter_ is not None and plain.fit(instances, gold).starter_ is None
+    before, after = task.predict(plain, instances), task.predict(tagger, instances)
+    assert before != after  # with no margin some start moves; the ends stay
+    assert sorted(b for _, b in bio_spans(before)) == sorted(b for _, b in bio_spans(after))
+    data = sio.dumps(tagger)
+    untrusted = sio.get_untrusted_types(data=data)
+    assert set(untrusted) <= trusted_types()
+    assert task.predict(sio.loads(data, trusted=untrusted), instances) == after
+    for margin in (-0.1, 1.0, True):
+        with pytest.raises(UsageError, match="start_margin"):
+            clone(tagger).set_params(start_margin=margin).fit(instances, gold)
+    with pytest.raises(UsageError, match="predict_proba.*LinearSVC"):
+        fit_starter(LinearSVC(), instances, gold)
+    # A tagger saved before the starter existed loads without one and decodes as it did.
+    for name in ("starter", "start_margin", "starter_"):
+        del plain.__dict__[name]
+    data = sio.dumps(plain)
+    loaded = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+    assert loaded.starter_ is None and task.predict(loaded, instances) == before
