@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+import numpy as np
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -141,6 +143,22 @@ def fit_splitter(splitter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipe
     return make_pipeline(DictVectorizer(), clone(splitter)).fit(rows, labels)
 
 
+def binary_proba(pipeline: Pipeline, rows: Sequence[dict[str, float]]) -> np.ndarray:
+    """``pipeline.predict_proba(rows)`` for a ``DictVectorizer`` and a classifier fitted on binary rows (every value
+    1.0, as :func:`cut_features` and :func:`mining.models.starts.window_features` give): the same matrix as the
+    vectorizer's ``transform`` (names it has not seen are dropped, indices sorted), built from its vocabulary without
+    its per-value checks, which cost more than the classifier at labelling time."""
+    vocabulary = pipeline[0].vocabulary_
+    indices, indptr = [], [0]
+    for row in rows:
+        indices.extend(j for j in map(vocabulary.get, row) if j is not None)
+        indptr.append(len(indices))
+    X = sp.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.intc), indptr),
+                      shape=(len(rows), len(vocabulary)))
+    X.sort_indices()
+    return pipeline[-1].predict_proba(X)
+
+
 def cut_tags(splitter: Pipeline, threshold: float, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],
              tags: Sequence[str], keep: Collection[int] = ()) -> list[str]:
     """``tags`` (one per instance of ``X``; ``sequences`` are the instances of each paragraph) with every unit cut
@@ -160,7 +178,7 @@ def cut_tags(splitter: Pipeline, threshold: float, X: Sequence[TokenInstance], s
         return tags
     column = splitter.classes_.tolist().index(1)
     free_from: dict[tuple[int, int], int] = {}  # (paragraph, unit start) -> the first position a cut may open at
-    for (paragraph, index, a, t, g), p in zip(cuts, splitter.predict_proba(rows)[:, column]):
+    for (paragraph, index, a, t, g), p in zip(cuts, binary_proba(splitter, rows)[:, column]):
         if p < threshold or t < free_from.get((paragraph, a), a):
             continue
         for position in range(t, g):

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from mining.errors import UsageError
 from mining.instances.bio import BEGIN, INSIDE, OUTSIDE, bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance, paragraphs_of
-from mining.models.splitting import MIN_TOKENS, _clause
+from mining.models.splitting import MIN_TOKENS, _clause, binary_proba
 
 REACH = 8  # how far past the decoded start a start may move
 
@@ -40,33 +40,42 @@ def candidate_starts(doc: Doc, tokens: Sequence[int], a: int, b: int, floor: int
     return range(lo, max(a, min(a + REACH, b - MIN_TOKENS)) + 1)
 
 
-def start_features(doc: Doc, tokens: Sequence[int], lo: int, s: int) -> dict[str, float]:
-    """What the classifier reads of the candidate start ``s`` of a window opening at ``lo``: the token and the one
+def window_features(doc: Doc, tokens: Sequence[int], window: range) -> list[dict[str, float]]:
+    """What the classifier reads of each candidate start of ``window`` (paragraph positions): the token and the one
     before it, the words between the window's opening and it, and the clause and phrase that it opens."""
-    token = doc[tokens[s]]
-    before = doc[tokens[s - 1]].lower_ if s > lo else "<open>"
-    prefix = [doc[tokens[p]].lower_ for p in range(lo, s)]
-    clause = _clause(token)
-    features = {
-        f"word={token.lower_}": 1.0, f"pos={token.pos_}": 1.0, f"dep={token.dep_}": 1.0,
-        f"before={before}": 1.0, f"before|word={before}|{token.lower_}": 1.0,
-        f"before|pos={before}|{token.pos_}": 1.0,
-        f"opens_clause={clause.left_edge.i == token.i}|{clause.dep_}": 1.0,
-        f"opens_phrase={token.left_edge.i == token.i}": 1.0,
-        f"head_after={token.head.i > token.i}": 1.0,
-        f"clause_has_subject={any(c.dep_ in ('nsubj', 'nsubjpass', 'expl') for c in clause.children)}": 1.0,
-        f"prefix_tokens={min(len(prefix), 12)}": 1.0,
-        f"next={doc[token.i + 1].lower_ if token.i + 1 < len(doc) else '<end>'}": 1.0,
-    }
-    for word in prefix:
-        features[f"prefix_has={word}"] = 1.0
-    if len(prefix) >= 2:
-        features[f"prefix_last2={prefix[-2]} {prefix[-1]}"] = 1.0
-    if prefix and len(prefix) <= 6:
-        features[f"prefix={' '.join(prefix)}"] = 1.0
-    following = [t.lower_ for t in doc[token.i:token.i + 3]]
-    features[f"opening={' '.join(following)}"] = 1.0
-    return features
+    words = [doc[tokens[p]] for p in window]
+    if not words:
+        return []
+    offset = words[0].i  # the lowercased words of the doc from the window's first to three past its last
+    lower = [t.lower_ for t in doc[offset:words[-1].i + 4]]
+    rows, seen, seen_words = [], {}, []  # the words before the candidate: as features, each once, and in order
+    subject: dict[int, bool] = {}  # per clause head: whether it has a subject
+    for k, token in enumerate(words):
+        i = token.i - offset
+        word, before = lower[i], lower[tokens[window[k - 1]] - offset] if k else "<open>"
+        clause = _clause(token)
+        if clause.i not in subject:
+            subject[clause.i] = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
+        row = {
+            f"word={word}": 1.0, f"pos={token.pos_}": 1.0, f"dep={token.dep_}": 1.0,
+            f"before={before}": 1.0, f"before|word={before}|{word}": 1.0, f"before|pos={before}|{token.pos_}": 1.0,
+            f"opens_clause={clause.left_edge.i == token.i}|{clause.dep_}": 1.0,
+            f"opens_phrase={token.left_edge.i == token.i}": 1.0,
+            f"head_after={token.head.i > token.i}": 1.0,
+            f"clause_has_subject={subject[clause.i]}": 1.0,
+            f"prefix_tokens={min(k, 12)}": 1.0,
+            f"next={lower[i + 1] if i + 1 < len(lower) else '<end>'}": 1.0,
+            **seen,
+        }
+        if k >= 2:
+            row[f"prefix_last2={seen_words[-2]} {seen_words[-1]}"] = 1.0
+        if 0 < k <= 6:
+            row[f"prefix={' '.join(seen_words)}"] = 1.0
+        row[f"opening={' '.join(lower[i:i + 3])}"] = 1.0
+        rows.append(row)
+        seen[f"prefix_has={word}"] = 1.0
+        seen_words.append(word)
+    return rows
 
 
 def training_starts(doc: Doc, tokens: Sequence[int], units: Sequence[tuple[int, int]]
@@ -76,9 +85,8 @@ def training_starts(doc: Doc, tokens: Sequence[int], units: Sequence[tuple[int, 
     floor = 0
     for a, b in units:
         window = candidate_starts(doc, tokens, a, b, floor)
-        for s in window:
-            rows.append(start_features(doc, tokens, window.start, s))
-            labels.append(int(s == a))
+        rows += window_features(doc, tokens, window)
+        labels += [int(s == a) for s in window]
         floor = b
     return rows, labels
 
@@ -116,16 +124,18 @@ def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], se
         index = {X[i].position: i for i in members}
         floor = 0
         for a, b in bio_spans(paragraph_tags(X, members, tags)):
+            # The candidates a start may move to: over tokens with instances, and not past one kept inside (a range).
             window = [s for s in candidate_starts(doc, tokens, a, b, floor)
                       if all(p in index for p in range(min(s, a), max(s, a)))
                       and not any(index[p] in keep for p in range(a, s))]
+            window = range(window[0], window[-1] + 1)
             windows.append((index, a, window))
-            rows += [start_features(doc, tokens, window[0], s) for s in window]
+            rows += window_features(doc, tokens, window)
             floor = b
     if not rows:
         return tags
     column = starter.classes_.tolist().index(1)
-    proba = starter.predict_proba(rows)[:, column]
+    proba = binary_proba(starter, rows)[:, column]
     k = 0
     for index, a, window in windows:
         scores = dict(zip(window, proba[k:k + len(window)]))

@@ -73,15 +73,20 @@ def test_the_tagger_learns_cuts_and_the_task_decodes_with_them(sample_tokens):
 
 
 class FixedCuts:
-    """A fitted splitter stand-in: the probability of a cut is given by the words of its gap."""
+    """A fitted pipeline stand-in (vectorizer and classifier in one): the probability of a candidate is given by
+    its gap."""
 
     classes_ = np.array([0, 1])
 
     def __init__(self, by_gap: dict[str, float]):
-        self.by_gap = by_gap
+        self.vocabulary_ = {f"gap={k}": j for j, k in enumerate(by_gap)}
+        self.p = list(by_gap.values())
 
-    def predict_proba(self, rows):
-        p = [next((v for gap, v in self.by_gap.items() if row.get(f"gap={gap}")), 0.0) for row in rows]
+    def __getitem__(self, step):
+        return self
+
+    def predict_proba(self, X):
+        p = [next((self.p[j] for j in X[r].indices), 0.0) for r in range(X.shape[0])]
         return np.column_stack([1 - np.array(p), p])
 
 

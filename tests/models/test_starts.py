@@ -49,15 +49,20 @@ def test_training_starts_label_each_gold_start_and_nothing_else(nlp):
 
 
 class FixedStarts:
-    """A fitted starter stand-in: the probability of a candidate start is given by its word."""
+    """A fitted pipeline stand-in (vectorizer and classifier in one): the probability of a candidate is given by
+    its word."""
 
     classes_ = np.array([0, 1])
 
     def __init__(self, by_word: dict[str, float]):
-        self.by_word = by_word
+        self.vocabulary_ = {f"word={k}": j for j, k in enumerate(by_word)}
+        self.p = list(by_word.values())
 
-    def predict_proba(self, rows):
-        p = [next((v for word, v in self.by_word.items() if row.get(f"word={word}")), 0.1) for row in rows]
+    def __getitem__(self, step):
+        return self
+
+    def predict_proba(self, X):
+        p = [next((self.p[j] for j in X[r].indices), 0.1) for r in range(X.shape[0])]
         return np.column_stack([1 - np.array(p), p])
 
 
