@@ -17,7 +17,7 @@ are made left to right: a cut that opens less than ``MIN_TOKENS`` after the prev
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -127,20 +127,28 @@ def training_cuts(doc: Doc, tokens: Sequence[int], units: Sequence[tuple[int, in
 def fit_splitter(splitter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipeline:
     """A ``DictVectorizer`` and a clone of ``splitter`` fitted on the :func:`training_cuts` of the gold units that
     the tags ``y`` of the token instances ``X`` encode, paragraph by paragraph."""
-    if not hasattr(splitter, "predict_proba"):
-        raise UsageError(f"splitter must be a classifier with predict_proba (e.g. LogisticRegression), got "
-                         f"{type(splitter).__name__}")
+    return fit_on_gold_units(splitter, X, y, training_cuts, name="splitter", what="cut")
+
+
+def fit_on_gold_units(classifier, X: Sequence[TokenInstance], y: Sequence[str], examples: Callable, *, name: str,
+                      what: str) -> Pipeline:
+    """A ``DictVectorizer`` and a clone of ``classifier`` fitted on ``examples(parsed, tokens, units)`` (rows and 0/1
+    labels of candidates) of each paragraph's gold units, which the tags ``y`` of the token instances ``X`` encode.
+    ``name`` is the classifier's parameter and ``what`` its candidates, for the errors."""
+    if not hasattr(classifier, "predict_proba"):
+        raise UsageError(f"{name} must be a classifier with predict_proba (e.g. LogisticRegression), got "
+                         f"{type(classifier).__name__}")
     rows, labels = [], []
     for members in paragraphs_of(X):
         first = X[members[0]]
-        more_rows, more_labels = training_cuts(first.parsed, first.paragraph.tokens,
-                                               bio_spans(paragraph_tags(X, members, y)))
+        units = bio_spans(paragraph_tags(X, members, y))
+        more_rows, more_labels = examples(first.parsed, first.paragraph.tokens, units)
         rows += more_rows
         labels += more_labels
     if len(set(labels)) < 2:
-        raise UsageError(f"the training units give no cut of both kinds to learn the splitter from ({len(labels)} "
-                         "candidate cuts); set splitter=null")
-    return make_pipeline(DictVectorizer(), clone(splitter)).fit(rows, labels)
+        raise UsageError(f"the training units give no {what} of both kinds to learn the {name} from ({len(labels)} "
+                         f"candidate {what}s); set {name}=null")
+    return make_pipeline(DictVectorizer(), clone(classifier)).fit(rows, labels)
 
 
 def binary_proba(pipeline: Pipeline, rows: Sequence[dict[str, float]]) -> np.ndarray:

@@ -18,15 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sklearn.base import clone
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
 
-from mining.errors import UsageError
 from mining.instances.bio import BEGIN, INSIDE, OUTSIDE, bio_spans, paragraph_tags
-from mining.instances.tokens import TokenInstance, paragraphs_of
-from mining.models.splitting import MIN_TOKENS, _clause, binary_proba
+from mining.instances.tokens import TokenInstance
+from mining.models.splitting import MIN_TOKENS, _clause, binary_proba, fit_on_gold_units
 
 REACH = 8  # how far past the decoded start a start may move
 
@@ -94,20 +91,7 @@ def training_starts(doc: Doc, tokens: Sequence[int], units: Sequence[tuple[int, 
 def fit_starter(starter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipeline:
     """A ``DictVectorizer`` and a clone of ``starter`` fitted on the :func:`training_starts` of the gold units that
     the tags ``y`` of the token instances ``X`` encode, paragraph by paragraph."""
-    if not hasattr(starter, "predict_proba"):
-        raise UsageError(f"starter must be a classifier with predict_proba (e.g. LogisticRegression), got "
-                         f"{type(starter).__name__}")
-    rows, labels = [], []
-    for members in paragraphs_of(X):
-        first = X[members[0]]
-        more_rows, more_labels = training_starts(first.parsed, first.paragraph.tokens,
-                                                 bio_spans(paragraph_tags(X, members, y)))
-        rows += more_rows
-        labels += more_labels
-    if len(set(labels)) < 2:
-        raise UsageError(f"the training units give no start of both kinds to learn the starter from ({len(labels)} "
-                         "candidate starts); set starter=null")
-    return make_pipeline(DictVectorizer(), clone(starter)).fit(rows, labels)
+    return fit_on_gold_units(starter, X, y, training_starts, name="starter", what="start")
 
 
 def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],

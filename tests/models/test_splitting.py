@@ -3,7 +3,6 @@ and the tagger that makes them."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import skops.io as sio
 from sklearn.base import clone
@@ -17,6 +16,7 @@ from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.models.splitting import candidate_cuts, cut_tags, fit_splitter, training_cuts
 from mining.models.tagging import TransitionTagger
 from mining.runs.trust import trusted_types
+from tests.models.helpers import FixedProba
 
 
 def _words(doc, cut):
@@ -72,22 +72,8 @@ def test_the_tagger_learns_cuts_and_the_task_decodes_with_them(sample_tokens):
     assert twice[-1].coef_ == pytest.approx(splitting.splitter_[-1].coef_)
 
 
-class FixedCuts:
-    """A fitted pipeline stand-in (vectorizer and classifier in one): the probability of a candidate is given by
-    its gap."""
-
-    classes_ = np.array([0, 1])
-
-    def __init__(self, by_gap: dict[str, float]):
-        self.vocabulary_ = {f"gap={k}": j for j, k in enumerate(by_gap)}
-        self.p = list(by_gap.values())
-
-    def __getitem__(self, step):
-        return self
-
-    def predict_proba(self, X):
-        p = [next((self.p[j] for j in X[r].indices), 0.0) for r in range(X.shape[0])]
-        return np.column_stack([1 - np.array(p), p])
+def fixed_cuts(by_gap: dict[str, float]) -> FixedProba:
+    return FixedProba("gap", by_gap, default=0.0)
 
 
 def test_cuts_go_left_to_right_leave_two_tokens_and_never_cross_a_kept_token(sample_tokens, nlp):
@@ -98,7 +84,7 @@ def test_cuts_go_left_to_right_leave_two_tokens_and_never_cross_a_kept_token(sam
     sequences = [list(range(len(doc)))]
 
     def cut(by_gap, keep=()):
-        return bio_spans(cut_tags(FixedCuts(by_gap), 0.5, X, sequences, unit, keep))
+        return bio_spans(cut_tags(fixed_cuts(by_gap), 0.5, X, sequences, unit, keep))
 
     assert cut({}) == [(0, len(doc) - 1)]
     # ", because" is cut and the gap left out of both units; "and" later, two tokens after the gap, too.

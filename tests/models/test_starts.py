@@ -3,7 +3,6 @@ tagger that moves them."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import skops.io as sio
 from sklearn.base import clone
@@ -17,6 +16,7 @@ from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.models.starts import REACH, candidate_starts, fit_starter, move_starts, training_starts
 from mining.models.tagging import TransitionTagger
 from mining.runs.trust import trusted_types
+from tests.models.helpers import FixedProba
 
 TEXT = "Taxes must rise. In my view, it is clear that cities should ban cars because the air is bad."
 
@@ -48,22 +48,8 @@ def test_training_starts_label_each_gold_start_and_nothing_else(nlp):
     assert "before=<open>" in positives[2] or "prefix=because" in positives[2]
 
 
-class FixedStarts:
-    """A fitted pipeline stand-in (vectorizer and classifier in one): the probability of a candidate is given by
-    its word."""
-
-    classes_ = np.array([0, 1])
-
-    def __init__(self, by_word: dict[str, float]):
-        self.vocabulary_ = {f"word={k}": j for j, k in enumerate(by_word)}
-        self.p = list(by_word.values())
-
-    def __getitem__(self, step):
-        return self
-
-    def predict_proba(self, X):
-        p = [next((self.p[j] for j in X[r].indices), 0.1) for r in range(X.shape[0])]
-        return np.column_stack([1 - np.array(p), p])
+def fixed_starts(by_word: dict[str, float]) -> FixedProba:
+    return FixedProba("word", by_word, default=0.1)
 
 
 def test_starts_move_by_the_margin_and_never_over_a_kept_or_a_missing_token(nlp):
@@ -77,7 +63,7 @@ def test_starts_move_by_the_margin_and_never_over_a_kept_or_a_missing_token(nlp)
 
     def move(by_word, margin=0.3, keep=(), members=None):
         members = list(range(len(doc))) if members is None else members
-        return bio_spans(move_starts(FixedStarts(by_word), margin, X, [members], tags, keep))
+        return bio_spans(move_starts(fixed_starts(by_word), margin, X, [members], tags, keep))
 
     assert move({}) == [(it, end)]
     assert move({"cities": 0.9}) == [(cities, end)]  # later: "it is clear that" left out
@@ -86,7 +72,7 @@ def test_starts_move_by_the_margin_and_never_over_a_kept_or_a_missing_token(nlp)
     assert move({"in": 0.9}) == [(words.index("In"), end)]  # earlier, to the sentence's first word
     assert move({"cities": 0.9}, keep={it + 1}) == [(it, end)]  # "is" is forced inside a unit
     no_comma = [k for k in range(len(doc)) if words[k] != ","]  # the comma has no instance
-    assert bio_spans(move_starts(FixedStarts({"in": 0.9}), 0.3, X, [no_comma], tags))[0][0] == it
+    assert bio_spans(move_starts(fixed_starts({"in": 0.9}), 0.3, X, [no_comma], tags))[0][0] == it
 
 
 def test_a_tagger_with_a_starter_moves_starts_round_trips_through_skops_and_checks_its_margin(sample_tokens):
