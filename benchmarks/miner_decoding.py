@@ -2,6 +2,7 @@
 with or without one tree per body paragraph, end to end, by CV on the training essays only.
 
 Usage: python benchmarks/miner_decoding.py --corpus ../shared/corpora/aaec-v2 [OVERRIDES ...] [--folds 5] [--only 0 1]
+       [--unit-allowances 0 0.25 0.5]
 
 5-fold CV grouped by essay over the 322 training essays of AAEC v2 (the 80 test essays are never read).
 In each fold the `experiment=miner` bundle is fitted on the other folds once, and the held-out essays'
@@ -9,7 +10,9 @@ raw text is labelled six times from the one fitted component step: each unit typ
 type classifier's argmax), decoded by `mining.models.decoding.BodyParagraphClassifier` (one claim per body
 paragraph; units the step rejects as `none` keep it), and by it with `edge_label="major_claim"` (one major
 claim in the first and in the last paragraph too); each of these with the relation step decoded source by
-source and with one tree per body paragraph (``body_paragraph_root`` off and on; nothing refitted). Prints, for
+source and with one tree per body paragraph (``body_paragraph_root`` off and on; nothing refitted); with
+``--unit-allowances``, also decoded as adopted (one claim and one tree per body paragraph) with each allowance of the
+component task (a span rejected as ``none`` by less is kept; nothing refitted). Prints, for
 each way, end-to-end components and relations F1 exact and at 50% (ours and Eger et al.'s) per fold and their mean
 over the scored folds.
 About 4-5 minutes per fold on 2 cores.
@@ -66,6 +69,12 @@ def decodings(model) -> dict:
     return ways
 
 
+def _record(totals: dict[str, dict[str, list[float]]], fold: int, way: str, scores: dict[str, float]) -> None:
+    for key in KEYS:
+        totals.setdefault(way, {}).setdefault(key, []).append(scores[key])
+    print(f"fold {fold} {way}: " + " ".join(f"{key} {scores[key]:.4f}" for key in KEYS), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", required=True, help="the AAEC v2 folder")
@@ -73,6 +82,9 @@ def main() -> None:
     parser.add_argument("--only", type=int, nargs="*", help="score only these folds (0-based)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
+    parser.add_argument("--unit-allowances", type=float, nargs="*", default=[],
+                        help="also label with the adopted decoding (one claim and one tree per body paragraph) and "
+                             "each of these components.task.unit_allowance values (nothing refitted)")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides of experiment=miner, e.g. "
                                                       "subtasks.segmentation.model.split_threshold=0.6")
     args = parser.parse_args()
@@ -98,9 +110,14 @@ def main() -> None:
                 tasks = {**result.task, "relations": relation_tasks[trees]}
                 miner = ArgumentMiner(tasks=tasks, models=result.model, pipeline=info, sources={})
                 scores, _ = evaluate_end_to_end(miner, docs, parsed, fold.test)
-                for key in KEYS:
-                    totals.setdefault(way, {}).setdefault(key, []).append(scores[key])
-                print(f"fold {k} {way}: " + " ".join(f"{key} {scores[key]:.4f}" for key in KEYS), flush=True)
+                _record(totals, k, way, scores)
+            rejecting.estimator_ = decodings(result.model["components"])["one claim per body paragraph"]
+            for allowance in args.unit_allowances:
+                components = replace(result.task["components"], unit_allowance=allowance)
+                tasks = {**result.task, "components": components, "relations": relation_tasks[True]}
+                miner = ArgumentMiner(tasks=tasks, models=result.model, pipeline=info, sources={})
+                scores, _ = evaluate_end_to_end(miner, docs, parsed, fold.test)
+                _record(totals, k, f"adopted, unit_allowance {allowance}", scores)
     for way, scores in totals.items():
         print(f"{way} (mean over folds): " + " ".join(f"{key} {sum(v) / len(v):.4f}" for key, v in scores.items()))
 

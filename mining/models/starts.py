@@ -94,6 +94,18 @@ def fit_starter(starter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipeli
     return fit_on_gold_units(starter, X, y, training_starts, name="starter", what="start")
 
 
+def _movable(window: range, a: int, index: dict[int, int], keep: Collection[int]) -> range:
+    """The candidates of ``window`` that the start ``a`` may move to: back over tokens with an instance (``index``
+    maps positions to instances), on over tokens with one that is not in ``keep``."""
+    lo = a
+    while lo > window.start and lo - 1 in index:
+        lo -= 1
+    hi = a
+    while hi + 1 < window.stop and hi in index and index[hi] not in keep:
+        hi += 1
+    return range(lo, hi + 1)
+
+
 def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],
                 tags: Sequence[str], keep: Collection[int] = ()) -> list[str]:
     """``tags`` (one per instance of ``X``; ``sequences`` are the instances of each paragraph) with each unit's start
@@ -108,11 +120,7 @@ def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], se
         index = {X[i].position: i for i in members}
         floor = 0
         for a, b in bio_spans(paragraph_tags(X, members, tags)):
-            # The candidates a start may move to: over tokens with instances, and not past one kept inside (a range).
-            window = [s for s in candidate_starts(doc, tokens, a, b, floor)
-                      if all(p in index for p in range(min(s, a), max(s, a)))
-                      and not any(index[p] in keep for p in range(a, s))]
-            window = range(window[0], window[-1] + 1)
+            window = _movable(candidate_starts(doc, tokens, a, b, floor), a, index, keep)
             windows.append((index, a, window))
             rows += window_features(doc, tokens, window)
             floor = b
