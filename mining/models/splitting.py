@@ -77,7 +77,8 @@ def candidate_cuts(doc: Doc, tokens: Sequence[int], a: int, b: int) -> list[tupl
     return cuts
 
 
-def _clause(token: Token) -> Token:
+def clause_of(token: Token) -> Token:
+    """The head of the token's clause: the token or its nearest ancestor with a label of :data:`CLAUSES`."""
     while token.dep_ not in CLAUSES and token.head.i != token.i:
         token = token.head
     return token
@@ -88,7 +89,7 @@ def cut_features(doc: Doc, tokens: Sequence[int], a: int, b: int, t: int, g: int
     side of it, the clauses it separates, whether the right side's clause has a subject, and both sides' lengths."""
     opening, before, after = doc[tokens[t]], doc[tokens[t - 1]], doc[tokens[g]]
     gap = " ".join(doc[tokens[p]].lower_ for p in range(t, g))
-    left, right = _clause(before), _clause(after)
+    left, right = clause_of(before), clause_of(after)
     return {
         f"gap={gap}": 1.0, f"opening={opening.lower_}": 1.0, f"opening_dep={opening.dep_}": 1.0,
         f"before={before.lower_}": 1.0, f"before_pos={before.pos_}": 1.0,

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from mining.instances.bio import BEGIN, INSIDE, OUTSIDE, bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance
-from mining.models.splitting import MIN_TOKENS, _clause, binary_proba, fit_on_gold_units
+from mining.models.splitting import MIN_TOKENS, binary_proba, clause_of, fit_on_gold_units
 
 REACH = 8  # how far past the decoded start a start may move
 
@@ -50,7 +50,7 @@ def window_features(doc: Doc, tokens: Sequence[int], window: range) -> list[dict
     for k, token in enumerate(words):
         i = token.i - offset
         word, before = lower[i], lower[tokens[window[k - 1]] - offset] if k else "<open>"
-        clause = _clause(token)
+        clause = clause_of(token)
         if clause.i not in subject:
             subject[clause.i] = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
         row = {

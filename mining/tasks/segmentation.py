@@ -93,8 +93,9 @@ class SegmentationTask:
         ``viterbi`` picks, per paragraph, the valid tag sequence (no ``I`` after ``O``) with the
         highest total score from the estimator's ``predict_proba`` (log) or ``decision_function``,
         plus the tag-transition scores of a ``TransitionTagger`` estimator (:func:`transition_scores`), and
-        cuts merged units with its splitter (``cut_units``; never across a token forced inside);
-        ``independent`` takes each token's ``predict`` and repairs invalid ``I`` when decoding (no cuts).
+        cuts merged units with its splitter (``cut_units``; never across a token forced inside) and moves unit
+        starts with its starter (``move_starts``; never past a token forced inside or outside);
+        ``independent`` takes each token's ``predict`` and repairs invalid ``I`` when decoding (no cuts, no moves).
     unit_label : str, default="claim"
         The label written on predicted units. The segmenter finds spans, not types, and a unit
         needs a label from ``UNIT_LABELS``; the gold label of an exactly matching gold unit is kept
