@@ -98,3 +98,64 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
     def decision_function(self, X) -> np.ndarray:
         check_is_fitted(self)
         return self.estimator_.decision_function(X)
+
+
+class TypesAfterRejection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """A rejecting type classifier whose types come from a second classifier fitted on the units alone.
+
+    ``estimator`` (a Pipeline: features, then a classifier) is fitted as it is on the units and the
+    rejected spans (labelled ``reject``); a clone of its classifier is fitted on the same feature rows
+    of the units only, so that the spans it rejects do not move the boundaries between the types. A row
+    the first classifier rejects keeps its scores; any other row takes the second classifier's scores,
+    with a ``reject`` score one below its lowest, so that it is never rejected.
+
+    Parameters
+    ----------
+    estimator : Pipeline, default=None
+        Features, then a classifier with ``decision_function``.
+    reject : str, default="none"
+
+    Attributes
+    ----------
+    features_, classifier_, typer_ : the fitted features, the classifier of every label and the one of the types
+    classes_ : ndarray of str
+    """
+
+    def __init__(self, *, estimator=None, reject="none"):
+        self.estimator = estimator
+        self.reject = reject
+
+    def fit(self, X: Sequence[UnitInstance], y: Sequence[str]):
+        if self.estimator is None or not hasattr(self.estimator, "steps"):
+            raise UsageError(f"{type(self).__name__} needs a Pipeline of features and a classifier")
+        y = np.asarray(y)
+        self.features_ = clone(self.estimator[:-1])
+        rows = self.features_.fit_transform(list(X), y)
+        self.classifier_ = clone(self.estimator[-1]).fit(rows, y)
+        units = [i for i, label in enumerate(y) if label != self.reject]
+        self.typer_ = clone(self.estimator[-1]).fit(rows[units], y[units])
+        self.classes_ = np.asarray(self.classifier_.classes_)
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        rows = self.features_.transform(list(X))
+        scores, types = (_columns(model.decision_function(rows)) for model in (self.classifier_, self.typer_))
+        rejected = self.classes_[np.argmax(scores, axis=1)] == self.reject
+        typed = np.empty_like(scores)
+        columns = [list(self.classes_).index(c) for c in self.typer_.classes_]
+        typed[:, columns] = types
+        if self.reject in self.classes_:
+            typed[:, list(self.classes_).index(self.reject)] = types.min(axis=1) - 1.0
+        out = np.where(rejected[:, None], scores, typed)
+        return out[:, 1] - out[:, 0] if len(self.classes_) == 2 else out  # two classes: one score, as scikit-learn's
+
+    def predict(self, X) -> np.ndarray:
+        scores = _columns(self.decision_function(X))
+        return self.classes_[np.argmax(scores, axis=1)]
+
+
+def _columns(scores) -> np.ndarray:
+    """Decision scores with one column per class: a two-class score (that of the second class) as two columns."""
+    scores = np.asarray(scores, dtype=float)
+    return scores if scores.ndim == 2 else np.column_stack([-scores, scores])

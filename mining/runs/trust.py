@@ -47,7 +47,7 @@ def trusted_types() -> frozenset[str]:
     from mining.models.decoding import BodyParagraphClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier
     from mining.models.dense import DenseTransformer
     from mining.models.ranking import TargetRankingClassifier
-    from mining.models.rejecting import SegmentRejectingClassifier
+    from mining.models.rejecting import SegmentRejectingClassifier, TypesAfterRejection
     from mining.models.sides import HolderSideClassifier
     from mining.models.tagging import TransitionTagger
     from mining.tasks.components import ComponentTask
@@ -58,7 +58,7 @@ def trusted_types() -> frozenset[str]:
 
     ours = (
         # estimators
-        SegmentRejectingClassifier, HolderSideClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier,
+        SegmentRejectingClassifier, TypesAfterRejection, HolderSideClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier,
         BodyParagraphClassifier, TransitionTagger, TargetRankingClassifier,
         DenseTransformer,
         # feature extractors and the parts they keep

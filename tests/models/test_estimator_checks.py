@@ -17,6 +17,7 @@ import inspect
 import pytest
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -26,7 +27,7 @@ import mining.models.rejecting
 import mining.models.tagging
 from mining.models.decoding import BodyParagraphClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier
 from mining.models.dense import DenseTransformer
-from mining.models.rejecting import SegmentRejectingClassifier
+from mining.models.rejecting import SegmentRejectingClassifier, TypesAfterRejection
 from mining.models.tagging import TransitionTagger
 from mining.tasks.segmentation import SegmentationTask
 
@@ -96,6 +97,12 @@ EXPECTED_FAILURES = {
         # It fits the segmenter out of fold on the documents of X; an array has no documents to fold.
         "check_classifiers_train": INSTANCES,
     },
+    TypesAfterRejection: {
+        # It builds its features from the list of instances (``list(X)``), as the unit features need.
+        **dict.fromkeys(["check_n_features_in", "check_n_features_in_after_fitting"], NO_COLUMNS),
+        **dict.fromkeys(["check_estimator_sparse_tag", "check_estimator_sparse_array", "check_estimator_sparse_matrix",
+                         "check_classifier_data_not_an_array"], INSTANCES),
+    },
     TransitionTagger: {
         **_SHARED,
         # It counts the tag transitions paragraph by paragraph (TokenInstance.paragraph and .position);
@@ -116,6 +123,7 @@ INSTANCE_ESTIMATORS = [
     SegmentRejectingClassifier(estimator=LogisticRegression(), segmenter=LogisticRegression(),
                                segmentation=SegmentationTask()),
     TransitionTagger(features=StandardScaler(), classifier=LogisticRegression()),
+    TypesAfterRejection(estimator=make_pipeline(StandardScaler(), LogisticRegression())),
 ]
 
 

@@ -1,16 +1,18 @@
-"""SegmentRejectingClassifier: negative examples come out of fold, from the training documents only."""
+"""SegmentRejectingClassifier: negative examples come out of fold, from the training documents only; TypesAfterRejection:\ntypes from a model of the units alone."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
 from mining.corpora import load_corpus
 from mining.evaluation.spans import overlap_ratio
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.units import build_unit_instances
-from mining.models.rejecting import SegmentRejectingClassifier
+from mining.models.rejecting import SegmentRejectingClassifier, TypesAfterRejection
 from mining.nlp.cache import parse_documents
 from mining.nlp.pipeline import find_pipeline
 from mining.tasks.segmentation import SegmentationTask
@@ -54,3 +56,24 @@ def test_rejected_spans_come_from_held_out_training_documents(sample, monkeypatc
             span = (inst.unit.start, inst.unit.end)
             assert all(overlap_ratio(span, (u.start, u.end)) < 0.5 for u in inst.document.units)
 
+
+
+def test_types_after_rejection_keep_the_rejections_and_take_the_types_of_a_model_of_the_units_alone():
+    rng = np.random.default_rng(0)
+    centres = {"claim": (0.0, 3.0), "premise": (3.0, 0.0), "none": (1.5, 1.5)}
+    X = np.vstack([rng.normal(centre, 1.0, size=(60, 2)) for centre in centres.values()])
+    y = np.repeat(list(centres), 60)
+    model = TypesAfterRejection(estimator=make_pipeline(StandardScaler(), LinearSVC())).fit(X, y)
+    assert model.typer_.classes_.tolist() == ["claim", "premise"]  # fitted on the units only
+    assert model.classes_.tolist() == ["claim", "none", "premise"]
+    rows = model.features_.transform(list(X))
+    rejected = model.classifier_.predict(rows) == "none"
+    predicted = model.predict(X)
+    assert rejected.any() and (predicted[rejected] == "none").all()
+    assert (predicted[~rejected] == model.typer_.predict(rows[~rejected])).all()
+    # Their scores are the typer's, and their reject score is below every type score.
+    scores = model.decision_function(X)
+    premise = model.typer_.decision_function(rows[~rejected])  # two types: the score of the second
+    np.testing.assert_array_equal(scores[~rejected][:, [0, 2]], np.column_stack([-premise, premise]))
+    assert (scores[~rejected, 1] < scores[~rejected][:, [0, 2]].min(axis=1)).all()
+    np.testing.assert_array_equal(scores[rejected], model.classifier_.decision_function(rows[rejected]))
