@@ -103,15 +103,15 @@ def main() -> None:
             rejecting = result.model["components"].steps[-1][1]
             relations = result.task["relations"]
             relation_tasks = {trees: replace(relations, body_paragraph_root=trees) for trees in (False, True)}
-            ways = product(decodings(result.model["components"]).items(), relation_tasks)
-            for (component_way, classifier), trees in ways:
+            classifiers = decodings(result.model["components"])
+            for (component_way, classifier), trees in product(classifiers.items(), relation_tasks):
                 rejecting.estimator_ = classifier
                 way = f"{component_way}, {'a tree per body paragraph' if trees else 'relations source by source'}"
                 tasks = {**result.task, "relations": relation_tasks[trees]}
                 miner = ArgumentMiner(tasks=tasks, models=result.model, pipeline=info, sources={})
                 scores, _ = evaluate_end_to_end(miner, docs, parsed, fold.test)
                 _record(totals, k, way, scores)
-            rejecting.estimator_ = decodings(result.model["components"])["one claim per body paragraph"]
+            rejecting.estimator_ = classifiers["one claim per body paragraph"]
             for allowance in args.unit_allowances:
                 components = replace(result.task["components"], unit_allowance=allowance)
                 tasks = {**result.task, "components": components, "relations": relation_tasks[True]}

@@ -133,6 +133,9 @@ class TypesAfterRejection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         rows = self.features_.fit_transform(list(X), y)
         self.classifier_ = clone(self.estimator[-1]).fit(rows, y)
         units = [i for i, label in enumerate(y) if label != self.reject]
+        if len(np.unique(y[units])) < 2:
+            raise UsageError(f"{type(self).__name__} needs two unit labels or more besides {self.reject!r}; got "
+                             f"{np.unique(y[units]).tolist()}")
         self.typer_ = clone(self.estimator[-1]).fit(rows[units], y[units])
         self.classes_ = np.asarray(self.classifier_.classes_)
         return self
@@ -148,7 +151,8 @@ class TypesAfterRejection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if self.reject in self.classes_:
             typed[:, list(self.classes_).index(self.reject)] = types.min(axis=1) - 1.0
         out = np.where(rejected[:, None], scores, typed)
-        return out[:, 1] - out[:, 0] if len(self.classes_) == 2 else out  # two classes: one score, as scikit-learn's
+        # Two classes (no reject among them): one score, positive for the second class, as scikit-learn gives.
+        return out[:, 1] - out[:, 0] if len(self.classes_) == 2 else out
 
     def predict(self, X) -> np.ndarray:
         scores = _columns(self.decision_function(X))

@@ -94,11 +94,11 @@ def fit_starter(starter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipeli
     return fit_on_gold_units(starter, X, y, training_starts, name="starter", what="start")
 
 
-def _movable(window: range, a: int, index: dict[int, int], keep: Collection[int]) -> range:
-    """The candidates of ``window`` that the start ``a`` may move to: back over tokens with an instance (``index``
-    maps positions to instances), on over tokens with one that is not in ``keep``."""
+def _movable(window: range, a: int, index: dict[int, int], keep: Collection[int], outside: Collection[int]) -> range:
+    """The candidates of ``window`` that the start ``a`` may move to: back over tokens with an instance (``index`` maps
+    positions to instances) that is not in ``outside``, on over tokens with one that is not in ``keep``."""
     lo = a
-    while lo > window.start and lo - 1 in index:
+    while lo > window.start and lo - 1 in index and index[lo - 1] not in outside:
         lo -= 1
     hi = a
     while hi + 1 < window.stop and hi in index and index[hi] not in keep:
@@ -107,11 +107,12 @@ def _movable(window: range, a: int, index: dict[int, int], keep: Collection[int]
 
 
 def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],
-                tags: Sequence[str], keep: Collection[int] = ()) -> list[str]:
+                tags: Sequence[str], keep: Collection[int] = (), outside: Collection[int] = ()) -> list[str]:
     """``tags`` (one per instance of ``X``; ``sequences`` are the instances of each paragraph) with each unit's start
     moved to its best candidate where that candidate's probability exceeds its own start's by ``margin`` or more. A
-    start does not move past an instance of ``keep`` (tokens forced inside a unit) nor over a token that has no
-    instance (forced outside)."""
+    start does not move later past an instance of ``keep`` (tokens forced inside a unit), nor earlier over an instance
+    of ``outside`` (forced outside) or a token that has no instance. The candidates are read over the whole window, as
+    in training, whichever of them the start may move to."""
     tags = list(tags)
     windows, rows = [], []
     for members in sequences:
@@ -120,8 +121,8 @@ def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], se
         index = {X[i].position: i for i in members}
         floor = 0
         for a, b in bio_spans(paragraph_tags(X, members, tags)):
-            window = _movable(candidate_starts(doc, tokens, a, b, floor), a, index, keep)
-            windows.append((index, a, window))
+            window = candidate_starts(doc, tokens, a, b, floor)
+            windows.append((index, a, window, _movable(window, a, index, keep, outside)))
             rows += window_features(doc, tokens, window)
             floor = b
     if not rows:
@@ -129,10 +130,10 @@ def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], se
     column = starter.classes_.tolist().index(1)
     proba = binary_proba(starter, rows)[:, column]
     k = 0
-    for index, a, window in windows:
+    for index, a, window, movable in windows:
         scores = dict(zip(window, proba[k:k + len(window)]))
         k += len(window)
-        best = max(window, key=scores.__getitem__)
+        best = max(movable, key=scores.__getitem__)
         if best == a or scores[best] - scores[a] < margin:
             continue
         for p in range(min(a, best), max(a, best) + 1):

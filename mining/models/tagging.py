@@ -165,13 +165,14 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return cut_tags(self.splitter_, self.split_threshold, X, sequences, tags, keep)
 
     def move_starts(self, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]], tags: Sequence[str],
-                    keep: Collection[int] = ()) -> list[str]:
+                    keep: Collection[int] = (), outside: Collection[int] = ()) -> list[str]:
         """``tags`` with each unit's start moved where the starter puts it (:func:`mining.models.starts.move_starts`);
-        no start moves past an instance of ``keep``. Without a starter, ``tags``."""
+        no start moves later past an instance of ``keep`` nor earlier over one of ``outside``. Without a starter,
+        ``tags``."""
         check_is_fitted(self)
         if self.starter_ is None:
             return list(tags)
-        return move_starts(self.starter_, self.start_margin, X, sequences, tags, keep)
+        return move_starts(self.starter_, self.start_margin, X, sequences, tags, keep, outside)
 
     def transition_scores(self) -> tuple[np.ndarray, np.ndarray]:
         """``weight`` times ``start_`` and ``transitions_`` (``classes_`` order): what the decoder adds to the tokens' scores."""

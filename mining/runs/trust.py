@@ -58,8 +58,8 @@ def trusted_types() -> frozenset[str]:
 
     ours = (
         # estimators
-        SegmentRejectingClassifier, TypesAfterRejection, HolderSideClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier,
-        BodyParagraphClassifier, TransitionTagger, TargetRankingClassifier,
+        SegmentRejectingClassifier, TypesAfterRejection, HolderSideClassifier, DocumentArgmaxClassifier,
+        DocumentTreeClassifier, BodyParagraphClassifier, TransitionTagger, TargetRankingClassifier,
         DenseTransformer,
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,

@@ -94,7 +94,8 @@ class SegmentationTask:
         highest total score from the estimator's ``predict_proba`` (log) or ``decision_function``,
         plus the tag-transition scores of a ``TransitionTagger`` estimator (:func:`transition_scores`), and
         cuts merged units with its splitter (``cut_units``; never across a token forced inside) and moves unit
-        starts with its starter (``move_starts``; never past a token forced inside or outside);
+        starts with its starter (``move_starts``; never later past a token forced inside, nor earlier over one
+        forced outside);
         ``independent`` takes each token's ``predict`` and repairs invalid ``I`` when decoding (no cuts, no moves).
     unit_label : str, default="claim"
         The label written on predicted units. The segmenter finds spans, not types, and a unit
@@ -209,7 +210,7 @@ class SegmentationTask:
         if callable(getattr(tagger, "cut_units", None)):
             tags = tagger.cut_units(instances, sequences, tags, keep=inside)
         if callable(getattr(tagger, "move_starts", None)):
-            tags = tagger.move_starts(instances, sequences, tags, keep=inside)
+            tags = tagger.move_starts(instances, sequences, tags, keep=inside, outside=outside)
         return tags
 
     def _forced(self, instances: Sequence[TokenInstance]) -> tuple[set[int], set[int]]:

@@ -1,4 +1,5 @@
-"""SegmentRejectingClassifier: negative examples come out of fold, from the training documents only; TypesAfterRejection:\ntypes from a model of the units alone."""
+"""SegmentRejectingClassifier: negative examples come out of fold, from the training documents only.
+TypesAfterRejection: the types come from a model of the units alone."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
 from mining.corpora import load_corpus
+from mining.errors import UsageError
 from mining.evaluation.spans import overlap_ratio
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.units import build_unit_instances
@@ -57,7 +59,6 @@ def test_rejected_spans_come_from_held_out_training_documents(sample, monkeypatc
             assert all(overlap_ratio(span, (u.start, u.end)) < 0.5 for u in inst.document.units)
 
 
-
 def test_types_after_rejection_keep_the_rejections_and_take_the_types_of_a_model_of_the_units_alone():
     rng = np.random.default_rng(0)
     centres = {"claim": (0.0, 3.0), "premise": (3.0, 0.0), "none": (1.5, 1.5)}
@@ -77,3 +78,6 @@ def test_types_after_rejection_keep_the_rejections_and_take_the_types_of_a_model
     np.testing.assert_array_equal(scores[~rejected][:, [0, 2]], np.column_stack([-premise, premise]))
     assert (scores[~rejected, 1] < scores[~rejected][:, [0, 2]].min(axis=1)).all()
     np.testing.assert_array_equal(scores[rejected], model.classifier_.decision_function(rows[rejected]))
+    with pytest.raises(UsageError, match="two unit labels"):
+        TypesAfterRejection(estimator=make_pipeline(StandardScaler(), LinearSVC())).fit(X, np.where(y == "none", y,
+                                                                                                 "claim"))

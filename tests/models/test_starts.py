@@ -3,16 +3,20 @@ tagger that moves them."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import skops.io as sio
 from sklearn.base import clone
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from mining.errors import UsageError
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.bio import bio_spans
 from mining.instances.tokens import ParagraphTokens, TokenInstance
+from mining.models.splitting import binary_proba
 from mining.models.starts import REACH, candidate_starts, fit_starter, move_starts, training_starts
 from mining.models.tagging import TransitionTagger
 from mining.runs.trust import trusted_types
@@ -27,7 +31,9 @@ def test_candidates_run_from_the_sentence_or_the_unit_before_to_reach_past_the_s
     cities = [t.text for t in doc].index("cities")
     # From the second sentence's first word ("In"), not the first sentence's, to REACH past "cities".
     window = candidate_starts(doc, tokens, cities, len(doc), floor=0)
-    assert doc[window.start].text == "In" and window.stop - 1 == cities + REACH
+    assert doc[window.start].text == "In" and window.stop - 1 == min(cities + REACH, len(doc) - 2)
+    opening = window.start  # a unit from "In": REACH bounds the window before the unit's end does
+    assert candidate_starts(doc, tokens, opening, len(doc), floor=0).stop - 1 == opening + REACH < len(doc) - 2
     # Not back over the unit before: a floor inside the sentence stops the window there.
     assert candidate_starts(doc, tokens, cities, len(doc) - 1, floor=cities - 2).start == cities - 2
     # Never so late that fewer than two tokens are left, and never before the start when the unit is short.
@@ -42,10 +48,20 @@ def test_training_starts_label_each_gold_start_and_nothing_else(nlp):
     rows, labels = training_starts(doc, range(len(doc)), units)
     assert labels.count(1) == len(units)
     positives = [row for row, label in zip(rows, labels) if label]
-    assert "word=cities" in positives[1] and "prefix=in my view , it is" not in positives[1]  # more than 6 words
-    assert "before=that" in positives[1] and "prefix_has=clear" in positives[1]
-    # The third unit's window opens after the second unit's end, not at its sentence's start.
-    assert "before=<open>" in positives[2] or "prefix=because" in positives[2]
+    assert "word=cities" in positives[1] and "before=that" in positives[1] and "prefix_has=clear" in positives[1]
+    assert not any(name.startswith("prefix=") for name in positives[1])  # eight words before it: no whole prefix
+    it = next(row for row in rows if "word=it" in row)  # four words before it, the whole prefix read
+    assert "prefix=in my view ," in it and "prefix_last2=view ," in it
+    assert "next=is" in it and "opening=it is clear" in it
+    # The third unit's window opens after the second unit's end ("because"), not at its sentence's start.
+    assert "before=because" in positives[2] and "prefix=because" in positives[2]
+
+
+def test_binary_rows_give_the_probabilities_of_the_fitted_vectorizer_and_classifier():
+    rows = [{"a": 1.0, "b": 1.0}, {"b": 1.0, "c": 1.0}, {"a": 1.0, "c": 1.0}, {"c": 1.0}]
+    pipeline = make_pipeline(DictVectorizer(), LogisticRegression()).fit(rows, [1, 0, 1, 0])
+    new = [{"c": 1.0, "unseen": 1.0, "a": 1.0}, {"unseen": 1.0}, {"b": 1.0}]
+    np.testing.assert_array_equal(binary_proba(pipeline, new), pipeline.predict_proba(new))
 
 
 def fixed_starts(by_word: dict[str, float]) -> FixedProba:
@@ -61,9 +77,9 @@ def test_starts_move_by_the_margin_and_never_over_a_kept_or_a_missing_token(nlp)
     tags = ["O"] * len(doc)
     tags[it], tags[it + 1:end] = "B", ["I"] * (end - it - 1)  # "it is clear that cities ... bad"
 
-    def move(by_word, margin=0.3, keep=(), members=None):
+    def move(by_word, margin=0.3, keep=(), outside=(), members=None):
         members = list(range(len(doc))) if members is None else members
-        return bio_spans(move_starts(fixed_starts(by_word), margin, X, [members], tags, keep))
+        return bio_spans(move_starts(fixed_starts(by_word), margin, X, [members], tags, keep, outside))
 
     assert move({}) == [(it, end)]
     assert move({"cities": 0.9}) == [(cities, end)]  # later: "it is clear that" left out
@@ -71,6 +87,9 @@ def test_starts_move_by_the_margin_and_never_over_a_kept_or_a_missing_token(nlp)
     assert move({"cities": 0.9, "it": 0.7}, margin=0.1) == [(cities, end)]
     assert move({"in": 0.9}) == [(words.index("In"), end)]  # earlier, to the sentence's first word
     assert move({"cities": 0.9}, keep={it + 1}) == [(it, end)]  # "is" is forced inside a unit
+    assert move({"in": 0.9}, outside={it - 1}) == [(it, end)]  # the comma is forced outside
+    assert move({"my": 0.9}, outside={it - 3}) == [(it, end)]  # "my" is: no start on it or before it ...
+    assert move({"view": 0.9}, outside={it - 3}) == [(it - 2, end)]  # ... but after it
     no_comma = [k for k in range(len(doc)) if words[k] != ","]  # the comma has no instance
     assert bio_spans(move_starts(fixed_starts({"in": 0.9}), 0.3, X, [no_comma], tags))[0][0] == it
 
