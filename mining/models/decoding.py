@@ -22,6 +22,13 @@ from mining.errors import UsageError
 _EPS = 1e-9
 
 
+
+def score_columns(scores) -> np.ndarray:
+    """Decision scores with one column per class: scikit-learn's one score of a two-class model (that of the second
+    class) as two columns, ``[-score, score]``."""
+    scores = np.asarray(scores, dtype=float)
+    return scores if scores.ndim == 2 else np.column_stack([-scores, scores])
+
 def log_odds(p: np.ndarray | float) -> np.ndarray:
     """log(p / (1 - p)), with p clipped so that a probability of exactly 0 or 1 stays finite."""
     p = np.clip(p, _EPS, 1 - _EPS)
@@ -164,8 +171,7 @@ class BodyParagraphClassifier(_DecodingClassifier):
         check_is_fitted(self)
         if not hasattr(self.estimator_, "decision_function"):
             return np.log(np.clip(self.estimator_.predict_proba(X), _EPS, 1.0))
-        scores = np.asarray(self.estimator_.decision_function(X))
-        return scores if scores.ndim == 2 else np.column_stack([-scores, scores])  # two classes: one column
+        return score_columns(self.estimator_.decision_function(X))
 
     def predict(self, X: Sequence) -> np.ndarray:
         scores = self.decision_function(X)

@@ -13,6 +13,7 @@ from mining.errors import UsageError
 from mining.evaluation.spans import overlap_ratio
 from mining.evaluation.splits import document_folds
 from mining.instances.units import UnitInstance, build_unit_instances, documents_of
+from mining.models.decoding import score_columns
 from mining.progress import Steps
 from mining.schema import Unit
 
@@ -143,7 +144,7 @@ class TypesAfterRejection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def decision_function(self, X) -> np.ndarray:
         check_is_fitted(self)
         rows = self.features_.transform(list(X))
-        scores, types = (_columns(model.decision_function(rows)) for model in (self.classifier_, self.typer_))
+        scores, types = (score_columns(model.decision_function(rows)) for model in (self.classifier_, self.typer_))
         rejected = self.classes_[np.argmax(scores, axis=1)] == self.reject
         typed = np.empty_like(scores)
         columns = [list(self.classes_).index(c) for c in self.typer_.classes_]
@@ -155,11 +156,5 @@ class TypesAfterRejection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return out[:, 1] - out[:, 0] if len(self.classes_) == 2 else out
 
     def predict(self, X) -> np.ndarray:
-        scores = _columns(self.decision_function(X))
+        scores = score_columns(self.decision_function(X))
         return self.classes_[np.argmax(scores, axis=1)]
-
-
-def _columns(scores) -> np.ndarray:
-    """Decision scores with one column per class: a two-class score (that of the second class) as two columns."""
-    scores = np.asarray(scores, dtype=float)
-    return scores if scores.ndim == 2 else np.column_stack([-scores, scores])

@@ -17,18 +17,14 @@ are made left to right: a cut that opens less than ``MIN_TOKENS`` after the prev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 
-import numpy as np
-import scipy.sparse as sp
-from sklearn.base import clone
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc, Token
 
-from mining.errors import UsageError
 from mining.instances.bio import BEGIN, OUTSIDE, bio_spans, paragraph_tags
-from mining.instances.tokens import TokenInstance, paragraphs_of
+from mining.instances.tokens import TokenInstance
+from mining.models.candidates import MIN_TOKENS, binary_proba, clause_of, fit_on_gold_units
 
 GAP_PUNCT = frozenset({",", ";", ":"})
 DASHES = frozenset({"-", "–", "—"})  # a gap only with a space before them: not the hyphen of "short-sighted"
@@ -40,11 +36,7 @@ GAP_WORDS = frozenset({
     "also", "for",
 })
 CONJUNCTIONS = frozenset({"CCONJ", "SCONJ"})
-# Clause-level dependency labels: a token's clause is its nearest ancestor with one of them.
-CLAUSES = frozenset({"ROOT", "ccomp", "advcl", "conj", "relcl", "xcomp", "csubj", "csubjpass", "acl", "pcomp",
-                     "parataxis"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
-MIN_TOKENS = 2
 
 
 def _in_gap(token: Token) -> bool:
@@ -75,13 +67,6 @@ def candidate_cuts(doc: Doc, tokens: Sequence[int], a: int, b: int) -> list[tupl
         if b - g >= MIN_TOKENS:
             cuts.append((t, g))
     return cuts
-
-
-def clause_of(token: Token) -> Token:
-    """The head of the token's clause: the token or its nearest ancestor with a label of :data:`CLAUSES`."""
-    while token.dep_ not in CLAUSES and token.head.i != token.i:
-        token = token.head
-    return token
 
 
 def cut_features(doc: Doc, tokens: Sequence[int], a: int, b: int, t: int, g: int) -> dict[str, float]:
@@ -129,43 +114,6 @@ def fit_splitter(splitter, X: Sequence[TokenInstance], y: Sequence[str]) -> Pipe
     """A ``DictVectorizer`` and a clone of ``splitter`` fitted on the :func:`training_cuts` of the gold units that
     the tags ``y`` of the token instances ``X`` encode, paragraph by paragraph."""
     return fit_on_gold_units(splitter, X, y, training_cuts, name="splitter", what="cut")
-
-
-def fit_on_gold_units(classifier, X: Sequence[TokenInstance], y: Sequence[str], examples: Callable, *, name: str,
-                      what: str) -> Pipeline:
-    """A ``DictVectorizer`` and a clone of ``classifier`` fitted on ``examples(parsed, tokens, units)`` (rows and 0/1
-    labels of candidates) of each paragraph's gold units, which the tags ``y`` of the token instances ``X`` encode.
-    ``name`` is the classifier's parameter and ``what`` its candidates, for the errors."""
-    if not hasattr(classifier, "predict_proba"):
-        raise UsageError(f"{name} must be a classifier with predict_proba (e.g. LogisticRegression), got "
-                         f"{type(classifier).__name__}")
-    rows, labels = [], []
-    for members in paragraphs_of(X):
-        first = X[members[0]]
-        units = bio_spans(paragraph_tags(X, members, y))
-        more_rows, more_labels = examples(first.parsed, first.paragraph.tokens, units)
-        rows += more_rows
-        labels += more_labels
-    if len(set(labels)) < 2:
-        raise UsageError(f"the training units give no {what} of both kinds to learn the {name} from ({len(labels)} "
-                         f"candidate {what}s); set {name}=null")
-    return make_pipeline(DictVectorizer(), clone(classifier)).fit(rows, labels)
-
-
-def binary_proba(pipeline: Pipeline, rows: Sequence[dict[str, float]]) -> np.ndarray:
-    """``pipeline.predict_proba(rows)`` for a ``DictVectorizer`` and a classifier fitted on binary rows (every value
-    1.0, as :func:`cut_features` and :func:`mining.models.starts.window_features` give): the same matrix as the
-    vectorizer's ``transform`` (names it has not seen are dropped, indices sorted), built from its vocabulary without
-    its per-value checks, which cost more than the classifier at labelling time."""
-    vocabulary = pipeline[0].vocabulary_
-    indices, indptr = [], [0]
-    for row in rows:
-        indices.extend(j for j in map(vocabulary.get, row) if j is not None)
-        indptr.append(len(indices))
-    X = sp.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.intc), indptr),
-                      shape=(len(rows), len(vocabulary)))
-    X.sort_indices()
-    return pipeline[-1].predict_proba(X)
 
 
 def cut_tags(splitter: Pipeline, threshold: float, X: Sequence[TokenInstance], sequences: Sequence[Sequence[int]],

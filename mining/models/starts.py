@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from mining.instances.bio import BEGIN, INSIDE, OUTSIDE, bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance
-from mining.models.splitting import MIN_TOKENS, binary_proba, clause_of, fit_on_gold_units
+from mining.models.candidates import MIN_TOKENS, binary_proba, clause_of, fit_on_gold_units
 
 REACH = 8  # how far past the decoded start a start may move
 

@@ -16,7 +16,7 @@ from mining.errors import UsageError
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.bio import bio_spans
 from mining.instances.tokens import ParagraphTokens, TokenInstance
-from mining.models.splitting import binary_proba
+from mining.models.candidates import binary_proba
 from mining.models.starts import REACH, candidate_starts, fit_starter, move_starts, training_starts
 from mining.models.tagging import TransitionTagger
 from mining.runs.trust import trusted_types

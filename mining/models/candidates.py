@@ -1,0 +1,65 @@
+"""Classifiers over candidate positions of decoded units (the cuts of :mod:`mining.models.splitting`, the starts of
+:mod:`mining.models.starts`): learnt from the gold units alone as binary rows of named features, read back at
+labelling time through the fitted vocabulary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.pipeline import Pipeline, make_pipeline
+from spacy.tokens import Token
+
+from mining.errors import UsageError
+from mining.features.window_groups import CLAUSES
+from mining.instances.bio import bio_spans, paragraph_tags
+from mining.instances.tokens import TokenInstance, paragraphs_of
+
+MIN_TOKENS = 2  # the fewest tokens a unit keeps after a cut or a moved start
+
+
+def clause_of(token: Token) -> Token:
+    """The head of the token's clause: the token or its nearest ancestor with a label of :data:`CLAUSES`."""
+    while token.dep_ not in CLAUSES and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def fit_on_gold_units(classifier, X: Sequence[TokenInstance], y: Sequence[str], examples: Callable, *, name: str,
+                      what: str) -> Pipeline:
+    """A ``DictVectorizer`` and a clone of ``classifier`` fitted on ``examples(parsed, tokens, units)`` (rows and 0/1
+    labels of candidates) of each paragraph's gold units, which the tags ``y`` of the token instances ``X`` encode.
+    ``name`` is the classifier's parameter and ``what`` its candidates, for the errors."""
+    if not hasattr(classifier, "predict_proba"):
+        raise UsageError(f"{name} must be a classifier with predict_proba (e.g. LogisticRegression), got "
+                         f"{type(classifier).__name__}")
+    rows, labels = [], []
+    for members in paragraphs_of(X):
+        first = X[members[0]]
+        units = bio_spans(paragraph_tags(X, members, y))
+        more_rows, more_labels = examples(first.parsed, first.paragraph.tokens, units)
+        rows += more_rows
+        labels += more_labels
+    if len(set(labels)) < 2:
+        raise UsageError(f"the training units give no {what} of both kinds to learn the {name} from ({len(labels)} "
+                         f"candidate {what}s); set {name}=null")
+    return make_pipeline(DictVectorizer(), clone(classifier)).fit(rows, labels)
+
+
+def binary_proba(pipeline: Pipeline, rows: Sequence[dict[str, float]]) -> np.ndarray:
+    """``pipeline.predict_proba(rows)`` for a ``DictVectorizer`` and a classifier fitted on binary rows (every value
+    1.0, as :func:`mining.models.splitting.cut_features` and :func:`mining.models.starts.window_features` give): the same matrix as the
+    vectorizer's ``transform`` (names it has not seen are dropped, indices sorted), built from its vocabulary without
+    its per-value checks, which cost more than the classifier at labelling time."""
+    vocabulary = pipeline[0].vocabulary_
+    indices, indptr = [], [0]
+    for row in rows:
+        indices.extend(j for j in map(vocabulary.get, row) if j is not None)
+        indptr.append(len(indices))
+    X = sp.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.intc), indptr),
+                      shape=(len(rows), len(vocabulary)))
+    X.sort_indices()
+    return pipeline[-1].predict_proba(X)
