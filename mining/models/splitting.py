@@ -71,10 +71,13 @@ def candidate_cuts(doc: Doc, tokens: Sequence[int], a: int, b: int) -> list[tupl
 
 def cut_features(doc: Doc, tokens: Sequence[int], a: int, b: int, t: int, g: int) -> dict[str, float]:
     """What the classifier reads of the cut ``(t, g)`` of the unit ``[a, b)``: the gap's words, the words on each
-    side of it, the clauses it separates, whether the right side's clause has a subject, and both sides' lengths."""
+    side of it, the clauses it separates, whether the right side's clause has a subject, both sides' lengths, and
+    what opens the left side: the word before the unit and its clause's marker ("Although [X], [Y]")."""
     opening, before, after = doc[tokens[t]], doc[tokens[t - 1]], doc[tokens[g]]
     gap = " ".join(doc[tokens[p]].lower_ for p in range(t, g))
     left, right = clause_of(before), clause_of(after)
+    unit_after = doc[tokens[a - 1]].lower_ if a else "<open>"
+    left_mark = next((c.lower_ for c in left.children if c.dep_ == "mark"), "<none>")
     return {
         f"gap={gap}": 1.0, f"opening={opening.lower_}": 1.0, f"opening_dep={opening.dep_}": 1.0,
         f"before={before.lower_}": 1.0, f"before_pos={before.pos_}": 1.0,
@@ -86,6 +89,7 @@ def cut_features(doc: Doc, tokens: Sequence[int], a: int, b: int, t: int, g: int
         f"sentence_break={after.is_sent_start}": 1.0,
         f"left_tokens={min((t - a) // 3, 8)}": 1.0, f"right_tokens={min((b - g) // 3, 8)}": 1.0,
         f"unit_starts_sentence={doc[tokens[a]].is_sent_start}": 1.0,
+        f"unit_after={unit_after}": 1.0, f"gap|unit_after={gap}|{unit_after}": 1.0, f"left_mark={left_mark}": 1.0,
     }
 
 

@@ -13,7 +13,7 @@ from mining.errors import UsageError
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.bio import bio_spans
 from mining.instances.tokens import ParagraphTokens, TokenInstance
-from mining.models.splitting import candidate_cuts, cut_tags, fit_splitter, training_cuts
+from mining.models.splitting import candidate_cuts, cut_features, cut_tags, fit_splitter, training_cuts
 from mining.models.tagging import TransitionTagger
 from mining.runs.trust import trusted_types
 from tests.models.helpers import FixedProba
@@ -51,6 +51,18 @@ def test_training_cuts_label_the_boundary_between_two_units_and_nothing_inside_o
     assert "gap=, because" in rows[1] and "gap=and" in rows[0]
     # Units further apart than max_gap tokens give no positive example.
     assert training_cuts(doc, tokens, [first, second], max_gap=1)[1] == [0]
+
+
+def test_a_cut_reads_what_opens_the_left_side(nlp):
+    doc = nlp("Although taxes are high, cities should ban cars.")
+    tokens = range(len(doc))
+    comma = [t.text for t in doc].index(",")
+    row = cut_features(doc, tokens, 1, len(doc) - 1, comma, comma + 1)  # "[taxes are high], [cities ... cars]"
+    assert {"unit_after=although", "gap|unit_after=,|although", "left_mark=although"} <= set(row)
+    opened = cut_features(doc, tokens, 0, len(doc) - 1, comma, comma + 1)  # the unit opens the paragraph
+    assert {"unit_after=<open>", "gap|unit_after=,|<open>"} <= set(opened)
+    plain = nlp("Taxes are high, and cities should ban cars.")
+    assert "left_mark=<none>" in cut_features(plain, range(len(plain)), 0, len(plain) - 1, 3, 5)
 
 
 def test_the_tagger_learns_cuts_and_the_task_decodes_with_them(sample_tokens):
