@@ -4,8 +4,8 @@ A token tagger with tag transitions merges two units of one sentence more often 
 "<unit>, but <unit>", "<unit> because <unit>", "<unit>, which <unit>", or, in news, two sentences of one quote.
 Out of fold on the AAEC training essays, 457 of 4,823 gold units sat in a prediction that also held another
 one (experiments/README.md, "Exact unit boundaries"). The cut points are few per unit and the evidence is the
-unit's own: what stands in the gap (", but", "because"), whether a clause with its own subject follows, how long
-each side is. A classifier over candidate cuts learns them from the gold units alone: the boundary between two
+unit's own and the token before it: what stands in the gap (", but", "because"), whether a clause with its own
+subject follows, how long each side is, what opened the left side ("Although [X], [Y]"). A classifier over candidate cuts learns them from the gold units alone: the boundary between two
 neighbouring gold units of a paragraph is a cut, every candidate inside a gold unit is not.
 
 A candidate cut of a unit of paragraph positions ``[a, b)`` is a gap ``[t, g)``: ``t`` opens it (a comma,
@@ -72,7 +72,8 @@ def candidate_cuts(doc: Doc, tokens: Sequence[int], a: int, b: int) -> list[tupl
 def cut_features(doc: Doc, tokens: Sequence[int], a: int, b: int, t: int, g: int) -> dict[str, float]:
     """What the classifier reads of the cut ``(t, g)`` of the unit ``[a, b)``: the gap's words, the words on each
     side of it, the clauses it separates, whether the right side's clause has a subject, both sides' lengths, and
-    what opens the left side: the word before the unit and its clause's marker ("Although [X], [Y]")."""
+    what opens the left side ("Although [X], [Y]"): the token before the unit, alone and with the gap, and the ``mark``
+    child of the left side's clause."""
     opening, before, after = doc[tokens[t]], doc[tokens[t - 1]], doc[tokens[g]]
     gap = " ".join(doc[tokens[p]].lower_ for p in range(t, g))
     left, right = clause_of(before), clause_of(after)
