@@ -5,8 +5,9 @@ A token tagger with tag transitions merges two units of one sentence more often 
 Out of fold on the AAEC training essays, 457 of 4,823 gold units sat in a prediction that also held another
 one (experiments/README.md, "Exact unit boundaries"). The cut points are few per unit and the evidence is the
 unit's own and the token before it: what stands in the gap (", but", "because"), whether a clause with its own
-subject follows, how long each side is, what opened the left side ("Although [X], [Y]"). A classifier over candidate cuts learns them from the gold units alone: the boundary between two
-neighbouring gold units of a paragraph is a cut, every candidate inside a gold unit is not.
+subject follows, how long each side is, what opened the left side ("Although [X], [Y]"). A classifier over candidate
+cuts learns them from the gold units alone: the boundary between two neighbouring gold units of a paragraph is a
+cut, every candidate inside a gold unit is not.
 
 A candidate cut of a unit of paragraph positions ``[a, b)`` is a gap ``[t, g)``: ``t`` opens it (a comma,
 semicolon, colon, a dash set apart by a space, a sentence's final stop, a conjunction or a connective of
