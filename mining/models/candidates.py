@@ -51,9 +51,9 @@ def fit_on_gold_units(classifier, X: Sequence[TokenInstance], y: Sequence[str], 
 
 def binary_proba(pipeline: Pipeline, rows: Sequence[dict[str, float]]) -> np.ndarray:
     """``pipeline.predict_proba(rows)`` for a ``DictVectorizer`` and a classifier fitted on binary rows (every value
-    1.0, as :func:`mining.models.splitting.cut_features` and :func:`mining.models.starts.window_features` give): the same matrix as the
-    vectorizer's ``transform`` (names it has not seen are dropped, indices sorted), built from its vocabulary without
-    its per-value checks, which cost more than the classifier at labelling time."""
+    1.0, as :func:`mining.models.splitting.cut_features` and :func:`mining.models.starts.window_features` give): the
+    same matrix as the vectorizer's ``transform`` (names it has not seen are dropped, indices sorted), built from its
+    vocabulary without its per-value checks, which cost more than the classifier at labelling time."""
     vocabulary = pipeline[0].vocabulary_
     indices, indptr = [], [0]
     for row in rows:

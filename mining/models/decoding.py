@@ -22,12 +22,12 @@ from mining.errors import UsageError
 _EPS = 1e-9
 
 
-
 def score_columns(scores) -> np.ndarray:
     """Decision scores with one column per class: scikit-learn's one score of a two-class model (that of the second
     class) as two columns, ``[-score, score]``."""
     scores = np.asarray(scores, dtype=float)
     return scores if scores.ndim == 2 else np.column_stack([-scores, scores])
+
 
 def log_odds(p: np.ndarray | float) -> np.ndarray:
     """log(p / (1 - p)), with p clipped so that a probability of exactly 0 or 1 stays finite."""

@@ -78,7 +78,7 @@ def cut_features(doc: Doc, tokens: Sequence[int], a: int, b: int, t: int, g: int
     opening, before, after = doc[tokens[t]], doc[tokens[t - 1]], doc[tokens[g]]
     gap = " ".join(doc[tokens[p]].lower_ for p in range(t, g))
     left, right = clause_of(before), clause_of(after)
-    unit_after = doc[tokens[a - 1]].lower_ if a else "<open>"
+    before_unit = doc[tokens[a - 1]].lower_ if a else "<open>"
     left_mark = next((c.lower_ for c in left.children if c.dep_ == "mark"), "<none>")
     return {
         f"gap={gap}": 1.0, f"opening={opening.lower_}": 1.0, f"opening_dep={opening.dep_}": 1.0,
@@ -91,7 +91,7 @@ def cut_features(doc: Doc, tokens: Sequence[int], a: int, b: int, t: int, g: int
         f"sentence_break={after.is_sent_start}": 1.0,
         f"left_tokens={min((t - a) // 3, 8)}": 1.0, f"right_tokens={min((b - g) // 3, 8)}": 1.0,
         f"unit_starts_sentence={doc[tokens[a]].is_sent_start}": 1.0,
-        f"unit_after={unit_after}": 1.0, f"gap|unit_after={gap}|{unit_after}": 1.0, f"left_mark={left_mark}": 1.0,
+        f"unit_after={before_unit}": 1.0, f"gap|unit_after={gap}|{before_unit}": 1.0, f"left_mark={left_mark}": 1.0,
     }
 
 
