@@ -5,6 +5,7 @@ labelling time through the fitted vocabulary."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,15 +18,24 @@ from mining.errors import UsageError
 from mining.features.window_groups import CLAUSES
 from mining.instances.bio import bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance, paragraphs_of
+from mining.nlp.sharing import sharing
+from mining.nlp.tokens import DocTokens, tokens_of
 
 MIN_TOKENS = 2  # the fewest tokens a unit keeps after a cut or a moved start
 
 
+def clause_head(read: DocTokens, i: int) -> int:
+    """The head of token ``i``'s clause, read from its doc's token lists (:func:`~mining.nlp.tokens.tokens_of`): ``i``
+    or its nearest ancestor with a label of :data:`CLAUSES`."""
+    dep, heads = read.dep, read.heads
+    while dep[i] not in CLAUSES and heads[i] != i:
+        i = heads[i]
+    return i
+
+
 def clause_of(token: Token) -> Token:
-    """The head of the token's clause: the token or its nearest ancestor with a label of :data:`CLAUSES`."""
-    while token.dep_ not in CLAUSES and token.head.i != token.i:
-        token = token.head
-    return token
+    """The head of the token's clause (:func:`clause_head`)."""
+    return token.doc[clause_head(tokens_of(token.doc), token.i)]
 
 
 def fit_on_gold_units(classifier, X: Sequence[TokenInstance], y: Sequence[str], examples: Callable, *, name: str,
@@ -37,12 +47,13 @@ def fit_on_gold_units(classifier, X: Sequence[TokenInstance], y: Sequence[str], 
         raise UsageError(f"{name} must be a classifier with predict_proba (e.g. LogisticRegression), got "
                          f"{type(classifier).__name__}")
     rows, labels = [], []
-    for members in paragraphs_of(X):
-        first = X[members[0]]
-        units = bio_spans(paragraph_tags(X, members, y))
-        more_rows, more_labels = examples(first.parsed, first.paragraph.tokens, units)
-        rows += more_rows
-        labels += more_labels
+    with sharing():  # each doc's token lists read once
+        for members in paragraphs_of(X):
+            first = X[members[0]]
+            units = bio_spans(paragraph_tags(X, members, y))
+            more_rows, more_labels = examples(first.parsed, first.paragraph.tokens, units)
+            rows += more_rows
+            labels += more_labels
     if len(set(labels)) < 2:
         raise UsageError(f"the training units give no {what} of both kinds to learn the {name} from ({len(labels)} "
                          f"candidate {what}s); set {name}=null")
@@ -55,11 +66,14 @@ def binary_proba(pipeline: Pipeline, rows: Sequence[dict[str, float]]) -> np.nda
     same matrix as the vectorizer's ``transform`` (names it has not seen are dropped, indices sorted), built from its
     vocabulary without its per-value checks, which cost more than the classifier at labelling time."""
     vocabulary = pipeline[0].vocabulary_
-    indices, indptr = [], [0]
-    for row in rows:
-        indices.extend(j for j in map(vocabulary.get, row) if j is not None)
-        indptr.append(len(indices))
-    X = sp.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.intc), indptr),
-                      shape=(len(rows), len(vocabulary)))
+    return binary_proba_of_columns(pipeline, [[j for j in map(vocabulary.get, row) if j is not None] for row in rows])
+
+
+def binary_proba_of_columns(pipeline: Pipeline, rows: Sequence[Sequence[int]]) -> np.ndarray:
+    """:func:`binary_proba` of rows given as the vectorizer's columns of their features (each once)."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.intc)
+    np.cumsum([len(row) for row in rows], out=indptr[1:])
+    indices = np.fromiter(chain.from_iterable(rows), dtype=np.intc, count=int(indptr[-1]))
+    X = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(pipeline[0].vocabulary_)))
     X.sort_indices()
     return pipeline[-1].predict_proba(X)

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Token
 from mining.instances.bio import BEGIN, OUTSIDE, bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance
 from mining.models.candidates import MIN_TOKENS, binary_proba, clause_of, fit_on_gold_units
+from mining.nlp.sharing import sharing
 
 GAP_PUNCT = frozenset({",", ";", ":"})
 DASHES = frozenset({"-", "–", "—"})  # a gap only with a space before them: not the hyphen of "short-sighted"
@@ -129,14 +130,15 @@ def cut_tags(splitter: Pipeline, threshold: float, X: Sequence[TokenInstance], s
     it ``B``. A cut whose gap holds an instance of ``keep`` (tokens forced inside a unit) is not made."""
     tags = list(tags)
     rows, cuts = [], []
-    for paragraph, members in enumerate(sequences):
-        first = X[members[0]]
-        index = {X[i].position: i for i in members}
-        for a, b in bio_spans(paragraph_tags(X, members, tags)):
-            for t, g in candidate_cuts(first.parsed, first.paragraph.tokens, a, b):
-                if not any(index.get(position) in keep for position in range(t, g)):
-                    rows.append(cut_features(first.parsed, first.paragraph.tokens, a, b, t, g))
-                    cuts.append((paragraph, index, a, t, g))
+    with sharing():  # each doc's token lists read once (clause_of)
+        for paragraph, members in enumerate(sequences):
+            first = X[members[0]]
+            index = {X[i].position: i for i in members}
+            for a, b in bio_spans(paragraph_tags(X, members, tags)):
+                for t, g in candidate_cuts(first.parsed, first.paragraph.tokens, a, b):
+                    if not any(index.get(position) in keep for position in range(t, g)):
+                        rows.append(cut_features(first.parsed, first.paragraph.tokens, a, b, t, g))
+                        cuts.append((paragraph, index, a, t, g))
     if not rows:
         return tags
     column = splitter.classes_.tolist().index(1)

@@ -16,14 +16,16 @@ its own start by ``margin`` or more.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
 
 from mining.instances.bio import BEGIN, INSIDE, OUTSIDE, bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance
-from mining.models.candidates import MIN_TOKENS, binary_proba, clause_of, fit_on_gold_units
+from mining.models.candidates import MIN_TOKENS, binary_proba_of_columns, clause_head, fit_on_gold_units
+from mining.nlp.sharing import sharing
+from mining.nlp.tokens import tokens_of
 
 REACH = 8  # how far past the decoded start a start may move
 
@@ -37,41 +39,63 @@ def candidate_starts(doc: Doc, tokens: Sequence[int], a: int, b: int, floor: int
     return range(lo, max(a, min(a + REACH, b - MIN_TOKENS)) + 1)
 
 
+def _candidate_names(doc: Doc, tokens: Sequence[int], window: range) -> Iterator[tuple[list[str], list[str], str]]:
+    """Per candidate start of ``window`` (paragraph positions), the names of the features the classifier reads of it
+    but the words between the window's opening and it (:func:`window_features`): those before them and those after
+    them in a row, and the candidate's lowercased word."""
+    read = tokens_of(doc)  # the token attributes as lists, read once per doc in a sharing() block
+    lower, pos, dep, heads = read.lower, read.pos, read.dep, read.heads
+    seen_words = []  # the words before the candidate, in order
+    subject: dict[int, bool] = {}  # per clause head: whether it has a subject
+    for k, p in enumerate(window):
+        t = tokens[p]
+        word, before = lower[t], lower[tokens[window[k - 1]]] if k else "<open>"
+        c = clause_head(read, t)
+        if c not in subject:
+            subject[c] = any(dep[j] in ("nsubj", "nsubjpass", "expl") for j in read.children(c))
+        head = [
+            f"word={word}", f"pos={pos[t]}", f"dep={dep[t]}",
+            f"before={before}", f"before|word={before}|{word}", f"before|pos={before}|{pos[t]}",
+            f"opens_clause={doc[c].left_edge.i == t}|{dep[c]}",
+            f"opens_phrase={doc[t].left_edge.i == t}",
+            f"head_after={heads[t] > t}",
+            f"clause_has_subject={subject[c]}",
+            f"prefix_tokens={min(k, 12)}",
+            f"next={lower[t + 1] if t + 1 < len(lower) else '<end>'}",
+        ]
+        tail = []
+        if k >= 2:
+            tail.append(f"prefix_last2={seen_words[-2]} {seen_words[-1]}")
+        if 0 < k <= 6:
+            tail.append(f"prefix={' '.join(seen_words)}")
+        tail.append(f"opening={' '.join(lower[t:t + 3])}")
+        yield head, tail, word
+        seen_words.append(word)
+
+
 def window_features(doc: Doc, tokens: Sequence[int], window: range) -> list[dict[str, float]]:
     """What the classifier reads of each candidate start of ``window`` (paragraph positions): the token and the one
     before it, the words between the window's opening and it, and the clause and phrase that it opens."""
-    words = [doc[tokens[p]] for p in window]
-    if not words:
-        return []
-    offset = words[0].i  # the lowercased words of the doc from the window's first to three past its last
-    lower = [t.lower_ for t in doc[offset:words[-1].i + 4]]
-    rows, seen, seen_words = [], {}, []  # the words before the candidate: as features, each once, and in order
-    subject: dict[int, bool] = {}  # per clause head: whether it has a subject
-    for k, token in enumerate(words):
-        i = token.i - offset
-        word, before = lower[i], lower[tokens[window[k - 1]] - offset] if k else "<open>"
-        clause = clause_of(token)
-        if clause.i not in subject:
-            subject[clause.i] = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
-        row = {
-            f"word={word}": 1.0, f"pos={token.pos_}": 1.0, f"dep={token.dep_}": 1.0,
-            f"before={before}": 1.0, f"before|word={before}|{word}": 1.0, f"before|pos={before}|{token.pos_}": 1.0,
-            f"opens_clause={clause.left_edge.i == token.i}|{clause.dep_}": 1.0,
-            f"opens_phrase={token.left_edge.i == token.i}": 1.0,
-            f"head_after={token.head.i > token.i}": 1.0,
-            f"clause_has_subject={subject[clause.i]}": 1.0,
-            f"prefix_tokens={min(k, 12)}": 1.0,
-            f"next={lower[i + 1] if i + 1 < len(lower) else '<end>'}": 1.0,
-            **seen,
-        }
-        if k >= 2:
-            row[f"prefix_last2={seen_words[-2]} {seen_words[-1]}"] = 1.0
-        if 0 < k <= 6:
-            row[f"prefix={' '.join(seen_words)}"] = 1.0
-        row[f"opening={' '.join(lower[i:i + 3])}"] = 1.0
-        rows.append(row)
+    rows, seen = [], {}  # the words before the candidate, as features, each once
+    for head, tail, word in _candidate_names(doc, tokens, window):
+        rows.append({**dict.fromkeys(head, 1.0), **seen, **dict.fromkeys(tail, 1.0)})
         seen[f"prefix_has={word}"] = 1.0
-        seen_words.append(word)
+    return rows
+
+
+def window_columns(doc: Doc, tokens: Sequence[int], window: range, vocabulary: Mapping[str, int]) -> list[list[int]]:
+    """The columns of ``vocabulary`` (a fitted ``DictVectorizer``'s) of the features :func:`window_features` gives
+    each candidate start of ``window``, names it has not seen dropped: the same rows at labelling time, without a
+    dictionary per candidate of the words before it."""
+    rows, seen, seen_columns = [], set(), []
+    for head, tail, word in _candidate_names(doc, tokens, window):
+        rows.append([j for j in map(vocabulary.get, head) if j is not None] + seen_columns
+                    + [j for j in map(vocabulary.get, tail) if j is not None])
+        if word not in seen:
+            seen.add(word)
+            j = vocabulary.get(f"prefix_has={word}")
+            if j is not None:
+                seen_columns.append(j)
     return rows
 
 
@@ -115,20 +139,21 @@ def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], se
     in training, whichever of them the start may move to."""
     tags = list(tags)
     windows, rows = [], []
-    for members in sequences:
-        first = X[members[0]]
-        doc, tokens = first.parsed, first.paragraph.tokens
-        index = {X[i].position: i for i in members}
-        floor = 0
-        for a, b in bio_spans(paragraph_tags(X, members, tags)):
-            window = candidate_starts(doc, tokens, a, b, floor)
-            windows.append((index, a, window, _movable(window, a, index, keep, outside)))
-            rows += window_features(doc, tokens, window)
-            floor = b
+    with sharing():  # each doc's token lists read once
+        for members in sequences:
+            first = X[members[0]]
+            doc, tokens = first.parsed, first.paragraph.tokens
+            index = {X[i].position: i for i in members}
+            floor = 0
+            for a, b in bio_spans(paragraph_tags(X, members, tags)):
+                window = candidate_starts(doc, tokens, a, b, floor)
+                windows.append((index, a, window, _movable(window, a, index, keep, outside)))
+                rows += window_columns(doc, tokens, window, starter[0].vocabulary_)
+                floor = b
     if not rows:
         return tags
     column = starter.classes_.tolist().index(1)
-    proba = binary_proba(starter, rows)[:, column]
+    proba = binary_proba_of_columns(starter, rows)[:, column]
     k = 0
     for index, a, window, movable in windows:
         scores = dict(zip(window, proba[k:k + len(window)]))

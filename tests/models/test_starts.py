@@ -16,8 +16,9 @@ from mining.errors import UsageError
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.bio import bio_spans
 from mining.instances.tokens import ParagraphTokens, TokenInstance
-from mining.models.candidates import binary_proba
-from mining.models.starts import REACH, candidate_starts, fit_starter, move_starts, training_starts
+from mining.models.candidates import binary_proba, binary_proba_of_columns
+from mining.models.starts import (REACH, candidate_starts, fit_starter, move_starts, training_starts,
+                                  window_columns, window_features)
 from mining.models.tagging import TransitionTagger
 from mining.runs.trust import trusted_types
 from tests.models.helpers import FixedProba
@@ -62,6 +63,20 @@ def test_binary_rows_give_the_probabilities_of_the_fitted_vectorizer_and_classif
     pipeline = make_pipeline(DictVectorizer(), LogisticRegression()).fit(rows, [1, 0, 1, 0])
     new = [{"c": 1.0, "unseen": 1.0, "a": 1.0}, {"unseen": 1.0}, {"b": 1.0}]
     np.testing.assert_array_equal(binary_proba(pipeline, new), pipeline.predict_proba(new))
+
+
+def test_window_columns_are_the_fitted_vectorizers_columns_of_the_window_features(nlp):
+    vectorizer_rows, labels = training_starts(nlp(TEXT), range(len(nlp(TEXT))), [(0, 3), (5, 12)])
+    pipeline = make_pipeline(DictVectorizer(), LogisticRegression()).fit(vectorizer_rows, labels)
+    doc = nlp("In my view, it is clear that it is right that it is clear that cities should ban cars.")  # words again
+    window = candidate_starts(doc, range(len(doc)), 12, len(doc) - 1, floor=0)
+    rows = window_features(doc, range(len(doc)), window)
+    columns = window_columns(doc, range(len(doc)), window, pipeline[0].vocabulary_)
+    assert len(columns) == len(rows) == len(window)
+    expected = pipeline[0].transform(rows)
+    assert [sorted(row) for row in columns] == [sorted(expected[i].indices) for i in range(len(rows))]
+    assert all(len(set(row)) == len(row) for row in columns)  # a word read twice is one column
+    np.testing.assert_array_equal(binary_proba_of_columns(pipeline, columns), pipeline.predict_proba(rows))
 
 
 def fixed_starts(by_word: dict[str, float]) -> FixedProba:
