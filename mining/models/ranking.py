@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from mining.errors import UsageError
 from mining.evaluation.splits import document_folds
@@ -225,4 +226,11 @@ def _one_openmp_thread():
     """The ranker (a HistGradientBoostingClassifier in use) on one OpenMP thread: a process that has started
     OpenMP's thread pool and then forks (the labeller's workers, the subtasks of a run) leaves the children a pool
     whose threads they do not have, and GNU OpenMP then hangs in the children's first parallel region."""
-    return threadpool_limits(limits=1, user_api="openmp")
+    return _threadpools().limit(limits=1, user_api="openmp")
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    """The process's thread-pool libraries, found once: finding them reads the process's memory map, about 3 ms,
+    which every labelling batch paid."""
+    return ThreadpoolController()
