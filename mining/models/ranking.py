@@ -88,9 +88,9 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     ``n_splits`` folds grouped by document on the same feature rows, and fits ``ranker`` on
     :func:`ranking_features` of these out-of-fold scores and the columns of the ``passthrough`` groups (link
     vs ``none``). ``predict_proba`` keeps the estimator's split of the link probability among the relation
-    labels and replaces the probability of ``none`` by the ranker's. It takes the pair instances themselves
-    (``Pipeline([("features", None), ("model", TargetRankingClassifier(...))])``), because the candidates of
-    a source are a group of rows that a feature matrix has forgotten.
+    labels (or the ``labeller``'s, when set) and replaces the probability of ``none`` by the ranker's. It takes
+    the pair instances themselves (``Pipeline([("features", None), ("model", TargetRankingClassifier(...))])``),
+    because the candidates of a source are a group of rows that a feature matrix has forgotten.
 
     Parameters
     ----------
@@ -101,6 +101,11 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         Fitted on the matrix, with ``predict_proba`` (cloned in ``fit``); required.
     ranker : classifier, default=None
         Fitted on the ranking features, with ``predict_proba`` (cloned in ``fit``); required.
+    labeller : classifier, default=None
+        Fitted on the matrix rows of the linked training pairs alone (label not ``none``), with their relation
+        labels (cloned in ``fit``, with ``predict_proba``). When set, the link probability is split among the
+        relation labels by its probabilities instead of the estimator's; a relation label it never saw gets none
+        of it. None: the estimator's split.
     source_types, target_types : str, default="source_type", "target_type"
         The feature groups with the stacked type probabilities of the source and of the target.
     passthrough : sequence of str, default=()
@@ -122,6 +127,9 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     ----------
     features_, estimator_, ranker_ : estimators
         The fitted clones.
+    labeller_ : estimator or None
+        The fitted clone of ``labeller``; None without one, or when the linked training pairs have fewer
+        than two relation labels (the estimator's split is then used).
     classes_ : ndarray of str
         The estimator's classes.
     type_columns_ : tuple of ndarray of int
@@ -132,10 +140,11 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
 
     def __init__(self, *, features=None, estimator=None, ranker=None, source_types="source_type",
                  target_types="target_type", passthrough=(), none="none", n_splits=5, random_state=0,
-                 warm_start=True):
+                 warm_start=True, labeller=None):
         self.features = features
         self.estimator = estimator
         self.ranker = ranker
+        self.labeller = labeller
         self.source_types = source_types
         self.target_types = target_types
         self.passthrough = passthrough
@@ -145,9 +154,11 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self.warm_start = warm_start
 
     def __setstate__(self, state):
-        # Runs saved before ``passthrough`` existed rank on the link scores and types alone.
-        fitted = {"passthrough_columns_": np.zeros(0, dtype=int)} if "estimator_" in state else {}
-        super().__setstate__({"passthrough": (), **fitted, **state})
+        # Runs saved before ``passthrough`` existed rank on the link scores and types alone; runs saved before
+        # ``labeller`` existed split the link probability as the estimator does.
+        fitted = ({"passthrough_columns_": np.zeros(0, dtype=int), "labeller_": None} if "estimator_" in state
+                  else {})
+        super().__setstate__({"passthrough": (), "labeller": None, **fitted, **state})
 
     def fit(self, X: Sequence, y: Sequence[str]):
         if self.features is None or self.estimator is None or self.ranker is None:
@@ -167,6 +178,11 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self.classes_ = np.asarray([str(c) for c in self.estimator_.classes_])
         if self.none not in self.classes_:
             raise ValueError(f"none {self.none!r} is not among the training labels {self.classes_.tolist()}")
+        self.labeller_ = None
+        if self.labeller is not None:
+            linked = np.flatnonzero(y != self.none)
+            if len(set(y[linked])) > 1:
+                self.labeller_ = clone(self.labeller).fit(matrix[linked], y[linked])
         scores = self._out_of_fold(matrix, y, [pair.document.id for pair in X])
         with _one_openmp_thread():
             self.ranker_ = clone(self.ranker).fit(self._ranking(X, scores, matrix), y != self.none)
@@ -212,11 +228,25 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         none = self.classes_.tolist().index(self.none)
         out = proba.copy()
         relations = np.delete(np.arange(len(self.classes_)), none)
-        total = proba[:, relations].sum(axis=1, keepdims=True)
-        out[:, relations] = linked[:, None] * np.divide(proba[:, relations], total, out=np.full_like(
-            proba[:, relations], 1.0 / max(len(relations), 1)), where=total > 0)
+        split = proba[:, relations]
+        if self.labeller_ is not None:
+            split = self._labeller_split(matrix, relations)
+        total = split.sum(axis=1, keepdims=True)
+        out[:, relations] = linked[:, None] * np.divide(split, total, out=np.full_like(
+            split, 1.0 / max(len(relations), 1)), where=total > 0)
         out[:, none] = 1.0 - linked
         return out
+
+    def _labeller_split(self, matrix, relations: np.ndarray) -> np.ndarray:
+        """The labeller's probabilities in the columns ``relations`` of ``classes_`` (0 for a label it never saw)."""
+        labelled = self.labeller_.predict_proba(matrix)
+        column_of = {str(c): j for j, c in enumerate(self.labeller_.classes_)}
+        split = np.zeros((labelled.shape[0], len(relations)))
+        for i, r in enumerate(relations):
+            j = column_of.get(str(self.classes_[r]))
+            if j is not None:
+                split[:, i] = labelled[:, j]
+        return split
 
     def predict(self, X: Sequence) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -157,3 +157,31 @@ def test_a_ranker_with_passthrough_round_trips_through_skops_and_a_string_is_ref
     old = TargetRankingClassifier.__new__(TargetRankingClassifier)
     old.__setstate__(dict(unfitted))
     assert old.passthrough == () and not hasattr(old, "passthrough_columns_")
+
+
+def test_a_labeller_splits_the_link_probability_and_old_runs_load_without_it():
+    pairs = _pairs([4, 5, 6, 4, 5, 6])
+    labels = _labels(pairs)
+    plain = _model().fit(pairs, labels)
+    labelled = _model(labeller=LogisticRegression(max_iter=1000)).fit(pairs, labels)
+    assert labelled.labeller_.n_features_in_ == plain.estimator_.n_features_in_
+    assert set(labelled.labeller_.classes_) == {"attack", "support"}  # fitted on the linked pairs alone
+    ours, theirs = labelled.predict_proba(pairs), plain.predict_proba(pairs)
+    none = labelled.classes_.tolist().index("none")
+    assert np.array_equal(ours[:, none], theirs[:, none])  # the ranker's link probability is kept
+    assert not np.allclose(ours, theirs) and np.allclose(ours.sum(axis=1), 1.0)
+    relations = [labelled.classes_.tolist().index(c) for c in labelled.labeller_.classes_]
+    linked = 1.0 - ours[:, [none]]
+    np.testing.assert_allclose(ours[:, relations], linked * labelled.labeller_.predict_proba(
+        labelled.features_.transform(pairs)))
+    data = sio.dumps(labelled)
+    untrusted = sio.get_untrusted_types(data=data)
+    assert set(untrusted) <= trusted_types()
+    assert np.array_equal(sio.loads(data, trusted=untrusted).predict_proba(pairs), ours)
+    one_label = ["support" if label == "attack" else label for label in labels]  # nothing to tell apart
+    assert _model(labeller=LogisticRegression()).fit(pairs, one_label).labeller_ is None
+    state = dict(plain.__getstate__())
+    del state["labeller"], state["labeller_"]  # a run saved before the labeller existed
+    old = TargetRankingClassifier.__new__(TargetRankingClassifier)
+    old.__setstate__(state)
+    assert old.labeller is None and np.array_equal(old.predict_proba(pairs), theirs)
