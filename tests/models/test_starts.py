@@ -17,8 +17,15 @@ from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.bio import bio_spans
 from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.models.candidates import binary_proba, binary_proba_of_columns
-from mining.models.starts import (REACH, candidate_starts, fit_starter, move_starts, training_starts,
-                                  window_columns, window_features)
+from mining.models.starts import (
+    REACH,
+    candidate_starts,
+    fit_starter,
+    move_starts,
+    training_starts,
+    window_columns,
+    window_features,
+)
 from mining.models.tagging import TransitionTagger
 from mining.runs.trust import trusted_types
 from tests.models.helpers import FixedProba
