@@ -34,7 +34,8 @@ def clause_head(read: DocTokens, i: int) -> int:
 
 
 def clause_of(token: Token) -> Token:
-    """The head of the token's clause (:func:`clause_head`)."""
+    """The head of the token's clause (:func:`clause_head`). Call it inside a :func:`~mining.nlp.sharing.sharing` block:
+    outside one, each call reads the doc's token lists anew."""
     return token.doc[clause_head(tokens_of(token.doc), token.i)]
 
 

@@ -179,12 +179,12 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         if self.none not in self.classes_:
             raise ValueError(f"none {self.none!r} is not among the training labels {self.classes_.tolist()}")
         self.labeller_ = None
-        if self.labeller is not None:
-            linked = np.flatnonzero(y != self.none)
-            if len(set(y[linked])) > 1:
+        linked = np.flatnonzero(y != self.none)
+        if self.labeller is not None and len(set(y[linked])) > 1:
+            with _one_openmp_thread(self.labeller):
                 self.labeller_ = clone(self.labeller).fit(matrix[linked], y[linked])
         scores = self._out_of_fold(matrix, y, [pair.document.id for pair in X])
-        with _one_openmp_thread():
+        with _one_openmp_thread(self.ranker):
             self.ranker_ = clone(self.ranker).fit(self._ranking(X, scores, matrix), y != self.none)
         return self
 
@@ -223,7 +223,7 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         matrix = self.features_.transform(X)
         proba = self.estimator_.predict_proba(matrix)
         column = list(self.ranker_.classes_).index(True)
-        with _one_openmp_thread():
+        with _one_openmp_thread(self.ranker_):
             linked = self.ranker_.predict_proba(self._ranking(X, proba, matrix))[:, column]
         none = self.classes_.tolist().index(self.none)
         out = proba.copy()
@@ -239,7 +239,8 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
 
     def _labeller_split(self, matrix, relations: np.ndarray) -> np.ndarray:
         """The labeller's probabilities in the columns ``relations`` of ``classes_`` (0 for a label it never saw)."""
-        labelled = self.labeller_.predict_proba(matrix)
+        with _one_openmp_thread(self.labeller_):
+            labelled = self.labeller_.predict_proba(matrix)
         column_of = {str(c): j for j, c in enumerate(self.labeller_.classes_)}
         split = np.zeros((labelled.shape[0], len(relations)))
         for i, r in enumerate(relations):
@@ -252,15 +253,15 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-def _one_openmp_thread():
-    """The ranker (a HistGradientBoostingClassifier in use) on one OpenMP thread: a process that has started
-    OpenMP's thread pool and then forks (the labeller's workers, the subtasks of a run) leaves the children a pool
-    whose threads they do not have, and GNU OpenMP then hangs in the children's first parallel region."""
-    return _threadpools().limit(limits=1, user_api="openmp")
+def _one_openmp_thread(estimator):
+    """``estimator`` (the ranker, a HistGradientBoostingClassifier in use) on one OpenMP thread: a process that has
+    started OpenMP's thread pool and then forks (the labelling workers, the subtasks of a run) leaves the children a
+    pool whose threads they do not have, and GNU OpenMP then hangs in the children's first parallel region."""
+    return _threadpools(type(estimator)).limit(limits=1, user_api="openmp")
 
 
 @cache
-def _threadpools() -> ThreadpoolController:
-    """The process's thread-pool libraries, found once: finding them reads the process's memory map, about 3 ms,
-    which every labelling batch paid."""
+def _threadpools(kind: type) -> ThreadpoolController:
+    """The process's thread-pool libraries, found once per estimator class (its own libraries are loaded once an
+    instance exists): finding them reads the process's memory map, about 3 ms, which every labelling batch paid."""
     return ThreadpoolController()
