@@ -104,8 +104,7 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     labeller : classifier, default=None
         Fitted on the matrix rows of the linked training pairs alone (label not ``none``), with their relation
         labels (cloned in ``fit``, with ``predict_proba``). When set, the link probability is split among the
-        relation labels by its probabilities instead of the estimator's; a relation label it never saw gets none
-        of it. None: the estimator's split.
+        relation labels by its probabilities instead of the estimator's. None: the estimator's split.
     source_types, target_types : str, default="source_type", "target_type"
         The feature groups with the stacked type probabilities of the source and of the target.
     passthrough : sequence of str, default=()
@@ -228,26 +227,18 @@ class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         none = self.classes_.tolist().index(self.none)
         out = proba.copy()
         relations = np.delete(np.arange(len(self.classes_)), none)
-        split = proba[:, relations]
-        if self.labeller_ is not None:
-            split = self._labeller_split(matrix, relations)
+        if self.labeller_ is None:
+            split = proba[:, relations]
+        else:  # the linked training pairs hold every relation label (a label of no pair is no class)
+            with _one_openmp_thread(self.labeller_):
+                labelled = self.labeller_.predict_proba(matrix)
+            label_column = {str(c): j for j, c in enumerate(self.labeller_.classes_)}
+            split = labelled[:, [label_column[c] for c in self.classes_[relations]]]
         total = split.sum(axis=1, keepdims=True)
         out[:, relations] = linked[:, None] * np.divide(split, total, out=np.full_like(
             split, 1.0 / max(len(relations), 1)), where=total > 0)
         out[:, none] = 1.0 - linked
         return out
-
-    def _labeller_split(self, matrix, relations: np.ndarray) -> np.ndarray:
-        """The labeller's probabilities in the columns ``relations`` of ``classes_`` (0 for a label it never saw)."""
-        with _one_openmp_thread(self.labeller_):
-            labelled = self.labeller_.predict_proba(matrix)
-        column_of = {str(c): j for j, c in enumerate(self.labeller_.classes_)}
-        split = np.zeros((labelled.shape[0], len(relations)))
-        for i, r in enumerate(relations):
-            j = column_of.get(str(self.classes_[r]))
-            if j is not None:
-                split[:, i] = labelled[:, j]
-        return split
 
     def predict(self, X: Sequence) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -73,7 +73,8 @@ def test_binary_rows_give_the_probabilities_of_the_fitted_vectorizer_and_classif
 
 
 def test_window_columns_are_the_fitted_vectorizers_columns_of_the_window_features(nlp):
-    vectorizer_rows, labels = training_starts(nlp(TEXT), range(len(nlp(TEXT))), [(0, 3), (5, 12)])
+    training = nlp(TEXT)
+    vectorizer_rows, labels = training_starts(training, range(len(training)), [(0, 3), (5, 12)])
     pipeline = make_pipeline(DictVectorizer(), LogisticRegression()).fit(vectorizer_rows, labels)
     doc = nlp("In my view, it is clear that it is right that it is clear that cities should ban cars.")  # words again
     window = candidate_starts(doc, range(len(doc)), 12, len(doc) - 1, floor=0)
