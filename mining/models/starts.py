@@ -44,7 +44,7 @@ def _candidate_names(doc: Doc, tokens: Sequence[int], window: range) -> Iterator
     but the words between the window's opening and it (:func:`window_features`): those before them and those after
     them in a row, and the candidate's lowercased word."""
     read = tokens_of(doc)  # the token attributes as lists, read once per doc in a sharing() block
-    lower, pos, dep, heads = read.lower, read.pos, read.dep, read.heads
+    lower, pos, dep, heads, left = read.lower, read.pos, read.dep, read.heads, read.left_edges
     seen_words = []  # the words before the candidate, in order
     subject: dict[int, bool] = {}  # per clause head: whether it has a subject
     for k, p in enumerate(window):
@@ -56,8 +56,8 @@ def _candidate_names(doc: Doc, tokens: Sequence[int], window: range) -> Iterator
         head = [
             f"word={word}", f"pos={pos[t]}", f"dep={dep[t]}",
             f"before={before}", f"before|word={before}|{word}", f"before|pos={before}|{pos[t]}",
-            f"opens_clause={doc[c].left_edge.i == t}|{dep[c]}",
-            f"opens_phrase={doc[t].left_edge.i == t}",
+            f"opens_clause={left[c] == t}|{dep[c]}",
+            f"opens_phrase={left[t] == t}",
             f"head_after={heads[t] > t}",
             f"clause_has_subject={subject[c]}",
             f"prefix_tokens={min(k, 12)}",

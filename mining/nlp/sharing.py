@@ -73,9 +73,9 @@ def sharing(fingerprints: dict | None = None, *, pause_gc: bool = False) -> Iter
     try:
         yield
     finally:
+        _BATCH.reset(token)
         if pause_gc and enabled:
             gc.enable()
-        _BATCH.reset(token)
 
 
 def once_per_batch(kind: Hashable, obj: object, build: Callable[[], T]) -> T:

@@ -112,7 +112,28 @@ class DocTokens:
 
     def children(self, i: int) -> list[int]:
         """``Token.children`` of token ``i``, as offsets in order."""
-        return [j for j in np.flatnonzero(self.head_array == i).tolist() if j != i]
+        return self._children[i]
+
+    @cached_property
+    def _children(self) -> list[list[int]]:
+        out: list[list[int]] = [[] for _ in range(self.n)]
+        for j, h in enumerate(self.heads):
+            if h != j:
+                out[h].append(j)
+        return out
+
+    @cached_property
+    def left_edges(self) -> list[int]:
+        """``Token.left_edge.i``: the first token of each token's subtree."""
+        heads, edges = self.heads, list(range(self.n))
+        # Token j lowers the edge of each ancestor up to the first that a token before it has lowered already
+        # (whose ancestors it lowered too): each edge is set once.
+        for j in range(self.n):
+            h = heads[j]
+            while edges[h] > j:
+                edges[h] = j
+                h = heads[h]
+        return edges
 
     @cached_property
     def idx(self) -> list[int]:
