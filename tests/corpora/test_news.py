@@ -16,7 +16,7 @@ from mining.dataset.validation import validate_documents, validate_path
 EXAMPLES = Path("/work/shared/examples")
 WINDOW = 12  # words; a shared run this long is copying, not coincidence
 LAST = 469  # the last report: news-01..LAST
-# The test split since issue 14's twenty-fourth re-split (docs/news-guideline.md, "The document")
+# The test split since issue 14's twenty-fourth re-split (docs/news-guideline.md, "The document"), double-annotated by AB
 TEST = range(458, LAST + 1)
 ADDED = range(329, 350)  # training reports added on 2 December 2026: constructions the others lacked
 ADDED_AFTER = range(374, 398)  # and on 3 December 2026, after the eighteenth re-split
@@ -214,6 +214,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-y.jsonl", "Y", TWENTY_SECOND_TEST, "train"),
     ("news-second-annotator-z.jsonl", "Z", TWENTY_THIRD_TEST, "train"),
     ("news-second-annotator-aa.jsonl", "AA", TWENTY_FOURTH_TEST, "train"),
+    ("news-second-annotator-ab.jsonl", "AB", TEST, "test"),
 ])
 def test_a_second_annotator_covers_a_test_split(news, name, annotator, reports, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
