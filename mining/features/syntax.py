@@ -119,7 +119,7 @@ class SyntaxVectorizer(TransformerMixin, BaseEstimator):
         tag, dep, pos, heads, depth = tokens.tag, tokens.dep, tokens.pos, tokens.heads, tokens.depth
         tags, deps = tag[start:end], dep[start:end]
         tense = "none"
-        for j in sorted([root, *(c for c in tokens.children(root) if dep[c] in ("aux", "auxpass"))]):
+        for j in sorted([root, *(c for c in tokens.children[root] if dep[c] in ("aux", "auxpass"))]):
             if tag[j] in FINITE:
                 tense = tag[j]
                 break

@@ -52,7 +52,7 @@ def _candidate_names(doc: Doc, tokens: Sequence[int], window: range) -> Iterator
         word, before = lower[t], lower[tokens[window[k - 1]]] if k else "<open>"
         c = clause_head(read, t)
         if c not in subject:
-            subject[c] = any(dep[j] in ("nsubj", "nsubjpass", "expl") for j in read.children(c))
+            subject[c] = any(dep[j] in ("nsubj", "nsubjpass", "expl") for j in read.children[c])
         head = [
             f"word={word}", f"pos={pos[t]}", f"dep={dep[t]}",
             f"before={before}", f"before|word={before}|{word}", f"before|pos={before}|{pos[t]}",

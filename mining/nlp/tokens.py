@@ -110,30 +110,15 @@ class DocTokens:
         """``Token.head.i``."""
         return self.head_array.tolist()
 
-    def children(self, i: int) -> list[int]:
-        """``Token.children`` of token ``i``, as offsets in order."""
-        return self._children[i]
-
     @cached_property
-    def _children(self) -> list[list[int]]:
-        out: list[list[int]] = [[] for _ in range(self.n)]
-        for j, h in enumerate(self.heads):
-            if h != j:
-                out[h].append(j)
-        return out
+    def children(self) -> list[list[int]]:
+        """``Token.children`` of each token, as offsets in order."""
+        return _children(self.heads)
 
     @cached_property
     def left_edges(self) -> list[int]:
         """``Token.left_edge.i``: the first token of each token's subtree."""
-        heads, edges = self.heads, list(range(self.n))
-        # Token j lowers the edge of each ancestor up to the first that a token before it has lowered already
-        # (whose ancestors it lowered too): each edge is set once.
-        for j in range(self.n):
-            h = heads[j]
-            while edges[h] > j:
-                edges[h] = j
-                h = heads[h]
-        return edges
+        return _left_edges(self.heads)
 
     @cached_property
     def idx(self) -> list[int]:
@@ -229,6 +214,25 @@ class DocTokens:
         if char < 0 or char >= self.text_length:
             return -1
         return bisect_right(self.idx, char) - 1
+
+
+def _children(heads: list[int]) -> list[list[int]]:
+    out: list[list[int]] = [[] for _ in heads]
+    for j, h in enumerate(heads):
+        if h != j:
+            out[h].append(j)
+    return out
+
+
+def _left_edges(heads: list[int]) -> list[int]:
+    edges = list(range(len(heads)))
+    # Token j lowers the edge of each ancestor up to the first that a token before it has lowered already (whose
+    # ancestors it lowered too): each edge is set once.
+    for j, h in enumerate(heads):
+        while edges[h] > j:
+            edges[h] = j
+            h = heads[h]
+    return edges
 
 
 def tokens_of(doc: Doc) -> DocTokens:

@@ -27,7 +27,7 @@ def test_attributes_match_tokens(parsed):
         assert tokens.idx == [t.idx for t in doc]
         assert tokens.end_char == [t.idx + len(t) for t in doc]
         assert tokens.text_length == len(doc.text)
-        assert all(tokens.children(t.i) == [c.i for c in t.children] for t in doc)
+        assert all(tokens.children[t.i] == [c.i for c in t.children] for t in doc)
         assert tokens.left_edges == [t.left_edge.i for t in doc]
 
 
