@@ -73,7 +73,7 @@ def sharing(fingerprints: dict | None = None, *, pause_gc: bool = False) -> Iter
     try:
         yield
     finally:
-        _BATCH.reset(token)
+        _BATCH.reset(token)  # first: the collector's next pass would otherwise scan all that the batch held
         if pause_gc and enabled:
             gc.enable()
 
