@@ -10,8 +10,7 @@ raw text is labelled six times from the one fitted component step: each unit typ
 type classifier's argmax), decoded by `mining.models.decoding.BodyParagraphClassifier` (one claim per body
 paragraph; units the step rejects as `none` keep it), and by it with `edge_label="major_claim"` (one major
 claim in the first and in the last paragraph too); each of these with the relation step decoded source by
-source and with one tree per body paragraph (``body_paragraph_root`` off and on, the latter with the config's
-``root_claims``; nothing refitted); with
+source and with one tree per body paragraph (``body_paragraph_root`` off and on; nothing refitted); with
 ``--unit-allowances``, also decoded as adopted (one claim and one tree per body paragraph) with each allowance of the
 component task (a span rejected as ``none`` by less is kept; nothing refitted). Prints, for
 each way, end-to-end components and relations F1 exact and at 50% (ours and Eger et al.'s) per fold and their mean
@@ -103,8 +102,7 @@ def main() -> None:
             result = run_subtasks(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=OneFold(fold), seed=cfg.seed)
             rejecting = result.model["components"].steps[-1][1]
             relations = result.task["relations"]
-            relation_tasks = {trees: replace(relations, body_paragraph_root=trees, root_claims=relations.root_claims and trees)
-                              for trees in (False, True)}
+            relation_tasks = {trees: replace(relations, body_paragraph_root=trees) for trees in (False, True)}
             classifiers = decodings(result.model["components"])
             for (component_way, classifier), trees in product(classifiers.items(), relation_tasks):
                 rejecting.estimator_ = classifier

@@ -180,12 +180,12 @@ class ArgumentMiner:
                 steps.prefer_claims(out, margins, claim_allowance)
             if party_claim is not None:
                 steps.give_parties_claims(out, margins, party_claim)
-            if "relations" in self.models:  # before stance: the trees may retype units (RelationTask.root_claims)
-                steps.relate(self.tasks["relations"], self.models["relations"], out, parsed, self.max_pair_distance)
             if "stance" in self.models:
                 steps.take_sides(self.tasks["stance"], self.models["stance"], out, parsed)
             if self.uncertainty:
                 score_uncertainty(self.models, out, parsed, tokens)
+            if "relations" in self.models:
+                steps.relate(self.tasks["relations"], self.models["relations"], out, parsed, self.max_pair_distance)
         for labelled, doc in zip(out, docs):
             labelled.id = doc.id
         return out

@@ -1,5 +1,5 @@
 """The labelling steps after the parse: segment into units, type them, attribute (and give each party a position),
-relate them, and take their stance."""
+take their stance, relate."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from spacy.tokens import Doc
 from mining.errors import UsageError
 from mining.evaluation.holders import normalise_holder
 from mining.instances.units import build_pair_instances, unit_instances
-from mining.models.decoding import is_body_paragraph
 from mining.nlp.holders import attribute_holders
 from mining.nlp.holders.layout import SENTENCE_END
 from mining.nlp.speech import QUOTE_MARKS, split_quotes
@@ -184,25 +183,6 @@ def relate(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], m
             doc = by_id[pair.document.id]
             doc.relations.append(Relation(id=f"R{len(doc.relations) + 1}", source=pair.source.unit.id,
                                           target=pair.target.unit.id, label=label))
-    if getattr(task, "root_claims", False):
-        claims_at_roots(docs, pairs)
-
-
-def claims_at_roots(docs: list[Document], pairs: Sequence[Any]) -> None:
-    """In each body paragraph (``pairs`` hold its units) whose one unlinked unit is typed premise and whose one
-    claim has a relation out, the two swap types (``RelationTask.root_claims``)."""
-    linked = {(d.id, r.source) for d in docs for r in d.relations}
-    body: dict[tuple[str, int], dict[int, Unit]] = defaultdict(dict)
-    for pair in pairs:
-        for inst in (pair.source, pair.target):
-            if is_body_paragraph(inst.paragraph, inst.n_paragraphs):
-                body[(pair.document.id, inst.paragraph)][id(inst.unit)] = inst.unit
-    for (doc_id, _), found in body.items():
-        units = list(found.values())
-        roots = [u for u in units if (doc_id, u.id) not in linked]
-        claims = [u for u in units if u.label == "claim"]
-        if len(roots) == 1 and roots[0].label == "premise" and len(claims) == 1:
-            roots[0].label, claims[0].label = "claim", "premise"
 
 
 def attribute(docs: list[Document], parsed: Sequence[Doc]) -> None:

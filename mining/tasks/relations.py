@@ -49,11 +49,6 @@ class RelationTask:
     whatever its score. Taking each source's score as the probability that it links, no other choice of the
     one source to leave unlinked has a higher summed log-probability. Cycles are not ruled out: a tree is the
     shape aimed at, not a constraint enforced. The first and last paragraph are decoded source by source.
-
-    With ``root_claims`` as well, the tree also decides the types, read only when labelling (``mining.label.steps``;
-    the types of gold units are never changed): in a body paragraph whose root is a unit typed premise and whose one
-    claim links to a unit of the paragraph, the two swap types, since in the ILP of Stab & Gurevych (2017) a claim
-    is the root of its paragraph's tree and a premise links.
     """
 
     name: str = "relations"
@@ -63,7 +58,6 @@ class RelationTask:
     source_type_weight: float = 0.0
     source_type_feature: str = "source_type"
     body_paragraph_root: bool = False
-    root_claims: bool = False
 
     def build_instances(self, docs: Sequence[Document], parsed: Sequence[Doc]) -> list[PairInstance]:
         return [pair for doc, p in zip(docs, parsed) for pair in build_pair_instances(build_unit_instances(doc, p))]
@@ -90,10 +84,8 @@ class RelationTask:
         return list(out.values())
 
     def predict(self, estimator: Any, instances: Sequence[PairInstance]) -> list[str]:
-        if self.root_claims and not self.body_paragraph_root:
-            raise UsageError("root_claims types each body paragraph by its tree: it needs body_paragraph_root=true")
         if not self.one_target_per_source:
-            for option in ("source_type_weight", "body_paragraph_root", "root_claims"):
+            for option in ("source_type_weight", "body_paragraph_root"):
                 if getattr(self, option):
                     raise UsageError(f"{option} decides whether a source keeps its best target: it needs "
                                      f"one_target_per_source=true")

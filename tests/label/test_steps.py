@@ -1,5 +1,5 @@
 """The labelling steps that need no model: a premise nearly a claim becomes one, a party without a claim gets one,
-a span rejected narrowly is kept, the root of a body paragraph's tree is its claim."""
+a span rejected narrowly is kept."""
 
 from __future__ import annotations
 
@@ -10,16 +10,9 @@ import pytest
 
 from mining.errors import UsageError
 from mining.instances.units import build_unit_instances
-from mining.label.steps import (
-    _allowances,
-    _claim_margins,
-    _keep_near_units,
-    claims_at_roots,
-    give_parties_claims,
-    prefer_claims,
-)
+from mining.label.steps import _allowances, _claim_margins, _keep_near_units, give_parties_claims, prefer_claims
 from mining.nlp.pipeline import find_pipeline, load_pipeline
-from mining.schema import Document, Relation, Unit
+from mining.schema import Document, Unit
 from mining.tasks.components import ComponentTask
 
 
@@ -118,34 +111,3 @@ def test_the_components_task_refuses_an_allowance_to_keep_spans_without_a_label_
     with pytest.raises(UsageError, match=f"{name} .* needs reject"):
         ComponentTask(**{name: 0.5})
     assert ComponentTask(unit_allowance=0.5, reject="none").unit_allowance == 0.5
-
-
-def _paragraph_pairs(doc: Document, paragraphs: list[int], n_paragraphs: int) -> list:
-    """Every ordered pair of ``doc``'s units within one paragraph: unit k is in paragraph ``paragraphs[k]``."""
-    units = [SimpleNamespace(unit=u, paragraph=p, n_paragraphs=n_paragraphs) for u, p in zip(doc.units, paragraphs)]
-    return [SimpleNamespace(document=doc, source=a, target=b) for a in units for b in units
-            if a is not b and a.paragraph == b.paragraph]
-
-
-def test_the_root_of_a_body_paragraphs_tree_becomes_its_claim_and_the_linked_claim_a_premise():
-    # T0-T2 are body paragraph 1: T0 typed claim links to T1, T2 links to T0, T1 typed premise is the root.
-    doc = _document(("claim", None), ("premise", None), ("premise", None), ("premise", None), ("claim", None))
-    doc.relations = [Relation(id="R1", source="T0", target="T1", label="support"),
-                     Relation(id="R2", source="T2", target="T0", label="support"),
-                     Relation(id="R3", source="T3", target="T4", label="support")]
-    claims_at_roots([doc], _paragraph_pairs(doc, [1, 1, 1, 2, 2], n_paragraphs=4))
-    # Paragraph 2 is body too, but its root T4 is already its claim.
-    assert [u.label for u in doc.units] == ["premise", "claim", "premise", "premise", "claim"]
-
-
-@pytest.mark.parametrize(("labels", "paragraphs", "relations"), [
-    (["claim", "premise"], [0, 0], [("T0", "T1")]),  # the first paragraph is no body paragraph
-    (["claim", "premise", "premise"], [1, 1, 1], [("T0", "T1")]),  # two roots: T1 and T2
-    (["claim", "claim", "premise"], [1, 1, 1], [("T0", "T2"), ("T1", "T2")]),  # two claims
-    (["major_claim", "premise"], [1, 1], [("T0", "T1")]),  # no claim to give up
-])
-def test_a_paragraph_that_is_not_one_body_tree_with_one_claim_keeps_its_types(labels, paragraphs, relations):
-    doc = _document(*((label, None) for label in labels))
-    doc.relations = [Relation(id=f"R{k}", source=s, target=t, label="support") for k, (s, t) in enumerate(relations)]
-    claims_at_roots([doc], _paragraph_pairs(doc, paragraphs, n_paragraphs=3))
-    assert [u.label for u in doc.units] == labels

@@ -170,13 +170,6 @@ def test_body_paragraph_root_needs_one_target_per_source(pairs):
         RelationTask(body_paragraph_root=True).predict(FixedProba(np.ones(len(instances)) / 2), instances)
 
 
-def test_root_claims_needs_body_paragraph_root(pairs):
-    task, instances, _ = pairs
-    with pytest.raises(UsageError, match="root_claims types each body paragraph"):
-        RelationTask(one_target_per_source=True, root_claims=True).predict(FixedProba(np.ones(len(instances)) / 2),
-                                                                           instances)
-
-
 def _synthetic_pairs(paragraphs: dict[str, dict[int, int]], n_paragraphs: dict[str, int]) -> list:
     """Every ordered pair of units in each paragraph: ``paragraphs[doc][paragraph]`` units there."""
     pairs = []
