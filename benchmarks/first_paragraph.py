@@ -27,7 +27,10 @@ TEXTS = [
 ]
 
 
-def units_found(miner, headline: str = "Town debates plan", show: bool = False) -> dict[str, int]:
+HEADLINE = "Town debates plan"
+
+
+def units_found(miner, headline: str = HEADLINE, show: bool = False) -> dict[str, int]:
     """How many units ``miner`` finds in ``TEXTS`` as given and with ``headline`` above each."""
     totals = {"as given": 0, "headline above": 0}
     for text, topic in TEXTS:
@@ -45,7 +48,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="a run directory (default: the default model)")
-    parser.add_argument("--headline", default="Town debates plan", help="the line put above each text")
+    parser.add_argument("--headline", default=HEADLINE, help="the line put above each text")
     args = parser.parse_args()
     totals = units_found(ArgumentMiner.from_run(args.model or default_model()), args.headline, show=True)
     print("units found: " + ", ".join(f"{way} {n}" for way, n in totals.items()))
