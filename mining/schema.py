@@ -276,6 +276,16 @@ def paragraphs_from_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A paragraph that ends in none of these is a headline or a crosshead: news reports hold no unit there.
+FINAL_PUNCT = ".!?…:;\"”’')]"
+
+
+def is_headline(text: str, paragraph: tuple[int, int]) -> bool:
+    """Whether ``paragraph`` (a span of ``text``) ends without final punctuation, as a headline or crosshead does."""
+    tail = text[paragraph[0]:paragraph[1]].rstrip()
+    return bool(tail) and tail[-1] not in FINAL_PUNCT
+
+
 # Stripped from both ends of a predicted span: quotation marks and punctuation are never part of a
 # unit in the corpora, and a span of nothing else is no unit.
 SPAN_EDGE = "\"'“”‘’«»„.,;:!?-–— \t\n"

@@ -10,7 +10,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from mining.errors import UsageError
 from mining.features.columns import FixedColumnsMixin
+from mining.features.window_groups import PLACE_SCHEMES, paragraph_place
+from mining.instances.tokens import paragraph_spans
 from mining.instances.units import UnitInstance, layout_key
 from mining.nlp.sharing import reuse_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
@@ -74,6 +77,13 @@ class StructuralVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     can weigh them beside TF-IDF values. The extractor learns nothing: ``fit`` only records the
     feature names.
 
+    Parameters
+    ----------
+    paragraph_places : {"position", "headline"}, default="position"
+        How the first four columns place the unit's paragraph: intro, conclusion or body by its position,
+        and its relative position (essays); or headline, body or conclusion as ``window_groups.paragraph_place``
+        tells them (news: a report's lede is no essay's introduction), ``in_intro`` and the relative position 0.
+
     Attributes
     ----------
     feature_names_ : ndarray of str
@@ -88,18 +98,24 @@ class StructuralVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     FEATURES = FEATURES
     # A row reads the unit's span, neighbours and places only: instances rebuilt alike share it in a batch.
     row_key = staticmethod(layout_key)
+    paragraph_places = "position"  # the default of bundles saved before the parameter
 
-    def __init__(self):
-        pass
+    def __init__(self, paragraph_places="position"):
+        self.paragraph_places = paragraph_places
 
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
+        if self.paragraph_places not in PLACE_SCHEMES:
+            raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, got {self.paragraph_places!r}")
         tokens = doc_tokens(X)
         indexes = {key: SentenceIndex(doc) for key, doc in tokens.items()}
         out = np.zeros((len(X), len(FEATURES)), dtype=np.float64)
         for r, inst in enumerate(X):
             out[r] = self._row(inst, indexes[id(inst.parsed)], tokens[id(inst.parsed)])
+            if self.paragraph_places == "headline":  # headline, body or conclusion; no intro, no relative position
+                place = paragraph_place(inst.paragraph, paragraph_spans(inst.document), inst.document.text, "headline")
+                out[r, :4] = 0, place == "conclusion", place == "body", 0
         out[:, _LOG_SCALED] = np.log1p(out[:, _LOG_SCALED])
         return sp.csr_matrix(out)
 

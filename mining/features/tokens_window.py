@@ -14,9 +14,9 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher, resolve_lists
-from mining.features.window_groups import GROUPS, paragraph_features
+from mining.features.window_groups import GROUPS, PLACE_SCHEMES, paragraph_features, paragraph_place
 from mining.features.window_ids import ARRAY_GROUPS, VALUE_GROUPS, MultiTokenIds, ValueIds, concatenated
-from mining.instances.tokens import ParagraphTokens, TokenInstance
+from mining.instances.tokens import ParagraphTokens, TokenInstance, paragraph_spans
 from mining.nlp.sharing import once_per_batch, once_per_fit, reuse_rows
 from mining.nlp.tokens import DocTokens, tokens_of
 from mining.schema import Document
@@ -30,7 +30,7 @@ PAD = "<pad>"  # what an offset beyond the paragraph edge reads
 
 
 def _spelled(paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]], groups: list[str],
-             matcher: MarkerMatcher) -> tuple[np.ndarray, list[str]]:
+             matcher: MarkerMatcher, places: str) -> tuple[np.ndarray, list[str]]:
     """The token (numbered through the paragraphs) and the spelled ``group=value`` of every feature of ``groups``."""
     sizes: list[int] = []
     flat: list[str] = []
@@ -39,10 +39,11 @@ def _spelled(paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]], groups
         if id(doc) not in tables:
             tables[id(doc)] = tokens_of(doc)
         # Once per sharing() block, keyed by the paragraph's place in its parse (out-of-fold copies).
-        kind = ("window", matcher.fingerprint, tuple(groups), paragraph.start, paragraph.end,
+        kind = ("window", matcher.fingerprint, tuple(groups), places, paragraph.start, paragraph.end,
                 paragraph.index, paragraph.n_paragraphs, paragraph.tokens)
+        place = paragraph_place(paragraph.index, paragraph_spans(document), document.text, places)
         features = once_per_batch(kind, doc, lambda paragraph=paragraph, doc=doc, text=document.text: (
-            paragraph_features(paragraph, tables[id(doc)], text, matcher, groups)))
+            paragraph_features(paragraph, tables[id(doc)], text, matcher, groups, place)))
         sizes += map(len, features)  # map and chain: no Python loop over the tokens
         flat += chain.from_iterable(features)
     return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes), flat
@@ -110,6 +111,9 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         ``markers.DEFAULT_LISTS``.
     min_df : int, default=1
         Keep only columns that are on for at least this many training tokens.
+    paragraph_places : {"position", "headline"}, default="position"
+        How the ``context`` group tells a paragraph's place (``window_groups.paragraph_place``): intro, body
+        or conclusion by position (essays), or headline or body by its final punctuation (news).
 
     Attributes
     ----------
@@ -135,10 +139,13 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
     array(['O', 'B', 'I'], dtype=object)
     """
 
-    def __init__(self, *, windows=None, lists=None, min_df=1):
+    paragraph_places = "position"  # the default of bundles saved before the parameter
+
+    def __init__(self, *, windows=None, lists=None, min_df=1, paragraph_places="position"):
         self.windows = windows
         self.lists = lists
         self.min_df = min_df
+        self.paragraph_places = paragraph_places
 
     def fit(self, X: Sequence[TokenInstance], y=None):
         self.fit_transform(X)
@@ -153,6 +160,8 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
             raise UsageError(f"unknown feature groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
         if isinstance(self.min_df, bool) or not isinstance(self.min_df, int) or self.min_df < 1:
             raise UsageError(f"min_df must be a positive integer, got {self.min_df!r}")
+        if self.paragraph_places not in PLACE_SCHEMES:
+            raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, got {self.paragraph_places!r}")
         self.windows_ = {g: int(k) for g, k in windows.items() if k is not None and int(k) >= 0}
         if not self.windows_:
             raise UsageError("every feature group is switched off: keep at least one")
@@ -233,7 +242,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         arrays = [] if grow else [g for g in groups if g in ARRAY_GROUPS]
         if arrays:
             window_ids = once_per_fit(self, "window_ids", self.local_features_, lambda: MultiTokenIds(vocabulary))
-            found = window_ids.of(paragraphs, arrays, self.matcher_)
+            found = window_ids.of(paragraphs, arrays, self.matcher_, self.paragraph_places)
             if found is None:  # two paragraphs share tokens: spelled, paragraph by paragraph
                 arrays = []
             else:
@@ -245,7 +254,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
             _value_pairs(values, paragraphs, fast, owners, lids)
         rest = [g for g in groups if g not in fast and g not in arrays]
         if rest:
-            owner, flat = _spelled(paragraphs, rest, self.matcher_)
+            owner, flat = _spelled(paragraphs, rest, self.matcher_, self.paragraph_places)
             if grow:  # ids in order of first sight
                 flat_ids = np.asarray([vocabulary.setdefault(f, len(vocabulary)) for f in flat], dtype=np.int64)
             else:

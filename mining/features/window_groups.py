@@ -14,6 +14,7 @@ import numpy as np
 from mining.features.markers import MarkerMatcher
 from mining.instances.tokens import ParagraphTokens
 from mining.nlp.tokens import DocTokens
+from mining.schema import is_headline
 
 # Local evidence of one token, by group; a group is read at every offset -k..+k of its window.
 # Stab & Gurevych (2017, sec. 4.1) read the same kinds of evidence for their CRF: structural,
@@ -54,7 +55,9 @@ TO_END_BUCKET = tuple(f"context=to_end:{_bucket(n, DISTANCES)}" for n in range(D
 COMMAS = tuple(f"context=commas_before:{n}" for n in range(4))
 # Where a token stands, as ``context=paragraph:<place>`` and ``context=sentence:<place>`` spell it, and which side
 # of it its head is (``tree=side:``); ``window_ids`` reads the same words by index.
-PARAGRAPH_PLACES = ("intro", "conclusion", "body")
+PARAGRAPH_PLACES = ("intro", "conclusion", "body", "headline")
+# How a paragraph's place is told (``paragraph_place``): by its position (essays) or by whether it is a headline (news).
+PLACE_SCHEMES = ("position", "headline")
 SENTENCE_PLACES = ("only", "first", "last", "middle")
 HEAD_SIDES = ("left", "right", "root")
 HEAD_SELF = "self"  # ``tree=head:`` of a root
@@ -81,9 +84,27 @@ def word_shape(text: str) -> str:
     return "other"
 
 
+def paragraph_place(index: int, spans: Sequence[tuple[int, int]], text: str, places: str = "position") -> str:
+    """Where paragraph ``index`` of a document's paragraph ``spans`` (in ``text``) stands: one of ``PARAGRAPH_PLACES``.
+
+    ``places="position"`` (essays): the first paragraph is the intro, the last the conclusion, the others body.
+    ``"headline"`` (news): a paragraph that ends without final punctuation is a headline (or crosshead); the last
+    paragraph is the conclusion when a paragraph before it is no headline; any other is body. A report's lede is no
+    essay's introduction, and a text a user brings without its headline reads as the same paragraphs under one
+    (docs/labelling.md, "The first paragraph").
+    """
+    if places == "headline":
+        if is_headline(text, spans[index]):
+            return "headline"
+        last = index == len(spans) - 1 and not all(is_headline(text, span) for span in spans[:index])
+        return "conclusion" if last else "body"
+    return "intro" if index == 0 else "conclusion" if index == len(spans) - 1 else "body"
+
+
 def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str, matcher: MarkerMatcher,
-                       groups: Sequence[str]) -> list[list[str]]:
-    """The ``group=value`` features of each token of ``paragraph``, for the groups asked for."""
+                       groups: Sequence[str], place: str) -> list[list[str]]:
+    """The ``group=value`` features of each token of ``paragraph``, for the groups asked for; ``place`` is where the
+    paragraph stands (``paragraph_place``)."""
     ids = list(paragraph.tokens)
     n = len(ids)
     active = set(groups)
@@ -117,7 +138,7 @@ def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str,
             row.extend(["speech=" + role for role in sorted(roles[i])] or ["speech=none"])
     marker_starts = _marker_features(out if "marker" in active else None, paragraph, ids, tokens, text, matcher)
     if "sentence" in active or "context" in active:
-        _sentence_features(out, paragraph, ids, words, tokens, marker_starts, active)
+        _sentence_features(out, paragraph, ids, words, tokens, marker_starts, active, place)
     return out
 
 
@@ -184,15 +205,13 @@ def _marker_features(out: list[list[str]] | None, paragraph: ParagraphTokens, id
 
 
 def _sentence_features(out: list[list[str]], paragraph: ParagraphTokens, ids: list[int], words: list[str],
-                       tokens: DocTokens, marker_starts: list[list[str]], active: set[str]) -> None:
+                       tokens: DocTokens, marker_starts: list[list[str]], active: set[str], where: str) -> None:
     # Sentences are cut at the paragraph edges; whitespace tokens are not counted.
     sentence_ids = tokens.sentence_ids
     sent_of = [sentence_ids[i] for i in ids]
     n = len(ids)
     bounds = [0] + [k for k in range(1, n) if sent_of[k] != sent_of[k - 1]] + [n]
     n_sents = len(bounds) - 1
-    p, n_paragraphs = paragraph.index, paragraph.n_paragraphs
-    where = PARAGRAPH_PLACES[0 if p == 0 else 1 if p == n_paragraphs - 1 else 2]
     sentence, context = "sentence" in active, "context" in active
     for s in range(n_sents):
         a, b = bounds[s], bounds[s + 1]

@@ -27,9 +27,10 @@ from mining.features.window_groups import (
     SENTENCE_PLACES,
     TO_END,
     TO_END_BUCKET,
+    paragraph_place,
     word_shape,
 )
-from mining.instances.tokens import ParagraphTokens
+from mining.instances.tokens import ParagraphTokens, paragraph_spans
 from mining.nlp.tokens import tokens_of
 from mining.schema import Document
 
@@ -243,9 +244,10 @@ class MultiTokenIds:
         return np.asarray([self.vocabulary.get(f, -1) for f in features], dtype=np.int64)
 
     def of(self, paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]], groups: Sequence[str],
-           matcher: MarkerMatcher) -> tuple[np.ndarray, np.ndarray] | None:
+           matcher: MarkerMatcher, places: str = "position") -> tuple[np.ndarray, np.ndarray] | None:
         """``(token, local id)`` of every feature of ``groups`` (-1 for features unseen in fit), the tokens
-        numbered through the paragraphs in order; None when two paragraphs share a token."""
+        numbered through the paragraphs in order (``places`` as in ``paragraph_place``); None when two paragraphs
+        share a token."""
         batch = _Batch(paragraphs)
         if batch.shared:
             return None
@@ -258,7 +260,7 @@ class MultiTokenIds:
         if "marker" in groups or "context" in groups:
             starts = self._markers(batch, matcher, "marker" in groups, out)
         if "sentence" in groups or "context" in groups:
-            out += self._sentences(batch, starts, groups)
+            out += self._sentences(batch, starts, groups, places)
         owners, lids = zip(*out)
         return np.concatenate(owners), np.concatenate(lids)
 
@@ -329,8 +331,8 @@ class MultiTokenIds:
             out.append((np.asarray(owners, dtype=np.int64), self._ids(features)))
         return starts
 
-    def _sentences(self, b: _Batch, starts: list[tuple[int, str]],
-                   groups: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _sentences(self, b: _Batch, starts: list[tuple[int, str]], groups: Sequence[str],
+                   places: str) -> list[tuple[np.ndarray, np.ndarray]]:
         """As ``_sentence_features``: the sentence and context groups, sentences cut at the paragraph edges."""
         sentence, para = b.sentence[b.tokens], b.para
         new = np.ones(len(sentence), dtype=bool)
@@ -351,18 +353,20 @@ class MultiTokenIds:
             comma = (b.orth[b.tokens] == self.comma).astype(np.int64)
             before = np.cumsum(comma) - comma
             out.append((b.range, self.buckets[2][np.minimum(before - before[seg_start][segment], 3)]))
-            out += self._places(b, segment, seg_start)
+            out += self._places(b, segment, seg_start, places)
             out += self._sentence_markers(b, seg_start, seg_length, segment, starts)
         return out
 
-    def _places(self, b: _Batch, segment: np.ndarray, seg_start: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _places(self, b: _Batch, segment: np.ndarray, seg_start: np.ndarray,
+                places: str) -> list[tuple[np.ndarray, np.ndarray]]:
         """``context=paragraph:``, ``context=sentence:`` and their pair, for every token."""
         seg_para = b.para[seg_start]
         n_sents = np.bincount(seg_para, minlength=len(b.paragraphs))
         s, n = np.arange(len(seg_start)) - (np.cumsum(n_sents) - n_sents)[seg_para], n_sents[seg_para]
         sent_where = np.where(n == 1, 0, np.where(s == 0, 1, np.where(s == n - 1, 2, 3)))[segment]
-        index = np.asarray([[p.index, p.n_paragraphs] for p, _, _ in b.paragraphs], dtype=np.int64).reshape(-1, 2)
-        where = np.where(index[:, 0] == 0, 0, np.where(index[:, 0] == index[:, 1] - 1, 1, 2))[b.para]
+        where = np.asarray([PARAGRAPH_PLACES.index(paragraph_place(p.index, paragraph_spans(document), document.text,
+                                                                    places)) for p, _, document in b.paragraphs],
+                           dtype=np.int64)[b.para]
         return [(b.range, self.common[0][where]), (b.range, self.common[1][sent_where]),
                 (b.range, self.common[2][where * len(SENTENCE_PLACES) + sent_where])]
 

@@ -119,6 +119,7 @@ def test_words_unseen_in_fit_are_ignored(token_instances):
     ({"windows": {"word": -1}}, "switched off"),
     ({"windows": [("word", 1)]}, "mapping"),
     ({"min_df": 0}, "min_df"),
+    ({"paragraph_places": "lede"}, "paragraph_places must be one of position, headline"),
 ])
 def test_bad_params_raise_in_fit(params, message, token_instances):
     vec = TokenWindowVectorizer(**params)  # __init__ never validates
@@ -247,3 +248,35 @@ def test_paragraphs_of_groups_in_order_of_first_sight(token_instances):
     assert paragraphs_of([]) == [] and paragraphs_of(first[:1]) == [[0]]
     assert [len(t.paragraph.tokens) for t in first] == [len(first)] * len(first)
     assert [t.position for t in first] == list(range(len(first)))
+
+
+def test_headline_places_read_a_report_alike_with_or_without_its_headline(nlp, monkeypatch):
+    # The context group names a paragraph's place. By position (essays) a report's lede is the intro; with
+    # paragraph_places="headline" (news) a paragraph is a headline (no final punctuation), the conclusion (the last,
+    # after a paragraph that is no headline) or body, so a report's body reads the same under its headline or without
+    # it (docs/labelling.md), in fit's spelled features and in transform's arrays alike.
+    import mining.features.tokens_window as tokens_window
+    from mining.schema import Document, paragraphs_from_lines
+
+    body = "The mayor said that the bridge will open in May.\nCritics claimed the project cost too much."
+    instances = {}
+    for way, text in (("headline", "Bridge to open in May\n" + body), ("none", body)):
+        doc = Document(id=way, text=text, paragraphs=paragraphs_from_lines(text))
+        instances[way] = build_token_instances(doc, nlp(text))
+    headline = [inst for inst in instances["headline"] if inst.paragraph.index == 0]
+    under = instances["headline"][len(headline):]
+    assert [i.parsed[i.token_index].text for i in under] == [i.parsed[i.token_index].text for i in instances["none"]]
+    vec = TokenWindowVectorizer(windows={"context": 0, "word": 0}, paragraph_places="headline")
+    fitted = vec.fit_transform(instances["headline"] + instances["none"])
+    names = vec.get_feature_names_out()
+    places = {name.split("&")[0] for name in names[fitted.indices] if name.startswith("0:context=paragraph:")}
+    assert places == {"0:context=paragraph:headline", "0:context=paragraph:body", "0:context=paragraph:conclusion"}
+    assert {names[j] for j in fitted[:len(headline)].indices} >= {"0:context=paragraph:headline"}
+    assert (fitted[len(headline):len(instances["headline"])] != fitted[len(instances["headline"]):]).nnz == 0
+    fast = vec.transform(instances["headline"] + instances["none"])
+    monkeypatch.setattr(tokens_window, "VALUE_GROUPS", ())
+    monkeypatch.setattr(tokens_window, "ARRAY_GROUPS", ())
+    assert (fast != fitted).nnz == 0 and (vec.transform(instances["headline"] + instances["none"]) != fitted).nnz == 0
+    by_position = TokenWindowVectorizer(windows={"context": 0}).fit(instances["none"])
+    rows = by_position.transform(instances["none"])
+    assert "0:context=paragraph:intro" in set(by_position.get_feature_names_out()[rows[0].indices])

@@ -7,11 +7,9 @@ import bisect
 from spacy.tokens import Doc, Token
 
 from mining.nlp.tokens import tokens_of
-from mining.schema import paragraphs_from_lines
+from mining.schema import is_headline, paragraphs_from_lines
 
 SENTENCE_END = ".!?"
-# A paragraph that ends in none of these is a headline or crosshead: author voice.
-FINAL_PUNCT = ".!?…:;\"”’')]"
 
 
 class TextLayout:
@@ -40,9 +38,8 @@ class TextLayout:
         return offset, offset
 
     def is_headline(self, paragraph: tuple[int, int]) -> bool:
-        """Whether ``paragraph`` ends without final punctuation, as a headline or crosshead does."""
-        start, end = paragraph
-        return end > start and self.text[end - 1] not in FINAL_PUNCT
+        """Whether ``paragraph`` ends without final punctuation, as a headline or crosshead does: author voice."""
+        return is_headline(self.text, paragraph)
 
     def sentence_tail(self, pstart: int, offset: int) -> tuple[int, int]:
         """From the last sentence end (or the paragraph start) before ``offset`` to ``offset``."""
