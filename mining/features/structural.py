@@ -107,7 +107,8 @@ class StructuralVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
         if self.paragraph_places not in PLACE_SCHEMES:
-            raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, got {self.paragraph_places!r}")
+            raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, "
+                             f"got {self.paragraph_places!r}")
         tokens = doc_tokens(X)
         indexes = {key: SentenceIndex(doc) for key, doc in tokens.items()}
         out = np.zeros((len(X), len(FEATURES)), dtype=np.float64)

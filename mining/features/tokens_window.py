@@ -93,6 +93,24 @@ def _reach_tables(owner: np.ndarray, lids: np.ndarray, n_tokens: int, window_of:
     return tables
 
 
+def _checked_windows(windows: Mapping[str, int] | None, min_df: int, paragraph_places: str) -> dict[str, int]:
+    """The groups in use and their window sizes (``windows_``), once the parameters are found valid."""
+    windows = DEFAULT_WINDOWS if windows is None else windows
+    if not isinstance(windows, Mapping):
+        raise UsageError(f"windows must be a mapping of group -> size, got {windows!r}")
+    unknown = set(windows) - set(GROUPS)
+    if unknown:
+        raise UsageError(f"unknown feature groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
+    if isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
+        raise UsageError(f"min_df must be a positive integer, got {min_df!r}")
+    if paragraph_places not in PLACE_SCHEMES:
+        raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, got {paragraph_places!r}")
+    used = {g: int(k) for g, k in windows.items() if k is not None and int(k) >= 0}
+    if not used:
+        raise UsageError("every feature group is switched off: keep at least one")
+    return used
+
+
 class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
     """One-hot features of each token and of its neighbours at offsets ``-k..+k`` in its paragraph.
 
@@ -152,19 +170,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X: Sequence[TokenInstance], y=None) -> sp.csr_matrix:
-        windows = DEFAULT_WINDOWS if self.windows is None else self.windows
-        if not isinstance(windows, Mapping):
-            raise UsageError(f"windows must be a mapping of group -> size, got {windows!r}")
-        unknown = set(windows) - set(GROUPS)
-        if unknown:
-            raise UsageError(f"unknown feature groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
-        if isinstance(self.min_df, bool) or not isinstance(self.min_df, int) or self.min_df < 1:
-            raise UsageError(f"min_df must be a positive integer, got {self.min_df!r}")
-        if self.paragraph_places not in PLACE_SCHEMES:
-            raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, got {self.paragraph_places!r}")
-        self.windows_ = {g: int(k) for g, k in windows.items() if k is not None and int(k) >= 0}
-        if not self.windows_:
-            raise UsageError("every feature group is switched off: keep at least one")
+        self.windows_ = _checked_windows(self.windows, self.min_df, self.paragraph_places)
         if len(X) == 0:
             raise ValueError("fit needs at least one token instance")
         self.matcher_ = MarkerMatcher(resolve_lists(self.lists))
