@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from mining.cli.outputs import add_overwrite_argument
 from mining.cli.types import positive_int
 from mining.errors import UsageError
 
@@ -67,7 +68,7 @@ def render_reproduction(result, run_dir: Path) -> str:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from mining.runs.record import publish_reference
 
-    files = publish_reference(args.run_dir, args.dest, model=args.with_model)
+    files = publish_reference(args.run_dir, args.dest, model=args.with_model, overwrite=args.overwrite)
     print(f"published {', '.join(files)} of {args.run_dir} to {Path(args.dest)}")
     return 0
 
@@ -88,7 +89,8 @@ def add_runs_commands(commands: argparse._SubParsersAction) -> None:
     publish.add_argument("run_dir", type=Path, help="a finished run directory")
     publish.add_argument("dest", type=Path, help="where the reference goes, e.g. experiments/NAME")
     publish.add_argument("--with-model", action="store_true", help="copy the model files too, e.g. to refresh "
-                         "the default model: mining publish RUN mining/label/default_model --with-model")
+                         "the default model: mining publish RUN mining/label/default_model --with-model --overwrite")
+    add_overwrite_argument(publish)
     publish.set_defaults(func=_cmd_publish)
 
 

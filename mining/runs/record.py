@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.corpora import jsonl
-from mining.errors import NotFinishedError
+from mining.errors import NotFinishedError, UsageError
 from mining.runs.jsonfile import read_json_object
 from mining.runs.plots import PLOTS, write_run_plots
 from mining.runs.trust import load_trusted
@@ -154,21 +154,36 @@ def _load_trusted(run_dir: Path, name: str):
 REFERENCE_FILES = (METRICS, META, CONFIG, ".hydra/overrides.yaml")
 
 
-def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = False) -> tuple[str, ...]:
+def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = False,
+                      overwrite: bool = False) -> tuple[str, ...]:
     """Copy what identifies a run and its scores (never predictions) into ``dest``; with ``model=True``
     its model files too, which makes ``dest`` a bundle to label with (the shipped default model).
     Returns the names of the files copied.
 
     The predictions hold corpus text, which corpus licences may forbid publishing; metrics,
     meta, the resolved config and the overrides are enough for ``mining reproduce dest``.
+    Files ``dest`` already holds are refused unless ``overwrite``. The copies are staged in ``dest`` and
+    moved in at the end, ``metrics.json`` last (and out first), as a record is written: stopped midway,
+    ``dest`` is no finished reference, never one of two runs' files.
     """
     run_dir, dest = Path(run_dir), Path(dest)
     read_metrics(run_dir)  # refuses unfinished runs
     names = REFERENCE_FILES + ((MODEL, TASKS) if model else ())
-    for name in names:
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(run_dir / name, target)
+    held = [name for name in names if (dest / name).exists()]
+    if held and not overwrite:
+        raise UsageError(f"{dest}: already holds {', '.join(held)}; --overwrite replaces them")
+    dest.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=dest, prefix=STAGE_PREFIX))
+    try:
+        for name in names:
+            (stage / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(run_dir / name, stage / name)
+        (dest / METRICS).unlink(missing_ok=True)
+        for name in sorted(names, key=lambda name: name == METRICS):
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / name, dest / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return names
 
 

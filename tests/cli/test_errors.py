@@ -169,6 +169,25 @@ def test_runs_commands_name_a_bad_metrics_file(miner_run: Path, tmp_path: Path, 
     assert not (tmp_path / "published").exists()
 
 
+def test_publish_replaces_a_reference_only_when_asked(miner_run: Path, tmp_path: Path):
+    dest = tmp_path / "published"
+    assert mining("publish", str(miner_run), str(dest)).returncode == 0
+    def files():
+        return {p.relative_to(dest): p.read_bytes() for p in dest.rglob("*") if p.is_file() and p.name != "notes.md"}
+
+    before = files()
+    assert set(map(str, before)) == {"metrics.json", "meta.json", "config.yaml", ".hydra/overrides.yaml"}
+    (dest / "notes.md").write_text("kept", encoding="utf-8")
+    _refused(mining("publish", str(miner_run), str(dest), "--with-model"), str(dest), "metrics.json", "--overwrite")
+    assert files() == before
+    done = mining("publish", str(miner_run), str(dest), "--with-model", "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert (dest / "model.skops").read_bytes() == (miner_run / "model.skops").read_bytes()
+    assert (dest / "metrics.json").read_bytes() == before[Path("metrics.json")]
+    assert (dest / "notes.md").read_text(encoding="utf-8") == "kept"
+    assert not [p for p in dest.iterdir() if p.name.startswith(".record-")]  # no staging folder left
+
+
 def test_compare_names_a_bad_meta_file(miner_run: Path, tmp_path: Path):
     run = _copy_run(miner_run, tmp_path / "run", without="meta.json")
     (run / "meta.json").write_text("[]", encoding="utf-8")
