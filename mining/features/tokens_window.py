@@ -131,7 +131,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
         Keep only columns that are on for at least this many training tokens.
     paragraph_places : {"position", "headline"}, default="position"
         How the ``context`` group tells a paragraph's place (``window_groups.paragraph_place``): intro, body
-        or conclusion by position (essays), or headline or body by its final punctuation (news).
+        or conclusion by position (essays), or headline, body or conclusion by final punctuation (news).
 
     Attributes
     ----------
