@@ -36,6 +36,19 @@ def test_agreement_of_two_copies_is_perfect(files, tmp_path: Path):
         assert scores[key] == 1.0, key
 
 
+def test_agreement_keeps_an_existing_output_unless_asked(files, tmp_path: Path):
+    out = tmp_path / "agreement.json"
+    out.write_text("earlier scores", encoding="utf-8")
+    done = mining("data", "agreement", str(files["ann"]), str(files["copy"]), "-o", str(out))
+    assert done.returncode == 2 and str(out) in done.stderr and "--overwrite" in done.stderr, done.stderr
+    assert out.read_text(encoding="utf-8") == "earlier scores"
+    done = mining("data", "agreement", str(files["ann"]), str(files["copy"]), "-o", str(out), "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["units.exact.f1"] == 1.0
+    done = mining("data", "agreement", str(files["ann"]), str(files["copy"]), "-o", str(files["copy"]), "--overwrite")
+    assert done.returncode == 2 and "the output is the input" in done.stderr, done.stderr
+
+
 def test_agreement_with_known_perturbations(files):
     done = mining("data", "agreement", str(files["ann"]), str(files["bob"]), "--json")
     assert done.returncode == 0, done.stderr

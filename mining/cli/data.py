@@ -74,9 +74,11 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from mining.corpora import custom
+    from mining.corpora.files import write_text_atomic
     from mining.dataset.validation import validate_documents
     from mining.evaluation.documents import compare_documents, format_agreement
 
+    check_output(args.output, [args.a, args.b], overwrite=args.overwrite)
     a = custom.load(args.a, format=args.format)
     b = custom.load(args.b, format=args.format)
     validate_documents(a, file=str(args.a))
@@ -84,8 +86,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     scores = compare_documents(a, b, file_gold=args.a, file_pred=args.b)
     print(json.dumps(scores, indent=2) if args.json else format_agreement(scores, a=str(args.a), b=str(args.b)))
     if args.output is not None:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        write_text_atomic(args.output, json.dumps(scores, indent=2) + "\n")
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
@@ -214,6 +215,7 @@ def _add_annotation_commands(data_commands: argparse._SubParsersAction) -> None:
     add_two_annotations(agreement, ("a", "A", "annotator A"), ("b", "B", "annotator B"))
     agreement.add_argument("--json", action="store_true", help="print JSON (every score of compare_documents)")
     agreement.add_argument("-o", "--output", type=Path, metavar="OUT.json", help="also write the scores as JSON")
+    add_overwrite_argument(agreement)
     agreement.set_defaults(func=_cmd_agreement)
 
     merge = data_commands.add_parser("merge", help="fold new annotated documents into a dataset (JSONL), refusing "

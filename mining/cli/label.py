@@ -84,6 +84,7 @@ def check_model_dir(model: str) -> None:
 
 def _cmd_label(args: argparse.Namespace) -> int:
     from mining.corpora import brat, jsonl
+    from mining.corpora.files import write_text_atomic
     from mining.label.render import to_html, to_table, to_tsv
 
     if args.scheduler is not None and args.engine is None:
@@ -111,7 +112,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
         if args.output is None:
             print(page)
         else:
-            Path(args.output).write_text(page, encoding="utf-8")
+            write_text_atomic(args.output, page)
     if args.output is not None:
         print(f"labelled {n} document(s) -> {args.output} ({args.format})", file=sys.stderr)
     return 0

@@ -50,6 +50,7 @@ from typing import Any
 
 from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
 from mining.corpora.corrections import PROPOSED_KEY, check_proposed, pre_labelled, proposed_units, record_corrections
+from mining.corpora.files import atomic_writer
 from mining.corpora.stored import TEXT_HASH, check_text, stored_entries, stored_field, text_hash, unknown_fields
 from mining.errors import CorpusError
 from mining.schema import (
@@ -131,11 +132,9 @@ def _record(doc: Document) -> dict[str, Any]:
 
 
 def save(docs: Iterable[Document], path: str | Path) -> int:
-    """Write documents as doccano JSONL, one record per line."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write documents as doccano JSONL, one record per line, atomically."""
     records = to_records(docs)
-    with path.open("w", encoding="utf-8") as f:
+    with atomic_writer(path) as f:
         for record in records:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return len(records)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+from mining.corpora.files import atomic_writer
 from mining.errors import CorpusError
 from mining.schema import Document, SchemaError
 
@@ -63,24 +62,8 @@ def write_documents(docs: Iterable[Document], out: IO[str]) -> int:
 
 def save(docs: Iterable[Document], path: str | Path) -> int:
     """Write documents to ``path`` atomically: a crash leaves the old file (if any) intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            n = write_documents(docs, f)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return n
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with atomic_writer(path) as f:
+        return write_documents(docs, f)
 
 
 def fingerprint(docs: Iterable[Document]) -> str:

@@ -11,6 +11,7 @@ from xml.sax.saxutils import quoteattr
 
 from mining.corpora import SAME_UNIT
 from mining.corpora.corrections import MODEL, PROPOSED_BY_KEY, PROPOSED_KEY, pre_labelled, proposed_units
+from mining.corpora.files import write_text_atomic
 from mining.corpora.labelstudio.names import (
     ATTRIBUTES_NAME,
     DATA_KEY,
@@ -172,12 +173,11 @@ def labeling_config(labels: Iterable[str] = UNIT_LABELS, relations: Iterable[str
 
 def save(docs: Iterable[Document], path: str | Path, **options: Any) -> int:
     """Write documents as one Label Studio JSON task file, and beside it (``tasks.json`` ->
-    ``tasks.config.xml``) the labelling config a project needs; ``options`` go to :func:`to_tasks`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ``tasks.config.xml``) the labelling config a project needs; ``options`` go to :func:`to_tasks`. Each file is
+    written atomically, the tasks last."""
     tasks = to_tasks(docs, **options)
-    path.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    config_path(path).write_text(labeling_config(), encoding="utf-8")
+    write_text_atomic(config_path(path), labeling_config())
+    write_text_atomic(path, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
     return len(tasks)
 
 
