@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mining.cli.outputs import add_overwrite_argument
+from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import positive_int
 from mining.errors import UsageError
 
@@ -28,6 +28,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                               seed=args.seed)
         print(render_result(result, args.format), end="")
         return 0
+    check_output(args.plot, args.paths, overwrite=args.overwrite)
     metrics = args.metrics.split(",") if args.metrics else None
     header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics, aggregate=args.aggregate)
     print(render(header, rows, args.format), end="")
@@ -107,6 +108,7 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
                               "the runs differ by seed and a configuration repeats)")
     compare.add_argument("--plot", type=Path, metavar="OUT.png",
                          help="also draw the --sort metric per configuration, with error bars over seeds")
+    add_overwrite_argument(compare)
     compare.add_argument("--test", choices=["bootstrap", "permutation"],
                          help="paired significance test of run B against run A (two run directories); "
                               "bootstrap with one run: the 95%% interval of its score over test documents")

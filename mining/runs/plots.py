@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from mining.corpora.files import atomic_writer
+
 CONFUSION_MATRIX = "confusion_matrix.png"
 PER_CLASS_F1 = "per_class_f1.png"
 PLOTS = (CONFUSION_MATRIX, PER_CLASS_F1)
@@ -29,10 +31,10 @@ def _figure(width: float, height: float):
 
 
 def _save(figure, out_path: str | Path) -> Path:
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out_path, format="png")
-    return out_path
+    """Write ``figure`` as a PNG to ``out_path``, whole or not at all."""
+    with atomic_writer(out_path, binary=True) as f:
+        figure.savefig(f, format="png")
+    return Path(out_path)
 
 
 def plot_confusion_matrices(panels: Sequence[tuple[str, Sequence[Sequence[int]], Sequence[str]]],

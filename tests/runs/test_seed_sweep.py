@@ -47,6 +47,12 @@ def test_compare_collapses_seeds_into_two_rows(sweep: Path, tmp_path: Path):
         mean, std, low, high = map(float, row[3:])
         assert low <= mean <= high and std >= 0.0
     assert (tmp_path / "sweep.png").read_bytes()[:8] == PNG
+    (tmp_path / "sweep.png").write_bytes(b"an earlier plot")  # kept unless --overwrite
+    again = mining("compare", str(sweep), "--plot", str(tmp_path / "sweep.png"), cwd=sweep)
+    assert again.returncode == 2 and "--overwrite" in again.stderr, again.stderr
+    assert (tmp_path / "sweep.png").read_bytes() == b"an earlier plot"
+    again = mining("compare", str(sweep), "--plot", str(tmp_path / "sweep.png"), "--overwrite", cwd=sweep)
+    assert again.returncode == 0 and (tmp_path / "sweep.png").read_bytes()[:8] == PNG, again.stderr
     table = mining("compare", str(sweep), cwd=sweep)
     lines = table.stdout.splitlines()
     assert "test.macro_f1 mean ± std" in lines[0] and len(lines) == 4
