@@ -12,8 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mining.errors import UsageError
 from mining.features.columns import FixedColumnsMixin
-from mining.features.window_groups import PLACE_SCHEMES, paragraph_place
-from mining.instances.tokens import paragraph_spans
+from mining.features.window_groups import PLACE_SCHEMES, document_places
 from mining.instances.units import UnitInstance, layout_key
 from mining.nlp.sharing import reuse_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
@@ -81,7 +80,7 @@ class StructuralVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     ----------
     paragraph_places : {"position", "headline"}, default="position"
         How the first four columns place the unit's paragraph: intro, conclusion or body by its position,
-        and its relative position (essays); or headline, body or conclusion as ``window_groups.paragraph_place``
+        and its relative position (essays); or headline, body or conclusion as ``window_groups.paragraph_places``
         tells them (news: a report's lede is no essay's introduction), ``in_intro`` and the relative position 0.
 
     Attributes
@@ -103,20 +102,30 @@ class StructuralVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
     def __init__(self, paragraph_places="position"):
         self.paragraph_places = paragraph_places
 
-    @reuse_rows
-    def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
-        check_is_fitted(self)
+    def fit(self, X, y=None):
+        self._check_places()
+        return super().fit(X, y)
+
+    def _check_places(self) -> None:
         if self.paragraph_places not in PLACE_SCHEMES:
             raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, "
                              f"got {self.paragraph_places!r}")
+
+    @reuse_rows
+    def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
+        check_is_fitted(self)
+        self._check_places()
         tokens = doc_tokens(X)
         indexes = {key: SentenceIndex(doc) for key, doc in tokens.items()}
         out = np.zeros((len(X), len(FEATURES)), dtype=np.float64)
+        memo: dict[int, list[str]] = {}
         for r, inst in enumerate(X):
             out[r] = self._row(inst, indexes[id(inst.parsed)], tokens[id(inst.parsed)])
-            if self.paragraph_places == "headline":  # headline, body or conclusion; no intro, no relative position
-                place = paragraph_place(inst.paragraph, paragraph_spans(inst.document), inst.document.text, "headline")
+            if self.paragraph_places == "headline" and inst.paragraph >= 0:  # no intro, no relative position
+                place = document_places(inst.document, "headline", memo)[inst.paragraph]
                 out[r, :4] = 0, place == "conclusion", place == "body", 0
+            elif self.paragraph_places == "headline":  # outside every paragraph: no place
+                out[r, :4] = 0
         out[:, _LOG_SCALED] = np.log1p(out[:, _LOG_SCALED])
         return sp.csr_matrix(out)
 

@@ -14,9 +14,9 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher, resolve_lists
-from mining.features.window_groups import GROUPS, PLACE_SCHEMES, paragraph_features, paragraph_place
+from mining.features.window_groups import GROUPS, PLACE_SCHEMES, document_places, paragraph_features
 from mining.features.window_ids import ARRAY_GROUPS, VALUE_GROUPS, MultiTokenIds, ValueIds, concatenated
-from mining.instances.tokens import ParagraphTokens, TokenInstance, paragraph_spans
+from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.nlp.sharing import once_per_batch, once_per_fit, reuse_rows
 from mining.nlp.tokens import DocTokens, tokens_of
 from mining.schema import Document
@@ -35,13 +35,14 @@ def _spelled(paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]], groups
     sizes: list[int] = []
     flat: list[str] = []
     tables: dict[int, DocTokens] = {}  # one per Doc: its speech roles are computed once, not per paragraph
+    memo: dict[int, list[str]] = {}  # each document's paragraph places
     for paragraph, doc, document in paragraphs:
         if id(doc) not in tables:
             tables[id(doc)] = tokens_of(doc)
         # Once per sharing() block, keyed by the paragraph's place in its parse (out-of-fold copies).
         kind = ("window", matcher.fingerprint, tuple(groups), places, paragraph.start, paragraph.end,
                 paragraph.index, paragraph.n_paragraphs, paragraph.tokens)
-        place = paragraph_place(paragraph.index, paragraph_spans(document), document.text, places)
+        place = document_places(document, places, memo)[paragraph.index]
         features = once_per_batch(kind, doc, lambda paragraph=paragraph, doc=doc, text=document.text: (
             paragraph_features(paragraph, tables[id(doc)], text, matcher, groups, place)))
         sizes += map(len, features)  # map and chain: no Python loop over the tokens
@@ -130,7 +131,7 @@ class TokenWindowVectorizer(TransformerMixin, BaseEstimator):
     min_df : int, default=1
         Keep only columns that are on for at least this many training tokens.
     paragraph_places : {"position", "headline"}, default="position"
-        How the ``context`` group tells a paragraph's place (``window_groups.paragraph_place``): intro, body
+        How the ``context`` group tells a paragraph's place (``window_groups.paragraph_places``): intro, body
         or conclusion by position (essays), or headline, body or conclusion by final punctuation (news).
 
     Attributes

@@ -12,9 +12,9 @@ from functools import lru_cache
 import numpy as np
 
 from mining.features.markers import MarkerMatcher
-from mining.instances.tokens import ParagraphTokens
+from mining.instances.tokens import ParagraphTokens, paragraph_spans
 from mining.nlp.tokens import DocTokens
-from mining.schema import is_headline
+from mining.schema import Document, headlines
 
 # Local evidence of one token, by group; a group is read at every offset -k..+k of its window.
 # Stab & Gurevych (2017, sec. 4.1) read the same kinds of evidence for their CRF: structural,
@@ -56,7 +56,7 @@ COMMAS = tuple(f"context=commas_before:{n}" for n in range(4))
 # Where a token stands, as ``context=paragraph:<place>`` and ``context=sentence:<place>`` spell it, and which side
 # of it its head is (``tree=side:``); ``window_ids`` reads the same words by index.
 PARAGRAPH_PLACES = ("intro", "conclusion", "body", "headline")
-# How a paragraph's place is told (``paragraph_place``): by its position (essays) or by whether it is a headline (news).
+# How a paragraph's place is told (``paragraph_places``): by its position (essays) or by whether it is a headline (news).
 PLACE_SCHEMES = ("position", "headline")
 SENTENCE_PLACES = ("only", "first", "last", "middle")
 HEAD_SIDES = ("left", "right", "root")
@@ -84,27 +84,37 @@ def word_shape(text: str) -> str:
     return "other"
 
 
-def paragraph_place(index: int, spans: Sequence[tuple[int, int]], text: str, places: str = "position") -> str:
-    """Where paragraph ``index`` of a document's paragraph ``spans`` (in ``text``) stands: one of ``PARAGRAPH_PLACES``.
+def paragraph_places(spans: Sequence[tuple[int, int]], text: str, places: str = "position") -> list[str]:
+    """Where each of a document's paragraph ``spans`` (in ``text``) stands: one of ``PARAGRAPH_PLACES`` each.
 
     ``places="position"`` (essays): the first paragraph is the intro, the last the conclusion, the others body.
-    ``"headline"`` (news): a paragraph that ends without final punctuation is a headline (or crosshead); the last
-    paragraph is the conclusion when a paragraph before it is no headline; any other is body. A report's lede is no
-    essay's introduction, and a text a user brings without its headline reads as the same paragraphs under one
-    (docs/labelling.md, "The first paragraph").
+    ``"headline"`` (news): a paragraph that reads as a headline or crosshead (``mining.schema.headlines``: short, no
+    final punctuation) is a headline; the last paragraph is the conclusion when one before it is no headline; any
+    other is body. A report's lede is no essay's introduction, and a text a user brings without its headline reads as
+    the same paragraphs under one (docs/labelling.md, "The first paragraph").
     """
-    if places == "headline":
-        if is_headline(text, spans[index]):
-            return "headline"
-        last = index == len(spans) - 1 and not all(is_headline(text, span) for span in spans[:index])
-        return "conclusion" if last else "body"
-    return "intro" if index == 0 else "conclusion" if index == len(spans) - 1 else "body"
+    n = len(spans)
+    if places != "headline":
+        return ["intro" if p == 0 else "conclusion" if p == n - 1 else "body" for p in range(n)]
+    found = headlines(text, spans)
+    out = ["headline" if h else "body" for h in found]
+    if n and not found[-1] and not all(found[:-1]):
+        out[-1] = "conclusion"
+    return out
+
+
+def document_places(document: Document, places: str, memo: dict[int, list[str]]) -> list[str]:
+    """``paragraph_places`` of ``document``'s paragraphs (the whole text when it lists none), once per document of a
+    call: ``memo`` keeps them by ``id``."""
+    if id(document) not in memo:
+        memo[id(document)] = paragraph_places(paragraph_spans(document), document.text, places)
+    return memo[id(document)]
 
 
 def paragraph_features(paragraph: ParagraphTokens, tokens: DocTokens, text: str, matcher: MarkerMatcher,
                        groups: Sequence[str], place: str) -> list[list[str]]:
     """The ``group=value`` features of each token of ``paragraph``, for the groups asked for; ``place`` is where the
-    paragraph stands (``paragraph_place``)."""
+    paragraph stands (``paragraph_places``)."""
     ids = list(paragraph.tokens)
     n = len(ids)
     active = set(groups)

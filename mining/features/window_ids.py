@@ -27,10 +27,10 @@ from mining.features.window_groups import (
     SENTENCE_PLACES,
     TO_END,
     TO_END_BUCKET,
-    paragraph_place,
+    document_places,
     word_shape,
 )
-from mining.instances.tokens import ParagraphTokens, paragraph_spans
+from mining.instances.tokens import ParagraphTokens
 from mining.nlp.tokens import tokens_of
 from mining.schema import Document
 
@@ -246,7 +246,7 @@ class MultiTokenIds:
     def of(self, paragraphs: Sequence[tuple[ParagraphTokens, Doc, Document]], groups: Sequence[str],
            matcher: MarkerMatcher, places: str = "position") -> tuple[np.ndarray, np.ndarray] | None:
         """``(token, local id)`` of every feature of ``groups`` (-1 for features unseen in fit), the tokens
-        numbered through the paragraphs in order (``places`` as in ``paragraph_place``); None when two paragraphs
+        numbered through the paragraphs in order (``places`` as in ``paragraph_places``); None when two paragraphs
         share a token."""
         batch = _Batch(paragraphs)
         if batch.shared:
@@ -364,9 +364,9 @@ class MultiTokenIds:
         n_sents = np.bincount(seg_para, minlength=len(b.paragraphs))
         s, n = np.arange(len(seg_start)) - (np.cumsum(n_sents) - n_sents)[seg_para], n_sents[seg_para]
         sent_where = np.where(n == 1, 0, np.where(s == 0, 1, np.where(s == n - 1, 2, 3)))[segment]
-        where = np.asarray([PARAGRAPH_PLACES.index(paragraph_place(p.index, paragraph_spans(document), document.text,
-                                                                    places)) for p, _, document in b.paragraphs],
-                           dtype=np.int64)[b.para]
+        memo: dict[int, list[str]] = {}
+        where = np.asarray([PARAGRAPH_PLACES.index(document_places(document, places, memo)[p.index])
+                            for p, _, document in b.paragraphs], dtype=np.int64)[b.para]
         return [(b.range, self.common[0][where]), (b.range, self.common[1][sent_where]),
                 (b.range, self.common[2][where * len(SENTENCE_PLACES) + sent_where])]
 

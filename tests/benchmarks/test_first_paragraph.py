@@ -3,7 +3,7 @@
 Every report the news model trains on opens with a headline and a narrating lede. While the model placed a paragraph
 by its position, it took a text's first paragraph for such a lede and found 2 of the six texts' units, 11 with a
 headline line above. news_miner places paragraphs by their headlines (``paragraph_places: headline``,
-docs/labelling.md, "The first paragraph"): a paragraph reads the same with a headline above it or without.
+docs/labelling.md, "The first paragraph"): its units are found and typed the same with a headline above it or without.
 """
 
 from __future__ import annotations

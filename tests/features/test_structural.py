@@ -84,4 +84,4 @@ def test_a_headline_paragraph_is_no_body_and_one_paragraph_no_conclusion(nlp):
 
 def test_unknown_paragraph_places_raise(unit_instances):
     with pytest.raises(ValueError, match="paragraph_places must be one of position, headline"):
-        StructuralVectorizer(paragraph_places="lede").fit(unit_instances).transform(unit_instances)
+        StructuralVectorizer(paragraph_places="lede").fit(unit_instances)

@@ -280,3 +280,23 @@ def test_headline_places_read_a_report_alike_with_or_without_its_headline(nlp, m
     by_position = TokenWindowVectorizer(windows={"context": 0}).fit(instances["none"])
     rows = by_position.transform(instances["none"])
     assert "0:context=paragraph:intro" in set(by_position.get_feature_names_out()[rows[0].indices])
+
+
+@pytest.mark.parametrize("lines, places", [
+    (["Bridge to open in May", "The mayor said it would open.", "Critics disagreed."],
+     ["headline", "body", "conclusion"]),
+    (["The mayor said it would open.", "Critics disagreed."], ["body", "conclusion"]),
+    (["The mayor said it would open"], ["body"]),  # a pasted line without its full stop is text, not a headline
+    (["Bridge to open in May", "Costs rise"], ["body", "conclusion"]),  # every paragraph unpunctuated: all text
+    (["Bridge to open in May", "The mayor said that the new bridge would open in May and that it would cut the "
+      "time people spend in traffic by a third"], ["headline", "body"]),  # too long for a headline
+    (["Bridge to open in May", "The mayor spoke.", "Costs rise", "Critics disagreed."],
+     ["headline", "body", "headline", "conclusion"]),  # a crosshead
+])
+def test_headline_places_of_a_documents_paragraphs(lines, places):
+    from mining.features.window_groups import paragraph_places
+    from mining.schema import paragraphs_from_lines
+
+    text = "\n".join(lines)
+    assert paragraph_places(paragraphs_from_lines(text), text, "headline") == places
+    assert paragraph_places(paragraphs_from_lines(text), text)[0] == "intro"

@@ -165,7 +165,8 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: st
 
     Rules, in order:
 
-    1. A unit in a headline (a paragraph that ends without final punctuation) is the author's.
+    1. A unit in a headline (a short paragraph that ends without final punctuation: ``mining.schema.headlines``) is
+       the author's.
     2. A unit mostly inside a direct quotation (straight or curly quotes that open a paragraph or
        sentence, or follow "said:"/"said,") belongs to the quote's speaker: the subject of the
        reporting verb right after the quote (``"X," she said.``) or right before it (``He said:

@@ -7,7 +7,7 @@ import bisect
 from spacy.tokens import Doc, Token
 
 from mining.nlp.tokens import tokens_of
-from mining.schema import is_headline, paragraphs_from_lines
+from mining.schema import headlines, paragraphs_from_lines
 
 SENTENCE_END = ".!?"
 
@@ -27,6 +27,7 @@ class TextLayout:
         self.doc = doc
         self.text = text
         self.paragraphs = paragraphs_from_lines(text)
+        self.headlines = {p for p, h in zip(self.paragraphs, headlines(text, self.paragraphs)) if h}
         self.table = tokens_of(doc)  # the Doc's attributes as lists: iterating it would build a Token per token
         self.starts = self.table.idx
 
@@ -38,8 +39,8 @@ class TextLayout:
         return offset, offset
 
     def is_headline(self, paragraph: tuple[int, int]) -> bool:
-        """Whether ``paragraph`` ends without final punctuation, as a headline or crosshead does: author voice."""
-        return is_headline(self.text, paragraph)
+        """Whether ``paragraph`` reads as a headline or crosshead (``mining.schema.headlines``): author voice."""
+        return paragraph in self.headlines
 
     def sentence_tail(self, pstart: int, offset: int) -> tuple[int, int]:
         """From the last sentence end (or the paragraph start) before ``offset`` to ``offset``."""
