@@ -169,6 +169,10 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     run_dir, dest = Path(run_dir), Path(dest)
     read_metrics(run_dir)  # refuses unfinished runs
     names = REFERENCE_FILES + ((MODEL, TASKS) if model else ())
+    models = [name for name in (MODEL, TASKS) if not model and (dest / name).exists()]
+    if models:  # its record would no longer describe the model beside it
+        raise UsageError(f"{dest}: holds a model ({', '.join(models)}): publish with --with-model to replace it "
+                         "too, or to another folder")
     held = [name for name in names if (dest / name).exists()]
     if held and not overwrite:
         raise UsageError(f"{dest}: already holds {', '.join(held)}; --overwrite replaces them")

@@ -186,6 +186,8 @@ def test_publish_replaces_a_reference_only_when_asked(miner_run: Path, tmp_path:
     assert (dest / "metrics.json").read_bytes() == before[Path("metrics.json")]
     assert (dest / "notes.md").read_text(encoding="utf-8") == "kept"
     assert not [p for p in dest.iterdir() if p.name.startswith(".record-")]  # no staging folder left
+    # A bundle's record without its model: the record would describe another run's model.
+    _refused(mining("publish", str(miner_run), str(dest), "--overwrite"), str(dest), "model.skops", "--with-model")
 
 
 def test_compare_names_a_bad_meta_file(miner_run: Path, tmp_path: Path):
