@@ -12,12 +12,12 @@ fields brat has no place for (paragraphs, topic, split, metadata) go in an optio
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from mining.corpora.files import write_text_atomic
 from mining.errors import CorpusError
 from mining.schema import UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines, require_spans, text_at
 
@@ -330,11 +330,11 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
         types.add(ann)
         sidecar = {"id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic,
                    "split": doc.split, "metadata": doc.metadata, **({"fields": doc.extra} if doc.extra else {})}
-        _write(directory / f"{stem}.txt", doc.text)
-        _write(directory / f"{stem}.ann", ann)
-        _write(directory / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))
+        write_text_atomic(directory / f"{stem}.txt", doc.text)
+        write_text_atomic(directory / f"{stem}.ann", ann)
+        write_text_atomic(directory / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))
     if conf:
-        _write(directory / "annotation.conf", types.conf())
+        write_text_atomic(directory / "annotation.conf", types.conf())
     return len(docs)
 
 
@@ -361,12 +361,6 @@ def _file_stems(docs: list[Document], directory: Path) -> list[str]:
                           + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
                           + ". Give each document a distinct id", file=directory)
     return stems
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)
 
 
 def annotation_conf(labels: Iterable[str], relations: dict[str, tuple[Iterable[str], Iterable[str]]],

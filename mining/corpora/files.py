@@ -14,12 +14,12 @@ from typing import IO
 def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     """A UTF-8 text file (with ``binary``, a byte file) to write ``path`` through: it replaces ``path`` only when the
     block ends without an error, so a crash or a bad document halfway leaves the old file (if any) as it was, and
-    no partial one."""
+    no partial one. Text is written as given: no newline is translated (offsets into it stay true)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             yield f
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)

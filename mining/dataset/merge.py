@@ -22,8 +22,6 @@ inputs, counts, and the previous and new :func:`mining.corpora.jsonl.fingerprint
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,6 +30,7 @@ from typing import Any
 
 from mining.corpora import custom, jsonl
 from mining.corpora.corrections import annotated_counts
+from mining.corpora.files import write_text_atomic
 from mining.dataset.validation import documents_by_id, validate_documents
 from mining.errors import CorpusError
 from mining.schema import Document
@@ -216,17 +215,9 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
 
 
 def _append_atomically(path: Path, line: str, *, start: Path | None) -> None:
-    """Write ``start``'s content plus ``line`` to ``path`` through a temp file and ``os.replace``."""
+    """Write ``start``'s content plus ``line`` to ``path``, whole or not at all."""
     old = start.read_text(encoding="utf-8") if start is not None else ""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(old + line)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, old + line)
 
 
 def _text_difference(a: str, b: str) -> str:
