@@ -279,21 +279,15 @@ def paragraphs_from_lines(text: str) -> list[tuple[int, int]]:
 
 # A paragraph that ends in none of these is a headline or a crosshead: news reports hold no unit there.
 FINAL_PUNCT = ".!?…:;\"”’')]"
-
-
 HEADLINE_WORDS = 15  # the longest headline or crosshead of the news and sample corpora has 13 words
 
 
-def is_headline(text: str, paragraph: tuple[int, int]) -> bool:
-    """Whether ``paragraph`` (a span of ``text``) ends without final punctuation, as a headline or crosshead does."""
-    tail = text[paragraph[0]:paragraph[1]].rstrip()
-    return bool(tail) and tail[-1] not in FINAL_PUNCT
-
-
 def headlines(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[bool]:
-    """Which of ``paragraphs`` read as headlines (or crossheads): at most ``HEADLINE_WORDS`` words, no final
-    punctuation (:func:`is_headline`), and not every paragraph so (a pasted line without its full stop is text)."""
-    found = [is_headline(text, p) and len(text[p[0]:p[1]].split()) <= HEADLINE_WORDS for p in paragraphs]
+    """Which of ``paragraphs`` (spans of ``text``) read as headlines or crossheads: at most ``HEADLINE_WORDS`` words
+    and no final punctuation (``FINAL_PUNCT``), unless every paragraph is so (a pasted line without its full stop is
+    text)."""
+    words = [text[a:b].split() for a, b in paragraphs]
+    found = [bool(w) and len(w) <= HEADLINE_WORDS and w[-1][-1] not in FINAL_PUNCT for w in words]
     return [False] * len(found) if all(found) else found
 
 

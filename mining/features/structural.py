@@ -10,9 +10,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from mining.errors import UsageError
 from mining.features.columns import FixedColumnsMixin
-from mining.features.window_groups import PLACE_SCHEMES, document_places
+from mining.features.window_groups import check_places, document_places
 from mining.instances.units import UnitInstance, layout_key
 from mining.nlp.sharing import reuse_rows
 from mining.nlp.tokens import DocTokens, doc_tokens
@@ -103,29 +102,23 @@ class StructuralVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
         self.paragraph_places = paragraph_places
 
     def fit(self, X, y=None):
-        self._check_places()
+        check_places(self.paragraph_places)
         return super().fit(X, y)
-
-    def _check_places(self) -> None:
-        if self.paragraph_places not in PLACE_SCHEMES:
-            raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, "
-                             f"got {self.paragraph_places!r}")
 
     @reuse_rows
     def transform(self, X: Sequence[UnitInstance]) -> sp.csr_matrix:
         check_is_fitted(self)
-        self._check_places()
+        check_places(self.paragraph_places)
         tokens = doc_tokens(X)
         indexes = {key: SentenceIndex(doc) for key, doc in tokens.items()}
         out = np.zeros((len(X), len(FEATURES)), dtype=np.float64)
         memo: dict[int, list[str]] = {}
         for r, inst in enumerate(X):
             out[r] = self._row(inst, indexes[id(inst.parsed)], tokens[id(inst.parsed)])
-            if self.paragraph_places == "headline" and inst.paragraph >= 0:  # no intro, no relative position
-                place = document_places(inst.document, "headline", memo)[inst.paragraph]
+            if self.paragraph_places == "headline":  # no intro, no relative position; outside every paragraph no place
+                places = document_places(inst.document, "headline", memo)
+                place = places[inst.paragraph] if inst.paragraph >= 0 else None
                 out[r, :4] = 0, place == "conclusion", place == "body", 0
-            elif self.paragraph_places == "headline":  # outside every paragraph: no place
-                out[r, :4] = 0
         out[:, _LOG_SCALED] = np.log1p(out[:, _LOG_SCALED])
         return sp.csr_matrix(out)
 

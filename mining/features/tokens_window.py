@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher, resolve_lists
-from mining.features.window_groups import GROUPS, PLACE_SCHEMES, document_places, paragraph_features
+from mining.features.window_groups import GROUPS, check_places, document_places, paragraph_features
 from mining.features.window_ids import ARRAY_GROUPS, VALUE_GROUPS, MultiTokenIds, ValueIds, concatenated
 from mining.instances.tokens import ParagraphTokens, TokenInstance
 from mining.nlp.sharing import once_per_batch, once_per_fit, reuse_rows
@@ -104,8 +104,7 @@ def _checked_windows(windows: Mapping[str, int] | None, min_df: int, paragraph_p
         raise UsageError(f"unknown feature groups {sorted(unknown)} (known: {', '.join(GROUPS)})")
     if isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
         raise UsageError(f"min_df must be a positive integer, got {min_df!r}")
-    if paragraph_places not in PLACE_SCHEMES:
-        raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, got {paragraph_places!r}")
+    check_places(paragraph_places)
     used = {g: int(k) for g, k in windows.items() if k is not None and int(k) >= 0}
     if not used:
         raise UsageError("every feature group is switched off: keep at least one")

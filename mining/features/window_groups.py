@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher
 from mining.instances.tokens import ParagraphTokens, paragraph_spans
 from mining.nlp.tokens import DocTokens
@@ -56,7 +57,7 @@ COMMAS = tuple(f"context=commas_before:{n}" for n in range(4))
 # Where a token stands, as ``context=paragraph:<place>`` and ``context=sentence:<place>`` spell it, and which side
 # of it its head is (``tree=side:``); ``window_ids`` reads the same words by index.
 PARAGRAPH_PLACES = ("intro", "conclusion", "body", "headline")
-# How a paragraph's place is told (``paragraph_places``): by its position (essays) or by whether it is a headline (news).
+# How a paragraph's place is told (``paragraph_places``): by its position (essays) or by its being a headline (news).
 PLACE_SCHEMES = ("position", "headline")
 SENTENCE_PLACES = ("only", "first", "last", "middle")
 HEAD_SIDES = ("left", "right", "root")
@@ -82,6 +83,12 @@ def word_shape(text: str) -> str:
     if text.isalpha():
         return "lower"
     return "other"
+
+
+def check_places(places: str) -> None:
+    """Refuse a ``paragraph_places`` that is none of ``PLACE_SCHEMES``."""
+    if places not in PLACE_SCHEMES:
+        raise UsageError(f"paragraph_places must be one of {', '.join(PLACE_SCHEMES)}, got {places!r}")
 
 
 def paragraph_places(spans: Sequence[tuple[int, int]], text: str, places: str = "position") -> list[str]:

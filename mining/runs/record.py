@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -110,12 +111,19 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
         (stage / META).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str), encoding="utf-8")
         (stage / METRICS).write_text(json.dumps(metrics, indent=2, sort_keys=True), encoding="utf-8")
         plots = [p.name for p in write_run_plots(metrics, stage)]
-        (run_dir / METRICS).unlink(missing_ok=True)  # a record being replaced is unfinished until the end
-        for name in (MODEL, TASKS, PREDICTIONS, CONFIG, META, *plots, METRICS):
-            os.replace(stage / name, run_dir / name)
+        _move_in(stage, run_dir, (MODEL, TASKS, PREDICTIONS, CONFIG, META, *plots, METRICS))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return run_dir
+
+
+def _move_in(stage: Path, dest: Path, names: Sequence[str]) -> None:
+    """Move the staged files ``names`` into ``dest``, ``metrics.json`` last and out first: a record being replaced is
+    unfinished until the end, never one of two runs' files."""
+    (dest / METRICS).unlink(missing_ok=True)
+    for name in sorted(names, key=lambda name: name == METRICS):
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / name, dest / name)
 
 
 def remove_record(run_dir: str | Path) -> None:
@@ -169,7 +177,7 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     run_dir, dest = Path(run_dir), Path(dest)
     read_metrics(run_dir)  # refuses unfinished runs
     names = REFERENCE_FILES + ((MODEL, TASKS) if model else ())
-    models = [name for name in (MODEL, TASKS) if not model and (dest / name).exists()]
+    models = [] if model else [name for name in (MODEL, TASKS) if (dest / name).exists()]
     if models:  # its record would no longer describe the model beside it
         raise UsageError(f"{dest}: holds a model ({', '.join(models)}): publish with --with-model to replace it "
                          "too, or to another folder")
@@ -182,10 +190,7 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
         for name in names:
             (stage / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(run_dir / name, stage / name)
-        (dest / METRICS).unlink(missing_ok=True)
-        for name in sorted(names, key=lambda name: name == METRICS):
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / name, dest / name)
+        _move_in(stage, dest, names)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return names
