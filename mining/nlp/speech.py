@@ -68,6 +68,8 @@ SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 # is what it judges ("rejected the plan", "described the talks as positive") and is content.
 SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet post quote cite comment mention "
                           "remark report state explain note".split())
+# Cues that judge their object only "as" something ("described the talks as [hard]", "portrayed the plan as [a trap]").
+AS_LEMMAS = frozenset("describe portray characterise characterize depict brand label dub term".split())
 OBJECT_DEPS = frozenset({"dobj", "prep", "oprd", "attr", "dative"})
 QUESTION_TAGS = frozenset({"WDT", "WP", "WP$"})  # "what", "which", "who": an object that asks, or a relative pronoun
 ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "quoted_phrase", "quote_mark", "position")
@@ -165,8 +167,9 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
       the object of a cue that judges rather than only says ("rejected the plan"), or of the clause
       that "according to" hangs on;
     - ``verdict``: content too, the judgement a cue passes on its object, which is then frame: "called
-      the plan [reckless]", "defended the law as [a proportionate response]" (docs/news-guideline.md,
-      "The span": the span is the verdict);
+      the plan [reckless]", "defended the law as [a proportionate response]", also where the parser hangs the "as"
+      on the object's last noun after a cue of ``AS_LEMMAS`` ("described [talks with the envoys] as [“not easy”]")
+      (docs/news-guideline.md, "The span": the span is the verdict);
     - ``position``: content too, of a cue that states a position (``POSITION_LEMMAS``, "call for"), less the "that",
       "for" or first "to" that opens it: "wants [the council to buy ...]", "indicated that [it would not object]", "is
       pushing for [the lane to be widened]" (an adverbial clause opened by "for" or "to"), "has resisted calls to
@@ -176,7 +179,8 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
       to what is wanted ("wants a 35-hour week [with no loss of pay]"); a "to" after the cue's object is left out of
       the position ("pressing [the ministry] to [go further]"); and a call whose clause the parser attaches as a
       relative clause, or a bare "refused the demand", gives no position at all;
-    - ``frame``: in the subtree of any other dependent of the cue;
+    - ``frame``: in the subtree of any other dependent of the cue but a cue joined to it, which marks its own ("X
+      described the talks as hard but said [they had brought progress]");
     - ``schedule``: content too, when its clause only schedules (:func:`is_schedule`).
 
     Punctuation gets no role but that of a quotation mark.
@@ -224,13 +228,9 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
     judgement = _judgement(cue) if judges else []
     for child in cue.children:
         if judgement and child.dep_ == "dobj":  # "called [the plan] reckless": what is judged is the frame
-            mark(child, "frame")
+            mark(child, "frame", skip=[j for j in judgement if j.head != cue])
         elif child in judgement:
-            verdicts = [child] if child.dep_ == "oprd" else list(child.children)  # "defended the law as [X]"
-            mark(child, "frame", skip=verdicts)
-            for verdict in verdicts:
-                mark(verdict, "content")
-                mark(verdict, "verdict")
+            _mark_verdict(child, mark)
         elif states_position and child.dep_ == "dobj" and child.lemma_.lower() in CALL_NOUNS:
             _mark_call(child, mark)
         elif _states(child, judges, states_position):
@@ -239,8 +239,22 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
                 mark(child, "position", skip=_opening(child))
             if is_schedule(child):
                 mark(child, "schedule", skip=_own_clauses(child))
+        elif child.dep_ == "conj" and is_attribution_cue(child):
+            continue  # "described the talks as hard but said [they had brought progress]": a cue of its own, no frame
         elif child.dep_ != "punct":
             mark(child, "source" if child.dep_ in SOURCE_DEPS else "frame")
+    for judged in judgement:
+        if judged.head != cue:  # an "as" the parser hung inside the object (``_judgement``)
+            _mark_verdict(judged, mark)
+
+
+def _mark_verdict(judged: Token, mark: Callable[..., None]) -> None:
+    """"called the plan [reckless]", "defended the law as [X]": the verdict is content, its "as" frame."""
+    verdicts = [judged] if judged.dep_ == "oprd" else list(judged.children)
+    mark(judged, "frame", skip=verdicts)
+    for verdict in verdicts:
+        mark(verdict, "content")
+        mark(verdict, "verdict")
 
 
 def _mark_call(call: Token, mark: Callable[..., None]) -> None:
@@ -282,8 +296,9 @@ def _has_marker(clause: Token, words: tuple[str, ...]) -> bool:
 def _states(child: Token, judges: bool, states_position: bool) -> bool:
     """Whether ``child`` of a cue is what the cue reports: its clausal complement, the object of a cue that judges
     (of one that states a position, a preposition only when it is "for" or "against": "indicated on Monday that"
-    gives the day), or the clause "for" or "to" opens after a cue that states a position ("is pushing for [the lane
-    to be widened]", "has resisted calls to [merge the votes]")."""
+    gives the day; a preposition before the cue is never what it judges: "[on Monday] described the talks as X"), or
+    the clause "for" or "to" opens after a cue that states a position ("is pushing for [the lane to be widened]", "has
+    resisted calls to [merge the votes]")."""
     if child.dep_ in CONTENT_DEPS:
         return True
     if states_position and child.dep_ == "prep":
@@ -291,7 +306,7 @@ def _states(child: Token, judges: bool, states_position: bool) -> bool:
     if states_position and child.dep_ == "advcl":  # or the gerund after "ruled out", which the parser attaches so
         return _has_marker(child, ("for", "to")) or child.tag_ == "VBG" and any(
             p.dep_ == "prt" and p.i == child.i - 1 for p in child.head.children)
-    return judges and child.dep_ in OBJECT_DEPS
+    return judges and child.dep_ in OBJECT_DEPS and not (child.dep_ == "prep" and child.i < child.head.i)
 
 
 def _judgement(cue: Token) -> list[Token]:
@@ -299,9 +314,16 @@ def _judgement(cue: Token) -> list[Token]:
     "a plan which critics called [reckless]"; none without an object ("called a strike", which the parser may
     read as "called [a strike]") or when the object is a question word (the naming sense of "what parents
     called their children"; a relative pronoun is no question: its clause is the cue's, a ``relcl``)."""
-    if not any(c.dep_ == "dobj" and (c.tag_ not in QUESTION_TAGS or cue.dep_ == "relcl") for c in cue.children):
+    objects = [c for c in cue.children if c.dep_ == "dobj" and (c.tag_ not in QUESTION_TAGS or cue.dep_ == "relcl")]
+    if not objects:
         return []
-    return [c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
+    judged = [c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
+    if judged or cue.lemma_.lower() not in AS_LEMMAS:
+        return judged
+    # "described [two days of talks with the envoys] as [“not easy”]": the parser may hang the "as" on the object's
+    # last noun; one that ends the object is the verdict
+    last = objects[0].right_edge
+    return [t for t in objects[0].subtree if t.dep_ == "prep" and t.lower_ == "as" and t.right_edge == last][:1]
 
 
 def is_schedule(verb: Token) -> bool:

@@ -56,6 +56,27 @@ def test_the_verdict_of_a_judging_cue_is_content_and_what_it_judges_is_frame(rol
     assert roles[judged] == {"frame"}
 
 
+def test_a_preposition_before_a_judging_cue_is_frame(roles_of):
+    roles = roles_of("The federation on Tuesday rejected the offer.")
+    assert roles["Tuesday"] == {"frame"} and roles["offer"] == {"content"}
+
+
+def test_a_verdict_the_parser_hangs_inside_the_object_is_still_the_verdict(roles_of):
+    # the parser attaches "as" to "demand", not to "described"
+    roles = roles_of("The mayor described the union's demand as “an attempt to stall the works”.")
+    assert roles["attempt"] == roles["stall"] == {"content", "quoted_phrase", "verdict"}
+    assert roles["demand"] == roles["as"] == {"frame"}
+
+
+def test_a_second_cue_joined_to_the_first_reports_its_own_content(roles_of):
+    # "said" is a conjunct of "described": what it reports is no frame of the first cue
+    roles = roles_of("Varga described two weeks of talks with the unions as “hard” but said they had brought progress.")
+    assert roles["said"] == {"cue"}
+    assert roles["brought"] == roles["progress"] == {"content"}
+    assert roles["hard"] == {"content", "quoted_phrase", "verdict"}
+    assert roles["unions"] == {"frame"}
+
+
 def test_a_cue_without_an_object_passes_no_verdict(roles_of):
     roles = roles_of("The main union federations on Monday called a one-day general strike.")  # parsed as oprd
     assert "content" in roles["strike"]
