@@ -167,9 +167,8 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
       the object of a cue that judges rather than only says ("rejected the plan"), or of the clause
       that "according to" hangs on;
     - ``verdict``: content too, the judgement a cue passes on its object, which is then frame: "called
-      the plan [reckless]", "defended the law as [a proportionate response]", also where the parser hangs the "as"
-      on the object's last noun after a cue of ``AS_LEMMAS`` ("described [talks with the envoys] as [“not easy”]")
-      (docs/news-guideline.md, "The span": the span is the verdict);
+      the plan [reckless]", "defended the law as [a proportionate response]", "described talks with the envoys as
+      [“not easy”]" (an "as" hung on the object: ``_judgement``) (docs/news-guideline.md, "The span");
     - ``position``: content too, of a cue that states a position (``POSITION_LEMMAS``, "call for"), less the "that",
       "for" or first "to" that opens it: "wants [the council to buy ...]", "indicated that [it would not object]", "is
       pushing for [the lane to be widened]" (an adverbial clause opened by "for" or "to"), "has resisted calls to
@@ -179,8 +178,7 @@ def speech_roles(doc: Doc) -> list[frozenset[str]]:
       to what is wanted ("wants a 35-hour week [with no loss of pay]"); a "to" after the cue's object is left out of
       the position ("pressing [the ministry] to [go further]"); and a call whose clause the parser attaches as a
       relative clause, or a bare "refused the demand", gives no position at all;
-    - ``frame``: in the subtree of any other dependent of the cue but a cue joined to it, which marks its own ("X
-      described the talks as hard but said [they had brought progress]");
+    - ``frame``: in the subtree of any other dependent of the cue but a conjoined cue ("... but said [that X]");
     - ``schedule``: content too, when its clause only schedules (:func:`is_schedule`).
 
     Punctuation gets no role but that of a quotation mark.
