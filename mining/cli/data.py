@@ -74,9 +74,9 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from mining.corpora import custom
-    from mining.corpora.files import write_text_atomic
     from mining.dataset.validation import validate_documents
     from mining.evaluation.documents import compare_documents, format_agreement
+    from mining.files import write_text_atomic
 
     check_output(args.output, [args.a, args.b], overwrite=args.overwrite)
     a = custom.load(args.a, format=args.format)

@@ -84,7 +84,7 @@ def check_model_dir(model: str) -> None:
 
 def _cmd_label(args: argparse.Namespace) -> int:
     from mining.corpora import brat, jsonl
-    from mining.corpora.files import write_text_atomic
+    from mining.files import write_text_atomic
     from mining.label.render import to_html, to_table, to_tsv
 
     if args.scheduler is not None and args.engine is None:

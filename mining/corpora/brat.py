@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from mining.corpora.files import write_text_atomic
 from mining.errors import CorpusError
+from mining.files import write_text_atomic
 from mining.schema import UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines, require_spans, text_at
 
 DEFAULT_UNIT_LABELS = {

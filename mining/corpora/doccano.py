@@ -50,9 +50,9 @@ from typing import Any
 
 from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
 from mining.corpora.corrections import PROPOSED_KEY, check_proposed, pre_labelled, proposed_units, record_corrections
-from mining.corpora.files import atomic_writer
 from mining.corpora.stored import TEXT_HASH, check_text, stored_entries, stored_field, text_hash, unknown_fields
 from mining.errors import CorpusError
+from mining.files import atomic_writer
 from mining.schema import (
     DOCUMENT_FIELDS,
     RELATION_FIELDS,

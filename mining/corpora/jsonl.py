@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from mining.corpora.files import atomic_writer
 from mining.errors import CorpusError
+from mining.files import atomic_writer
 from mining.schema import Document, SchemaError
 
 

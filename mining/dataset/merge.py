@@ -30,9 +30,9 @@ from typing import Any
 
 from mining.corpora import custom, jsonl
 from mining.corpora.corrections import annotated_counts
-from mining.corpora.files import write_text_atomic
 from mining.dataset.validation import documents_by_id, validate_documents
 from mining.errors import CorpusError
+from mining.files import write_text_atomic
 from mining.schema import Document
 
 CHANGELOG_SUFFIX = ".changelog"

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from mining.corpora.files import atomic_writer
+from mining.files import atomic_writer
 
 CONFUSION_MATRIX = "confusion_matrix.png"
 PER_CLASS_F1 = "per_class_f1.png"

@@ -10,7 +10,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -100,9 +101,7 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
     import skops.io as sio  # seconds to import: only the commands that write a record pay for it
 
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=STAGE_PREFIX))
-    try:
+    with _staging(run_dir) as stage:
         # Compressed: a news bundle's model is 22 MB of mostly repeated JSON, 2-3 MB deflated.
         sio.dump(model, stage / MODEL, compression=zipfile.ZIP_DEFLATED)
         sio.dump(tasks, stage / TASKS, compression=zipfile.ZIP_DEFLATED)
@@ -112,9 +111,19 @@ def write_record(run_dir: str | Path, *, metrics: dict[str, Any], meta: dict[str
         (stage / METRICS).write_text(json.dumps(metrics, indent=2, sort_keys=True), encoding="utf-8")
         plots = [p.name for p in write_run_plots(metrics, stage)]
         _move_in(stage, run_dir, (MODEL, TASKS, PREDICTIONS, CONFIG, META, *plots, METRICS))
+    return run_dir
+
+
+@contextmanager
+def _staging(dest: Path) -> Iterator[Path]:
+    """A staging folder inside ``dest`` (which readers skip), removed at the end whatever happens: what is not moved
+    in by then (``_move_in``) is dropped."""
+    dest.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=dest, prefix=STAGE_PREFIX))
+    try:
+        yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return run_dir
 
 
 def _move_in(stage: Path, dest: Path, names: Sequence[str]) -> None:
@@ -184,15 +193,11 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     held = [name for name in names if (dest / name).exists()]
     if held and not overwrite:
         raise UsageError(f"{dest}: already holds {', '.join(held)}; --overwrite replaces them")
-    dest.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=dest, prefix=STAGE_PREFIX))
-    try:
+    with _staging(dest) as stage:
         for name in names:
             (stage / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(run_dir / name, stage / name)
         _move_in(stage, dest, names)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     return names
 
 

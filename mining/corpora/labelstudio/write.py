@@ -11,7 +11,6 @@ from xml.sax.saxutils import quoteattr
 
 from mining.corpora import SAME_UNIT
 from mining.corpora.corrections import MODEL, PROPOSED_BY_KEY, PROPOSED_KEY, pre_labelled, proposed_units
-from mining.corpora.files import write_text_atomic
 from mining.corpora.labelstudio.names import (
     ATTRIBUTES_NAME,
     DATA_KEY,
@@ -23,6 +22,7 @@ from mining.corpora.labelstudio.names import (
 )
 from mining.corpora.stored import TEXT_HASH, text_hash
 from mining.errors import CorpusError, UsageError
+from mining.files import write_text_atomic
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, require_spans
 
 DEFAULT_MODEL_VERSION = "mining"

@@ -1,4 +1,4 @@
-"""Writing a file whole or not at all (mining/corpora/files.py)."""
+"""Writing a file whole or not at all (mining/files.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mining.corpora.files import atomic_writer, write_text_atomic
+from mining.files import atomic_writer, write_text_atomic
 
 
 def test_a_file_is_replaced_only_when_its_writing_ends(tmp_path: Path):
