@@ -18,8 +18,8 @@ pooled over all out-of-fold documents (`mining.evaluation.documents.compare_docu
 variant, the per-fold differences to the base (mean, folds won / lost). With `--out DIR`, each setting's
 labelled documents go to DIR/NAME.jsonl, for `mining evaluate-labels` or `benchmarks/segmentation_errors.py`.
 With `--by-lead`, the pooled measures are printed again for two groups of reports: those whose first claim with a
-stance (the reporter's aside) is for the measure their topic names, and those where it is against it (read with the
-base's stance step's `against_words` and `approval_words`, as it reads a topic). The news corpus was written
+stance (the reporter's aside) is for the measure their topic names, and those where it is against it (the topic read
+with the base's stance step's `against_words` and `approval_words`, by the predicate reading `news_miner` uses). The news corpus was written
 proponent first (docs/news-guideline.md, "The document"), and the stance step learnt the order as well as the words.
 """
 from __future__ import annotations
