@@ -15,13 +15,13 @@ from mining.dataset.validation import validate_documents, validate_path
 
 EXAMPLES = Path("/work/shared/examples")
 WINDOW = 12  # words; a shared run this long is copying, not coincidence
-LAST = 541  # the last report: news-01..LAST
-# The test split since issue 14's twenty-seventh re-split (docs/news-guideline.md, "The document")
-TEST = range(494, 506)
+LAST = 553  # the last report: news-01..LAST
+# The test split since issue 14's twenty-eighth re-split (docs/news-guideline.md, "The document")
+TEST = range(542, 554)
 ADDED = range(329, 350)  # training reports added on 2 December 2026: constructions the others lacked
 ADDED_AFTER = range(374, 398)  # and on 3 December 2026, after the eighteenth re-split
 # and on 5 December 2026, after the twenty-seventh: reports whose first party to take a position is against the topic
-OPPONENT_LED = range(506, LAST + 1)
+OPPONENT_LED = range(506, 542)
 FIRST_TEST = range(21, 33)  # the first test split, spent: training data now, double-annotated by B
 SECOND_TEST = range(53, 65)  # the second test split, spent: training data now, double-annotated by C
 THIRD_TEST = range(65, 77)  # the third test split, spent: training data now
@@ -62,6 +62,8 @@ TWENTY_FIFTH_TEST = range(458, 470)
 TWENTY_SIXTH_TEST = range(470, 482)
 # the twenty-seventh (the test split of the twenty-sixth re-split), spent: training data now, double-annotated by AE
 TWENTY_SEVENTH_TEST = range(482, 494)
+# the twenty-eighth (the test split of the twenty-seventh re-split), spent: training data now, double-annotated by AK
+TWENTY_EIGHTH_TEST = range(494, 506)
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +110,14 @@ def test_news_counts(news):
     # news-01..469 without a gap; then news-482..493, fresh, became the test split and news-470..481 training data, so
     # the training split was news-01..481 without a gap; then news-494..505, fresh, became the test split and
     # news-482..493 training data, so the training split was news-01..493 without a gap; then news-506..541, fresh,
-    # were added after the test split as training data, each led by a party against its topic
-    assert {d.id for d in news if d.split == "train"} == {
-        f"news-{n:02d}" for n in (*range(1, TEST[0]), *OPPONENT_LED)} == {
+    # were added after the test split as training data, each led by a party against its topic; then news-542..553,
+    # fresh, became the test split and news-494..505 training data, so the training split is news-01..541 without a gap
+    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in range(1, TEST[0])} == {
         f"news-{n:02d}" for n in (*range(1, SEVENTEENTH_TEST[0]), *SEVENTEENTH_TEST, *ADDED, *EIGHTEENTH_TEST,
                                   *NINETEENTH_TEST, *ADDED_AFTER, *TWENTIETH_TEST, *TWENTY_FIRST_TEST,
                                   *TWENTY_SECOND_TEST, *TWENTY_THIRD_TEST, *TWENTY_FOURTH_TEST,
-                                  *TWENTY_FIFTH_TEST, *TWENTY_SIXTH_TEST, *TWENTY_SEVENTH_TEST, *OPPONENT_LED)}
+                                  *TWENTY_FIFTH_TEST, *TWENTY_SIXTH_TEST, *TWENTY_SEVENTH_TEST,
+                                  *TWENTY_EIGHTH_TEST, *OPPONENT_LED)}
     spent = {f"news-{n:02d}" for n in (*FIRST_TEST, *SECOND_TEST, *THIRD_TEST, *FOURTH_TEST,
                                        *FIFTH_TEST_FIRST_HALF, *FIFTH_TEST_SECOND_HALF, *SIXTH_TEST,
                                        *SEVENTH_TEST, *EIGHTH_TEST, *NINTH_TEST, *TENTH_TEST, *ELEVENTH_TEST_L,
@@ -123,7 +126,7 @@ def test_news_counts(news):
                                        *SIXTEENTH_TEST, *SEVENTEENTH_TEST, *EIGHTEENTH_TEST, *NINETEENTH_TEST,
                                        *TWENTIETH_TEST, *TWENTY_FIRST_TEST, *TWENTY_SECOND_TEST,
                                        *TWENTY_THIRD_TEST, *TWENTY_FOURTH_TEST, *TWENTY_FIFTH_TEST,
-                                       *TWENTY_SIXTH_TEST, *TWENTY_SEVENTH_TEST)}
+                                       *TWENTY_SIXTH_TEST, *TWENTY_SEVENTH_TEST, *TWENTY_EIGHTH_TEST)}
     assert spent < {d.id for d in news if d.split == "train"}
     assert {d.id for d in news if d.split == "test"} == {f"news-{n:02d}" for n in TEST}
     labels = Counter(u.label for d in news for u in d.units)
@@ -245,7 +248,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-ab.jsonl", "AB", TWENTY_FIFTH_TEST, "train"),
     ("news-second-annotator-ac.jsonl", "AC", TWENTY_SIXTH_TEST, "train"),
     ("news-second-annotator-ae.jsonl", "AE", TWENTY_SEVENTH_TEST, "train"),
-    ("news-second-annotator-ak.jsonl", "AK", TEST, "test"),
+    ("news-second-annotator-ak.jsonl", "AK", TWENTY_EIGHTH_TEST, "train"),
 ])
 def test_a_second_annotator_covers_a_test_split(news, name, annotator, reports, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
