@@ -37,9 +37,12 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
 # The model trained on 445 reports (a85ebc4) typed Zelenskyy's quote a premise: its claim score fell short of its
 # premise score by 0.825, past claim_allowance (0.75); the model trained on 433 fell short by 0.568 and kept it a claim.
 # The one trained on 469 (paragraphs placed by their headlines, 98d2581) fell short by 1.073, the one trained on 481
-# (the twenty-sixth re-split) by 1.243, the one trained on 529 (news-506..541 added) by 1.021.
-RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 529 reports, 0.271 past "
+# (the twenty-sixth re-split) by 1.243, the one trained on 529 (news-506..541 added) by 1.021, the one trained on 589
+# (news-494..505 and news-554..601 added) by 1.289.
+RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 589 reports, 0.539 past "
                                                 "claim_allowance (configs/experiment/news_miner.yaml)")
+# Found by the model trained on 529 reports only: the one trained on 589 makes no segment of it.
+LOST = pytest.mark.xfail(strict=True, reason="no unit for the model trained on 589 reports")
 
 
 @pytest.mark.parametrize(("holder", "words"), [
@@ -57,8 +60,8 @@ RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model tr
     ("US officials", "positive"),  # "described the Berlin discussions as positive": the verdict is the unit
     ("Friedrich Merz", "the chance for a real peace process"),
     # "slamming Moscow's actions as [Putin's criminal attack]": a verdict, found by the model trained on 529 reports
-    # (its claim score 0.267 above its premise score); every shipped model before it missed the unit
-    ("Friedrich Merz", "criminal attack"),
+    # (its claim score 0.267 above its premise score); every shipped model before it and the one after it missed it
+    pytest.param("Friedrich Merz", "criminal attack", marks=LOST),
 ])
 def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: str, words: str):
     assert any(words in text for text in _claims_of(labelled, holder)), _claims_of(labelled, holder)
@@ -87,20 +90,19 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 # against, were added: a throw-away model trained on news-01..481 with them took Zelenskyy and Merz against the
 # topic, but the one trained on 529 reports (news-482..493 as well) takes both for it, by small means (Zelenskyy
 # +0.33, Merz +0.59 over their claims and premises; Trump, against, -4.07): on this article the side is still a
-# matter of a few weights.
-INVERTED = pytest.mark.xfail(strict=True, reason="stance leans on the party order (mining/features/party_order.py), "
-                                                 "which the party verbs (party_verbs.py) do not outweigh: "
-                                                 "trained on 184, 196, 208, 220, 256, 280, 292, 304, 337, 349, "
-                                                 "385, 397, 409, 421, 433, 445, 469, 481 or 529 reports it takes "
-                                                 "Zelenskyy, the first party, for the topic")
-TURNED = pytest.mark.xfail(strict=True, reason="the model trained on 529 reports takes Merz for the topic (his mean "
-                                               "score +0.59); the one trained on 481 took him against")
+# matter of a few weights. The one trained on 589 reports (news-554..601, 48 more led against their topic, added) takes
+# Zelenskyy against (his mean score -5.98), but the side rests in good part on weights that are no reading of what
+# he says: the verb "meet" ("Zelenskyy met with Trump's special envoy") weighs -7.33 and outweighs the first party's
+# +3.78; "resist" ("a proposal Zelenskyy has resisted") weighs -1.79.
+TURNED = pytest.mark.xfail(strict=True, reason="the models trained on 529 and on 589 reports take Merz for the topic "
+                                               "(his mean score +0.59, then +0.21); the one trained on 481 took him "
+                                               "against")
 
 
 @pytest.mark.parametrize(("holder", "stance"), [
     ("US officials", "for"),  # they want Ukraine to give up the Donbas, and "the US is pressing" for it
     pytest.param("Friedrich Merz", "against", marks=TURNED),  # a free and sovereign Ukraine that can defend itself
-    pytest.param("Volodymyr Zelenskyy", "against", marks=INVERTED),  # he resists ceding
+    ("Volodymyr Zelenskyy", "against"),  # he resists ceding
 ])
 def test_a_partys_claims_take_its_side_of_the_topic(labelled: Document, holder: str, stance: str):
     stances = [u.stance for u in labelled.units if u.label in ("claim", "major_claim") and u.holder == holder]
