@@ -18,9 +18,10 @@ pooled over all out-of-fold documents (`mining.evaluation.documents.compare_docu
 variant, the per-fold differences to the base (mean, folds won / lost). With `--out DIR`, each setting's
 labelled documents go to DIR/NAME.jsonl, for `mining evaluate-labels` or `benchmarks/segmentation_errors.py`.
 With `--by-lead`, the pooled measures are printed again for two groups of reports: those whose first claim with a
-stance (the reporter's aside) is for the measure their topic names, and those where it is against it (the topic read
-with the base's stance step's `against_words` and `approval_words`, by the predicate reading `news_miner` uses). The news corpus was written
-proponent first (docs/news-guideline.md, "The document"), and the stance step learnt the order as well as the words.
+stance (other than the reporter's) is for the measure their topic names, and those where it is against it (the topic
+read with the base's stance step's `against_words` and `approval_words`, by the predicate reading `news_miner` uses).
+The news corpus was written proponent first (docs/news-guideline.md, "The document"), and the stance step learnt the
+order as well as the words.
 """
 from __future__ import annotations
 
@@ -57,8 +58,8 @@ def extra_splits(cfg) -> list[str]:
 
 
 def lead_of(doc, against_words, approval_words) -> str | None:
-    """"for" or "against": the side toward its topic's measure of the report's first claim with a stance, the
-    reporter's aside; None without one."""
+    """"for" or "against": the side toward its topic's measure of the report's first claim with a stance that is not
+    the reporter's; None without one."""
     claims = sorted((u for u in doc.units if u.stance in ("for", "against") and u.holder != AUTHOR),
                     key=lambda u: u.start)
     if not claims:

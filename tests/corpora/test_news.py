@@ -152,7 +152,7 @@ def test_news_counts(news):
 
 def test_the_opponent_led_reports_lead_with_a_party_against_their_topic(news):
     # The reports before them were written proponent first: in 442 of the 481 training reports of news-01..481, the
-    # first claim with a stance (the reporter's aside) is for the topic's measure (docs/news-guideline.md, "The
+    # first claim with a stance (other than the reporter's) is for the topic's measure (docs/news-guideline.md, "The
     # document"). In each of these, the first claim with a stance is against a topic worded for its measure.
     added = [d for d in news if int(d.id.removeprefix("news-")) in OPPONENT_LED]
     assert len(added) == len(OPPONENT_LED)
