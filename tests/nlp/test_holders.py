@@ -615,6 +615,28 @@ def test_he_is_the_most_recent_single_speaker_not_the_last_name(nlp):
     assert holder_matches("senior engineer", got.holder), got
 
 
+@pytest.mark.parametrize("text", [
+    ("Councillor Ruth Amsel said the fines would keep the square quiet.\n"
+     "Pavel Rusk, 31, was fined after a protest in the square last spring. \"I only held a banner,\" he said."),
+    ("Councillor Ruth Amsel said the fines would keep the square quiet.\n"
+     "Pavel Rusk, 31, a student in Orlen, was told after the protest that his fine would double. "
+     "\"I only held a banner,\" he said."),
+])
+def test_a_person_a_passive_sentence_introduces_is_the_next_he(nlp, text):
+    # the one a vox pop introduces, fined or told of it, not the speaker before him; the one told is no hearer inside
+    # another's words
+    (got,) = attribute(nlp, text, "I only held a banner")
+    assert (got.holder, got.speech) == ("Pavel Rusk", "quote"), got
+
+
+def test_two_people_of_one_surname_keep_their_own_names(nlp):
+    text = ("The rule follows the death of Jonas Lindqvist, a 15-year-old swimmer, in June.\n"
+            "His mother, Marta Lindqvist, who has campaigned for the rule since, said lifeguards should be trained "
+            "to use defibrillators. \"Nobody at the pool knew how to use one,\" she told reporters.")
+    got = attribute(nlp, text, "lifeguards should be trained to use defibrillators", "Nobody at the pool knew how")
+    assert [a.holder for a in got] == ["Marta Lindqvist"] * 2, got
+
+
 def test_a_party_inside_anothers_words_is_not_the_next_speaker(nlp):
     text = ("Mayor Lena Hoff said the village could support the dam if the water board paid for new wells. "
             "She said the old wells were already running dry.")

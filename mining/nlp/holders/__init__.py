@@ -8,7 +8,8 @@ rules read the spaCy dependency parse and are listed on :func:`attribute_holders
 
 Holders are normalised so that the mentions of one party agree: a person is the fullest
 PERSON-entity name seen in the document with the same surname, without titles ("Ukrainian
-President Volodymyr Zelenskyy", "Zelenskyy" and a later "he" are all "Volodymyr Zelenskyy"); a
+President Volodymyr Zelenskyy", "Zelenskyy" and a later "he" are all "Volodymyr Zelenskyy"), but a full name
+whose given names differ is another person of that surname ("Milo Haskel" and his father "Adrian Haskel"); a
 group is its head noun with the head's modifiers, determiners and clauses dropped
 ("Officials of the dockworkers' union" -> "dockworkers' union officials", "Shop owners on Mill
 Road" -> "shop owners"; "Ecologists at the University of X" -> "University of X ecologists",

@@ -1,4 +1,5 @@
-"""Person names: one canonical name per person, the fullest PERSON name with the same surname, titles dropped."""
+"""Person names: one canonical name per person, the fullest PERSON name with the same surname, titles dropped
+(a full name with other given names is another person of that surname)."""
 
 from __future__ import annotations
 
@@ -135,12 +136,17 @@ class PersonNames:
         return list(doc[start:head.i + 1])
 
     def _register(self, tokens: Sequence[Token]) -> str:
-        """Add the cleaned name of ``tokens`` if it is the fullest for its surname; the name kept."""
+        """Add the cleaned name of ``tokens`` if it is the fullest for its surname; the name kept. A full name whose
+        given names share none with the kept one's is another person of that surname ("Milo Haskel" and his father
+        "Adrian Haskel") and keeps its own name; the surname alone still names the one kept."""
         words = _clean_name(tokens)
         if not words:
             return ""
         key = words[-1].casefold()
-        if len(words) > len(self.names.get(key, "").split()):
+        kept = self.names.get(key, "").split()
+        if len(words) > 1 and len(kept) > 1 and not {w.casefold() for w in words[:-1]} & {w.casefold() for w in kept[:-1]}:
+            return " ".join(words)
+        if len(words) > len(kept):
             self.names[key] = " ".join(words)
         return self.names[key]
 

@@ -250,15 +250,14 @@ class PartyResolver:
         # "singular": the most recent one person speaking, named or not, that "he"/"she" refer back to;
         # "plural": the most recent group named as a subject, speaking or not, that "others" refers to.
         memory: Memory = {"group": None, "any": None, "singular": None, "plural": None}
-        doc = self.layout.doc
         # Only a cue ("according" or a verb with a cue lemma: ``is_attribution_cue``) or a noun subject or apposition
         # can be any kind of token below: the token table finds them without building a Token for every word.
-        table = tokens_of(doc)
+        table = tokens_of(self.layout.doc)
         pos, dep = table.pos, table.dep
         cues = set(holder_cue_candidates(table, range(table.n)))
         candidates = [i for i in range(table.n)
                       if i in cues or (dep[i] in ("nsubj", "nsubjpass", "appos") and pos[i] in ("PROPN", "NOUN"))]
-        for token in map(doc.__getitem__, candidates):
+        for token in map(self.layout.doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
             if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ == "NNS" and not is_attribution_cue(token.head)
@@ -276,8 +275,8 @@ class PartyResolver:
                 self.parties[token.i] = party
                 # "A spokeswoman for the union said X. '...,' she said": "she" is the union again.
                 singly = subject is not None and _speaks_for_another(subject_head(subject))
-            elif token.dep_ == "nsubj" and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
-                # Subjects of other main clauses ("Smith arrived on Monday. He said ...") are
+            elif token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
+                # Subjects of other main clauses ("Smith arrived on Monday. He said ...", "Smith, 24, was fined") are
                 # antecedents for pronouns, but no holders.
                 party = self._person(subject_head(token))
             elif token.dep_ == "appos":
@@ -305,10 +304,11 @@ class PartyResolver:
         self.groups.append(Party(group_name(name, self.layout)[0], "group", noun.lemma_.lower()))
 
     def _reported(self, token: Token) -> bool:
-        """Whether ``token`` is inside another cue's words in its paragraph ("she said the town could support X"):
-        a party named there is not the next speaker. A headline the parser runs into the line is no cue above it."""
+        """Whether ``token`` is in another cue's words in its paragraph ("she said the town could support X": not the
+        next speaker), not its subject ("Ana Lind was told X"); a headline run into the line is no cue above it."""
         pstart, pend = self.layout.paragraph_of(token.idx)
-        return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in token.ancestors)
+        above = list(token.ancestors)[token.dep_ in ("nsubj", "nsubjpass"):]  # a subject is not in its cue's words
+        return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in above)
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
