@@ -38,11 +38,11 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
 # premise score by 0.825, past claim_allowance (0.75); the model trained on 433 fell short by 0.568 and kept it a claim.
 # The one trained on 469 (paragraphs placed by their headlines, 98d2581) fell short by 1.073, the one trained on 481
 # (the twenty-sixth re-split) by 1.243, the one trained on 529 (news-506..541 added) by 1.021, the one trained on 589
-# (news-494..505 and news-554..601 added) by 1.289.
-RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 589 reports, 0.539 past "
+# (news-494..505 and news-554..601 added) by 1.289, the one trained on 601 (news-542..553 added) by 1.265.
+RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 601 reports, 0.515 past "
                                                 "claim_allowance (configs/experiment/news_miner.yaml)")
-# Found by the model trained on 529 reports only: the one trained on 589 makes no segment of it.
-LOST = pytest.mark.xfail(strict=True, reason="no unit for the model trained on 589 reports")
+# Found by the model trained on 529 reports only: the ones trained on 589 and on 601 make no segment of it.
+LOST = pytest.mark.xfail(strict=True, reason="no unit for the models trained on 589 and on 601 reports")
 
 
 @pytest.mark.parametrize(("holder", "words"), [
@@ -93,10 +93,15 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 # matter of a few weights. The one trained on 589 reports (news-554..601, 48 more led against their topic, added) takes
 # Zelenskyy against (his mean score -5.98), but the side rests in good part on weights that are no reading of what
 # he says: the verb "meet" ("Zelenskyy met with Trump's special envoy") weighs -7.33 and outweighs the first party's
-# +3.78; "resist" ("a proposal Zelenskyy has resisted") weighs -1.79.
-TURNED = pytest.mark.xfail(strict=True, reason="the models trained on 529 and on 589 reports take Merz for the topic "
-                                               "(his mean score +0.59, then +0.21); the one trained on 481 took him "
-                                               "against")
+# +3.78; "resist" ("a proposal Zelenskyy has resisted") weighs -1.79. The one trained on 601 reads no party order and
+# decides on claims alone (configs/features/stance_topic.yaml): Zelenskyy's one claim scores -6.93, of which his
+# verbs give -3.50 ("meet" -2.75, "describe" -2.51, "resist" -1.87, "welcome" +2.28, "tell" +1.86) and his words and
+# frame -3.31; Merz's three claims average +0.31 ("the chance for a real peace process" +1.33, "lasting peace in
+# Europe" +1.93, "praising the US" -2.32): that a free and sovereign Ukraine is against ceding its land is not in
+# the words the step reads.
+TURNED = pytest.mark.xfail(strict=True, reason="the models trained on 529, 589 and 601 reports take Merz for the topic "
+                                               "(his mean score +0.59, +0.21, then +0.31); the one trained on 481 took "
+                                               "him against")
 
 
 @pytest.mark.parametrize(("holder", "stance"), [
