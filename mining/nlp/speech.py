@@ -68,8 +68,6 @@ SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 # is what it judges ("rejected the plan", "described the talks as positive") and is content.
 SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet post quote cite comment mention "
                           "remark report state explain note".split())
-# Cues that judge their object only "as" something ("described the talks as [hard]", "portrayed the plan as [a trap]").
-AS_LEMMAS = frozenset("describe portray characterise characterize depict brand label dub term".split())
 OBJECT_DEPS = frozenset({"dobj", "prep", "oprd", "attr", "dative"})
 QUESTION_TAGS = frozenset({"WDT", "WP", "WP$"})  # "what", "which", "who": an object that asks, or a relative pronoun
 ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "quoted_phrase", "quote_mark", "position")
@@ -316,10 +314,11 @@ def _judgement(cue: Token) -> list[Token]:
     if not objects:
         return []
     judged = [c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
-    if judged or cue.lemma_.lower() not in AS_LEMMAS:
+    if judged:
         return judged
-    # "described [two days of talks with the envoys] as [“not easy”]": the parser may hang the "as" on the object's
-    # last noun; one that ends the object is the verdict
+    # "described [two days of talks with the envoys] as [“not easy”]", "slammed [the council's offer] as [“an insult
+    # to every nurse”]": the parser may hang the "as" on the object's last noun; one that ends the object is the
+    # verdict, whatever the judging cue
     last = objects[0].right_edge
     return [t for t in objects[0].subtree if t.dep_ == "prep" and t.lower_ == "as" and t.right_edge == last][:1]
 

@@ -68,6 +68,13 @@ def test_a_verdict_the_parser_hangs_inside_the_object_is_still_the_verdict(roles
     assert roles["demand"] == roles["as"] == {"frame"}
 
 
+def test_any_judging_cue_passes_the_verdict_the_parser_hangs_inside_its_object(roles_of):
+    # the parser attaches "as" to "offer"; "slam" is no verb of describing, but it judges its object all the same
+    roles = roles_of("The union slammed the council's offer as “an insult to every nurse”.")
+    assert roles["insult"] == roles["nurse"] == {"content", "quoted_phrase", "verdict"}
+    assert roles["offer"] == roles["as"] == {"frame"}
+
+
 def test_a_second_cue_joined_to_the_first_reports_its_own_content(roles_of):
     # "said" is a conjunct of "described": what it reports is no frame of the first cue
     roles = roles_of("Varga described two weeks of talks with the unions as “hard” but said they had brought progress.")
