@@ -38,11 +38,10 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
 # premise score by 0.825, past claim_allowance (0.75); the model trained on 433 fell short by 0.568 and kept it a claim.
 # The one trained on 469 (paragraphs placed by their headlines, 98d2581) fell short by 1.073, the one trained on 481
 # (the twenty-sixth re-split) by 1.243, the one trained on 529 (news-506..541 added) by 1.021, the one trained on 589
-# (news-494..505 and news-554..601 added) by 1.289, the one trained on 601 (news-542..553 added) by 1.265.
-RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 601 reports, 0.515 past "
+# (news-494..505 and news-554..601 added) by 1.289, the one trained on 601 (news-542..553 added) by 1.265, the one
+# trained on 613 (news-602..613 added) by 1.240.
+RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 613 reports, 0.490 past "
                                                 "claim_allowance (configs/experiment/news_miner.yaml)")
-# Found by the model trained on 529 reports only: the ones trained on 589 and on 601 make no segment of it.
-LOST = pytest.mark.xfail(strict=True, reason="no unit for the models trained on 589 and on 601 reports")
 
 
 @pytest.mark.parametrize(("holder", "words"), [
@@ -60,8 +59,10 @@ LOST = pytest.mark.xfail(strict=True, reason="no unit for the models trained on 
     ("US officials", "positive"),  # "described the Berlin discussions as positive": the verdict is the unit
     ("Friedrich Merz", "the chance for a real peace process"),
     # "slamming Moscow's actions as [Putin's criminal attack]": a verdict, found by the model trained on 529 reports
-    # (its claim score 0.267 above its premise score); every shipped model before it and the one after it missed it
-    pytest.param("Friedrich Merz", "criminal attack", marks=LOST),
+    # (its claim score 0.267 above its premise score); every shipped model before it and the ones trained on 589 and 601
+    # missed it. Since e7a1742 an "as" the parser hangs inside the object marks the verdict for every judging cue,
+    # "slam" too, and the model trained on 613 types it a claim, 0.470 above a premise.
+    ("Friedrich Merz", "criminal attack"),
 ])
 def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: str, words: str):
     assert any(words in text for text in _claims_of(labelled, holder)), _claims_of(labelled, holder)
@@ -98,10 +99,11 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 # verbs give -3.50 ("meet" -2.75, "describe" -2.51, "resist" -1.87, "welcome" +2.28, "tell" +1.86) and his words and
 # frame -3.31; Merz's three claims average +0.31 ("the chance for a real peace process" +1.33, "lasting peace in
 # Europe" +1.93, "praising the US" -2.32): that a free and sovereign Ukraine is against ceding its land is not in
-# the words the step reads.
-TURNED = pytest.mark.xfail(strict=True, reason="the models trained on 529, 589 and 601 reports take Merz for the topic "
-                                               "(his mean score +0.59, +0.21, then +0.31); the one trained on 481 took "
-                                               "him against")
+# the words the step reads. The one trained on 613 gives Zelenskyy -7.48 (his verbs -3.65) and Merz +0.14 over four
+# claims, his verdict "Putin's criminal attack" (-1.52) among them.
+TURNED = pytest.mark.xfail(strict=True, reason="the models trained on 529, 589, 601 and 613 reports take Merz for the "
+                                               "topic (his mean score +0.59, +0.21, +0.31, then +0.14); the one trained "
+                                               "on 481 took him against")
 
 
 @pytest.mark.parametrize(("holder", "stance"), [
