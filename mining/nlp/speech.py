@@ -68,6 +68,12 @@ SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 # is what it judges ("rejected the plan", "described the talks as positive") and is content.
 SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet post quote cite comment mention "
                           "remark report state explain note".split())
+# Cues that judge their object as something ("described the talks as [hard]", "slammed the offer as [an insult]"): the
+# "as" the parser hangs on their object's last noun is their verdict. Not a cue of wanting or resisting ("wants the
+# loot boxes treated as gambling", "resisted calls to use the square as a car park"), nor one that may name a role
+# ("welcomed the appointment of Ada Berg as chair").
+AS_LEMMAS = frozenset("describe portray characterise characterize depict brand label dub term slam blast dismiss hail "
+                      "praise criticise criticize condemn denounce decry".split())
 OBJECT_DEPS = frozenset({"dobj", "prep", "oprd", "attr", "dative"})
 QUESTION_TAGS = frozenset({"WDT", "WP", "WP$"})  # "what", "which", "who": an object that asks, or a relative pronoun
 ROLES = ("cue", "source", "frame", "content", "verdict", "schedule", "quote", "quoted_phrase", "quote_mark", "position")
@@ -314,11 +320,11 @@ def _judgement(cue: Token) -> list[Token]:
     if not objects:
         return []
     judged = [c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
-    if judged:
+    if judged or cue.lemma_.lower() not in AS_LEMMAS:
         return judged
     # "described [two days of talks with the envoys] as [“not easy”]", "slammed [the council's offer] as [“an insult
     # to every nurse”]": the parser may hang the "as" on the object's last noun; one that ends the object is the
-    # verdict, whatever the judging cue
+    # verdict
     last = objects[0].right_edge
     return [t for t in objects[0].subtree if t.dep_ == "prep" and t.lower_ == "as" and t.right_edge == last][:1]
 

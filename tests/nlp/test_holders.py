@@ -637,6 +637,13 @@ def test_two_people_of_one_surname_keep_their_own_names(nlp):
     assert [a.holder for a in got] == ["Marta Lindqvist"] * 2, got
 
 
+def test_an_abbreviated_title_or_an_initial_still_names_the_one_person_of_a_surname(nlp):
+    text = ("Coach Jonas Lindqvist said the pool should stay open. "
+            "Mr. Lindqvist added that the lifeguards were trained. J. Lindqvist said the lanes were full.")
+    got = attribute(nlp, text, "the lifeguards were trained", "the lanes were full")
+    assert [a.holder for a in got] == ["Jonas Lindqvist"] * 2, got
+
+
 def test_a_party_inside_anothers_words_is_not_the_next_speaker(nlp):
     text = ("Mayor Lena Hoff said the village could support the dam if the water board paid for new wells. "
             "She said the old wells were already running dry.")

@@ -68,11 +68,22 @@ def test_a_verdict_the_parser_hangs_inside_the_object_is_still_the_verdict(roles
     assert roles["demand"] == roles["as"] == {"frame"}
 
 
-def test_any_judging_cue_passes_the_verdict_the_parser_hangs_inside_its_object(roles_of):
-    # the parser attaches "as" to "offer"; "slam" is no verb of describing, but it judges its object all the same
-    roles = roles_of("The union slammed the council's offer as “an insult to every nurse”.")
+def test_a_cue_that_judges_passes_the_verdict_the_parser_hangs_inside_its_object(nlp, roles_of):
+    # "slam" is no verb of describing, but it judges its object all the same
+    text = "The union slammed the council's offer as “an insult to every nurse”."
+    assert next(t for t in nlp(text) if t.text == "as").head.text == "offer"  # the parse this test is about
+    roles = roles_of(text)
     assert roles["insult"] == roles["nurse"] == {"content", "quoted_phrase", "verdict"}
     assert roles["offer"] == roles["as"] == {"frame"}
+
+
+@pytest.mark.parametrize(("text", "word", "role"), [
+    ("The residents have resisted calls to use the old square as a car park.", "park", "position"),
+    ("The mayor welcomed the appointment of Ada Berg as chair.", "chair", "content"),
+])
+def test_an_as_in_what_a_party_wants_or_welcomes_is_no_verdict(roles_of, text, word, role):
+    roles = roles_of(text)
+    assert role in roles[word] and not any("verdict" in r for r in roles.values())
 
 
 def test_a_second_cue_joined_to_the_first_reports_its_own_content(roles_of):

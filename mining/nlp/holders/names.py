@@ -17,7 +17,8 @@ _MISREAD_ENTITIES = frozenset({"", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FA
 
 
 class PersonNames:
-    """The people one document names, each under the fullest name seen with their surname.
+    """The people one document names, each under the fullest name seen with their surname; a full name whose given
+    names differ from that one's is another person, under that full name.
 
     Parameters
     ----------
@@ -27,7 +28,7 @@ class PersonNames:
     Attributes
     ----------
     names : dict of str to str
-        Surname (case-folded) -> the fullest name with that surname, without titles. Names the
+        Surname (case-folded) -> the fullest name with that surname, without titles (the first of two people). Names the
         document mentions outside PERSON entities are added as :meth:`person_name` meets them.
     """
 
@@ -144,7 +145,10 @@ class PersonNames:
             return ""
         key = words[-1].casefold()
         kept = self.names.get(key, "").split()
-        if len(words) > 1 and len(kept) > 1 and not {w.casefold() for w in words[:-1]} & {w.casefold() for w in kept[:-1]}:
+        given = [w.casefold() for w in words[:-1]]
+        # given names, not an initial or an abbreviated title ("J. Haskel", "Mr. Haskel", "Sen. Haskel")
+        if kept[1:] and given and all(len(w) > 1 and w.isalpha() for w in given) and not set(given) & {
+                w.casefold() for w in kept[:-1]}:
             return " ".join(words)
         if len(words) > len(kept):
             self.names[key] = " ".join(words)

@@ -307,8 +307,8 @@ class PartyResolver:
         """Whether ``token`` is in another cue's words in its paragraph ("she said the town could support X": not the
         next speaker), not its subject ("Ana Lind was told X"); a headline run into the line is no cue above it."""
         pstart, pend = self.layout.paragraph_of(token.idx)
-        above = list(token.ancestors)[token.dep_ in ("nsubj", "nsubjpass"):]  # a subject is not in its cue's words
-        return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in above)
+        skip = 1 if token.dep_ in ("nsubj", "nsubjpass") else 0  # a subject is not in its own cue's words
+        return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in list(token.ancestors)[skip:])
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
