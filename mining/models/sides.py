@@ -64,7 +64,7 @@ class HolderSideClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         With ``pool``, the reporter (holder ``"author"``) is no party when sides are decided: its side is its
         claims' mean score alone, without its premises (with ``pool_labels``), and with ``both_sides`` it neither
         counts as a side nor is turned, so a report of the reporter and one party keeps both their sides. In
-        training its premises still take its side as rows (``unit_labels``). In every news training report the
+        training its premises still take its side as rows (with ``unit_labels``). In every news training report the
         parties other than the reporter take both sides of the topic; the reporter's verdict may join either.
     against_words : sequence of str, default=()
         Verdict words that turn a topic against its measure (the news experiments list them in
