@@ -28,8 +28,8 @@ class PersonNames:
     Attributes
     ----------
     names : dict of str to str
-        Surname (case-folded) -> the fullest name with that surname, without titles (the first of two people). Names the
-        document mentions outside PERSON entities are added as :meth:`person_name` meets them.
+        Surname (case-folded) -> the fullest name with that surname, without titles (the first of two people).
+        Names the document mentions outside PERSON entities are added as :meth:`person_name` meets them.
     """
 
     def __init__(self, doc: Doc):
@@ -145,14 +145,19 @@ class PersonNames:
             return ""
         key = words[-1].casefold()
         kept = self.names.get(key, "").split()
-        given = [w.casefold() for w in words[:-1]]
-        # given names, not an initial or an abbreviated title ("J. Haskel", "Mr. Haskel", "Sen. Haskel")
-        if kept[1:] and given and all(len(w) > 1 and w.isalpha() for w in given) and not set(given) & {
-                w.casefold() for w in kept[:-1]}:
+        given = _given_names(words)
+        if given and kept[1:] and not given & {w.casefold() for w in kept[:-1]}:
             return " ".join(words)
         if len(words) > len(kept):
             self.names[key] = " ".join(words)
         return self.names[key]
+
+
+def _given_names(words: Sequence[str]) -> set[str]:
+    """The given names before a surname, case-folded; none when one is an initial or an abbreviated title ("J. Haskel",
+    "Mr. Haskel", "Sen. Haskel"), which names no other person."""
+    given = {w.casefold() for w in words[:-1]}
+    return given if all(len(w) > 1 and w.isalpha() for w in given) else set()
 
 
 def _modifiers(noun: Token) -> set[str]:

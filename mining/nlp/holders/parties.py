@@ -44,6 +44,7 @@ _ANY_BODY = frozenset({"company", "firm", "corporation", "business", "group", "o
 # Texts that carry their author's words: "their joint statement said X" is the authors speaking.
 SPEECH_PRODUCTS = frozenset("statement letter declaration communique petition submission manifesto".split())
 _GROUP_PRONOUNS = frozenset({"they", "them"})
+_SUBJECTS = ("nsubj", "nsubjpass")
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _PRONOUN_WORDS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}  # pronouns the parser may tag otherwise
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
@@ -260,7 +261,7 @@ class PartyResolver:
         for token in map(self.layout.doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
-            if (token.dep_ in ("nsubj", "nsubjpass") and token.tag_ == "NNS" and not is_attribution_cue(token.head)
+            if (token.dep_ in _SUBJECTS and token.tag_ == "NNS" and not is_attribution_cue(token.head)
                     and not self._reported(token)):
                 # "Local doctors were divided. Others said X": the group "others" picks from (a cue's own
                 # subject is resolved at the cue, and a group inside another's words is none).
@@ -275,7 +276,7 @@ class PartyResolver:
                 self.parties[token.i] = party
                 # "A spokeswoman for the union said X. '...,' she said": "she" is the union again.
                 singly = subject is not None and _speaks_for_another(subject_head(subject))
-            elif token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
+            elif token.dep_ in _SUBJECTS and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...", "Smith, 24, was fined") are
                 # antecedents for pronouns, but no holders.
                 party = self._person(subject_head(token))
@@ -307,7 +308,7 @@ class PartyResolver:
         """Whether ``token`` is in another cue's words in its paragraph ("she said the town could support X": not the
         next speaker), not its subject ("Ana Lind was told X"); a headline run into the line is no cue above it."""
         pstart, pend = self.layout.paragraph_of(token.idx)
-        skip = 1 if token.dep_ in ("nsubj", "nsubjpass") else 0  # a subject is not in its own cue's words
+        skip = 1 if token.dep_ in _SUBJECTS else 0  # a subject is not in its own cue's words
         return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in list(token.ancestors)[skip:])
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
