@@ -17,11 +17,11 @@ parse, folds or seed (refused as in `paired_cv.py`). Each fold is fitted as `min
 pooled over all out-of-fold documents (`mining.evaluation.documents.compare_documents`) and per fold; for a
 variant, the per-fold differences to the base (mean, folds won / lost). With `--out DIR`, each setting's
 labelled documents go to DIR/NAME.jsonl, for `mining evaluate-labels` or `benchmarks/segmentation_errors.py`.
-With `--by-lead`, the pooled measures are printed again for two groups of reports: those whose first claim with a
-stance (other than the reporter's) is for the measure their topic names, and those where it is against it (the topic
-read with the base's stance step's `against_words` and `approval_words`, by the predicate reading `news_miner` uses).
-The news corpus was written proponent first (docs/news-guideline.md, "The document"), and the stance step learnt the
-order as well as the words.
+With `--by-lead`, the measures are printed again for two groups of reports (`news_leads.py`): those led by a party for
+the measure their topic names and those led by one against it, pooled over the folds; and per fold, the mean of the
+two groups' stance macro-F1 ("stance, lead-balanced", compared with the base's like the other measures), the
+criterion news stance settings are chosen on. `--fold-seed` folds the documents with another seed than the base's
+(a second look at the same settings on other folds).
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 from hydra.utils import instantiate
+from news_leads import by_lead, lead_balanced_stance, topic_words  # this folder's
 from paired_cv import check_variants, settings_of  # this folder's: the same --base / --variant rules
 
 from mining.cli.experiment import compose_experiment, fit_and_score, load_documents, pipeline_of
@@ -40,9 +41,7 @@ from mining.evaluation.splits import OfficialSplit, document_folds
 from mining.experiment import Timer, fixed_blas_threads
 from mining.label.end_to_end import evaluate_end_to_end
 from mining.label.miner import ArgumentMiner
-from mining.models.topic_polarity import speaks_against
 from mining.nlp.cache import parse_documents
-from mining.schema import AUTHOR
 
 MEASURES = {"detection": "units.cover50.f1", "claim/premise": "found.labels.macro_f1",
             "holders": "found.holder.accuracy", "stance": "found.stance.macro_f1"}
@@ -55,17 +54,6 @@ def extra_splits(cfg) -> list[str]:
         raise SystemExit(f"--base: evaluation is {target}; the folds are made here from the training documents "
                          "of the official split (evaluation=official, as in news_miner)")
     return [s for s in instantiate(cfg.evaluation, _convert_="all").train_splits if s != "train"]
-
-
-def lead_of(doc, against_words, approval_words) -> str | None:
-    """"for" or "against": the side toward its topic's measure of the report's first claim with a stance that is not
-    the reporter's; None without one."""
-    claims = sorted((u for u in doc.units if u.stance in ("for", "against") and u.holder != AUTHOR),
-                    key=lambda u: u.start)
-    if not claims:
-        return None
-    turned = speaks_against(doc.topic, against_words, approval_words)
-    return {"for": "against", "against": "for"}[claims[0].stance] if turned else claims[0].stance
 
 
 def labelled_out_of_fold(cfg, docs, parsed, info, n_splits: int, seed: int) -> list[list]:
@@ -94,7 +82,8 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, help="a new directory for each setting's labelled documents")
     parser.add_argument("--by-lead", action="store_true",
-                        help="also pool the reports led by a party for their topic and those led by one against it")
+                        help="also score the reports led by a party for their topic and those led against it apart")
+    parser.add_argument("--fold-seed", type=int, help="fold with this seed instead of the base's")
     args = parser.parse_args()
     settings = settings_of(args.base, args.variant)
     cfgs = {name: compose_experiment(overrides) for name, overrides in settings.items()}
@@ -114,10 +103,14 @@ def main() -> None:
     with fixed_blas_threads():
         for name, cfg in cfgs.items():
             print(f"{name}: {' '.join(settings[name])}", flush=True)
-            folds = labelled_out_of_fold(cfg, docs, parsed, info, args.folds, base.seed)
+            seed = base.seed if args.fold_seed is None else args.fold_seed
+            folds = labelled_out_of_fold(cfg, docs, parsed, info, args.folds, seed)
             pooled = compare_documents([gold[d.id] for f in folds for d in f], [d for f in folds for d in f])
             scores = [compare_documents([gold[d.id] for d in f], f) for f in folds]  # once per fold
             per_fold[name] = {m: np.array([s[key] for s in scores]) for m, key in MEASURES.items()}
+            if args.by_lead:
+                per_fold[name]["stance, lead-balanced"] = np.array([lead_balanced_stance(gold, f, topic_words(base))
+                                                                    for f in folds])
             print("  pooled: " + ", ".join(f"{m} {pooled[key]:.4f}" for m, key in MEASURES.items())
                   + f" (detection P {pooled['units.cover50.precision']:.4f} R {pooled['units.cover50.recall']:.4f})")
             for m, values in per_fold[name].items():
@@ -135,13 +128,7 @@ def main() -> None:
 
 def _print_by_lead(base, gold: dict, labelled: list) -> None:
     """The pooled measures of the reports led by a party for their topic's measure and of those led against it."""
-    stance = base.subtasks.stance.model
-    words, approval = stance.get("against_words", ()), stance.get("approval_words", ())
-    groups: dict[str | None, list] = {}
-    for doc in labelled:
-        groups.setdefault(lead_of(gold[doc.id], words, approval), []).append(doc)
-    for lead in ("for", "against"):
-        docs = groups.get(lead, [])
+    for lead, docs in by_lead(gold, labelled, topic_words(base)).items():
         if docs:
             scores = compare_documents([gold[d.id] for d in docs], docs)
             print(f"  led {lead} ({len(docs)} reports): " + ", ".join(f"{m} {scores[key]:.4f}"

@@ -4,12 +4,15 @@ Usage:
     python benchmarks/news_baselines.py                              # the naive labeller
     python benchmarks/news_baselines.py --model logs/miner/runs/RUN  # a bundle, e.g. the AAEC miner
     python benchmarks/news_baselines.py -o /tmp/naive.jsonl          # also write the predictions
+    python benchmarks/news_baselines.py --model RUN --by-lead        # also stance by the side a report leads with
 
 The naive labeller makes every sentence of every line (headline included) a claim held by the author,
 with no stance. Sentences are cut after ., ! or ? (and a closing quote) followed by a space. The scores
 are those of ``mining evaluate-labels`` (``mining.evaluation.documents.compare_documents``), so
 ``mining evaluate-labels GOLD /tmp/naive.jsonl --shared-only`` prints the same numbers, GOLD being the
-news corpus; written predictions can be checked that way.
+news corpus; written predictions can be checked that way. With `--by-lead`, the stance macro-F1 is printed
+again for the reports led for their topic's measure and for those led against it (`news_leads.py`, with the words of
+`experiment=news_miner`'s stance step).
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", metavar="RUN_DIR", help="score this bundle instead of the naive labeller")
     parser.add_argument("-o", "--output", type=Path, help="write the predicted test documents (jsonl)")
+    parser.add_argument("--by-lead", action="store_true",
+                        help="also the stance of the reports led for their topic and of those led against it")
     args = parser.parse_args()
     gold = [d for d in news.load() if d.split == "test"]
     predicted = bundle_labels(args.model, gold) if args.model else [naive_labels(d) for d in gold]
@@ -71,6 +76,21 @@ def main() -> None:
           f"{scores['units.n_gold']:.0f} gold units, {scores['units.n_predicted']:.0f} predicted)")
     for title, key in MEASURES:
         print(f"  {title:<24}{scores[key]:.3f}")
+    if args.by_lead:
+        _print_by_lead(gold, predicted)
+
+
+def _print_by_lead(gold: list[Document], predicted: list[Document]) -> None:
+    """Stance macro-F1 of the reports led for their topic's measure and of those led against it."""
+    from news_leads import STANCE, by_lead, topic_words  # this folder's
+
+    from mining.cli.experiment import compose_experiment
+
+    truth = {d.id: d for d in gold}
+    for lead, docs in by_lead(truth, predicted, topic_words(compose_experiment(["experiment=news_miner"]))).items():
+        if docs:
+            score = compare_documents([truth[d.id] for d in docs], docs)[STANCE]
+            print(f"  {'stance, led ' + lead + f' ({len(docs)})':<24}{score:.3f}")
 
 
 if __name__ == "__main__":

@@ -54,18 +54,3 @@ def test_a_base_without_the_official_split_is_refused(script):
     with pytest.raises(SystemExit, match="official split"):
         script.extra_splits(compose_experiment(["experiment=sample_components", "evaluation=cv"]))
 
-
-def test_a_report_is_led_by_the_side_of_its_first_claim_with_a_stance_toward_the_measure(script):
-    from mining.schema import Document, Unit
-
-    text = "The union is against it. Ana said the city should build it. The mayor wants it."
-    units = [Unit(id=f"T{i}", start=text.index(span), end=text.index(span) + len(span), text=span, label="claim",
-                  stance=stance, holder=holder)
-             for i, (span, stance, holder) in enumerate([("The union is against it", "against", "author"),  # aside
-                                                         ("the city should build it", "for", "Ana"),
-                                                         ("The mayor wants it", "against", "The mayor")])]
-    for_it = Document(id="d", text=text, units=units, topic="The city should build the bridge")
-    assert script.lead_of(for_it, ["mistake"], ()) == "for"
-    turned = dataclasses.replace(for_it, topic="Building the bridge would be a mistake")
-    assert script.lead_of(turned, ["mistake"], ()) == "against"  # for a topic against its measure: against it
-    assert script.lead_of(dataclasses.replace(for_it, units=units[:1]), ["mistake"], ()) is None
