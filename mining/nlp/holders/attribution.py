@@ -52,13 +52,22 @@ class UnitAttributor:
             return Attribution(quote.party.name if quote.party else UNKNOWN, "quote", cue)
         frame = self._frame(tokens, paragraph)
         if frame is not None and reports_nothing(frame):
-            return Attribution(AUTHOR, "author")  # "X has not explained how Y": the reporter's statement
+            # "X has not explained how Y": the reporter's statement, unless a party says it ("Ellefsen said he would not
+            # tell his officers to Z, since Y": Ellefsen's reason)
+            frame = self._cue_above(frame, paragraph)
+            if frame is None:
+                return Attribution(AUTHOR, "author")
         party = self.parties.get(frame.i) if frame is not None else None
         # "[A study by the institute found X]": a unit that names the study is the reporter citing it.
         if party is None or party.kind == "nonagent" or (party.kind == "cited" and start <= frame.idx < end):
             return Attribution(AUTHOR, "author")
         speech = "quote" if quote is not None else "reported"  # a partial quote keeps its frame's holder
         return Attribution(party.name, speech, (frame.idx, frame.idx + len(frame)))
+
+    def _cue_above(self, cue: Token, paragraph: tuple[int, int]) -> Token | None:
+        """The nearest cue in ``paragraph`` and outside quotes whose words hold ``cue``, if any."""
+        return next((a for a in cue.ancestors if paragraph[0] <= a.idx < paragraph[1] and is_attribution_cue(a)
+                     and self.quotes.in_quote(a.idx) is None), None)
 
     def _quote_of(self, start: int, end: int) -> Quote | None:
         """The quote that holds most of the unit's characters, or the direct quotes it is made of."""

@@ -48,6 +48,7 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _PRONOUN_WORDS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}  # pronouns the parser may tag otherwise
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
+_SHARES = frozenset({"CARDINAL", "ORDINAL", "PERCENT", "QUANTITY"})
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS", "NNP"})  # "senior", "Hallundish" before a role noun
 
 # The most recent party of each kind, and of any kind, that a pronoun may refer back to.
@@ -168,10 +169,16 @@ def _apposed_name(subject: Token) -> Token | None:
         # of the hospital trust, Wim Vollmer"): a person is no trust. Not in a clause of its own ("who runs X").
         in_phrase = token.ent_type_ == "PERSON" and not any(
             a.pos_ in ("VERB", "AUX") for a in takewhile(lambda a: a != subject, token.ancestors))
-        if head != subject and head.pos_ != "PROPN" and not titled and not in_phrase:
+        # A name set off by commas right before the subject's verb closes the subject however the parser hung it ("The
+        # charity that would run the tents, Safer Nights, said").
+        doc, end = subject.doc, token.right_edge.i
+        closing = end + 2 == subject.head.i and doc[end + 1].text == "," and subject.head.i > subject.i
+        if head != subject and head.pos_ != "PROPN" and not titled and not in_phrase and not closing:
             continue
-        if token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PARTY_ENTITIES and (
-                not titled_name or token.ent_type_ == "PERSON"):
+        # The small model may call a person's full name a nationality ("The ombudsman, Agnes Lundqvist,"): not when
+        # the name has two words or more.
+        entity = "" if token.ent_type_ == "NORP" and any(c.dep_ == "compound" for c in token.children) else token.ent_type_
+        if token.pos_ == "PROPN" and entity not in _NOT_PARTY_ENTITIES and (not titled_name or entity == "PERSON"):
             return token
     return None
 
@@ -318,17 +325,9 @@ class PartyResolver:
         head = subject_head(subject)
         lower = head.lower_
         if _is_pronoun(head):
-            if lower in _PERSON_PRONOUNS:
-                found = memory["singular"] or memory["any"]  # the most recent one speaker, not the last name
-            elif lower in _GROUP_PRONOUNS:
-                found = memory["group"] or memory["any"]
-            elif lower == "it":
-                found = memory["group"]
-            elif lower in _FIRST_PERSON:
-                return Party(AUTHOR, "nonagent")  # "we" outside quotes: the author's voice
-            else:
-                return None
-            return found or Party(UNKNOWN, "unknown")
+            return _antecedent(lower, memory)
+        if head.tag_ == "VBG":  # "Returning the money to households answers X": an act, no party; the author's words
+            return Party(AUTHOR, "nonagent")
         others = _others(head, memory)
         if others is not None:
             return others
@@ -415,7 +414,8 @@ class PartyResolver:
         if earlier is not None:
             return earlier
         lemma = head.lemma_.lower()
-        singular = head.pos_ == "NOUN" and head.tag_ == "NN" and lemma not in ORG_WORDS
+        # "about a fifth of those told X": a share is no one person that a later "she" could be
+        singular = head.pos_ == "NOUN" and head.tag_ == "NN" and lemma not in ORG_WORDS and head.ent_type_ not in _SHARES
         party = Party(name, "individual" if singular else "group", lemma)
         self.groups.append(party)
         return party
@@ -454,6 +454,21 @@ def _clause_name(subject: Token) -> str | None:
     named = len(capitalised) >= 2 and all(t.text[:1].isupper() or t.lower_ in _NAME_LINKS
                                           or t.text in ("-", "'", "’", "'s", "’s") for t in phrase)
     return phrase.text if named else None
+
+
+def _antecedent(pronoun: str, memory: Memory) -> Party | None:
+    """The party the pronoun ``pronoun`` (lowercased) refers back to, through ``memory``."""
+    if pronoun in _PERSON_PRONOUNS:
+        found = memory["singular"] or memory["any"]  # the most recent one speaker, not the last name
+    elif pronoun in _GROUP_PRONOUNS:
+        found = memory["group"] or memory["any"]
+    elif pronoun == "it":
+        found = memory["group"]
+    elif pronoun in _FIRST_PERSON:
+        return Party(AUTHOR, "nonagent")  # "we" outside quotes: the author's voice
+    else:
+        return None
+    return found or Party(UNKNOWN, "unknown")
 
 
 def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
