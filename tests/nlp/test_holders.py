@@ -919,3 +919,30 @@ def test_a_gerund_subject_is_an_act_not_a_party(nlp, reports):
     text = _paragraph(reports, "news-632", "Returning the money to households answers")
     [a] = attribute(nlp, text, text.rstrip("."))
     assert (a.holder, a.speech) == (AUTHOR, "author")
+
+
+def test_a_term_as_the_subject_is_no_party(nlp, reports):
+    text = _paragraph(reports, "news-649", "Three years for a third burglary answers")
+    [a] = attribute(nlp, text, text.rstrip("."))
+    assert (a.holder, a.speech) == (AUTHOR, "author")
+
+
+def test_a_name_before_an_age_and_an_apposition_is_the_speaker(nlp, reports):
+    # "Pau Roig, 66, a retired ferry mechanic, said X. '...,' he said"
+    text = _paragraph(reports, "news-642", "Outside the railway station in Cabrena, Pau Roig, 66,")
+    [a, b] = attribute(nlp, text, "he had voted for Amat twice", "I am not asking to vote again")
+    assert pairs([a, b]) == [("Pau Roig", "reported"), ("Pau Roig", "quote")]
+
+
+def test_a_bodys_accounts_are_its_evidence(nlp, reports):
+    text = _paragraph(reports, "news-645", "The municipality of Fjallby has run a shop")
+    [a] = attribute(nlp, text, "sales cover about two thirds of its costs")
+    assert (a.holder, a.speech) == ("Fjallby", "reported")
+
+
+def test_a_plural_name_repeated_in_the_singular_is_the_same_body(nlp, reports):
+    # "Lindmark State Railways said X. According to the railway's own counts, Y"
+    text = "\n".join([_paragraph(reports, "news-648", "Lindmark State Railways said on Monday"),
+                      _paragraph(reports, "news-648", "According to the railway's own counts")])
+    [a] = attribute(nlp, text, "first-class carriages on the Ekeby line were more than half full")
+    assert holder_matches("Lindmark State Railways", a.holder) and a.speech == "reported"

@@ -27,7 +27,7 @@ NONAGENT_NOUNS = frozenset("""
     forecast model paper assessment evaluation index census projection calculation investigation
     inquiry evidence article book law rule regulation guideline bill proposal plan policy treaty
     agreement record test trial experiment chart table graph map
-    number count arithmetic finding death ban decree fee toll tax levy vote
+    number count arithmetic finding death ban decree fee toll tax levy vote account
 """.split())
 
 # A spokesperson's words belong to the body they speak for (docs/news-guideline.md, "Holder").
@@ -49,6 +49,7 @@ _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _PRONOUN_WORDS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}  # pronouns the parser may tag otherwise
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
 _SHARES = frozenset({"CARDINAL", "ORDINAL", "PERCENT", "QUANTITY"})
+_MEASURES = frozenset({"DATE", "TIME", "MONEY", "QUANTITY"})  # a term, a time, a sum (not "60 percent of voters")
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS", "NNP"})  # "senior", "Hallundish" before a role noun
 
 # The most recent party of each kind, and of any kind, that a pronoun may refer back to.
@@ -192,7 +193,10 @@ def _name_before(subject: Token) -> Token | None:
             or doc[first.i - 1].text != ","):  # "Ada Lund, a spokeswoman for the union, said": the union's words
         return None
     name = doc[first.i - 2]
-    if name.pos_ == "PROPN" and name.head == subject.head and name.ent_type_ not in _PLACES_AND_TIMES:
+    if name.like_num and first.i >= 4 and doc[first.i - 3].text == ",":  # "Pau Roig, 66, a retired mechanic, said"
+        name = doc[first.i - 4]
+    if name.pos_ == "PROPN" and name.ent_type_ not in _PLACES_AND_TIMES and (
+            name.head == subject.head or subject.head == name):
         return name
     return None
 
@@ -326,7 +330,9 @@ class PartyResolver:
         lower = head.lower_
         if _is_pronoun(head):
             return _antecedent(lower, memory)
-        if head.tag_ == "VBG":  # "Returning the money to households answers X": an act, no party; the author's words
+        # "Returning the money to households answers X" (an act), "Three years for a third burglary answers X" (a term):
+        # no party; the author's words
+        if head.tag_ == "VBG" or head.ent_type_ in _MEASURES:
             return Party(AUTHOR, "nonagent")
         others = _others(head, memory)
         if others is not None:
@@ -477,7 +483,8 @@ def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
     words = set(normalise_holder(name).split())
     lemma = head.lemma_.lower()
     for group in reversed(groups):
-        if group.lemma == lemma and (words <= set(normalise_holder(group.name).split())
+        # "the railway's own counts" after "Lindmark State Railways": a name's plural head, repeated in the singular
+        if group.lemma in (lemma, f"{lemma}s") and (words <= set(normalise_holder(group.name).split())
                                      or not words - {head.lower_, lemma}):
             return group
     return None
