@@ -3,7 +3,7 @@ k-1 folds labels the raw text of the k-th, and every training document is labell
 
 Usage:
   MINING_CORPORA=../shared/corpora python benchmarks/end_to_end_cv.py --base "experiment=news_miner" \
-      [--variant NAME="OVERRIDES" ...] [--folds 5] [--out DIR]
+      [--variant NAME="OVERRIDES" ...] [--folds 5] [--out DIR] [--by-lead] [--fold-seed N]
 
 `mining run experiment=news_miner` scores end to end (raw text in; units, types, holders and stances out)
 only on the test split, which no setting may be tuned on; `evaluation=cv` scores each step on gold input.
@@ -100,17 +100,17 @@ def main() -> None:
     parsed, _ = parse_documents(docs, info, cache_dir=base.paths.cache_dir, progress=False)
     gold = {d.id: d for d in docs}
     per_fold = {}
+    seed = base.seed if args.fold_seed is None else args.fold_seed
+    words = topic_words(base) if args.by_lead else None  # refuses a base whose topics cannot be read before any fit
     with fixed_blas_threads():
         for name, cfg in cfgs.items():
             print(f"{name}: {' '.join(settings[name])}", flush=True)
-            seed = base.seed if args.fold_seed is None else args.fold_seed
             folds = labelled_out_of_fold(cfg, docs, parsed, info, args.folds, seed)
             pooled = compare_documents([gold[d.id] for f in folds for d in f], [d for f in folds for d in f])
             scores = [compare_documents([gold[d.id] for d in f], f) for f in folds]  # once per fold
             per_fold[name] = {m: np.array([s[key] for s in scores]) for m, key in MEASURES.items()}
             if args.by_lead:
-                per_fold[name]["stance, lead-balanced"] = np.array([lead_balanced_stance(gold, f, topic_words(base))
-                                                                    for f in folds])
+                per_fold[name]["stance, lead-balanced"] = np.array([lead_balanced_stance(gold, f, words) for f in folds])
             print("  pooled: " + ", ".join(f"{m} {pooled[key]:.4f}" for m, key in MEASURES.items())
                   + f" (detection P {pooled['units.cover50.precision']:.4f} R {pooled['units.cover50.recall']:.4f})")
             for m, values in per_fold[name].items():
@@ -120,15 +120,15 @@ def main() -> None:
                     line += f"; diff {d.mean():+.4f}, won {(d > 0).sum()} lost {(d < 0).sum()}"
                 print(line, flush=True)
             if args.by_lead:
-                _print_by_lead(base, gold, [d for f in folds for d in f])
+                _print_by_lead(words, gold, [d for f in folds for d in f])
             if args.out:
                 with open(args.out / f"{name}.jsonl", "x", encoding="utf-8") as out:
                     write_documents([d for f in folds for d in f], out)
 
 
-def _print_by_lead(base, gold: dict, labelled: list) -> None:
+def _print_by_lead(words, gold: dict, labelled: list) -> None:
     """The pooled measures of the reports led by a party for their topic's measure and of those led against it."""
-    for lead, docs in by_lead(gold, labelled, topic_words(base)).items():
+    for lead, docs in by_lead(gold, labelled, words).items():
         if docs:
             scores = compare_documents([gold[d.id] for d in docs], docs)
             print(f"  led {lead} ({len(docs)} reports): " + ", ".join(f"{m} {scores[key]:.4f}"

@@ -82,6 +82,7 @@ def main() -> None:
 
 def _print_by_lead(gold: list[Document], predicted: list[Document]) -> None:
     """Stance macro-F1 of the reports led for their topic's measure and of those led against it."""
+    # imported here: Hydra's composition is needed only with --by-lead
     from news_leads import STANCE, by_lead, topic_words  # this folder's
 
     from mining.cli.experiment import compose_experiment
@@ -89,8 +90,8 @@ def _print_by_lead(gold: list[Document], predicted: list[Document]) -> None:
     truth = {d.id: d for d in gold}
     for lead, docs in by_lead(truth, predicted, topic_words(compose_experiment(["experiment=news_miner"]))).items():
         if docs:
-            score = compare_documents([truth[d.id] for d in docs], docs)[STANCE]
-            print(f"  {'stance, led ' + lead + f' ({len(docs)})':<24}{score:.3f}")
+            title = f"stance, led {lead} ({len(docs)})"
+            print(f"  {title:<24}{compare_documents([truth[d.id] for d in docs], docs)[STANCE]:.3f}")
 
 
 if __name__ == "__main__":

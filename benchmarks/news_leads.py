@@ -21,7 +21,10 @@ STANCE = "found.stance.macro_f1"
 def topic_words(cfg) -> tuple[list[str], list[str]]:
     """The verdict and approval words of an experiment's stance step, as the lead is read with them."""
     stance = cfg.subtasks.stance.model
-    return list(stance.get("against_words", ())), list(stance.get("approval_words", ()))
+    missing = [key for key in ("against_words", "approval_words") if key not in stance]
+    if missing:
+        raise SystemExit(f"--by-lead: the stance step of {cfg.name} has no {' or '.join(missing)} to read topics with")
+    return list(stance.against_words), list(stance.approval_words)
 
 
 def lead_of(doc: Document, against_words, approval_words) -> str | None:
@@ -46,8 +49,10 @@ def by_lead(gold: dict[str, Document], labelled: list[Document], words) -> dict[
 
 
 def lead_balanced_stance(gold: dict[str, Document], labelled: list[Document], words) -> float:
-    """The mean of the stance macro-F1 of the reports led for their measure and of those led against it (a group with
-    no report is left out of the mean; NaN when neither has one)."""
-    scores = [compare_documents([gold[d.id] for d in docs], docs)[STANCE]
-              for docs in by_lead(gold, labelled, words).values() if docs]
-    return sum(scores) / len(scores) if scores else float("nan")
+    """The mean of the stance macro-F1 of the reports led for their measure and of those led against it; refused
+    when either group is empty, as the mean would be one group's."""
+    groups = by_lead(gold, labelled, words)
+    empty = [lead for lead, docs in groups.items() if not docs]
+    if empty:
+        raise ValueError(f"no report of {len(labelled)} is led {' or '.join(empty)}: no lead-balanced stance")
+    return sum(compare_documents([gold[d.id] for d in docs], docs)[STANCE] for docs in groups.values()) / len(groups)

@@ -54,3 +54,5 @@ def test_the_lead_balanced_stance_is_the_mean_of_the_two_groups_whatever_their_s
     assert leads.lead_balanced_stance(gold, labelled, WORDS) == pytest.approx(0.5)
     pooled = compare_documents(list(gold.values()), labelled)[leads.STANCE]
     assert pooled > 0.6  # three reports right out of four: pooling hides the reports led against
+    with pytest.raises(ValueError, match="led against"):  # one group alone is no balance
+        leads.lead_balanced_stance(gold, led_for, WORDS)

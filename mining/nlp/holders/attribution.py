@@ -17,6 +17,10 @@ from mining.nlp.sharing import once_per_batch
 from mining.nlp.speech import is_attribution_cue
 from mining.schema import AUTHOR, UNKNOWN
 
+# Dependencies that put a clause inside a noun phrase (a subject, a relative clause, an apposition), not in the words of
+# the verb above it.
+_NOUN_PHRASE = frozenset({"nsubj", "nsubjpass", "csubj", "relcl", "acl", "appos", "dobj", "pobj"})
+
 
 class UnitAttributor:
     """One document's quotes, with their speakers, and the parties of its cues, ready to attribute spans.
@@ -65,9 +69,16 @@ class UnitAttributor:
         return Attribution(party.name, speech, (frame.idx, frame.idx + len(frame)))
 
     def _cue_above(self, cue: Token, paragraph: tuple[int, int]) -> Token | None:
-        """The nearest cue in ``paragraph`` and outside quotes whose words hold ``cue``, if any."""
-        return next((a for a in cue.ancestors if paragraph[0] <= a.idx < paragraph[1] and is_attribution_cue(a)
-                     and self.quotes.in_quote(a.idx) is None), None)
+        """The nearest cue in ``paragraph`` and outside quotes whose words hold ``cue``, if any: not one reached through
+        its speaker's own phrase ("Ana Lind, who did not explain why X, said Y": X is no one's words)."""
+        node = cue
+        while node.head.i != node.i and paragraph[0] <= node.head.idx < paragraph[1]:
+            node, child = node.head, node
+            if child.dep_ in _NOUN_PHRASE:
+                return None
+            if is_attribution_cue(node) and self.quotes.in_quote(node.idx) is None:
+                return node
+        return None
 
     def _quote_of(self, start: int, end: int) -> Quote | None:
         """The quote that holds most of the unit's characters, or the direct quotes it is made of."""

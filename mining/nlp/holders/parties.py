@@ -21,13 +21,15 @@ from mining.schema import AUTHOR, UNKNOWN
 # Subjects that are evidence or measures rather than parties: "A study estimated that X", "Three deaths suggest X",
 # "A fee that waits for full stadiums asks the clubs to X" are the author weighing a source or a measure, which the
 # sample corpus and docs/news-guideline.md annotate as author voice. A list, not a reading of animacy: "Four floods
-# suggest X" names the floods as a party.
+# suggest X" names the floods as a party. "account" is a body's books ("Fjallby's accounts") and also an online account,
+# which names no party either ("Accounts linked to the ministry claimed X": the reporter's).
 NONAGENT_NOUNS = frozenset("""
     study report survey estimate figure data analysis research poll statistic document review audit
     forecast model paper assessment evaluation index census projection calculation investigation
     inquiry evidence article book law rule regulation guideline bill proposal plan policy treaty
     agreement record test trial experiment chart table graph map
-    number count arithmetic finding death ban decree fee toll tax levy vote account
+    number count arithmetic finding death ban decree fee toll tax levy vote
+    account
 """.split())
 
 # A spokesperson's words belong to the body they speak for (docs/news-guideline.md, "Holder").
@@ -49,7 +51,7 @@ _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _PRONOUN_WORDS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}  # pronouns the parser may tag otherwise
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
 _SHARES = frozenset({"CARDINAL", "ORDINAL", "PERCENT", "QUANTITY"})
-_MEASURES = frozenset({"DATE", "TIME", "MONEY", "QUANTITY"})  # a term, a time, a sum (not "60 percent of voters")
+_AMOUNTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY"})  # a term, a time, a sum (not "60 percent of voters")
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS", "NNP"})  # "senior", "Hallundish" before a role noun
 
 # The most recent party of each kind, and of any kind, that a pronoun may refer back to.
@@ -170,15 +172,18 @@ def _apposed_name(subject: Token) -> Token | None:
         # of the hospital trust, Wim Vollmer"): a person is no trust. Not in a clause of its own ("who runs X").
         in_phrase = token.ent_type_ == "PERSON" and not any(
             a.pos_ in ("VERB", "AUX") for a in takewhile(lambda a: a != subject, token.ancestors))
-        # A name set off by commas right before the subject's verb closes the subject however the parser hung it ("The
-        # charity that would run the tents, Safer Nights, said").
-        doc, end = subject.doc, token.right_edge.i
-        closing = end + 2 == subject.head.i and doc[end + 1].text == "," and subject.head.i > subject.i
+        # A name with a comma between it and the subject's verb closes the subject when the parser hung it on a plural,
+        # which one name cannot be ("The charity that would run the tents, Safer Nights, said"); hung on a singular it
+        # may name that noun ("The official who audits the regulator, Ofgem, said").
+        end = token.right_edge.i
+        closing = end + 2 == subject.head.i and subject.doc[end + 1].text == "," and head.tag_ in ("NNS", "NNPS")
         if head != subject and head.pos_ != "PROPN" and not titled and not in_phrase and not closing:
             continue
-        # The small model may call a person's full name a nationality ("The ombudsman, Agnes Lundqvist,"): not when
-        # the name has two words or more.
-        entity = "" if token.ent_type_ == "NORP" and any(c.dep_ == "compound" for c in token.children) else token.ent_type_
+        # The small model may call a name of two words or more a nationality ("The ombudsman, Agnes Lundqvist,", "the
+        # Swedish Social Democrats"): apposed to the subject, it still names it.
+        entity = token.ent_type_
+        if entity == "NORP" and any(c.dep_ == "compound" for c in token.children):
+            entity = ""
         if token.pos_ == "PROPN" and entity not in _NOT_PARTY_ENTITIES and (not titled_name or entity == "PERSON"):
             return token
     return None
@@ -332,7 +337,7 @@ class PartyResolver:
             return _antecedent(lower, memory)
         # "Returning the money to households answers X" (an act), "Three years for a third burglary answers X" (a term):
         # no party; the author's words
-        if head.tag_ == "VBG" or head.ent_type_ in _MEASURES:
+        if head.tag_ == "VBG" or head.ent_type_ in _AMOUNTS:
             return Party(AUTHOR, "nonagent")
         others = _others(head, memory)
         if others is not None:
@@ -420,8 +425,9 @@ class PartyResolver:
         if earlier is not None:
             return earlier
         lemma = head.lemma_.lower()
-        # "about a fifth of those told X": a share is no one person that a later "she" could be
-        singular = head.pos_ == "NOUN" and head.tag_ == "NN" and lemma not in ORG_WORDS and head.ent_type_ not in _SHARES
+        if head.ent_type_ in _SHARES:  # "about a fifth of those told X": no one that a later "she" or "others" means
+            return Party(name, "share", lemma)
+        singular = head.pos_ == "NOUN" and head.tag_ == "NN" and lemma not in ORG_WORDS
         party = Party(name, "individual" if singular else "group", lemma)
         self.groups.append(party)
         return party

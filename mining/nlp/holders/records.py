@@ -36,9 +36,10 @@ class Party:
     """A party that speaks through a cue, with its normalised name."""
 
     name: str
-    # "person" (a named person), "individual" ("the minister", "a witness"), "group", "unknown"
-    # (a pronoun with no antecedent), "nonagent" (evidence such as "a study": author voice) or "cited"
-    # (the named source of evidence, "a study by the institute": its finding is the institute's).
+    # "person" (a named person), "individual" ("the minister", "a witness"), "group", "share" ("about a third
+    # said X": its holder, but no party a later pronoun or "others" refers back to), "unknown" (a pronoun with
+    # no antecedent), "nonagent" (evidence such as "a study": author voice) or "cited" (the named source of
+    # evidence, "a study by the institute": its finding is the institute's).
     kind: str
     lemma: str = ""
 
