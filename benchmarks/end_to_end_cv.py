@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 from hydra.utils import instantiate
-from news_leads import by_lead, lead_balanced_stance, topic_words  # this folder's
+from news_leads import lead_balanced_stance, scores_by_lead, topic_words  # this folder's
 from paired_cv import check_variants, settings_of  # this folder's: the same --base / --variant rules
 
 from mining.cli.experiment import compose_experiment, fit_and_score, load_documents, pipeline_of
@@ -128,11 +128,9 @@ def main() -> None:
 
 def _print_by_lead(words, gold: dict, labelled: list) -> None:
     """The pooled measures of the reports led by a party for their topic's measure and of those led against it."""
-    for lead, docs in by_lead(gold, labelled, words).items():
-        if docs:
-            scores = compare_documents([gold[d.id] for d in docs], docs)
-            print(f"  led {lead} ({len(docs)} reports): " + ", ".join(f"{m} {scores[key]:.4f}"
-                                                                    for m, key in MEASURES.items()), flush=True)
+    for lead, (n, scores) in scores_by_lead(gold, labelled, words).items():
+        print(f"  led {lead} ({n} reports): " + ", ".join(f"{m} {scores[key]:.4f}" for m, key in MEASURES.items()),
+              flush=True)
 
 
 if __name__ == "__main__":

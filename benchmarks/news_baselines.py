@@ -83,15 +83,14 @@ def main() -> None:
 def _print_by_lead(gold: list[Document], predicted: list[Document]) -> None:
     """Stance macro-F1 of the reports led for their topic's measure and of those led against it."""
     # imported here: Hydra's composition is needed only with --by-lead
-    from news_leads import STANCE, by_lead, topic_words  # this folder's
+    from news_leads import STANCE, scores_by_lead, topic_words  # this folder's
 
     from mining.cli.experiment import compose_experiment
 
-    truth = {d.id: d for d in gold}
-    for lead, docs in by_lead(truth, predicted, topic_words(compose_experiment(["experiment=news_miner"]))).items():
-        if docs:
-            title = f"stance, led {lead} ({len(docs)})"
-            print(f"  {title:<24}{compare_documents([truth[d.id] for d in docs], docs)[STANCE]:.3f}")
+    words = topic_words(compose_experiment(["experiment=news_miner"]))
+    for lead, (n, scores) in scores_by_lead({d.id: d for d in gold}, predicted, words).items():
+        title = f"stance, led {lead} ({n})"
+        print(f"  {title:<24}{scores[STANCE]:.3f}")
 
 
 if __name__ == "__main__":

@@ -48,11 +48,18 @@ def by_lead(gold: dict[str, Document], labelled: list[Document], words) -> dict[
     return groups
 
 
+def scores_by_lead(gold: dict[str, Document], labelled: list[Document], words) -> dict[str, tuple[int, dict]]:
+    """Per lead that some report of ``labelled`` has: how many reports, and their measures pooled
+    (``compare_documents``)."""
+    return {lead: (len(docs), compare_documents([gold[d.id] for d in docs], docs))
+            for lead, docs in by_lead(gold, labelled, words).items() if docs}
+
+
 def lead_balanced_stance(gold: dict[str, Document], labelled: list[Document], words) -> float:
     """The mean of the stance macro-F1 of the reports led for their measure and of those led against it; refused
     when either group is empty, as the mean would be one group's."""
-    groups = by_lead(gold, labelled, words)
-    empty = [lead for lead, docs in groups.items() if not docs]
+    scores = scores_by_lead(gold, labelled, words)
+    empty = [lead for lead in LEADS if lead not in scores]
     if empty:
         raise ValueError(f"no report of {len(labelled)} is led {' or '.join(empty)}: no lead-balanced stance")
-    return sum(compare_documents([gold[d.id] for d in docs], docs)[STANCE] for docs in groups.values()) / len(groups)
+    return sum(measures[STANCE] for _, measures in scores.values()) / len(scores)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import takewhile
+from itertools import islice, takewhile
 
 from spacy.tokens import Token
 
@@ -50,8 +50,8 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _PRONOUN_WORDS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}  # pronouns the parser may tag otherwise
 _NOT_PARTY_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP"})
-_SHARES = frozenset({"CARDINAL", "ORDINAL", "PERCENT", "QUANTITY"})
-_AMOUNTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY"})  # a term, a time, a sum (not "60 percent of voters")
+_AMOUNTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY"})  # a term, a time, a sum: no one speaks
+_SHARES = _NOT_PARTY_ENTITIES - _AMOUNTS - {"NORP"}  # "a third", "60 percent" (of voters): someone, but not one party
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS", "NNP"})  # "senior", "Hallundish" before a role noun
 
 # The most recent party of each kind, and of any kind, that a pronoun may refer back to.
@@ -325,7 +325,7 @@ class PartyResolver:
         next speaker), not its subject ("Ana Lind was told X"); a headline run into the line is no cue above it."""
         pstart, pend = self.layout.paragraph_of(token.idx)
         skip = 1 if token.dep_ in _SUBJECTS else 0  # a subject is not in its own cue's words
-        return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in list(token.ancestors)[skip:])
+        return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in islice(token.ancestors, skip, None))
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
@@ -491,7 +491,7 @@ def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
     for group in reversed(groups):
         # "the railway's own counts" after "Lindmark State Railways": a name's plural head, repeated in the singular
         if group.lemma in (lemma, f"{lemma}s") and (words <= set(normalise_holder(group.name).split())
-                                     or not words - {head.lower_, lemma}):
+                                                    or not words - {head.lower_, lemma}):
             return group
     return None
 
