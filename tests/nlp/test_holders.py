@@ -957,3 +957,43 @@ def test_a_plural_name_repeated_in_the_singular_is_the_same_body(nlp, reports):
                       _paragraph(reports, "news-648", "According to the railway's own counts")])
     [a] = attribute(nlp, text, "first-class carriages on the Ekeby line were more than half full")
     assert holder_matches("Lindmark State Railways", a.holder) and a.speech == "reported"
+
+
+def test_a_speaker_named_between_the_parts_of_a_quote_speaks_both(nlp, reports):
+    # '"X," said its president, Jordi Valls, "Y."': the parser hangs "president" on Y's verb, and "said" has no subject
+    text = _paragraph(reports, "news-171", "The Ibrenian Veterinary Association said a price list")
+    [a, b] = attribute(nlp, text, "A price on the wall for a dental clean", "tells you nothing until we have looked")
+    assert pairs([a, b]) == [("Jordi Valls", "quote"), ("Jordi Valls", "quote")]
+
+
+def test_a_participle_cue_keeps_its_subject_however_its_words_open(nlp, reports):
+    # "The union backed the keepers, saying small boats X": "small boats" open the words, and speak none of them
+    text = _paragraph(reports, "news-298", "The Estmark Fishermen's Union backed the keepers")
+    [a] = attribute(nlp, text, "small boats often sail without satellite equipment")
+    assert (a.holder, a.speech) == ("Estmark Fishermen's Union", "reported")
+
+
+@pytest.mark.parametrize(("doc_id", "opening", "unit", "holder", "speech"), [
+    # "Mirela Costa, a hospital cleaner in X whose children missed Y, said: 'Z'": "missed" hung on "said", with "Costa"
+    # as its subject
+    ("news-412", "Mirela Costa, a hospital cleaner", "It was the only week my employer would give me", "Mirela Costa",
+     "quote"),
+    # "Kari Nesheim, who left a firm after learning that X earned more, said Y": "earned" hung on "said"
+    ("news-547", "Kari Nesheim, who left", "she found out only because a colleague left his payslip", "Kari Nesheim",
+     "reported"),
+    # not a subject with no comma after it: "The list includes countries whose X, its president, Laura Benedetti, said"
+    ("news-273", "The Selunian Medical Council, which runs the exam", "The approved list includes several countries",
+     "Laura Benedetti", "reported"),
+])
+def test_a_speaker_whose_relative_clause_the_parser_hangs_on_the_cue(nlp, reports, doc_id, opening, unit, holder,
+                                                                      speech):
+    [a] = attribute(nlp, _paragraph(reports, doc_id, opening), unit)
+    assert (a.holder, a.speech) == (holder, speech)
+
+
+def test_the_person_whose_relative_a_subject_is_is_the_she_that_follows(nlp, reports):
+    # "Jana Benesova's father died in 2022 after X. 'Y,' she said": not the speaker before
+    text = "\n".join([_paragraph(reports, "news-639", "The Drevnian Patients' Association backed the plan"),
+                      _paragraph(reports, "news-639", "Jana Benesova's father died")])
+    [a] = attribute(nlp, text, "We chose Lenz because it was 20 minutes from home")
+    assert (a.holder, a.speech) == ("Jana Benesova", "quote")

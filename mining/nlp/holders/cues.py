@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Token
 
-from mining.nlp.speech import ATTRIBUTION_CUE_LEMMAS, SAYING_LEMMAS, is_attribution_cue
+from mining.nlp.speech import ATTRIBUTION_CUE_LEMMAS, QUOTE_MARKS, SAYING_LEMMAS, is_attribution_cue
 from mining.nlp.tokens import DocTokens
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
@@ -80,10 +80,11 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return verb.head
             return subject
-        named = named_before(cue) if verb is cue and verb.dep_ == "conj" else None
+        # A speaker the parse hung elsewhere: "X, the federation's director general, Ota Marek, said" (the name before
+        # the cue, not the subject of the clause the parser joined the cue to), and the two below.
+        named = named_before(cue) if verb.dep_ == "conj" else None
+        named = (_speaker_before_relative(cue) or _subject_after(cue) or named) if verb is cue else None
         if named is not None:
-            # "X, the federation's director general, Ota Marek, said": the name before the cue, not the subject
-            # of the clause the parser joined the cue to.
             return named
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             if verb.lemma_.lower() == "quote":  # "X was quoted as saying": X speaks
@@ -107,6 +108,40 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             verb = verb.head.head
             continue
         return named_before(cue)
+    return None
+
+
+def _speaker_before_relative(cue: Token) -> Token | None:
+    """The speaker whose relative clause the parser took for the cue's words: in "Lena Holm, a baker whose vans were
+    fined, said: 'X'" and "Ole Dahl, who learnt that a colleague earned more, said X", "fined" or "earned" may hang on
+    "said", with the name as its subject. The speaker is that subject, set off by a comma before the "who" or "whose"
+    ("The list includes countries whose X, its president, Ada Berg, said" is the president's words about the list)."""
+    doc = cue.doc
+    for clause in cue.children:
+        if clause.i > cue.i or clause.dep_ not in ("ccomp", "advcl"):
+            continue
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("PROPN", "NOUN")]
+        for subject in subjects[:1]:
+            if doc[subject.i + 1].text == "," and any(t.tag_ in ("WP", "WP$") for t in doc[subject.i + 2:cue.i]):
+                return subject
+    return None
+
+
+def _subject_after(cue: Token) -> Token | None:
+    """The speaker named between the two parts of a quote that the cue interrupts, which the parser took for the
+    subject of the second part's verb: in '"X," said its president, Jordi Valls, "Y."', "president" hangs on Y's
+    verb and "said" has no subject."""
+    doc = cue.doc
+    if cue.i < 1 or cue.i + 1 >= len(doc) or doc[cue.i - 1].text not in QUOTE_MARKS:
+        return None
+    # the quote's second part opens after a comma that closes the name: '..., Jordi Valls, "Y."'
+    opens = next((t.i for t in doc[cue.i + 1:cue.sent.end] if t.text in QUOTE_MARKS), None)
+    if opens is None or doc[opens - 1].text != ",":
+        return None
+    for token in cue.subtree:
+        if (token.dep_ in ("nsubj", "nsubjpass") and token.left_edge.i == cue.i + 1 and token.head != cue
+                and token.pos_ in ("NOUN", "PROPN") and all(t.i <= token.right_edge.i for t in doc[cue.i + 1:opens])):
+            return token
     return None
 
 

@@ -220,6 +220,16 @@ def _second_subject(subject: Token) -> Token | None:
     return None
 
 
+_KIN = frozenset("""son daughter father mother husband wife child children parent parents brother sister
+                   grandson granddaughter grandfather grandmother""".split())
+
+
+def _kin_of(subject: Token) -> Token:
+    """The named person whose relative ``subject`` is ("Ada Lind's son"), else ``subject``."""
+    owner = next((c for c in subject.children if c.dep_ == "poss"), None) if subject.lower_ in _KIN else None
+    return owner if owner is not None and owner.pos_ == "PROPN" else subject
+
+
 def _speaks_for_another(head: Token) -> bool:
     """Whether the subject ``head`` is one person speaking for a party: "she", "a spokesman for X", "Ada Lund,
     a spokeswoman for X"."""
@@ -294,8 +304,9 @@ class PartyResolver:
                 singly = subject is not None and _speaks_for_another(subject_head(subject))
             elif token.dep_ in _SUBJECTS and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...", "Smith, 24, was fined") are
-                # antecedents for pronouns, but no holders.
-                party = self._person(subject_head(token))
+                # antecedents for pronouns, but no holders; so is the one whose relative the subject is ("Ada Lind's son
+                # repeated a year. 'X,' she said").
+                party = self._person(subject_head(token)) or self._person(_kin_of(token))
             elif token.dep_ == "appos":
                 self._name_kind(token)
                 continue
