@@ -997,3 +997,60 @@ def test_the_person_whose_relative_a_subject_is_is_the_she_that_follows(nlp, rep
                       _paragraph(reports, "news-639", "Jana Benesova's father died")])
     [a] = attribute(nlp, text, "We chose Lenz because it was 20 minutes from home")
     assert (a.holder, a.speech) == ("Jana Benesova", "quote")
+
+
+@pytest.mark.parametrize(("doc_id", "opening", "unit", "holder"), [
+    # "Per Olsen, who has crewed a rescue boat for 22 years, said X": "Per" read as a preposition hung on "said"
+    ("news-662", "Per Olsen, who has crewed", "he could not remember finding anyone alive", "Per Olsen"),
+    # "Lucky Harbour's chief executive, Per Ahlberg, said X": "Per" hung on the comma after the title
+    ("news-673", "Lucky Harbour's chief executive, Per Ahlberg,", "the casino would check the identity", "Per Ahlberg"),
+])
+def test_a_given_name_read_as_a_preposition_is_still_the_speakers(nlp, reports, doc_id, opening, unit, holder):
+    text = _paragraph(reports, doc_id, opening)
+    assert next(t for t in nlp(text) if t.text == "Per").dep_ == "prep"  # the misreading this is about
+    [a] = attribute(nlp, text, unit)
+    assert holder_matches(holder, a.holder) and a.speech == "reported", a
+
+
+def test_an_apposed_title_that_ends_in_a_name_names_the_speaker(nlp, reports):
+    # "The bill's author, the Green member of parliament Nanna Holt, said X": "Holt" hangs under "of parliament"
+    text = _paragraph(reports, "news-666", "The bill's author, the Green member of parliament")
+    [a] = attribute(nlp, text, "a country that had shut its own fur farms")
+    assert (a.holder, a.speech) == ("Nanna Holt", "reported")
+
+
+def test_a_name_whose_apposition_ends_right_before_the_cue_is_the_speaker(nlp, reports):
+    # "Outside the bank's head office in Brelin, Mihai Dobre, a retired teacher who X, said Y": "Dobre" joined to the place
+    text = _paragraph(reports, "news-667", "Outside Banca Nordica's head office")
+    [a, b] = attribute(nlp, text, "the bankers were free to leave", "They left last time too")
+    assert pairs([a, b]) == [("Mihai Dobre", "reported"), ("Mihai Dobre", "quote")]
+
+
+def test_a_cue_hung_inside_the_speakers_relative_clause(nlp, reports):
+    # "Linnea Strand, whose brother drowned when his canoe overturned, said X": "said" hangs on "drowned", with "canoe"
+    # as its subject
+    text = _paragraph(reports, "news-662", "Linnea Strand, whose brother drowned")
+    [a] = attribute(nlp, text, "a law would have made him put one on")
+    assert (a.holder, a.speech) == ("Linnea Strand", "reported")
+
+
+def test_a_ledes_unnamed_speaker_is_the_one_the_text_names_later(nlp, reports):
+    # "Ibrenia's justice minister said X" in the lede, "Justice Minister Marta Quintana said Y" after it
+    text = "\n".join(reports["news-664"].text.split("\n")[:4])
+    assert "Justice Minister Marta Quintana" in text
+    [a] = attribute(nlp, text, "the names of the people who ultimately own or control every company")
+    assert (a.holder, a.speech) == ("Marta Quintana", "reported")
+
+
+def test_a_role_named_later_as_another_one_is_not_the_same_person(nlp):
+    text = ("A resident said the square was too loud at night.\n"
+            "Another resident, Ada Berg, said the bars closed too late.")
+    [a] = attribute(nlp, text, "the square was too loud at night")
+    assert a.holder == "resident"
+
+
+def test_a_places_experience_is_evidence(nlp, reports):
+    # "[Lindmark's experience suggests X]", the reporter's verdict: a unit that names the evidence it weighs
+    text = _paragraph(reports, "news-671", "Lindmark's experience suggests")
+    [a] = attribute(nlp, text, "Lindmark's experience suggests the operators' warning of dearer contracts is overstated")
+    assert (a.holder, a.speech) == ("author", "author")

@@ -69,6 +69,8 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
         return None
     verb = cue
     for _ in range(8):
+        if verb is cue and (misparsed := _misparsed_speaker(cue)) is not None:
+            return misparsed
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
         broken = not inside(verb.head) or any(not inside(c) for c in verb.children)
         if any(not inside(c) for c in subjects) or (not subjects and broken):
@@ -80,12 +82,6 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return verb.head
             return subject
-        # A speaker the parse hung elsewhere: "X, the federation's director general, Ota Marek, said" (the name before
-        # the cue, not the subject of the clause the parser joined the cue to), and the two below.
-        named = named_before(cue) if verb.dep_ == "conj" else None
-        named = (_speaker_before_relative(cue) or _subject_after(cue) or named) if verb is cue else None
-        if named is not None:
-            return named
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             if verb.lemma_.lower() == "quote":  # "X was quoted as saying": X speaks
                 return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -111,6 +107,22 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
     return None
 
 
+def _misparsed_speaker(cue: Token) -> Token | None:
+    """The speaker of ``cue`` where the parse hung it elsewhere: a cue inside the speaker's relative clause, then, for
+    a cue with no subject, the finders below in turn."""
+    relative = cue.head if cue.dep_ == "advcl" and cue.head.dep_ == "relcl" else None
+    if relative is not None and _after_comma(cue) and relative.head.pos_ == "PROPN" and relative.head.i < relative.i:
+        # "Linnea Strand, whose brother drowned when his canoe overturned, said X": the cue hung inside the name's
+        # relative clause, and its subject, if any, found there
+        return relative.head
+    if any(c.dep_ in ("nsubj", "csubj") for c in cue.children):
+        return None
+    # "X, the federation's director general, Ota Marek, said" with the cue joined to a clause: the name before the
+    # cue, not the subject of that clause
+    return (_speaker_before_relative(cue) or _subject_after(cue) or _name_before_apposition(cue)
+            or _misread_name_child(cue) or (named_before(cue) if cue.dep_ == "conj" else None))
+
+
 def _speaker_before_relative(cue: Token) -> Token | None:
     """The speaker whose relative clause the parser took for the cue's words: in "Lena Holm, a baker whose vans were
     fined, said: 'X'" and "Ole Dahl, who learnt that a colleague earned more, said X", "fined" or "earned" may hang on
@@ -125,6 +137,31 @@ def _speaker_before_relative(cue: Token) -> Token | None:
             if doc[subject.i + 1].text == "," and any(t.tag_ in ("WP", "WP$") for t in doc[subject.i + 2:cue.i]):
                 return subject
     return None
+
+
+def _after_comma(cue: Token) -> bool:
+    return cue.i > 0 and cue.doc[cue.i - 1].text == ","
+
+
+def _name_before_apposition(cue: Token) -> Token | None:
+    """The name whose apposition ends right before a cue that the parser gave no subject: "Outside the bank, Mihai
+    Dobre, a retired teacher who lost his savings, said X", with "Dobre" hung on the place before it."""
+    if not _after_comma(cue) or cue.i < 2:
+        return None
+    last = cue.doc[cue.i - 2]
+    appos = next((a for a in [last, *last.ancestors] if a.dep_ == "appos" and a.right_edge == last), None)
+    if appos is None or appos.pos_ != "NOUN" or appos.head.pos_ != "PROPN" or appos.head.i > appos.i:
+        return None
+    return appos.head
+
+
+def _misread_name_child(cue: Token) -> Token | None:
+    """The speaker of a cue with no subject whose given name the tagger read as a preposition hung on the cue: in
+    "Per Olsen, who has crewed a boat for 22 years, said X", "Per" is a preposition and "Olsen" its object."""
+    from mining.nlp.holders.parties import misread_given_name
+
+    return next((n for c in cue.children if c.i < cue.i and c.dep_ == "prep"
+                 and (n := misread_given_name(c)) is not None), None)
 
 
 def _subject_after(cue: Token) -> Token | None:

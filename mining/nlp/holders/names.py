@@ -93,6 +93,25 @@ class PersonNames:
         self._answers[noun.i] = answer
         return answer
 
+    def introduced_later(self, noun: Token) -> str | None:
+        """The person a singular role ``noun`` names when the text introduces that role only after it: a lede's
+        "Ibrenia's justice minister said X" and a later "Justice Minister Marta Quintana"; "A grocer in Kalvsund has
+        complained" and a later "The grocer, Stig Nyberg". The first later introduction of the role counts, if it says
+        no more about the role than ``noun`` does and is not of "another" or "a" one."""
+        lemma = noun.lemma_.lower()
+        if noun.tag_ != "NN" or lemma in ORG_WORDS:
+            return None
+        for i in self._positions.get(lemma, ()):
+            role = self.doc[i]
+            if i <= noun.i or role.tag_ not in ("NN", "NNP") or any(
+                    c.dep_ == "det" and c.lower_ not in ("the", "this") for c in role.children):
+                continue
+            if i not in self._introduced:
+                self._introduced[i] = self._introduced_by(role)
+            if self._introduced[i] is not None:
+                return self._introduced[i] if _modifiers(role) <= _modifiers(noun) else None
+        return None
+
     def _introduced_by(self, role: Token) -> str | None:
         """The person the role noun ``role`` introduces, if any: "novelist Vera Lind", "the novelist Vera Lind",
         "Vera Lind, a novelist", "the board's chair, Vera Lind"."""

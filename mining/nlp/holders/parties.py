@@ -22,14 +22,15 @@ from mining.schema import AUTHOR, UNKNOWN
 # "A fee that waits for full stadiums asks the clubs to X" are the author weighing a source or a measure, which the
 # sample corpus and docs/news-guideline.md annotate as author voice. A list, not a reading of animacy: "Four floods
 # suggest X" names the floods as a party. "account" is a body's books ("Fjallby's accounts") and also an online account,
-# which names no party either ("Accounts linked to the ministry claimed X": the reporter's).
+# which names no party either ("Accounts linked to the ministry claimed X": the reporter's). A place's or a body's
+# "experience" is evidence too ("Lindmark's experience suggests X").
 NONAGENT_NOUNS = frozenset("""
     study report survey estimate figure data analysis research poll statistic document review audit
     forecast model paper assessment evaluation index census projection calculation investigation
     inquiry evidence article book law rule regulation guideline bill proposal plan policy treaty
     agreement record test trial experiment chart table graph map
     number count arithmetic finding death ban decree fee toll tax levy vote
-    account
+    account experience
 """.split())
 
 # A spokesperson's words belong to the body they speak for (docs/news-guideline.md, "Holder").
@@ -71,7 +72,7 @@ def subject_head(subject: Token) -> Token:
     if (subject.is_punct and before is not None and before.pos_ in ("PROPN", "NOUN")
             and not before.dep_.startswith("nsubj") and before.ent_type_ not in _NOT_PARTY_ENTITIES):
         subject = before
-    named = _briefer(subject) or _name_before(subject) or _second_subject(subject)
+    named = _briefer(subject) or _name_before(subject) or _second_subject(subject) or _misread_given_name(subject)
     if named is not None:
         return named
     # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
@@ -99,11 +100,24 @@ def subject_head(subject: Token) -> Token:
             if prep.dep_ != "prep":
                 continue
             for obj in prep.children:
-                # a capitalised "preposition" is a given name misread ("its chairman, Per Hovgaard")
-                misread = obj.pos_ == "PROPN" and prep.text[:1].isupper()
-                if obj.dep_ == "pobj" and (obj.ent_type_ == "PERSON" or misread):
+                if obj.dep_ == "pobj" and obj.ent_type_ == "PERSON":
                     return obj
     return subject
+
+
+def misread_given_name(prep: Token) -> Token | None:
+    """The name after ``prep`` when ``prep`` is a given name the tagger read as a preposition ("Per" in "Per Aasen"):
+    capitalised inside a sentence, or opening it before a person's name, with a proper noun as its object."""
+    after = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if prep.dep_ != "prep" or not prep.text[:1].isupper() or after is None or after.pos_ != "PROPN":
+        return None
+    return after if not prep.is_sent_start or after.ent_type_ == "PERSON" else None
+
+
+def _misread_given_name(subject: Token) -> Token | None:
+    """The name in ``subject``'s phrase that opens with a misread given name ("its chief executive, Per Ahlberg,",
+    wherever the parser hung "Per")."""
+    return next((n for t in subject.subtree if t.i > subject.i and (n := misread_given_name(t)) is not None), None)
 
 
 def _briefer(subject: Token) -> Token | None:
@@ -186,6 +200,11 @@ def _apposed_name(subject: Token) -> Token | None:
             entity = ""
         if token.pos_ == "PROPN" and entity not in _NOT_PARTY_ENTITIES and (not titled_name or entity == "PERSON"):
             return token
+        # "The bill's author, the Green member of parliament Nanna Holt, said": an apposed title that ends in a name
+        last = token.right_edge
+        if (singular_noun and head == subject and token.pos_ == "NOUN" and last.pos_ == "PROPN"
+                and last.ent_type_ == "PERSON"):
+            return last
     return None
 
 
@@ -362,8 +381,9 @@ class PartyResolver:
             body = self._spoken_for(head, memory)
             if body is not None:
                 return body
-        introduced = self.names.introduced_as(head) if lower not in SPEAKERS_FOR else None
-        if introduced is not None:  # "the novelist" after "Vera Lind, a novelist"
+        introduced = (self.names.introduced_as(head) or self.names.introduced_later(head)
+                      if lower not in SPEAKERS_FOR else None)
+        if introduced is not None:  # "the novelist" after "Vera Lind, a novelist"; a lede's "a grocer", named later
             return Party(introduced, "person")
         lemma = head.lemma_.lower() if head.pos_ == "NOUN" else ""
         if lemma in NONAGENT_NOUNS or lemma in SPEECH_PRODUCTS:
