@@ -158,10 +158,17 @@ def _name_before_apposition(cue: Token) -> Token | None:
 def _misread_name_child(cue: Token) -> Token | None:
     """The speaker of a cue with no subject whose given name the tagger read as a preposition hung on the cue: in
     "Per Olsen, who has crewed a boat for 22 years, said X", "Per" is a preposition and "Olsen" its object."""
-    from mining.nlp.holders.parties import misread_given_name
-
     return next((n for c in cue.children if c.i < cue.i and c.dep_ == "prep"
                  and (n := misread_given_name(c)) is not None), None)
+
+
+def misread_given_name(prep: Token) -> Token | None:
+    """The name after ``prep`` when ``prep`` is a given name the tagger read as a preposition ("Per" in "Per Aasen"):
+    capitalised inside a sentence, or opening it before a person's name, with a proper noun as its object."""
+    after = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if prep.dep_ != "prep" or not prep.text[:1].isupper() or after is None or after.pos_ != "PROPN":
+        return None
+    return after if not prep.is_sent_start or after.ent_type_ == "PERSON" else None
 
 
 def _subject_after(cue: Token) -> Token | None:

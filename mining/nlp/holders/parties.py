@@ -7,7 +7,7 @@ from itertools import islice, takewhile
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.nlp.holders.cues import cue_subject, holder_cue_candidates
+from mining.nlp.holders.cues import cue_subject, holder_cue_candidates, misread_given_name
 from mining.nlp.holders.groups import group_name, kind_before_name
 from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.names import PersonNames
@@ -103,15 +103,6 @@ def subject_head(subject: Token) -> Token:
                 if obj.dep_ == "pobj" and obj.ent_type_ == "PERSON":
                     return obj
     return subject
-
-
-def misread_given_name(prep: Token) -> Token | None:
-    """The name after ``prep`` when ``prep`` is a given name the tagger read as a preposition ("Per" in "Per Aasen"):
-    capitalised inside a sentence, or opening it before a person's name, with a proper noun as its object."""
-    after = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    if prep.dep_ != "prep" or not prep.text[:1].isupper() or after is None or after.pos_ != "PROPN":
-        return None
-    return after if not prep.is_sent_start or after.ent_type_ == "PERSON" else None
 
 
 def _misread_given_name(subject: Token) -> Token | None:
