@@ -898,7 +898,8 @@ def test_a_name_set_off_right_before_the_verb_names_the_subject_however_it_is_pa
     [a] = attribute(nlp, text, "it had tested about 1,800 samples")
     assert (a.holder, a.speech) == ("Safer Nights", "reported")
     # hung on a singular, the name may be that noun's: the subject stays the official
-    [b] = attribute(nlp, "The official who audits the regulator, Ofgem, said the prices were fair.", "the prices were fair")
+    [b] = attribute(nlp, "The official who audits the regulator, Ofgem, said the prices were fair.",
+                    "the prices were fair")
     assert (b.holder, b.speech) == ("official", "reported")
 
 
@@ -908,8 +909,8 @@ def test_a_share_is_no_antecedent_of_she_or_others(nlp, reports):
     [a] = attribute(nlp, text, "We can wish that nobody at a festival took drugs")
     assert (a.holder, a.speech) == ("Nora Wik", "quote")
     # nor of "others", which picks from the group named before it (news-06's local doctors)
-    [b] = attribute(nlp, "Local doctors were divided. About a third said the ban was right. Others said it went too far.",
-                    "it went too far")
+    text = "Local doctors were divided. About a third said the ban was right. Others said it went too far."
+    [b] = attribute(nlp, text, "it went too far")
     assert (b.holder, b.speech) == ("local doctors", "reported")
 
 
@@ -921,7 +922,8 @@ def test_a_negated_cue_inside_a_partys_words_is_that_partys(nlp, reports):
     # and with no party above it, what a party did not say is still the reporter's, also where the cue sits in the
     # phrase of a speaker
     for text in ("The ministry has not explained how the scheme would be paid for.",
-                 "The ministry, which has not explained how the scheme would be paid for, said it would raise the fee."):
+                 "The ministry, which has not explained how the scheme would be paid for, said it would raise the "
+                 "fee."):
         [b] = attribute(nlp, text, "how the scheme would be paid for")
         assert (b.holder, b.speech) == (AUTHOR, "author"), text
 
@@ -1020,7 +1022,8 @@ def test_an_apposed_title_that_ends_in_a_name_names_the_speaker(nlp, reports):
 
 
 def test_a_name_whose_apposition_ends_right_before_the_cue_is_the_speaker(nlp, reports):
-    # "Outside the bank's head office in Brelin, Mihai Dobre, a retired teacher who X, said Y": "Dobre" joined to the place
+    # "Outside the bank's head office in Brelin, Mihai Dobre, a retired teacher who X, said Y": "Dobre" joined to the
+    # place
     text = _paragraph(reports, "news-667", "Outside Banca Nordica's head office")
     [a, b] = attribute(nlp, text, "the bankers were free to leave", "They left last time too")
     assert pairs([a, b]) == [("Mihai Dobre", "reported"), ("Mihai Dobre", "quote")]
@@ -1052,5 +1055,6 @@ def test_a_role_named_later_as_another_one_is_not_the_same_person(nlp):
 def test_a_places_experience_is_evidence(nlp, reports):
     # "[Lindmark's experience suggests X]", the reporter's verdict: a unit that names the evidence it weighs
     text = _paragraph(reports, "news-671", "Lindmark's experience suggests")
-    [a] = attribute(nlp, text, "Lindmark's experience suggests the operators' warning of dearer contracts is overstated")
+    unit = "Lindmark's experience suggests the operators' warning of dearer contracts is overstated"
+    [a] = attribute(nlp, text, unit)
     assert (a.holder, a.speech) == ("author", "author")

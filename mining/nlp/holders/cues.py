@@ -47,7 +47,8 @@ def reports_nothing(cue: Token) -> bool:
 def _says_no_one(det: Token) -> bool:
     """A determiner "no" or "neither" ("no minister", "neither side"), not "no fewer than 30 residents"."""
     after = det.doc[det.i + 1] if det.i + 1 < len(det.doc) else None
-    return det.dep_ == "det" and det.lower_ in _NO_ONE and (after is None or after.lower_ not in ("fewer", "more", "less"))
+    return det.dep_ == "det" and det.lower_ in _NO_ONE and (after is None
+                                                            or after.lower_ not in ("fewer", "more", "less"))
 
 
 def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
