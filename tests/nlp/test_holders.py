@@ -993,6 +993,12 @@ def test_a_speaker_whose_relative_clause_the_parser_hangs_on_the_cue(nlp, report
     assert (a.holder, a.speech) == (holder, speech)
 
 
+def test_a_pronoun_of_the_relatives_gender_is_not_the_person_met_through_them(nlp):
+    text = "Tom Berg's daughter was bullied at school for two years. \"Nobody helped me,\" she said."
+    [a] = attribute(nlp, text, "Nobody helped me")
+    assert a.holder == "unknown"
+
+
 def test_the_person_whose_relative_a_subject_is_is_the_she_that_follows(nlp, reports):
     # "Jana Benesova's father died in 2022 after X. 'Y,' she said": not the speaker before
     text = "\n".join([_paragraph(reports, "news-639", "The Drevnian Patients' Association backed the plan"),
@@ -1003,15 +1009,33 @@ def test_the_person_whose_relative_a_subject_is_is_the_she_that_follows(nlp, rep
 
 @pytest.mark.parametrize(("doc_id", "opening", "unit", "holder"), [
     # "Per Olsen, who has crewed a rescue boat for 22 years, said X": "Per" read as a preposition hung on "said"
-    ("news-662", "Per Olsen, who has crewed", "he could not remember finding anyone alive", "Per Olsen"),
+    ("news-662", "Per Olsen, who has crewed", "he could not remember finding anyone alive", "Olsen"),
     # "Lucky Harbour's chief executive, Per Ahlberg, said X": "Per" hung on the comma after the title
-    ("news-673", "Lucky Harbour's chief executive, Per Ahlberg,", "the casino would check the identity", "Per Ahlberg"),
+    ("news-673", "Lucky Harbour's chief executive, Per Ahlberg,", "the casino would check the identity", "Ahlberg"),
 ])
 def test_a_given_name_read_as_a_preposition_is_still_the_speakers(nlp, reports, doc_id, opening, unit, holder):
     text = _paragraph(reports, doc_id, opening)
     assert next(t for t in nlp(text) if t.text == "Per").dep_ == "prep"  # the misreading this is about
     [a] = attribute(nlp, text, unit)
-    assert holder_matches(holder, a.holder) and a.speech == "reported", a
+    # named by the surname alone: to the name's reader, "Per" is no proper noun (holder_matches takes it for the name)
+    assert (a.holder, a.speech) == (holder, "reported")
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # a body's name with a capitalised preposition in it is no misread given name
+    ("Parents Against Cuts said the closure would hurt poor families.", "the closure would hurt poor families",
+     "parents"),
+    ("Doctors Without Borders said the clinic had run out of insulin.", "the clinic had run out of insulin", "doctors"),
+    # a participle after an object's apposition keeps the main clause's subject
+    ("The ministry gave the grant to Vardby, a town that lost its mill, saying the money would create jobs.",
+     "the money would create jobs", "ministry"),
+    # a name inside the apposition's prepositional phrase is not the one apposed
+    ("The committee's chair, a former adviser to Ada Berg, said the bill was rushed.", "the bill was rushed",
+     "committee's chair"),
+])
+def test_names_near_a_cue_that_do_not_name_its_speaker(nlp, text, unit, holder):
+    [a] = attribute(nlp, text, unit)
+    assert holder_matches(holder, a.holder) and a.holder not in ("Against Cuts", "Borders", "Vardby", "Ada Berg"), a
 
 
 def test_an_apposed_title_that_ends_in_a_name_names_the_speaker(nlp, reports):
@@ -1045,11 +1069,20 @@ def test_a_ledes_unnamed_speaker_is_the_one_the_text_names_later(nlp, reports):
     assert (a.holder, a.speech) == ("Marta Quintana", "reported")
 
 
-def test_a_role_named_later_as_another_one_is_not_the_same_person(nlp):
-    text = ("A resident said the square was too loud at night.\n"
-            "Another resident, Ada Berg, said the bars closed too late.")
+@pytest.mark.parametrize(("text", "holder"), [
+    ("A resident said the square was too loud at night.\nAnother resident, Ada Berg, said the bars closed too late.",
+     "resident"),
+    ("A resident said the square was too loud at night.\nOne resident, Ada Berg, said the bars closed too late.",
+     "resident"),
+    ("The mayor said the square was too loud at night.\nThe mayor of Vardby, Ada Berg, said the bars closed too late.",
+     "mayor"),
+    # the later introduction says more about the role than the lede did
+    ("Ibrenia's justice minister said the square was too loud at night.\n"
+     "Finance Minister Ana Berg said the bars closed too late.", "Ibrenia's justice minister"),
+])
+def test_a_role_named_later_as_another_one_is_not_the_same_person(nlp, text, holder):
     [a] = attribute(nlp, text, "the square was too loud at night")
-    assert a.holder == "resident"
+    assert a.holder == holder
 
 
 def test_a_places_experience_is_evidence(nlp, reports):

@@ -52,7 +52,8 @@ def _says_no_one(det: Token) -> bool:
 
 
 def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
-    """The token naming who speaks through ``cue``: its subject, an inherited one, or an agent.
+    """The token naming who speaks through ``cue``: a speaker the parse hung elsewhere (``_misparsed_speaker``), its
+    subject, an inherited one, or an agent.
 
     Arcs that leave ``paragraph`` are parse errors (the parser runs a headline into the next
     line), so a subject found across one is replaced by the first paragraph-local root before
@@ -68,10 +69,11 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             if to.lower_ == "to":
                 return next((c for c in to.children if c.dep_ == "pobj"), None)
         return None
+    misparsed = _misparsed_speaker(cue)
+    if misparsed is not None:
+        return misparsed
     verb = cue
     for _ in range(8):
-        if verb is cue and (misparsed := _misparsed_speaker(cue)) is not None:
-            return misparsed
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
         broken = not inside(verb.head) or any(not inside(c) for c in verb.children)
         if any(not inside(c) for c in subjects) or (not subjects and broken):
@@ -118,10 +120,11 @@ def _misparsed_speaker(cue: Token) -> Token | None:
         return relative.head
     if any(c.dep_ in ("nsubj", "csubj") for c in cue.children):
         return None
+    found = (_speaker_before_relative(cue) or _subject_after(cue) or _name_before_apposition(cue)
+             or _misread_name_child(cue))
     # "X, the federation's director general, Ota Marek, said" with the cue joined to a clause: the name before the
     # cue, not the subject of that clause
-    return (_speaker_before_relative(cue) or _subject_after(cue) or _name_before_apposition(cue)
-            or _misread_name_child(cue) or (named_before(cue) if cue.dep_ == "conj" else None))
+    return found or (named_before(cue) if cue.dep_ == "conj" else None)
 
 
 def _speaker_before_relative(cue: Token) -> Token | None:
@@ -147,7 +150,7 @@ def _after_comma(cue: Token) -> bool:
 def _name_before_apposition(cue: Token) -> Token | None:
     """The name whose apposition ends right before a cue that the parser gave no subject: "Outside the bank, Mihai
     Dobre, a retired teacher who lost his savings, said X", with "Dobre" hung on the place before it."""
-    if not _after_comma(cue) or cue.i < 2:
+    if not _after_comma(cue) or cue.i < 2 or cue.tag_ not in ("VBD", "VBZ", "VBP"):  # not "..., saying X"
         return None
     last = cue.doc[cue.i - 2]
     appos = next((a for a in [last, *last.ancestors] if a.dep_ == "appos" and a.right_edge == last), None)
@@ -165,11 +168,13 @@ def _misread_name_child(cue: Token) -> Token | None:
 
 def misread_given_name(prep: Token) -> Token | None:
     """The name after ``prep`` when ``prep`` is a given name the tagger read as a preposition ("Per" in "Per Aasen"):
-    capitalised inside a sentence, or opening it before a person's name, with a proper noun as its object."""
+    capitalised, with a proper noun as its object that is a PERSON or, inside a sentence, set off by a comma before
+    it ("its chief executive, Per Ahlberg,"); not a body's name ("Parents Against Cuts", "Doctors Without Borders")."""
     after = next((c for c in prep.children if c.dep_ == "pobj"), None)
     if prep.dep_ != "prep" or not prep.text[:1].isupper() or after is None or after.pos_ != "PROPN":
         return None
-    return after if not prep.is_sent_start or after.ent_type_ == "PERSON" else None
+    set_off = not prep.is_sent_start and prep.doc[prep.i - 1].text == ","
+    return after if after.ent_type_ == "PERSON" or set_off else None
 
 
 def _subject_after(cue: Token) -> Token | None:
@@ -185,7 +190,7 @@ def _subject_after(cue: Token) -> Token | None:
         return None
     for token in cue.subtree:
         if (token.dep_ in ("nsubj", "nsubjpass") and token.left_edge.i == cue.i + 1 and token.head != cue
-                and token.pos_ in ("NOUN", "PROPN") and all(t.i <= token.right_edge.i for t in doc[cue.i + 1:opens])):
+                and token.pos_ in ("NOUN", "PROPN") and token.right_edge.i >= opens - 1):
             return token
     return None
 

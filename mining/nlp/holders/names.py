@@ -97,14 +97,16 @@ class PersonNames:
         """The person a singular role ``noun`` names when the text introduces that role only after it: a lede's
         "Ibrenia's justice minister said X" and a later "Justice Minister Marta Quintana"; "A grocer in Kalvsund has
         complained" and a later "The grocer, Stig Nyberg". The first later introduction of the role counts, if it says
-        no more about the role than ``noun`` does and is not of "another" or "a" one."""
+        no more about the role than ``noun`` does: no determiner but "the" or "this" ("Another resident, Ada Berg"),
+        no number ("One resident") and no prepositional phrase ("The mayor of Vardby, Ada Berg")."""
         lemma = noun.lemma_.lower()
         if noun.tag_ != "NN" or lemma in ORG_WORDS:
             return None
         for i in self._positions.get(lemma, ()):
             role = self.doc[i]
             if i <= noun.i or role.tag_ not in ("NN", "NNP") or any(
-                    c.dep_ == "det" and c.lower_ not in ("the", "this") for c in role.children):
+                    (c.dep_ == "det" and c.lower_ not in ("the", "this")) or c.dep_ in ("nummod", "prep")
+                    for c in role.children):
                 continue
             if i not in self._introduced:
                 self._introduced[i] = self._introduced_by(role)

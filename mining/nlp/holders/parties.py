@@ -39,6 +39,7 @@ SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeo
 SPEAKERS_FOR = SPOKESPEOPLE | {"lawyer", "lawyers", "attorney", "attorneys", "counsel"}
 _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "those", "some"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_GENDER = {"he": "he", "him": "he", "she": "she", "her": "she"}
 # Subjects naming one speaker whose party is not themselves: a later "he" or "she" is that party.
 _ONE_SPEAKER = _PERSON_PRONOUNS | {"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "counsel"}
 # Words that say only that a spokesperson speaks for some body ("a company spokesman"): the body is the one
@@ -72,7 +73,7 @@ def subject_head(subject: Token) -> Token:
     if (subject.is_punct and before is not None and before.pos_ in ("PROPN", "NOUN")
             and not before.dep_.startswith("nsubj") and before.ent_type_ not in _NOT_PARTY_ENTITIES):
         subject = before
-    named = _briefer(subject) or _name_before(subject) or _second_subject(subject) or _misread_given_name(subject)
+    named = _briefer(subject) or _name_before(subject) or _second_subject(subject) or _misread_name_in_phrase(subject)
     if named is not None:
         return named
     # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
@@ -105,7 +106,7 @@ def subject_head(subject: Token) -> Token:
     return subject
 
 
-def _misread_given_name(subject: Token) -> Token | None:
+def _misread_name_in_phrase(subject: Token) -> Token | None:
     """The name in ``subject``'s phrase that opens with a misread given name ("its chief executive, Per Ahlberg,",
     wherever the parser hung "Per")."""
     return next((n for t in subject.subtree if t.i > subject.i and (n := misread_given_name(t)) is not None), None)
@@ -193,8 +194,11 @@ def _apposed_name(subject: Token) -> Token | None:
             return token
         # "The bill's author, the Green member of parliament Nanna Holt, said": an apposed title that ends in a name
         last = token.right_edge
+        first = last
+        while first.i > token.i and first.doc[first.i - 1].pos_ == "PROPN":
+            first = first.doc[first.i - 1]
         if (singular_noun and head == subject and token.pos_ == "NOUN" and last.pos_ == "PROPN"
-                and last.ent_type_ == "PERSON"):
+                and last.ent_type_ == "PERSON" and first.doc[first.i - 1].pos_ == "NOUN"):  # not "an adviser to X"
             return last
     return None
 
@@ -230,14 +234,16 @@ def _second_subject(subject: Token) -> Token | None:
     return None
 
 
-_KIN = frozenset("""son daughter father mother husband wife child children parent parents brother sister
-                   grandson granddaughter grandfather grandmother""".split())
+# Relatives, with the pronoun that would be theirs.
+_KIN = {**dict.fromkeys("son father husband brother grandson grandfather".split(), "he"),
+        **dict.fromkeys("daughter mother wife sister granddaughter grandmother".split(), "she"),
+        **dict.fromkeys("child children parent parents".split(), "")}
 
 
-def _kin_of(subject: Token) -> Token:
-    """The named person whose relative ``subject`` is ("Ada Lind's son"), else ``subject``."""
+def _kin_of(subject: Token) -> Token | None:
+    """The named person whose relative ``subject`` is ("Ada Lind's son"), if any."""
     owner = next((c for c in subject.children if c.dep_ == "poss"), None) if subject.lower_ in _KIN else None
-    return owner if owner is not None and owner.pos_ == "PROPN" else subject
+    return owner if owner is not None and owner.pos_ == "PROPN" else None
 
 
 def _speaks_for_another(head: Token) -> bool:
@@ -316,7 +322,9 @@ class PartyResolver:
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...", "Smith, 24, was fined") are
                 # antecedents for pronouns, but no holders; so is the one whose relative the subject is ("Ada Lind's son
                 # repeated a year. 'X,' she said").
-                party = self._person(subject_head(token)) or self._person(_kin_of(token))
+                party = self._person(subject_head(token))
+                if party is None and (owner := _kin_of(token)) is not None and (person := self._person(owner)):
+                    party = Party(person.name, "person", token.lower_)  # the relative's noun: see _antecedent
             elif token.dep_ == "appos":
                 self._name_kind(token)
                 continue
@@ -372,7 +380,7 @@ class PartyResolver:
             body = self._spoken_for(head, memory)
             if body is not None:
                 return body
-        introduced = (self.names.introduced_as(head) or self.names.introduced_later(head)
+        introduced = ((self.names.introduced_as(head) or self.names.introduced_later(head))
                       if lower not in SPEAKERS_FOR else None)
         if introduced is not None:  # "the novelist" after "Vera Lind, a novelist"; a lede's "a grocer", named later
             return Party(introduced, "person")
@@ -494,6 +502,9 @@ def _antecedent(pronoun: str, memory: Memory) -> Party | None:
     """The party the pronoun ``pronoun`` (lowercased) refers back to, through ``memory``."""
     if pronoun in _PERSON_PRONOUNS:
         found = memory["singular"] or memory["any"]  # the most recent one speaker, not the last name
+        # met through a relative ("Tom Berg's daughter was bullied"): "she" may be the daughter, whom no one named
+        if found is not None and found.kind == "person" and _KIN.get(found.lemma) == _GENDER[pronoun]:
+            return Party(UNKNOWN, "unknown")
     elif pronoun in _GROUP_PRONOUNS:
         found = memory["group"] or memory["any"]
     elif pronoun == "it":
