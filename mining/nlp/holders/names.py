@@ -84,11 +84,10 @@ class PersonNames:
             role = self.doc[i]
             if role.tag_ not in ("NN", "NNP") or not wanted <= _modifiers(role):
                 continue
-            if i not in self._introduced:
-                self._introduced[i] = self._introduced_by(role)
-            if self._introduced[i] is not None or i in self._answers:
+            introduced = self._introduction(role)
+            if introduced is not None or i in self._answers:
                 # an introduction, or an earlier "the minister" that is the same one: no need to look further back
-                answer = self._introduced[i] if self._introduced[i] is not None else self._answers[i]
+                answer = introduced if introduced is not None else self._answers[i]
                 break
         self._answers[noun.i] = answer
         return answer
@@ -108,11 +107,16 @@ class PersonNames:
                     (c.dep_ == "det" and c.lower_ not in ("the", "this")) or c.dep_ in ("nummod", "prep")
                     for c in role.children):
                 continue
-            if i not in self._introduced:
-                self._introduced[i] = self._introduced_by(role)
-            if self._introduced[i] is not None:
-                return self._introduced[i] if _modifiers(role) <= _modifiers(noun) else None
+            introduced = self._introduction(role)
+            if introduced is not None:
+                return introduced if _modifiers(role) <= _modifiers(noun) else None
         return None
+
+    def _introduction(self, role: Token) -> str | None:
+        """:meth:`_introduced_by`, read once per role noun."""
+        if role.i not in self._introduced:
+            self._introduced[role.i] = self._introduced_by(role)
+        return self._introduced[role.i]
 
     def _introduced_by(self, role: Token) -> str | None:
         """The person the role noun ``role`` introduces, if any: "novelist Vera Lind", "the novelist Vera Lind",

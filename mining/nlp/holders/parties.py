@@ -38,8 +38,8 @@ SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeo
 # Lawyers speak for their client the same way, when the text names it ("Lawyers for the council").
 SPEAKERS_FOR = SPOKESPEOPLE | {"lawyer", "lawyers", "attorney", "attorneys", "counsel"}
 _DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "these", "those", "some"})
-_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
-_GENDER = {"he": "he", "him": "he", "she": "she", "her": "she"}
+_GENDER = {"he": "he", "him": "he", "she": "she", "her": "she"}  # each person pronoun's subject form
+_PERSON_PRONOUNS = frozenset(_GENDER)
 # Subjects naming one speaker whose party is not themselves: a later "he" or "she" is that party.
 _ONE_SPEAKER = _PERSON_PRONOUNS | {"spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney", "counsel"}
 # Words that say only that a spokesperson speaks for some body ("a company spokesman"): the body is the one

@@ -41,6 +41,8 @@ class Party:
     # no antecedent), "nonagent" (evidence such as "a study": author voice) or "cited" (the named source of
     # evidence, "a study by the institute": its finding is the institute's).
     kind: str
+    # the head word's lemma ("union"), which a later mention may repeat; for a person met through a relative ("Ada
+    # Lind's son"), the relative's noun, so that a later pronoun of the relative's gender is not taken for the person
     lemma: str = ""
 
 
