@@ -1091,3 +1091,77 @@ def test_a_places_experience_is_evidence(nlp, reports):
     unit = "Lindmark's experience suggests the operators' warning of dearer contracts is overstated"
     [a] = attribute(nlp, text, unit)
     assert (a.holder, a.speech) == ("author", "author")
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # a study named again ("the study", "the same survey"), or as "it", is its source's, as it was the first time
+    ("A study by Qasr Consulting recommended that the road be demolished.\n"
+     "The study said the boulevard would cost less than the repairs.", "the boulevard would cost less than the repairs",
+     "Qasr Consulting"),
+    ("A survey by the Retailers' Association found that half its members would cut staff. The same survey found that "
+     "most shops had raised prices.", "most shops had raised prices", "Retailers' Association"),
+    ("A study by the Institute for Regional Development found that house prices did not fall. But it found that most "
+     "of the staff lived far away.", "most of the staff lived far away", "Institute for Regional Development"),
+    ("A study by Qasr Consulting recommended that the road be demolished. Most of the traffic made short trips, it "
+     "found.", "Most of the traffic made short trips", "Qasr Consulting"),
+    # a study its source made in a clause of its own
+    ("The hospital trust published a review on Monday. The review concluded that the ward had been understaffed.",
+     "the ward had been understaffed", "hospital trust"),
+    # what a study finds with no clause
+    ("A study by the Institute for Regional Development found no measurable effect on property prices.",
+     "no measurable effect on property prices", "Institute for Regional Development"),
+    # a body that is the subject of the clause that sets the scene for "it"; "found that" however the clause is parsed
+    ("Jobseekers turned down 61,000 offers. But when the state audit office checked 1,000 of those refusals, it found "
+     "that four in ten involved jobs the claimant could not reach.",
+     "four in ten involved jobs the claimant could not reach", "state audit office"),
+    # the finite cue the parser read as a participle of the study
+    ("A study by the firm Qasr Consulting, commissioned by the city council, recommended on Thursday that the road be "
+     "demolished.", "the road be demolished", "Qasr Consulting"),
+])
+def test_a_study_and_its_later_mentions_are_its_sources(nlp, text, unit, holder):
+    [a] = attribute(nlp, text, unit)
+    assert (a.holder, a.speech) == (holder, "reported")
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # a study never sourced is evidence the reporter weighs, however it is named again
+    ("A study found that house prices did not fall.\nThe study said most staff lived far away.",
+     "most staff lived far away", AUTHOR),
+    # a law is no study: the reporter's verdict on "the decree", after the ministry that prepared it
+    ("The interior ministry prepared a decree on cameras. Without firm rules, the decree promises more than it can "
+     "deliver.", "the decree promises more than it can deliver", AUTHOR),
+    # a body in a clause of another's words, or in one that does not set the scene for "it", is not what "it" is
+    ("The Conference of Rectors has resisted calls for a limit since the union first raised it in 2022. In a statement "
+     "on Thursday, it said the bill would force universities to let researchers go.",
+     "the bill would force universities to let researchers go", "Conference of Rectors"),
+    # what a party finds with no clause is narration
+    ("Inspectors found corroded steel in 30 of its 88 supports.", "corroded steel in 30 of its 88 supports", AUTHOR),
+])
+def test_what_is_no_studys_finding(nlp, text, unit, holder):
+    [a] = attribute(nlp, text, unit)
+    assert a.holder == holder, a
+
+
+def test_a_name_after_a_title_is_a_persons_whatever_entity_the_model_makes_of_it(nlp):
+    # the small model tags "Migration Minister Anders Wikstrom" ORG: the surname alone is still a person, whom "he"
+    # means
+    text = ("Under the bill, presented by Migration Minister Anders Wikström in March, migrants would have to pass a "
+            "test.\nStefan Nyberg, the association's director, said the test was too hard.\nWikström said the test "
+            "would give people a clear goal. \"Language is the key to a job,\" he said.")
+    [a, b] = attribute(nlp, text, "the test would give people a clear goal", "Language is the key to a job")
+    assert pairs([a, b]) == [("Anders Wikström", "reported"), ("Anders Wikström", "quote")]
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # "adding" a sum reports no words: "he" is still the managing director, not the stone
+    ("Its managing director, Lars Eklund, said the quarry employed 85 people. Without it, he said, the stone would "
+     "come by lorry, adding some 40,000 lorry journeys a year. \"The question is whether the quarry is here,\" he "
+     "said.",
+     "The question is whether the quarry is here", "Lars Eklund"),
+    # "adding that" does
+    ("The mayor said the road was unsafe, adding that the council would close it.", "the council would close it",
+     "mayor"),
+])
+def test_add_reports_words_only_with_a_clause(nlp, text, unit, holder):
+    [a] = attribute(nlp, text, unit)
+    assert a.holder == holder, a

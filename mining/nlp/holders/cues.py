@@ -121,7 +121,7 @@ def _misparsed_speaker(cue: Token) -> Token | None:
     if any(c.dep_ in ("nsubj", "csubj") for c in cue.children):
         return None
     found = (_speaker_before_relative(cue) or _subject_after(cue) or _name_before_apposition(cue)
-             or _misread_name_child(cue))
+             or _misread_name_child(cue) or _root_read_as_subject(cue))
     # "X, the federation's director general, Ota Marek, said" with the cue joined to a clause: the name before the
     # cue, not the subject of that clause
     return found or (named_before(cue) if cue.dep_ == "conj" else None)
@@ -141,6 +141,17 @@ def _speaker_before_relative(cue: Token) -> Token | None:
             if doc[subject.i + 1].text == "," and any(t.tag_ in ("WP", "WP$") for t in doc[subject.i + 2:cue.i]):
                 return subject
     return None
+
+
+def _root_read_as_subject(cue: Token) -> Token | None:
+    """The noun the parser took for the sentence's root, where it read the finite cue as a participle modifying it: in
+    "A study by Qasr Consulting, commissioned by the council, recommended that X", "recommended" hangs on "study" as
+    "commissioned" does. The cue's reported clause tells the two apart ("a study commissioned by the council" has
+    none)."""
+    noun = cue.head
+    if cue.dep_ != "acl" or noun.dep_ != "ROOT" or noun.pos_ not in ("NOUN", "PROPN") or noun.i > cue.i:
+        return None
+    return noun if any(c.dep_ == "ccomp" for c in cue.children) else None
 
 
 def _after_comma(cue: Token) -> bool:

@@ -9,6 +9,7 @@ from functools import cached_property
 from spacy.tokens import Doc, Token
 
 from mining.nlp.party_words import ORG_WORDS, TITLE_WORDS
+from mining.nlp.tokens import tokens_of
 
 _POSSESSIVES = ("'s", "’s", "'", "’")
 # Entity labels the small model gives names of people it does not know ("councillor Teresa Vidal"
@@ -43,6 +44,8 @@ class PersonNames:
             tokens = [t for t in ent if t.text not in _POSSESSIVES]
             if tokens:
                 self._register(self._name_tokens(tokens[-1]))
+        for title, name in _titled_names(doc):
+            self._register([title, *name])
 
     def person_name(self, head: Token) -> str | None:
         """The canonical name of the person ``head`` ends, or None if it names no person."""
@@ -176,6 +179,24 @@ class PersonNames:
         if len(words) > len(kept):
             self.names[key] = " ".join(words)
         return self.names[key]
+
+
+def _titled_names(doc: Doc) -> list[tuple[Token, list[Token]]]:
+    """Each title with the full name it stands before ("Migration Minister Anders Wikstrom"), whatever entity the small
+    model made of it (often ORG): two or three capitalised proper nouns with no title or organisation word among them,
+    and no place ("General Motors Corp" is no one)."""
+    found = []
+    lower = tokens_of(doc).lower  # a Token is built only for a title
+    for title in (doc[i] for i in range(len(doc)) if lower[i] in TITLE_WORDS):
+        name = []
+        for t in doc[title.i + 1:title.i + 5]:
+            if t.pos_ != "PROPN" or not t.text[:1].isupper() or t.lower_ in TITLE_WORDS:
+                break
+            name.append(t)
+        fits = 2 <= len(name) <= 3 and (name[-1].i + 1 == len(doc) or doc[name[-1].i + 1].pos_ != "PROPN")
+        if fits and not any(t.lower_ in ORG_WORDS or t.ent_type_ in ("GPE", "NORP", "LOC") for t in name):
+            found.append((title, name))
+    return found
 
 
 def _given_names(words: Sequence[str]) -> set[str]:

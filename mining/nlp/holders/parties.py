@@ -14,7 +14,7 @@ from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
 from mining.nlp.party_words import ORG_WORDS, ROLE_NOUNS, TITLE_WORDS
-from mining.nlp.speech import QUESTION_TAGS, QUOTE_MARKS, is_attribution_cue
+from mining.nlp.speech import QUESTION_TAGS, QUOTE_MARKS, STUDY_NOUNS, is_attribution_cue
 from mining.nlp.tokens import tokens_of
 from mining.schema import AUTHOR, UNKNOWN
 
@@ -47,6 +47,8 @@ _ONE_SPEAKER = _PERSON_PRONOUNS | {"spokesman", "spokeswoman", "spokesperson", "
 _ANY_BODY = frozenset({"company", "firm", "corporation", "business", "group", "operator"})
 # Texts that carry their author's words: "their joint statement said X" is the authors speaking.
 SPEECH_PRODUCTS = frozenset("statement letter declaration communique petition submission manifesto".split())
+# The texts whose source a later "the study" or "the statement" repeats (not a law or a plan: "the decree promises X")
+_TEXTS = STUDY_NOUNS | SPEECH_PRODUCTS
 _GROUP_PRONOUNS = frozenset({"they", "them"})
 _SUBJECTS = ("nsubj", "nsubjpass")
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
@@ -277,22 +279,23 @@ class PartyResolver:
     ----------
     parties : dict of int to Party or None
         Cue token index -> the party speaking through it (None when the cue has no subject).
-    groups : list of Party
-        The group and individual parties named so far, which later mentions may repeat.
+    namer : PartyNamer
+        Names the party of each subject, remembering the bodies and studies named so far.
     """
 
     def __init__(self, layout: TextLayout, quotes: QuoteIndex, names: PersonNames):
         self.layout = layout
         self.quotes = quotes
-        self.names = names
         self.parties: dict[int, Party | None] = {}
-        self.groups: list[Party] = []
+        self.namer = PartyNamer(layout, names)
 
     def resolve(self) -> dict[int, Party | None]:
         """Resolve every cue's party in text order, so that pronouns see the parties before them."""
         # "singular": the most recent one person speaking, named or not, that "he"/"she" refer back to;
         # "plural": the most recent group named as a subject, speaking or not, that "others" refers to.
-        memory: Memory = {"group": None, "any": None, "singular": None, "plural": None}
+        # "it": the most recent body, or study with its source, that spoke or did something ("when the audit office
+        # checked the refusals, it found X").
+        memory: Memory = {"group": None, "any": None, "singular": None, "plural": None, "it": None}
         # Only a cue ("according" or a verb with a cue lemma: ``is_attribution_cue``) or a noun subject or apposition
         # can be any kind of token below: the token table finds them without building a Token for every word.
         table = tokens_of(self.layout.doc)
@@ -309,21 +312,28 @@ class PartyResolver:
                 # subject is resolved at the cue, and a group inside another's words is none).
                 name, head = group_name(subject_head(token), self.layout)
                 memory["plural"] = Party(name, "group", head.lemma_.lower())
+            if token.dep_ == "nsubj" and not is_attribution_cue(token.head):
+                self._note_subject(token, memory)
             singly = False
             if is_attribution_cue(token):
                 subject = cue_subject(token, self.layout.paragraph_of(token.idx))
                 if subject is not None and self.quotes.in_quote(subject.idx) is not None:
                     subject = _frame_word(token, self.quotes)  # the parse took a quoted word for the speaker
-                party = self.party_of(subject, memory) if subject is not None else None
+                party = self.namer.party_of(subject, memory) if subject is not None else None
                 self.parties[token.i] = party
                 # "A spokeswoman for the union said X. '...,' she said": "she" is the union again.
                 singly = subject is not None and _speaks_for_another(subject_head(subject))
+                if party is not None and _is_text(subject) and party.kind not in ("nonagent", "unknown"):
+                    # "A study by the institute found X. But it found Y", "The study said Z"
+                    memory["it"] = self.namer.documents[subject.lemma_.lower()] = party
+                elif party is not None and party.kind == "group":
+                    memory["it"] = party
             elif token.dep_ in _SUBJECTS and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...", "Smith, 24, was fined") are
                 # antecedents for pronouns, but no holders; so is the one whose relative the subject is ("Ada Lind's son
                 # repeated a year. 'X,' she said").
-                party = self._person(subject_head(token))
-                if party is None and (owner := _kin_of(token)) is not None and (person := self._person(owner)):
+                party = self.namer.person(subject_head(token))
+                if party is None and (owner := _kin_of(token)) is not None and (person := self.namer.person(owner)):
                     party = Party(person.name, "person", token.lower_)  # the relative's noun: see _antecedent
             elif token.dep_ == "appos":
                 self._name_kind(token)
@@ -338,6 +348,23 @@ class PartyResolver:
                 memory["singular"] = party
         return self.parties
 
+    def _note_subject(self, subject: Token, memory: Memory) -> None:
+        """Remember what the subject ``subject`` of a clause that is no cue may be to later mentions: a body, for "it"
+        ("When the audit office checked the refusals, it found X"), and the source of a study it makes ("The trust
+        published a review. The review concluded X"); not one in another's words ("she said the council had failed")
+        unless its clause sets the scene for "it"."""
+        head, verb = subject_head(subject), subject.head
+        body = head.tag_ in ("NN", "NNP") and (head.lemma_.lower() in ORG_WORDS or head.ent_type_ == "ORG")
+        made = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _TEXTS), None)
+        made = made if verb.lemma_.lower() in _MAKING else None
+        if not (body or made) or (not _sets_scene(verb) and self._reported(subject)):
+            return
+        if body:
+            name, noun = group_name(head, self.layout)
+            memory["it"] = _repeated(self.namer.groups, name, noun) or Party(name, "group", noun.lemma_.lower())
+        if made is not None and (party := self.namer.party_of(subject, memory)) is not None:
+            self.namer.documents[made.lemma_.lower()] = party
+
     def _name_kind(self, appos: Token) -> None:
         """Remember a body the text names with its kind ("an aid agency, Open Hands", "Zippa, the largest
         platform"), so that a later "the agency" or "the platform" is that body, not an older mention."""
@@ -347,7 +374,7 @@ class PartyResolver:
             return
         if noun.lower_ in TITLE_WORDS | ROLE_NOUNS:  # "its chair, Ada Berg": a person, not a kind of body
             return
-        self.groups.append(Party(group_name(name, self.layout)[0], "group", noun.lemma_.lower()))
+        self.namer.groups.append(Party(group_name(name, self.layout)[0], "group", noun.lemma_.lower()))
 
     def _reported(self, token: Token) -> bool:
         """Whether ``token`` is in another cue's words in its paragraph ("she said the town could support X": not the
@@ -355,6 +382,31 @@ class PartyResolver:
         pstart, pend = self.layout.paragraph_of(token.idx)
         skip = 1 if token.dep_ in _SUBJECTS else 0  # a subject is not in its own cue's words
         return any(pstart <= a.idx < pend and is_attribution_cue(a) for a in islice(token.ancestors, skip, None))
+
+
+class PartyNamer:
+    """Names the party a subject names, as a document's cues are met in text order.
+
+    Parameters
+    ----------
+    layout : TextLayout
+        The text's paragraphs and tokens.
+    names : PersonNames
+        The people it names.
+
+    Attributes
+    ----------
+    groups : list of Party
+        The group and individual parties named so far, which later mentions may repeat.
+    documents : dict of str to Party
+        The party behind the latest study, report or statement of each kind ("survey"), which "the survey" repeats.
+    """
+
+    def __init__(self, layout: TextLayout, names: PersonNames):
+        self.layout = layout
+        self.names = names
+        self.groups: list[Party] = []
+        self.documents: dict[str, Party] = {}  # a study's or statement's lemma -> the party it came from, latest
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
@@ -371,7 +423,7 @@ class PartyResolver:
         others = _others(head, memory)
         if others is not None:
             return others
-        person = self._person(head) if kind_before_name(head) is None else None  # "Adoptees' group Roots Corvenia"
+        person = self.person(head) if kind_before_name(head) is None else None  # "Adoptees' group Roots Corvenia"
         if person is not None:
             # "said Ada Lund, a spokeswoman for the Tenants' Union": she speaks for the union.
             roles = [c for c in head.children if c.dep_ == "appos" and c.lower_ in SPOKESPEOPLE and not _portfolio(c)]
@@ -389,6 +441,8 @@ class PartyResolver:
             source = self._source_of(head, memory)
             if source is not None:
                 return source
+            if lemma in self.documents and _definite(head):  # "The study said X" after "a study by the institute"
+                return self.documents[lemma]
             if lemma in NONAGENT_NOUNS:
                 return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
@@ -444,7 +498,7 @@ class PartyResolver:
         """The party a possessive names: "its" / "their" the most recent group, else the possessor itself."""
         return memory["group"] if poss.lower_ in ("its", "their") else self.party_of(poss, memory)
 
-    def _person(self, head: Token) -> Party | None:
+    def person(self, head: Token) -> Party | None:
         """The named person ``head`` ends, or None if it names no person."""
         name = self.names.person_name(head)
         return Party(name, "person") if name is not None else None
@@ -508,7 +562,7 @@ def _antecedent(pronoun: str, memory: Memory) -> Party | None:
     elif pronoun in _GROUP_PRONOUNS:
         found = memory["group"] or memory["any"]
     elif pronoun == "it":
-        found = memory["group"]
+        found = memory["it"]
     elif pronoun in _FIRST_PERSON:
         return Party(AUTHOR, "nonagent")  # "we" outside quotes: the author's voice
     else:
@@ -527,6 +581,24 @@ def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
                                                     or not words - {head.lower_, lemma}):
             return group
     return None
+
+
+def _sets_scene(verb: Token) -> bool:
+    """Whether the clause of ``verb`` comes before a clause whose subject is "it", which it sets the scene for: "When
+    the audit office checked the refusals, it found X"."""
+    return verb.dep_ == "advcl" and verb.i < verb.head.i and any(
+        c.dep_ == "nsubj" and c.lower_ == "it" for c in verb.head.children)
+
+
+def _definite(noun: Token) -> bool:
+    """Whether ``noun`` repeats one met before: "the study", "this report", "the same survey"."""
+    return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those"))
+               or (c.dep_ == "amod" and c.lower_ == "same") for c in noun.children)
+
+
+def _is_text(subject: Token) -> bool:
+    """Whether the subject ``subject`` is a study, a report or a statement, which "it" or "the study" may repeat."""
+    return subject.pos_ == "NOUN" and subject.lemma_.lower() in _TEXTS
 
 
 def _others(head: Token, memory: Memory) -> Party | None:
