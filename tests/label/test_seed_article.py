@@ -41,8 +41,9 @@ def _claims_of(doc: Document, holder: str) -> list[str]:
 # (news-494..505 and news-554..601 added) by 1.289, the one trained on 601 (news-542..553 added) by 1.265, the one
 # trained on 613 (news-602..613 added) by 1.234, the one trained on 625 (news-614..625 added) by 1.401, the one trained
 # on 637 (news-626..637 added) by 1.287, the one trained on 649 (news-638..649 added) by 1.362, the one trained on 661
-# (news-650..661 added) by 1.429, the one trained on 673 (news-662..673 added) by 1.458.
-RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 673 reports, 0.708 past "
+# (news-650..661 added) by 1.429, the one trained on 673 (news-662..673 added) by 1.458, the one trained on 685
+# (news-674..685 added) by 1.275.
+RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model trained on 685 reports, 0.525 past "
                                                 "claim_allowance (configs/experiment/news_miner.yaml)")
 
 
@@ -70,8 +71,12 @@ def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: s
     assert any(words in text for text in _claims_of(labelled, holder)), _claims_of(labelled, holder)
 
 
-# The models trained at fa0e23c .. 16feb2a typed the quote a claim; the one trained at f742193 (349 reports) types it
-# a premise; the position it gives a reason for ('give up control of the eastern Donbas') is found since 7e1e76a.
+# The models trained at fa0e23c .. 16feb2a typed the quote a claim; the one trained at f742193 (349 reports) typed it
+# a premise; the position it gives a reason for ('give up control of the eastern Donbas') is found since 7e1e76a. The
+# one trained on 685 reports types it a claim again: its claim score falls short of its premise score by 0.744, inside
+# claim_allowance (0.75), so the step that leans to claims keeps it one.
+@pytest.mark.xfail(strict=True, reason="a claim by the model trained on 685 reports, 0.006 inside claim_allowance "
+                                       "(configs/experiment/news_miner.yaml)")
 def test_a_reason_given_is_a_premise_of_its_party(labelled: Document):
     assert any(u.label == "premise" and u.holder == "US officials" and "Putin wants territory" in u.text
                for u in labelled.units)
@@ -106,15 +111,13 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 # +0.10 (+0.61, -2.17, -0.96, +2.91); the one trained on 637, Zelenskyy -7.04 and Merz +0.36 (+0.79, -2.08, -0.79,
 # +3.50); the one trained on 649, Zelenskyy -7.31 and Merz +0.15 (+0.35, -1.98, -1.04, +3.28); the one trained on 661,
 # Zelenskyy -7.32 and Merz +0.07 (+0.27, -1.87, -1.00, +2.89); the one trained on 673, Zelenskyy -7.14 and Merz +0.06
-# (+0.15, -1.82, -1.08, +2.98).
-TURNED = pytest.mark.xfail(strict=True, reason="the models trained on 529 to 673 reports take Merz for the topic (his "
-                                               "mean score +0.59, +0.21, +0.31, +0.14, +0.10, +0.36, +0.15, +0.07, "
-                                               "then +0.06); the one trained on 481 took him against")
+# (+0.15, -1.82, -1.08, +2.98). The one trained on 685 takes Merz against again, by a mean as small: Zelenskyy -6.96
+# and Merz -0.15 (-0.45, -1.69, -1.28, +2.81).
 
 
 @pytest.mark.parametrize(("holder", "stance"), [
     ("US officials", "for"),  # they want Ukraine to give up the Donbas, and "the US is pressing" for it
-    pytest.param("Friedrich Merz", "against", marks=TURNED),  # a free and sovereign Ukraine that can defend itself
+    ("Friedrich Merz", "against"),  # a free and sovereign Ukraine that can defend itself
     ("Volodymyr Zelenskyy", "against"),  # he resists ceding
 ])
 def test_a_partys_claims_take_its_side_of_the_topic(labelled: Document, holder: str, stance: str):
