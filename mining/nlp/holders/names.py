@@ -182,9 +182,9 @@ class PersonNames:
 
 
 def _titled_names(doc: Doc) -> list[tuple[Token, list[Token]]]:
-    """Each title with the full name it stands before ("Migration Minister Anders Wikstrom"), whatever entity the small
-    model made of it (often ORG): two or three capitalised proper nouns with no title or organisation word among them,
-    and no place ("General Motors Corp" is no one)."""
+    """Each title with the full name it stands before ("Migration Minister Anders Wikström"), whatever entity the small
+    model made of it (often ORG): two or three capitalised proper nouns with no title, no organisation word ("General
+    Motors Corp" is no one) and no place among them."""
     found = []
     lower = tokens_of(doc).lower  # a Token is built only for a title
     for title in (doc[i] for i in range(len(doc)) if lower[i] in TITLE_WORDS):

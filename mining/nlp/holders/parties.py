@@ -144,7 +144,7 @@ def _signers(text: Token, pstart: int) -> Token | None:
     """The subject of the clause that named the statement or letter ``text`` ("the letter") before it in its
     paragraph (from ``pstart``), when that clause carries it ("In a joint letter, three former ministers urged X")
     or puts it out ("... signed a letter"): "The letter said Y" is theirs. Not a letter someone received, read or
-    rejected, nor one "from" a party (the text names its author: ``PartyResolver._source_of``)."""
+    rejected, nor one "from" a party (the text names its author: ``PartyNamer._source_of``)."""
     if text.lemma_.lower() not in SPEECH_PRODUCTS or not any(
             c.dep_ == "det" and c.lower_ in ("the", "this") for c in text.children):
         return None
@@ -351,18 +351,20 @@ class PartyResolver:
     def _note_subject(self, subject: Token, memory: Memory) -> None:
         """Remember what the subject ``subject`` of a clause that is no cue may be to later mentions: a body, for "it"
         ("When the audit office checked the refusals, it found X"), and the source of a study it makes ("The trust
-        published a review. The review concluded X"); not one in another's words ("she said the council had failed")
-        unless its clause sets the scene for "it"."""
+        published a review. The review concluded X", which also names it as a group that later mentions may repeat);
+        not one in another's words ("she said the council had failed"), nor one whose clause sets the scene for an "it"
+        in another's words."""
         head, verb = subject_head(subject), subject.head
         body = head.tag_ in ("NN", "NNP") and (head.lemma_.lower() in ORG_WORDS or head.ent_type_ == "ORG")
         made = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _TEXTS), None)
         made = made if verb.lemma_.lower() in _MAKING else None
-        if not (body or made) or (not _sets_scene(verb) and self._reported(subject)):
+        if not (body or made) or self._reported(verb.head if _sets_scene(verb) else subject):
             return
         if body:
             name, noun = group_name(head, self.layout)
             memory["it"] = _repeated(self.namer.groups, name, noun) or Party(name, "group", noun.lemma_.lower())
-        if made is not None and (party := self.namer.party_of(subject, memory)) is not None:
+        party = self.namer.party_of(subject, memory) if made is not None else None
+        if party is not None and party.kind not in ("nonagent", "unknown"):
             self.namer.documents[made.lemma_.lower()] = party
 
     def _name_kind(self, appos: Token) -> None:
