@@ -354,14 +354,15 @@ class PartyResolver:
         published a review. The review concluded X", which also names it as a group that later mentions may repeat);
         not one in another's words ("she said the council had failed"), nor one whose clause sets the scene for an "it"
         in another's words."""
-        head, verb = subject_head(subject), subject.head
-        body = head.tag_ in ("NN", "NNP") and (head.lemma_.lower() in ORG_WORDS or head.ent_type_ == "ORG")
-        made = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _TEXTS), None)
-        made = made if verb.lemma_.lower() in _MAKING else None
+        verb = subject.head
+        body = subject.tag_ in ("NN", "NNP") and (subject.lemma_.lower() in ORG_WORDS or subject.ent_type_ == "ORG")
+        made = None
+        if verb.lemma_.lower() in _MAKING:
+            made = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _TEXTS), None)
         if not (body or made) or self._reported(verb.head if _sets_scene(verb) else subject):
             return
         if body:
-            name, noun = group_name(head, self.layout)
+            name, noun = group_name(subject_head(subject), self.layout)
             memory["it"] = _repeated(self.namer.groups, name, noun) or Party(name, "group", noun.lemma_.lower())
         party = self.namer.party_of(subject, memory) if made is not None else None
         if party is not None and party.kind not in ("nonagent", "unknown"):
