@@ -1165,3 +1165,14 @@ def test_a_name_after_a_title_is_a_persons_whatever_entity_the_model_makes_of_it
 def test_add_reports_words_only_with_a_clause(nlp, text, unit, holder):
     [a] = attribute(nlp, text, unit)
     assert a.holder == holder, a
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    ("The court ruled that the ban was unlawful.", "the ban was unlawful", "court"),
+    # "rule" with no clause reports nothing: the reporter's words
+    ("The Liberals have ruled the city for decades, and the budget is their fourth in deficit.",
+     "the budget is their fourth in deficit", AUTHOR),
+])
+def test_a_ruling_with_a_clause_is_its_courts(nlp, text, unit, holder):
+    [a] = attribute(nlp, text, unit)
+    assert a.holder == holder, a
