@@ -38,7 +38,8 @@ def read_cases(path: Path) -> list[tuple[str, str, str, str]]:
             raise ValueError(f"{path}:{n}: expected 'passage || unit || holder', got {len(fields)} fields")
         passage, unit, holder = fields[0].replace("\\n", "\n"), fields[1], fields[2].strip()
         if passage.count(unit) != 1:
-            raise ValueError(f"{path}:{n}: the unit {unit!r} occurs {passage.count(unit)} times in its passage, not once")
+            raise ValueError(f"{path}:{n}: the unit {unit!r} occurs {passage.count(unit)} times in its passage, "
+                             "not once")
         cases.append((construction, passage, unit, holder))
     return cases
 

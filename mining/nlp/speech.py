@@ -38,9 +38,11 @@ PARTICLE_CUES = {"rule": {"out"}, "point": {"to", "out"}}
 # Verbs that are cues with a clause of their own: a court "ruled that X". (Not "expect": "Economists expect prices to
 # rise" is one, but "Seluna expects its authors to lend their work for nothing" is the reporter's verdict on Seluna.)
 CLAUSE_CUES = frozenset({"rule"})
+# "put it" says something in a way: 'Agnes Pruitt put it bluntly: "X"'.
+IDIOM_CUES = {"put": "it"}
 # The lowercased lemmas of every verb that may be a cue: ``is_cue`` holds only for "according" and for verbs
 # with one of these, so a token table can pass over the other tokens without building them.
-CUE_LEMMAS = REPORTING_LEMMAS | frozenset(PARTICLE_CUES) | CLAUSE_CUES
+CUE_LEMMAS = REPORTING_LEMMAS | frozenset(PARTICLE_CUES) | CLAUSE_CUES | frozenset(IDIOM_CUES)
 # Verbs of wanting state a party's position without reporting its words ("The union wants a 36-hour week",
 # "Residents seek a new vote"). So do verbs of resisting and of pressing for a thing when a party is their subject
 # ("The guild has resisted calls to merge the crossings", "The club is pushing for the lane to be widened", "The
@@ -121,6 +123,8 @@ def is_cue(token: Token) -> bool:
     lemma = token.lemma_.lower()
     if lemma in CLAUSE_CUES and any(c.dep_ == "ccomp" for c in token.children):
         return True
+    if lemma in IDIOM_CUES:
+        return any(c.dep_ == "dobj" and c.lower_ == IDIOM_CUES[lemma] for c in token.children)
     if lemma in PARTICLE_CUES:
         return any(c.lower_ in PARTICLE_CUES[lemma] and c.dep_ in ("prt", "prep") for c in token.children)
     if lemma in CLAUSE_CUES:

@@ -1176,3 +1176,48 @@ def test_add_reports_words_only_with_a_clause(nlp, text, unit, holder):
 def test_a_ruling_with_a_clause_is_its_courts(nlp, text, unit, holder):
     [a] = attribute(nlp, text, unit)
     assert a.holder == holder, a
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # a frame that interrupts the statement: the speaker set after the cue, or the nearest subject before it
+    ("The levy, said Mayor Ines Moreau, would pay for two new schools.", "would pay for two new schools",
+     "Ines Moreau"),
+    ("The council's figures, the auditors said in their report, left out the pension fund.",
+     "left out the pension fund", "auditors"),
+    # "they" with no speaker before: the group the text is about, not one in a clause of another's
+    ("Nurses marched on the ministry while ambulances waited. They said the wards had run out of beds.",
+     "the wards had run out of beds", "nurses"),
+    # "it": the body of the main clause, not one in a clause saying when
+    ("The Dock Company closed two berths after the pilots' union called a strike. It said the berths would reopen "
+     "in May.", "the berths would reopen in May", "Dock Company"),
+    # a lawyer speaks for the client named beside them
+    ("Ruth Obi, a lawyer for the Harbour Board, told the court the contract had been lawful.",
+     "the contract had been lawful", "Harbour Board"),
+    # a letter is its signers'
+    ("An open letter signed by 200 doctors urged the ministry to ban the drink.", "the ministry to ban the drink",
+     "doctors"),
+    # the subject of the passive a cue completes: who will say, or said, it
+    ("Finance Minister Ola Berg is expected to tell parliament that the deficit will halve.",
+     "the deficit will halve", "Ola Berg"),
+    ("Berg is understood to have told colleagues that the tax cannot stay.", "the tax cannot stay", "Berg"),
+    # "put it" says something
+    ('The harbour master put it plainly: "The quay will not last another winter."',
+     "The quay will not last another winter", "harbour master"),
+])
+def test_frames_news_prose_uses_beyond_said(nlp, text, unit, holder):
+    [a] = attribute(nlp, text, unit)
+    assert holder_matches(holder, a.holder), a
+
+
+@pytest.mark.parametrize(("text", "unit", "holder"), [
+    # a passive that is a cue itself: the one urged does not hold what they were urged to say
+    ("The union said Berg was urged to say that the strike was over.", "the strike was over", "union"),
+    # "put" with no "it" says nothing
+    ("The council put the plan to a vote, and the mayor said it would pass.", "it would pass", "mayor"),
+    # a lawyer with no client named is the person
+    ("Ruth Obi, a lawyer who grew up on the estate, said the eviction was cruel.", "the eviction was cruel",
+     "Ruth Obi"),
+])
+def test_what_the_frames_beyond_said_leave_alone(nlp, text, unit, holder):
+    [a] = attribute(nlp, text, unit)
+    assert holder_matches(holder, a.holder), a

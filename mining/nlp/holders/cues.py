@@ -81,7 +81,7 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
                            and t.pos_ in ("NOUN", "PROPN", "PRON")]
             return local_roots[0] if local_roots else None
         if subjects:
-            subject = subjects[0]
+            subject = _interrupting_speaker(subjects, verb) if _interrupts(verb, subjects) else subjects[0]
             if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return verb.head
             return subject
@@ -92,6 +92,8 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
                 if agent.dep_ == "agent":
                     return next((c for c in agent.children if c.dep_ == "pobj"), None)
             return None  # "is expected to": a passive cue with no agent names no one
+        if verb.dep_ == "xcomp" and (raised := _raised_subject(verb)) is not None:
+            return raised
         if verb.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep") and verb.head.i != verb.i:
             # Participial adjuncts and conjuncts share the main clause's subject: "Merz reaffirmed
             # X, slamming Y", "acknowledged X but insisted Y". The parser often hangs "..., saying
@@ -108,6 +110,34 @@ def cue_subject(cue: Token, paragraph: tuple[int, int]) -> Token | None:
             continue
         return named_before(cue)
     return None
+
+
+def _interrupts(cue: Token, subjects: list[Token]) -> bool:
+    """Whether ``cue`` interrupts the statement it frames: the parser hung it on the statement ("X, said Y, would Z"),
+    or gave it the statement's subject as well as its own, set off by a comma ("X, the auditors said, left out Z")."""
+    last, doc = subjects[-1], cue.doc
+    # not "A ministry official, briefing reporters, ruled out X", with "reporters" a second subject
+    opens = last.left_edge.i
+    return cue.dep_ == "parataxis" or (len(subjects) > 1 and last.pos_ in ("NOUN", "PROPN") and last.dep_ == "nsubj"
+                                       and opens > subjects[0].right_edge.i and doc[opens - 1].text == ","
+                                       and doc[opens].tag_ != "VBG")
+
+
+def _interrupting_speaker(subjects: list[Token], cue: Token) -> Token:
+    """Of the subjects the parser gave a cue that interrupts the statement it frames, the one that speaks: one set after
+    it ("The reform, said Judge Petra Aune, would X", the statement's subject before it), else the nearest before it
+    ("Pellonia's demands, the ministry said in a statement, amounted to X")."""
+    after = [s for s in subjects if s.i > cue.i]
+    return after[0] if after else subjects[-1]
+
+
+def _raised_subject(verb: Token) -> Token | None:
+    """The subject of the passive that a cue completes, which is who speaks: "Lorne is expected to tell parliament X",
+    "Aalst is understood to have told colleagues X", "Stahl was reported to have said X" (not when the passive is a cue
+    itself: "Berg was urged to say X")."""
+    if is_attribution_cue(verb.head):
+        return None
+    return next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
 
 
 def _misparsed_speaker(cue: Token) -> Token | None:

@@ -50,6 +50,7 @@ SPEECH_PRODUCTS = frozenset("statement letter declaration communique petition su
 # The texts whose source a later "the study" or "the statement" repeats (not a law or a plan: "the decree promises X")
 _TEXTS = STUDY_NOUNS | SPEECH_PRODUCTS
 _GROUP_PRONOUNS = frozenset({"they", "them"})
+_SUBORDINATE = frozenset({"advcl", "relcl", "acl"})  # clauses that say where, when or which, not what happened
 _SUBJECTS = ("nsubj", "nsubjpass")
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _PRONOUN_WORDS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _FIRST_PERSON | {"it"}  # pronouns the parser may tag otherwise
@@ -307,9 +308,10 @@ class PartyResolver:
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
             if (token.dep_ in _SUBJECTS and token.tag_ == "NNS" and not is_attribution_cue(token.head)
-                    and not self._reported(token)):
+                    and token.head.dep_ not in _SUBORDINATE and not self._reported(token)):
                 # "Local doctors were divided. Others said X": the group "others" picks from (a cue's own
-                # subject is resolved at the cue, and a group inside another's words is none).
+                # subject is resolved at the cue, a group inside another's words is none, and one in a clause
+                # of another's is not what the text goes on about: "Farmers blocked a road while police looked on").
                 name, head = group_name(subject_head(token), self.layout)
                 memory["plural"] = Party(name, "group", head.lemma_.lower())
             if token.dep_ == "nsubj" and not is_attribution_cue(token.head):
@@ -326,7 +328,8 @@ class PartyResolver:
                 if party is not None and _is_text(subject) and party.kind not in ("nonagent", "unknown"):
                     # "A study by the institute found X. But it found Y", "The study said Z"
                     memory["it"] = self.namer.documents[subject.lemma_.lower()] = party
-                elif party is not None and party.kind == "group":
+                elif party is not None and party.kind == "group" and (token.dep_ not in _SUBORDINATE
+                                                                      or _sets_scene(token)):
                     memory["it"] = party
             elif token.dep_ in _SUBJECTS and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...", "Smith, 24, was fined") are
@@ -361,7 +364,7 @@ class PartyResolver:
             made = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _TEXTS), None)
         if not (body or made) or self._reported(verb.head if _sets_scene(verb) else subject):
             return
-        if body:
+        if body and (verb.dep_ not in _SUBORDINATE or _sets_scene(verb)):  # not "after the union called a strike"
             name, noun = group_name(subject_head(subject), self.layout)
             memory["it"] = _repeated(self.namer.groups, name, noun) or Party(name, "group", noun.lemma_.lower())
         party = self.namer.party_of(subject, memory) if made is not None else None
@@ -428,8 +431,8 @@ class PartyNamer:
             return others
         person = self.person(head) if kind_before_name(head) is None else None  # "Adoptees' group Roots Corvenia"
         if person is not None:
-            # "said Ada Lund, a spokeswoman for the Tenants' Union": she speaks for the union.
-            roles = [c for c in head.children if c.dep_ == "appos" and c.lower_ in SPOKESPEOPLE and not _portfolio(c)]
+            # "said Ada Lund, a spokeswoman for the Tenants' Union": she speaks for the union, as a lawyer for a client.
+            roles = [c for c in head.children if c.dep_ == "appos" and c.lower_ in SPEAKERS_FOR and not _portfolio(c)]
             return (self._spoken_for(roles[0], memory) if roles else None) or person
         if lower in SPEAKERS_FOR:
             body = self._spoken_for(head, memory)
@@ -520,9 +523,9 @@ class PartyNamer:
         return party
 
 
-# Verbs that make a study or a set of figures: "a study it commissioned", "a trial that X ran" (not "a study that
-# critics dismissed").
-_MAKING = frozenset("commission run conduct carry publish release compile produce prepare do hold write".split())
+# Verbs that make a study, a set of figures or a letter: "a study it commissioned", "a trial that X ran", "a letter
+# signed by 300 economists" (not "a study that critics dismissed").
+_MAKING = frozenset("commission run conduct carry publish release compile produce prepare do hold write sign".split())
 
 
 def _maker(child: Token) -> Token | None:
@@ -563,7 +566,8 @@ def _antecedent(pronoun: str, memory: Memory) -> Party | None:
         if found is not None and found.kind == "person" and _KIN.get(found.lemma) == _GENDER[pronoun]:
             return Party(UNKNOWN, "unknown")
     elif pronoun in _GROUP_PRONOUNS:
-        found = memory["group"] or memory["any"]
+        # "Farmers blocked the motorway. They said X": with no speaker before, the group named as a subject
+        found = memory["group"] or memory["any"] or memory["plural"]
     elif pronoun == "it":
         found = memory["it"]
     elif pronoun in _FIRST_PERSON:
