@@ -127,8 +127,6 @@ def is_cue(token: Token) -> bool:
         return any(c.dep_ == "dobj" and c.lower_ == IDIOM_CUES[lemma] for c in token.children)
     if lemma in PARTICLE_CUES:
         return any(c.lower_ in PARTICLE_CUES[lemma] and c.dep_ in ("prt", "prep") for c in token.children)
-    if lemma in CLAUSE_CUES:
-        return False
     if lemma == "add" and any(c.dep_ == "dobj" for c in token.children):
         # "adding 40,000 lorry journeys a year", "the plant added 300 jobs": a sum, not words, unless a clause follows
         return any(c.dep_ in CONTENT_DEPS for c in token.children)

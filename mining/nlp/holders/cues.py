@@ -116,8 +116,8 @@ def _interrupts(cue: Token, subjects: list[Token]) -> bool:
     """Whether ``cue`` interrupts the statement it frames: the parser hung it on the statement ("X, said Y, would Z"),
     or gave it the statement's subject as well as its own, set off by a comma ("X, the auditors said, left out Z")."""
     last, doc = subjects[-1], cue.doc
-    # not "A ministry official, briefing reporters, ruled out X", with "reporters" a second subject
     opens = last.left_edge.i
+    # a second subject of its own, not a participle's object: "A ministry official, briefing reporters, ruled out X"
     return cue.dep_ == "parataxis" or (len(subjects) > 1 and last.pos_ in ("NOUN", "PROPN") and last.dep_ == "nsubj"
                                        and opens > subjects[0].right_edge.i and doc[opens - 1].text == ","
                                        and doc[opens].tag_ != "VBG")
