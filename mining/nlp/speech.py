@@ -38,7 +38,8 @@ PARTICLE_CUES = {"rule": {"out"}, "point": {"to", "out"}}
 # Verbs that are cues with a clause of their own: a court "ruled that X". (Not "expect": "Economists expect prices to
 # rise" is one, but "Seluna expects its authors to lend their work for nothing" is the reporter's verdict on Seluna.)
 CLAUSE_CUES = frozenset({"rule"})
-# "put it" says something in a way: 'Agnes Pruitt put it bluntly: "X"'.
+# "put it" says something in a way when a colon follows or "as" opens it: 'Agnes Pruitt put it bluntly: "X"', "As the
+# chief put it, X" (not "put it to a vote", "put it online").
 IDIOM_CUES = {"put": "it"}
 # The lowercased lemmas of every verb that may be a cue: ``is_cue`` holds only for "according" and for verbs
 # with one of these, so a token table can pass over the other tokens without building them.
@@ -124,7 +125,11 @@ def is_cue(token: Token) -> bool:
     if lemma in CLAUSE_CUES and any(c.dep_ == "ccomp" for c in token.children):
         return True
     if lemma in IDIOM_CUES:
-        return any(c.dep_ == "dobj" and c.lower_ == IDIOM_CUES[lemma] for c in token.children)
+        doc, children = token.doc, list(token.children)
+        after = token.right_edge.i + 1
+        framed = (after < len(doc) and doc[after].text == ":") or any(c.dep_ == "mark" and c.lower_ == "as"
+                                                                       for c in children)
+        return framed and any(c.dep_ == "dobj" and c.lower_ == IDIOM_CUES[lemma] for c in children)
     if lemma in PARTICLE_CUES:
         return any(c.lower_ in PARTICLE_CUES[lemma] and c.dep_ in ("prt", "prep") for c in token.children)
     if lemma == "add" and any(c.dep_ == "dobj" for c in token.children):

@@ -1190,6 +1190,11 @@ def test_a_ruling_with_a_clause_is_its_courts(nlp, text, unit, holder):
     # "it": the body of the main clause, not one in a clause saying when
     ("The Dock Company closed two berths after the pilots' union called a strike. It said the berths would reopen "
      "in May.", "the berths would reopen in May", "Dock Company"),
+    # the body named beside the subject's noun, and one that spoke through a participle
+    ("The developer, Nordvind Energy, closed the plant on Monday. It said demand had collapsed.",
+     "demand had collapsed", "Nordvind Energy"),
+    ("The board voted to close the plant, saying demand had collapsed. It said the site would be sold.",
+     "the site would be sold", "board"),
     # a lawyer speaks for the client named beside them
     ("Ruth Obi, a lawyer for the Harbour Board, told the court the contract had been lawful.",
      "the contract had been lawful", "Harbour Board"),
@@ -1212,8 +1217,11 @@ def test_frames_news_prose_uses_beyond_said(nlp, text, unit, holder):
 @pytest.mark.parametrize(("text", "unit", "holder"), [
     # a passive that is a cue itself: the one urged does not hold what they were urged to say
     ("The union said Berg was urged to say that the strike was over.", "the strike was over", "union"),
-    # "put" with no "it" says nothing
+    # "put" with no "it" says nothing, nor "put it to a vote"
     ("The council put the plan to a vote, and the mayor said it would pass.", "it would pass", "mayor"),
+    ("The council put it to a vote on Monday, and the budget was too small.", "the budget was too small", AUTHOR),
+    ("The archive put it online last year, and the files are too big to read.", "the files are too big to read",
+     AUTHOR),
     # a lawyer with no client named is the person
     ("Ruth Obi, a lawyer who grew up on the estate, said the eviction was cruel.", "the eviction was cruel",
      "Ruth Obi"),

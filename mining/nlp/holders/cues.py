@@ -133,8 +133,8 @@ def _interrupting_speaker(subjects: list[Token], cue: Token) -> Token:
 
 def _raised_subject(verb: Token) -> Token | None:
     """The subject of the passive that a cue completes, which is who speaks: "Lorne is expected to tell parliament X",
-    "Aalst is understood to have told colleagues X", "Stahl was reported to have said X" (not when the passive is a cue
-    itself: "Berg was urged to say X")."""
+    "Aalst is understood to have told colleagues X" (not when the passive is a cue itself: "Berg was urged to say X",
+    and so not "Stahl was reported to have said X" either)."""
     if is_attribution_cue(verb.head):
         return None
     return next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)

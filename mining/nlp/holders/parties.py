@@ -328,8 +328,8 @@ class PartyResolver:
                 if party is not None and _is_text(subject) and party.kind not in ("nonagent", "unknown"):
                     # "A study by the institute found X. But it found Y", "The study said Z"
                     memory["it"] = self.namer.documents[subject.lemma_.lower()] = party
-                elif party is not None and party.kind == "group" and (token.dep_ not in _SUBORDINATE
-                                                                      or _sets_scene(token)):
+                elif party is not None and party.kind == "group" and (
+                        token.dep_ not in _SUBORDINATE or token.tag_ == "VBG" or _sets_scene(token)):
                     memory["it"] = party
             elif token.dep_ in _SUBJECTS and token.head.dep_ == "ROOT" and token.pos_ in ("PROPN", "NOUN"):
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...", "Smith, 24, was fined") are
@@ -358,7 +358,9 @@ class PartyResolver:
         not one in another's words ("she said the council had failed"), nor one whose clause sets the scene for an "it"
         in another's words."""
         verb = subject.head
-        body = subject.tag_ in ("NN", "NNP") and (subject.lemma_.lower() in ORG_WORDS or subject.ent_type_ == "ORG")
+        # the subject itself, or the name set beside it ("The developer, Nordvind Energy, closed the plant")
+        body = _is_body(subject) or (any(c.dep_ == "appos" for c in subject.children)
+                                     and _is_body(subject_head(subject)))
         made = None
         if verb.lemma_.lower() in _MAKING:
             made = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _TEXTS), None)
@@ -588,6 +590,11 @@ def _repeated(groups: list[Party], name: str, head: Token) -> Party | None:
                                                     or not words - {head.lower_, lemma}):
             return group
     return None
+
+
+def _is_body(noun: Token) -> bool:
+    """Whether ``noun`` names an organisation: one of its words ("office", "union") or an ORG entity."""
+    return noun.tag_ in ("NN", "NNP") and (noun.lemma_.lower() in ORG_WORDS or noun.ent_type_ == "ORG")
 
 
 def _sets_scene(verb: Token) -> bool:
