@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from mining.nlp.holders.cues import named_before, reports_nothing
+from mining.nlp.holders.cues import reports_nothing
 from mining.nlp.holders.layout import TextLayout
+from mining.nlp.holders.misparses import named_before
 from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.parties import PartyResolver
 from mining.nlp.holders.quotes import QuoteIndex

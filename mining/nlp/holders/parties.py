@@ -7,9 +7,10 @@ from itertools import islice, takewhile
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.nlp.holders.cues import cue_subject, holder_cue_candidates, misread_given_name
+from mining.nlp.holders.cues import cue_subject, holder_cue_candidates
 from mining.nlp.holders.groups import group_name, kind_before_name
 from mining.nlp.holders.layout import TextLayout
+from mining.nlp.holders.misparses import misread_given_name
 from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
@@ -307,14 +308,7 @@ class PartyResolver:
         for token in map(self.layout.doc.__getitem__, candidates):
             if token.is_space or self.quotes.in_quote(token.idx) is not None:
                 continue
-            if (token.dep_ in _SUBJECTS and token.tag_ == "NNS" and not is_attribution_cue(token.head)
-                    and token.head.dep_ not in _SUBORDINATE and not self._reported(token)):
-                # "Local doctors were divided. Others said X": the group "others" picks from (a cue's own
-                # subject is resolved at the cue, a group inside another's words is none, and one in a clause
-                # of another's is not what the text goes on about: "Farmers blocked a road while police looked on").
-                name, head = group_name(subject_head(token), self.layout)
-                memory["plural"] = Party(name, "group", head.lemma_.lower())
-            if token.dep_ == "nsubj" and not is_attribution_cue(token.head):
+            if token.dep_ in _SUBJECTS and not is_attribution_cue(token.head):  # a cue's own is resolved at the cue
                 self._note_subject(token, memory)
             singly = False
             if is_attribution_cue(token):
@@ -352,12 +346,18 @@ class PartyResolver:
         return self.parties
 
     def _note_subject(self, subject: Token, memory: Memory) -> None:
-        """Remember what the subject ``subject`` of a clause that is no cue may be to later mentions: a body, for "it"
-        ("When the audit office checked the refusals, it found X"), and the source of a study it makes ("The trust
-        published a review. The review concluded X", which also names it as a group that later mentions may repeat);
-        not one in another's words ("she said the council had failed"), nor one whose clause sets the scene for an "it"
-        in another's words."""
+        """Remember what the subject ``subject`` of a clause that is no cue may be to later mentions: a group, for
+        "others" and "they" ("Local doctors were divided. Others said X"); a body, for "it" ("When the audit office
+        checked the refusals, it found X"); and the source of a study it makes ("The trust published a review. The
+        review concluded X", which also names it as a group that later mentions may repeat). Not one in another's words
+        ("she said the council had failed"), nor a group in a clause saying when or which ("Farmers blocked a road while
+        police looked on"), nor a body whose clause sets the scene for an "it" in another's words."""
         verb = subject.head
+        if subject.tag_ == "NNS" and verb.dep_ not in _SUBORDINATE and not self._reported(subject):
+            name, head = group_name(subject_head(subject), self.layout)
+            memory["plural"] = Party(name, "group", head.lemma_.lower())
+        if subject.dep_ != "nsubj":
+            return
         # the subject itself, or the name set beside it ("The developer, Nordvind Energy, closed the plant")
         body = _is_body(subject) or (any(c.dep_ == "appos" for c in subject.children)
                                      and _is_body(subject_head(subject)))
