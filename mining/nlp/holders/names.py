@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Sequence
 from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
+from mining.nlp.holders.gender import gender_beside, gender_of_name
 from mining.nlp.party_words import ORG_WORDS, TITLE_WORDS
 from mining.nlp.tokens import tokens_of
 
@@ -38,21 +40,51 @@ class PersonNames:
         self.names: dict[str, str] = {}
         self._introduced: dict[int, str | None] = {}  # token index of a role noun -> the person it introduces
         self._answers: dict[int, str | None] = {}  # token index of a definite role noun -> what introduced_as gave
+        # each mention of a person: (index of its last token, surname case-folded, the gender a word beside it gives)
+        self._mentions: list[tuple[int, str, str | None]] = []
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
             tokens = [t for t in ent if t.text not in _POSSESSIVES]
             if tokens:
-                self._register(self._name_tokens(tokens[-1]))
+                self._mention(self._name_tokens(tokens[-1]))
         for title, name in _titled_names(doc):
-            self._register([title, *name])
+            self._mention([title, *name])
+        for name in _given_named(doc):
+            self._mention(name)
+
+    def _mention(self, tokens: Sequence[Token]) -> str:
+        """:meth:`_register` the name ``tokens`` make, and remember where it was mentioned."""
+        name = self._register(tokens)
+        end = tokens[-1].i if tokens else -1
+        if name and not any(i == end for i, _, _ in self._mentions):
+            insort(self._mentions, (end, name.split()[-1].casefold(), gender_beside(tokens[0], tokens[-1])),
+                   key=lambda mention: mention[0])
+        return name
+
+    def gender(self, name: str) -> str | None:
+        """"he" or "she" for the person named ``name``, if the text says: by a gendered title or role beside any of
+        their mentions ("Mrs Holub"), else by their given name (:func:`mining.nlp.holders.gender.gender_of_name`)."""
+        key = name.split()[-1].casefold() if name else ""
+        beside = {g for _, surname, g in self._mentions if surname == key and g}
+        if len(beside) == 1:
+            return beside.pop()
+        return gender_of_name(self.names.get(key, name)) if not beside else None
+
+    def last_of_gender(self, before: int, gender: str) -> str | None:
+        """The person of ``gender`` mentioned last before token ``before``, if any: "Mayor Agnes Pruitt met Olav Ring.
+        He said X" is Ring's, though Pruitt is the subject."""
+        for i, surname, _ in reversed(self._mentions):
+            if i < before and self.gender(name := self.names.get(surname, "")) == gender:
+                return name
+        return None
 
     def person_name(self, head: Token) -> str | None:
         """The canonical name of the person ``head`` ends, or None if it names no person."""
         key = head.text.casefold()
         if head.ent_type_ == "PERSON" or (head.text[:1].isupper() and key in self.names
                                           and head.ent_type_ not in ("GPE", "NORP")):
-            return self._register(self._name_tokens(head)) or head.text
+            return self._mention(self._name_tokens(head)) or head.text
         if head.pos_ == "PROPN" and head.ent_type_ in _MISREAD_ENTITIES:
             # A proper name of two or three capitalised words with no organisation word in it
             # ("Nadia Karimi", which the small model tags ORG) is most often a person; a single
@@ -65,7 +97,7 @@ class PersonNames:
                 return None
             looks_personal = all(w[:1].isupper() and not w.isupper() and w.casefold() not in ORG_WORDS for w in words)
             if words and looks_personal and (2 <= len(words) <= 3 or (len(words) == 1 and not head.ent_type_)):
-                return self._register(tokens)
+                return self._mention(tokens)
         return None
 
     def introduced_as(self, noun: Token) -> str | None:
@@ -199,6 +231,19 @@ def _titled_names(doc: Doc) -> list[tuple[Token, list[Token]]]:
     return found
 
 
+def _given_named(doc: Doc) -> list[list[Token]]:
+    """Each name of two or three capitalised proper nouns that opens with a common given name ("Marta Sykorova"),
+    whatever entity the small model made of it (a place, often): a person's."""
+    found = []
+    for ent in doc.ents:
+        words = [t for t in ent if t.text not in _POSSESSIVES]
+        if ent.label_ in ("GPE", "LOC", "NORP", "ORG") and 2 <= len(words) <= 3 and all(
+                t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in ORG_WORDS for t in words) \
+                and gender_of_name(" ".join(t.text for t in words)):
+            found.append(words)
+    return found
+
+
 def _given_names(words: Sequence[str]) -> set[str]:
     """The given names before a surname, case-folded; none when one is an initial or an abbreviated title ("J. Haskel",
     "Mr. Haskel", "Sen. Haskel"), which names no other person."""
@@ -218,6 +263,8 @@ def _clean_name(tokens: Sequence[Token]) -> list[str]:
     # the name itself even when it is also a title word ("John Major").
     cut = 0
     for i, t in enumerate(words[:-1]):
-        if t.lower_ in TITLE_WORDS or t.ent_type_ in ("NORP", "GPE") or not t.text[:1].isupper():
+        # a nationality ends its own entity; a name the model read as a place runs on in it ("Marta Sykorova")
+        nationality = t.ent_type_ in ("NORP", "GPE") and words[i + 1].ent_iob_ != "I"
+        if t.lower_ in TITLE_WORDS or nationality or not t.text[:1].isupper():
             cut = i + 1
     return [t.text for t in words[cut:]]

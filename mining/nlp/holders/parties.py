@@ -423,7 +423,8 @@ class PartyNamer:
         head = subject_head(subject)
         lower = head.lower_
         if _is_pronoun(head):
-            return _antecedent(lower, memory)
+            found = _antecedent(lower, memory)
+            return self._of_gender(found, head, memory) if lower in _GENDER else found
         # "Returning the money to households answers X" (an act), "Three years for a third burglary answers X" (a term):
         # no party; the author's words
         if head.tag_ == "VBG" or head.ent_type_ in _AMOUNTS:
@@ -454,6 +455,17 @@ class PartyNamer:
             if lemma in NONAGENT_NOUNS:
                 return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
+
+    def _of_gender(self, found: Party, pronoun: Token, memory: Memory) -> Party:
+        """The antecedent ``found`` of the person pronoun ``pronoun``, unless the text gives it the other gender, or no
+        one spoke or acted before: then the person of the pronoun's gender mentioned last, if any ("Agnes Pruitt met
+        Olav Ring. He said X" is Ring's, though Pruitt is the subject)."""
+        gender = _GENDER[pronoun.lower_]
+        if memory["singular"]:
+            if found.kind != "person" or self.names.gender(found.name) in (None, gender):
+                return found
+        other = self.names.last_of_gender(pronoun.i, gender)
+        return Party(other, "person") if other else found
 
     def _source_of(self, head: Token, memory: Memory) -> Party | None:
         """The party a text or a piece of evidence ``head`` comes from, if the text names it.
