@@ -37,5 +37,6 @@ def test_a_name_the_model_read_as_a_place_is_a_person_with_its_given_name():
     names = PersonNames(doc)
     assert names.names == {"sykorova": "Marta Sykorova"}
     assert names.gender("Sykorova") == "she"
-    assert names.last_of_gender(3, "she") == "Marta Sykorova"
+    assert names.last_of_gender(3, "she") == (1, "Marta Sykorova")
     assert names.last_of_gender(3, "he") is None
+

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from mining.corpora import load_corpus, news
 from mining.evaluation.holders import holder_matches, speaks_for_place
 from mining.nlp.holders import SPEECH_KINDS, Attribution, attribute_holders
+from mining.nlp.holders.misparses import name_set_off
 from mining.nlp.holders.parties import subject_head
 from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.schema import AUTHOR, UNKNOWN, paragraphs_from_lines
@@ -1251,3 +1252,25 @@ def test_a_pronoun_of_a_gender_no_one_has_keeps_its_antecedent(nlp):
     text = "Tomas Halvik met Piet Aron on Tuesday. She said afterwards that the talks had failed."
     [a] = attribute(nlp, text, "the talks had failed")
     assert a.holder == "Tomas Halvik", a
+
+
+@pytest.mark.parametrize(("text", "piece", "holder"), [
+    ("According to the grain traders' association, Korn Export, wheat prices rose by a third in a year.",
+     "wheat prices rose by a third in a year", "Korn Export"),
+    ("According to the regional bus operator, Lindline, two routes in five lose money every winter.",
+     "two routes in five lose money every winter", "Lindline"),
+])
+def test_a_body_named_after_its_kind_is_its_name(nlp, text, piece, holder):
+    [a] = attribute(nlp, text, piece)
+    assert holder_matches(holder, a.holder), a
+
+
+def test_a_name_set_off_after_a_common_noun_is_its_name_but_not_a_place():
+    words = ["the", "operator", ",", "Lindline", ",", "said", "no"]
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=["DET", "NOUN", "PUNCT", "PROPN", "PUNCT", "VERB", "INTJ"])
+    doc[1].tag_ = "NN"
+    assert name_set_off(doc[1]).text == "Lindline"
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=["DET", "NOUN", "PUNCT", "PROPN", "PUNCT", "VERB", "INTJ"],
+              ents=["O", "O", "O", "B-GPE", "O", "O", "O"])
+    doc[1].tag_ = "NN"
+    assert name_set_off(doc[1]) is None

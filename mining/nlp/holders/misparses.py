@@ -137,3 +137,22 @@ def named_before(cue: Token) -> Token | None:
     if not names or not (starts_sentence or any(t.dep_ == "appos" for t in run)):
         return None
     return next((t for t in names if t.head not in run), names[-1])  # the phrase's head, not "Eva" of "Eva Ruzicka"
+
+
+_PLACES_AND_TIMES = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME"})
+
+
+def name_set_off(noun: Token) -> Token | None:
+    """The last word of the proper name set off by commas right after the singular common noun ``noun``, where the
+    parser hung that name elsewhere: in "According to the city's water company, Kelmora Water, weedkiller was found"
+    the name became the clause's subject. Not a place or a date ("the capital, Tellan,")."""
+    doc = noun.doc
+    start = noun.i + 2
+    if noun.pos_ != "NOUN" or noun.tag_ != "NN" or start >= len(doc) or doc[noun.i + 1].text != ",":
+        return None
+    end = start
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+        end += 1
+    if end == start or end >= len(doc) or doc[end].text != ",":
+        return None
+    return None if any(t.ent_type_ in _PLACES_AND_TIMES for t in doc[start:end]) else doc[end - 1]

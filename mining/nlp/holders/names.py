@@ -71,13 +71,18 @@ class PersonNames:
             return beside.pop()
         return gender_of_name(self.names.get(key, name)) if not beside else None
 
-    def last_of_gender(self, before: int, gender: str) -> str | None:
-        """The person of ``gender`` mentioned last before token ``before``, if any: "Mayor Agnes Pruitt met Olav Ring.
-        He said X" is Ring's, though Pruitt is the subject."""
+    def last_of_gender(self, before: int, gender: str) -> tuple[int, str] | None:
+        """Where and who the person of ``gender`` mentioned last before token ``before`` is, if any: "Mayor Agnes Pruitt
+        met Olav Ring. He said X" is Ring's, though Pruitt is the subject."""
         for i, surname, _ in reversed(self._mentions):
             if i < before and self.gender(name := self.names.get(surname, "")) == gender:
-                return name
+                return i, name
         return None
+
+    def last_mention(self, name: str, before: int) -> int:
+        """The token index of the last mention of the person ``name`` before token ``before``; -1 if none."""
+        key = name.split()[-1].casefold() if name else ""
+        return max((i for i, surname, _ in self._mentions if surname == key and i < before), default=-1)
 
     def person_name(self, head: Token) -> str | None:
         """The canonical name of the person ``head`` ends, or None if it names no person."""

@@ -10,7 +10,7 @@ from mining.evaluation.holders import normalise_holder
 from mining.nlp.holders.cues import cue_subject, holder_cue_candidates
 from mining.nlp.holders.groups import group_name, kind_before_name
 from mining.nlp.holders.layout import TextLayout
-from mining.nlp.holders.misparses import misread_given_name
+from mining.nlp.holders.misparses import misread_given_name, name_set_off
 from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.quotes import QuoteIndex
 from mining.nlp.holders.records import Party
@@ -83,7 +83,7 @@ def subject_head(subject: Token) -> Token:
     # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
     # "The mayor of Porto Selva, Carmen Idris, proposed" (the name hung under "Selva"): the apposed
     # name. A spokesperson's name is not the party: the body spoken for is (below).
-    apposed = _apposed_name(subject)
+    apposed = _apposed_name(subject) or (name_set_off(subject) if subject.lower_ not in SPOKESPEOPLE else None)
     if apposed is not None:
         return apposed
     phrase = list(subject.subtree)
@@ -457,15 +457,19 @@ class PartyNamer:
         return self._group(*group_name(head, self.layout))
 
     def _of_gender(self, found: Party, pronoun: Token, memory: Memory) -> Party:
-        """The antecedent ``found`` of the person pronoun ``pronoun``, unless the text gives it the other gender, or no
-        one spoke or acted before: then the person of the pronoun's gender mentioned last, if any ("Agnes Pruitt met
-        Olav Ring. He said X" is Ring's, though Pruitt is the subject)."""
+        """The antecedent ``found`` of the person pronoun ``pronoun``, unless another person has the pronoun's gender
+        and ``found`` has not: one the text gives it, where it gives ``found`` the other or none and names the other
+        person after ``found`` ("Jo Casals spoke first. Marta Soler followed. She said X"), or where no one spoke or
+        acted before ("Agnes Pruitt met Olav Ring. He said X" is Ring's, though Pruitt is the subject)."""
         gender = _GENDER[pronoun.lower_]
-        if memory["singular"]:
-            if found.kind != "person" or self.names.gender(found.name) in (None, gender):
-                return found
-        other = self.names.last_of_gender(pronoun.i, gender)
-        return Party(other, "person") if other else found
+        speaker = memory["singular"] is not None
+        if speaker and (found.kind != "person" or self.names.gender(found.name) == gender):
+            return found
+        last = self.names.last_of_gender(pronoun.i, gender)
+        if last is None or (speaker and self.names.gender(found.name) is None
+                            and last[0] < self.names.last_mention(found.name, pronoun.i)):
+            return found
+        return Party(last[1], "person")
 
     def _source_of(self, head: Token, memory: Memory) -> Party | None:
         """The party a text or a piece of evidence ``head`` comes from, if the text names it.
