@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from mining.nlp.holders.gender import gender_of_name
+from mining.nlp.party_words import ORG_WORDS
 from mining.nlp.speech import QUOTE_MARKS
 
 
@@ -140,19 +142,27 @@ def named_before(cue: Token) -> Token | None:
 
 
 _PLACES_AND_TIMES = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME"})
+# The common nouns of bodies whose proper name news sets off after them ("the grid operator, Estlink,").
+_BODY_KINDS = ORG_WORDS | {"firm", "business", "operator", "provider", "carrier", "retailer", "broadcaster", "insurer",
+                           "lender", "regulator", "watchdog", "utility", "manufacturer", "producer", "chain"}
 
 
 def name_set_off(noun: Token) -> Token | None:
-    """The last word of the proper name set off by commas right after the singular common noun ``noun``, where the
-    parser hung that name elsewhere: in "According to the city's water company, Kelmora Water, weedkiller was found"
-    the name became the clause's subject. Not a place or a date ("the capital, Tellan,")."""
+    """The last word of the proper name set off by commas right after the singular common noun ``noun`` of a body,
+    where the parser hung that name elsewhere: in "According to the national rail operator, Sudbahn, night trains were
+    full" the name became the clause's subject. Not a place or a date ("the port, Tellan,"), nor a person's name ("the
+    union, Ada Lund,"), nor anything after a text or a role ("the indictment, Jan Novak,")."""
     doc = noun.doc
     start = noun.i + 2
-    if noun.pos_ != "NOUN" or noun.tag_ != "NN" or start >= len(doc) or doc[noun.i + 1].text != ",":
+    if noun.tag_ != "NN" or noun.lemma_.lower() not in _BODY_KINDS or start >= len(doc) or doc[noun.i + 1].text != ",":
         return None
     end = start
     while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
         end += 1
-    if end == start or end >= len(doc) or doc[end].text != ",":
+    listed = end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN"  # "the federation, Acme, Bolt and Cog,"
+    if end == start or end >= len(doc) or doc[end].text != "," or listed:
         return None
-    return None if any(t.ent_type_ in _PLACES_AND_TIMES for t in doc[start:end]) else doc[end - 1]
+    name = doc[start:end]
+    if any(t.ent_type_ in _PLACES_AND_TIMES for t in name) or gender_of_name(name.text):
+        return None
+    return doc[end - 1]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from bisect import insort
 from collections.abc import Sequence
 from functools import cached_property
 
@@ -11,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from mining.nlp.holders.gender import gender_beside, gender_of_name
 from mining.nlp.party_words import ORG_WORDS, TITLE_WORDS
+from mining.nlp.speech import is_attribution_cue
 from mining.nlp.tokens import tokens_of
 
 _POSSESSIVES = ("'s", "’s", "'", "’")
@@ -40,8 +40,9 @@ class PersonNames:
         self.names: dict[str, str] = {}
         self._introduced: dict[int, str | None] = {}  # token index of a role noun -> the person it introduces
         self._answers: dict[int, str | None] = {}  # token index of a definite role noun -> what introduced_as gave
-        # each mention of a person: (index of its last token, surname case-folded, the gender a word beside it gives)
-        self._mentions: list[tuple[int, str, str | None]] = []
+        # each mention of a person, by the index of its last token: (surname case-folded, the name registered then, the
+        # gender a word beside it gives)
+        self._mentions: dict[int, tuple[str, str, str | None]] = {}
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
@@ -56,33 +57,34 @@ class PersonNames:
     def _mention(self, tokens: Sequence[Token]) -> str:
         """:meth:`_register` the name ``tokens`` make, and remember where it was mentioned."""
         name = self._register(tokens)
-        end = tokens[-1].i if tokens else -1
-        if name and not any(i == end for i, _, _ in self._mentions):
-            insort(self._mentions, (end, name.split()[-1].casefold(), gender_beside(tokens[0], tokens[-1])),
-                   key=lambda mention: mention[0])
+        if name and tokens[-1].i not in self._mentions:
+            self._mentions[tokens[-1].i] = (name.split()[-1].casefold(), name, gender_beside(tokens[0], tokens[-1]))
         return name
 
+    def _full(self, surname: str, name: str) -> str:
+        """The name of a mention as it stands now: a surname alone is the fullest name registered with it since."""
+        return name if " " in name else self.names.get(surname, name)
+
     def gender(self, name: str) -> str | None:
-        """"he" or "she" for the person named ``name``, if the text says: by a gendered title or role beside any of
-        their mentions ("Mrs Holub"), else by their given name (:func:`mining.nlp.holders.gender.gender_of_name`)."""
+        """"he" or "she" for the person named ``name``, if the text says: by a gendered title or role beside one of
+        their mentions ("Mrs Lund", "Lund, a spokeswoman"), else by their given name
+        (:func:`mining.nlp.holders.gender.gender_of_name`). Two people of one surname keep their own genders ("Jon Lund
+        and his wife, Eva Lund")."""
         key = name.split()[-1].casefold() if name else ""
-        beside = {g for _, surname, g in self._mentions if surname == key and g}
+        full = self._full(key, name)
+        beside = {g for surname, named, g in self._mentions.values() if g and self._full(surname, named) == full}
         if len(beside) == 1:
             return beside.pop()
-        return gender_of_name(self.names.get(key, name)) if not beside else None
+        return gender_of_name(full) if not beside else None
 
-    def last_of_gender(self, before: int, gender: str) -> tuple[int, str] | None:
-        """Where and who the person of ``gender`` mentioned last before token ``before`` is, if any: "Mayor Agnes Pruitt
-        met Olav Ring. He said X" is Ring's, though Pruitt is the subject."""
-        for i, surname, _ in reversed(self._mentions):
-            if i < before and self.gender(name := self.names.get(surname, "")) == gender:
-                return i, name
+    def last_of_gender(self, before: int, gender: str) -> str | None:
+        """The person of ``gender`` mentioned last before token ``before``, if any: "Mayor Agnes Pruitt met Olav Ring.
+        He said X" is Ring's."""
+        for i in sorted((i for i in self._mentions if i < before), reverse=True):
+            surname, named, _ = self._mentions[i]
+            if self.gender(name := self._full(surname, named)) == gender:
+                return name
         return None
-
-    def last_mention(self, name: str, before: int) -> int:
-        """The token index of the last mention of the person ``name`` before token ``before``; -1 if none."""
-        key = name.split()[-1].casefold() if name else ""
-        return max((i for i, surname, _ in self._mentions if surname == key and i < before), default=-1)
 
     def person_name(self, head: Token) -> str | None:
         """The canonical name of the person ``head`` ends, or None if it names no person."""
@@ -237,14 +239,16 @@ def _titled_names(doc: Doc) -> list[tuple[Token, list[Token]]]:
 
 
 def _given_named(doc: Doc) -> list[list[Token]]:
-    """Each name of two or three capitalised proper nouns that opens with a common given name ("Marta Sykorova"),
-    whatever entity the small model made of it (a place, often): a person's."""
+    """Each name of two or three capitalised proper nouns that opens with a common given name and stands where a
+    person's does, set off after a role or speaking ("the head of the force, Irena Dolman, said"), whatever entity the
+    small model made of it (a place, often): a person's. Not a place named after one ("Ships avoid George Town")."""
     found = []
     for ent in doc.ents:
         words = [t for t in ent if t.text not in _POSSESSIVES]
-        if ent.label_ in ("GPE", "LOC", "NORP", "ORG") and 2 <= len(words) <= 3 and all(
-                t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in ORG_WORDS for t in words) \
-                and gender_of_name(" ".join(t.text for t in words)):
+        placed = ent.root.dep_ == "appos" or (ent.root.dep_ == "nsubj" and is_attribution_cue(ent.root.head))
+        if (ent.label_ in ("GPE", "LOC", "NORP", "ORG") and placed and 2 <= len(words) <= 3
+                and all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in ORG_WORDS for t in words)
+                and gender_of_name(" ".join(t.text for t in words))):
             found.append(words)
     return found
 

@@ -457,19 +457,14 @@ class PartyNamer:
         return self._group(*group_name(head, self.layout))
 
     def _of_gender(self, found: Party, pronoun: Token, memory: Memory) -> Party:
-        """The antecedent ``found`` of the person pronoun ``pronoun``, unless another person has the pronoun's gender
-        and ``found`` has not: one the text gives it, where it gives ``found`` the other or none and names the other
-        person after ``found`` ("Jo Casals spoke first. Marta Soler followed. She said X"), or where no one spoke or
-        acted before ("Agnes Pruitt met Olav Ring. He said X" is Ring's, though Pruitt is the subject)."""
+        """The antecedent ``found`` of the person pronoun ``pronoun``, unless the text gives it the other gender: then
+        the person of the pronoun's gender mentioned last, if any ("Agnes Pruitt met Olav Ring. Pruitt thanked him.
+        He said X" is Ring's)."""
         gender = _GENDER[pronoun.lower_]
-        speaker = memory["singular"] is not None
-        if speaker and (found.kind != "person" or self.names.gender(found.name) == gender):
+        if found.kind != "person" or self.names.gender(found.name) in (None, gender):
             return found
-        last = self.names.last_of_gender(pronoun.i, gender)
-        if last is None or (speaker and self.names.gender(found.name) is None
-                            and last[0] < self.names.last_mention(found.name, pronoun.i)):
-            return found
-        return Party(last[1], "person")
+        other = self.names.last_of_gender(pronoun.i, gender)
+        return Party(other, "person") if other else found
 
     def _source_of(self, head: Token, memory: Memory) -> Party | None:
         """The party a text or a piece of evidence ``head`` comes from, if the text names it.
