@@ -150,8 +150,9 @@ _BODY_KINDS = ORG_WORDS | {"firm", "business", "operator", "provider", "carrier"
 def name_set_off(noun: Token) -> Token | None:
     """The last word of the proper name set off by commas right after the singular common noun ``noun`` of a body,
     where the parser hung that name elsewhere: in "According to the national rail operator, Sudbahn, night trains were
-    full" the name became the clause's subject. Not a place or a date ("the port, Tellan,"), nor a person's name ("the
-    union, Ada Lund,"), nor anything after a text or a role ("the indictment, Jan Novak,")."""
+    full" the name became the clause's subject. Not a place or a date ("the port, Tellan,"), a person's name ("the
+    union, Ada Lund,"), the first of a list ("the federation, Acme, Bolt and Cog,") or anything after a text or a role
+    ("the indictment, Jan Novak,")."""
     doc = noun.doc
     start = noun.i + 2
     if noun.tag_ != "NN" or noun.lemma_.lower() not in _BODY_KINDS or start >= len(doc) or doc[noun.i + 1].text != ",":
