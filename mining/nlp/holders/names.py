@@ -272,7 +272,7 @@ def _clean_name(tokens: Sequence[Token]) -> list[str]:
     # the name itself even when it is also a title word ("John Major").
     cut = 0
     for i, t in enumerate(words[:-1]):
-        # a nationality ends its own entity; a name the model read as a place runs on in it ("Marta Sykorova")
+        # a nationality ends its own entity; a name the model read as a place runs on in it ("Irena Dolman")
         nationality = t.ent_type_ in ("NORP", "GPE") and words[i + 1].ent_iob_ != "I"
         if t.lower_ in TITLE_WORDS or nationality or not t.text[:1].isupper():
             cut = i + 1

@@ -424,7 +424,7 @@ class PartyNamer:
         lower = head.lower_
         if _is_pronoun(head):
             found = _antecedent(lower, memory)
-            return self._of_gender(found, head, memory) if lower in _GENDER else found
+            return self._of_gender(found, head) if lower in _GENDER else found
         # "Returning the money to households answers X" (an act), "Three years for a third burglary answers X" (a term):
         # no party; the author's words
         if head.tag_ == "VBG" or head.ent_type_ in _AMOUNTS:
@@ -456,7 +456,7 @@ class PartyNamer:
                 return Party(AUTHOR, "nonagent")
         return self._group(*group_name(head, self.layout))
 
-    def _of_gender(self, found: Party, pronoun: Token, memory: Memory) -> Party:
+    def _of_gender(self, found: Party, pronoun: Token) -> Party:
         """The antecedent ``found`` of the person pronoun ``pronoun``, unless the text gives it the other gender: then
         the person of the pronoun's gender mentioned last, if any ("Agnes Pruitt met Olav Ring. Pruitt thanked him.
         He said X" is Ring's)."""
