@@ -40,9 +40,9 @@ class PersonNames:
         self.names: dict[str, str] = {}
         self._introduced: dict[int, str | None] = {}  # token index of a role noun -> the person it introduces
         self._answers: dict[int, str | None] = {}  # token index of a definite role noun -> what introduced_as gave
-        # each mention of a person, by the index of its last token: (surname case-folded, the name registered then, the
-        # gender a word beside it gives)
-        self._mentions: dict[int, tuple[str, str, str | None]] = {}
+        # each mention of a person, by the index of its last token: (the name registered then, the gender a word beside
+        # it gives)
+        self._mentions: dict[int, tuple[str, str | None]] = {}
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
@@ -58,21 +58,20 @@ class PersonNames:
         """:meth:`_register` the name ``tokens`` make, and remember where it was mentioned."""
         name = self._register(tokens)
         if name and tokens[-1].i not in self._mentions:
-            self._mentions[tokens[-1].i] = (name.split()[-1].casefold(), name, gender_beside(tokens[0], tokens[-1]))
+            self._mentions[tokens[-1].i] = (name, gender_beside(tokens[0], tokens[-1]))
         return name
 
-    def _full(self, surname: str, name: str) -> str:
+    def _full(self, name: str) -> str:
         """The name of a mention as it stands now: a surname alone is the fullest name registered with it since."""
-        return name if " " in name else self.names.get(surname, name)
+        return name if " " in name else self.names.get(name.casefold(), name)
 
     def gender(self, name: str) -> str | None:
         """"he" or "she" for the person named ``name``, if the text says: by a gendered title or role beside one of
         their mentions ("Mrs Lund", "Lund, a spokeswoman"), else by their given name
         (:func:`mining.nlp.holders.gender.gender_of_name`). Two people of one surname keep their own genders ("Jon Lund
         and his wife, Eva Lund")."""
-        key = name.split()[-1].casefold() if name else ""
-        full = self._full(key, name)
-        beside = {g for surname, named, g in self._mentions.values() if g and self._full(surname, named) == full}
+        full = self._full(name)
+        beside = {g for named, g in self._mentions.values() if g and self._full(named) == full}
         if len(beside) == 1:
             return beside.pop()
         return gender_of_name(full) if not beside else None
@@ -81,8 +80,7 @@ class PersonNames:
         """The person of ``gender`` mentioned last before token ``before``, if any: "Mayor Agnes Pruitt met Olav Ring.
         He said X" is Ring's."""
         for i in sorted((i for i in self._mentions if i < before), reverse=True):
-            surname, named, _ = self._mentions[i]
-            if self.gender(name := self._full(surname, named)) == gender:
+            if self.gender(name := self._full(self._mentions[i][0])) == gender:
                 return name
         return None
 

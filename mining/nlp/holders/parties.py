@@ -83,7 +83,7 @@ def subject_head(subject: Token) -> Token:
     # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
     # "The mayor of Porto Selva, Carmen Idris, proposed" (the name hung under "Selva"): the apposed
     # name. A spokesperson's name is not the party: the body spoken for is (below).
-    apposed = _apposed_name(subject) or (name_set_off(subject) if subject.lower_ not in SPOKESPEOPLE else None)
+    apposed = _apposed_name(subject)
     if apposed is not None:
         return apposed
     phrase = list(subject.subtree)
@@ -204,7 +204,7 @@ def _apposed_name(subject: Token) -> Token | None:
         if (singular_noun and head == subject and token.pos_ == "NOUN" and last.pos_ == "PROPN"
                 and last.ent_type_ == "PERSON" and first.doc[first.i - 1].pos_ == "NOUN"):  # not "an adviser to X"
             return last
-    return None
+    return name_set_off(subject)  # a body's name set off after it that the parser hung elsewhere
 
 
 def _name_before(subject: Token) -> Token | None:
