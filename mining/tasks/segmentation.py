@@ -107,6 +107,10 @@ class SegmentationTask:
         decoder tags them ``O`` whatever the scores say. ``("schedule",)`` keeps a reported plan out
         ("Trump said he planned a call with ...": docs/news-guideline.md, "Not a unit"), which the
         news reports show too rarely for a model to learn.
+    outside_asides : bool, default=False
+        A reporting cue in the participle after a comma (", saying B", ", noting B", ", citing B", ", according to
+        X") is never in a unit either: it opens a statement of its own, or names a source, after the one before
+        the comma, and the tagger otherwise runs one unit over both.
     inside_roles : tuple of str, default=()
         Reported-speech roles whose tokens are always in a unit (``outside_roles`` win where both
         hold). ``("verdict",)`` makes the judgement of "X called the plan reckless" a unit, however
@@ -143,6 +147,7 @@ class SegmentationTask:
     decode: str = "viterbi"
     unit_label: str = "claim"
     outside_roles: tuple[str, ...] = ()
+    outside_asides: bool = False
     inside_roles: tuple[str, ...] = ()
     skip_phrase_quotes: bool = False
     join_split_quotes: bool = False
@@ -216,12 +221,13 @@ class SegmentationTask:
     def _forced(self, instances: Sequence[TokenInstance]) -> tuple[set[int], set[int]]:
         """The positions in ``instances`` of tokens with one of ``outside_roles`` (forced outside), and of the
         others with one of ``inside_roles`` or with no role between two of those in its sentence (forced inside)."""
-        if not (self.outside_roles or self.inside_roles):
+        if not (self.outside_roles or self.inside_roles or self.outside_asides):
             return set(), set()
         tables = doc_tokens(instances)  # the speech roles and sentences of each document, once
         table_of = [tables[id(inst.parsed)] for inst in instances]
         roles = [t.speech[inst.token_index] for t, inst in zip(table_of, instances)]
-        outside = {k for k, r in enumerate(roles) if r.intersection(self.outside_roles)}
+        outside = {k for k, r in enumerate(roles) if r.intersection(self.outside_roles)
+                   or self.outside_asides and _aside(table_of[k], instances[k].token_index)}
         inside = {k for k, r in enumerate(roles) if k not in outside and r.intersection(self.inside_roles)}
         return outside, inside | {k for k, inst in enumerate(instances) if self._bridged(inst.token_index, table_of[k])}
 
@@ -275,3 +281,8 @@ class SegmentationTask:
                    bio_spans(paragraph_tags(instances, members, predicted)))
                   for members in paragraphs_of(instances)]
         return span_scores(groups)
+
+
+def _aside(table: DocTokens, i: int) -> bool:
+    """Whether token ``i`` is a reporting cue in the participle right after a comma: ", saying B", ", according to X"."""
+    return i > 0 and "cue" in table.speech[i] and table.tag[i] == "VBG" and table.lower[i - 1] == ","

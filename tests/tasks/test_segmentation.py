@@ -159,6 +159,27 @@ def test_tokens_of_an_outside_role_are_never_in_a_unit(nlp, decode):
     assert [w for w, t in zip(words, tags) if t == "O"] == ["she", "would", "visit", "the", "flooded", "farms", "in", "May"]
 
 
+@pytest.mark.parametrize(("text", "spans", "outside"), [
+    # a cue in the participle after a comma opens a statement of its own: one unit each side of it
+    ("The mayor rejected the plan, saying the town could not pay for it.",
+     ["The mayor rejected the plan", "the town could not pay for it"], ["saying"]),
+    ("Rents will rise again, according to the tenants' union.", ["Rents will rise again", "to the tenants' union"],
+     ["according"]),
+    ("The mayor said saying no was easy.", ["The mayor said saying no was easy"], []),  # no comma before it
+])
+def test_a_cue_set_off_after_a_comma_is_never_in_a_unit(nlp, text, spans, outside):
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    task = SegmentationTask(outside_asides=True)
+    instances = task.build_instances([doc], [nlp(text)])
+    def scores():  # every token favours the inside of a unit (a new array each time: predict writes -inf in it)
+        return _Scores([[0.9, 1.0, 0.0]] * len(instances))
+
+    assert len(SegmentationTask().predicted_spans(scores(), instances)["d"]) == 1
+    tags = task.predict(scores(), instances)
+    assert [inst.parsed[inst.token_index].text for inst, tag in zip(instances, tags) if tag == "O"] == outside
+    assert [text[a:b] for a, b in task.predicted_spans(scores(), instances)["d"]] == spans
+
+
 @pytest.mark.parametrize("decode", ["viterbi", "independent"])
 @pytest.mark.parametrize(("text", "forced", "span"), [
     ("Brandt called the offer an insult.", ["an", "insult"], (24, 33)),
