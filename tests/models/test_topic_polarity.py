@@ -118,6 +118,13 @@ def test_a_topic_is_read_for_the_words_it_is_given():
     ("Brenholm's fireworks ban would take too long to work", True),  # late to work is no delay of the measure
     ("Brenholm's parking rules would drive shoppers away from the old town", True),  # "from" is no remedy
     ("A car ban is the answer to Brenholm's traffic", False),
+    # what the measure would do without doing: what follows "without" and a gerund is no approval
+    ("Brenholm's bus lane rule would slow its buses without making cyclists safer", True),
+    ("Brenholm's bus lane rule would make cyclists safer without slowing its buses", False),
+    ("Brenholm should let cafes open late without asking for a permit", False),  # a proposal's measure
+    # a relative clause without an auxiliary of its own: "would do" is the topic's verb group, not "do"
+    ("Fining cyclists who ride on pavements would do little to make Brenholm safer", True),
+    ("A curfew for under-16s would do little to make Brenholm safer", True),
     ("Brenholm can afford a new stadium", False),  # no verdict after "can"
     # a proposal, and a topic with no auxiliary, read as without approval words
     ("Brenholm should close its harbour to cruise ships", False),
