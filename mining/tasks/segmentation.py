@@ -108,9 +108,8 @@ class SegmentationTask:
         ("Trump said he planned a call with ...": docs/news-guideline.md, "Not a unit"), which the
         news reports show too rarely for a model to learn.
     outside_asides : bool, default=False
-        A reporting cue in the participle after a comma (", saying B", ", noting B", ", citing B", ", according to
-        X") is never in a unit either: it opens a statement of its own, or names a source, after the one before
-        the comma, and the tagger otherwise runs one unit over both.
+        A reporting cue in the participle after a comma (", saying B", ", according to X") is never in a unit either:
+        it opens a new statement or names a source, and the tagger would run one unit over both sides of it.
     inside_roles : tuple of str, default=()
         Reported-speech roles whose tokens are always in a unit (``outside_roles`` win where both
         hold). ``("verdict",)`` makes the judgement of "X called the plan reckless" a unit, however
