@@ -9,8 +9,8 @@ decides the side toward the measure and turns it back on such a topic (mining/mo
 :func:`speaks_against` finds the topic's verb group: its first modal of proposal ("should", "ought",
 "must", "shall", "need" but not "the need") or auxiliary ("is", "would", "will", "has", ...) that no relative
 clause takes ("Shops that do not sell ... should ...": after "that", "which" or "who" the first auxiliary
-other than a modal of proposal is the clause's; with no other auxiliary after it, it is the topic's). An auxiliary
-right after another is in its verb group ("Fining drivers who speed would do little ...": "would do", not "do").
+other than a modal of proposal is the clause's; with no other auxiliary after it, it is the topic's). "do" or
+"have" right after an auxiliary is in its verb group ("Fining drivers who speed would do little ...": "would do").
 
 - After a modal of proposal only a negation of the verb group ("should not", "should no longer"; not "not
   only") turns the topic: the rest is the measure itself, whose words say nothing of the topic's side
@@ -37,8 +37,9 @@ right after another is in its verb group ("Fining drivers who speed would do lit
   spent", but "... would make its streets safer", "... would make them car-free", "... is right to ...", "... would
   cut costs". Approval comes in few words, condemnation in many: of the training topics with such a verdict
   (news-01..268), the verdict words alone missed 8 that speak against their measure, and the approval words find
-  all 8 and mistake 3 that speak for it ("would pay for itself"). What follows "without" and a gerund is what the
-  measure fails to do, no approval: "... would slow freight without making the roads safer".
+  all 8 and mistake 3 that speak for it ("would pay for itself"). What follows "without" and a gerund after the
+  verdict's first word is what the measure fails to do, no approval: "... would slow freight without making the roads
+  safer" (a noun in "-ing" reads as a gerund: "... would house families without housing").
 
 It reads words, not a parse: a topic is one short sentence, and the stance step has no parser. The
 verdict words come from the caller (``against_words`` of the stance model; the news experiments list them
@@ -60,6 +61,8 @@ NEGATIONS = frozenset({"not", "never", "no"})
 RELATIVES = frozenset({"that", "which", "who"})
 DETERMINERS = frozenset({"a", "an", "the", "no", "any", "every", "its", "their", "his", "her", "our"})
 PREDICATE_ENDS = frozenset({"to", "that", "than"})
+# Auxiliaries in their bare form, which follow a modal in one verb group ("would do", "will have")
+BARE_AUXILIARIES = frozenset({"do", "have"})
 # Words after which a verdict word names what the measure remedies or is weighed against, not what it is:
 # "would cut costs", "would protect pets from harm", "is worth the risk".
 REMEDIES = frozenset({
@@ -112,8 +115,8 @@ def _verb_group(tokens: list[str]) -> int | None:
         if token in RELATIVES and i > 0:
             in_clause = True  # "Shops that do not ...": the clause's auxiliary is not the topic's
         elif token in AUXILIARIES and not (token == "need" and i > 0 and tokens[i - 1] in DETERMINERS):
-            if i > 0 and tokens[i - 1] in AUXILIARIES and tokens[i - 1] not in PROPOSAL_MODALS:
-                continue  # "would do little", "has been": the auxiliary before heads this verb group
+            if token in BARE_AUXILIARIES and i > 0 and tokens[i - 1] in AUXILIARIES:
+                continue  # "would do little", "will have cost": the auxiliary before heads this verb group
             if not in_clause or token in PROPOSAL_MODALS:
                 return i
             in_clause, taken = False, i if taken is None else taken
@@ -172,8 +175,8 @@ def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[s
             turns += 1  # "a mistake not to ban ...": the verdict falls on not doing it
     if approving and turns == 0 and tokens[group] in CONDEMNING and not _says_bad(rest[:end], verdict):
         # "would slow freight without making the roads safer": what comes after "without" and a gerund is what the
-        # measure fails to do, no approval of it
-        lacks = next((i for i, token in enumerate(rest[:end]) if token == "without" and i + 1 < end
+        # measure fails to do, no approval of it ("would, without raising taxes, help families" still approves)
+        lacks = next((i for i, token in enumerate(rest[:end]) if token == "without" and 0 < i < end - 1
                       and rest[i + 1].endswith("ing")), end)
         return not any(_forms(token) & approving or token in REMEDY_VERBS or token.endswith(FREE_OF)
                        for token in rest[:lacks])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +22,15 @@ from mining.instances.bio import (
 )
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances, paragraphs_of
 from mining.nlp.speech import ROLES as SPEECH_ROLES
-from mining.nlp.speech import in_frame, phrase_quote_marks
+from mining.nlp.speech import SAYING_LEMMAS, in_frame, phrase_quote_marks
 from mining.nlp.tokens import DocTokens, doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents, final_model
 
 DECODERS = ("viterbi", "independent")
+# The cues of saying whose participle after a comma is frame (``outside_asides``): ", saying B", ", noting B",
+# ", according to X", ", arguing B", ", warning B".
+ASIDE_LEMMAS = SAYING_LEMMAS | frozenset({"accord", "argue", "warn", "point", "insist", "stress", "claim"})
 
 
 def token_spans(tokens: Sequence[int], parsed: Doc) -> list[tuple[int, int]]:
@@ -46,10 +49,11 @@ def transition_scores(estimator: Any) -> tuple[np.ndarray | None, np.ndarray | N
 
 
 def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequence[int]], tags: list[str],
-                  stop_roles: Sequence[str] = ()) -> None:
+                  stop_roles: Sequence[str] = (), stop_at: Collection[int] = ()) -> None:
     """Run each unit of ``tags`` (one per instance; ``sequences``: each paragraph's instances in reading order) on to
     the end of the phrase of a head it stops before in its sentence, in place (``SegmentationTask.close_clauses``).
-    A unit never runs into a reporting frame (``mining.nlp.speech.in_frame``) or a token of ``stop_roles``, nor over
+    A unit never runs into a reporting frame (``mining.nlp.speech.in_frame``), a token of ``stop_roles`` or an instance
+    of ``stop_at``, nor over
     the gap to a unit that begins inside the phrase ("the tax and"), and what it runs over ends before the phrase's
     final marks (a closing quotation mark among them: the labeller's spans are trimmed anyway)."""
     tables = doc_tokens(instances)
@@ -65,7 +69,7 @@ def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequen
                          and not _stops(table.speech[h], stop)), default=last)
             end = j
             while (end < len(members) and tags[members[end]] == OUTSIDE and token[end] <= reach
-                   and not _stops(table.speech[token[end]], stop)):
+                   and not _stops(table.speech[token[end]], stop) and members[end] not in stop_at):
                 end += 1
             if end < len(members) and token[end] <= reach and tags[members[end]] != OUTSIDE:
                 end = j  # the next unit begins inside the phrase: the gap to it is no unit's
@@ -209,7 +213,7 @@ class SegmentationTask:
             for i, tag in zip(members, decoded):
                 tags[i] = tag
         if self.close_clauses:
-            close_clauses(instances, sequences, tags, stop_roles=self.outside_roles)
+            close_clauses(instances, sequences, tags, stop_roles=self.outside_roles, stop_at=outside)
         tagger = final_model(estimator)  # a TransitionTagger cuts merged units and moves starts
         if callable(getattr(tagger, "cut_units", None)):
             tags = tagger.cut_units(instances, sequences, tags, keep=inside)
@@ -218,8 +222,8 @@ class SegmentationTask:
         return tags
 
     def _forced(self, instances: Sequence[TokenInstance]) -> tuple[set[int], set[int]]:
-        """The positions in ``instances`` of tokens with one of ``outside_roles`` (forced outside), and of the
-        others with one of ``inside_roles`` or with no role between two of those in its sentence (forced inside)."""
+        """The positions in ``instances`` of tokens with one of ``outside_roles`` or set off as asides (forced outside),
+        and of the others with one of ``inside_roles`` or with no role between two of those in its sentence (inside)."""
         if not (self.outside_roles or self.inside_roles or self.outside_asides):
             return set(), set()
         tables = doc_tokens(instances)  # the speech roles and sentences of each document, once
@@ -283,5 +287,7 @@ class SegmentationTask:
 
 
 def _aside(table: DocTokens, i: int) -> bool:
-    """Whether token ``i`` is a reporting cue in the participle right after a comma: ", saying B", ", according to X"."""
-    return i > 0 and "cue" in table.speech[i] and table.tag[i] == "VBG" and table.lower[i - 1] == ","
+    """Whether token ``i`` is a cue of saying in the participle right after a comma: ", saying B", ", according to X"
+    (not ", threatening the bay", a consequence)."""
+    return (i > 0 and "cue" in table.speech[i] and table.tag[i] == "VBG" and table.lower[i - 1] == ","
+            and table.lemma[i] in ASIDE_LEMMAS)

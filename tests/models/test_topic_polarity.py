@@ -125,6 +125,9 @@ def test_a_topic_is_read_for_the_words_it_is_given():
     # a relative clause without an auxiliary of its own: "would do" is the topic's verb group, not "do"
     ("Fining cyclists who ride on pavements would do little to make Brenholm safer", True),
     ("A curfew for under-16s would do little to make Brenholm safer", True),
+    ("Brenholm's bus lane rule would, without raising fares, make cyclists safer", False),
+    ("The power that the mayor has should be given to the council", False),  # the clause's auxiliary, then the modal
+    ("The work that the council does is a disgrace", True),
     ("Brenholm can afford a new stadium", False),  # no verdict after "can"
     # a proposal, and a topic with no auxiliary, read as without approval words
     ("Brenholm should close its harbour to cruise ships", False),

@@ -10,8 +10,9 @@ from mining.dataset.validation import check_document
 from mining.errors import UsageError
 from mining.evaluation.spans import match_spans, overlap_ratio, span_scores
 from mining.instances.bio import BIO_LABELS, bio_spans, bio_tags, constrained_tags
+from mining.nlp.tokens import tokens_of
 from mining.schema import Document, Unit
-from mining.tasks.segmentation import SegmentationTask
+from mining.tasks.segmentation import SegmentationTask, close_clauses
 
 
 @pytest.fixture(scope="module")
@@ -166,11 +167,17 @@ def test_tokens_of_an_outside_role_are_never_in_a_unit(nlp, decode):
     ("Rents will rise again, according to the tenants' union.", ["Rents will rise again", "to the tenants' union"],
      ["according"]),
     ("The mayor said saying no was easy.", ["The mayor said saying no was easy"], []),  # no comma before it
+    # a cue that is no verb of saying: the consequence is the unit's
+    ("The plan would create jobs, threatening the bay's wildlife.",
+     ["The plan would create jobs, threatening the bay's wildlife"], []),
 ])
 def test_a_cue_set_off_after_a_comma_is_never_in_a_unit(nlp, text, spans, outside):
     doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
     task = SegmentationTask(outside_asides=True)
-    instances = task.build_instances([doc], [nlp(text)])
+    parsed = nlp(text)
+    instances = task.build_instances([doc], [parsed])
+    if "threatening" in text:  # a cue by its lemma, but not of saying
+        assert "cue" in tokens_of(parsed).speech[[t.text for t in parsed].index("threatening")]
     def scores():  # every token favours the inside of a unit (a new array each time: predict writes -inf in it)
         return _Scores([[0.9, 1.0, 0.0]] * len(instances))
 
@@ -383,3 +390,17 @@ def test_a_closed_unit_takes_no_gap_and_no_final_mark(nlp, text, found, closed):
     tags = task.predict(_Scores(rows), instances)
     spans = [text[a:b] for a, b in task.decode_spans(instances, tags)["d"]]  # untrimmed, as the tags say
     assert spans == closed
+
+
+def test_a_closed_clause_stops_before_a_token_forced_outside(nlp):
+    text = "Varga said the mayor had dropped the plan, saying it was too costly."
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
+    instances = SegmentationTask().build_instances([doc], [nlp(text)])
+    words = [inst.parsed[inst.token_index].text for inst in instances]
+    tags = ["B" if w == "the" and k == 2 else "I" if w == "mayor" else "O" for k, w in enumerate(words)]
+    sequences = [list(range(len(instances)))]
+    run_on = list(tags)
+    close_clauses(instances, sequences, run_on)
+    assert run_on[words.index("saying")] == "I"  # the phrase of "dropped" runs to the sentence's end
+    close_clauses(instances, sequences, tags, stop_at={words.index("saying")})
+    assert [w for w, t in zip(words, tags) if t != "O"] == ["the", "mayor", "had", "dropped", "the", "plan"]
