@@ -173,14 +173,15 @@ def speaks_against(topic: str | None, words: Iterable[str], approval: Iterable[s
             break
         if token in NEGATIONS and rest[i + 1:i + 2] == ["to"] and i >= 2:
             turns += 1  # "a mistake not to ban ...": the verdict falls on not doing it
-    if approving and turns == 0 and tokens[group] in CONDEMNING and not _says_bad(rest[:end], verdict):
+    predicate = rest[:end]
+    if approving and turns == 0 and tokens[group] in CONDEMNING and not _says_bad(predicate, verdict):
         # "would slow freight without making the roads safer": what comes after "without" and a gerund is what the
         # measure fails to do, no approval of it ("would, without raising taxes, help families" still approves)
-        lacks = next((i for i, token in enumerate(rest[:end]) if token == "without" and 0 < i < end - 1
-                      and rest[i + 1].endswith("ing")), end)
+        lacks = next((i for i, token in enumerate(predicate) if token == "without" and 0 < i < end - 1
+                      and predicate[i + 1].endswith("ing")), end)
         return not any(_forms(token) & approving or token in REMEDY_VERBS or token.endswith(FREE_OF)
-                       for token in rest[:lacks])
-    return (turns + _says_bad(rest[:end], verdict)) % 2 == 1
+                       for token in predicate[:lacks])
+    return (turns + _says_bad(predicate, verdict)) % 2 == 1
 
 
 def _says_bad(tokens: list[str], verdict: set[str]) -> bool:

@@ -77,6 +77,9 @@ SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 # is what it judges ("rejected the plan", "described the talks as positive") and is content.
 SAYING_LEMMAS = frozenset("say tell add ask answer reply respond write tweet post quote cite comment mention "
                           "remark report state explain note".split())
+# The cues whose participle after a comma sets off a statement or a source, frame around the content: ", saying B",
+# ", noting B", ", according to X", ", arguing B", ", warning B" (not ", threatening the bay", a consequence).
+ASIDE_LEMMAS = SAYING_LEMMAS | frozenset({"accord", "argue", "warn", "point", "insist", "stress", "claim"})
 # Cues that judge their object as something ("described the talks as [hard]", "slammed the offer as [an insult]"): the
 # "as" the parser hangs on their object's last noun is their verdict. Not a cue of wanting or resisting ("wants the
 # loot boxes treated as gambling", "resisted calls to use the square as a car park"), nor one that may name a role

@@ -21,16 +21,13 @@ from mining.instances.bio import (
     paragraph_tags,
 )
 from mining.instances.tokens import TokenInstance, build_corpus_token_instances, paragraphs_of
+from mining.nlp.speech import ASIDE_LEMMAS, in_frame, phrase_quote_marks
 from mining.nlp.speech import ROLES as SPEECH_ROLES
-from mining.nlp.speech import SAYING_LEMMAS, in_frame, phrase_quote_marks
 from mining.nlp.tokens import DocTokens, doc_tokens, tokens_of
 from mining.schema import UNIT_LABELS, Document, Unit, trim_span
 from mining.tasks.base import copy_documents, final_model
 
 DECODERS = ("viterbi", "independent")
-# The cues of saying whose participle after a comma is frame (``outside_asides``): ", saying B", ", noting B",
-# ", according to X", ", arguing B", ", warning B".
-ASIDE_LEMMAS = SAYING_LEMMAS | frozenset({"accord", "argue", "warn", "point", "insist", "stress", "claim"})
 
 
 def token_spans(tokens: Sequence[int], parsed: Doc) -> list[tuple[int, int]]:
@@ -53,9 +50,8 @@ def close_clauses(instances: Sequence[TokenInstance], sequences: Sequence[Sequen
     """Run each unit of ``tags`` (one per instance; ``sequences``: each paragraph's instances in reading order) on to
     the end of the phrase of a head it stops before in its sentence, in place (``SegmentationTask.close_clauses``).
     A unit never runs into a reporting frame (``mining.nlp.speech.in_frame``), a token of ``stop_roles`` or an instance
-    of ``stop_at``, nor over
-    the gap to a unit that begins inside the phrase ("the tax and"), and what it runs over ends before the phrase's
-    final marks (a closing quotation mark among them: the labeller's spans are trimmed anyway)."""
+    of ``stop_at``, nor over the gap to a unit that begins inside the phrase ("the tax and"), and what it runs over ends
+    before the phrase's final marks (a closing quotation mark among them: the labeller's spans are trimmed anyway)."""
     tables = doc_tokens(instances)
     stop = set(stop_roles)
     for members in sequences:
@@ -287,7 +283,6 @@ class SegmentationTask:
 
 
 def _aside(table: DocTokens, i: int) -> bool:
-    """Whether token ``i`` is a cue of saying in the participle right after a comma: ", saying B", ", according to X"
-    (not ", threatening the bay", a consequence)."""
+    """Whether token ``i`` is a cue of :data:`~mining.nlp.speech.ASIDE_LEMMAS` in the participle right after a comma."""
     return (i > 0 and "cue" in table.speech[i] and table.tag[i] == "VBG" and table.lower[i - 1] == ","
             and table.lemma[i] in ASIDE_LEMMAS)
