@@ -143,3 +143,13 @@ def test_the_narration_of_a_planned_call_is_no_unit(labelled: Document):
 # d874dfa rejected it by 1.3; kept since position_allowance (8ea23a6)
 def test_trump_has_a_position(labelled: Document):
     assert any("formal NATO membership for Ukraine" in text for text in _claims_of(labelled, "Donald Trump"))
+
+
+def test_a_units_type_does_not_depend_on_the_topic(labelled: Document):
+    """The topic decides stances only: without it the same units come out with the same types and holders, and no
+    stance (the model of ad61907, whose type model read the topic, typed "US negotiators still want ..." a claim
+    without it and a premise with it)."""
+    bare = ArgumentMiner.from_run(default_model())(BERLIN.read_text(encoding="utf-8"))
+    assert [(u.start, u.end, u.label, u.holder) for u in bare.units] == \
+        [(u.start, u.end, u.label, u.holder) for u in labelled.units]
+    assert all(u.stance is None for u in bare.units)
