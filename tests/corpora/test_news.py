@@ -305,6 +305,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-bn.jsonl", "BN", THIRTY_SEVENTH_TEST, "train"),
     ("news-second-annotator-bo.jsonl", "BO", THIRTY_EIGHTH_TEST, "train"),
     ("news-second-annotator-bp.jsonl", "BP", THIRTY_NINTH_TEST, "train"),
+    ("news-second-annotator-bq.jsonl", "BQ", TEST, "test"),
 ])
 def test_a_second_annotator_covers_a_test_split(news, name, annotator, reports, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
