@@ -4,6 +4,11 @@ Issue 14 asks that the positions of Zelenskyy, Merz, the US officials and Trump 
 with their reasons as premises, and that the reporter's narration "Trump said he planned a call"
 gives no unit. What the shipped model does not do yet is a strict xfail: it fails the day it starts
 working, so the expectation is then promoted to a plain assertion.
+
+Two AI helpers (SA, SB) annotated the article blind on 5 December 2026, from the guideline's sections on units, spans,
+holders and stance and 80 training reports, without this file or any model output: they marked the same 17 units with
+the same labels and holders (experiments/README.md, "News"). Every type expected here is theirs; the expectations
+marked "both annotators" were added from their annotation.
 """
 
 from __future__ import annotations
@@ -52,6 +57,15 @@ RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model tr
 
 @pytest.mark.parametrize(("holder", "words"), [
     pytest.param("Volodymyr Zelenskyy", "different positions", marks=RETYPED),
+    # both annotators: what he "acknowledged" is his assessment; the model trained on 721 reports types it a premise,
+    # its claim score 1.036 short of its premise score
+    pytest.param("Volodymyr Zelenskyy", "disagreements remain over the territories", marks=pytest.mark.xfail(
+        strict=True, reason="typed a premise by the model trained on 721 reports, 0.286 past claim_allowance")),
+    # both annotators: "a proposal Zelenskyy has resisted" makes its content, [Ukraine to "withdraw" from these
+    # regions], his claim against the topic; the model trained on 721 reports gives the span to the US officials, who
+    # are pressing for it, as a premise
+    pytest.param("Volodymyr Zelenskyy", "from these regions", marks=pytest.mark.xfail(
+        strict=True, reason="a premise of the US officials by the model trained on 721 reports")),
     # the lede, the text's first paragraph: found since paragraphs are placed by their headlines (98d2581)
     ("Volodymyr Zelenskyy", "real progress"),
     # Merz's quote in the last paragraph: every shipped model up to a85ebc4's typed it a claim; the ones trained on 457
@@ -85,9 +99,24 @@ def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: s
 # 0.740; at ad61907, by 0.708. The one whose type model reads no topic (a426a85) falls 1.190 short, past the
 # allowance, and types it a premise, as the model of ad61907 did when it was given no topic; the one trained on 721,
 # 1.153 short.
-def test_a_reason_given_is_a_premise_of_its_party(labelled: Document):
-    assert any(u.label == "premise" and u.holder == "US officials" and "Putin wants territory" in u.text
-               for u in labelled.units)
+@pytest.mark.parametrize(("holder", "words"), [
+    ("US officials", "Putin wants territory"),
+    # both annotators: why Trump ruled out NATO membership ("describing it as [a trigger for Moscow's invasion]"); the
+    # model trained on 721 reports types the verdict a claim, 0.776 above a premise
+    pytest.param("Donald Trump", "a trigger for Moscow", marks=pytest.mark.xfail(
+        strict=True, reason="typed a claim by the model trained on 721 reports")),
+    # both annotators: the reason Merz gives after his position, a sentence of its own; the model trained on 721
+    # reports joins the quote's two sentences into one unit, a claim
+    pytest.param("Friedrich Merz", "fate of all Europe", marks=pytest.mark.xfail(
+        strict=True, reason="joined to the claim before it by the model trained on 721 reports")),
+    # both annotators: what Merz praised the US for is his reason; the model trained on 721 reports scores it a premise
+    # by 0.022, and claim_allowance (0.75) makes it a claim
+    pytest.param("Friedrich Merz", "security guarantees", marks=pytest.mark.xfail(
+        strict=True, reason="a claim by the model trained on 721 reports, 0.022 inside claim_allowance")),
+])
+def test_a_reason_given_is_a_premise_of_its_party(labelled: Document, holder: str, words: str):
+    premises = [u.text for u in labelled.units if u.label == "premise" and u.holder == holder]
+    assert any(words in text for text in premises), premises
 
 
 def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Document):
