@@ -6,9 +6,11 @@ gives no unit. What the shipped model does not do yet is a strict xfail: it fail
 working, so the expectation is then promoted to a plain assertion.
 
 Two AI helpers (SA, SB) annotated the article blind on 5 December 2026, from the guideline's sections on units, spans,
-holders and stance and 80 training reports, without this file or any model output: they marked the same 17 units with
-the same labels and holders (experiments/README.md, "News"). Every type expected here is theirs; the expectations
-marked "both annotators" were added from their annotation.
+holders and stance and 80 training reports, without this file or any model output: they marked the same 17 units (at
+50% overlap; 16 with the same bounds) with the same labels and holders (experiments/README.md, "News"). Every type
+expected here is theirs, and the expectations marked "both annotators" were added from their annotation; the holder
+"US officials" for what the officials briefing the press said is not theirs (both wrote "official" or "US
+official").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 
 import pytest
 
+from mining.features.topic import TopicSimilarityVectorizer
 from mining.label.bundle import default_model
 from mining.label.miner import ArgumentMiner
 from mining.schema import Document
@@ -62,10 +65,10 @@ RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model tr
     pytest.param("Volodymyr Zelenskyy", "disagreements remain over the territories", marks=pytest.mark.xfail(
         strict=True, reason="typed a premise by the model trained on 721 reports, 0.286 past claim_allowance")),
     # both annotators: "a proposal Zelenskyy has resisted" makes its content, [Ukraine to "withdraw" from these
-    # regions], his claim against the topic; the model trained on 721 reports gives the span to the US officials, who
-    # are pressing for it, as a premise
+    # regions], his claim against the topic; the model trained on 721 reports has a premise of the US officials there,
+    # frame and all: [the US is pressing Ukraine to "withdraw" from these regions, a]
     pytest.param("Volodymyr Zelenskyy", "from these regions", marks=pytest.mark.xfail(
-        strict=True, reason="a premise of the US officials by the model trained on 721 reports")),
+        strict=True, reason="a premise of the US officials, with its frame, by the model trained on 721 reports")),
     # the lede, the text's first paragraph: found since paragraphs are placed by their headlines (98d2581)
     ("Volodymyr Zelenskyy", "real progress"),
     # Merz's quote in the last paragraph: every shipped model up to a85ebc4's typed it a claim; the ones trained on 457
@@ -89,7 +92,8 @@ RETYPED = pytest.mark.xfail(strict=True, reason="typed a premise by the model tr
     ("Friedrich Merz", "criminal attack"),
 ])
 def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: str, words: str):
-    assert any(words in text for text in _claims_of(labelled, holder)), _claims_of(labelled, holder)
+    claims = [text for text in _claims_of(labelled, holder) if "is pressing" not in text]  # a frame is no position
+    assert any(words in text for text in claims), _claims_of(labelled, holder)
 
 
 # The models trained at fa0e23c .. 16feb2a typed the quote a claim; the one trained at f742193 (349 reports) typed it
@@ -101,8 +105,8 @@ def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: s
 # 1.153 short.
 @pytest.mark.parametrize(("holder", "words"), [
     ("US officials", "Putin wants territory"),
-    # both annotators: why Trump ruled out NATO membership ("describing it as [a trigger for Moscow's invasion]"); the
-    # model trained on 721 reports types the verdict a claim, 0.776 above a premise
+    # both annotators: why Trump ruled out NATO membership ("portraying Kyiv's alliance aspirations as [a trigger for
+    # Moscow's invasion]"); the model trained on 721 reports types the verdict a claim, 0.776 above a premise
     pytest.param("Donald Trump", "a trigger for Moscow", marks=pytest.mark.xfail(
         strict=True, reason="typed a claim by the model trained on 721 reports")),
     # both annotators: the reason Merz gives after his position, a sentence of its own; the model trained on 721
@@ -177,10 +181,16 @@ def test_trump_has_a_position(labelled: Document):
 
 
 def test_a_units_type_does_not_depend_on_the_topic(labelled: Document):
-    """The topic decides stances only: without it the same units come out with the same types and holders, and no
-    stance (the model of ad61907, whose type model read the topic, typed "US negotiators still want ..." a claim
-    without it and a premise with it)."""
-    bare = ArgumentMiner.from_run(default_model())(BERLIN.read_text(encoding="utf-8"))
+    """The topic decides stances only: without it the same units come out with the same types, holders and relations,
+    and no stance (the model of ad61907, whose type model read the topic, typed "US negotiators still want ..." a
+    claim without it and a premise with it). Only the stance model of the default model reads the topic at all."""
+    miner = ArgumentMiner.from_run(default_model())
+    bare = miner(BERLIN.read_text(encoding="utf-8"))
     assert [(u.start, u.end, u.label, u.holder) for u in bare.units] == \
         [(u.start, u.end, u.label, u.holder) for u in labelled.units]
+    assert [(r.source, r.target, r.label) for r in bare.relations] == \
+        [(r.source, r.target, r.label) for r in labelled.relations]
     assert all(u.stance is None for u in bare.units)
+    readers = {step for step, model in miner.models.items()
+               if any(isinstance(v, TopicSimilarityVectorizer) for v in model.get_params(deep=True).values())}
+    assert readers == {"stance"}
