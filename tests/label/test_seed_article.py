@@ -180,7 +180,7 @@ def test_trump_has_a_position(labelled: Document):
     assert any("formal NATO membership for Ukraine" in text for text in _claims_of(labelled, "Donald Trump"))
 
 
-def test_a_units_type_does_not_depend_on_the_topic(labelled: Document):
+def test_only_the_stances_depend_on_the_topic(labelled: Document):
     """The topic decides stances only: without it the same units come out with the same types, holders and relations,
     and no stance (the model of ad61907, whose type model read the topic, typed "US negotiators still want ..." a
     claim without it and a premise with it). Only the stance model of the default model reads the topic at all."""
