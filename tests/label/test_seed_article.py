@@ -29,13 +29,18 @@ TOPIC = "Ukraine should cede territory for peace"
 
 
 @pytest.fixture(scope="module")
-def labelled() -> Document:
+def miner() -> ArgumentMiner:
+    return ArgumentMiner.from_run(default_model())
+
+
+@pytest.fixture(scope="module")
+def labelled(miner: ArgumentMiner) -> Document:
     if not BERLIN.is_file():
         message = f"example news text not found at {BERLIN}"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
-    return ArgumentMiner.from_run(default_model())(BERLIN.read_text(encoding="utf-8"), topic=TOPIC)
+    return miner(BERLIN.read_text(encoding="utf-8"), topic=TOPIC)
 
 
 def _claims_of(doc: Document, holder: str) -> list[str]:
@@ -180,11 +185,10 @@ def test_trump_has_a_position(labelled: Document):
     assert any("formal NATO membership for Ukraine" in text for text in _claims_of(labelled, "Donald Trump"))
 
 
-def test_only_the_stances_depend_on_the_topic(labelled: Document):
+def test_only_the_stances_depend_on_the_topic(miner: ArgumentMiner, labelled: Document):
     """The topic decides stances only: without it the same units come out with the same types, holders and relations,
     and no stance (the model of ad61907, whose type model read the topic, typed "US negotiators still want ..." a
     claim without it and a premise with it). Only the stance model of the default model reads the topic at all."""
-    miner = ArgumentMiner.from_run(default_model())
     bare = miner(BERLIN.read_text(encoding="utf-8"))
     assert [(u.start, u.end, u.label, u.holder) for u in bare.units] == \
         [(u.start, u.end, u.label, u.holder) for u in labelled.units]

@@ -174,10 +174,8 @@ def test_tokens_of_an_outside_role_are_never_in_a_unit(nlp, decode):
 def test_a_cue_set_off_after_a_comma_is_never_in_a_unit(nlp, text, spans, outside):
     doc = Document(id="d", text=text, paragraphs=[(0, len(text))])
     task = SegmentationTask(outside_asides=True)
-    parsed = nlp(text)
-    instances = task.build_instances([doc], [parsed])
-    if "threatening" in text:  # a cue by its lemma, but not of saying
-        assert "cue" in tokens_of(parsed).speech[[t.text for t in parsed].index("threatening")]
+    instances = task.build_instances([doc], [nlp(text)])
+
     def scores():  # every token favours the inside of a unit (a new array each time: predict writes -inf in it)
         return _Scores([[0.9, 1.0, 0.0]] * len(instances))
 
@@ -185,6 +183,12 @@ def test_a_cue_set_off_after_a_comma_is_never_in_a_unit(nlp, text, spans, outsid
     tags = task.predict(scores(), instances)
     assert [inst.parsed[inst.token_index].text for inst, tag in zip(instances, tags) if tag == "O"] == outside
     assert [text[a:b] for a, b in task.predicted_spans(scores(), instances)["d"]] == spans
+
+
+def test_a_consequence_after_a_comma_is_a_cue_but_no_aside(nlp):
+    """The case above whose participle stays in its unit is a cue by its lemma: only the cues of saying are asides."""
+    parsed = nlp("The plan would create jobs, threatening the bay's wildlife.")
+    assert "cue" in tokens_of(parsed).speech[[t.text for t in parsed].index("threatening")]
 
 
 @pytest.mark.parametrize("decode", ["viterbi", "independent"])
