@@ -267,54 +267,55 @@ def test_the_test_split_copies_no_training_report(news):
     assert {d.topic for d in news if d.split == "test"}.isdisjoint(d.topic for d in news if d.split == "train")
 
 
-@pytest.mark.parametrize(("name", "annotator", "reports", "split_now"), [
-    ("news-second-annotator.jsonl", "B", FIRST_TEST, "train"),
-    ("news-second-annotator-test.jsonl", "C", SECOND_TEST, "train"),
-    ("news-second-annotator-d.jsonl", "D", FOURTH_TEST, "train"),
-    ("news-second-annotator-e.jsonl", "E", FIFTH_TEST_FIRST_HALF, "train"),
-    ("news-second-annotator-f.jsonl", "F", FIFTH_TEST_SECOND_HALF, "train"),
-    ("news-second-annotator-g.jsonl", "G", SIXTH_TEST, "train"),
-    ("news-second-annotator-h.jsonl", "H", SEVENTH_TEST, "train"),
-    ("news-second-annotator-i.jsonl", "I", EIGHTH_TEST, "train"),
-    ("news-second-annotator-j.jsonl", "J", NINTH_TEST, "train"),
-    ("news-second-annotator-k.jsonl", "K", TENTH_TEST, "train"),
-    ("news-second-annotator-l.jsonl", "L", ELEVENTH_TEST_L, "train"),
-    ("news-second-annotator-m.jsonl", "M", ELEVENTH_TEST_M, "train"),
-    ("news-second-annotator-n.jsonl", "N", ELEVENTH_TEST_N, "train"),
-    ("news-second-annotator-o.jsonl", "O", TWELFTH_TEST, "train"),
-    ("news-second-annotator-p.jsonl", "P", THIRTEENTH_TEST, "train"),
-    ("news-second-annotator-q.jsonl", "Q", FOURTEENTH_TEST, "train"),
-    ("news-second-annotator-r.jsonl", "R", FIFTEENTH_TEST, "train"),
-    ("news-second-annotator-s.jsonl", "S", SIXTEENTH_TEST, "train"),
-    ("news-second-annotator-t.jsonl", "T", SEVENTEENTH_TEST, "train"),
-    ("news-second-annotator-u.jsonl", "U", EIGHTEENTH_TEST, "train"),
-    ("news-second-annotator-v.jsonl", "V", NINETEENTH_TEST, "train"),
-    ("news-second-annotator-w.jsonl", "W", TWENTIETH_TEST, "train"),
-    ("news-second-annotator-x.jsonl", "X", TWENTY_FIRST_TEST, "train"),
-    ("news-second-annotator-y.jsonl", "Y", TWENTY_SECOND_TEST, "train"),
-    ("news-second-annotator-z.jsonl", "Z", TWENTY_THIRD_TEST, "train"),
-    ("news-second-annotator-aa.jsonl", "AA", TWENTY_FOURTH_TEST, "train"),
-    ("news-second-annotator-ab.jsonl", "AB", TWENTY_FIFTH_TEST, "train"),
-    ("news-second-annotator-ac.jsonl", "AC", TWENTY_SIXTH_TEST, "train"),
-    ("news-second-annotator-ae.jsonl", "AE", TWENTY_SEVENTH_TEST, "train"),
-    ("news-second-annotator-ak.jsonl", "AK", TWENTY_EIGHTH_TEST, "train"),
-    ("news-second-annotator-bf.jsonl", "BF", TWENTY_NINTH_TEST, "train"),
-    ("news-second-annotator-bg.jsonl", "BG", THIRTIETH_TEST, "train"),
-    ("news-second-annotator-bh.jsonl", "BH", THIRTY_FIRST_TEST, "train"),
-    ("news-second-annotator-bi.jsonl", "BI", THIRTY_SECOND_TEST, "train"),
-    ("news-second-annotator-bj.jsonl", "BJ", THIRTY_THIRD_TEST, "train"),
-    ("news-second-annotator-bk.jsonl", "BK", THIRTY_FOURTH_TEST, "train"),
-    ("news-second-annotator-bl.jsonl", "BL", THIRTY_FIFTH_TEST, "train"),
-    ("news-second-annotator-bm.jsonl", "BM", THIRTY_SIXTH_TEST, "train"),
-    ("news-second-annotator-bn.jsonl", "BN", THIRTY_SEVENTH_TEST, "train"),
-    ("news-second-annotator-bo.jsonl", "BO", THIRTY_EIGHTH_TEST, "train"),
-    ("news-second-annotator-bp.jsonl", "BP", THIRTY_NINTH_TEST, "train"),
-    ("news-second-annotator-bq.jsonl", "BQ", TEST, "test"),
+@pytest.mark.parametrize(("name", "annotator", "reports", "split_then", "split_now"), [
+    ("news-second-annotator.jsonl", "B", FIRST_TEST, "test", "train"),
+    ("news-second-annotator-test.jsonl", "C", SECOND_TEST, "test", "train"),
+    ("news-second-annotator-d.jsonl", "D", FOURTH_TEST, "test", "train"),
+    ("news-second-annotator-e.jsonl", "E", FIFTH_TEST_FIRST_HALF, "test", "train"),
+    ("news-second-annotator-f.jsonl", "F", FIFTH_TEST_SECOND_HALF, "test", "train"),
+    ("news-second-annotator-g.jsonl", "G", SIXTH_TEST, "test", "train"),
+    ("news-second-annotator-h.jsonl", "H", SEVENTH_TEST, "test", "train"),
+    ("news-second-annotator-i.jsonl", "I", EIGHTH_TEST, "test", "train"),
+    ("news-second-annotator-j.jsonl", "J", NINTH_TEST, "test", "train"),
+    ("news-second-annotator-k.jsonl", "K", TENTH_TEST, "test", "train"),
+    ("news-second-annotator-l.jsonl", "L", ELEVENTH_TEST_L, "test", "train"),
+    ("news-second-annotator-m.jsonl", "M", ELEVENTH_TEST_M, "test", "train"),
+    ("news-second-annotator-n.jsonl", "N", ELEVENTH_TEST_N, "test", "train"),
+    ("news-second-annotator-o.jsonl", "O", TWELFTH_TEST, "test", "train"),
+    ("news-second-annotator-p.jsonl", "P", THIRTEENTH_TEST, "test", "train"),
+    ("news-second-annotator-q.jsonl", "Q", FOURTEENTH_TEST, "test", "train"),
+    ("news-second-annotator-r.jsonl", "R", FIFTEENTH_TEST, "test", "train"),
+    ("news-second-annotator-s.jsonl", "S", SIXTEENTH_TEST, "test", "train"),
+    ("news-second-annotator-t.jsonl", "T", SEVENTEENTH_TEST, "test", "train"),
+    ("news-second-annotator-u.jsonl", "U", EIGHTEENTH_TEST, "test", "train"),
+    ("news-second-annotator-v.jsonl", "V", NINETEENTH_TEST, "test", "train"),
+    ("news-second-annotator-w.jsonl", "W", TWENTIETH_TEST, "test", "train"),
+    ("news-second-annotator-x.jsonl", "X", TWENTY_FIRST_TEST, "test", "train"),
+    ("news-second-annotator-y.jsonl", "Y", TWENTY_SECOND_TEST, "test", "train"),
+    ("news-second-annotator-z.jsonl", "Z", TWENTY_THIRD_TEST, "test", "train"),
+    ("news-second-annotator-aa.jsonl", "AA", TWENTY_FOURTH_TEST, "test", "train"),
+    ("news-second-annotator-ab.jsonl", "AB", TWENTY_FIFTH_TEST, "test", "train"),
+    ("news-second-annotator-ac.jsonl", "AC", TWENTY_SIXTH_TEST, "test", "train"),
+    ("news-second-annotator-ae.jsonl", "AE", TWENTY_SEVENTH_TEST, "test", "train"),
+    ("news-second-annotator-ak.jsonl", "AK", TWENTY_EIGHTH_TEST, "test", "train"),
+    ("news-second-annotator-bf.jsonl", "BF", TWENTY_NINTH_TEST, "test", "train"),
+    ("news-second-annotator-bg.jsonl", "BG", THIRTIETH_TEST, "test", "train"),
+    ("news-second-annotator-bh.jsonl", "BH", THIRTY_FIRST_TEST, "test", "train"),
+    ("news-second-annotator-bi.jsonl", "BI", THIRTY_SECOND_TEST, "test", "train"),
+    ("news-second-annotator-bj.jsonl", "BJ", THIRTY_THIRD_TEST, "test", "train"),
+    ("news-second-annotator-bk.jsonl", "BK", THIRTY_FOURTH_TEST, "test", "train"),
+    ("news-second-annotator-bl.jsonl", "BL", THIRTY_FIFTH_TEST, "test", "train"),
+    ("news-second-annotator-bm.jsonl", "BM", THIRTY_SIXTH_TEST, "test", "train"),
+    ("news-second-annotator-bn.jsonl", "BN", THIRTY_SEVENTH_TEST, "test", "train"),
+    ("news-second-annotator-bo.jsonl", "BO", THIRTY_EIGHTH_TEST, "test", "train"),
+    ("news-second-annotator-bp.jsonl", "BP", THIRTY_NINTH_TEST, "test", "train"),
+    ("news-second-annotator-bq.jsonl", "BQ", TEST, "test", "test"),
+    ("news-second-annotator-br.jsonl", "BR", FIRST_PERSON, "train", "train"),  # training reports, not a test split
 ])
-def test_a_second_annotator_covers_a_test_split(news, name, annotator, reports, split_now):
+def test_a_second_annotator_covers_a_split(news, name, annotator, reports, split_then, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
-    # docs/news-guideline.md, "Agreement"); the re-splits moved A's reports to train and left the second
-    # annotators' files as they were
+    # docs/news-guideline.md, "Agreement"), or BR on training reports; the re-splits moved A's reports to train and
+    # left the second annotators' files as they were
     second = jsonl.load(news_path().with_name(name))
     assert validate_documents(second, file=name, strict=False) == []
     first = {d.id: d for d in news}
@@ -323,7 +324,7 @@ def test_a_second_annotator_covers_a_test_split(news, name, annotator, reports, 
         assert doc.metadata == {"genre": "news", "annotator": annotator, "licence": "MIT, written for the mining project"}
         assert (doc.text, doc.paragraphs, doc.topic) == (
             first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic), doc.id
-        assert (doc.split, first[doc.id].split) == ("test", split_now), doc.id
+        assert (doc.split, first[doc.id].split) == (split_then, split_now), doc.id
         assert doc.units and doc.relations, doc.id
         for unit in doc.units:  # the same span rules as A's: no framing quotation marks, no final punctuation
             assert (unit.holder == "author") == (unit.attributes.get("speech") == "author"), f"{doc.id}/{unit.id}"
