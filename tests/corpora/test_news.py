@@ -15,9 +15,9 @@ from mining.dataset.validation import validate_documents, validate_path
 
 EXAMPLES = Path("/work/shared/examples")
 WINDOW = 12  # words; a shared run this long is copying, not coincidence
-LAST = 745  # the last report: news-01..LAST
-# The test split since issue 14's thirty-ninth re-split (docs/news-guideline.md, "The document")
-TEST = range(722, 734)
+LAST = 757  # the last report: news-01..LAST
+# The test split since issue 14's fortieth re-split (docs/news-guideline.md, "The document")
+TEST = range(746, 758)
 ADDED = range(329, 350)  # training reports added on 2 December 2026: constructions the others lacked
 ADDED_AFTER = range(374, 398)  # and on 3 December 2026, after the eighteenth re-split
 # and on 5 December 2026, after the twenty-seventh re-split and after the twenty-eighth: reports whose first party to
@@ -89,6 +89,8 @@ THIRTY_EIGHTH_TEST = range(698, 710)
 THIRTY_NINTH_TEST = range(710, 722)
 # training reports added on 6 December 2026, after the thirty-ninth re-split: speakers' own views in the first person
 FIRST_PERSON = range(734, 746)
+# the fortieth (the test split of the thirty-ninth re-split), spent: training data now, double-annotated by BQ
+FORTIETH_TEST = range(722, 734)
 
 
 @pytest.fixture(scope="module")
@@ -152,9 +154,9 @@ def test_news_counts(news):
     # news-01..697 without a gap; then news-710..721, fresh, became the test split and news-698..709 training data, so
     # the training split was news-01..709 without a gap; then news-722..733, fresh, became the test split and
     # news-710..721 training data, so the training split was news-01..721 without a gap; then news-734..745, fresh, were
-    # added after the test split as training data, with speakers' own views in the first person
-    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in (*range(1, TEST[0]), *FIRST_PERSON)}
-    assert {f"news-{n:02d}" for n in range(1, TEST[0])} == {
+    # added after the test split as training data, with speakers' own views in the first person; then news-746..757,
+    # fresh, became the test split and news-722..733 training data, so the training split is news-01..745 without a gap
+    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in range(1, TEST[0])} == {
         f"news-{n:02d}" for n in (*range(1, SEVENTEENTH_TEST[0]), *SEVENTEENTH_TEST, *ADDED, *EIGHTEENTH_TEST,
                                   *NINETEENTH_TEST, *ADDED_AFTER, *TWENTIETH_TEST, *TWENTY_FIRST_TEST,
                                   *TWENTY_SECOND_TEST, *TWENTY_THIRD_TEST, *TWENTY_FOURTH_TEST,
@@ -162,7 +164,7 @@ def test_news_counts(news):
                                   *TWENTY_EIGHTH_TEST, *TWENTY_NINTH_TEST, *THIRTIETH_TEST, *THIRTY_FIRST_TEST,
                                   *THIRTY_SECOND_TEST, *THIRTY_THIRD_TEST, *THIRTY_FOURTH_TEST, *THIRTY_FIFTH_TEST,
                                   *THIRTY_SIXTH_TEST, *THIRTY_SEVENTH_TEST, *THIRTY_EIGHTH_TEST, *THIRTY_NINTH_TEST,
-                                  *OPPONENT_LED)}
+                                  *FORTIETH_TEST, *FIRST_PERSON, *OPPONENT_LED)}
     spent = {f"news-{n:02d}" for n in (*FIRST_TEST, *SECOND_TEST, *THIRD_TEST, *FOURTH_TEST,
                                        *FIFTH_TEST_FIRST_HALF, *FIFTH_TEST_SECOND_HALF, *SIXTH_TEST,
                                        *SEVENTH_TEST, *EIGHTH_TEST, *NINTH_TEST, *TENTH_TEST, *ELEVENTH_TEST_L,
@@ -175,7 +177,7 @@ def test_news_counts(news):
                                        *TWENTY_NINTH_TEST, *THIRTIETH_TEST, *THIRTY_FIRST_TEST,
                                        *THIRTY_SECOND_TEST, *THIRTY_THIRD_TEST, *THIRTY_FOURTH_TEST,
                                        *THIRTY_FIFTH_TEST, *THIRTY_SIXTH_TEST, *THIRTY_SEVENTH_TEST,
-                                       *THIRTY_EIGHTH_TEST, *THIRTY_NINTH_TEST)}
+                                       *THIRTY_EIGHTH_TEST, *THIRTY_NINTH_TEST, *FORTIETH_TEST)}
     assert spent < {d.id for d in news if d.split == "train"}
     assert {d.id for d in news if d.split == "test"} == {f"news-{n:02d}" for n in TEST}
     labels = Counter(u.label for d in news for u in d.units)
@@ -309,7 +311,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-bn.jsonl", "BN", THIRTY_SEVENTH_TEST, "test", "train"),
     ("news-second-annotator-bo.jsonl", "BO", THIRTY_EIGHTH_TEST, "test", "train"),
     ("news-second-annotator-bp.jsonl", "BP", THIRTY_NINTH_TEST, "test", "train"),
-    ("news-second-annotator-bq.jsonl", "BQ", TEST, "test", "test"),
+    ("news-second-annotator-bq.jsonl", "BQ", FORTIETH_TEST, "test", "train"),
     ("news-second-annotator-br.jsonl", "BR", FIRST_PERSON, "train", "train"),  # training reports, not a test split
 ])
 def test_a_second_annotator_covers_a_split(news, name, annotator, reports, split_then, split_now):
