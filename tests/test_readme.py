@@ -94,6 +94,7 @@ RUN_BY = {
     "docs/news-guideline.md#42": "test_news_guideline_test_split_agreements_as_printed",
     "docs/news-guideline.md#43": "test_news_guideline_test_split_agreements_as_printed",
     "docs/news-guideline.md#44": "test_news_guideline_test_split_agreements_as_printed",
+    "docs/news-guideline.md#45": "test_news_guideline_test_split_agreements_as_printed",
     # The Python examples run too (exec, in the folder the page's commands ran in).
     "docs/corpora.md#py1": "test_corpora_page_commands",
     "docs/labelling.md#py1": "test_labelling_page_commands",
@@ -364,8 +365,8 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
     thirty-second), A against BK on news-650..661 (the thirty-third), A against BL on news-662..673 (the
     thirty-fourth), A against BM on news-674..685 (the thirty-fifth), A against BN on news-686..697 (the
     thirty-sixth), A against BO on news-698..709 (the thirty-seventh), A against BP on news-710..721 (the
-    thirty-eighth), A against BQ on news-722..733 (the thirty-ninth) and A against BR on news-734..745 (training reports
-    added after it):
+    thirty-eighth), A against BQ on news-722..733 (the thirty-ninth), A against BR on news-734..745 (training reports
+    added after it) and A against BS on news-746..757 (the fortieth):
     each agreement and evaluate-labels command prints what the page shows, in its order."""
     test = "test_news_guideline_test_split_agreements_as_printed"
     outputs = run_all(test, tmp_path, cwd=ROOT)
@@ -391,9 +392,10 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
          "documents        12 (/tmp/news-A-bl.jsonl", "documents        12 (/tmp/news-A-bm.jsonl",
          "documents        12 (/tmp/news-A-bn.jsonl", "documents        12 (/tmp/news-A-bo.jsonl",
          "documents        12 (/tmp/news-A-bp.jsonl", "documents        12 (/tmp/news-A-bq.jsonl",
-         "documents        12 (/tmp/news-A-br.jsonl", "documents 12: "))]
+         "documents        12 (/tmp/news-A-br.jsonl", "documents        12 (/tmp/news-A-bs.jsonl",
+         "documents 12: "))]
     printed = [outputs[c].replace(f"{tmp_path}/", "/tmp/").strip() for c in page_commands(test) if c.startswith("mining ")]
-    assert len(printed) == 85 and printed == shown
+    assert len(printed) == 87 and printed == shown
 
 
 def test_readme_reads_in_five_minutes():

@@ -313,6 +313,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-bp.jsonl", "BP", THIRTY_NINTH_TEST, "test", "train"),
     ("news-second-annotator-bq.jsonl", "BQ", FORTIETH_TEST, "test", "train"),
     ("news-second-annotator-br.jsonl", "BR", FIRST_PERSON, "train", "train"),  # training reports, not a test split
+    ("news-second-annotator-bs.jsonl", "BS", TEST, "test", "test"),
 ])
 def test_a_second_annotator_covers_a_split(news, name, annotator, reports, split_then, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
