@@ -91,6 +91,9 @@ THIRTY_NINTH_TEST = range(710, 722)
 FIRST_PERSON = range(734, 746)
 # the fortieth (the test split of the thirty-ninth re-split), spent: training data now, double-annotated by BQ
 FORTIETH_TEST = range(722, 734)
+# training reports sampled (seeded) among those whose units include the content of "acknowledged/conceded that",
+# annotated blind by BT on 6 December 2026
+CONCESSIONS = (526, 536, 538, 539, 566, 573, 582, 588, 591, 594, 599, 601)
 
 
 @pytest.fixture(scope="module")
@@ -314,6 +317,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-bq.jsonl", "BQ", FORTIETH_TEST, "test", "train"),
     ("news-second-annotator-br.jsonl", "BR", FIRST_PERSON, "train", "train"),  # training reports, not a test split
     ("news-second-annotator-bs.jsonl", "BS", TEST, "test", "test"),
+    ("news-second-annotator-bt.jsonl", "BT", CONCESSIONS, "train", "train"),  # training reports, not a test split
 ])
 def test_a_second_annotator_covers_a_split(news, name, annotator, reports, split_then, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
