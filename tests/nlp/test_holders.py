@@ -941,6 +941,17 @@ def test_a_term_as_the_subject_is_no_party(nlp, reports):
     assert (a.holder, a.speech) == (AUTHOR, "author")
 
 
+@pytest.mark.parametrize(("doc_id", "opening"), [
+    ("news-742", "Money for collections answers"),  # money, as a fee or a tax is
+    ("news-739", "After last August, Porto Selva"),  # "the clause that puts X first answers Y": a part of a text
+    ("news-733", "Grants and five years answer"),
+])
+def test_money_and_a_texts_clause_are_no_party(nlp, reports, doc_id: str, opening: str):
+    text = _paragraph(reports, doc_id, opening)
+    [a] = attribute(nlp, text, text.rstrip("."))
+    assert (a.holder, a.speech) == (AUTHOR, "author")
+
+
 def test_a_name_before_an_age_and_an_apposition_is_the_speaker(nlp, reports):
     # "Pau Roig, 66, a retired ferry mechanic, said X. '...,' he said"
     text = _paragraph(reports, "news-642", "Outside the railway station in Cabrena, Pau Roig, 66,")

@@ -24,14 +24,15 @@ from mining.schema import AUTHOR, UNKNOWN
 # sample corpus and docs/news-guideline.md annotate as author voice. A list, not a reading of animacy: "Four floods
 # suggest X" names the floods as a party. "account" is a body's books ("Fjallby's accounts") and also an online account,
 # which names no party either ("Accounts linked to the ministry claimed X": the reporter's). A place's or a body's
-# "experience" is evidence too ("Lindmark's experience suggests X").
+# "experience" is evidence too ("Lindmark's experience suggests X"), and money and a text's parts are measures as a fee
+# and a law are ("Money for collections answers the villages' main complaint").
 NONAGENT_NOUNS = frozenset("""
     study report survey estimate figure data analysis research poll statistic document review audit
     forecast model paper assessment evaluation index census projection calculation investigation
     inquiry evidence article book law rule regulation guideline bill proposal plan policy treaty
     agreement record test trial experiment chart table graph map
     number count arithmetic finding death ban decree fee toll tax levy vote
-    account experience
+    account experience clause provision amendment money funding grant budget subsidy
 """.split())
 
 # A spokesperson's words belong to the body they speak for (docs/news-guideline.md, "Holder").
