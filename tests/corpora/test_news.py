@@ -15,7 +15,7 @@ from mining.dataset.validation import validate_documents, validate_path
 
 EXAMPLES = Path("/work/shared/examples")
 WINDOW = 12  # words; a shared run this long is copying, not coincidence
-LAST = 757  # the last report: news-01..LAST
+LAST = 769  # the last report: news-01..LAST
 # The test split since issue 14's fortieth re-split (docs/news-guideline.md, "The document")
 TEST = range(746, 758)
 ADDED = range(329, 350)  # training reports added on 2 December 2026: constructions the others lacked
@@ -94,6 +94,9 @@ FORTIETH_TEST = range(722, 734)
 # training reports sampled (seeded) among those whose units include the content of "acknowledged/conceded that",
 # annotated blind by BT on 6 December 2026
 CONCESSIONS = (526, 536, 538, 539, 566, 573, 582, 588, 591, 594, 599, 601)
+# training reports added on 6 December 2026, after the fortieth re-split: a party's judgement or reason in a participle
+# ("accusing X of Y", "citing Y") and two cues joined on one subject ("described X as Y but said Z")
+JOINED_CUES = range(758, 770)
 
 
 @pytest.fixture(scope="module")
@@ -158,8 +161,11 @@ def test_news_counts(news):
     # the training split was news-01..709 without a gap; then news-722..733, fresh, became the test split and
     # news-710..721 training data, so the training split was news-01..721 without a gap; then news-734..745, fresh, were
     # added after the test split as training data, with speakers' own views in the first person; then news-746..757,
-    # fresh, became the test split and news-722..733 training data, so the training split is news-01..745 without a gap
-    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in range(1, TEST[0])} == {
+    # fresh, became the test split and news-722..733 training data, so the training split was news-01..745 without a
+    # gap; then news-758..769, fresh, were added after the test split as training data, with judgements in participles
+    # and joined cues
+    assert {d.id for d in news if d.split == "train"} == {f"news-{n:02d}" for n in (*range(1, TEST[0]), *JOINED_CUES)}
+    assert {f"news-{n:02d}" for n in range(1, TEST[0])} == {
         f"news-{n:02d}" for n in (*range(1, SEVENTEENTH_TEST[0]), *SEVENTEENTH_TEST, *ADDED, *EIGHTEENTH_TEST,
                                   *NINETEENTH_TEST, *ADDED_AFTER, *TWENTIETH_TEST, *TWENTY_FIRST_TEST,
                                   *TWENTY_SECOND_TEST, *TWENTY_THIRD_TEST, *TWENTY_FOURTH_TEST,
@@ -318,6 +324,8 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-br.jsonl", "BR", FIRST_PERSON, "train", "train"),  # training reports, not a test split
     ("news-second-annotator-bs.jsonl", "BS", TEST, "test", "test"),
     ("news-second-annotator-bt.jsonl", "BT", CONCESSIONS, "train", "train"),  # training reports, not a test split
+    ("news-second-annotator-bu.jsonl", "BU", JOINED_CUES[:6], "train", "train"),  # training reports, not a test split
+    ("news-second-annotator-bv.jsonl", "BV", JOINED_CUES[6:], "train", "train"),  # training reports, not a test split
 ])
 def test_a_second_annotator_covers_a_split(news, name, annotator, reports, split_then, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
