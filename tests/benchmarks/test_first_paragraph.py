@@ -23,8 +23,8 @@ def found() -> dict[str, int]:
 # The default models trained on 613, 625 and 637 reports found 11 units each way; those on 649, 661 and 673 (52a3280,
 # 0776ca6, 8e5be35) found 9: none of "Residents oppose the wind farm, ... The energy company says the turbines will
 # power ten thousand homes", nor "rivers need the money"; the ones trained on 685 and 697 find 10, the one trained on
-# 709 at 068c636 9 again, none in the wind farm text, the ones trained on 721 and 733 10, the one trained on 745 11
-# (docs/labelling.md, "The first paragraph").
+# 709 at 068c636 9 again, none in the wind farm text, the ones trained on 721 and 733 10, the one trained on 745 11,
+# the one trained on 757 10, none in the wind farm text (docs/labelling.md, "The first paragraph").
 def test_a_headline_above_the_texts_finds_their_units(found):
     assert found["headline above"] >= 9
 

@@ -76,9 +76,8 @@ def _not_yet(holder: str, words: str, reason: str):
     ("Volodymyr Zelenskyy", "different positions"),
     # both annotators: what he "acknowledged" is his assessment; the model trained on 721 reports types it a premise,
     # its claim score 1.036 short of its premise score, the one trained on 733, 0.970 short, on 745, 0.971, and on 757,
-    # 0.865. The
-    # training reports type what a party acknowledges or concedes a premise (96 of 98 units), and so did BT, blind,
-    # on 17 of 17 (docs/news-guideline.md, "Agreement"): the seed's annotators read it otherwise
+    # 0.865. The training reports type what a party acknowledges or concedes a premise (96 of 98 units), and so did
+    # BT, blind, on 17 of 17 (docs/news-guideline.md, "Agreement"): the seed's annotators read it otherwise
     _not_yet("Volodymyr Zelenskyy", "disagreements remain over the territories",
              "typed a premise by the model trained on 757 reports, 0.115 past claim_allowance"),
     # both annotators: "a proposal Zelenskyy has resisted" makes its content, [Ukraine to "withdraw" from these
@@ -152,8 +151,8 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 
 # The lede: Zelenskyy "described [the talks] as "not easy" but said [they had brought "real progress" ...]". The model
 # trained on 721 reports left "said" out of his unit (the gap between its two fragments); the ones trained on 733 and
-# 745 kept it, and the one trained on 757 (news-758..769 added, with cues joined on one subject) leaves it out again. Only
-# "said" is checked: the one saying verb of the article's frames outside its quotes.
+# 745 kept it, and the one trained on 757 (news-758..769 added, with cues joined on one subject) leaves it out again.
+# Only "said" is checked: the one saying verb of the article's frames outside its quotes.
 def test_a_reported_unit_leaves_said_out(labelled: Document):
     reported = [u.text for u in labelled.units if u.attributes.get("speech") != "quote"]
     assert not any(re.search(r"\bsaid\b", text) for text in reported), reported
