@@ -98,6 +98,7 @@ RUN_BY = {
     "docs/news-guideline.md#46": "test_news_guideline_test_split_agreements_as_printed",
     "docs/news-guideline.md#47": "test_news_guideline_test_split_agreements_as_printed",
     "docs/news-guideline.md#48": "test_news_guideline_test_split_agreements_as_printed",
+    "docs/news-guideline.md#49": "test_news_guideline_test_split_agreements_as_printed",
     # The Python examples run too (exec, in the folder the page's commands ran in).
     "docs/corpora.md#py1": "test_corpora_page_commands",
     "docs/labelling.md#py1": "test_labelling_page_commands",
@@ -370,7 +371,8 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
     thirty-sixth), A against BO on news-698..709 (the thirty-seventh), A against BP on news-710..721 (the
     thirty-eighth), A against BQ on news-722..733 (the thirty-ninth), A against BR on news-734..745 (training reports
     added after it), A against BS on news-746..757 (the fortieth), A against BT on twelve training reports with
-    concessions, and A against BU and BV on news-758..763 and news-764..769 (training reports added after the fortieth):
+    concessions, A against BU and BV on news-758..763 and news-764..769 (training reports added after the fortieth)
+    and A against BW on news-770..781 (the forty-first):
     each agreement and evaluate-labels command prints what the page shows, in its order."""
     test = "test_news_guideline_test_split_agreements_as_printed"
     outputs = run_all(test, tmp_path, cwd=ROOT)
@@ -398,9 +400,10 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
          "documents        12 (/tmp/news-A-bp.jsonl", "documents        12 (/tmp/news-A-bq.jsonl",
          "documents        12 (/tmp/news-A-br.jsonl", "documents        12 (/tmp/news-A-bs.jsonl",
          "documents        12 (/tmp/news-A-bt.jsonl", "documents        6 (/tmp/news-A-bu.jsonl",
-         "documents        6 (/tmp/news-A-bv.jsonl", "documents 12: ", "documents 6: "))]
+         "documents        6 (/tmp/news-A-bv.jsonl", "documents        12 (/tmp/news-A-bw.jsonl", "documents 12: ",
+         "documents 6: "))]
     printed = [outputs[c].replace(f"{tmp_path}/", "/tmp/").strip() for c in page_commands(test) if c.startswith("mining ")]
-    assert len(printed) == 93 and printed == shown
+    assert len(printed) == 95 and printed == shown
 
 
 def test_readme_reads_in_five_minutes():

@@ -328,6 +328,7 @@ def test_the_test_split_copies_no_training_report(news):
     ("news-second-annotator-bt.jsonl", "BT", CONCESSIONS, "train", "train"),  # training reports, not a test split
     ("news-second-annotator-bu.jsonl", "BU", JOINED_CUES[:6], "train", "train"),  # training reports, not a test split
     ("news-second-annotator-bv.jsonl", "BV", JOINED_CUES[6:], "train", "train"),  # training reports, not a test split
+    ("news-second-annotator-bw.jsonl", "BW", TEST, "test", "test"),
 ])
 def test_a_second_annotator_covers_a_split(news, name, annotator, reports, split_then, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
