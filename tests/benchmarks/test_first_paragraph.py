@@ -24,7 +24,7 @@ def found() -> dict[str, int]:
 # 0776ca6, 8e5be35) found 9: none of "Residents oppose the wind farm, ... The energy company says the turbines will
 # power ten thousand homes", nor "rivers need the money"; the ones trained on 685 and 697 find 10, the one trained on
 # 709 at 068c636 9 again, none in the wind farm text, the ones trained on 721 and 733 10, the one trained on 745 11,
-# the one trained on 757 10, none in the wind farm text (docs/labelling.md, "The first paragraph").
+# the ones trained on 757 and 769 10, none in the wind farm text (docs/labelling.md, "The first paragraph").
 def test_a_headline_above_the_texts_finds_their_units(found):
     assert found["headline above"] >= 9
 

@@ -71,21 +71,23 @@ def _not_yet(holder: str, words: str, reason: str):
 # 721 (news-710..721 added) by 1.501. No report before news-734..745 held "I think", "frankly" or any other opinion
 # marker in a unit; the one trained on 733 (news-734..745 added, speakers' own views in the first person) types it a
 # claim, 0.185 above a premise, the one trained on 745, 0.317 above, and the one trained on 757 (news-758..769 added:
-# judgements in participles and joined cues), 0.703 above.
+# judgements in participles and joined cues), 0.703 above, and the one trained on 769 (the forty-first re-split),
+# 0.617 above.
 @pytest.mark.parametrize(("holder", "words"), [
     ("Volodymyr Zelenskyy", "different positions"),
     # both annotators: what he "acknowledged" is his assessment; the model trained on 721 reports types it a premise,
-    # its claim score 1.036 short of its premise score, the one trained on 733, 0.970 short, on 745, 0.971, and on 757,
-    # 0.865. The training reports type what a party acknowledges or concedes a premise (96 of 98 units), and so did
-    # BT, blind, on 17 of 17 (docs/news-guideline.md, "Agreement"): the seed's annotators read it otherwise
+    # its claim score 1.036 short of its premise score, the one trained on 733, 0.970 short, on 745, 0.971, on 757,
+    # 0.865, and on 769, 0.974. The training reports type what a party acknowledges or concedes a premise (96 of 98
+    # units), and so did BT, blind, on 17 of 17 (docs/news-guideline.md, "Agreement"): the seed's annotators read it
+    # otherwise
     _not_yet("Volodymyr Zelenskyy", "disagreements remain over the territories",
-             "typed a premise by the model trained on 757 reports, 0.115 past claim_allowance"),
+             "typed a premise by the model trained on 769 reports, 0.224 past claim_allowance"),
     # both annotators: "a proposal Zelenskyy has resisted" makes its content, [Ukraine to "withdraw" from these
     # regions], his claim against the topic; the models trained on 721, 733 and 745 reports have a premise of the US
     # officials there, frame and all: [the US is pressing Ukraine to "withdraw" from these regions, a]; the one trained
-    # on 757 the same premise without ", a"
+    # on 757 the same premise without ", a", and so does the one trained on 769
     _not_yet("Volodymyr Zelenskyy", "from these regions",
-             "a premise of the US officials, with its frame, by the model trained on 757 reports"),
+             "a premise of the US officials, with its frame, by the model trained on 769 reports"),
     # the lede, the text's first paragraph: found since paragraphs are placed by their headlines (98d2581)
     ("Volodymyr Zelenskyy", "real progress"),
     # Merz's quote in the last paragraph: every shipped model up to a85ebc4's typed it a claim; the ones trained on 457
@@ -98,7 +100,7 @@ def _not_yet(holder: str, words: str, reason: str):
     # the one trained on 709, 0.774 short; the one trained at ad61907, 0.822. Without the topic that model typed it a
     # claim: its type model read the similarity to the topic. The one whose type model reads no topic (a426a85) falls
     # 0.606 short, inside claim_allowance (0.75), and keeps it a claim; the one trained on 721, 0.632 short; on 733,
-    # 0.635; on 745, 0.655; on 757, 0.625.
+    # 0.635; on 745, 0.655; on 757, 0.625; on 769, 0.638.
     ("US officials", "give up control of the eastern Donbas"),
     ("US officials", "will not be on the table forever"),
     ("US officials", "positive"),  # "described the Berlin discussions as positive": the verdict is the unit
@@ -107,8 +109,8 @@ def _not_yet(holder: str, words: str, reason: str):
     # (its claim score 0.267 above its premise score); every shipped model before it and the ones trained on 589 and 601
     # missed it. Since e7a1742 an "as" the parser hangs inside the object marks the verdict for every judging cue,
     # "slam" too, and the model trained on 613 types it a claim, 0.461 above a premise; every shipped model after it up
-    # to the one trained on 745 found it. The one trained on 757 marks no unit in that sentence.
-    _not_yet("Friedrich Merz", "criminal attack", "no unit in its sentence by the model trained on 757 reports"),
+    # to the one trained on 745 found it. The ones trained on 757 and 769 mark no unit in that sentence.
+    _not_yet("Friedrich Merz", "criminal attack", "no unit in its sentence by the model trained on 769 reports"),
 ])
 def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: str, words: str):
     claims = [text for text in _claims_of(labelled, holder) if "is pressing" not in text]  # a frame is no position
@@ -121,22 +123,22 @@ def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: s
 # claim_allowance (0.75), so the step that leans to claims keeps it one; the one trained on 697, by 0.717; on 709, by
 # 0.740; at ad61907, by 0.708. The one whose type model reads no topic (a426a85) falls 1.190 short, past the
 # allowance, and types it a premise, as the model of ad61907 did when it was given no topic; the one trained on 721,
-# 1.153 short; on 733, 1.111; on 745, 1.089; on 757, 1.154.
+# 1.153 short; on 733, 1.111; on 745, 1.089; on 757, 1.154; on 769, 1.103.
 @pytest.mark.parametrize(("holder", "words"), [
     ("US officials", "Putin wants territory"),
     # both annotators: why Trump ruled out NATO membership ("portraying Kyiv's alliance aspirations as [a trigger for
     # Moscow's invasion]"); the model trained on 721 reports types the verdict a claim, 0.776 above a premise, and the
-    # ones trained on 733, 745 and 757, 0.506, 0.610 and 0.708 above
-    _not_yet("Donald Trump", "a trigger for Moscow", "typed a claim by the model trained on 757 reports"),
+    # ones trained on 733, 745, 757 and 769, 0.506, 0.610, 0.708 and 0.778 above
+    _not_yet("Donald Trump", "a trigger for Moscow", "typed a claim by the model trained on 769 reports"),
     # both annotators: the reason Merz gives after his position, a sentence of its own; the models trained on 721, 733,
-    # 745 and 757 reports join the quote's two sentences into one unit, a claim
+    # 745, 757 and 769 reports join the quote's two sentences into one unit, a claim
     _not_yet("Friedrich Merz", "fate of all Europe",
-             "joined to the claim before it by the model trained on 757 reports"),
+             "joined to the claim before it by the model trained on 769 reports"),
     # both annotators: what Merz praised the US for is his reason; the model trained on 721 reports scores it a premise
-    # by 0.022, the ones trained on 733, 745 and 757 by 0.068, 0.071 and 0.122, and claim_allowance (0.75) makes it a
-    # claim
+    # by 0.022, the ones trained on 733, 745, 757 and 769 by 0.068, 0.071, 0.122 and 0.124, and claim_allowance (0.75)
+    # makes it a claim
     _not_yet("Friedrich Merz", "security guarantees",
-             "a claim by the model trained on 757 reports, 0.122 inside claim_allowance"),
+             "a claim by the model trained on 769 reports, 0.124 inside claim_allowance"),
 ])
 def test_a_reason_given_is_a_premise_of_its_party(labelled: Document, holder: str, words: str):
     premises = _texts_of(labelled, holder, ("premise",))
@@ -151,7 +153,7 @@ def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Doc
 
 # The lede: Zelenskyy "described [the talks] as "not easy" but said [they had brought "real progress" ...]". The model
 # trained on 721 reports left "said" out of his unit (the gap between its two fragments); the ones trained on 733 and
-# 745 kept it, and the one trained on 757 (news-758..769 added, with cues joined on one subject) leaves it out again.
+# 745 kept it, and the ones trained on 757 (news-758..769 added, with cues joined on one subject) and 769 leave it out.
 # Only "said" is checked: the one saying verb of the article's frames outside its quotes.
 def test_a_reported_unit_leaves_said_out(labelled: Document):
     reported = [u.text for u in labelled.units if u.attributes.get("speech") != "quote"]
@@ -189,13 +191,14 @@ def test_a_reported_unit_leaves_said_out(labelled: Document):
 # second claim, and it leans for the topic: Zelenskyy -2.91 (-6.90, +1.08) and Merz -0.80 (-1.19, -2.50, -0.90,
 # +1.39); Zelenskyy -2.90 (-6.76, +0.96) and Merz -0.85 (-1.07, -2.81, -0.92, +1.41). The one trained on 757 marks no
 # unit for Merz's verdict "Putin's criminal attack" (-0.92 before), and his mean over three claims turns for the topic
-# by as little: Zelenskyy -3.12 (-7.38, +1.15) and Merz +0.17 (-0.17, -2.26, +2.94).
+# by as little: Zelenskyy -3.12 (-7.38, +1.15) and Merz +0.17 (-0.17, -2.26, +2.94); the one trained on 769,
+# Zelenskyy -3.10 (-7.23, +1.02) and Merz +0.01 (-0.20, -2.32, +2.55).
 
 
 @pytest.mark.parametrize(("holder", "stance"), [
     ("US officials", "for"),  # they want Ukraine to give up the Donbas, and "the US is pressing" for it
     pytest.param("Friedrich Merz", "against",  # a free and sovereign Ukraine that can defend itself
-                 marks=pytest.mark.xfail(strict=True, reason="for (+0.17) by the model trained on 757 reports")),
+                 marks=pytest.mark.xfail(strict=True, reason="for (+0.01) by the model trained on 769 reports")),
     ("Volodymyr Zelenskyy", "against"),  # he resists ceding
 ])
 def test_a_partys_claims_take_its_side_of_the_topic(labelled: Document, holder: str, stance: str):
