@@ -73,23 +73,26 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
 
 
 def _allowances(task: Any, instances: list) -> list[float] | None:
-    """Each instance's allowance: ``task.position_allowance`` where it is the larger one, the unit's sentence ends in
-    ".", "!" or "?" (before any closing quotation mark) and at least half of the unit's tokens (from its start to its
-    end, punctuation and a split quote's frame included) state a party's position (speech role ``position``), else
-    ``task.unit_allowance``. None when every allowance is 0.
+    """Each instance's allowance: where the unit's sentence ends in ".", "!" or "?" (before any closing quotation
+    mark) and at least half of the unit's tokens (from its start to its end, punctuation and a split quote's frame
+    included) state a party's position (speech role ``position``), ``task.position_allowance``; where instead half
+    of them are a verdict a party passes (role ``verdict``: "slammed the offer as [an insult]"),
+    ``task.verdict_allowance``; the larger of that and ``task.unit_allowance``. None when every allowance is 0.
 
     A headline ("Doctors want checks") only announces a position; with the pipeline's ``line_sentences`` (as in
     ``news_miner``) it is a sentence of its own, without the final stop."""
-    unit, position = getattr(task, "unit_allowance", 0.0), getattr(task, "position_allowance", 0.0)
-    if position <= unit:
+    unit = getattr(task, "unit_allowance", 0.0)
+    by_role = {"position": getattr(task, "position_allowance", 0.0), "verdict": getattr(task, "verdict_allowance", 0.0)}
+    if max(by_role.values()) <= unit:
         return [unit] * len(instances) if unit > 0 else None
     tables = doc_tokens(instances)  # each document's speech roles, read once
     out = []
     for inst in instances:
         roles = tables[id(inst.parsed)].speech
-        states = sum("position" in roles[i] for i in range(inst.span.start, inst.span.end))
+        span = range(inst.span.start, inst.span.end)
         ends = inst.sentence.text.rstrip().rstrip(_QUOTES).endswith(tuple(SENTENCE_END))
-        out.append(position if ends and 2 * states >= len(inst.span) else unit)
+        role = next((r for r in by_role if ends and 2 * sum(r in roles[i] for i in span) >= len(span)), None)
+        out.append(max(unit, by_role[role]) if role else unit)
     return out
 
 

@@ -37,7 +37,9 @@ class ComponentTask:
     larger, replaces it for a span at least half of whose tokens state a party's position (the speech role
     ``position`` of ``mining.nlp.speech``: "has ruled out [X]", "wants [Y to Z]"), content that is a unit wherever
     it stands (docs/news-guideline.md), in a sentence that ends in ".", "!" or "?": not a headline, which the pipeline's
-    ``line_sentences`` makes a sentence of its own (``mining.label.steps._allowances``).
+    ``line_sentences`` makes a sentence of its own (``mining.label.steps._allowances``). ``verdict_allowance`` does
+    the same for a span at least half of which is a verdict a party passes (role ``verdict``: "slammed the offer as
+    [an insult]"), an assessment and so a unit by the guideline.
     """
 
     name: str = "components"
@@ -47,11 +49,12 @@ class ComponentTask:
     claim_allowance: float = 0.0
     unit_allowance: float = 0.0
     position_allowance: float = 0.0
+    verdict_allowance: float = 0.0
 
     def __post_init__(self) -> None:
         if self.party_claim is not None and not _non_negative(self.party_claim):
             raise UsageError(f"party_claim must be a number >= 0 or null, got {self.party_claim!r}")
-        for name in ("claim_allowance", "unit_allowance", "position_allowance"):
+        for name in ("claim_allowance", "unit_allowance", "position_allowance", "verdict_allowance"):
             value = getattr(self, name)
             if not _non_negative(value):
                 raise UsageError(f"{name} must be a number >= 0, got {value!r}")

@@ -99,14 +99,33 @@ def test_a_span_that_states_a_position_gets_the_position_allowance():
     assert _allowances(ComponentTask(reject="none"), instances) is None
 
 
-@pytest.mark.parametrize("name", ["claim_allowance", "unit_allowance", "position_allowance"])
+def test_a_span_that_is_a_party_verdict_gets_the_verdict_allowance():
+    # Written for this test: what "slammed ... as" and "described ... as" judge their object to be is the party's
+    # verdict; the reporter's narration is none, and a headline only announces one.
+    text = ("Mayor slams bypass as a reckless gamble\n"
+            "Mayor Ilse Korver slammed the bypass plan as a reckless gamble. The council met on Tuesday.\n"
+            'The transport union described the plan as "overdue."')
+    spans = ["a reckless gamble", "The council met on Tuesday", "a reckless gamble", "overdue"]
+    starts = [text.index(spans[0]), text.index(spans[1]), text.rindex(spans[0]), text.index(spans[3])]
+    doc = Document(id="d", text=text, units=[
+        Unit(id=f"T{i}", start=start, end=start + len(s), text=s, label="none")
+        for i, (s, start) in enumerate(zip(spans, starts), start=1)])
+    nlp = load_pipeline(find_pipeline(exclude=["ner"], line_sentences=True))
+    instances = sorted(build_unit_instances(doc, nlp(text)), key=lambda inst: inst.unit.start)
+    task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=1.5, verdict_allowance=1.0)
+    assert _allowances(task, instances) == [0.5, 1.0, 0.5, 1.0]  # in text order
+    assert _allowances(ComponentTask(reject="none", position_allowance=1.5), instances) == [0.0] * 4
+    assert _allowances(ComponentTask(reject="none", unit_allowance=0.5, verdict_allowance=0.2), instances) == [0.5] * 4
+
+
+@pytest.mark.parametrize("name", ["claim_allowance", "unit_allowance", "position_allowance", "verdict_allowance"])
 @pytest.mark.parametrize("allowance", [-0.1, "0.5", True])
 def test_the_components_task_refuses_an_allowance_that_is_no_number_at_least_zero(name, allowance):
     with pytest.raises(UsageError, match=f"{name} must be a number >= 0"):
         ComponentTask(**{name: allowance})
 
 
-@pytest.mark.parametrize("name", ["unit_allowance", "position_allowance"])
+@pytest.mark.parametrize("name", ["unit_allowance", "position_allowance", "verdict_allowance"])
 def test_the_components_task_refuses_an_allowance_to_keep_spans_without_a_label_to_reject(name):
     with pytest.raises(UsageError, match=f"{name} .* needs reject"):
         ComponentTask(**{name: 0.5})
