@@ -109,8 +109,10 @@ def _not_yet(holder: str, words: str, reason: str):
     # (its claim score 0.267 above its premise score); every shipped model before it and the ones trained on 589 and 601
     # missed it. Since e7a1742 an "as" the parser hangs inside the object marks the verdict for every judging cue,
     # "slam" too, and the model trained on 613 types it a claim, 0.461 above a premise; every shipped model after it up
-    # to the one trained on 745 found it. The ones trained on 757 and 769 mark no unit in that sentence.
-    _not_yet("Friedrich Merz", "criminal attack", "no unit in its sentence by the model trained on 769 reports"),
+    # to the one trained on 745 found it. The ones trained on 757 and 769 mark no unit in that sentence: the segmenter
+    # proposes it and the type model rejects it by 0.54, past unit_allowance. Since verdict_allowance (dc9c765) a
+    # party's verdict is kept like its position, and the model trained on 769 types it a claim, 0.501 above a premise.
+    ("Friedrich Merz", "criminal attack"),
 ])
 def test_a_party_position_is_a_claim_of_that_party(labelled: Document, holder: str, words: str):
     claims = [text for text in _claims_of(labelled, holder) if "is pressing" not in text]  # a frame is no position
@@ -192,13 +194,14 @@ def test_a_reported_unit_leaves_said_out(labelled: Document):
 # +1.39); Zelenskyy -2.90 (-6.76, +0.96) and Merz -0.85 (-1.07, -2.81, -0.92, +1.41). The one trained on 757 marks no
 # unit for Merz's verdict "Putin's criminal attack" (-0.92 before), and his mean over three claims turns for the topic
 # by as little: Zelenskyy -3.12 (-7.38, +1.15) and Merz +0.17 (-0.17, -2.26, +2.94); the one trained on 769,
-# Zelenskyy -3.10 (-7.23, +1.02) and Merz +0.01 (-0.20, -2.32, +2.55).
+# Zelenskyy -3.10 (-7.23, +1.02) and Merz +0.01 (-0.20, -2.32, +2.55). Since verdict_allowance (dc9c765) the same
+# model keeps "Putin's criminal attack" (-0.14), and Merz is against again by a hair: -0.03 (-0.20, -2.32, -0.14,
+# +2.55). His side still rests on a few hundredths.
 
 
 @pytest.mark.parametrize(("holder", "stance"), [
     ("US officials", "for"),  # they want Ukraine to give up the Donbas, and "the US is pressing" for it
-    pytest.param("Friedrich Merz", "against",  # a free and sovereign Ukraine that can defend itself
-                 marks=pytest.mark.xfail(strict=True, reason="for (+0.01) by the model trained on 769 reports")),
+    ("Friedrich Merz", "against"),  # a free and sovereign Ukraine that can defend itself; by a hair (above)
     ("Volodymyr Zelenskyy", "against"),  # he resists ceding
 ])
 def test_a_partys_claims_take_its_side_of_the_topic(labelled: Document, holder: str, stance: str):
