@@ -289,12 +289,24 @@ def _mark_dependents(cue: Token, mark: Callable[..., None]) -> None:
 
 
 def _mark_verdict(judged: Token, mark: Callable[..., None]) -> None:
-    """"called the plan [reckless]", "defended the law as [X]": the verdict is content, its "as" frame."""
+    """"called the plan [reckless]", "defended the law as [X]": the verdict is content, its "as" frame.
+
+    A participle cue after a comma that the parser hangs inside the verdict is the subject's next cue, frame as
+    it would be hung on the cue: "described the talks as [creating a chance], praising the US for ..."."""
     verdicts = [judged] if judged.dep_ == "oprd" else list(judged.children)
     mark(judged, "frame", skip=verdicts)
     for verdict in verdicts:
-        mark(verdict, "content")
-        mark(verdict, "verdict")
+        asides = [t for t in verdict.subtree if _is_participle_aside(t)]
+        mark(verdict, "content", skip=asides)
+        mark(verdict, "verdict", skip=asides)
+        for aside in asides:
+            mark(aside, "frame")
+
+
+def _is_participle_aside(token: Token) -> bool:
+    """", praising the US for X": a cue in the -ing form set off by a comma, an adverbial clause."""
+    return (token.dep_ == "advcl" and token.tag_ == "VBG" and token.i > 0 and token.nbor(-1).text == ","
+            and is_attribution_cue(token))
 
 
 def _mark_call(call: Token, mark: Callable[..., None]) -> None:
