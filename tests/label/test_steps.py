@@ -79,21 +79,26 @@ def test_a_rejected_span_within_the_unit_allowance_takes_its_better_unit_type_an
     assert doc.units[1].label == "premise"
 
 
-def test_a_span_that_states_a_position_gets_the_position_allowance():
-    # Written for this test: the content of "has ruled out" states a position; the reporter's narration does not,
-    # and a headline only announces one. A closing quotation mark after the stop still ends a sentence.
-    text = ("Unions want a wealth tax\n"
-            "Finance Minister Axel Brand has ruled out a wealth tax. The talks resumed on Monday in the capital.\n"
-            'Lenk wants a shorter week, a demand the union calls "overdue."')
-    spans = ["a wealth tax", "The talks resumed on Monday", "a wealth tax", "a shorter week"]
-    starts = [text.index(spans[0]), text.index(spans[1]), text.rindex(spans[0]), text.index(spans[3])]
+def _candidates(text: str, spans: list[str]) -> list:
+    """Unit instances of ``spans`` in ``text`` (a span given twice is taken at its first and its last place), in text
+    order, parsed with a headline as a sentence of its own, as in news."""
+    starts = [text.rindex(s) if s in spans[:i] else text.index(s) for i, s in enumerate(spans)]
     doc = Document(id="d", text=text, units=[
         Unit(id=f"T{i}", start=start, end=start + len(s), text=s, label="none")
         for i, (s, start) in enumerate(zip(spans, starts), start=1)])
-    nlp = load_pipeline(find_pipeline(exclude=["ner"], line_sentences=True))  # a headline is a sentence, as in news
-    instances = sorted(build_unit_instances(doc, nlp(text)), key=lambda inst: inst.unit.start)
+    nlp = load_pipeline(find_pipeline(exclude=["ner"], line_sentences=True))
+    return sorted(build_unit_instances(doc, nlp(text)), key=lambda inst: inst.unit.start)
+
+
+def test_a_span_that_states_a_position_gets_the_position_allowance():
+    # Written for this test: the content of "has ruled out" states a position; the reporter's narration does not,
+    # and a headline only announces one. A closing quotation mark after the stop still ends a sentence.
+    instances = _candidates("Unions want a wealth tax\n"
+                            "Finance Minister Axel Brand has ruled out a wealth tax. The talks resumed on Monday in the "
+                            'capital.\nLenk wants a shorter week, a demand the union calls "overdue."',
+                            ["a wealth tax", "The talks resumed on Monday", "a wealth tax", "a shorter week"])
     task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=1.5)
-    assert _allowances(task, instances) == [0.5, 1.5, 0.5, 1.5]
+    assert _allowances(task, instances) == [0.5, 1.5, 0.5, 1.5]  # in text order
     assert _allowances(ComponentTask(reject="none", position_allowance=1.5), instances) == [0.0, 1.5, 0.0, 1.5]
     assert _allowances(ComponentTask(reject="none", unit_allowance=0.5), instances) == [0.5] * 4
     assert _allowances(ComponentTask(reject="none"), instances) is None
@@ -102,16 +107,10 @@ def test_a_span_that_states_a_position_gets_the_position_allowance():
 def test_a_span_that_is_a_party_verdict_gets_the_verdict_allowance():
     # Written for this test: what "slammed ... as" and "described ... as" judge their object to be is the party's
     # verdict; the reporter's narration is none, and a headline only announces one.
-    text = ("Mayor slams bypass as a reckless gamble\n"
-            "Mayor Ilse Korver slammed the bypass plan as a reckless gamble. The council met on Tuesday.\n"
-            'The transport union described the plan as "overdue."')
-    spans = ["a reckless gamble", "The council met on Tuesday", "a reckless gamble", "overdue"]
-    starts = [text.index(spans[0]), text.index(spans[1]), text.rindex(spans[0]), text.index(spans[3])]
-    doc = Document(id="d", text=text, units=[
-        Unit(id=f"T{i}", start=start, end=start + len(s), text=s, label="none")
-        for i, (s, start) in enumerate(zip(spans, starts), start=1)])
-    nlp = load_pipeline(find_pipeline(exclude=["ner"], line_sentences=True))
-    instances = sorted(build_unit_instances(doc, nlp(text)), key=lambda inst: inst.unit.start)
+    instances = _candidates("Mayor slams bypass as a reckless gamble\n"
+                            "Mayor Ilse Korver slammed the bypass plan as a reckless gamble. The council met on Tuesday."
+                            '\nThe transport union described the plan as "overdue."',
+                            ["a reckless gamble", "The council met on Tuesday", "a reckless gamble", "overdue"])
     task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=1.5, verdict_allowance=1.0)
     assert _allowances(task, instances) == [0.5, 1.0, 0.5, 1.0]  # in text order
     assert _allowances(ComponentTask(reject="none", position_allowance=1.5), instances) == [0.0] * 4
