@@ -42,8 +42,8 @@ class ArgumentMiner:
     line (``segmentation``; with its ``join_split_quotes``, a statement its frame splits is one unit of two
     fragments) -> unit types (``components``; with the task's ``claim_allowance``, a unit typed
     premise nearly as claim-like as not is a claim; with its ``unit_allowance``, a span the type model
-    rejects narrowly is kept, and with its ``position_allowance`` a span that states a party's position is kept
-    within a wider margin) -> the holder of every unit
+    rejects narrowly is kept, and with its ``position_allowance`` (``verdict_allowance``) a span that states a party's
+    position (passes its verdict) is kept within a wider margin) -> the holder of every unit
     (``mining.nlp.holders``: the speaker of a quote or the subject of a reporting verb, else
     ``author``; with the components task's ``party_claim``, a party without a claim gets one) -> stance
     of the units whose type the stance task covers (``stance``; a news model decides it per holder) ->

@@ -73,11 +73,11 @@ def classify(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc],
 
 
 def _allowances(task: Any, instances: list) -> list[float] | None:
-    """Each instance's allowance: where the unit's sentence ends in ".", "!" or "?" (before any closing quotation
-    mark) and at least half of the unit's tokens (from its start to its end, punctuation and a split quote's frame
-    included) state a party's position (speech role ``position``), ``task.position_allowance``; where instead half
-    of them are a verdict a party passes (role ``verdict``: "slammed the offer as [an insult]"),
-    ``task.verdict_allowance``; the larger of that and ``task.unit_allowance``. None when every allowance is 0.
+    """Each instance's allowance: ``task.unit_allowance``, or a larger one where the unit's sentence ends in ".", "!"
+    or "?" (before any closing quotation mark) and at least half of the unit's tokens (from its start to its end,
+    punctuation and a split quote's frame included) state a party's position (speech role ``position``:
+    ``task.position_allowance``) or are a verdict a party passes (role ``verdict``, "slammed the offer as [an
+    insult]": ``task.verdict_allowance``); the largest of those that apply. None when every allowance is 0.
 
     A headline ("Doctors want checks") only announces a position; with the pipeline's ``line_sentences`` (as in
     ``news_miner``) it is a sentence of its own, without the final stop."""
@@ -91,8 +91,8 @@ def _allowances(task: Any, instances: list) -> list[float] | None:
         roles = tables[id(inst.parsed)].speech
         span = range(inst.span.start, inst.span.end)
         ends = inst.sentence.text.rstrip().rstrip(_QUOTES).endswith(tuple(SENTENCE_END))
-        role = next((r for r in by_role if ends and 2 * sum(r in roles[i] for i in span) >= len(span)), None)
-        out.append(max(unit, by_role[role]) if role else unit)
+        held = [by_role[r] for r in by_role if ends and 2 * sum(r in roles[i] for i in span) >= len(span)]
+        out.append(max([unit, *held]))
     return out
 
 
@@ -111,7 +111,7 @@ def _decision_scores(model: Any, instances: list) -> tuple[list[str], np.ndarray
     """The model's classes and its decision scores, one row per instance and one column per class."""
     classes = [str(c) for c in model.classes_]
     if not hasattr(model, "decision_function"):
-        raise UsageError(f"party_claim, claim_allowance, unit_allowance and position_allowance need a type model with "
+        raise UsageError(f"party_claim and the claim, unit, position and verdict allowances need a type model with "
                          f"decision_function; this one ({type(model).__name__}) has none")
     scores = np.asarray(model.decision_function(instances), dtype=float)
     if scores.ndim == 1:  # two classes: the score is that of classes[1]

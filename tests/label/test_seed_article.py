@@ -148,6 +148,11 @@ def test_a_reason_given_is_a_premise_of_its_party(labelled: Document, holder: st
     assert any(words in text for text in premises), premises
 
 
+def test_a_judging_participle_stays_out_of_the_unit(labelled: Document):
+    """"praising [the US for offering ...]": the guideline's span of "praising X for Y" leaves the verb out."""
+    assert not any("praising" in u.text for u in labelled.units), [u.text for u in labelled.units]
+
+
 def test_claims_take_a_stance_toward_the_topic_and_frames_stay_out(labelled: Document):
     claims = [u for u in labelled.units if u.label == "claim"]
     assert claims and all(u.stance in ("for", "against") for u in claims)
@@ -197,9 +202,8 @@ def test_a_reported_unit_leaves_said_out(labelled: Document):
 # by as little: Zelenskyy -3.12 (-7.38, +1.15) and Merz +0.17 (-0.17, -2.26, +2.94); the one trained on 769,
 # Zelenskyy -3.10 (-7.23, +1.02) and Merz +0.01 (-0.20, -2.32, +2.55). Since verdict_allowance (dc9c765) the same
 # model keeps "Putin's criminal attack" (-0.14), and Merz is against again by a hair: -0.03 (-0.20, -2.32, -0.14,
-# +2.55). His side still rests on a few hundredths: since "praising" is frame (70048bf) his praise is a premise, no
-# claim, and he is for the topic: +0.74 (-0.20, -0.14, +2.55). His quote of a free and sovereign Ukraine scores for
-# ceding land.
+# +2.55). Since "praising" is frame (70048bf) his praise is a premise, no claim, and he is for the topic: +0.74 (-0.20,
+# -0.14, +2.55). His quote of a free and sovereign Ukraine scores for ceding land.
 
 
 @pytest.mark.parametrize(("holder", "stance"), [

@@ -94,8 +94,8 @@ def test_a_span_that_states_a_position_gets_the_position_allowance():
     # Written for this test: the content of "has ruled out" states a position; the reporter's narration does not,
     # and a headline only announces one. A closing quotation mark after the stop still ends a sentence.
     instances = _candidates("Unions want a wealth tax\n"
-                            "Finance Minister Axel Brand has ruled out a wealth tax. The talks resumed on Monday in the "
-                            'capital.\nLenk wants a shorter week, a demand the union calls "overdue."',
+                            "Finance Minister Axel Brand has ruled out a wealth tax. The talks resumed on Monday in "
+                            'the capital.\nLenk wants a shorter week, a demand the union calls "overdue."',
                             ["a wealth tax", "The talks resumed on Monday", "a wealth tax", "a shorter week"])
     task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=1.5)
     assert _allowances(task, instances) == [0.5, 1.5, 0.5, 1.5]  # in text order
@@ -106,15 +106,22 @@ def test_a_span_that_states_a_position_gets_the_position_allowance():
 
 def test_a_span_that_is_a_party_verdict_gets_the_verdict_allowance():
     # Written for this test: what "slammed ... as" and "described ... as" judge their object to be is the party's
-    # verdict; the reporter's narration is none, and a headline only announces one.
+    # verdict; the reporter's narration is none, and a headline only announces one. What the union wants the minister
+    # to call the cuts is both its position and a verdict: it gets the larger allowance.
     instances = _candidates("Mayor slams bypass as a reckless gamble\n"
-                            "Mayor Ilse Korver slammed the bypass plan as a reckless gamble. The council met on Tuesday."
-                            '\nThe transport union described the plan as "overdue."',
-                            ["a reckless gamble", "The council met on Tuesday", "a reckless gamble", "overdue"])
+                            "Mayor Ilse Korver slammed the bypass plan as a reckless gamble. The council met on "
+                            "Tuesday."
+                            '\nThe transport union described the plan as "overdue." It wants the minister to describe '
+                            "the cuts as a false economy.",
+                            ["a reckless gamble", "The council met on Tuesday", "a reckless gamble", "overdue",
+                             "a false economy"])
     task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=1.5, verdict_allowance=1.0)
-    assert _allowances(task, instances) == [0.5, 1.0, 0.5, 1.0]  # in text order
-    assert _allowances(ComponentTask(reject="none", position_allowance=1.5), instances) == [0.0] * 4
-    assert _allowances(ComponentTask(reject="none", unit_allowance=0.5, verdict_allowance=0.2), instances) == [0.5] * 4
+    assert _allowances(task, instances) == [0.5, 1.0, 0.5, 1.0, 1.5]  # in text order
+    task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=0.8, verdict_allowance=1.2)
+    assert _allowances(task, instances) == [0.5, 1.2, 0.5, 1.2, 1.2]
+    task = ComponentTask(reject="none", unit_allowance=0.5, position_allowance=1.5, verdict_allowance=0.2)
+    assert _allowances(task, instances) == [0.5, 0.5, 0.5, 0.5, 1.5]  # never below unit_allowance
+    assert _allowances(ComponentTask(reject="none", verdict_allowance=1.0), instances) == [0.0, 1.0, 0.0, 1.0, 1.0]
 
 
 @pytest.mark.parametrize("name", ["claim_allowance", "unit_allowance", "position_allowance", "verdict_allowance"])

@@ -79,12 +79,12 @@ def test_a_cue_that_judges_passes_the_verdict_the_parser_hangs_inside_its_object
 
 def test_a_participle_cue_the_parser_hangs_inside_a_verdict_is_frame_as_on_the_cue(nlp, roles_of):
     # "praising" is the mayor's next cue; the parser attaches it to "creating", inside the verdict
-    text = "The mayor described the plan as creating “a chance for the old town”, praising the council for listening."
+    text = "The mayor described the plan as creating “a chance for the old town”, praising the council for its work."
     assert next(t for t in nlp(text) if t.text == "praising").head.text == "creating"  # the parse this test is about
     roles = roles_of(text)
     assert roles["chance"] == {"content", "quoted_phrase", "verdict"}
     assert roles["praising"] == {"cue", "frame"}
-    assert roles["council"] == roles["listening"] == {"content", "frame"}
+    assert roles["council"] == roles["work"] == {"content", "frame"}
     # as when the parser hangs it on the first cue
     attached = roles_of("The mayor described the plan as reckless, accusing the council of shutting out residents.")
     assert attached["accusing"] == {"cue", "frame"} and attached["council"] == {"content", "frame"}
