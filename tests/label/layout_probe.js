@@ -1,7 +1,7 @@
 // Measures the rendered page and writes what it found, as JSON, into a pre element with the id
 // layout-report, for tests/label/test_render_browser.py to read with `chromium --dump-dom`. The page
 // itself has no script: the test adds this one to a copy of it.
-window.addEventListener("load", function () {
+var probe = function () {
   var all = function (sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); };
   var page = function (r) {
     return {l: r.left + scrollX, t: r.top + scrollY, r: r.right + scrollX, b: r.bottom + scrollY};
@@ -73,7 +73,7 @@ window.addEventListener("load", function () {
     var outlined = all(".tag", section).filter(function (t) { return getComputedStyle(t).outlineStyle !== "none"; })
       .map(function (t) { return t.dataset.of; });
     rel.el.blur();
-    return {doc: rel.doc, id: rel.id, lit_before: before, wrong_tokens: wrong,
+    return {doc: rel.doc, id: rel.id, lit_before: before, wrong_tokens: wrong, page_focused: document.hasFocus(),
             ends_tokens: tokens.filter(ofEnds).length,
             outlined: outlined.filter(function (v, i, a) { return a.indexOf(v) === i; }).sort()};
   });
@@ -103,4 +103,14 @@ window.addEventListener("load", function () {
   out.id = "layout-report";
   out.textContent = JSON.stringify(report);
   document.body.appendChild(out);
+};
+// Pointing is measured through :focus, which a page matches only while it has the focus. Once, on a busy machine, the
+// first relation came out unlit; a headless Chromium may give the page the focus after the load event. So the probe
+// runs once the page has it (or after 3 s of virtual time), and each link records whether it had.
+window.addEventListener("load", function () {
+  var done = false;
+  var once = function () { if (!done) { done = true; probe(); } };
+  if (document.hasFocus()) { once(); return; }
+  window.addEventListener("focus", once);
+  setTimeout(once, 3000);
 });
