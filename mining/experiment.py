@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline
 from mining.errors import UsageError
 from mining.evaluation.metrics import aggregate, classification_scores, confusion
 from mining.evaluation.splits import Fold, NestedCV, resample_indices
+from mining.forks import map_forked
 from mining.nlp.sharing import sharing
 from mining.progress import Steps, note
 from mining.schema import Document
@@ -314,42 +315,18 @@ def _run_subtask(docs: Sequence[Document], parsed: Sequence, subtask: tuple[Task
     return result, round(time.process_time() - cpu, 4)
 
 
-# In a forked process: the inputs of the subtasks it runs, set by its initializer (:func:`_set_inputs`).
-_INPUTS: dict[str, Any] = {}
-
-
 def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Any]],
                 evaluation: Evaluation, seed: int, n_jobs: int, first: Sequence[str]) -> dict[str, tuple]:
-    """Each subtask's result, computed in ``n_jobs`` forked processes; ``first`` starts first.
-
-    Fork, not spawn: a child starts with the parent's parsed documents, loaded libraries and
-    settings (the BLAS thread limit, the progress reporter): the initializer's arguments are inherited,
-    not sent through a pipe, and only each result comes back.
-    Where the platform cannot fork, this raises rather than running something else.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        raise UsageError(f"n_jobs={n_jobs}: running subtasks in parallel needs processes started by fork, "
-                         "which this platform lacks; run with n_jobs=1")
+    """Each subtask's result, computed in ``n_jobs`` forked processes (:func:`mining.forks.map_forked`: the
+    children inherit the parsed documents and settings, and only each result comes back); ``first`` starts
+    first. Where the platform cannot fork, this raises rather than running something else."""
     order = [*first, *(name for name in subtasks if name not in first)]
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(subtasks)), mp_context=multiprocessing.get_context("fork"),
-                             initializer=_set_inputs, initargs=(docs, parsed, subtasks, evaluation, seed)) as pool:
-        futures = {pool.submit(_forked_subtask, name): name for name in order}
-        try:
-            return {futures[future]: future.result() for future in as_completed(futures)}
-        except BaseException:  # the first failure ends the run: subtasks not yet started never start
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    shared = (docs, parsed, subtasks, evaluation, seed)
+    return {order[i]: result for i, result in map_forked(_forked_subtask, order, n_jobs, shared)}
 
 
-def _set_inputs(docs, parsed, subtasks, evaluation, seed) -> None:
-    _INPUTS.update(docs=docs, parsed=parsed, subtasks=subtasks, evaluation=evaluation, seed=seed)
-
-
-def _forked_subtask(name: str) -> tuple[ExperimentResult, float]:
-    """In a forked process: subtask ``name`` of :data:`_INPUTS`, with the fit's BLAS thread limit."""
+def _forked_subtask(shared: tuple, name: str) -> tuple[ExperimentResult, float]:
+    """In a forked process: subtask ``name`` of the shared inputs, with the fit's BLAS thread limit."""
+    docs, parsed, subtasks, evaluation, seed = shared
     with fixed_blas_threads():
-        return _run_subtask(_INPUTS["docs"], _INPUTS["parsed"], _INPUTS["subtasks"][name], _INPUTS["evaluation"],
-                            _INPUTS["seed"])
+        return _run_subtask(docs, parsed, subtasks[name], evaluation, seed)

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from mining.errors import UsageError
 from mining.evaluation.spans import overlap_ratio
 from mining.evaluation.splits import document_folds
+from mining.forks import map_forked
 from mining.instances.units import UnitInstance, build_unit_instances, documents_of
 from mining.models.decoding import score_columns
 from mining.progress import Steps
@@ -41,16 +42,20 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
     n_splits : int, default=5
     random_state : int, default=0
         Seeds the shuffled GroupKFold.
+    n_jobs : int, default=1
+        The out-of-fold segmenters fitted that many at a time, each in a forked process
+        (:func:`mining.forks.map_forked`); the spans are the same.
     """
 
     def __init__(self, *, estimator=None, segmenter=None, segmentation=None, reject="none", n_splits=5,
-                 random_state=0):
+                 random_state=0, n_jobs=1):
         self.estimator = estimator
         self.segmenter = segmenter
         self.segmentation = segmentation
         self.reject = reject
         self.n_splits = n_splits
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def fit(self, X: Sequence[UnitInstance], y=None):
         if self.estimator is None or self.segmenter is None or self.segmentation is None:
@@ -71,26 +76,20 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
 
     def _false_spans(self, documents: list[tuple[Any, Any]]) -> dict[str, list[tuple[int, int]]]:
         """Out-of-fold predicted spans (edge punctuation trimmed) that match no gold unit, by document id."""
-        task = self.segmentation
         docs = [d for d, _ in documents]
-        parsed = [p for _, p in documents]
-        out: dict[str, list[tuple[int, int]]] = {}
         if min(self.n_splits, len(docs)) < 2:
-            return out
+            return {}
         groups = [d.id for d in docs]
-        folds = document_folds(self.n_splits, groups, self.random_state)
-        steps = Steps("components: out-of-fold segmenter", folds.n_splits, "fold")
-        for train, held_out in folds.split(docs, groups=groups):
-            tokens = task.build_instances([docs[i] for i in train], [parsed[i] for i in train])
-            model = clone(self.segmenter).fit(tokens, task.gold_labels(tokens))
-            tokens = task.build_instances([docs[i] for i in held_out], [parsed[i] for i in held_out])
-            spans = task.predicted_spans(model, tokens)
-            for i in held_out:
-                doc = docs[i]
-                gold = [(u.start, u.end) for u in doc.units if not u.implicit]
-                out[doc.id] = [span for span in spans.get(doc.id, []) if all(overlap_ratio(span, g) < 0.5 for g in gold)]
+        folds = list(document_folds(self.n_splits, groups, self.random_state).split(docs, groups=groups))
+        steps = Steps("components: out-of-fold segmenter", len(folds), "fold")
+        shared = (self.segmentation, self.segmenter, documents)
+        results = (map_forked(_fold_false_spans, folds, self.n_jobs, shared) if self.n_jobs > 1
+                   else ((k, _fold_false_spans(shared, fold)) for k, fold in enumerate(folds)))
+        found = {}
+        for k, spans in results:  # as each fold finishes; in fold order below, whichever finished first
+            found[k] = spans
             steps.done()
-        return out
+        return {doc_id: spans for k in range(len(folds)) for doc_id, spans in found[k].items()}
 
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self)
@@ -99,6 +98,22 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
     def decision_function(self, X) -> np.ndarray:
         check_is_fitted(self)
         return self.estimator_.decision_function(X)
+
+
+def _fold_false_spans(shared: tuple, fold: tuple) -> dict[str, list[tuple[int, int]]]:
+    """The false spans of a fold's held-out documents, from a clone of the segmenter fitted on its training ones."""
+    task, segmenter, documents = shared
+    train, held_out = fold
+    tokens = task.build_instances([documents[i][0] for i in train], [documents[i][1] for i in train])
+    model = clone(segmenter).fit(tokens, task.gold_labels(tokens))
+    tokens = task.build_instances([documents[i][0] for i in held_out], [documents[i][1] for i in held_out])
+    spans = task.predicted_spans(model, tokens)
+    out = {}
+    for i in held_out:
+        doc = documents[i][0]
+        gold = [(u.start, u.end) for u in doc.units if not u.implicit]
+        out[doc.id] = [span for span in spans.get(doc.id, []) if all(overlap_ratio(span, g) < 0.5 for g in gold)]
+    return out
 
 
 class TypesAfterRejection(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):

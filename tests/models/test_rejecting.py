@@ -59,6 +59,20 @@ def test_rejected_spans_come_from_held_out_training_documents(sample, monkeypatc
             assert all(overlap_ratio(span, (u.start, u.end)) < 0.5 for u in inst.document.units)
 
 
+
+def test_segmenters_fitted_in_forked_processes_find_the_same_spans(sample):
+    docs, parsed = sample
+
+    def rejecting(n_jobs):
+        return SegmentRejectingClassifier(
+            estimator=make_pipeline(PassThrough(), SpyClassifier()),
+            segmenter=make_pipeline(TokenWindowVectorizer(), LinearSVC(C=0.05, random_state=0)),
+            segmentation=SegmentationTask(), n_splits=3, n_jobs=n_jobs)
+
+    documents = [(d, p) for d, p in zip(docs, parsed) if d.split == "train"]
+    alone, forked = (rejecting(n_jobs)._false_spans(documents) for n_jobs in (1, 2))
+    assert list(forked.items()) == list(alone.items()) and sum(map(len, alone.values())) > 0
+
 def test_types_after_rejection_keep_the_rejections_and_take_the_types_of_a_model_of_the_units_alone():
     rng = np.random.default_rng(0)
     centres = {"claim": (0.0, 3.0), "premise": (3.0, 0.0), "none": (1.5, 1.5)}
