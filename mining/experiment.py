@@ -269,7 +269,8 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
     longest, so that the others fill the other processes meanwhile). Each subtask computes exactly
     what it computes alone, so the result is the same; only the order of the progress lines differs.
     The stage timings are then summed over the processes, and ``subtasks`` is the wall-clock time of
-    them all; ``cpu_<name>`` is the CPU time of each subtask, in any case.
+    them all; ``cpu_<name>`` is the CPU time of each subtask, with that of the processes it forked itself
+    (:func:`cpu_seconds`), in any case.
     """
     timer = timer or Timer()
     unknown = sorted(set(first) - set(subtasks))
@@ -305,14 +306,24 @@ def _run_subtask(docs: Sequence[Document], parsed: Sequence, subtask: tuple[Task
     :func:`run_experiment`), and the CPU seconds of this process it took: what decides, with ``n_jobs`` > 1,
     which subtasks should start first."""
     task, estimator = subtask
-    cpu = time.process_time()
+    cpu = cpu_seconds()
     if isinstance(estimator, dict):  # candidate settings by name: nested CV chooses per subtask
         result = run_nested(docs=docs, parsed=parsed, task=task, candidates=estimator, evaluation=evaluation,
                             seed=seed, timer=Timer())
     else:
         result = run_experiment(docs=docs, parsed=parsed, task=task, estimator=estimator, evaluation=evaluation,
                                 seed=seed, timer=Timer())
-    return result, round(time.process_time() - cpu, 4)
+    return result, round(cpu_seconds() - cpu, 4)
+
+
+def cpu_seconds() -> float:
+    """The CPU seconds of this process and of the child processes it has waited for (a fit's forked parts)."""
+    try:
+        import resource
+    except ImportError:  # Windows, which cannot fork: there are no such children
+        return time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Any]],
