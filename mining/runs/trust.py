@@ -44,6 +44,7 @@ def trusted_types() -> frozenset[str]:
     from mining.features.topic import TopicSimilarityVectorizer
     from mining.features.topic_keywords import TopicKeywordVectorizer
     from mining.features.union import SequentialFeatureUnion
+    from mining.models.candidates import CompactDictVectorizer
     from mining.models.decoding import BodyParagraphClassifier, DocumentArgmaxClassifier, DocumentTreeClassifier
     from mining.models.dense import DenseTransformer
     from mining.models.ranking import TargetRankingClassifier
@@ -60,7 +61,7 @@ def trusted_types() -> frozenset[str]:
         # estimators
         SegmentRejectingClassifier, TypesAfterRejection, HolderSideClassifier, DocumentArgmaxClassifier,
         DocumentTreeClassifier, BodyParagraphClassifier, TransitionTagger, TargetRankingClassifier,
-        DenseTransformer,
+        DenseTransformer, CompactDictVectorizer,
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,

@@ -1,0 +1,48 @@
+"""CompactDictVectorizer: a DictVectorizer saved as one string of names, loaded back to the same vectorizer."""
+
+from __future__ import annotations
+
+import copy
+import json
+import zipfile
+
+import numpy as np
+import skops.io as sio
+from sklearn.feature_extraction import DictVectorizer
+
+from mining.models.candidates import CompactDictVectorizer
+from mining.runs.trust import load_trusted
+
+ROWS = [{"w=plan": 1.0, "w=\n\n": 1.0, "prefix_has=é": 1.0}, {"w=": 1.0, "w=plan": 1.0, "dep=nsubj|w=it": 1.0},
+        {f"w={i}": 1.0 for i in range(300)}]
+
+
+def _nodes(path) -> int:
+    def count(node):
+        if isinstance(node, dict):
+            return 1 + sum(map(count, node.values()))
+        return sum(map(count, node)) if isinstance(node, list) else 0
+    with zipfile.ZipFile(path) as z:
+        return count(json.loads(z.read("schema.json")))
+
+
+def test_it_saves_its_names_as_one_string_and_loads_back_the_same_vectorizer(tmp_path):
+    plain, compact = DictVectorizer().fit(ROWS), CompactDictVectorizer().fit(ROWS)
+    sio.dump(plain, tmp_path / "plain.skops")
+    sio.dump(compact, tmp_path / "compact.skops")
+    loaded = load_trusted(tmp_path / "compact.skops")
+    assert type(loaded) is CompactDictVectorizer
+    assert loaded.feature_names_ == plain.feature_names_ and loaded.vocabulary_ == plain.vocabulary_
+    assert (loaded.transform(ROWS) != plain.transform(ROWS)).nnz == 0
+    assert _nodes(tmp_path / "compact.skops") < 40 < 600 < _nodes(tmp_path / "plain.skops")
+    assert copy.deepcopy(compact).vocabulary_ == compact.vocabulary_  # pickle's protocol reads the same state
+    assert compact.vocabulary_ == plain.vocabulary_  # saving left the fitted vectorizer as it was
+
+
+def test_a_vocabulary_that_is_not_its_names_order_is_saved_as_it_is():
+    vectorizer = CompactDictVectorizer().fit(ROWS)
+    vectorizer.vocabulary_ = {name: len(vectorizer.feature_names_) - 1 - i
+                              for i, name in enumerate(vectorizer.feature_names_)}
+    state = vectorizer.__getstate__()
+    assert state["vocabulary_"] == vectorizer.vocabulary_ and "feature_names_joined_" not in state
+    assert np.all(copy.deepcopy(vectorizer).transform(ROWS).toarray() == vectorizer.transform(ROWS).toarray())
