@@ -47,6 +47,8 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
         (:func:`mining.forks.map_forked`); the spans are the same.
     """
 
+    n_jobs = 1  # models saved before the parameter existed load without it
+
     def __init__(self, *, estimator=None, segmenter=None, segmentation=None, reject="none", n_splits=5,
                  random_state=0, n_jobs=1):
         self.estimator = estimator

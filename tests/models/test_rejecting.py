@@ -95,3 +95,9 @@ def test_types_after_rejection_keep_the_rejections_and_take_the_types_of_a_model
     with pytest.raises(UsageError, match="two unit labels"):
         TypesAfterRejection(estimator=make_pipeline(StandardScaler(), LinearSVC())).fit(X, np.where(y == "none", y,
                                                                                                  "claim"))
+
+
+def test_a_model_saved_before_n_jobs_existed_reads_it_as_one():
+    model = SegmentRejectingClassifier()
+    del model.__dict__["n_jobs"]  # as skops rebuilds one saved without it (the shipped default model)
+    assert model.get_params()["n_jobs"] == 1
