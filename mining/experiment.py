@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from mining.errors import UsageError
 from mining.evaluation.metrics import aggregate, classification_scores, confusion
 from mining.evaluation.splits import Fold, NestedCV, resample_indices
-from mining.forks import map_forked
+from mining.forks import cpu_seconds, map_forked
 from mining.nlp.sharing import sharing
 from mining.progress import Steps, note
 from mining.schema import Document
@@ -176,7 +176,8 @@ class TaskData:
         train_idx = resample_indices(self.indices(fold.train), self.gold, resample, seed + fold.repeat)
         model = clone(estimator)
         # sharing(): per-document work (tokens, markers) once per fit and per prediction, not per fold
-        # of the stacked and out-of-fold models inside, and equal stacked models fitted once (fit_once).
+        # of the stacked and out-of-fold models inside, and equal stacked models fitted once (fit_once). Out-of-fold
+        # segmenters fitted in forked processes (n_jobs) build their own, which stays in them.
         with timer.stage("fit"), sharing():
             model.fit([self.instances[i] for i in train_idx], list(self.gold[train_idx]))
         with timer.stage("predict"), sharing():
@@ -270,7 +271,7 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
     what it computes alone, so the result is the same; only the order of the progress lines differs.
     The stage timings are then summed over the processes, and ``subtasks`` is the wall-clock time of
     them all; ``cpu_<name>`` is the CPU time of each subtask, with that of the processes it forked itself
-    (:func:`cpu_seconds`), in any case.
+    (:func:`mining.forks.cpu_seconds`), in any case.
     """
     timer = timer or Timer()
     unknown = sorted(set(first) - set(subtasks))
@@ -303,8 +304,8 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
 def _run_subtask(docs: Sequence[Document], parsed: Sequence, subtask: tuple[Task, Any], evaluation: Evaluation,
                  seed: int) -> tuple[ExperimentResult, float]:
     """One subtask with a timer of its own (:func:`run_nested` for candidate settings, else
-    :func:`run_experiment`), and the CPU seconds of this process it took: what decides, with ``n_jobs`` > 1,
-    which subtasks should start first."""
+    :func:`run_experiment`), and the CPU seconds it took, in this process and the ones it forked
+    (:func:`mining.forks.cpu_seconds`): what decides, with ``n_jobs`` > 1, which subtasks should start first."""
     task, estimator = subtask
     cpu = cpu_seconds()
     if isinstance(estimator, dict):  # candidate settings by name: nested CV chooses per subtask
@@ -316,16 +317,6 @@ def _run_subtask(docs: Sequence[Document], parsed: Sequence, subtask: tuple[Task
     return result, round(cpu_seconds() - cpu, 4)
 
 
-def cpu_seconds() -> float:
-    """The CPU seconds of this process and of the child processes it has waited for (a fit's forked parts)."""
-    try:
-        import resource
-    except ImportError:  # Windows, which cannot fork: there are no such children
-        return time.process_time()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
-
-
 def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, tuple[Task, Any]],
                 evaluation: Evaluation, seed: int, n_jobs: int, first: Sequence[str]) -> dict[str, tuple]:
     """Each subtask's result, computed in ``n_jobs`` forked processes (:func:`mining.forks.map_forked`: the
@@ -333,7 +324,7 @@ def _run_forked(docs: Sequence[Document], parsed: Sequence, subtasks: dict[str, 
     first. Where the platform cannot fork, this raises rather than running something else."""
     order = [*first, *(name for name in subtasks if name not in first)]
     shared = (docs, parsed, subtasks, evaluation, seed)
-    return {order[i]: result for i, result in map_forked(_forked_subtask, order, n_jobs, shared)}
+    return dict(zip(order, map_forked(_forked_subtask, order, n_jobs, shared)))
 
 
 def _forked_subtask(shared: tuple, name: str) -> tuple[ExperimentResult, float]:

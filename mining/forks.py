@@ -2,12 +2,15 @@
 
 Fork, not spawn: a child starts with the parent's memory (the parsed documents, the loaded libraries, the BLAS
 thread limit, the progress reporter), so the inputs are inherited rather than sent through a pipe, and only each
-result comes back. Where the platform cannot fork, :func:`map_forked` raises rather than running something else.
+result comes back. What a child builds (the token tables of :mod:`mining.nlp.sharing`) stays in it. Where the
+platform cannot fork, :func:`map_forked` raises rather than running something else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Sequence
+from itertools import islice
 from typing import Any
 
 from mining.errors import UsageError
@@ -17,27 +20,54 @@ _SHARED: dict[str, Any] = {}
 
 
 def map_forked(function: Callable[[Any, Any], Any], items: Sequence, n_jobs: int, shared: Any,
-               ) -> Iterator[tuple[int, Any]]:
-    """``(i, function(shared, items[i]))`` for every item, as each finishes, in ``n_jobs`` forked processes.
+               done: Callable[[int], object] | None = None) -> list:
+    """``[function(shared, item) for item in items]``, computed in ``n_jobs`` forked processes (in this one with
+    ``n_jobs=1``), and ``done(i)`` called here as item ``i`` finishes.
 
-    ``items`` start in their order; ``function`` and ``shared`` are inherited, and only the items and results
-    travel between the processes. The first failure ends the map: items not yet started never start.
+    Items start in their order, at most ``n_jobs`` at a time; ``function`` and ``shared`` are inherited, and only
+    the items and results travel between the processes. The first failure raises here, once the items already
+    running have finished; the others never start.
     """
+    if n_jobs < 1:
+        raise UsageError(f"n_jobs={n_jobs}: the number of processes must be 1 or more")
+    if n_jobs == 1:
+        return [_finished(function(shared, item), i, done) for i, item in enumerate(items)]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     if "fork" not in multiprocessing.get_all_start_methods():
         raise UsageError(f"n_jobs={n_jobs}: running parts of a fit in parallel needs processes started by fork, "
                          "which this platform lacks; run with n_jobs=1")
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
-                             initializer=_share, initargs=(function, shared)) as pool:
-        futures = {pool.submit(_call, item): i for i, item in enumerate(items)}
-        try:
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    results: list = [None] * len(items)
+    queue = iter(enumerate(items))
+    with ProcessPoolExecutor(max_workers=max(1, min(n_jobs, len(items))), initializer=_share,
+                             initargs=(function, shared), mp_context=multiprocessing.get_context("fork")) as pool:
+        running = {pool.submit(_call, item): i for i, item in islice(queue, n_jobs)}
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                i = running.pop(future)
+                results[i] = _finished(future.result(), i, done)
+                following = next(queue, None)
+                if following is not None:
+                    running[pool.submit(_call, following[1])] = following[0]
+    return results
+
+
+def cpu_seconds() -> float:
+    """The CPU seconds of this process and of the child processes it has waited for (a fit's forked parts)."""
+    try:
+        import resource
+    except ImportError:  # Windows, which cannot fork: there are no such children
+        return time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _finished(result: Any, i: int, done: Callable[[int], object] | None) -> Any:
+    if done is not None:
+        done(i)
+    return result
 
 
 def _share(function: Callable[[Any, Any], Any], shared: Any) -> None:

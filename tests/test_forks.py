@@ -1,15 +1,26 @@
-"""map_forked: every item's result with its index, inputs inherited rather than sent, CPU counted with the children."""
+"""map_forked: results in the items' order, inputs inherited rather than sent, a failure stops what has not
+started, and the children's CPU counted."""
 
 from __future__ import annotations
 
 import time
 
-from mining.experiment import cpu_seconds
-from mining.forks import map_forked
+import pytest
+
+from mining.errors import UsageError
+from mining.forks import cpu_seconds, map_forked
 
 
 def _apply(shared, item):
     return shared["function"](item)
+
+
+def _sleep_then_double(shared, item):
+    time.sleep(item[1])
+    (shared / f"ran-{item[0]}").touch()
+    if item[0] == "fails":
+        raise ValueError("this item never works")
+    return item[0] * 2
 
 
 def _busy(shared, seconds):
@@ -19,13 +30,33 @@ def _busy(shared, seconds):
     return seconds
 
 
-def test_each_item_comes_back_with_its_index_and_the_shared_input_is_inherited():
+def test_results_come_in_the_items_order_and_the_shared_input_is_inherited():
     shared = {"function": lambda x: x * x}  # a lambda cannot be pickled: it reaches the children by fork
-    results = dict(map_forked(_apply, [3, 1, 4, 1, 5], 2, shared))
-    assert results == {0: 9, 1: 1, 2: 16, 3: 1, 4: 25}
+    assert map_forked(_apply, [3, 1, 4, 1, 5], 2, shared) == [9, 1, 16, 1, 25]
+
+
+def test_done_is_called_as_each_item_finishes(tmp_path):
+    finished: list[int] = []
+    items = [("a", 1.0), ("b", 0.0), ("c", 0.0)]  # the first is the slowest
+    assert map_forked(_sleep_then_double, items, 2, tmp_path, done=finished.append) == ["aa", "bb", "cc"]
+    assert finished[-1] == 0 and sorted(finished) == [0, 1, 2]
+    assert map_forked(_sleep_then_double, items, 1, tmp_path, done=(alone := []).append) == ["aa", "bb", "cc"]
+    assert alone == [0, 1, 2]  # in this process, in order
+
+
+def test_the_first_failure_raises_and_items_not_started_never_start(tmp_path):
+    items = [("fails", 0.0), ("slow", 1.0), ("never", 0.0), ("nor", 0.0)]
+    with pytest.raises(ValueError, match="never works"):
+        map_forked(_sleep_then_double, items, 2, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ran-fails", "ran-slow"]
+
+
+def test_fewer_than_one_process_is_an_error():
+    with pytest.raises(UsageError, match="n_jobs=0"):
+        map_forked(_apply, [1], 0, None)
 
 
 def test_cpu_seconds_count_the_children_waited_for():
     own, total = time.process_time(), cpu_seconds()
-    assert dict(map_forked(_busy, [0.4, 0.4], 2, None)) == {0: 0.4, 1: 0.4}
+    assert map_forked(_busy, [0.4, 0.4], 2, None) == [0.4, 0.4]
     assert cpu_seconds() - total >= 0.75 and time.process_time() - own < 0.5

@@ -51,7 +51,8 @@ class CompactDictVectorizer(DictVectorizer):
     def __getstate__(self):
         state = dict(super().__getstate__())  # for a class outside sklearn, that is the instance's own __dict__
         names = state.get("feature_names_")
-        if names is None or state.get("vocabulary_") != {name: i for i, name in enumerate(names)}:
+        if (names is None or not all(isinstance(name, str) for name in names)
+                or state.get("vocabulary_") != {name: i for i, name in enumerate(names)}):
             return state
         del state["feature_names_"], state["vocabulary_"]
         state["feature_names_joined_"] = "".join(names)
@@ -62,6 +63,9 @@ class CompactDictVectorizer(DictVectorizer):
         if "feature_names_joined_" in state:
             state = dict(state)
             joined, lengths = state.pop("feature_names_joined_"), state.pop("feature_name_lengths_")
+            if (lengths < 0).any() or int(lengths.sum()) != len(joined):
+                raise ValueError(f"{type(self).__name__}: its {len(lengths)} feature name lengths do not add up to "
+                                 f"the {len(joined)} characters of its names: the model file is damaged")
             ends = np.cumsum(lengths).tolist()
             names = [joined[a:b] for a, b in zip([0, *ends[:-1]], ends)]
             state.update(feature_names_=names, vocabulary_={name: i for i, name in enumerate(names)})

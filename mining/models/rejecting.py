@@ -84,14 +84,9 @@ class SegmentRejectingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
         groups = [d.id for d in docs]
         folds = list(document_folds(self.n_splits, groups, self.random_state).split(docs, groups=groups))
         steps = Steps("components: out-of-fold segmenter", len(folds), "fold")
-        shared = (self.segmentation, self.segmenter, documents)
-        results = (map_forked(_fold_false_spans, folds, self.n_jobs, shared) if self.n_jobs > 1
-                   else ((k, _fold_false_spans(shared, fold)) for k, fold in enumerate(folds)))
-        found = {}
-        for k, spans in results:  # as each fold finishes; in fold order below, whichever finished first
-            found[k] = spans
-            steps.done()
-        return {doc_id: spans for k in range(len(folds)) for doc_id, spans in found[k].items()}
+        found = map_forked(_fold_false_spans, folds, self.n_jobs, (self.segmentation, self.segmenter, documents),
+                           done=lambda _: steps.done())
+        return {doc_id: spans for fold in found for doc_id, spans in fold.items()}
 
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self)

@@ -61,13 +61,13 @@ def trusted_types() -> frozenset[str]:
         # estimators
         SegmentRejectingClassifier, TypesAfterRejection, HolderSideClassifier, DocumentArgmaxClassifier,
         DocumentTreeClassifier, BodyParagraphClassifier, TransitionTagger, TargetRankingClassifier,
-        DenseTransformer, CompactDictVectorizer,
+        DenseTransformer,
         # feature extractors and the parts they keep
         ContextVectorizer, LexicalVectorizer, ShellVectorizer, IndicatorVectorizer, MarkerMatcher,
         OpeningVectorizer, PairSideVectorizer, PairVectorizer, OrdinalPositionVectorizer, PairDistanceVectorizer,
         PartyOrderVectorizer, PartyVerbsVectorizer, PredictedLabelVectorizer, StanceCueVectorizer, StructuralVectorizer,
         SyntaxVectorizer, TokenWindowVectorizer, TopicSimilarityVectorizer, TopicKeywordVectorizer, ThesisVectorizer,
-        SequentialFeatureUnion,
+        SequentialFeatureUnion, CompactDictVectorizer,
         # tasks (tasks.skops)
         SegmentationTask, ComponentTask, StanceTask, RelationTask,
         CentralClaimTask, RoleTask, FunctionTask, AttachmentTask,

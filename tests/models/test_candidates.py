@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import numpy as np
+import pytest
 import skops.io as sio
 from sklearn.feature_extraction import DictVectorizer
 
@@ -46,3 +47,10 @@ def test_a_vocabulary_that_is_not_its_names_order_is_saved_as_it_is():
     state = vectorizer.__getstate__()
     assert state["vocabulary_"] == vectorizer.vocabulary_ and "feature_names_joined_" not in state
     assert np.all(copy.deepcopy(vectorizer).transform(ROWS).toarray() == vectorizer.transform(ROWS).toarray())
+
+
+def test_names_whose_lengths_do_not_add_up_are_a_damaged_file():
+    state = CompactDictVectorizer().fit(ROWS).__getstate__()
+    state["feature_name_lengths_"] = state["feature_name_lengths_"][:-1]
+    with pytest.raises(ValueError, match="damaged"):
+        CompactDictVectorizer().__setstate__(state)

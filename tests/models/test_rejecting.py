@@ -59,7 +59,6 @@ def test_rejected_spans_come_from_held_out_training_documents(sample, monkeypatc
             assert all(overlap_ratio(span, (u.start, u.end)) < 0.5 for u in inst.document.units)
 
 
-
 def test_segmenters_fitted_in_forked_processes_find_the_same_spans(sample):
     docs, parsed = sample
 
@@ -72,6 +71,7 @@ def test_segmenters_fitted_in_forked_processes_find_the_same_spans(sample):
     documents = [(d, p) for d, p in zip(docs, parsed) if d.split == "train"]
     alone, forked = (rejecting(n_jobs)._false_spans(documents) for n_jobs in (1, 2))
     assert list(forked.items()) == list(alone.items()) and sum(map(len, alone.values())) > 0
+
 
 def test_types_after_rejection_keep_the_rejections_and_take_the_types_of_a_model_of_the_units_alone():
     rng = np.random.default_rng(0)
