@@ -30,7 +30,7 @@ def map_forked(function: Callable[[Any, Any], Any], items: Sequence, n_jobs: int
     """
     if n_jobs < 1:
         raise UsageError(f"n_jobs={n_jobs}: the number of processes must be 1 or more")
-    if n_jobs == 1:
+    if n_jobs == 1 or not items:
         return [_finished(function(shared, item), i, done) for i, item in enumerate(items)]
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -40,7 +40,7 @@ def map_forked(function: Callable[[Any, Any], Any], items: Sequence, n_jobs: int
                          "which this platform lacks; run with n_jobs=1")
     results: list = [None] * len(items)
     queue = iter(enumerate(items))
-    with ProcessPoolExecutor(max_workers=max(1, min(n_jobs, len(items))), initializer=_share,
+    with ProcessPoolExecutor(max_workers=min(n_jobs, len(items)), initializer=_share,
                              initargs=(function, shared), mp_context=multiprocessing.get_context("fork")) as pool:
         running = {pool.submit(_call, item): i for i, item in islice(queue, n_jobs)}
         while running:

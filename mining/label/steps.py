@@ -86,13 +86,16 @@ def _allowances(task: Any, instances: list) -> list[float] | None:
     if max(by_role.values()) <= unit:
         return [unit] * len(instances) if unit > 0 else None
     tables = doc_tokens(instances)  # each document's speech roles, read once
+    ends = tuple(SENTENCE_END)
     out = []
     for inst in instances:
+        if not inst.sentence.text.rstrip().rstrip(_QUOTES).endswith(ends):
+            out.append(unit)
+            continue
         roles = tables[id(inst.parsed)].speech
         span = range(inst.span.start, inst.span.end)
-        ends = inst.sentence.text.rstrip().rstrip(_QUOTES).endswith(tuple(SENTENCE_END))
-        held = [by_role[r] for r in by_role if ends and 2 * sum(r in roles[i] for i in span) >= len(span)]
-        out.append(max([unit, *held]))
+        out.append(max([unit, *(allowance for role, allowance in by_role.items()
+                                if 2 * sum(role in roles[i] for i in span) >= len(span))]))
     return out
 
 

@@ -17,10 +17,10 @@ dict or a thawed vectorizer. Both costs are paid once here, through one entry po
   extractor (never in the saved model) until a refit replaces that state.
 - ``run_experiment`` opens a block around each model's fit and around its predictions, so the
   per-document results above are built once across the folds of a stacked model or of the
-  out-of-fold segmenter (in one process: segmenters fitted in forked ones build their own), and :func:`fit_once` lets an extractor with the same parameters, fitted
-  on the same instances in any order, take the fit of the first: a relation model's source and
-  target sides each hold a stacked type model fitted on the same units (issue 19: 56 of the 154 s
-  that ``aaec_relations`` fitted).
+  out-of-fold segmenter (in one process: segmenters fitted in forked ones build their own), and
+  :func:`fit_once` lets an extractor with the same parameters, fitted on the same instances in any
+  order, take the fit of the first: a relation model's source and target sides each hold a stacked
+  type model fitted on the same units (issue 19: 56 of the 154 s that ``aaec_relations`` fitted).
 
 Batch results are keyed by the ``id`` of the object they describe, which is held along with them,
 so no id is reused within a batch.

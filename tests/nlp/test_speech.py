@@ -79,7 +79,8 @@ def test_a_cue_that_judges_passes_the_verdict_the_parser_hangs_inside_its_object
 
 def test_a_participle_cue_the_parser_hangs_inside_a_verdict_is_frame_as_on_the_cue(nlp, roles_of):
     # "praising" is the mayor's next cue; the parser attaches it to "creating", inside the verdict
-    text = "The mayor described the plan as creating “a chance for the old town”, praising the council for its work."
+    text = ("The mayor described the plan as creating “a chance for the old town”, "
+            "praising the council for its work.")
     assert next(t for t in nlp(text) if t.text == "praising").head.text == "creating"  # the parse this test is about
     roles = roles_of(text)
     assert roles["chance"] == {"content", "quoted_phrase", "verdict"}
