@@ -86,18 +86,23 @@ def load_trusted(path: str | Path):
 
     skops audits the file's schema against the list before anything is constructed, so a refused file
     runs no code of its own. The file is read once: asking skops for its types first, then loading,
-    read and audited it twice (a second or so of the default model's 7 s of loading on 2 cores).
+    read and audited it twice (0.8 s of the default model's 2.2 s of ``ArgumentMiner.from_run`` on 2 cores).
     """
     import skops.io as sio
     from skops.io.exceptions import UntrustedTypesFoundException
 
     path = Path(path)
+    trusted = trusted_types()
     try:
-        return sio.load(path, trusted=sorted(trusted_types()))
+        return sio.load(path, trusted=sorted(trusted))
     except UntrustedTypesFoundException:
-        refused = sorted(set(sio.get_untrusted_types(file=path)) - trusted_types())
+        refused = sorted(set(sio.get_untrusted_types(file=path)) - trusted)
         raise UntrustedModelError(f"{path}: refused to load: it asks for types that mining's models never contain: "
                                   f"{', '.join(refused)}. Only load run directories you trust.") from None
-    except Exception as e:  # a truncated or foreign file: skops raises zipfile/JSON/key errors
-        raise UntrustedModelError(f"{path}: not a readable model file ({type(e).__name__}: {e}); "
-                                  "re-run the experiment that wrote it") from e
+    except Exception as e:
+        try:  # only on a failure: was the file unreadable, or did building its (listed) objects fail?
+            sio.get_untrusted_types(file=path)
+        except Exception:  # a truncated or foreign file: skops raises zipfile/JSON/key errors
+            raise UntrustedModelError(f"{path}: not a readable model file ({type(e).__name__}: {e}); "
+                                      "re-run the experiment that wrote it") from e
+        raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import zipfile
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -54,3 +55,15 @@ def test_names_whose_lengths_do_not_add_up_are_a_damaged_file():
     state["feature_name_lengths_"] = state["feature_name_lengths_"][:-1]
     with pytest.raises(ValueError, match="damaged"):
         CompactDictVectorizer().__setstate__(state)
+
+
+def test_a_saved_vectorizer_whose_lengths_do_not_add_up_loads_as_that_error_not_as_an_unreadable_file(tmp_path):
+    """The file reads and passes the allow-list; building the vectorizer fails: load_trusted passes that error on."""
+    vectorizer = CompactDictVectorizer().fit(ROWS)
+    state = vectorizer.__getstate__()
+    state["feature_name_lengths_"] = state["feature_name_lengths_"][:-1]
+    with mock.patch.object(CompactDictVectorizer, "__getstate__", lambda self: state):
+        sio.dump(vectorizer, tmp_path / "damaged.skops")
+    with pytest.raises(ValueError, match="damaged") as raised:
+        load_trusted(tmp_path / "damaged.skops")
+    assert raised.type is ValueError and "not a readable model file" not in str(raised.value)

@@ -10,7 +10,7 @@ import spacy
 from spacy.tokens import DocBin
 
 from mining.nlp.cache import SUFFIX, write_cache
-from mining.runs.provenance import documents_line, explain, platform_lines
+from mining.runs.provenance import documents_line, explain, platform_lines, prediction_line
 from mining.runs.reproduce import differences, new_metrics
 from tests.helpers import run_mining
 
@@ -130,3 +130,11 @@ def test_reproduce_of_an_unchanged_run_names_no_cause(sample_run, tmp_path):
     done = run_mining("reproduce", str(run), cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert done.stdout.startswith("reproduced: all ") and "differ" not in done.stdout, done.stdout
+
+
+def test_changed_predictions_are_one_line_that_the_reference_test_reads():
+    """tests/test_references.py fails a re-run whose output holds this line: its wording is pinned here."""
+    a = {"predictions": {"fingerprint": "x", "documents": {"end_to_end/d1": "1", "end_to_end/d2": "2"}}}
+    b = {"predictions": {"fingerprint": "y", "documents": {"end_to_end/d1": "1", "end_to_end/d2": "3"}}}
+    assert prediction_line(a, b) == "predictions differ in 1 of 2 documents: end_to_end/d2"
+    assert prediction_line(a, a) is None
