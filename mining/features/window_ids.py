@@ -219,8 +219,8 @@ class MultiTokenIds:
                     tree[prefix][1].append(lid)
             elif f.startswith("bigram="):
                 value = f[len("bigram="):]
-                splits = [value.partition("|")[::2]] if value.count("|") == 1 else [  # nearly always: one split
-                    (value[:k], value[k + 1:]) for k, c in enumerate(value) if c == "|"]
+                splits = ([value.partition("|")[::2]] if value.count("|") == 1  # nearly always: one split
+                          else [(value[:k], value[k + 1:]) for k, c in enumerate(value) if c == "|"])
                 for a, b in splits:
                     lefts.append(a)
                     rights.append(b)
