@@ -68,7 +68,7 @@ def labelled_out_of_fold(cfg, docs, parsed, info, n_splits: int, seed: int) -> l
         held = {train[i] for i in test}
         fold_docs = [dataclasses.replace(d, split="test" if d.id in held else d.split) for d, _ in kept]
         result = fit_and_score(cfg, fold_docs, kept_parsed, OfficialSplit(["train", *extra], "test"), Timer())
-        miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=info)
+        miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=info, domain=cfg.get("domain"))
         _, labelled = evaluate_end_to_end(miner, fold_docs, kept_parsed, held)
         out.append(labelled)
         print(f"  fold {k}: {len(held)} documents", flush=True)

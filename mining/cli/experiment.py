@@ -134,7 +134,7 @@ def _experiment(cfg) -> float:
             from mining.label.end_to_end import add_end_to_end  # the labeller only when asked for
 
             add_end_to_end(result, docs, parsed, pipeline=info, run_dir=run_dir, prefix=evaluation.prefix,
-                           timer=timer)
+                           timer=timer, domain=cfg.get("domain"))
     meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
     meta.update(provenance(docs, parsed, result.predictions))
     meta["data"]["training_documents"] = len(training_documents(result.folds))

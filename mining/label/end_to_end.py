@@ -53,12 +53,14 @@ def token_annotation(doc: Document, tokens: DocTokens) -> TokenAnnotation:
     return TokenAnnotation(spans, [u.label for u in doc.units], relations)
 
 
-def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer) -> None:
-    """Label the test documents' raw text with the fitted bundle; add its scores, predictions and timings."""
+def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer, domain: str | None = None
+                   ) -> None:
+    """Label the test documents' raw text with the fitted bundle (of the genre ``domain``); add its scores,
+    predictions and timings."""
     if len(result.folds) != 1 or not isinstance(result.model, dict):
         raise UsageError("end_to_end needs subtasks and one train/test split (evaluation=official or holdout)")
     miner = ArgumentMiner(tasks=result.task, models=result.model, pipeline=pipeline,
-                          sources={step: str(run_dir) for step in result.model})
+                          sources={step: str(run_dir) for step in result.model}, domain=domain)
     note(f"end to end: labelling the raw text of {len(result.folds[0].test)} test documents")
     with timer.stage("end_to_end"):
         scores, labelled = evaluate_end_to_end(miner, docs, parsed, result.folds[0].test)

@@ -33,6 +33,14 @@ def document_from_text(text: str, doc_id: str, metadata: dict[str, Any] | None =
                     metadata=dict(metadata or {}))
 
 
+# Genres whose text is one author's argument: a unit that states its own cue ("children learn to X", "students often
+# complain about X") is the author's claim there, not a report of its subject's position as in a news report ("[Trump
+# has ruled out X]"). Only a quote or a cue outside the unit ("Some people argue that [X]") names another holder.
+# Over the gold units of the 322 AAEC training essays (whose loader makes every unit the author's), the news reading
+# gave 106 of 4,823 units the holder of a verb inside them (experiments/README.md, "Holders in essays").
+ONE_VOICE_DOMAINS = frozenset({"essays"})
+
+
 @dataclass
 class ArgumentMiner:
     """A bundle of fitted steps that turns raw text into labelled Documents.
@@ -45,7 +53,8 @@ class ArgumentMiner:
     rejects narrowly is kept, and with its ``position_allowance`` (``verdict_allowance``) a span that states a party's
     position (passes its verdict) is kept within a wider margin) -> the holder of every unit
     (``mining.nlp.holders``: the speaker of a quote or the subject of a reporting verb, else
-    ``author``; with the components task's ``party_claim``, a party without a claim gets one) -> stance
+    ``author``; in a bundle of a domain in ``ONE_VOICE_DOMAINS``, a unit's own verb names no holder; with the
+    components task's ``party_claim``, a party without a claim gets one) -> stance
     of the units whose type the stance task covers (``stance``; a news model decides it per holder) ->
     relations between units of one paragraph (``relations``).
 
@@ -62,6 +71,7 @@ class ArgumentMiner:
     pipeline: PipelineInfo
     sources: dict[str, str] = field(default_factory=dict)
     holders: bool = True
+    domain: str | None = None  # the genre the bundle was trained for (the run's ``domain``)
     uncertainty: bool = False
     max_pair_distance: int | None = 20
     _nlp: Language | None = field(default=None, repr=False)
@@ -85,7 +95,8 @@ class ArgumentMiner:
         run_dir = Path(run_dir)
         tasks, info = check_bundle(run_dir, check_pipeline)
         models = load_model(run_dir)
-        return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(run_dir) for s in models}, **options)
+        return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(run_dir) for s in models},
+                   domain=read_meta(run_dir).get("domain"), **options)
 
     @classmethod
     def from_runs(cls, options: dict[str, Any] | None = None, **runs: str | Path) -> ArgumentMiner:
@@ -175,7 +186,7 @@ class ArgumentMiner:
             margins = steps.classify(self.tasks["components"], self.models["components"], out, parsed,
                                      margins=party_claim is not None or claim_allowance > 0)
             if self.holders:
-                steps.attribute(out, parsed)
+                steps.attribute(out, parsed, own_frames=self.domain not in ONE_VOICE_DOMAINS)
             if claim_allowance > 0:
                 steps.prefer_claims(out, margins, claim_allowance)
             if party_claim is not None:

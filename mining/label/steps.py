@@ -191,16 +191,17 @@ def relate(task: Any, model: Any, docs: list[Document], parsed: Sequence[Doc], m
                                           target=pair.target.unit.id, label=label))
 
 
-def attribute(docs: list[Document], parsed: Sequence[Doc]) -> None:
-    """The holder of every unit (``mining.nlp.holders``) and the kind of speech that names it. A unit of several
-    fragments takes those of its first fragment with a holder other than the author: read whole, its span would
-    hold the frame that splits it ("A, she said, B")."""
+def attribute(docs: list[Document], parsed: Sequence[Doc], *, own_frames: bool = True) -> None:
+    """The holder of every unit (``mining.nlp.holders``; ``own_frames`` as there) and the kind of speech that names
+    it. A unit of several fragments takes those of its first fragment with a holder other than the author: read whole,
+    its span would hold the frame that splits it ("A, she said, B")."""
     for doc, p in zip(docs, parsed):
         if not doc.units:
             continue
         pieces = [(unit, span) for unit in doc.units for span in unit.spans()]
         found_for: dict[int, list[Any]] = defaultdict(list)
-        for (unit, _), found in zip(pieces, attribute_holders(p, [span for _, span in pieces], text=doc.text)):
+        attributions = attribute_holders(p, [span for _, span in pieces], text=doc.text, own_frames=own_frames)
+        for (unit, _), found in zip(pieces, attributions):
             found_for[id(unit)].append(found)
         for unit in doc.units:
             found = found_for[id(unit)]

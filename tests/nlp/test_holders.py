@@ -199,6 +199,19 @@ def test_stance_verb_subject_holds_the_stance(nlp):
     assert (a.holder, a.speech) == ("Jo Park", "reported")
 
 
+def test_without_own_frames_only_a_cue_outside_the_unit_names_a_holder(nlp):
+    """An essay's "Students often complain about X" is its author's claim; "Some critics argue that [X]" is still
+    the critics' (own_frames=False, the labeller's reading of an essay)."""
+    text = ("Students often complain about crowded timetables. "
+            "Some critics argue that the new timetable is too costly.")
+    doc = nlp(text)
+    own = text.index("Students"), text.index(" Some")
+    start = text.index("the new timetable")
+    spans = [own, (start, len(text) - 1)]
+    assert [a.holder for a in attribute_holders(doc, spans)] == ["students", "critics"]
+    assert [a.holder for a in attribute_holders(doc, spans, own_frames=False)] == [AUTHOR, "critics"]
+
+
 def test_partial_quote_keeps_the_frame_holder(nlp):
     text = "Councillor Amir Shah called the parking scheme “a tax on visitors”."
     [a] = attribute(nlp, text, "a tax on visitors")

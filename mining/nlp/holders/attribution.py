@@ -41,8 +41,9 @@ class UnitAttributor:
         self.parties = PartyResolver(self.layout, self.quotes, names).resolve()
         assign_speakers(self.layout, self.quotes, self.parties)
 
-    def attribute(self, start: int, end: int) -> Attribution:
-        """The holder and speech kind of the unit ``[start, end)``."""
+    def attribute(self, start: int, end: int, *, own_frames: bool = True) -> Attribution:
+        """The holder and speech kind of the unit ``[start, end)``; a cue inside the unit counts only with
+        ``own_frames`` (:func:`attribute_holders`)."""
         tokens = self.layout.token_ids(start, end)
         if not tokens:
             return Attribution(AUTHOR, "author")
@@ -55,7 +56,7 @@ class UnitAttributor:
                 return Attribution(AUTHOR, "author")  # '"...," the report said': cited evidence
             cue = (quote.cue.idx, quote.cue.idx + len(quote.cue)) if quote.cue is not None else None
             return Attribution(quote.party.name if quote.party else UNKNOWN, "quote", cue)
-        frame = self._frame(tokens, paragraph)
+        frame = self._frame(tokens, paragraph, own_frames)
         if frame is not None and reports_nothing(frame):
             # "X has not explained how Y": the reporter's statement, unless a party says it ("Ellefsen said he would not
             # tell his officers to Z, since Y": Ellefsen's reason)
@@ -120,8 +121,9 @@ class UnitAttributor:
                     return t
         return None
 
-    def _frame(self, tokens: list[int], paragraph: tuple[int, int]) -> Token | None:
-        """The cue governing the unit made of the tokens ``tokens``: above it, beside it, or its own root."""
+    def _frame(self, tokens: list[int], paragraph: tuple[int, int], own_frames: bool = True) -> Token | None:
+        """The cue governing the unit made of the tokens ``tokens``: above it, beside it, or (with ``own_frames``) its
+        own root."""
         ids = set(tokens)
         pstart, pend = paragraph
 
@@ -165,7 +167,7 @@ class UnitAttributor:
         # 4. The unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",
         #    "[Wolff hit back, accusing him of X]".
         own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
-        for candidate in [root, *own]:
+        for candidate in [root, *own] if own_frames else []:
             if is_attribution_cue(candidate):
                 return candidate
         # 5. A cue with a subject right before the unit that the parser hung below it: "Arvik said [rewards would
@@ -181,43 +183,43 @@ class UnitAttributor:
         return None
 
 
-def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: str | None = None) -> list[Attribution]:
+def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: str | None = None,
+                      own_frames: bool = True) -> list[Attribution]:
     """The holder and speech kind of each unit span (character offsets into ``parsed.text``).
 
     Rules, in order:
 
-    1. A unit in a headline (a short paragraph that ends without final punctuation: ``mining.schema.headlines``) is
-       the author's.
-    2. A unit mostly inside a direct quotation (straight or curly quotes that open a paragraph or
-       sentence, or follow "said:"/"said,") belongs to the quote's speaker: the subject of the
-       reporting verb right after the quote (``"X," she said.``) or right before it (``He said:
-       "X"``). A quote with neither, such as the second sentence after ``"S1," he said.`` or a
-       quote paragraph that continues the previous one, keeps the most recent speaker.
+    1. A unit in a headline (a short paragraph without final punctuation: ``mining.schema.headlines``) is the author's.
+    2. A unit mostly inside a direct quotation (straight or curly quotes that open a paragraph or sentence, or follow
+       "said:"/"said,") belongs to the quote's speaker: the subject of the reporting verb right after the quote (``"X,"
+       she said.``) or right before it (``He said: "X"``). A quote with neither, such as the second sentence after
+       ``"S1," he said.`` or a quote paragraph that continues the previous one, keeps the most recent speaker.
     3. Otherwise the unit belongs to the subject of the reporting or stance verb
-       (:data:`mining.nlp.speech.REPORTING_LEMMAS`) that governs it in the parse: one above
-       it (``Merz said that X``, ``described X as Y``, ``..., noting that X``), one attached beside
-       it (``X, he said``), or its own root (``Trump has ruled out X``: the stance is Trump's).
-       Participial adjuncts and conjuncts without a subject take the main clause's subject, a
-       passive cue takes its ``by`` agent, ``according to X`` names X; ``The union wants X`` and
-       ``Olympians signed a letter calling for X`` name the union and the signers.
-    4. A subject that is evidence rather than a party ("a study", "the figures"), a negated saying
-       cue or one that says only a quantity (``has not explained how X``, ``the data say little
-       about X``), and a unit with no frame are the author's.
+       (:data:`mining.nlp.speech.REPORTING_LEMMAS`) that governs it in the parse: one above it (``Merz said that X``,
+       ``described X as Y``, ``..., noting that X``), one attached beside it (``X, he said``), or its own root
+       (``Trump has ruled out X``: the stance is Trump's). Participial adjuncts and conjuncts without a subject take
+       the main clause's subject, a passive cue takes its ``by`` agent, ``according to X`` names X; ``The union wants
+       X`` and ``Olympians signed a letter calling for X`` name the union and the signers.
+    4. A subject that is evidence rather than a party ("a study", "the figures"), a negated saying cue or one that
+       says only a quantity (``has not explained how X``, ``the data say little about X``), and a unit with no frame
+       are the author's.
 
-    Pronoun subjects resolve in text order: "he"/"she" to the most recent single speaker (a person,
-    "a senior diplomat", a spokesperson's body; not one inside another's words), "they" to the
-    most recent group speaker, "it" to the most recent group speaker or to no one; a pronoun with
-    nothing to resolve to gives ``UNKNOWN``. Names are normalised as the :mod:`mining.nlp.holders` docstring says.
+    Pronoun subjects resolve in text order: "he"/"she" to the most recent single speaker (a person, "a senior
+    diplomat", a spokesperson's body; not one inside another's words), "they" to the most recent group speaker, "it"
+    to the most recent group speaker or to no one; a pronoun with nothing to resolve to gives ``UNKNOWN``. Names are
+    normalised as the :mod:`mining.nlp.holders` docstring says.
 
     Parameters
     ----------
     parsed : spacy.tokens.Doc
-        The text parsed by a pipeline with a tagger, lemmatizer, dependency parser and entity
-        recogniser (``en_core_web_sm``).
+        The text parsed by a pipeline with a tagger, lemmatizer, dependency parser and entity recogniser.
     spans : sequence of (int, int)
         Unit spans ``[start, end)`` in any order; an empty span is the author's.
     text : str, optional
         ``parsed.text``, when the caller holds it: ``Doc.text`` joins every token's text anew.
+    own_frames : bool, default=True
+        Whether a unit's own cue (rule 3's own root) names its holder, as in news; an essay's "children learn to X"
+        is its author's claim (``mining.label.miner.ONE_VOICE_DOMAINS``).
 
     Returns
     -------
@@ -240,7 +242,7 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: st
     text = parsed.text if text is None else text
     _check_inputs(parsed, spans, len(text))
     attributor = attributor_of(parsed, text)
-    return [attributor.attribute(int(s), int(e)) for s, e in spans]
+    return [attributor.attribute(int(s), int(e), own_frames=own_frames) for s, e in spans]
 
 
 def attributor_of(parsed: Doc, text: str | None = None) -> UnitAttributor:
