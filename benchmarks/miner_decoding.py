@@ -108,14 +108,16 @@ def main() -> None:
                 rejecting.estimator_ = classifier
                 way = f"{component_way}, {'a tree per body paragraph' if trees else 'relations source by source'}"
                 tasks = {**result.task, "relations": relation_tasks[trees]}
-                miner = ArgumentMiner(tasks=tasks, models=result.model, pipeline=info, sources={}, domain=cfg.get("domain"))
+                miner = ArgumentMiner(tasks=tasks, models=result.model, pipeline=info, sources={},
+                                      domain=cfg.get("domain"))
                 scores, _ = evaluate_end_to_end(miner, docs, parsed, fold.test)
                 _record(totals, k, way, scores)
             rejecting.estimator_ = classifiers["one claim per body paragraph"]
             for allowance in args.unit_allowances:
                 components = replace(result.task["components"], unit_allowance=allowance)
                 tasks = {**result.task, "components": components, "relations": relation_tasks[True]}
-                miner = ArgumentMiner(tasks=tasks, models=result.model, pipeline=info, sources={}, domain=cfg.get("domain"))
+                miner = ArgumentMiner(tasks=tasks, models=result.model, pipeline=info, sources={},
+                                      domain=cfg.get("domain"))
                 scores, _ = evaluate_end_to_end(miner, docs, parsed, fold.test)
                 _record(totals, k, f"adopted, unit_allowance {allowance}", scores)
     for way, scores in totals.items():

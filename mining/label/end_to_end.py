@@ -53,8 +53,8 @@ def token_annotation(doc: Document, tokens: DocTokens) -> TokenAnnotation:
     return TokenAnnotation(spans, [u.label for u in doc.units], relations)
 
 
-def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer, domain: str | None = None
-                   ) -> None:
+def add_end_to_end(result, docs, parsed, *, pipeline, run_dir: Path, prefix: str, timer,
+                   domain: str | None = None) -> None:
     """Label the test documents' raw text with the fitted bundle (of the genre ``domain``); add its scores,
     predictions and timings."""
     if len(result.folds) != 1 or not isinstance(result.model, dict):

@@ -33,7 +33,7 @@ def document_from_text(text: str, doc_id: str, metadata: dict[str, Any] | None =
                     metadata=dict(metadata or {}))
 
 
-# Genres whose text is one author's argument: a unit that states its own cue ("children learn to X", "students often
+# Genres whose text is one author's argument: a unit that states its own cue ("teachers want X", "students often
 # complain about X") is the author's claim there, not a report of its subject's position as in a news report ("[Trump
 # has ruled out X]"). Only a quote or a cue outside the unit ("Some people argue that [X]") names another holder.
 # Over the gold units of the 322 AAEC training essays (whose loader makes every unit the author's), the news reading
@@ -95,15 +95,16 @@ class ArgumentMiner:
         run_dir = Path(run_dir)
         tasks, info = check_bundle(run_dir, check_pipeline)
         models = load_model(run_dir)
-        return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(run_dir) for s in models},
-                   domain=read_meta(run_dir).get("domain"), **options)
+        options = {"domain": read_meta(run_dir).get("domain"), **options}
+        return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(run_dir) for s in models}, **options)
 
     @classmethod
     def from_runs(cls, options: dict[str, Any] | None = None, **runs: str | Path) -> ArgumentMiner:
         """One single-task run per step, e.g. ``from_runs(segmentation=A, components=B, stance=C)``.
 
         All runs must have parsed with the same spaCy pipeline; ``options`` go to the constructor
-        (``holders``, ``uncertainty``, ``max_pair_distance``).
+        (``holders``, ``domain``, ``uncertainty``, ``max_pair_distance``). Single-task runs record no domain: pass
+        ``options={"domain": "essays"}`` to read holders as in an essay.
         """
         tasks, models, infos = {}, {}, {}
         for step, run_dir in runs.items():

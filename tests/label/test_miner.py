@@ -247,15 +247,15 @@ def test_a_unit_allowance_keeps_the_spans_the_type_model_rejects_narrowly(miner:
     assert [(u.start, u.end) for u in kept] == [(u.start, u.end) for u in labelled(10.0).units]
 
 
-def test_an_essay_bundles_units_are_the_authors_unless_a_cue_outside_names_another(miner: ArgumentMiner):
+def test_in_an_essay_bundle_a_units_own_verb_names_no_holder(miner: ArgumentMiner):
     """The sample bundle is of the essays domain: a unit that states its own cue is the author's claim there
-    (mining.label.miner.ONE_VOICE_DOMAINS); read as news, its verb's subject holds it."""
+    (mining.label.miner.ONE_VOICE_DOMAINS); read as news, its verb's subject holds it. Only the holders differ."""
     text = ("Students often say that exams are unfair. "
             "Teachers want smaller classes because large classes slow every pupil down.")
     assert miner.domain == "essays"
     essay = miner(text)
     news = dataclasses.replace(miner, domain="news")(text)
+    assert [(u.start, u.end, u.label) for u in essay.units] == [(u.start, u.end, u.label) for u in news.units]
     wants = [k for k, u in enumerate(news.units) if u.text.startswith("Teachers want")]
     assert wants and [essay.units[k].holder for k in wants] == ["author"] * len(wants)
     assert [news.units[k].holder for k in wants] == ["teachers"] * len(wants)
-    assert [(u.start, u.end, u.label) for u in essay.units] == [(u.start, u.end, u.label) for u in news.units]

@@ -164,7 +164,7 @@ class UnitAttributor:
         according = self._according_before(min(ids), pstart)
         if according is not None:
             return according
-        # 4. The unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",
+        # 4. With own_frames, the unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",
         #    "[Wolff hit back, accusing him of X]".
         own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
         for candidate in [root, *own] if own_frames else []:
@@ -218,8 +218,8 @@ def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: st
     text : str, optional
         ``parsed.text``, when the caller holds it: ``Doc.text`` joins every token's text anew.
     own_frames : bool, default=True
-        Whether a unit's own cue (rule 3's own root) names its holder, as in news; an essay's "children learn to X"
-        is its author's claim (``mining.label.miner.ONE_VOICE_DOMAINS``).
+        Whether a unit's own cue (rule 3's own root, or an "according" inside it) names its holder, as in news; an
+        essay's "teachers want X" is its author's claim (``mining.label.miner.ONE_VOICE_DOMAINS``).
 
     Returns
     -------
