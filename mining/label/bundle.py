@@ -41,18 +41,19 @@ def check_installed(info: PipelineInfo, run_dir: Path | str) -> None:
                            f"installed; install {info.package}=={info.version} or retrain")
 
 
-def check_bundle(run_dir: Path, check_pipeline: bool = True) -> tuple[dict[str, Any], PipelineInfo]:
-    """The tasks and pipeline of a run of ``experiment=miner``, read without its (large) model file."""
+def check_bundle(run_dir: Path, check_pipeline: bool = True) -> tuple[dict[str, Any], PipelineInfo, dict[str, Any]]:
+    """The tasks, pipeline and ``meta.json`` of a run of ``experiment=miner``, read without its (large) model file."""
     if not (run_dir / MODEL).exists():
         raise NotFinishedError(f"{run_dir} has no {MODEL}: it is not a finished run")
     tasks = load_tasks(run_dir)
     if not isinstance(tasks, dict):
         raise UsageError(f"{run_dir} is a single-task run ({getattr(tasks, 'name', '?')}); label with a run of "
                          "`mining run experiment=miner`, or combine runs with ArgumentMiner.from_runs")
-    info = pipeline_info(read_meta(run_dir), run_dir)
+    meta = read_meta(run_dir)
+    info = pipeline_info(meta, run_dir)
     if check_pipeline:
         check_installed(info, run_dir)
-    return tasks, info
+    return tasks, info, meta
 
 
 def describe_bundle(run_dir: str | Path) -> str | None:

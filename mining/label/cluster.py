@@ -79,7 +79,7 @@ def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, sch
     if on_error not in ON_ERROR:
         raise UsageError(f"on_error must be one of {ON_ERROR}, got {on_error!r}")
     run_dir, output = str(run_dir), Path(output)
-    _, info = check_bundle(Path(run_dir), options.get("check_pipeline", True))
+    _, info, _ = check_bundle(Path(run_dir), options.get("check_pipeline", True))
     read = _reader(source, encoding, topic)
     plan, fingerprint = folder.plan_shards(read(), shard_chars)
     job = folder.Job(sources=_describe(source), fingerprint=fingerprint, shards=plan,

@@ -93,9 +93,9 @@ class ArgumentMiner:
         the ones installed.
         """
         run_dir = Path(run_dir)
-        tasks, info = check_bundle(run_dir, check_pipeline)
+        tasks, info, meta = check_bundle(run_dir, check_pipeline)
         models = load_model(run_dir)
-        options = {"domain": read_meta(run_dir).get("domain"), **options}
+        options = {"domain": meta.get("domain"), **options}
         return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(run_dir) for s in models}, **options)
 
     @classmethod

@@ -164,12 +164,12 @@ class UnitAttributor:
         according = self._according_before(min(ids), pstart)
         if according is not None:
             return according
-        # 4. With own_frames, the unit states its own frame: "[Trump has ruled out X]", "[A study estimated that X]",
-        #    "[Wolff hit back, accusing him of X]".
-        own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
-        for candidate in [root, *own] if own_frames else []:
-            if is_attribution_cue(candidate):
-                return candidate
+        # 4. With own_frames, the unit states its own frame: "[Trump has ruled out X]", "[Wolff hit back, accusing X]".
+        if own_frames:
+            own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
+            for candidate in [root, *own]:
+                if is_attribution_cue(candidate):
+                    return candidate
         # 5. A cue with a subject right before the unit that the parser hung below it: "Arvik said [rewards would
         #    be paid only when X, so a tip would earn nothing]", with "earn" as the sentence's root and "said" under
         #    it (not "It is needless to say that [X]").
