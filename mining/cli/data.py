@@ -238,10 +238,11 @@ def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
     from mining.corpora import LOADERS
 
     export = data_commands.add_parser("export", help="save a corpus as a Hugging Face dataset folder with a card")
-    export.add_argument("output", type=Path, metavar="OUT", help="folder to write the dataset and its card into")
-    export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
-    export.add_argument("--name", choices=sorted(LOADERS), default="sample", help="corpus loader (default: sample)")
+    export.add_argument("name", choices=sorted(LOADERS), help="corpus loader (format) to read, as for convert")
     export.add_argument("--path", type=Path, help="corpus location (not needed for the shipped 'sample' and 'news')")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                        help="folder to write the dataset and its card into")
+    export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
     export.add_argument("--license", help="licence id for the card (default: mit for the shipped sample and news, else unknown)")
     add_overwrite_argument(export)
     export.set_defaults(func=_cmd_export)

@@ -21,8 +21,7 @@ from mining.errors import MiningError
 
 DEBUG_ENV = "MINING_DEBUG"
 EXIT_BAD_INPUT = 2  # 1 is for "validation found problems"
-DEBUG_HELP = ("show the Python traceback of every error (also: MINING_DEBUG=1); without it, an error caused by "
-              "input, arguments or settings is one line on stderr, with exit status 2")
+DEBUG_HELP = "show the Python traceback of every error (also: MINING_DEBUG=1)"
 
 _WRITE_HINTS = {
     errno.EACCES: "choose a folder you may write to",

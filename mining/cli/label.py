@@ -61,9 +61,11 @@ def _closing(docs, bar):
 
 def use_model(args: argparse.Namespace) -> None:
     """``args.model``, or the shipped default model when none is given, checked to be a finished run
-    directory before any input is read or output written."""
+    directory before any input is read or output written; the input paths are checked to exist first."""
     from mining.label.bundle import default_model
+    from mining.label.streams import check_paths
 
+    check_paths(getattr(args, "files", None) or [])  # a mistyped input fails before the model loads
     if args.model is None:
         args.model = str(default_model())
     check_model_dir(args.model)
@@ -182,7 +184,7 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, files_help: str = FI
                         "peace\": claims get a stance toward it (a JSONL line's own \"topic\" wins); a news "
                         "model gives no stance without one")
     parser.add_argument("--n-process", type=positive_int, default=1,
-                        help="worker processes (each loads the model once); with --engine dask, the local cluster's")
+                        help="worker processes (each loads the model once)")
     parser.add_argument("--batch-size", type=positive_int, default=16, help="texts per batch")
     parser.add_argument("--shard", metavar="I/N", help="label only every N-th text from the I-th (0-based), "
                         "e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT")

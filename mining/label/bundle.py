@@ -57,15 +57,30 @@ def check_bundle(run_dir: Path, check_pipeline: bool = True) -> tuple[dict[str, 
 
 
 def describe_bundle(run_dir: str | Path) -> str | None:
-    """One line naming a bundle's domain and training data, from its ``meta.json``:
-    ``model: RUN (news, trained on news: 20 of 32 documents)``; None without a ``meta.json`` (loading
-    the bundle then says what is wrong)."""
+    """One line naming a bundle's domain and training data, from its ``meta.json`` (and ``config.yaml``, which
+    says whether the sample's news reports were added): ``model: RUN (news, trained on news: 20 of 32
+    documents)``; None without a ``meta.json`` (loading the bundle then says what is wrong)."""
     if not (Path(run_dir) / "meta.json").is_file():
         return None
     meta = read_meta(Path(run_dir))
     data = meta.get("data") or {}
     trained = data.get("name", "?")
+    if _config_data(Path(run_dir)).get("sample_news"):  # the counts below include them
+        trained += " and the sample's news reports"
     if data.get("training_documents") is not None:
         trained += f": {data['training_documents']} of {data.get('documents', '?')} documents"
     name = "the default model" if Path(run_dir).resolve() == _default_dir().resolve() else run_dir
     return f"model: {name} ({meta.get('domain') or 'domain not recorded'}, trained on {trained})"
+
+
+def _config_data(run_dir: Path) -> dict[str, Any]:
+    """The ``data`` group of a run's ``config.yaml``; empty when there is none or it is unreadable (the line
+    :func:`describe_bundle` prints is informative only: loading the bundle checks the run)."""
+    import yaml
+
+    try:
+        config = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    data = config.get("data") if isinstance(config, dict) else None
+    return data if isinstance(data, dict) else {}

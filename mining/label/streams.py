@@ -68,6 +68,13 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
         raise UsageError(f"--encoding: unknown encoding {encoding!r}") from None
 
 
+def check_paths(paths: Iterable[str | Path]) -> None:
+    """Refuse a path that does not exist before anything slow (loading a model) runs; ``-`` is standard input."""
+    for path in paths:
+        if str(path) != STDIN and not Path(path).exists():
+            raise CorpusError("no such file or folder", file=path)
+
+
 def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: BinaryIO | None = None) -> Iterator[Item]:
     """The texts of ``paths`` in order: a ``.txt`` (or any other) file is one text, a ``.jsonl`` file
     one text per line (``{"text": ..., "id": ...}``, the id optional), a folder every ``.txt``,

@@ -20,7 +20,7 @@ def _front_matter(card: str) -> dict:
 
 def test_export_sample_reloads_identically_with_a_card(tmp_path: Path):
     out = tmp_path / "sample-hf"
-    done = mining("data", "export", str(out), "--format", "hf")
+    done = mining("data", "export", "sample", "-o", str(out), "--format", "hf")
     assert done.returncode == 0, done.stderr
     sample = load_corpus("sample")
     dataset = load_from_disk(str(out))
@@ -42,12 +42,12 @@ def test_user_data_gets_an_unknown_licence_unless_given(tmp_path: Path):
     data = tmp_path / "mine.jsonl"
     jsonl.save(load_corpus("sample")[:2], data)
     out = tmp_path / "out"
-    done = mining("data", "export", str(out), "--name", "custom", "--path", str(data))
+    done = mining("data", "export", "custom", "--path", str(data), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert _front_matter((out / "README.md").read_text())["license"] == "unknown"
-    done = mining("data", "export", str(out), "--name", "jsonl", "--path", str(data), "--license", "cc-by-4.0")
+    done = mining("data", "export", "jsonl", "--path", str(data), "-o", str(out), "--license", "cc-by-4.0")
     assert done.returncode == 2 and "exists" in done.stderr  # never overwritten silently
-    done = mining("data", "export", str(out), "--name", "jsonl", "--path", str(data), "--license", "cc-by-4.0",
+    done = mining("data", "export", "jsonl", "--path", str(data), "-o", str(out), "--license", "cc-by-4.0",
                   "--overwrite")
     assert done.returncode == 0, done.stderr
     assert _front_matter((out / "README.md").read_text())["license"] == "cc-by-4.0"

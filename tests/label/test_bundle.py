@@ -12,6 +12,9 @@ def test_the_line_names_domain_and_training_data(tmp_path: Path):
     (tmp_path / "meta.json").write_text(json.dumps({
         "domain": "news", "data": {"name": "news", "documents": 32, "training_documents": 20}}))
     assert describe_bundle(tmp_path) == f"model: {tmp_path} (news, trained on news: 20 of 32 documents)"
+    (tmp_path / "config.yaml").write_text("data:\n  name: news\n  sample_news: true\n")
+    assert describe_bundle(tmp_path) == \
+        f"model: {tmp_path} (news, trained on news and the sample's news reports: 20 of 32 documents)"
 
 
 def test_older_runs_and_missing_records(tmp_path: Path):

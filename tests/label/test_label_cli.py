@@ -176,6 +176,12 @@ def test_label_names_a_missing_model_directory(tmp_path: Path):
     assert done.returncode == 2 and "nowhere" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_missing_input_is_named_before_the_model_loads(tmp_path: Path):
+    """The input is checked first: with a --model that is no run, the error is still the missing file's."""
+    done = mining("label", str(tmp_path / "a.txt"), str(tmp_path / "missing.txt"), "--model", str(tmp_path))
+    assert done.returncode == 2 and "a.txt: no such file or folder" in done.stderr, done.stderr
+
+
 def test_an_existing_output_survives_a_failed_run(tmp_path: Path, miner_run: Path):
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", encoding="utf-8")
