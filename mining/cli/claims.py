@@ -30,10 +30,10 @@ class ClaimRunDirectory(Callback):
             callback._release()
 
     def on_run_start(self, config, **kwargs) -> None:
-        self._take(_resolved(config, "run"), overwrite=bool(config.get("overwrite")), sweep=False)
+        self._take(_resolved(config, "run"), overwrite=_overwrite(config), sweep=False)
 
     def on_multirun_start(self, config, **kwargs) -> None:
-        self._take(_resolved(config, "sweep"), overwrite=bool(config.get("overwrite")), sweep=True)
+        self._take(_resolved(config, "sweep"), overwrite=_overwrite(config), sweep=True)
 
     def on_run_end(self, config, **kwargs) -> None:
         self._release()
@@ -70,3 +70,12 @@ def _resolved(config, kind: str) -> str:
     if not HydraConfig.initialized():
         HydraConfig.instance().set_config(config)
     return str(config.hydra[kind].dir)
+
+
+def _overwrite(config) -> bool:
+    """``overwrite=true`` or ``overwrite=false``, nothing else: ``overwrite=no`` is a string to Hydra, and a string
+    read as a truth value would replace the very record it was meant to keep."""
+    value = config.get("overwrite", False)
+    if not isinstance(value, bool):
+        sys.exit(report(f"overwrite={value}: give overwrite=true or overwrite=false"))
+    return value

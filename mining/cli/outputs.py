@@ -25,6 +25,8 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
     """
     if output is None:
         return
+    if str(output) == "-":
+        raise UsageError("-o -: this command writes files, not standard output; give a path")
     check_writable(output)
     target = output.resolve()
     for given in inputs:

@@ -12,7 +12,10 @@ fields brat has no place for (paragraphs, topic, split, metadata) go in an optio
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -308,34 +311,91 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
 
     Nothing is written when two documents would get the same file name (ids that differ only in
     characters a file name cannot hold, such as ``a/b`` and ``a_b``, or only in case), or when a
-    file to be written exists already and ``overwrite`` is false. Each file is written whole
-    (a temporary file renamed into place).
+    file to be written exists already and ``overwrite`` is false.
+
+    The files are written into a staging folder beside ``directory`` first, so an error midway leaves
+    ``directory`` as it was. With ``overwrite`` an existing ``directory`` is replaced whole (no stale
+    documents are left): the new folder is renamed into place, and the old one removed after. A folder
+    holding anything but brat files (``.txt``, ``.ann``, their ``.json`` sidecars, ``annotation.conf``)
+    is refused rather than deleted. Without ``overwrite`` the new files join an existing folder.
     """
     directory = Path(directory)
     docs = list(docs)
     for doc in docs:  # before any file is written
         require_spans(doc, "brat")
     stems = _file_stems(docs, directory)
-    targets = [directory / f"{stem}{suffix}" for stem in stems for suffix in (".txt", ".ann", ".json")]
-    targets += [directory / "annotation.conf"] if conf else []
-    existing = [t.name for t in targets if t.exists()]
-    if existing and not overwrite:
-        raise CorpusError(f"would overwrite {', '.join(existing[:3])}" + (f" and {len(existing) - 3} more"
-                          if len(existing) > 3 else "") + "; write into a new folder or ask to overwrite",
-                          file=directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    if overwrite:
+        _check_replaceable(directory)
+    else:
+        targets = [directory / f"{stem}{suffix}" for stem in stems for suffix in (".txt", ".ann", ".json")]
+        targets += [directory / "annotation.conf"] if conf else []
+        existing = [t.name for t in targets if t.exists()]
+        if existing:
+            raise CorpusError(f"would overwrite {', '.join(existing[:3])}" + (f" and {len(existing) - 3} more"
+                              if len(existing) > 3 else "") + "; write into a new folder or ask to overwrite",
+                              file=directory)
+    where = directory.resolve()  # "." or a link: stage beside the real folder, not inside it
+    where.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=where.parent, prefix=f".{where.name}.", suffix=".tmp"))
+    try:
+        staged = tmp / "brat"
+        staged.mkdir()  # not mkdtemp's 0700: the folder gets the usual permissions
+        _write_folder(docs, stems, staged, conf=conf)
+        _move_into_place(staged, where, tmp / "old", replace=overwrite)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return len(docs)
+
+
+def _write_folder(docs: list[Document], stems: list[str], folder: Path, *, conf: bool) -> None:
     types = _ConfTypes()
     for doc, stem in zip(docs, stems):
-        ann = format_ann(doc)
-        types.add(ann)
-        sidecar = {"id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic,
-                   "split": doc.split, "metadata": doc.metadata, **({"fields": doc.extra} if doc.extra else {})}
-        write_text_atomic(directory / f"{stem}.txt", doc.text)
-        write_text_atomic(directory / f"{stem}.ann", ann)
-        write_text_atomic(directory / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))
+        _write_document(doc, stem, folder, types)
     if conf:
-        write_text_atomic(directory / "annotation.conf", types.conf())
-    return len(docs)
+        write_text_atomic(folder / "annotation.conf", types.conf())
+
+
+def _write_document(doc: Document, stem: str, folder: Path, types: _ConfTypes) -> None:
+    ann = format_ann(doc)
+    types.add(ann)
+    sidecar = {"id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic,
+               "split": doc.split, "metadata": doc.metadata, **({"fields": doc.extra} if doc.extra else {})}
+    write_text_atomic(folder / f"{stem}.txt", doc.text)
+    write_text_atomic(folder / f"{stem}.ann", ann)
+    write_text_atomic(folder / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))
+
+
+def _check_replaceable(directory: Path) -> None:
+    """Refuse to replace ``directory`` when it is not a folder or holds files a brat writer did not make."""
+    if not directory.exists():
+        return
+    if not directory.is_dir():
+        raise CorpusError("the output exists and is not a folder; remove it or choose a new path", file=directory)
+    for entry in sorted(directory.iterdir()):
+        brat_file = entry.is_file() and not entry.is_symlink() and (
+            entry.suffix in (".txt", ".ann") or entry.name == "annotation.conf"
+            or (entry.suffix == ".json" and entry.with_suffix(".txt").is_file()))
+        if not brat_file:
+            raise CorpusError(f"will not replace the folder: it holds {entry.name!r}, which is not a brat file "
+                              "(.txt, .ann, .json sidecar, annotation.conf); move it away or write into a new folder",
+                              file=directory)
+
+
+def _move_into_place(staged: Path, directory: Path, old: Path, *, replace: bool) -> None:
+    """Put the complete folder ``staged`` at ``directory``: renamed into place when there is none (or,
+    with ``replace``, swapped with the old one, which is moved to ``old``), else its files moved in."""
+    if not directory.exists():
+        os.replace(staged, directory)
+    elif replace:
+        os.replace(directory, old)
+        try:
+            os.replace(staged, directory)
+        except BaseException:
+            os.replace(old, directory)
+            raise
+    else:
+        for path in sorted(staged.iterdir()):
+            os.replace(path, directory / path.name)
 
 
 def orphan_annotations(folder: Path) -> list[Path]:

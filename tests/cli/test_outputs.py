@@ -81,3 +81,10 @@ def test_label_refuses_a_brat_folder_that_holds_its_input(tmp_path: Path):
     (tmp_path / "texts" / "a.txt").write_text(TEXT, encoding="utf-8")
     _refused(mining("label", str(tmp_path / "texts" / "a.txt"), "--model", str(tmp_path / "no-run"),
                     "--format", "brat", "-o", str(tmp_path / "texts"), "--overwrite"), "the output is the input")
+
+
+def test_dash_as_an_output_is_refused_not_a_file_named_dash(tmp_path: Path):
+    source = _corpus(tmp_path / "in.jsonl", "a")
+    done = mining("data", "convert", "jsonl", "--path", str(source), "--to", "jsonl", "-o", "-", cwd=tmp_path)
+    _refused(done, "-o -", "give a path")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -1,0 +1,70 @@
+"""brat.save with overwrite replaces the folder whole and atomically: no stale documents, no lost folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mining.corpora import brat, load_corpus
+from mining.errors import CorpusError
+from mining.schema import Document
+
+
+@pytest.fixture
+def docs() -> list[Document]:
+    return load_corpus("sample")[:2]
+
+
+@pytest.fixture
+def stale_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "ob"
+    brat.save([Document(id="stale", text="An old document."), Document(id="older", text="Another.")], folder)
+    return folder
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_overwrite_leaves_exactly_the_written_documents(docs, stale_folder: Path):
+    assert brat.save(docs, stale_folder, overwrite=True) == 2
+    assert [d.to_dict() for d in brat.load(stale_folder)] == [d.to_dict() for d in docs]
+    assert not list(stale_folder.glob("stale.*")) and not list(stale_folder.glob("older.*"))
+    assert [p.name for p in stale_folder.parent.iterdir()] == ["ob"]  # no staging folder left
+
+
+def test_a_folder_with_foreign_files_is_refused_and_untouched(docs, stale_folder: Path):
+    (stale_folder / "notes.md").write_text("my notes", encoding="utf-8")
+    before = _snapshot(stale_folder)
+    with pytest.raises(CorpusError, match=r"notes\.md") as caught:
+        brat.save(docs, stale_folder, overwrite=True)
+    assert str(stale_folder) in str(caught.value)
+    assert _snapshot(stale_folder) == before
+    assert [p.name for p in stale_folder.parent.iterdir()] == ["ob"]
+
+
+def test_a_write_that_fails_midway_leaves_the_old_folder(docs, stale_folder: Path, monkeypatch):
+    before = _snapshot(stale_folder)
+    real = brat._write_document
+    calls = []
+
+    def failing(doc, *args, **kwargs):
+        calls.append(doc.id)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(brat, "_write_document", failing)
+    with pytest.raises(OSError, match="disk full"):
+        brat.save(docs, stale_folder, overwrite=True)
+    assert len(calls) == 2
+    assert _snapshot(stale_folder) == before
+    assert [p.name for p in stale_folder.parent.iterdir()] == ["ob"]
+
+
+def test_a_new_folder_that_fails_midway_is_not_created(docs, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(brat, "_write_document", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        brat.save(docs, tmp_path / "new")
+    assert list(tmp_path.iterdir()) == []
