@@ -106,3 +106,17 @@ def test_evaluate_labels_undetectable_input(files, tmp_path: Path):
     (tmp_path / "notes.csv").write_text("a,b\n")
     done = mining("evaluate-labels", str(files["ann"]), str(tmp_path / "notes.csv"))
     assert done.returncode == 2 and "cannot tell the format" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_evaluate_labels_refuses_an_invalid_unit(files, tmp_path: Path):
+    lines = files["copy"].read_text(encoding="utf-8").splitlines()
+    doc = json.loads(lines[1])
+    doc["units"][2]["label"] = "klaim"
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("\n".join([lines[0], json.dumps(doc)]) + "\n", encoding="utf-8")
+    unit = doc["units"][2]["id"]
+    done = mining("evaluate-labels", str(files["ann"]), str(pred))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert str(pred) in done.stderr and unit in done.stderr and "klaim" in done.stderr, done.stderr
+    done = mining("evaluate-labels", str(pred), str(files["ann"]))  # in GOLD too
+    assert done.returncode == 2 and str(pred) in done.stderr and unit in done.stderr, done.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     with setting_env(DEBUG_ENV, "1" if debug else None), fewer_collections():
         try:
             return dispatch(argv[1:] if debug else argv)
+        except BrokenPipeError:  # `mining ... | head`: the reader has what it wanted; no traceback, and none at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
         except Exception as e:
             message = None if debug_enabled() else explain(e)
             if message is None:

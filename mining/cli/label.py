@@ -159,10 +159,13 @@ def input_formats() -> list[str]:
 
 def _cmd_evaluate_labels(args: argparse.Namespace) -> int:
     from mining.corpora import custom
+    from mining.dataset.validation import validate_documents
     from mining.evaluation.documents import compare_documents, format_comparison
 
     gold = custom.load(args.gold, format=args.format)
     predicted = custom.load(args.predicted, format=args.format)
+    validate_documents(gold, file=str(args.gold))  # an invalid unit fails naming its file and id, as in agreement
+    validate_documents(predicted, file=str(args.predicted))
     scores = compare_documents(gold, predicted, file_gold=args.gold, file_pred=args.predicted,
                                shared_only=args.shared_only)
     print(json.dumps(scores, indent=2) if args.json else format_comparison(scores))

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import positive_int
+from mining.cli.types import non_negative_float, positive_int
 from mining.errors import UsageError
 
 
@@ -81,7 +81,8 @@ def add_runs_commands(commands: argparse._SubParsersAction) -> None:
     reproduce = commands.add_parser("reproduce", help="re-run a recorded run and check every metric is equal")
     reproduce.add_argument("run_dir", type=Path, help="a run directory or a reference under experiments/")
     reproduce.add_argument("--against", type=Path, help="reference metrics JSON (default: the run's own)")
-    reproduce.add_argument("--tolerance", type=float, default=0.0, help="absolute tolerance (default: exact)")
+    reproduce.add_argument("--tolerance", type=non_negative_float, default=0.0,
+                           help="absolute tolerance, at least 0 (default: exact)")
     reproduce.add_argument("overrides", nargs="*", help="extra Hydra overrides for the re-run, e.g. data.path=DIR")
     reproduce.set_defaults(func=_cmd_reproduce)
 

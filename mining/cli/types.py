@@ -14,3 +14,14 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {number}")
     return number
+
+
+def non_negative_float(value: str) -> float:
+    """A number of at least 0, e.g. a tolerance (argparse names the option in its error)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {value!r}") from None
+    if not number >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {value}")
+    return number

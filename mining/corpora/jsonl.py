@@ -15,8 +15,18 @@ from mining.schema import Document, SchemaError
 def iter_documents(path: str | Path) -> Iterator[Document]:
     """Yield the documents of a JSONL file lazily, one per non-blank line."""
     path = Path(path)
-    with path.open(encoding="utf-8") as f:
-        yield from parse_lines(f, source=path)
+    with path.open("rb") as f:
+        yield from parse_lines(_utf8_lines(f, path), source=path)
+
+
+def _utf8_lines(lines: Iterable[bytes], path: Path) -> Iterator[str]:
+    """Decode each line, or a CorpusError naming the line and the byte that is not UTF-8."""
+    for lineno, raw in enumerate(lines, start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise CorpusError(f"not valid UTF-8: byte {raw[e.start]:#04x}, the line's byte {e.start + 1}; the project's "
+                              "JSONL is UTF-8", file=path, line=lineno) from None
 
 
 def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iterator[Document]:

@@ -8,7 +8,11 @@ from typing import Any
 
 from mining.errors import NotFinishedError, RunRecordError, SetupError, UsageError
 from mining.nlp.pipeline import PipelineInfo, find_pipeline
-from mining.runs.record import MODEL, load_tasks, read_meta
+from mining.runs.record import MODEL, TASKS, load_tasks, read_meta
+
+# The steps of a bundle, in the order they run; segmentation and components are required.
+STEPS = ("segmentation", "components", "stance", "relations")
+REQUIRED = ("segmentation", "components")
 
 
 def default_model() -> Path:
@@ -49,11 +53,33 @@ def check_bundle(run_dir: Path, check_pipeline: bool = True) -> tuple[dict[str, 
     if not isinstance(tasks, dict):
         raise UsageError(f"{run_dir} is a single-task run ({getattr(tasks, 'name', '?')}); label with a run of "
                          "`mining run experiment=miner`, or combine runs with ArgumentMiner.from_runs")
+    check_steps(run_dir, TASKS, tasks)
     meta = read_meta(run_dir)
     info = pipeline_info(meta, run_dir)
     if check_pipeline:
         check_installed(info, run_dir)
     return tasks, info, meta
+
+
+def check_steps(run_dir: Path, name: str, steps: Any, tasks: dict[str, Any] | None = None) -> None:
+    """``name`` (``tasks.skops`` or ``model.skops``) of a bundle must map the steps (``STEPS``, at least
+    ``REQUIRED``) to their objects; a model's steps must each have a task in ``tasks``."""
+    where = f"{run_dir}: its {name}"
+    if not isinstance(steps, dict):
+        raise RunRecordError(f"{where} holds a {type(steps).__name__}, not the steps of a bundle ({', '.join(STEPS)}); "
+                             "is it a single-task run's? label with a run of `mining run experiment=miner`")
+    missing = [s for s in REQUIRED if s not in steps]
+    if missing:
+        raise RunRecordError(f"{where} lacks the step(s) {', '.join(missing)} (a bundle needs {', '.join(REQUIRED)}; "
+                             f"it has {', '.join(map(str, steps)) or 'none'}); label with a run of "
+                             "`mining run experiment=miner`")
+    unknown = [str(s) for s in steps if s not in STEPS]
+    if unknown:
+        raise RunRecordError(f"{where} has unknown step(s) {', '.join(unknown)}; the steps are {', '.join(STEPS)}")
+    untasked = [s for s in steps if tasks is not None and s not in tasks]
+    if untasked:
+        raise RunRecordError(f"{where} has the step(s) {', '.join(untasked)}, but its {TASKS} has no task for them; "
+                             "its files come from different runs")
 
 
 def describe_bundle(run_dir: str | Path) -> str | None:

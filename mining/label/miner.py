@@ -14,16 +14,12 @@ from spacy.tokens import Doc
 from mining.errors import UsageError
 from mining.label import steps
 from mining.label.batches import char_batches, join_pieces, split_document
-from mining.label.bundle import check_bundle, check_installed, pipeline_info
+from mining.label.bundle import REQUIRED, STEPS, check_bundle, check_installed, check_steps, pipeline_info
 from mining.label.uncertainty import score_uncertainty
 from mining.nlp.pipeline import PipelineInfo, find_pipeline, load_pipeline
 from mining.nlp.sharing import sharing
-from mining.runs.record import load_model, load_tasks, read_meta
+from mining.runs.record import MODEL, load_model, load_tasks, read_meta
 from mining.schema import Document, paragraphs_from_lines
-
-# The steps of a bundle, in the order they run; segmentation and components are required.
-STEPS = ("segmentation", "components", "stance", "relations")
-REQUIRED = ("segmentation", "components")
 
 
 def document_from_text(text: str, doc_id: str, metadata: dict[str, Any] | None = None,
@@ -95,6 +91,7 @@ class ArgumentMiner:
         run_dir = Path(run_dir)
         tasks, info, meta = check_bundle(run_dir, check_pipeline)
         models = load_model(run_dir)
+        check_steps(run_dir, MODEL, models, tasks)
         options = {"domain": meta.get("domain"), **options}
         return cls(tasks=tasks, models=models, pipeline=info, sources={s: str(run_dir) for s in models}, **options)
 

@@ -65,6 +65,13 @@ def test_run_refuses_a_bad_override(workdir: Path, overrides: list[str], words: 
     assert not list((workdir / "logs").rglob("metrics.json"))  # no run record
 
 
+def test_run_names_a_corpus_with_nothing_to_learn(workdir: Path, tmp_path: Path):
+    (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
+    done = mining("run", "experiment=sample_components", "data=custom", f"data.path={tmp_path / 'empty.jsonl'}",
+                  cwd=workdir)
+    _refused(done, "task 'components' found no instances in 0 documents")
+
+
 def test_a_sweep_refuses_a_metric_its_evaluation_does_not_score_before_fitting(workdir: Path):
     # Only a sweep's sweeper reads the metric to optimise; the run's default (test.macro_f1) is no CV score.
     done = mining("run", "-m", "experiment=sample_components", "evaluation=cv", cwd=workdir)

@@ -113,3 +113,25 @@ def test_a_broken_field_loads_or_raises_corpus_error(fmt: str, replacement: str)
                 problems.append(f"{shown}: loaded an invalid document: {e}")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     assert original == make(), "loading changed its input"
+
+
+@pytest.mark.parametrize("encoded", [b'{"id": "d1", "text": "D\xf6gs"}\n', '{"id": "d1", "text": "x"}\n'.encode("utf-16")])
+def test_a_jsonl_file_that_is_not_utf8_names_its_line(tmp_path, encoded: bytes):
+    from mining.corpora import jsonl
+
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(b'{"id": "d0", "text": "fine"}\n' + encoded)
+    with pytest.raises(CorpusError, match="not valid UTF-8") as caught:
+        jsonl.load(path)
+    assert f"{path}:2" in str(caught.value)
+
+
+def test_a_closed_pipe_ends_a_command_quietly(tmp_path):
+    """`mining data stats news --json | head -1`: no BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    reader = "import sys; sys.stdin.readline()"
+    command = f"{sys.executable} -m mining.cli data stats news --json | {sys.executable} -c '{reader}'"
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr

@@ -259,3 +259,31 @@ def test_in_an_essay_bundle_a_units_own_verb_names_no_holder(miner: ArgumentMine
     wants = [k for k, u in enumerate(news.units) if u.text.startswith("Teachers want")]
     assert wants and [essay.units[k].holder for k in wants] == ["author"] * len(wants)
     assert [news.units[k].holder for k in wants] == ["teachers"] * len(wants)
+
+
+def test_a_bundle_whose_model_files_are_of_the_wrong_kind_is_refused(tmp_path: Path):
+    import shutil
+
+    import skops.io as sio
+
+    from mining.errors import RunRecordError
+    from mining.label.bundle import default_model
+    from mining.runs.record import load_model
+    from tests.helpers import run_mining
+
+    run = tmp_path / "run"
+    shutil.copytree(default_model(), run)
+    models = load_model(run)
+    sio.dump(models["components"], run / "model.skops")  # one pipeline, as a single-task run records
+    with pytest.raises(RunRecordError, match=f"{run}: its model.skops holds a Pipeline, not the steps"):
+        ArgumentMiner.from_run(run, check_pipeline=False)
+    sio.dump({"segmentation": models["segmentation"]}, run / "model.skops")
+    with pytest.raises(RunRecordError, match=f"{run}: its model.skops lacks the step\\(s\\) components"):
+        ArgumentMiner.from_run(run, check_pipeline=False)
+    sio.dump({"a": 1}, run / "tasks.skops")
+    with pytest.raises(RunRecordError, match=f"{run}: its tasks.skops lacks the step\\(s\\) segmentation, components"):
+        ArgumentMiner.from_run(run, check_pipeline=False)
+    (tmp_path / "text.txt").write_text("Cats are great.\n", encoding="utf-8")
+    done = run_mining("label", str(tmp_path / "text.txt"), "--model", str(run))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{run}: its tasks.skops lacks the step(s) segmentation, components" in done.stderr, done.stderr

@@ -6,6 +6,7 @@ import pytest
 
 from mining.errors import RunRecordError
 from mining.runs.reproduce import current_override
+from tests.helpers import run_mining
 
 
 @pytest.mark.parametrize("recorded, today", [
@@ -47,3 +48,10 @@ def test_a_run_that_found_its_corpus_through_mining_corpora_reproduces_with_it_u
     with pytest.raises(RunRecordError):
         reproduce.rerun(run, tmp_path / "again")
     assert not any(c.startswith("data.path=") for c in commands[1])  # not here: the config's rule applies
+
+
+@pytest.mark.parametrize("tolerance", ["-1", "nan", "tiny"])
+def test_a_bad_tolerance_fails_before_the_re_run(tolerance: str, tmp_path):
+    done = run_mining("reproduce", str(tmp_path / "no-such-run"), "--tolerance", tolerance)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "--tolerance" in done.stderr and "at least 0" in done.stderr, done.stderr
