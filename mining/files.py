@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +17,9 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     block ends without an error, so a crash or a bad document halfway leaves the old file (if any) as it was, and
     no partial one. Text is written as given: no newline is translated (offsets into it stay true)."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # /dev/stdout or a pipe would be replaced by the renamed file
+        raise OSError(errno.EISDIR if path.is_dir() else errno.EINVAL,
+                      "not a regular file; give the path of a file to write", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

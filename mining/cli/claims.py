@@ -77,5 +77,5 @@ def _overwrite(config) -> bool:
     read as a truth value would replace the very record it was meant to keep."""
     value = config.get("overwrite", False)
     if not isinstance(value, bool):
-        sys.exit(report(f"overwrite={value}: give overwrite=true or overwrite=false"))
+        sys.exit(report(f"overwrite={value!r} ({type(value).__name__}): give overwrite=true or overwrite=false"))
     return value

@@ -25,8 +25,11 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
     """
     if output is None:
         return
-    if str(output) == "-":
-        raise UsageError("-o -: this command writes files, not standard output; give a path")
+    if str(output) == "-" or output.exists() and not (output.is_file() or output.is_dir()):
+        # "-" would become a file of that name, and /dev/stdout (a device or a pipe) would be replaced by the
+        # renamed temporary file that writes are made atomic with
+        raise UsageError(f"cannot write the output {output}: give the path of a file or folder (where a command "
+                         "prints, leave out the output option for standard output)")
     check_writable(output)
     target = output.resolve()
     for given in inputs:

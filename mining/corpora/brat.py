@@ -313,11 +313,12 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     characters a file name cannot hold, such as ``a/b`` and ``a_b``, or only in case), or when a
     file to be written exists already and ``overwrite`` is false.
 
-    The files are written into a staging folder beside ``directory`` first, so an error midway leaves
-    ``directory`` as it was. With ``overwrite`` an existing ``directory`` is replaced whole (no stale
-    documents are left): the new folder is renamed into place, and the old one removed after. A folder
-    holding anything but brat files (``.txt``, ``.ann``, their ``.json`` sidecars, ``annotation.conf``)
-    is refused rather than deleted. Without ``overwrite`` the new files join an existing folder.
+    Every file is written first into a hidden staging folder inside ``directory`` (the same file system, so
+    a mount point or the current folder works), which an error while writing removes, leaving ``directory``
+    as it was; then each file is renamed into place whole. With ``overwrite`` the folder is replaced as a
+    set: once the new files are in, the brat documents it held that were not written again are removed, so
+    the folder reads back as exactly ``docs`` (brat's own settings files stay). A folder holding anything
+    else is refused before anything is written (:func:`check_replaceable`).
     """
     directory = Path(directory)
     docs = list(docs)
@@ -325,7 +326,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
         require_spans(doc, "brat")
     stems = _file_stems(docs, directory)
     if overwrite:
-        _check_replaceable(directory)
+        check_replaceable(directory)
     else:
         targets = [directory / f"{stem}{suffix}" for stem in stems for suffix in (".txt", ".ann", ".json")]
         targets += [directory / "annotation.conf"] if conf else []
@@ -334,16 +335,26 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
             raise CorpusError(f"would overwrite {', '.join(existing[:3])}" + (f" and {len(existing) - 3} more"
                               if len(existing) > 3 else "") + "; write into a new folder or ask to overwrite",
                               file=directory)
-    where = directory.resolve()  # "." or a link: stage beside the real folder, not inside it
-    where.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=where.parent, prefix=f".{where.name}.", suffix=".tmp"))
+    if directory.exists() and not directory.is_dir():
+        raise CorpusError("the output exists and is not a folder; remove it or choose a new path", file=directory)
+    created = not directory.exists()
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=directory, prefix=".staging-"))
     try:
-        staged = tmp / "brat"
-        staged.mkdir()  # not mkdtemp's 0700: the folder gets the usual permissions
-        _write_folder(docs, stems, staged, conf=conf)
-        _move_into_place(staged, where, tmp / "old", replace=overwrite)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _write_folder(docs, stems, staging, conf=conf)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
+    for path in sorted(staging.iterdir()):
+        os.replace(path, directory / path.name)
+    staging.rmdir()
+    if overwrite:
+        written = set(stems)
+        for stem in sorted(_document_stems(directory) - written):
+            for suffix in (".txt", ".ann", ".json"):
+                (directory / f"{stem}{suffix}").unlink(missing_ok=True)
     return len(docs)
 
 
@@ -365,37 +376,32 @@ def _write_document(doc: Document, stem: str, folder: Path, types: _ConfTypes) -
     write_text_atomic(folder / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))
 
 
-def _check_replaceable(directory: Path) -> None:
-    """Refuse to replace ``directory`` when it is not a folder or holds files a brat writer did not make."""
+# brat's own files in a collection: its settings and the statistics cache of its server
+BRAT_SETTINGS = frozenset({"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf", ".stats_cache"})
+
+
+def _document_stems(directory: Path) -> set[str]:
+    """The stems of the brat documents in ``directory``: a ``.txt`` with its ``.ann``."""
+    return {t.stem for t in directory.glob("*.txt") if t.with_suffix(".ann").is_file()}
+
+
+def check_replaceable(directory: Path) -> None:
+    """Refuse to replace ``directory`` as a brat folder when it is not a folder, or holds anything but brat
+    documents (a ``.txt`` with its ``.ann``, and the ``.json`` sidecar) and brat's settings files: a user's
+    own texts or notes are never removed by ``--overwrite``. Callers that work long before writing (labelling)
+    call it first."""
     if not directory.exists():
         return
     if not directory.is_dir():
         raise CorpusError("the output exists and is not a folder; remove it or choose a new path", file=directory)
+    documents = _document_stems(directory)
     for entry in sorted(directory.iterdir()):
         brat_file = entry.is_file() and not entry.is_symlink() and (
-            entry.suffix in (".txt", ".ann") or entry.name == "annotation.conf"
-            or (entry.suffix == ".json" and entry.with_suffix(".txt").is_file()))
+            entry.name in BRAT_SETTINGS or entry.stem in documents and entry.suffix in (".txt", ".ann", ".json"))
         if not brat_file:
-            raise CorpusError(f"will not replace the folder: it holds {entry.name!r}, which is not a brat file "
-                              "(.txt, .ann, .json sidecar, annotation.conf); move it away or write into a new folder",
-                              file=directory)
-
-
-def _move_into_place(staged: Path, directory: Path, old: Path, *, replace: bool) -> None:
-    """Put the complete folder ``staged`` at ``directory``: renamed into place when there is none (or,
-    with ``replace``, swapped with the old one, which is moved to ``old``), else its files moved in."""
-    if not directory.exists():
-        os.replace(staged, directory)
-    elif replace:
-        os.replace(directory, old)
-        try:
-            os.replace(staged, directory)
-        except BaseException:
-            os.replace(old, directory)
-            raise
-    else:
-        for path in sorted(staged.iterdir()):
-            os.replace(path, directory / path.name)
+            raise CorpusError(f"will not replace the folder: it holds {entry.name!r}, which is not part of a brat "
+                              "document (.txt with its .ann, .json sidecar) or brat's settings; move it away or "
+                              "write into a new folder", file=directory)
 
 
 def orphan_annotations(folder: Path) -> list[Path]:

@@ -83,8 +83,18 @@ def test_label_refuses_a_brat_folder_that_holds_its_input(tmp_path: Path):
                     "--format", "brat", "-o", str(tmp_path / "texts"), "--overwrite"), "the output is the input")
 
 
-def test_dash_as_an_output_is_refused_not_a_file_named_dash(tmp_path: Path):
+@pytest.mark.parametrize("output", ["-", "/dev/null"])
+def test_dash_or_a_device_as_an_output_is_refused(tmp_path: Path, output: str):
+    """Not a file named "-", and never /dev/null (or /dev/stdout) replaced by a renamed temporary file."""
     source = _corpus(tmp_path / "in.jsonl", "a")
-    done = mining("data", "convert", "jsonl", "--path", str(source), "--to", "jsonl", "-o", "-", cwd=tmp_path)
-    _refused(done, "-o -", "give a path")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+    done = mining("data", "convert", "jsonl", "--path", str(source), "--to", "jsonl", "-o", output, cwd=tmp_path)
+    _refused(done, f"cannot write the output {output}", "file or folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"] and Path("/dev/null").is_char_device()
+
+
+def test_the_atomic_writer_never_replaces_a_device():
+    from mining.files import write_text_atomic
+
+    with pytest.raises(OSError, match="not a regular file"):
+        write_text_atomic("/dev/null", "x")
+    assert Path("/dev/null").is_char_device()

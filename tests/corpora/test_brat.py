@@ -93,7 +93,7 @@ def test_a_folder_is_not_overwritten_unless_asked(tmp_path: Path):
     assert (tmp_path / "d1.txt").read_text(encoding="utf-8") == "First text."
     brat.save([Document(id="d1", text="Other text.")], tmp_path, overwrite=True)
     assert brat.load(tmp_path)[0].text == "Other text."
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob(".*.tmp")) and not list(tmp_path.glob(".staging-*"))
 
 
 def test_fields_the_schema_does_not_know_survive_brat(tmp_path: Path):

@@ -1,4 +1,4 @@
-"""brat.save with overwrite replaces the folder whole and atomically: no stale documents, no lost folder."""
+"""brat.save with overwrite replaces the folder's documents as a set: no stale documents, nothing of the user's lost."""
 
 from __future__ import annotations
 
@@ -31,7 +31,17 @@ def test_overwrite_leaves_exactly_the_written_documents(docs, stale_folder: Path
     assert brat.save(docs, stale_folder, overwrite=True) == 2
     assert [d.to_dict() for d in brat.load(stale_folder)] == [d.to_dict() for d in docs]
     assert not list(stale_folder.glob("stale.*")) and not list(stale_folder.glob("older.*"))
-    assert [p.name for p in stale_folder.parent.iterdir()] == ["ob"]  # no staging folder left
+    assert not list(stale_folder.glob(".staging-*")) and [p.name for p in stale_folder.parent.iterdir()] == ["ob"]
+
+
+def test_brats_own_settings_stay_and_plain_texts_are_refused(docs, stale_folder: Path):
+    (stale_folder / "visual.conf").write_text("[labels]\n", encoding="utf-8")
+    brat.save(docs, stale_folder, overwrite=True)
+    assert (stale_folder / "visual.conf").read_text(encoding="utf-8") == "[labels]\n"
+    (stale_folder / "draft.txt").write_text("a text of my own, not annotated", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"draft\.txt"):
+        brat.save(docs[:1], stale_folder, overwrite=True)
+    assert (stale_folder / "draft.txt").is_file() and len(list(stale_folder.glob("*.ann"))) == 2
 
 
 def test_a_folder_with_foreign_files_is_refused_and_untouched(docs, stale_folder: Path):

@@ -72,13 +72,13 @@ def test_a_run_into_a_finished_record_is_refused_and_changes_nothing(raced):
     assert snapshot(run_dir) == before
 
 
-@pytest.mark.parametrize("value", ["no", "maybe", "1"])
-def test_overwrite_is_true_or_false_and_nothing_else_replaces_a_record(raced, value: str):
+@pytest.mark.parametrize(("value", "read"), [("no", "'no' (str)"), ("maybe", "'maybe' (str)"), ("1", "1 (int)")])
+def test_overwrite_is_true_or_false_and_nothing_else_replaces_a_record(raced, value: str, read: str):
     run_dir, _ = raced
     before = snapshot(run_dir)
     done = run_mining(*RUN, f"overwrite={value}", f"hydra.run.dir={run_dir}", cwd=run_dir.parent)
     assert done.returncode == 2
-    assert done.stderr.strip() == f"error: overwrite={value}: give overwrite=true or overwrite=false"
+    assert done.stderr.strip() == f"error: overwrite={read}: give overwrite=true or overwrite=false"
     assert snapshot(run_dir) == before
 
 
