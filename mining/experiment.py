@@ -161,8 +161,8 @@ class TaskData:
             gold = np.asarray(task.gold_labels(instances), dtype=object)
             doc_of = np.array([inst.document.id for inst in instances], dtype=object)
         if len(instances) == 0:
-            raise UsageError(f"task {task.name!r} found no instances in {len(docs)} documents: the data (data=...) "
-                             "holds nothing this task learns from")
+            raise UsageError(f"task {task.name!r} found no instances in {len(docs)} documents: the corpus holds "
+                             "nothing this task learns from")
         return cls(task, instances, gold, doc_of)
 
     def indices(self, doc_ids: frozenset[str]) -> np.ndarray:

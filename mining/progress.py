@@ -5,7 +5,7 @@ end-to-end labelling) counts its steps with :class:`Steps`; nothing is written u
 for it with :func:`reporting` (``mining run`` does, unless ``--quiet``). The lines are plain, one per
 step, so that a log file reads as well as a terminal::
 
-    components: fold 2/5 done in 8 s, about 12 s left
+    components: fold 2/5 done at 8 s (since the stage began), about 12 s left
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class Steps:
     def done(self) -> None:
         self.count += 1
         elapsed = time.perf_counter() - self.start
-        line = f"{self.stage}: {self.unit} {self.count}/{self.total} done in {_seconds(elapsed)}"
+        line = f"{self.stage}: {self.unit} {self.count}/{self.total} done at {_seconds(elapsed)}"
         if self.count < self.total:
             line += f", about {_seconds(elapsed / self.count * (self.total - self.count))} left"
         note(line)

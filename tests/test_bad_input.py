@@ -73,6 +73,11 @@ JSONL_CASES = [
                                           relations=[])),
      r"document 'd1', unit 'T1': missing field 'text'", ":1"),
     ("unit-not-an-object", json.dumps(_doc(units=["T1"], relations=[])), r"a unit: itself must be an object", ":1"),
+    ("fragment-out-of-range", json.dumps(_doc(units=_units(start=22, end=40, fragments=[[22, 26], [35, 50]]))),
+     r"fragment 35-50 of offsets 22-40 is outside the text \(length 41\)", "[d1/T2]"),
+    ("fragments-off-the-offsets", json.dumps(_doc(units=_units(start=22, end=30, text="They all day",
+                                                                fragments=[[22, 26], [33, 40]]))),
+     r"fragments 22-26, 33-40 do not start and end at the unit's offsets 22-30", "[d1/T2]"),
     ("self-relation", json.dumps(_doc(relations=[{"id": "R1", "source": "T1", "target": "T1", "label": "support"}])),
      r"relation links unit 'T1' to itself", "[d1/R1]"),
 ]
@@ -226,3 +231,16 @@ def test_validate_command_passes_with_warnings_and_fails_on_errors(tmp_path: Pat
     broken.write_text(json.dumps(_doc(relations=[{**cycle[0], "target": "T2"}])) + "\n", encoding="utf-8")
     done = run_mining("data", "validate", str(broken))
     assert done.returncode == 1 and "to itself" in done.stdout
+
+
+def test_validate_names_a_missing_path_and_a_file_given_as_brat(tmp_path: Path):
+    from tests.helpers import run_mining
+
+    done = run_mining("data", "validate", str(tmp_path / "nope.jsonl"))
+    assert done.returncode == 2 and f"{tmp_path / 'nope.jsonl'}: no such file or folder" in done.stderr, done.stderr
+    assert "--format" not in done.stderr
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(_doc()) + "\n", encoding="utf-8")
+    done = run_mining("data", "validate", str(good), "--format", "brat")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{good}: is a file, but brat needs a folder" in done.stderr and "good.txt" not in done.stderr

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import os
+import select
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,15 +57,33 @@ def main(argv: list[str] | None = None) -> int:
     # `mining run`'s jobs read the env variable, in any process
     with setting_env(DEBUG_ENV, "1" if debug else None), fewer_collections():
         try:
-            return dispatch(argv[1:] if debug else argv)
-        except BrokenPipeError:  # `mining ... | head`: the reader has what it wanted; no traceback, and none at exit
+            status = dispatch(argv[1:] if debug else argv)
+            sys.stdout.flush()  # inside the try: a reader that has gone shows here, not at exit
+            return status
+        except BrokenPipeError:
+            if debug_enabled() or not _stdout_closed():  # a worker's pipe, say: a bug, with its traceback
+                raise
+            # `mining ... | head`: the reader has what it wanted; no traceback now, and none at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 1
+            return EXIT_CLOSED_PIPE
         except Exception as e:
             message = None if debug_enabled() else explain(e)
             if message is None:
                 raise
             return report(message)
+
+
+EXIT_CLOSED_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe whose reader has gone (``poll`` reports an error on it)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
 
 
 # The cyclic garbage collector scans its youngest generation every 700 new container objects by

@@ -9,10 +9,14 @@ from pathlib import Path
 
 from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
+from mining.cli.types import positive_int
 from mining.errors import UsageError
 
 # One spelling of each format everywhere (the loader's name); the other common spellings are aliases.
 FORMAT_ALIASES = {"label-studio": "labelstudio", "label_studio": "labelstudio", "huggingface": "hf"}
+
+# Output formats that store a unit as spans of the text only, as their writers name them in errors.
+SPAN_FORMATS = {"brat": "brat", "labelstudio": "Label Studio", "doccano": "doccano"}
 
 
 def format_name(value: str) -> str:
@@ -54,6 +58,11 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     check_output(args.output, [args.path], overwrite=args.overwrite, also=also)
     docs = load_corpus(args.name, args.path)
     validate_documents(docs, file=str(args.path))
+    if args.to in SPAN_FORMATS:  # name the input of a unit the output cannot hold, before writing anything
+        from mining.schema import require_spans
+
+        for doc in docs:
+            require_spans(doc, SPAN_FORMATS[args.to], file=args.path or args.name)
     if args.to == "jsonl":
         n = jsonl.save(docs, args.output)
     elif args.to == "brat":
@@ -118,6 +127,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from mining.dataset.export import default_license, export_hf
     from mining.dataset.validation import validate_documents
 
+    check_output(args.output, [args.path], overwrite=args.overwrite)  # never onto the input, as convert
     docs = load_corpus(args.name, args.path)
     validate_documents(docs, file=str(args.path or args.name))
     out = export_hf(docs, args.output, name=args.name, license=args.license or default_license(args.name),
@@ -131,6 +141,8 @@ def _cmd_preannotate(args: argparse.Namespace) -> int:
 
     also = [labelstudio.config_path(args.output)] if args.to == "labelstudio" else []
     check_output(args.output, args.files, overwrite=args.overwrite, also=also)
+    if args.to == "brat" and args.overwrite:
+        brat.check_replaceable(args.output)  # before the model labels anything
     docs = labelled(args)
     if args.to == "labelstudio":
         version = f"mining:{Path(args.model).resolve()}"
@@ -263,6 +275,6 @@ def _add_model_commands(data_commands: argparse._SubParsersAction) -> None:
     rank = data_commands.add_parser("rank", help="order unlabelled texts by model uncertainty, most uncertain "
                                                  "first (active learning)")
     add_input_arguments(rank)
-    rank.add_argument("--top", type=int, help="show only the first N")
+    rank.add_argument("--top", type=positive_int, help="show only the first N (at least 1)")
     rank.add_argument("--json", action="store_true", help="print one JSON object per text instead of a table")
     rank.set_defaults(func=_cmd_rank)

@@ -139,6 +139,7 @@ def _experiment(cfg) -> float:
     meta.update(provenance(docs, parsed, result.predictions))
     meta["data"]["training_documents"] = len(training_documents(result.folds))
     meta.update(task_names(result.task))
+    note(f"record: writing the model, predictions and plots to {run_dir}")
     with timer.stage("record"):
         write_record(run_dir, metrics=result.metrics, meta=meta, predictions=result.predictions, model=result.model,
                      tasks=result.task, config_yaml=OmegaConf.to_yaml(cfg, resolve=True))
@@ -165,6 +166,8 @@ def load_documents(data) -> list:
     from mining.dataset.validation import validate_documents
 
     docs = corpus_loader(data)()
+    if not docs:
+        raise UsageError(f"{data.path or data.name}: the corpus holds no documents")
     validate_documents(docs, file=str(data.path or data.name))
     return docs
 

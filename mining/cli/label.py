@@ -43,12 +43,14 @@ def progress_bar(args: argparse.Namespace):
 
 
 def announce_model(args: argparse.Namespace) -> None:
-    """:func:`use_model`, then one line on stderr naming the model, its domain and training data."""
+    """:func:`use_model`, then lines on stderr naming the model, its domain and training data, and saying that it
+    loads (the seconds before the first text is labelled)."""
     from mining.label.bundle import describe_bundle
 
     use_model(args)
     if (line := describe_bundle(args.model)) is not None:
         print(line, file=sys.stderr)
+    print("loading the model and its spaCy pipeline (some seconds) ...", file=sys.stderr)
 
 
 def _closing(docs, bar):
@@ -96,6 +98,8 @@ def _cmd_label(args: argparse.Namespace) -> int:
     if args.format == "brat" and args.output is None:
         raise UsageError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
     check_output(args.output, args.files, overwrite=args.overwrite)
+    if args.format == "brat" and args.overwrite:
+        brat.check_replaceable(args.output)  # before the model labels anything
     announce_model(args)
     docs = labelled(args)
     if args.format == "jsonl" and args.output is not None:

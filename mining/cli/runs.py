@@ -29,7 +29,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(render_result(result, args.format), end="")
         return 0
     check_output(args.plot, args.paths, overwrite=args.overwrite)
-    metrics = args.metrics.split(",") if args.metrics else None
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
     header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics, aggregate=args.aggregate)
     print(render(header, rows, args.format), end="")
     if args.plot:

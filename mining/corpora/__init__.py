@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
-from mining.errors import UsageError
+from mining.errors import CorpusError, UsageError
 from mining.schema import Document
 
 # name -> "module:function"; imported on use so that reading JSONL never imports datasets. For the commands
@@ -42,7 +42,6 @@ def corpus_path(name: str) -> str:
 
 def check_corpus_path(name: str, path: str | Path) -> None:
     """Refuse a missing corpus folder with where it was looked for and how to point at it."""
-    from mining.errors import CorpusError
 
     if Path(path).exists():
         return
@@ -73,12 +72,29 @@ def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Do
     elif path is None and name not in SHIPPED:
         raise UsageError(f"corpus {name!r} needs a path: give --path FILE_OR_FOLDER")
     loader = get_loader(name)
-    return loader(path, **options) if path is not None else loader()
+    docs = loader(path, **options) if path is not None else loader()
+    return unique_documents(docs, path if path is not None else name)
+
+
+def unique_documents(docs: list[Document], file: str | Path) -> list[Document]:
+    """``docs``, unless two have one id: then a ``CorpusError`` naming ``file`` and the id (merging, agreement
+    and training tell documents apart by id)."""
+    documents_by_id(docs, file=file)
+    return docs
+
+
+def documents_by_id(docs: Iterable[Document], file: str | Path | None = None) -> dict[str, Document]:
+    """The documents by id; a repeated id is a CorpusError naming it (ids pair documents across files)."""
+    by_id: dict[str, Document] = {}
+    for doc in docs:
+        if doc.id in by_id:
+            raise CorpusError(f"duplicate document id {doc.id!r}", file=file, item=doc.id)
+        by_id[doc.id] = doc
+    return by_id
 
 
 def corpus_files(path: str | Path, suffix: str) -> list[Path]:
     """``path`` itself, or every ``*suffix`` file of the folder ``path`` in sorted order; never none."""
-    from mining.errors import CorpusError
 
     path = Path(path)
     files = sorted(path.glob(f"*{suffix}")) if path.is_dir() else [path]

@@ -70,13 +70,14 @@ def detect_format(path: str | Path) -> str:
 def load(path: str | Path, format: str | None = None, **options: Any) -> list[Document]:  # noqa: A002
     """Load ``path`` with the loader ``format`` names, or with the one :func:`detect_format` finds.
 
-    ``options`` go to that loader (for example ``unit_labels`` for brat).
+    ``options`` go to that loader (for example ``unit_labels`` for brat). Two documents with one id are a
+    ``CorpusError`` naming ``path`` and the id.
     """
-    from mining.corpora import get_loader
+    from mining.corpora import get_loader, unique_documents
 
     fmt = format or detect_format(path)
     check_format(fmt, path)
-    return get_loader(fmt)(path, **options)
+    return unique_documents(get_loader(fmt)(path, **options), path)
 
 
 def check_format(fmt: str, path: str | Path) -> None:

@@ -25,8 +25,8 @@ def _utf8_lines(lines: Iterable[bytes], path: Path) -> Iterator[str]:
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            raise CorpusError(f"not valid UTF-8: byte {raw[e.start]:#04x}, the line's byte {e.start + 1}; the project's "
-                              "JSONL is UTF-8", file=path, line=lineno) from None
+            raise CorpusError(f"not valid UTF-8: byte {raw[e.start]:#04x}, the line's byte {e.start + 1}; the "
+                              "project's JSONL is UTF-8", file=path, line=lineno) from None
 
 
 def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iterator[Document]:

@@ -28,9 +28,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from mining.corpora import custom, jsonl
+from mining.corpora import custom, documents_by_id, jsonl
 from mining.corpora.corrections import annotated_counts
-from mining.dataset.validation import documents_by_id, validate_documents
+from mining.dataset.validation import validate_documents
 from mining.errors import CorpusError
 from mining.files import write_text_atomic
 from mining.schema import Document

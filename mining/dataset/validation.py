@@ -48,8 +48,9 @@ def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tu
             yield from _check_implicit(unit, where, n)
             continue
         spans = unit.spans()
-        if not all(0 <= a < b <= n for a, b in spans) or spans[0][0] != unit.start or spans[-1][1] != unit.end:
-            yield where, f"offsets {unit.start}-{unit.end} are outside the text (length {n}) or empty"
+        bad = _span_problem(unit, spans, n)
+        if bad:
+            yield where, bad
             continue
         actual = text_at(doc.text, spans)
         if actual != unit.text:
@@ -69,6 +70,19 @@ def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tu
                 yield where, f"relation points at missing unit {end!r}"
         if rel.source == rel.target:
             yield where, f"relation links unit {rel.source!r} to itself"
+
+
+def _span_problem(unit, spans: list[tuple[int, int]], n: int) -> str | None:
+    """What is wrong with a unit's offsets, naming the fragment at fault, or None."""
+    whole = f"{unit.start}-{unit.end}"
+    for a, b in spans:
+        if not 0 <= a < b <= n:
+            what = f"fragment {a}-{b} of offsets {whole}" if unit.fragments else f"offsets {whole}"
+            return f"{what} {'is' if unit.fragments else 'are'} outside the text (length {n}) or empty"
+    if spans[0][0] != unit.start or spans[-1][1] != unit.end:
+        return (f"fragments {', '.join(f'{a}-{b}' for a, b in spans)} do not start and end at the unit's "
+                f"offsets {whole}")
+    return None
 
 
 def _check_implicit(unit, where: str, n: int) -> Iterator[tuple[str, str]]:
@@ -153,6 +167,8 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
     whole by its loader, whose first error is then the one problem reported.
     """
     path = Path(path)
+    if not path.exists():
+        raise CorpusError("no such file or folder", file=path)
     fmt = fmt or detect_format(path)
     if fmt == "jsonl":
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
@@ -170,6 +186,9 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
 
 
 def _validate_brat(path: Path, *, strict: bool) -> list[Problem]:
+    if path.is_file() and path.suffix not in (".txt", ".ann"):
+        raise CorpusError("is a file, but brat needs a folder of *.txt and *.ann files (or one of them); "
+                          "pass the folder, or the file's own --format", file=path)
     problems = []
     txts = sorted(path.glob("*.txt")) if path.is_dir() else [path.with_suffix(".txt")]
     for ann in brat.orphan_annotations(path) if path.is_dir() else []:
@@ -245,13 +264,3 @@ def detect_format(path: Path) -> str:
             return "jsonl"
     raise CorpusError("cannot tell the format (expected a .jsonl file, a brat folder, a Label Studio or doccano "
                       "export or a saved HF dataset); pass --format", file=path)
-
-
-def documents_by_id(docs: Iterable[Document], file: str | Path | None = None) -> dict[str, Document]:
-    """The documents by id; a repeated id is a CorpusError naming it (ids pair documents across files)."""
-    by_id: dict[str, Document] = {}
-    for doc in docs:
-        if doc.id in by_id:
-            raise CorpusError(f"duplicate document id {doc.id!r}", file=file, item=doc.id)
-        by_id[doc.id] = doc
-    return by_id

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from mining.dataset.validation import documents_by_id
+from mining.corpora import documents_by_id
 from mining.errors import CorpusError
 from mining.evaluation.found import FoundUnits
 from mining.evaluation.holders import holder_matches

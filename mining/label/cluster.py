@@ -22,7 +22,7 @@ from mining.corpora.jsonl import dump_document
 from mining.errors import CorpusError, SetupError, UsageError
 from mining.label import shards as folder
 from mining.label.bundle import check_bundle
-from mining.label.streams import Item, iter_dataset, iter_items, with_topic
+from mining.label.streams import Item, iter_dataset, iter_items, unique_ids, with_topic
 from mining.label.workers import label_items, text_batches, worker_miner
 
 ON_ERROR = ("stop", "continue")
@@ -117,7 +117,7 @@ def _items(source: Any, encoding: str) -> Callable[[], Iterator[Item]]:
         source = [source]
     if hasattr(source, "column_names") and hasattr(source, "num_rows"):
         name = getattr(source, "_fingerprint", None) or "dataset"
-        return lambda: iter_dataset(source, "dataset", f"<dataset {name}>")
+        return lambda: unique_ids(iter_dataset(source, "dataset", f"<dataset {name}>"))
     paths = list(source)
     if not paths or any(str(p) == "-" for p in paths):
         raise UsageError("labelling on a cluster reads its input twice: give files or folders, not stdin")

@@ -3,6 +3,7 @@ keep one round-robin share of them (``--shard I/N``; the Dask engine cuts its ow
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -57,15 +58,46 @@ def take_shard(items: Iterable[Item], index: int, total: int) -> Iterator[Item]:
             yield item
 
 
-def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
-    """Bytes -> text, or a CorpusError naming the file and the first bad byte."""
+def decode(data: bytes, source: str, encoding: str = "utf-8", *, whole: bool = False) -> str:
+    """Bytes -> text, or a CorpusError naming the file and the first bad byte.
+
+    A ``whole`` text (a ``.txt`` file, stdin; not a JSONL line) in UTF-8 loses a leading byte order mark,
+    so that offsets are into the text without it.
+    """
     try:
-        return data.decode(encoding)
+        codec = "utf-8-sig" if whole and codecs.lookup(encoding).name == "utf-8" else encoding
+        return data.decode(codec)
     except UnicodeDecodeError as e:
         raise CorpusError(f"not valid {encoding}: byte {data[e.start]:#04x} at offset {e.start} ({e.reason}); "
                           "pass --encoding with the file's encoding (e.g. latin-1)", file=source) from None
     except LookupError:
         raise UsageError(f"--encoding: unknown encoding {encoding!r}") from None
+
+
+def _text(data: bytes, source: str, encoding: str) -> str:
+    """A whole text (a file, stdin) decoded; an empty or blank one is a CorpusError naming ``source``."""
+    text = decode(data, source, encoding, whole=True)
+    check_text(text, file=source)
+    return text
+
+
+def check_text(text: str, **where: object) -> None:
+    """An empty or whitespace-only text is a ``CorpusError`` at ``where`` (file, line): it has nothing to
+    label, and its document would fail ``mining data validate``."""
+    if not text.strip():
+        raise CorpusError("the text is empty", **where)
+
+
+def unique_ids(items: Iterable[Item]) -> Iterator[Item]:
+    """``items`` as they come, refusing an id seen before with a ``CorpusError`` naming the id and both places
+    it came from: documents with one id cannot be merged, compared or told apart later."""
+    seen: dict[str, str] = {}  # id -> where it came from first
+    for item in items:
+        if item.id in seen:
+            raise CorpusError(f"duplicate document id {item.id!r} (first in {seen[item.id]}); give each text "
+                              "its own id", file=item.source, item=item.id)
+        seen[item.id] = item.source
+        yield item
 
 
 def check_paths(paths: Iterable[str | Path]) -> None:
@@ -85,13 +117,17 @@ def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: B
     text per row of its ``text`` column (``iter_dataset``).
 
     Ids are the file's name without its suffix (inside a folder, the relative path), or
-    ``NAME:LINE`` for JSONL lines without an id (``NAME:ROW``, 0-based, for dataset rows). Nothing
-    is read before it is needed.
+    ``NAME:LINE`` for JSONL lines without an id (``NAME:ROW``, 0-based, for dataset rows); an id that
+    comes twice is a ``CorpusError`` (``unique_ids``), as is an empty text. Nothing is read before it is needed.
     """
+    return unique_ids(_path_items(paths, encoding, stdin))
+
+
+def _path_items(paths: Iterable[str | Path], encoding: str, stdin: BinaryIO | None) -> Iterator[Item]:
     for path in paths:
         if str(path) == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield Item(id="stdin", text=decode(stream.read(), "<stdin>", encoding), source="<stdin>")
+            yield Item(id="stdin", text=_text(stream.read(), "<stdin>", encoding), source="<stdin>")
             continue
         path = Path(path)
         if path.is_dir() and any((path / name).is_file() for name in SAVED_DATASET):
@@ -135,6 +171,7 @@ def _rows(chunks: Iterable[dict[str, list]], name: str, source: str) -> Iterator
             where = f"{source}:{row}"
             if not isinstance(text, str):
                 raise CorpusError(f'"text" must be a string, got {type(text).__name__}', file=where)
+            check_text(text, file=where)
             _check_topic(topic, file=where)
             yield Item(id=f"{name}:{row}" if doc_id is None else str(doc_id), text=text, source=where, topic=topic)
             row += 1
@@ -170,7 +207,7 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
         yield from _parquet_items(path, name)
         return
     if path.suffix not in JSONL_SUFFIXES:
-        yield Item(id=name, text=decode(path.read_bytes(), str(path), encoding), source=str(path))
+        yield Item(id=name, text=_text(path.read_bytes(), str(path), encoding), source=str(path))
         return
     with path.open("rb") as f:
         for number, raw in enumerate(f, start=1):
@@ -183,6 +220,7 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
                 raise CorpusError(f"broken JSON: {e.msg} (column {e.colno})", file=path, line=number) from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise CorpusError('each line must be a JSON object with a "text" string', file=path, line=number)
+            check_text(record["text"], file=path, line=number)
             topic = record.get("topic")
             _check_topic(topic, file=path, line=number)
             yield Item(id=str(record.get("id", f"{name}:{number}")), text=record["text"], source=f"{path}:{number}",

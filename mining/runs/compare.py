@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import os
@@ -89,13 +90,28 @@ def choose_metrics(configs: Sequence[dict[str, Any]], results: Sequence[dict[str
         scalar = sorted({k for m in results for k, v in m.items() if isinstance(v, (int, float))})
         suffixes = ("macro_f1", "macro_f1.mean", "macro_f1.std") if with_std else ("macro_f1", "macro_f1.mean")
         metrics = [k for k in scalar if k.endswith(suffixes)]
+    else:
+        _check_known(metrics, results, "--metrics")
     metrics = list(metrics)
-    if sort_by is None:
+    if sort_by is not None:
+        _check_known([sort_by], results, "--sort")
+    else:
         optimized = {c.get("optimized_metric") for c in configs} - {None}
         sort_by = optimized.pop() if len(optimized) == 1 else (metrics[0] if metrics else None)
     if sort_by is not None and sort_by not in metrics:
         metrics = [sort_by, *metrics]
     return metrics, sort_by
+
+
+def _check_known(names: Sequence[str], results: Sequence[dict[str, Any]], option: str) -> None:
+    """Refuse a metric no compared run has, naming it and the closest metric names the runs have."""
+    known = sorted({k for m in results for k, v in m.items() if isinstance(v, (int, float))})
+    for name in names:
+        if not any(name in m for m in results):
+            close = difflib.get_close_matches(name, known, n=4, cutoff=0.6)
+            hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known[:8])}" + (
+                ", ..." if len(known) > 8 else "")
+            raise UsageError(f"{option}: no compared run has the metric {name!r}; {hint}")
 
 
 def collect(paths: Sequence[str | Path], *, sort_by: str | None = None, metrics: Sequence[str] | None = None,
@@ -147,7 +163,7 @@ def plot_sweep(paths: Sequence[str | Path], out: str | Path, *, metric: str | No
 
     runs, configs, results = load_runs(paths)
     keys = grouping_keys(configs, differing_keys(configs) if len(runs) > 1 else [])
-    _, metric = choose_metrics(configs, results, metrics=[metric] if metric else None, sort_by=metric)
+    _, metric = choose_metrics(configs, results, metrics=None, sort_by=metric)
     if metric is None:
         raise UsageError("no metric to plot: pass one with --sort")
     groups = [g for g in group_runs(runs, configs, results, keys) if g.values(metric)]

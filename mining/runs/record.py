@@ -144,11 +144,22 @@ def remove_record(run_dir: str | Path) -> None:
 
 
 def read_metrics(run_dir: str | Path) -> dict[str, Any]:
+    _require_dir(run_dir)
     return read_json_object(Path(run_dir) / METRICS, missing=f"{run_dir} is not a finished run: it has no {METRICS}")
 
 
 def read_meta(run_dir: str | Path) -> dict[str, Any]:
+    _require_dir(run_dir)
     return read_json_object(Path(run_dir) / META, missing=f"{run_dir} has no {META}: it is not a finished run")
+
+
+def _require_dir(run_dir: str | Path) -> None:
+    """Refuse a path that is no directory, saying so rather than blaming a file it cannot hold."""
+    path = Path(run_dir)
+    if not path.exists():
+        raise NotFinishedError(f"{run_dir}: no such run directory")
+    if not path.is_dir():
+        raise NotFinishedError(f"{run_dir}: not a directory; expected a run directory (with {METRICS})")
 
 
 def load_model(run_dir: str | Path):
@@ -185,6 +196,7 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     """
     run_dir, dest = Path(run_dir), Path(dest)
     read_metrics(run_dir)  # refuses unfinished runs
+    read_meta(run_dir)  # and a record that compare and reproduce would refuse
     names = REFERENCE_FILES + ((MODEL, TASKS) if model else ())
     models = [] if model else [name for name in (MODEL, TASKS) if (dest / name).exists()]
     if models:  # its record would no longer describe the model beside it

@@ -69,7 +69,7 @@ def test_run_names_a_corpus_with_nothing_to_learn(workdir: Path, tmp_path: Path)
     (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
     done = mining("run", "experiment=sample_components", "data=custom", f"data.path={tmp_path / 'empty.jsonl'}",
                   cwd=workdir)
-    _refused(done, "task 'components' found no instances in 0 documents")
+    _refused(done, f"{tmp_path / 'empty.jsonl'}: the corpus holds no documents")
 
 
 def test_a_sweep_refuses_a_metric_its_evaluation_does_not_score_before_fitting(workdir: Path):
@@ -197,6 +197,24 @@ def test_publish_replaces_a_reference_only_when_asked(miner_run: Path, tmp_path:
     _refused(mining("publish", str(miner_run), str(dest), "--overwrite"), str(dest), "model.skops", "--with-model")
 
 
+@pytest.mark.parametrize("command", ["compare", "reproduce", "publish"])
+def test_runs_commands_refuse_a_meta_file_that_is_not_json(miner_run: Path, tmp_path: Path, command: str):
+    run = _copy_run(miner_run, tmp_path / "run", without="meta.json")
+    (run / "meta.json").write_text("nope\n", encoding="utf-8")
+    extra = [str(tmp_path / "published")] if command == "publish" else []
+    _refused(mining(command, str(run), *extra), str(run / "meta.json"), "not valid JSON")
+    assert not (tmp_path / "published").exists()
+
+
+@pytest.mark.parametrize("option", ["--metrics", "--sort"])
+def test_compare_refuses_a_metric_no_run_has(miner_run: Path, option: str):
+    metric = next(k for k, v in json.loads((miner_run / "metrics.json").read_text()).items()
+                  if isinstance(v, float))
+    _refused(mining("compare", str(miner_run), option, metric + "1"), option, repr(metric + "1"), "did you mean",
+             metric)
+    _refused(mining("compare", str(miner_run), option, "nope"), option, "'nope'", "known:")
+
+
 def test_compare_names_a_bad_meta_file(miner_run: Path, tmp_path: Path):
     run = _copy_run(miner_run, tmp_path / "run", without="meta.json")
     (run / "meta.json").write_text("[]", encoding="utf-8")
@@ -216,6 +234,8 @@ RUNS_CASES = [
     ("compare-test-unfinished", ["compare", "{tmp}", "--test", "bootstrap"], ["no config.yaml", "not a finished run"]),
     ("publish-unfinished", ["publish", "{tmp}", "{tmp}/published"], ["not a finished run", "metrics.json"]),
     ("reproduce-unfinished", ["reproduce", "{tmp}"], ["not a finished run", "metrics.json"]),
+    ("reproduce-missing", ["reproduce", "{tmp}/nosuch"], ["nosuch", "no such run directory"]),
+    ("publish-missing", ["publish", "{tmp}/nosuch", "{tmp}/published"], ["nosuch", "no such run directory"]),
 ]
 
 
@@ -223,6 +243,13 @@ RUNS_CASES = [
 def test_runs_commands_refuse_bad_arguments(tmp_path: Path, argv: list[str], words: list[str]):
     _refused(mining(*[a.format(tmp=tmp_path) for a in argv]), *words)
     assert not (tmp_path / "published").exists()
+
+
+@pytest.mark.parametrize("top", ["0", "-2", "x"])
+def test_rank_refuses_a_top_that_is_not_positive(tmp_path: Path, top: str):
+    text = tmp_path / "text.txt"
+    text.write_text("Cats are better pets.", encoding="utf-8")
+    _refused(mining("data", "rank", str(text), "--top", top), "--top", "at least 1")
 
 
 def test_debug_shows_the_traceback(tmp_path: Path):
@@ -256,6 +283,20 @@ def test_a_bug_inside_a_run_keeps_its_traceback(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("MINING_HOME", str(tmp_path))
     with pytest.raises(ZeroDivisionError):
         main(["run", "experiment=sample_components", f"hydra.run.dir={tmp_path / 'run'}"])
+
+
+def test_a_closed_pipe_ends_a_command_quietly():
+    """`mining data stats news --json | head -1`: no BrokenPipeError traceback, and the shell's status for it. The
+    JSON (over 100 KB) outgrows the pipe's buffer, so the write meets the closed pipe."""
+    import subprocess
+    import sys
+
+    reader = "import sys; sys.stdin.readline()"
+    command = (f"{sys.executable} -m mining.cli data stats news --json | {sys.executable} -c '{reader}'; "
+               "exit ${PIPESTATUS[0]}")
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode == 141
 
 
 def test_help_documents_debug():

@@ -136,3 +136,29 @@ def test_run_data_custom(formats, sample_docs, tmp_path: Path, kind):
     assert meta["data"]["name"] == "custom" and meta["choices"]["data"] == "custom"
     assert meta["data"]["fingerprint"] == jsonl.fingerprint(sample_docs)  # the brat round trip loses nothing
     assert "test.macro_f1" in json.loads((run_dir / "metrics.json").read_text())
+
+
+def test_a_repeated_document_id_is_refused_by_convert_and_run(tmp_path: Path, sample_docs):
+    """`data convert` (load_corpus) and `mining run data=custom` (custom.load) refuse it as `data validate` does."""
+    twice = tmp_path / "twice.jsonl"
+    jsonl.save([sample_docs[0], sample_docs[1], sample_docs[0]], twice)
+    doc_id = sample_docs[0].id
+    message = f"{twice} [{doc_id}]: duplicate document id {doc_id!r}"
+    for load in (lambda: custom.load(twice), lambda: load_corpus("jsonl", twice), lambda: load_corpus("custom", twice)):
+        with pytest.raises(CorpusError) as caught:
+            load()
+        assert str(caught.value) == message
+    for to in ("jsonl", "labelstudio", "doccano", "hf"):
+        out = tmp_path / f"out-{to}"
+        done = mining("data", "convert", "jsonl", "--path", str(twice), "--to", to, "-o", str(out))
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert not out.exists()
+    done = mining("run", "experiment=sample_components", "data=custom", f"data.path={twice}",
+                  f"hydra.run.dir={tmp_path / 'run'}", cwd=tmp_path)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_shipped_corpora_have_unique_ids():
+    for name in ("sample", "news"):
+        docs = load_corpus(name)
+        assert docs and len({d.id for d in docs}) == len(docs)

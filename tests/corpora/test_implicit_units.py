@@ -88,6 +88,16 @@ def test_span_only_writers_refuse_implicit_units(docs, tmp_path, write):
     assert not list(tmp_path.rglob("*.*"))  # nothing half-written, not even the first document
 
 
+@pytest.mark.parametrize("to", ["brat", "doccano", "labelstudio"])
+def test_convert_names_the_input_of_an_implicit_unit(docs, tmp_path, to):
+    source = tmp_path / "in.jsonl"
+    jsonl.save([docs["trees"], docs["homework"]], source)
+    done = mining("data", "convert", "jsonl", "--path", str(source), "--to", to, "-o", str(tmp_path / "out"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{source} [homework/a2]: unit 'a2' is implicit" in done.stderr and "<input>" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_instances_skip_implicit_units(docs):
     from mining.nlp.pipeline import find_pipeline, load_pipeline
 

@@ -73,8 +73,13 @@ def test_round_trip_through_a_file(tmp_path: Path):
     path = tmp_path / "tasks.json"
     assert labelstudio.save(docs, path) == len(docs)
     assert dicts(load_corpus("labelstudio", path)) == dicts(docs)
-    labelstudio.save(docs[:3], tmp_path / "more.json")
-    assert [d.id for d in load_corpus("labelstudio", tmp_path)] == [d.id for d in docs[:3] + docs]
+    folder = tmp_path / "exports"  # a folder of exports reads them in name order
+    labelstudio.save(docs[:3], folder / "a.json")
+    labelstudio.save(docs[3:], folder / "b.json")
+    assert [d.id for d in load_corpus("labelstudio", folder)] == [d.id for d in docs]
+    labelstudio.save(docs[:1], folder / "c.json")  # the same document twice is refused, naming its id
+    with pytest.raises(CorpusError, match=f"duplicate document id '{docs[0].id}'"):
+        load_corpus("labelstudio", folder)
 
 
 

@@ -59,3 +59,11 @@ def test_export_leaves_no_staging_folder(tmp_path: Path):
     assert [p.name for p in tmp_path.iterdir()] == ["one"]
     with pytest.raises(FileExistsError):
         export_hf(load_corpus("sample")[:1], tmp_path / "one", name="sample", license="mit")
+
+
+def test_export_never_writes_onto_its_input(tmp_path: Path):
+    data = tmp_path / "mine.jsonl"
+    jsonl.save(load_corpus("sample")[:1], data)
+    done = mining("data", "export", "jsonl", "--path", str(data), "-o", str(data), "--overwrite")
+    assert done.returncode == 2 and "the output is the input" in done.stderr, done.stderr
+    assert jsonl.load(data) == load_corpus("sample")[:1]

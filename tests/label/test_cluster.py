@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -173,3 +174,16 @@ def test_the_command_refuses_what_the_engine_cannot_write(miner_run: Path, tmp_p
     done = run_mining_here(["label", str(SAMPLE_PATH), "--model", str(miner_run), "--engine", "dask",
                             "-o", str(tmp_path / "other")])
     assert done.returncode == 2 and "not empty and holds no manifest.json" in done.stderr
+
+
+def test_a_repeated_id_is_refused_before_any_cluster_starts(miner_run: Path, tmp_path: Path):
+    from datasets import Dataset
+
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text('{"id": "a", "text": "One."}\n{"id": "a", "text": "Two."}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=re.escape(f"{twice}:2 [a]: duplicate document id 'a' (first in {twice}:1)")):
+        label_to_folder(miner_run, [twice], tmp_path / "out")
+    rows = Dataset.from_list([{"id": "a", "text": "One."}, {"id": "a", "text": "Two."}])
+    with pytest.raises(CorpusError, match=r"<dataset .*>:1 \[a\]: duplicate document id 'a'"):
+        label_to_folder(miner_run, rows, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,8 @@ def test_rows_without_ids_are_named_by_their_row(tmp_path: Path):
 
 
 def test_a_saved_dataset_folder_is_read_memory_mapped(tmp_path: Path):
-    Dataset.from_list(ROWS * (ROWS_PER_READ + 1)).save_to_disk(str(tmp_path / "saved"))
+    rows = [{**row, "id": f"{row['id']}{i}"} for i in range(ROWS_PER_READ + 1) for row in ROWS]  # ids are unique
+    Dataset.from_list(rows).save_to_disk(str(tmp_path / "saved"))
     items = list(iter_items([tmp_path / "saved"]))
     assert len(items) == 2 * (ROWS_PER_READ + 1) and items[-1].source == f"{tmp_path / 'saved'}:{len(items) - 1}"
 
@@ -44,6 +46,9 @@ def test_an_in_memory_dataset_keeps_python_values_whatever_its_format():
 @pytest.mark.parametrize("columns, message", [
     ({"body": ["x"]}, r"needs a \"text\" column; it has \['body'\]"),
     ({"text": [3]}, r":0: \"text\" must be a string, got int"),
+    ({"text": ["fine", " "]}, r"bad.parquet:1: the text is empty"),
+    ({"id": ["a", "b", "a"], "text": ["x", "y", "z"]},
+     r"bad.parquet:2 \[a\]: duplicate document id 'a' \(first in .*bad.parquet:0\)"),
 ])
 def test_bad_datasets_are_named(tmp_path: Path, columns: dict, message: str):
     path = tmp_path / "bad.parquet"
@@ -64,3 +69,26 @@ def test_a_file_that_is_not_parquet_is_named(tmp_path: Path):
     path.write_text("not parquet")
     with pytest.raises(CorpusError, match=r"broken.parquet: not a readable Parquet file"):
         list(iter_items([path]))
+
+
+def test_a_repeated_id_is_refused_as_it_streams(tmp_path: Path):
+    """Across files too (``x.txt`` and a JSONL line ``"id": "x"``), and only when it comes: what is before it
+    is yielded first, nothing is read ahead."""
+    (tmp_path / "x.txt").write_text("A text.", encoding="utf-8")
+    (tmp_path / "y.jsonl").write_text('{"id": "y", "text": "Fine."}\n{"id": "x", "text": "Again."}\n', encoding="utf-8")
+    items = iter_items([tmp_path / "x.txt", tmp_path / "y.jsonl"])
+    assert [next(items).id, next(items).id] == ["x", "y"]
+    with pytest.raises(CorpusError, match=r"y.jsonl:2 \[x\]: duplicate document id 'x' \(first in .*x.txt\)"):
+        next(items)
+
+
+def test_empty_texts_and_byte_order_marks(tmp_path: Path):
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfText.")
+    (tmp_path / "bom.jsonl").write_bytes(b'\xef\xbb\xbf{"text": "x"}\n')
+    assert [i.text for i in iter_items(["-"], stdin=io.BytesIO(b"\xef\xbb\xbfText."))] == ["Text."]
+    assert [i.text for i in iter_items([tmp_path / "bom.txt"])] == ["Text."]
+    assert [i.text for i in iter_items([tmp_path / "bom.txt"], encoding="latin-1")] == ["\xef\xbb\xbfText."]
+    with pytest.raises(CorpusError, match=r"bom.jsonl:1: broken JSON"):  # JSONL is read as it was
+        list(iter_items([tmp_path / "bom.jsonl"]))
+    with pytest.raises(CorpusError, match=r"<stdin>: the text is empty"):
+        list(iter_items(["-"], stdin=io.BytesIO(b"\xef\xbb\xbf \n")))

@@ -23,7 +23,7 @@ def inputs(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("texts")
     (folder / "news.txt").write_text(NEWS, encoding="utf-8")
     (folder / "valley.txt").write_text(SECOND, encoding="utf-8")
-    lines = [{"id": f"line-{i}", "text": t} for i, t in enumerate([NEWS, SECOND, "", SECOND.upper()])]
+    lines = [{"id": f"line-{i}", "text": t} for i, t in enumerate([NEWS, SECOND, "Rain.", SECOND.upper()])]
     (folder / "batch.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     return folder
 
@@ -208,5 +208,60 @@ def test_rank_puts_the_least_certain_text_first(inputs: Path, miner_run: Path):
     assert sorted(r["id"] for r in rows) == ["line-0", "line-1", "line-2", "line-3", "news", "valley"]
     scores = [r["uncertainty"] for r in rows]
     assert scores == sorted(scores, reverse=True) and [r["rank"] for r in rows] == list(range(1, 7))
-    assert next(r for r in rows if r["id"] == "line-2")["uncertainty"] == 0.0  # the empty text: nothing to doubt
-    assert all(0.0 < s <= 1.0 for r, s in zip(rows, scores) if r["id"] != "line-2")
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert all(0.0 < s for r, s in zip(rows, scores) if r["id"] != "line-2")  # "Rain.": perhaps nothing to doubt
+
+
+def test_a_repeated_id_is_named_with_both_places_by_label_rank_and_preannotate(tmp_path: Path, miner_run: Path):
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text(json.dumps({"id": "a", "text": NEWS}) + "\n" + json.dumps({"id": "a", "text": SECOND}) + "\n",
+                     encoding="utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "x.txt").write_text(SECOND, encoding="utf-8")
+    (folder / "x.jsonl").write_text(json.dumps({"id": "x", "text": NEWS}) + "\n", encoding="utf-8")
+    expected = [(twice, f"{twice}:2 [a]: duplicate document id 'a' (first in {twice}:1)"),
+                (folder, f"{folder / 'x.txt'} [x]: duplicate document id 'x' (first in {folder / 'x.jsonl'}:1)")]
+    for path, message in expected:
+        out = tmp_path / "out.jsonl"
+        done = mining("label", str(path), "--model", str(miner_run), "-o", str(out))
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert not out.exists()
+    done = mining("data", "rank", str(twice), "--model", str(miner_run), "--json")
+    assert done.returncode == 2 and expected[0][1] in done.stderr, done.stderr
+    done = mining("data", "preannotate", str(twice), "--model", str(miner_run), "--to", "brat",
+                  "-o", str(tmp_path / "pre"))
+    assert done.returncode == 2 and expected[0][1] in done.stderr, done.stderr
+    assert not (tmp_path / "pre").exists()
+
+
+def test_an_empty_text_is_named(tmp_path: Path, miner_run: Path):
+    (tmp_path / "empty.txt").write_text(" \n", encoding="utf-8")
+    (tmp_path / "empty.jsonl").write_text(json.dumps({"id": "ok", "text": NEWS}) + "\n"
+                                          + json.dumps({"id": "a", "text": ""}) + "\n", encoding="utf-8")
+    for name, where in [("empty.txt", "empty.txt"), ("empty.jsonl", "empty.jsonl:2")]:
+        done = mining("label", str(tmp_path / name), "--model", str(miner_run))
+        assert done.returncode == 2 and f"{tmp_path / where}: the text is empty" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and not done.stdout.strip()
+    script = shutil.which("mining", path=str(Path(sys.executable).parent)) or shutil.which("mining")
+    done = subprocess.run([script, "label", "--model", str(miner_run)], input=b"", capture_output=True, text=False)
+    assert done.returncode == 2 and b"<stdin>: the text is empty" in done.stderr and not done.stdout
+
+
+def test_a_utf8_byte_order_mark_is_not_part_of_the_text(tmp_path: Path, miner_run: Path):
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + SECOND.encode("utf-8"))
+    done = mining("label", str(tmp_path / "bom.txt"), "--model", str(miner_run))
+    assert done.returncode == 0, done.stderr
+    (doc,) = jsonl.parse_lines(done.stdout.splitlines())
+    assert doc.text == SECOND and all(doc.text[u.start:u.end] == u.text for u in doc.units)
+
+
+def test_brat_overwrite_refuses_a_folder_of_other_files_before_the_model_loads(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(SECOND, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.md").write_text("mine", encoding="utf-8")
+    done = mining("label", str(tmp_path / "a.txt"), "--format", "brat", "-o", str(out), "--overwrite",
+                  "--model", str(tmp_path / "no-model-here"))  # the folder is refused first
+    assert done.returncode == 2 and "notes.md" in done.stderr and "no-model-here" not in done.stderr, done.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.md"]
