@@ -16,10 +16,11 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     """A UTF-8 text file (with ``binary``, a byte file) to write ``path`` through: it replaces ``path`` only when the
     block ends without an error, so a crash or a bad document halfway leaves the old file (if any) as it was, and
     no partial one. Text is written as given: no newline is translated (offsets into it stay true)."""
-    path = Path(path)
-    if path.exists() and not path.is_file():  # /dev/stdout or a pipe would be replaced by the renamed file
+    given = path
+    path = Path(os.path.realpath(path))  # through a link, which stays one; /dev/stdout resolves into /proc or /dev
+    if not_a_file(path):  # a device or a pipe would be replaced by the renamed temporary file
         raise OSError(errno.EISDIR if path.is_dir() else errno.EINVAL,
-                      "not a regular file; give the path of a file to write", str(path))
+                      "not a regular file; give the path of a file to write", str(given))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -30,6 +31,14 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def not_a_file(path: str | Path) -> bool:
+    """Whether ``path`` (resolved) names something a file cannot be written over: a folder, a device, a pipe, or a
+    process's stream (``/dev/stdout`` resolves to ``/proc/PID/fd/...`` or into ``/dev``)."""
+    path = Path(os.path.realpath(path))
+    special = any(path.is_relative_to(root) for root in ("/dev", "/proc"))
+    return special or path.exists() and not path.is_file()
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

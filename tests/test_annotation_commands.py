@@ -120,3 +120,13 @@ def test_evaluate_labels_refuses_an_invalid_unit(files, tmp_path: Path):
     assert str(pred) in done.stderr and unit in done.stderr and "klaim" in done.stderr, done.stderr
     done = mining("evaluate-labels", str(pred), str(files["ann"]))  # in GOLD too
     assert done.returncode == 2 and str(pred) in done.stderr and unit in done.stderr, done.stderr
+
+
+def test_annotate_push_refuses_one_id_in_two_inputs(tmp_path: Path):
+    from mining.cli.annotate import _read
+    from mining.errors import CorpusError
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.jsonl").write_text('{"id": "d1", "text": "Cats purr."}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"\[d1\]: duplicate document id 'd1'"):
+        _read([str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")], "utf-8")

@@ -106,7 +106,7 @@ def test_report_mode_lists_every_problem_and_keeps_going(tmp_path: Path):
 def test_non_utf8_jsonl(tmp_path: Path):
     path = tmp_path / "latin.jsonl"
     path.write_bytes(json.dumps(_doc()).encode("utf-8").replace(b"Cats", b"Caf\xe9s"))
-    with pytest.raises(CorpusError, match=r"latin.jsonl: not valid UTF-8"):
+    with pytest.raises(CorpusError, match=r"latin.jsonl:1: not valid UTF-8: byte 0xe9"):
         validate_path(path)
 
 
@@ -181,8 +181,20 @@ def test_duplicate_document_ids_in_a_jsonl_file(tmp_path: Path):
     path = tmp_path / "twice.jsonl"
     path.write_text(json.dumps(_doc()) + "\n" + json.dumps(_doc(text=TEXT.upper(), units=[], relations=[])) + "\n",
                     encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"twice.jsonl:2 \[d1\]: duplicate document id 'd1' \(first on line 1\)"):
+    with pytest.raises(CorpusError, match=r"twice.jsonl:2 \[d1\]: duplicate document id 'd1' \(first in .*twice.jsonl:1"):
         validate_path(path)
+
+
+def test_duplicate_document_ids_across_a_folders_files_and_in_loaded_documents(tmp_path: Path):
+    from mining.dataset.validation import validate_documents
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.jsonl").write_text(json.dumps(_doc()) + "\n", encoding="utf-8")
+    problems = validate_path(tmp_path, strict=False)
+    assert [(p.line, p.item) for p in problems] == [(1, "d1")] and "first in" in problems[0].message
+    docs = jsonl.load(tmp_path / "a.jsonl") * 2  # what a run, an export or evaluate-labels validates
+    with pytest.raises(CorpusError, match=r"\[d1\]: duplicate document id 'd1'"):
+        validate_documents(docs, file="docs")
 
 
 def test_an_ann_without_its_txt_is_named_not_skipped(tmp_path: Path):

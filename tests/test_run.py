@@ -86,8 +86,12 @@ def test_reproduce_passes_then_names_a_tampered_metric(first_run: Path, workdir:
 @pytest.mark.parametrize("launcher", ["joblib", "submitit_local"])
 def test_sweep_runs_each_job_and_compare_lists_them(workdir: Path, launcher: str):
     done = mining("run", "-m", "experiment=sample_stance", "model=logreg,linear_svc", f"hydra/launcher={launcher}",
-                  cwd=workdir)
+                  cwd=workdir, env={"MINING_QUIET": "0"})
     assert done.returncode == 0, done.stderr
+    if launcher == "joblib":  # submitit's jobs write into its log files
+        progress = sorted(line for line in done.stderr.splitlines() if "parse: done" in line)  # one per job, named
+        assert [line.split(":")[0] for line in progress] == ["[job 0", "[job 1"], progress
+        assert "model=logreg" in progress[0].split("]")[0] and "model=linear_svc" in progress[1].split("]")[0]
     sweeps = sorted((workdir / "logs" / "sample_stance" / "multiruns").iterdir())
     sweep = sweeps[-1]
     assert len(find_runs([sweep])) == 2

@@ -77,7 +77,10 @@ EXIT_CLOSED_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (1
 
 
 def _stdout_closed() -> bool:
-    """Whether standard output is a pipe whose reader has gone (``poll`` reports an error on it)."""
+    """Whether standard output is a pipe whose reader has gone (``poll`` reports an error on it); where there is
+    no ``poll`` (Windows), a broken pipe is taken to be standard output's, as it most often is."""
+    if not hasattr(select, "poll"):
+        return True
     try:
         poller = select.poll()
         poller.register(sys.stdout.fileno(), select.POLLOUT)

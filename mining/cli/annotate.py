@@ -55,7 +55,7 @@ def _documents(args: argparse.Namespace):
 
 def _read(paths: list[str], encoding: str):
     """The documents of ``paths``: a corpus in any format with its units, or texts (``mining label``'s inputs)."""
-    from mining.corpora import custom
+    from mining.corpora import custom, unique_documents
     from mining.label.streams import iter_items
     from mining.schema import Document
 
@@ -69,7 +69,7 @@ def _read(paths: list[str], encoding: str):
             docs += custom.load(path, format=fmt)
         else:
             docs += [Document(item.id, item.text) for item in iter_items([path], encoding=encoding)]
-    return docs
+    return unique_documents(docs, ", ".join(paths))  # one id in two inputs would be one task twice
 
 
 def _cmd_pull(args: argparse.Namespace) -> int:

@@ -95,9 +95,22 @@ def quiet() -> bool:
 
 
 def experiment_job(cfg) -> float:
-    """One job with its progress reported on stderr, unless quiet (:func:`_experiment` does the work)."""
-    with reporting(None if quiet() else to_stderr):
+    """One job with its progress reported on stderr, unless quiet (:func:`_experiment` does the work); in a sweep
+    each line names its job, whose lines the launcher's processes interleave."""
+    with reporting(None if quiet() else _job_writer()):
         return _experiment(cfg)
+
+
+def _job_writer():
+    """``to_stderr``, with the job's number and overrides before each line when the job is one of a sweep."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    hydra_cfg = HydraConfig.get() if HydraConfig.initialized() else None
+    if hydra_cfg is None or hydra_cfg.mode != RunMode.MULTIRUN:
+        return to_stderr
+    prefix = f"[job {hydra_cfg.job.num}: {hydra_cfg.job.override_dirname}] "
+    return lambda line: to_stderr(prefix + line)
 
 
 def _experiment(cfg) -> float:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mining.errors import CorpusError, UsageError
+from mining.files import not_a_file
 
 
 def add_overwrite_argument(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +26,7 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
     """
     if output is None:
         return
-    if str(output) == "-" or output.exists() and not (output.is_file() or output.is_dir()):
+    if str(output) == "-" or not output.is_dir() and not_a_file(output):
         # "-" would become a file of that name, and /dev/stdout (a device or a pipe) would be replaced by the
         # renamed temporary file that writes are made atomic with
         raise UsageError(f"cannot write the output {output}: give the path of a file or folder (where a command "

@@ -339,7 +339,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
         raise CorpusError("the output exists and is not a folder; remove it or choose a new path", file=directory)
     created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=directory, prefix=".staging-"))
+    staging = Path(tempfile.mkdtemp(dir=directory, prefix=STAGING))
     try:
         _write_folder(docs, stems, staging, conf=conf)
     except BaseException:
@@ -351,10 +351,12 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
         os.replace(path, directory / path.name)
     staging.rmdir()
     if overwrite:
-        written = set(stems)
-        for stem in sorted(_document_stems(directory) - written):
+        written = {stem.casefold() for stem in stems}  # as _file_stems: some file systems ignore case
+        for stem in sorted(s for s in _document_stems(directory) if s.casefold() not in written):
             for suffix in (".txt", ".ann", ".json"):
                 (directory / f"{stem}{suffix}").unlink(missing_ok=True)
+        for leftover in directory.glob(f"{STAGING}*"):  # of a write that was killed before it ended
+            shutil.rmtree(leftover, ignore_errors=True)
     return len(docs)
 
 
@@ -376,6 +378,7 @@ def _write_document(doc: Document, stem: str, folder: Path, types: _ConfTypes) -
     write_text_atomic(folder / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))
 
 
+STAGING = ".staging-"  # the hidden folder a write stages its files in, inside the brat folder
 # brat's own files in a collection: its settings and the statistics cache of its server
 BRAT_SETTINGS = frozenset({"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf", ".stats_cache"})
 
@@ -398,7 +401,8 @@ def check_replaceable(directory: Path) -> None:
     for entry in sorted(directory.iterdir()):
         brat_file = entry.is_file() and not entry.is_symlink() and (
             entry.name in BRAT_SETTINGS or entry.stem in documents and entry.suffix in (".txt", ".ann", ".json"))
-        if not brat_file:
+        leftover = entry.is_dir() and not entry.is_symlink() and entry.name.startswith(STAGING)  # save removes it
+        if not (brat_file or leftover):
             raise CorpusError(f"will not replace the folder: it holds {entry.name!r}, which is not part of a brat "
                               "document (.txt with its .ann, .json sidecar) or brat's settings; move it away or "
                               "write into a new folder", file=directory)

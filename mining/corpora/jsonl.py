@@ -16,10 +16,10 @@ def iter_documents(path: str | Path) -> Iterator[Document]:
     """Yield the documents of a JSONL file lazily, one per non-blank line."""
     path = Path(path)
     with path.open("rb") as f:
-        yield from parse_lines(_utf8_lines(f, path), source=path)
+        yield from parse_lines(utf8_lines(f, path), source=path)
 
 
-def _utf8_lines(lines: Iterable[bytes], path: Path) -> Iterator[str]:
+def utf8_lines(lines: Iterable[bytes], path: Path) -> Iterator[str]:
     """Decode each line, or a CorpusError naming the line and the byte that is not UTF-8."""
     for lineno, raw in enumerate(lines, start=1):
         try:

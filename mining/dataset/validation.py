@@ -144,8 +144,13 @@ def validate_documents(docs: Iterable[Document], *, file: str | None = None,
                        strict: bool = True) -> list[Problem]:
     """Check documents; strict mode raises on the first problem, report mode returns all."""
     problems = []
+    seen: set[str] = set()
     for doc in docs:
-        for problem in document_problems(doc, file, None):
+        found = document_problems(doc, file, None)
+        if doc.id in seen:  # merging, agreement and training tell documents apart by id
+            found.insert(0, Problem(file, None, doc.id, f"duplicate document id {doc.id!r}"))
+        seen.add(doc.id)
+        for problem in found:
             if strict and not problem.warning:
                 raise problem.to_error()
             problems.append(problem)
@@ -172,7 +177,8 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
     fmt = fmt or detect_format(path)
     if fmt == "jsonl":
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-        return [p for f in files for p in _validate_jsonl(f, strict=strict)]
+        first: dict[str, str] = {}  # document id -> where it comes first, across the folder's files
+        return [p for f in files for p in _validate_jsonl(f, strict=strict, first=first)]
     if fmt == "brat":
         return _validate_brat(path, strict=strict)
     custom.check_format(fmt, path)  # an unknown format is an error in report mode too
@@ -208,16 +214,12 @@ def _validate_brat(path: Path, *, strict: bool) -> list[Problem]:
     return problems
 
 
-def _validate_jsonl(path: Path, *, strict: bool) -> list[Problem]:
+def _validate_jsonl(path: Path, *, strict: bool, first: dict[str, str]) -> list[Problem]:
     if not path.exists():
         raise CorpusError("file not found", file=path)
     problems = []
-    first_line: dict[str, int] = {}  # document id -> the line that holds it first
-    with path.open(encoding="utf-8", errors="strict") as f:
-        try:
-            lines = list(f)
-        except UnicodeDecodeError as e:
-            raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
+    with path.open("rb") as f:
+        lines = list(jsonl.utf8_lines(f, path))  # a line that is not UTF-8 is named as the loader names it
     for lineno, line in enumerate(lines, start=1):
         try:
             docs = list(jsonl.parse_lines([line], source=path))
@@ -229,10 +231,10 @@ def _validate_jsonl(path: Path, *, strict: bool) -> list[Problem]:
             continue
         for doc in docs:
             found = document_problems(doc, str(path), lineno)
-            if doc.id in first_line:
+            if doc.id in first:
                 found.insert(0, Problem(str(path), lineno, doc.id,
-                                        f"duplicate document id {doc.id!r} (first on line {first_line[doc.id]})"))
-            first_line.setdefault(doc.id, lineno)
+                                        f"duplicate document id {doc.id!r} (first in {first[doc.id]})"))
+            first.setdefault(doc.id, f"{path}:{lineno}")
             for problem in found:
                 if strict and not problem.warning:
                     raise problem.to_error()

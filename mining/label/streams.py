@@ -95,7 +95,8 @@ def unique_ids(items: Iterable[Item]) -> Iterator[Item]:
     for item in items:
         if item.id in seen:
             raise CorpusError(f"duplicate document id {item.id!r} (first in {seen[item.id]}); give each text "
-                              "its own id", file=item.source, item=item.id)
+                              "its own id (a text file's id is its name without the suffix)", file=item.source,
+                              item=item.id)
         seen[item.id] = item.source
         yield item
 
@@ -223,8 +224,12 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
             check_text(record["text"], file=path, line=number)
             topic = record.get("topic")
             _check_topic(topic, file=path, line=number)
-            yield Item(id=str(record.get("id", f"{name}:{number}")), text=record["text"], source=f"{path}:{number}",
-                       topic=topic)
+            doc_id = record.get("id")
+            if doc_id is not None and (not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool)):
+                raise CorpusError(f'"id" must be a string or a whole number, got {type(doc_id).__name__}', file=path,
+                                  line=number)
+            yield Item(id=f"{name}:{number}" if doc_id is None else str(doc_id), text=record["text"],
+                       source=f"{path}:{number}", topic=topic)
 
 
 def _check_topic(topic: object, **where: object) -> None:

@@ -98,3 +98,13 @@ def test_the_atomic_writer_never_replaces_a_device():
     with pytest.raises(OSError, match="not a regular file"):
         write_text_atomic("/dev/null", "x")
     assert Path("/dev/null").is_char_device()
+
+
+def test_the_atomic_writer_writes_through_a_link_which_stays_one(tmp_path: Path):
+    from mining.files import write_text_atomic
+
+    target, link = tmp_path / "v3.jsonl", tmp_path / "latest.jsonl"
+    target.write_text("old", encoding="utf-8")
+    link.symlink_to(target)
+    write_text_atomic(link, "new")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"

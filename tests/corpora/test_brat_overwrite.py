@@ -78,3 +78,11 @@ def test_a_new_folder_that_fails_midway_is_not_created(docs, tmp_path: Path, mon
     with pytest.raises(OSError):
         brat.save(docs, tmp_path / "new")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_staging_folder_left_by_a_killed_write_goes_with_the_next_overwrite(docs, stale_folder: Path):
+    leftover = stale_folder / f"{brat.STAGING}killed"
+    leftover.mkdir()
+    (leftover / "half.txt").write_text("half written", encoding="utf-8")
+    brat.save(docs, stale_folder, overwrite=True)
+    assert not leftover.exists() and len(brat.load(stale_folder)) == 2

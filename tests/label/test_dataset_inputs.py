@@ -92,3 +92,12 @@ def test_empty_texts_and_byte_order_marks(tmp_path: Path):
         list(iter_items([tmp_path / "bom.jsonl"]))
     with pytest.raises(CorpusError, match=r"<stdin>: the text is empty"):
         list(iter_items(["-"], stdin=io.BytesIO(b"\xef\xbb\xbf \n")))
+
+
+def test_a_null_id_is_no_id_and_a_list_is_refused(tmp_path: Path):
+    lines = tmp_path / "ids.jsonl"
+    lines.write_text('{"id": null, "text": "One."}\n{"id": null, "text": "Two."}\n', encoding="utf-8")
+    assert [item.id for item in iter_items([lines])] == ["ids:1", "ids:2"]
+    lines.write_text('{"id": ["x"], "text": "One."}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r'ids.jsonl:1: "id" must be a string or a whole number, got list'):
+        list(iter_items([lines]))
