@@ -125,7 +125,7 @@ def _instantiation_error(error: BaseException) -> str:
         cause = cause.__cause__
     what = _one_line(cause) if cause is not None else _one_line(text.split("full_key:")[0])
     return (f"{key[1] if key else 'the config'}: cannot build {target[1] if target else 'it'}: {what}; "
-            "check the overrides of that group")
+            "check that group's settings, the experiment's among them (`mining run ... --cfg job` prints them)")
 
 
 def _omegaconf_error(error: BaseException) -> str | None:

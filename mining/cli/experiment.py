@@ -211,9 +211,12 @@ def build_part(part) -> tuple:
     from hydra.utils import instantiate
     from sklearn.pipeline import Pipeline
 
-    return instantiate(part.task, _convert_="all"), Pipeline([
-        ("features", instantiate(part.features, _convert_="all")),
-        ("model", instantiate(part.model, _convert_="all"))])
+    task = instantiate(part.task, _convert_="all")
+    estimator = Pipeline([("features", instantiate(part.features, _convert_="all")),
+                          ("model", instantiate(part.model, _convert_="all"))])
+    if hasattr(task, "check_estimator"):  # what the task needs of its model, before anything is fitted
+        task.check_estimator(estimator)
+    return task, estimator
 
 
 def fit_and_score(cfg, docs, parsed, evaluation, timer):

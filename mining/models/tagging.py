@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.metaestimators import available_if
@@ -133,6 +134,9 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise UsageError(f"weight must be a number >= 0, got {self.weight!r}")
         if isinstance(self.smoothing, bool) or not isinstance(self.smoothing, (int, float)) or not self.smoothing > 0:
             raise UsageError(f"smoothing must be a number > 0, got {self.smoothing!r}")
+        if issparse(X):  # a feature matrix: the tagger was put after a features step, on a task that is no tagging
+            raise UsageError(f"{type(self).__name__} tags the tokens of paragraphs: it is the model of task=segmentation "
+                             f"with features=null (experiment=aaec_segmentation), and was given {type(X).__name__}")
         X, y = list(X), list(y)
         self.estimator_ = make_pipeline(clone(self.features), clone(self.classifier)).fit(X, y)
         self.classes_ = np.asarray(self.estimator_.classes_)

@@ -83,6 +83,14 @@ class RelationTask:
                                           target=pair.target.unit.id, label=label))
         return list(out.values())
 
+    def check_estimator(self, estimator: Any) -> None:
+        """One target per source is decoded from class probabilities: a model without them fails before fitting,
+        not after (LinearSVC has no ``predict_proba``)."""
+        if self.one_target_per_source and not hasattr(estimator, "predict_proba"):
+            model = type(estimator[-1] if hasattr(estimator, "steps") else estimator).__name__
+            raise UsageError(f"task.one_target_per_source decodes links from class probabilities, which {model} does "
+                             "not give: choose a model that does (model=logreg), or task.one_target_per_source=false")
+
     def predict(self, estimator: Any, instances: Sequence[PairInstance]) -> list[str]:
         if not self.one_target_per_source:
             for option in ("source_type_weight", "body_paragraph_root"):

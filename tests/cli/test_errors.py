@@ -55,6 +55,9 @@ RUN_CASES = [
     ("unknown-target", ["experiment=sample_components", "model._target_=nosuch.Model"], ["nosuch.Model"]),
     ("unparsable-override", ["experiment=sample_components", "model.C=["], ["model.C=["]),
     ("missing-corpus-path", ["data=custom"], ["data.path"]),
+    ("links-without-probabilities", ["experiment=sample_relations", "model=linear_svc"],
+     ["one_target_per_source", "LinearSVC", "model=logreg"]),
+    ("tagger-on-units", ["experiment=sample_stance", "model=transition_tagger"], ["TransitionTagger", "task=segmentation"]),
 ]
 
 
