@@ -18,7 +18,7 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     no partial one. Text is written as given: no newline is translated (offsets into it stay true)."""
     given = path
     path = Path(os.path.realpath(path))  # through a link, which stays one; /dev/stdout resolves into /proc or /dev
-    if not_a_file(path):  # a device or a pipe would be replaced by the renamed temporary file
+    if _not_a_file(path):  # a device or a pipe would be replaced by the renamed temporary file
         raise OSError(errno.EISDIR if path.is_dir() else errno.EINVAL,
                       "not a regular file; give the path of a file to write", str(given))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,9 +36,12 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
 def not_a_file(path: str | Path) -> bool:
     """Whether ``path`` (resolved) names something a file cannot be written over: a folder, a device, a pipe, or a
     process's stream (``/dev/stdout`` resolves to ``/proc/PID/fd/...`` or into ``/dev``)."""
-    path = Path(os.path.realpath(path))
-    special = any(path.is_relative_to(root) for root in ("/dev", "/proc"))
-    return special or path.exists() and not path.is_file()
+    return _not_a_file(Path(os.path.realpath(path)))
+
+
+def _not_a_file(resolved: Path) -> bool:
+    special = any(resolved.is_relative_to(root) for root in ("/dev", "/proc"))
+    return special or resolved.exists() and not resolved.is_file()
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from mining.errors import CorpusError, MiningError
@@ -214,15 +213,13 @@ RELATION_FIELDS = frozenset({"id", "source", "target", "label", "attributes"})
 DOCUMENT_FIELDS = frozenset({"id", "text", "paragraphs", "topic", "split", "metadata", "units", "relations"})
 
 
-def require_spans(doc: Document, fmt: str, *, file: str | Path | None = None) -> None:
-    """Raise a CorpusError naming the unit (and ``file``, the input it came from, when given) when ``doc`` has an
-    implicit unit: ``fmt`` stores units as spans of the text only, and writing one without its span would drop
-    it (or change it) silently."""
+def require_spans(doc: Document, fmt: str) -> None:
+    """Raise a CorpusError naming the unit when ``doc`` has an implicit unit: ``fmt`` stores units as spans
+    of the text only, and writing one without its span would drop it (or change it) silently."""
     for unit in doc.units:
         if unit.implicit:
             raise CorpusError(f"unit {unit.id!r} is implicit (no span in the text); {fmt} cannot hold it: "
-                              "write JSONL or a HF dataset, or remove the unit first", file=file,
-                              item=f"{doc.id}/{unit.id}")
+                              "write JSONL or a HF dataset, or remove the unit first", item=f"{doc.id}/{unit.id}")
 
 
 def _require(value: Any, kind: type | tuple[type, ...], where: str, name: str, expected: str) -> None:

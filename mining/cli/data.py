@@ -10,14 +10,10 @@ from pathlib import Path
 from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import positive_int
-from mining.errors import UsageError
+from mining.errors import CorpusError, UsageError
 
 # One spelling of each format everywhere (the loader's name); the other common spellings are aliases.
 FORMAT_ALIASES = {"label-studio": "labelstudio", "label_studio": "labelstudio", "huggingface": "hf"}
-
-# Output formats that store a unit as spans of the text only, as their writers name them in errors.
-SPAN_FORMATS = {"brat": "brat", "labelstudio": "Label Studio", "doccano": "doccano"}
-
 
 def format_name(value: str) -> str:
     """``--to``/``--format`` values: the canonical name for an alias, any other value as given."""
@@ -49,7 +45,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from mining.corpora import brat, doccano, jsonl, labelstudio, load_corpus
+    from mining.corpora import labelstudio, load_corpus
     from mining.dataset.validation import validate_documents
 
     if args.predictions and args.to != "labelstudio":
@@ -57,28 +53,36 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     also = [labelstudio.config_path(args.output)] if args.to == "labelstudio" else []
     check_output(args.output, [args.path], overwrite=args.overwrite, also=also)
     docs = load_corpus(args.name, args.path)
-    validate_documents(docs, file=str(args.path))
-    if args.to in SPAN_FORMATS:  # name the input of a unit the output cannot hold, before writing anything
-        from mining.schema import require_spans
-
-        for doc in docs:
-            require_spans(doc, SPAN_FORMATS[args.to], file=args.path or args.name)
-    if args.to == "jsonl":
-        n = jsonl.save(docs, args.output)
-    elif args.to == "brat":
-        n = brat.save(docs, args.output, overwrite=args.overwrite)
-    elif args.to == "labelstudio":
-        n = labelstudio.save(docs, args.output, predictions=args.predictions)
-        print(f"wrote the Label Studio labeling config to {labelstudio.config_path(args.output)}")
-    elif args.to == "doccano":
-        n = doccano.save(docs, args.output)
-    else:
-        from mining.corpora import hf  # imports datasets: only when asked for
-
-        hf.to_dataset(docs).save_to_disk(str(args.output))
-        n = len(docs)
+    source = args.path or args.name
+    validate_documents(docs, file=str(source))
+    try:
+        n = _write_converted(docs, args)
+    except CorpusError as e:  # a unit the output format cannot hold: the writer knows the unit, not the input
+        if e.file is not None:
+            raise
+        raise CorpusError(e.problem, file=source, line=e.line, item=e.item) from None
     print(f"wrote {n} documents to {args.output} ({args.to})")
     return 0
+
+
+def _write_converted(docs, args: argparse.Namespace) -> int:
+    """Write ``docs`` in the format ``--to`` names to ``-o``; the number written."""
+    from mining.corpora import brat, doccano, jsonl, labelstudio
+
+    if args.to == "jsonl":
+        return jsonl.save(docs, args.output)
+    if args.to == "brat":
+        return brat.save(docs, args.output, overwrite=args.overwrite)
+    if args.to == "labelstudio":
+        n = labelstudio.save(docs, args.output, predictions=args.predictions)
+        print(f"wrote the Label Studio labeling config to {labelstudio.config_path(args.output)}")
+        return n
+    if args.to == "doccano":
+        return doccano.save(docs, args.output)
+    from mining.corpora import hf  # imports datasets: only when asked for
+
+    hf.to_dataset(docs).save_to_disk(str(args.output))
+    return len(docs)
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ def labelled(args: argparse.Namespace, **options):
     from mining.label.streams import iter_items, parse_shard, take_shard, with_topic
     from mining.label.workers import label_stream
 
-    use_model(args)
+    check_inputs_and_model(args)
     paths = args.files or ["-"]
     if paths == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: give FILE... (text files, .jsonl files or folders) or pipe text into stdin")
@@ -43,11 +43,11 @@ def progress_bar(args: argparse.Namespace):
 
 
 def announce_model(args: argparse.Namespace) -> None:
-    """:func:`use_model`, then lines on stderr naming the model, its domain and training data, and saying that it
-    loads (the seconds before the first text is labelled)."""
+    """:func:`check_inputs_and_model`, then lines on stderr naming the model, its domain and training data, and
+    saying that it loads (the seconds before the first text is labelled)."""
     from mining.label.bundle import describe_bundle
 
-    use_model(args)
+    check_inputs_and_model(args)
     if (line := describe_bundle(args.model)) is not None:
         print(line, file=sys.stderr)
     print("loading the model and its spaCy pipeline (some seconds) ...", file=sys.stderr)
@@ -61,13 +61,13 @@ def _closing(docs, bar):
         bar.close()
 
 
-def use_model(args: argparse.Namespace) -> None:
-    """``args.model``, or the shipped default model when none is given, checked to be a finished run
-    directory before any input is read or output written; the input paths are checked to exist first."""
+def check_inputs_and_model(args: argparse.Namespace) -> None:
+    """Before anything slow runs or any output is written: the input paths must exist, and ``args.model`` (the
+    shipped default model when none is given) must be a finished run directory."""
     from mining.label.bundle import default_model
     from mining.label.streams import check_paths
 
-    check_paths(getattr(args, "files", None) or [])  # a mistyped input fails before the model loads
+    check_paths(getattr(args, "files", None) or [])
     if args.model is None:
         args.model = str(default_model())
     check_model_dir(args.model)

@@ -303,6 +303,11 @@ def _write_attributes(lines: list[str], bid: str, attributes: dict[str, Any], no
     return n_attr
 
 
+STAGING = ".staging-"  # the hidden folder a write stages its files in, inside the brat folder
+# brat's own files in a collection: its settings and the statistics cache of its server
+BRAT_SETTINGS = frozenset({"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf", ".stats_cache"})
+
+
 def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, overwrite: bool = False) -> int:
     """Write each document as ``ID.txt``, ``ID.ann`` and the ``ID.json`` sidecar in ``directory``.
 
@@ -376,11 +381,6 @@ def _write_document(doc: Document, stem: str, folder: Path, types: _ConfTypes) -
     write_text_atomic(folder / f"{stem}.txt", doc.text)
     write_text_atomic(folder / f"{stem}.ann", ann)
     write_text_atomic(folder / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1))
-
-
-STAGING = ".staging-"  # the hidden folder a write stages its files in, inside the brat folder
-# brat's own files in a collection: its settings and the statistics cache of its server
-BRAT_SETTINGS = frozenset({"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf", ".stats_cache"})
 
 
 def _document_stems(directory: Path) -> set[str]:

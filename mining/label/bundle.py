@@ -8,7 +8,7 @@ from typing import Any
 
 from mining.errors import NotFinishedError, RunRecordError, SetupError, UsageError
 from mining.nlp.pipeline import PipelineInfo, find_pipeline
-from mining.runs.record import MODEL, TASKS, load_tasks, read_meta
+from mining.runs.record import MODEL, TASKS, load_tasks, read_meta, read_resolved_config
 
 # The steps of a bundle, in the order they run; segmentation and components are required.
 STEPS = ("segmentation", "components", "stance", "relations")
@@ -68,18 +68,24 @@ def check_steps(run_dir: Path, name: str, steps: Any, tasks: dict[str, Any] | No
     if not isinstance(steps, dict):
         raise RunRecordError(f"{where} holds a {type(steps).__name__}, not the steps of a bundle ({', '.join(STEPS)}); "
                              "is it a single-task run's? label with a run of `mining run experiment=miner`")
-    missing = [s for s in REQUIRED if s not in steps]
-    if missing:
-        raise RunRecordError(f"{where} lacks the step(s) {', '.join(missing)} (a bundle needs {', '.join(REQUIRED)}; "
-                             f"it has {', '.join(map(str, steps)) or 'none'}); label with a run of "
-                             "`mining run experiment=miner`")
-    unknown = [str(s) for s in steps if s not in STEPS]
-    if unknown:
-        raise RunRecordError(f"{where} has unknown step(s) {', '.join(unknown)}; the steps are {', '.join(STEPS)}")
+    if (problem := step_problem(steps)) is not None:
+        raise RunRecordError(f"{where} {problem}")
     untasked = [s for s in steps if tasks is not None and s not in tasks]
     if untasked:
         raise RunRecordError(f"{where} has the step(s) {', '.join(untasked)}, but its {TASKS} has no task for them; "
                              "its files come from different runs")
+
+
+def step_problem(steps: dict[str, Any]) -> str | None:
+    """What is wrong with the step names of a bundle (a required one missing, an unknown one), or None."""
+    missing = [s for s in REQUIRED if s not in steps]
+    if missing:
+        return (f"lacks the step(s) {', '.join(missing)} (a bundle needs {', '.join(REQUIRED)}; it has "
+                f"{', '.join(map(str, steps)) or 'none'}); label with a run of `mining run experiment=miner`")
+    unknown = [str(s) for s in steps if s not in STEPS]
+    if unknown:
+        return f"has unknown step(s) {', '.join(unknown)}; the steps are {', '.join(STEPS)}"
+    return None
 
 
 def describe_bundle(run_dir: str | Path) -> str | None:
@@ -102,11 +108,8 @@ def describe_bundle(run_dir: str | Path) -> str | None:
 def _config_data(run_dir: Path) -> dict[str, Any]:
     """The ``data`` group of a run's ``config.yaml``; empty when there is none or it is unreadable (the line
     :func:`describe_bundle` prints is informative only: loading the bundle checks the run)."""
-    import yaml
-
     try:
-        config = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = read_resolved_config(run_dir).get("data")
+    except (OSError, RunRecordError):
         return {}
-    data = config.get("data") if isinstance(config, dict) else None
     return data if isinstance(data, dict) else {}

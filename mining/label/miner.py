@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from mining.errors import UsageError
 from mining.label import steps
 from mining.label.batches import char_batches, join_pieces, split_document
-from mining.label.bundle import REQUIRED, STEPS, check_bundle, check_installed, check_steps, pipeline_info
+from mining.label.bundle import check_bundle, check_installed, check_steps, pipeline_info, step_problem
 from mining.label.uncertainty import score_uncertainty
 from mining.nlp.pipeline import PipelineInfo, find_pipeline, load_pipeline
 from mining.nlp.sharing import sharing
@@ -74,12 +74,8 @@ class ArgumentMiner:
     _fingerprints: dict = field(default_factory=dict, init=False, repr=False)  # for nlp.sharing.sharing
 
     def __post_init__(self) -> None:
-        missing = [s for s in REQUIRED if s not in self.models]
-        if missing:
-            raise ValueError(f"an ArgumentMiner needs the steps {list(REQUIRED)}; missing: {missing}")
-        unknown = sorted(set(self.models) - set(STEPS))
-        if unknown:
-            raise ValueError(f"unknown steps {unknown}; the steps are {list(STEPS)}")
+        if (problem := step_problem(self.models)) is not None:
+            raise ValueError(f"an ArgumentMiner's models {problem}")
 
     @classmethod
     def from_run(cls, run_dir: str | Path, *, check_pipeline: bool = True, **options) -> ArgumentMiner:

@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from mining.errors import NotFinishedError, RunRecordError, UsageError
+from mining.errors import NotFinishedError, UsageError
 from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys
 from mining.runs.jsonfile import read_json_object
-from mining.runs.record import CONFIG, find_runs, read_metrics
+from mining.runs.record import CONFIG, find_runs, read_metrics, read_resolved_config
 
 # The tracker and where files go (or whether they may replace others) change no result, so they never
 # tell configurations apart.
@@ -42,8 +40,7 @@ DATA_KEYS = {"fingerprint": "data fingerprint", "documents": "documents", "train
 def read_config(run_dir: Path) -> dict[str, Any]:
     """The run's resolved config, flattened, with each config group's choice under ``<group>=`` and what
     ``meta.json`` recorded of its data (fingerprint, shortened, and document counts)."""
-    path = run_dir / CONFIG
-    config = flatten(_read_yaml_mapping(path)) if path.exists() else {}
+    config = flatten(read_resolved_config(run_dir)) if (run_dir / CONFIG).exists() else {}
     meta = run_dir / "meta.json"
     if meta.exists():
         recorded = read_json_object(meta)
@@ -52,17 +49,6 @@ def read_config(run_dir: Path) -> dict[str, Any]:
         config.update({name: str(data[key])[:12] if key == "fingerprint" else data[key]
                        for key, name in DATA_KEYS.items() if data.get(key) is not None})
     return config
-
-
-def _read_yaml_mapping(path: Path) -> dict[str, Any]:
-    try:
-        value = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as e:
-        raise RunRecordError(f"{path}: not valid YAML ({e}); expected the run's resolved config") from None
-    if not isinstance(value, dict):
-        raise RunRecordError(f"{path}: expected the run's resolved config (a YAML mapping), got a "
-                             f"{type(value).__name__}")
-    return value
 
 
 def differing_keys(configs: Sequence[dict[str, Any]]) -> list[str]:
@@ -105,9 +91,9 @@ def choose_metrics(configs: Sequence[dict[str, Any]], results: Sequence[dict[str
 
 def _check_known(names: Sequence[str], results: Sequence[dict[str, Any]], option: str) -> None:
     """Refuse a metric no compared run has, naming it and the closest metric names the runs have."""
-    known = sorted({k for m in results for k, v in m.items() if isinstance(v, (int, float))})
     for name in names:
         if not any(name in m for m in results):
+            known = sorted({k for m in results for k, v in m.items() if isinstance(v, (int, float))})
             close = difflib.get_close_matches(name, known, n=4, cutoff=0.6)
             hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known[:8])}" + (
                 ", ..." if len(known) > 8 else "")
