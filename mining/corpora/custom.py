@@ -36,8 +36,8 @@ def detect_format(path: str | Path) -> str:
     - a folder with ``dataset_info.json`` or ``state.json``: ``hf``;
     - a folder with ``*.ann`` files: ``brat``;
     - a ``.jsonl``/``.json`` file, or a folder of ``*.jsonl`` (else of ``*.json``; its first file
-      decides), by the first record: Label Studio tasks (``{"data": ..., "annotations": ...}``, in a
-      JSON array or alone) are ``labelstudio``; lines with ``text`` and ``label``/``entities`` but no
+      decides), by the first record: Label Studio tasks (``{"data": ..., "annotations": ...}``, or ``{"data":
+      {...}}`` with no ``text`` beside it, in a JSON array or alone) are ``labelstudio``; lines with ``text`` and ``label``/``entities`` but no
       ``units`` are ``doccano``; lines with ``id`` and ``text`` are ``jsonl``.
 
     Raises
@@ -103,7 +103,7 @@ def _registered(fmt: str | None, path: Path) -> str:
 def _sniff_file(path: Path) -> str | None:
     """Tell the format from the first record of a JSON or JSON-lines file."""
     try:
-        with path.open(encoding="utf-8") as f:
+        with path.open(encoding="utf-8-sig") as f:
             first = next((line for line in f if line.strip()), "")
             if path.suffix == ".json" or first.lstrip().startswith("["):
                 f.seek(0)
@@ -140,8 +140,9 @@ def _sniff_array(data: list) -> str | None:
 def _sniff_record(record: Any) -> str | None:
     if not isinstance(record, dict):
         return None
-    if "data" in record and any(k in record for k in _LABELSTUDIO_KEYS):
-        return "labelstudio"
+    if "data" in record and (any(k in record for k in _LABELSTUDIO_KEYS)
+                             or (isinstance(record["data"], dict) and "text" not in record)):
+        return "labelstudio"  # an export, or tasks to import: their text is in "data"
     if "text" in record and "units" not in record and any(k in record for k in _DOCCANO_KEYS):
         return "doccano"
     if "id" in record and "text" in record:

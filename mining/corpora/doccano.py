@@ -16,9 +16,9 @@ doccano spans have a label and nothing else, so:
 - **holder, attributes and the unit id** go in ``mining.units``: one entry
   ``{"span": [start, end], "label": ..., "id": ..., "holder": ..., "attributes": {...}}`` per unit,
   found again by the offsets and the (stance-less) label of the unit's first span, or by the offsets
-  alone when an annotator changed the label. doccano renumbers entities on import, so entity ids
-  cannot be the key; offsets survive. A span an annotator added or moved has no entry: its id is the
-  doccano entity id, with no holder or attributes.
+  alone when an annotator changed the label, or by overlap when they moved its bounds. doccano renumbers
+  entities on import, so entity ids cannot be the key; offsets survive. A span an annotator added has no
+  entry: its id is the doccano entity id, with no holder or attributes.
 - **relation ids and attributes** go in ``mining.relations`` (``id``, ``source``, ``target``,
   ``label``, ``attributes``), matched to a relation by its source and target unit ids and label,
   as in :mod:`mining.corpora.labelstudio`; unmatched relations get the doccano relation id.
@@ -155,7 +155,7 @@ def load(path: str | Path, **options: Any) -> list[Document]:
 
 
 def _read_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    with path.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8-sig") as f:  # a byte order mark that starts the file is dropped
         try:
             lines = list(f)
         except UnicodeDecodeError as e:
@@ -279,7 +279,7 @@ def _read_units(record: dict[str, Any], text: str, spans: _Spans, heads: dict[st
 
     A group finds its stored entry by the offsets and label of its first span; failing that, by the
     offsets alone (an annotator changed the label: the unit keeps its id, holder and attributes), once
-    every exact match has taken its entry."""
+    every exact match has taken its entry; failing that, by overlap (an annotator moved the unit's bounds)."""
     groups: dict[str, list[str]] = {eid: [] for eid in spans if heads[eid] == eid}
     for eid in spans:
         groups[heads[eid]].append(eid)
@@ -294,6 +294,8 @@ def _read_units(record: dict[str, Any], text: str, spans: _Spans, heads: dict[st
     for eid in groups:
         if not entries[eid]:
             entries[eid] = _pop_span(stored, fragments[eid][0])
+    moved = {eid: (fragments[eid][0], spans[eid][2]) for eid in groups if not entries[eid]}
+    entries.update(_pop_overlapping(stored, moved))
     units: dict[str, Unit] = {}
     order: dict[str, tuple[float, int, int]] = {}  # stored units in their stored order, then new ones by offset
     for eid in groups:
@@ -410,6 +412,27 @@ def _pop_span(stored: _Stored, span: tuple[int, int]) -> dict[str, Any]:
         if offsets == span and found:
             return found.pop(0)
     return {}
+
+
+def _pop_overlapping(stored: _Stored, spans: dict[str, tuple[tuple[int, int], str]]) -> dict[str, dict[str, Any]]:
+    """Pair the first spans ``spans`` (entity id -> (offsets, label)) that found no stored unit entry with the entries
+    left whose first span they overlap: an annotator moved the unit's bounds, and it keeps its id, holder and
+    attributes. One to one, the greatest overlap first and the same label before another; a span that overlaps no
+    entry left is a new unit, and an entry that no span overlaps is a unit the annotator removed."""
+    pairs = []
+    for eid, ((start, end), label) in spans.items():
+        for ((s, e), stored_label), found in stored.items():
+            overlap = min(end, e) - max(start, s)
+            pairs += [(-overlap, stored_label != label, entry["index"], eid, entry) for entry in found if overlap > 0]
+    paired: dict[str, dict[str, Any]] = {}
+    taken: set[int] = set()
+    for *_, index, eid, entry in sorted(pairs, key=lambda pair: pair[:4]):
+        if eid not in paired and index not in taken:
+            paired[eid] = entry
+            taken.add(index)
+    for found in stored.values():
+        found[:] = [entry for entry in found if entry["index"] not in taken]
+    return paired
 
 
 def _pop(stored: _Stored, key: Any) -> dict[str, Any]:

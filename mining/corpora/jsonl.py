@@ -20,10 +20,11 @@ def iter_documents(path: str | Path) -> Iterator[Document]:
 
 
 def utf8_lines(lines: Iterable[bytes], path: Path) -> Iterator[str]:
-    """Decode each line, or a CorpusError naming the line and the byte that is not UTF-8."""
+    """Decode each line, or a CorpusError naming the line and the byte that is not UTF-8; a byte order mark that
+    starts the file (as Windows editors write one) is dropped."""
     for lineno, raw in enumerate(lines, start=1):
         try:
-            yield raw.decode("utf-8")
+            yield raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as e:
             raise CorpusError(f"not valid UTF-8: byte {raw[e.start]:#04x}, the line's byte {e.start + 1}; the "
                               "project's JSONL is UTF-8", file=path, line=lineno) from None

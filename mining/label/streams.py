@@ -61,8 +61,8 @@ def take_shard(items: Iterable[Item], index: int, total: int) -> Iterator[Item]:
 def decode(data: bytes, source: str, encoding: str = "utf-8", *, whole: bool = False) -> str:
     """Bytes -> text, or a CorpusError naming the file and the first bad byte.
 
-    A ``whole`` text (a ``.txt`` file, stdin; not a JSONL line) in UTF-8 loses a leading byte order mark,
-    so that offsets are into the text without it.
+    A ``whole`` text (a ``.txt`` file, stdin, a JSONL file's first line) in UTF-8 loses a leading byte order
+    mark, so that offsets are into the text without it.
     """
     try:
         codec = "utf-8-sig" if whole and codecs.lookup(encoding).name == "utf-8" else encoding
@@ -212,7 +212,7 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
         return
     with path.open("rb") as f:
         for number, raw in enumerate(f, start=1):
-            line = decode(raw, f"{path}:{number}", encoding).strip()
+            line = decode(raw, f"{path}:{number}", encoding, whole=number == 1).strip()  # a BOM starts line 1
             if not line:
                 continue
             try:

@@ -107,6 +107,10 @@ class DoccanoAnnotator:
         self.call("PATCH", f"{self.base}/examples/{self.examples[doc_id]}/spans/{span_id}",
                   json={"label": self.span_types[label]})
 
+    def move(self, doc_id: str, span_id: int, start: int, end: int) -> None:
+        self.call("PATCH", f"{self.base}/examples/{self.examples[doc_id]}/spans/{span_id}",
+                  json={"start_offset": start, "end_offset": end})
+
     def add_span(self, doc_id: str, start: int, end: int, label: str) -> int:
         return self.call("POST", f"{self.base}/examples/{self.examples[doc_id]}/spans",
                          json={"label": self.span_types[label], "start_offset": start, "end_offset": end})["id"]

@@ -168,6 +168,10 @@ def test_doccano_annotation_session_comes_back_exactly(doccano_server, tmp_path:
     expected_b, new_label = _relabelled(b)
     stance = b.units[0].stance
     annotator.relabel(b.id, span_of(b, b.units[0]), f"{new_label}|{stance}" if stance else new_label)
+    moved = expected_b.units[1]  # its first word left out: the same unit, with its id and holder
+    annotator.move(b.id, span_of(b, b.units[1]), moved.start + moved.text.index(" ") + 1, moved.end)
+    moved.start += moved.text.index(" ") + 1
+    moved.text = b.text[moved.start:moved.end]
     annotator.done(b.id)
 
     (n0, n1), (p0, p1), (q0, q1) = free_phrases(c, 3)

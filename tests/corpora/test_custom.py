@@ -83,6 +83,13 @@ def test_a_single_label_studio_task_is_detected(tmp_path: Path, monkeypatch):
     assert custom.detect_format(folder) == "labelstudio"
 
 
+def test_label_studio_tasks_to_import_are_detected(tmp_path: Path):
+    """Tasks written for Label Studio to import have their text in "data" and no annotations yet."""
+    tasks = [{"id": 3, "data": {"text": "Cats rule."}}]
+    assert custom.detect_format(_write(tmp_path / "one.json", json.dumps(tasks[0]))) == "labelstudio"
+    assert custom.detect_format(_write(tmp_path / "all.json", json.dumps(tasks))) == "labelstudio"
+
+
 def test_an_unregistered_export_format_is_named(tmp_path: Path, monkeypatch):
     studio = _write(tmp_path / "export.json", json.dumps(LABEL_STUDIO))
     monkeypatch.delitem(LOADERS, "labelstudio", raising=False)
@@ -162,3 +169,16 @@ def test_the_shipped_corpora_have_unique_ids():
     for name in ("sample", "news"):
         docs = load_corpus(name)
         assert docs and len({d.id for d in docs}) == len(docs)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "labelstudio"])
+def test_a_byte_order_mark_that_starts_a_file_is_dropped(tmp_path: Path, sample_docs, fmt: str):
+    """Windows editors start a UTF-8 file with one; every loader of a JSON or JSONL file reads past it."""
+    from mining.dataset.validation import validate_path
+
+    path = tmp_path / ("tasks.json" if fmt == "labelstudio" else "docs.jsonl")
+    import_module(f"mining.corpora.{fmt}").save(sample_docs[:2], path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert custom.detect_format(path) == fmt
+    assert custom.load(path) == sample_docs[:2]
+    assert not [p for p in validate_path(path, strict=False) if not p.warning]

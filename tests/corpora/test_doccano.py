@@ -245,3 +245,28 @@ def test_a_relabelled_span_keeps_its_id_holder_and_attributes():
     assert (read.units[0].id, read.units[0].holder, read.units[0].attributes) == (first.id, first.holder, first.attributes)
     assert (read.units[0].label, read.units[0].stance) == ("premise", "against")
     assert read.relations == doc.relations and read.units[1:] == doc.units[1:]
+
+
+def test_a_moved_span_keeps_its_id_holder_attributes_and_relations():
+    """An annotator trims P2's first fragment and widens P3 in doccano: the same units, with new bounds."""
+    (record,) = doccano.to_records([tricky_doc()])
+    by_offsets = {(e["start_offset"], e["end_offset"]): e for e in record["entities"]}
+    by_offsets[(31, 38)]["start_offset"] = 32  # "rivers," (P2's first fragment)
+    by_offsets[(79, 99)].update(start_offset=74, label="claim|against")  # moved and relabelled
+    (doc,) = doccano.from_records([record])
+    old = tricky_doc()
+    assert [(u.id, u.holder, u.attributes) for u in doc.units] == [(u.id, u.holder, u.attributes) for u in old.units]
+    assert [(u.start, u.end) for u in doc.units[1:]] == [(32, 77), (74, 99)]
+    assert doc.relations == old.relations
+
+
+def test_a_split_span_keeps_its_entry_with_the_larger_part_and_a_removed_unit_takes_none_along():
+    (record,) = doccano.to_records([tricky_doc()])
+    p3 = next(e for e in record["entities"] if e["start_offset"] == 79)
+    p3["end_offset"] = 83  # "Shop": the smaller part
+    record["entities"].append({"id": 20, "label": "premise", "start_offset": 84, "end_offset": 99})
+    record["entities"] = [e for e in record["entities"] if e["start_offset"] != 0]  # c/1 removed
+    record["relations"] = [r for r in record["relations"] if r["type"] == "same_unit"]
+    (doc,) = doccano.from_records([record])
+    assert [(u.id, u.start, u.end, u.holder) for u in doc.units] == [
+        ("P2", 31, 77, "council"), ("P3", 84, 99, None), (str(p3["id"]), 79, 83, None)]

@@ -27,7 +27,7 @@ def load(path: str | Path, **options: Any) -> list[Document]:
     docs = []
     for f in corpus_files(path, ".json"):
         try:
-            tasks = json.loads(f.read_text(encoding="utf-8"))
+            tasks = json.loads(f.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as e:
             raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=f, line=e.lineno) from None
         except UnicodeDecodeError as e:
