@@ -82,6 +82,23 @@ def test_models_instantiate(model: str):
     assert any(k.endswith("random_state") and v == 7 for k, v in params.items())
 
 
+def test_an_experiment_on_a_model_family_takes_any_other():
+    """``mining run -m experiment=X model=logreg,random_forest``: an experiment that picks one of the plain model
+    families sets nothing on it that another would refuse (its settings are a model option of their own)."""
+    families = ["logreg", "linear_svc", "random_forest", "hist_gb"]
+    refused = []
+    for experiment in EXPERIMENTS:
+        choice = _compose([f"experiment={experiment}"]).hydra.runtime.choices.get("model")
+        if choice is None or choice in WRAPPERS or choice == "transition_tagger":
+            continue  # subtasks, or a model whose experiment gives its inner parts
+        for family in families:
+            try:
+                instantiate(_compose([f"experiment={experiment}", f"model={family}"]).model)
+            except Exception as e:  # noqa: BLE001 - every refusal is listed
+                refused.append(f"experiment={experiment} model={family}: {type(e).__name__}: {e}"[:300])
+    assert not refused, "\n".join(refused)
+
+
 def test_required_model_families_exist():
     assert {"logreg", "linear_svc", "random_forest", "hist_gb"} <= set(MODELS)
 

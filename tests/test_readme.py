@@ -409,7 +409,8 @@ def test_readme_quick_start_runs_as_written(tmp_path: Path, request):
         assert done.returncode == 0, f"{command}\n{done.stderr[-3000:]}"
         outputs[command] = done.stdout
     assert set(TRAINED_BY_FIXTURE) <= set(commands), "TRAINED_BY_FIXTURE names commands the README no longer has"
-    assert "logreg" in outputs["mining compare logs/sample_components/multiruns/"]
+    rows = outputs["mining compare logs/sample_stance/multiruns/"].splitlines()[2:]
+    assert [row.split()[1] for row in rows] == ["logreg", "random_forest"], rows  # the best first
     assert "ok" in next(out for command, out in outputs.items() if "mining data validate" in command)
     labelled = next(out for command, out in outputs.items() if "mining label" in command)
     rows = [line.split("\t") for line in labelled.splitlines()]

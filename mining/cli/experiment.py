@@ -109,8 +109,13 @@ def _job_writer():
     hydra_cfg = HydraConfig.get() if HydraConfig.initialized() else None
     if hydra_cfg is None or hydra_cfg.mode != RunMode.MULTIRUN:
         return to_stderr
-    prefix = f"[job {hydra_cfg.job.num}: {hydra_cfg.job.override_dirname}] "
+    prefix = _job_label(hydra_cfg) + " "
     return lambda line: to_stderr(prefix + line)
+
+
+def _job_label(hydra_cfg) -> str:
+    """A sweep's job, as its progress and result lines name it."""
+    return f"[job {hydra_cfg.job.num}: {hydra_cfg.job.override_dirname}]"
 
 
 def _experiment(cfg) -> float:
@@ -156,7 +161,8 @@ def _experiment(cfg) -> float:
     with timer.stage("record"):
         write_record(run_dir, metrics=result.metrics, meta=meta, predictions=result.predictions, model=result.model,
                      tasks=result.task, config_yaml=OmegaConf.to_yaml(cfg, resolve=True))
-    print(summary(cfg.name, result.metrics, cfg.optimized_metric)
+    name = f"{cfg.name} {_job_label(hydra_cfg)}" if sweep else cfg.name
+    print(summary(name, result.metrics, cfg.optimized_metric)
           + f"\nrun record: {run_dir} (pipeline {info.package} {info.version}, "
             f"parse cache {'hit' if from_cache else 'miss'})")
     value = optimized_value(result.metrics, cfg.optimized_metric, evaluation.prefix, required=sweep)
