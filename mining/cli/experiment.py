@@ -6,6 +6,7 @@ import argparse
 import difflib
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from mining.cli.errors import debug_enabled, explain, report, setting_env
@@ -17,6 +18,7 @@ QUIET_ENV = "MINING_QUIET"  # set by `mining run --quiet`; jobs in other process
 
 # The metrics the one-line summary of a run shows (besides the metric to optimise).
 SUMMARY_SUFFIXES = ("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "accuracy.mean")
+SUMMARY_WIDTH = 120
 
 
 def add_run_command(commands: argparse._SubParsersAction) -> None:
@@ -142,6 +144,8 @@ def _experiment(cfg) -> float:
                                              progress=False if quiet() else cfg.nlp.progress)
     note(f"parse: done in {timer.seconds['parse']:.1f} s (cache {'hit' if from_cache else 'miss'})")
     evaluation = instantiate(cfg.evaluation, _convert_="all")
+    if cfg.optimized_metric is None:  # the evaluation's macro-F1; the record's config.yaml names it
+        cfg.optimized_metric = default_metric(evaluation.prefix)
     sweep = hydra_cfg.mode == RunMode.MULTIRUN
     if sweep:  # an optimising sweeper (Optuna) reads the metric, `mining compare` sorts by it: refuse a wrong
         # prefix now, not after every job's fit
@@ -317,9 +321,14 @@ def provenance(docs, parsed, predictions) -> dict:
             "predictions": predictions_fingerprint(predictions)}
 
 
+def default_metric(prefix: str) -> str:
+    """The metric a run optimises unless its config names one: its evaluation's macro-F1 (``test.macro_f1``, or the
+    mean over folds, ``cv.macro_f1.mean``)."""
+    return f"{prefix}.macro_f1" + ("" if prefix == "test" else ".mean")
+
+
 def _example_metric(prefix: str) -> str:
-    suffix = "" if prefix == "test" else ".mean"
-    return f"{prefix}.macro_f1{suffix} (with subtasks: {prefix}.<subtask>.macro_f1{suffix})"
+    return f"{default_metric(prefix)} (with subtasks: {default_metric(prefix + '.<subtask>')})"
 
 
 def check_optimized_prefix(key: str, prefix: str) -> None:
@@ -345,6 +354,8 @@ def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = Tr
 
 
 def summary(name: str, metrics: dict, key: str) -> str:
-    """One line: the run's name with its macro-F1 and accuracy scores and the metric to optimise."""
-    shown = ", ".join(f"{k}={v:.4f}" for k, v in metrics.items() if k.endswith(SUMMARY_SUFFIXES) or k == key)
-    return f"{name}: {shown}"
+    """The run's name with its macro-F1 and accuracy scores and the metric to optimise, wrapped at ``SUMMARY_WIDTH``
+    characters between scores (a bundle has a score per step: one line of them ran to 900 characters)."""
+    shown = [f"{k}={v:.4f}" for k, v in metrics.items() if k.endswith(SUMMARY_SUFFIXES) or k == key]
+    return textwrap.fill(f"{name}: {', '.join(shown)}", width=SUMMARY_WIDTH, subsequent_indent="  ",
+                         break_long_words=False, break_on_hyphens=False)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mining.runs.record import read_resolved_config
 from tests.helpers import run_mining as mining
 
 
@@ -76,20 +77,31 @@ def test_run_names_a_corpus_with_nothing_to_learn(workdir: Path, tmp_path: Path)
 
 
 def test_a_sweep_refuses_a_metric_its_evaluation_does_not_score_before_fitting(workdir: Path):
-    # Only a sweep's sweeper reads the metric to optimise; the run's default (test.macro_f1) is no CV score.
-    done = mining("run", "-m", "experiment=sample_components", "evaluation=cv", cwd=workdir)
+    # Only a sweep's sweeper reads the metric to optimise; test.macro_f1 is no CV score.
+    done = mining("run", "-m", "experiment=sample_components", "evaluation=cv", "optimized_metric=test.macro_f1",
+                  cwd=workdir)
     _refused(done, "optimized_metric='test.macro_f1'", "cv.*", "optimized_metric=cv.macro_f1.mean")
     assert "components: fold" not in done.stderr
     assert not list((workdir / "logs").rglob("metrics.json"))
 
 
 def test_a_single_run_reports_though_it_does_not_score_the_metric_to_optimise(workdir: Path, tmp_path: Path):
-    done = mining("run", "experiment=sample_components", "evaluation=cv", f"hydra.run.dir={tmp_path / 'run'}",
-                  cwd=workdir)
+    done = mining("run", "experiment=sample_components", "evaluation=cv", "optimized_metric=test.macro_f1",
+                  f"hydra.run.dir={tmp_path / 'run'}", cwd=workdir)
     assert done.returncode == 0, done.stderr
     assert "cv.macro_f1.mean=" in done.stdout and "run record:" in done.stdout
     assert "warning: optimized_metric='test.macro_f1' is not among the metrics" in done.stderr
     assert (tmp_path / "run" / "metrics.json").is_file()
+
+
+def test_the_metric_to_optimise_is_the_evaluations_unless_named(workdir: Path, tmp_path: Path):
+    """Another evaluation needs no other optimized_metric: the default is its macro-F1, and the record names it."""
+    done = mining("run", "--quiet", "experiment=sample_components", "evaluation=cv",
+                  f"hydra.run.dir={tmp_path / 'run'}", cwd=workdir)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert read_resolved_config(tmp_path / "run")["optimized_metric"] == "cv.macro_f1.mean"
+    table = mining("compare", str(tmp_path / "run"), cwd=workdir)
+    assert table.stdout.splitlines()[0].split() == ["run", "cv.macro_f1.mean", "cv.macro_f1.std"], table.stdout
 
 
 @pytest.mark.parametrize("where", ["under-a-file", "read-only"])

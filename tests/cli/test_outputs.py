@@ -108,3 +108,16 @@ def test_the_atomic_writer_writes_through_a_link_which_stays_one(tmp_path: Path)
     link.symlink_to(target)
     write_text_atomic(link, "new")
     assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"
+
+
+def test_a_runs_summary_wraps_between_scores():
+    """A bundle has a score per step: its summary wraps between them, each score whole."""
+    from mining.cli.experiment import SUMMARY_WIDTH, summary
+
+    metrics = {f"test.step{i}.macro_f1": 0.5 for i in range(20)} | {"test.step0.per_label.x.f1": 0.1}
+    lines = summary("miner", metrics, "test.step0.macro_f1").splitlines()
+    assert len(lines) > 1 and all(len(line) <= SUMMARY_WIDTH for line in lines)
+    assert lines[0].startswith("miner: test.step0.macro_f1=0.5000") and "per_label" not in "".join(lines)
+    scores = [score for line in lines for score in line.strip().rstrip(",").split(", ")]
+    assert scores[1:] == [f"test.step{i}.macro_f1=0.5000" for i in range(1, 20)]
+    assert summary("a", {"test.macro_f1": 1.0}, "test.macro_f1") == "a: test.macro_f1=1.0000"
