@@ -12,7 +12,9 @@ import gc
 import io
 import os
 import select
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = argv[:1] == ["--debug"]
     # `mining run`'s jobs read the env variable, in any process
-    with setting_env(DEBUG_ENV, "1" if debug else None), fewer_collections():
+    with setting_env(DEBUG_ENV, "1" if debug else None), fewer_collections(), terminated_as_interrupted():
         try:
             status = dispatch(argv[1:] if debug else argv)
             sys.stdout.flush()  # inside the try: a reader that has gone shows here, not at exit
@@ -66,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             # `mining ... | head`: the reader has what it wanted; no traceback now, and none at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_CLOSED_PIPE
+        except KeyboardInterrupt:
+            if debug_enabled():
+                raise
+            # Ctrl-C, or SIGTERM (a batch system's stop): what the command was writing is left out or unfinished
+            # (writes are atomic; a run directory without metrics.json is unfinished), nothing else to say
+            print("\ninterrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
         except Exception as e:
             message = None if debug_enabled() else explain(e)
             if message is None:
@@ -74,6 +83,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 EXIT_CLOSED_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
+EXIT_INTERRUPTED = 130  # and by SIGINT (128 + 2)
+
+
+@contextmanager
+def terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM, as Ctrl-C: raised as ``KeyboardInterrupt`` in the main thread, so that every ``finally`` runs and a
+    file being written atomically leaves no temporary file behind (the default ends the process on the spot).
+    Where ``main`` runs outside the main thread (in a test), nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    pid = os.getpid()
+
+    def interrupt(signum, frame):
+        if os.getpid() != pid:  # a forked worker (a subtask's process): it ends as it would have
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _stdout_closed() -> bool:

@@ -321,14 +321,14 @@ def provenance(docs, parsed, predictions) -> dict:
             "predictions": predictions_fingerprint(predictions)}
 
 
-def default_metric(prefix: str) -> str:
+def default_metric(prefix: str, subtask: str | None = None) -> str:
     """The metric a run optimises unless its config names one: its evaluation's macro-F1 (``test.macro_f1``, or the
-    mean over folds, ``cv.macro_f1.mean``)."""
-    return f"{prefix}.macro_f1" + ("" if prefix == "test" else ".mean")
+    mean over folds, ``cv.macro_f1.mean``), or a subtask's (``test.<subtask>.macro_f1``)."""
+    return ".".join([prefix, *([subtask] if subtask else []), "macro_f1"]) + ("" if prefix == "test" else ".mean")
 
 
 def _example_metric(prefix: str) -> str:
-    return f"{default_metric(prefix)} (with subtasks: {default_metric(prefix + '.<subtask>')})"
+    return f"{default_metric(prefix)} (with subtasks: {default_metric(prefix, '<subtask>')})"
 
 
 def check_optimized_prefix(key: str, prefix: str) -> None:

@@ -20,8 +20,9 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
                  also: Iterable[Path] = ()) -> None:
     """Refuse ``output`` (and the side files ``also``) before any work is done.
 
-    An output that is one of the inputs, or a folder holding one, is refused always: the input
-    would be gone if the command failed halfway, and a re-run could not start again. An existing
+    An output that is one of the inputs, a folder holding one or a path inside an input folder (a run record, a
+    brat folder) is refused always: the input would be gone if the command failed halfway, and a re-run could not
+    start again. An existing
     file, or a folder that is not empty, is refused unless ``overwrite``.
     """
     if output is None:
@@ -39,6 +40,8 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
         source = Path(given).resolve()
         if target == source or (target.is_dir() and source.is_relative_to(target)):
             raise CorpusError(f"the output is the input {given}: write to another path", file=output)
+        if source.is_dir() and target.is_relative_to(source):
+            raise CorpusError(f"the output is inside the input folder {given}: write to another path", file=output)
     if overwrite:
         return
     for path in (output, *also):

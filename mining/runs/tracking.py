@@ -7,6 +7,7 @@ so the run directory stays the source of truth and an old run can be logged late
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from mining.runs.record import CONFIG, META, METRICS, MODEL, read_meta, read_met
 INSTALL_HINT = "pip install 'mining[tracking]'"
 ARTIFACTS = (*PLOTS, MODEL, CONFIG, META, METRICS)
 RUN_DIR_TAG = "mining.run_dir"
+RECORD_TAG = "mining.record"  # which record of the directory: a record replaced with overwrite=true is another
 # MLflow's limits per log_batch call (mlflow.utils.validation).
 PARAMS_PER_BATCH = 100
 METRICS_PER_BATCH = 1000
@@ -51,8 +53,11 @@ def log_run(run_dir: str | Path, *, tracking_uri: str, experiment_name: str,
     Logged: the flattened resolved config (``config.yaml``, so overrides included) and the config
     group choices (``choice.<group>``) as params; every numeric metric; the plots, the skops model,
     the config, meta and metrics files as artifacts; the git SHA, data fingerprint, spaCy pipeline,
-    overrides and run directory as tags. A run directory already logged to the experiment (a
-    finished MLflow run with its ``mining.run_dir`` tag) is not logged twice: its run id is returned.
+    overrides, run directory and record (a digest of its ``metrics.json`` and ``meta.json``) as tags. A record
+    already logged to the experiment (a finished MLflow run with its ``mining.run_dir`` and ``mining.record``
+    tags) is not logged twice: its run id is returned. A record that replaced another in its directory
+    (``overwrite=true``) is logged, and the MLflow runs of the records it replaced are deleted (MLflow keeps
+    them as deleted runs, restorable until ``mlflow gc``).
 
     With a ``sqlite:///`` store, processes on one machine take turns through a lock file next to the
     database, so that the parallel jobs of a sweep neither race to create the tables and the
@@ -68,8 +73,8 @@ def log_run(run_dir: str | Path, *, tracking_uri: str, experiment_name: str,
     with _store_lock(tracking_uri):
         client = MlflowClient(tracking_uri=tracking_uri)
         experiment_id, logged = _experiment(client, experiment_name, artifact_location, run_dir)
-        if logged is not None:
-            return logged
+        if tags[RECORD_TAG] in logged:
+            return logged[tags[RECORD_TAG]]
         run_id = client.create_run(experiment_id, run_name=run_name, tags=tags).info.run_id
         try:
             items = sorted(params.items())
@@ -86,18 +91,21 @@ def log_run(run_dir: str | Path, *, tracking_uri: str, experiment_name: str,
             client.set_terminated(run_id, status="FAILED")
             raise
         client.set_terminated(run_id, status="FINISHED")
+        for replaced in logged.values():  # the records this one replaced are gone from the directory
+            client.delete_run(replaced)
     return run_id
 
 
-def _experiment(client: Any, name: str, artifact_location: str | None, run_dir: Path) -> tuple[str, str | None]:
-    """The experiment's id (created on first use), and the id of a finished run of it that already
-    logged ``run_dir``, if there is one."""
+def _experiment(client: Any, name: str, artifact_location: str | None, run_dir: Path) -> tuple[str, dict[str, str]]:
+    """The experiment's id (created on first use), and the finished runs of it that logged a record of ``run_dir``:
+    run id by record tag (a run from before the tag: by its run id)."""
     experiment = client.get_experiment_by_name(name)
     if experiment is None:
-        return client.create_experiment(name, artifact_location=_as_uri(artifact_location)), None
-    logged = client.search_runs([experiment.experiment_id], max_results=1, filter_string=(
+        return client.create_experiment(name, artifact_location=_as_uri(artifact_location)), {}
+    logged = client.search_runs([experiment.experiment_id], filter_string=(
         f"tags.`{RUN_DIR_TAG}` = '{run_dir}' and attributes.status = 'FINISHED'"))
-    return experiment.experiment_id, logged[0].info.run_id if logged else None
+    return experiment.experiment_id, {run.data.tags.get(RECORD_TAG, run.info.run_id): run.info.run_id
+                                      for run in logged}
 
 
 def _record(run_dir: Path) -> tuple[dict[str, str], dict[str, float], dict[str, str], str]:
@@ -113,8 +121,10 @@ def _record(run_dir: Path) -> tuple[dict[str, str], dict[str, float], dict[str, 
     # The run name: the overrides that choose the configuration, not where things are or how they are logged.
     overrides = [o for o in meta.get("overrides", [])
                  if not o.startswith(("hydra", "nlp.progress", "data.path", "paths.", "tracking"))]
+    record = hashlib.sha256(b"".join((run_dir / name).read_bytes() for name in (METRICS, META))).hexdigest()[:16]
     tags = {
         RUN_DIR_TAG: str(run_dir),
+        RECORD_TAG: record,
         "mining.git_sha": str(git.get("sha")),
         "mining.git_dirty": str(git.get("dirty")),
         "mining.data_fingerprint": str((meta.get("data") or {}).get("fingerprint")),

@@ -323,3 +323,10 @@ def test_help_documents_debug():
 def _no_leftover_debug(monkeypatch):
     monkeypatch.delenv("MINING_DEBUG", raising=False)
 
+
+
+def test_the_example_metric_of_each_evaluation():
+    from mining.cli.experiment import _example_metric
+
+    assert _example_metric("test") == "test.macro_f1 (with subtasks: test.<subtask>.macro_f1)"
+    assert _example_metric("cv") == "cv.macro_f1.mean (with subtasks: cv.<subtask>.macro_f1.mean)"

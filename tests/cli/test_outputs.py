@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,15 @@ def test_label_refuses_a_brat_folder_that_holds_its_input(tmp_path: Path):
                     "--format", "brat", "-o", str(tmp_path / "texts"), "--overwrite"), "the output is the input")
 
 
+def test_compare_never_plots_into_a_run_it_reads(tmp_path: Path):
+    """A plot inside a compared run's folder could replace its record (its metrics.json), with --overwrite too."""
+    run = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep"
+    before = _snapshot(run)
+    for target in (run / "0" / "metrics.json", run / "0" / "plot.png"):
+        _refused(mining("compare", str(run), "--plot", str(target), "--overwrite"), "inside the input folder")
+    assert _snapshot(run) == before
+
+
 @pytest.mark.parametrize("output", ["-", "/dev/null"])
 def test_dash_or_a_device_as_an_output_is_refused(tmp_path: Path, output: str):
     """Not a file named "-", and never /dev/null (or /dev/stdout) replaced by a renamed temporary file."""
@@ -121,3 +131,23 @@ def test_a_runs_summary_wraps_between_scores():
     scores = [score for line in lines for score in line.strip().rstrip(",").split(", ")]
     assert scores[1:] == [f"test.step{i}.macro_f1=0.5000" for i in range(1, 20)]
     assert summary("a", {"test.macro_f1": 1.0}, "test.macro_f1") == "a: test.macro_f1=1.0000"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_command_says_so_and_leaves_no_partial_file(tmp_path: Path, signum: int):
+    """Ctrl-C, or a batch system's SIGTERM, while `mining label` waits for its input: one line, exit 130, and no
+    temporary file beside the output."""
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "mining.cli", "label", "-", "-o", str(tmp_path / "out.jsonl")],
+                               stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    while "loading the model" not in process.stderr.readline():
+        assert process.poll() is None, process.stderr.read()
+    time.sleep(0.5)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    assert list(tmp_path.iterdir()) == []

@@ -122,3 +122,23 @@ def test_missing_mlflow_fails_the_job_with_one_line(tmp_path: Path):
     # The record itself is complete: tracking runs after it is written.
     assert len(find_runs([tmp_path / "logs"])) == 1
     assert json.loads((find_runs([tmp_path / "logs"])[0] / "metrics.json").read_text())
+
+
+@pytest.mark.slow
+def test_a_record_replaced_in_its_directory_replaces_its_mlflow_run(tracked_sweep: Path, tmp_path: Path,
+                                                                   mlflow_client):
+    """overwrite=true writes another record into the directory: it is logged, and the replaced one's run deleted."""
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(find_runs([tracked_sweep / "logs" / "sample_stance" / "multiruns"])[0], run)
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    first = log_run(run, tracking_uri=uri, experiment_name="x")
+    assert log_run(run, tracking_uri=uri, experiment_name="x") == first  # the same record: not logged twice
+    metrics = read_metrics(run) | {"test.macro_f1": 0.123}
+    (run / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")  # as a new record would be
+    second = log_run(run, tracking_uri=uri, experiment_name="x")
+    client = mlflow_client(tracking_uri=uri)
+    (active,) = client.search_runs([client.get_experiment_by_name("x").experiment_id])
+    assert second != first and active.info.run_id == second and active.data.metrics["test.macro_f1"] == 0.123
+    assert client.get_run(first).info.lifecycle_stage == "deleted"
