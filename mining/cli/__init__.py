@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import logging
 import os
 import select
 import signal
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = argv[:1] == ["--debug"]
+    logging.raiseExceptions = False  # Hydra logs to stdout: `mining run --info | head` prints no logging tracebacks
     # `mining run`'s jobs read the env variable, in any process
     with setting_env(DEBUG_ENV, "1" if debug else None), fewer_collections(), terminated_as_interrupted():
         try:

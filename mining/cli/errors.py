@@ -158,9 +158,18 @@ def _sklearn_parameter_error(error: BaseException, cfg: Any) -> str | None:
     from omegaconf import OmegaConf
 
     keys = list(_config_keys(OmegaConf.to_container(cfg, resolve=False), found["cls"], found["param"]))
+    if not keys:  # a mining feature passes the setting on to scikit-learn's class: the override that set it
+        keys = [o.split("=", 1)[0] for o in _task_overrides() if o.split("=", 1)[0].endswith(f".{found['param']}")]
     if not keys:
         return None
     return f"{' or '.join(keys)}: {found['cls']}'s {found['param']} must be {found['expected']} (fix the override)"
+
+
+def _task_overrides() -> list[str]:
+    """The overrides of the running Hydra job (none outside one)."""
+    from hydra.core.hydra_config import HydraConfig
+
+    return list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
 
 
 def _config_keys(node: Any, cls: str, param: str, prefix: str = ""):

@@ -19,6 +19,8 @@ QUIET_ENV = "MINING_QUIET"  # set by `mining run --quiet`; jobs in other process
 # The metrics the one-line summary of a run shows (besides the metric to optimise).
 SUMMARY_SUFFIXES = ("macro_f1", "macro_f1.mean", "macro_f1.std", "accuracy", "accuracy.mean")
 SUMMARY_WIDTH = 120
+# Hydra's flags that choose what it does, of which it takes one
+HYDRA_MODES = {"-m": "multirun", "--multirun": "multirun", "-c": "cfg", "--cfg": "cfg", "-i": "info", "--info": "info"}
 
 
 def add_run_command(commands: argparse._SubParsersAction) -> None:
@@ -41,6 +43,10 @@ def run(argv: list[str]) -> int:
     if not (CONFIG_DIR / "config.yaml").exists():
         raise SetupError(f"Hydra configs not found at {CONFIG_DIR}: the installation is incomplete")
     register_resolvers()
+    modes = [a for a in argv if a in HYDRA_MODES or a.startswith(("--cfg=", "--info="))]
+    if len({HYDRA_MODES.get(a.split("=")[0], a) for a in modes}) > 1:
+        raise UsageError(f"{' and '.join(modes)}: one at a time (--cfg and --info print one run's settings; leave out "
+                         "-m, and give each setting one value)")
     sys.argv = ["mining run", *(a for a in argv if a != "--quiet")]
     from mining.cli.claims import ClaimRunDirectory
 
@@ -339,14 +345,19 @@ def check_optimized_prefix(key: str, prefix: str) -> None:
 
 
 def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = True) -> float:
-    """The metric to optimise. A missing one raises where it is ``required`` (a sweep's sweeper reads it) rather than
-    returning a guess; otherwise it is NaN, with a warning on stderr (the run and its record are complete)."""
+    """The metric to optimise. A missing one, or one that is no number, raises where it is ``required`` (a sweep's
+    sweeper reads it) rather than returning a guess; otherwise it is NaN, with a warning on stderr (the run and its
+    record are complete)."""
+    value = metrics.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
     if key in metrics:
-        return float(metrics[key])
-    close = difflib.get_close_matches(key, [k for k in metrics if not isinstance(metrics[k], list)], n=3)
-    hint = (f"the closest are {', '.join(close)}" if close and key.split(".", 1)[0] == prefix
-            else f"this evaluation's scores are named {prefix}.*, e.g. {_example_metric(prefix)}")
-    message = f"optimized_metric={key!r} is not among the metrics ({hint})"
+        message = f"optimized_metric={key!r} is a {type(value).__name__}, not a score: name a number"
+    else:
+        close = difflib.get_close_matches(key, [k for k in metrics if not isinstance(metrics[k], list)], n=3)
+        hint = (f"the closest are {', '.join(close)}" if close and key.split(".", 1)[0] == prefix
+                else f"this evaluation's scores are named {prefix}.*, e.g. {_example_metric(prefix)}")
+        message = f"optimized_metric={key!r} is not among the metrics ({hint})"
     if required:
         raise UsageError(message)
     print(f"warning: {message}; only a sweep reads it", file=sys.stderr)
@@ -356,6 +367,7 @@ def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = Tr
 def summary(name: str, metrics: dict, key: str) -> str:
     """The run's name with its macro-F1 and accuracy scores and the metric to optimise, wrapped at ``SUMMARY_WIDTH``
     characters between scores (a bundle has a score per step: one line of them ran to 900 characters)."""
-    shown = [f"{k}={v:.4f}" for k, v in metrics.items() if k.endswith(SUMMARY_SUFFIXES) or k == key]
+    shown = [f"{k}={v:.4f}" for k, v in metrics.items()
+             if (k.endswith(SUMMARY_SUFFIXES) or k == key) and isinstance(v, (int, float))]
     return textwrap.fill(f"{name}: {', '.join(shown)}", width=SUMMARY_WIDTH, subsequent_indent="  ",
                          break_long_words=False, break_on_hyphens=False)

@@ -49,7 +49,7 @@ def render_reproduction(result, run_dir: Path) -> str:
     """The verdict and the metrics that differ, then what differs in the provenance (the possible causes),
     then the metrics that are new in the code since the record."""
     if result.reproduced:
-        lines = [f"reproduced: all {len(result.metrics) - len(result.new)} recorded metrics equal ({run_dir})"]
+        lines = [f"reproduced: all {result.compared} recorded metrics equal ({run_dir})"]
     else:
         lines = [f"NOT reproduced: {len(result.differences)} metric(s) differ"]
         lines += [f"  {line}" for line in result.differences]

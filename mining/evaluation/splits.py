@@ -23,6 +23,12 @@ class Fold:
     index: int = 0
 
 
+def _whole_number(value: Any, name: str, least: int) -> None:
+    """``value`` of the setting ``evaluation.<name>`` must be a whole number of at least ``least``."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise UsageError(f"evaluation.{name}={value!r}: expected a whole number of at least {least}")
+
+
 def document_folds(n_splits: int, groups: Sequence[str], random_state) -> GroupKFold:
     """Shuffled k-fold by document for out-of-fold scores inside a fit: ``n_splits`` folds, or one per
     document where there are fewer documents (``groups``: each row's document id)."""
@@ -66,8 +72,15 @@ class HoldoutSplit:
     def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
         # The split has its own seed so that sweeping the model seed never moves documents across it.
         ids = sorted(d.id for d in docs)
+        if isinstance(self.test_size, bool) or not isinstance(self.test_size, (int, float)) \
+                or not 0 < self.test_size < 1:
+            raise UsageError(f"evaluation.test_size={self.test_size!r}: expected the share of documents to test on, "
+                             "a number between 0 and 1 (e.g. 0.2)")
+        _whole_number(self.split_seed, "split_seed", 0)
         order = np.random.default_rng(self.split_seed).permutation(len(ids))
         n_test = max(1, round(self.test_size * len(ids)))
+        if n_test >= len(ids):
+            raise UsageError(f"evaluation.test_size={self.test_size}: {len(ids)} documents leave none to train on")
         test = frozenset(ids[i] for i in order[:n_test])
         yield Fold(frozenset(ids) - test, test)
 
@@ -92,7 +105,9 @@ class GroupedCV:
     def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
         extra = frozenset(d.id for d in docs if self.extra_split is not None and d.split == self.extra_split)
         ids = np.array(sorted(d.id for d in docs if d.id not in extra and (self.split is None or d.split == self.split)))
-        if not isinstance(self.n_splits, int) or not 2 <= self.n_splits <= len(ids):
+        _whole_number(self.n_splits, "n_splits", 2)
+        _whole_number(self.n_repeats, "n_repeats", 1)
+        if not 2 <= self.n_splits <= len(ids):
             raise UsageError(f"n_splits={self.n_splits!r}: {len(ids)} documents make 2 to {len(ids)} folds; choose "
                              f"a number in that range (evaluation.n_splits=N)")
         for r in range(self.n_repeats):

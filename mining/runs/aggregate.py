@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,12 @@ from typing import Any
 from mining.evaluation.metrics import aggregate
 
 SEED_KEY = "seed"
+
+
+def is_score(value: Any) -> bool:
+    """Whether a metric's value is a score to average and rank by: a number, not a bool and not NaN (a run that
+    could not score it); a list (the labels) or a string (a hand-edited file) is none."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
 
 
 def is_seed_key(key: str) -> bool:
@@ -57,8 +64,8 @@ class RunGroup:
     results: list[dict[str, Any]] = field(default_factory=list)
 
     def values(self, metric: str) -> list[float]:
-        """The metric of every run that has it, in run order."""
-        return [float(r[metric]) for r in self.results if isinstance(r.get(metric), (int, float))]
+        """The metric of every run that has it as a number (not NaN), in run order."""
+        return [float(r[metric]) for r in self.results if is_score(r.get(metric))]
 
     def spread(self, metric: str) -> Spread | None:
         values = self.values(metric)

@@ -72,6 +72,8 @@ def claim_directory(directory: str | Path, *, overwrite: bool = False, sweep: bo
     in the directory (or its job folders) are removed: only the claim's holder writes records there.
     """
     directory = Path(directory)
+    if not sweep:
+        _refuse_records_below(directory)
     if not overwrite:
         _refuse_finished(directory, sweep=sweep)
     directory.mkdir(parents=True, exist_ok=True)
@@ -94,6 +96,16 @@ def _finished(directory: Path, *, sweep: bool) -> list[Path]:
     if sweep:
         return find_runs([directory]) if directory.is_dir() else []
     return [directory] if (directory / METRICS).exists() else []
+
+
+def _refuse_records_below(directory: Path) -> None:
+    """A run's own record in a folder that holds others below it (a sweep's jobs) would hide them: readers
+    (``mining compare``) take a folder with a ``metrics.json`` for one run. Refused, with overwrite too."""
+    below = sorted(m.parent for m in directory.glob(f"*/**/{METRICS}") if not any(
+        part.startswith(STAGE_PREFIX) for part in m.relative_to(directory).parts)) if directory.is_dir() else []
+    if below:
+        raise ClaimError(f"{directory} holds {len(below)} run record(s) in its folders ({below[0]}, ...), as a sweep "
+                         "does: a run's record there would hide them; choose another hydra.run.dir")
 
 
 def _refuse_finished(directory: Path, *, sweep: bool) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.errors import NotFinishedError, UsageError
-from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys
+from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys, is_score
 from mining.runs.jsonfile import read_json_object
 from mining.runs.record import CONFIG, find_runs, read_metrics, read_resolved_config
 
@@ -73,7 +73,7 @@ def choose_metrics(configs: Sequence[dict[str, Any]], results: Sequence[dict[str
                    with_std: bool = True) -> tuple[list[str], str | None]:
     """The metric columns (default: the macro-F1 keys) and the one to sort by (default: ``optimized_metric``)."""
     if metrics is None:
-        scalar = sorted({k for m in results for k, v in m.items() if isinstance(v, (int, float))})
+        scalar = sorted({k for m in results for k, v in m.items() if is_score(v)})
         suffixes = ("macro_f1", "macro_f1.mean", "macro_f1.std") if with_std else ("macro_f1", "macro_f1.mean")
         metrics = [k for k in scalar if k.endswith(suffixes)]
     else:
@@ -81,9 +81,13 @@ def choose_metrics(configs: Sequence[dict[str, Any]], results: Sequence[dict[str
     metrics = list(metrics)
     if sort_by is not None:
         _check_known([sort_by], results, "--sort")
+        if not any(is_score(m.get(sort_by)) for m in results):
+            raise UsageError(f"--sort: {sort_by!r} is no score to rank by in the compared runs (not a number)")
     else:
         optimized = {c.get("optimized_metric") for c in configs} - {None}
-        sort_by = optimized.pop() if len(optimized) == 1 else (metrics[0] if metrics else None)
+        sort_by = optimized.pop() if len(optimized) == 1 else None
+        if not any(is_score(m.get(sort_by)) for m in results):  # none, or a list the config named
+            sort_by = metrics[0] if metrics else None
     if sort_by is not None and sort_by not in metrics:
         metrics = [sort_by, *metrics]
     return metrics, sort_by
@@ -93,7 +97,7 @@ def _check_known(names: Sequence[str], results: Sequence[dict[str, Any]], option
     """Refuse a metric no compared run has, naming it and the closest metric names the runs have."""
     for name in names:
         if not any(name in m for m in results):
-            known = sorted({k for m in results for k, v in m.items() if isinstance(v, (int, float))})
+            known = sorted({k for m in results for k, v in m.items() if is_score(v)})
             close = difflib.get_close_matches(name, known, n=4, cutoff=0.6)
             hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known[:8])}" + (
                 ", ..." if len(known) > 8 else "")
@@ -139,7 +143,7 @@ def collect(paths: Sequence[str | Path], *, sort_by: str | None = None, metrics:
                      *[res.get(m) for m in metrics]])
     if sort_by is not None:
         col = 1 + len(differing) + list(metrics).index(sort_by)
-        rows.sort(key=lambda r: (r[col] is None, -(r[col] or 0.0)))
+        rows.sort(key=lambda r: (not is_score(r[col]), -r[col] if is_score(r[col]) else 0.0))
     return ["run", *[k.rstrip("=") for k in differing], *metrics], rows
 
 

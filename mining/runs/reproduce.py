@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 import tempfile
@@ -12,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from mining.errors import NotFinishedError, RunRecordError
+from mining.errors import NotFinishedError, RunRecordError, UsageError
+from mining.progress import note
 from mining.runs.jsonfile import read_json_object
 from mining.runs.provenance import explain, prediction_line
 from mining.runs.record import read_meta, read_metrics
@@ -46,7 +48,7 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
     overrides = [current_override(o) for o in recorded_overrides(run_dir) if not o.startswith(("hydra.", "hydra/"))]
     recorded = (read_meta(run_dir).get("data") or {}).get("path")
     if recorded and Path(recorded).exists():
-        overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={recorded}"]
+        overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={_quoted(recorded)}"]
     # tracking=none: a re-run is a check, not a new run to log in MLflow.
     command = [sys.executable, "-m", "mining.cli", "run", *overrides, "tracking=none", *(extra or []),
                f"hydra.run.dir={out_dir}", "nlp.progress=false"]
@@ -54,6 +56,16 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
     if done.returncode != 0:
         raise RunRecordError(f"the re-run failed ({' '.join(command)}):\n{done.stderr[-3000:]}")
     return read_metrics(out_dir)
+
+
+def _quoted(value: str) -> str:
+    """``value`` as a Hydra override's value: quoted, unless it is letters, digits and ``_./-`` (a path with a space
+    or a non-ASCII letter is no plain value to Hydra's parser)."""
+    if re.fullmatch(r"[A-Za-z0-9_./-]+", value):
+        return value
+    # Hydra reads a backslash as one unless it comes before a quote, the closing one included: only those double
+    escaped = re.sub(r"(\\*)'", lambda m: 2 * m.group(1) + "\\'", value)
+    return "'" + re.sub(r"(\\+)$", lambda m: 2 * m.group(1), escaped) + "'"
 
 
 def differences(expected: dict[str, Any], actual: dict[str, Any], *, tolerance: float = 0.0) -> list[str]:
@@ -90,6 +102,7 @@ class Reproduction:
     documents whose predictions changed."""
 
     differences: list[str]
+    compared: int
     new: list[str]
     causes: list[str]
     predictions: str | None
@@ -109,12 +122,19 @@ def reproduce(run_dir: str | Path, *, against: str | Path | None = None, toleran
     resolved config and ``.hydra/overrides.yaml``, without predictions or model).
     """
     run_dir = Path(run_dir)
+    if any(o.split("=", 1)[0].lstrip("+~") in ("tracking", "hydra.run.dir") for o in extra or []):
+        raise UsageError("reproduce re-runs into a temporary folder and logs nowhere: leave out tracking= and "
+                         "hydra.run.dir= (log the original run instead)")
     expected = read_json_object(against) if against else read_metrics(run_dir)
+    if not expected:
+        raise RunRecordError(f"{against or run_dir}: no metrics to compare")
+    fit = (read_meta(run_dir).get("timings") or {}).get("fit")
+    note(f"reproduce: re-running {run_dir}" + (f" (its fit took {fit:.0f} s)" if isinstance(fit, (int, float)) else ""))
     with tempfile.TemporaryDirectory(prefix="mining-reproduce-") as tmp:
         actual = rerun(run_dir, Path(tmp) / "run", extra)
         rerun_meta = read_meta(Path(tmp) / "run")
     recorded_meta = read_meta(run_dir)
-    return Reproduction(differences=differences(expected, actual, tolerance=tolerance),
+    return Reproduction(differences=differences(expected, actual, tolerance=tolerance), compared=len(expected),
                         new=[] if against else new_metrics(expected, actual),  # ``against`` may name a subset
                         causes=explain(recorded_meta, rerun_meta),
                         predictions=prediction_line(recorded_meta, rerun_meta), metrics=actual)

@@ -50,6 +50,18 @@ RUN_CASES = [
     ("too-many-folds", ["experiment=sample_components", "evaluation=cv", "evaluation.n_splits=1000"],
      ["n_splits=1000", "45 documents"]),
     ("one-fold", ["experiment=sample_components", "evaluation=cv", "evaluation.n_splits=1"], ["n_splits=1"]),
+    ("folds-as-text", ["experiment=sample_components", "evaluation=cv", "evaluation.n_splits='3'"],
+     ["evaluation.n_splits='3'", "whole number"]),
+    ("no-repeats", ["experiment=sample_components", "evaluation=cv", "evaluation.n_repeats=0"],
+     ["evaluation.n_repeats=0", "at least 1"]),
+    ("repeats-as-text", ["experiment=sample_components", "evaluation=cv", "evaluation.n_repeats=abc"],
+     ["evaluation.n_repeats='abc'"]),
+    ("test-share-too-big", ["experiment=sample_components", "evaluation=holdout", "evaluation.test_size=2.0"],
+     ["evaluation.test_size=2.0", "between 0 and 1"]),
+    ("no-test-share", ["experiment=sample_components", "evaluation=holdout", "evaluation.test_size=0"],
+     ["evaluation.test_size=0"]),
+    ("feature-setting", ["experiment=sample_components", "features.lexical.min_df=-3"],
+     ["features.lexical.min_df: TfidfVectorizer's min_df must be"]),
     ("unknown-key", ["experiment=sample_components", "model.nosuch=1"], ["'model.nosuch'", "+model.nosuch="]),
     ("unknown-top-level-key", ["experiment=sample_components", "nosuch=1"], ["'nosuch'"]),
     ("unknown-argument", ["experiment=sample_components", "+model.nosuch=1"], ["model", "'nosuch'"]),
@@ -330,3 +342,8 @@ def test_the_example_metric_of_each_evaluation():
 
     assert _example_metric("test") == "test.macro_f1 (with subtasks: test.<subtask>.macro_f1)"
     assert _example_metric("cv") == "cv.macro_f1.mean (with subtasks: cv.<subtask>.macro_f1.mean)"
+
+
+def test_a_sweep_and_a_printout_at_once_are_refused(workdir: Path):
+    done = mining("run", "-m", "experiment=sample_stance", "model=logreg,linear_svc", "--cfg", "job", cwd=workdir)
+    _refused(done, "-m and --cfg: one at a time")

@@ -91,6 +91,17 @@ def test_a_sweep_with_finished_jobs_is_refused(tmp_path: Path):
     claim.release()
 
 
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_run_into_a_folder_of_other_records_is_refused(tmp_path: Path, overwrite: bool):
+    """A sweep's folder: the run's own metrics.json would make readers see one run there and hide the jobs."""
+    sweep = tmp_path / "sweep"
+    finished(sweep / "0")
+    before = snapshot(sweep)
+    with pytest.raises(ClaimError, match=r"holds 1 run record\(s\) in its folders .*another hydra.run.dir"):
+        claim_directory(sweep, overwrite=overwrite)
+    assert snapshot(sweep) == before and find_runs([sweep]) == [sweep / "0"]
+
+
 def test_a_dead_owner_claim_is_taken_over_and_its_staging_removed(tmp_path: Path):
     run_dir = tmp_path / "run"
     pid = hold_claim_and_die(run_dir)

@@ -47,3 +47,22 @@ def test_per_run_leaderboard_when_not_aggregating():
 def test_a_pipe_in_a_cell_does_not_break_the_table():
     text = render(["model", "test.macro_f1"], [["a|b", 0.5]], "markdown")
     assert text.splitlines()[2] == "| a\\|b | 0.5000 |"
+
+
+def test_values_that_are_no_scores_rank_last_and_never_crash(tmp_path: Path):
+    """A hand-edited string, a NaN (a run that could not score) and a list (the labels) are shown, never ranked
+    above a score, and a list cannot be sorted by."""
+    import json
+    import shutil
+
+    shutil.copytree(SWEEP, tmp_path / "sweep")
+    for run, value in (("1", "0.99"), ("2", float("nan"))):
+        path = tmp_path / "sweep" / run / "metrics.json"
+        path.write_text(json.dumps(json.loads(path.read_text()) | {"test.macro_f1": value}), encoding="utf-8")
+    header, rows = collect([tmp_path / "sweep"], aggregate=False, sort_by="test.macro_f1")
+    column = header.index("test.macro_f1")
+    assert [row[column] for row in rows[:2]] == [0.85, 0.83] and {str(row[column]) for row in rows[2:]} == {"0.99", "nan"}
+    header, rows = collect([tmp_path / "sweep"], metrics=["test.macro_f1"])  # by seed: the scores alone count
+    assert [(row[0], row[1]) for row in rows] == [("logreg", 2), ("linear_svc", 2)]
+    done = mining("compare", str(tmp_path / "sweep"), "--sort", "test.labels")
+    assert done.returncode == 2 and "not a number" in done.stderr, done.stderr

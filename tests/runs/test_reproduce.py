@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mining.errors import RunRecordError
@@ -55,3 +57,23 @@ def test_a_bad_tolerance_fails_before_the_re_run(tolerance: str, tmp_path):
     done = run_mining("reproduce", str(tmp_path / "no-such-run"), "--tolerance", tolerance)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "--tolerance" in done.stderr and "at least 0" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("path", ["/corpus/aaec-v2", "/tmp/corp ç/my sample.jsonl", "/tmp/it's here",
+                                  "C:\\data set\\", "/a\\'b c"])
+def test_a_recorded_corpus_path_reaches_hydra_as_it_was(path: str):
+    """The re-run passes the recorded path as an override: spaces, quotes, backslashes and accents survive."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from mining.runs.reproduce import _quoted
+
+    assert OverridesParser.create().parse_override(f"data.path={_quoted(path)}").value() == path
+
+
+def test_nothing_to_compare_or_a_logged_re_run_is_refused_before_the_re_run(tmp_path):
+    run = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep" / "0"
+    (tmp_path / "empty.json").write_text("{}", encoding="utf-8")
+    done = run_mining("reproduce", str(run), "--against", str(tmp_path / "empty.json"))
+    assert done.returncode == 2 and "no metrics to compare" in done.stderr, done.stderr
+    done = run_mining("reproduce", str(run), "tracking=mlflow")
+    assert done.returncode == 2 and "leave out tracking=" in done.stderr, done.stderr
