@@ -12,6 +12,7 @@ from typing import Any
 
 from mining.annotate.settings import Server, require
 from mining.corpora import labelstudio
+from mining.corpora.corrections import pre_labelled
 from mining.corpora.labelstudio import labeling_config
 from mining.errors import ServerError, UsageError
 from mining.schema import Document
@@ -57,14 +58,15 @@ class LabelStudioProject:
              scores: dict[str, float] | None = None) -> tuple[int, list[str]]:
         known = self.document_ids()
         skipped = [d.id for d in docs if d.id in known]
-        tasks = labelstudio.to_tasks([d for d in docs if d.id not in known], predictions=True,
-                                     model_version=model_version)
-        for task in tasks:
-            doc_id = task["data"]["doc_id"]
-            if model_version is None and not task["predictions"][0]["result"]:
-                del task["predictions"]  # a text without units and no model: nothing is proposed
-            elif scores is not None and doc_id in scores:
-                task["predictions"][0]["score"] = scores[doc_id]
+        new = [d for d in docs if d.id not in known]
+        tasks = labelstudio.to_tasks(new, predictions=True, model_version=model_version)
+        for doc, task in zip(new, tasks):
+            # A text without units that no model labelled has nothing proposed; one a model labelled keeps its
+            # empty prediction: the model proposed no unit, and pull --predictions reads that
+            if model_version is None and not task["predictions"][0]["result"] and not pre_labelled(doc):
+                del task["predictions"]
+            elif scores is not None and doc.id in scores:
+                task["predictions"][0]["score"] = scores[doc.id]
         if tasks:
             with _answers(self.server, f"import {len(tasks)} task(s) into project {self.name!r}"):
                 self.client.projects.import_tasks(id=self.project.id, request=tasks)

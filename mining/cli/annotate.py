@@ -19,15 +19,20 @@ ENV_HELP = ("The server: --url, or LABEL_STUDIO_URL / DOCCANO_URL. Credentials o
 def _cmd_push(args: argparse.Namespace) -> int:
     from mining.annotate import open_project, server_settings
     from mining.dataset.validation import validate_documents
+    from mining.label.streams import check_paths
 
     if (args.rank or args.top or args.topic) and not args.model:
         raise UsageError("--rank, --top and --topic apply to the model's labelling: give --model RUN_DIR")
     if args.model:
         check_model_dir(args.model)
     server = server_settings(args.tool, args.url)
-    project = open_project(server, args.project, create=True)  # before labelling: wrong settings fail at once
+    check_paths(args.files)  # a wrong path creates no project
+    # With a model, the project first: wrong server settings fail before the labelling. Without, the documents
+    # first: documents that cannot be read create no project.
+    project = open_project(server, args.project, create=True) if args.model else None
     docs, scores, version = _documents(args)
     validate_documents(docs, file=", ".join(args.files) or "<stdin>")
+    project = project or open_project(server, args.project, create=True)
     sent, skipped = project.push(docs, model_version=version, scores=scores)
     what = f"with predictions of {version}" if version else "with their own units as predictions"
     print(f"pushed {sent} document(s) {what} to {server.name}, project {project.name!r}", file=sys.stderr)
@@ -77,6 +82,8 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     from mining.corpora import jsonl
     from mining.dataset.validation import validate_documents
 
+    if args.model_version is not None and not args.predictions:
+        raise UsageError("--model-version picks among the predictions: pass --predictions too")
     server = server_settings(args.tool, args.url)
     check_output(args.output, [], overwrite=args.overwrite)
     project = open_project(server, args.project)

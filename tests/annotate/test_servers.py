@@ -80,6 +80,17 @@ def test_pull_refuses_to_overwrite_and_names_a_missing_project(labelstudio_serve
     assert len(done.stderr.strip().splitlines()) == 1 and out.read_text() == "keep\n"
 
 
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_push_of_what_cannot_be_read_creates_no_project(tool, request, tmp_path: Path, project_name):
+    request.getfixturevalue(f"{tool}_server")
+    (tmp_path / "bad.jsonl").write_text('{"id": "a", "text": "Cats rule."\n', encoding="utf-8")
+    for path, problem in ((tmp_path / "missing.txt", "no such file"), (tmp_path / "bad.jsonl", "bad.jsonl:1")):
+        done = mining("annotate", "push", tool, str(path), "--project", project_name)
+        assert done.returncode == 2 and problem in done.stderr, done.stderr
+    done = mining("annotate", "pull", tool, "--project", project_name, "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and f"no project named {project_name!r}" in done.stderr, done.stderr
+
+
 def _session_docs(tmp_path: Path) -> tuple[Path, list[Document]]:
     docs = load_corpus("sample")[:4]
     path = tmp_path / "to-annotate.jsonl"
@@ -217,6 +228,22 @@ def test_push_with_a_model_sends_its_predictions_ranked_and_named_by_the_run(too
     assert [d.id for d in pulled] == order  # pushed most uncertain first, and read back in that order
     assert pulled == [predicted[i] for i in order]
     assert pull(tool, project_name, tmp_path / "none.jsonl", "--predictions", "--model-version", "other") == []
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_labelled_text_without_units_comes_back_with_the_predictions(tool, request, tmp_path: Path,
+                                                                       project_name):
+    """A text the model labelled and found no unit in is a prediction too (of no units), not a text to drop."""
+    request.getfixturevalue(f"{tool}_server")
+    with_units, without = copy.deepcopy(load_corpus("sample")[:2])
+    without.units, without.relations = [], []
+    for doc in (with_units, without):
+        doc.metadata["labelled_by"] = {"model": "a run"}
+    path = tmp_path / "labelled.jsonl"
+    jsonl.save([with_units, without], path)
+    push(tool, path, project_name)
+    pulled = pull(tool, project_name, tmp_path / "pulled.jsonl", "--predictions")
+    assert [(d.id, len(d.units)) for d in pulled] == [(with_units.id, len(with_units.units)), (without.id, 0)]
 
 
 def test_a_text_doccano_decoded_by_guess_is_refused_not_read(doccano_server, tmp_path: Path, project_name):

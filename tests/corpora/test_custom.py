@@ -182,3 +182,14 @@ def test_a_byte_order_mark_that_starts_a_file_is_dropped(tmp_path: Path, sample_
     assert custom.detect_format(path) == fmt
     assert custom.load(path) == sample_docs[:2]
     assert not [p for p in validate_path(path, strict=False) if not p.warning]
+
+
+def test_a_folder_that_is_no_saved_dataset_is_named_not_a_traceback(tmp_path: Path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "splits").mkdir()
+    (tmp_path / "splits" / "dataset_dict.json").write_text("{}", encoding="utf-8")
+    for folder, problem in (("texts", "not a saved HF dataset"), ("missing", "no such folder"),
+                            ("splits", "a DatasetDict folder")):
+        with pytest.raises(CorpusError, match=problem) as caught:
+            hf.load(tmp_path / folder)
+        assert str(caught.value).startswith(str(tmp_path / folder))
