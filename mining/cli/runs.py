@@ -17,6 +17,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.test:
         from mining.runs.significance import compare_runs, render_interval, render_result, run_interval
 
+        given = [option for option, value in (("--plot", args.plot), ("--sort", args.sort), ("--metrics", args.metrics),
+                                              ("--aggregate", args.aggregate)) if value is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)}: for the table of runs, not for --test (which reads --metric)")
+        args.metric = args.metric or "macro_f1"
+
         if len(args.paths) == 1 and args.test == "bootstrap":  # one run: its score's interval
             print(render_interval(run_interval(args.paths[0], metric=args.metric, resamples=args.resamples,
                                                seed=args.seed)), end="")
@@ -28,6 +34,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                               seed=args.seed)
         print(render_result(result, args.format), end="")
         return 0
+    if args.metric is not None:
+        raise UsageError("--metric is the metric of --test; the table's columns are --metrics, its order --sort")
+    if args.plot is not None and args.plot.suffix.lower() != ".png":
+        raise UsageError(f"--plot {args.plot}: the plot is a PNG; give a path ending in .png")
     check_output(args.plot, args.paths, overwrite=args.overwrite)
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
     header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics, aggregate=args.aggregate)
@@ -67,8 +77,10 @@ def render_reproduction(result, run_dir: Path) -> str:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from mining.runs.record import publish_reference
+    from mining.runs.record import publish_reference, read_metrics
 
+    read_metrics(args.run_dir)  # a run that is not finished is named as such first
+    check_output(args.dest, [args.run_dir], overwrite=True)  # never onto the run itself; existing files: below
     files = publish_reference(args.run_dir, args.dest, model=args.with_model, overwrite=args.overwrite)
     print(f"published {', '.join(files)} of {args.run_dir} to {Path(args.dest)}")
     return 0
@@ -102,8 +114,9 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("paths", nargs="+", type=Path, help="run or sweep directories")
     compare.add_argument("--format", choices=["table", "markdown", "csv"], default="table",
                          help="table (default), markdown or csv")
-    compare.add_argument("--sort", help="metric to sort by, best first (default: the first metric)")
-    compare.add_argument("--metrics", help="comma-separated metric keys (default: the macro-F1 and accuracy keys)")
+    compare.add_argument("--sort", help="metric to sort by, best first (default: the runs' optimized_metric, else "
+                                        "the first metric)")
+    compare.add_argument("--metrics", help="comma-separated metric keys (default: the macro-F1 keys)")
     compare.add_argument("--aggregate", action=argparse.BooleanOptionalAction, default=None,
                          help="one row per configuration with mean ± std, min and max over seeds (default: when "
                               "the runs differ by seed and a configuration repeats)")
@@ -113,8 +126,8 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--test", choices=["bootstrap", "permutation"],
                          help="paired significance test of run B against run A (two run directories); "
                               "bootstrap with one run: the 95%% interval of its score over test documents")
-    compare.add_argument("--metric", default="macro_f1",
-                         help="metric for --test: macro_f1, accuracy, per_class.LABEL.f1, link.macro_f1")
+    compare.add_argument("--metric", help="metric for --test: macro_f1 (default), accuracy, per_class.LABEL.f1, "
+                                          "link.macro_f1")
     compare.add_argument("--resamples", type=positive_int, default=10_000, help="resamples for --test (default: 10000)")
     compare.add_argument("--seed", type=int, default=0, help="random seed for --test (default: 0)")
     compare.set_defaults(func=_cmd_compare)

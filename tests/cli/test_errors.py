@@ -222,6 +222,9 @@ def test_publish_replaces_a_reference_only_when_asked(miner_run: Path, tmp_path:
     assert not [p for p in dest.iterdir() if p.name.startswith(".record-")]  # no staging folder left
     # A bundle's record without its model: the record would describe another run's model.
     _refused(mining("publish", str(miner_run), str(dest), "--overwrite"), str(dest), "model.skops", "--with-model")
+    before = files()
+    _refused(mining("publish", str(dest), str(dest), "--with-model", "--overwrite"), "the output is the input")
+    assert files() == before
 
 
 @pytest.mark.parametrize("command", ["compare", "reproduce", "publish"])

@@ -66,3 +66,13 @@ def test_values_that_are_no_scores_rank_last_and_never_crash(tmp_path: Path):
     assert [(row[0], row[1]) for row in rows] == [("logreg", 2), ("linear_svc", 2)]
     done = mining("compare", str(tmp_path / "sweep"), "--sort", "test.labels")
     assert done.returncode == 2 and "not a number" in done.stderr, done.stderr
+
+
+def test_options_of_the_table_and_of_the_test_are_not_mixed_up(tmp_path: Path):
+    """An option that would do nothing is refused, naming it, and the plot is a PNG."""
+    for options, words in ((["--metric", "test.accuracy"], "--metric is the metric of --test"),
+                           (["--test", "bootstrap", "--sort", "test.macro_f1"], "--sort: for the table"),
+                           (["--plot", str(tmp_path / "out.pdf")], "give a path ending in .png")):
+        done = mining("compare", str(SWEEP), *options)
+        assert done.returncode == 2 and words in done.stderr, (options, done.stderr)
+    assert not list(tmp_path.iterdir())

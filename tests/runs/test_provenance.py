@@ -34,6 +34,15 @@ def test_blas_threads_count_only_when_the_fit_did_not_fix_them():
     assert platform_lines(fixed_a, fixed_b) == []
 
 
+def test_thread_variables_are_no_cause_but_a_kernel_variable_is():
+    """A sweep's parallel jobs run with OMP_NUM_THREADS=1 and the like set; the BLAS threads show what they did."""
+    sweep_job = _platform("Haswell", fit_blas_threads=1, environment={"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    assert platform_lines(sweep_job, _platform("Haswell", fit_blas_threads=1)) == []
+    forced = _platform("Haswell", environment={"OPENBLAS_CORETYPE": "Haswell"})
+    assert platform_lines(forced, _platform("Haswell")) == [
+        "platform differs: environment {'OPENBLAS_CORETYPE': 'Haswell'} vs {}"]
+
+
 def test_documents_line_names_the_changed_documents_and_counts_all():
     a = {"fingerprint": "x", "documents": {f"d{i}": "0" for i in range(10)}}
     b = {"fingerprint": "y", "documents": {**a["documents"], "d3": "1"}}
