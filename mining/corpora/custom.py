@@ -115,7 +115,7 @@ def _sniff_file(path: Path) -> str | None:
                                           file=path) from None
                     whole = None  # JSON lines in a .json file
                 if isinstance(whole, list):
-                    return _sniff_array(whole)
+                    return _sniff_array(whole, path)
                 if isinstance(whole, dict) and _sniff_record(whole) == "labelstudio":
                     return "labelstudio"
     except UnicodeDecodeError as e:
@@ -129,12 +129,24 @@ def _sniff_file(path: Path) -> str | None:
     return _sniff_record(record)
 
 
-def _sniff_array(data: list) -> str | None:
+class UnreadableFormat(CorpusError):
+    """What the file is can be told, and it is nothing mining reads (a JSON array that is no Label Studio export)."""
+
+
+def _sniff_array(data: list, path: Path) -> str:
+    """A JSON array is how Label Studio exports its tasks; the project's JSONL is one object per line. Any other
+    array is no format mining reads: an error saying what it is."""
     if not data:
-        return None
-    fmt = _sniff_record(data[0])
-    # a JSON array of tasks is how Label Studio exports; the project's JSONL is one object per line
-    return "labelstudio" if fmt == "labelstudio" else None
+        raise UnreadableFormat("an empty JSON array: no task or document to read", file=path)
+    if _sniff_record(data[0]) == "labelstudio":
+        return "labelstudio"
+    first = data[0]
+    if isinstance(first, dict) and "text" in first and isinstance(first.get("label"), list) and any(
+            isinstance(region, dict) and "labels" in region for region in first["label"]):
+        raise UnreadableFormat("a Label Studio JSON-MIN export, which keeps no region ids, relations or per-region "
+                          "answers: export the project as JSON instead", file=path)
+    raise UnreadableFormat(f"a JSON array of records of no format mining reads ({EXPECTED}); the project's JSONL has "
+                      "one JSON object per line, not an array", file=path)
 
 
 def _sniff_record(record: Any) -> str | None:

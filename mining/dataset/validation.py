@@ -246,10 +246,13 @@ def detect_format(path: Path) -> str:
     """The loader that reads ``path``: a tool's export (Label Studio, doccano) or a saved HF dataset as
     :func:`mining.corpora.custom.detect_format` tells it, else the project's JSONL or brat as the path
     says, so that a JSONL file with broken lines is still checked line by line."""
+    from mining.corpora.custom import UnreadableFormat
     from mining.corpora.custom import detect_format as detect_corpus
 
     try:
         found = detect_corpus(path)
+    except UnreadableFormat:
+        raise
     except CorpusError:
         found = None
     if found in ("labelstudio", "doccano", "hf"):

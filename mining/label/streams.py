@@ -204,6 +204,9 @@ def _parquet_items(path: Path, name: str) -> Iterator[Item]:
 
 
 def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
+    if path.suffix == ".json":  # a tool's export or other records: labelled as prose, its markup would be the text
+        raise CorpusError('a .json file is no text to label: give plain text, JSONL with a "text" per line (.jsonl) '
+                          "or Parquet; convert a tool's export first (mining data convert ... --to jsonl)", file=path)
     if path.suffix in PARQUET_SUFFIXES:
         yield from _parquet_items(path, name)
         return

@@ -108,6 +108,10 @@ def fake_loader(path, **options):
     ("notes.csv", "a,b\n", "cannot tell the format of this file"),
     ("odd.jsonl", '{"name": "x"}\n', "cannot tell the format from the first record"),
     ("broken.json", "[{", "invalid JSON"),
+    ("empty.json", "[]", "an empty JSON array"),
+    ("min.json", '[{"id": 1, "text": "Cats rule.", "label": [{"start": 0, "end": 4, "labels": ["claim"]}]}]',
+     "a Label Studio JSON-MIN export"),
+    ("records.json", '[{"id": "a", "text": "Cats rule."}]', "one JSON object per line, not an array"),
 ])
 def test_undetectable_files_are_clear_errors(tmp_path: Path, name, content, message):
     path = _write(tmp_path / name, content)
@@ -193,3 +197,13 @@ def test_a_folder_that_is_no_saved_dataset_is_named_not_a_traceback(tmp_path: Pa
         with pytest.raises(CorpusError, match=problem) as caught:
             hf.load(tmp_path / folder)
         assert str(caught.value).startswith(str(tmp_path / folder))
+
+
+def test_validate_names_a_json_array_it_cannot_read_once(tmp_path: Path):
+    """Not one 'invalid JSON' per line of a pretty-printed array read as JSONL."""
+    from mining.dataset.validation import validate_path
+
+    path = _write(tmp_path / "min.json", json.dumps([{"id": 1, "text": "Cats.", "label": [{"labels": ["claim"]}]}],
+                                                    indent=2))
+    with pytest.raises(CorpusError, match="JSON-MIN"):
+        validate_path(path, strict=False)

@@ -241,7 +241,7 @@ def test_reads_an_export_we_did_not_write():
 def test_predictions_are_read_only_when_asked():
     task = foreign_task()
     task["annotations"] = [task["annotations"][2]]  # only the cancelled one
-    with pytest.raises(CorpusError, match=r"\[task 41\]: task has no annotation .*pass predictions=True"):
+    with pytest.raises(CorpusError, match=r"\[task 41\]: task has no annotation .*predictions=True"):
         labelstudio.from_tasks([task])
     (doc,) = labelstudio.from_tasks([task], predictions=True)
     assert [(u.id, u.label) for u in doc.units] == [("aB3_x9Qk1z", "premise")]

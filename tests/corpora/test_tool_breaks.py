@@ -50,7 +50,7 @@ def test_predictions_listed_by_id_are_refused_with_how_to_get_them():
 
 def test_without_predictions_asked_the_hint_is_to_ask_for_them():
     tasks = plain_export(labelstudio.to_tasks(load_corpus("sample")[:1], predictions=True))
-    with pytest.raises(CorpusError, match=r"it has predictions: pass predictions=True"):
+    with pytest.raises(CorpusError, match=r"it has predictions: `mining annotate pull --predictions` reads them"):
         labelstudio.from_tasks(tasks, file="export.json")
     assert labelstudio.from_tasks(tasks, file="export.json", unannotated="skip") == []
 

@@ -103,3 +103,9 @@ def test_a_null_id_is_no_id_and_a_list_is_refused(tmp_path: Path):
     lines.write_text('{"id": ["x"], "text": "One."}\n', encoding="utf-8")
     with pytest.raises(CorpusError, match=r'ids.jsonl:1: "id" must be a string or a whole number, got list'):
         list(iter_items([lines]))
+
+
+def test_a_json_file_is_refused_not_labelled_as_prose(tmp_path: Path):
+    (tmp_path / "export.json").write_text('[{"data": {"text": "Cats rule."}}]', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"export.json: a .json file is no text to label"):
+        list(iter_items([tmp_path / "export.json"]))

@@ -113,8 +113,8 @@ class _TaskReader:
         if result is None:
             if self.unannotated == "error":
                 hint = self.hint(task)
-                raise self.fail(f"task has no annotation that was not cancelled{hint}; pass "
-                                "unannotated='skip' or 'empty' to read such tasks", where)
+                raise self.fail(f"task has no annotation that was not cancelled{hint}; annotate it, or read such "
+                                "tasks in Python with labelstudio.load(path, unannotated='skip' or 'empty')", where)
             if self.unannotated == "skip":
                 return None
             result = []
@@ -148,7 +148,8 @@ class _TaskReader:
         if not task.get("predictions"):
             return ""
         if not self.predictions:
-            return " (it has predictions: pass predictions=True to read them)"
+            return (" (it has predictions: `mining annotate pull --predictions` reads them from the server, "
+                    "labelstudio.load(path, predictions=True) from this file)")
         return f" (none of its predictions is of model version {self.model_version!r})"
 
     def pick(self, task: dict[str, Any], where: str) -> tuple[dict[str, Any] | None, bool]:
