@@ -57,7 +57,8 @@ def test_an_unreachable_server_is_one_line(monkeypatch, tmp_path: Path):
     pytest.importorskip("requests")
     monkeypatch.setenv("DOCCANO_URL", "http://127.0.0.1:9")  # the discard port: nothing listens
     monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
-    error = one_line_error(mining("annotate", "push", "doccano", "--project", "p", str(tmp_path)))
+    (tmp_path / "a.txt").write_text("Cats rule.", encoding="utf-8")  # read first: a text that cannot be read
+    error = one_line_error(mining("annotate", "push", "doccano", "--project", "p", str(tmp_path)))  # is named first
     assert error.startswith("error: doccano at http://127.0.0.1:9: could not list the projects: ")
     assert error.endswith("(is it running?)")
 

@@ -380,3 +380,19 @@ def test_convert_writes_predictions_and_config(tmp_path: Path):
     assert dicts(load_corpus("labelstudio", out, predictions=True)) == dicts(load_corpus("sample"))
     wrong = mining("data", "convert", "sample", "--to", "jsonl", "--predictions", "-o", str(tmp_path / "x.jsonl"))
     assert wrong.returncode == 2 and "--predictions applies to --to labelstudio only" in wrong.stderr
+
+
+def test_a_file_round_trip_keeps_who_labelled_what():
+    """Tasks mining wrote and reads back without Label Studio in between record no annotation session: the
+    documents' and units' provenance comes back as it was (an annotation made in Label Studio has its author)."""
+    import copy
+    import json
+
+    from mining.corpora import load_corpus
+
+    doc = copy.deepcopy(load_corpus("sample")[0])
+    doc.metadata["labelled_by"] = {"annotator": "labelstudio user 3", "model": "mining:/runs/a", "units_unchanged": 2}
+    doc.units[0].attributes.update(labelled_by="labelstudio user 3", pre_labelled_by="mining:/runs/a")
+    doc.units[1].attributes.update(labelled_by="mining:/runs/a")
+    (read,) = labelstudio.from_tasks(json.loads(json.dumps(labelstudio.to_tasks([doc]))))
+    assert read == doc

@@ -121,7 +121,7 @@ class _TaskReader:
         doc = Document(id=doc_id, text=text)
         self.read_fields(doc, data, where)
         self.results.read(doc, result, data.get(DATA_KEY) or {}, where)
-        if annotated:
+        if annotated and set(chosen) != {"result"}:  # an annotation with only a result is mining's file, read back
             prediction = _parent_prediction(task, chosen)
             record_corrections(doc, self.proposed(prediction, data, where), annotator=_annotator(chosen),
                                tool="labelstudio", model=_model_of(prediction, data), reviewed=True)
