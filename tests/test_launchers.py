@@ -40,6 +40,16 @@ def test_the_command_prints_the_launcher_config(tmp_path: Path):
     assert f"_target_: {SUBMITIT}.SlurmLauncher" in done.stdout and "partition: cpu" in done.stdout
 
 
+def test_a_failed_job_of_a_submitit_sweep_is_one_line_naming_it(tmp_path: Path):
+    """submitit's UncompletedJobError carries the job's whole stderr: the job, its own error and its logs."""
+    done = mining("run", "-m", "experiment=sample_components", "model.C=1,-1", "hydra/launcher=submitit_local",
+                  f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert line.startswith("error: [job 1: experiment=sample_components,model.C=-1") and "] failed: model.C: " in line
+    assert f"(its logs: {tmp_path / 'sweep' / '.submitit'}" in line
+
+
 def _slurm_cluster() -> bool:
     if shutil.which("sinfo") is None:
         return False

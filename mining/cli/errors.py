@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from mining.errors import MiningError
@@ -68,13 +69,28 @@ def explain(error: BaseException, cfg: Any = None) -> str | None:
         return str(error)
     if isinstance(error, OSError) and error.filename is not None:
         return _os_error(error)
-    for translate in (_hydra_error, _omegaconf_error):
+    for translate in (_hydra_error, _omegaconf_error, _submitit_error):
         message = translate(error)
         if message is not None:
             return message
     if cfg is not None:
         return _sklearn_parameter_error(error, cfg)
     return None
+
+
+def _submitit_error(error: BaseException) -> str | None:
+    """A sweep job that failed under a submitit launcher (submitit_local, slurm): the job, the one-line error it
+    printed, and where its logs are, instead of submitit's traceback with the job's whole stderr."""
+    utils = sys.modules.get("submitit.core.utils")
+    if utils is None or not isinstance(error, utils.UncompletedJobError):
+        return None
+    lines = str(error).splitlines()
+    jobs = [line.split("]", 1)[0] + "]" for line in lines if line.startswith("[job ")]
+    errors = [line.removeprefix("error: ") for line in lines if line.startswith("error: ")]
+    path = re.search(r"with path (\S+)", str(error))
+    logs = f" (its logs: {Path(path.group(1)).parent})" if path else ""
+    cause = errors[-1] if errors else _one_line(lines[0] if lines else "it produced no result")
+    return f"{jobs[-1] if jobs else 'a sweep job'} failed: {cause}{logs}"
 
 
 def _os_error(error: OSError) -> str:
