@@ -40,6 +40,7 @@ def test_the_command_prints_the_launcher_config(tmp_path: Path):
     assert f"_target_: {SUBMITIT}.SlurmLauncher" in done.stdout and "partition: cpu" in done.stdout
 
 
+@pytest.mark.slow  # submitit starts a process per job: about 30 s
 def test_a_failed_job_of_a_submitit_sweep_is_one_line_naming_it(tmp_path: Path):
     """submitit's UncompletedJobError carries the job's whole stderr: the job, its own error and its logs."""
     done = mining("run", "-m", "experiment=sample_components", "model.C=1,-1", "hydra/launcher=submitit_local",
