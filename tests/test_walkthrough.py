@@ -77,7 +77,8 @@ def test_readme_walkthrough_runs_as_written(tmp_path: Path):
     assert sum(r["units_corrected"] for r in records) == 1 and {r["annotator"] for r in records} == {"human"}
     assert all("runs" in d.metadata["pre_labelled_by"] for d in added.values())
     (entry,) = read_changelog(tmp_path / "data/v2.jsonl")
-    assert entry["annotated"] == {"documents": 2, "units_corrected": 1, "units_added": 0, "units_removed": 0}
+    assert entry["annotated"] == {"documents": 2, "units_corrected": 1, "units_added": 0, "units_removed": 0,
+                                  "unreviewed": 0}
     assert entry["fingerprint"] == jsonl.fingerprint(v2) and entry["previous_fingerprint"] == jsonl.fingerprint(v1)
     for version, docs in (("v1", v1), ("v2", v2)):
         meta = json.loads((tmp_path / f"runs/miner-{version}/meta.json").read_text())

@@ -146,13 +146,14 @@ class DoccanoProject:
     def pull(self, *, predictions: bool = False, model_version: str | None = None) -> list[Document]:
         spans = {t["id"]: t["text"] for t in self.every(f"{self.base}/span-types", "list the span types")}
         relations = {t["id"]: t["text"] for t in self.every(f"{self.base}/relation-types", "list the relation types")}
-        records = []
+        records, done = [], []
         for example in self.examples():
             meta = example.get("meta") or {}
             if not example.get("is_confirmed") and not (predictions and _of_version(meta, model_version)):
                 continue
             records.append(self.record(example, spans, relations))
-        return doccano.from_records(records, file=f"{self.server.url}{self.base}")
+            done.append(bool(example.get("is_confirmed")))
+        return doccano.from_records(records, file=f"{self.server.url}{self.base}", reviewed=done)
 
     def record(self, example: dict[str, Any], spans: dict[int, str], relations: dict[int, str]) -> dict[str, Any]:
         """The example as a line of doccano's relation JSONL export: its metadata fields, text, spans, links."""

@@ -123,6 +123,10 @@ def _cmd_merge(args: argparse.Namespace) -> int:
     print(f"previous fingerprint {entry['previous_fingerprint']}")
     print(f"fingerprint {entry['fingerprint']}")
     print(f"changelog {changelog_path(args.output)}")
+    if entry["annotated"]["unreviewed"]:
+        print(f"warning: {entry['annotated']['unreviewed']} of the {entry['new']['documents']} new documents hold a "
+              "model's labels that no annotator submitted (labelled_by names no annotator): merged as they are",
+              file=sys.stderr)
     return 0
 
 

@@ -124,4 +124,6 @@ def annotated_counts(docs: Sequence[Document]) -> dict[str, int]:
     counts = {"documents": len(records)}
     for name in ("units_corrected", "units_added", "units_removed"):
         counts[name] = sum(int(r.get(name, 0)) for r in records)
+    # a model's labels that no person submitted: predictions, not annotations
+    counts["unreviewed"] = sum(1 for d in docs if pre_labelled(d)) - len(records)
     return counts

@@ -44,7 +44,7 @@ into ``metadata``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -170,11 +170,16 @@ def _read_lines(path: Path) -> Iterator[tuple[int, Any]]:
 
 
 def from_records(records: Iterable[dict[str, Any]], *, file: str | Path | None = None,
-                 unit_labels: dict[str, str] | None = None,
-                 relation_labels: dict[str, str] | None = None) -> list[Document]:
-    """Documents from doccano records; errors name ``file`` and the record's line (its 1-based position)."""
-    return [_read_record(r, n, file, unit_labels=unit_labels, relation_labels=relation_labels)
-            for n, r in enumerate(records, start=1)]
+                 unit_labels: dict[str, str] | None = None, relation_labels: dict[str, str] | None = None,
+                 reviewed: Sequence[bool] | None = None) -> list[Document]:
+    """Documents from doccano records; errors name ``file`` and the record's line (its 1-based position).
+
+    ``reviewed`` says, per record, whether a person marked the example done (the server knows; an export file
+    does not): a reviewed document a model labelled is marked as submitted even when nothing changed."""
+    records = list(records)
+    reviewed = [False] * len(records) if reviewed is None else list(reviewed)
+    return [_read_record(r, n, file, unit_labels=unit_labels, relation_labels=relation_labels, reviewed=done)
+            for n, (r, done) in enumerate(zip(records, reviewed, strict=True), start=1)]
 
 
 # (entity id of the source, of the target, schema label or SAME_UNIT, doccano relation id, item for errors)
@@ -184,7 +189,7 @@ _Spans = dict[str, tuple[int, int, str, str | None]]
 
 
 def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labels: dict[str, str] | None = None,
-                 relation_labels: dict[str, str] | None = None) -> Document:
+                 relation_labels: dict[str, str] | None = None, reviewed: bool = False) -> Document:
     unit_labels = {v: v for v in UNIT_LABELS} if unit_labels is None else unit_labels
     relation_labels = {v: v for v in RELATION_LABELS} if relation_labels is None else relation_labels
 
@@ -217,7 +222,9 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
     doc.extra = unknown_fields(extra.get("fields"), DOCUMENT_FIELDS, f"{META_KEY}.fields", fail)
     if PROPOSED_KEY in extra:  # doccano's export does not say who changed a span: "human"
         proposed = check_proposed(extra[PROPOSED_KEY], lambda problem: fail(f"{META_KEY}.{problem}"))
-        record_corrections(doc, proposed, annotator=None, tool="doccano")
+        version = extra.get("model_version")  # what push --model stored: the model, named as Label Studio names it
+        record_corrections(doc, proposed, annotator=None, tool="doccano", reviewed=reviewed,
+                           model=version if isinstance(version, str) else None)
     return doc
 
 

@@ -246,6 +246,21 @@ def test_a_labelled_text_without_units_comes_back_with_the_predictions(tool, req
     assert [(d.id, len(d.units)) for d in pulled] == [(with_units.id, len(with_units.units)), (without.id, 0)]
 
 
+def test_a_doccano_example_marked_done_unchanged_is_the_annotators(doccano_server, tmp_path: Path, project_name):
+    """As in Label Studio, where submitting a prediction unchanged makes it the annotator's: done is reviewed."""
+    labelled = copy.deepcopy(load_corpus("sample")[:2])
+    for doc in labelled:
+        doc.metadata["labelled_by"] = "model"
+    jsonl.save(labelled, tmp_path / "labelled.jsonl")
+    push("doccano", tmp_path / "labelled.jsonl", project_name)
+    DoccanoAnnotator(doccano_server, project_name).done(labelled[0].id)
+    pulled = pull("doccano", project_name, tmp_path / "pulled.jsonl", "--predictions")
+    assert pulled[0].metadata["labelled_by"] == {"annotator": "human", "tool": "doccano",
+                                                 "units_unchanged": len(labelled[0].units), "units_corrected": 0,
+                                                 "units_added": 0, "units_removed": 0}
+    assert pulled[1].metadata["labelled_by"] == "model"  # not done: still the model's prediction
+
+
 def test_a_text_doccano_decoded_by_guess_is_refused_not_read(doccano_server, tmp_path: Path, project_name):
     """Break 3 of issue 17, on the real server: an upload left to doccano's encoding guess ("Auto", its
     default) comes back either intact or refused by its fingerprint, never read with shifted offsets."""

@@ -120,4 +120,20 @@ def test_merge_keeps_who_corrected_and_counts_it(tmp_path):
     assert merged[docs[0].id].metadata["labelled_by"]["units_corrected"] == 1
     assert merged[docs[0].id].metadata["pre_labelled_by"] == MODEL
     (entry,) = read_changelog(tmp_path / "v2.jsonl")
-    assert entry["annotated"] == {"documents": 2, "units_corrected": 1, "units_added": 0, "units_removed": 1}
+    assert entry["annotated"] == {"documents": 2, "units_corrected": 1, "units_added": 0, "units_removed": 1,
+                                  "unreviewed": 0}
+
+
+def test_merging_a_models_labels_that_nobody_reviewed_is_counted_and_warned_of(tmp_path):
+    from tests.helpers import run_mining
+
+    docs = model_labelled(2)
+    jsonl.save(docs, tmp_path / "predicted.jsonl")
+    base = [d for d in load_corpus("sample") if d.id not in {x.id for x in docs}][:3]
+    jsonl.save(base, tmp_path / "v1.jsonl")
+    done = run_mining("data", "merge", str(tmp_path / "v1.jsonl"), str(tmp_path / "predicted.jsonl"),
+                      "-o", str(tmp_path / "v2.jsonl"))
+    assert done.returncode == 0, done.stderr
+    assert "warning: 2 of the 2 new documents hold a model's labels that no annotator submitted" in done.stderr
+    (entry,) = read_changelog(tmp_path / "v2.jsonl")
+    assert entry["annotated"]["unreviewed"] == 2 and entry["annotated"]["documents"] == 0
