@@ -7,7 +7,7 @@ import sys
 
 from hydra.experimental.callback import Callback
 
-from mining.cli.errors import report
+from mining.cli.errors import explain, report
 from mining.runs.claim import Claim, ClaimError, claim_directory, describe_previous
 
 
@@ -45,8 +45,9 @@ class ClaimRunDirectory(Callback):
         # Reading hydra.run.dir resolves ${now:...} once: Hydra caches it in the same config it runs the job with.
         try:
             self.claim = claim_directory(directory, overwrite=overwrite, sweep=sweep)
-        except (ClaimError, OSError) as e:
-            sys.exit(report(str(e)))
+        except (ClaimError, OSError) as e:  # a callback's error would be Hydra's traceback: said here
+            setting = f"hydra.{'sweep' if sweep else 'run'}.dir={directory}"
+            sys.exit(report(str(e) if isinstance(e, ClaimError) else f"{setting}: {explain(e) or e}"))
         atexit.register(self._release)
         ClaimRunDirectory.held.add(self)
         if self.claim.previous is not None or self.claim.removed:

@@ -128,7 +128,7 @@ def test_run_refuses_an_unwritable_run_directory(workdir: Path, tmp_path: Path, 
     before = _snapshot(tmp_path)
     # The message names the folder that could not be made: the path given, or the first missing part of it.
     _refused(mining("run", "experiment=sample_components", f"hydra.run.dir={target}", cwd=workdir),
-             str(target.parent))
+             f"hydra.run.dir={target}: ", str(target.parent))
     assert _snapshot(tmp_path) == before
 
 
