@@ -88,8 +88,10 @@ def test_compare_never_plots_into_a_run_it_reads(tmp_path: Path):
     """A plot inside a compared run's folder could replace its record (its metrics.json), with --overwrite too."""
     run = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep"
     before = _snapshot(run)
-    for target in (run / "0" / "metrics.json", run / "0" / "plot.png"):
-        _refused(mining("compare", str(run), "--plot", str(target), "--overwrite"), "inside the input folder")
+    for target, words in ((run / "0" / "confusion_matrix.png", "inside the input folder"),
+                          (run / "0" / "plot.png", "inside the input folder"),
+                          (run / "0" / "metrics.json", "ending in .png")):
+        _refused(mining("compare", str(run), "--plot", str(target), "--overwrite"), words)
     assert _snapshot(run) == before
 
 
