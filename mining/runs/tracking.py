@@ -72,7 +72,7 @@ def log_run(run_dir: str | Path, *, tracking_uri: str, experiment_name: str,
     params, metrics, tags, run_name = _record(run_dir)
     with _store_lock(tracking_uri):
         client = MlflowClient(tracking_uri=tracking_uri)
-        experiment_id, logged = _experiment(client, experiment_name, artifact_location, run_dir)
+        experiment_id, logged = _experiment(client, experiment_name, artifact_location, run_dir, tags[RECORD_TAG])
         if tags[RECORD_TAG] in logged:
             return logged[tags[RECORD_TAG]]
         run_id = client.create_run(experiment_id, run_name=run_name, tags=tags).info.run_id
@@ -96,16 +96,16 @@ def log_run(run_dir: str | Path, *, tracking_uri: str, experiment_name: str,
     return run_id
 
 
-def _experiment(client: Any, name: str, artifact_location: str | None, run_dir: Path) -> tuple[str, dict[str, str]]:
+def _experiment(client: Any, name: str, artifact_location: str | None, run_dir: Path,
+                record: str) -> tuple[str, dict[str, str]]:
     """The experiment's id (created on first use), and the finished runs of it that logged a record of ``run_dir``:
-    run id by record tag (a run from before the tag: by its run id)."""
+    run id by record tag. A run logged before the tag is taken for this record: logged once, never deleted."""
     experiment = client.get_experiment_by_name(name)
     if experiment is None:
         return client.create_experiment(name, artifact_location=_as_uri(artifact_location)), {}
     logged = client.search_runs([experiment.experiment_id], filter_string=(
         f"tags.`{RUN_DIR_TAG}` = '{run_dir}' and attributes.status = 'FINISHED'"))
-    return experiment.experiment_id, {run.data.tags.get(RECORD_TAG, run.info.run_id): run.info.run_id
-                                      for run in logged}
+    return experiment.experiment_id, {run.data.tags.get(RECORD_TAG, record): run.info.run_id for run in logged}
 
 
 def _record(run_dir: Path) -> tuple[dict[str, str], dict[str, float], dict[str, str], str]:

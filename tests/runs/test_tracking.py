@@ -133,12 +133,16 @@ def test_a_record_replaced_in_its_directory_replaces_its_mlflow_run(tracked_swee
     run = tmp_path / "run"
     shutil.copytree(find_runs([tracked_sweep / "logs" / "sample_stance" / "multiruns"])[0], run)
     uri = f"sqlite:///{tmp_path}/mlflow.db"
-    first = log_run(run, tracking_uri=uri, experiment_name="x")
-    assert log_run(run, tracking_uri=uri, experiment_name="x") == first  # the same record: not logged twice
+    log = functools.partial(log_run, run, tracking_uri=uri, experiment_name="x",
+                            artifact_location=str(tmp_path / "artifacts"))
+    first = log()
+    assert log() == first  # the same record: not logged twice
     metrics = read_metrics(run) | {"test.macro_f1": 0.123}
     (run / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")  # as a new record would be
-    second = log_run(run, tracking_uri=uri, experiment_name="x")
+    second = log()
     client = mlflow_client(tracking_uri=uri)
     (active,) = client.search_runs([client.get_experiment_by_name("x").experiment_id])
     assert second != first and active.info.run_id == second and active.data.metrics["test.macro_f1"] == 0.123
     assert client.get_run(first).info.lifecycle_stage == "deleted"
+    client.delete_tag(second, "mining.record")  # as a run logged before records were tagged
+    assert log() == second and client.get_run(second).info.lifecycle_stage == "active"
