@@ -20,9 +20,9 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
                  also: Iterable[Path] = ()) -> None:
     """Refuse ``output`` (and the side files ``also``) before any work is done.
 
-    An output that is one of the inputs, a folder holding one or a path inside an input folder (a run record, a
-    brat folder) is refused always: the input would be gone if the command failed halfway, and a re-run could not
-    start again. An existing
+    An output that is one of the inputs, a folder holding one, a file of an input folder or a path inside a run
+    record of one is refused always: the input would be gone if the command failed halfway, and a re-run could
+    not start again. An existing
     file, or a folder that is not empty, is refused unless ``overwrite``.
     """
     if output is None:
@@ -40,7 +40,7 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
         source = Path(given).resolve()
         if target == source or (target.is_dir() and source.is_relative_to(target)):
             raise CorpusError(f"the output is the input {given}: write to another path", file=output)
-        if source.is_dir() and target.is_relative_to(source):
+        if source.is_dir() and target.is_relative_to(source) and (target.exists() or _in_a_record(target, source)):
             raise CorpusError(f"the output is inside the input folder {given}: write to another path", file=output)
     if overwrite:
         return
@@ -49,6 +49,11 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
             kind = "file" if path.is_file() else "folder, not empty,"
             raise CorpusError(f"the output {kind} exists already: pass --overwrite to replace it, or choose a new "
                               "path", file=path)
+
+
+def _in_a_record(target: Path, folder: Path) -> bool:
+    """Whether ``target`` lies in a run record (a folder with ``metrics.json``) at or below ``folder``."""
+    return any((parent / "metrics.json").is_file() for parent in target.parents if parent.is_relative_to(folder))
 
 
 def check_writable(output: Path) -> None:

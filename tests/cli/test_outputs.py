@@ -86,13 +86,18 @@ def test_label_refuses_a_brat_folder_that_holds_its_input(tmp_path: Path):
 
 def test_compare_never_plots_into_a_run_it_reads(tmp_path: Path):
     """A plot inside a compared run's folder could replace its record (its metrics.json), with --overwrite too."""
-    run = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep"
+    import shutil
+
+    run = tmp_path / "sweep"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep", run)
     before = _snapshot(run)
     for target, words in ((run / "0" / "confusion_matrix.png", "inside the input folder"),
                           (run / "0" / "plot.png", "inside the input folder"),
                           (run / "0" / "metrics.json", "ending in .png")):
         _refused(mining("compare", str(run), "--plot", str(target), "--overwrite"), words)
     assert _snapshot(run) == before
+    done = mining("compare", str(run), "--plot", str(run / "sweep.png"))  # beside the runs: no record's file
+    assert done.returncode == 0 and (run / "sweep.png").is_file(), done.stderr
 
 
 @pytest.mark.parametrize("output", ["-", "/dev/null"])
