@@ -82,6 +82,7 @@ def test_models_instantiate(model: str):
     assert any(k.endswith("random_state") and v == 7 for k, v in params.items())
 
 
+@pytest.mark.slow  # composes every experiment with four families: about 12 s
 def test_an_experiment_on_a_model_family_takes_any_other():
     """``mining run -m experiment=X model=logreg,random_forest``: an experiment that picks one of the plain model
     families sets nothing on it that another would refuse (its settings are a model option of their own)."""

@@ -53,13 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; an error the user can fix is one line on stderr and exit status 2.
 
     Only :func:`mining.cli.errors.explain`'s errors are caught: a bug keeps its traceback, and
-    ``--debug`` (before the command) or ``MINING_DEBUG=1`` shows every traceback.
+    ``--debug`` (before the command) or ``MINING_DEBUG=1`` shows every traceback. Ctrl-C and SIGTERM end it
+    with "interrupted" and 128 + the signal's number (130, 143), a reader that has gone with 141.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = argv[:1] == ["--debug"]
-    logging.raiseExceptions = False  # Hydra logs to stdout: `mining run --info | head` prints no logging tracebacks
     # `mining run`'s jobs read the env variable, in any process
-    with setting_env(DEBUG_ENV, "1" if debug else None), fewer_collections(), terminated_as_interrupted():
+    with setting_env(DEBUG_ENV, "1" if debug else None), fewer_collections(), terminated_as_interrupted(), \
+            quiet_logging_errors():
         try:
             status = dispatch(argv[1:] if debug else argv)
             sys.stdout.flush()  # inside the try: a reader that has gone shows here, not at exit
@@ -70,13 +71,13 @@ def main(argv: list[str] | None = None) -> int:
             # `mining ... | head`: the reader has what it wanted; no traceback now, and none at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_CLOSED_PIPE
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             if debug_enabled():
                 raise
             # Ctrl-C, or SIGTERM (a batch system's stop): what the command was writing is left out or unfinished
             # (writes are atomic; a run directory without metrics.json is unfinished), nothing else to say
             print("\ninterrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            return 128 + (e.signum if isinstance(e, Terminated) else signal.SIGINT)
         except Exception as e:
             message = None if debug_enabled() else explain(e)
             if message is None:
@@ -85,14 +86,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 EXIT_CLOSED_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
-EXIT_INTERRUPTED = 130  # and by SIGINT (128 + 2)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, as Ctrl-C's KeyboardInterrupt is (exit status 128 + 15)."""
+
+    signum = signal.SIGTERM
+
+
+@contextmanager
+def quiet_logging_errors() -> Iterator[None]:
+    """Hydra logs to stdout: with a reader that has gone (``mining run --info | head``), ``logging`` would print a
+    traceback per record. Inside the block it prints none; the setting is restored after."""
+    before = logging.raiseExceptions
+    logging.raiseExceptions = False
+    try:
+        yield
+    finally:
+        logging.raiseExceptions = before
 
 
 @contextmanager
 def terminated_as_interrupted() -> Iterator[None]:
-    """SIGTERM, as Ctrl-C: raised as ``KeyboardInterrupt`` in the main thread, so that every ``finally`` runs and a
+    """SIGTERM, as Ctrl-C: raised as :class:`Terminated` in the main thread, so that every ``finally`` runs and a
     file being written atomically leaves no temporary file behind (the default ends the process on the spot).
-    Where ``main`` runs outside the main thread (in a test), nothing changes."""
+    Signal handlers belong to the main thread: called from another, ``main`` leaves SIGTERM as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -103,13 +121,13 @@ def terminated_as_interrupted() -> Iterator[None]:
         if os.getpid() != pid:  # a forked worker (a subtask's process): it ends as it would have
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGTERM)
-        raise KeyboardInterrupt
+        raise Terminated
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _stdout_closed() -> bool:

@@ -68,6 +68,8 @@ def _read(paths: list[str], encoding: str):
     for path in paths:
         try:
             fmt = custom.detect_format(path) if path != "-" and Path(path).suffix != ".txt" else None
+        except custom.UnreadableFormat:  # told what it is, and nothing mining reads: say so
+            raise
         except CorpusError:
             fmt = None
         if fmt is not None:

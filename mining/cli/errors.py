@@ -82,10 +82,10 @@ def _submitit_error(error: BaseException) -> str | None:
     """A sweep job that failed under a submitit launcher (submitit_local, slurm): the job, the one-line error it
     printed, and where its logs are, instead of submitit's traceback with the job's whole stderr."""
     utils = sys.modules.get("submitit.core.utils")
-    if utils is None or not isinstance(error, utils.UncompletedJobError):
+    if utils is None or not isinstance(error, utils.UncompletedJobError):  # a job that raised is a bug: traceback
         return None
     lines = str(error).splitlines()
-    jobs = [line.split("]", 1)[0] + "]" for line in lines if line.startswith("[job ")]
+    jobs = [line.split("] ", 1)[0] + "]" for line in lines if line.startswith("[job ")]  # "nlp.exclude=[]]"
     errors = [line.removeprefix("error: ") for line in lines if line.startswith("error: ")]
     path = re.search(r"with path (\S+)", str(error))
     logs = f" (its logs: {Path(path.group(1)).parent})" if path else ""

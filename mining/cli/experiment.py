@@ -369,5 +369,7 @@ def summary(name: str, metrics: dict, key: str) -> str:
     characters between scores (a bundle has a score per step: one line of them ran to 900 characters)."""
     shown = [f"{k}={v:.4f}" for k, v in metrics.items()
              if (k.endswith(SUMMARY_SUFFIXES) or k == key) and isinstance(v, (int, float))]
-    return textwrap.fill(f"{name}: {', '.join(shown)}", width=SUMMARY_WIDTH, subsequent_indent="  ",
-                         break_long_words=False, break_on_hyphens=False)
+    # the name (a sweep job's holds its overrides) stays whole on the first line; the scores wrap after it
+    lines = textwrap.wrap(", ".join(shown), width=max(SUMMARY_WIDTH - len(name) - 2, 40), break_long_words=False,
+                          break_on_hyphens=False)
+    return f"{name}: " + "\n  ".join(lines)

@@ -36,9 +36,10 @@ def detect_format(path: str | Path) -> str:
     - a folder with ``dataset_info.json`` or ``state.json``: ``hf``;
     - a folder with ``*.ann`` files: ``brat``;
     - a ``.jsonl``/``.json`` file, or a folder of ``*.jsonl`` (else of ``*.json``; its first file
-      decides), by the first record: Label Studio tasks (``{"data": ..., "annotations": ...}``, or ``{"data":
-      {...}}`` with no ``text`` beside it, in a JSON array or alone) are ``labelstudio``; lines with ``text`` and ``label``/``entities`` but no
-      ``units`` are ``doccano``; lines with ``id`` and ``text`` are ``jsonl``.
+      decides), by the first record: Label Studio tasks (``{"data": ..., "annotations": ...}``, or
+      ``{"data": {...}}`` with no ``text`` beside it, in a JSON array or alone) are ``labelstudio``; lines
+      with ``text`` and ``label``/``entities`` but no ``units`` are ``doccano``; lines with ``id`` and
+      ``text`` are ``jsonl``. Any other JSON array is an :class:`UnreadableFormat`.
 
     Raises
     ------
@@ -144,9 +145,9 @@ def _sniff_array(data: list, path: Path) -> str:
     if isinstance(first, dict) and "text" in first and isinstance(first.get("label"), list) and any(
             isinstance(region, dict) and "labels" in region for region in first["label"]):
         raise UnreadableFormat("a Label Studio JSON-MIN export, which keeps no region ids, relations or per-region "
-                          "answers: export the project as JSON instead", file=path)
+                               "answers: export the project as JSON instead", file=path)
     raise UnreadableFormat(f"a JSON array of records of no format mining reads ({EXPECTED}); the project's JSONL has "
-                      "one JSON object per line, not an array", file=path)
+                           "one JSON object per line, not an array", file=path)
 
 
 def _sniff_record(record: Any) -> str | None:

@@ -245,7 +245,8 @@ def _validate_jsonl(path: Path, *, strict: bool, first: dict[str, str]) -> list[
 def detect_format(path: Path) -> str:
     """The loader that reads ``path``: a tool's export (Label Studio, doccano) or a saved HF dataset as
     :func:`mining.corpora.custom.detect_format` tells it, else the project's JSONL or brat as the path
-    says, so that a JSONL file with broken lines is still checked line by line."""
+    says, so that a JSONL file with broken lines is still checked line by line. A file that is told to be
+    nothing mining reads (:class:`~mining.corpora.custom.UnreadableFormat`) is that error."""
     from mining.corpora.custom import UnreadableFormat
     from mining.corpora.custom import detect_format as detect_corpus
 

@@ -101,8 +101,8 @@ def _finished(directory: Path, *, sweep: bool) -> list[Path]:
 def _refuse_records_below(directory: Path) -> None:
     """A run's own record in a folder that holds others below it (a sweep's jobs) would hide them: readers
     (``mining compare``) take a folder with a ``metrics.json`` for one run. Refused, with overwrite too."""
-    below = sorted(m.parent for m in directory.glob(f"*/**/{METRICS}") if not any(
-        part.startswith(STAGE_PREFIX) for part in m.relative_to(directory).parts)) if directory.is_dir() else []
+    below = sorted(m.parent for m in directory.glob(f"*/{METRICS}")  # a sweep's jobs: one level down
+                   if not m.parent.name.startswith(STAGE_PREFIX)) if directory.is_dir() else []
     if below:
         raise ClaimError(f"{directory} holds {len(below)} run record(s) in its folders ({below[0]}, ...), as a sweep "
                          "does: a run's record there would hide them; choose another hydra.run.dir")

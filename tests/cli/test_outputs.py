@@ -138,23 +138,31 @@ def test_a_runs_summary_wraps_between_scores():
     scores = [score for line in lines for score in line.strip().rstrip(",").split(", ")]
     assert scores[1:] == [f"test.step{i}.macro_f1=0.5000" for i in range(1, 20)]
     assert summary("a", {"test.macro_f1": 1.0}, "test.macro_f1") == "a: test.macro_f1=1.0000"
+    name = "miner [job 12: experiment=miner,nlp.exclude=[],model.C=0.3]"  # a sweep job's, spaces and all
+    assert summary(name, metrics, "test.step0.macro_f1").startswith(f"{name}: test.step0.macro_f1=0.5000")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_command_says_so_and_leaves_no_partial_file(tmp_path: Path, signum: int):
-    """Ctrl-C, or a batch system's SIGTERM, while `mining label` waits for its input: one line, exit 130, and no
-    temporary file beside the output."""
+    """Ctrl-C, or a batch system's SIGTERM, while `mining label` waits for its input: one line, exit 128 + the
+    signal, and no temporary file beside the output."""
     import subprocess
     import sys
+    import threading
     import time
 
     process = subprocess.Popen([sys.executable, "-m", "mining.cli", "label", "-", "-o", str(tmp_path / "out.jsonl")],
                                stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    while "loading the model" not in process.stderr.readline():
-        assert process.poll() is None, process.stderr.read()
-    time.sleep(0.5)
-    process.send_signal(signum)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    watchdog = threading.Timer(120, process.kill)  # a process that never says it is loading fails, never hangs
+    watchdog.start()
+    try:
+        while "loading the model" not in process.stderr.readline():
+            assert process.poll() is None, process.stderr.read()
+        time.sleep(0.5)
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=60)
+    finally:
+        watchdog.cancel()
+    assert process.returncode == 128 + signum and "interrupted" in err and "Traceback" not in err, err
     assert list(tmp_path.iterdir()) == []
