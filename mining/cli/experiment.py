@@ -348,8 +348,10 @@ def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = Tr
     """The metric to optimise. A missing one, or one that is no number, raises where it is ``required`` (a sweep's
     sweeper reads it) rather than returning a guess; otherwise it is NaN, with a warning on stderr (the run and its
     record are complete)."""
+    from mining.runs.aggregate import is_number
+
     value = metrics.get(key)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if is_number(value):
         return float(value)
     if key in metrics:
         message = f"optimized_metric={key!r} is a {type(value).__name__}, not a score: name a number"
@@ -367,8 +369,9 @@ def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = Tr
 def summary(name: str, metrics: dict, key: str) -> str:
     """The run's name with its macro-F1 and accuracy scores and the metric to optimise, wrapped at ``SUMMARY_WIDTH``
     characters between scores (a bundle has a score per step: one line of them ran to 900 characters)."""
-    shown = [f"{k}={v:.4f}" for k, v in metrics.items()
-             if (k.endswith(SUMMARY_SUFFIXES) or k == key) and isinstance(v, (int, float))]
+    from mining.runs.aggregate import is_number
+
+    shown = [f"{k}={v:.4f}" for k, v in metrics.items() if (k.endswith(SUMMARY_SUFFIXES) or k == key) and is_number(v)]
     # the name (a sweep job's holds its overrides) stays whole on the first line; the scores wrap after it
     lines = textwrap.wrap(", ".join(shown), width=max(SUMMARY_WIDTH - len(name) - 2, 40), break_long_words=False,
                           break_on_hyphens=False)

@@ -53,7 +53,9 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
 
 def _in_a_record(target: Path, folder: Path) -> bool:
     """Whether ``target`` lies in a run record (a folder with ``metrics.json``) at or below ``folder``."""
-    return any((parent / "metrics.json").is_file() for parent in target.parents if parent.is_relative_to(folder))
+    from mining.runs.record import METRICS  # only here: record.py imports numpy, and every command imports this
+
+    return any((parent / METRICS).is_file() for parent in target.parents if parent.is_relative_to(folder))
 
 
 def check_writable(output: Path) -> None:

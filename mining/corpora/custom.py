@@ -51,10 +51,8 @@ def detect_format(path: str | Path) -> str:
     if not path.exists():
         raise CorpusError("no such file or folder", file=path)
     if path.is_dir():
-        if (path / "dataset_info.json").exists() or (path / "state.json").exists():
+        if is_saved_dataset(path):
             return "hf"
-        if (path / "dataset_dict.json").exists():
-            raise CorpusError("a DatasetDict folder: point at the folder of one of its splits", file=path)
         if any(path.glob("*.ann")):
             return "brat"
         files = sorted(path.glob("*.jsonl")) or sorted(path.glob("*.json"))
@@ -66,6 +64,16 @@ def detect_format(path: str | Path) -> str:
     if path.suffix in (".jsonl", ".json"):
         return _registered(_sniff_file(path), path)
     raise CorpusError(f"cannot tell the format of this file ({EXPECTED}); pass --format", file=path)
+
+
+def is_saved_dataset(folder: Path) -> bool:
+    """Whether ``folder`` is a dataset saved with ``Dataset.save_to_disk`` (the ``hf`` loader reads it); the folder
+    of a whole ``DatasetDict`` is a CorpusError, since one split is one corpus."""
+    if any((folder / name).is_file() for name in ("dataset_info.json", "state.json")):
+        return True
+    if (folder / "dataset_dict.json").is_file():
+        raise CorpusError("a DatasetDict folder: point at the folder of one of its splits", file=folder)
+    return False
 
 
 def load(path: str | Path, format: str | None = None, **options: Any) -> list[Document]:  # noqa: A002

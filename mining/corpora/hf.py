@@ -9,6 +9,7 @@ from typing import Any
 
 from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
+from mining.corpora.custom import is_saved_dataset
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
 
@@ -104,9 +105,7 @@ def load(path: str | Path) -> list[Document]:
     path = Path(path)
     if not path.is_dir():
         raise CorpusError("no such folder: a dataset saved with Dataset.save_to_disk is a folder", file=path)
-    if (path / "dataset_dict.json").is_file():
-        raise CorpusError("a DatasetDict folder: point at the folder of one of its splits", file=path)
-    if not any((path / name).is_file() for name in ("dataset_info.json", "state.json")):
+    if not is_saved_dataset(path):
         raise CorpusError("not a saved HF dataset (no dataset_info.json or state.json): give the folder that "
                           "Dataset.save_to_disk wrote, or the corpus's own format", file=path)
     return from_dataset(load_from_disk(str(path)))

@@ -13,10 +13,16 @@ from mining.evaluation.metrics import aggregate
 SEED_KEY = "seed"
 
 
+def is_number(value: Any) -> bool:
+    """Whether a metric's value is a number (not a bool, which Python counts as one); a list (the labels) or a string
+    (a hand-edited file) is none."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def is_score(value: Any) -> bool:
-    """Whether a metric's value is a score to average and rank by: a number, not a bool and not NaN (a run that
-    could not score it); a list (the labels) or a string (a hand-edited file) is none."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+    """Whether a metric's value is a score to average and rank by: a number, and not NaN (a run that could not
+    score it)."""
+    return is_number(value) and not math.isnan(value)
 
 
 def is_seed_key(key: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from mining.errors import MiningError
+from mining.runs.aggregate import is_number
 from mining.runs.compare import flatten
 from mining.runs.plots import PLOTS
 from mining.runs.record import CONFIG, META, METRICS, MODEL, read_meta, read_metrics
@@ -115,7 +116,7 @@ def _record(run_dir: Path) -> tuple[dict[str, str], dict[str, float], dict[str, 
     config = yaml.safe_load((run_dir / CONFIG).read_text(encoding="utf-8")) or {}
     params = {k: _param(v) for k, v in flatten(config).items()}
     params.update({f"choice.{group}": str(choice) for group, choice in meta.get("choices", {}).items()})
-    numeric = {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    numeric = {k: float(v) for k, v in metrics.items() if is_number(v)}
     pipeline = meta.get("spacy_pipeline") or {}
     git = meta.get("git") or {}
     # The run name: the overrides that choose the configuration, not where things are or how they are logged.
