@@ -22,7 +22,16 @@ from typing import Any
 
 from mining.errors import CorpusError
 from mining.files import write_text_atomic
-from mining.schema import UNIT_LABELS, Document, Relation, Unit, paragraphs_from_lines, require_spans, text_at
+from mining.schema import (
+    RELATION_LABELS,
+    UNIT_LABELS,
+    Document,
+    Relation,
+    Unit,
+    paragraphs_from_lines,
+    require_spans,
+    text_at,
+)
 
 DEFAULT_UNIT_LABELS = {
     "MajorClaim": "major_claim",
@@ -496,13 +505,22 @@ class _ConfTypes:
                     values[head[2]] = None
 
     def conf(self) -> str:
+        """The types used, and mining's whole scheme besides, so that an annotator correcting the folder can add
+        what no document holds yet (an attack, a major claim, a premise's stance). A relation of the scheme joins
+        any two units and the stance applies to every unit, as the schema allows; other relations and
+        attributes keep the types they were seen on."""
         def order(name: str) -> tuple[int, str]:
             label = DEFAULT_UNIT_LABELS.get(name)
             return (UNIT_LABELS.index(label) if label in UNIT_LABELS else len(UNIT_LABELS), name)
 
-        labels = sorted(self.labels, key=order)
-        relations = {name: (sorted(a1, key=order), sorted(a2, key=order)) for name, (a1, a2) in self.relations.items()}
-        attributes = {name: (sorted(t, key=order), list(v) if name == STANCE_ATTRIBUTE else sorted(v))
+        used = {DEFAULT_UNIT_LABELS.get(name) for name in self.labels}
+        labels = sorted([*self.labels, *(label for label in UNIT_LABELS if label not in used)], key=order)
+        used = {DEFAULT_RELATION_LABELS.get(name) for name in self.relations}
+        relations = {name: ((), ()) if name in DEFAULT_RELATION_LABELS else (sorted(a1, key=order),
+                                                                             sorted(a2, key=order))
+                     for name, (a1, a2) in self.relations.items()}
+        relations.update({label: ((), ()) for label in RELATION_LABELS if label not in used})
+        attributes = {name: ((), list(v)) if name == STANCE_ATTRIBUTE else (sorted(t, key=order), sorted(v))
                       for name, (t, v) in self.attributes.items()}
         return annotation_conf(labels, relations, attributes)
 

@@ -60,13 +60,25 @@ def test_save_writes_annotation_conf_that_load_ignores(tmp_path: Path):
     conf = (tmp_path / "annotation.conf").read_text(encoding="utf-8").splitlines()
     sections = {name: conf[conf.index(f"[{name}]") + 1:] for name in ("entities", "relations", "attributes")}
     assert sections["entities"][:4] == ["MajorClaim", "Claim", "Premise", ""]
-    assert "supports\tArg1:Premise, Arg2:Claim" in sections["relations"]
-    assert "attacks\tArg1:Claim, Arg2:Claim" in sections["relations"]
-    assert "Stance\tArg:Claim, Value:For|Against" in sections["attributes"]
+    assert "supports\tArg1:MajorClaim|Claim|Premise, Arg2:MajorClaim|Claim|Premise" in sections["relations"]
+    assert "attacks\tArg1:MajorClaim|Claim|Premise, Arg2:MajorClaim|Claim|Premise" in sections["relations"]
+    assert "Stance\tArg:MajorClaim|Claim|Premise, Value:For|Against" in sections["attributes"]
     assert "Verified\tArg:Premise" in sections["attributes"]  # a binary attribute has no values
     assert [d.to_dict() for d in brat.load(tmp_path)] == [d.to_dict() for d in docs]
     brat.save(docs, tmp_path / "bare", conf=False)
     assert not (tmp_path / "bare" / "annotation.conf").exists()
+
+
+def test_the_conf_declares_the_whole_scheme_beyond_what_the_documents_use(tmp_path: Path):
+    """Pre-annotations are corrected in brat: the annotator must be able to add what the model never predicted."""
+    text = "Taxes should fall."
+    doc = Document(id="d", text=text, units=[Unit("T1", 0, 17, "Taxes should fall", "claim", "for")])
+    brat.save([doc], tmp_path)
+    conf = (tmp_path / "annotation.conf").read_text(encoding="utf-8").splitlines()
+    assert conf[:5] == ["[entities]", "major_claim", "claim", "premise", ""]
+    assert "attack\tArg1:major_claim|claim|premise, Arg2:major_claim|claim|premise" in conf
+    assert "support\tArg1:major_claim|claim|premise, Arg2:major_claim|claim|premise" in conf
+    assert "Stance\tArg:major_claim|claim|premise, Value:For|Against" in conf
 
 
 def test_annotation_conf_relation_attributes_and_any_type():
