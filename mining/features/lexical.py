@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features import tfidf
@@ -32,6 +33,18 @@ def part_ngrams(parts: Sequence[Sequence[str]], ngram_range: tuple[int, int]) ->
             # zip of shifted copies: the n-grams in order, without a slice per position.
             out.extend(tokens if n == 1 else map(" ".join, zip(*(tokens[k:] for k in range(n)))))
     return out
+
+
+def checked_range(estimator: BaseEstimator, name: str) -> tuple[int, int]:
+    """The n-gram range ``estimator.<name>`` as a tuple, refused in scikit-learn's words unless it is two whole
+    numbers ``1 <= min <= max`` (a config's ``[1,a]`` failed deep inside fitting)."""
+    value = getattr(estimator, name)
+    pair = tuple(value) if isinstance(value, Sequence) and not isinstance(value, str) else ()
+    if len(pair) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) for n in pair) \
+            or not 1 <= pair[0] <= pair[1]:
+        raise InvalidParameterError(f"The '{name}' parameter of {type(estimator).__name__} must be two whole numbers "
+                                    f"[min, max] with 1 <= min <= max. Got {value!r} instead.")
+    return pair
 
 
 class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
@@ -62,7 +75,7 @@ class _TokenNgramVectorizer(TransformerMixin, BaseEstimator):
 
     def _tfidf(self) -> TfidfVectorizer:
         return TfidfVectorizer(
-            analyzer=partial(part_ngrams, ngram_range=tuple(self.ngram_range)),
+            analyzer=partial(part_ngrams, ngram_range=checked_range(self, "ngram_range")),
             min_df=self.min_df,
             max_features=self.max_features,
             binary=self.binary,

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from mining.features import tfidf
-from mining.features.lexical import part_ngrams
+from mining.features.lexical import checked_range, part_ngrams
 from mining.features.tfidf import freeze, thawed
 from mining.instances.units import UnitInstance
 from mining.nlp.sharing import reuse_rows
@@ -62,7 +62,7 @@ class SyntaxVectorizer(TransformerMixin, BaseEstimator):
 
     def _tfidf(self) -> TfidfVectorizer:
         return TfidfVectorizer(
-            analyzer=partial(part_ngrams, ngram_range=tuple(self.pos_ngram_range)),
+            analyzer=partial(part_ngrams, ngram_range=checked_range(self, "pos_ngram_range")),
             min_df=self.min_df,
             max_features=self.max_features,
             sublinear_tf=True,
