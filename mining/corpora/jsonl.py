@@ -78,7 +78,11 @@ def save(docs: Iterable[Document], path: str | Path) -> int:
 
 
 def fingerprint(docs: Iterable[Document]) -> str:
-    """SHA-256 of the documents in their canonical JSONL form: names a dataset version exactly."""
+    """SHA-256 of the documents in their canonical JSONL form: names a dataset version exactly.
+
+    The order of the documents counts, on purpose: a fit reads the instances in that order, and a solver's
+    result may depend on it (its last digits, a tie), so the same documents in another order are named apart.
+    """
     import hashlib
 
     h = hashlib.sha256()
