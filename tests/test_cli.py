@@ -66,6 +66,17 @@ def test_missing_corpus_says_where_it_looked(tmp_path: Path):
     assert result.returncode == 2 and "needs a path: give --path" in result.stderr
 
 
+def test_a_shipped_corpus_takes_no_path(tmp_path: Path):
+    """`data stats sample --path X` read X and called it the sample."""
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"id": "a", "text": "Cats are better pets."}\n', encoding="utf-8")
+    for name in ("sample", "news"):
+        result = mining("data", "stats", name, "--path", str(other))
+        assert result.returncode == 2 and "Traceback" not in result.stderr and not result.stdout
+        assert f"corpus {name!r} ships with the package and takes no --path; to read {other}" in result.stderr
+    assert mining("data", "stats", "jsonl", "--path", str(other)).stdout.startswith("documents  1")
+
+
 @pytest.mark.corpora
 @pytest.mark.parametrize("command", [["data", "stats", "microtexts"],
                                      ["data", "convert", "microtexts", "--to", "jsonl", "-o", "OUT"]])

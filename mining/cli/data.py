@@ -201,7 +201,7 @@ def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
 
     stats = data_commands.add_parser("stats", help="count documents, units, stances and relations")
     stats.add_argument("name", choices=sorted(LOADERS), help="corpus loader")
-    stats.add_argument("--path", type=Path, help="corpus location (not needed for the shipped 'sample' and 'news')")
+    stats.add_argument("--path", type=Path, help="corpus location (none for the shipped 'sample' and 'news')")
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.set_defaults(func=_cmd_stats)
 
@@ -259,7 +259,7 @@ def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
 
     export = data_commands.add_parser("export", help="save a corpus as a Hugging Face dataset folder with a card")
     export.add_argument("name", choices=sorted(LOADERS), help="corpus loader (format) to read, as for convert")
-    export.add_argument("--path", type=Path, help="corpus location (not needed for the shipped 'sample' and 'news')")
+    export.add_argument("--path", type=Path, help="corpus location (none for the shipped 'sample' and 'news')")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
                         help="folder to write the dataset and its card into")
     export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")

@@ -71,6 +71,9 @@ def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Do
         check_corpus_path(name, path)
     elif path is None and name not in SHIPPED:
         raise UsageError(f"corpus {name!r} needs a path: give --path FILE_OR_FOLDER")
+    elif path is not None and name in SHIPPED:  # it would read the path and name it the shipped corpus
+        raise UsageError(f"corpus {name!r} ships with the package and takes no --path; to read {path}, name its "
+                         "format instead (jsonl, brat, ...; custom detects it)")
     loader = get_loader(name)
     docs = loader(path, **options) if path is not None else loader()
     return unique_documents(docs, path if path is not None else name)
