@@ -256,3 +256,18 @@ def test_validate_names_a_missing_path_and_a_file_given_as_brat(tmp_path: Path):
     done = run_mining("data", "validate", str(good), "--format", "brat")
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"{good}: is a file, but brat needs a folder" in done.stderr and "good.txt" not in done.stderr
+
+
+@pytest.mark.parametrize(("name", "content", "fmt"), [
+    ("empty.jsonl", "", None), ("blank.jsonl", "\n\n", None), ("folder", None, "brat"), ("jsonl-folder", None, "jsonl")])
+def test_a_corpus_with_no_document_does_not_pass(tmp_path: Path, name: str, content: str | None, fmt: str | None):
+    """`mining run` refuses a corpus with nothing in it: `data validate` must not call it ok."""
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+        (path / "annotation.conf").write_text("[entities]\n", encoding="utf-8")
+    else:
+        path.write_text(content, encoding="utf-8")
+    assert [str(p) for p in validate_path(path, fmt=fmt, strict=False)] == [f"{path}: the corpus holds no documents"]
+    with pytest.raises(CorpusError, match="the corpus holds no documents"):
+        validate_path(path, fmt=fmt)

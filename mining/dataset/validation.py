@@ -175,23 +175,33 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
     if not path.exists():
         raise CorpusError("no such file or folder", file=path)
     fmt = fmt or detect_format(path)
+    read: set[str] = set()  # the ids of the documents read
     if fmt == "jsonl":
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
         first: dict[str, str] = {}  # document id -> where it comes first, across the folder's files
-        return [p for f in files for p in _validate_jsonl(f, strict=strict, first=first)]
-    if fmt == "brat":
-        return _validate_brat(path, strict=strict)
-    custom.check_format(fmt, path)  # an unknown format is an error in report mode too
-    try:
-        docs = custom.load(path, fmt)
-    except CorpusError as e:
+        problems = [p for f in files for p in _validate_jsonl(f, strict=strict, first=first)]
+        read.update(first)
+    elif fmt == "brat":
+        problems = _validate_brat(path, strict=strict, read=read)
+    else:
+        custom.check_format(fmt, path)  # an unknown format is an error in report mode too
+        try:
+            docs = custom.load(path, fmt)
+        except CorpusError as e:
+            if strict:
+                raise
+            return [Problem(e.file, e.line, e.item, e.problem)]
+        problems = validate_documents(docs, file=str(path), strict=strict)
+        read.update(doc.id for doc in docs)
+    if not read and not any(not p.warning for p in problems):  # as `mining run` refuses it
+        empty = Problem(str(path), None, None, "the corpus holds no documents")
         if strict:
-            raise
-        return [Problem(e.file, e.line, e.item, e.problem)]
-    return validate_documents(docs, file=str(path), strict=strict)
+            raise empty.to_error()
+        problems.append(empty)
+    return problems
 
 
-def _validate_brat(path: Path, *, strict: bool) -> list[Problem]:
+def _validate_brat(path: Path, *, strict: bool, read: set[str]) -> list[Problem]:
     if path.is_file() and path.suffix not in (".txt", ".ann"):
         raise CorpusError("is a file, but brat needs a folder of *.txt and *.ann files (or one of them); "
                           "pass the folder, or the file's own --format", file=path)
@@ -211,6 +221,7 @@ def _validate_brat(path: Path, *, strict: bool) -> list[Problem]:
             problems.append(Problem(e.file, e.line, e.item, e.problem))
             continue
         problems += validate_documents([doc], file=str(txt.with_suffix(".ann")), strict=strict)
+        read.add(doc.id)
     return problems
 
 
