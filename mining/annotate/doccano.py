@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from mining.annotate.projects import check_model_version
 from mining.annotate.settings import Server, require
 from mining.corpora import SAME_UNIT, doccano
 from mining.errors import ServerError, UsageError
@@ -147,9 +148,13 @@ class DoccanoProject:
         spans = {t["id"]: t["text"] for t in self.every(f"{self.base}/span-types", "list the span types")}
         relations = {t["id"]: t["text"] for t in self.every(f"{self.base}/relation-types", "list the relation types")}
         records, done = [], []
-        for example in self.examples():
-            meta = example.get("meta") or {}
-            if not example.get("is_confirmed") and not (predictions and _of_version(meta, model_version)):
+        examples = self.examples()
+        if predictions:
+            check_model_version(self.server, self.name, model_version,
+                                (v for v in map(_version_of, examples) if v is not None))
+        for example in examples:
+            asked = model_version is None or _version_of(example) == model_version  # the predictions asked for
+            if not example.get("is_confirmed") and not (predictions and asked):
                 continue
             records.append(self.record(example, spans, relations))
             done.append(bool(example.get("is_confirmed")))
@@ -167,9 +172,8 @@ class DoccanoProject:
         return {**meta, "id": example["id"], "text": example["text"], "entities": entities, "relations": links}
 
 
-def _of_version(meta: dict[str, Any], model_version: str | None) -> bool:
-    """Whether an example's spans are the predictions asked for (any, without ``model_version``)."""
-    if model_version is None:
-        return True
-    stored = meta.get(doccano.META_KEY)
-    return isinstance(stored, dict) and stored.get("model_version") == model_version
+def _version_of(example: dict[str, Any]) -> str | None:
+    """The model version that push stored with an example's spans, if any."""
+    stored = (example.get("meta") or {}).get(doccano.META_KEY)
+    version = stored.get("model_version") if isinstance(stored, dict) else None
+    return version if isinstance(version, str) else None

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from mining.annotate.projects import check_model_version
 from mining.annotate.settings import Server, require
 from mining.corpora import labelstudio
 from mining.corpora.corrections import pre_labelled
@@ -80,6 +81,8 @@ class LabelStudioProject:
 
     def pull(self, *, predictions: bool = False, model_version: str | None = None) -> list[Document]:
         tasks = self.export()
+        if predictions:
+            check_model_version(self.server, self.name, model_version, _versions(tasks))
         source = f"{self.server.url}/projects/{self.project.id}"
         return labelstudio.from_tasks(tasks, file=source, predictions=predictions, model_version=model_version,
                                       unannotated="skip")
@@ -117,6 +120,15 @@ class LabelStudioProject:
                 raise ServerError(f"{self.server.name}: the export of project {self.name!r} was not ready after "
                                   f"{EXPORT_TIMEOUT:.0f} s (status {status})")
             time.sleep(0.5)
+
+
+def _versions(tasks: list[Any]) -> Iterator[str]:
+    """The model versions of the tasks' predictions."""
+    for task in tasks:
+        found = task.get("predictions") if isinstance(task, dict) else None
+        for prediction in found if isinstance(found, list) else []:
+            if isinstance(prediction, dict) and prediction.get("model_version"):
+                yield str(prediction["model_version"])
 
 
 def _check_config(server: Server, project: Any) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from mining.annotate.settings import Server
+from mining.errors import UsageError
 from mining.schema import Document
 
 TOOLS = ("labelstudio", "doccano")
@@ -26,6 +27,17 @@ class Project(Protocol):
 
     def pull(self, *, predictions: bool = False, model_version: str | None = None) -> list[Document]:
         """The annotated documents; with ``predictions`` also the others, as their predictions say."""
+
+
+def check_model_version(server: Server, project: str, asked: str | None, versions: Iterable[str]) -> None:
+    """A ``--model-version`` that none of the project's predictions carries is a typo, not an empty answer: the
+    error names it and the versions they do carry."""
+    known = sorted(set(versions))
+    if asked is None or asked in known:
+        return
+    carried = (f"its predictions carry {', '.join(repr(v) for v in known)}" if known
+               else "none of its predictions carries a model version")
+    raise UsageError(f"{server.name}: project {project!r} has no predictions of model version {asked!r}: {carried}")
 
 
 def open_project(server: Server, name: str, *, create: bool = False) -> Project:

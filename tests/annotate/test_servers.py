@@ -227,7 +227,40 @@ def test_push_with_a_model_sends_its_predictions_ranked_and_named_by_the_run(too
     pulled = pull(tool, project_name, tmp_path / "pulled.jsonl", "--predictions", "--model-version", version)
     assert [d.id for d in pulled] == order  # pushed most uncertain first, and read back in that order
     assert pulled == [predicted[i] for i in order]
-    assert pull(tool, project_name, tmp_path / "none.jsonl", "--predictions", "--model-version", "other") == []
+    done = mining("annotate", "pull", tool, "--project", project_name, "-o", str(tmp_path / "none.jsonl"),
+                  "--predictions", "--model-version", "other")
+    assert done.returncode == 2 and f"carry {version!r}" in done.stderr, done.stderr  # a typo, not an empty answer
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_pull_of_a_model_version_no_prediction_carries_names_the_versions_there_are(tool, request, tmp_path: Path,
+                                                                                    project_name):
+    """A mistyped --model-version used to give an empty file and no word: now one line names it and the versions
+    the project's predictions carry."""
+    from mining.annotate import open_project
+
+    server = request.getfixturevalue(f"{tool}_server")
+    docs = load_corpus("sample")[:2]
+    open_project(server, project_name, create=True).push(docs, model_version="mining:/runs/a")
+    out = tmp_path / "pulled.jsonl"
+    done = mining("annotate", "pull", tool, "--project", project_name, "-o", str(out), "--predictions",
+                  "--model-version", "mining:/runs/TYPO")
+    assert done.returncode == 2 and not out.exists(), done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {server.name}: project {project_name!r} has no predictions of model version 'mining:/runs/TYPO': "
+        "its predictions carry 'mining:/runs/a'"]
+    assert [d.id for d in pull(tool, project_name, out, "--predictions", "--model-version", "mining:/runs/a")] \
+        == [d.id for d in docs]
+
+
+def test_pull_of_a_model_version_from_a_doccano_project_without_versions_says_so(doccano_server, tmp_path: Path,
+                                                                                  project_name):
+    path, _ = _session_docs(tmp_path)
+    push("doccano", path, project_name)  # the documents' own units: no model version
+    done = mining("annotate", "pull", "doccano", "--project", project_name, "-o", str(tmp_path / "out.jsonl"),
+                  "--predictions", "--model-version", "mining")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.strip().endswith("model version 'mining': none of its predictions carries a model version")
 
 
 @pytest.mark.parametrize("tool", TOOLS)
