@@ -1,5 +1,6 @@
 """A doccano project through its REST API: found or created as a relation-labelling project with mining's
-span and relation types, documents uploaded as UTF-8 relation JSONL, and read back example by example."""
+span and relation types and without overlapping spans, documents uploaded as UTF-8 relation JSONL, and read back
+example by example."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ class DoccanoProject:
         project = found[0] if found else client.call("POST", "/v1/projects", f"create project {name!r}", json={
             "name": name, "description": "Argument units, stances, holders and relations (mining annotate push)",
             "guideline": "", "project_type": "SequenceLabeling", "resourcetype": "SequenceLabelingProject",
-            "use_relation": True, "allow_overlapping": True, "collaborative_annotation": True,
+            "use_relation": True, "allow_overlapping": False, "collaborative_annotation": True,
             "grapheme_mode": False, "random_order": False, "tags": []})
         if project.get("project_type") != "SequenceLabeling" or not project.get("use_relation"):
             raise UsageError(f"{server.name}: project {name!r} is not a sequence-labelling project with relations")
@@ -63,6 +64,8 @@ class DoccanoProject:
                              "would see only its own user's: turn on 'Share annotations across all users' in the "
                              "project's settings")
         opened = cls(server, session, project)
+        if create and project.get("allow_overlapping"):
+            opened.forbid_overlaps()
         opened.add_types("span-types", SPAN_TYPES)
         opened.add_types("relation-types", RELATION_TYPES)
         return opened
@@ -96,6 +99,12 @@ class DoccanoProject:
             items += page["results"]
             if not page.get("next") or not page["results"]:
                 return items
+
+    def forbid_overlaps(self) -> None:
+        """Make doccano refuse overlapping spans, as mining's units never overlap: an annotator who draws one
+        is stopped there, not the pull later (a project made before mining forbade them allows them)."""
+        self.project = self.call("PATCH", self.base, f"forbid overlapping spans in project {self.name!r}",
+                                 json={"allow_overlapping": False, "resourcetype": "SequenceLabelingProject"})
 
     def add_types(self, kind: str, names: list[str]) -> None:
         """Create the span or relation types of ``names`` that the project does not have yet."""

@@ -115,6 +115,12 @@ class DoccanoAnnotator:
         return self.call("POST", f"{self.base}/examples/{self.examples[doc_id]}/spans",
                          json={"label": self.span_types[label], "start_offset": start, "end_offset": end})["id"]
 
+    def refused_span(self, doc_id: str, start: int, end: int, label: str) -> str:
+        """What doccano answers to a span it refuses (an empty string when it takes it)."""
+        answer = self.session.post(f"{self.url}{self.base}/examples/{self.examples[doc_id]}/spans", timeout=60,
+                                   json={"label": self.span_types[label], "start_offset": start, "end_offset": end})
+        return "" if answer.status_code < 400 else f"{answer.status_code} {answer.text}"
+
     def add_relation(self, doc_id: str, source: int, target: int, label: str) -> int:
         return self.call("POST", f"{self.base}/examples/{self.examples[doc_id]}/relations",
                          json={"from_id": source, "to_id": target, "type": self.relation_types[label]})["id"]

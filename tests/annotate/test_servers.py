@@ -294,6 +294,22 @@ def test_a_doccano_example_marked_done_unchanged_is_the_annotators(doccano_serve
     assert pulled[1].metadata["labelled_by"] == "model"  # not done: still the model's prediction
 
 
+@pytest.mark.parametrize("made_by", ["push", "hand"])
+def test_doccano_refuses_the_overlapping_spans_that_pull_would_refuse(made_by, doccano_server, tmp_path: Path,
+                                                                      project_name):
+    """mining's units never overlap, so a project push made (or pushed to) forbids overlapping spans in doccano
+    itself: the annotator is stopped when drawing one, not the pull later."""
+    if made_by == "hand":  # a project that allows them, made before mining forbade them
+        DoccanoAnnotator.create_project(doccano_server, project_name, collaborative=True)
+    path, (a, *_) = _session_docs(tmp_path)
+    push("doccano", path, project_name)
+    annotator = DoccanoAnnotator(doccano_server, project_name)
+    unit = a.units[0]
+    assert "overlapping is not allowed" in annotator.refused_span(a.id, unit.start, unit.start + 3, "claim")
+    annotator.done(a.id)
+    assert pull("doccano", project_name, tmp_path / "pulled.jsonl") == [a]
+
+
 def test_a_text_doccano_decoded_by_guess_is_refused_not_read(doccano_server, tmp_path: Path, project_name):
     """Break 3 of issue 17, on the real server: an upload left to doccano's encoding guess ("Auto", its
     default) comes back either intact or refused by its fingerprint, never read with shifted offsets."""
