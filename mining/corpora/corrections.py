@@ -3,14 +3,18 @@ provenance an import records.
 
 A model-labelled document names its model in ``metadata["labelled_by"]``. When such a document goes to
 an annotation tool, the writer also stores the units as proposed (:func:`proposed_units`: spans, label,
-stance and holder of each). On the way back, :func:`record_corrections` compares what the annotator
-submitted with that proposal:
+stance, holder and id of each). On the way back, :func:`record_corrections` pairs each submitted unit with
+a proposed one, one to one: the proposed unit with its id (the readers keep a unit's id when the annotator
+moves its bounds or changes its label, stance or holder), else one equal to it, else one with its spans
+(a proposal stored without ids, by older writers, is paired by these two alone). Then:
 
-- a unit equal to a proposed one (same spans, label, stance and holder) keeps the model:
-  ``attributes["labelled_by"]`` is the model version;
-- a unit the annotator changed (a proposed unit's spans with another label, stance or holder) gets
-  ``attributes["labelled_by"]`` = the annotator and ``attributes["pre_labelled_by"]`` = the model;
-  a unit the annotator drew gets only ``labelled_by`` = the annotator;
+- a unit equal to its proposed one (same spans, label, stance and holder) keeps the model:
+  ``attributes["labelled_by"]`` is the model version (``units_unchanged``);
+- a unit the annotator changed (its spans, label, stance or holder) gets ``attributes["labelled_by"]`` =
+  the annotator and ``attributes["pre_labelled_by"]`` = the model (``units_corrected``: a moved unit is
+  one unit corrected, not one removed and one added);
+- a unit paired with no proposed one, which the annotator drew, gets only ``labelled_by`` = the
+  annotator (``units_added``), and a proposed unit paired with none was removed (``units_removed``);
 - the document's ``labelled_by`` becomes ``{"annotator", "tool", "units_unchanged", "units_corrected",
   "units_added", "units_removed"}`` and the model's record moves to ``metadata["pre_labelled_by"]``.
 
@@ -49,8 +53,9 @@ def unit_key(unit: Unit) -> list[Any]:
 
 
 def proposed_units(doc: Document) -> list[list[Any]]:
-    """The keys of ``doc``'s units, for a writer to store beside a model's pre-annotation."""
-    return [unit_key(u) for u in doc.units]
+    """The keys of ``doc``'s units and their ids (``[*unit_key(unit), unit.id]``), for a writer to store beside a
+    model's pre-annotation."""
+    return [[*unit_key(u), u.id] for u in doc.units]
 
 
 def pre_labelled(doc: Document) -> bool:
@@ -61,10 +66,11 @@ def pre_labelled(doc: Document) -> bool:
 def check_proposed(value: Any, fail) -> list[list[Any]]:
     """A stored proposal as read from a tool's record, or the error ``fail(problem)`` gives."""
     ok = isinstance(value, list) and all(
-        isinstance(k, list) and len(k) == 4 and isinstance(k[0], list) and k[0]
-        and all(isinstance(s, list) and len(s) == 2 for s in k[0]) for k in value)
+        isinstance(k, list) and len(k) in (4, 5) and isinstance(k[0], list) and k[0]
+        and all(isinstance(s, list) and len(s) == 2 for s in k[0]) and (len(k) == 4 or isinstance(k[4], str))
+        for k in value)
     if not ok:
-        raise fail(f"{PROPOSED_KEY} must be a list of [spans, label, stance, holder], got {str(value)[:80]}")
+        raise fail(f"{PROPOSED_KEY} must be a list of [spans, label, stance, holder, unit id], got {str(value)[:80]}")
     return value
 
 
@@ -79,27 +85,22 @@ def record_corrections(doc: Document, proposed: list[list[Any]] | None, *, annot
     """
     if proposed is None:
         return
-    left = Counter(_hashable(k) for k in proposed)
-    spans_left = Counter(_hashable(k[0]) for k in proposed)
     model_name = model or MODEL
     who = annotator or HUMAN
+    pairs = _pair(doc.units, proposed)
     counts = Counter()
     marks: list[tuple[Unit, dict[str, str]]] = []
-    for unit in doc.units:
-        key = unit_key(unit)
-        if left[_hashable(key)]:
-            left[_hashable(key)] -= 1
-            spans_left[_hashable(key[0])] -= 1
-            marks.append((unit, {"labelled_by": model_name}))
-            counts["units_unchanged"] += 1
-        elif spans_left[_hashable(key[0])]:  # a proposed unit's spans, with another label, stance or holder
-            spans_left[_hashable(key[0])] -= 1
-            marks.append((unit, {"labelled_by": who, "pre_labelled_by": model_name}))
-            counts["units_corrected"] += 1
-        else:
+    for k, unit in enumerate(doc.units):
+        if k not in pairs:
             marks.append((unit, {"labelled_by": who}))
             counts["units_added"] += 1
-    removed = len(proposed) - counts["units_unchanged"] - counts["units_corrected"]
+        elif _hashable(unit_key(unit)) == _hashable(proposed[pairs[k]][:4]):
+            marks.append((unit, {"labelled_by": model_name}))
+            counts["units_unchanged"] += 1
+        else:  # its spans, label, stance or holder changed
+            marks.append((unit, {"labelled_by": who, "pre_labelled_by": model_name}))
+            counts["units_corrected"] += 1
+    removed = len(proposed) - len(pairs)
     if not reviewed and counts["units_unchanged"] == len(doc.units) and not removed:
         return
     for unit, mark in marks:
@@ -110,6 +111,30 @@ def record_corrections(doc: Document, proposed: list[list[Any]] | None, *, annot
                                    **{name: counts[name] for name in ("units_unchanged", "units_corrected",
                                                                       "units_added")},
                                    "units_removed": removed}
+
+
+def _pair(units: Sequence[Unit], proposed: list[list[Any]]) -> dict[int, int]:
+    """Which proposed unit each unit is (unit index -> proposal index), one to one: the proposed unit with its id
+    (the readers keep a unit's id when its spans, label, stance or holder change), else one equal to it, else
+    one with its spans."""
+    left = dict.fromkeys(range(len(proposed)))  # the proposals not paired yet, in order
+    by_id: dict[str, int] = {}
+    for i, key in enumerate(proposed):
+        if len(key) > 4:
+            by_id.setdefault(str(key[4]), i)
+    pairs: dict[int, int] = {}
+    for k, unit in enumerate(units):
+        if by_id.get(unit.id) in left:
+            pairs[k] = by_id[unit.id]
+            del left[pairs[k]]
+    keys = [_hashable(unit_key(unit)) for unit in units]
+    for part in (slice(0, 4), slice(0, 1)):  # the whole key, then the spans alone
+        for k, key in enumerate(keys):
+            found = None if k in pairs else next((i for i in left if _hashable(proposed[i][part]) == key[part]), None)
+            if found is not None:
+                pairs[k] = found
+                del left[found]
+    return pairs
 
 
 def _hashable(value: Any) -> Any:

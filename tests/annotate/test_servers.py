@@ -294,6 +294,41 @@ def test_a_doccano_example_marked_done_unchanged_is_the_annotators(doccano_serve
     assert pulled[1].metadata["labelled_by"] == "model"  # not done: still the model's prediction
 
 
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_unit_whose_bounds_the_annotator_moved_counts_as_corrected(tool, request, tmp_path: Path, project_name):
+    """The moved unit keeps its id and holder, so the counts say one unit corrected, not one removed and one
+    added; in doccano the span is moved (PATCHed) in place, in Label Studio the region keeps its id."""
+    server = request.getfixturevalue(f"{tool}_server")
+    (doc,) = copy.deepcopy([d for d in load_corpus("sample") if len(d.units) >= 3][:1])
+    doc.metadata["labelled_by"] = {"model": "a run"}
+    jsonl.save([doc], tmp_path / "labelled.jsonl")
+    push(tool, tmp_path / "labelled.jsonl", project_name)
+    unit = doc.units[1]
+    start = unit.start + unit.text.index(" ") + 1  # its first word left out
+    if tool == "doccano":
+        annotator = DoccanoAnnotator(server, project_name)
+        (span,) = [s["id"] for s in annotator.spans(doc.id) if s["start_offset"] == unit.start]
+        annotator.move(doc.id, span, start, unit.end)
+        annotator.done(doc.id)
+    else:
+        annotator = LabelStudioAnnotator(server, project_name)
+        result = annotator.predicted(doc.id)
+        for item in result:
+            if item.get("id") == unit.id:  # the region and its stance and holder
+                item["value"]["start"] = start
+                if item["type"] == "labels":
+                    item["value"]["text"] = doc.text[start:unit.end]
+        annotator.submit(doc.id, result)
+    (pulled,) = pull(tool, project_name, tmp_path / "pulled.jsonl")
+    record = pulled.metadata["labelled_by"]
+    assert [record[k] for k in ("units_unchanged", "units_corrected", "units_added", "units_removed")] \
+        == [len(doc.units) - 1, 1, 0, 0], record
+    moved = pulled.units[1]
+    assert (moved.id, moved.start, moved.holder) == (unit.id, start, unit.holder)
+    assert moved.attributes["labelled_by"] == record["annotator"] and "pre_labelled_by" in moved.attributes
+    assert all(u.attributes["labelled_by"] != record["annotator"] for u in pulled.units if u is not moved)
+
+
 @pytest.mark.parametrize("made_by", ["push", "hand"])
 def test_doccano_refuses_the_overlapping_spans_that_pull_would_refuse(made_by, doccano_server, tmp_path: Path,
                                                                       project_name):

@@ -137,3 +137,71 @@ def test_merging_a_models_labels_that_nobody_reviewed_is_counted_and_warned_of(t
     assert "warning: 2 of the 2 new documents hold a model's labels that no annotator submitted" in done.stderr
     (entry,) = read_changelog(tmp_path / "v2.jsonl")
     assert entry["annotated"]["unreviewed"] == 2 and entry["annotated"]["documents"] == 0
+
+
+def _shift_start(doc) -> tuple[int, int]:
+    """New bounds for ``doc``'s second unit: its first word left out, as an annotator moving its start would."""
+    unit = doc.units[1]
+    return unit.start + unit.text.index(" ") + 1, unit.end
+
+
+def test_a_unit_whose_bounds_an_annotator_moved_is_corrected_in_both_tools(tmp_path):
+    """It keeps its id, holder and attributes (the readers pair it with the proposed unit), so it counts as one
+    unit corrected, not as one removed and one added."""
+    (doc,) = model_labelled(1)
+    start, end = _shift_start(doc)
+    (record,) = doccano.to_records([doc])
+    (entity,) = [e for e in record["entities"] if e["start_offset"] == doc.units[1].start]
+    entity["start_offset"] = start
+    (task,) = labelstudio.to_tasks([doc], predictions=True, model_version="miner-v1")
+
+    def move(result):
+        for item in result:
+            if item.get("id") == doc.units[1].id:  # the region and its per-region stance, holder...
+                item["value"]["start"] = start
+                if item["type"] == "labels":
+                    item["value"]["text"] = doc.text[start:end]
+
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (from_doccano,) = doccano.load(path)
+    (from_labelstudio,) = labelstudio.from_tasks([annotate(task, move, completed_by=3)])
+    for read, who, model in ((from_doccano, "human", "model"), (from_labelstudio, "labelstudio user 3", "miner-v1")):
+        counts = {k: v for k, v in read.metadata["labelled_by"].items() if k.startswith("units_")}
+        assert counts == {"units_unchanged": len(doc.units) - 1, "units_corrected": 1, "units_added": 0,
+                          "units_removed": 0}, read.metadata["labelled_by"]["tool"]
+        moved = read.units[1]
+        assert (moved.id, moved.start, moved.holder) == (doc.units[1].id, start, doc.units[1].holder)
+        assert moved.attributes == {**doc.units[1].attributes, "labelled_by": who, "pre_labelled_by": model}
+
+
+def test_a_unit_deleted_and_drawn_again_elsewhere_is_removed_and_added():
+    """A new region (a new id) where no proposed unit was is the annotator's; the proposed one it replaced is gone."""
+    (doc,) = model_labelled(1)
+    start, end = _shift_start(doc)
+    (task,) = labelstudio.to_tasks([doc], predictions=True)
+
+    def redraw(result):
+        for item in result:
+            if item.get("id") == doc.units[1].id:
+                item["id"] = "drawn1"
+                item["value"]["start"] = start
+                if item["type"] == "labels":
+                    item["value"]["text"] = doc.text[start:end]
+            for end_name in ("from_id", "to_id"):
+                if item.get(end_name) == doc.units[1].id:
+                    item[end_name] = "drawn1"
+
+    (read,) = labelstudio.from_tasks([annotate(task, redraw)])
+    assert {k: v for k, v in read.metadata["labelled_by"].items() if k.startswith("units_")} == {
+        "units_unchanged": len(doc.units) - 1, "units_corrected": 0, "units_added": 1, "units_removed": 1}
+
+
+def test_a_proposal_stored_without_unit_ids_is_still_read():
+    """Files written before the proposal named the units: a unit is paired by its spans alone."""
+    (doc,) = model_labelled(1)
+    (task,) = labelstudio.to_tasks([doc], predictions=True)
+    task["data"]["mining"]["proposed"] = [key[:4] for key in task["data"]["mining"]["proposed"]]
+    plain = {**annotate(task, relabel_first_and_drop_last), "predictions": [17]}
+    (read,) = labelstudio.from_tasks([plain])
+    assert read.metadata["labelled_by"]["units_corrected"] == 1 and read.metadata["labelled_by"]["units_removed"] == 1
