@@ -12,6 +12,8 @@ from typing import Any
 from mining.annotate.projects import check_model_version
 from mining.annotate.settings import Server, require
 from mining.corpora import SAME_UNIT, doccano
+from mining.corpora.corrections import PROPOSED_KEY
+from mining.corpora.labelstudio.write import DEFAULT_MODEL_VERSION
 from mining.errors import ServerError, UsageError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
 
@@ -123,9 +125,10 @@ class DoccanoProject:
         known = {str((e.get("meta") or {}).get("doc_id", e["id"])) for e in self.examples()}
         skipped = [d.id for d in docs if d.id in known]
         records = doccano.to_records([d for d in docs if d.id not in known])
-        for record in records:
-            if model_version is not None:  # the reader leaves it be; pull --model-version picks by it
-                record[doccano.META_KEY]["model_version"] = model_version
+        for record in records:  # the reader leaves it be; pull --model-version picks by it
+            if model_version is not None or PROPOSED_KEY in record[doccano.META_KEY]:
+                # a proposal with no model named is "mining"'s, as Label Studio's predictions are (to_tasks)
+                record[doccano.META_KEY]["model_version"] = model_version or DEFAULT_MODEL_VERSION
         if records:
             self.upload(records)
         return len(records), skipped

@@ -277,6 +277,8 @@ def test_a_labelled_text_without_units_comes_back_with_the_predictions(tool, req
     push(tool, path, project_name)
     pulled = pull(tool, project_name, tmp_path / "pulled.jsonl", "--predictions")
     assert [(d.id, len(d.units)) for d in pulled] == [(with_units.id, len(with_units.units)), (without.id, 0)]
+    # pushed with no --model, the predictions are "mining"'s in both tools
+    assert pull(tool, project_name, tmp_path / "mining.jsonl", "--predictions", "--model-version", "mining") == pulled
 
 
 def test_a_doccano_example_marked_done_unchanged_is_the_annotators(doccano_server, tmp_path: Path, project_name):
