@@ -160,8 +160,13 @@ def plot_sweep(paths: Sequence[str | Path], out: str | Path, *, metric: str | No
     if not groups:
         raise UsageError(f"no run has the metric {metric!r}")
     groups = _best_first(groups, metric)
-    names = [" ".join(f"{k.rstrip('=')}={_cell(g.config[k])}" for k in keys) or "all runs" for g in groups]
-    return plot_comparison(names, [g.values(metric) for g in groups], out, metric=metric)
+    return plot_comparison([configuration_name(g.config, keys) for g in groups], [g.values(metric) for g in groups],
+                           out, metric=metric)
+
+
+def configuration_name(config: dict[str, Any], keys: Sequence[str]) -> str:
+    """A configuration as the plot labels its bar: ``model=logreg end_to_end=true``, or ``all runs``."""
+    return " ".join(f"{k.rstrip('=')}={_yaml_bool(_cell(config[k]))}" for k in keys) or "all runs"
 
 
 def _best_first(groups: list[RunGroup], metric: str) -> list[RunGroup]:
@@ -210,7 +215,18 @@ def render(header: list[str], rows: list[list[Any]], fmt: str = "table") -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _yaml_bool(v: Any) -> Any:
+    """A boolean as the YAML configs (and JSON) spell it, ``true``/``false``, not Python's ``True``; other values as
+    they are."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v
+
+
 def _text(v: Any) -> str:
+    """A cell as the table and the Markdown show it: a float to 4 places, a boolean as in the configs, None empty."""
+    if isinstance(v, bool):
+        return _yaml_bool(v)
     if isinstance(v, Spread):
         return f"{v.mean:.4f} ± {v.std:.4f}"
     if isinstance(v, float):
@@ -225,7 +241,7 @@ def _is_number(v: Any) -> bool:
 def _csv_cells(v: Any, spread: bool) -> list[Any]:
     if spread:
         return [f"{v.mean:.4f}", f"{v.std:.4f}"] if isinstance(v, Spread) else ["", ""]
-    return [_text(v) if isinstance(v, float) else ("" if v is None else v)]
+    return [_text(v) if isinstance(v, (float, bool)) else ("" if v is None else v)]
 
 
 def _escape(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mining.runs.compare import collect, render
+from mining.runs.compare import collect, configuration_name, render
 from tests.helpers import run_mining as mining
 
 SWEEP = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep"  # 2 models x seeds 0, 1, by hand
@@ -77,3 +77,38 @@ def test_options_of_the_table_and_of_the_test_are_not_mixed_up(tmp_path: Path):
         done = mining("compare", str(SWEEP), *options)
         assert done.returncode == 2 and words in done.stderr, (options, done.stderr)
     assert not list(tmp_path.iterdir())
+
+
+def _with_booleans(tmp_path: Path) -> Path:
+    """The fixture sweep with a boolean setting that differs between the models and a boolean metric."""
+    import json
+    import shutil
+
+    import yaml
+
+    shutil.copytree(SWEEP, tmp_path / "sweep")
+    for run in ("0", "1", "2", "3"):
+        config, metrics = tmp_path / "sweep" / run / "config.yaml", tmp_path / "sweep" / run / "metrics.json"
+        end_to_end = run in ("0", "1")  # the logreg runs
+        config.write_text(yaml.safe_dump(yaml.safe_load(config.read_text()) | {"end_to_end": end_to_end}))
+        metrics.write_text(json.dumps(json.loads(metrics.read_text()) | {"test.converged": run != "3"}))
+    return tmp_path / "sweep"
+
+
+def test_booleans_read_as_in_the_configs_in_every_format(tmp_path: Path):
+    """A boolean setting or metric is true/false, as the YAML configs spell it, not Python's True/False."""
+    sweep = _with_booleans(tmp_path)
+    for aggregate in ("--aggregate", "--no-aggregate"):
+        for fmt in ("table", "markdown", "csv"):
+            done = mining("compare", str(sweep), "--format", fmt, aggregate, "--metrics",
+                          "test.macro_f1,test.converged")
+            assert done.returncode == 0, done.stderr
+            assert "True" not in done.stdout and "False" not in done.stdout, (fmt, aggregate, done.stdout)
+            if aggregate == "--no-aggregate":
+                assert {"true", "false"} <= set(done.stdout.replace("|", " ").replace(",", " ").split()), done.stdout
+    done = mining("compare", str(sweep), "--format", "csv", "--no-aggregate", "--metrics", "test.converged")
+    assert done.stdout.splitlines() == ["run,end_to_end,model,seed,test.macro_f1,test.converged",
+                                        "1,true,logreg,1,0.8700,true", "0,true,logreg,0,0.8500,true",
+                                        "2,false,linear_svc,0,0.8400,true", "3,false,linear_svc,1,0.8300,false"]
+    assert configuration_name({"end_to_end": False, "model=": "logreg"}, ["end_to_end", "model="]) == \
+        "end_to_end=false model=logreg"  # the plot's bar labels
