@@ -49,6 +49,15 @@ def _code(a: Mapping | None, b: Mapping | None) -> str | None:
     return f"{line} ({len(changed)} file(s) of {' or '.join(CODE)} changed between the two commits: {shown})"
 
 
+def same_code(a: Mapping | None, b: Mapping | None) -> bool:
+    """Whether two records' git states are one code: the same known commit, both clean or both with the same
+    difference from it."""
+    a, b = a or {}, b or {}
+    same_difference = not a.get("dirty") or a.get("diff_sha256") == b.get("diff_sha256")
+    return (bool(a.get("sha")) and a.get("sha") == b.get("sha") and a.get("dirty") is not None
+            and a.get("dirty") == b.get("dirty") and same_difference)
+
+
 def code_changes(a: str | None, b: str | None, cwd: str | Path | None = None) -> list[str] | None:
     """The files under :data:`CODE` that differ between commits ``a`` and ``b`` of the checkout the package
     runs from (``cwd``), or None when git cannot tell (no checkout, or a commit it does not have)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import subprocess
@@ -15,9 +16,15 @@ import yaml
 
 from mining.errors import NotFinishedError, RunRecordError, UsageError
 from mining.progress import note
+from mining.runs.aggregate import is_seed_key
+from mining.runs.compare import IGNORED_PREFIXES, flatten
 from mining.runs.jsonfile import read_json_object
-from mining.runs.provenance import explain, prediction_line
-from mining.runs.record import read_meta, read_metrics
+from mining.runs.provenance import explain, prediction_line, same_code
+from mining.runs.record import CONFIG, read_meta, read_metrics, read_resolved_config
+
+# What a re-run may set otherwise than its record without computing anything else: where files go, how the run is
+# logged and shown (compare ignores these too), and the corpus path (the recorded one, resolved, or the user's).
+UNCHECKED = (*IGNORED_PREFIXES, "data.path")
 
 
 def recorded_overrides(run_dir: Path) -> list[str]:
@@ -56,6 +63,52 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
     if done.returncode != 0:
         raise RunRecordError(f"the re-run failed ({' '.join(command)}):\n{done.stderr[-3000:]}")
     return read_metrics(out_dir)
+
+
+def check_choices(run_dir: Path, overrides: list[str]) -> None:
+    """Refuse, before re-running, a record whose ``.hydra/overrides.yaml`` chooses a config group (``model=logreg``)
+    other than the choice its ``meta.json`` records: the re-run would run the one, the record's scores are the
+    other's."""
+    choices = read_meta(run_dir).get("choices") or {}
+    for override in overrides:
+        key, sep, value = override.partition("=")
+        group, value = key.lstrip("+"), value.strip("'\"")
+        if sep and not key.startswith("~") and group in choices and value != str(choices[group]):
+            raise RunRecordError(f"{run_dir}: .hydra/overrides.yaml chooses {group}={value}, but meta.json records "
+                                 f"{group}={choices[group]}: the record disagrees with itself (edited?); not re-run")
+
+
+def config_disagreement(run_dir: Path, rerun_dir: Path, extra: list[str] | None = None) -> str | None:
+    """What the re-run in ``rerun_dir`` ran otherwise than the record's ``config.yaml`` says, in a few words
+    (``model._target_ is ... in config.yaml, ... in the re-run``), or None when it ran what the record says.
+
+    Settings that decide no number (:data:`UNCHECKED`) and what ``extra`` overrides set on purpose are not compared,
+    nor keys the record lacks (settings added to the configs since it was made); a seed given in ``extra`` changes
+    the keys derived from it too. Group choices are not compared: a group renamed since (``model=logreg_converged``
+    for what was ``model=logreg`` with its settings) runs the same settings."""
+    if not (run_dir / CONFIG).exists():  # a record from before config.yaml was kept
+        return None
+    skipped = (*UNCHECKED, *(o.split("=", 1)[0].lstrip("+~").split("@", 1)[0] for o in extra or []))
+    seed_given = "seed" in skipped
+
+    def compared(key: str) -> bool:
+        return not any(key == s or key.startswith(f"{s}.") for s in skipped) and not (seed_given and is_seed_key(key))
+
+    recorded = {current_override(k): v for k, v in flatten(read_resolved_config(run_dir)).items()}
+    rerun = flatten(read_resolved_config(rerun_dir))
+    differ = [k for k in sorted(recorded) if compared(k) and (k not in rerun or rerun[k] != recorded[k])]
+    if not differ:
+        return None
+    key = differ[0]
+    more = f" (and {len(differ) - 1} more setting(s))" if len(differ) > 1 else ""
+    again = _short(rerun[key]) if key in rerun else "absent"
+    return f"{key} is {_short(recorded[key])} in {CONFIG}, {again} in the re-run{more}"
+
+
+def _short(value: Any) -> str:
+    """A setting's value in a message: a string quoted, a boolean, None or a list as YAML and JSON spell them."""
+    text = repr(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _quoted(value: str) -> str:
@@ -128,13 +181,22 @@ def reproduce(run_dir: str | Path, *, against: str | Path | None = None, toleran
     expected = read_json_object(against) if against else read_metrics(run_dir)
     if not expected:
         raise RunRecordError(f"{against or run_dir}: no metrics to compare")
+    check_choices(run_dir, recorded_overrides(run_dir))
     fit = (read_meta(run_dir).get("timings") or {}).get("fit")
     note(f"reproduce: re-running {run_dir}" + (f" (its fit took {fit:.0f} s)" if isinstance(fit, (int, float)) else ""))
     with tempfile.TemporaryDirectory(prefix="mining-reproduce-") as tmp:
         actual = rerun(run_dir, Path(tmp) / "run", extra)
         rerun_meta = read_meta(Path(tmp) / "run")
+        disagreement = config_disagreement(run_dir, Path(tmp) / "run", extra)
     recorded_meta = read_meta(run_dir)
+    causes = explain(recorded_meta, rerun_meta)
+    if disagreement and same_code(recorded_meta.get("git"), rerun_meta.get("git")):
+        # Nothing but an edit of the record explains it, and its scores are another configuration's
+        raise RunRecordError(f"{run_dir}: the re-run of its .hydra/overrides.yaml with the code that made it does not "
+                             f"run what its {CONFIG} says: {disagreement}; the record was edited; not compared")
+    if disagreement:  # the configs changed with the code since the record was made
+        causes.insert(0, f"config differs: {disagreement}")
     return Reproduction(differences=differences(expected, actual, tolerance=tolerance), compared=len(expected),
                         new=[] if against else new_metrics(expected, actual),  # ``against`` may name a subset
-                        causes=explain(recorded_meta, rerun_meta),
+                        causes=causes,
                         predictions=prediction_line(recorded_meta, rerun_meta), metrics=actual)

@@ -77,3 +77,96 @@ def test_nothing_to_compare_or_a_logged_re_run_is_refused_before_the_re_run(tmp_
     assert done.returncode == 2 and "no metrics to compare" in done.stderr, done.stderr
     done = run_mining("reproduce", str(run), "tracking=mlflow")
     assert done.returncode == 2 and "leave out tracking=" in done.stderr, done.stderr
+
+
+def _copy_with_cache(run: Path, tmp_path: Path) -> Path:
+    """A copy of a sample run to edit, and its parse cache where a re-run from ``tmp_path`` finds it."""
+    import shutil
+
+    shutil.copytree(run.parents[1] / ".cache" / "mining", tmp_path / ".cache" / "mining")
+    shutil.copytree(run, tmp_path / "record")
+    return tmp_path / "record"
+
+
+def test_a_group_choice_the_record_does_not_hold_is_refused_before_the_re_run(sample_run, tmp_path):
+    """overrides.yaml chooses model=random_forest, meta.json (and config.yaml) logreg: which one the scores are of
+    cannot be told, so nothing is re-run."""
+    record = _copy_with_cache(sample_run("sample_stance"), tmp_path)
+    overrides = record / ".hydra" / "overrides.yaml"
+    overrides.write_text(overrides.read_text(encoding="utf-8") + "- model=random_forest\n", encoding="utf-8")
+    done = run_mining("reproduce", str(record), cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert ".hydra/overrides.yaml chooses model=random_forest, but meta.json records model=logreg" in done.stderr
+    assert not done.stdout
+
+
+def test_what_a_re_run_ran_otherwise_than_its_record_says(sample_run, tmp_path):
+    """The settings of two records that differ, but for where files go, how the run is logged, the corpus path, what
+    the user's overrides set, and settings the record does not hold (added since)."""
+    import yaml
+
+    from mining.runs.reproduce import config_disagreement
+
+    run = sample_run("sample_stance")
+    record = _copy_with_cache(run, tmp_path)
+    assert config_disagreement(record, run) is None
+    config = yaml.safe_load((record / "config.yaml").read_text(encoding="utf-8"))
+    config["tracking"], config["data"]["path"], config["nlp"]["progress"] = {"x": 1}, "/elsewhere", True
+    del config["n_jobs"]  # a setting added since the record was made
+    (record / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert config_disagreement(record, run) is None
+    config["model"]["C"], config["seed"], config["model"]["random_state"] = 0.25, 7, 7
+    (record / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert config_disagreement(record, run) == \
+        "model.C is 0.25 in config.yaml, 1.0 in the re-run (and 2 more setting(s))"
+    assert config_disagreement(record, run, ["model.C=0.25"]).startswith("model.random_state is 7")
+    assert config_disagreement(record, run, ["model.C=0.25", "seed=7"]) is None
+    assert config_disagreement(record, run, ["model=linear_svc", "seed=7"]) is None  # the user chose another
+
+
+def test_one_code_is_one_commit_clean_or_with_the_same_difference():
+    from mining.runs.provenance import same_code
+
+    clean = {"sha": "a" * 40, "dirty": False, "diff_sha256": None}
+    dirty = {"sha": "a" * 40, "dirty": True, "diff_sha256": "d1"}
+    assert same_code(clean, dict(clean)) and same_code(dirty, dict(dirty))
+    assert not same_code(clean, dirty) and not same_code(dirty, dirty | {"diff_sha256": "d2"})
+    assert not same_code(clean, clean | {"sha": "b" * 40}) and not same_code({"sha": None}, {"sha": None})
+
+
+@pytest.mark.slow  # two re-runs: about 26 s
+def test_a_config_the_re_run_does_not_run_is_named_not_compared(sample_run, tmp_path):
+    """config.yaml says a random forest, the overrides (and meta.json) logreg: the re-run, of the overrides with the
+    code that made the record, is not what the record says it ran, and its scores are not compared as if it were.
+    Recorded by other code, the configs may have changed since: the difference is then one of the causes shown."""
+    import json
+
+    record = _copy_with_cache(sample_run("sample_stance"), tmp_path)
+    config = record / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("sklearn.linear_model.LogisticRegression",
+                                                                 "sklearn.ensemble.RandomForestClassifier"))
+    done = run_mining("reproduce", str(record), cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert ("model._target_ is 'sklearn.ensemble.RandomForestClassifier' in config.yaml, "
+            "'sklearn.linear_model.LogisticRegression' in the re-run") in done.stderr
+    assert "reproduced" not in done.stdout
+    meta = json.loads((record / "meta.json").read_text(encoding="utf-8"))
+    meta["git"] = {"sha": "0" * 40, "dirty": False, "changed": [], "diff_sha256": None}
+    (record / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    done = run_mining("reproduce", str(record), cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("reproduced: all "), done.stdout + done.stderr[-2000:]
+    assert ("  config differs: model._target_ is 'sklearn.ensemble.RandomForestClassifier' in config.yaml, "
+            "'sklearn.linear_model.LogisticRegression' in the re-run") in done.stdout, done.stdout
+
+
+@pytest.mark.slow  # a run and two re-runs: about 40 s
+def test_a_recorded_group_choice_is_re_run_and_one_dropped_from_the_overrides_is_named(sample_run, tmp_path):
+    run = sample_run("sample_stance", "model=random_forest")
+    record = _copy_with_cache(run, tmp_path)
+    done = run_mining("reproduce", str(run), cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("reproduced: all "), done.stdout + done.stderr[-2000:]
+    overrides = record / ".hydra" / "overrides.yaml"
+    overrides.write_text(overrides.read_text(encoding="utf-8").replace("- model=random_forest\n", ""))
+    done = run_mining("reproduce", str(record), cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "model._target_ is 'sklearn.ensemble.RandomForestClassifier' in config.yaml" in done.stderr, done.stderr
