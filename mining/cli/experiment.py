@@ -175,7 +175,7 @@ def _experiment(cfg) -> float:
     print(summary(name, result.metrics, cfg.optimized_metric)
           + f"\nrun record: {run_dir} (pipeline {info.package} {info.version}, "
             f"parse cache {'hit' if from_cache else 'miss'})")
-    value = optimized_value(result.metrics, cfg.optimized_metric, evaluation.prefix, required=sweep)
+    value = optimized_value(result.metrics, cfg.optimized_metric, evaluation.prefix, required=sweep, record=run_dir)
     if cfg.tracking:  # tracking=mlflow: a partial of mining.runs.tracking.log_run, reading the finished record
         instantiate(cfg.tracking)(run_dir)
     return value
@@ -344,15 +344,23 @@ def check_optimized_prefix(key: str, prefix: str) -> None:
                          f"set e.g. optimized_metric={_example_metric(prefix)}")
 
 
-def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = True) -> float:
+def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = True,
+                    record: Path | None = None) -> float:
     """The metric to optimise. A missing one, or one that is no number, raises where it is ``required`` (a sweep's
     sweeper reads it) rather than returning a guess; otherwise it is NaN, with a warning on stderr (the run and its
-    record are complete)."""
-    from mining.runs.aggregate import is_number
+    record are complete). A NaN (a run that could not score it) is returned with a warning naming ``record``,
+    sweep or not: the sweeper gets the run's own value, and the user learns it is none."""
+    from mining.runs.aggregate import is_number, is_score
 
     value = metrics.get(key)
-    if is_number(value):
+    where = f" (record: {record})" if record is not None else ""
+    if is_score(value):
         return float(value)
+    if is_number(value):
+        reader = "a sweeper cannot rank this job by it" if required else "only a sweep reads it"
+        print(f"warning: optimized_metric={key!r} is NaN, not a score (the run could not score it); {reader}{where}",
+              file=sys.stderr)
+        return float("nan")
     if key in metrics:
         message = f"optimized_metric={key!r} is a {type(value).__name__}, not a score: name a number"
     else:
@@ -362,7 +370,7 @@ def optimized_value(metrics: dict, key: str, prefix: str, *, required: bool = Tr
         message = f"optimized_metric={key!r} is not among the metrics ({hint})"
     if required:
         raise UsageError(message)
-    print(f"warning: {message}; only a sweep reads it", file=sys.stderr)
+    print(f"warning: {message}; only a sweep reads it{where}", file=sys.stderr)
     return float("nan")
 
 

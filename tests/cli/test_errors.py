@@ -107,7 +107,26 @@ def test_a_single_run_reports_though_it_does_not_score_the_metric_to_optimise(wo
     assert done.returncode == 0, done.stderr
     assert "cv.macro_f1.mean=" in done.stdout and "run record:" in done.stdout
     assert "warning: optimized_metric='test.macro_f1' is not among the metrics" in done.stderr
+    assert f"only a sweep reads it (record: {tmp_path / 'run'})" in done.stderr
     assert (tmp_path / "run" / "metrics.json").is_file()
+
+
+@pytest.mark.parametrize("sweep", [False, True])
+def test_a_nan_metric_to_optimise_is_warned_of_naming_the_record(sweep: bool, tmp_path: Path, capsys):
+    """A run that could not score its optimized_metric (NaN) completes, and says so once, naming the metric and
+    the record, whether a sweeper reads the value or not; a NaN is no number to hand on silently."""
+    import math
+
+    from mining.cli.experiment import optimized_value
+
+    metrics = {"test.macro_f1": float("nan"), "test.accuracy": 0.5}
+    value = optimized_value(metrics, "test.macro_f1", "test", required=sweep, record=tmp_path / "run")
+    assert math.isnan(value)
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith("warning: optimized_metric='test.macro_f1' is NaN"), err
+    assert f"(record: {tmp_path / 'run'})" in err
+    assert optimized_value(metrics, "test.accuracy", "test", required=sweep, record=tmp_path / "run") == 0.5
+    assert not capsys.readouterr().err
 
 
 def test_the_metric_to_optimise_is_the_evaluations_unless_named(workdir: Path, tmp_path: Path):
