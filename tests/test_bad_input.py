@@ -259,7 +259,8 @@ def test_validate_names_a_missing_path_and_a_file_given_as_brat(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("name", "content", "fmt"), [
-    ("empty.jsonl", "", None), ("blank.jsonl", "\n\n", None), ("folder", None, "brat"), ("jsonl-folder", None, "jsonl")])
+    ("empty.jsonl", "", None), ("blank.jsonl", "\n\n", None), ("folder", None, "brat"),
+    ("jsonl-folder", None, "jsonl")])
 def test_a_corpus_with_no_document_does_not_pass(tmp_path: Path, name: str, content: str | None, fmt: str | None):
     """`mining run` refuses a corpus with nothing in it: `data validate` must not call it ok."""
     path = tmp_path / name
