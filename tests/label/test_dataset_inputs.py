@@ -109,3 +109,17 @@ def test_a_json_file_is_refused_not_labelled_as_prose(tmp_path: Path):
     (tmp_path / "export.json").write_text('[{"data": {"text": "Cats rule."}}]', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"export.json: a .json file is no text to label"):
         list(iter_items([tmp_path / "export.json"]))
+
+
+@pytest.mark.parametrize("field", ["text", "id", "topic"])
+def test_a_lone_surrogate_in_a_jsonl_line_is_named(tmp_path: Path, field: str):
+    """JSON can escape half a UTF-16 pair, which no UTF-8 text holds: it was a UnicodeEncodeError traceback from
+    spaCy (or from the Dask engine's fingerprint) after the model had loaded; now the line is named as it is read."""
+    record = {"id": "doc-1", "text": "Fine text.", "topic": "X should be done"}
+    record[field] = record[field][:3] + "\\ud800" + record[field][3:]
+    line = "{" + ", ".join(f'"{k}": "{v}"' for k, v in record.items()) + "}"
+    (tmp_path / "s.jsonl").write_text('{"id": "ok", "text": "Good."}\n' + line + "\n", encoding="utf-8")
+    items = iter_items([tmp_path / "s.jsonl"])
+    assert next(items).id == "ok"
+    with pytest.raises(CorpusError, match=rf's.jsonl:2: "{field}" holds a lone surrogate .* at character 3'):
+        next(items)
