@@ -78,7 +78,7 @@ def label_to_folder(run_dir: str | Path, source: Any, output: str | Path, *, sch
     """
     if on_error not in ON_ERROR:
         raise UsageError(f"on_error must be one of {ON_ERROR}, got {on_error!r}")
-    run_dir, output = str(run_dir), Path(output)
+    run_dir, output = str(run_dir), _outside_inputs(source, Path(output))
     _, info, _ = check_bundle(Path(run_dir), options.get("check_pipeline", True))
     read = _reader(source, encoding, topic)
     plan, fingerprint = folder.plan_shards(read(), shard_chars)
@@ -122,6 +122,20 @@ def _items(source: Any, encoding: str) -> Callable[[], Iterator[Item]]:
     if not paths or any(str(p) == "-" for p in paths):
         raise UsageError("labelling on a cluster reads its input twice: give files or folders, not stdin")
     return lambda: iter_items(paths, encoding=encoding)
+
+
+def _outside_inputs(source: Any, output: Path) -> Path:
+    """``output``, refused when it is inside an input folder, even a new one: its shards are ``.jsonl`` files that
+    the input, read again to resume, would then hold (other input, so the job could never be resumed)."""
+    if hasattr(source, "column_names"):
+        return output
+    target = output.resolve()
+    for path in [source] if isinstance(source, (str, Path)) else source:
+        folder = Path(path).resolve()
+        if str(path) != "-" and folder.is_dir() and target.is_relative_to(folder):
+            raise CorpusError(f"the output is inside the input folder {path}: its shards would become input on a "
+                              "resume; write to a folder outside it", file=output)
+    return output
 
 
 def _describe(source: Any) -> list[str]:

@@ -72,3 +72,19 @@ def test_other_labels_and_other_files_are_refused_unless_overwrite(tmp_path: Pat
         shards.open_output(tmp_path, _job(), overwrite=False)
     assert shards.open_output(tmp_path, other_model, overwrite=True) == {}
     assert (tmp_path / "notes.txt").read_text() == "mine"  # --overwrite removes only a job's own files
+
+
+def test_a_cluster_job_never_writes_inside_an_input_folder(tmp_path: Path):
+    """Its shards are .jsonl files: the same command again (to resume) read them as input and was refused as
+    other input. A new folder inside the input was accepted; now it is refused before anything is written."""
+    from mining.errors import CorpusError
+    from mining.label.bundle import default_model
+    from mining.label.cluster import label_to_folder
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("The mayor said the bridge would help.", encoding="utf-8")
+    for output in (texts / "labels", texts, texts / "deeper" / "labels"):
+        with pytest.raises(CorpusError, match="the output is inside the input folder"):
+            label_to_folder(default_model(), [texts], output)
+    assert [p.name for p in texts.iterdir()] == ["a.txt"]
