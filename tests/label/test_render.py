@@ -330,3 +330,14 @@ def test_table_is_plain_text_and_marks_missing_stance():
     row = next(r for r in table.splitlines() if " T2 " in r)
     assert row.split("  ")[0] == "hand <1>" and " - " in row
     assert "empty: 0 units; 0 holders: -" in table
+
+
+def test_tsv_keeps_its_columns_when_an_id_or_a_holder_holds_a_tab():
+    """A JSONL id may hold a tab or a line break: the row had nine cells, every one after it shifted."""
+    from mining.label.render import to_tsv
+
+    doc = Document(id="a\tb\nc", text="Taxes are bad.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim",
+                                                                    holder="Ana\tRuiz")])
+    rows = [row.split("\t") for row in to_tsv([doc]).split("\n")]
+    assert [len(row) for row in rows] == [8, 8]
+    assert rows[1][:2] == ["a b c", "Ana Ruiz"] and rows[1][-1] == "Taxes are bad"

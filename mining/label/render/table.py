@@ -68,7 +68,8 @@ def to_tsv(docs: Sequence[Document]) -> str:
     """One tab-separated row per unit with its full text, for files and pipes (``to_table`` is for a terminal).
 
     Columns: doc, holder, stance, label, id, start, end, text; rows in the order of :func:`to_table`.
-    Tabs and line breaks inside a unit's text become spaces.
+    Tabs and line breaks inside a unit's text, a document id or a holder become spaces (a JSONL id may hold a tab,
+    which would shift every column after it).
 
     >>> from mining.schema import Document, Unit
     >>> doc = Document(id="d1", text="Taxes are bad.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim")])
@@ -79,10 +80,14 @@ def to_tsv(docs: Sequence[Document]) -> str:
     out = ["\t".join(("doc", "holder", "stance", "label", "id", "start", "end", "text"))]
     for doc in docs:
         for u in sorted(doc.units, key=_row_order):
-            text = " ".join(unit_text(doc, u).replace("\t", " ").splitlines())
-            out.append("\t".join((doc.id, u.holder or "-", u.stance or "-", u.label, u.id, str(u.start),
-                                   str(u.end), text)))
+            out.append("\t".join((_cell(doc.id), _cell(u.holder or "-"), u.stance or "-", u.label, u.id, str(u.start),
+                                   str(u.end), _cell(unit_text(doc, u)))))
     return "\n".join(out)
+
+
+def _cell(value: str) -> str:
+    """``value`` as one TSV cell: its tabs and line breaks as spaces."""
+    return " ".join(value.replace("\t", " ").splitlines())
 
 
 def _row_order(unit: Unit) -> tuple:
