@@ -163,8 +163,9 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
                 split: str | None = None) -> tuple[MergeResult, dict[str, Any]]:
     """Load, validate and merge BASE and NEW, write OUT (JSONL) atomically, append the changelog entry.
 
-    OUT may be BASE itself (a new version in place) or a new path; an existing file that is not BASE
-    is refused rather than overwritten. When OUT is a new path, BASE's changelog (if any) is carried
+    OUT may be BASE itself (a new version in place) when BASE is mining's JSONL, or a new path; an existing
+    file that is not BASE, or a BASE in another format (a doccano export is a ``.jsonl`` too), is refused rather
+    than overwritten. When OUT is a new path, BASE's changelog (if any) is carried
     over first so the history stays with the data. ``split`` is given to the NEW documents that
     have none (text labelled from scratch has none, and an official-split experiment uses only
     documents in its train or test split). Returns the result and the changelog entry.
@@ -176,6 +177,10 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
         raise CorpusError("exists and is not BASE: remove it, or write the new version over BASE itself", file=out)
     base_fmt = base_format or custom.detect_format(base)
     new_fmt = new_format or custom.detect_format(new)
+    if base_fmt != "jsonl" and out.exists():  # out is BASE (checked above)
+        raise CorpusError(f"BASE is a {base_fmt} file, and the merged dataset is mining's JSONL: merging into it "
+                          "would replace the annotators' export with another format; write to a new *.jsonl",
+                          file=out)
     base_docs = custom.load(base, format=base_fmt)
     new_docs = custom.load(new, format=new_fmt)
     for doc in new_docs:

@@ -170,3 +170,18 @@ def test_merge_in_place_keeps_fields_the_schema_does_not_know(tmp_path: Path, ba
     merge_files(base, _new(tmp_path, _other("d3", "Third text.")), base)
     kept = json.loads(base.read_text(encoding="utf-8").splitlines()[0])
     assert kept["annotator"] == "ana" and {u["confidence"] for u in kept["units"]} == {0.9}
+
+
+def test_a_base_in_another_format_is_never_rewritten_in_place(tmp_path: Path, base: Path):
+    """A doccano export is a .jsonl too: `data merge export.jsonl new.jsonl -o export.jsonl` replaced the
+    annotators' doccano file with mining's JSONL (another format, doccano's own ids gone)."""
+    from mining.corpora import doccano
+
+    export = tmp_path / "export.jsonl"
+    doccano.save(jsonl.load(base), export)
+    before = export.read_bytes()
+    with pytest.raises(CorpusError, match=r"export\.jsonl: BASE is a doccano file.*write to a new \*\.jsonl"):
+        merge_files(export, _new(tmp_path, _other("d3", "Third text.")), export)
+    assert export.read_bytes() == before and not changelog_path(export).exists()
+    result, _ = merge_files(export, tmp_path / "new.jsonl", tmp_path / "merged.jsonl")
+    assert result.added == ["d3"] and len(jsonl.load(tmp_path / "merged.jsonl")) == 3
