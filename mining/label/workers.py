@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -40,7 +42,7 @@ def label_stream(run_dir: str | Path, texts: Iterable[tuple[str, str] | tuple[st
     # load the model, the parent does not.
     check_bundle(Path(run_dir), options.get("check_pipeline", True))
     run_dir = str(run_dir)
-    with ProcessPoolExecutor(n_process, initializer=worker_miner, initargs=(run_dir, options)) as pool:
+    with ProcessPoolExecutor(n_process, initializer=_pool_worker, initargs=(run_dir, options)) as pool:
         pending: deque = deque()
         for batch in text_batches(texts):
             pending.append(pool.submit(_label_in_worker, run_dir, options, batch, batch_size))
@@ -88,6 +90,23 @@ def worker_miner(run_dir: str, options: dict[str, Any]) -> ArgumentMiner:
         if key not in _MINERS:
             _MINERS[key] = ArgumentMiner.from_run(run_dir, **options)
         return _MINERS[key]
+
+
+def _pool_worker(run_dir: str, options: dict[str, Any]) -> None:
+    """A ``label_stream`` worker process: it ends when the process that started it is gone, then loads the model.
+
+    A pool's workers wait on their task queue and never learn that the parent was killed (SIGKILL, the OOM
+    killer): each one, holding a model in memory, would wait there for ever.
+    """
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="exit-with-parent", daemon=True).start()
+    worker_miner(run_dir, options)
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """End this process once its parent ``parent`` has gone (it is then another process's child)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _label_in_worker(run_dir: str, options: dict[str, Any], batch: list[tuple], batch_size: int) -> list[Document]:
