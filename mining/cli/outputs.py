@@ -17,13 +17,14 @@ def add_overwrite_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, overwrite: bool,
-                 also: Iterable[Path] = ()) -> None:
+                 also: Iterable[Path] = (), beside_inputs: bool = False) -> None:
     """Refuse ``output`` (and the side files ``also``) before any work is done.
 
-    An output that is one of the inputs, a folder holding one, a file of an input folder or a path inside a run
-    record of one is refused always: the input would be gone if the command failed halfway, and a re-run could
-    not start again. An existing
-    file, or a folder that is not empty, is refused unless ``overwrite``.
+    An output that is one of the inputs, a folder holding one, or a path inside an input folder is refused always:
+    the input would be gone if the command failed halfway, or the next read of that folder would take the output
+    for input (labels read as texts to label, a JSONL twice). With ``beside_inputs`` (``compare``, which reads only
+    the run records of its folders) a new path inside an input folder is fine unless it lies in a run record. An
+    existing file, or a folder that is not empty, is refused unless ``overwrite``.
     """
     if output is None:
         return
@@ -40,7 +41,8 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
         source = Path(given).resolve()
         if target == source or (target.is_dir() and source.is_relative_to(target)):
             raise CorpusError(f"the output is the input {given}: write to another path", file=output)
-        if source.is_dir() and target.is_relative_to(source) and (target.exists() or _in_a_record(target, source)):
+        if source.is_dir() and target.is_relative_to(source) and (
+                not beside_inputs or target.exists() or _in_a_record(target, source)):
             raise CorpusError(f"the output is inside the input folder {given}: write to another path", file=output)
     if overwrite:
         return

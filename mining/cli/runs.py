@@ -38,7 +38,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError("--metric is the metric of --test; the table's columns are --metrics, its order --sort")
     if args.plot is not None and args.plot.suffix.lower() != ".png":
         raise UsageError(f"--plot {args.plot}: the plot is a PNG; give a path ending in .png")
-    check_output(args.plot, args.paths, overwrite=args.overwrite)
+    check_output(args.plot, args.paths, overwrite=args.overwrite, beside_inputs=True)
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
     header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics, aggregate=args.aggregate)
     print(render(header, rows, args.format), end="")

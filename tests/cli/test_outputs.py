@@ -84,6 +84,20 @@ def test_label_refuses_a_brat_folder_that_holds_its_input(tmp_path: Path):
                     "--format", "brat", "-o", str(tmp_path / "texts"), "--overwrite"), "the output is the input")
 
 
+def test_a_new_output_inside_an_input_folder_is_refused(tmp_path: Path):
+    """The next read of the folder would take it for input: labels labelled as texts, a corpus read twice."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text(TEXT, encoding="utf-8")
+    _corpus(texts / "b.jsonl", "b")
+    before = _snapshot(texts)
+    for command in (["label", str(texts), "--model", str(tmp_path / "no-run"), "-o", str(texts / "labels.jsonl")],
+                    ["data", "convert", "jsonl", "--path", str(texts), "--to", "jsonl", "-o", str(texts / "all.jsonl")],
+                    ["data", "export", "jsonl", "--path", str(texts), "-o", str(texts / "hf")]):
+        _refused(mining(*command), "the output is inside the input folder")
+    assert _snapshot(texts) == before
+
+
 def test_compare_never_plots_into_a_run_it_reads(tmp_path: Path):
     """A plot inside a compared run's folder could replace its record (its metrics.json), with --overwrite too."""
     import shutil
