@@ -118,7 +118,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
         if args.output is None:
             print(page)
         else:
-            write_text_atomic(args.output, page)
+            write_text_atomic(args.output, page + "\n")  # as print ends it
     if args.output is not None:
         print(f"labelled {n} document(s) -> {args.output} ({args.format})", file=sys.stderr)
     return 0

@@ -341,3 +341,14 @@ def test_tsv_keeps_its_columns_when_an_id_or_a_holder_holds_a_tab():
     rows = [row.split("\t") for row in to_tsv([doc]).split("\n")]
     assert [len(row) for row in rows] == [8, 8]
     assert rows[1][:2] == ["a b c", "Ana Ruiz"] and rows[1][-1] == "Taxes are bad"
+
+
+def test_a_document_with_no_unit_keeps_a_row_in_the_tsv():
+    """It vanished from the file, though the command said it had labelled it."""
+    from mining.label.render import to_tsv
+
+    docs = [Document(id="none", text="Blue."),
+            Document(id="one", text="Taxes are bad.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim")])]
+    rows = [row.split("\t") for row in to_tsv(docs).split("\n")]
+    assert [row[0] for row in rows] == ["doc", "none", "one"] and {len(row) for row in rows} == {8}
+    assert rows[1][1:] == ["-"] * 6 + [""]

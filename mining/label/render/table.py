@@ -67,18 +67,22 @@ def to_table(docs: Sequence[Document], *, width: int | None = None) -> str:
 def to_tsv(docs: Sequence[Document]) -> str:
     """One tab-separated row per unit with its full text, for files and pipes (``to_table`` is for a terminal).
 
-    Columns: doc, holder, stance, label, id, start, end, text; rows in the order of :func:`to_table`.
+    Columns: doc, holder, stance, label, id, start, end, text; rows in the order of :func:`to_table`. A document
+    with no unit has one row of ``-`` with no text, so that every labelled document is in the table.
     Tabs and line breaks inside a unit's text, a document id or a holder become spaces (a JSONL id may hold a tab,
     which would shift every column after it).
 
     >>> from mining.schema import Document, Unit
     >>> doc = Document(id="d1", text="Taxes are bad.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim")])
-    >>> print(to_tsv([doc]).replace("\\t", "|"))
+    >>> print(to_tsv([doc, Document(id="d2", text="Blue.")]).replace("\\t", "|"))
     doc|holder|stance|label|id|start|end|text
     d1|-|-|claim|T1|0|13|Taxes are bad
+    d2|-|-|-|-|-|-|
     """
     out = ["\t".join(("doc", "holder", "stance", "label", "id", "start", "end", "text"))]
     for doc in docs:
+        if not doc.units:
+            out.append("\t".join((_cell(doc.id), *"-" * 6, "")))
         for u in sorted(doc.units, key=_row_order):
             out.append("\t".join((_cell(doc.id), _cell(u.holder or "-"), u.stance or "-", u.label, u.id, str(u.start),
                                    str(u.end), _cell(unit_text(doc, u)))))
