@@ -132,6 +132,9 @@ def _label_on_cluster(args: argparse.Namespace) -> int:
         raise UsageError(f"--engine {args.engine} writes JSONL shards into a folder: give FILE... (not stdin) and "
                          "-o DIR, without --format other than jsonl and without --shard (the engine shards)")
     check_output(args.output, args.files, overwrite=True)  # never onto the input; existing labels: see below
+    if args.output.exists() and not args.output.is_dir():
+        raise UsageError(f"{args.output}: the output exists and is a file, but --engine {args.engine} writes a "
+                         "folder: choose another path")
     announce_model(args)
     bar = progress_bar(args)
 

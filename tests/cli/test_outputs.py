@@ -180,3 +180,11 @@ def test_an_interrupted_command_says_so_and_leaves_no_partial_file(tmp_path: Pat
         watchdog.cancel()
     assert process.returncode == 128 + signum and "interrupted" in err and "Traceback" not in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_in_the_way_of_a_cluster_jobs_folder_is_refused_before_the_model_loads(tmp_path: Path):
+    source = _corpus(tmp_path / "in.jsonl", "a")
+    (tmp_path / "out").write_text("notes\n", encoding="utf-8")
+    done = mining("label", str(source), "--engine", "dask", "-o", str(tmp_path / "out"))
+    _refused(done, "the output exists and is a file, but --engine dask writes a folder")
+    assert "loading the model" not in done.stderr and (tmp_path / "out").read_text(encoding="utf-8") == "notes\n"
