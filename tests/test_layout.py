@@ -28,7 +28,7 @@ LAYERS = {
     "runs": 10,
     "label": 11,
     "annotate": 12,
-    "cli": 13,
+    "cli": 13, "__main__": 13,  # python -m mining
 }
 
 
