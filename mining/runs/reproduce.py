@@ -105,10 +105,11 @@ def config_disagreement(run_dir: Path, rerun_dir: Path, extra: list[str] | None 
     return f"{key} is {_short(recorded[key])} in {CONFIG}, {again} in the re-run{more}"
 
 
-def _short(value: Any) -> str:
-    """A setting's value in a message: a string quoted, a boolean, None or a list as YAML and JSON spell them."""
+def _short(value: Any, limit: int | None = 60) -> str:
+    """A value in a message: a string quoted, a number in full, a boolean, None or a list as YAML and JSON spell
+    them (``true``, not Python's ``True``); cut to ``limit`` characters."""
     text = repr(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else json.dumps(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _quoted(value: str) -> str:
@@ -129,9 +130,9 @@ def differences(expected: dict[str, Any], actual: dict[str, Any], *, tolerance: 
     out = []
     for key in sorted(expected):
         if key not in actual:
-            out.append(f"{key}: recorded {expected[key]!r}, missing in the re-run")
+            out.append(f"{key}: recorded {_short(expected[key], None)}, missing in the re-run")
         elif not _equal(expected[key], actual[key], tolerance):
-            out.append(f"{key}: recorded {expected[key]!r}, re-run {actual[key]!r}")
+            out.append(f"{key}: recorded {_short(expected[key], None)}, re-run {_short(actual[key], None)}")
     return out
 
 

@@ -92,6 +92,9 @@ def test_metrics_new_in_the_code_are_listed_apart_not_as_differences():
     assert differences(recorded, rerun) == []
     assert new_metrics(recorded, rerun) == ["found.x"]
     assert differences(recorded, {"a": 2}) == ["a: recorded 1, re-run 2", "b: recorded [1, 2], missing in the re-run"]
+    # as the metrics file and the configs spell them, not Python's True and None
+    assert differences({"converged": True, "note": None}, {"converged": False, "note": "x"}) == [
+        "converged: recorded true, re-run false", "note: recorded null, re-run 'x'"]
 
 
 def test_the_predictions_fingerprint_follows_the_labels_not_the_run_directory():
