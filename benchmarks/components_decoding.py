@@ -36,7 +36,8 @@ def decoding(model) -> BodyParagraphClassifier:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", required=True, help="the AAEC v2 folder")
-    parser.add_argument("--experiment", default="aaec_components_joint", choices=["aaec_components", "aaec_components_joint"])
+    parser.add_argument("--experiment", default="aaec_components_joint",
+                        choices=["aaec_components", "aaec_components_joint"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "mining"), help="the parse cache")
     args = parser.parse_args()

@@ -13,10 +13,10 @@ splits (news: the sample's reports, `train-extra`) train in every fold and are n
 other document (the test split) is left out before anything is fitted. The base must use the official
 split (`evaluation=official`, as `news_miner` does); a variant may change what is fitted, not the data,
 parse, folds or seed (refused as in `paired_cv.py`). Each fold is fitted as `mining run` fits the bundle (its
-`fit_and_score`) and labelled as `mining run ... end_to_end=true` labels the test split. It prints, for each setting, the measures
-pooled over all out-of-fold documents (`mining.evaluation.documents.compare_documents`) and per fold; for a
-variant, the per-fold differences to the base (mean, folds won / lost). With `--out DIR`, each setting's
-labelled documents go to DIR/NAME.jsonl, for `mining evaluate-labels` or `benchmarks/segmentation_errors.py`.
+`fit_and_score`) and labelled as `mining run ... end_to_end=true` labels the test split. It prints, for each setting,
+the measures pooled over all out-of-fold documents (`mining.evaluation.documents.compare_documents`) and per fold; for a
+variant, the per-fold differences to the base (mean, folds won / lost). With `--out DIR`, each setting's labelled
+documents go to DIR/NAME.jsonl, for `mining evaluate-labels` or `benchmarks/segmentation_errors.py`.
 With `--by-lead`, the measures are printed again for two groups of reports (`news_leads.py`): those led by a party for
 the measure their topic names and those led by one against it, pooled over the folds; and per fold, the mean of the
 two groups' stance macro-F1 ("stance, lead-balanced", compared with the base's like the other measures), the
@@ -110,7 +110,8 @@ def main() -> None:
             scores = [compare_documents([gold[d.id] for d in f], f) for f in folds]  # once per fold
             per_fold[name] = {m: np.array([s[key] for s in scores]) for m, key in MEASURES.items()}
             if args.by_lead:
-                per_fold[name]["stance, lead-balanced"] = np.array([lead_balanced_stance(gold, f, words) for f in folds])
+                per_fold[name]["stance, lead-balanced"] = np.array([lead_balanced_stance(gold, f, words)
+                                                                    for f in folds])
             print("  pooled: " + ", ".join(f"{m} {pooled[key]:.4f}" for m, key in MEASURES.items())
                   + f" (detection P {pooled['units.cover50.precision']:.4f} R {pooled['units.cover50.recall']:.4f})")
             for m, values in per_fold[name].items():

@@ -12,11 +12,11 @@ the same folds as `mining run`), builds the base task's instances once, and fits
 each fold with `mining.experiment.TaskData.fold_metric`, as `mining.experiment.run_experiment` does, without
 its final refit: each setting's mean and std over the folds equal those of the `mining run` of the same
 overrides. A variant may change what is fitted (features, model), not the task, data, nlp, evaluation or
-seed, which the base sets for every setting: such a variant is refused. For each variant it prints the paired difference to
-the base (mean, std over folds, folds won / lost / tied) and two 95% intervals of its mean: the plain t
-interval over the folds, which takes the folds as independent, and the one corrected for the training
-documents that repeated CV folds share (Nadeau & Bengio 2003, variance x (1/n + n_test/n_train)), which
-does not. The CV folds train on (k-1)/k of the documents, so n_test/n_train = 1/(k-1).
+seed, which the base sets for every setting: such a variant is refused. For each variant it prints the paired difference
+to the base (mean, std over folds, folds won / lost / tied) and two 95% intervals of its mean: the plain t interval over
+the folds, which takes the folds as independent, and the one corrected for the training documents that repeated CV folds
+share (Nadeau & Bengio 2003, variance x (1/n + n_test/n_train)), which does not. The CV folds train on (k-1)/k of the
+documents, so n_test/n_train = 1/(k-1).
 """
 from __future__ import annotations
 

@@ -88,7 +88,8 @@ def main() -> None:
                 gold += fold_gold
                 predicted += labels
                 per_fold.append(f"{task.extra_scores([], fold_gold, labels)['link.macro_f1']:.3f}")
-            print(f"| {weight} | {threshold} | {task.extra_scores([], gold, predicted)['link.macro_f1']:.4f} | {' '.join(per_fold)} |")
+            print(f"| {weight} | {threshold} | {task.extra_scores([], gold, predicted)['link.macro_f1']:.4f} "
+                  f"| {' '.join(per_fold)} |")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Does the second-stage target ranking of `experiment=aaec_relations_ranked` beat the first stage's decoding? CV on the training essays only.
+"""Does the second-stage target ranking of `experiment=aaec_relations_ranked` beat the first stage's decoding?
+CV on the training essays only.
 
 Usage: python benchmarks/relations_ranking.py --corpus ../shared/corpora/aaec-v2 [--folds 5] [--seed 0] [OVERRIDE ...]
 
@@ -60,7 +61,7 @@ def _name(stage: str, trees: bool) -> str:
 
 
 def main() -> None:
-    args, cfg = experiment_from_args("aaec_relations_ranked", __doc__.splitlines()[0])
+    args, cfg = experiment_from_args("aaec_relations_ranked", __doc__.split("\n\n")[0].replace("\n", " "))
     task, folds = held_out_scores(cfg, args.folds, args.seed)
     print("| decoding | link macro-F1, pooled | per fold | mean ± std over folds |\n|---|---|---|---|")
     for name in [_name(n, trees) for trees in (False, True) for n in ("first stage", "ranked")]:

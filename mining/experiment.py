@@ -217,7 +217,8 @@ class TaskData:
         return model
 
 
-def fold_scores(task: Task, test_instances: Sequence, gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+def fold_scores(task: Task, test_instances: Sequence, gold: Sequence[str],
+                predicted: Sequence[str]) -> dict[str, float]:
     """One fold's scores: the classification scores over ``task.labels`` and the task's own extras."""
     scores = classification_scores(gold, predicted, task.labels)
     scores.update(task.extra_scores(test_instances, gold, predicted))

@@ -149,7 +149,8 @@ class Document:
     def unlabelled(self, **changes: Any) -> Document:
         """A copy with no annotations: the text, paragraphs (its lines when it has none), topic, split and a
         copy of the metadata; ``changes`` replace any of these (``id``, ``metadata``, ...)."""
-        fields = {"id": self.id, "text": self.text, "paragraphs": list(self.paragraphs) or paragraphs_from_lines(self.text),
+        fields = {"id": self.id, "text": self.text,
+                  "paragraphs": list(self.paragraphs) or paragraphs_from_lines(self.text),
                   "topic": self.topic, "split": self.split, "metadata": dict(self.metadata)}
         return Document(**{**fields, **changes})
 

@@ -81,7 +81,8 @@ def needs_own_process(argv: list[str]) -> bool:
     return any(a == "--n-process" and value != "1" for a, value in zip(argv, argv[1:]))
 
 
-def run_mining_process(argv: list[str], *, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_mining_process(argv: list[str], *, cwd: Path | None = None,
+                       env: dict | None = None) -> subprocess.CompletedProcess:
     """``python -m mining.cli ARGV`` in a fresh interpreter."""
     return subprocess.run(_command(argv), cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
 
@@ -176,7 +177,8 @@ def start_mining(*args: str, cwd: Path | None = None, env: dict | None = None) -
 
 
 def load_benchmark(name: str):
-    """The script ``benchmarks/NAME.py`` as a module (registered in ``sys.modules``: dataclasses look their module up there)."""
+    """The script ``benchmarks/NAME.py`` as a module (registered in ``sys.modules``: dataclasses look their module
+    up there)."""
     import importlib.util
     from pathlib import Path
 

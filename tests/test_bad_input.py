@@ -181,7 +181,8 @@ def test_duplicate_document_ids_in_a_jsonl_file(tmp_path: Path):
     path = tmp_path / "twice.jsonl"
     path.write_text(json.dumps(_doc()) + "\n" + json.dumps(_doc(text=TEXT.upper(), units=[], relations=[])) + "\n",
                     encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"twice.jsonl:2 \[d1\]: duplicate document id 'd1' \(first in .*twice.jsonl:1"):
+    with pytest.raises(CorpusError,
+                       match=r"twice.jsonl:2 \[d1\]: duplicate document id 'd1' \(first in .*twice.jsonl:1"):
         validate_path(path)
 
 

@@ -337,7 +337,8 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
     outputs = run_all(test, tmp_path, cwd=ROOT)
     shown = [b.body.strip() for b in blocks(ROOT / "docs/news-guideline.md")
              if b.lang == "" and SECOND_ANNOTATOR_OUTPUT.match(b.body)]
-    printed = [outputs[c].replace(f"{tmp_path}/", "/tmp/").strip() for c in page_commands(test) if c.startswith("mining ")]
+    printed = [outputs[c].replace(f"{tmp_path}/", "/tmp/").strip()
+               for c in page_commands(test) if c.startswith("mining ")]
     assert len(printed) == 95 and printed == shown
 
 

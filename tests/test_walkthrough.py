@@ -72,7 +72,8 @@ def test_readme_walkthrough_runs_as_written(tmp_path: Path):
     assert len(v2) == len(v1) + len(NEW_TEXTS)
     added = {d.id: d for d in v2 if d.id in ("ferry", "library")}
     assert set(added) == {"ferry", "library"} and all(d.split == "train" for d in added.values())
-    # the label the annotator changed is theirs now, the rest stays the model's (docs/annotation.md, "Who labelled what")
+    # the label the annotator changed is theirs now, the rest stays the model's (docs/annotation.md,
+    # "Who labelled what")
     records = [d.metadata["labelled_by"] for d in added.values()]
     assert sum(r["units_corrected"] for r in records) == 1 and {r["annotator"] for r in records} == {"human"}
     assert all("runs" in d.metadata["pre_labelled_by"] for d in added.values())

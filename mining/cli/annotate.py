@@ -112,7 +112,8 @@ def add_annotate_commands(commands: argparse._SubParsersAction) -> None:
         add_input_arguments(
             parser,
             model_help="label the texts with this run (`mining run experiment=news_miner` or `experiment=miner`) "
-                       "and send its units as predictions; without it, FILE... is sent as it is (no default model here)",
+                       "and send its units as predictions; without it, FILE... is sent as it is "
+                       "(no default model here)",
             files_help="without --model: a corpus in any format (its units are sent as predictions) or texts; with "
                        "--model: texts to label (text files, .jsonl files with {\"id\", \"text\"} a line, folders, "
                        "or - for stdin)")

@@ -263,7 +263,8 @@ def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
                         help="folder to write the dataset and its card into")
     export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
-    export.add_argument("--license", help="licence id for the card (default: mit for the shipped sample and news, else unknown)")
+    export.add_argument("--license",
+                        help="licence id for the card (default: mit for the shipped sample and news, else unknown)")
     add_overwrite_argument(export)
     export.set_defaults(func=_cmd_export)
 

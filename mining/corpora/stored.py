@@ -1,4 +1,5 @@
-"""Check what mining stores beside a tool's own annotations (ids, holders, attributes, unknown fields), naming the field."""
+"""Check what mining stores beside a tool's own annotations (ids, holders, attributes, unknown fields), naming the
+field."""
 
 from __future__ import annotations
 

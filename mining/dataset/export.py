@@ -99,8 +99,11 @@ One row per document. Offsets are character offsets into `text`, `[start, end)`.
 | `topic` | string | the prompt or topic, if any |
 | `split` | string | the corpus split (`train`/`test`) or null; the dataset itself is one table |
 | `metadata` | string | JSON object |
-| `units` | list | `id`, `start`, `end`, `text`, `label` (ClassLabel: major_claim, claim, premise), `stance` (ClassLabel: for, against; null when none), `holder`, `attributes` (JSON), `fragments` (pieces of a discontinuous unit, or null) |
-| `relations` | list | `id`, `source` and `target` (unit ids), `label` (ClassLabel: support, attack), `attributes` (JSON) |
+| `units` | list | `id`, `start`, `end`, `text`, `label` (ClassLabel: major_claim, claim, premise), `stance` \
+(ClassLabel: for, against; null when none), `holder`, `attributes` (JSON), `fragments` (pieces of a discontinuous \
+unit, or null) |
+| `relations` | list | `id`, `source` and `target` (unit ids), `label` (ClassLabel: support, attack), \
+`attributes` (JSON) |
 
 ## Loading
 

@@ -60,7 +60,8 @@ def compare_documents(gold: Sequence[Document], predicted: Sequence[Document], *
         ``labels.n``. On found units (:mod:`mining.evaluation.found`): ``units.cover50.*``,
         ``found.labels.*``, ``found.holder.*``, ``found.stance.*``. Counts: ``documents``,
         ``documents.gold_only``, ``documents.predicted_only``, ``units.n_gold``, ``units.n_predicted``,
-        ``components.per_label.L.{n_gold,n_predicted}``, ``relations.n_gold``, ``relations.n_predicted``. A ratio whose denominator is 0 is 0.
+        ``components.per_label.L.{n_gold,n_predicted}``, ``relations.n_gold``, ``relations.n_predicted``. A
+        ratio whose denominator is 0 is 0.
 
     Raises
     ------

@@ -50,7 +50,8 @@ def eger_matches(gold: TokenAnnotation, predicted: TokenAnnotation, ratio: float
     Examples
     --------
     >>> g = TokenAnnotation([(0, 4)], ["claim"])
-    >>> eger_matches(g, TokenAnnotation([(0, 3)], ["claim"]), 0.5), eger_matches(g, TokenAnnotation([(0, 2)], ["claim"]), 0.5)
+    >>> (eger_matches(g, TokenAnnotation([(0, 3)], ["claim"]), 0.5),
+    ...  eger_matches(g, TokenAnnotation([(0, 2)], ["claim"]), 0.5))
     ([(0, 0)], [])
     """
     scored = []
@@ -79,7 +80,8 @@ def eger_scores(documents: Iterable[tuple[TokenAnnotation, TokenAnnotation]]) ->
     >>> g = TokenAnnotation([(0, 4), (5, 9)], ["claim", "premise"], [(1, 0, "supports")])
     >>> p = TokenAnnotation([(0, 4), (5, 8)], ["claim", "premise"], [(1, 0, "supports")])
     >>> s = eger_scores([(g, p)])
-    >>> s["components.eger.exact.micro_f1"], s["components.eger.overlap50.micro_f1"], s["relations.eger.overlap50.micro_f1"]
+    >>> (s["components.eger.exact.micro_f1"], s["components.eger.overlap50.micro_f1"],
+    ...  s["relations.eger.overlap50.micro_f1"])
     (0.5, 1.0, 1.0)
     """
     counts = dict.fromkeys(("c_gold", "c_pred", "r_gold", "r_pred"), 0)

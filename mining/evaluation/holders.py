@@ -26,9 +26,9 @@ def holder_matches(gold: str, predicted: str) -> bool:
     """Whether ``predicted`` names the same holder as ``gold``.
 
     Both are normalised with :func:`normalise_holder` (case-folded, straight apostrophes, a leading
-    "the"/"a"/"an" dropped, punctuation but apostrophes and hyphens dropped). They match when they are then equal, or when neither is the author (nor
-    ``UNKNOWN``), their head words are equal (the last word, or the word before "of") and the
-    words of one are a subset of the words of the other: "Zelenskyy" matches "Volodymyr
+    "the"/"a"/"an" dropped, punctuation but apostrophes and hyphens dropped). They match when they are then
+    equal, or when neither is the author (nor ``UNKNOWN``), their head words are equal (the last word, or
+    the word before "of") and the words of one are a subset of the words of the other: "Zelenskyy" matches "Volodymyr
     Zelenskyy" and "island residents" matches "Holm island residents", but "union officials"
     does not match "automobile club officials", nor "official" match "officials". Words are compared
     without a possessive ending, and for a body named by its place (a ministry, the police, a council),

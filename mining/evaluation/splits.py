@@ -37,7 +37,8 @@ def document_folds(n_splits: int, groups: Sequence[str], random_state) -> GroupK
 
 @dataclass
 class OfficialSplit:
-    """Train on documents whose ``split`` is ``train_split`` (one or a list), test on ``test_split``. Metrics: ``test.*``."""
+    """Train on documents whose ``split`` is ``train_split`` (one or a list), test on ``test_split``. Metrics:
+    ``test.*``."""
 
     train_split: str | Sequence[str] = "train"
     test_split: str = "test"
@@ -104,7 +105,8 @@ class GroupedCV:
 
     def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
         extra = frozenset(d.id for d in docs if self.extra_split is not None and d.split == self.extra_split)
-        ids = np.array(sorted(d.id for d in docs if d.id not in extra and (self.split is None or d.split == self.split)))
+        ids = np.array(sorted(d.id for d in docs
+                              if d.id not in extra and (self.split is None or d.split == self.split)))
         _whole_number(self.n_splits, "n_splits", 2)
         _whole_number(self.n_repeats, "n_repeats", 1)
         if not 2 <= self.n_splits <= len(ids):

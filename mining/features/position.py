@@ -1,4 +1,5 @@
-"""Ordinal position features: a unit's place counted from either end of its paragraph, and a pair's signed distance, one-hot."""
+"""Ordinal position features: a unit's place counted from either end of its paragraph, and a pair's signed
+distance, one-hot."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ class OrdinalPositionVectorizer(TransformerMixin, BaseEstimator):
 
     In a microtext (one paragraph of about five units) the central claim is the first unit in
     over half of the texts and the last in a fifth, and an opponent's voice is most often the
-    second unit and rarely the last (arg-microtexts part 1); the log-scaled index and relative position of ``StructuralVectorizer`` blur "second" and
-    "second to last", which a linear model can weigh separately here.
+    second unit and rarely the last (arg-microtexts part 1); the log-scaled index and relative position of
+    ``StructuralVectorizer`` blur "second" and "second to last", which a linear model can weigh separately here.
 
     Parameters
     ----------

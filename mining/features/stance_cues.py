@@ -81,7 +81,8 @@ class StanceCueVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
         sentence = span.sent if span.doc.has_annotation("DEP") else span
         frame = [t.lemma_.lower() for t in sentence if t.i < span.start or t.i >= span.end]
         negated = sum(1 for t in span if t.lemma_.lower() in NEGATIONS
-                      and any(crude_stem(c.lemma_) in topic_stems for c in t.head.subtree if c.is_alpha and not c.is_stop))
+                      and any(crude_stem(c.lemma_) in topic_stems
+                              for c in t.head.subtree if c.is_alpha and not c.is_stop))
         content = {crude_stem(t.lemma_) for t in span if t.is_alpha and not t.is_stop}
         overlap = len(content & topic_stems) / len(content) if content else 0.0
         cues = [*_counts(unit), *_counts(frame)[:3], negated, overlap]

@@ -33,7 +33,8 @@ def thaw(vectorizer: TfidfVectorizer, terms: np.ndarray, idf: np.ndarray) -> Tfi
 
 
 def thawed(owner: object, make: Callable[[], TfidfVectorizer], terms: np.ndarray, idf: np.ndarray) -> TfidfVectorizer:
-    """The fitted vectorizer of ``owner``, thawed from ``terms`` and ``idf`` once per fit (``mining.nlp.sharing.once_per_fit``)."""
+    """The fitted vectorizer of ``owner``, thawed from ``terms`` and ``idf`` once per fit
+    (``mining.nlp.sharing.once_per_fit``)."""
     return once_per_fit(owner, "tfidf", terms, lambda: thaw(make(), terms, idf))
 
 

@@ -299,7 +299,8 @@ class MultiTokenIds:
         return out
 
     def _bigram(self, b: _Batch) -> tuple[np.ndarray, np.ndarray]:
-        """As ``_bigram_features``: the previous token's lowercase form (``<s>`` first in a paragraph) and the token's."""
+        """As ``_bigram_features``: the previous token's lowercase form (``<s>`` first in a paragraph) and the
+        token's."""
         lower = b.lower[b.tokens]
         previous = np.empty_like(lower)
         previous[1:] = lower[:-1]
@@ -386,6 +387,7 @@ class MultiTokenIds:
         for (s, name), token in first.items():
             a, e = int(seg_start[s]), int(seg_start[s] + seg_length[s])
             lids = self._ids(["context=sentence_marker:" + name, "context=marker_before:" + name])
-            out += [(np.arange(a, e), np.full(e - a, lids[0])), (np.arange(token + 1, e), np.full(e - token - 1, lids[1]))]
+            out += [(np.arange(a, e), np.full(e - a, lids[0])),
+                    (np.arange(token + 1, e), np.full(e - token - 1, lids[1]))]
         return out
 

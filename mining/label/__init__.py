@@ -1,1 +1,2 @@
-"""Labelling new text with a trained run: the miner and its steps, batches, workers, input streams, holders, rendering."""
+"""Labelling new text with a trained run: the miner and its steps, batches, workers, input streams, holders,
+rendering."""

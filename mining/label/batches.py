@@ -39,7 +39,8 @@ def split_document(doc: Document) -> Iterator[tuple[bool, int, Document]]:
     offset = 0
     for k, text in enumerate(parts):
         end = offset + len(text)
-        paragraphs = [(max(a, offset) - offset, min(b, end) - offset) for a, b in doc.paragraphs if a < end and offset < b]
+        paragraphs = [(max(a, offset) - offset, min(b, end) - offset)
+                      for a, b in doc.paragraphs if a < end and offset < b]
         yield k == len(parts) - 1, offset, Document(id=f"{doc.id}#{k}", text=text, paragraphs=paragraphs,
                                                     topic=doc.topic, split=doc.split, metadata=doc.metadata)
         offset = end

@@ -31,7 +31,8 @@ INSTALL = "pip install 'mining[dask]' (or 'dask[distributed]')"
 
 @dataclass
 class LabelReport:
-    """What a job did: shards labelled now and found done, documents, failures, and each worker's peak memory and CPU time."""
+    """What a job did: shards labelled now and found done, documents, failures, and each worker's peak memory and
+    CPU time."""
 
     output: Path
     shards: int

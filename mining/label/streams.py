@@ -108,7 +108,8 @@ def check_paths(paths: Iterable[str | Path]) -> None:
             raise CorpusError("no such file or folder", file=path)
 
 
-def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8", stdin: BinaryIO | None = None) -> Iterator[Item]:
+def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8",
+               stdin: BinaryIO | None = None) -> Iterator[Item]:
     """The texts of ``paths`` in order: a ``.txt`` (or any other) file is one text, a ``.jsonl`` file
     one text per line (``{"text": ..., "id": ...}``, the id optional), a folder every ``.txt``,
     ``.jsonl`` and ``.parquet`` file below it in sorted order, and ``-`` standard input as one text. A

@@ -1,4 +1,5 @@
-"""Target ranking: a second-stage model re-scores each source's candidate targets against the other candidates of its paragraph.
+"""Target ranking: a second-stage model re-scores each source's candidate targets against the other candidates of
+its paragraph.
 
 A pair classifier scores (source, target) on its own, but a premise has one target among the units of its
 paragraph, and most link errors of AAEC are a premise attached to the wrong unit of its paragraph. The

@@ -1,4 +1,5 @@
-"""Learn to reject segmenter output that is no unit: out-of-fold predicted spans as negative examples of a type classifier."""
+"""Learn to reject segmenter output that is no unit: out-of-fold predicted spans as negative examples of a type
+classifier."""
 
 from __future__ import annotations
 

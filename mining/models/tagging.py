@@ -106,7 +106,8 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     --------
     >>> from sklearn.svm import LinearSVC  # doctest: +SKIP
     >>> from mining.features.tokens_window import TokenWindowVectorizer  # doctest: +SKIP
-    >>> tagger = TransitionTagger(features=TokenWindowVectorizer(), classifier=LinearSVC(), weight=0.3)  # doctest: +SKIP
+    >>> tagger = TransitionTagger(features=TokenWindowVectorizer(),  # doctest: +SKIP
+    ...                           classifier=LinearSVC(), weight=0.3)
     >>> start, transitions = tagger.fit(token_instances, bio_tags).transition_scores()  # doctest: +SKIP
     """
 
@@ -135,8 +136,9 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if isinstance(self.smoothing, bool) or not isinstance(self.smoothing, (int, float)) or not self.smoothing > 0:
             raise UsageError(f"smoothing must be a number > 0, got {self.smoothing!r}")
         if issparse(X):  # a feature matrix: the tagger was put after a features step, on a task that is no tagging
-            raise UsageError(f"{type(self).__name__} tags the tokens of paragraphs: it is the model of task=segmentation "
-                             f"with features=null (experiment=aaec_segmentation), and was given {type(X).__name__}")
+            raise UsageError(f"{type(self).__name__} tags the tokens of paragraphs: it is the model of "
+                             f"task=segmentation with features=null (experiment=aaec_segmentation), and was given "
+                             f"{type(X).__name__}")
         X, y = list(X), list(y)
         self.estimator_ = make_pipeline(clone(self.features), clone(self.classifier)).fit(X, y)
         self.classes_ = np.asarray(self.estimator_.classes_)
@@ -179,7 +181,8 @@ class TransitionTagger(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return move_starts(self.starter_, self.start_margin, X, sequences, tags, keep, outside)
 
     def transition_scores(self) -> tuple[np.ndarray, np.ndarray]:
-        """``weight`` times ``start_`` and ``transitions_`` (``classes_`` order): what the decoder adds to the tokens' scores."""
+        """``weight`` times ``start_`` and ``transitions_`` (``classes_`` order): what the decoder adds to the
+        tokens' scores."""
         check_is_fitted(self)
         return self.weight * self.start_, self.weight * self.transitions_
 

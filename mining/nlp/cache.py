@@ -141,7 +141,8 @@ def write_cache(path: Path, parsed: Sequence[Doc]) -> None:
 
 @contextmanager
 def _locked(directory: Path, operation: int) -> Iterator[None]:
-    """``flock`` on the cache directory itself: no lock file to leave behind, and a killed holder's lock dies with it."""
+    """``flock`` on the cache directory itself: no lock file to leave behind, and a killed holder's lock dies with
+    it."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         fcntl.flock(fd, operation)

@@ -393,7 +393,8 @@ def is_schedule(verb: Token) -> bool:
         return any(c.dep_ == "prep" and c.lower_ == "with" or c.dep_ == "dobj" and c.ent_type_ in _PARTY_ENTITIES
                    for c in children)
     if lemma == "return":
-        return any(c.dep_ == "prep" and c.lower_ == "to" for c in children) and not any(c.dep_ == "dobj" for c in children)
+        return (any(c.dep_ == "prep" and c.lower_ == "to" for c in children)
+                and not any(c.dep_ == "dobj" for c in children))
     if lemma in PLAN_VERBS:
         return any(c.dep_ == "dobj" and c.lemma_.lower() in MEETING_NOUNS or c.dep_ == "xcomp" and is_schedule(c)
                    for c in children)

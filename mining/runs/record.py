@@ -235,7 +235,8 @@ def find_runs(paths) -> list[Path]:
         if (p / METRICS).exists():
             runs.add(p)
         elif p.is_dir():
-            runs.update(m.parent for m in p.rglob(METRICS) if not any(part.startswith(STAGE_PREFIX) for part in m.parts))
+            runs.update(m.parent for m in p.rglob(METRICS)
+                        if not any(part.startswith(STAGE_PREFIX) for part in m.parts))
         else:
             raise NotFinishedError(f"{p}: no such run or sweep directory")
     return sorted(runs)

@@ -204,8 +204,7 @@ class SegmentationTask:
         tags = [OUTSIDE] * len(instances)
         # Viterbi runs in reading order, whatever order the instances come in.
         sequences = [sorted(members, key=lambda i: instances[i].position) for members in paragraphs_of(instances)]
-        for members, decoded in zip(sequences, constrained_sequences(scores, sequences, classes, transitions,
-                                                                            start)):
+        for members, decoded in zip(sequences, constrained_sequences(scores, sequences, classes, transitions, start)):
             for i, tag in zip(members, decoded):
                 tags[i] = tag
         if self.close_clauses:
@@ -263,7 +262,8 @@ class SegmentationTask:
         return {doc_id: [span for a, b in found if (span := trim_span(texts[doc_id], a, b))]
                 for doc_id, found in spans.items()}
 
-    def decode_spans(self, instances: Sequence[TokenInstance], predictions: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    def decode_spans(self, instances: Sequence[TokenInstance],
+                     predictions: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
         """The character spans of the units the tags describe, by document id, in reading order."""
         spans: dict[str, list[tuple[int, int]]] = {}
         for members in paragraphs_of(instances):

@@ -16,7 +16,8 @@ def free_phrases(doc: Document, n: int) -> list[tuple[int, int]]:
     found, pos = [], 0
     for start, end in [*covered, (len(doc.text), len(doc.text))]:
         if start > pos:
-            found += [(pos + m.start(), pos + m.end()) for m in re.finditer(r"[A-Za-z][^.;,\n]{8,}[a-z]", doc.text[pos:start])]
+            found += [(pos + m.start(), pos + m.end())
+                      for m in re.finditer(r"[A-Za-z][^.;,\n]{8,}[a-z]", doc.text[pos:start])]
         pos = max(pos, end)
     assert len(found) >= n, f"{doc.id} has only {len(found)} phrases outside its units"
     return found[:n]
@@ -54,7 +55,8 @@ def ls_region(rid: str, text: str, start: int, end: int, label: str) -> dict[str
 
 
 def ls_per_region(rid: str, name: str, kind: str, start: int, end: int, answer: dict[str, Any]) -> dict[str, Any]:
-    return {"id": rid, "from_name": name, "to_name": "text", "type": kind, "value": {"start": start, "end": end, **answer}}
+    return {"id": rid, "from_name": name, "to_name": "text", "type": kind,
+            "value": {"start": start, "end": end, **answer}}
 
 
 def ls_relation(source: str, target: str, label: str) -> dict[str, Any]:

@@ -40,7 +40,8 @@ def test_credentials_come_from_the_environment_only(no_servers):
         server_settings("labelstudio", "http://127.0.0.1:9")
     with pytest.raises(UsageError, match="set DOCCANO_USERNAME and DOCCANO_PASSWORD"):
         server_settings("doccano", environ={"DOCCANO_URL": "http://127.0.0.1:9", "DOCCANO_USERNAME": "ann"})
-    server = server_settings("labelstudio", environ={"LABEL_STUDIO_URL": "http://h:1/", "LABEL_STUDIO_API_KEY": "s3cret"})
+    server = server_settings("labelstudio",
+                             environ={"LABEL_STUDIO_URL": "http://h:1/", "LABEL_STUDIO_API_KEY": "s3cret"})
     assert server.url == "http://h:1" and "s3cret" not in repr(server)  # never printed by accident
 
 

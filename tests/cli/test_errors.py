@@ -74,7 +74,8 @@ RUN_CASES = [
     ("missing-corpus-path", ["data=custom"], ["data.path"]),
     ("links-without-probabilities", ["experiment=sample_relations", "model=linear_svc"],
      ["one_target_per_source", "LinearSVC", "model=logreg"]),
-    ("tagger-on-units", ["experiment=sample_stance", "model=transition_tagger"], ["TransitionTagger", "task=segmentation"]),
+    ("tagger-on-units", ["experiment=sample_stance", "model=transition_tagger"],
+     ["TransitionTagger", "task=segmentation"]),
 ]
 
 

@@ -32,7 +32,8 @@ def relabel_first_and_drop_last(result: list) -> None:
     regions = [r for r in result if r["type"] == "labels"]
     first, last = regions[0], regions[-1]
     first["value"]["labels"] = ["premise" if first["value"]["labels"] != ["premise"] else "claim"]
-    result[:] = [r for r in result if r.get("id") != last["id"] and last["id"] not in (r.get("from_id"), r.get("to_id"))]
+    result[:] = [r for r in result
+                 if r.get("id") != last["id"] and last["id"] not in (r.get("from_id"), r.get("to_id"))]
 
 
 def test_label_studio_records_the_annotators_corrections():

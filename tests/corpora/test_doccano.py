@@ -242,7 +242,8 @@ def test_a_relabelled_span_keeps_its_id_holder_and_attributes():
     entity = next(e for e in record["entities"] if (e["start_offset"], e["end_offset"]) == (first.start, first.end))
     entity["label"] = "premise|against"
     (read,) = doccano.from_records([record])
-    assert (read.units[0].id, read.units[0].holder, read.units[0].attributes) == (first.id, first.holder, first.attributes)
+    assert ((read.units[0].id, read.units[0].holder, read.units[0].attributes)
+            == (first.id, first.holder, first.attributes))
     assert (read.units[0].label, read.units[0].stance) == ("premise", "against")
     assert read.relations == doc.relations and read.units[1:] == doc.units[1:]
 

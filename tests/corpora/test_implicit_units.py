@@ -129,7 +129,8 @@ def _edit(root: Path, name: str, old: str, new: str) -> Path:
     ("lanes", '  <edu id="e4" implicit="true">The town should paint more bike lanes.</edu>\n', "",
      "edge refers to unknown id 'e4'", "c103"),
     # an explicit EDU whose text is not in the .txt is still an error
-    ("lanes", '<edu id="e4" implicit="true">', '<edu id="e4">', "EDU text not found in lanes.txt after offset 140", "e4"),
+    ("lanes", '<edu id="e4" implicit="true">', '<edu id="e4">', "EDU text not found in lanes.txt after offset 140",
+     "e4"),
     ("library", 'implicit="true"', 'implicit="yes"', "implicit is 'yes', expected 'true' or 'false'", "e1"),
     ("homework", '<edge id="c102" src="e3" trg="a3" type="seg"/>',
      '<edge id="c102" src="e3" trg="a3" type="seg"/><edge id="c9" src="e3" trg="a2" type="seg"/>',

@@ -339,7 +339,8 @@ def test_a_second_annotator_covers_a_split(news, name, annotator, reports, split
     first = {d.id: d for d in news}
     assert [d.id for d in second] == [f"news-{n:02d}" for n in reports]
     for doc in second:
-        assert doc.metadata == {"genre": "news", "annotator": annotator, "licence": "MIT, written for the mining project"}
+        assert doc.metadata == {"genre": "news", "annotator": annotator,
+                                "licence": "MIT, written for the mining project"}
         assert (doc.text, doc.paragraphs, doc.topic) == (
             first[doc.id].text, first[doc.id].paragraphs, first[doc.id].topic), doc.id
         assert (doc.split, first[doc.id].split) == (split_then, split_now), doc.id

@@ -124,7 +124,8 @@ def test_doccano_text_read_in_another_encoding_is_refused():
 def test_label_studio_text_changed_is_refused_too():
     (task,) = labelstudio.to_tasks([emoji_doc()])
     task["data"]["text"] = task["data"]["text"].replace("😀", ":)")
-    with pytest.raises(CorpusError, match=r"\[task #1\]: the text is not the one mining wrote .*data.mining.text_sha256"):
+    with pytest.raises(CorpusError,
+                       match=r"\[task #1\]: the text is not the one mining wrote .*data.mining.text_sha256"):
         labelstudio.from_tasks([task], file="export.json")
 
 

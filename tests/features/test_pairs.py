@@ -40,7 +40,8 @@ def test_same_sentence_and_between_markers(pair_instances):
 def test_side_vectorizer_repeats_the_unit_rows(pair_instances):
     side = PairSideVectorizer(vectorizer=StructuralVectorizer(), side="target").fit(pair_instances)
     unit = StructuralVectorizer().fit([p.target for p in pair_instances])
-    assert np.allclose(side.transform(pair_instances).toarray(), unit.transform([p.target for p in pair_instances]).toarray())
+    assert np.allclose(side.transform(pair_instances).toarray(),
+                       unit.transform([p.target for p in pair_instances]).toarray())
     assert side.get_feature_names_out()[0] == "target:in_intro"
 
 

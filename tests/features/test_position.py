@@ -45,7 +45,8 @@ def test_distance_is_signed_and_clipped(pair_instances):
         assert names[int(row.argmax())] == expected
 
 
-@pytest.mark.parametrize("extractor", [OrdinalPositionVectorizer(max_position=0), PairDistanceVectorizer(max_distance=0)])
+@pytest.mark.parametrize("extractor",
+                         [OrdinalPositionVectorizer(max_position=0), PairDistanceVectorizer(max_distance=0)])
 def test_bad_sizes_raise_in_fit(extractor):
     with pytest.raises(ValueError, match="positive int"):
         extractor.fit([])

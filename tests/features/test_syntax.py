@@ -8,7 +8,8 @@ from mining.features.syntax import SyntaxVectorizer
 def _rows(unit_instances):
     vec = SyntaxVectorizer().fit(unit_instances)
     names = list(vec.get_feature_names_out())
-    return {inst.text: dict(zip(names, row)) for inst, row in zip(unit_instances, vec.transform(unit_instances).toarray())}
+    return {inst.text: dict(zip(names, row))
+            for inst, row in zip(unit_instances, vec.transform(unit_instances).toarray())}
 
 
 def test_depths_start_at_the_root(unit_instances):

@@ -103,7 +103,8 @@ def test_a_dataset_in_memory_is_labelled_the_same(client, straight: Path, miner_
     parts = {p.name: p.read_bytes() for p in out.glob("part-*.jsonl")}
     assert parts == {p.name: p.read_bytes() for p in straight.glob("part-*.jsonl")}
     manifest = json.loads((out / shards.MANIFEST).read_text())
-    assert manifest["input"]["fingerprint"] == json.loads((straight / shards.MANIFEST).read_text())["input"]["fingerprint"]
+    assert (manifest["input"]["fingerprint"]
+            == json.loads((straight / shards.MANIFEST).read_text())["input"]["fingerprint"])
 
 
 def test_a_stopped_job_resumes_to_the_same_bytes(client, straight: Path, miner_run: Path, tmp_path: Path, failing):

@@ -68,7 +68,8 @@ def test_shards_partition_the_input_and_workers_change_nothing(inputs: Path, min
     assert [d.id for d in parts[0]] == [d.id for d in all_docs][0::2]
     assert _by_id(parts[0] + parts[1]) == _by_id(all_docs)
     out = tmp_path / "two.jsonl"
-    done = mining("label", str(inputs), "--model", str(miner_run), "--n-process", "2", "--batch-size", "2", "-o", str(out))
+    done = mining("label", str(inputs), "--model", str(miner_run), "--n-process", "2", "--batch-size", "2",
+                  "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert [d.to_dict() for d in jsonl.load(out)] == [d.to_dict() for d in all_docs]
 

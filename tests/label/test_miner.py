@@ -126,7 +126,8 @@ def test_spacy_component_puts_units_into_doc_spans(miner_run: Path, labelled: Do
     assert [(s._.stance, s._.holder) for s in spans] == [(u.stance, u.holder) for u in labelled.units]
     assert doc._.argument_relations == [(r.source, r.target, r.label) for r in labelled.relations]
     assert [d.spans["arguments"][0].label_ for d in nlp.pipe([NEWS, NEWS])] == [spans[0].label_] * 2
-    assert {"doc.spans", "span._.stance", "doc._.argument_relations"} <= set(nlp.get_pipe_meta("argument_miner").assigns)
+    assert ({"doc.spans", "span._.stance", "doc._.argument_relations"}
+            <= set(nlp.get_pipe_meta("argument_miner").assigns))
 
 
 def test_spacy_component_with_a_custom_spans_key(miner_run: Path, labelled: Document):

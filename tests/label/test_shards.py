@@ -17,7 +17,8 @@ ITEMS = [Item(f"d{i}", "word " * (i + 1), f"in.jsonl:{i + 1}") for i in range(10
 def _job(items=ITEMS, shard_chars: int = 40) -> shards.Job:
     plan, fingerprint = shards.plan_shards(items, shard_chars)
     return shards.Job(sources=["in.jsonl"], fingerprint=fingerprint, shards=plan,
-                      model={"run": "runs/m", "sha256": "0" * 64, "pipeline": "p 1"}, options={"shard_chars": shard_chars})
+                      model={"run": "runs/m", "sha256": "0" * 64, "pipeline": "p 1"},
+                      options={"shard_chars": shard_chars})
 
 
 def test_the_plan_is_the_same_each_time_and_the_fingerprint_ignores_the_cut():

@@ -30,7 +30,9 @@ def test_transitions_are_smoothed_log_frequencies():
     # First tags: O once, B once, plus one each -> B 2/5, I 1/5, O 2/5.
     assert np.exp(start) == pytest.approx([0.4, 0.2, 0.4])
     # From B: B->I twice; from I: I->O once; from O: O->B once (each row plus one per tag).
-    assert np.exp(transitions) == pytest.approx(np.array([[1 / 5, 3 / 5, 1 / 5], [1 / 4, 1 / 4, 2 / 4], [2 / 4, 1 / 4, 1 / 4]]))
+    assert np.exp(transitions) == pytest.approx(np.array([[1 / 5, 3 / 5, 1 / 5],
+                                                          [1 / 4, 1 / 4, 2 / 4],
+                                                          [2 / 4, 1 / 4, 1 / 4]]))
     _, other_order = tag_transitions([["O", "B", "I", "O"], ["B", "I"]], ["O", "B", "I"])
     assert other_order[1, 2] == pytest.approx(transitions[0, 1])  # B -> I wherever B and I are
     with pytest.raises(ValueError, match=r"\['X'\]"):

@@ -1,4 +1,5 @@
-"""Reported-speech roles: cue, source, frame and content of an attribution, and direct quotes apart from quoted phrases."""
+"""Reported-speech roles: cue, source, frame and content of an attribution, and direct quotes apart from quoted
+phrases."""
 
 from __future__ import annotations
 
@@ -149,7 +150,8 @@ def test_a_quote_never_runs_across_a_line_break(roles_of):
     ("The society wants the council to buy out the licences.", ["council", "buy", "licences"], ["society", "wants"]),
     ("The league is pressing the ministry to go further.", ["ministry", "go", "further"], ["league", "pressing"]),
     ("The party has refused to support the bill.", ["support", "bill"], ["party", "refused"]),
-    ("Lunde indicated that the government would raise the duty.", ["government", "duty"], ["Lunde", "indicated", "that"]),
+    ("Lunde indicated that the government would raise the duty.", ["government", "duty"],
+     ["Lunde", "indicated", "that"]),
     # the clause "for" or "to" opens (advcl), and no phrase that only dates the frame
     ("The union is pushing for the cap to take effect in January.", ["cap", "take", "January"],
      ["union", "pushing", "for"]),

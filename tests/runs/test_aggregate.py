@@ -94,7 +94,8 @@ def test_table_has_no_trailing_spaces():
 
 def test_runs_on_changed_data_show_its_fingerprint_and_counts(tmp_path: Path):
     for name, fingerprint, n in (("v1", "a" * 64, 45), ("v2", "b" * 64, 47)):
-        run = write_run(tmp_path / name, config={"data": {"path": "/corpus"}, "seed": 0}, metrics={"test.macro_f1": 0.5})
+        run = write_run(tmp_path / name, config={"data": {"path": "/corpus"}, "seed": 0},
+                        metrics={"test.macro_f1": 0.5})
         meta = {"choices": {}, "data": {"fingerprint": fingerprint, "documents": n, "training_documents": n - 10}}
         (run / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     header, rows = collect([tmp_path])

@@ -10,7 +10,8 @@ from tests.helpers import run_mining as mining
 SWEEP = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep"  # 2 models x seeds 0, 1, by hand
 
 AGGREGATED = """\
-| model | n | seeds | test.macro_f1 mean ± std | test.macro_f1.min | test.macro_f1.max | test.accuracy mean ± std | test.accuracy.min | test.accuracy.max |
+| model | n | seeds | test.macro_f1 mean ± std | test.macro_f1.min | test.macro_f1.max | \
+test.accuracy mean ± std | test.accuracy.min | test.accuracy.max |
 |---|---:|---|---:|---:|---:|---:|---:|---:|
 | logreg | 2 | 0,1 | 0.8600 ± 0.0100 | 0.8500 | 0.8700 | 0.8850 ± 0.0050 | 0.8800 | 0.8900 |
 | linear_svc | 2 | 0,1 | 0.8350 ± 0.0050 | 0.8300 | 0.8400 | 0.8600 ± 0.0000 | 0.8600 | 0.8600 |

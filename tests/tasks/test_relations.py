@@ -118,8 +118,8 @@ def test_source_type_weight_links_only_likely_premises(pairs):
 def test_source_type_weight_needs_the_type_feature_group(pairs):
     task, instances, _ = pairs
     with pytest.raises(UsageError, match="feature group 'source_type'"):
-        RelationTask(one_target_per_source=True, source_type_weight=1.0).predict(FixedProba(np.ones(len(instances)) / 2),
-                                                                                 instances)
+        RelationTask(one_target_per_source=True, source_type_weight=1.0).predict(
+            FixedProba(np.ones(len(instances)) / 2), instances)
 
 
 def test_source_type_weight_needs_one_target_per_source(pairs):

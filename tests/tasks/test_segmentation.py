@@ -157,7 +157,8 @@ def test_tokens_of_an_outside_role_are_never_in_a_unit(nlp, decode):
     assert "O" not in SegmentationTask(decode=decode).predict(scores, instances)
     tags = SegmentationTask(decode=decode, outside_roles=["schedule"]).predict(scores, instances)
     words = [inst.parsed[inst.token_index].text for inst in instances]
-    assert [w for w, t in zip(words, tags) if t == "O"] == ["she", "would", "visit", "the", "flooded", "farms", "in", "May"]
+    assert [w for w, t in zip(words, tags) if t == "O"] == ["she", "would", "visit", "the", "flooded", "farms", "in",
+                                                            "May"]
 
 
 @pytest.mark.parametrize(("text", "spans", "outside"), [
