@@ -27,11 +27,61 @@ from mining.runs.record import CONFIG, read_meta, read_metrics, read_resolved_co
 UNCHECKED = (*IGNORED_PREFIXES, "data.path")
 
 
+# A record's overrides are re-run as Hydra overrides, and a record may come from anyone: those that named code
+# (``+hydra.callbacks.x._target_=pathlib.Path.write_text``, ``model._target_=...``), loaded a config from outside
+# the package (``experiment=../../../tmp/evil``) or interpolated (``${oc.env:...}``) ran code or wrote files on a
+# ``mining reproduce FOLDER``. So a recorded override may only set a plain value of a setting by its name, or choose
+# a config that ships with mining; anything else refuses the record before the re-run.
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+_OVERRIDE_KEY = re.compile(r"(?:\+\+|\+|~)?([A-Za-z0-9][A-Za-z0-9_-]*(?:[./][A-Za-z0-9][A-Za-z0-9_-]*)*)")
+# Settings of where a run's files go and how Hydra runs it: the re-run chooses its own, so recorded ones are dropped.
+WHERE_FILES_GO = ("hydra", "paths")
+
+
 def recorded_overrides(run_dir: Path) -> list[str]:
+    """The overrides in the record's ``.hydra/overrides.yaml`` that the re-run applies; a file that is not a list
+    of overrides, or holds one that is not a plain setting (:func:`override_problem`), is a RunRecordError."""
     path = run_dir / ".hydra" / "overrides.yaml"
-    if not path.exists():
+    if not path.is_file():
         raise NotFinishedError(f"{run_dir} has no .hydra/overrides.yaml: not a run of `mining run`")
-    return list(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+    try:
+        overrides = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (UnicodeDecodeError, yaml.YAMLError) as e:
+        raise RunRecordError(f"{path}: not valid YAML ({_one_line(e)}); expected the run's list of overrides") from None
+    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+        raise RunRecordError(f"{path}: expected a list of overrides (KEY=VALUE strings), got {_short(overrides)}")
+    kept = []
+    for override in overrides:
+        problem = override_problem(override)
+        if problem is not None:
+            raise RunRecordError(f"{path}: refused to re-run the override {_short(override)}: {problem}; a record's "
+                                 "overrides may only set plain values and choose mining's own configs")
+        if override.lstrip("+~").split("=", 1)[0].replace("/", ".").split(".")[0] not in WHERE_FILES_GO:
+            kept.append(override)
+    return kept
+
+
+def override_problem(override: str) -> str | None:
+    """Why ``override`` from a record is not a plain setting the re-run may apply, or None when it is one."""
+    key, _, value = override.partition("=")
+    match = _OVERRIDE_KEY.fullmatch(key)
+    if match is None:
+        if "@" in key:
+            return "it puts a config into another package (@)"
+        directive = next((part for part in re.split(r"[./]", key) if part.startswith("_")), None)
+        return f"it sets {directive}, which tells Hydra what code to run" if directive else "its key names no setting"
+    if any(c in value for c in "${}"):
+        return "its value interpolates (${...}) or is a mapping ({...})"
+    group = CONFIG_DIR / match.group(1)
+    if group.is_dir() and match.group(1).split("/")[0] not in WHERE_FILES_GO:
+        options = sorted(p.stem for p in group.glob("*.yaml"))
+        if value not in (*options, "null"):
+            return f"{match.group(1)} has no option {value!r} in mining's configs ({', '.join(options)})"
+    return None
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 def current_override(override: str) -> str:
@@ -52,7 +102,7 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
     finds it from any directory and with the variable unset; on another machine, where the recorded
     path does not exist, the config's rule (``$MINING_CORPORA``) applies.
     """
-    overrides = [current_override(o) for o in recorded_overrides(run_dir) if not o.startswith(("hydra.", "hydra/"))]
+    overrides = [current_override(o) for o in recorded_overrides(run_dir)]
     recorded = (read_meta(run_dir).get("data") or {}).get("path")
     if recorded and Path(recorded).exists():
         overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={_quoted(recorded)}"]

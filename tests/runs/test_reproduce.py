@@ -170,3 +170,99 @@ def test_a_recorded_group_choice_is_re_run_and_one_dropped_from_the_overrides_is
     done = run_mining("reproduce", str(record), cwd=tmp_path)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "model._target_ is 'sklearn.ensemble.RandomForestClassifier' in config.yaml" in done.stderr, done.stderr
+
+
+def _record_with_overrides(tmp_path: Path, *overrides: str) -> Path:
+    """A finished record handed over by someone else, whose .hydra/overrides.yaml holds ``overrides``."""
+    import json
+
+    import yaml
+
+    record = tmp_path / "handed-over"
+    (record / ".hydra").mkdir(parents=True)
+    (record / "metrics.json").write_text(json.dumps({"test.macro_f1": 0.5}), encoding="utf-8")
+    (record / "meta.json").write_text("{}", encoding="utf-8")
+    (record / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(list(overrides)), encoding="utf-8")
+    return record
+
+
+def _attacks(marker: Path, tmp_path: Path) -> dict[str, list[str]]:
+    """Overrides that write ``marker`` when Hydra composes and runs them (each did, through `mining reproduce`)."""
+    import os
+
+    from mining.cli.paths import CONFIG_DIR
+
+    write = (f'[{{_target_: pathlib.Path, _args_: ["{marker}"]}}, "ran"]')
+    evil = tmp_path / "evil.yaml"
+    evil.write_text("# @package _global_\nhydra:\n  callbacks:\n    x:\n      _target_: pathlib.Path.write_text\n"
+                    f"      _args_: {write}\n", encoding="utf-8")
+    return {
+        "callback": ["+hydra.callbacks.x._target_=pathlib.Path.write_text", f"+hydra.callbacks.x._args_={write}"],
+        "config from elsewhere": [f"experiment={os.path.relpath(evil.with_suffix(''), CONFIG_DIR / 'experiment')}"],
+    }
+
+
+@pytest.mark.parametrize("attack", ["callback", "config from elsewhere"])
+def test_a_record_whose_overrides_run_code_is_refused_before_the_re_run(attack: str, tmp_path):
+    """Hydra builds whatever ``_target_`` an override names and loads a group option from any relative path: a
+    record's overrides are someone else's code unless they only set values and choose mining's configs."""
+    marker = tmp_path / "code-ran"
+    record = _record_with_overrides(tmp_path, *_attacks(marker, tmp_path)[attack])
+    done = run_mining("reproduce", str(record))
+    assert not marker.exists()
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert f"{record}/.hydra/overrides.yaml: refused to re-run the override" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("override, problem", [
+    ("model._target_=os.system", "it sets _target_"),
+    ("+model._args_=[rm]", "it sets _args_"),
+    ("++evaluation._recursive_=true", "it sets _recursive_"),
+    ("+model@hydra.callbacks.x=logreg", "package (@)"),
+    ("model={_target_: os.system}", "a mapping"),
+    ("model.C=[{_target_: os.system}]", "a mapping"),
+    ("data.path=${oc.env:HOME}", "interpolates"),
+    ("data.path='${oc.env:HOME}'", "interpolates"),
+    ("experiment=../../../tmp/evil", "experiment has no option '../../../tmp/evil'"),
+    ("model=/tmp/evil", "model has no option '/tmp/evil'"),
+    ("--config-dir=/tmp/evil", "its key names no setting"),
+    ("data/../../x=y", "its key names no setting"),
+])
+def test_a_recorded_override_that_is_no_plain_setting_is_named(override: str, problem: str):
+    from mining.runs.reproduce import override_problem
+
+    assert problem in (override_problem(override) or "")
+
+
+@pytest.mark.parametrize("override", ["experiment=aaec_stance", "model=logreg", "experiment=null", "model.C=0.3",
+                                      "+data.unit_labels.Claim=claim", "~data.format", "data.path=/corpus/it's here",
+                                      "seed=3", "tags=[a,b]", "nlp.exclude=[]", "optimized_metric=cv.macro_f1.mean"])
+def test_plain_settings_and_mining_s_own_configs_are_re_run(override: str):
+    from mining.runs.reproduce import override_problem
+
+    assert override_problem(override) is None
+
+
+def test_where_the_recorded_run_put_its_files_is_not_re_run(tmp_path):
+    """hydra.* and paths.* chose where the original run's files went (its callbacks, its environment): the re-run
+    chooses its own."""
+    from mining.runs.reproduce import recorded_overrides
+
+    record = _record_with_overrides(tmp_path, "experiment=sample_stance", "hydra.job.chdir=true",
+                                    "++hydra.job.env_set.LD_PRELOAD=/tmp/evil.so", "hydra/launcher=slurm",
+                                    "paths.cache_dir=/etc/cron.d", "model.C=0.5")
+    assert recorded_overrides(record) == ["experiment=sample_stance", "model.C=0.5"]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("- !!python/object/apply:os.system ['touch x']\n", "not valid YAML"),
+    ("model: logreg\n", "expected a list of overrides"),
+    ("- [model=logreg]\n", "expected a list of overrides"),
+])
+def test_an_overrides_file_that_is_no_list_of_overrides_is_named(text: str, problem: str, tmp_path):
+    from mining.runs.reproduce import recorded_overrides
+
+    record = _record_with_overrides(tmp_path)
+    (record / ".hydra" / "overrides.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RunRecordError, match=f"overrides.yaml: {problem}"):
+        recorded_overrides(record)
