@@ -16,11 +16,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mining.corpora import jsonl
 from mining.errors import NotFinishedError, RunRecordError, UsageError
-from mining.runs.jsonfile import read_json_object
+from mining.runs.jsonfile import read_json_object, read_yaml
 from mining.runs.plots import PLOTS, write_run_plots
 from mining.runs.trust import load_trusted
 
@@ -158,10 +156,7 @@ def read_meta(run_dir: str | Path) -> dict[str, Any]:
 def read_resolved_config(run_dir: str | Path) -> dict[str, Any]:
     """The run's resolved config (``config.yaml``) as a mapping; a file that is not one is a RunRecordError."""
     path = Path(run_dir) / CONFIG
-    try:
-        value = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as e:
-        raise RunRecordError(f"{path}: not valid YAML ({e}); expected the run's resolved config") from None
+    value = read_yaml(path, "the run's resolved config")
     if not isinstance(value, dict):
         raise RunRecordError(f"{path}: expected the run's resolved config (a YAML mapping), got a "
                              f"{type(value).__name__}")

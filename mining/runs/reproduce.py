@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from mining.errors import NotFinishedError, RunRecordError, UsageError
+from mining.errors import RunRecordError, UsageError
 from mining.progress import note
 from mining.runs.aggregate import is_seed_key
 from mining.runs.compare import IGNORED_PREFIXES, flatten
-from mining.runs.jsonfile import read_json_object
+from mining.runs.jsonfile import read_json_object, read_yaml
 from mining.runs.provenance import explain, prediction_line, same_code
 from mining.runs.record import CONFIG, read_meta, read_metrics, read_resolved_config
 
@@ -42,12 +40,8 @@ def recorded_overrides(run_dir: Path) -> list[str]:
     """The overrides in the record's ``.hydra/overrides.yaml`` that the re-run applies; a file that is not a list
     of overrides, or holds one that is not a plain setting (:func:`override_problem`), is a RunRecordError."""
     path = run_dir / ".hydra" / "overrides.yaml"
-    if not path.is_file():
-        raise NotFinishedError(f"{run_dir} has no .hydra/overrides.yaml: not a run of `mining run`")
-    try:
-        overrides = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (UnicodeDecodeError, yaml.YAMLError) as e:
-        raise RunRecordError(f"{path}: not valid YAML ({_one_line(e)}); expected the run's list of overrides") from None
+    overrides = read_yaml(path, "the run's list of overrides",
+                          missing=f"{run_dir} has no .hydra/overrides.yaml: not a run of `mining run`") or []
     if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
         raise RunRecordError(f"{path}: expected a list of overrides (KEY=VALUE strings), got {_short(overrides)}")
     kept = []
@@ -78,10 +72,6 @@ def override_problem(override: str) -> str | None:
         if value not in (*options, "null"):
             return f"{match.group(1)} has no option {value!r} in mining's configs ({', '.join(options)})"
     return None
-
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
 
 
 def current_override(override: str) -> str:

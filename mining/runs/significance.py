@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from mining.corpora import jsonl
 from mining.errors import NotFinishedError, RunRecordError, UsageError
 from mining.runs.compare import render
 from mining.runs.jsonfile import read_json_object
-from mining.runs.record import CONFIG, META, METRICS, PREDICTIONS, read_metrics
+from mining.runs.record import CONFIG, META, METRICS, PREDICTIONS, read_metrics, read_resolved_config
 from mining.schema import Document
 
 TESTS = ("bootstrap", "permutation")
@@ -109,7 +108,7 @@ def _legacy_task_of(run_dir: str | Path) -> tuple[bool, str | None]:
     path = Path(run_dir) / CONFIG
     if not path.exists():
         raise NotFinishedError(f"{run_dir} has no {CONFIG}: not a finished run of `mining run`")
-    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    config = read_resolved_config(run_dir)
     target = (config.get("task") or {}).get("_target_")
     return bool(config.get("subtasks")), LEGACY_TARGETS.get(target, target)
 

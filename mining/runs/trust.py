@@ -92,6 +92,8 @@ def load_trusted(path: str | Path):
     from skops.io.exceptions import UntrustedTypesFoundException
 
     path = Path(path)
+    if not path.is_file():  # a pipe in its place would hang the reader
+        raise UntrustedModelError(f"{path}: not a regular file (a folder, a pipe or a device); expected a model file")
     trusted = trusted_types()
     try:
         return sio.load(path, trusted=sorted(trusted))

@@ -1,0 +1,81 @@
+"""A run record's JSON and YAML files are read as untrusted: what would hang or exhaust a reader is refused in a line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mining.errors import RunRecordError
+from mining.runs.record import read_resolved_config
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_RUN = ROOT / "tests" / "fixtures" / "runs" / "sweep" / "0"
+
+
+def _mining(*args: str) -> subprocess.CompletedProcess:
+    """``mining ARGS`` in a process of its own, stopped after a minute: the attacks below hung it or filled its
+    memory, which in this process would stop the test run."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "mining", *args], capture_output=True, text=True, timeout=60,
+                          env=env, cwd=ROOT)
+
+
+def _laughs() -> str:
+    """1 KB of YAML whose aliases stand for 10⁹ settings: nine levels of ten aliases of the level below."""
+    lines = ["l0: &l0 {" + ", ".join(f"{k}: x" for k in "abcdefghij") + "}"]
+    for level in range(1, 9):
+        lines.append(f"l{level}: &l{level} {{" + ", ".join(f"{k}: *l{level - 1}" for k in "abcdefghij") + "}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def handed_over(tmp_path: Path) -> Path:
+    run = tmp_path / "handed-over"
+    shutil.copytree(FIXTURE_RUN, run)
+    return run
+
+
+def test_a_config_with_aliases_is_refused(handed_over: Path):
+    (handed_over / "config.yaml").write_text(_laughs(), encoding="utf-8")
+    with pytest.raises(RunRecordError, match=r"config.yaml: not valid YAML \(an alias \(\*l0\)"):
+        read_resolved_config(handed_over)
+    done = _mining("compare", str(handed_over))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"{handed_over}/config.yaml: not valid YAML (an alias" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "metrics.json"])
+def test_a_pipe_or_a_device_in_place_of_a_record_file_is_refused(name: str, handed_over: Path):
+    (handed_over / name).unlink()
+    os.mkfifo(handed_over / name)  # nobody ever writes to it: reading it waited for ever
+    done = _mining("compare", str(handed_over))
+    assert done.returncode == 2 and f"{handed_over}/{name}: not a regular file" in done.stderr, done.stderr
+    (handed_over / name).unlink()
+    (handed_over / name).symlink_to("/dev/zero")  # read to its end, it filled the memory
+    done = _mining("compare", str(handed_over))
+    assert done.returncode == 2, done.stderr
+    assert f"{handed_over}/{name}" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_pipe_in_place_of_a_model_file_is_refused(miner_run: Path, tmp_path: Path):
+    run = tmp_path / "bundle"
+    shutil.copytree(miner_run, run)
+    (run / "tasks.skops").unlink()
+    os.mkfifo(run / "tasks.skops")
+    text = tmp_path / "in.txt"
+    text.write_text("The council should build the bridge.\n", encoding="utf-8")
+    done = _mining("label", str(text), "--model", str(run), "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and f"{run}/tasks.skops: not a regular file" in done.stderr, done.stderr
+
+
+def test_json_nested_too_deeply_is_one_line(handed_over: Path):
+    (handed_over / "metrics.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    done = _mining("compare", str(handed_over))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{handed_over}/metrics.json: not valid JSON (nested too deeply)" in done.stderr
+
