@@ -212,6 +212,8 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     if models:  # its record would no longer describe the model beside it
         raise UsageError(f"{dest}: holds a model ({', '.join(models)}): publish with --with-model to replace it "
                          "too, or to another folder")
+    for name in names:
+        _require_own_file(run_dir, name)
     held = [name for name in names if (dest / name).exists()]
     if held and not overwrite:
         raise UsageError(f"{dest}: already holds {', '.join(held)}; --overwrite replaces them")
@@ -221,6 +223,18 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
             shutil.copyfile(run_dir / name, stage / name)
         _move_in(stage, dest, names)
     return names
+
+
+def _require_own_file(run_dir: Path, name: str) -> None:
+    """Refuse to publish ``run_dir/name`` unless it is a regular file inside ``run_dir``: a link in a run directory
+    someone handed over (``config.yaml -> ~/.ssh/id_rsa``) would copy that file into the reference, to be published."""
+    path = run_dir / name
+    if not path.exists():
+        raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run")
+    inside = os.path.realpath(path).startswith(os.path.join(os.path.realpath(run_dir), ""))
+    if path.is_symlink() or not inside or not path.is_file():
+        raise RunRecordError(f"{path}: not a file of the run itself (a link, or not a regular file); publish copies "
+                             "only the run's own files")
 
 
 def find_runs(paths) -> list[Path]:

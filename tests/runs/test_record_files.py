@@ -79,3 +79,20 @@ def test_json_nested_too_deeply_is_one_line(handed_over: Path):
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"{handed_over}/metrics.json: not valid JSON (nested too deeply)" in done.stderr
 
+
+@pytest.mark.parametrize("link", ["config.yaml", ".hydra"])
+def test_publish_copies_no_file_from_outside_the_run(link: str, handed_over: Path, tmp_path: Path):
+    """A link in a handed-over run would put the file it points at (a key, a password) into the reference."""
+    secret = tmp_path / "home" / ".hydra" / "overrides.yaml"
+    secret.parent.mkdir(parents=True)
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    (handed_over / ".hydra").mkdir()
+    (handed_over / ".hydra" / "overrides.yaml").write_text("- model=logreg\n", encoding="utf-8")
+    shutil.rmtree(handed_over / link) if link == ".hydra" else (handed_over / link).unlink()
+    (handed_over / link).symlink_to(secret if link == "config.yaml" else secret.parent)
+    dest = tmp_path / "published"
+    done = _mining("publish", str(handed_over), str(dest))
+    assert not any("hunter2" in p.read_text(encoding="utf-8") for p in dest.rglob("*") if p.is_file())
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    name = "config.yaml" if link == "config.yaml" else ".hydra/overrides.yaml"
+    assert f"{handed_over}/{name}: not a file of the run itself" in done.stderr, done.stderr
