@@ -59,6 +59,8 @@ def override_problem(override: str) -> str | None:
     """Why ``override`` from a record is not a plain setting the re-run may apply, or None when it is one."""
     key, _, value = override.partition("=")
     match = _OVERRIDE_KEY.fullmatch(key)
+    if match is None and key.lstrip("+").endswith("._target_") and _estimator_class(value):
+        return None  # a feature or model swapped for another estimator (experiments/README.md does so)
     if match is None:
         if "@" in key:
             return "it puts a config into another package (@)"
@@ -72,6 +74,23 @@ def override_problem(override: str) -> str | None:
         if value not in (*options, "null"):
             return f"{match.group(1)} has no option {value!r} in mining's configs ({', '.join(options)})"
     return None
+
+
+def _estimator_class(name: str) -> bool:
+    """Whether ``name`` is a scikit-learn estimator class of mining's or scikit-learn's own modules: a ``_target_``
+    that builds one only stores its parameters. Only those two packages are imported to tell."""
+    module, _, attribute = name.strip("'\"").rpartition(".")
+    if not re.fullmatch(r"(mining|sklearn)(\.[A-Za-z_]\w*)+", module) or not attribute.isidentifier():
+        return False
+    from importlib import import_module
+
+    from sklearn.base import BaseEstimator
+
+    try:
+        found = getattr(import_module(module), attribute, None)
+    except ImportError:
+        return False
+    return isinstance(found, type) and issubclass(found, BaseEstimator)
 
 
 def current_override(override: str) -> str:

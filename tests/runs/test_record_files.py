@@ -1,4 +1,5 @@
-"""A run record's JSON and YAML files are read as untrusted: what would hang or exhaust a reader is refused in a line."""
+"""A run record's JSON and YAML files are read as untrusted: what would hang or exhaust a reader is refused in a
+line."""
 
 from __future__ import annotations
 

@@ -216,6 +216,9 @@ def test_a_record_whose_overrides_run_code_is_refused_before_the_re_run(attack: 
 
 @pytest.mark.parametrize("override, problem", [
     ("model._target_=os.system", "it sets _target_"),
+    ("model._target_=mining.files.write_text_atomic", "it sets _target_"),  # mining's, but no estimator
+    ("model._target_=sklearn.utils.parallel_backend", "it sets _target_"),
+    ("+hydra.callbacks.x._target_=pathlib.Path.write_text", "it sets _target_"),
     ("+model._args_=[rm]", "it sets _args_"),
     ("++evaluation._recursive_=true", "it sets _recursive_"),
     ("+model@hydra.callbacks.x=logreg", "package (@)"),
@@ -236,7 +239,9 @@ def test_a_recorded_override_that_is_no_plain_setting_is_named(override: str, pr
 
 @pytest.mark.parametrize("override", ["experiment=aaec_stance", "model=logreg", "experiment=null", "model.C=0.3",
                                       "+data.unit_labels.Claim=claim", "~data.format", "data.path=/corpus/it's here",
-                                      "seed=3", "tags=[a,b]", "nlp.exclude=[]", "optimized_metric=cv.macro_f1.mean"])
+                                      "seed=3", "tags=[a,b]", "nlp.exclude=[]", "optimized_metric=cv.macro_f1.mean",
+                                      "+features.indicators._target_=mining.features.markers.IndicatorVectorizer",
+                                      "model._target_=sklearn.linear_model.LogisticRegression"])
 def test_plain_settings_and_mining_s_own_configs_are_re_run(override: str):
     from mining.runs.reproduce import override_problem
 
