@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from mining.corpora.sample import sample_path
 
 
@@ -34,6 +36,7 @@ def _running(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow  # two workers load the model: about 10 s
 def test_pool_workers_end_when_the_command_is_killed(tmp_path: Path):
     """SIGKILL (or the OOM killer) gives the command no chance to stop its pool: the workers, each holding a
     model, waited on their task queue for ever. Now each ends within a second of its parent."""
