@@ -34,6 +34,9 @@ CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
 _OVERRIDE_KEY = re.compile(r"(?:\+\+|\+|~)?([A-Za-z0-9][A-Za-z0-9_-]*(?:[./][A-Za-z0-9][A-Za-z0-9_-]*)*)")
 # Settings of where a run's files go and how Hydra runs it: the re-run chooses its own, so recorded ones are dropped.
 WHERE_FILES_GO = ("hydra", "paths")
+# Estimator parameters that name a file or folder a fit writes and reads back: a Pipeline's ``memory`` is a joblib
+# cache of pickles, so a recorded ``+model.memory=DIR`` would load whatever pickles DIR holds.
+FILE_PARAMETERS = frozenset({"memory"})
 
 
 def recorded_overrides(run_dir: Path) -> list[str]:
@@ -49,7 +52,8 @@ def recorded_overrides(run_dir: Path) -> list[str]:
         problem = override_problem(override)
         if problem is not None:
             raise RunRecordError(f"{path}: refused to re-run the override {_short(override)}: {problem}; a record's "
-                                 "overrides may only set plain values and choose mining's own configs")
+                                 "overrides may only set plain values and choose mining's own configs (a record "
+                                 "you trust can be re-run by hand: mining run OVERRIDES)")
         if override.lstrip("+~").split("=", 1)[0].replace("/", ".").split(".")[0] not in WHERE_FILES_GO:
             kept.append(override)
     return kept
@@ -58,19 +62,24 @@ def recorded_overrides(run_dir: Path) -> list[str]:
 def override_problem(override: str) -> str | None:
     """Why ``override`` from a record is not a plain setting the re-run may apply, or None when it is one."""
     key, _, value = override.partition("=")
-    match = _OVERRIDE_KEY.fullmatch(key)
-    if match is None and key.lstrip("+").endswith("._target_") and _estimator_class(value):
-        return None  # a feature or model swapped for another estimator (experiments/README.md does so)
+    if any(c in value for c in "${}\\"):
+        return "its value interpolates (${...}), escapes (\\) or is a mapping ({...})"
+    if key.lstrip("+").endswith("._target_"):
+        return None if _estimator_class(value) else (
+            f"it sets _target_ to {value!r}, which is no estimator class of mining or scikit-learn found here")
+    group, at, package = key.partition("@")
+    match = _OVERRIDE_KEY.fullmatch(group)
     if match is None:
-        if "@" in key:
-            return "it puts a config into another package (@)"
         directive = next((part for part in re.split(r"[./]", key) if part.startswith("_")), None)
         return f"it sets {directive}, which tells Hydra what code to run" if directive else "its key names no setting"
-    if any(c in value for c in "${}"):
-        return "its value interpolates (${...}) or is a mapping ({...})"
-    group = CONFIG_DIR / match.group(1)
-    if group.is_dir() and match.group(1).split("/")[0] not in WHERE_FILES_GO:
-        options = sorted(p.stem for p in group.glob("*.yaml"))
+    if re.split(r"[./]", match.group(1))[-1] in FILE_PARAMETERS:
+        return f"{match.group(1)} names files a fit writes and reads back"
+    folder = CONFIG_DIR / match.group(1)
+    if at and not (folder.is_dir() and re.fullmatch(r"[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*", package)
+                   and package.split(".")[0] not in WHERE_FILES_GO):
+        return f"it puts a config into the package {package!r} (@), which is no plain setting"
+    if folder.is_dir() and match.group(1).split("/")[0] not in WHERE_FILES_GO:
+        options = sorted(p.stem for p in folder.glob("*.yaml"))
         if value not in (*options, "null"):
             return f"{match.group(1)} has no option {value!r} in mining's configs ({', '.join(options)})"
     return None
@@ -80,7 +89,9 @@ def _estimator_class(name: str) -> bool:
     """Whether ``name`` is a scikit-learn estimator class of mining's or scikit-learn's own modules: a ``_target_``
     that builds one only stores its parameters. Only those two packages are imported to tell."""
     module, _, attribute = name.strip("'\"").rpartition(".")
-    if not re.fullmatch(r"(mining|sklearn)(\.[A-Za-z_]\w*)+", module) or not attribute.isidentifier():
+    # public modules only: no private (_...) module and no tests, whose import could do anything
+    if not re.fullmatch(r"(mining|sklearn)(\.[A-Za-z]\w*)+", module) or not attribute.isidentifier() \
+            or any(part in ("tests", "conftest") for part in module.split(".")):
         return False
     from importlib import import_module
 
@@ -88,7 +99,7 @@ def _estimator_class(name: str) -> bool:
 
     try:
         found = getattr(import_module(module), attribute, None)
-    except ImportError:
+    except Exception:  # a module that is not there, or fails to import here
         return False
     return isinstance(found, type) and issubclass(found, BaseEstimator)
 
@@ -113,7 +124,10 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
     """
     overrides = [current_override(o) for o in recorded_overrides(run_dir)]
     recorded = (read_meta(run_dir).get("data") or {}).get("path")
-    if recorded and Path(recorded).exists():
+    if isinstance(recorded, str) and any(c in recorded for c in "${}\\"):  # Hydra resolves ${...} in quotes too
+        raise RunRecordError(f"{run_dir / 'meta.json'}: refused the recorded corpus path {_short(recorded)}: it "
+                             "interpolates (${...}) or escapes (\\); a path holds neither")
+    if isinstance(recorded, str) and Path(recorded).is_absolute() and Path(recorded).exists():
         overrides = [o for o in overrides if not o.startswith("data.path=")] + [f"data.path={_quoted(recorded)}"]
     # tracking=none: a re-run is a check, not a new run to log in MLflow.
     command = [sys.executable, "-m", "mining.cli", "run", *overrides, "tracking=none", *(extra or []),
@@ -132,9 +146,10 @@ def check_choices(run_dir: Path, overrides: list[str]) -> None:
     for override in overrides:
         key, sep, value = override.partition("=")
         group, value = key.lstrip("+"), value.strip("'\"")
-        if sep and not key.startswith("~") and group in choices and value != str(choices[group]):
+        recorded = "null" if group in choices and choices[group] is None else str(choices.get(group))
+        if sep and not key.startswith("~") and group in choices and value != recorded:
             raise RunRecordError(f"{run_dir}: .hydra/overrides.yaml chooses {group}={value}, but meta.json records "
-                                 f"{group}={choices[group]}: the record disagrees with itself (edited?); not re-run")
+                                 f"{group}={recorded}: the record disagrees with itself (edited?); not re-run")
 
 
 def config_disagreement(run_dir: Path, rerun_dir: Path, extra: list[str] | None = None) -> str | None:

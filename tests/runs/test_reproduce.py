@@ -221,7 +221,11 @@ def test_a_record_whose_overrides_run_code_is_refused_before_the_re_run(attack: 
     ("+hydra.callbacks.x._target_=pathlib.Path.write_text", "it sets _target_"),
     ("+model._args_=[rm]", "it sets _args_"),
     ("++evaluation._recursive_=true", "it sets _recursive_"),
-    ("+model@hydra.callbacks.x=logreg", "package (@)"),
+    ("+model@hydra.callbacks.x=logreg", "(@)"),
+    ("features@_global_=stance", "(@)"),
+    ("+model.memory=/tmp/cache", "model.memory names files a fit writes and reads back"),  # joblib's pickles
+    ("model._target_=sklearn.tests.test_base.MyEstimator", "no estimator class"),
+    ("data.path=\\${oc.env:HOME}", "escapes"),
     ("model={_target_: os.system}", "a mapping"),
     ("model.C=[{_target_: os.system}]", "a mapping"),
     ("data.path=${oc.env:HOME}", "interpolates"),
@@ -241,7 +245,8 @@ def test_a_recorded_override_that_is_no_plain_setting_is_named(override: str, pr
                                       "+data.unit_labels.Claim=claim", "~data.format", "data.path=/corpus/it's here",
                                       "seed=3", "tags=[a,b]", "nlp.exclude=[]", "optimized_metric=cv.macro_f1.mean",
                                       "+features.indicators._target_=mining.features.markers.IndicatorVectorizer",
-                                      "model._target_=sklearn.linear_model.LogisticRegression"])
+                                      "model._target_=sklearn.linear_model.LogisticRegression",
+                                      "features@side.features=stance_news"])  # experiments/README.md does so
 def test_plain_settings_and_mining_s_own_configs_are_re_run(override: str):
     from mining.runs.reproduce import override_problem
 
@@ -271,3 +276,32 @@ def test_an_overrides_file_that_is_no_list_of_overrides_is_named(text: str, prob
     (record / ".hydra" / "overrides.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(RunRecordError, match=f"overrides.yaml: {problem}"):
         recorded_overrides(record)
+
+
+def test_a_recorded_corpus_path_that_interpolates_is_refused(tmp_path):
+    """meta.json's corpus path became an override of its own, past the overrides' checks: Hydra resolves ${...}
+    inside quotes, so a path of ${oc.decode:...} built any _target_ when a folder of that name existed."""
+    import json
+
+    from mining.runs.reproduce import rerun
+
+    record = _record_with_overrides(tmp_path, "data=custom")
+    path = "${oc.env:HOME}"
+    (tmp_path / path).mkdir()
+    (record / "meta.json").write_text(json.dumps({"data": {"path": path}}), encoding="utf-8")
+    with pytest.raises(RunRecordError, match=r"meta.json: refused the recorded corpus path .*interpolates"):
+        rerun(record, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_recorded_null_choice_agrees_with_meta_json(tmp_path):
+    """meta.json records a group chosen null as JSON null, overrides.yaml as experiment=null: the same choice."""
+    import json
+
+    from mining.runs.reproduce import check_choices
+
+    record = _record_with_overrides(tmp_path, "experiment=null")
+    (record / "meta.json").write_text(json.dumps({"choices": {"experiment": None, "model": "logreg"}}))
+    check_choices(record, ["experiment=null", "model=logreg"])
+    with pytest.raises(RunRecordError, match="chooses experiment=aaec_stance, but meta.json records experiment=null"):
+        check_choices(record, ["experiment=aaec_stance"])
