@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,8 +40,8 @@ def checked_range(estimator: BaseEstimator, name: str) -> tuple[int, int]:
     """The n-gram range ``estimator.<name>`` as a tuple, refused in scikit-learn's words unless it is two whole
     numbers ``1 <= min <= max`` (a config's ``[1,a]`` failed deep inside fitting)."""
     value = getattr(estimator, name)
-    pair = tuple(value) if isinstance(value, Sequence) and not isinstance(value, str) else ()
-    if len(pair) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) for n in pair) \
+    pair = tuple(value) if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str) else ()
+    if len(pair) != 2 or not all(isinstance(n, Integral) and not isinstance(n, bool) for n in pair) \
             or not 1 <= pair[0] <= pair[1]:
         raise InvalidParameterError(f"The '{name}' parameter of {type(estimator).__name__} must be two whole numbers "
                                     f"[min, max] with 1 <= min <= max. Got {value!r} instead.")

@@ -22,15 +22,16 @@ from mining.errors import NotFinishedError, RunRecordError
 MAX_RECORD_BYTES = 64 * 2**20  # a news bundle's meta.json, the largest, is 40 KB
 
 
-def record_text(path: str | Path, *, missing: str | None = None) -> str:
+def record_text(path: str | Path, *, missing: str | None = None, pipe: bool = False) -> str:
     """The UTF-8 text of ``path``: a missing file raises :class:`NotFinishedError` (``missing`` as its message when
-    given), one that is no regular file, too large or not UTF-8 a :class:`RunRecordError` naming it."""
+    given), one that is no regular file (unless ``pipe``: a file the user names, such as ``<(jq ...)``), too large or
+    not UTF-8 a :class:`RunRecordError` naming it."""
     path = Path(path)
     try:
         info = path.stat()
     except FileNotFoundError:
         raise NotFinishedError(missing or f"{path}: no such file") from None
-    if not stat.S_ISREG(info.st_mode):
+    if not (stat.S_ISREG(info.st_mode) or pipe and stat.S_ISFIFO(info.st_mode)):
         raise RunRecordError(f"{path}: not a regular file (a folder, a pipe or a device); a run record's files are "
                              "files")
     with path.open("rb") as f:
@@ -43,13 +44,13 @@ def record_text(path: str | Path, *, missing: str | None = None) -> str:
         raise RunRecordError(f"{path}: not UTF-8 text ({e})") from None
 
 
-def read_json_object(path: str | Path, *, missing: str | None = None) -> dict[str, Any]:
+def read_json_object(path: str | Path, *, missing: str | None = None, pipe: bool = False) -> dict[str, Any]:
     """The JSON object in ``path``; a missing file raises :class:`NotFinishedError` (with ``missing`` as its
     message when given), and a file that is not JSON, or not one object, a :class:`RunRecordError` naming it."""
     path = Path(path)
     if path.exists() and path.is_dir():
         raise NotFinishedError(missing or f"{path}: no such file")
-    text = record_text(path, missing=missing)
+    text = record_text(path, missing=missing, pipe=pipe)
     try:
         value = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as e:

@@ -253,7 +253,7 @@ def reproduce(run_dir: str | Path, *, against: str | Path | None = None, toleran
     if any(o.split("=", 1)[0].lstrip("+~") in ("tracking", "hydra.run.dir") for o in extra or []):
         raise UsageError("reproduce re-runs into a temporary folder and logs nowhere: leave out tracking= and "
                          "hydra.run.dir= (log the original run instead)")
-    expected = read_json_object(against) if against else read_metrics(run_dir)
+    expected = read_json_object(against, pipe=True) if against else read_metrics(run_dir)
     if not expected:
         raise RunRecordError(f"{against or run_dir}: no metrics to compare")
     check_choices(run_dir, recorded_overrides(run_dir))

@@ -97,3 +97,19 @@ def test_publish_copies_no_file_from_outside_the_run(link: str, handed_over: Pat
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     name = "config.yaml" if link == "config.yaml" else ".hydra/overrides.yaml"
     assert f"{handed_over}/{name}: not a file of the run itself" in done.stderr, done.stderr
+
+
+def test_a_reference_the_user_pipes_in_is_read(tmp_path: Path):
+    """`reproduce RUN --against <(jq ... metrics.json)`: the user's own file may be a pipe; a record's may not."""
+    import threading
+
+    from mining.runs.jsonfile import read_json_object
+
+    fifo = tmp_path / "against"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text('{"test.macro_f1": 0.5}', encoding="utf-8"))
+    writer.start()
+    assert read_json_object(fifo, pipe=True) == {"test.macro_f1": 0.5}
+    writer.join(timeout=10)
+    with pytest.raises(RunRecordError, match="not a regular file"):
+        read_json_object(fifo)
