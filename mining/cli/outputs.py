@@ -20,11 +20,12 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
                  also: Iterable[Path] = (), beside_inputs: bool = False) -> None:
     """Refuse ``output`` (and the side files ``also``) before any work is done.
 
-    An output that is one of the inputs, a folder holding one, or a path inside an input folder is refused always:
-    the input would be gone if the command failed halfway, or the next read of that folder would take the output
-    for input (labels read as texts to label, a JSONL twice). With ``beside_inputs`` (``compare``, which reads only
-    the run records of its folders) a new path inside an input folder is fine unless it lies in a run record. An
-    existing file, or a folder that is not empty, is refused unless ``overwrite``.
+    An output that is one of the inputs, a folder holding one, or a path inside a run record of an input folder is
+    refused always: the input would be gone if the command failed halfway. So is a path inside an input folder that
+    the folder's readers take for input (:data:`READ_SUFFIXES`, or a folder): it would be read as input next time
+    (labels read as texts to label, a JSONL twice); a table or a page there is fine. With ``beside_inputs``
+    (``compare``, which reads only the run records of its folders) only the run records are kept out. An existing
+    file, or a folder that is not empty, is refused unless ``overwrite``.
     """
     if output is None:
         return
@@ -41,9 +42,11 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
         source = Path(given).resolve()
         if target == source or (target.is_dir() and source.is_relative_to(target)):
             raise CorpusError(f"the output is the input {given}: write to another path", file=output)
+        read_as_input = target.suffix.lower() in READ_SUFFIXES or not target.suffix  # no suffix: a folder
         if source.is_dir() and target.is_relative_to(source) and (
-                not beside_inputs or target.exists() or _in_a_record(target, source)):
-            raise CorpusError(f"the output is inside the input folder {given}: write to another path", file=output)
+                _in_a_record(target, source) or read_as_input and not beside_inputs):
+            raise CorpusError(f"the output is inside the input folder {given}, which would read it as input next "
+                              "time: write to another path", file=output)
     if overwrite:
         return
     for path in (output, *also):
@@ -51,6 +54,10 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
             kind = "file" if path.is_file() else "folder, not empty,"
             raise CorpusError(f"the output {kind} exists already: pass --overwrite to replace it, or choose a new "
                               "path", file=path)
+
+
+# What the readers of a folder take for input: texts, JSONL, Parquet, the tools' JSON, brat's files, XML, CSV.
+READ_SUFFIXES = frozenset({".txt", ".jsonl", ".parquet", ".json", ".ann", ".xml", ".csv", ".arrow"})
 
 
 def _in_a_record(target: Path, folder: Path) -> bool:

@@ -96,6 +96,10 @@ def test_a_new_output_inside_an_input_folder_is_refused(tmp_path: Path):
                     ["data", "export", "jsonl", "--path", str(texts), "-o", str(texts / "hf")]):
         _refused(mining(*command), "the output is inside the input folder")
     assert _snapshot(texts) == before
+    # a file no reader of the folder takes, such as the table, may go there (the model is checked after the output)
+    done = mining("label", str(texts), "--model", str(tmp_path / "no-run"), "--format", "table", "-o",
+                  str(texts / "labels.tsv"))
+    assert "inside the input folder" not in done.stderr and "no-run" in done.stderr, done.stderr
 
 
 def test_compare_never_plots_into_a_run_it_reads(tmp_path: Path):
