@@ -273,3 +273,44 @@ def test_a_corpus_with_no_document_does_not_pass(tmp_path: Path, name: str, cont
     assert [str(p) for p in validate_path(path, fmt=fmt, strict=False)] == [f"{path}: the corpus holds no documents"]
     with pytest.raises(CorpusError, match="the corpus holds no documents"):
         validate_path(path, fmt=fmt)
+
+
+NESTED = "[" * 50_000 + "]" * 50_000
+# (a file name, what it holds with NESTED in it, the command's arguments after its path, where the error points)
+NESTED_CASES = [
+    ("export.json", NESTED, ["data", "stats", "labelstudio", "--path"], ":1"),
+    ("export.json", NESTED, ["data", "validate"], ":1"),
+    ("docs.jsonl", NESTED, ["data", "validate"], ":1"),
+    ("docs.jsonl", json.dumps(_doc()) + "\n" + NESTED, ["data", "stats", "jsonl", "--path"], ":2"),
+    ("doccano.jsonl", NESTED, ["data", "stats", "doccano", "--path"], ":1"),
+    ("brat/doc.json", NESTED, ["data", "stats", "brat", "--path"], ":1"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "command", "where"), NESTED_CASES,
+                         ids=[f"{c[0]}-{'-'.join(c[2][:3])}" for c in NESTED_CASES])
+def test_json_nested_too_deeply_is_one_line(tmp_path: Path, name: str, content: str, command: list[str], where: str):
+    """Python's parser recurses once per bracket: 50,000 of them were a RecursionError's traceback."""
+    from tests.helpers import run_mining
+
+    path = tmp_path / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    if name.startswith("brat/"):
+        _brat(path.parent, GOOD_T1)
+        path = path.parent
+    where_from = str(path / "doc.json") if name.startswith("brat/") else str(path)
+    done = run_mining(*command, str(path))
+    output = done.stdout + done.stderr
+    assert done.returncode in (1, 2) and "Traceback" not in output, output[-2000:]
+    assert f"{where_from}{where}: " in output and "nested too deeply" in output, output[-2000:]
+
+
+def test_a_text_to_label_nested_too_deeply_is_one_line(tmp_path: Path):
+    """`mining label`'s reader of JSONL input (the command loads a model first: seconds)."""
+    from mining.label.streams import iter_items
+
+    path = tmp_path / "texts.jsonl"
+    path.write_text(json.dumps({"text": TEXT}) + "\n" + NESTED, encoding="utf-8")
+    with pytest.raises(CorpusError, match=rf"^{re.escape(str(path))}:2: broken JSON: nested too deeply"):
+        list(iter_items([path]))

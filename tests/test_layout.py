@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "mining"
 # mining.<first part> -> layer; the data flows from the top of this list to the bottom.
 LAYERS = {
-    "": 0, "schema": 0, "errors": 0, "progress": 0, "files": 0, "forks": 0,  # the data model, whole-file writes
+    "": 0, "schema": 0, "errors": 0, "progress": 0, "files": 0, "forks": 0, "jsonread": 0,  # the data model, files
     "corpora": 1,
     "dataset": 2,
     "evaluation": 3,

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from mining import jsonread
 from mining.annotate.projects import check_model_version
 from mining.annotate.settings import Server, require
 from mining.corpora import labelstudio
@@ -101,7 +102,7 @@ class LabelStudioProject:
                                                                    export_type="JSON"))
             self.client.projects.exports.delete(id=self.project.id, export_pk=snapshot.id)
         try:
-            tasks = json.loads(data.decode("utf-8"))
+            tasks = jsonread.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise ServerError(f"{self.server.name}: the export of project {self.name!r} is not JSON ({e})") from None
         if not isinstance(tasks, list):

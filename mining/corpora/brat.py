@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from mining import jsonread
 from mining.errors import CorpusError
 from mining.files import write_text_atomic
 from mining.schema import (
@@ -98,7 +99,7 @@ def _read_text(path: Path) -> str:
 
 def _apply_sidecar(doc: Document, path: Path) -> None:
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
+        info = jsonread.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise CorpusError(f"invalid JSON: {e.msg}", file=path, line=e.lineno) from None
     doc.id = str(info.get("id", doc.id))
@@ -224,7 +225,7 @@ def _apply_note(target: Unit | Relation, note: str, ann_path: Path, lineno: int)
         target.attributes["note"] = note
         return
     try:
-        extra = json.loads(note[len(NOTE_PREFIX):])
+        extra = jsonread.loads(note[len(NOTE_PREFIX):])
     except json.JSONDecodeError as e:
         raise CorpusError(f"invalid JSON in mining note: {e.msg}", file=ann_path, line=lineno) from None
     if isinstance(target, Unit):

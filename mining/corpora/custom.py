@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mining import jsonread
 from mining.errors import CorpusError
 from mining.schema import Document
 
@@ -117,7 +118,7 @@ def _sniff_file(path: Path) -> str | None:
             if path.suffix == ".json" or first.lstrip().startswith("["):
                 f.seek(0)
                 try:
-                    whole = json.load(f)  # an export: one array of tasks, or a single task
+                    whole = jsonread.load(f)  # an export: one array of tasks, or a single task
                 except json.JSONDecodeError as e:
                     if first.lstrip().startswith("["):
                         raise CorpusError(f"invalid JSON: {e.msg} at line {e.lineno} column {e.colno}",
@@ -132,7 +133,7 @@ def _sniff_file(path: Path) -> str | None:
     if not first.strip():
         return "jsonl" if path.suffix == ".jsonl" else None  # an empty dataset, to merge into
     try:
-        record = json.loads(first)
+        record = jsonread.loads(first)
     except json.JSONDecodeError:
         return None
     return _sniff_record(record)

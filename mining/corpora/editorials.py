@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from mining import jsonread
 from mining.errors import CorpusError, UsageError
 from mining.schema import UNIT_LABELS, Document, Unit
 
@@ -80,7 +81,7 @@ def _segment_where(paragraph: int, position: int, segment: Any) -> str:
 def _read_json(file: Path) -> Any:
     try:
         with file.open(encoding="utf-8") as f:
-            return json.load(f)
+            return jsonread.load(f)
     except json.JSONDecodeError as e:
         raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=file, line=e.lineno) from None
     except UnicodeDecodeError as e:

@@ -9,6 +9,7 @@ from typing import Any
 
 from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
+from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
@@ -69,7 +70,7 @@ def _encode(doc: Document) -> dict[str, Any]:
 
 def _unpack_extra(record: dict[str, Any]) -> dict[str, Any]:
     extra = record.pop("extra", None)  # absent in datasets saved before the column existed
-    return {**record, **(json.loads(extra) if extra else {})}
+    return {**record, **(jsonread.loads(extra) if extra else {})}
 
 
 def _decode(row: dict[str, Any]) -> Document:
@@ -77,15 +78,15 @@ def _decode(row: dict[str, Any]) -> Document:
     stance_names = FEATURES["units"].feature["stance"]
     relation_names = FEATURES["relations"].feature["label"]
     record = _unpack_extra(dict(row))
-    record["metadata"] = json.loads(row["metadata"])
+    record["metadata"] = jsonread.loads(row["metadata"])
     record["units"] = [
         _unpack_extra({**u, "label": unit_names.int2str(u["label"]),
                        "stance": None if u["stance"] is None else stance_names.int2str(u["stance"]),
-                       "attributes": json.loads(u["attributes"])})
+                       "attributes": jsonread.loads(u["attributes"])})
         for u in row["units"]
     ]
     record["relations"] = [
-        _unpack_extra({**r, "label": relation_names.int2str(r["label"]), "attributes": json.loads(r["attributes"])})
+        _unpack_extra({**r, "label": relation_names.int2str(r["label"]), "attributes": jsonread.loads(r["attributes"])})
         for r in row["relations"]
     ]
     return Document.from_dict(record)

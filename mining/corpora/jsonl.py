@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+from mining import jsonread
 from mining.errors import CorpusError
 from mining.files import atomic_writer
 from mining.schema import Document, SchemaError
@@ -35,7 +36,7 @@ def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iter
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = jsonread.loads(line)
         except json.JSONDecodeError as e:
             raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=source, line=lineno) from None
         if not isinstance(record, dict):

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mining import jsonread
 from mining.errors import CorpusError, OutputExistsError, RunRecordError
 from mining.label.batches import char_batches
 from mining.label.streams import Item
@@ -158,7 +159,7 @@ def read_journal(folder: Path) -> dict[int, dict[str, Any]]:
         return done
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            entry = json.loads(line)
+            entry = jsonread.loads(line)
         except json.JSONDecodeError:
             continue
         done[entry["shard"]] = entry
@@ -206,7 +207,7 @@ def open_output(folder: Path, job: Job, *, overwrite: bool) -> dict[int, dict[st
 
 def _read_manifest(path: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = jsonread.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise RunRecordError(f"{path}: not a readable manifest ({e}); pass --overwrite to start again") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
+from mining import jsonread
 from mining.errors import CorpusError, UsageError
 
 TEXT_SUFFIXES = (".txt",)
@@ -220,7 +221,7 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
             if not line:
                 continue
             try:
-                record = json.loads(line)
+                record = jsonread.loads(line)
             except json.JSONDecodeError as e:
                 raise CorpusError(f"broken JSON: {e.msg} (column {e.colno})", file=path, line=number) from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):

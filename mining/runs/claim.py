@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mining import jsonread
 from mining.errors import MiningError
 from mining.runs.record import METRICS, STAGE_PREFIX, find_runs, remove_record
 
@@ -154,7 +155,7 @@ def _read_owner(fd: int, *, wait: float) -> dict[str, Any] | None:
     deadline = time.monotonic() + wait
     while True:
         try:  # empty or half-written: its owner is writing it, or was killed while writing it
-            return json.loads(os.pread(fd, 4096, 0))
+            return jsonread.loads(os.pread(fd, 4096, 0))
         except ValueError:
             if time.monotonic() >= deadline:
                 return None

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from mining import jsonread
 from mining.errors import NotFinishedError, RunRecordError
 
 MAX_RECORD_BYTES = 64 * 2**20  # a news bundle's meta.json, the largest, is 40 KB
@@ -52,10 +53,9 @@ def read_json_object(path: str | Path, *, missing: str | None = None, pipe: bool
         raise NotFinishedError(missing or f"{path}: no such file")
     text = record_text(path, missing=missing, pipe=pipe)
     try:
-        value = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as e:
-        why = "nested too deeply" if isinstance(e, RecursionError) else str(e)
-        raise RunRecordError(f"{path}: not valid JSON ({why}); expected one object of metric or field names; "
+        value = jsonread.loads(text)
+    except json.JSONDecodeError as e:  # nested too deeply among them
+        raise RunRecordError(f"{path}: not valid JSON ({e}); expected one object of metric or field names; "
                              "re-run the experiment that wrote it") from None
     if not isinstance(value, dict):
         raise RunRecordError(f"{path}: expected one JSON object ({{\"name\": value, ...}}), got a "

@@ -78,7 +78,7 @@ def test_json_nested_too_deeply_is_one_line(handed_over: Path):
     (handed_over / "metrics.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     done = _mining("compare", str(handed_over))
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
-    assert f"{handed_over}/metrics.json: not valid JSON (nested too deeply)" in done.stderr
+    assert f"{handed_over}/metrics.json: not valid JSON (nested too deeply: line 1 column 100000" in done.stderr
 
 
 @pytest.mark.parametrize("link", ["config.yaml", ".hydra"])

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mining import jsonread
 from mining.corpora import corpus_files
 from mining.corpora.corrections import PROPOSED_BY_KEY, PROPOSED_KEY, check_proposed, proposed_units, record_corrections
 from mining.corpora.labelstudio.names import DATA_KEY
@@ -27,7 +28,7 @@ def load(path: str | Path, **options: Any) -> list[Document]:
     docs = []
     for f in corpus_files(path, ".json"):
         try:
-            tasks = json.loads(f.read_text(encoding="utf-8-sig"))
+            tasks = jsonread.loads(f.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as e:
             raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=f, line=e.lineno) from None
         except UnicodeDecodeError as e:

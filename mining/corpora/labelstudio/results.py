@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mining import jsonread
 from mining.corpora import SAME_UNIT, fragment_heads
 from mining.corpora.labelstudio.names import ATTRIBUTES_NAME, DATA_KEY, HOLDER_NAME, STANCE_NAME, fresh
 from mining.corpora.stored import check_text, stored_entries, stored_field, unknown_fields
@@ -185,7 +186,7 @@ def _apply_answers(unit: Unit, named: dict[str, tuple[str, Any]], fail: Fail, he
         elif name == ATTRIBUTES_NAME:
             try:
                 single = isinstance(answer, list) and len(answer) == 1 and isinstance(answer[0], str)
-                attributes = json.loads(answer[0]) if single else None
+                attributes = jsonread.loads(answer[0]) if single else None
             except json.JSONDecodeError as e:
                 raise fail(f"attributes are not valid JSON: {e.msg}", here) from None
             if not isinstance(attributes, dict):

@@ -1,0 +1,30 @@
+"""JSON nested deeper than Python's recursion is a decoding error, not a RecursionError."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from mining import jsonread
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize("text", [DEEP, DEEP.encode("utf-8"), "[" * 50_000])
+def test_nested_too_deeply_is_a_decoding_error(text: str | bytes):
+    with pytest.raises(json.JSONDecodeError) as raised:
+        jsonread.loads(text)
+    assert raised.value.msg == "nested too deeply" and (raised.value.lineno, raised.value.colno) == (1, 50_000)
+
+
+def test_the_position_is_where_the_nesting_is_deepest_brackets_in_strings_aside():
+    text = '{"a": "[[[[", "b": ' + "[" * 5_000 + "\n" + "[" * 5_000
+    with pytest.raises(json.JSONDecodeError) as raised:
+        jsonread.load(io.StringIO(text))
+    assert (raised.value.lineno, raised.value.colno) == (2, 5_000)
+
+
+def test_json_that_is_not_too_deep_reads_as_json_reads_it():
+    assert jsonread.loads('{"a": [[1, "]"]]}') == jsonread.load(io.StringIO('{"a": [[1, "]"]]}')) == {"a": [[1, "]"]]}
