@@ -28,6 +28,7 @@ from mining.schema import (
     UNIT_LABELS,
     Document,
     Relation,
+    SchemaError,
     Unit,
     paragraphs_from_lines,
     require_spans,
@@ -97,17 +98,30 @@ def _read_text(path: Path) -> str:
         raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
 
 
+SIDECAR_FIELDS = ("id", "paragraphs", "topic", "split", "metadata", "fields")
+
+
 def _apply_sidecar(doc: Document, path: Path) -> None:
+    """The document fields a ``NAME.json`` sidecar holds, each of the type a document's field has."""
     try:
-        info = jsonread.loads(path.read_text(encoding="utf-8"))
+        info = jsonread.loads(_read_text(path))
     except json.JSONDecodeError as e:
         raise CorpusError(f"invalid JSON: {e.msg}", file=path, line=e.lineno) from None
-    doc.id = str(info.get("id", doc.id))
-    doc.paragraphs = [(int(a), int(b)) for a, b in info.get("paragraphs", doc.paragraphs)]
-    doc.topic = info.get("topic")
-    doc.split = info.get("split")
-    doc.metadata = dict(info.get("metadata") or {})
-    doc.extra = dict(info.get("fields") or {})
+    if not isinstance(info, dict):
+        raise CorpusError(f"expected a JSON object of the document's fields ({', '.join(SIDECAR_FIELDS)}), got a "
+                          f"{type(info).__name__}", file=path)
+    fields = info.get("fields")
+    if fields is not None and not isinstance(fields, dict):
+        raise CorpusError(f"'fields' must be an object of the document's other fields, got {type(fields).__name__}",
+                          file=path)
+    given = {k: info[k] for k in ("id", "paragraphs") if info.get(k) is not None}
+    try:
+        read = Document.from_dict({"id": doc.id, "text": doc.text, "paragraphs": doc.paragraphs, **given,
+                                   **{k: info.get(k) for k in ("topic", "split", "metadata")}})
+    except SchemaError as e:
+        raise CorpusError(str(e), file=path) from None
+    doc.id, doc.paragraphs, doc.topic, doc.split = read.id, read.paragraphs, read.topic, read.split
+    doc.metadata, doc.extra = read.metadata, dict(fields or {})
 
 
 def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, str],
@@ -220,6 +234,21 @@ def _apply_attribute(target: Unit | Relation, head: list[str], ann_path: Path, l
         target.attributes[name] = value
 
 
+# What a mining note may hold, and the JSON type of each.
+_NOTE_FIELDS = {"holder": (str, "a string"), "stance": (str, "a string"), "id": (str, "a string"),
+                "attributes": (dict, "an object"), "fields": (dict, "an object")}
+
+
+def _note_problem(extra: Any) -> str | None:
+    """What is wrong with the JSON of a mining note (None when nothing is)."""
+    if not isinstance(extra, dict):
+        return f"must be one JSON object ({', '.join(_NOTE_FIELDS)}), got a {type(extra).__name__}"
+    for key, (kind, expected) in _NOTE_FIELDS.items():
+        if extra.get(key) is not None and not isinstance(extra[key], kind):
+            return f"{key!r} must be {expected}, got {type(extra[key]).__name__}"
+    return None
+
+
 def _apply_note(target: Unit | Relation, note: str, ann_path: Path, lineno: int) -> None:
     if not note.startswith(NOTE_PREFIX):
         target.attributes["note"] = note
@@ -228,6 +257,8 @@ def _apply_note(target: Unit | Relation, note: str, ann_path: Path, lineno: int)
         extra = jsonread.loads(note[len(NOTE_PREFIX):])
     except json.JSONDecodeError as e:
         raise CorpusError(f"invalid JSON in mining note: {e.msg}", file=ann_path, line=lineno) from None
+    if (problem := _note_problem(extra)) is not None:
+        raise CorpusError(f"the mining note {problem}", file=ann_path, line=lineno)
     if isinstance(target, Unit):
         if "holder" in extra:
             target.holder = extra.pop("holder")

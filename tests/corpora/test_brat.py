@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,47 @@ def test_fields_the_schema_does_not_know_survive_brat(tmp_path: Path):
     [back] = brat.load(tmp_path)
     assert back.extra == doc.extra and back.units[0].extra == {"confidence": 0.5}
     assert back.relations[0].extra == {"checked": True} and back.units[1].extra == {}
+
+
+@pytest.mark.parametrize(("sidecar", "problem"), [
+    ("[1, 2]", "expected a JSON object of the document's fields (id, paragraphs, topic, split, metadata, fields), "
+               "got a list"),
+    ('{"paragraphs": 5}', "'paragraphs' must be a list of [start, end] pairs, got int 5"),
+    ('{"paragraphs": [[0]]}', "'paragraphs' must be a list of [start, end] integer pairs"),
+    ('{"paragraphs": [["a", "b"]]}', "'paragraphs' must be a list of [start, end] integer pairs"),
+    ('{"metadata": [1]}', "'metadata' must be an object, got list [1]"),
+    ('{"topic": [1]}', "'topic' must be a string or null"),
+    ('{"id": {"a": 1}}', "'id' must be a string"),
+    ('{"fields": 3}', "'fields' must be an object of the document's other fields, got int"),
+])
+def test_a_sidecar_of_the_wrong_shape_is_named_with_its_field(tmp_path: Path, sidecar: str, problem: str):
+    (tmp_path / "d.txt").write_text("A claim here.\n", encoding="utf-8")
+    (tmp_path / "d.ann").write_text("T1\tClaim 0 7\tA claim\n", encoding="utf-8")
+    (tmp_path / "d.json").write_text(sidecar, encoding="utf-8")
+    with pytest.raises(CorpusError) as raised:
+        brat.load(tmp_path)
+    assert str(raised.value).startswith(f"{tmp_path / 'd.json'}: ") and problem in str(raised.value)
+
+
+def test_a_sidecar_sets_the_documents_fields(tmp_path: Path):
+    (tmp_path / "d.txt").write_text("A claim here.\n", encoding="utf-8")
+    (tmp_path / "d.ann").write_text("T1\tClaim 0 7\tA claim\n", encoding="utf-8")
+    (tmp_path / "d.json").write_text('{"id": 7, "paragraphs": null, "topic": "t", "metadata": {"m": 1}, '
+                                     '"fields": {"x": 1}}', encoding="utf-8")
+    [doc] = brat.load(tmp_path)
+    assert (doc.id, doc.paragraphs, doc.topic, doc.split, doc.metadata, doc.extra) == (
+        "7", [(0, 13)], "t", None, {"m": 1}, {"x": 1})
+
+
+@pytest.mark.parametrize(("note", "problem"), [
+    ("[1]", "must be one JSON object (holder, stance, id, attributes, fields), got a list"),
+    ('{"attributes": 5}', "'attributes' must be an object, got int"),
+    ('{"holder": 5}', "'holder' must be a string, got int"),
+    ('{"fields": []}', "'fields' must be an object, got list"),
+])
+def test_a_mining_note_of_the_wrong_shape_is_named_with_its_line(tmp_path: Path, note: str, problem: str):
+    (tmp_path / "d.txt").write_text("A claim here.\n", encoding="utf-8")
+    (tmp_path / "d.ann").write_text(f"T1\tClaim 0 7\tA claim\n#1\tAnnotatorNotes T1\tmining:{note}\n",
+                                    encoding="utf-8")
+    with pytest.raises(CorpusError, match=rf"^{tmp_path / 'd.ann'}:2: the mining note {re.escape(problem)}$"):
+        brat.load(tmp_path)
