@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,35 @@ def _default_dir() -> Path:
 
 
 def pipeline_info(meta: dict[str, Any], run_dir: Path) -> PipelineInfo:
-    """The spaCy pipeline a run's ``meta.json`` recorded, or a RunRecordError when it names none."""
+    """The spaCy pipeline a run's ``meta.json`` recorded, or a RunRecordError when it names none, or a field of
+    it is unknown, missing or of another type."""
     recorded = meta.get("spacy_pipeline")
+    where = f"{run_dir}/meta.json"
     if not recorded:
-        raise RunRecordError(f"{run_dir}/meta.json does not name the spaCy pipeline the run was trained with")
+        raise RunRecordError(f"{where} does not name the spaCy pipeline the run was trained with")
+    if not isinstance(recorded, dict):
+        raise RunRecordError(f"{where}: its 'spacy_pipeline' must be an object, got a {type(recorded).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(PipelineInfo)}
+    unknown = [str(k) for k in recorded if k not in fields]
+    missing = [k for k, f in fields.items() if k not in recorded and f.default is dataclasses.MISSING]
+    if unknown or missing:
+        what = f"the unknown field(s) {', '.join(unknown)}" if unknown else f"no {', '.join(missing)}"
+        raise RunRecordError(f"{where}: its 'spacy_pipeline' has {what}; a run records {', '.join(fields)}")
+    for key, value in recorded.items():
+        if not _of_type(value, fields[key].type):
+            raise RunRecordError(f"{where}: its 'spacy_pipeline.{key}' must be {_EXPECTED[fields[key].type]}, got "
+                                 f"{type(value).__name__} {value!r}"[:300])
     return PipelineInfo(**{k: tuple(v) if isinstance(v, list) else v for k, v in recorded.items()})
+
+
+# The types of PipelineInfo's fields (as ``from __future__ import annotations`` writes them) in words.
+_EXPECTED = {"str": "a string", "bool": "true or false", "tuple[str, ...]": "a list of strings"}
+
+
+def _of_type(value: Any, kind: str) -> bool:
+    if kind == "tuple[str, ...]":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, bool) if kind == "bool" else isinstance(value, str)
 
 
 def check_installed(info: PipelineInfo, run_dir: Path | str) -> None:
@@ -95,8 +120,8 @@ def describe_bundle(run_dir: str | Path) -> str | None:
     if not (Path(run_dir) / "meta.json").is_file():
         return None
     meta = read_meta(Path(run_dir))
-    data = meta.get("data") or {}
-    trained = data.get("name", "?")
+    data = meta.get("data") or {}  # an object: read_meta checked
+    trained = str(data.get("name", "?"))
     if _config_data(Path(run_dir)).get("sample_news"):  # the counts below include them
         trained += " and the sample's news reports"
     if data.get("training_documents") is not None:

@@ -148,9 +148,26 @@ def read_metrics(run_dir: str | Path) -> dict[str, Any]:
     return read_json_object(Path(run_dir) / METRICS, missing=f"{run_dir} is not a finished run: it has no {METRICS}")
 
 
+# The JSON type of each field of meta.json that readers rely on (labelling, compare, reproduce, tracking), and its
+# name in an error; any of them may be null or absent (records older than the field).
+META_FIELDS: dict[str, tuple[type, str]] = {
+    "name": (str, "a string"), "domain": (str, "a string"), "task": (str, "a string"),
+    "config_name": (str, "a string"), "overrides": (list, "a list"),
+    **{key: (dict, "an object") for key in ("choices", "subtasks", "git", "packages", "spacy_pipeline", "data",
+                                            "timings", "parses", "platform", "predictions")},
+}
+
+
 def read_meta(run_dir: str | Path) -> dict[str, Any]:
+    """The run's ``meta.json``; a field of :data:`META_FIELDS` of another type is a RunRecordError naming it."""
     _require_dir(run_dir)
-    return read_json_object(Path(run_dir) / META, missing=f"{run_dir} has no {META}: it is not a finished run")
+    path = Path(run_dir) / META
+    meta = read_json_object(path, missing=f"{run_dir} has no {META}: it is not a finished run")
+    for key, (kind, expected) in META_FIELDS.items():
+        if meta.get(key) is not None and not isinstance(meta[key], kind):
+            raise RunRecordError(f"{path}: its {key!r} must be {expected}, got a {type(meta[key]).__name__}; "
+                                 "a run writes it so: re-run the experiment, or restore the file")
+    return meta
 
 
 def read_resolved_config(run_dir: str | Path) -> dict[str, Any]:

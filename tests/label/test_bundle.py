@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from mining.label.bundle import describe_bundle
 
 
@@ -21,3 +23,55 @@ def test_older_runs_and_missing_records(tmp_path: Path):
     assert describe_bundle(tmp_path) is None  # loading the bundle says what is wrong
     (tmp_path / "meta.json").write_text(json.dumps({"data": {"name": "aaec", "documents": 402}}))
     assert describe_bundle(tmp_path) == f"model: {tmp_path} (domain not recorded, trained on aaec)"
+
+
+def _bundle(tmp_path: Path, change) -> Path:
+    """The default model's run directory (its model files linked, not copied) with ``change`` made to its meta."""
+    from mining.label.bundle import default_model
+
+    run = tmp_path / "model"
+    run.mkdir()
+    for path in default_model().iterdir():
+        if path.name == "meta.json":
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            change(meta)
+            (run / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        else:
+            (run / path.name).symlink_to(path)
+    return run
+
+
+def _set(key: str, value):
+    return lambda meta: meta.__setitem__(key, value)
+
+
+def _set_pipeline(key: str, value):
+    return lambda meta: meta["spacy_pipeline"].__setitem__(key, value)
+
+
+# (case id, the change to meta.json, what the error says after "DIR/meta.json: ")
+META_CASES = [
+    ("pipeline-extra-key", _set_pipeline("extra", 1), "its 'spacy_pipeline' has the unknown field(s) extra"),
+    ("pipeline-missing-key", lambda meta: meta["spacy_pipeline"].pop("lang"), "its 'spacy_pipeline' has no lang"),
+    ("pipeline-string", _set("spacy_pipeline", "x"), "its 'spacy_pipeline' must be an object, got a str"),
+    ("pipeline-exclude-int", _set_pipeline("exclude", 5), "its 'spacy_pipeline.exclude' must be a list of strings"),
+    ("pipeline-version-list", _set_pipeline("version", [1]), "its 'spacy_pipeline.version' must be a string"),
+    ("pipeline-line-sentences", _set_pipeline("line_sentences", "yes"),
+     "its 'spacy_pipeline.line_sentences' must be true or false"),
+    ("domain-dict", _set("domain", {"a": 1}), "its 'domain' must be a string, got a dict"),
+    ("data-list", _set("data", [1]), "its 'data' must be an object, got a list"),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), [c[1:] for c in META_CASES], ids=[c[0] for c in META_CASES])
+def test_label_names_the_field_of_a_meta_file_of_the_wrong_shape(tmp_path: Path, change, problem: str):
+    """Each was a TypeError or AttributeError traceback from `mining label --model DIR`."""
+    from tests.helpers import run_mining
+
+    run = _bundle(tmp_path, change)
+    text = tmp_path / "in.txt"
+    text.write_text("The council should build the bridge.\n", encoding="utf-8")
+    done = run_mining("label", str(text), "--model", str(run), "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"error: {run}/meta.json: {problem}" in done.stderr, done.stderr
+    assert not (tmp_path / "out.jsonl").exists()
