@@ -109,4 +109,61 @@ def load(path: str | Path) -> list[Document]:
     if not is_saved_dataset(path):
         raise CorpusError("not a saved HF dataset (no dataset_info.json or state.json): give the folder that "
                           "Dataset.save_to_disk wrote, or the corpus's own format", file=path)
-    return from_dataset(load_from_disk(str(path)))
+    return from_dataset(open_saved(path))
+
+
+# What `datasets` reads of a saved Dataset's state.json, and the JSON type of each, in words.
+_STATE_FIELDS: dict[str, tuple[tuple[type, ...], str]] = {
+    "_data_files": ((list,), 'a list of {"filename": NAME} objects'), "_fingerprint": ((str,), "a string"),
+    "_split": ((str, type(None)), "a string or null"), "_format_type": ((str, type(None)), "a string or null"),
+    "_format_kwargs": ((dict,), "an object"), "_format_columns": ((list, type(None)), "a list or null"),
+    "_output_all_columns": ((bool,), "true or false"),
+}
+
+
+def open_saved(path: Path) -> Dataset:
+    """The dataset ``Dataset.save_to_disk`` wrote to the folder ``path`` (memory-mapped: rows are read when they are
+    needed). A folder it cannot read (its ``state.json`` of the wrong shape, a data file missing or no Arrow file)
+    or a DatasetDict is a CorpusError naming it."""
+    if (path / "state.json").is_file():
+        _check_state(path / "state.json")
+    if (path / "dataset_info.json").is_file():
+        features = _json_object(path / "dataset_info.json").get("features")
+        if features is not None and not isinstance(features, dict):
+            raise CorpusError(f"'features' must be an object, got {type(features).__name__}",
+                              file=path / "dataset_info.json")
+    try:
+        dataset = load_from_disk(str(path))
+    except (OSError, ValueError) as e:  # pyarrow's ArrowInvalid and a JSONDecodeError are ValueErrors
+        raise CorpusError(f"not a readable dataset folder: {e}", file=path) from None
+    if not isinstance(dataset, Dataset):
+        raise CorpusError(f"a DatasetDict (splits {', '.join(sorted(dataset))}): give one split's folder, e.g. "
+                          f"{path / sorted(dataset)[0]}", file=path)
+    return dataset
+
+
+def _check_state(path: Path) -> None:
+    """A saved dataset's ``state.json`` must hold what ``datasets`` reads of it, each of its type, and name data files
+    in its folder: anything else made ``load_from_disk`` raise a TypeError or KeyError."""
+    state = _json_object(path)
+    for key, (kinds, expected) in _STATE_FIELDS.items():
+        if key not in state or not isinstance(state[key], kinds):
+            got = "nothing" if key not in state else type(state[key]).__name__
+            raise CorpusError(f"{key!r} must be {expected}, got {got}", file=path)
+    for i, entry in enumerate(state["_data_files"]):
+        name = entry.get("filename") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or name in ("", ".", "..") or Path(name).name != name or "\\" in name:
+            raise CorpusError(f"'_data_files' entry {i} must be {{\"filename\": NAME}}, the name of a file in the "
+                              f"folder, got {entry!r}"[:300], file=path)
+
+
+def _json_object(path: Path) -> dict[str, Any]:
+    """The JSON object in a saved dataset's ``path``; anything else is a CorpusError naming it."""
+    try:
+        value = jsonread.loads(path.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CorpusError(f"not valid JSON ({e})", file=path) from None
+    if not isinstance(value, dict):
+        raise CorpusError(f"expected the JSON object Dataset.save_to_disk writes, got a {type(value).__name__}",
+                          file=path)
+    return value

@@ -134,7 +134,9 @@ def _path_items(paths: Iterable[str | Path], encoding: str, stdin: BinaryIO | No
             continue
         path = Path(path)
         if path.is_dir() and any((path / name).is_file() for name in SAVED_DATASET):
-            yield from iter_dataset(_load_saved(path), path.name, str(path))
+            from mining.corpora.hf import open_saved  # datasets: seconds to import, for this input only
+
+            yield from iter_dataset(open_saved(path), path.name, str(path))
         elif path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in FOLDER_SUFFIXES)
             if not files:
@@ -178,19 +180,6 @@ def _rows(chunks: Iterable[dict[str, list]], name: str, source: str) -> Iterator
             _check_topic(topic, file=where)
             yield Item(id=f"{name}:{row}" if doc_id is None else str(doc_id), text=text, source=where, topic=topic)
             row += 1
-
-
-def _load_saved(path: Path):
-    from datasets import Dataset, load_from_disk
-
-    try:
-        dataset = load_from_disk(str(path))  # memory-mapped: rows are read when they are needed
-    except (FileNotFoundError, ValueError) as e:
-        raise CorpusError(f"not a readable dataset folder: {e}", file=path) from None
-    if not isinstance(dataset, Dataset):
-        raise CorpusError(f"a DatasetDict (splits {', '.join(sorted(dataset))}): give one split's folder, e.g. "
-                          f"{path / sorted(dataset)[0]}", file=path)
-    return dataset
 
 
 def _parquet_items(path: Path, name: str) -> Iterator[Item]:
