@@ -58,7 +58,8 @@ _EXPECTED = {"str": "a string", "bool": "true or false", "tuple[str, ...]": "a l
 
 def _of_type(value: Any, kind: str) -> bool:
     if kind == "tuple[str, ...]":
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        # a list as JSON reads it, a tuple as PipelineInfo.to_dict gives it (a run's meta before it is written)
+        return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
     return isinstance(value, bool) if kind == "bool" else isinstance(value, str)
 
 
