@@ -11,6 +11,7 @@ YAML without aliases: the safe loader shares an aliased node, but a reader that 
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -28,15 +29,22 @@ def record_text(path: str | Path, *, missing: str | None = None, pipe: bool = Fa
     given), one that is no regular file (unless ``pipe``: a file the user names, such as ``<(jq ...)``), too large or
     not UTF-8 a :class:`RunRecordError` naming it."""
     path = Path(path)
+    # A record's file is opened without waiting and then looked at, so a pipe put there after a look cannot hang
+    # the read; a pipe the user gives is opened as a pipe is, waiting for its writer.
+    user_pipe = pipe and path.exists() and stat.S_ISFIFO(path.stat().st_mode)
     try:
-        info = path.stat()
+        fd = os.open(path, os.O_RDONLY if user_pipe else os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise NotFinishedError(missing or f"{path}: no such file") from None
-    if not (stat.S_ISREG(info.st_mode) or pipe and stat.S_ISFIFO(info.st_mode)):
-        raise RunRecordError(f"{path}: not a regular file (a folder, a pipe or a device); a run record's files are "
-                             "files")
-    with path.open("rb") as f:
-        data = f.read(MAX_RECORD_BYTES + 1)  # it may have grown since
+    except OSError as e:
+        raise RunRecordError(f"{path}: cannot be read ({e.strerror})") from None
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not (stat.S_ISREG(mode) or pipe and stat.S_ISFIFO(mode)):
+            raise RunRecordError(f"{path}: not a regular file (a folder, a pipe or a device); a run record's files "
+                                 "are files")
+        os.set_blocking(fd, True)
+        data = f.read(MAX_RECORD_BYTES + 1)  # at most: it may have grown since
     if len(data) > MAX_RECORD_BYTES:
         raise RunRecordError(f"{path}: more than a run record's file ever holds ({MAX_RECORD_BYTES} bytes); not read")
     try:
