@@ -64,7 +64,7 @@ def override_problem(override: str) -> str | None:
     key, _, value = override.partition("=")
     if any(c in value for c in "${}\\"):
         return "its value interpolates (${...}), escapes (\\) or is a mapping ({...})"
-    if key.lstrip("+").endswith("._target_"):
+    if "@" not in key and key.lstrip("+").endswith("._target_"):
         return None if _estimator_class(value) else (
             f"it sets _target_ to {value!r}, which is no estimator class of mining or scikit-learn found here")
     group, at, package = key.partition("@")

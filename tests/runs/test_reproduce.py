@@ -223,6 +223,7 @@ def test_a_record_whose_overrides_run_code_is_refused_before_the_re_run(attack: 
     ("++evaluation._recursive_=true", "it sets _recursive_"),
     ("+model@hydra.callbacks.x=logreg", "(@)"),
     ("features@_global_=stance", "(@)"),
+    ("model@hydra.callbacks.x._target_=sklearn.linear_model.LogisticRegression", "(@)"),
     ("+model.memory=/tmp/cache", "model.memory names files a fit writes and reads back"),  # joblib's pickles
     ("model._target_=sklearn.tests.test_base.MyEstimator", "no estimator class"),
     ("data.path=\\${oc.env:HOME}", "escapes"),
