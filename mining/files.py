@@ -54,3 +54,11 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def input_folders_holding(output: str | Path, inputs) -> list[str]:
+    """The ``inputs`` (paths as given; ``-`` and None are no folder) that are folders holding ``output`` at any
+    depth: what a command reads there next time may take the output for input."""
+    target = Path(output).resolve()
+    return [str(given) for given in inputs if given is not None and str(given) != "-"
+            and Path(given).resolve().is_dir() and target.is_relative_to(Path(given).resolve())]

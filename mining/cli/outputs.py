@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mining.errors import CorpusError, UsageError
-from mining.files import not_a_file
+from mining.files import input_folders_holding, not_a_file
 
 
 def add_overwrite_argument(parser: argparse.ArgumentParser) -> None:
@@ -42,10 +42,10 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
         source = Path(given).resolve()
         if target == source or (target.is_dir() and source.is_relative_to(target)):
             raise CorpusError(f"the output is the input {given}: write to another path", file=output)
-        read_as_input = target.suffix.lower() in READ_SUFFIXES or not target.suffix  # no suffix: a folder
-        if source.is_dir() and target.is_relative_to(source) and (
-                _in_a_record(target, source) or read_as_input and not beside_inputs):
-            raise CorpusError(f"the output is inside the input folder {given}, which would read it as input next "
+    read_as_input = target.suffix.lower() in READ_SUFFIXES or not target.suffix  # no suffix: a folder
+    for folder in input_folders_holding(output, inputs):
+        if _in_a_record(target, Path(folder).resolve()) or read_as_input and not beside_inputs:
+            raise CorpusError(f"the output is inside the input folder {folder}, which would read it as input next "
                               "time: write to another path", file=output)
     if overwrite:
         return

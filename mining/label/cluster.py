@@ -20,6 +20,7 @@ from typing import Any
 
 from mining.corpora.jsonl import dump_document
 from mining.errors import CorpusError, SetupError, UsageError
+from mining.files import input_folders_holding
 from mining.label import shards as folder
 from mining.label.bundle import check_bundle
 from mining.label.streams import Item, iter_dataset, iter_items, unique_ids, with_topic
@@ -130,12 +131,10 @@ def _outside_inputs(source: Any, output: Path) -> Path:
     the input, read again to resume, would then hold (other input, so the job could never be resumed)."""
     if hasattr(source, "column_names"):
         return output
-    target = output.resolve()
-    for path in [source] if isinstance(source, (str, Path)) else source:
-        folder = Path(path).resolve()
-        if str(path) != "-" and folder.is_dir() and target.is_relative_to(folder):
-            raise CorpusError(f"the output is inside the input folder {path}: its shards would become input on a "
-                              "resume; write to a folder outside it", file=output)
+    holders = input_folders_holding(output, [source] if isinstance(source, (str, Path)) else source)
+    if holders:
+        raise CorpusError(f"the output is inside the input folder {holders[0]}: its shards would become input on a "
+                          "resume; write to a folder outside it", file=output)
     return output
 
 

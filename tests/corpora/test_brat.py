@@ -120,6 +120,12 @@ def test_fields_the_schema_does_not_know_survive_brat(tmp_path: Path):
     assert back.relations[0].extra == {"checked": True} and back.units[1].extra == {}
 
 
+def _one_claim(folder: Path) -> None:
+    """A brat document ``d`` with one claim."""
+    (folder / "d.txt").write_text("A claim here.\n", encoding="utf-8")
+    (folder / "d.ann").write_text("T1\tClaim 0 7\tA claim\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize(("sidecar", "problem"), [
     ("[1, 2]", "expected a JSON object of the document's fields (id, paragraphs, topic, split, metadata, fields), "
                "got a list"),
@@ -132,8 +138,7 @@ def test_fields_the_schema_does_not_know_survive_brat(tmp_path: Path):
     ('{"fields": 3}', "'fields' must be an object of the document's other fields, got int"),
 ])
 def test_a_sidecar_of_the_wrong_shape_is_named_with_its_field(tmp_path: Path, sidecar: str, problem: str):
-    (tmp_path / "d.txt").write_text("A claim here.\n", encoding="utf-8")
-    (tmp_path / "d.ann").write_text("T1\tClaim 0 7\tA claim\n", encoding="utf-8")
+    _one_claim(tmp_path)
     (tmp_path / "d.json").write_text(sidecar, encoding="utf-8")
     with pytest.raises(CorpusError) as raised:
         brat.load(tmp_path)
@@ -141,8 +146,7 @@ def test_a_sidecar_of_the_wrong_shape_is_named_with_its_field(tmp_path: Path, si
 
 
 def test_a_sidecar_sets_the_documents_fields(tmp_path: Path):
-    (tmp_path / "d.txt").write_text("A claim here.\n", encoding="utf-8")
-    (tmp_path / "d.ann").write_text("T1\tClaim 0 7\tA claim\n", encoding="utf-8")
+    _one_claim(tmp_path)
     (tmp_path / "d.json").write_text('{"id": 7, "paragraphs": null, "topic": "t", "metadata": {"m": 1}, '
                                      '"fields": {"x": 1}}', encoding="utf-8")
     [doc] = brat.load(tmp_path)
