@@ -35,6 +35,7 @@ class DoccanoProject:
         self.project = project
         self.name = project["name"]
         self.base = f"/v1/projects/{project['id']}"
+        self.changes: list[str] = []
 
     @classmethod
     def open(cls, server: Server, name: str, *, create: bool = False) -> DoccanoProject:
@@ -107,6 +108,8 @@ class DoccanoProject:
         is stopped there, not the pull later (a project made before mining forbade them allows them)."""
         self.project = self.call("PATCH", self.base, f"forbid overlapping spans in project {self.name!r}",
                                  json={"allow_overlapping": False, "resourcetype": "SequenceLabelingProject"})
+        self.changes.append("switched off 'Allow overlapping spans' (mining's units never overlap, and pull refuses "
+                            "overlapping spans)")
 
     def add_types(self, kind: str, names: list[str]) -> None:
         """Create the span or relation types of ``names`` that the project does not have yet."""

@@ -33,6 +33,7 @@ class LabelStudioProject:
         self.client = client
         self.project = project
         self.name = project.title
+        self.changes: list[str] = []
 
     @classmethod
     def open(cls, server: Server, name: str, *, create: bool = False) -> LabelStudioProject:

@@ -17,6 +17,7 @@ class Project(Protocol):
 
     server: Server
     name: str
+    changes: list[str]  # what opening it changed in the project's settings, for the user to read
 
     def push(self, docs: Sequence[Document], *, model_version: str | None,
              scores: dict[str, float] | None = None) -> tuple[int, list[str]]:

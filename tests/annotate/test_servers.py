@@ -339,7 +339,8 @@ def test_doccano_refuses_the_overlapping_spans_that_pull_would_refuse(made_by, d
     if made_by == "hand":  # a project that allows them, made before mining forbade them
         DoccanoAnnotator.create_project(doccano_server, project_name, collaborative=True)
     path, (a, *_) = _session_docs(tmp_path)
-    push("doccano", path, project_name)
+    said = push("doccano", path, project_name)
+    assert ("switched off 'Allow overlapping spans'" in said) == (made_by == "hand"), said  # a change said aloud
     annotator = DoccanoAnnotator(doccano_server, project_name)
     unit = a.units[0]
     assert "overlapping is not allowed" in annotator.refused_span(a.id, unit.start, unit.start + 3, "claim")
