@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mining import jsonread
 from mining.corpora import custom, documents_by_id, jsonl
 from mining.corpora.corrections import annotated_counts
 from mining.dataset.validation import validate_documents
@@ -152,10 +153,62 @@ def changelog_path(out: str | Path) -> Path:
 
 
 def read_changelog(out: str | Path) -> list[dict[str, Any]]:
+    """The entries of ``OUT.changelog`` (none if there is none); a damaged line is a :class:`CorpusError` naming the
+    changelog and the line."""
     path = changelog_path(out)
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return parse_changelog(_read_history(path), path)
+
+
+def parse_changelog(text: str, path: str | Path) -> list[dict[str, Any]]:
+    """The JSON object on each non-blank line of ``text`` (``path``'s content), or a :class:`CorpusError` at the first
+    line that is not one, or holds a lone surrogate (which no UTF-8 file holds, and no merge writes)."""
+    entries = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = jsonread.loads(line)
+        except json.JSONDecodeError as e:
+            raise CorpusError(f"damaged changelog: invalid JSON ({e.msg}, column {e.colno}); the merge changes "
+                              "nothing until the line is repaired", file=path, line=number) from None
+        if not isinstance(entry, dict):
+            raise CorpusError(f"damaged changelog: expected a JSON object, got {type(entry).__name__}; the merge "
+                              "changes nothing until the line is repaired", file=path, line=number)
+        try:
+            json.dumps(entry, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise CorpusError("damaged changelog: holds a lone surrogate (an escape such as \\ud800), which is no "
+                              "Unicode text; the merge changes nothing until the line is repaired",
+                              file=path, line=number) from None
+        entries.append(entry)
+    return entries
+
+
+def _previous_history(history: Path, base: Path) -> str:
+    """The text the changelog ``history`` starts from: its own, or for a new OUT, BASE's (so the versions stay
+    traceable). Read, and a damaged one refused, before anything is written, so a refusal leaves the data and its
+    history as they were; the text is carried over as it is, never rewritten."""
+    previous_log = history if history.exists() else changelog_path(base)
+    old = _read_history(previous_log) if previous_log.exists() else ""
+    parse_changelog(old, previous_log)
+    if old and not old.endswith("\n"):
+        old += "\n"  # a last line without its end (written by hand) stays a line of its own
+    return old
+
+
+def _read_history(path: Path) -> str:
+    """``path``'s text, checked to be UTF-8 in a regular file: else a :class:`CorpusError` naming it (and the line)."""
+    if not path.is_file():
+        raise CorpusError("the changelog is not a regular file: move it away, the merge changes nothing until then",
+                          file=path)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise CorpusError(f"damaged changelog: not valid UTF-8: byte {data[e.start]:#04x}; the merge changes nothing "
+                          "until the line is repaired", file=path, line=data.count(b"\n", 0, e.start) + 1) from None
 
 
 def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: bool = False,
@@ -209,20 +262,12 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
         "fingerprint": jsonl.fingerprint(result.documents),
     }
     history = changelog_path(out)
-    # a new OUT starts from BASE's history, so the versions stay traceable
-    previous_log = history if history.exists() else changelog_path(base)
+    old = _previous_history(history, base)
     # data first, then its log line: a crash in between leaves the new data with the previous log,
     # which a fingerprint check shows, never a log entry for data that was not written
     jsonl.save(result.documents, out)
-    _append_atomically(history, json.dumps(entry, ensure_ascii=False) + "\n",
-                       start=previous_log if previous_log.is_file() else None)
+    write_text_atomic(history, old + json.dumps(entry, ensure_ascii=False) + "\n")
     return result, entry
-
-
-def _append_atomically(path: Path, line: str, *, start: Path | None) -> None:
-    """Write ``start``'s content plus ``line`` to ``path``, whole or not at all."""
-    old = start.read_text(encoding="utf-8") if start is not None else ""
-    write_text_atomic(path, old + line)
 
 
 def _text_difference(a: str, b: str) -> str:

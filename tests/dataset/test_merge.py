@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,41 @@ def test_a_base_in_another_format_is_never_rewritten_in_place(tmp_path: Path, ba
     assert export.read_bytes() == before and not changelog_path(export).exists()
     result, _ = merge_files(export, tmp_path / "new.jsonl", tmp_path / "merged.jsonl")
     assert result.added == ["d3"] and len(jsonl.load(tmp_path / "merged.jsonl")) == 3
+
+
+@pytest.mark.parametrize("damage, problem", [
+    (b'{"timestamp": "2026', r"invalid JSON \(Unterminated string starting at, column 15\)"),
+    (b"[1, 2]", "expected a JSON object, got list"),
+    (b'{"note": "caf\xe9"}', "not valid UTF-8: byte 0xe9"),
+    (b'{"note": "\\ud800"}', r"holds a lone surrogate \(an escape such as \\ud800\)"),
+    (b"[" * 100_000, r"invalid JSON \(nested too deeply, column 100000\)"),
+], ids=["truncated", "not-an-object", "not-utf8", "lone-surrogate", "nested-too-deeply"])
+def test_a_damaged_changelog_is_named_and_the_merge_changes_nothing(tmp_path: Path, base: Path, damage, problem):
+    """A broken line in the changelog gave a traceback, after the new data was written (invalid UTF-8) or
+    was carried on silently into every later version (bad JSON)."""
+    merge_files(base, _new(tmp_path, _other("d3", "Third text.")), base)
+    log = changelog_path(base)
+    log.write_bytes(log.read_bytes() + damage + b"\n" + b'{"action": "by hand"}\n')
+    before, log_before = base.read_bytes(), log.read_bytes()
+    new = _new(tmp_path, _other("d4", "Fourth text."), name="n2.jsonl")
+    where = re.escape(f"{log}:2: damaged changelog: ")
+    for out in (base, tmp_path / "v3.jsonl"):  # in place, and a new OUT carrying BASE's history on
+        with pytest.raises(CorpusError, match=where + problem):
+            merge_files(base, new, out)
+    with pytest.raises(CorpusError, match=where + problem):
+        read_changelog(base)
+    assert base.read_bytes() == before and log.read_bytes() == log_before
+    assert not (tmp_path / "v3.jsonl").exists() and not changelog_path(tmp_path / "v3.jsonl").exists()
+    done = mining("data", "merge", str(base), str(new), "-o", str(base))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert re.fullmatch(f"error: {where}{problem}.*the merge changes nothing until the line is repaired\n", done.stderr)
+    assert base.read_bytes() == before and log.read_bytes() == log_before
+
+
+def test_a_changelog_whose_last_line_has_no_end_keeps_its_lines_apart(tmp_path: Path, base: Path):
+    """An entry appended to a last line without its newline (an edit by hand) made one line of two objects."""
+    log = changelog_path(base)
+    log.write_text('{"action": "created by hand"}', encoding="utf-8")
+    merge_files(base, _new(tmp_path, _other("d3", "Third text.")), base)
+    assert [e["action"] for e in read_changelog(base)] == ["created by hand", "merge"]
+    assert log.read_text(encoding="utf-8").startswith('{"action": "created by hand"}\n{')
