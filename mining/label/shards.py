@@ -152,18 +152,68 @@ def record_shard(folder: Path, index: int, output_sha256: str, failures: list[di
 
 
 def read_journal(folder: Path) -> dict[int, dict[str, Any]]:
-    """The shards a journal records; a line cut short by a kill is ignored (its shard is labelled again)."""
-    done = {}
+    """The shards a journal records. Its last line cut short by a kill (no line end, not JSON) is ignored: that shard
+    is labelled again. Any other line that is no journal entry (bad JSON or UTF-8 before the end, another shape) is
+    damage, not a kill: a :class:`RunRecordError` naming the journal and the line."""
+    done: dict[int, dict[str, Any]] = {}
     path = folder / JOURNAL
     if not path.is_file():
         return done
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = jsonread.loads(line)
-        except json.JSONDecodeError:
+    lines = path.read_bytes().split(b"\n")
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
             continue
+        try:
+            entry = jsonread.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            if number == len(lines):  # no line end after it: the kill came mid-line (and maybe mid-character)
+                continue
+            raise _damaged_journal(path, number, f"not valid UTF-8: byte {raw[e.start]:#04x}"
+                                   if isinstance(e, UnicodeDecodeError) else f"invalid JSON ({e.msg})") from None
+        if problem := _entry_problem(entry):
+            raise _damaged_journal(path, number, problem)
         done[entry["shard"]] = entry
     return done
+
+
+def _entry_problem(entry: Any) -> str | None:
+    """What makes ``entry`` no journal entry as :func:`record_shard` writes it, in words; None if it is one."""
+    if not isinstance(entry, dict):
+        return f"expected a JSON object, got {type(entry).__name__}"
+    if "shard" not in entry:
+        return 'no "shard" (the number of the shard it records)'
+    shard = entry["shard"]
+    if not isinstance(shard, int) or isinstance(shard, bool) or shard < 0:
+        return f'"shard" must be a shard number (0 or more), got {shard!r}'
+    if not isinstance(entry.get("output_sha256"), str):
+        return f'"output_sha256" must be a string, got {entry.get("output_sha256")!r}'
+    return _failures_problem(entry.get("failures"))
+
+
+def _failures_problem(failures: Any) -> str | None:
+    """What makes ``failures`` no list of failed documents (``{"id", "source", "error"}``); None if it is one."""
+    if not isinstance(failures, list):
+        return f'"failures" must be a list, got {type(failures).__name__}'
+    for failure in failures:
+        if not isinstance(failure, dict) or not all(isinstance(failure.get(k), str) for k in ("id", "source", "error")):
+            return f'each of "failures" must be an object with "id", "source" and "error" strings, got {failure!r}'
+    try:
+        json.dumps(failures, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return '"failures" holds a lone surrogate (an escape such as \\ud800), which is no Unicode text'
+    return None
+
+
+def _damaged_journal(path: Path, line: int, problem: str) -> RunRecordError:
+    return RunRecordError(f"{path}:{line}: damaged journal: {problem}; pass --overwrite to label again from the "
+                          "start, or choose a new folder")
+
+
+def _end_journal(path: Path) -> None:
+    """Cut off a last line the kill left without its end (:func:`read_journal` ignored it), so that the next entry
+    starts a line of its own instead of running on into it (which would read as damage)."""
+    if path.is_file() and (data := path.read_bytes()) and not data.endswith(b"\n"):
+        os.truncate(path, data.rfind(b"\n") + 1)
 
 
 def finish(folder: Path, job: Job, done: dict[int, dict[str, Any]]) -> None:
@@ -196,11 +246,13 @@ def open_output(folder: Path, job: Job, *, overwrite: bool) -> dict[int, dict[st
         _remove_job_files(folder)  # without a manifest nothing there can be trusted (a kill before it was written)
         write_manifest(folder, job, {}, complete=False)
         return {}
-    recorded = read_journal(folder)
-    if previous.get("complete"):
+    if previous["complete"]:  # a journal left beside it (a kill before finish removed it) says nothing more
         recorded = {i: {"shard": i, "output_sha256": s["output_sha256"],
                         "failures": [f for f in previous["failures"] if f.get("shard") == i]}
                     for i, s in enumerate(previous["shards"])}
+    else:
+        recorded = read_journal(folder)
+        _end_journal(folder / JOURNAL)
     return {i: e for i, e in recorded.items() if i < len(job.shards)
             and file_hash(folder / job.shards[i].file) == e["output_sha256"]}
 
@@ -212,7 +264,27 @@ def _read_manifest(path: Path) -> dict[str, Any]:
         raise RunRecordError(f"{path}: not a readable manifest ({e}); pass --overwrite to start again") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise CorpusError(f"not a manifest of mining labels (format {FORMAT})", file=path)
+    if problem := _manifest_problem(manifest):
+        raise RunRecordError(f"{path}: not a readable manifest ({problem}); pass --overwrite to start again")
     return manifest
+
+
+def _manifest_problem(manifest: dict[str, Any]) -> str | None:
+    """What in a manifest (of the right format) is not as :func:`write_manifest` writes it, in words; None if all is."""
+    if not isinstance(manifest.get("complete"), bool):
+        return '"complete" must be true or false'
+    for name, keys in (("input", ("fingerprint",)), ("model", ("run", "sha256")), ("options", ())):
+        part = manifest.get(name)
+        if not isinstance(part, dict) or not all(isinstance(part.get(k), str) for k in keys):
+            whose = " and ".join(f'"{k}"' for k in keys) + (" are strings" if len(keys) > 1 else " is a string")
+            return f'"{name}" must be an object' + (f" whose {whose}" if keys else "")
+    shards = manifest.get("shards")
+    if not isinstance(shards, list) or not all(isinstance(s, dict) and isinstance(s.get("output_sha256"),
+                                                                                 (str, type(None))) for s in shards):
+        return '"shards" must be a list of objects, each with its "output_sha256" (a string or null)'
+    if (problem := _failures_problem(manifest.get("failures"))) is not None:
+        return problem
+    return None
 
 
 def _differs(manifest: dict[str, Any], job: Job) -> str | None:

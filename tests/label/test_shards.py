@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from mining.errors import OutputExistsError
+from mining.errors import OutputExistsError, RunRecordError
 from mining.label import shards
 from mining.label.streams import Item
 
@@ -89,3 +90,81 @@ def test_a_cluster_job_never_writes_inside_an_input_folder(tmp_path: Path):
         with pytest.raises(CorpusError, match="the output is inside the input folder"):
             label_to_folder(default_model(), [texts], output)
     assert [p.name for p in texts.iterdir()] == ["a.txt"]
+
+
+def _resumable(folder: Path) -> shards.Job:
+    """A job stopped after shards 0 and 2: their files and journal lines are there."""
+    job = _job()
+    shards.open_output(folder, job, overwrite=False)
+    for index in (0, 2):
+        sha = shards.write_atomic(folder / job.shards[index].file, f"shard {index}\n")
+        shards.record_shard(folder, index, sha, [])
+    return job
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"shard": 3, "output_', r"invalid JSON \(Unterminated string starting at\)"),  # not the last line: damage
+    (b'{"shard": 3, "output_sha256": "\xff", "failures": []}', "not valid UTF-8: byte 0xff"),
+    ("[3]", "expected a JSON object, got list"),
+    ('{"output_sha256": "x", "failures": []}', r'no "shard"'),
+    ('{"shard": "3", "output_sha256": "x", "failures": []}',
+     r"\"shard\" must be a shard number \(0 or more\), got '3'"),
+    ('{"shard": true, "output_sha256": "x", "failures": []}', '"shard" must be a shard number'),
+    ('{"shard": -1, "output_sha256": "x", "failures": []}', '"shard" must be a shard number'),
+    ('{"shard": 3, "failures": []}', '"output_sha256" must be a string, got None'),
+    ('{"shard": 3, "output_sha256": "x", "failures": {}}', '"failures" must be a list, got dict'),
+    ('{"shard": 3, "output_sha256": "x", "failures": [{"id": "d1"}]}', 'each of "failures" must be an object'),
+    ('{"shard": 3, "output_sha256": "x", "failures": [{"id": "\\ud800", "source": "s", "error": "e"}]}',
+     '"failures" holds a lone surrogate'),
+], ids=["bad-json", "not-utf8", "not-an-object", "no-shard", "shard-text", "shard-bool", "shard-negative", "no-sha",
+        "failures-object", "failure-shape", "lone-surrogate"])
+def test_a_damaged_journal_is_one_error_naming_its_line_and_changes_nothing(tmp_path: Path, line, problem):
+    """A line that parsed with another shape, or bad bytes, gave a traceback (KeyError, TypeError,
+    UnicodeDecodeError); bad JSON before the last line was skipped as if a kill had cut it."""
+    job = _resumable(tmp_path)
+    journal = tmp_path / shards.JOURNAL
+    good = journal.read_bytes().splitlines(keepends=True)
+    raw = line if isinstance(line, bytes) else line.encode("utf-8")
+    journal.write_bytes(good[0] + raw + b"\n" + good[1])
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(RunRecordError, match=re.escape(f"{journal}:2: damaged journal: ") + problem
+                       + ".*pass --overwrite to label again from the start, or choose a new folder$"):
+        shards.open_output(tmp_path, job, overwrite=False)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert sorted(shards.open_output(tmp_path, job, overwrite=True)) == []
+
+
+@pytest.mark.parametrize("cut", ['{"shard": 3, "output_',
+                                 b'{"shard": 3, "output_sha256": "x", "failures": [{"id": "\xc3'],
+                         ids=["mid-line", "mid-character"])
+def test_a_last_line_cut_short_is_labelled_again_and_the_next_entry_starts_its_own_line(tmp_path: Path, cut):
+    """The next entry ran on into the cut-short line, so a second stop lost it (and a cut inside a character
+    gave a UnicodeDecodeError)."""
+    job = _resumable(tmp_path)
+    with (tmp_path / shards.JOURNAL).open("ab") as f:
+        f.write(cut if isinstance(cut, bytes) else cut.encode("utf-8"))  # the kill came mid-line
+    assert sorted(shards.open_output(tmp_path, job, overwrite=False)) == [0, 2]
+    sha = shards.write_atomic(tmp_path / job.shards[3].file, "shard 3\n")
+    shards.record_shard(tmp_path, 3, sha, [])
+    assert sorted(shards.open_output(tmp_path, job, overwrite=False)) == [0, 2, 3]  # stopped again, and resumed
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda m: m.update(input=[]), '"input" must be an object whose "fingerprint" is a string'),
+    (lambda m: m["model"].pop("run"), '"model" must be an object whose "run" and "sha256" are strings'),
+    (lambda m: m.pop("complete"), '"complete" must be true or false'),
+    (lambda m: m.update(shards=[1]), '"shards" must be a list of objects'),
+    (lambda m: m.update(failures=[{"shard": 0}]), 'each of "failures" must be an object'),
+], ids=["input", "model", "complete", "shards", "failures"])
+def test_a_manifest_of_another_shape_is_one_error_naming_it(tmp_path: Path, change, problem):
+    """A manifest of the right format but another shape gave a KeyError or TypeError, or (no "complete") was
+    resumed as an unfinished job."""
+    job = _job()
+    shards.open_output(tmp_path, job, overwrite=False)
+    path = tmp_path / shards.MANIFEST
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(RunRecordError, match=re.escape(f"{path}: not a readable manifest (") + problem):
+        shards.open_output(tmp_path, job, overwrite=False)
+    assert json.loads(path.read_text()) == manifest
