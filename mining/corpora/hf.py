@@ -12,7 +12,7 @@ from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
 from mining.errors import CorpusError
-from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
 # ``extra``) are stored as JSON strings: Arrow needs one fixed type per column, and corpus-specific
@@ -68,25 +68,68 @@ def _encode(doc: Document) -> dict[str, Any]:
     return record
 
 
-def _unpack_extra(record: dict[str, Any]) -> dict[str, Any]:
-    extra = record.pop("extra", None)  # absent in datasets saved before the column existed
-    return {**record, **(jsonread.loads(extra) if extra else {})}
+class _BadRow(ValueError):
+    """What is wrong with one row, in words; :func:`from_dataset` adds the folder and the document."""
+
+
+def _parse(value: Any, column: str) -> dict[str, Any]:
+    """The JSON object a ``metadata``, ``attributes`` or ``extra`` column holds as a string."""
+    if not isinstance(value, str):
+        raise _BadRow(f"{column}: expected a JSON object as a string, got {_short(value)}")
+    try:
+        parsed = jsonread.loads(value)
+    except json.JSONDecodeError as e:
+        raise _BadRow(f"{column}: invalid JSON ({e.msg}, character {e.pos + 1}) in {_short(value)}") from None
+    if not isinstance(parsed, dict):
+        raise _BadRow(f"{column}: expected a JSON object, got {type(parsed).__name__} {_short(value)}")
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _BadRow(f"{column}: holds a lone surrogate (an escape such as \\ud800), which is no Unicode text: "
+                      f"{_short(value)}") from None
+    return parsed
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _unpack_extra(record: dict[str, Any], where: str) -> dict[str, Any]:
+    """``record`` with the fields of its JSON ``extra`` column (absent in datasets saved before it existed) put back;
+    an ``extra`` field that is a column too would replace it, and is refused."""
+    extra = record.pop("extra", None)
+    fields = _parse(extra, f"{where}extra") if extra else {}
+    if clash := sorted(set(fields) & set(record)):
+        raise _BadRow(f"{where}extra: holds {', '.join(map(repr, clash))}, which the row has as a column")
+    return {**record, **fields}
+
+
+def _label(value: Any, names: ClassLabel, where: str) -> str:
+    """The name of the class ``value`` numbers in ``names``."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < names.num_classes:
+        raise _BadRow(f"{where}: {_short(value)} is not a class number (0 to {names.num_classes - 1}: "
+                      f"{', '.join(names.names)})")
+    return names.int2str(value)
 
 
 def _decode(row: dict[str, Any]) -> Document:
     unit_names = FEATURES["units"].feature["label"]
     stance_names = FEATURES["units"].feature["stance"]
     relation_names = FEATURES["relations"].feature["label"]
-    record = _unpack_extra(dict(row))
-    record["metadata"] = jsonread.loads(row["metadata"])
+    record = _unpack_extra(dict(row), "")
+    record["metadata"] = _parse(row["metadata"], "metadata")
     record["units"] = [
-        _unpack_extra({**u, "label": unit_names.int2str(u["label"]),
-                       "stance": None if u["stance"] is None else stance_names.int2str(u["stance"]),
-                       "attributes": jsonread.loads(u["attributes"])})
+        _unpack_extra({**u, "label": _label(u["label"], unit_names, f"unit {u['id']} label"),
+                       "stance": None if u["stance"] is None else _label(u["stance"], stance_names,
+                                                                          f"unit {u['id']} stance"),
+                       "attributes": _parse(u["attributes"], f"unit {u['id']} attributes")}, f"unit {u['id']} ")
         for u in row["units"]
     ]
     record["relations"] = [
-        _unpack_extra({**r, "label": relation_names.int2str(r["label"]), "attributes": jsonread.loads(r["attributes"])})
+        _unpack_extra({**r, "label": _label(r["label"], relation_names, f"relation {r['id']} label"),
+                       "attributes": _parse(r["attributes"], f"relation {r['id']} attributes")},
+                      f"relation {r['id']} ")
         for r in row["relations"]
     ]
     return Document.from_dict(record)
@@ -97,8 +140,22 @@ def to_dataset(docs: Iterable[Document]) -> Dataset:
     return Dataset.from_list([_encode(d) for d in docs], features=FEATURES)
 
 
-def from_dataset(dataset: Dataset) -> list[Document]:
-    return [_decode(row) for row in dataset]
+def from_dataset(dataset: Dataset, source: str | Path | None = None) -> list[Document]:
+    """The documents of ``dataset``'s rows; a row that is none (broken JSON in a ``metadata``, ``attributes`` or
+    ``extra`` column, a class number out of range) is a :class:`CorpusError` naming ``source`` (the folder it was
+    read from), the document's id (else its row number) and what is wrong."""
+    missing = [name for name in FEATURES if name != "extra" and name not in dataset.column_names]
+    if missing:
+        raise CorpusError(f"not a dataset of mining's documents: no column {', '.join(map(repr, missing))} (`mining "
+                          "data convert --to hf` writes them)", file=source)
+    docs = []
+    for number, row in enumerate(dataset):
+        try:
+            docs.append(_decode(row))
+        except (_BadRow, SchemaError) as e:
+            item = row["id"] if isinstance(row["id"], str) and row["id"] else f"row {number}"
+            raise CorpusError(str(e), file=source, item=item) from None
+    return docs
 
 
 def load(path: str | Path) -> list[Document]:
@@ -109,7 +166,7 @@ def load(path: str | Path) -> list[Document]:
     if not is_saved_dataset(path):
         raise CorpusError("not a saved HF dataset (no dataset_info.json or state.json): give the folder that "
                           "Dataset.save_to_disk wrote, or the corpus's own format", file=path)
-    return from_dataset(open_saved(path))
+    return from_dataset(open_saved(path), path)
 
 
 # What `datasets` reads of a saved Dataset's state.json, and the JSON type of each, in words.

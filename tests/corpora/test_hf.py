@@ -4,6 +4,7 @@ too (mining.corpora.hf.open_saved, for both)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,70 @@ def test_data_stats_and_label_name_a_folder_datasets_cannot_read(saved: Path, tm
 
 def test_a_saved_dataset_reads_back(saved: Path):
     assert [d.id for d in hf.load(saved)] == ["d1"]
+
+
+def _unit_row(**change) -> dict:
+    """A row as hf.to_dataset writes it, of a document with one unit, then ``change`` to its columns."""
+    from mining.schema import Unit
+
+    text = "Cats are better pets. They purr."
+    row = hf._encode(Document(id="d1", text=text, paragraphs=[(0, len(text))],
+                              units=[Unit(id="T1", start=0, end=21, text=text[:21], label="claim")]))
+    unit = {**row["units"][0], **change.pop("unit", {})}
+    return {**row, **change, "units": [unit]}
+
+
+# (case id, the second row's changes, what the error says after "FOLDER [d1]: ")
+ROWS = [
+    ("metadata-truncated", {"metadata": '{"source": "x'},
+     """metadata: invalid JSON (Unterminated string starting at, character 12) in '{"source": "x'"""),
+    ("metadata-list", {"metadata": "[1]"}, "metadata: expected a JSON object, got list '[1]'"),
+    ("metadata-null", {"metadata": None}, "metadata: expected a JSON object as a string, got None"),
+    ("metadata-surrogate", {"metadata": '{"a": "\\ud800"}'}, "metadata: holds a lone surrogate"),
+    ("extra-not-json", {"extra": "not json"}, "extra: invalid JSON (Expecting value, character 1) in 'not json'"),
+    ("extra-list", {"extra": "[1]"}, "extra: expected a JSON object, got list '[1]'"),
+    ("extra-a-column", {"extra": '{"text": "Another text."}'}, "extra: holds 'text', which the row has as a column"),
+    ("unit-attributes", {"unit": {"attributes": '{"a": '}}, "unit T1 attributes: invalid JSON (Expecting value"),
+    ("unit-extra", {"unit": {"extra": '{"label": "premise"}'}},
+     "unit T1 extra: holds 'label', which the row has as a column"),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), [c[1:] for c in ROWS], ids=[c[0] for c in ROWS])
+def test_a_broken_json_column_names_the_folder_the_document_and_the_column(tmp_path: Path, change, problem):
+    """Broken JSON in a metadata, attributes or extra column was a JSONDecodeError or TypeError traceback from
+    `data stats hf` (and `mining run data=...`); an extra field named like a column silently replaced it."""
+    from datasets import Dataset
+
+    from tests.helpers import run_mining
+
+    folder = tmp_path / "saved"
+    fine = hf._encode(Document(id="d0", text="Fine.", paragraphs=[(0, 5)]))
+    Dataset.from_list([fine, _unit_row(**change)], features=hf.FEATURES).save_to_disk(str(folder))
+    with pytest.raises(CorpusError) as raised:
+        hf.load(folder)
+    assert str(raised.value).startswith(f"{folder} [d1]: {problem}")
+    done = run_mining("data", "stats", "hf", "--path", str(folder))
+    assert done.returncode == 2 and done.stderr == f"error: {raised.value}\n"
+
+
+def test_a_class_number_out_of_range_names_the_unit_and_the_classes(tmp_path: Path):
+    """A label saved under features with more classes was a ValueError traceback ("Invalid integer class label")."""
+    from datasets import ClassLabel, Dataset
+
+    features = hf.FEATURES.copy()
+    features["units"].feature["label"] = ClassLabel(names=[*hf.FEATURES["units"].feature["label"].names, "bogus"])
+    row = _unit_row(unit={"label": 3})
+    row["id"] = ""  # no id: the row is named by its number
+    Dataset.from_list([row], features=features).save_to_disk(str(tmp_path / "saved"))
+    with pytest.raises(CorpusError, match=re.escape(f"{tmp_path / 'saved'} [row 0]: unit T1 label: 3 is not a class "
+                                                    "number (0 to 2: major_claim, claim, premise)")):
+        hf.load(tmp_path / "saved")
+
+
+def test_a_dataset_without_mining_columns_is_named(tmp_path: Path):
+    from datasets import Dataset
+
+    Dataset.from_list([{"id": "d1", "text": "Cats."}]).save_to_disk(str(tmp_path / "saved"))
+    with pytest.raises(CorpusError, match=r"saved: not a dataset of mining's documents: no column 'paragraphs', "):
+        hf.load(tmp_path / "saved")
