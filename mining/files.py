@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +25,8 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
         raise OSError(errno.EISDIR if path.is_dir() else errno.EINVAL,
                       "not a regular file; give the path of a file to write", str(given))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _new_temporary(path)
+    lock = os.dup(fd)  # holds the lock on to the rename, after the file below is closed
     try:
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             yield f
@@ -31,6 +35,51 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(lock)
+
+
+def _new_temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, open and locked (``flock``) while its descriptor is: so
+    :func:`remove_stale_temporaries` can tell it from the file of a writer that is gone (a kill leaves it)."""
+    while True:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.stat(tmp).st_ino == os.fstat(fd).st_ino:
+                return fd, tmp
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # removed as stale in the instant before the lock: take another
+
+
+def remove_stale_temporaries(path: str | Path) -> list[Path]:
+    """Remove the temporary files that writers of ``path`` killed midway (``kill -9``, a power cut) left beside it,
+    and return them: files named as :func:`atomic_writer` names its own (``.NAME.`` and ``mkstemp``'s eight
+    characters, ``.tmp``) that no running writer holds locked. Nothing else is touched: no other name, no link, no
+    file of another user, no file of a writer still at work."""
+    path = Path(path)
+    own = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    try:
+        entries = [e for e in os.scandir(path.parent) if own.fullmatch(e.name)]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    removed = []
+    for entry in entries:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:  # a link, or not ours to read
+            continue
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while its writer runs
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
 
 
 def not_a_file(path: str | Path) -> bool:

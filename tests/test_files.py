@@ -21,3 +21,51 @@ def test_a_file_is_replaced_only_when_its_writing_ends(tmp_path: Path):
     assert [p.name for p in path.parent.iterdir()] == ["labels.jsonl"]  # no temporary file left
     write_text_atomic(path, "second\n")
     assert path.read_text(encoding="utf-8") == "second\n"
+
+
+def test_the_temporary_file_of_a_killed_writer_is_removed_by_the_next_write_and_only_it(tmp_path: Path):
+    """`kill -9` during `mining label FILE -o OUT` left .OUT.XXXXXXXX.tmp beside OUT for good; another run did not
+    remove it. Now a command about to write OUT removes it, while the file of a writer still at work stays."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from mining.files import remove_stale_temporaries
+    from tests.helpers import run_mining
+
+    out = tmp_path / "out.jsonl"
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom mining.files import atomic_writer\n"
+        f"with atomic_writer({str(out)!r}) as f:\n"
+        "    f.write('half'); f.flush(); print('writing', flush=True); time.sleep(60)")],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    try:
+        assert writer.stdout.readline() == "writing\n"
+        (tmp,) = tmp_path.glob(".out.jsonl.*.tmp")
+        assert remove_stale_temporaries(out) == [] and tmp.read_text() == "half"  # its writer is at work
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    others = [".out.jsonl.abc.tmp", ".out.jsonl.abcdefgh.tmp.not", ".out.jsonlx.abcdefgh.tmp", "out.jsonl.abcdefgh.tmp",
+              ".other.jsonl.abcdefgh.tmp"]
+    for name in others:
+        (tmp_path / name).write_text("not a temporary file of out.jsonl's")
+    (tmp_path / ".out.jsonl.linkabcd.tmp").symlink_to(tmp_path / "out.jsonl.abcdefgh.tmp")
+    (tmp_path / ".out.jsonl.folder12.tmp").mkdir()
+    (tmp_path / "in.jsonl").write_text('{"id": "d1", "text": "Cats purr."}\n', encoding="utf-8")
+    done = run_mining("data", "convert", "jsonl", "--path", str(tmp_path / "in.jsonl"), "--to", "jsonl", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert not tmp.exists() and out.read_text(encoding="utf-8").startswith('{"id": "d1"')
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*others, ".out.jsonl.linkabcd.tmp", ".out.jsonl.folder12.tmp", "in.jsonl", "out.jsonl"])
+
+
+def test_a_temporary_file_is_locked_until_it_is_renamed(tmp_path: Path):
+    from mining.files import remove_stale_temporaries
+
+    out = tmp_path / "out.txt"
+    with atomic_writer(out) as f:
+        f.write("whole")
+        assert remove_stale_temporaries(out) == []  # another open file of this process is refused the lock too
+    assert out.read_text() == "whole" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mining.errors import CorpusError, UsageError
-from mining.files import input_folders_holding, not_a_file
+from mining.files import input_folders_holding, not_a_file, remove_stale_temporaries
 
 
 def add_overwrite_argument(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +25,8 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
     the folder's readers take for input (:data:`READ_SUFFIXES`, or a folder): it would be read as input next time
     (labels read as texts to label, a JSONL twice); a table or a page there is fine. With ``beside_inputs``
     (``compare``, which reads only the run records of its folders) only the run records are kept out. An existing
-    file, or a folder that is not empty, is refused unless ``overwrite``.
+    file, or a folder that is not empty, is refused unless ``overwrite``. The temporary files that a writer of the
+    output killed midway left beside it are removed (:func:`mining.files.remove_stale_temporaries`).
     """
     if output is None:
         return
@@ -47,13 +48,13 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
         if _in_a_record(target, Path(folder).resolve()) or read_as_input and not beside_inputs:
             raise CorpusError(f"the output is inside the input folder {folder}, which would read it as input next "
                               "time: write to another path", file=output)
-    if overwrite:
-        return
     for path in (output, *also):
-        if path.is_file() or (path.is_dir() and any(path.iterdir())):
+        if not overwrite and (path.is_file() or (path.is_dir() and any(path.iterdir()))):
             kind = "file" if path.is_file() else "folder, not empty,"
             raise CorpusError(f"the output {kind} exists already: pass --overwrite to replace it, or choose a new "
                               "path", file=path)
+    for path in (output, *also):  # about to be written: a killed writer's temporary file would never be renamed
+        remove_stale_temporaries(path)
 
 
 # What the readers of a folder take for input: texts, JSONL, Parquet, the tools' JSON, brat's files, XML, CSV.
