@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from mining.errors import RunRecordError
+from mining.runs.archive import check_archive
 
 
 def _name(obj) -> str:
@@ -94,6 +95,7 @@ def load_trusted(path: str | Path):
     path = Path(path)
     if not path.is_file():  # a pipe in its place would hang the reader
         raise UntrustedModelError(f"{path}: not a regular file (a folder, a pipe or a device); expected a model file")
+    check_archive(path)  # before skops inflates anything: a crafted zip of kilobytes can ask for gigabytes
     trusted = trusted_types()
     try:
         return sio.load(path, trusted=sorted(trusted))

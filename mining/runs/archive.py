@@ -1,0 +1,80 @@
+"""Refuse a model file whose zip would inflate far beyond any model of mining's before skops reads it.
+
+A ``.skops`` file is a zip: ``schema.json`` plus one ``.npy`` member per array. A crafted one of a few
+kilobytes can make the reader allocate gigabytes. Checked on CPython 3.11's ``zipfile.ZipExtFile``:
+it cuts what it returns at the member's declared ``file_size``, but only after decompressing a chunk,
+so the declared size alone does not bound the memory taken:
+
+- a bzip2 or LZMA member is decompressed a whole compressed chunk (up to 1 GiB of input) at a time
+  with no output limit: a 1.6 kB member declaring 10 bytes took 4 GB of memory to read;
+- a deflate member is decompressed at most ``ZipExtFile.MAX_N`` (1 GiB) of output per call, so one
+  that lies about its size costs at most about 2 GiB, for a moment, and is then cut (and fails its CRC).
+
+So only the two methods skops and mining write (stored and deflate) are read, and the declared sizes
+are capped: the sum of all members, and ``schema.json`` apart, because parsing JSON takes up to ~25
+times its size in memory (a list of empty lists). A member declaring more than deflate can ever give
+(about 1032 times its compressed size) was not written by zlib, and is refused as crafted.
+
+The largest model mining ships, the default miner (``mining/label/default_model/model.skops``, 12.4 MB),
+declares 128.5 MB in 61 members, 24.3 MB of it ``schema.json``, at a ratio of at most 52 to 1.
+The cap, 2 GiB (``$MINING_MODEL_MAX_MB`` in MiB changes it) and an eighth of it for ``schema.json``,
+leaves a margin of about 10 times.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from mining.errors import RunRecordError, UsageError
+
+LIMIT_ENV = "MINING_MODEL_MAX_MB"
+DEFAULT_LIMIT_MB = 2048
+SCHEMA = "schema.json"
+SCHEMA_SHARE = 8  # schema.json may declare 1/8 of the limit: JSON parsing multiplies it in memory
+DEFLATE_MAX_RATIO = 1032  # the most deflate can expand (RFC 1951: a 258-byte match in about 2 bits)
+METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+
+
+class OversizedModelError(RunRecordError):
+    """A model file whose zip declares (or could inflate to) more than any model of mining's needs."""
+
+
+def limit_bytes() -> int:
+    """The cap on the sum of a model file's declared member sizes: ``$MINING_MODEL_MAX_MB`` MiB, else 2 GiB."""
+    value = os.environ.get(LIMIT_ENV, "").strip()
+    if not value:
+        return DEFAULT_LIMIT_MB << 20
+    if not value.isdigit() or int(value) == 0:
+        raise UsageError(f"${LIMIT_ENV}={value!r}: expected a whole number of MiB above 0 "
+                         f"(the default is {DEFAULT_LIMIT_MB})")
+    return int(value) << 20
+
+
+def check_archive(path: Path) -> None:
+    """Raise :class:`OversizedModelError` naming ``path`` and the member if the zip at ``path`` would
+    inflate beyond :func:`limit_bytes`; a file that is no zip at all is left for skops to report."""
+    limit = limit_bytes()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return
+    hint = f"a model of mining's is far smaller; if this one is trusted, raise ${LIMIT_ENV} (now {limit >> 20})"
+    total = 0
+    for member in members:
+        where = f"{path}: member {member.filename!r}"
+        if member.compress_type not in METHODS:
+            raise OversizedModelError(f"{where} is compressed with method {member.compress_type}; "
+                                      "model files are stored or deflated only (others inflate without bound)")
+        if member.file_size > DEFLATE_MAX_RATIO * member.compress_size + 1024:
+            raise OversizedModelError(f"{where} declares {member.file_size} bytes from {member.compress_size} "
+                                      "compressed, more than deflate can give: the file is crafted")
+        if member.filename == SCHEMA and member.file_size > limit // SCHEMA_SHARE:
+            raise OversizedModelError(f"{where} declares {member.file_size} bytes, over the limit of "
+                                      f"{limit // SCHEMA_SHARE} for the schema; {hint}")
+        total += member.file_size
+        if total > limit:
+            raise OversizedModelError(f"{where} brings the declared size to {total} bytes, over the limit of "
+                                      f"{limit}; {hint}")

@@ -1,0 +1,95 @@
+"""A model file whose zip would inflate to gigabytes is refused before skops reads any of it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from mining.errors import UsageError
+from mining.runs.archive import LIMIT_ENV, OversizedModelError, check_archive
+from mining.runs.record import MODEL, TASKS
+from mining.runs.trust import load_trusted
+from tests.helpers import run_mining
+
+DEFAULT_MODEL = Path(__file__).parents[2] / "mining" / "label" / "default_model"
+
+
+def _zip(path: Path, members: dict[str, bytes], method: int = zipfile.ZIP_STORED) -> Path:
+    with zipfile.ZipFile(path, "w", compression=method) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def _declare(path: Path, size: int) -> Path:
+    """Make the central directory of ``path``'s last member declare ``size`` uncompressed bytes."""
+    data = bytearray(path.read_bytes())
+    entry = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", data, entry + 24, size)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_the_shipped_default_model_passes():
+    """The largest model mining ships declares 128.5 MB; the cap leaves it a wide margin."""
+    check_archive(DEFAULT_MODEL / MODEL)
+    check_archive(DEFAULT_MODEL / TASKS)
+
+
+def test_a_bzip2_member_is_refused(tmp_path: Path):
+    """zipfile inflates a bzip2 member whole before cutting it at its declared size: no bound at all."""
+    path = _zip(tmp_path / MODEL, {"schema.json": b"{}"}, zipfile.ZIP_BZIP2)
+    with pytest.raises(OversizedModelError, match=r"model\.skops: member 'schema\.json' is compressed with method 12"):
+        load_trusted(path)
+
+
+def test_a_member_declaring_more_than_deflate_can_give_is_refused(tmp_path: Path):
+    path = _declare(_zip(tmp_path / MODEL, {"schema.json": b"{}", "a.npy": b"x" * 100}, zipfile.ZIP_DEFLATED),
+                    0xF0000000)
+    with pytest.raises(OversizedModelError, match=r"member 'a\.npy' declares 4026531840 bytes .* crafted"):
+        load_trusted(path)
+
+
+def test_members_declaring_more_than_the_limit_in_all_are_refused(tmp_path: Path, monkeypatch):
+    """Each member is small; their sum passes the limit ($MINING_MODEL_MAX_MB, lowered here to 1 MiB)."""
+    monkeypatch.setenv(LIMIT_ENV, "1")
+    part = os.urandom(400_000)
+    path = _zip(tmp_path / TASKS, {"schema.json": b"{}", "a.npy": part, "b.npy": part, "c.npy": part})
+    with pytest.raises(OversizedModelError, match=r"tasks\.skops: member 'c\.npy' brings the declared size to "
+                                                  r"1200002 bytes, over the limit of 1048576"):
+        check_archive(path)
+    monkeypatch.setenv(LIMIT_ENV, "2")
+    check_archive(path)
+
+
+def test_the_schema_has_a_lower_limit(tmp_path: Path, monkeypatch):
+    """Parsing JSON takes many times its size in memory: schema.json may declare an eighth of the limit."""
+    monkeypatch.setenv(LIMIT_ENV, "8")
+    path = _zip(tmp_path / MODEL, {"schema.json": b" " * 1_100_000})
+    with pytest.raises(OversizedModelError, match=r"member 'schema\.json' declares 1100000 bytes, over the limit "
+                                                  r"of 1048576 for the schema"):
+        check_archive(path)
+
+
+def test_a_bad_limit_is_one_clear_error(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv(LIMIT_ENV, "2G")
+    with pytest.raises(UsageError, match=r"\$MINING_MODEL_MAX_MB='2G': expected a whole number of MiB"):
+        check_archive(_zip(tmp_path / MODEL, {"schema.json": b"{}"}))
+
+
+def test_label_refuses_a_bomb_in_one_line(tmp_path: Path):
+    """`mining label --model RUN` with a crafted tasks.skops stops before loading anything, in one line."""
+    run = tmp_path / "run"
+    shutil.copytree(DEFAULT_MODEL, run)
+    _zip(run / TASKS, {"schema.json": b"{}"}, zipfile.ZIP_LZMA)
+    text = tmp_path / "t.txt"
+    text.write_text("Schools should teach coding.\n")
+    result = run_mining("label", "--model", str(run), str(text))
+    assert result.returncode == 2
+    assert f"error: {run / TASKS}: member 'schema.json' is compressed with method 14" in result.stderr
+    assert "Traceback" not in result.stderr
