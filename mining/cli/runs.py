@@ -48,9 +48,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from mining.progress import reporting
     from mining.runs.reproduce import reproduce
 
-    result = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
+    with reporting():  # its notes on stderr: what it re-runs, and a recorded count of processes it lowered
+        result = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
     print(render_reproduction(result, args.run_dir))
     return 0 if result.reproduced else 1
 

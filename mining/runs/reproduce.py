@@ -37,6 +37,11 @@ WHERE_FILES_GO = ("hydra", "paths")
 # Estimator parameters that name a file or folder a fit writes and reads back: a Pipeline's ``memory`` is a joblib
 # cache of pickles, so a recorded ``+model.memory=DIR`` would load whatever pickles DIR holds.
 FILE_PARAMETERS = frozenset({"memory"})
+# Settings of how many processes or threads a run uses (mining's ``n_jobs``, spaCy's ``nlp.n_process``, an estimator's
+# ``model.n_jobs``): they decide no number (config.yaml: "the results are those of n_jobs=1"), but a recorded
+# ``nlp.n_process=1000`` forked a thousand spaCy parsers, each with its own pipeline in memory. The re-run lowers a
+# recorded count above this machine's CPUs to their number, and says so.
+PARALLEL_PARAMETERS = frozenset({"n_jobs", "n_process"})
 
 
 def recorded_overrides(run_dir: Path) -> list[str]:
@@ -104,6 +109,28 @@ def _estimator_class(name: str) -> bool:
     return isinstance(found, type) and issubclass(found, BaseEstimator)
 
 
+def usable_cpus() -> int:
+    """How many CPUs this process may run on (its affinity, which a container or ``taskset`` narrows)."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def capped_parallelism(overrides: list[str], cpus: int) -> list[str]:
+    """``overrides`` with each recorded count of processes or threads (:data:`PARALLEL_PARAMETERS`) above ``cpus``
+    lowered to ``cpus``, noting each: a record handed over must not start a thousand processes here."""
+    capped = []
+    for override in overrides:
+        key, sep, value = override.partition("=")
+        count = value.strip("'\"")
+        if sep and re.split(r"[./]", key)[-1] in PARALLEL_PARAMETERS and count.isdigit() and int(count) > cpus:
+            note(f"reproduce: the record's {override} is lowered to {key}={cpus}, the CPUs here "
+                 "(it changes no result, only how many processes run)")
+            override = f"{key}={cpus}"
+        capped.append(override)
+    return capped
+
+
 def current_override(override: str) -> str:
     """``override`` as today's configs spell it: a run recorded while the ``data`` group still kept its
     loader's options under ``data.options`` (``data.options.format=brat``) now sets ``data.format=brat``,
@@ -122,7 +149,7 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
     finds it from any directory and with the variable unset; on another machine, where the recorded
     path does not exist, the config's rule (``$MINING_CORPORA``) applies.
     """
-    overrides = [current_override(o) for o in recorded_overrides(run_dir)]
+    overrides = capped_parallelism([current_override(o) for o in recorded_overrides(run_dir)], usable_cpus())
     recorded = (read_meta(run_dir).get("data") or {}).get("path")
     if isinstance(recorded, str) and any(c in recorded for c in "${}\\"):  # Hydra resolves ${...} in quotes too
         raise RunRecordError(f"{run_dir / 'meta.json'}: refused the recorded corpus path {_short(recorded)}: it "
@@ -166,6 +193,8 @@ def config_disagreement(run_dir: Path, rerun_dir: Path, extra: list[str] | None 
     seed_given = "seed" in skipped
 
     def compared(key: str) -> bool:
+        if key.rsplit(".", 1)[-1] in PARALLEL_PARAMETERS:  # decide no number, and a re-run may lower them
+            return False
         return not any(key == s or key.startswith(f"{s}.") for s in skipped) and not (seed_given and is_seed_key(key))
 
     recorded = {current_override(k): v for k, v in flatten(read_resolved_config(run_dir)).items()}

@@ -306,3 +306,57 @@ def test_a_recorded_null_choice_agrees_with_meta_json(tmp_path):
     check_choices(record, ["experiment=null", "model=logreg"])
     with pytest.raises(RunRecordError, match="chooses experiment=aaec_stance, but meta.json records experiment=null"):
         check_choices(record, ["experiment=aaec_stance"])
+
+
+@pytest.mark.parametrize("recorded, rerun", [
+    ("nlp.n_process=1000", "nlp.n_process=4"),
+    ("n_jobs=1000", "n_jobs=4"),
+    ("+model.n_jobs='64'", "+model.n_jobs=4"),
+    ("++model.estimator.n_jobs=5", "++model.estimator.n_jobs=4"),
+    ("n_jobs=4", "n_jobs=4"),
+    ("n_jobs=-1", "n_jobs=-1"),  # all the CPUs there are
+    ("model.C=1000", "model.C=1000"),
+    ("~n_jobs", "~n_jobs"),
+])
+def test_a_recorded_count_of_processes_above_the_cpus_is_lowered(recorded: str, rerun: str):
+    """A record handed over with nlp.n_process=1000 forked a thousand spaCy parsers on `mining reproduce`."""
+    from mining.runs.reproduce import capped_parallelism
+
+    assert capped_parallelism([recorded], 4) == [rerun]
+
+
+def test_the_re_run_runs_on_the_cpus_here_and_says_so(tmp_path, monkeypatch):
+    """`mining reproduce` notes each count it lowers on stderr, before the re-run."""
+    import subprocess
+
+    from mining.runs import reproduce
+
+    record = _record_with_overrides(tmp_path, "experiment=sample_stance", "nlp.n_process=1000", "n_jobs=1000")
+    commands = []
+
+    def record_command(command, **kwargs):  # the command is what is under test
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 1, "", "stopped by the test")
+
+    monkeypatch.setattr(reproduce.subprocess, "run", record_command)
+    monkeypatch.setattr(reproduce, "usable_cpus", lambda: 2)
+    done = run_mining("reproduce", str(record))
+    assert done.returncode == 2 and "stopped by the test" in done.stderr, done.stderr
+    assert "nlp.n_process=2" in commands[0] and "n_jobs=2" in commands[0]
+    assert not any(c.endswith("=1000") for c in commands[0])
+    assert "reproduce: the record's nlp.n_process=1000 is lowered to nlp.n_process=2" in done.stderr, done.stderr
+
+
+def test_a_lowered_count_of_processes_is_no_disagreement_with_the_record(tmp_path):
+    """The count decides no number: config.yaml's n_jobs=1000 against the re-run's 2 does not mean an edited record."""
+    import yaml
+
+    from mining.runs.reproduce import config_disagreement
+
+    for name, count in (("record", 1000), ("again", 2)):
+        (tmp_path / name).mkdir()
+        config = {"n_jobs": count, "nlp": {"n_process": count}, "model": {"n_jobs": count, "C": 1.0}}
+        (tmp_path / name / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert config_disagreement(tmp_path / "record", tmp_path / "again") is None
+    (tmp_path / "again" / "config.yaml").write_text(yaml.safe_dump({"n_jobs": 2, "model": {"C": 2.0}}))
+    assert config_disagreement(tmp_path / "record", tmp_path / "again").startswith("model.C is 1.0 in config.yaml")
