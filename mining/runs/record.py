@@ -229,29 +229,40 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     if models:  # its record would no longer describe the model beside it
         raise UsageError(f"{dest}: holds a model ({', '.join(models)}): publish with --with-model to replace it "
                          "too, or to another folder")
-    for name in names:
-        _require_own_file(run_dir, name)
+    sources = {name: _own_file(run_dir, name) for name in names}
     held = [name for name in names if (dest / name).exists()]
     if held and not overwrite:
         raise UsageError(f"{dest}: already holds {', '.join(held)}; --overwrite replaces them")
     with _staging(dest) as stage:
         for name in names:
             (stage / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(run_dir / name, stage / name)
+            shutil.copyfile(sources[name], stage / name)  # the file, or what a link vouched for stands for
         _move_in(stage, dest, names)
     return names
 
 
-def _require_own_file(run_dir: Path, name: str) -> None:
-    """Refuse to publish ``run_dir/name`` unless it is a regular file inside ``run_dir``: a link in a run directory
-    someone handed over (``config.yaml -> ~/.ssh/id_rsa``) would copy that file into the reference, to be published."""
+def _own_file(run_dir: Path, name: str) -> Path:
+    """The file to publish as ``run_dir/name``: itself when it is a regular file inside ``run_dir``; for a link, the
+    file it stands for when the repository the run lies in vouches for it (a git-annex or DVC checkout of the run,
+    :func:`mining.runs.links.vouched_target`). Anything else is refused: a link in a run directory someone handed
+    over (``config.yaml -> ~/.ssh/id_rsa``) would copy that file into the reference, to be published."""
     path = run_dir / name
     if not path.exists():
         raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run")
-    inside = os.path.realpath(path).startswith(os.path.join(os.path.realpath(run_dir), ""))
-    if path.is_symlink() or not inside or not path.is_file():
-        raise RunRecordError(f"{path}: not a file of the run itself (a link, or not a regular file); publish copies "
-                             "only the run's own files")
+    run_real, folder = os.path.realpath(run_dir), os.path.realpath(path.parent)
+    inside = folder == run_real or folder.startswith(os.path.join(run_real, ""))  # .hydra not a link out of the run
+    if inside and path.is_symlink():
+        from mining.runs.links import vouched_target  # runs git: only for a link
+
+        target = vouched_target(path)
+        if target is not None:
+            return target
+    elif inside and path.is_file():
+        return path
+    link = "; a link is followed only into the git-annex or DVC store of the repository the run lies in, when git " \
+           "tracks it (or the .dvc record of its folder)" if inside and path.is_symlink() else ""
+    raise RunRecordError(f"{path}: not a file of the run itself (a link, or not a regular file); publish copies "
+                         f"only the run's own files{link}")
 
 
 def find_runs(paths) -> list[Path]:

@@ -1,0 +1,157 @@
+"""publish follows a run's links only where its repository vouches for them: git-annex and DVC checkouts of the run.
+
+The stores are laid out here as git-annex 10 and DVC 3.67 (``cache.type symlink``) lay them out, without either
+tool: a link git tracks into ``.git/annex/objects``; a ``run.dvc`` git tracks, whose folder listing in
+``.dvc/cache/files/md5`` names each file's object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_mining
+
+FIXTURE_RUN = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep" / "0"
+NAMES = ("metrics.json", "meta.json", "config.yaml", ".hydra/overrides.yaml")
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def _repo(tmp_path: Path) -> tuple[Path, Path]:
+    """A git work tree holding a finished run at logs/run, its files still regular."""
+    repo = tmp_path / "repo"
+    run = repo / "logs" / "run"
+    shutil.copytree(FIXTURE_RUN, run)
+    (run / ".hydra").mkdir()
+    (run / ".hydra" / "overrides.yaml").write_text("- model=logreg\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    return repo, run
+
+
+def _annex(repo: Path, run: Path) -> None:
+    """``git annex add`` of the run: each file moved into the store, a relative link put in its place, git-added."""
+    for name in NAMES:
+        path = run / name
+        key = f"SHA256E-s{path.stat().st_size}--{hashlib.sha256(path.read_bytes()).hexdigest()}{path.suffix}"
+        store = repo / ".git" / "annex" / "objects" / key[-6:-4] / key[-4:-2] / key / key
+        store.parent.mkdir(parents=True)
+        path.rename(store)
+        path.symlink_to(os.path.relpath(store, path.parent))
+        _git(repo, "add", str(path.relative_to(repo)))
+
+
+def _dvc(repo: Path, run: Path, *, pipeline: bool = False) -> None:
+    """``dvc add logs/run`` with symlinks: the files moved into the cache, a listing of them, a git-added run.dvc;
+    with ``pipeline``, ``dvc repro`` of a stage whose output is logs/run: a git-added dvc.lock instead."""
+    cache = repo / ".dvc" / "cache" / "files" / "md5"
+    listing = []
+    for name in NAMES:
+        path = run / name
+        md5 = hashlib.md5(path.read_bytes()).hexdigest()
+        (cache / md5[:2]).mkdir(parents=True, exist_ok=True)
+        path.rename(cache / md5[:2] / md5[2:])
+        path.symlink_to(cache / md5[:2] / md5[2:])
+        listing.append({"md5": md5, "relpath": name})
+    text = json.dumps(sorted(listing, key=lambda e: e["relpath"]))
+    md5 = hashlib.md5(text.encode()).hexdigest() + ".dir"
+    (cache / md5[:2]).mkdir(parents=True, exist_ok=True)
+    (cache / md5[:2] / md5[2:]).write_text(text, encoding="utf-8")
+    out = f"- md5: {md5}\n  size: 709\n  nfiles: 4\n  hash: md5\n  path: {'logs/run' if pipeline else 'run'}\n"
+    if pipeline:
+        indented = "".join(f"    {line}\n" for line in out.splitlines())
+        (repo / "dvc.lock").write_text(f"schema: '2.0'\nstages:\n  train:\n    cmd: mining run\n    outs:\n{indented}",
+                                       encoding="utf-8")
+        _git(repo, "add", "dvc.lock")
+        return
+    (run.parent / "run.dvc").write_text(f"outs:\n{out}", encoding="utf-8")
+    _git(repo, "add", "logs/run.dvc")
+
+
+def _dvc_pipeline(repo: Path, run: Path) -> None:
+    _dvc(repo, run, pipeline=True)
+
+
+@pytest.mark.parametrize("store", [_annex, _dvc, _dvc_pipeline])
+def test_publish_copies_what_a_checked_in_run_s_links_stand_for(store, tmp_path: Path):
+    repo, run = _repo(tmp_path)
+    store(repo, run)
+    assert (run / "config.yaml").is_symlink()
+    done = run_mining("publish", str(run), str(tmp_path / "published"))
+    assert done.returncode == 0, done.stderr
+    for name in NAMES:
+        copy = tmp_path / "published" / name
+        assert not copy.is_symlink() and copy.read_bytes() == (FIXTURE_RUN / name).read_bytes() \
+            if name != ".hydra/overrides.yaml" else copy.read_text(encoding="utf-8") == "- model=logreg\n"
+
+
+def _secret(tmp_path: Path) -> Path:
+    secret = tmp_path / "home" / "secret.yaml"
+    secret.parent.mkdir(exist_ok=True)
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    return secret
+
+
+def _copied_in(repo: Path, run: Path, tmp_path: Path) -> Path:
+    """A folder someone handed over, copied into the repository beside the run: its links are tracked by nothing."""
+    shutil.copytree(run, run.parent / "handed-over", symlinks=True)
+    return run.parent / "handed-over"
+
+
+def _tracked_link_outside(repo: Path, run: Path, tmp_path: Path) -> Path:
+    """A repository cloned from someone else: it tracks a link to a file of the user's, outside its work tree."""
+    (run / "config.yaml").unlink()
+    (run / "config.yaml").symlink_to(_secret(tmp_path))
+    _git(repo, "add", "logs/run/config.yaml")
+    return run
+
+
+def _tracked_link_to_git_config(repo: Path, run: Path, tmp_path: Path) -> Path:
+    """...or to its .git/config, where a clone's remote may hold a token."""
+    with (repo / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write('[remote "origin"]\n\turl = https://me:hunter2@git.invalid/x\n')
+    (run / "config.yaml").unlink()
+    (run / "config.yaml").symlink_to("../../.git/config")
+    _git(repo, "add", "logs/run/config.yaml")
+    return run
+
+
+def _repointed(repo: Path, run: Path, tmp_path: Path) -> Path:
+    """A link the store made, pointed since at another object in the store (a private file's)."""
+    private = Path(os.path.realpath(run / "config.yaml")).parent / "private"
+    private.write_text("password: hunter2\n", encoding="utf-8")
+    (run / "config.yaml").unlink()
+    (run / "config.yaml").symlink_to(private)
+    return run
+
+
+def _dvc_record_untracked(repo: Path, run: Path, tmp_path: Path) -> Path:
+    """A .dvc record for a handed-over folder, planted beside it: git does not track it."""
+    handed = _copied_in(repo, run, tmp_path)
+    (run.parent / "handed-over.dvc").write_text((run.parent / "run.dvc").read_text().replace("path: run", "path: "
+                                                                                             "handed-over"))
+    return handed
+
+
+@pytest.mark.parametrize("store, attack", [
+    (_annex, _copied_in), (_annex, _tracked_link_outside), (_annex, _tracked_link_to_git_config),
+    (_annex, _repointed), (_dvc, _copied_in), (_dvc, _repointed), (_dvc, _dvc_record_untracked),
+    (_dvc_pipeline, _copied_in), (_dvc_pipeline, _repointed),
+])
+def test_publish_refuses_links_the_repository_does_not_vouch_for(store, attack, tmp_path: Path):
+    repo, run = _repo(tmp_path)
+    store(repo, run)
+    target = attack(repo, run, tmp_path)
+    dest = tmp_path / "published"
+    done = run_mining("publish", str(target), str(dest))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "not a file of the run itself" in done.stderr and "git-annex or DVC store" in done.stderr, done.stderr
+    assert not any("hunter2" in p.read_text(encoding="utf-8") for p in dest.rglob("*") if p.is_file())
