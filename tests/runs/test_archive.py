@@ -93,3 +93,26 @@ def test_label_refuses_a_bomb_in_one_line(tmp_path: Path):
     assert result.returncode == 2
     assert f"error: {run / TASKS}: member 'schema.json' is compressed with method 14" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_schema_that_reads_one_member_many_times_is_refused(tmp_path: Path, monkeypatch):
+    """skops reads a member once for each node naming it: 1000 nodes naming one 1 MiB array took 2 GB from 4.5 kB."""
+    import io
+    import json
+
+    import numpy as np
+    import skops.io as sio
+
+    with zipfile.ZipFile(io.BytesIO(sio.dumps([np.zeros(1 << 13)]))) as z:  # 64 KiB
+        members = {name: z.read(name) for name in z.namelist()}
+    schema = json.loads(members["schema.json"])
+    node = schema["content"][0]
+    schema["content"] = [dict(node, __id__=i) for i in range(1, 41)]
+    members["schema.json"] = json.dumps(schema).encode()
+    path = _zip(tmp_path / MODEL, members, zipfile.ZIP_DEFLATED)
+    monkeypatch.setenv(LIMIT_ENV, "2")
+    with pytest.raises(OversizedModelError, match=rf"member 'schema\.json' reads member '{node['file']}' 40 times "
+                                                  r"\(2626560 bytes\)"):
+        load_trusted(path)
+    monkeypatch.setenv(LIMIT_ENV, "4")
+    assert len(load_trusted(path)) == 40
