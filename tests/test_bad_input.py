@@ -314,3 +314,26 @@ def test_a_text_to_label_nested_too_deeply_is_one_line(tmp_path: Path):
     path.write_text(json.dumps({"text": TEXT}) + "\n" + NESTED, encoding="utf-8")
     with pytest.raises(CorpusError, match=rf"^{re.escape(str(path))}:2: broken JSON: nested too deeply"):
         list(iter_items([path]))
+
+
+SURROGATE = json.dumps(_doc()).replace("Cats are", "\\ud800ats are", 1)  # the text's escape; the unit's stays
+
+
+@pytest.mark.parametrize(("name", "content", "command", "where"), [
+    ("docs.jsonl", SURROGATE, ["data", "convert", "jsonl", "--to", "jsonl", "-o", "out.jsonl", "--path"], ":1"),
+    ("export.json", json.dumps([{"data": {"text": "x"}}]).replace('"x"', '"\\udc00"'), ["data", "validate"], ":1"),
+    ("doccano.jsonl", json.dumps({"text": "x", "label": []}).replace('"x"', '"\\ud800"'),
+     ["data", "stats", "doccano", "--path"], ":1"),
+], ids=["jsonl-convert", "labelstudio-validate", "doccano-stats"])
+def test_a_lone_surrogate_escape_is_one_line(tmp_path: Path, name: str, content: str, command: list[str], where: str):
+    """JSON can escape half a UTF-16 pair: the readers took it in, and a writer or the text's hash then raised
+    UnicodeEncodeError with a traceback (convert: after validation said nothing)."""
+    from tests.helpers import run_mining
+
+    path = tmp_path / name
+    path.write_text(content + "\n", encoding="utf-8")
+    done = run_mining(*command, str(path), cwd=tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode in (1, 2) and "Traceback" not in output, output[-2000:]
+    assert f"{path}{where}: " in output and "holds a lone surrogate" in output, output[-2000:]
+    assert not (tmp_path / "out.jsonl").exists()

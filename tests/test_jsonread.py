@@ -28,3 +28,22 @@ def test_the_position_is_where_the_nesting_is_deepest_brackets_in_strings_aside(
 
 def test_json_that_is_not_too_deep_reads_as_json_reads_it():
     assert jsonread.loads('{"a": [[1, "]"]]}') == jsonread.load(io.StringIO('{"a": [[1, "]"]]}')) == {"a": [[1, "]"]]}
+
+
+@pytest.mark.parametrize(("text", "where", "column"), [
+    ('{"id": "d1", "text": "ab\\ud800c"}', '"text"', 22),
+    ('[{"data": {"text": "ok"}}, {"data": {"text": "\\udc00"}}]', '"[1].data.text"', 46),
+    ('{"units": [{"\\ud800": 1}]}', 'a key of "units[0]"', 13),
+    (b'{"t": "\\ud800"}', '"t"', 7),
+])
+def test_a_lone_surrogate_is_a_decoding_error_naming_the_field(text: str | bytes, where: str, column: int):
+    """Python reads a lone surrogate escape into a string no UTF-8 file can hold: the writer that met it later raised
+    UnicodeEncodeError (`mining data convert`, and `data validate` of a Label Studio export, which hashes the text)."""
+    with pytest.raises(json.JSONDecodeError) as raised:
+        jsonread.loads(text)
+    assert raised.value.msg.startswith(f"{where} holds a lone surrogate ") and raised.value.colno == column
+
+
+def test_surrogate_pairs_and_an_escaped_backslash_read_as_json_reads_them():
+    for text in ['"\\ud83d\\ude00"', '"\\\\ud800"', '{"a": "\\u00e9"}']:
+        assert jsonread.loads(text) == json.loads(text)

@@ -222,7 +222,6 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
             if doc_id is not None and (not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool)):
                 raise CorpusError(f'"id" must be a string or a whole number, got {type(doc_id).__name__}', file=path,
                                   line=number)
-            _check_unicode(record, file=path, line=number)
             yield Item(id=f"{name}:{number}" if doc_id is None else str(doc_id), text=record["text"],
                        source=f"{path}:{number}", topic=topic)
 
@@ -231,16 +230,3 @@ def _check_topic(topic: object, **where: object) -> None:
     """A topic is a string or null: else a ``CorpusError`` at ``where`` (file, line)."""
     if topic is not None and not isinstance(topic, str):
         raise CorpusError(f'"topic" must be a string or null, got {type(topic).__name__}', **where)
-
-
-def _check_unicode(record: dict, **where: object) -> None:
-    """JSON may escape a lone UTF-16 surrogate (``"\\ud800"``), which no UTF-8 text holds: spaCy, the input's
-    fingerprint and the output cannot encode it. A ``CorpusError`` at ``where`` (file, line) names the field."""
-    for name in ("id", "text", "topic"):
-        value = record.get(name)
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as e:
-                raise CorpusError(f'"{name}" holds a lone surrogate {value[e.start]!r} at character {e.start}, '
-                                  "which is no Unicode text: fix the escape in the file", **where) from None

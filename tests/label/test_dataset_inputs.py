@@ -121,5 +121,6 @@ def test_a_lone_surrogate_in_a_jsonl_line_is_named(tmp_path: Path, field: str):
     (tmp_path / "s.jsonl").write_text('{"id": "ok", "text": "Good."}\n' + line + "\n", encoding="utf-8")
     items = iter_items([tmp_path / "s.jsonl"])
     assert next(items).id == "ok"
-    with pytest.raises(CorpusError, match=rf's.jsonl:2: "{field}" holds a lone surrogate .* at character 3'):
+    with pytest.raises(CorpusError, match=rf's.jsonl:2: broken JSON: "{field}" holds a lone surrogate .* at '
+                                          "character 3"):
         next(items)
