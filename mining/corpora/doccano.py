@@ -51,6 +51,7 @@ from typing import Any
 from mining import jsonread
 from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
 from mining.corpora.corrections import PROPOSED_KEY, check_proposed, pre_labelled, proposed_units, record_corrections
+from mining.corpora.jsonl import utf8_lines
 from mining.corpora.stored import TEXT_HASH, check_text, stored_entries, stored_field, text_hash, unknown_fields
 from mining.errors import CorpusError
 from mining.files import atomic_writer
@@ -156,11 +157,8 @@ def load(path: str | Path, **options: Any) -> list[Document]:
 
 
 def _read_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    with path.open(encoding="utf-8-sig") as f:  # a byte order mark that starts the file is dropped
-        try:
-            lines = list(f)
-        except UnicodeDecodeError as e:
-            raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
+    with path.open("rb") as f:  # a byte order mark that starts the file is dropped
+        lines = list(utf8_lines(f, path, kind="doccano's JSONL export"))
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue

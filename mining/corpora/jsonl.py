@@ -20,15 +20,15 @@ def iter_documents(path: str | Path) -> Iterator[Document]:
         yield from parse_lines(utf8_lines(f, path), source=path)
 
 
-def utf8_lines(lines: Iterable[bytes], path: Path) -> Iterator[str]:
-    """Decode each line, or a CorpusError naming the line and the byte that is not UTF-8; a byte order mark that
-    starts the file (as Windows editors write one) is dropped."""
+def utf8_lines(lines: Iterable[bytes], path: Path, *, kind: str = "the project's JSONL") -> Iterator[str]:
+    """Decode each line, or a CorpusError naming the line and the byte that is not UTF-8 (``kind`` names the format,
+    which is UTF-8); a byte order mark that starts the file (as Windows editors write one) is dropped."""
     for lineno, raw in enumerate(lines, start=1):
         try:
             yield raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as e:
-            raise CorpusError(f"not valid UTF-8: byte {raw[e.start]:#04x}, the line's byte {e.start + 1}; the "
-                              "project's JSONL is UTF-8", file=path, line=lineno) from None
+            raise CorpusError(f"not valid UTF-8: byte {raw[e.start]:#04x}, the line's byte {e.start + 1}; {kind} "
+                              "is UTF-8", file=path, line=lineno) from None
 
 
 def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iterator[Document]:

@@ -222,6 +222,16 @@ def test_broken_json_names_file_and_line(tmp_path: Path):
         load_corpus("doccano", path)
 
 
+def test_a_byte_that_is_not_utf8_is_named_by_its_line(tmp_path: Path):
+    """The reader decoded the file in chunks: the error named no line, and its byte counted from the chunk's start
+    (6153 for a byte of line 251, some 32,000 bytes in)."""
+    line = json.dumps({"text": "A fine text of some length to fill the chunk the reader decodes.", "label": []})
+    path = tmp_path / "export.jsonl"
+    path.write_bytes((line + "\n").encode("utf-8") * 500 + line.replace("fine", "caf\u00e9").encode("latin-1"))
+    with pytest.raises(CorpusError, match=rf"^{path}:501: not valid UTF-8: byte 0xe9, the line's byte 16;"):
+        doccano.load(path)
+
+
 def test_empty_folder(tmp_path: Path):
     with pytest.raises(CorpusError, match="no \\*.jsonl files"):
         doccano.load(tmp_path)
