@@ -30,7 +30,7 @@ class CorpusError(MiningError, ValueError):
         where = self.file or "<input>"
         if line is not None:
             where += f":{line}"
-        if item is not None:
+        if item:  # an empty id names nothing; the problem says so
             where += f" [{item}]"
         super().__init__(f"{where}: {problem}")
 

@@ -80,6 +80,7 @@ JSONL_CASES = [
      r"fragments 22-26, 33-40 do not start and end at the unit's offsets 22-30", "[d1/T2]"),
     ("self-relation", json.dumps(_doc(relations=[{"id": "R1", "source": "T1", "target": "T1", "label": "support"}])),
      r"relation links unit 'T1' to itself", "[d1/R1]"),
+    ("empty-document-id", json.dumps(_doc(id="")), r"document id '' is empty", ":1"),
 ]
 
 
@@ -337,3 +338,19 @@ def test_a_lone_surrogate_escape_is_one_line(tmp_path: Path, name: str, content:
     assert done.returncode in (1, 2) and "Traceback" not in output, output[-2000:]
     assert f"{path}{where}: " in output and "holds a lone surrogate" in output, output[-2000:]
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_document_with_an_empty_id_is_refused_not_written_as_a_hidden_brat_file(tmp_path: Path):
+    """`data validate` called an empty id ok, and `data convert --to brat` (or `mining label --format brat`) wrote it
+    as .txt/.ann: hidden files that the brat reader then took for an annotation file without its text."""
+    from tests.helpers import run_mining
+
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps(_doc(id="")) + "\n", encoding="utf-8")
+    done = run_mining("data", "convert", "jsonl", "--path", str(path), "--to", "brat", "-o", str(tmp_path / "out"))
+    assert done.returncode == 2 and f"{path}: document id '' is empty" in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()
+    [doc] = jsonl.load(path)  # what mining label writes has no validation before the writer
+    with pytest.raises(CorpusError, match=r"document id '' is empty, and brat names a document's files by its id"):
+        brat.save([doc], tmp_path / "labelled")
+    assert not (tmp_path / "labelled").exists() or not any((tmp_path / "labelled").iterdir())

@@ -461,6 +461,9 @@ def _file_stems(docs: list[Document], directory: Path) -> list[str]:
     stems = []
     for doc in docs:
         stem = _safe_stem(doc.id)
+        if not stem:  # ".txt" would be a hidden file, read back as the text of a document ".txt"
+            raise CorpusError(f"document id {doc.id!r} is empty, and brat names a document's files by its id: "
+                              "give each document an id", file=directory)
         stems.append(stem)
         key = stem.casefold()  # some file systems ignore case
         if key in owner:
