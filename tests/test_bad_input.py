@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mining.corpora import aaec, brat, jsonl
+from mining.corpora import aaec, brat, jsonl, load_corpus
 from mining.dataset.validation import validate_path
 from mining.errors import CorpusError
 
@@ -197,6 +197,21 @@ def test_duplicate_document_ids_across_a_folders_files_and_in_loaded_documents(t
     docs = jsonl.load(tmp_path / "a.jsonl") * 2  # what a run, an export or evaluate-labels validates
     with pytest.raises(CorpusError, match=r"\[d1\]: duplicate document id 'd1'"):
         validate_documents(docs, file="docs")
+
+
+def test_duplicate_document_ids_in_a_brat_folder(tmp_path: Path):
+    """A sidecar may set any id: `data validate` called a folder ok whose loader (stats, convert, run) refuses it."""
+    _brat(tmp_path, GOOD_T1)  # doc.txt, doc.ann
+    (tmp_path / "other.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "other.ann").write_text(GOOD_T1, encoding="utf-8")
+    (tmp_path / "other.json").write_text('{"id": "doc"}', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"duplicate document id 'doc'"):
+        load_corpus("brat", tmp_path)  # as stats, convert and run read it
+    [problem] = validate_path(tmp_path, strict=False)
+    assert (problem.file, problem.item) == (str(tmp_path / "other.txt"), "doc"), problem
+    assert f"duplicate document id 'doc' (first in {tmp_path / 'doc.txt'};" in problem.message
+    with pytest.raises(CorpusError, match=r"other.txt \[doc\]: duplicate document id 'doc'"):
+        validate_path(tmp_path)
 
 
 def test_an_ann_without_its_txt_is_named_not_skipped(tmp_path: Path):

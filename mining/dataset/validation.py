@@ -214,6 +214,7 @@ def _validate_brat(path: Path, *, strict: bool, read: set[str]) -> list[Problem]
         if strict:
             raise problem.to_error()
         problems.append(problem)
+    first: dict[str, Path] = {}  # document id -> the file that gave it first (a sidecar may set any id)
     for txt in txts:
         try:
             doc = brat.read_document(txt)
@@ -222,6 +223,13 @@ def _validate_brat(path: Path, *, strict: bool, read: set[str]) -> list[Problem]
                 raise
             problems.append(Problem(e.file, e.line, e.item, e.problem))
             continue
+        if doc.id in first:  # as the loader refuses it
+            problem = Problem(str(txt), None, doc.id, f"duplicate document id {doc.id!r} (first in {first[doc.id]}; "
+                              "a document's id is its file name, unless its .json sidecar sets one)")
+            if strict:
+                raise problem.to_error()
+            problems.append(problem)
+        first.setdefault(doc.id, txt)
         problems += validate_documents([doc], file=str(txt.with_suffix(".ann")), strict=strict)
         read.add(doc.id)
     return problems
