@@ -369,3 +369,13 @@ def test_a_document_with_an_empty_id_is_refused_not_written_as_a_hidden_brat_fil
     with pytest.raises(CorpusError, match=r"document id '' is empty, and brat names a document's files by its id"):
         brat.save([doc], tmp_path / "labelled")
     assert not (tmp_path / "labelled").exists() or not any((tmp_path / "labelled").iterdir())
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano"])
+def test_a_line_cut_short_is_named_at_its_end_not_at_column_1(tmp_path: Path, fmt: str):
+    """The line's own newline made the parser's error "line 2 column 1" of the line, printed as column 1."""
+    line = json.dumps(_doc()) if fmt == "jsonl" else json.dumps({"text": TEXT, "label": []})
+    path = tmp_path / "cut.jsonl"
+    path.write_text(line + "\n" + line[:-1] + "\r\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=rf"cut.jsonl:2: invalid JSON: .* at column {len(line)}$"):
+        validate_path(path, fmt=fmt)

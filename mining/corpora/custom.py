@@ -25,6 +25,8 @@ DESCRIPTIONS = {
 }
 EXPECTED = ("expected a .jsonl file or folder, a brat folder (*.txt + *.ann), a dataset folder with "
             "dataset_info.json or state.json, a Label Studio JSON export or a doccano JSONL export")
+# How to name the format when detection cannot: each command's own option.
+NAME_IT = "name the format: --format (--base-format/--new-format for data merge, data.format=NAME for mining run)"
 # keys a doccano export line has where the project's JSONL has "units"
 _DOCCANO_KEYS = ("label", "labels", "entities")
 # keys a Label Studio task has beside "data"
@@ -59,12 +61,12 @@ def detect_format(path: str | Path) -> str:
         files = sorted(path.glob("*.jsonl")) or sorted(path.glob("*.json"))
         if files:
             return _registered(_sniff_file(files[0]), files[0])
-        raise CorpusError(f"cannot tell the format of this folder ({EXPECTED}); pass --format", file=path)
+        raise CorpusError(f"cannot tell the format of this folder ({EXPECTED}); {NAME_IT}", file=path)
     if path.suffix in (".ann", ".txt"):
         raise CorpusError("a single brat file: pass the folder that holds the *.txt and *.ann files", file=path)
     if path.suffix in (".jsonl", ".json"):
         return _registered(_sniff_file(path), path)
-    raise CorpusError(f"cannot tell the format of this file ({EXPECTED}); pass --format", file=path)
+    raise CorpusError(f"cannot tell the format of this file ({EXPECTED}); {NAME_IT}", file=path)
 
 
 def is_saved_dataset(folder: Path) -> bool:
@@ -103,7 +105,7 @@ def _registered(fmt: str | None, path: Path) -> str:
     from mining.corpora import LOADERS
 
     if fmt is None:
-        raise CorpusError(f"cannot tell the format from the first record ({EXPECTED}); pass --format", file=path)
+        raise CorpusError(f"cannot tell the format from the first record ({EXPECTED}); {NAME_IT}", file=path)
     if fmt not in LOADERS:
         raise CorpusError(f"looks like {DESCRIPTIONS[fmt]}, but no {fmt!r} loader is registered in "
                           "mining.corpora.LOADERS", file=path)
@@ -111,10 +113,12 @@ def _registered(fmt: str | None, path: Path) -> str:
 
 
 def _sniff_file(path: Path) -> str | None:
-    """Tell the format from the first record of a JSON or JSON-lines file."""
+    """Tell the format from the first record of a JSON or JSON-lines file; a first line that is not JSON is a
+    CorpusError naming it, as the loaders name it."""
+    broken = None  # the error of a .json file read whole
     try:
         with path.open(encoding="utf-8-sig") as f:
-            first = next((line for line in f if line.strip()), "")
+            number, first = next(((n, line) for n, line in enumerate(f, start=1) if line.strip()), (0, ""))
             if path.suffix == ".json" or first.lstrip().startswith("["):
                 f.seek(0)
                 try:
@@ -123,20 +127,32 @@ def _sniff_file(path: Path) -> str | None:
                     if first.lstrip().startswith("["):
                         raise CorpusError(f"invalid JSON: {e.msg} at line {e.lineno} column {e.colno}",
                                           file=path) from None
-                    whole = None  # JSON lines in a .json file
+                    whole, broken = None, e  # JSON lines in a .json file, or one task broken further on
                 if isinstance(whole, list):
                     return _sniff_array(whole, path)
                 if isinstance(whole, dict) and _sniff_record(whole) == "labelstudio":
                     return "labelstudio"
     except UnicodeDecodeError as e:
+        _name_the_line(path)  # decoded in chunks, e.start counts from the chunk's start
         raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
     if not first.strip():
         return "jsonl" if path.suffix == ".jsonl" else None  # an empty dataset, to merge into
     try:
-        record = jsonread.loads(first)
-    except json.JSONDecodeError:
-        return None
+        record = jsonread.loads(first.rstrip("\r\n"))
+    except json.JSONDecodeError as e:
+        e = broken or e  # a task over many lines: the first is no JSON of its own, the file's error is the one
+        raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=path,
+                          line=e.lineno if broken else number) from None
     return _sniff_record(record)
+
+
+def _name_the_line(path: Path) -> None:
+    """Raise the CorpusError that names the line of ``path`` that is not UTF-8, and its byte."""
+    from mining.corpora.jsonl import utf8_lines
+
+    with path.open("rb") as f:
+        for _ in utf8_lines(f, path, kind="a corpus file"):
+            pass
 
 
 class UnreadableFormat(CorpusError):

@@ -163,7 +163,7 @@ def _read_lines(path: Path) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield lineno, jsonread.loads(line)
+            yield lineno, jsonread.loads(line.rstrip("\r\n"))  # an error at its end: that column
         except json.JSONDecodeError as e:
             raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=path, line=lineno) from None
 

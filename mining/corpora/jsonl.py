@@ -36,7 +36,7 @@ def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iter
         if not line.strip():
             continue
         try:
-            record = jsonread.loads(line)
+            record = jsonread.loads(line.rstrip("\r\n"))  # an error at the end names its column, not "line 2"
         except json.JSONDecodeError as e:
             raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=source, line=lineno) from None
         if not isinstance(record, dict):

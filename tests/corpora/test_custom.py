@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import import_module
 from pathlib import Path
 
@@ -118,6 +119,27 @@ def test_undetectable_files_are_clear_errors(tmp_path: Path, name, content, mess
     with pytest.raises(CorpusError, match=message) as info:
         custom.detect_format(path)
     assert str(info.value).startswith(str(path))
+
+
+LINE = json.dumps({"id": "d1", "text": "Cats rule."})
+
+
+@pytest.mark.parametrize(("name", "content", "where"), [
+    ("cut.jsonl", "\n" + LINE[:-1] + "\n" + LINE + "\n", f":2: invalid JSON: .* at column {len(LINE)}$"),
+    ("escape.jsonl", LINE.replace("Cats", "\\ud800ats") + "\n", r":1: invalid JSON: \"text\" holds a lone surrogate"),
+    ("task.json", '{\n "data": {"text": "Cats rule."},\n "annotations": [}\n', ":3: invalid JSON: .* at column 18$"),
+    ("latin.jsonl", (LINE.replace("Cats", "Caf\u00e9s") + "\n") * 2,
+     r":1: not valid UTF-8: byte 0xe9, the line's byte 26;"),
+])
+def test_a_first_record_that_cannot_be_read_is_named_by_its_line(tmp_path: Path, name, content, where):
+    """Detection read the first record and, when it was no JSON, said only "cannot tell the format from the first
+    record; pass --format" (the cause unnamed, the option one `mining run` has not); a byte that is not UTF-8 was named
+    by its place in a chunk the decoder read, and no line."""
+    path = tmp_path / name
+    path.write_bytes(content.encode("latin-1" if name.startswith("latin") else "utf-8"))
+    with pytest.raises(CorpusError) as info:
+        custom.load(path)
+    assert re.match(re.escape(str(path)) + where, str(info.value)), str(info.value)
 
 
 def test_undetectable_folders_and_missing_paths_are_clear_errors(tmp_path: Path):
