@@ -4,7 +4,9 @@ Entity types map to unit labels and relation types to relation labels through pl
 The ``Stance`` attribute becomes the unit's stance and ``Holder`` its holder; every other
 attribute is kept in ``Unit.attributes``. What brat cannot hold (holders with spaces, non-id
 unit ids, typed attribute values) is written as an ``AnnotatorNotes`` line starting with
-``mining:`` followed by JSON, and read back from there, so a round trip is lossless. Document
+``mining:`` followed by JSON, and read back from there, so a round trip is lossless. A unit across a line
+break is written as brat writes one, as fragments that stop at line breaks (an ``.ann`` line cannot hold one),
+with its own spans in the note. Document
 fields brat has no place for (paragraphs, topic, split, metadata) go in an optional sidecar
 ``<id>.json``.
 """
@@ -130,10 +132,10 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
     relations: dict[str, Relation] = {}
     lines: dict[str, int] = {}  # T and R ids -> the line that defines them
     pending: list[tuple[int, str, list[str], str]] = []  # attributes and notes, applied after T/R lines
-    for lineno, line in enumerate(ann.splitlines(), start=1):
+    for lineno, line in enumerate(_ann_lines(ann), start=1):
         if not line.strip():
             continue
-        fields = line.split("\t")
+        fields = line.split("\t", 2)  # an entity's text may hold a tab
         ann_id = fields[0]
         if len(fields) < 2:
             raise CorpusError(f"annotation {ann_id!r} has no tab-separated body", file=ann_path, line=lineno)
@@ -171,6 +173,8 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
             if end not in units:
                 raise CorpusError(f"relation {rel.id} points at missing unit {end!r}", file=ann_path,
                                   line=lines[rel.id])
+    for unit in units.values():
+        _restore_spans(unit, doc.text, ann_path, lines[unit.id])
     # Restore the original ids last: relations were parsed against brat ids.
     renamed = {bid: u.attributes.pop("_id", bid) for bid, u in units.items()}
     for bid, unit in units.items():
@@ -180,6 +184,26 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
         rel.id = rel.attributes.pop("_id", rel.id)
     doc.units = sorted(units.values(), key=lambda u: (u.start, u.end))
     doc.relations = list(relations.values())
+
+
+def _ann_lines(ann: str) -> list[str]:
+    """The lines of an ``.ann`` text: split at ``\\n`` only, as brat splits them (``str.splitlines`` would split an
+    entity's text at a form feed or U+2028 too)."""
+    return [line.removesuffix("\r") for line in ann.split("\n")]
+
+
+def _restore_spans(unit: Unit, text: str, ann_path: Path, lineno: int) -> None:
+    """Give ``unit`` back the spans its note keeps (it crossed a line break: the ``T`` line holds pieces of it)."""
+    spans = unit.attributes.pop("_spans", None)
+    if spans is None:
+        return
+    pairs = all(isinstance(p, list) and len(p) == 2 and all(type(x) is int for x in p) for p in spans)
+    spans = [(p[0], p[1]) for p in spans] if pairs else []
+    if not spans or not all(0 <= a < b <= len(text) for a, b in spans):
+        raise CorpusError(f"the mining note of {unit.id} has spans {spans!r}: expected [start, end] pairs inside "
+                          f"the text (length {len(text)})", file=ann_path, line=lineno)
+    unit.start, unit.end, unit.text = spans[0][0], spans[-1][1], text_at(text, spans)
+    unit.fragments = spans if len(spans) > 1 else None
 
 
 def _parse_entity(doc: Document, fields: list[str], head: list[str], ann_path: Path, lineno: int,
@@ -200,6 +224,8 @@ def _parse_entity(doc: Document, fields: list[str], head: list[str], ann_path: P
         fragments.append((start, end))
     text = fields[2]
     expected = text_at(doc.text, fragments)
+    if text != expected and text.startswith(expected + "\t"):  # fields after the text (AAEC ends lines with a tab)
+        text = expected
     if text != expected:
         raise CorpusError(f"entity {ann_id} text {text!r} does not match the text at its offsets {expected!r}",
                           file=ann_path, line=lineno)
@@ -236,7 +262,8 @@ def _apply_attribute(target: Unit | Relation, head: list[str], ann_path: Path, l
 
 # What a mining note may hold, and the JSON type of each.
 _NOTE_FIELDS = {"holder": (str, "a string"), "stance": (str, "a string"), "id": (str, "a string"),
-                "attributes": (dict, "an object"), "fields": (dict, "an object")}
+                "attributes": (dict, "an object"), "fields": (dict, "an object"),
+                "spans": (list, "a list of [start, end] pairs")}
 
 
 def _note_problem(extra: Any) -> str | None:
@@ -266,6 +293,8 @@ def _apply_note(target: Unit | Relation, note: str, ann_path: Path, lineno: int)
             target.stance = extra.pop("stance")
     if "id" in extra:
         target.attributes["_id"] = extra.pop("id")
+    if "spans" in extra and isinstance(target, Unit):
+        target.attributes["_spans"] = extra.pop("spans")
     target.attributes.update(extra.pop("attributes", {}))
     target.extra.update(extra.pop("fields", {}))
 
@@ -293,9 +322,11 @@ def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
         bid = brat_ids[unit.id]
         attributes = {k: v for k, v in unit.attributes.items() if k != "brat_type"}
         brat_type = unit.attributes.get("brat_type") if unit_types == {} else None
-        span = ";".join(f"{a} {b}" for a, b in unit.spans())
-        lines.append(f"{bid}\t{brat_type or unit_types.get(unit.label, unit.label)} {span}\t{unit.text}")
-        note: dict[str, Any] = {}
+        pieces = line_pieces(doc, unit)
+        span = ";".join(f"{a} {b}" for a, b in pieces)
+        lines.append(f"{bid}\t{brat_type or unit_types.get(unit.label, unit.label)} {span}\t"
+                     f"{text_at(doc.text, pieces)}")
+        note: dict[str, Any] = {} if pieces == unit.spans() else {"spans": [list(p) for p in unit.spans()]}
         if bid != unit.id:
             note["id"] = unit.id
         if unit.stance is not None:
@@ -327,6 +358,32 @@ def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
     for k, (bid, note) in enumerate(notes, start=1):
         lines.append(f"#{k}\tAnnotatorNotes {bid}\t{NOTE_PREFIX}{json.dumps(note, ensure_ascii=False)}")
     return "".join(line + "\n" for line in lines)
+
+
+# What ends a line for str.splitlines: none may stand in an .ann line, and brat ends a fragment at each.
+_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAK = re.compile(f"[{_BREAKS}]")
+_LINE = re.compile(f"[^{_BREAKS}]+")
+
+
+def line_pieces(doc: Document, unit: Unit) -> list[tuple[int, int]]:
+    """The spans of ``unit``, a span across line breaks cut there into pieces without the whitespace at their ends,
+    as brat's server cuts a selection across lines (``annotator.py``, ``__create_span``): an ``.ann`` line cannot
+    hold a line break."""
+    text, pieces = doc.text, []
+    for start, end in unit.spans():
+        if not _LINE_BREAK.search(text, start, end):
+            pieces.append((start, end))
+            continue
+        for line in _LINE.finditer(text, start, end):
+            a, b = line.span()
+            a, b = a + len(line[0]) - len(line[0].lstrip()), b - len(line[0]) + len(line[0].rstrip())
+            if a < b:
+                pieces.append((a, b))
+    if not pieces:
+        raise CorpusError(f"unit {unit.id!r} holds only line breaks and spaces; brat cannot hold it",
+                          item=f"{doc.id}/{unit.id}")
+    return pieces
 
 
 def _write_attributes(lines: list[str], bid: str, attributes: dict[str, Any], note: dict[str, Any],
@@ -523,8 +580,10 @@ class _ConfTypes:
 
     def add(self, ann: str) -> None:
         types: dict[str, str] = {}
-        for line in ann.splitlines():
-            fields = line.split("\t")
+        for line in _ann_lines(ann):
+            if not line:
+                continue
+            fields = line.split("\t", 2)
             head = fields[1].split()
             if line.startswith("T"):
                 types[fields[0]] = head[0]

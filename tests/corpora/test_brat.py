@@ -155,7 +155,7 @@ def test_a_sidecar_sets_the_documents_fields(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("note", "problem"), [
-    ("[1]", "must be one JSON object (holder, stance, id, attributes, fields), got a list"),
+    ("[1]", "must be one JSON object (holder, stance, id, attributes, fields, spans), got a list"),
     ('{"attributes": 5}', "'attributes' must be an object, got int"),
     ('{"holder": 5}', "'holder' must be a string, got int"),
     ('{"fields": []}', "'fields' must be an object, got list"),
@@ -165,4 +165,35 @@ def test_a_mining_note_of_the_wrong_shape_is_named_with_its_line(tmp_path: Path,
     (tmp_path / "d.ann").write_text(f"T1\tClaim 0 7\tA claim\n#1\tAnnotatorNotes T1\tmining:{note}\n",
                                     encoding="utf-8")
     with pytest.raises(CorpusError, match=rf"^{tmp_path / 'd.ann'}:2: the mining note {re.escape(problem)}$"):
+        brat.load(tmp_path)
+
+
+BREAKS = "Cats rule\nthe house. Dogs\tguard it.\u2028Birds sing\fall day."
+
+
+def test_a_unit_across_a_line_break_or_holding_a_tab_is_written_so_that_it_reads_back(tmp_path: Path):
+    """An .ann line ends at a line break: a unit across one (or across a form feed or U+2028, where str.splitlines
+    ends a line too) was a traceback of the writer, and a tab in a unit's text was read back cut at the tab, so
+    `data convert --to brat` wrote a folder that brat.load refused. As brat does, the T line holds the unit's
+    pieces between line breaks; its own spans are in the mining note."""
+    t = BREAKS
+    units = [Unit("T1", 0, t.index("."), t[:t.index(".")], "claim"),
+             Unit("T2", t.index("Dogs"), t.index("it") + 2, t[t.index("Dogs"):t.index("it") + 2], "premise"),
+             Unit("T3", t.index("it"), t.index(" day"), t[t.index("it"):t.index(" day")], "premise",
+                  fragments=[(t.index("it"), t.index("it") + 2), (t.index("Birds"), t.index(" day"))])]
+    units[2].text = "it Birds sing\fall"
+    doc = Document("d", t, units=units)
+    brat.save([doc], tmp_path)
+    lines = (tmp_path / "d.ann").read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "T1\tclaim 0 9;10 19\tCats rule the house" and lines[1].endswith("\tDogs\tguard it")
+    assert lines[2].startswith(f"T3\tpremise {t.index('it')} {t.index('it') + 2};{t.index('Birds')} ")
+    [again] = brat.load(tmp_path)
+    assert [u.to_dict() for u in again.units] == [u.to_dict() for u in units]
+
+
+def test_spans_in_a_mining_note_that_are_no_spans_of_the_text_are_named(tmp_path: Path):
+    (tmp_path / "d.txt").write_text("A claim\nhere.\n", encoding="utf-8")
+    (tmp_path / "d.ann").write_text('T1\tClaim 0 7\tA claim\n#1\tAnnotatorNotes T1\tmining:{"spans": [[0, 99]]}\n',
+                                    encoding="utf-8")
+    with pytest.raises(CorpusError, match=rf"^{tmp_path / 'd.ann'}:1: the mining note of T1 has spans"):
         brat.load(tmp_path)
