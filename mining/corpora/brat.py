@@ -55,6 +55,7 @@ STANCE_ATTRIBUTE = "Stance"
 HOLDER_ATTRIBUTE = "Holder"
 NOTE_PREFIX = "mining:"
 _BRAT_ID = re.compile(r"^[TR]\d+$")
+BOM = "\ufeff"
 _TOKEN = re.compile(r"^\S+$")
 
 
@@ -72,7 +73,9 @@ def read_document(txt_path: str | Path, *, unit_labels: dict[str, str] | None = 
         _apply_sidecar(doc, sidecar)
     if not ann_path.exists():
         raise CorpusError("annotation file is missing", file=ann_path)
-    _parse_ann(doc, _read_text(ann_path), ann_path, unit_labels, relation_labels)
+    # A byte order mark (Windows editors start a file with one) is no part of the first annotation's id. In the .txt
+    # it stays: brat counts it in the offsets.
+    _parse_ann(doc, _read_text(ann_path).removeprefix(BOM), ann_path, unit_labels, relation_labels)
     return doc
 
 
@@ -106,7 +109,7 @@ SIDECAR_FIELDS = ("id", "paragraphs", "topic", "split", "metadata", "fields")
 def _apply_sidecar(doc: Document, path: Path) -> None:
     """The document fields a ``NAME.json`` sidecar holds, each of the type a document's field has."""
     try:
-        info = jsonread.loads(_read_text(path))
+        info = jsonread.loads(_read_text(path).removeprefix(BOM))
     except json.JSONDecodeError as e:
         raise CorpusError(f"invalid JSON: {e.msg}", file=path, line=e.lineno) from None
     if not isinstance(info, dict):

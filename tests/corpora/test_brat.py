@@ -197,3 +197,13 @@ def test_spans_in_a_mining_note_that_are_no_spans_of_the_text_are_named(tmp_path
                                     encoding="utf-8")
     with pytest.raises(CorpusError, match=rf"^{tmp_path / 'd.ann'}:1: the mining note of T1 has spans"):
         brat.load(tmp_path)
+
+
+def test_a_byte_order_mark_that_starts_an_ann_or_a_sidecar_is_dropped(tmp_path: Path):
+    """Windows editors start a UTF-8 file with one: it was read as part of the first id ('\\ufeffT1': "unsupported
+    brat annotation") or of the sidecar's JSON ("Unexpected UTF-8 BOM"). The .txt keeps it: brat counts it."""
+    (tmp_path / "d.txt").write_text("A claim here.\n", encoding="utf-8")
+    (tmp_path / "d.ann").write_text("\ufeffT1\tClaim 0 7\tA claim\n", encoding="utf-8")
+    (tmp_path / "d.json").write_text('\ufeff{"topic": "claims"}', encoding="utf-8")
+    [doc] = brat.load(tmp_path)
+    assert (doc.units[0].id, doc.units[0].text, doc.topic) == ("T1", "A claim", "claims")
