@@ -47,6 +47,12 @@ def load(f: IO) -> Any:
     return loads(f.read())
 
 
+def describe(error: json.JSONDecodeError) -> str:
+    """``invalid JSON: WHAT at column N``: the readers' words for ``error`` (whose line they name themselves). Some of
+    Python's messages end in "at" ("Unterminated string starting at"), which is not said twice."""
+    return f"invalid JSON: {error.msg.removesuffix(' at')} at column {error.colno}"
+
+
 def _text(text: str | bytes | bytearray) -> str:
     return text if isinstance(text, str) else bytes(text).decode("utf-8", errors="replace")
 

@@ -379,3 +379,10 @@ def test_a_line_cut_short_is_named_at_its_end_not_at_column_1(tmp_path: Path, fm
     path.write_text(line + "\n" + line[:-1] + "\r\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=rf"cut.jsonl:2: invalid JSON: .* at column {len(line)}$"):
         validate_path(path, fmt=fmt)
+
+
+def test_a_line_cut_inside_a_string_says_where_it_starts_once(tmp_path: Path):
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": "d1", "text": "Cats\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"cut.jsonl:1: invalid JSON: Unterminated string starting at column 22$"):
+        validate_path(path)

@@ -47,3 +47,15 @@ def test_a_lone_surrogate_is_a_decoding_error_naming_the_field(text: str | bytes
 def test_surrogate_pairs_and_an_escaped_backslash_read_as_json_reads_them():
     for text in ['"\\ud83d\\ude00"', '"\\\\ud800"', '{"a": "\\u00e9"}']:
         assert jsonread.loads(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"text": "cut', "invalid JSON: Unterminated string starting at column 10"),
+    ('{"text": "a\tb"}', "invalid JSON: Invalid control character at column 12"),
+    ('{"text": "a"', "invalid JSON: Expecting ',' delimiter at column 13"),
+])
+def test_describe_says_at_once(text: str, message: str):
+    """Python's messages that end in "at" read "... starting at at column 10" in every reader's error."""
+    with pytest.raises(json.JSONDecodeError) as raised:
+        jsonread.loads(text)
+    assert jsonread.describe(raised.value) == message

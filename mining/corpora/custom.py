@@ -141,7 +141,7 @@ def _sniff_file(path: Path) -> str | None:
         record = jsonread.loads(first.rstrip("\r\n"))
     except json.JSONDecodeError as e:
         e = broken or e  # a task over many lines: the first is no JSON of its own, the file's error is the one
-        raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=path,
+        raise CorpusError(jsonread.describe(e), file=path,
                           line=e.lineno if broken else number) from None
     return _sniff_record(record)
 

@@ -165,7 +165,7 @@ def _read_lines(path: Path) -> Iterator[tuple[int, Any]]:
         try:
             yield lineno, jsonread.loads(line.rstrip("\r\n"))  # an error at its end: that column
         except json.JSONDecodeError as e:
-            raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=path, line=lineno) from None
+            raise CorpusError(jsonread.describe(e), file=path, line=lineno) from None
 
 
 def from_records(records: Iterable[dict[str, Any]], *, file: str | Path | None = None,

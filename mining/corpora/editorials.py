@@ -83,7 +83,7 @@ def _read_json(file: Path) -> Any:
         with file.open(encoding="utf-8") as f:
             return jsonread.load(f)
     except json.JSONDecodeError as e:
-        raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=file, line=e.lineno) from None
+        raise CorpusError(jsonread.describe(e), file=file, line=e.lineno) from None
     except UnicodeDecodeError as e:
         raise CorpusError(f"not UTF-8: {e.reason} at byte {e.start}", file=file) from None
 

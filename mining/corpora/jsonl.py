@@ -38,7 +38,7 @@ def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iter
         try:
             record = jsonread.loads(line.rstrip("\r\n"))  # an error at the end names its column, not "line 2"
         except json.JSONDecodeError as e:
-            raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=source, line=lineno) from None
+            raise CorpusError(jsonread.describe(e), file=source, line=lineno) from None
         if not isinstance(record, dict):
             raise CorpusError(f"expected a JSON object, got {type(record).__name__}", file=source, line=lineno)
         for key in ("id", "text"):

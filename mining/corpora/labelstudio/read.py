@@ -30,7 +30,7 @@ def load(path: str | Path, **options: Any) -> list[Document]:
         try:
             tasks = jsonread.loads(f.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as e:
-            raise CorpusError(f"invalid JSON: {e.msg} at column {e.colno}", file=f, line=e.lineno) from None
+            raise CorpusError(jsonread.describe(e), file=f, line=e.lineno) from None
         except UnicodeDecodeError as e:
             raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=f) from None
         docs += from_tasks(tasks, file=f, **options)
