@@ -266,3 +266,17 @@ def test_brat_overwrite_refuses_a_folder_of_other_files_before_the_model_loads(t
                   "--model", str(tmp_path / "no-model-here"))  # the folder is refused first
     assert done.returncode == 2 and "notes.md" in done.stderr and "no-model-here" not in done.stderr, done.stderr
     assert [p.name for p in out.iterdir()] == ["notes.md"]
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    (["--encoding", "utf-9"], "--encoding: unknown encoding 'utf-9'"),
+    (["--shard", "2/2"], "--shard 2/2: need 0 <= I < N"),
+    (["--topic", " "], "--topic is blank: give what the texts argue about, or leave --topic out"),
+])
+def test_a_bad_option_is_named_before_the_model_loads(tmp_path: Path, option: list[str], message: str):
+    """--encoding and --shard were checked at the first text, after the model had loaded (seconds); a blank --topic
+    (a shell variable not set) was taken, and the news model then gave no stance, saying nothing."""
+    text = tmp_path / "a.txt"
+    text.write_text(SECOND, encoding="utf-8")
+    done = mining("label", str(text), *option)
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [f"error: {message}"], done.stderr
