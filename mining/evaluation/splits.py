@@ -55,9 +55,11 @@ class OfficialSplit:
         train = frozenset(d.id for d in docs if d.split in train_splits)
         test = frozenset(d.id for d in docs if d.split == self.test_split)
         if not train or not test:
-            splits = sorted({str(d.split) for d in docs})
-            raise UsageError(f"the corpus has no {self.train_split!r}/{self.test_split!r} split (found {splits}); "
-                             "use evaluation=cv or evaluation=holdout")
+            splits = sorted({d.split for d in docs if d.split is not None})
+            found = (f"found {splits}" + (", and documents with none" if any(d.split is None for d in docs) else "")
+                     if splits else "its documents have none")
+            raise UsageError(f"the corpus has no {self.train_split!r}/{self.test_split!r} split ({found}; a "
+                             "document's \"split\" field sets it); use evaluation=cv or evaluation=holdout")
         yield Fold(train, test)
 
 
