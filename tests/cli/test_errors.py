@@ -93,6 +93,17 @@ def test_run_names_a_corpus_with_nothing_to_learn(workdir: Path, tmp_path: Path)
     _refused(done, f"{tmp_path / 'empty.jsonl'}: the corpus holds no documents")
 
 
+@pytest.mark.parametrize("experiment", ["sample_components", "news_stance"])
+def test_run_refuses_a_path_for_a_shipped_corpus(workdir: Path, tmp_path: Path, experiment: str):
+    """`mining run data.path=mine.jsonl` without data=custom read the file as the shipped corpus: the run was named
+    and recorded as 'sample' (or 'news'), and `mining data ... sample --path` refuses the same thing."""
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text('{"id": "a", "text": "Cats rule.", "split": "train"}\n', encoding="utf-8")
+    done = mining("run", f"experiment={experiment}", f"data.path={mine}", cwd=workdir)
+    _refused(done, f"data.path={mine}: corpus", "ships with mining and takes no path", "add data=custom")
+    assert "parse:" not in done.stdout + done.stderr
+
+
 def test_a_sweep_refuses_a_metric_its_evaluation_does_not_score_before_fitting(workdir: Path):
     # Only a sweep's sweeper reads the metric to optimise; test.macro_f1 is no CV score.
     done = mining("run", "-m", "experiment=sample_components", "evaluation=cv", "optimized_metric=test.macro_f1",
