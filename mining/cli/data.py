@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import positive_int
+from mining.cli.types import positive_int, split_name
 from mining.errors import CorpusError, UsageError
 
 # One spelling of each format everywhere (the loader's name); the other common spellings are aliases.
@@ -247,7 +247,7 @@ def _add_annotation_commands(data_commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--replace", action="store_true",
                        help="replace BASE documents whose text NEW annotates differently (ID conflicts, a known "
                             "id with another text, are refused regardless)")
-    merge.add_argument("--split", help="the split (e.g. train) of the NEW documents that have none")
+    merge.add_argument("--split", type=split_name, help="the split (e.g. train) of the NEW documents that have none")
     merge.add_argument("--base-format", choices=input_formats(), help="force BASE's format")
     merge.add_argument("--new-format", choices=input_formats(), help="force NEW's format")
     merge.set_defaults(func=_cmd_merge)

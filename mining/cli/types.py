@@ -25,3 +25,10 @@ def non_negative_float(value: str) -> float:
     if not number >= 0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {value}")
     return number
+
+
+def split_name(value: str) -> str:
+    """A split's name, such as ``train`` (a blank one, from a shell variable not set, would be written as the split)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"expected a split name such as train or test, got {value!r}")
+    return value

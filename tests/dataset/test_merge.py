@@ -35,6 +35,16 @@ def _new(tmp_path: Path, *docs: Document, name: str = "new.jsonl") -> Path:
     return path
 
 
+@pytest.mark.parametrize("split", ["", "  "])
+def test_a_blank_split_is_refused_not_written(tmp_path: Path, base: Path, split: str):
+    """`--split "$SPLIT"` of a variable not set gave the new documents the split '', which no evaluation reads."""
+    out = tmp_path / "merged.jsonl"
+    done = mining("data", "merge", str(base), str(_new(tmp_path, _other("d3", "A new text."))), "-o", str(out),
+                  "--split", split)
+    assert done.returncode == 2 and "argument --split: expected a split name" in done.stderr, done.stderr
+    assert not out.exists()
+
+
 def test_merge_adds_new_documents_and_skips_identical_ones(tmp_path: Path, base: Path):
     before = jsonl.load(base)
     new = _new(tmp_path, gold("d1"), _other("d3", "A new text to annotate."))
