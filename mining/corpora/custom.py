@@ -130,7 +130,7 @@ def _sniff_file(path: Path) -> str | None:
                     whole, broken = None, e  # JSON lines in a .json file, or one task broken further on
                 if isinstance(whole, list):
                     return _sniff_array(whole, path)
-                if isinstance(whole, dict) and _sniff_record(whole) == "labelstudio":
+                if isinstance(whole, dict) and sniff_record(whole) == "labelstudio":
                     return "labelstudio"
     except UnicodeDecodeError as e:
         _name_the_line(path)  # decoded in chunks, e.start counts from the chunk's start
@@ -143,7 +143,7 @@ def _sniff_file(path: Path) -> str | None:
         e = broken or e  # a task over many lines: the first is no JSON of its own, the file's error is the one
         raise CorpusError(jsonread.describe(e), file=path,
                           line=e.lineno if broken else number) from None
-    return _sniff_record(record)
+    return sniff_record(record)
 
 
 def _name_the_line(path: Path) -> None:
@@ -164,7 +164,7 @@ def _sniff_array(data: list, path: Path) -> str:
     array is no format mining reads: an error saying what it is."""
     if not data:
         raise UnreadableFormat("an empty JSON array: no task or document to read", file=path)
-    if _sniff_record(data[0]) == "labelstudio":
+    if sniff_record(data[0]) == "labelstudio":
         return "labelstudio"
     first = data[0]
     if isinstance(first, dict) and "text" in first and isinstance(first.get("label"), list) and any(
@@ -175,7 +175,8 @@ def _sniff_array(data: list, path: Path) -> str:
                            "one JSON object per line, not an array", file=path)
 
 
-def _sniff_record(record: Any) -> str | None:
+def sniff_record(record: Any) -> str | None:
+    """The format one record (a JSON object) reads as: ``labelstudio``, ``doccano``, ``jsonl``, or None."""
     if not isinstance(record, dict):
         return None
     if "data" in record and (any(k in record for k in _LABELSTUDIO_KEYS)

@@ -200,6 +200,8 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
     text = record.get("text")
     if not isinstance(text, str):
         raise fail("missing or non-string field 'text'")
+    if "units" in record and not any(key in record for key in ("entities", "label", "labels")):
+        raise fail('a record of the project\'s JSONL (it has "units"), not a doccano export: read it as jsonl')
     if record.get("doc_id") is not None:
         doc_id = str(record["doc_id"])
     elif record.get("id") is not None:
@@ -265,6 +267,8 @@ def _read_links(record: dict[str, Any], spans: _Spans, relation_labels: dict[str
         if not isinstance(rel, dict):
             raise fail(f"relation {k} is not an object")
         item = f"relation {rel.get('id', k)}"
+        if rel.get("from_id") is None or rel.get("to_id") is None:
+            raise fail("relation has no 'from_id' and 'to_id' (the entity ids it links)", item)
         source, target, kind = str(rel.get("from_id")), str(rel.get("to_id")), rel.get("type")
         for end in (source, target):
             if end not in spans:

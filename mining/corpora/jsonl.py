@@ -43,12 +43,20 @@ def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iter
             raise CorpusError(f"expected a JSON object, got {type(record).__name__}", file=source, line=lineno)
         for key in ("id", "text"):
             if key not in record:
-                raise CorpusError(f"missing required field {key!r}", file=source, line=lineno)
+                raise CorpusError(f"missing required field {key!r}{_other_format(record)}", file=source, line=lineno)
         try:
             yield Document.from_dict(record)
         except SchemaError as e:
             problem = str(e) if str(e).startswith("document ") else f"document {record.get('id')!r}, {e}"
             raise CorpusError(problem, file=source, line=lineno) from None
+
+
+def _other_format(record: dict) -> str:
+    """A hint for a record of another format read as the project's JSONL (a forced --format, a tool's export)."""
+    from mining.corpora.custom import DESCRIPTIONS, sniff_record
+
+    found = sniff_record(record)
+    return f" (the line looks like {DESCRIPTIONS[found]}: read it as {found})" if found not in (None, "jsonl") else ""
 
 
 def load(path: str | Path) -> list[Document]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mining.corpora import aaec, brat, doccano, load_corpus, microtexts
+from mining.corpora import aaec, brat, doccano, jsonl, load_corpus, microtexts
 from mining.errors import CorpusError
 from mining.schema import Document, Relation, Unit
 from tests.helpers import run_mining as mining
@@ -281,3 +281,26 @@ def test_a_split_span_keeps_its_entry_with_the_larger_part_and_a_removed_unit_ta
     (doc,) = doccano.from_records([record])
     assert [(u.id, u.start, u.end, u.holder) for u in doc.units] == [
         ("P2", 31, 77, "council"), ("P3", 84, 99, None), (str(p3["id"]), 79, 83, None)]
+
+
+def test_a_record_of_another_format_is_named_as_such(tmp_path: Path):
+    """Read with the wrong --format, the project's JSONL gave "relation R1 points at missing entity 'None'", and a
+    doccano export read as jsonl only "missing required field 'id'"."""
+    doc = Document("d1", "Cats rule. Dogs drool.", units=[Unit("T1", 0, 9, "Cats rule", "claim"),
+                                                          Unit("T2", 11, 21, "Dogs drool", "premise")],
+                   relations=[Relation("R1", "T2", "T1", "attack")])
+    project = tmp_path / "project.jsonl"
+    jsonl.save([doc], project)
+    with pytest.raises(CorpusError, match=r"project.jsonl:1: a record of the project's JSONL .* read it as jsonl"):
+        doccano.load(project)
+    export = tmp_path / "export.jsonl"
+    record = doccano.to_records([doc])[0]
+    del record["doc_id"]
+    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"export.jsonl:1: missing required field 'id' \(the line looks like a "
+                                          r"doccano JSONL export: read it as doccano\)"):
+        jsonl.load(export)
+    del record["relations"][0]["to_id"]
+    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"export.jsonl:1 \[relation 1\]: relation has no 'from_id' and 'to_id'"):
+        doccano.load(export)
