@@ -51,7 +51,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     if args.predictions and args.to != "labelstudio":
         raise UsageError("--predictions applies to --to labelstudio only")
     also = [labelstudio.config_path(args.output)] if args.to == "labelstudio" else []
-    check_output(args.output, [args.path], overwrite=args.overwrite, also=also)
+    check_output(args.output, [args.path], overwrite=args.overwrite, also=also,
+                 one_file=args.to in ("jsonl", "labelstudio", "doccano"))
     docs = load_corpus(args.name, args.path)
     source = args.path or args.name
     validate_documents(docs, file=str(source))
@@ -91,7 +92,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     from mining.evaluation.documents import compare_documents, format_agreement
     from mining.files import write_text_atomic
 
-    check_output(args.output, [args.a, args.b], overwrite=args.overwrite)
+    check_output(args.output, [args.a, args.b], overwrite=args.overwrite, one_file=True)
     a = custom.load(args.a, format=args.format)
     b = custom.load(args.b, format=args.format)
     validate_documents(a, file=str(args.a))
@@ -148,7 +149,7 @@ def _cmd_preannotate(args: argparse.Namespace) -> int:
     from mining.corpora import brat, labelstudio
 
     also = [labelstudio.config_path(args.output)] if args.to == "labelstudio" else []
-    check_output(args.output, args.files, overwrite=args.overwrite, also=also)
+    check_output(args.output, args.files, overwrite=args.overwrite, also=also, one_file=args.to == "labelstudio")
     if args.to == "brat" and args.overwrite:
         brat.check_replaceable(args.output)  # before the model labels anything
     docs = labelled(args)

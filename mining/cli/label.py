@@ -115,7 +115,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
         return _label_on_cluster(args)
     if args.format == "brat" and args.output is None:
         raise UsageError("--format brat writes a folder of .txt/.ann files: give it with -o DIR")
-    check_output(args.output, args.files, overwrite=args.overwrite)
+    check_output(args.output, args.files, overwrite=args.overwrite, one_file=args.format != "brat")
     if args.format == "brat" and args.overwrite:
         brat.check_replaceable(args.output)  # before the model labels anything
     announce_model(args)

@@ -17,7 +17,7 @@ def add_overwrite_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, overwrite: bool,
-                 also: Iterable[Path] = (), beside_inputs: bool = False) -> None:
+                 also: Iterable[Path] = (), beside_inputs: bool = False, one_file: bool = False) -> None:
     """Refuse ``output`` (and the side files ``also``) before any work is done.
 
     An output that is one of the inputs, a folder holding one, or a path inside a run record of an input folder is
@@ -25,7 +25,8 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
     the folder's readers take for input (:data:`READ_SUFFIXES`, or a folder): it would be read as input next time
     (labels read as texts to label, a JSONL twice); a table or a page there is fine. With ``beside_inputs``
     (``compare``, which reads only the run records of its folders) only the run records are kept out. An existing
-    file, or a folder that is not empty, is refused unless ``overwrite``. The temporary files that a writer of the
+    file, or a folder that is not empty, is refused unless ``overwrite``. With ``one_file`` (the output is one file)
+    a folder is refused always: the write would fail only after the work. The temporary files that a writer of the
     output killed midway left beside it are removed (:func:`mining.files.remove_stale_temporaries`).
     """
     if output is None:
@@ -36,6 +37,9 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
         raise UsageError(f"cannot write the output {output}: give the path of a file or folder (where a command "
                          "prints, leave out the output option for standard output)")
     check_writable(output)
+    if one_file and output.is_dir():
+        raise UsageError(f"cannot write the output {output}: it is a folder, and this output is one file; give the "
+                         "path of a file")
     target = output.resolve()
     for given in inputs:
         if given is None or str(given) == "-":

@@ -192,3 +192,17 @@ def test_a_file_in_the_way_of_a_cluster_jobs_folder_is_refused_before_the_model_
     done = mining("label", str(source), "--engine", "dask", "-o", str(tmp_path / "out"))
     _refused(done, "the output exists and is a file, but --engine dask writes a folder")
     assert "loading the model" not in done.stderr and (tmp_path / "out").read_text(encoding="utf-8") == "notes\n"
+
+
+@pytest.mark.parametrize("command", [["label", "IN", "--overwrite"], ["data", "convert", "jsonl", "--path", "IN",
+                                                                       "--to", "doccano", "--overwrite"],
+                                     ["data", "agreement", "IN", "IN", "--overwrite"]])
+def test_a_folder_as_the_output_of_one_file_is_refused_before_the_work(tmp_path: Path, command: list[str]):
+    """`-o FOLDER --overwrite` for a file output failed when the file was written, after the model had loaded and
+    labelled everything: "FOLDER: not a regular file; give the path of a file to write; check the path"."""
+    source = _corpus(tmp_path / "in.jsonl", "a")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "kept.txt").write_text("notes\n", encoding="utf-8")
+    done = mining(*[str(source) if part == "IN" else part for part in command], "-o", str(tmp_path / "out"))
+    _refused(done, f"cannot write the output {tmp_path / 'out'}: it is a folder, and this output is one file")
+    assert "loading the model" not in done.stderr and _snapshot(tmp_path / "out") == {"kept.txt": b"notes\n"}
