@@ -25,8 +25,9 @@ EXIT_BAD_INPUT = 2  # 1 is for "validation found problems"
 DEBUG_HELP = "show the Python traceback of every error (also: MINING_DEBUG=1)"
 
 _WRITE_HINTS = {
-    errno.EACCES: "choose a folder you may write to",
-    errno.EPERM: "choose a folder you may write to",
+    # The error does not say whether the file was read or written: a hint for either.
+    errno.EACCES: "check its permissions: an input must be readable, an output's folder writable",
+    errno.EPERM: "check its permissions: an input must be readable, an output's folder writable",
     errno.EROFS: "the file system is read-only: choose another folder",
     errno.ENOTDIR: "a part of the path is a file, not a folder: choose another path",
     errno.EEXIST: "a file is in the way: choose another path",

@@ -385,3 +385,23 @@ def test_the_example_metric_of_each_evaluation():
 def test_a_sweep_and_a_printout_at_once_are_refused(workdir: Path):
     done = mining("run", "-m", "experiment=sample_stance", "model=logreg,linear_svc", "--cfg", "job", cwd=workdir)
     _refused(done, "-m and --cfg: one at a time")
+
+
+def test_an_input_that_may_not_be_read_is_not_told_to_be_written_elsewhere(tmp_path: Path, monkeypatch):
+    """A corpus file without read permission got the hint "choose a folder you may write to". (Root reads any file,
+    so the reader is made to meet the error.)"""
+    import errno
+
+    from mining.corpora import jsonl
+
+    source = tmp_path / "locked.jsonl"
+    source.write_text('{"id": "a", "text": "Cats rule."}\n', encoding="utf-8")
+
+    def refuse(path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(jsonl, "iter_documents", refuse)
+    done = mining("data", "stats", "jsonl", "--path", str(source))
+    assert done.returncode == 2 and done.stderr.strip() == (
+        f"error: {source}: permission denied; check its permissions: an input must be readable, an output's folder "
+        "writable"), done.stderr
