@@ -163,7 +163,7 @@ def read_changelog(out: str | Path) -> list[dict[str, Any]]:
 
 def parse_changelog(text: str, path: str | Path) -> list[dict[str, Any]]:
     """The JSON object on each non-blank line of ``text`` (``path``'s content), or a :class:`CorpusError` at the first
-    line that is not one, or holds a lone surrogate (which no UTF-8 file holds, and no merge writes)."""
+    line that is not one (:func:`mining.jsonread.loads` refuses a lone surrogate too, which no UTF-8 file holds)."""
     entries = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -176,12 +176,6 @@ def parse_changelog(text: str, path: str | Path) -> list[dict[str, Any]]:
         if not isinstance(entry, dict):
             raise CorpusError(f"damaged changelog: expected a JSON object, got {type(entry).__name__}; the merge "
                               "changes nothing until the line is repaired", file=path, line=number)
-        try:
-            json.dumps(entry, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise CorpusError("damaged changelog: holds a lone surrogate (an escape such as \\ud800), which is no "
-                              "Unicode text; the merge changes nothing until the line is repaired",
-                              file=path, line=number) from None
         entries.append(entry)
     return entries
 

@@ -197,10 +197,6 @@ def _failures_problem(failures: Any) -> str | None:
     for failure in failures:
         if not isinstance(failure, dict) or not all(isinstance(failure.get(k), str) for k in ("id", "source", "error")):
             return f'each of "failures" must be an object with "id", "source" and "error" strings, got {failure!r}'
-    try:
-        json.dumps(failures, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return '"failures" holds a lone surrogate (an escape such as \\ud800), which is no Unicode text'
     return None
 
 

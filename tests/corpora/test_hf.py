@@ -98,7 +98,7 @@ ROWS = [
      """metadata: invalid JSON (Unterminated string starting at, character 12) in '{"source": "x'"""),
     ("metadata-list", {"metadata": "[1]"}, "metadata: expected a JSON object, got list '[1]'"),
     ("metadata-null", {"metadata": None}, "metadata: expected a JSON object as a string, got None"),
-    ("metadata-surrogate", {"metadata": '{"a": "\\ud800"}'}, "metadata: holds a lone surrogate"),
+    ("metadata-surrogate", {"metadata": '{"a": "\\ud800"}'}, "metadata: invalid JSON (\"a\" holds a lone surrogate"),
     ("extra-not-json", {"extra": "not json"}, "extra: invalid JSON (Expecting value, character 1) in 'not json'"),
     ("extra-list", {"extra": "[1]"}, "extra: expected a JSON object, got list '[1]'"),
     ("extra-a-column", {"extra": '{"text": "Another text."}'}, "extra: holds 'text', which the row has as a column"),

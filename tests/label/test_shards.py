@@ -115,7 +115,7 @@ def _resumable(folder: Path) -> shards.Job:
     ('{"shard": 3, "output_sha256": "x", "failures": {}}', '"failures" must be a list, got dict'),
     ('{"shard": 3, "output_sha256": "x", "failures": [{"id": "d1"}]}', 'each of "failures" must be an object'),
     ('{"shard": 3, "output_sha256": "x", "failures": [{"id": "\\ud800", "source": "s", "error": "e"}]}',
-     '"failures" holds a lone surrogate'),
+     'invalid JSON \\("failures\\[0\\].id" holds a lone surrogate'),
 ], ids=["bad-json", "not-utf8", "not-an-object", "no-shard", "shard-text", "shard-bool", "shard-negative", "no-sha",
         "failures-object", "failure-shape", "lone-surrogate"])
 def test_a_damaged_journal_is_one_error_naming_its_line_and_changes_nothing(tmp_path: Path, line, problem):
