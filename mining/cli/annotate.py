@@ -33,10 +33,10 @@ def _cmd_push(args: argparse.Namespace) -> int:
     docs, scores, version = _documents(args)
     validate_documents(docs, file=", ".join(args.files) or "<stdin>")
     project = project or open_project(server, args.project, create=True)
+    for change in project.changes:  # before the push, which may fail: the change is made already
+        print(f"{server.name}: project {project.name!r}: {change}", file=sys.stderr)
     sent, skipped = project.push(docs, model_version=version, scores=scores)
     what = f"with predictions of {version}" if version else "with their own units as predictions"
-    for change in project.changes:
-        print(f"{server.name}: project {project.name!r}: {change}", file=sys.stderr)
     print(f"pushed {sent} document(s) {what} to {server.name}, project {project.name!r}", file=sys.stderr)
     if skipped:
         print(f"skipped {len(skipped)} already in the project: {', '.join(skipped[:10])}"

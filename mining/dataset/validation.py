@@ -31,7 +31,7 @@ class Problem:
 def check_document(doc: Document, *, allow_overlap: bool = False) -> Iterator[tuple[str, str]]:
     """Yield ``(item, problem)`` for each problem of one document; item is the doc, unit or relation id."""
     if not doc.id.strip():  # an id names the document's files (brat: ".txt", a hidden file read back as ".txt")
-        yield doc.id, f"document id {doc.id!r} is empty: give each document an id"
+        yield doc.id, f"document id {doc.id!r} is empty or blank: give each document an id"
     if not doc.text.strip():
         yield doc.id, "document text is empty"
     n = len(doc.text)
