@@ -6,7 +6,8 @@ attribute is kept in ``Unit.attributes``. What brat cannot hold (holders with sp
 unit ids, typed attribute values) is written as an ``AnnotatorNotes`` line starting with
 ``mining:`` followed by JSON, and read back from there, so a round trip is lossless. A unit across a line
 break is written as brat writes one, as fragments that stop at line breaks (an ``.ann`` line cannot hold one),
-with its own spans in the note. Document
+with its own spans in the note (read back only while the ``T`` line is still what was written: an annotator's
+edit of it wins). Document
 fields brat has no place for (paragraphs, topic, split, metadata) go in an optional sidecar
 ``<id>.json``.
 """
@@ -14,6 +15,7 @@ fields brat has no place for (paragraphs, topic, split, metadata) go in an optio
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -57,6 +59,7 @@ NOTE_PREFIX = "mining:"
 _BRAT_ID = re.compile(r"^[TR]\d+$")
 BOM = "\ufeff"
 _TOKEN = re.compile(r"^\S+$")
+logger = logging.getLogger(__name__)
 
 
 def read_document(txt_path: str | Path, *, unit_labels: dict[str, str] | None = None,
@@ -177,7 +180,7 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
                 raise CorpusError(f"relation {rel.id} points at missing unit {end!r}", file=ann_path,
                                   line=lines[rel.id])
     for unit in units.values():
-        _restore_spans(unit, doc.text, ann_path, lines[unit.id])
+        _restore_spans(unit, doc, ann_path, lines[unit.id])
     # Restore the original ids last: relations were parsed against brat ids.
     renamed = {bid: u.attributes.pop("_id", bid) for bid, u in units.items()}
     for bid, unit in units.items():
@@ -195,18 +198,33 @@ def _ann_lines(ann: str) -> list[str]:
     return [line.removesuffix("\r") for line in ann.split("\n")]
 
 
-def _restore_spans(unit: Unit, text: str, ann_path: Path, lineno: int) -> None:
-    """Give ``unit`` back the spans its note keeps (it crossed a line break: the ``T`` line holds pieces of it)."""
+def _restore_spans(unit: Unit, doc: Document, ann_path: Path, lineno: int) -> None:
+    """Give ``unit`` back the spans its note keeps (it crossed a line break: the ``T`` line holds pieces of it).
+
+    The note's spans are applied only when cutting them at line breaks as the writer does gives exactly the ``T``
+    line's spans. Otherwise the ``T`` line was edited in brat after the note was written: the annotator's edit
+    wins, and the stale spans are ignored with a warning naming the file, the line and the id."""
     spans = unit.attributes.pop("_spans", None)
     if spans is None:
         return
+    text = doc.text
     pairs = all(isinstance(p, list) and len(p) == 2 and all(type(x) is int for x in p) for p in spans)
     spans = [(p[0], p[1]) for p in spans] if pairs else []
     if not spans or not all(0 <= a < b <= len(text) for a, b in spans):
         raise CorpusError(f"the mining note of {unit.id} has spans {spans!r}: expected [start, end] pairs inside "
                           f"the text (length {len(text)})", file=ann_path, line=lineno)
-    unit.start, unit.end, unit.text = spans[0][0], spans[-1][1], text_at(text, spans)
-    unit.fragments = spans if len(spans) > 1 else None
+    noted = Unit(id=unit.id, start=spans[0][0], end=spans[-1][1], text=text_at(text, spans), label=unit.label,
+                 fragments=spans if len(spans) > 1 else None)
+    try:
+        pieces = line_pieces(doc, noted)
+    except CorpusError:  # only line breaks and spaces: no T line holds that
+        pieces = []
+    if pieces != unit.spans():
+        logger.warning("%s:%d [%s]: the T line's spans %s are not the mining note's spans %s cut at line breaks: "
+                       "the T line was edited after the note was written; the T line is kept, the note's spans "
+                       "ignored", ann_path, lineno, unit.id, unit.spans(), spans)
+        return
+    unit.start, unit.end, unit.text, unit.fragments = noted.start, noted.end, noted.text, noted.fragments
 
 
 def _parse_entity(doc: Document, fields: list[str], head: list[str], ann_path: Path, lineno: int,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -207,3 +208,24 @@ def test_a_byte_order_mark_that_starts_an_ann_or_a_sidecar_is_dropped(tmp_path: 
     (tmp_path / "d.json").write_text('\ufeff{"topic": "claims"}', encoding="utf-8")
     [doc] = brat.load(tmp_path)
     assert (doc.units[0].id, doc.units[0].text, doc.topic) == ("T1", "A claim", "claims")
+
+
+def test_a_t_line_edited_in_brat_wins_over_the_spans_of_its_stale_mining_note(tmp_path: Path, caplog):
+    """A unit across a line break keeps its own spans in the mining note. An annotator who then edited the T line in
+    brat saw the edit silently undone on reading: the note's spans were applied whatever the T line said. The note's
+    spans are applied only when cut at line breaks they give the T line's; otherwise the T line is kept, with a
+    warning naming the file, the line and the id."""
+    t = "Cats rule\r\nthe house.\nDogs guard it."
+    doc = Document("d", t, units=[Unit("c1", 0, t.index("."), t[:t.index(".")], "claim")])
+    brat.save([doc], tmp_path)
+    ann = tmp_path / "d.ann"
+    with caplog.at_level(logging.WARNING, logger="mining.corpora.brat"):
+        assert brat.load(tmp_path)[0].units[0].to_dict() == doc.units[0].to_dict()
+        assert caplog.records == []
+        ann.write_text(re.sub(r"T1\tclaim [^\t]*\t[^\n]*", "T1\tclaim 0 4\tCats", ann.read_text(encoding="utf-8")),
+                       encoding="utf-8")
+        [edited] = brat.load(tmp_path)
+    (unit,) = edited.units
+    assert (unit.id, unit.start, unit.end, unit.text, unit.fragments) == ("c1", 0, 4, "Cats", None)
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert warning.startswith(f"{ann}:1 [T1]: the T line's spans [(0, 4)] are not the mining note's spans [(0, 20)]")
