@@ -39,12 +39,25 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
         os.close(lock)
 
 
+# What flock raises on a file system that refuses locks (some NFS mounts, FUSE, SMB): the write goes on unlocked.
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL})
+
+
 def _new_temporary(path: Path) -> tuple[int, str]:
     """A new temporary file beside ``path``, open and locked (``flock``) while its descriptor is: so
     :func:`remove_stale_temporaries` can tell it from the file of a writer that is gone (a kill leaves it)."""
     while True:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as e:
+            # A file system that refuses flock: write unlocked, rather than fail every write there. Such a file
+            # could look stale to a cleaner only on such a file system, and there the cleaner's own flock fails
+            # too, so it keeps the file (remove_stale_temporaries removes only what it could lock).
+            if e.errno not in _NO_LOCKS:
+                os.close(fd)
+                Path(tmp).unlink(missing_ok=True)
+                raise
         try:
             if os.stat(tmp).st_ino == os.fstat(fd).st_ino:
                 return fd, tmp
@@ -57,7 +70,8 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
     """Remove the temporary files that writers of ``path`` killed midway (``kill -9``, a power cut) left beside it,
     and return them: files named as :func:`atomic_writer` names its own (``.NAME.`` and ``mkstemp``'s eight
     characters, ``.tmp``) that no running writer holds locked. Nothing else is touched: no other name, no link, no
-    file of another user, no file of a writer still at work."""
+    file of another user, no file of a writer still at work. On a file system whose locks are local to each host
+    (NFS mounted with ``local_lock``, sshfs), a writer on another host is not seen."""
     path = Path(path)
     own = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
     try:
@@ -71,7 +85,8 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
         except OSError:  # a link, or not ours to read
             continue
         try:
-            if stat.S_ISREG(os.fstat(fd).st_mode):
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():  # another user's file is not ours
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while its writer runs
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))

@@ -69,3 +69,56 @@ def test_a_temporary_file_is_locked_until_it_is_renamed(tmp_path: Path):
         f.write("whole")
         assert remove_stale_temporaries(out) == []  # another open file of this process is refused the lock too
     assert out.read_text() == "whole" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_temporary_file_of_another_user_is_not_removed(tmp_path: Path):
+    """The docstring promised "no file of another user", but the owner was never checked: as root the cleaner
+    removed any user's unlocked temporary file of the same name."""
+    import os
+
+    from mining.files import remove_stale_temporaries
+
+    out = tmp_path / "out.txt"
+    theirs, mine = tmp_path / ".out.txt.abcdefgh.tmp", tmp_path / ".out.txt.ijklmnop.tmp"
+    theirs.write_text("another user's")
+    mine.write_text("mine")
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    os.chown(theirs, os.geteuid() + 1, -1)
+    assert remove_stale_temporaries(out) == [mine]
+    assert theirs.read_text() == "another user's" and not mine.exists()
+
+
+@pytest.mark.parametrize("code", ["ENOLCK", "EOPNOTSUPP", "EINVAL"])
+def test_a_file_system_that_refuses_locks_is_written_unlocked(tmp_path: Path, monkeypatch, code: str):
+    """flock's OSError (a file system that refuses locks) made every atomic write fail, and left the descriptor
+    open and the temporary file behind."""
+    import errno
+    import os
+
+    import mining.files
+
+    def refuse(fd, operation):
+        raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)))
+
+    monkeypatch.setattr(mining.files.fcntl, "flock", refuse)
+    fds = len(os.listdir("/proc/self/fd"))
+    write_text_atomic(tmp_path / "out.txt", "whole")
+    assert (tmp_path / "out.txt").read_text() == "whole" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    assert len(os.listdir("/proc/self/fd")) == fds
+
+
+def test_another_error_of_flock_fails_the_write_and_leaves_nothing(tmp_path: Path, monkeypatch):
+    import errno
+    import os
+
+    import mining.files
+
+    def fail(fd, operation):
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(mining.files.fcntl, "flock", fail)
+    fds = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(OSError, match="I/O error"):
+        write_text_atomic(tmp_path / "out.txt", "whole")
+    assert list(tmp_path.iterdir()) == [] and len(os.listdir("/proc/self/fd")) == fds
