@@ -108,6 +108,15 @@ def _label(value: Any, names: ClassLabel, where: str) -> str:
     return names.int2str(value)
 
 
+def _items(value: Any, column: str) -> list[dict[str, Any]]:
+    """The units or relations a ``units`` or ``relations`` column holds: a list of them, none of them null."""
+    if not isinstance(value, list):
+        raise _BadRow(f"{column}: expected a list (empty for none), got {_short(value)}")
+    if None in value:
+        raise _BadRow(f"{column}: item {value.index(None)} is null, not a {column[:-1]}")
+    return value
+
+
 def _decode(row: dict[str, Any]) -> Document:
     unit_names = FEATURES["units"].feature["label"]
     stance_names = FEATURES["units"].feature["stance"]
@@ -119,13 +128,13 @@ def _decode(row: dict[str, Any]) -> Document:
                        "stance": None if u["stance"] is None else _label(u["stance"], stance_names,
                                                                           f"unit {u['id']} stance"),
                        "attributes": _parse(u["attributes"], f"unit {u['id']} attributes")}, f"unit {u['id']} ")
-        for u in row["units"]
+        for u in _items(row["units"], "units")
     ]
     record["relations"] = [
         _unpack_extra({**r, "label": _label(r["label"], relation_names, f"relation {r['id']} label"),
                        "attributes": _parse(r["attributes"], f"relation {r['id']} attributes")},
                       f"relation {r['id']} ")
-        for r in row["relations"]
+        for r in _items(row["relations"], "relations")
     ]
     return Document.from_dict(record)
 

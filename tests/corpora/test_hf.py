@@ -126,6 +126,25 @@ def test_a_broken_json_column_names_the_folder_the_document_and_the_column(tmp_p
     assert done.returncode == 2 and done.stderr == f"error: {raised.value}\n"
 
 
+@pytest.mark.parametrize(("column", "value", "problem"), [
+    ("units", None, "units: expected a list (empty for none), got None"),
+    ("relations", None, "relations: expected a list (empty for none), got None"),
+    ("units", "none", "units: item 0 is null, not a unit"),
+])
+def test_a_null_units_or_relations_column_names_the_folder_the_document_and_the_column(tmp_path: Path, column,
+                                                                                       value, problem):
+    """A null `units` or `relations` (or a null unit in them) was a TypeError traceback ("'NoneType' object is not
+    iterable") from `data convert custom --path FOLDER`."""
+    from datasets import Dataset
+
+    row = _unit_row()
+    row[column] = [None] if value == "none" else value
+    Dataset.from_list([row], features=hf.FEATURES).save_to_disk(str(tmp_path / "saved"))
+    with pytest.raises(CorpusError) as raised:
+        hf.load(tmp_path / "saved")
+    assert str(raised.value) == f"{tmp_path / 'saved'} [d1]: {problem}"
+
+
 def test_a_class_number_out_of_range_names_the_unit_and_the_classes(tmp_path: Path):
     """A label saved under features with more classes was a ValueError traceback ("Invalid integer class label")."""
     from datasets import ClassLabel, Dataset
