@@ -38,6 +38,8 @@ def vouched_target(link: Path) -> Path | None:
         return None
     top, common = found
     link = Path(os.path.realpath(link.parent)) / link.name
+    if not link.is_relative_to(top):  # git's core.worktree names another folder: this one's links are not its own
+        return None
     if real.is_relative_to(common / "annex" / "objects"):
         return real if _tracked_as_is(top, link, os.fsencode(os.readlink(link)), (b"120000",)) else None
     if real.is_relative_to(top / ".dvc" / "cache"):

@@ -141,10 +141,26 @@ def _dvc_record_untracked(repo: Path, run: Path, tmp_path: Path) -> Path:
     return handed
 
 
+def _worktree_elsewhere(repo: Path, run: Path, tmp_path: Path) -> Path:
+    """A repository whose git config (core.worktree) names another folder as its work tree, holding the .dvc/cache
+    the run's links point into: they are no files of that work tree (this was a ValueError traceback)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.move(repo / ".dvc", elsewhere / ".dvc")
+    for name in NAMES:
+        target = Path(os.readlink(run / name))
+        (run / name).unlink()
+        (run / name).symlink_to(elsewhere / target.relative_to(repo))
+    private = Path(os.readlink(run / "config.yaml"))
+    private.write_text("password: hunter2\n", encoding="utf-8")
+    _git(repo, "config", "core.worktree", str(elsewhere))
+    return run
+
+
 @pytest.mark.parametrize("store, attack", [
     (_annex, _copied_in), (_annex, _tracked_link_outside), (_annex, _tracked_link_to_git_config),
     (_annex, _repointed), (_dvc, _copied_in), (_dvc, _repointed), (_dvc, _dvc_record_untracked),
-    (_dvc_pipeline, _copied_in), (_dvc_pipeline, _repointed),
+    (_dvc_pipeline, _copied_in), (_dvc_pipeline, _repointed), (_dvc, _worktree_elsewhere),
 ])
 def test_publish_refuses_links_the_repository_does_not_vouch_for(store, attack, tmp_path: Path):
     repo, run = _repo(tmp_path)
