@@ -206,10 +206,24 @@ def _damaged_journal(path: Path, line: int, problem: str) -> RunRecordError:
 
 
 def _end_journal(path: Path) -> None:
-    """Cut off a last line the kill left without its end (:func:`read_journal` ignored it), so that the next entry
-    starts a line of its own instead of running on into it (which would read as damage)."""
-    if path.is_file() and (data := path.read_bytes()) and not data.endswith(b"\n"):
-        os.truncate(path, data.rfind(b"\n") + 1)
+    """End the journal's last line if the kill left it without its end, so that the next entry starts a line of its
+    own instead of running on into it (which would read as damage). A whole entry (the kill came between it and its
+    line end) :func:`read_journal` counted: it gets its line end. Anything else, a line cut short, it ignored: it is
+    cut off."""
+    if not (path.is_file() and (data := path.read_bytes()) and not data.endswith(b"\n")):
+        return
+    tail = data[data.rfind(b"\n") + 1:]
+    try:
+        whole = _entry_problem(jsonread.loads(tail.decode("utf-8"))) is None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        whole = False
+    if not whole:
+        os.truncate(path, len(data) - len(tail))
+        return
+    with path.open("ab") as f:
+        f.write(b"\n")
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def finish(folder: Path, job: Job, done: dict[int, dict[str, Any]]) -> None:

@@ -149,6 +149,21 @@ def test_a_last_line_cut_short_is_labelled_again_and_the_next_entry_starts_its_o
     assert sorted(shards.open_output(tmp_path, job, overwrite=False)) == [0, 2, 3]  # stopped again, and resumed
 
 
+def test_a_whole_last_entry_without_its_line_end_stays_recorded_after_a_second_stop(tmp_path: Path):
+    """A kill between an entry and its line end left a whole entry: read_journal counted the shard done, then the
+    end-of-journal repair cut the entry away, so after a second stop the shard was labelled again."""
+    job = _resumable(tmp_path)
+    sha = shards.write_atomic(tmp_path / job.shards[3].file, "shard 3\n")
+    journal = tmp_path / shards.JOURNAL
+    with journal.open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"shard": 3, "output_sha256": sha, "failures": []}))  # the kill came before the "\n"
+    assert sorted(shards.open_output(tmp_path, job, overwrite=False)) == [0, 2, 3]
+    assert journal.read_bytes().endswith(b"\n")
+    sha = shards.write_atomic(tmp_path / job.shards[4].file, "shard 4\n")
+    shards.record_shard(tmp_path, 4, sha, [])
+    assert sorted(shards.open_output(tmp_path, job, overwrite=False)) == [0, 2, 3, 4]  # stopped again, and resumed
+
+
 @pytest.mark.parametrize("change, problem", [
     (lambda m: m.update(input=[]), '"input" must be an object whose "fingerprint" is a string'),
     (lambda m: m["model"].pop("run"), '"model" must be an object whose "run" and "sha256" are strings'),
