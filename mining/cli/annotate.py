@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mining.cli.label import add_input_arguments, check_model_dir, labelled
+from mining.cli.label import add_input_arguments, check_model_dir, check_options, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import positive_int
 from mining.errors import CorpusError, UsageError
@@ -27,6 +27,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
         check_model_dir(args.model)
     server = server_settings(args.tool, args.url)
     check_paths(args.files)  # a wrong path creates no project
+    check_options(args)  # nor a wrong --encoding, --shard or --topic
     # With a model, the project first: wrong server settings fail before the labelling. Without, the documents
     # first: documents that cannot be read create no project.
     project = open_project(server, args.project, create=True) if args.model else None

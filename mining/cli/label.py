@@ -76,16 +76,11 @@ def check_inputs_and_model(args: argparse.Namespace) -> None:
 
 def check_options(args: argparse.Namespace) -> None:
     """``--shard``, ``--encoding`` and ``--topic``, checked before the model loads, not at the first text."""
-    import codecs
-
-    from mining.label.streams import parse_shard
+    from mining.label.streams import check_encoding, parse_shard
 
     if getattr(args, "shard", None):
         parse_shard(args.shard)
-    try:
-        codecs.lookup(getattr(args, "encoding", None) or "utf-8")
-    except LookupError:
-        raise UsageError(f"--encoding: unknown encoding {args.encoding!r}") from None
+    check_encoding(getattr(args, "encoding", None) or "utf-8")
     topic = getattr(args, "topic", None)
     if topic is not None and not topic.strip():  # "$TOPIC" of a variable not set: no stance, and no word why
         raise UsageError("--topic is blank: give what the texts argue about, or leave --topic out")

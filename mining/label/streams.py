@@ -59,20 +59,31 @@ def take_shard(items: Iterable[Item], index: int, total: int) -> Iterator[Item]:
             yield item
 
 
+def check_encoding(encoding: str) -> codecs.CodecInfo:
+    """The codec of ``--encoding``, or a UsageError: an unknown name, or a codec that is no text encoding (base64,
+    rot13, zlib: ``codecs.lookup`` knows them, but they turn bytes into bytes or text into text)."""
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"--encoding: unknown encoding {encoding!r}") from None
+    if not getattr(codec, "_is_text_encoding", True):  # a private attribute of CodecInfo: absent, assume text
+        raise UsageError(f"--encoding: {encoding!r} is not a text encoding; give the encoding of the input files, "
+                         "e.g. utf-8 or latin-1")
+    return codec
+
+
 def decode(data: bytes, source: str, encoding: str = "utf-8", *, whole: bool = False) -> str:
     """Bytes -> text, or a CorpusError naming the file and the first bad byte.
 
     A ``whole`` text (a ``.txt`` file, stdin, a JSONL file's first line) in UTF-8 loses a leading byte order
     mark, so that offsets are into the text without it.
     """
+    codec = "utf-8-sig" if check_encoding(encoding).name == "utf-8" and whole else encoding
     try:
-        codec = "utf-8-sig" if whole and codecs.lookup(encoding).name == "utf-8" else encoding
         return data.decode(codec)
     except UnicodeDecodeError as e:
         raise CorpusError(f"not valid {encoding}: byte {data[e.start]:#04x} at offset {e.start} ({e.reason}); "
                           "pass --encoding with the file's encoding (e.g. latin-1)", file=source) from None
-    except LookupError:
-        raise UsageError(f"--encoding: unknown encoding {encoding!r}") from None
 
 
 def _text(data: bytes, source: str, encoding: str) -> str:

@@ -270,13 +270,34 @@ def test_brat_overwrite_refuses_a_folder_of_other_files_before_the_model_loads(t
 
 @pytest.mark.parametrize(("option", "message"), [
     (["--encoding", "utf-9"], "--encoding: unknown encoding 'utf-9'"),
+    *[(["--encoding", codec], f"--encoding: {codec!r} is not a text encoding; give the encoding of the input files, "
+                              "e.g. utf-8 or latin-1") for codec in ("base64", "rot13", "zlib")],
     (["--shard", "2/2"], "--shard 2/2: need 0 <= I < N"),
     (["--topic", " "], "--topic is blank: give what the texts argue about, or leave --topic out"),
 ])
 def test_a_bad_option_is_named_before_the_model_loads(tmp_path: Path, option: list[str], message: str):
     """--encoding and --shard were checked at the first text, after the model had loaded (seconds); a blank --topic
-    (a shell variable not set) was taken, and the news model then gave no stance, saying nothing."""
+    (a shell variable not set) was taken, and the news model then gave no stance, saying nothing. A codec that is
+    no text encoding (base64, rot13, zlib: codecs.lookup knows them) passed the early check."""
     text = tmp_path / "a.txt"
     text.write_text(SECOND, encoding="utf-8")
     done = mining("label", str(text), *option)
     assert done.returncode == 2 and done.stderr.strip().splitlines() == [f"error: {message}"], done.stderr
+
+
+@pytest.mark.parametrize("command", [["data", "rank"], ["data", "preannotate", "--to", "brat", "-o", "{tmp}/out"],
+                                     ["annotate", "push", "labelstudio", "--project", "p", "--url",
+                                      "http://127.0.0.1:9"]])
+def test_every_command_that_labels_refuses_an_encoding_that_is_no_text_encoding_first(tmp_path: Path, monkeypatch,
+                                                                                       command: list[str]):
+    """annotate push opened (or created) the project before --encoding was checked: a server was asked first."""
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "token-123")
+    text = tmp_path / "a.txt"
+    text.write_text(SECOND, encoding="utf-8")
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "metrics.json").write_text("{}", encoding="utf-8")  # a run as far as the first check sees
+    done = mining(*[a.format(tmp=tmp_path) for a in command], str(text), "--model", str(tmp_path / "run"),
+                  "--encoding", "base64")
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "error: --encoding: 'base64' is not a text encoding; give the encoding of the input files, e.g. utf-8 or "
+        "latin-1"], done.stderr
