@@ -39,6 +39,9 @@ SCHEMA = "schema.json"
 SCHEMA_SHARE = 8  # schema.json may declare 1/8 of the limit: JSON parsing multiplies it in memory
 DEFLATE_MAX_RATIO = 1032  # the most deflate can expand (RFC 1951: a 258-byte match in about 2 bits)
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+# what reading a zip may raise besides OSError: a truncated or foreign file, an encrypted member, a method or
+# an encryption zipfile does not know; skops raises the same when it reads the file, and load_trusted says so
+UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError)
 
 
 class OversizedModelError(RunRecordError):
@@ -66,7 +69,7 @@ def check_archive(path: Path) -> None:
             _check_members(path, archive.infolist(), limit, hint)
             schema = archive.read(SCHEMA) if SCHEMA in archive.NameToInfo else None
             sizes = {member.filename: member.file_size for member in archive.infolist()}
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except UNREADABLE:
         return
     if schema is not None:
         _check_references(path, schema, sizes, limit, hint)

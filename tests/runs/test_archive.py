@@ -13,7 +13,7 @@ import pytest
 from mining.errors import UsageError
 from mining.runs.archive import LIMIT_ENV, OversizedModelError, check_archive
 from mining.runs.record import MODEL, TASKS
-from mining.runs.trust import load_trusted
+from mining.runs.trust import UntrustedModelError, load_trusted
 from tests.helpers import run_mining
 
 DEFAULT_MODEL = Path(__file__).parents[2] / "mining" / "label" / "default_model"
@@ -116,3 +116,17 @@ def test_a_schema_that_reads_one_member_many_times_is_refused(tmp_path: Path, mo
         load_trusted(path)
     monkeypatch.setenv(LIMIT_ENV, "4")
     assert len(load_trusted(path)) == 40
+
+
+@pytest.mark.parametrize("flag", [0x01, 0x40])  # encrypted; strongly encrypted
+def test_an_encrypted_schema_is_one_line_naming_the_file(tmp_path: Path, flag: int):
+    """zipfile raises RuntimeError (NotImplementedError for strong encryption) on reading it: not a traceback."""
+    data = bytearray(_zip(tmp_path / MODEL, {"schema.json": b"{}"}).read_bytes())
+    data[6] |= flag  # the local header's flags
+    data[data.find(b"PK\x01\x02") + 8] |= flag  # the central directory's
+    path = tmp_path / MODEL
+    path.write_bytes(bytes(data))
+    with pytest.raises(UntrustedModelError) as error:
+        load_trusted(path)
+    assert str(error.value).startswith(f"{path}: not a readable model file (")
+    assert "encrypt" in str(error.value) and "\n" not in str(error.value)
