@@ -17,6 +17,11 @@ times its size in memory (a list of empty lists). A member declaring more than d
 once for each node of the schema that names it, so the members are counted as often as the schema names them: that
 inflates and parses ``schema.json`` once more, 0.25 s for the default model on 2 cores.
 
+A member may itself be a zip: skops hands a scipy sparse matrix's member (an ``.npz``) to ``scipy.sparse.load_npz``,
+which inflates its members in turn (an 809-byte file with a bzip2 member inside took 1.17 GB). So the members of a
+member that starts like a zip are checked by the same rules, and what they declare counts towards each read of it;
+one that starts so but is no readable zip is left for skops to report.
+
 The largest model mining ships, the default miner (``mining/label/default_model/model.skops``, 12.4 MB),
 declares 128.5 MB in 61 members, 24.3 MB of it ``schema.json``, at a ratio of at most 52 to 1.
 The cap, 2 GiB (``$MINING_MODEL_MAX_MB`` in MiB changes it) and an eighth of it for ``schema.json``,
@@ -39,6 +44,7 @@ SCHEMA = "schema.json"
 SCHEMA_SHARE = 8  # schema.json may declare 1/8 of the limit: JSON parsing multiplies it in memory
 DEFLATE_MAX_RATIO = 1032  # the most deflate can expand (RFC 1951: a 258-byte match in about 2 bits)
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+ZIP_MAGIC = b"PK\x03\x04"  # how a zip's first local header starts: an .npz member of a sparse matrix
 # what reading a zip may raise besides OSError: a truncated or foreign file, an encrypted member, a method or
 # an encryption zipfile does not know; skops raises the same when it reads the file, and load_trusted says so
 UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError)
@@ -66,19 +72,38 @@ def check_archive(path: Path) -> None:
     hint = f"a model of mining's is far smaller; if this one is trusted, raise ${LIMIT_ENV} (now {limit >> 20})"
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_members(path, archive.infolist(), limit, hint)
+            _check_members(f"{path}: member", archive.infolist(), limit, hint)
+            sizes = {member.filename: member.file_size + _inner_size(path, archive, member.filename, limit, hint)
+                     for member in archive.infolist()}
             schema = archive.read(SCHEMA) if SCHEMA in archive.NameToInfo else None
-            sizes = {member.filename: member.file_size for member in archive.infolist()}
     except UNREADABLE:
         return
     if schema is not None:
         _check_references(path, schema, sizes, limit, hint)
 
 
-def _check_members(path: Path, members: list[zipfile.ZipInfo], limit: int, hint: str) -> None:
+def _inner_size(path: Path, archive: zipfile.ZipFile, name: str, limit: int, hint: str) -> int:
+    """What the members of member ``name`` declare if it is a zip itself (checked as the file's own are), else 0.
+
+    Opening it reads only its central directory, however large it is."""
+    with archive.open(name) as member:
+        if member.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
+            return 0
+    try:
+        with archive.open(name) as stream, zipfile.ZipFile(stream) as inner:
+            members = inner.infolist()
+    except UNREADABLE:  # no zip after all: skops reports what it makes of it
+        return 0
+    _check_members(f"{path}: member {name!r} is a zip whose member", members, limit, hint)
+    return sum(member.file_size for member in members)
+
+
+def _check_members(prefix: str, members: list[zipfile.ZipInfo], limit: int, hint: str) -> None:
+    """Refuse a method that inflates without bound, a ratio deflate cannot give, and declared sizes over the limit;
+    ``prefix`` says where the members are (``"FILE: member"``)."""
     total = 0
     for member in members:
-        where = f"{path}: member {member.filename!r}"
+        where = f"{prefix} {member.filename!r}"
         if member.compress_type not in METHODS:
             raise OversizedModelError(f"{where} is compressed with method {member.compress_type}; "
                                       "model files are stored or deflated only (others inflate without bound)")

@@ -118,6 +118,64 @@ def test_a_schema_that_reads_one_member_many_times_is_refused(tmp_path: Path, mo
     assert len(load_trusted(path)) == 40
 
 
+def _sparse_model(path: Path, matrix, copies: int = 1, inner_method: int | None = None) -> tuple[Path, str]:
+    """A model file of ``copies`` nodes naming one scipy sparse matrix, its ``.npz`` member (a zip) rewritten with
+    ``inner_method`` if given; returns the file and the member's name. The nodes name the class ``spmatrix``, which
+    skops trusts whatever mining's list says, so load_trusted does hand the member to ``scipy.sparse.load_npz``."""
+    import io
+    import json
+
+    import skops.io as sio
+
+    with zipfile.ZipFile(io.BytesIO(sio.dumps([matrix]))) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    schema = json.loads(members["schema.json"])
+    node = schema["content"][0]
+    node.update(__class__="spmatrix", __module__="scipy.sparse._matrix")
+    schema["content"] = [dict(node, __id__=i) for i in range(1, copies + 1)]
+    members["schema.json"] = json.dumps(schema).encode()
+    if inner_method is not None:
+        with zipfile.ZipFile(io.BytesIO(members[node["file"]])) as z:
+            inner = {name: z.read(name) for name in z.namelist()}
+        members[node["file"]] = _zip(path.with_suffix(".npz"), inner, inner_method).read_bytes()
+    return _zip(path, members), node["file"]
+
+
+def test_a_bzip2_member_of_a_sparse_matrix_is_refused(tmp_path: Path):
+    """skops hands a sparse matrix's member, a zip itself, to scipy's load_npz, which inflates its members: an
+    809-byte file whose .npz held a bzip2 member took 1.17 GB to load."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    path, npz = _sparse_model(tmp_path / MODEL, sp.csr_matrix(np.eye(3)), inner_method=zipfile.ZIP_BZIP2)
+    with pytest.raises(OversizedModelError, match=rf"model\.skops: member '{npz}' is a zip whose member "
+                                                  r"'\w+\.npy' is compressed with method 12"):
+        load_trusted(path)
+
+
+def test_what_a_sparse_matrix_holds_counts_towards_each_read(tmp_path: Path, monkeypatch):
+    """Read twice, the .npz's own size is under 1 MiB, but with what its members declare it is over."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    matrix = sp.csr_matrix(np.random.default_rng(0).random((100, 500)))  # 400 kB of float64 and 200 kB of indices
+    path, npz = _sparse_model(tmp_path / MODEL, matrix, copies=2)
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(archive.open(npz)) as inner:
+        cost = archive.getinfo(npz).file_size + sum(member.file_size for member in inner.infolist())
+    assert 2 * archive.getinfo(npz).file_size < 1 << 20 < 2 * cost
+    monkeypatch.setenv(LIMIT_ENV, "1")
+    with pytest.raises(OversizedModelError, match=rf"member 'schema\.json' reads member '{npz}' 2 times "
+                                                  rf"\({2 * cost} bytes\)"):
+        check_archive(path)
+    monkeypatch.setenv(LIMIT_ENV, "2")
+    assert [(loaded != matrix).nnz for loaded in load_trusted(path)] == [0, 0]
+
+
+def test_a_member_that_only_starts_like_a_zip_is_left_to_skops(tmp_path: Path):
+    path = _zip(tmp_path / MODEL, {"schema.json": b"{}", "a.npz": b"PK\x03\x04 and then no zip at all"})
+    check_archive(path)
+
+
 @pytest.mark.parametrize("flag", [0x01, 0x40])  # encrypted; strongly encrypted
 def test_an_encrypted_schema_is_one_line_naming_the_file(tmp_path: Path, flag: int):
     """zipfile raises RuntimeError (NotImplementedError for strong encryption) on reading it: not a traceback."""
