@@ -12,10 +12,10 @@ so the declared size alone does not bound the memory taken:
 
 So only the two methods skops and mining write (stored and deflate) are read, and the declared sizes
 are capped: the sum of all members, and ``schema.json`` apart, because parsing JSON takes up to ~25
-times its size in memory (a list of empty lists). A member declaring more than deflate can ever give
-(about 1032 times its compressed size) was not written by zlib, and is refused as crafted. skops reads a member
-once for each node of the schema that names it, so the members are counted as often as the schema names them: that
-inflates and parses ``schema.json`` once more, 0.25 s for the default model on 2 cores.
+times its size in memory (a list of empty lists: 32 MiB of it took 0.8 GB). A member declaring more than deflate
+can ever give (about 1032 times its compressed size) was not written by zlib, and is refused as crafted. skops reads
+a member once for each node of the schema that names it, so the members are counted as often as the schema names
+them: that inflates and parses ``schema.json`` once more, 0.25 s for the default model on 2 cores.
 
 A member may itself be a zip: skops hands a scipy sparse matrix's member (an ``.npz``) to ``scipy.sparse.load_npz``,
 which inflates its members in turn (an 809-byte file with a bzip2 member inside took 1.17 GB). So the members of a
@@ -23,10 +23,10 @@ member that starts like a zip are checked by the same rules, and what they decla
 one that starts so but is no readable zip is left for skops to report.
 
 The largest model mining ships, the default miner (``mining/label/default_model/model.skops``, 12.4 MB),
-declares 128.5 MB in 61 members, 24.3 MB of it ``schema.json``, at a ratio of at most 52 to 1.
-The cap, 2 GiB (``$MINING_MODEL_MAX_MB`` in MiB changes it) and an eighth of it for ``schema.json``,
-leaves a margin of about 10 times.
-"""
+declares 122.6 MiB (128.5 MB) in 61 members, no zip among them, read 66 times, which counts as 122.6 MiB as well;
+24.3 MiB of it is ``schema.json``, and no member inflates more than 52 to 1. The cap, 2 GiB (``$MINING_MODEL_MAX_MB``
+in MiB changes it), leaves a margin of about 16 times; ``schema.json`` may declare a 32nd of it, 64 MiB, a margin of
+2.6 times that keeps parsing it under about 1.7 GB."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ from mining.errors import RunRecordError, UsageError
 LIMIT_ENV = "MINING_MODEL_MAX_MB"
 DEFAULT_LIMIT_MB = 2048
 SCHEMA = "schema.json"
-SCHEMA_SHARE = 8  # schema.json may declare 1/8 of the limit: JSON parsing multiplies it in memory
+SCHEMA_SHARE = 32  # schema.json may declare 1/32 of the limit: JSON parsing takes ~25 times it in memory
 DEFLATE_MAX_RATIO = 1032  # the most deflate can expand (RFC 1951: a 258-byte match in about 2 bits)
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 ZIP_MAGIC = b"PK\x03\x04"  # how a zip's first local header starts: an .npz member of a sparse matrix

@@ -36,7 +36,7 @@ def _declare(path: Path, size: int) -> Path:
 
 
 def test_the_shipped_default_model_passes():
-    """The largest model mining ships declares 128.5 MB; the cap leaves it a wide margin."""
+    """The largest model mining ships declares 122.6 MiB, 24.3 MiB of it schema.json; the caps leave it a margin."""
     check_archive(DEFAULT_MODEL / MODEL)
     check_archive(DEFAULT_MODEL / TASKS)
 
@@ -68,8 +68,9 @@ def test_members_declaring_more_than_the_limit_in_all_are_refused(tmp_path: Path
 
 
 def test_the_schema_has_a_lower_limit(tmp_path: Path, monkeypatch):
-    """Parsing JSON takes many times its size in memory: schema.json may declare an eighth of the limit."""
-    monkeypatch.setenv(LIMIT_ENV, "8")
+    """Parsing JSON takes up to ~25 times its size in memory: schema.json may declare a 32nd of the limit (64 MiB
+    by default; an eighth, 256 MiB, let check_archive itself take about 6 GB)."""
+    monkeypatch.setenv(LIMIT_ENV, "32")
     path = _zip(tmp_path / MODEL, {"schema.json": b" " * 1_100_000})
     with pytest.raises(OversizedModelError, match=r"member 'schema\.json' declares 1100000 bytes, over the limit "
                                                   r"of 1048576 for the schema"):
