@@ -79,6 +79,12 @@ def test_nothing_to_compare_or_a_logged_re_run_is_refused_before_the_re_run(tmp_
     assert done.returncode == 2 and "leave out tracking=" in done.stderr, done.stderr
 
 
+def _one_error_after_the_re_run(stderr: str) -> bool:
+    """Whether ``stderr`` is the note that the record is being re-run, then one error line (no traceback)."""
+    lines = stderr.strip().splitlines()
+    return len(lines) == 2 and lines[0].startswith("reproduce: re-running ") and lines[1].startswith("error: ")
+
+
 def _copy_with_cache(run: Path, tmp_path: Path) -> Path:
     """A copy of a sample run to edit, and its parse cache where a re-run from ``tmp_path`` finds it."""
     import shutil
@@ -146,7 +152,7 @@ def test_a_config_the_re_run_does_not_run_is_named_not_compared(sample_run, tmp_
     config.write_text(config.read_text(encoding="utf-8").replace("sklearn.linear_model.LogisticRegression",
                                                                  "sklearn.ensemble.RandomForestClassifier"))
     done = run_mining("reproduce", str(record), cwd=tmp_path)
-    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.returncode == 2 and _one_error_after_the_re_run(done.stderr), done.stderr
     assert ("model._target_ is 'sklearn.ensemble.RandomForestClassifier' in config.yaml, "
             "'sklearn.linear_model.LogisticRegression' in the re-run") in done.stderr
     assert "reproduced" not in done.stdout
@@ -168,7 +174,7 @@ def test_a_recorded_group_choice_is_re_run_and_one_dropped_from_the_overrides_is
     overrides = record / ".hydra" / "overrides.yaml"
     overrides.write_text(overrides.read_text(encoding="utf-8").replace("- model=random_forest\n", ""))
     done = run_mining("reproduce", str(record), cwd=tmp_path)
-    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.returncode == 2 and _one_error_after_the_re_run(done.stderr), done.stderr
     assert "model._target_ is 'sklearn.ensemble.RandomForestClassifier' in config.yaml" in done.stderr, done.stderr
 
 
