@@ -122,13 +122,24 @@ def capped_parallelism(overrides: list[str], cpus: int) -> list[str]:
     capped = []
     for override in overrides:
         key, sep, value = override.partition("=")
-        count = value.strip("'\"")
-        if sep and re.split(r"[./]", key)[-1] in PARALLEL_PARAMETERS and count.isdigit() and int(count) > cpus:
+        match = _OVERRIDE_KEY.fullmatch(key)
+        if sep and match and not key.startswith("~") and re.split(r"[./]", match.group(1))[-1] in PARALLEL_PARAMETERS \
+                and not _kept_count(value, cpus):
             note(f"reproduce: the record's {override} is lowered to {key}={cpus}, the CPUs here "
                  "(it changes no result, only how many processes run)")
             override = f"{key}={cpus}"
         capped.append(override)
     return capped
+
+
+def _kept_count(value: str, cpus: int) -> bool:
+    """Whether a recorded count of processes may stand: a plain integer from -1 (all the CPUs) to ``cpus``, quoted
+    or not, or null. Hydra reads 1_000, +1000, int(1000), 1e3 and " 1000" as 1000 too, so any other spelling is
+    replaced, whatever it says, as is a count below -1 (to spaCy's n_process only -1 means all the CPUs)."""
+    if value.lower() == "null":
+        return True
+    match = re.fullmatch(r"""(['"]?)(-?(?:0|[1-9][0-9]*))\1""", value)
+    return match is not None and -1 <= int(match.group(2)) <= cpus
 
 
 def current_override(override: str) -> str:

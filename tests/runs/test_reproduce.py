@@ -323,6 +323,20 @@ def test_a_recorded_null_choice_agrees_with_meta_json(tmp_path):
     ("n_jobs=-1", "n_jobs=-1"),  # all the CPUs there are
     ("model.C=1000", "model.C=1000"),
     ("~n_jobs", "~n_jobs"),
+    ("~n_jobs=1000", "~n_jobs=1000"),  # deletes the setting if it is 1000: sets no count
+    # spellings that Hydra reads as 1000 too
+    ("++n_jobs=1000", "++n_jobs=4"),
+    ("+n_jobs=1000", "+n_jobs=4"),
+    ("n_jobs=1_000", "n_jobs=4"),
+    ("n_jobs=+1000", "n_jobs=4"),
+    ("n_jobs=int(1000)", "n_jobs=4"),
+    ("n_jobs= 1000", "n_jobs=4"),
+    ("n_jobs=1e3", "n_jobs=4"),
+    ("nlp.n_process=1_000", "nlp.n_process=4"),
+    ("n_jobs=\uff11\uff10\uff10\uff10", "n_jobs=4"),  # fullwidth digits: str.isdigit() says yes
+    ("n_jobs=-1000", "n_jobs=4"),  # only -1 means all the CPUs
+    ("n_jobs='-1'", "n_jobs='-1'"),
+    ("n_jobs=null", "n_jobs=null"),  # scikit-learn's default: one process
 ])
 def test_a_recorded_count_of_processes_above_the_cpus_is_lowered(recorded: str, rerun: str):
     """A record handed over with nlp.n_process=1000 forked a thousand spaCy parsers on `mining reproduce`."""
