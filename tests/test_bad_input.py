@@ -111,6 +111,21 @@ def test_non_utf8_jsonl(tmp_path: Path):
         validate_path(path)
 
 
+@pytest.mark.parametrize(("name", "data", "fmt"), [
+    ("doc.ann", b"T1\tclaim 0 4\tCats\n#1\tAnnotatorNotes T1\tcaf\xe9\n", "brat"),
+    ("doc.txt", b"Cats rule.\nCaf\xe9s too.\n", "brat"),
+    ("export.json", b'[{"data": {"text": "Cats"},\n  "annotations": ["caf\xe9"]}]', "labelstudio"),
+])
+def test_a_byte_that_is_not_utf8_is_named_by_its_line_in_every_format(tmp_path: Path, name: str, data: bytes,
+                                                                     fmt: str):
+    """brat and Label Studio files named the byte by its place in the whole file, and no line."""
+    if fmt == "brat":
+        _brat(tmp_path, "T1\tclaim 0 4\tCats\n", "Cats rule.\n")
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(CorpusError, match=rf"{re.escape(name)}:2: not valid UTF-8: byte 0xe9, the line's byte \d+;"):
+        validate_path(tmp_path, fmt=fmt)
+
+
 def _brat(tmp_path: Path, ann: str, text: str = TEXT) -> Path:
     (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
     (tmp_path / "doc.ann").write_text(ann, encoding="utf-8")

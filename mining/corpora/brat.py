@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from mining import jsonread
+from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError
 from mining.files import write_text_atomic
 from mining.schema import (
@@ -99,11 +100,8 @@ def load(path: str | Path, *, unit_labels: dict[str, str] | None = None,
 
 
 def _read_text(path: Path) -> str:
-    try:
-        with path.open(encoding="utf-8", newline="") as f:
-            return f.read()
-    except UnicodeDecodeError as e:
-        raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=path) from None
+    """``path``'s text as brat reads it: UTF-8, line ends and a byte order mark kept (brat counts them in offsets)."""
+    return utf8_text(path.read_bytes(), path, kind="a brat file", keep_bom=True)
 
 
 SIDECAR_FIELDS = ("id", "paragraphs", "topic", "split", "metadata", "fields")

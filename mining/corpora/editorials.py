@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mining import jsonread
+from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError, UsageError
 from mining.schema import UNIT_LABELS, Document, Unit
 
@@ -80,12 +81,9 @@ def _segment_where(paragraph: int, position: int, segment: Any) -> str:
 
 def _read_json(file: Path) -> Any:
     try:
-        with file.open(encoding="utf-8") as f:
-            return jsonread.load(f)
+        return jsonread.loads(utf8_text(file.read_bytes(), file, kind="an editorial's JSON"))
     except json.JSONDecodeError as e:
         raise CorpusError(jsonread.describe(e), file=file, line=e.lineno) from None
-    except UnicodeDecodeError as e:
-        raise CorpusError(f"not UTF-8: {e.reason} at byte {e.start}", file=file) from None
 
 
 def _segments(record: Any, file: Path) -> list[list[tuple[int, str, str]]]:

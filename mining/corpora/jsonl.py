@@ -31,6 +31,18 @@ def utf8_lines(lines: Iterable[bytes], path: Path, *, kind: str = "the project's
                               "is UTF-8", file=path, line=lineno) from None
 
 
+def utf8_text(data: bytes, path: Path, *, kind: str, keep_bom: bool = False) -> str:
+    """``data``, the bytes of ``path``, decoded; a byte that is not UTF-8 is the CorpusError of :func:`utf8_lines`,
+    naming its line and its byte in that line. A byte order mark that starts it is dropped unless ``keep_bom`` (brat
+    counts one in a text's offsets)."""
+    try:
+        return data.decode("utf-8" if keep_bom else "utf-8-sig")
+    except UnicodeDecodeError:
+        for _ in utf8_lines(data.split(b"\n"), path, kind=kind):  # no UTF-8 character holds the byte \n
+            pass
+        raise
+
+
 def parse_lines(lines: Iterable[str], *, source: str | Path = "<stdin>") -> Iterator[Document]:
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError
 from mining.schema import IMPLICIT, Document, Relation, Unit, paragraphs_from_lines, text_at
 
@@ -64,6 +65,17 @@ def load(path: str | Path, *, language: str = "en") -> list[Document]:
     return [read_document(f, language=language) for f in files]
 
 
+def _read_text(txt_path: Path, xml_path: Path) -> str:
+    """The text of a microtext, its line ends read as "\\n" (the corpus's offsets count them so)."""
+    try:
+        return txt_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CorpusError(f"text file {txt_path.name} is missing", file=xml_path) from None
+    except UnicodeDecodeError:
+        utf8_text(txt_path.read_bytes(), txt_path, kind="a microtext")  # names the line and the byte
+        raise
+
+
 def read_document(xml_path: str | Path, *, language: str = "en") -> Document:
     """Read one arggraph ``.xml`` file and the ``.txt`` file beside it into a Document."""
     xml_path = Path(xml_path)
@@ -72,13 +84,7 @@ def read_document(xml_path: str | Path, *, language: str = "en") -> Document:
         root = ET.parse(xml_path).getroot()
     except ET.ParseError as e:
         raise CorpusError(f"malformed XML: {e}", file=xml_path, line=e.position[0]) from None
-    try:
-        text = txt_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CorpusError(f"text file {txt_path.name} is missing", file=xml_path) from None
-    except UnicodeDecodeError as e:
-        raise CorpusError(f"not UTF-8: {e.reason} at byte {e.start}", file=txt_path) from None
-
+    text = _read_text(txt_path, xml_path)
     if root.tag != "arggraph":
         raise CorpusError(f"root element is <{root.tag}>, expected <arggraph>", file=xml_path)
     doc_id = _required(root, "id", xml_path)

@@ -197,12 +197,11 @@ def _read_history(path: Path) -> str:
     if not path.is_file():
         raise CorpusError("the changelog is not a regular file: move it away, the merge changes nothing until then",
                           file=path)
-    data = path.read_bytes()
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise CorpusError(f"damaged changelog: not valid UTF-8: byte {data[e.start]:#04x}; the merge changes nothing "
-                          "until the line is repaired", file=path, line=data.count(b"\n", 0, e.start) + 1) from None
+        return jsonl.utf8_text(path.read_bytes(), path, kind="a changelog", keep_bom=True)  # carried over as it is
+    except CorpusError as e:
+        raise CorpusError(f"damaged changelog: {e.problem}; the merge changes nothing until the line is repaired",
+                          file=path, line=e.line) from None
 
 
 def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: bool = False,

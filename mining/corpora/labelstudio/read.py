@@ -10,6 +10,7 @@ from typing import Any
 from mining import jsonread
 from mining.corpora import corpus_files
 from mining.corpora.corrections import PROPOSED_BY_KEY, PROPOSED_KEY, check_proposed, proposed_units, record_corrections
+from mining.corpora.jsonl import utf8_text
 from mining.corpora.labelstudio.names import DATA_KEY
 from mining.corpora.labelstudio.results import ResultReader
 from mining.corpora.stored import stored_field
@@ -28,11 +29,9 @@ def load(path: str | Path, **options: Any) -> list[Document]:
     docs = []
     for f in corpus_files(path, ".json"):
         try:
-            tasks = jsonread.loads(f.read_text(encoding="utf-8-sig"))
+            tasks = jsonread.loads(utf8_text(f.read_bytes(), f, kind="a Label Studio export"))
         except json.JSONDecodeError as e:
             raise CorpusError(jsonread.describe(e), file=f, line=e.lineno) from None
-        except UnicodeDecodeError as e:
-            raise CorpusError(f"not valid UTF-8 (byte {e.start})", file=f) from None
         docs += from_tasks(tasks, file=f, **options)
     return docs
 
