@@ -10,6 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def short_repr(value: object, width: int = 60) -> str:
+    """``repr(value)`` for a message, cut to ``width`` characters (ending in ``...`` when cut)."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
 class MiningError(Exception):
     """Base of the errors caused by input, arguments or settings rather than by a bug in mining."""
 

@@ -11,7 +11,7 @@ from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
 from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
-from mining.errors import CorpusError
+from mining.errors import CorpusError, short_repr
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
@@ -75,19 +75,14 @@ class _BadRow(ValueError):
 def _parse(value: Any, column: str) -> dict[str, Any]:
     """The JSON object a ``metadata``, ``attributes`` or ``extra`` column holds as a string."""
     if not isinstance(value, str):
-        raise _BadRow(f"{column}: expected a JSON object as a string, got {_short(value)}")
+        raise _BadRow(f"{column}: expected a JSON object as a string, got {short_repr(value)}")
     try:
         parsed = jsonread.loads(value)
     except json.JSONDecodeError as e:
-        raise _BadRow(f"{column}: invalid JSON ({e.msg}, character {e.pos + 1}) in {_short(value)}") from None
+        raise _BadRow(f"{column}: invalid JSON ({e.msg}, character {e.pos + 1}) in {short_repr(value)}") from None
     if not isinstance(parsed, dict):
-        raise _BadRow(f"{column}: expected a JSON object, got {type(parsed).__name__} {_short(value)}")
+        raise _BadRow(f"{column}: expected a JSON object, got {type(parsed).__name__} {short_repr(value)}")
     return parsed
-
-
-def _short(value: Any, width: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _unpack_extra(record: dict[str, Any], where: str) -> dict[str, Any]:
@@ -103,7 +98,7 @@ def _unpack_extra(record: dict[str, Any], where: str) -> dict[str, Any]:
 def _label(value: Any, names: ClassLabel, where: str) -> str:
     """The name of the class ``value`` numbers in ``names``."""
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < names.num_classes:
-        raise _BadRow(f"{where}: {_short(value)} is not a class number (0 to {names.num_classes - 1}: "
+        raise _BadRow(f"{where}: {short_repr(value)} is not a class number (0 to {names.num_classes - 1}: "
                       f"{', '.join(names.names)})")
     return names.int2str(value)
 
@@ -111,7 +106,7 @@ def _label(value: Any, names: ClassLabel, where: str) -> str:
 def _items(value: Any, column: str) -> list[dict[str, Any]]:
     """The units or relations a ``units`` or ``relations`` column holds: a list of them, none of them null."""
     if not isinstance(value, list):
-        raise _BadRow(f"{column}: expected a list (empty for none), got {_short(value)}")
+        raise _BadRow(f"{column}: expected a list (empty for none), got {short_repr(value)}")
     if None in value:
         raise _BadRow(f"{column}: item {value.index(None)} is null, not a {column[:-1]}")
     return value

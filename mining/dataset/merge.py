@@ -32,7 +32,7 @@ from mining import jsonread
 from mining.corpora import custom, documents_by_id, jsonl
 from mining.corpora.corrections import annotated_counts
 from mining.dataset.validation import validate_documents
-from mining.errors import CorpusError
+from mining.errors import CorpusError, short_repr
 from mining.files import write_text_atomic
 from mining.schema import Document
 
@@ -139,7 +139,7 @@ def describe_differences(base: Document, new: Document) -> list[str]:
     for name in ("paragraphs", "topic", "split", "metadata"):
         a, b = getattr(base, name), getattr(new, name)
         if a != b:
-            out.append(f"{name} {_short(a)} -> {_short(b)}")
+            out.append(f"{name} {short_repr(a, 40)} -> {short_repr(b, 40)}")
     out += _item_differences("unit", [u.to_dict() for u in base.units], [u.to_dict() for u in new.units])
     out += _item_differences("relation", [r.to_dict() for r in base.relations],
                              [r.to_dict() for r in new.relations])
@@ -275,7 +275,7 @@ def _item_differences(kind: str, base: list[dict], new: list[dict]) -> list[str]
     out += [f"{kind} {i} only in NEW" for i in b if i not in a]
     for i in a:
         if i in b and a[i] != b[i]:
-            changed = [f"{k} {_short(a[i].get(k))} -> {_short(b[i].get(k))}"
+            changed = [f"{k} {short_repr(a[i].get(k), 40)} -> {short_repr(b[i].get(k), 40)}"
                        for k in sorted(set(a[i]) | set(b[i])) if a[i].get(k) != b[i].get(k)]
             out.append(f"{kind} {i} " + ", ".join(changed))
     if not out and [d["id"] for d in base] != [d["id"] for d in new]:
@@ -283,6 +283,3 @@ def _item_differences(kind: str, base: list[dict], new: list[dict]) -> list[str]
     return out
 
 
-def _short(value: Any, width: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= width else text[:width - 3] + "..."

@@ -292,9 +292,7 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     if not isinstance(shards, list) or not all(isinstance(s, dict) and isinstance(s.get("output_sha256"),
                                                                                  (str, type(None))) for s in shards):
         return '"shards" must be a list of objects, each with its "output_sha256" (a string or null)'
-    if (problem := _failures_problem(manifest.get("failures"))) is not None:
-        return problem
-    return None
+    return _failures_problem(manifest.get("failures"))
 
 
 def _differs(manifest: dict[str, Any], job: Job) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -77,7 +78,7 @@ def override_problem(override: str) -> str | None:
     if match is None:
         directive = next((part for part in re.split(r"[./]", key) if part.startswith("_")), None)
         return f"it sets {directive}, which tells Hydra what code to run" if directive else "its key names no setting"
-    if re.split(r"[./]", match.group(1))[-1] in FILE_PARAMETERS:
+    if _setting_name(match.group(1)) in FILE_PARAMETERS:
         return f"{match.group(1)} names files a fit writes and reads back"
     folder = CONFIG_DIR / match.group(1)
     if at and not (folder.is_dir() and re.fullmatch(r"[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*", package)
@@ -109,10 +110,13 @@ def _estimator_class(name: str) -> bool:
     return isinstance(found, type) and issubclass(found, BaseEstimator)
 
 
+def _setting_name(key: str) -> str:
+    """The setting a dotted or slashed override key ends in: ``n_jobs`` of ``model.n_jobs``."""
+    return re.split(r"[./]", key)[-1]
+
+
 def usable_cpus() -> int:
     """How many CPUs this process may run on (its affinity, which a container or ``taskset`` narrows)."""
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -123,7 +127,7 @@ def capped_parallelism(overrides: list[str], cpus: int) -> list[str]:
     for override in overrides:
         key, sep, value = override.partition("=")
         match = _OVERRIDE_KEY.fullmatch(key)
-        if sep and match and not key.startswith("~") and re.split(r"[./]", match.group(1))[-1] in PARALLEL_PARAMETERS \
+        if sep and match and not key.startswith("~") and _setting_name(match.group(1)) in PARALLEL_PARAMETERS \
                 and not _kept_count(value, cpus):
             note(f"reproduce: the record's {override} is lowered to {key}={cpus}, the CPUs here "
                  "(it changes no result, only how many processes run)")
@@ -204,7 +208,7 @@ def config_disagreement(run_dir: Path, rerun_dir: Path, extra: list[str] | None 
     seed_given = "seed" in skipped
 
     def compared(key: str) -> bool:
-        if key.rsplit(".", 1)[-1] in PARALLEL_PARAMETERS:  # decide no number, and a re-run may lower them
+        if _setting_name(key) in PARALLEL_PARAMETERS:  # decide no number, and a re-run may lower them
             return False
         return not any(key == s or key.startswith(f"{s}.") for s in skipped) and not (seed_given and is_seed_key(key))
 
