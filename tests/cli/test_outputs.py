@@ -164,12 +164,17 @@ def test_a_runs_summary_wraps_between_scores():
 def test_an_interrupted_command_says_so_and_leaves_no_partial_file(tmp_path: Path, signum: int):
     """Ctrl-C, or a batch system's SIGTERM, while `mining label` waits for its input: one line, exit 128 + the
     signal, and no temporary file beside the output."""
+    import os
     import subprocess
     import sys
     import threading
     import time
 
-    process = subprocess.Popen([sys.executable, "-m", "mining.cli", "label", "-", "-o", str(tmp_path / "out.jsonl")],
+    # The installed `mining` command, as a user runs it: under `python -m mining.cli` about one Ctrl-C in eight ends
+    # the process by SIGINT (-2) after it printed "interrupted" and returned 130, which the command does not do
+    # (not yet understood; closing note of 7 December 2026).
+    command = os.path.join(os.path.dirname(sys.executable), "mining")
+    process = subprocess.Popen([command, "label", "-", "-o", str(tmp_path / "out.jsonl")],
                                stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     watchdog = threading.Timer(120, process.kill)  # a process that never says it is loading fails, never hangs
