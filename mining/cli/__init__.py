@@ -74,11 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt as e:
             if debug_enabled():
                 raise
-            # Ctrl-C, or SIGTERM (a batch system's stop): what the command was writing is left out or unfinished
-            # (writes are atomic; a run directory without metrics.json is unfinished), nothing else to say
-            print("\ninterrupted", file=sys.stderr)
-            return 128 + (e.signum if isinstance(e, Terminated) else signal.SIGINT)
+            return _interrupted(e)
         except Exception as e:
+            if not debug_enabled() and (cause := _interruption(e)) is not None:
+                return _interrupted(cause)
             message = None if debug_enabled() else explain(e)
             if message is None:
                 raise
@@ -86,6 +85,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 EXIT_CLOSED_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
+
+
+def _interrupted(e: KeyboardInterrupt) -> int:
+    # Ctrl-C, or SIGTERM (a batch system's stop): what the command was writing is left out or unfinished
+    # (writes are atomic; a run directory without metrics.json is unfinished), nothing else to say
+    print("\ninterrupted", file=sys.stderr)
+    return 128 + (e.signum if isinstance(e, Terminated) else signal.SIGINT)
+
+
+def _interruption(e: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM behind an error, if any: a signal that arrives while a C extension is being imported
+    (scipy's HiGHS, by pybind11) comes out as ``ImportError: initialization failed`` caused by it."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt):
+            return e
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return None
 
 
 class Terminated(KeyboardInterrupt):

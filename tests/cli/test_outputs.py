@@ -191,6 +191,27 @@ def test_an_interrupted_command_says_so_and_leaves_no_partial_file(tmp_path: Pat
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_inside_a_c_extensions_import_is_an_interruption(monkeypatch, capsys, signum: int):
+    """A signal while scipy's HiGHS module initialises reaches the command as pybind11's ``ImportError:
+    initialization failed``, caused by the interruption (seen in CI): still one line and 128 + the signal."""
+    import mining.cli
+    from mining.cli import Terminated
+
+    def dispatch(argv):
+        try:
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+        except KeyboardInterrupt as e:
+            raise ImportError("initialization failed") from e
+
+    monkeypatch.setattr(mining.cli, "dispatch", dispatch)
+    assert mining.cli.main(["label", "-"]) == 128 + signum
+    assert capsys.readouterr().err == "\ninterrupted\n"
+    monkeypatch.setattr(mining.cli, "dispatch", lambda argv: [][0])  # a bug keeps its traceback
+    with pytest.raises(IndexError):
+        mining.cli.main(["label", "-"])
+
+
 def test_a_file_in_the_way_of_a_cluster_jobs_folder_is_refused_before_the_model_loads(tmp_path: Path):
     source = _corpus(tmp_path / "in.jsonl", "a")
     (tmp_path / "out").write_text("notes\n", encoding="utf-8")
