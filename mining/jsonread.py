@@ -9,6 +9,11 @@ JSON may also escape half of a UTF-16 pair on its own (``"\\ud800"``): Python re
 file, hash or spaCy doc can take, so a reader that accepted it failed later, in a writer, with a
 ``UnicodeEncodeError``. :func:`loads` raises it as a :class:`json.JSONDecodeError` too, naming the field that holds
 it (I-JSON, RFC 7493, forbids such strings).
+
+An object may name a key twice (``{"text": "x", "text": "y"}``): Python keeps the last value and drops the first
+without a word. :func:`loads` raises that as a :class:`json.JSONDecodeError` too, ``duplicate key "text"``, at the
+second occurrence of the first key named twice in the document (I-JSON forbids duplicate names as well). The check
+costs one small function call per object; only a document that has a duplicate is scanned again, to find it.
 """
 
 from __future__ import annotations
@@ -18,22 +23,33 @@ import re
 from typing import IO, Any
 
 NESTED_TOO_DEEPLY = "nested too deeply"
-# A string (whose brackets are text) or a bracket.
+# A string (whose brackets are text) or a bracket; with the separators, for finding keys.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-# An escaped surrogate, high or low (a cheap test before looking for a lone one), and a JSON string.
+_KEY_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
+# An escaped surrogate, high or low (a cheap test before looking for a lone one), a decoded one, and a JSON string.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+class _DuplicateKey(Exception):
+    """Raised by :func:`_object` out of the parser, which :func:`loads` turns into a located decoding error."""
 
 
 def loads(text: str | bytes | bytearray) -> Any:
     """:func:`json.loads`, raising :class:`json.JSONDecodeError` instead of ``RecursionError`` for JSON nested too
-    deeply for Python's recursion ("nested too deeply"), and for a string holding a lone surrogate."""
+    deeply for Python's recursion ("nested too deeply"), for a string holding a lone surrogate, and for an object
+    naming a key twice (``duplicate key "text"``)."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_object)
         found = _lone_surrogate(value) if _SURROGATE_ESCAPE.search(_text(text)) else None
     except RecursionError:
         doc = _text(text)
         raise json.JSONDecodeError(NESTED_TOO_DEEPLY, doc, _deepest(doc)) from None
+    except _DuplicateKey:
+        doc = _text(text)
+        key, position = _first_duplicate(doc)
+        raise json.JSONDecodeError(f"duplicate key {_shown(key)}", doc, position) from None
     if found is not None:
         where, index, char = found
         doc = _text(text)
@@ -55,6 +71,48 @@ def describe(error: json.JSONDecodeError) -> str:
 
 def _text(text: str | bytes | bytearray) -> str:
     return text if isinstance(text, str) else bytes(text).decode("utf-8", errors="replace")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The object of ``pairs``, as Python's parser builds it, unless a key comes twice."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _DuplicateKey
+    return value
+
+
+def _first_duplicate(doc: str) -> tuple[str, int]:
+    """The first key in ``doc`` that its object names a second time, and the position of that second occurrence.
+    ``doc`` parses up to there (the parser met a duplicate), so its tokens are JSON's: a string right after ``{``
+    or after a ``,`` in an object is a key."""
+    objects: list[set[str] | None] = []  # one per open bracket: an object's keys so far, None for a list
+    expecting_key = False
+    for token in _KEY_TOKEN.finditer(doc):
+        kind = token[0][0]
+        if kind == '"':
+            if expecting_key:
+                key = json.loads(token[0])
+                keys = objects[-1]
+                if key in keys:
+                    return key, token.start()
+                keys.add(key)
+            expecting_key = False
+        elif kind in "[{":
+            objects.append(set() if kind == "{" else None)
+            expecting_key = kind == "{"
+        elif kind in "]}":
+            objects.pop()
+            expecting_key = False
+        else:  # ","
+            expecting_key = objects[-1] is not None
+    return "", 0  # not reached: the parser found a duplicate, so there is one
+
+
+def _shown(key: str, width: int = 60) -> str:
+    """``key`` as JSON writes it, cut to ``width`` characters; with ``\\u`` escapes only if it holds a lone
+    surrogate, which no message can print."""
+    cut = key if len(key) <= width else key[:width - 3] + "..."
+    return json.dumps(cut, ensure_ascii=_SURROGATE.search(cut) is not None)
 
 
 def _lone_surrogate(value: Any, path: str = "") -> tuple[str, int, str] | None:

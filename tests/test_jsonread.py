@@ -1,4 +1,5 @@
-"""JSON nested deeper than Python's recursion is a decoding error, not a RecursionError."""
+"""What json reads and the readers must not: JSON nested deeper than Python's recursion (a RecursionError), a lone
+surrogate, and an object naming a key twice (the last value kept, the first dropped) are decoding errors."""
 
 from __future__ import annotations
 
@@ -59,3 +60,40 @@ def test_describe_says_at_once(text: str, message: str):
     with pytest.raises(json.JSONDecodeError) as raised:
         jsonread.loads(text)
     assert jsonread.describe(raised.value) == message
+
+
+@pytest.mark.parametrize(("text", "key", "line", "column"), [
+    ('{"id": "a", "text": "x", "text": "y"}', "text", 1, 26),
+    # "a" also comes once in other objects of the line, and inside a string; only the object that names it twice counts
+    ('[{"a": 1}, {"a": 2, "b": {"a": 3}}, {"t": "{\\"a\\": 1, \\"a\\": 2}", "a": [{"a": 4}], "x": "a", "a": 5}]', "a",
+     1, 94),
+    ('{"a": 1, "\\u0061": 2}', "a", 1, 10),  # one key, written two ways
+    ('{"a": 1, "a": 2, "x": {"b": 1, "b": 2}}', "a", 1, 10),  # the first in the text, though "b"'s object closes first
+    ('{"units": [\n  {"start": 0, "end": 4,\n   "start": 2}]}', "start", 3, 4),
+    (b'{"id": "a", "id": "b"}', "id", 1, 13),
+])
+def test_a_key_named_twice_is_a_decoding_error_at_its_second_occurrence(text: str | bytes, key: str, line: int,
+                                                                        column: int):
+    """Python keeps the last of two values of one key: a corpus line's first "text", or an export's first
+    "annotations", was dropped without a word."""
+    with pytest.raises(json.JSONDecodeError) as raised:
+        jsonread.loads(text)
+    error = raised.value
+    assert error.msg == f'duplicate key "{key}"' and (error.lineno, error.colno) == (line, column)
+    assert jsonread.describe(error) == f'invalid JSON: duplicate key "{key}" at column {column}'
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ('{"\\ud800": 1, "\\ud800": 2}', '"\\ud800"'),  # escaped: no message can print a lone surrogate
+    (json.dumps({"k" * 100: 1})[:-1] + ", " + json.dumps({"k" * 100: 2})[1:], f'"{"k" * 57}..."'),  # cut to 60
+    ('{"é": 1, "é": 2}', '"é"'),
+])
+def test_a_duplicate_key_is_named_so_that_a_message_can_print_it(text: str, shown: str):
+    with pytest.raises(json.JSONDecodeError) as raised:
+        jsonread.loads(text)
+    assert raised.value.msg == f"duplicate key {shown}"
+
+
+def test_keys_named_once_per_object_read_as_json_reads_them():
+    text = '[{"a": 1, "b": {"a": 2}}, {"a": [{"a": 3}], "": 4, "A": 5}, {}]'
+    assert jsonread.loads(text) == json.loads(text)

@@ -406,3 +406,13 @@ def test_an_input_that_may_not_be_read_is_not_told_to_be_written_elsewhere(tmp_p
     assert done.returncode == 2 and done.stderr.strip() == (
         f"error: {source}: permission denied; check its permissions: an input must be readable, an output's folder "
         "writable"), done.stderr
+
+
+def test_a_key_named_twice_in_a_corpus_line_is_one_line_naming_the_file_and_line(tmp_path: Path):
+    """`{"id": "b", "text": "x", "text": "y"}` read as the text "y": the first text was dropped without a word."""
+    source = tmp_path / "twice.jsonl"
+    source.write_text('{"id": "a", "text": "Cats rule."}\n{"id": "b", "text": "Dogs drool.", "text": "Dogs rule."}\n',
+                      encoding="utf-8")
+    done = mining("data", "stats", "jsonl", "--path", str(source))
+    assert done.returncode == 2 and done.stderr.strip() == (
+        f'error: {source}:2: invalid JSON: duplicate key "text" at column 36'), done.stderr
