@@ -223,7 +223,7 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
             try:
                 record = jsonread.loads(line)
             except json.JSONDecodeError as e:
-                raise CorpusError(f"broken JSON: {e.msg} (column {e.colno})", file=path, line=number) from None
+                raise CorpusError(jsonread.describe(e), file=path, line=number) from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise CorpusError('each line must be a JSON object with a "text" string', file=path, line=number)
             check_text(record["text"], file=path, line=number)
