@@ -13,7 +13,8 @@ Rules (``plan_merge``):
   same apart from the id) is **skipped** and reported.
 - every other NEW document is **added** after the BASE documents, in NEW's order.
 
-``merge_files`` validates both inputs first, writes the result with the atomic
+``merge_files`` refuses a NEW that holds no documents (an empty export is almost always the wrong file, and
+a version with nothing new would hide that), validates both inputs, writes the result with the atomic
 :func:`mining.corpora.jsonl.save`, and then records a changelog entry in ``OUT.changelog`` (JSON
 lines; not ``*.jsonl``, since a folder of ``*.jsonl`` files is read as one corpus): timestamp,
 inputs, counts, and the previous and new :func:`mining.corpora.jsonl.fingerprint`.
@@ -229,6 +230,8 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
                           file=out)
     base_docs = custom.load(base, format=base_fmt)
     new_docs = custom.load(new, format=new_fmt)
+    if not new_docs:  # an empty export is the wrong file: a version with nothing new would only hide that
+        raise CorpusError("holds no documents: nothing to merge", file=new)
     for doc in new_docs:
         if doc.split is None:
             doc.split = split

@@ -234,3 +234,22 @@ def test_a_changelog_whose_last_line_has_no_end_keeps_its_lines_apart(tmp_path: 
     merge_files(base, _new(tmp_path, _other("d3", "Third text.")), base)
     assert [e["action"] for e in read_changelog(base)] == ["created by hand", "merge"]
     assert log.read_text(encoding="utf-8").startswith('{"action": "created by hand"}\n{')
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n\n"])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_a_new_file_without_documents_is_refused_and_nothing_is_written(tmp_path: Path, base: Path, content: str,
+                                                                       in_place: bool):
+    """An empty export merged with exit 0, a new version and a changelog entry with nothing new: the wrong file."""
+    merge_files(base, _new(tmp_path, _other("d3", "Third text."), name="first.jsonl"), base)  # a changelog to keep
+    before = {path: path.read_bytes() for path in (base, changelog_path(base))}
+    empty = tmp_path / "export.jsonl"
+    empty.write_text(content, encoding="utf-8")
+    out = base if in_place else tmp_path / "merged.jsonl"
+    done = mining("data", "merge", str(base), str(empty), "-o", str(out))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip() == f"error: {empty}: holds no documents: nothing to merge", done.stderr
+    assert done.stdout == ""
+    assert {path: path.read_bytes() for path in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data.jsonl", "data.jsonl.changelog", "first.jsonl",
+                                                                 "export.jsonl"])
