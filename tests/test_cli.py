@@ -39,6 +39,19 @@ def test_stats_sample_text():
     assert result.stdout.startswith("documents")
 
 
+@pytest.mark.parametrize("loader", ["jsonl", "custom"])
+def test_stats_of_an_empty_file_counts_zero_and_says_so_on_stderr(tmp_path: Path, loader: str):
+    """It printed "documents 0" and nothing else: an empty export read as a corpus went unremarked. The count
+    is true, so stdout keeps it (still valid JSON) with exit 0; `data validate` and `mining run` are the ones
+    that refuse it."""
+    empty = tmp_path / "export.jsonl"
+    empty.write_text("\n  \n", encoding="utf-8")
+    result = mining("data", "stats", loader, "--path", str(empty), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["documents"] == 0
+    assert result.stderr.strip() == f"warning: {empty}: the corpus holds no documents"
+
+
 def test_convert_then_validate(tmp_path: Path):
     out = tmp_path / "brat"
     assert mining("data", "convert", "sample", "--to", "brat", "-o", str(out)).returncode == 0

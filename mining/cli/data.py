@@ -26,6 +26,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
     stats = corpus_stats(load_corpus(args.name, args.path))
     print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
+    if not stats["documents"]:  # a true count, so not an error (validate and run refuse it); but likely the wrong file
+        print(f"warning: {args.path or args.name}: the corpus holds no documents", file=sys.stderr)
     return 0
 
 
