@@ -170,9 +170,11 @@ def test_an_interrupted_command_says_so_and_leaves_no_partial_file(tmp_path: Pat
     import threading
     import time
 
-    # The installed `mining` command, as a user runs it: under `python -m mining.cli` about one Ctrl-C in eight ends
-    # the process by SIGINT (-2) after it printed "interrupted" and returned 130, which the command does not do
-    # (not yet understood; closing note of 7 December 2026).
+    # The installed `mining` command, as a user runs it. A KeyboardInterrupt that passes through Python code a C
+    # extension runs from a string (PyRun_String) sets CPython's _Py_UnhandledKeyboardInterrupt for good, and the
+    # interpreter then ends by SIGINT (-2) after "interrupted" and `return 130`; a shell reads both as status 130.
+    # Seen in 3 of 30 Ctrl-Cs under `python -m mining.cli` (the flag read with ctypes at the handler), none so far
+    # with the command.
     command = os.path.join(os.path.dirname(sys.executable), "mining")
     process = subprocess.Popen([command, "label", "-", "-o", str(tmp_path / "out.jsonl")],
                                stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -187,7 +189,8 @@ def test_an_interrupted_command_says_so_and_leaves_no_partial_file(tmp_path: Pat
         _, err = process.communicate(timeout=60)
     finally:
         watchdog.cancel()
-    assert process.returncode == 128 + signum and "interrupted" in err and "Traceback" not in err, err
+    statuses = {128 + signum} | ({-signal.SIGINT} if signum == signal.SIGINT else set())
+    assert process.returncode in statuses and "interrupted" in err and "Traceback" not in err, err
     assert list(tmp_path.iterdir()) == []
 
 
