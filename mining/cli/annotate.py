@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mining.cli.label import add_input_arguments, check_model_dir, check_options, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import positive_int
+from mining.cli.types import path_arg, positive_int
 from mining.errors import CorpusError, UsageError
 
 ENV_HELP = ("The server: --url, or LABEL_STUDIO_URL / DOCCANO_URL. Credentials only from the environment: "
@@ -127,7 +127,7 @@ def add_annotate_commands(commands: argparse._SubParsersAction) -> None:
         parser.set_defaults(func=_cmd_push, tool=tool)
     for tool, parser in _tool_parsers(pull, "fetch the annotations of"):
         _add_server_arguments(parser)
-        parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.jsonl",
+        parser.add_argument("-o", "--output", type=path_arg, required=True, metavar="OUT.jsonl",
                             help="the JSONL file to write")
         add_overwrite_argument(parser)
         parser.add_argument("--predictions", action="store_true",

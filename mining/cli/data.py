@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import positive_int, split_name
+from mining.cli.types import path_arg, positive_int, split_name
 from mining.errors import CorpusError, UsageError
 
 # One spelling of each format everywhere (the loader's name); the other common spellings are aliases.
@@ -204,13 +204,13 @@ def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
 
     stats = data_commands.add_parser("stats", help="count documents, units, stances and relations")
     stats.add_argument("name", choices=sorted(LOADERS), help="corpus loader")
-    stats.add_argument("--path", type=Path, help="corpus location (none for the shipped 'sample' and 'news')")
+    stats.add_argument("--path", type=path_arg, help="corpus location (none for the shipped 'sample' and 'news')")
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.set_defaults(func=_cmd_stats)
 
     validate = data_commands.add_parser("validate", help="check a corpus: JSONL, brat, a Label Studio or doccano "
                                                          "export, a saved HF dataset")
-    validate.add_argument("path", type=Path, help="a .jsonl file, a brat folder, a Label Studio JSON export, a "
+    validate.add_argument("path", type=path_arg, help="a .jsonl file, a brat folder, a Label Studio JSON export, a "
                           "doccano JSONL export or a HF dataset folder")
     validate.add_argument("--format", choices=input_formats(), help="default: detected from the content")
     validate.add_argument("--strict", action="store_true", help="stop with an error at the first problem")
@@ -219,11 +219,11 @@ def _add_corpus_commands(data_commands: argparse._SubParsersAction) -> None:
     convert = data_commands.add_parser("convert", help="write a corpus as JSONL, brat, a HF dataset, Label Studio "
                                                       "tasks or doccano JSONL")
     convert.add_argument("name", choices=sorted(LOADERS), help="corpus loader (format) to read")
-    convert.add_argument("--path", type=Path, help="the corpus file or folder (default: $MINING_CORPORA/<corpus> "
+    convert.add_argument("--path", type=path_arg, help="the corpus file or folder (default: $MINING_CORPORA/<corpus> "
                          "for aaec, microtexts and editorials; none for the shipped sample and news)")
     convert.add_argument("--to", type=format_name, choices=["jsonl", "brat", "hf", "labelstudio", "doccano"],
                          required=True, help="output format (label-studio is accepted for labelstudio)")
-    convert.add_argument("-o", "--output", type=Path, required=True, help="file (jsonl, labelstudio, doccano) or "
+    convert.add_argument("-o", "--output", type=path_arg, required=True, help="file (jsonl, labelstudio, doccano) or "
                          "folder (brat, hf) to write")
     add_overwrite_argument(convert)
     convert.add_argument("--predictions", action="store_true",
@@ -237,15 +237,15 @@ def _add_annotation_commands(data_commands: argparse._SubParsersAction) -> None:
                                                            "same texts")
     add_two_annotations(agreement, ("a", "A", "annotator A"), ("b", "B", "annotator B"))
     agreement.add_argument("--json", action="store_true", help="print JSON (every score of compare_documents)")
-    agreement.add_argument("-o", "--output", type=Path, metavar="OUT.json", help="also write the scores as JSON")
+    agreement.add_argument("-o", "--output", type=path_arg, metavar="OUT.json", help="also write the scores as JSON")
     add_overwrite_argument(agreement)
     agreement.set_defaults(func=_cmd_agreement)
 
     merge = data_commands.add_parser("merge", help="fold new annotated documents into a dataset (JSONL), refusing "
                                                    "conflicts, with a changelog of fingerprints")
-    merge.add_argument("base", type=Path, metavar="BASE", help="the dataset (file or folder, format detected)")
-    merge.add_argument("new", type=Path, metavar="NEW", help="the new documents (file or folder, format detected)")
-    merge.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.jsonl",
+    merge.add_argument("base", type=path_arg, metavar="BASE", help="the dataset (file or folder, format detected)")
+    merge.add_argument("new", type=path_arg, metavar="NEW", help="the new documents (file or folder, format detected)")
+    merge.add_argument("-o", "--output", type=path_arg, required=True, metavar="OUT.jsonl",
                        help="the merged dataset; may be BASE itself; changelog in OUT.jsonl.changelog")
     merge.add_argument("--replace", action="store_true",
                        help="replace BASE documents whose text NEW annotates differently (ID conflicts, a known "
@@ -262,8 +262,8 @@ def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
 
     export = data_commands.add_parser("export", help="save a corpus as a Hugging Face dataset folder with a card")
     export.add_argument("name", choices=sorted(LOADERS), help="corpus loader (format) to read, as for convert")
-    export.add_argument("--path", type=Path, help="corpus location (none for the shipped 'sample' and 'news')")
-    export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+    export.add_argument("--path", type=path_arg, help="corpus location (none for the shipped 'sample' and 'news')")
+    export.add_argument("-o", "--output", type=path_arg, required=True, metavar="OUT",
                         help="folder to write the dataset and its card into")
     export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
     export.add_argument("--license",
@@ -279,7 +279,7 @@ def _add_model_commands(data_commands: argparse._SubParsersAction) -> None:
     add_input_arguments(preannotate)
     preannotate.add_argument("--to", type=format_name, choices=["labelstudio", "brat"], required=True,
                              help="labelstudio (a task file with predictions; label-studio is accepted too) or brat")
-    preannotate.add_argument("-o", "--output", type=Path, required=True,
+    preannotate.add_argument("-o", "--output", type=path_arg, required=True,
                              help="a .json task file (labelstudio) or a folder (brat)")
     add_overwrite_argument(preannotate)
     preannotate.set_defaults(func=_cmd_preannotate)

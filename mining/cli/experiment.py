@@ -95,6 +95,15 @@ def check_settings(cfg) -> None:
     """Settings that would otherwise fail deep inside a run with an error that does not name them."""
     if not isinstance(cfg.seed, int) or isinstance(cfg.seed, bool):
         raise UsageError(f"seed={cfg.seed!r}: expected an integer, e.g. seed=0")
+    # Counts read only in some runs (n_jobs where there are subtasks) or deep in spaCy's nlp.pipe, which fails
+    # with an error naming neither (n_process=-5) or parses nothing at all (batch_size=0): checked in every run.
+    counts = {"n_jobs": cfg.get("n_jobs", 1), "nlp.n_process": cfg.nlp.get("n_process", 1),
+              "nlp.batch_size": cfg.nlp.get("batch_size", 1)}
+    for key, value in counts.items():
+        all_cpus = key == "nlp.n_process" and value == -1  # spaCy's "as many processes as CPUs"
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1 and not all_cpus:
+            also = " (or -1: one per CPU)" if key == "nlp.n_process" else ""
+            raise UsageError(f"{key}={value!r}: expected a whole number of at least 1{also}, e.g. {key}=1")
 
 
 def quiet() -> bool:
@@ -220,6 +229,10 @@ def corpus_loader(data):
     spec = OmegaConf.to_container(data, resolve=True)
     name = spec.pop("name")
     load = instantiate(spec, _convert_="all")
+    given = load.keywords.get("path")
+    if isinstance(given, str) and not given.strip():  # `data.path=$CORPUS` with the variable unset
+        raise UsageError(f"data.path={given!r}: expected the path of a file or folder (a blank one would read the "
+                         "current folder)")
     path = inspect.signature(load.func).parameters.get("path")
     if load.keywords.get("path") is None and path is not None and path.default is inspect.Parameter.empty:
         raise UsageError(f"corpus {name!r} needs a path: pass data.path=PATH (the corpus is not shipped with mining)")

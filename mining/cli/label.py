@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import positive_int
+from mining.cli.types import path_arg, path_text, positive_int
 from mining.errors import UsageError
 
 LABEL_FORMATS = ("jsonl", "brat", "html", "table")
@@ -201,8 +201,8 @@ MODEL_HELP = ("run directory of `mining run experiment=news_miner` or `experimen
 def add_input_arguments(parser: argparse.ArgumentParser, *, files_help: str = FILES_HELP,
                         model_help: str = MODEL_HELP) -> None:
     """The inputs of the commands that label text: files, model, batching, sharding, encoding."""
-    parser.add_argument("files", nargs="*", metavar="FILE", help=files_help)
-    parser.add_argument("--model", metavar="RUN_DIR", help=model_help)
+    parser.add_argument("files", nargs="*", type=path_text, metavar="FILE", help=files_help)
+    parser.add_argument("--model", type=path_text, metavar="RUN_DIR", help=model_help)
     parser.add_argument("--topic", help="what the texts argue about, e.g. \"Ukraine should cede territory for "
                         "peace\": claims get a stance toward it (a JSONL line's own \"topic\" wins); a news "
                         "model gives no stance without one")
@@ -219,8 +219,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, files_help: str = FI
 def add_two_annotations(parser: argparse.ArgumentParser, first: tuple[str, str, str],
                         second: tuple[str, str, str]) -> None:
     """Two annotations of the same texts, each ``(dest, METAVAR, what)``, and the --format of both."""
-    parser.add_argument(first[0], type=Path, metavar=first[1], help=f"{first[2]} (file or folder, format detected)")
-    parser.add_argument(second[0], type=Path, metavar=second[1], help=f"{second[2]}, the same ids and texts")
+    parser.add_argument(first[0], type=path_arg, metavar=first[1], help=f"{first[2]} (file or folder, format detected)")
+    parser.add_argument(second[0], type=path_arg, metavar=second[1], help=f"{second[2]}, the same ids and texts")
     parser.add_argument("--format", choices=input_formats(), help="force the format of both (default: detected)")
 
 
@@ -231,7 +231,7 @@ def add_label_command(commands: argparse._SubParsersAction) -> None:
     label.add_argument("--format", choices=LABEL_FORMATS, default="jsonl",
                        help="jsonl (default), brat (a folder, with -o), html (a page to open in a browser), or "
                             "table (aligned and shortened on a terminal, tab-separated with full text otherwise)")
-    label.add_argument("-o", "--output", type=Path, help="output file (a folder for brat); default stdout")
+    label.add_argument("-o", "--output", type=path_arg, help="output file (a folder for brat); default stdout")
     add_overwrite_argument(label)
     add_engine_arguments(label)
     label.set_defaults(func=_cmd_label)

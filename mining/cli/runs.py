@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import non_negative_float, positive_int
+from mining.cli.types import non_negative_float, non_negative_int, path_arg, positive_int
 from mining.errors import UsageError
 
 
@@ -93,8 +93,8 @@ def add_runs_commands(commands: argparse._SubParsersAction) -> None:
     _add_compare_command(commands)
 
     reproduce = commands.add_parser("reproduce", help="re-run a recorded run and check every metric is equal")
-    reproduce.add_argument("run_dir", type=Path, help="a run directory or a reference under experiments/")
-    reproduce.add_argument("--against", type=Path, help="reference metrics JSON (default: the run's own)")
+    reproduce.add_argument("run_dir", type=path_arg, help="a run directory or a reference under experiments/")
+    reproduce.add_argument("--against", type=path_arg, help="reference metrics JSON (default: the run's own)")
     reproduce.add_argument("--tolerance", type=non_negative_float, default=0.0,
                            help="absolute tolerance, at least 0 (default: exact)")
     reproduce.add_argument("overrides", nargs="*", help="extra Hydra overrides for the re-run, e.g. data.path=DIR")
@@ -102,8 +102,8 @@ def add_runs_commands(commands: argparse._SubParsersAction) -> None:
 
     publish = commands.add_parser("publish", help="copy a run's metrics, meta and config (not its predictions) "
                                                   "to a reference folder such as experiments/NAME")
-    publish.add_argument("run_dir", type=Path, help="a finished run directory")
-    publish.add_argument("dest", type=Path, help="where the reference goes, e.g. experiments/NAME")
+    publish.add_argument("run_dir", type=path_arg, help="a finished run directory")
+    publish.add_argument("dest", type=path_arg, help="where the reference goes, e.g. experiments/NAME")
     publish.add_argument("--with-model", action="store_true", help="copy the model files too, e.g. to refresh "
                          "the default model: mining publish RUN mining/label/default_model --with-model --overwrite")
     add_overwrite_argument(publish)
@@ -113,7 +113,7 @@ def add_runs_commands(commands: argparse._SubParsersAction) -> None:
 def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     """``compare``: a table of runs, or a paired significance test of two."""
     compare = commands.add_parser("compare", help="table of runs x metrics, with the config keys that differ")
-    compare.add_argument("paths", nargs="+", type=Path, help="run or sweep directories")
+    compare.add_argument("paths", nargs="+", type=path_arg, help="run or sweep directories")
     compare.add_argument("--format", choices=["table", "markdown", "csv"], default="table",
                          help="table (default), markdown or csv")
     compare.add_argument("--sort", help="metric to sort by, best first (default: the runs' optimized_metric, else "
@@ -122,7 +122,7 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--aggregate", action=argparse.BooleanOptionalAction, default=None,
                          help="one row per configuration with mean ± std, min and max over seeds (default: when "
                               "the runs differ by seed and a configuration repeats)")
-    compare.add_argument("--plot", type=Path, metavar="OUT.png",
+    compare.add_argument("--plot", type=path_arg, metavar="OUT.png",
                          help="also draw the --sort metric per configuration, with error bars over seeds")
     add_overwrite_argument(compare)
     compare.add_argument("--test", choices=["bootstrap", "permutation"],
@@ -131,5 +131,5 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--metric", help="metric for --test: macro_f1 (default), accuracy, per_class.LABEL.f1, "
                                           "link.macro_f1")
     compare.add_argument("--resamples", type=positive_int, default=10_000, help="resamples for --test (default: 10000)")
-    compare.add_argument("--seed", type=int, default=0, help="random seed for --test (default: 0)")
+    compare.add_argument("--seed", type=non_negative_int, default=0, help="random seed for --test (default: 0)")
     compare.set_defaults(func=_cmd_compare)

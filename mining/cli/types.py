@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def positive_int(value: str) -> int:
@@ -13,6 +14,17 @@ def positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {number}")
+    return number
+
+
+def non_negative_int(value: str) -> int:
+    """A whole number of at least 0, e.g. a random seed (argparse names the option in its error)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {number}")
     return number
 
 
@@ -32,3 +44,19 @@ def split_name(value: str) -> str:
     if not value.strip():
         raise argparse.ArgumentTypeError(f"expected a split name such as train or test, got {value!r}")
     return value
+
+
+def path_text(value: str) -> str:
+    """A file or folder given on the command line, as text (``-`` for standard input stays as it is).
+
+    A blank one, from a shell variable not set (``--path "$CORPUS"``), is refused: as a path it would be the current
+    folder, which a command would read as the input or write the output into.
+    """
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"expected the path of a file or folder, got {value!r}")
+    return value
+
+
+def path_arg(value: str) -> Path:
+    """:func:`path_text` as a ``Path``."""
+    return Path(path_text(value))

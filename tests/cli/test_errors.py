@@ -72,6 +72,14 @@ RUN_CASES = [
     ("unknown-target", ["experiment=sample_components", "model._target_=nosuch.Model"], ["nosuch.Model"]),
     ("unparsable-override", ["experiment=sample_components", "model.C=["], ["model.C=["]),
     ("missing-corpus-path", ["data=custom"], ["data.path"]),
+    ("blank-corpus-path", ["experiment=sample_components", "data=custom", "data.path="],
+     ["data.path=''", "path of a file or folder"]),
+    # counts read deep in spaCy (a traceback, or nothing parsed) or only by runs with subtasks (ignored otherwise)
+    ("n-jobs-as-text", ["experiment=sample_components", "n_jobs=two"], ["n_jobs='two'", "at least 1"]),
+    ("no-jobs", ["experiment=sample_components", "n_jobs=0"], ["n_jobs=0", "at least 1"]),
+    ("n-process-negative", ["experiment=sample_components", "nlp.n_process=-5"], ["nlp.n_process=-5", "-1"]),
+    ("n-process-as-text", ["experiment=sample_components", "nlp.n_process=two"], ["nlp.n_process='two'"]),
+    ("no-batch", ["experiment=sample_components", "nlp.batch_size=0"], ["nlp.batch_size=0", "at least 1"]),
     ("links-without-probabilities", ["experiment=sample_relations", "model=linear_svc"],
      ["one_target_per_source", "LinearSVC", "model=logreg"]),
     ("tagger-on-units", ["experiment=sample_stance", "model=transition_tagger"],
@@ -297,6 +305,7 @@ def test_reproduce_names_a_bad_reference_file(miner_run: Path, tmp_path: Path):
 RUNS_CASES = [
     ("compare-missing", ["compare", "{tmp}/nosuch"], ["nosuch", "no such run"]),
     ("compare-resamples-0", ["compare", "{tmp}", "--test", "bootstrap", "--resamples", "0"], ["--resamples"]),
+    ("compare-seed-negative", ["compare", "{tmp}", "--test", "bootstrap", "--seed", "-1"], ["--seed", "at least 0"]),
     ("compare-test-unfinished", ["compare", "{tmp}", "--test", "bootstrap"], ["no config.yaml", "not a finished run"]),
     ("publish-unfinished", ["publish", "{tmp}", "{tmp}/published"], ["not a finished run", "metrics.json"]),
     ("reproduce-unfinished", ["reproduce", "{tmp}"], ["not a finished run", "metrics.json"]),
@@ -309,6 +318,30 @@ RUNS_CASES = [
 def test_runs_commands_refuse_bad_arguments(tmp_path: Path, argv: list[str], words: list[str]):
     _refused(mining(*[a.format(tmp=tmp_path) for a in argv]), *words)
     assert not (tmp_path / "published").exists()
+
+
+# A blank path (a shell variable not set) was the current folder: read as the corpus, compared, written into.
+BLANK_PATHS = [
+    ["data", "stats", "jsonl", "--path", ""],
+    ["data", "validate", " "],
+    ["data", "convert", "sample", "--to", "jsonl", "-o", ""],
+    ["data", "merge", "", "in.jsonl", "-o", "out.jsonl"],
+    ["evaluate-labels", "", "in.jsonl"],
+    ["label", ""],
+    ["label", "--model", "", "text.txt"],
+    ["compare", ""],
+    ["reproduce", ""],
+    ["publish", "in.jsonl", ""],
+]
+
+
+@pytest.mark.parametrize("argv", BLANK_PATHS, ids=[" ".join(a) for a in BLANK_PATHS])
+def test_a_blank_path_is_refused_before_anything_is_read(tmp_path: Path, argv: list[str]):
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "d1", "text": "Cats rule."}) + "\n", encoding="utf-8")
+    (tmp_path / "text.txt").write_text("Cats are better pets.", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    _refused(mining(*argv, cwd=tmp_path), "expected the path of a file or folder, got '")
+    assert _snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("top", ["0", "-2", "x"])
