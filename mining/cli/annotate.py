@@ -90,7 +90,7 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     if args.model_version is not None and not args.predictions:
         raise UsageError("--model-version picks among the predictions: pass --predictions too")
     server = server_settings(args.tool, args.url)
-    check_output(args.output, [], overwrite=args.overwrite)
+    check_output(args.output, [], overwrite=args.overwrite, one_file=True)  # a folder: refused before the server
     project = open_project(server, args.project)
     docs = project.pull(predictions=args.predictions, model_version=args.model_version)
     validate_documents(docs, file=f"{server.url} project {project.name!r}")

@@ -69,3 +69,13 @@ def test_rank_and_top_need_a_model(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
     error = one_line_error(mining("annotate", "push", "doccano", "--project", "p", "--top", "3", str(tmp_path)))
     assert "--rank, --top and --topic apply to the model's labelling: give --model RUN_DIR" in error
+
+
+def test_pull_refuses_a_folder_for_its_jsonl_before_asking_the_server(monkeypatch, tmp_path: Path):
+    """An empty folder passed the output check: the server was asked first, and the write failed after the pull."""
+    monkeypatch.setenv("DOCCANO_URL", "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
+    (tmp_path / "out").mkdir()
+    error = one_line_error(mining("annotate", "pull", "doccano", "--project", "p", "-o", str(tmp_path / "out")))
+    assert "it is a folder, and this output is one file" in error
+    assert not any((tmp_path / "out").iterdir())
