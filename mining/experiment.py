@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from mining.errors import UsageError
 from mining.evaluation.metrics import aggregate, classification_scores, confusion
 from mining.evaluation.splits import Fold, NestedCV, resample_indices
-from mining.forks import cpu_seconds, map_forked
+from mining.forks import cpu_seconds, map_forked, processes
 from mining.nlp.sharing import sharing
 from mining.progress import Steps, note
 from mining.schema import Document
@@ -280,7 +280,7 @@ def run_subtasks(*, docs: Sequence[Document], parsed: Sequence, subtasks: dict[s
     if unknown:
         raise UsageError(f"subtasks to start first {unknown} are no subtasks ({', '.join(subtasks)})")
     with timer.stage("subtasks"):
-        if n_jobs > 1 and len(subtasks) > 1:
+        if processes(n_jobs) > 1 and len(subtasks) > 1:
             results = _run_forked(docs, parsed, subtasks, evaluation, seed, n_jobs, first)
         else:
             results = {name: _run_subtask(docs, parsed, subtasks[name], evaluation, seed) for name in subtasks}

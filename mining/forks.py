@@ -8,6 +8,7 @@ platform cannot fork, :func:`map_forked` raises rather than running something el
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from itertools import islice
@@ -19,6 +20,16 @@ from mining.errors import UsageError
 _SHARED: dict[str, Any] = {}
 
 
+def processes(n_jobs: int) -> int:
+    """The number of processes ``n_jobs`` asks for: as scikit-learn reads it, -1 is one per CPU; 0 or below -1 is
+    an error."""
+    if n_jobs == -1:
+        return os.cpu_count() or 1
+    if n_jobs < 1:
+        raise UsageError(f"n_jobs={n_jobs}: the number of processes must be 1 or more, or -1 for one per CPU")
+    return n_jobs
+
+
 def map_forked(function: Callable[[Any, Any], Any], items: Sequence, n_jobs: int, shared: Any,
                done: Callable[[int], object] | None = None) -> list:
     """``[function(shared, item) for item in items]``, computed in ``n_jobs`` forked processes (in this one with
@@ -28,8 +39,7 @@ def map_forked(function: Callable[[Any, Any], Any], items: Sequence, n_jobs: int
     the items and results travel between the processes. The first failure raises here, once the items already
     running have finished; the others never start.
     """
-    if n_jobs < 1:
-        raise UsageError(f"n_jobs={n_jobs}: the number of processes must be 1 or more")
+    n_jobs = processes(n_jobs)
     if n_jobs == 1 or not items:
         return [_finished(function(shared, item), i, done) for i, item in enumerate(items)]
     import multiprocessing

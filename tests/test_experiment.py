@@ -172,9 +172,9 @@ def test_subtasks_in_parallel_give_what_they_give_one_at_a_time(sample):
     docs, parsed = sample
     runs = [run_subtasks(docs=docs, parsed=parsed, subtasks=_subtasks(), evaluation=OfficialSplit(), seed=0,
                          n_jobs=n_jobs, first=first)
-            for n_jobs, first in ((1, ()), (2, ("lexical",)))]
-    serial, parallel = runs
-    assert list(parallel.metrics) == list(serial.metrics) and parallel.metrics == serial.metrics
+            for n_jobs, first in ((1, ()), (2, ("lexical",)), (-1, ()))]  # -1: one process per CPU
+    serial, parallel, per_cpu = runs
+    assert list(parallel.metrics) == list(serial.metrics) and parallel.metrics == serial.metrics == per_cpu.metrics
     assert list(parallel.model) == list(serial.model) == ["structural", "lexical", "majority"]
     assert [(d.metadata["subtask"], d.id, [(u.id, u.start, u.end, u.label) for u in d.units])
             for d in parallel.predictions] == [(d.metadata["subtask"], d.id, [(u.id, u.start, u.end, u.label)

@@ -3,12 +3,13 @@ started, and the children's CPU counted."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
 
 from mining.errors import UsageError
-from mining.forks import cpu_seconds, map_forked
+from mining.forks import cpu_seconds, map_forked, processes
 
 
 def _apply(shared, item):
@@ -51,9 +52,12 @@ def test_the_first_failure_raises_and_items_not_started_never_start(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ran-fails", "ran-slow"]
 
 
-def test_fewer_than_one_process_is_an_error():
+def test_fewer_than_one_process_is_an_error_but_minus_one_is_one_per_cpu():
     with pytest.raises(UsageError, match="n_jobs=0"):
         map_forked(_apply, [1], 0, None)
+    with pytest.raises(UsageError, match="n_jobs=-2"):
+        map_forked(_apply, [1], -2, None)
+    assert processes(-1) == os.cpu_count() and processes(3) == 3
 
 
 def test_cpu_seconds_count_the_children_waited_for():

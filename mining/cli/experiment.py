@@ -100,9 +100,9 @@ def check_settings(cfg) -> None:
     counts = {"n_jobs": cfg.get("n_jobs", 1), "nlp.n_process": cfg.nlp.get("n_process", 1),
               "nlp.batch_size": cfg.nlp.get("batch_size", 1)}
     for key, value in counts.items():
-        all_cpus = key == "nlp.n_process" and value == -1  # spaCy's "as many processes as CPUs"
+        all_cpus = key != "nlp.batch_size" and value == -1  # as spaCy and scikit-learn read it: one per CPU
         if isinstance(value, bool) or not isinstance(value, int) or value < 1 and not all_cpus:
-            also = " (or -1: one per CPU)" if key == "nlp.n_process" else ""
+            also = " (or -1: one per CPU)" if key != "nlp.batch_size" else ""
             raise UsageError(f"{key}={value!r}: expected a whole number of at least 1{also}, e.g. {key}=1")
 
 

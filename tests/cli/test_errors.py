@@ -77,6 +77,7 @@ RUN_CASES = [
     # counts read deep in spaCy (a traceback, or nothing parsed) or only by runs with subtasks (ignored otherwise)
     ("n-jobs-as-text", ["experiment=sample_components", "n_jobs=two"], ["n_jobs='two'", "at least 1"]),
     ("no-jobs", ["experiment=sample_components", "n_jobs=0"], ["n_jobs=0", "at least 1"]),
+    ("jobs-below-minus-one", ["experiment=sample_components", "n_jobs=-2"], ["n_jobs=-2", "or -1: one per CPU"]),
     ("n-process-negative", ["experiment=sample_components", "nlp.n_process=-5"], ["nlp.n_process=-5", "-1"]),
     ("n-process-as-text", ["experiment=sample_components", "nlp.n_process=two"], ["nlp.n_process='two'"]),
     ("no-batch", ["experiment=sample_components", "nlp.batch_size=0"], ["nlp.batch_size=0", "at least 1"]),
