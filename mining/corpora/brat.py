@@ -362,8 +362,8 @@ def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
             note["fields"] = unit.extra  # fields the schema does not know, kept for the way back
         if note:
             notes.append((bid, note))
-    for i, rel in enumerate(doc.relations, start=1):
-        rid = rel.id if _BRAT_ID.match(rel.id) and rel.id.startswith("R") else f"R{i}"
+    rids = _relation_ids(doc.relations)
+    for rel, rid in zip(doc.relations, rids):
         brat_type = rel.attributes.get("brat_type") if relation_types == {} else None
         lines.append(f"{rid}\t{brat_type or relation_types.get(rel.label, rel.label)} "
                      f"Arg1:{brat_ids[rel.source]} Arg2:{brat_ids[rel.target]}\t")
@@ -377,6 +377,15 @@ def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
     for k, (bid, note) in enumerate(notes, start=1):
         lines.append(f"#{k}\tAnnotatorNotes {bid}\t{NOTE_PREFIX}{json.dumps(note, ensure_ascii=False)}")
     return "".join(line + "\n" for line in lines)
+
+
+def _relation_ids(relations: list[Relation]) -> list[str]:
+    """The brat id of each relation: its own when that is one (``R7``), else ``R`` and its position; when the two
+    styles give one id twice (``R2`` kept, the second relation numbered ``R2``), all are numbered, as units are (a
+    repeated id makes the ``.ann`` unreadable)."""
+    rids = [rel.id if _BRAT_ID.match(rel.id) and rel.id.startswith("R") else f"R{i}"
+            for i, rel in enumerate(relations, start=1)]
+    return rids if len(set(rids)) == len(rids) else [f"R{i}" for i in range(1, len(relations) + 1)]
 
 
 # What ends a line for str.splitlines: none may stand in an .ann line, and brat ends a fragment at each.

@@ -56,6 +56,18 @@ def test_ids_holders_and_typed_attributes_survive(tmp_path: Path):
     assert back.to_dict() == doc.to_dict()
 
 
+def test_relation_ids_of_both_styles_that_would_share_a_brat_id_are_numbered_apart(tmp_path: Path):
+    # "R2" keeps its id and "y", the second relation, would be numbered R2 too: the .ann would not read back
+    text = "Taxes should fall. Growth would follow."
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))],
+                   units=[Unit("T1", 0, 17, "Taxes should fall", "claim"),
+                          Unit("T2", 19, 38, "Growth would follow", "premise")],
+                   relations=[Relation("R2", "T2", "T1", "support"), Relation("y", "T1", "T2", "attack")])
+    brat.save([doc], tmp_path)
+    (back,) = brat.load(tmp_path)
+    assert back.to_dict() == doc.to_dict()
+
+
 def test_save_writes_annotation_conf_that_load_ignores(tmp_path: Path):
     docs = brat.load(FIXTURES)
     brat.save(docs, tmp_path)
