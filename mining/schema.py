@@ -216,11 +216,16 @@ DOCUMENT_FIELDS = frozenset({"id", "text", "paragraphs", "topic", "split", "meta
 
 def require_spans(doc: Document, fmt: str) -> None:
     """Raise a CorpusError naming the unit when ``doc`` has an implicit unit: ``fmt`` stores units as spans
-    of the text only, and writing one without its span would drop it (or change it) silently."""
+    of the text only, and writing one without its span would drop it (or change it) silently. So is a span that
+    is empty or outside the text: written, it would make a file that ``fmt``'s reader refuses."""
     for unit in doc.units:
         if unit.implicit:
             raise CorpusError(f"unit {unit.id!r} is implicit (no span in the text); {fmt} cannot hold it: "
                               "write JSONL or a HF dataset, or remove the unit first", item=f"{doc.id}/{unit.id}")
+        bad = next(((a, b) for a, b in unit.spans() if not 0 <= a < b <= len(doc.text)), None)
+        if bad is not None:
+            raise CorpusError(f"unit {unit.id!r} has the span {bad[0]}-{bad[1]}, empty or outside the text (length "
+                              f"{len(doc.text)}); {fmt} cannot hold it", item=f"{doc.id}/{unit.id}")
 
 
 def _require(value: Any, kind: type | tuple[type, ...], where: str, name: str, expected: str) -> None:
