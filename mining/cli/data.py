@@ -84,8 +84,7 @@ def _write_converted(docs, args: argparse.Namespace) -> int:
         return doccano.save(docs, args.output)
     from mining.corpora import hf  # imports datasets: only when asked for
 
-    hf.to_dataset(docs).save_to_disk(str(args.output))
-    return len(docs)
+    return hf.save(docs, args.output, overwrite=args.overwrite)
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -11,7 +15,7 @@ from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
 from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
-from mining.errors import CorpusError, short_repr
+from mining.errors import CorpusError, OutputExistsError, short_repr
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
@@ -155,6 +159,55 @@ def from_dataset(dataset: Dataset, source: str | Path | None = None) -> list[Doc
             item = row["id"] if isinstance(row["id"], str) and row["id"] else f"row {number}"
             raise CorpusError(str(e), file=source, item=item) from None
     return docs
+
+
+# What a folder that save (Dataset.save_to_disk, and a card) wrote may hold; --overwrite replaces nothing else.
+_SAVED_FILE = re.compile(r"^(state\.json|dataset_info\.json|README\.md|(data|cache)-[\w.-]*\.arrow)$")
+_STAGING = ".staging-"
+
+
+def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = False,
+         files: dict[str, str] | None = None) -> int:
+    """Save ``docs`` to the folder ``directory`` with ``Dataset.save_to_disk``, and beside them ``files`` (name ->
+    text, a dataset card say); the number of documents.
+
+    The folder is built beside ``directory`` and renamed into place whole: an error or a kill leaves what was there.
+    An existing ``directory`` that is not an empty folder is refused unless ``overwrite``, and with it too when it
+    holds anything but a saved dataset's files (:func:`check_replaceable`): a user's own files are never removed.
+    """
+    docs, directory = list(docs), Path(directory).resolve()  # resolved: "." is renamed as its own name
+    if directory.exists() and not (directory.is_dir() and not any(directory.iterdir())):
+        if not overwrite:
+            raise OutputExistsError(f"{directory}: the output exists and is not an empty folder; pass --overwrite to "
+                                    "replace it, or choose a new path")
+        check_replaceable(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f"{_STAGING}{directory.name}."))
+    try:
+        to_dataset(docs).save_to_disk(str(stage / "dataset"))
+        for name, text in (files or {}).items():
+            (stage / "dataset" / name).write_text(text, encoding="utf-8")
+        if directory.exists():
+            os.replace(directory, stage / "old")  # aside, not gone, until the new folder is in place
+        os.replace(stage / "dataset", directory)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return len(docs)
+
+
+def check_replaceable(directory: Path) -> None:
+    """Refuse to replace ``directory`` unless it is a folder holding only what a saved dataset holds (its Arrow
+    files, ``state.json``, ``dataset_info.json`` and a ``README.md`` card)."""
+    if not directory.is_dir():
+        raise CorpusError("the output exists and is not a folder; remove it or choose a new path", file=directory)
+    if Path.cwd().resolve().is_relative_to(directory.resolve()):  # replaced, it would leave the shell in a gone folder
+        raise CorpusError("will not replace the current folder (or one that holds it): write into a new folder",
+                          file=directory)
+    for entry in sorted(directory.iterdir()):
+        if not (entry.is_file() and not entry.is_symlink() and _SAVED_FILE.match(entry.name)):
+            raise CorpusError(f"will not replace the folder: it holds {entry.name!r}, which is not part of a saved "
+                              "dataset (Arrow files, state.json, dataset_info.json, README.md); move it away or "
+                              "write into a new folder", file=directory)
 
 
 def load(path: str | Path) -> list[Document]:

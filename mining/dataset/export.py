@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from mining.corpora import SHIPPED, hf, jsonl
 from mining.dataset.stats import corpus_stats
-from mining.errors import OutputExistsError
 from mining.schema import Document
 
 # The sample corpus was written and annotated for this project (README, "Quick start"), so it is under
@@ -37,7 +33,8 @@ def export_hf(docs: Sequence[Document], out: str | Path, *, name: str, license: 
     """Save ``docs`` with ``Dataset.save_to_disk`` (:data:`mining.corpora.hf.FEATURES`) and a README.md card.
 
     The folder is built beside ``out`` and renamed into place, so an interrupted export leaves no
-    half-written dataset. An existing non-empty ``out`` is an error unless ``overwrite``.
+    half-written dataset. An existing non-empty ``out`` is an error unless ``overwrite``, and with it too when it
+    holds anything but a saved dataset (:func:`mining.corpora.hf.save`).
 
     Examples
     --------
@@ -48,20 +45,8 @@ def export_hf(docs: Sequence[Document], out: str | Path, *, name: str, license: 
     True
     """
     out = Path(out)
-    if out.exists() and not (out.is_dir() and not any(out.iterdir())) and not overwrite:
-        raise OutputExistsError(f"{out} exists and is not an empty folder; remove it or pass --overwrite")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-    try:
-        hf.to_dataset(docs).save_to_disk(str(tmp / "dataset"))
-        staged = tmp / "dataset"
-        (staged / "README.md").write_text(dataset_card(docs, name=name, license=license, source=source),
-                                          encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out) if out.is_dir() else out.unlink()
-        os.replace(staged, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    hf.save(docs, out, overwrite=overwrite,
+            files={"README.md": dataset_card(docs, name=name, license=license, source=source)})
     return out
 
 

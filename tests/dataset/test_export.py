@@ -10,6 +10,7 @@ from datasets import load_from_disk
 
 from mining.corpora import hf, jsonl, load_corpus
 from mining.dataset.export import export_hf
+from mining.errors import CorpusError
 from tests.helpers import run_mining as mining
 
 
@@ -67,3 +68,38 @@ def test_export_never_writes_onto_its_input(tmp_path: Path):
     done = mining("data", "export", "jsonl", "--path", str(data), "-o", str(data), "--overwrite")
     assert done.returncode == 2 and "the output is the input" in done.stderr, done.stderr
     assert jsonl.load(data) == load_corpus("sample")[:1]
+
+
+def test_overwrite_never_removes_a_folder_that_holds_more_than_a_dataset(tmp_path: Path):
+    # --overwrite once emptied such a folder with rmtree: `-o .` from a project folder deleted the project
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "code.py").write_text("precious\n")
+    done = mining("data", "export", "sample", "-o", str(project), "--overwrite")
+    assert done.returncode == 2, done.stderr
+    assert "will not replace the folder: it holds 'src'" in done.stderr
+    assert (project / "src" / "code.py").read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]  # no staging folder left
+
+
+def test_overwrite_refuses_the_current_folder(tmp_path: Path, monkeypatch):
+    export_hf(load_corpus("sample")[:1], tmp_path, name="sample", license="mit")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CorpusError, match="will not replace the current folder"):
+        export_hf(load_corpus("sample")[:2], Path("."), name="sample", license="mit", overwrite=True)
+    assert hf.load(tmp_path) == load_corpus("sample")[:1]
+
+
+def test_convert_to_hf_replaces_a_dataset_whole_and_nothing_else(tmp_path: Path):
+    data, out = tmp_path / "in.jsonl", tmp_path / "out"
+    jsonl.save(load_corpus("sample")[:3], data)
+    assert mining("data", "convert", "jsonl", "--path", str(data), "--to", "hf", "-o", str(out)).returncode == 0
+    (out / "notes.txt").write_text("mine\n")
+    done = mining("data", "convert", "jsonl", "--path", str(data), "--to", "hf", "-o", str(out), "--overwrite")
+    assert done.returncode == 2 and "it holds 'notes.txt'" in done.stderr, done.stderr
+    (out / "notes.txt").unlink()
+    jsonl.save(load_corpus("sample")[:1], data)
+    done = mining("data", "convert", "jsonl", "--path", str(data), "--to", "hf", "-o", str(out), "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert hf.load(out) == load_corpus("sample")[:1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out"]
