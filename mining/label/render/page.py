@@ -6,6 +6,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
+from mining.errors import CorpusError
 from mining.label.render.lines import Piece, attr_html, color, render_line, text_html
 from mining.label.render.table import unit_text
 from mining.schema import UNIT_LABELS, Document, Relation
@@ -90,9 +91,9 @@ def to_html(docs: Sequence[Document], *, title: str = "mining") -> str:
 
     Raises
     ------
-    ValueError
-        If a unit's offsets are outside the text or cover no visible character, a relation names a
-        unit the document does not have, or the text contains a NUL character.
+    CorpusError
+        (a ValueError) naming the document, if a unit's offsets are outside the text or cover no visible
+        character, a relation names a unit the document does not have, or the text contains a NUL character.
 
     Examples
     --------
@@ -147,7 +148,7 @@ def _render_document(doc: Document, n: int) -> str:
         blocks.append((start, end, "".join(markup), widest))
     missing = [f"{p.unit.id}[{p.fragment}]" for p in pieces if (p.unit.id, p.fragment) not in shown]
     if missing:
-        raise ValueError(f"document {doc.id!r}: unit fragments cover no visible text: {', '.join(missing)}")
+        raise CorpusError(f"unit fragments cover no visible text: {', '.join(missing)}{_ELSE}", item=doc.id)
     rows = _rows(doc, blocks, home)
     text = "\n".join(rows) if rows else '<p class="empty">Empty document.</p>'
     meta = [f"{len(doc.units)} units, {len(doc.relations)} relations"]
@@ -224,20 +225,23 @@ def _shorten(text: str, width: int = 50) -> str:
     return textwrap.shorten(text, width, placeholder=" …")
 
 
+_ELSE = "; the page is not written (--format jsonl keeps the labels)"
+
+
 def _check(doc: Document) -> None:
     if "\x00" in doc.text:
-        raise ValueError(f"document {doc.id!r}: the text contains a NUL character")
+        raise CorpusError(f"the text contains a NUL character, which an HTML page cannot show{_ELSE}", item=doc.id)
     n = len(doc.text)
     for unit in doc.units:
         for a, b in unit.spans():
             if not 0 <= a < b <= n:
-                raise ValueError(f"document {doc.id!r}: unit {unit.id} span {a}-{b} is outside the text "
-                                 f"(length {n}) or empty")
+                raise CorpusError(f"unit {unit.id} span {a}-{b} is outside the text (length {n}) or empty{_ELSE}",
+                                  item=doc.id)
     ids = {u.id for u in doc.units}
     for rel in doc.relations:
         for end in (rel.source, rel.target):
             if end not in ids:
-                raise ValueError(f"document {doc.id!r}: relation {rel.id} names unknown unit {end!r}")
+                raise CorpusError(f"relation {rel.id} names unknown unit {end!r}{_ELSE}", item=doc.id)
 
 
 def _blocks(doc: Document) -> list[tuple[int, int]]:
