@@ -340,10 +340,12 @@ def test_tsv_keeps_its_columns_when_an_id_or_a_holder_holds_a_tab():
     from mining.label.render import to_tsv
 
     doc = Document(id="a\tb\nc", text="Taxes are bad.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim",
-                                                                    holder="Ana\tRuiz")])
+                                                                    holder="Ana\tRuiz"),
+                                                               Unit("unit\ttwo", 0, 5, "Taxes", "my\nclaim")])
     rows = [row.split("\t") for row in to_tsv([doc]).split("\n")]
-    assert [len(row) for row in rows] == [8, 8]
-    assert rows[1][:2] == ["a b c", "Ana Ruiz"] and rows[1][-1] == "Taxes are bad"
+    assert [len(row) for row in rows] == [8, 8, 8]
+    assert rows[1][:2] == ["a b c", "-"] and rows[1][3:5] == ["my claim", "unit two"]  # a unit read from JSONL
+    assert rows[2][:2] == ["a b c", "Ana Ruiz"] and rows[2][-1] == "Taxes are bad"
 
 
 def test_a_document_with_no_unit_keeps_a_row_in_the_tsv():

@@ -69,8 +69,8 @@ def to_tsv(docs: Sequence[Document]) -> str:
 
     Columns: doc, holder, stance, label, id, start, end, text; rows in the order of :func:`to_table`. A document
     with no unit has one row of ``-`` with no text, so that every labelled document is in the table.
-    Tabs and line breaks inside a unit's text, a document id or a holder become spaces (a JSONL id may hold a tab,
-    which would shift every column after it).
+    Tabs and line breaks inside a unit's text, id or label, a document id or a holder become spaces (a JSONL id
+    may hold a tab, which would shift every column after it).
 
     >>> from mining.schema import Document, Unit
     >>> doc = Document(id="d1", text="Taxes are bad.", units=[Unit("T1", 0, 13, "Taxes are bad", "claim")])
@@ -84,8 +84,8 @@ def to_tsv(docs: Sequence[Document]) -> str:
         if not doc.units:
             out.append("\t".join((_cell(doc.id), *"-" * 6, "")))
         for u in sorted(doc.units, key=_row_order):
-            out.append("\t".join((_cell(doc.id), _cell(u.holder or "-"), u.stance or "-", u.label, u.id, str(u.start),
-                                   str(u.end), _cell(unit_text(doc, u)))))
+            out.append("\t".join((_cell(doc.id), _cell(u.holder or "-"), u.stance or "-", _cell(u.label), _cell(u.id),
+                                   str(u.start), str(u.end), _cell(unit_text(doc, u)))))
     return "\n".join(out)
 
 
