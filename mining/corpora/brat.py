@@ -482,13 +482,23 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
         os.replace(path, directory / path.name)
     staging.rmdir()
     if overwrite:
-        written = {stem.casefold() for stem in stems}  # as _file_stems: some file systems ignore case
-        for stem in sorted(s for s in _document_stems(directory) if s.casefold() not in written):
-            for suffix in (".txt", ".ann", ".json"):
-                (directory / f"{stem}{suffix}").unlink(missing_ok=True)
+        _remove_stale(directory, stems)
         for leftover in directory.glob(f"{STAGING}*"):  # of a write that was killed before it ended
             shutil.rmtree(leftover, ignore_errors=True)
     return len(docs)
+
+
+def _remove_stale(directory: Path, stems: list[str]) -> None:
+    """Remove the brat documents of ``directory`` that are not among the ``stems`` just written. A stem that differs
+    from a written one only in case (``Case`` for ``case``) is another document on a file system that tells case
+    apart, and the written one itself on one that ignores case: removed only when it is not the same file."""
+    written = {stem.casefold(): stem for stem in stems}
+    for stem in sorted(_document_stems(directory) - set(stems)):
+        twin = written.get(stem.casefold())
+        if twin is not None and (directory / f"{stem}.txt").samefile(directory / f"{twin}.txt"):
+            continue
+        for suffix in (".txt", ".ann", ".json"):
+            (directory / f"{stem}{suffix}").unlink(missing_ok=True)
 
 
 def _write_folder(docs: list[Document], stems: list[str], folder: Path, *, conf: bool) -> None:

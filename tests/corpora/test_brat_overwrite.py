@@ -86,3 +86,12 @@ def test_a_staging_folder_left_by_a_killed_write_goes_with_the_next_overwrite(do
     (leftover / "half.txt").write_text("half written", encoding="utf-8")
     brat.save(docs, stale_folder, overwrite=True)
     assert not leftover.exists() and len(brat.load(stale_folder)) == 2
+
+
+def test_a_document_whose_id_differs_only_in_case_is_not_kept_as_stale(tmp_path: Path):
+    # On a file system that tells case apart, Case.* stayed beside the new case.*: two documents read back
+    folder = tmp_path / "ob"
+    brat.save([Document(id="Case", text="An old document.")], folder)
+    new = [Document(id="case", text="The new document.")]
+    brat.save(new, folder, overwrite=True)
+    assert [d.to_dict() for d in brat.load(folder)] == [d.to_dict() for d in new]
