@@ -6,11 +6,14 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import datasets
 from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
 from mining import jsonread
@@ -184,7 +187,8 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
     directory.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f"{_STAGING}{directory.name}."))
     try:
-        to_dataset(docs).save_to_disk(str(stage / "dataset"))
+        with _bars_on_a_terminal_only():
+            to_dataset(docs).save_to_disk(str(stage / "dataset"))
         for name, text in (files or {}).items():
             (stage / "dataset" / name).write_text(text, encoding="utf-8")
         if directory.exists():
@@ -193,6 +197,20 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return len(docs)
+
+
+@contextmanager
+def _bars_on_a_terminal_only() -> Iterator[None]:
+    """``datasets``' progress bars ("Saving the dataset ...") only where a person watches stderr: in a log or a pipe
+    they are a line of carriage returns per save (as ``mining label --progress`` decides for its own bar)."""
+    hide = not sys.stderr.isatty() and not datasets.are_progress_bars_disabled()
+    if hide:
+        datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        if hide:
+            datasets.enable_progress_bars()
 
 
 def check_replaceable(directory: Path) -> None:

@@ -93,7 +93,8 @@ def test_overwrite_refuses_the_current_folder(tmp_path: Path, monkeypatch):
 def test_convert_to_hf_replaces_a_dataset_whole_and_nothing_else(tmp_path: Path):
     data, out = tmp_path / "in.jsonl", tmp_path / "out"
     jsonl.save(load_corpus("sample")[:3], data)
-    assert mining("data", "convert", "jsonl", "--path", str(data), "--to", "hf", "-o", str(out)).returncode == 0
+    done = mining("data", "convert", "jsonl", "--path", str(data), "--to", "hf", "-o", str(out))
+    assert done.returncode == 0 and "Saving the dataset" not in done.stderr, done.stderr  # no bars into a pipe
     (out / "notes.txt").write_text("mine\n")
     done = mining("data", "convert", "jsonl", "--path", str(data), "--to", "hf", "-o", str(out), "--overwrite")
     assert done.returncode == 2 and "it holds 'notes.txt'" in done.stderr, done.stderr
