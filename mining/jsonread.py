@@ -14,12 +14,17 @@ An object may name a key twice (``{"text": "x", "text": "y"}``): Python keeps th
 without a word. :func:`loads` raises that as a :class:`json.JSONDecodeError` too, ``duplicate key "text"``, at the
 second occurrence of the first key named twice in the document (I-JSON forbids duplicate names as well). The check
 costs one small function call per object; only a document that has a duplicate is scanned again, to find it.
+
+An integer of more digits than Python converts (``sys.get_int_max_str_digits()``, 4300 by default) made the parser
+raise a bare ``ValueError`` that no reader expected, a traceback; :func:`loads` raises it as a
+:class:`json.JSONDecodeError` too, at the number (no offset or count is that long).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import IO, Any
 
 NESTED_TOO_DEEPLY = "nested too deeply"
@@ -30,6 +35,8 @@ _KEY_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string (whose digits are text) or the digits of a number's integer part.
+_DIGITS_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\d.eE+])(?<![eE]-)\d+(?![\d.eE])', re.DOTALL)
 
 
 class _DuplicateKey(Exception):
@@ -50,6 +57,13 @@ def loads(text: str | bytes | bytearray) -> Any:
         doc = _text(text)
         key, position = _first_duplicate(doc)
         raise json.JSONDecodeError(f"duplicate key {_shown(key)}", doc, position) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer too long for int(); JSON puts no other ValueError out
+        doc = _text(text)
+        digits, position = _longest_digits(doc)
+        raise json.JSONDecodeError(f"an integer of {digits} digits (more than {sys.get_int_max_str_digits()})",
+                                   doc, position) from None
     if found is not None:
         where, index, char = found
         doc = _text(text)
@@ -150,6 +164,13 @@ def _escape_position(doc: str) -> int:
         if _SURROGATE_ESCAPE.search(token[0]) and _lone_surrogate(json.loads(token[0])) is not None:
             return token.start()
     return 0
+
+
+def _longest_digits(doc: str) -> tuple[int, int]:
+    """The number of digits of the longest integer part in ``doc`` (outside its strings), and where it starts."""
+    runs = [(len(token[0]), -token.start()) for token in _DIGITS_TOKEN.finditer(doc) if token[0][0] != '"']
+    digits, position = max(runs, default=(0, 0))
+    return digits, -position
 
 
 def _deepest(doc: str) -> int:

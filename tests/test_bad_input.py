@@ -81,6 +81,8 @@ JSONL_CASES = [
     ("self-relation", json.dumps(_doc(relations=[{"id": "R1", "source": "T1", "target": "T1", "label": "support"}])),
      r"relation links unit 'T1' to itself", "[d1/R1]"),
     ("empty-document-id", json.dumps(_doc(id="")), r"document id '' is empty", ":1"),
+    ("integer-too-long", json.dumps(_doc()).replace('"start": 22', '"start": ' + "2" * 5000),
+     r"invalid JSON: an integer of 5000 digits \(more than 4300\) at column \d+$", ":1"),
 ]
 
 

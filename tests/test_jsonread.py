@@ -97,3 +97,22 @@ def test_a_duplicate_key_is_named_so_that_a_message_can_print_it(text: str, show
 def test_keys_named_once_per_object_read_as_json_reads_them():
     text = '[{"a": 1, "b": {"a": 2}}, {"a": [{"a": 3}], "": 4, "A": 5}, {}]'
     assert jsonread.loads(text) == json.loads(text)
+
+
+LONG = "9" * 5000  # Python converts at most sys.get_int_max_str_digits() (4300) digits to an int
+
+
+@pytest.mark.parametrize(("text", "column"), [
+    ('{"start": ' + LONG + "}", 11),
+    ('{"start": -' + LONG + "}", 12),
+    # digits in a string, a float's fraction or exponent are no integer's: the error points at the one that is
+    ('{"text": "' + LONG + '", "x": 0.' + LONG + ', "e": 1e-' + "1" * 4400 + ', "end": 1' + LONG + "}",
+     10 + 5000 + 10 + 5000 + 10 + 4400 + 10),
+])
+def test_an_integer_too_long_for_python_is_a_decoding_error_at_it(text: str, column: int):
+    """Python's parser raised a bare ValueError ("Exceeds the limit (4300 digits)"): a traceback in every reader."""
+    with pytest.raises(json.JSONDecodeError) as raised:
+        jsonread.loads(text)
+    assert raised.value.colno == column
+    assert jsonread.describe(raised.value) == f"invalid JSON: an integer of {len(text[column - 1:-1])} digits " \
+                                              f"(more than 4300) at column {column}"
