@@ -156,6 +156,17 @@ BRAT_CASES = [
      r"duplicate annotation id 'T1' \(first on line 1\)", ":2"),
     ("duplicate-R-id", GOOD_T1 + "T2\tPremise 22 40\tThey sleep all day\nR1\tsupports Arg1:T2 Arg2:T1\t\n"
      "R1\tattacks Arg1:T2 Arg2:T1\t\n", r"duplicate annotation id 'R1' \(first on line 3\)", ":4"),
+    # The second value replaced the first without a word.
+    ("stance-given-twice", GOOD_T1 + "A1\tStance T1 For\nA2\tStance T1 Against\n",
+     r"A2 sets Stance of T1 a second time \(first by A1 on line 2\)", ":3"),
+    ("note-given-twice", GOOD_T1 + "#1\tAnnotatorNotes T1\tcheck\n#2\tAnnotatorNotes T1\tdone\n",
+     r"#2 sets a note of T1 a second time \(first by #1 on line 2\)", ":3"),
+    # An offset int() cannot read, or reads though brat does not: a traceback, or offset 191 read from "١٩١".
+    ("offset-too-long-for-int", "T1\tClaim 0 " + "9" * 5000 + "\tCats\n", r"T1 span 0-9{55}\.\.\. is outside the text",
+     ":1"),
+    ("offset-in-superscript", "T1\tClaim 0 ²\tCats\n", r"T1 has a malformed span '0 ²'", ":1"),
+    ("offset-in-arabic-digits", "T1\tClaim \u0660 \u0662\u0660\tCats are better pets\n",
+     r"T1 has a malformed span '\u0660 \u0662\u0660'; expected 'START END', two offsets in ASCII digits", ":1"),
 ]
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from mining import jsonread
 from mining.corpora.jsonl import utf8_text
-from mining.errors import CorpusError
+from mining.errors import CorpusError, short_repr
 from mining.files import write_text_atomic
 from mining.schema import (
     RELATION_LABELS,
@@ -60,6 +60,8 @@ NOTE_PREFIX = "mining:"
 _BRAT_ID = re.compile(r"^[TR]\d+$")
 BOM = "\ufeff"
 _TOKEN = re.compile(r"^\S+$")
+# An offset as brat writes one: ASCII digits (str.isdigit also takes "²" and "١٩١", which int() fails on or reads)
+_OFFSET = re.compile(r"[0-9]+")
 logger = logging.getLogger(__name__)
 
 
@@ -163,15 +165,7 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
         else:
             raise CorpusError(f"unsupported brat annotation {ann_id!r} (only T, R, A/M and # lines are read)",
                               file=ann_path, line=lineno)
-    for lineno, ann_id, head, rest in pending:
-        target_id = head[1] if len(head) > 1 else None
-        target = units.get(target_id) or relations.get(target_id)
-        if target is None:
-            raise CorpusError(f"{ann_id} refers to unknown annotation {target_id!r}", file=ann_path, line=lineno)
-        if ann_id.startswith("#"):
-            _apply_note(target, rest, ann_path, lineno)
-        else:
-            _apply_attribute(target, head, ann_path, lineno, ann_id)
+    _apply_pending(pending, units, relations, ann_path)
     for rel in relations.values():
         for end in (rel.source, rel.target):
             if end not in units:
@@ -188,6 +182,28 @@ def _parse_ann(doc: Document, ann: str, ann_path: Path, unit_labels: dict[str, s
         rel.id = rel.attributes.pop("_id", rel.id)
     doc.units = sorted(units.values(), key=lambda u: (u.start, u.end))
     doc.relations = list(relations.values())
+
+
+def _apply_pending(pending: list[tuple[int, str, list[str], str]], units: dict[str, Unit],
+                   relations: dict[str, Relation], ann_path: Path) -> None:
+    """Apply the attribute (A/M) and note (#) lines to the T and R annotations they name; each gives one target one
+    attribute of a name, one note and one mining note at most."""
+    given: dict[tuple[str, str], tuple[str, int]] = {}  # (target, attribute or note) -> the A/M/# id and line giving it
+    for lineno, ann_id, head, rest in pending:
+        target_id = head[1] if len(head) > 1 else None
+        target = units.get(target_id) or relations.get(target_id)
+        if target is None:
+            raise CorpusError(f"{ann_id} refers to unknown annotation {target_id!r}", file=ann_path, line=lineno)
+        what = ("a mining note" if rest.startswith(NOTE_PREFIX) else "a note") if ann_id.startswith("#") else head[0]
+        if (target_id, what) in given:
+            first, line = given[target_id, what]
+            raise CorpusError(f"{ann_id} sets {what} of {target_id} a second time (first by {first} on line {line}): "
+                              "one value would silently replace the other", file=ann_path, line=lineno)
+        given[target_id, what] = ann_id, lineno
+        if ann_id.startswith("#"):
+            _apply_note(target, rest, ann_path, lineno)
+        else:
+            _apply_attribute(target, head, ann_path, lineno, ann_id)
 
 
 def _ann_lines(ann: str) -> list[str]:
@@ -234,12 +250,15 @@ def _parse_entity(doc: Document, fields: list[str], head: list[str], ann_path: P
     fragments = []
     for piece in " ".join(head[1:]).split(";"):
         bounds = piece.split()
-        if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
-            raise CorpusError(f"entity {ann_id} has a malformed span {piece.strip()!r}", file=ann_path, line=lineno)
-        start, end = int(bounds[0]), int(bounds[1])
+        if len(bounds) != 2 or not all(_OFFSET.fullmatch(b) for b in bounds):
+            raise CorpusError(f"entity {ann_id} has a malformed span {short_repr(piece.strip())}; expected "
+                              "'START END', two offsets in ASCII digits", file=ann_path, line=lineno)
+        # no text is 10**18 characters long; int() refuses some thousand digits
+        start, end = (int(b) if len(b) <= 18 else 10**18 for b in bounds)
         if not 0 <= start < end <= len(doc.text):
-            raise CorpusError(f"entity {ann_id} span {start}-{end} is outside the text (length {len(doc.text)})",
-                              file=ann_path, line=lineno)
+            span = "-".join(bounds)
+            raise CorpusError(f"entity {ann_id} span {span if len(span) <= 60 else span[:57] + '...'} is outside the "
+                              f"text (length {len(doc.text)})", file=ann_path, line=lineno)
         fragments.append((start, end))
     text = fields[2]
     expected = text_at(doc.text, fragments)
