@@ -52,7 +52,15 @@ from mining import jsonread
 from mining.corpora import SAME_UNIT, corpus_files, fragment_heads
 from mining.corpora.corrections import PROPOSED_KEY, check_proposed, pre_labelled, proposed_units, record_corrections
 from mining.corpora.jsonl import utf8_lines
-from mining.corpora.stored import TEXT_HASH, check_text, stored_entries, stored_field, text_hash, unknown_fields
+from mining.corpora.stored import (
+    TEXT_HASH,
+    check_text,
+    document_id,
+    stored_entries,
+    stored_field,
+    text_hash,
+    unknown_fields,
+)
 from mining.errors import CorpusError
 from mining.files import atomic_writer
 from mining.schema import (
@@ -202,11 +210,8 @@ def _read_record(record: Any, lineno: int, file: str | Path | None, *, unit_labe
         raise fail("missing or non-string field 'text'")
     if "units" in record and not any(key in record for key in ("entities", "label", "labels")):
         raise fail('a record of the project\'s JSONL (it has "units"), not a doccano export: read it as jsonl')
-    if record.get("doc_id") is not None:
-        doc_id = str(record["doc_id"])
-    elif record.get("id") is not None:
-        doc_id = str(record["id"])
-    else:
+    doc_id = document_id(record, ("doc_id", "id"), "", fail)
+    if doc_id is None:
         doc_id = f"{Path(file).stem}-{lineno}" if file is not None else str(lineno)
     doc = Document(id=doc_id, text=text)
     _read_fields(doc, record, fail)

@@ -31,6 +31,17 @@ def stored_field(entry: dict[str, Any], key: str, kinds: tuple[type, ...], name:
     return value
 
 
+def document_id(entry: dict[str, Any], keys: tuple[str, ...], name: str, fail: Fail) -> str | None:
+    """The document id ``entry`` names by the first of ``keys`` that is not missing or null, as a string; None when
+    none is given. A string or an integer only: ``str()`` of a list, an object or true would be an id that is no
+    name the file gave (``"['a']"``, ``"True"``), and a file name in brat."""
+    for key in keys:
+        value = stored_field(entry, key, (str, int), name, fail)
+        if value is not None:
+            return str(value)
+    return None
+
+
 def stored_entries(value: Any, name: str, fail: Fail) -> list[dict[str, Any]]:
     """A stored list of objects (``[]`` when missing or null); ``fail`` names the entry that is not one."""
     if value is None:

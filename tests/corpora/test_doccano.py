@@ -199,6 +199,9 @@ BAD = [
     (lambda r: r.update(split=["train"]), "", "'split' must be a string"),
     (lambda r: r["relations"].append({"id": 8, "from_id": 4, "to_id": 1, "type": ["support"]}),
      "[relation 8]", "unknown relation type ['support']"),
+    # str() of these made the ids "['x']" and "True" (and brat file names of them)
+    (lambda r: r.update(doc_id=["x"]), "", "'doc_id' must be a string or an integer, got list ['x']"),
+    (lambda r: r.pop("doc_id") and r.update(id=True), "", "'id' must be a string or an integer, got bool True"),
 ]
 
 

@@ -324,6 +324,11 @@ BAD = [
     (lambda task, result: task["data"].update(topic=999), "task 12", "data.topic must be a string, got int 999"),
     (set_value("P2", "attributes", text=[999]), "task 12/region P2", "attributes must be one JSON object"),
     (set_value("P3", "label", labels=[["claim"]]), "task 12/region P3", "unknown label ['claim']"),
+    # str() of these made the ids "{'a': 1}" and "['x']" (and brat file names of them)
+    (lambda task, result: task["data"].update(doc_id={"a": 1}), "task 12",
+     "data.doc_id must be a string or an integer, got dict {'a': 1}"),
+    (lambda task, result: task["data"].pop("doc_id") and task.update(id=["x"]), "task #1",
+     "'id' must be a string or an integer, got list ['x']"),
 ]
 
 

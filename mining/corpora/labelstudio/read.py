@@ -13,7 +13,7 @@ from mining.corpora.corrections import PROPOSED_BY_KEY, PROPOSED_KEY, check_prop
 from mining.corpora.jsonl import utf8_text
 from mining.corpora.labelstudio.names import DATA_KEY
 from mining.corpora.labelstudio.results import ResultReader
-from mining.corpora.stored import stored_field
+from mining.corpora.stored import document_id, stored_field
 from mining.errors import CorpusError, UsageError
 from mining.schema import RELATION_LABELS, UNIT_LABELS, Document, read_paragraphs
 
@@ -95,18 +95,17 @@ class _TaskReader:
     def read(self, task: Any, n: int) -> Document | None:
         if not isinstance(task, dict):
             raise self.fail(f"expected a task object, got {type(task).__name__}", f"task #{n}")
-        where = f"task {task['id']}" if "id" in task else f"task #{n}"
+        named = isinstance(task.get("id"), (str, int)) and not isinstance(task["id"], bool)
+        where = f"task {task['id']}" if named else f"task #{n}"  # by its place when its id is no id
         data = task.get("data", task if self.text_key in task else None)
         if not isinstance(data, dict):
             raise self.fail("task has no 'data' object", where)
         text = data.get(self.text_key)
         if not isinstance(text, str):
             raise self.fail(f"data field {self.text_key!r} is missing or not a string", where)
-        if data.get("doc_id") is not None:
-            doc_id = str(data["doc_id"])
-        elif task.get("id") is not None:
-            doc_id = str(task["id"])
-        else:
+        doc_id = (document_id(data, ("doc_id",), "data", lambda problem: self.fail(problem, where))
+                  or document_id(task, ("id",), "", lambda problem: self.fail(problem, where)))
+        if doc_id is None:
             raise self.fail("task has neither data.doc_id nor an id to name the document", where)
         chosen, annotated = self.pick(task, where)
         result = self.result_of(chosen, where)
