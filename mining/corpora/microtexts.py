@@ -3,6 +3,10 @@
 The full arggraph format may mark an EDU ``implicit="true"``: its wording is in the XML but not in the
 ``.txt``. Its ADU becomes an implicit unit (``Unit.implicit``, docs/corpora.md): a place in the graph,
 no span.
+
+An arggraph file declares no entity. One that does is refused before it is parsed: an entity expands (a few
+hundred bytes of nested entities are gigabytes, "billion laughs") or names another file (``SYSTEM
+"file:///etc/passwd"``), and neither is a microtext.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
 from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError
@@ -80,8 +85,10 @@ def read_document(xml_path: str | Path, *, language: str = "en") -> Document:
     """Read one arggraph ``.xml`` file and the ``.txt`` file beside it into a Document."""
     xml_path = Path(xml_path)
     txt_path = xml_path.with_suffix(".txt")
+    data = xml_path.read_bytes()
+    _refuse_entities(data, xml_path)
     try:
-        root = ET.parse(xml_path).getroot()
+        root = ET.fromstring(data)
     except ET.ParseError as e:
         raise CorpusError(f"malformed XML: {e}", file=xml_path, line=e.position[0]) from None
     text = _read_text(txt_path, xml_path)
@@ -130,6 +137,22 @@ def read_document(xml_path: str | Path, *, language: str = "en") -> Document:
         units=units,
         relations=relations,
     )
+
+
+def _refuse_entities(data: bytes, xml_path: Path) -> None:
+    """A CorpusError naming the line of the first entity ``data`` declares; malformed XML is left to the parser."""
+    parser = expat.ParserCreate()
+
+    def declared(name: str, is_parameter: bool, *_: object) -> None:
+        raise CorpusError(f"the XML declares the {'parameter ' if is_parameter else ''}entity {name!r}: an arggraph "
+                          "file declares none, and a declared entity is refused (it may expand to gigabytes, or "
+                          "read another file)", file=xml_path, line=parser.CurrentLineNumber)
+
+    parser.EntityDeclHandler = declared
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        pass
 
 
 def _required(el: ET.Element, attr: str, xml_path: Path, item: str | None = None) -> str:

@@ -176,6 +176,26 @@ def test_broken_xml_names_file_and_line(tmp_path):
     assert "malformed XML" in str(info.value)
 
 
+# Five levels of ten: 10**5 copies of "lol" in e6 (a billion at nine levels), under expat's own amplification limit
+LAUGHS = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 6))
+DECLARING = [
+    (LAUGHS, "&l5;", "the entity 'l0'"),
+    ('<!ENTITY x SYSTEM "file:///etc/passwd">', "&x;", "the entity 'x'"),
+    ('<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;', "", "the parameter entity 'p'"),
+]
+
+
+@pytest.mark.parametrize(("declarations", "use", "named"), DECLARING, ids=["expansion", "external", "parameter"])
+def test_an_entity_declaration_is_refused_before_it_is_expanded_or_read(tmp_path, declarations, use, named):
+    """The parser expanded entities (up to expat's limit, some megabytes) and read external ones when it could: an
+    arggraph file declares none, so one that does is refused at its declaration."""
+    xml = GOOD.replace("<arggraph", f"<!DOCTYPE arggraph [{declarations}]>\n<arggraph", 1)
+    path = write_corpus(tmp_path, xml.replace("<![CDATA[And parking was rarely full anyway.]]>", use, 1))
+    with pytest.raises(CorpusError) as info:
+        microtexts.load(tmp_path)
+    assert str(info.value).startswith(f"{path}:2: the XML declares {named}: an arggraph file declares none"), info.value
+
+
 def test_unknown_edge_type_names_the_edge(tmp_path):
     path = write_corpus(tmp_path, GOOD.replace('type="reb"', 'type="rebut"'))
     with pytest.raises(CorpusError, match="unknown edge type 'rebut'") as info:
