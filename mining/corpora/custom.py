@@ -55,9 +55,9 @@ def detect_format(path: str | Path) -> str:
         raise CorpusError("no such file or folder", file=path)
     if path.is_dir():
         if is_saved_dataset(path):
-            return "hf"
+            return _alone("hf", path)
         if any(path.glob("*.ann")):
-            return "brat"
+            return _alone("brat", path)
         files = sorted(path.glob("*.jsonl")) or sorted(path.glob("*.json"))
         if files:
             return _registered(_sniff_file(files[0]), files[0])
@@ -67,6 +67,18 @@ def detect_format(path: str | Path) -> str:
     if path.suffix in (".jsonl", ".json"):
         return _registered(_sniff_file(path), path)
     raise CorpusError(f"cannot tell the format of this file ({EXPECTED}); {NAME_IT}", file=path)
+
+
+def _alone(fmt: str, folder: Path) -> str:
+    """``fmt``, the format ``folder`` was told to be, unless it holds JSONL files too, which that format's loader
+    would leave unread without a word: a CorpusError naming them."""
+    others = sorted(p.name for p in folder.glob("*.jsonl") if not p.name.startswith("."))
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        raise UnreadableFormat(f"a folder mixing formats: {DESCRIPTIONS[fmt]}, and JSONL files ({shown}) that it would "
+                          f"leave unread; give the .jsonl file itself, move it out, or read the folder as {fmt}: "
+                          f"{NAME_IT}", file=folder)
+    return fmt
 
 
 def is_saved_dataset(folder: Path) -> bool:

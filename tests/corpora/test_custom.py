@@ -229,3 +229,23 @@ def test_validate_names_a_json_array_it_cannot_read_once(tmp_path: Path):
                                                     indent=2))
     with pytest.raises(CorpusError, match="JSON-MIN"):
         validate_path(path, strict=False)
+
+
+@pytest.mark.parametrize("kind", ["brat", "hf"])
+def test_a_folder_mixing_formats_is_named_not_half_read(tmp_path: Path, sample_docs, kind: str):
+    """A brat folder or a saved dataset with .jsonl files beside it was read as the one, the JSONL documents left out
+    without a word (data validate said ok); naming the format reads the folder as that format, as before."""
+    folder = tmp_path / kind
+    if kind == "brat":
+        brat.save(sample_docs[:2], folder)
+    else:
+        hf.to_dataset(sample_docs[:2]).save_to_disk(str(folder))
+    jsonl.save(sample_docs[2:4], folder / "more.jsonl")
+    message = rf"^{re.escape(str(folder))}: a folder mixing formats: .*, and JSONL files \(more\.jsonl\) that it would"
+    with pytest.raises(CorpusError, match=message):
+        custom.load(folder)
+    done = mining("data", "validate", str(folder))
+    assert done.returncode == 2 and "a folder mixing formats" in done.stderr and "Traceback" not in done.stderr
+    assert [d.id for d in custom.load(folder, format=kind)] == [d.id for d in sample_docs[:2]]
+    (folder / "more.jsonl").rename(folder / ".journal.jsonl")  # a dot file (a labelling job's journal) is none
+    assert custom.detect_format(folder) == kind
