@@ -191,6 +191,23 @@ def test_aaec_split_file_with_bad_row(tmp_path: Path):
         aaec.read_split(path)
 
 
+@pytest.mark.parametrize(("name", "data", "message"), [
+    # the second row replaced the first without a word: essay002 was read as train
+    ("train-test-split.csv", b'"ID";"SET"\r"essay001";"TRAIN"\r"essay002";"TEST"\r"essay002";"TRAIN"\r',
+     r"train-test-split.csv:4: a second row for essay002 \(the release has one per essay\)$"),
+    ("prompts.csv", b"ESSAY;PROMPT\ressay001.txt;Cats?\ressay001.txt;Dogs?\r",
+     r"prompts.csv:3: a second row for essay001 \(the release has one per essay\)$"),
+    # a UnicodeDecodeError's traceback
+    ("train-test-split.csv", b'"ID";"SET"\r"essay001";"TRAIN"\r"essay\xff002";"TEST"\r',
+     r"train-test-split.csv:3: not valid UTF-8: byte 0xff; the release's train-test-split.csv is UTF-8$"),
+], ids=["split-twice", "prompt-twice", "split-not-utf8"])
+def test_aaec_csv_rows_are_read_once_and_bad_bytes_named(tmp_path: Path, name: str, data: bytes, message: str):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CorpusError, match=message):
+        (aaec.read_split if name.startswith("train") else aaec.read_prompts)(path)
+
+
 def test_failed_save_keeps_the_old_file(tmp_path: Path):
     path = tmp_path / "corpus.jsonl"
     jsonl.save(jsonl.parse_lines([json.dumps(_doc())]), path)

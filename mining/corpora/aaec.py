@@ -46,7 +46,14 @@ def _read_csv(path: Path, encoding: str) -> list[list[str]]:
     """Rows of a ``;``-separated, quoted CSV; the release uses old Mac ``\\r`` line ends."""
     if not path.exists():
         raise CorpusError("file is missing", file=path)
-    raw = path.read_bytes().decode(encoding)
+    data = path.read_bytes()
+    try:
+        raw = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        # the line counted as the rows are below, at any line end (the release ends its lines in "\r")
+        line = data[:e.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
+        raise CorpusError(f"not valid {encoding.upper()}: byte {data[e.start]:#04x}; the release's {path.name} is "
+                          f"{encoding.upper()}", file=path, line=line) from None
     # Normalise every line-end style so that csv sees one record per line.
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     return [row for row in csv.reader(io.StringIO(text), delimiter=";", quotechar='"') if row]
@@ -59,8 +66,15 @@ def read_split(path: Path) -> dict[str, str]:
     for lineno, row in enumerate(rows[1:], start=2):
         if len(row) != 2 or row[1] not in ("TRAIN", "TEST"):
             raise CorpusError(f"expected '\"essayNNN\";\"TRAIN|TEST\"', got {row!r}", file=path, line=lineno)
+        _once(out, row[0], lineno, path)
         out[row[0]] = row[1].lower()
     return out
+
+
+def _once(found: dict[str, str], essay: str, lineno: int, path: Path) -> None:
+    """A CorpusError when ``essay`` has a row already: the second would replace the first without a word."""
+    if essay in found:
+        raise CorpusError(f"a second row for {essay} (the release has one per essay)", file=path, line=lineno)
 
 
 def read_prompts(path: Path) -> dict[str, str]:
@@ -70,5 +84,6 @@ def read_prompts(path: Path) -> dict[str, str]:
     for lineno, row in enumerate(rows[1:], start=2):
         if len(row) != 2:
             raise CorpusError(f"expected 'essayNNN.txt;PROMPT', got {len(row)} fields", file=path, line=lineno)
+        _once(out, row[0].removesuffix(".txt"), lineno, path)
         out[row[0].removesuffix(".txt")] = row[1].strip()
     return out
