@@ -27,7 +27,8 @@ def corpus_stats(docs: Iterable[Document]) -> dict[str, Any]:
     return {
         "documents": len(docs),
         "units": dict(sorted(units.items())),
-        "stance": {"for": stance.get("for", 0), "against": stance.get("against", 0)},
+        # any other stance (data stats does not validate) is counted under its name, not left out of the counts
+        "stance": {"for": stance.pop("for", 0), "against": stance.pop("against", 0), **dict(sorted(stance.items()))},
         "holders": dict(holders.most_common()),
         "relations": dict(sorted(relations.items())),
         "splits": {
