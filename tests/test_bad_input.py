@@ -178,6 +178,24 @@ def test_bad_brat(tmp_path: Path, case, ann, message, location):
     assert str(excinfo.value).startswith(str(tmp_path / "doc.ann") + location)
 
 
+@pytest.mark.parametrize(("changed", "cause", "pronoun"), [
+    (lambda text: text.replace("\n", "\r\n"), r"Windows line ends \(\\r\\n\)", "them"),
+    (lambda text: "\ufeff" + text, "a byte order mark", "it"),
+], ids=["crlf", "bom"])
+def test_a_txt_changed_after_its_ann_says_how_its_offsets_shifted(tmp_path: Path, changed, cause, pronoun):
+    """The error said only that the text differs at the offsets, one character off, with no word of why."""
+    text = "Cats are better pets.\nThey sleep all day.\n"
+    txt = _brat(tmp_path, "T1\tClaim 0 20\tCats are better pets\nT2\tPremise 22 40\tThey sleep all day\n",
+                text=changed(text))
+    with pytest.raises(CorpusError, match=rf"does not match the text at its offsets .*; the \.txt has {cause}, which "
+                                          rf"brat counts as characters, and the offsets match the text without "
+                                          rf"{pronoun}: the \.txt was changed after the \.ann was written"):
+        brat.read_document(txt)
+    with pytest.raises(CorpusError) as plain:  # an .ann wrong on its own gets no such hint
+        brat.read_document(_brat(tmp_path, "T1\tClaim 0 20\tCats are better pots\n", text=changed(text)))
+    assert "the .txt has" not in str(plain.value)
+
+
 def test_brat_missing_ann(tmp_path: Path):
     (tmp_path / "doc.txt").write_text(TEXT, encoding="utf-8")
     with pytest.raises(CorpusError, match=r"doc.ann: annotation file is missing"):

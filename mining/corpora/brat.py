@@ -265,10 +265,24 @@ def _parse_entity(doc: Document, fields: list[str], head: list[str], ann_path: P
     if text != expected and text.startswith(expected + "\t"):  # fields after the text (AAEC ends lines with a tab)
         text = expected
     if text != expected:
-        raise CorpusError(f"entity {ann_id} text {text!r} does not match the text at its offsets {expected!r}",
-                          file=ann_path, line=lineno)
+        raise CorpusError(f"entity {ann_id} text {text!r} does not match the text at its offsets {expected!r}"
+                          f"{_shift_hint(doc.text, fragments, text)}", file=ann_path, line=lineno)
     return Unit(id=ann_id, start=fragments[0][0], end=fragments[-1][1], text=text, label=label,
                 attributes=_type_attribute(head[0], label), fragments=fragments if len(fragments) > 1 else None)
+
+
+def _shift_hint(text: str, fragments: list[tuple[int, int]], wanted: str) -> str:
+    """Why the offsets miss, when the .txt was changed in a way that shifts them: its line ends made Windows ones
+    (``\\r\\n``), or a byte order mark put before it; brat counts every ``\\r`` and the mark as characters."""
+    causes = [("Windows line ends (\\r\\n)", "them", text.replace("\r\n", "\n")),
+              ("a byte order mark", "it", text.removeprefix(BOM))]
+    for cause, pronoun, original in causes:
+        if original != text and all(end <= len(original) for _, end in fragments) \
+                and text_at(original, fragments) == wanted:
+            return (f"; the .txt has {cause}, which brat counts as characters, and the offsets match the text "
+                    f"without {pronoun}: the .txt was changed after the .ann was written (by an editor, or git on "
+                    "Windows?)")
+    return ""
 
 
 def _type_attribute(brat_type: str, label: str) -> dict[str, str]:
