@@ -18,11 +18,17 @@ costs one small function call per object; only a document that has a duplicate i
 An integer of more digits than Python converts (``sys.get_int_max_str_digits()``, 4300 by default) made the parser
 raise a bare ``ValueError`` that no reader expected, a traceback; :func:`loads` raises it as a
 :class:`json.JSONDecodeError` too, at the number (no offset or count is that long).
+
+``NaN``, ``Infinity`` and ``-Infinity`` are no JSON (RFC 8259), though Python reads and writes them, and so is a number
+too large for a float (``1e400``, read as infinity): kept in a document's metadata, they came out of every writer as
+``NaN`` or ``Infinity``, which other JSON readers refuse. :func:`loads` refuses them too, unless ``constants=True``
+(run records, whose metrics may be NaN).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from typing import IO, Any
@@ -35,6 +41,9 @@ _KEY_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string, or what parse_constant or parse_float is given (NaN, Infinity, -Infinity, a number with a fraction or
+# an exponent).
+_STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?', re.DOTALL)
 # A string (whose digits are text) or the digits of a number's integer part.
 _DIGITS_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\d.eE+])(?<![eE]-)\d+(?![\d.eE])', re.DOTALL)
 
@@ -43,12 +52,14 @@ class _DuplicateKey(Exception):
     """Raised by :func:`_object` out of the parser, which :func:`loads` turns into a located decoding error."""
 
 
-def loads(text: str | bytes | bytearray) -> Any:
+def loads(text: str | bytes | bytearray, *, constants: bool = False) -> Any:
     """:func:`json.loads`, raising :class:`json.JSONDecodeError` instead of ``RecursionError`` for JSON nested too
-    deeply for Python's recursion ("nested too deeply"), for a string holding a lone surrogate, and for an object
-    naming a key twice (``duplicate key "text"``)."""
+    deeply for Python's recursion ("nested too deeply"), for a string holding a lone surrogate, for an object
+    naming a key twice (``duplicate key "text"``), and, unless ``constants``, for ``NaN``, ``Infinity`` or a number
+    beyond a float's range."""
+    hooks = {} if constants else {"parse_constant": _no_constant, "parse_float": _finite}
     try:
-        value = json.loads(text, object_pairs_hook=_object)
+        value = json.loads(text, object_pairs_hook=_object, **hooks)
         found = _lone_surrogate(value) if _SURROGATE_ESCAPE.search(_text(text)) else None
     except RecursionError:
         doc = _text(text)
@@ -57,6 +68,11 @@ def loads(text: str | bytes | bytearray) -> Any:
         doc = _text(text)
         key, position = _first_duplicate(doc)
         raise json.JSONDecodeError(f"duplicate key {_shown(key)}", doc, position) from None
+    except _NotANumber as e:
+        doc = _text(text)
+        written, why = e.args
+        raise json.JSONDecodeError(f"{written} is {why} (write null, or the value as a string)", doc,
+                                   _constant_position(doc, written)) from None
     except json.JSONDecodeError:
         raise
     except ValueError:  # an integer too long for int(); JSON puts no other ValueError out
@@ -75,6 +91,29 @@ def loads(text: str | bytes | bytearray) -> Any:
 def load(f: IO) -> Any:
     """:func:`loads` on what ``f`` holds."""
     return loads(f.read())
+
+
+class _NotANumber(Exception):
+    """Raised out of the parser by :func:`_no_constant` and :func:`_finite`: the number as written, and why."""
+
+
+def _no_constant(name: str) -> float:
+    raise _NotANumber(name, "no JSON number")
+
+
+def _finite(written: str) -> float:
+    value = float(written)
+    if math.isinf(value):
+        raise _NotANumber(written, "beyond the range of a number")
+    return value
+
+
+def _constant_position(doc: str, written: str) -> int:
+    """Where the first ``written`` outside a string stands in ``doc``."""
+    for token in _STRING_OR_NUMBER.finditer(doc):
+        if token[0] == written:
+            return token.start()
+    return 0
 
 
 def describe(error: json.JSONDecodeError) -> str:

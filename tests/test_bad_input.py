@@ -83,6 +83,8 @@ JSONL_CASES = [
     ("empty-document-id", json.dumps(_doc(id="")), r"document id '' is empty", ":1"),
     ("integer-too-long", json.dumps(_doc()).replace('"start": 22', '"start": ' + "2" * 5000),
      r"invalid JSON: an integer of 5000 digits \(more than 4300\) at column \d+$", ":1"),
+    ("nan-in-metadata", json.dumps(_doc(metadata={"score": float("nan")})),  # json.dumps writes it as NaN
+     r"invalid JSON: NaN is no JSON number \(write null, or the value as a string\) at column \d+$", ":1"),
 ]
 
 

@@ -1,5 +1,6 @@
 """What json reads and the readers must not: JSON nested deeper than Python's recursion (a RecursionError), a lone
-surrogate, and an object naming a key twice (the last value kept, the first dropped) are decoding errors."""
+surrogate, an object naming a key twice (the last value kept, the first dropped), NaN and Infinity are decoding
+errors."""
 
 from __future__ import annotations
 
@@ -116,3 +117,21 @@ def test_an_integer_too_long_for_python_is_a_decoding_error_at_it(text: str, col
     assert raised.value.colno == column
     assert jsonread.describe(raised.value) == f"invalid JSON: an integer of {len(text[column - 1:-1])} digits " \
                                               f"(more than 4300) at column {column}"
+
+
+@pytest.mark.parametrize(("text", "written", "column"), [
+    ('{"metadata": {"score": NaN}}', "NaN", 24),
+    ('{"n": "NaN -Infinity", "m": [1, -Infinity]}', "-Infinity", 33),
+    ('{"m": Infinity}', "Infinity", 7),
+    ('{"s": "1e400", "m": 1e400}', "1e400", 21),
+])
+def test_nan_infinity_and_numbers_beyond_a_float_are_decoding_errors(text: str, written: str, column: int):
+    """Python reads them, and its writers write them back as no other JSON reader takes them."""
+    with pytest.raises(json.JSONDecodeError) as raised:
+        jsonread.loads(text)
+    assert raised.value.msg.startswith(f"{written} is ") and raised.value.colno == column
+    assert jsonread.loads('{"a": 1.5e3, "b": -0.25, "c": 1e-400}') == {"a": 1500.0, "b": -0.25, "c": 0.0}
+
+
+def test_a_run_record_may_hold_nan():
+    assert str(jsonread.loads('{"test.macro_f1": NaN}', constants=True)["test.macro_f1"]) == "nan"

@@ -61,7 +61,7 @@ def read_json_object(path: str | Path, *, missing: str | None = None, pipe: bool
         raise NotFinishedError(missing or f"{path}: no such file")
     text = record_text(path, missing=missing, pipe=pipe)
     try:
-        value = jsonread.loads(text)
+        value = jsonread.loads(text, constants=True)  # a metric may be NaN
     except json.JSONDecodeError as e:  # nested too deeply among them
         raise RunRecordError(f"{path}: not valid JSON ({e}); expected one object of metric or field names; "
                              "re-run the experiment that wrote it") from None
