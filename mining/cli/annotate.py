@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mining.cli.label import add_input_arguments, check_model_dir, check_options, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import path_arg, positive_int
+from mining.cli.types import nonblank, path_arg, positive_int
 from mining.errors import CorpusError, UsageError
 
 ENV_HELP = ("The server: --url, or LABEL_STUDIO_URL / DOCCANO_URL. Credentials only from the environment: "
@@ -132,8 +132,9 @@ def add_annotate_commands(commands: argparse._SubParsersAction) -> None:
         add_overwrite_argument(parser)
         parser.add_argument("--predictions", action="store_true",
                             help="also the documents nobody annotated yet, as their predictions say")
-        parser.add_argument("--model-version", help="with --predictions: only predictions of this model version "
-                            "(mining:/path/of/the/run, as push wrote it)")
+        parser.add_argument("--model-version", type=nonblank,
+                            help="with --predictions: only predictions of this model version "
+                                 "(mining:/path/of/the/run, as push wrote it)")
         parser.set_defaults(func=_cmd_pull, tool=tool)
 
 
@@ -147,5 +148,5 @@ def _tool_parsers(verb: argparse.ArgumentParser, what: str):
 
 
 def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project", required=True, help="the project's name (title in Label Studio)")
+    parser.add_argument("--project", required=True, type=nonblank, help="the project's name (title in Label Studio)")
     parser.add_argument("--url", help="the server (default: $LABEL_STUDIO_URL or $DOCCANO_URL)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import path_arg, positive_int, split_name
+from mining.cli.types import nonblank, path_arg, positive_int, split_name
 from mining.errors import CorpusError, UsageError
 
 # One spelling of each format everywhere (the loader's name); the other common spellings are aliases.
@@ -265,7 +265,7 @@ def _add_export_command(data_commands: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", type=path_arg, required=True, metavar="OUT",
                         help="folder to write the dataset and its card into")
     export.add_argument("--format", choices=["hf"], default="hf", help="only hf: save_to_disk + README.md")
-    export.add_argument("--license",
+    export.add_argument("--license", type=nonblank,
                         help="licence id for the card (default: mit for the shipped sample and news, else unknown)")
     add_overwrite_argument(export)
     export.set_defaults(func=_cmd_export)

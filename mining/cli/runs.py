@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import non_negative_float, non_negative_int, path_arg, positive_int
+from mining.cli.types import non_negative_float, non_negative_int, nonblank, path_arg, positive_int
 from mining.errors import UsageError
 
 
@@ -116,9 +116,10 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("paths", nargs="+", type=path_arg, help="run or sweep directories")
     compare.add_argument("--format", choices=["table", "markdown", "csv"], default="table",
                          help="table (default), markdown or csv")
-    compare.add_argument("--sort", help="metric to sort by, best first (default: the runs' optimized_metric, else "
-                                        "the first metric)")
-    compare.add_argument("--metrics", help="comma-separated metric keys (default: the macro-F1 keys)")
+    compare.add_argument("--sort", type=nonblank,
+                         help="metric to sort by, best first (default: the runs' optimized_metric, else the first "
+                              "metric)")
+    compare.add_argument("--metrics", type=nonblank, help="comma-separated metric keys (default: the macro-F1 keys)")
     compare.add_argument("--aggregate", action=argparse.BooleanOptionalAction, default=None,
                          help="one row per configuration with mean ± std, min and max over seeds (default: when "
                               "the runs differ by seed and a configuration repeats)")

@@ -46,6 +46,14 @@ def split_name(value: str) -> str:
     return value
 
 
+def nonblank(value: str) -> str:
+    """Text that says something, e.g. a project's name: a blank one (an unset shell variable) would create a
+    project without a name or silently stand for the default."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"expected some text, got {value!r}")
+    return value
+
+
 def path_text(value: str) -> str:
     """A file or folder given on the command line, as text (``-`` for standard input stays as it is).
 

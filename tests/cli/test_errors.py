@@ -345,6 +345,23 @@ def test_a_blank_path_is_refused_before_anything_is_read(tmp_path: Path, argv: l
     assert _snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize(("argv", "option"), [
+    (["annotate", "push", "labelstudio", "text.txt", "--project", " "], "--project"),
+    (["annotate", "pull", "doccano", "--project", "", "-o", "out.jsonl"], "--project"),
+    (["annotate", "pull", "labelstudio", "--project", "p", "--predictions", "--model-version", "", "-o", "o.jsonl"],
+     "--model-version"),
+    (["data", "export", "sample", "-o", "out", "--license", ""], "--license"),
+    (["compare", "runs", "--metrics", ""], "--metrics"),
+    (["compare", "runs", "--sort", " "], "--sort"),
+])
+def test_a_blank_name_is_refused_before_anything_is_done(tmp_path: Path, argv: list[str], option: str):
+    """A blank value, from a shell variable not set, would name a project nothing or stand for the default."""
+    (tmp_path / "text.txt").write_text("Cats are better pets.", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    _refused(mining(*argv, cwd=tmp_path), f"argument {option}: expected some text, got '")
+    assert _snapshot(tmp_path) == before
+
+
 @pytest.mark.parametrize("top", ["0", "-2", "x"])
 def test_rank_refuses_a_top_that_is_not_positive(tmp_path: Path, top: str):
     text = tmp_path / "text.txt"
