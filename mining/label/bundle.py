@@ -7,8 +7,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mining.errors import NotFinishedError, RunRecordError, SetupError, UsageError
-from mining.nlp.pipeline import PipelineInfo, find_pipeline
+from mining.errors import NotFinishedError, RunRecordError, SetupError, UsageError, short_repr
+from mining.nlp.pipeline import PACKAGE_NAME, PipelineInfo, find_pipeline
 from mining.runs.record import MODEL, TASKS, load_tasks, read_meta, read_resolved_config
 
 # The steps of a bundle, in the order they run; segmentation and components are required.
@@ -49,6 +49,9 @@ def pipeline_info(meta: dict[str, Any], run_dir: Path) -> PipelineInfo:
         if not _of_type(value, fields[key].type):
             raise RunRecordError(f"{where}: its 'spacy_pipeline.{key}' must be {_EXPECTED[fields[key].type]}, got "
                                  f"{type(value).__name__} {value!r}"[:300])
+    if not PACKAGE_NAME.fullmatch(recorded["package"]):  # spaCy would load a folder, or a module given by dots
+        raise RunRecordError(f"{where}: its 'spacy_pipeline.package' {short_repr(recorded['package'])} is no package "
+                             "name; a run's pipeline is loaded by the name of its installed package, never from a path")
     return PipelineInfo(**{k: tuple(v) if isinstance(v, list) else v for k, v in recorded.items()})
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from importlib import metadata
+from importlib import metadata, util
 from itertools import islice
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -62,6 +64,24 @@ def make_line_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     return start_sentences_at_line_breaks
 
 
+# An installed package's name: a pipeline is loaded by its name only, never from a folder (its config.cfg chooses
+# what spaCy builds) or as a module of another package.
+PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def pipeline_root(package: str) -> Path | None:
+    """The folder of the installed spaCy pipeline package ``package``, found without importing it; None when
+    ``package`` is a path, or no installed package with a ``meta.json``: a run record names the pipeline, and
+    spaCy imports the package it is given (``spacy.load("pip")`` imported pip)."""
+    if not PACKAGE_NAME.fullmatch(package) or not spacy.util.is_package(package):
+        return None
+    spec = util.find_spec(package)  # a top-level name: found, not imported
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not folders or not (Path(folders[0]) / "meta.json").is_file():
+        return None
+    return Path(folders[0])
+
+
 def _distribution_version(package: str, fallback: str) -> str:
     for name in (package, package.replace("_", "-")):
         try:
@@ -82,8 +102,7 @@ def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequen
         When none of the packages is installed, naming them and how to install one.
     """
     for package in packages:
-        if spacy.util.is_package(package):
-            root = spacy.util.get_package_path(package)
+        if (root := pipeline_root(package)) is not None:
             meta_path = next(iter(sorted(root.glob("*/meta.json"))), root / "meta.json")
             meta = spacy.util.load_meta(meta_path)
             return PipelineInfo(
@@ -103,6 +122,9 @@ def find_pipeline(packages: Sequence[str] = DEFAULT_PACKAGES, *, exclude: Sequen
 
 def load_pipeline(info: PipelineInfo) -> Language:
     """Load the pipeline ``info`` names, and check that it runs the components ``info`` lists."""
+    if pipeline_root(info.package) is None:  # spacy.load would load a folder, or import any installed module
+        raise SetupError(f"{info.package!r} is no installed spaCy pipeline package; install the one the run was "
+                         "trained with")
     nlp = spacy.load(info.package, exclude=list(info.exclude))
     if tuple(nlp.pipe_names) != info.components:
         raise SetupError(f"{info.package} loaded with components {nlp.pipe_names}, expected {list(info.components)}")

@@ -58,6 +58,10 @@ META_CASES = [
     ("pipeline-version-list", _set_pipeline("version", [1]), "its 'spacy_pipeline.version' must be a string"),
     ("pipeline-line-sentences", _set_pipeline("line_sentences", "yes"),
      "its 'spacy_pipeline.line_sentences' must be true or false"),
+    # spaCy loads a folder it is given (its config.cfg chooses what is built) and imports a package by name
+    ("pipeline-path", _set_pipeline("package", "/tmp/pipeline"),
+     "its 'spacy_pipeline.package' '/tmp/pipeline' is no package name"),
+    ("pipeline-dotted", _set_pipeline("package", "os.path"), "its 'spacy_pipeline.package' 'os.path' is no package"),
     ("domain-dict", _set("domain", {"a": 1}), "its 'domain' must be a string, got a dict"),
     ("data-list", _set("data", [1]), "its 'data' must be an object, got a list"),
 ]

@@ -36,6 +36,25 @@ def test_the_record_says_how_the_pipeline_was_loaded(info):
     assert LINE_SENTENCES not in load_pipeline(pipeline_info(meta, Path("run"))).pipe_names
 
 
+@pytest.mark.parametrize("package", ["pip", "FOLDER", "os.path"])
+def test_only_an_installed_spacy_pipeline_is_loaded(info, package: str):
+    """A record names its pipeline, and spaCy imports any installed package it is given (``pip``: an E053 traceback
+    after importing it) and loads any folder (whose config.cfg says what to build; here the installed pipeline's
+    own): only an installed pipeline package is one."""
+    import dataclasses
+    import re
+
+    from mining.errors import SetupError
+    from mining.nlp.pipeline import pipeline_root
+
+    if package == "FOLDER":
+        package = str(next(pipeline_root(info.package).glob("*/config.cfg")).parent)
+    with pytest.raises(SetupError, match="none of the spaCy pipelines"):
+        find_pipeline([package])
+    with pytest.raises(SetupError, match=re.escape(f"{package!r} is no installed spaCy pipeline package")):
+        load_pipeline(dataclasses.replace(info, package=package))
+
+
 def test_the_parse_cache_keeps_parses_apart(info):
     docs = [Document(id="d", text=TEXT)]
     plain = find_pipeline([info.package], exclude=["ner"])
