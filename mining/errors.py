@@ -7,7 +7,20 @@ Each class also derives from the built-in error it refines, so ``except ValueErr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# Characters a terminal acts on rather than shows: C0 controls but line feeds and tabs (ESC starts a sequence that
+# clears the screen, ``ESC [2J``, or sets the clipboard, ``ESC ]52;``), DEL, C1 controls (U+009B is an ESC [ of
+# its own), and the bidirectional overrides that show text in another order than it reads.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` to print on a terminal: each character a terminal would act on (:data:`_UNPRINTABLE`) written as
+    Python writes it in a string (``\\x1b``, ``\\u202e``). Names, keys and values a run record or an input holds
+    are anyone's, and an escape sequence printed as it is can rewrite the screen or the clipboard."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def short_repr(value: object, width: int = 60) -> str:

@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from mining.errors import printable
+
 _WRITE: ContextVar[Callable[[str], object] | None] = ContextVar("mining_progress", default=None)
 
 
 def to_stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    print(printable(line), file=sys.stderr, flush=True)  # a line may name a setting or a file of anyone's
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from mining.errors import MiningError
+from mining.errors import MiningError, printable
 
 DEBUG_ENV = "MINING_DEBUG"
 EXIT_BAD_INPUT = 2  # 1 is for "validation found problems"
@@ -55,8 +55,8 @@ def setting_env(name: str, value: str | None) -> Iterator[None]:
 
 
 def report(message: str) -> int:
-    """Print ``error: MESSAGE`` on stderr and return the exit status for bad input."""
-    print(f"error: {message}", file=sys.stderr)
+    """Print ``error: MESSAGE`` on stderr, its control characters escaped, and return the exit status for bad input."""
+    print(f"error: {printable(message)}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 

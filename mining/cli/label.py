@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import path_arg, path_text, positive_int
-from mining.errors import UsageError
+from mining.errors import UsageError, printable
 
 LABEL_FORMATS = ("jsonl", "brat", "html", "table")
 
@@ -49,7 +49,7 @@ def announce_model(args: argparse.Namespace) -> None:
 
     check_inputs_and_model(args)
     if (line := describe_bundle(args.model)) is not None:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)  # the model's meta.json is anyone's
     print("loading the model and its spaCy pipeline (some seconds) ...", file=sys.stderr)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import non_negative_float, non_negative_int, nonblank, path_arg, positive_int
-from mining.errors import UsageError
+from mining.errors import UsageError, printable
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -24,15 +24,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         args.metric = args.metric or "macro_f1"
 
         if len(args.paths) == 1 and args.test == "bootstrap":  # one run: its score's interval
-            print(render_interval(run_interval(args.paths[0], metric=args.metric, resamples=args.resamples,
-                                               seed=args.seed)), end="")
+            print(printable(render_interval(run_interval(args.paths[0], metric=args.metric, resamples=args.resamples,
+                                                         seed=args.seed))), end="")
             return 0
         if len(args.paths) != 2:
             raise UsageError(f"--test {args.test} compares exactly two run directories (A B), got {len(args.paths)} "
                              "paths (--test bootstrap with one run gives its interval)")
         result = compare_runs(*args.paths, test=args.test, metric=args.metric, resamples=args.resamples,
                               seed=args.seed)
-        print(render_result(result, args.format), end="")
+        print(printable(render_result(result, args.format)), end="")
         return 0
     if args.metric is not None:
         raise UsageError("--metric is the metric of --test; the table's columns are --metrics, its order --sort")
@@ -43,7 +43,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics, aggregate=args.aggregate)
     print(render(header, rows, args.format), end="")
     if args.plot:
-        print(f"plot: {plot_sweep(args.paths, args.plot, metric=args.sort)}", file=sys.stderr)
+        print(printable(f"plot: {plot_sweep(args.paths, args.plot, metric=args.sort)}"), file=sys.stderr)
     return 0
 
 
@@ -53,7 +53,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
     with reporting():  # its notes on stderr: what it re-runs, and a recorded count of processes it lowered
         result = reproduce(args.run_dir, against=args.against, tolerance=args.tolerance, extra=args.overrides)
-    print(render_reproduction(result, args.run_dir))
+    print(printable(render_reproduction(result, args.run_dir)))  # names and values of anyone's record
     return 0 if result.reproduced else 1
 
 
@@ -84,7 +84,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     read_metrics(args.run_dir)  # a run that is not finished is named as such first
     check_output(args.dest, [args.run_dir], overwrite=True)  # never onto the run itself; existing files: below
     files = publish_reference(args.run_dir, args.dest, model=args.with_model, overwrite=args.overwrite)
-    print(f"published {', '.join(files)} of {args.run_dir} to {Path(args.dest)}")
+    print(printable(f"published {', '.join(files)} of {args.run_dir} to {Path(args.dest)}"))
     return 0
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mining.errors import NotFinishedError, UsageError
+from mining.errors import NotFinishedError, UsageError, printable
 from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys, is_score
 from mining.runs.jsonfile import read_json_object
 from mining.runs.record import CONFIG, find_runs, read_metrics, read_resolved_config
@@ -192,6 +192,9 @@ def render(header: list[str], rows: list[list[Any]], fmt: str = "table") -> str:
     ``<metric> mean ± std``; in CSV it becomes two numeric columns, ``<metric>.mean`` and ``<metric>.std``.
     """
     spread_cols = {i for row in rows for i, v in enumerate(row) if isinstance(v, Spread)}
+    # names, keys and values come from anyone's records: a terminal acts on their control characters
+    header = [printable(h) for h in header]
+    rows = [[printable(v) if isinstance(v, str) else v for v in row] for row in rows]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

@@ -467,3 +467,17 @@ def test_a_key_named_twice_in_a_corpus_line_is_one_line_naming_the_file_and_line
     done = mining("data", "stats", "jsonl", "--path", str(source))
     assert done.returncode == 2 and done.stderr.strip() == (
         f'error: {source}:2: invalid JSON: duplicate key "text" at column 36'), done.stderr
+
+
+def test_what_a_terminal_acts_on_is_printed_escaped(capsys):
+    """An error line and a progress line name settings and files of anyone's: their escape sequences (clear the
+    screen, set the clipboard), C1 controls and bidirectional overrides reach the terminal as text."""
+    from mining.cli.errors import report
+    from mining.errors import printable
+    from mining.progress import to_stderr
+
+    assert printable("a\x1b[2Jb\x07\x9b\u202ec\r") == "a\\x1b[2Jb\\x07\\x9b\\u202ec\\r"
+    assert printable("line\n\tnext ± é “x”") == "line\n\tnext ± é “x”"  # line breaks, tabs and letters stay
+    report("x: \x1b]52;c;QUFB\x07")
+    to_stderr("reproduce: n_jobs=\x1b[2J")
+    assert capsys.readouterr().err == "error: x: \\x1b]52;c;QUFB\\x07\nreproduce: n_jobs=\\x1b[2J\n"

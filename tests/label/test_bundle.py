@@ -79,3 +79,19 @@ def test_label_names_the_field_of_a_meta_file_of_the_wrong_shape(tmp_path: Path,
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"error: {run}/meta.json: {problem}" in done.stderr, done.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_label_prints_the_model_s_line_with_its_control_characters_escaped(tmp_path: Path):
+    """The model's domain and training data come from its meta.json, anyone's: an escape sequence in them printed
+    as it is sets the terminal's clipboard (ESC ]52;) or clears the screen."""
+    from tests.helpers import run_mining
+
+    def change(meta):
+        meta["domain"], meta["data"]["name"] = "news\x1b]52;c;QUFB\x07", "x\x1b[2J"
+        meta["spacy_pipeline"]["package"] = "/nowhere"  # stops it before the model loads
+
+    run = _bundle(tmp_path, change)
+    text = tmp_path / "in.txt"
+    text.write_text("The council should build the bridge.\n", encoding="utf-8")
+    done = run_mining("label", str(text), "--model", str(run), "-o", str(tmp_path / "out.jsonl"))
+    assert "\x1b" not in done.stderr and "(news\\x1b]52;c;QUFB\\x07, trained on x\\x1b[2J" in done.stderr, done.stderr

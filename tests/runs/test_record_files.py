@@ -113,3 +113,23 @@ def test_a_reference_the_user_pipes_in_is_read(tmp_path: Path):
     writer.join(timeout=10)
     with pytest.raises(RunRecordError, match="not a regular file"):
         read_json_object(fifo)
+
+
+def test_compare_prints_the_control_characters_of_a_record_escaped(handed_over: Path, tmp_path: Path):
+    """A terminal acts on an escape sequence printed as it is: ``ESC ]52;`` sets the clipboard, ``ESC [2J`` clears
+    the screen. `mining compare` printed a crafted record's settings and metric names raw, in its table, its CSV
+    and its error line."""
+    import json
+
+    other = tmp_path / "other"
+    shutil.copytree(FIXTURE_RUN, other)
+    config = (handed_over / "config.yaml").read_text(encoding="utf-8")
+    (handed_over / "config.yaml").write_text(config.replace("seed: 0", 'seed: "\\e]52;c;QUFB\\a"'), encoding="utf-8")
+    metrics = json.loads((handed_over / "metrics.json").read_text(encoding="utf-8"))
+    (handed_over / "metrics.json").write_text(json.dumps({**metrics, "test.f1\x1b[2J": 0.5}), encoding="utf-8")
+    for fmt in ("table", "markdown", "csv"):
+        done = _mining("compare", str(handed_over), str(other), "--format", fmt, "--metrics", "test.f1\x1b[2J")
+        assert done.returncode == 0 and "\x1b" not in done.stdout + done.stderr, done.stdout + done.stderr
+        assert "\\x1b]52;c;QUFB\\x07" in done.stdout and "test.f1\\x1b[2J" in done.stdout, done.stdout
+    done = _mining("compare", str(handed_over), "--metrics", "test.f1")
+    assert done.returncode == 2 and "\x1b" not in done.stderr and "test.f1\\x1b[2J" in done.stderr, done.stderr
