@@ -104,9 +104,14 @@ def load_trusted(path: str | Path):
         raise UntrustedModelError(f"{path}: refused to load: it asks for types that mining's models never contain: "
                                   f"{', '.join(refused)}. Only load run directories you trust.") from None
     except Exception as e:
+        why = f"{type(e).__name__}: {e}"[:300]
         try:  # only on a failure: was the file unreadable, or did building its (listed) objects fail?
             sio.get_untrusted_types(file=path)
         except Exception:  # a truncated or foreign file: skops raises zipfile/JSON/key errors
-            raise UntrustedModelError(f"{path}: not a readable model file ({type(e).__name__}: {e}); "
+            raise UntrustedModelError(f"{path}: not a readable model file ({why}); "
                                       "re-run the experiment that wrote it") from e
-        raise
+        # Its types are listed, but what the file gives them is anyone's: an .npy member of dtype object (numpy
+        # refuses to unpickle it), arguments a constructor refuses. `mining --debug` shows the traceback.
+        raise UntrustedModelError(f"{path}: its objects could not be rebuilt ({why}); it was written by other "
+                                  "versions of mining's libraries, or crafted; re-run the experiment that "
+                                  "wrote it") from e

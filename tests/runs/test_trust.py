@@ -92,6 +92,29 @@ def test_a_truncated_model_file_is_refused_not_a_traceback(tmp_path: Path):
         load_trusted(path)
 
 
+class _Payload:
+    def __reduce__(self):
+        return print, ("unpickled",)
+
+
+def test_an_array_of_objects_is_refused_in_a_line_not_unpickled(tmp_path: Path):
+    """A file of listed types whose .npy member holds dtype object (a pickle): numpy refuses to unpickle it, and
+    that ValueError reached `mining label` as a traceback."""
+    import numpy as np
+
+    objects = io.BytesIO()
+    np.save(objects, np.array([_Payload()], dtype=object), allow_pickle=True)
+    with zipfile.ZipFile(io.BytesIO(sio.dumps({"weights": np.zeros(3)}))) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    path = tmp_path / MODEL
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, objects.getvalue() if name.endswith(".npy") else data)
+    with pytest.raises(UntrustedModelError, match=r"model.skops: its objects could not be rebuilt \(ValueError: "
+                                                  "Object arrays cannot be loaded when allow_pickle=False"):
+        load_trusted(path)
+
+
 def test_a_trained_bundle_asks_only_for_listed_types(miner_run: Path):
     for name in (MODEL, TASKS):
         assert set(sio.get_untrusted_types(file=miner_run / name)) <= trusted_types()
