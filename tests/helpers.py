@@ -188,3 +188,20 @@ def load_benchmark(name: str):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def copy_entry(source: Path, dest: Path) -> None:
+    """``source`` (a file or a folder) at ``dest``: its files hard-linked where the file system allows, else copied.
+    Not a symbolic link: a run's readers follow one only into a git-annex or DVC store."""
+    import shutil
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    if source.is_dir():
+        shutil.copytree(source, dest, copy_function=link_or_copy)
+    else:
+        link_or_copy(str(source), str(dest))

@@ -14,7 +14,7 @@ from typing import Any
 from mining.errors import NotFinishedError, UsageError, printable
 from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys, is_score
 from mining.runs.jsonfile import read_json_object
-from mining.runs.record import CONFIG, find_runs, read_metrics, read_resolved_config
+from mining.runs.record import CONFIG, find_runs, read_metrics, read_resolved_config, record_file
 
 # The tracker and where files go (or whether they may replace others) change no result, so they never
 # tell configurations apart.
@@ -43,7 +43,7 @@ def read_config(run_dir: Path) -> dict[str, Any]:
     config = flatten(read_resolved_config(run_dir)) if (run_dir / CONFIG).exists() else {}
     meta = run_dir / "meta.json"
     if meta.exists():
-        recorded = read_json_object(meta)
+        recorded = read_json_object(record_file(run_dir, "meta.json"))
         config.update({f"{group}=": choice for group, choice in recorded.get("choices", {}).items()})
         data = recorded.get("data") if isinstance(recorded.get("data"), dict) else {}
         config.update({name: str(data[key])[:12] if key == "fingerprint" else data[key]

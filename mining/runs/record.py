@@ -145,7 +145,8 @@ def remove_record(run_dir: str | Path) -> None:
 
 def read_metrics(run_dir: str | Path) -> dict[str, Any]:
     _require_dir(run_dir)
-    return read_json_object(Path(run_dir) / METRICS, missing=f"{run_dir} is not a finished run: it has no {METRICS}")
+    return read_json_object(record_file(run_dir, METRICS), missing=f"{run_dir} is not a finished run: it has no "
+                                                                    f"{METRICS}")
 
 
 # The JSON type of each field of meta.json that readers rely on (labelling, compare, reproduce, tracking), and its
@@ -161,7 +162,7 @@ META_FIELDS: dict[str, tuple[type, str]] = {
 def read_meta(run_dir: str | Path) -> dict[str, Any]:
     """The run's ``meta.json``; a field of :data:`META_FIELDS` of another type is a RunRecordError naming it."""
     _require_dir(run_dir)
-    path = Path(run_dir) / META
+    path = record_file(run_dir, META)
     meta = read_json_object(path, missing=f"{run_dir} has no {META}: it is not a finished run")
     for key, (kind, expected) in META_FIELDS.items():
         if meta.get(key) is not None and not isinstance(meta[key], kind):
@@ -172,7 +173,7 @@ def read_meta(run_dir: str | Path) -> dict[str, Any]:
 
 def read_resolved_config(run_dir: str | Path) -> dict[str, Any]:
     """The run's resolved config (``config.yaml``) as a mapping; a file that is not one is a RunRecordError."""
-    path = Path(run_dir) / CONFIG
+    path = record_file(run_dir, CONFIG)
     value = read_yaml(path, "the run's resolved config")
     if not isinstance(value, dict):
         raise RunRecordError(f"{path}: expected the run's resolved config (a YAML mapping), got a "
@@ -241,6 +242,41 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     return names
 
 
+def record_file(run_dir: str | Path, name: str) -> Path:
+    """The file to read as ``run_dir/name``: itself unless a link leads out of the run, which is followed only to the
+    file it stands for in a git-annex or DVC checkout of the run (:func:`mining.runs.links.vouched_target`); any other
+    is a RunRecordError. ``mining compare`` prints a config's values: a run someone handed over with ``config.yaml ->
+    ~/.config/gh/hosts.yml`` would print that file's token into a table that gets pasted into a pull request."""
+    path = Path(run_dir) / name
+    if not path.is_symlink() and _inside(path.parent, run_dir):
+        return path  # a missing file, a pipe or a folder: the reader says what is wrong
+    if path.is_symlink() and _inside(path, run_dir):
+        return path
+    target = _vouched(path)
+    if target is not None:
+        return target
+    raise RunRecordError(f"{path}: not a file of the run itself (a link out of it, to {os.path.realpath(path)}); "
+                         f"mining reads only the run's own files{_FOLLOWED}")
+
+
+_FOLLOWED = ("; a link is followed only into the git-annex or DVC store of the repository the run lies in, when git "
+             "tracks it (or the .dvc record of its folder)")
+
+
+def _inside(path: Path, run_dir: str | Path) -> bool:
+    """Whether ``path``, links followed, is ``run_dir`` or lies in it."""
+    real, run_real = os.path.realpath(path), os.path.realpath(run_dir)
+    return real == run_real or real.startswith(os.path.join(run_real, ""))
+
+
+def _vouched(path: Path) -> Path | None:
+    if not path.is_symlink():
+        return None
+    from mining.runs.links import vouched_target  # runs git: only for a link
+
+    return vouched_target(path)
+
+
 def _own_file(run_dir: Path, name: str) -> Path:
     """The file to publish as ``run_dir/name``: itself when it is a regular file inside ``run_dir``; for a link, the
     file it stands for when the repository the run lies in vouches for it (a git-annex or DVC checkout of the run,
@@ -249,18 +285,14 @@ def _own_file(run_dir: Path, name: str) -> Path:
     path = run_dir / name
     if not path.exists():
         raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run")
-    run_real, folder = os.path.realpath(run_dir), os.path.realpath(path.parent)
-    inside = folder == run_real or folder.startswith(os.path.join(run_real, ""))  # .hydra not a link out of the run
+    inside = _inside(path.parent, run_dir)  # .hydra not a link out of the run
     if inside and path.is_symlink():
-        from mining.runs.links import vouched_target  # runs git: only for a link
-
-        target = vouched_target(path)
+        target = _vouched(path)
         if target is not None:
             return target
     elif inside and path.is_file():
         return path
-    link = "; a link is followed only into the git-annex or DVC store of the repository the run lies in, when git " \
-           "tracks it (or the .dvc record of its folder)" if inside and path.is_symlink() else ""
+    link = _FOLLOWED if inside and path.is_symlink() else ""
     raise RunRecordError(f"{path}: not a file of the run itself (a link, or not a regular file); publish copies "
                          f"only the run's own files{link}")
 

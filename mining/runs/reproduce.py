@@ -19,7 +19,7 @@ from mining.runs.aggregate import is_seed_key
 from mining.runs.compare import IGNORED_PREFIXES, flatten
 from mining.runs.jsonfile import read_json_object, read_yaml
 from mining.runs.provenance import explain, prediction_line, same_code
-from mining.runs.record import CONFIG, read_meta, read_metrics, read_resolved_config
+from mining.runs.record import CONFIG, read_meta, read_metrics, read_resolved_config, record_file
 
 # What a re-run may set otherwise than its record without computing anything else: where files go, how the run is
 # logged and shown (compare ignores these too), and the corpus path (the recorded one, resolved, or the user's).
@@ -48,7 +48,7 @@ PARALLEL_PARAMETERS = frozenset({"n_jobs", "n_process"})
 def recorded_overrides(run_dir: Path) -> list[str]:
     """The overrides in the record's ``.hydra/overrides.yaml`` that the re-run applies; a file that is not a list
     of overrides, or holds one that is not a plain setting (:func:`override_problem`), is a RunRecordError."""
-    path = run_dir / ".hydra" / "overrides.yaml"
+    path = record_file(run_dir, ".hydra/overrides.yaml")
     overrides = read_yaml(path, "the run's list of overrides",
                           missing=f"{run_dir} has no .hydra/overrides.yaml: not a run of `mining run`") or []
     if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):

@@ -31,7 +31,7 @@ from mining.corpora import jsonl
 from mining.errors import NotFinishedError, RunRecordError, UsageError
 from mining.runs.compare import render
 from mining.runs.jsonfile import read_json_object
-from mining.runs.record import CONFIG, META, METRICS, PREDICTIONS, read_metrics, read_resolved_config
+from mining.runs.record import CONFIG, META, METRICS, PREDICTIONS, read_metrics, read_resolved_config, record_file
 from mining.schema import Document
 
 TESTS = ("bootstrap", "permutation")
@@ -89,7 +89,7 @@ def task_of(run_dir: str | Path) -> str:
     resolved config (:data:`LEGACY_TARGETS`).
     """
     meta_path = Path(run_dir) / META
-    meta = read_json_object(meta_path) if meta_path.exists() else {}
+    meta = read_json_object(record_file(run_dir, META)) if meta_path.exists() else {}
     if "task" in meta or "subtasks" in meta:
         several, task = bool(meta.get("subtasks")), meta.get("task")
     else:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mining.runs.record import read_resolved_config
+from tests.helpers import copy_entry
 from tests.helpers import run_mining as mining
 
 
@@ -207,11 +208,12 @@ def test_label_names_a_missing_input(miner_run: Path, tmp_path: Path):
 
 
 def _copy_run(run: Path, to: Path, *, without: str = "") -> Path:
-    """A copy of ``run`` with symbolic links to its files (the model is large), except ``without``."""
+    """A copy of ``run``, its files hard-linked where they can be (the model is large), except ``without``: not
+    symbolic links, which a run's readers follow only into a git-annex or DVC store."""
     to.mkdir()
     for path in run.iterdir():
         if path.name != without:
-            (to / path.name).symlink_to(path)
+            copy_entry(path, to / path.name)
     return to
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mining.label.bundle import describe_bundle
+from tests.helpers import copy_entry
 
 
 def test_the_line_names_domain_and_training_data(tmp_path: Path):
@@ -37,7 +38,7 @@ def _bundle(tmp_path: Path, change) -> Path:
             change(meta)
             (run / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         else:
-            (run / path.name).symlink_to(path)
+            copy_entry(path, run / path.name)
     return run
 
 

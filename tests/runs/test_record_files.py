@@ -99,6 +99,29 @@ def test_publish_copies_no_file_from_outside_the_run(link: str, handed_over: Pat
     assert f"{handed_over}/{name}: not a file of the run itself" in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize(("command", "name"), [("compare", "config.yaml"), ("compare", "meta.json"),
+                                             ("compare", "metrics.json"), ("reproduce", ".hydra/overrides.yaml")])
+def test_a_record_file_linked_out_of_the_run_is_not_read(command: str, name: str, handed_over: Path, tmp_path: Path):
+    """`compare` prints a config's values: `config.yaml -> ~/.config/gh/hosts.yml` in a handed-over run would print
+    the token into a table someone pastes into a pull request."""
+    secret = tmp_path / "home" / "hosts.yml"
+    secret.parent.mkdir()
+    secret.write_text('{"oauth_token": "hunter2"}\n', encoding="utf-8")
+    (handed_over / ".hydra").mkdir(exist_ok=True)
+    (handed_over / name).unlink(missing_ok=True)
+    (handed_over / name).symlink_to(secret)
+    done = _mining(command, str(handed_over))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "hunter2" not in done.stdout + done.stderr
+    assert f"{handed_over}/{name}: not a file of the run itself (a link out of it, to {secret})" in done.stderr
+
+
+def test_a_record_file_linked_inside_the_run_is_read(handed_over: Path):
+    (handed_over / "config.yaml").rename(handed_over / "config.kept.yaml")
+    (handed_over / "config.yaml").symlink_to("config.kept.yaml")
+    done = _mining("compare", str(handed_over))
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_reference_the_user_pipes_in_is_read(tmp_path: Path):
     """`reproduce RUN --against <(jq ... metrics.json)`: the user's own file may be a pipe; a record's may not."""
     import threading
