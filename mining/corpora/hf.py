@@ -174,11 +174,17 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
     """Save ``docs`` to the folder ``directory`` with ``Dataset.save_to_disk``, and beside them ``files`` (name ->
     text, a dataset card say); the number of documents.
 
-    The folder is built beside ``directory`` and renamed into place whole: an error or a kill leaves what was there.
-    An existing ``directory`` that is not an empty folder is refused unless ``overwrite``, and with it too when it
-    holds anything but a saved dataset's files (:func:`check_replaceable`): a user's own files are never removed.
+    The folder is built beside ``directory`` (in a hidden ``.staging-NAME.*`` folder) and renamed into place whole;
+    the folder it replaces is moved aside first and back if the rename fails or is interrupted. A kill between the two
+    renames leaves it in the staging folder: the next save refuses to go on until it is moved back. An existing
+    ``directory`` that is not an empty folder is refused unless ``overwrite``, and with it too when it holds anything
+    but a saved dataset's files (:func:`check_replaceable`): a user's own files are never removed.
     """
     docs, directory = list(docs), Path(directory).resolve()  # resolved: "." is renamed as its own name
+    _check_leftovers(directory)
+    if directory.exists() and Path.cwd().resolve().is_relative_to(directory):  # it would leave the shell nowhere
+        raise CorpusError("will not replace the current folder (or one that holds it): write into a new folder",
+                          file=directory)
     if directory.exists() and not (directory.is_dir() and not any(directory.iterdir())):
         if not overwrite:
             raise OutputExistsError(f"{directory}: the output exists and is not an empty folder; pass --overwrite to "
@@ -195,8 +201,20 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
             os.replace(directory, stage / "old")  # aside, not gone, until the new folder is in place
         os.replace(stage / "dataset", directory)
     finally:
+        if (stage / "old").exists() and not directory.exists():  # interrupted, or failed, between the renames
+            os.replace(stage / "old", directory)
         shutil.rmtree(stage, ignore_errors=True)
     return len(docs)
+
+
+def _check_leftovers(directory: Path) -> None:
+    """Remove the staging folders a killed save of ``directory`` left; refuse to go on when one holds the folder it
+    was replacing (``old``), which only the user can put back."""
+    for leftover in sorted(directory.parent.glob(f"{_STAGING}{directory.name}.*")):
+        if (leftover / "old").exists():
+            raise CorpusError(f"a save killed before it ended left the folder it replaced in {leftover / 'old'}: "
+                              "move it back (or remove it), then save again", file=directory)
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextmanager
@@ -218,9 +236,6 @@ def check_replaceable(directory: Path) -> None:
     files, ``state.json``, ``dataset_info.json`` and a ``README.md`` card)."""
     if not directory.is_dir():
         raise CorpusError("the output exists and is not a folder; remove it or choose a new path", file=directory)
-    if Path.cwd().resolve().is_relative_to(directory.resolve()):  # replaced, it would leave the shell in a gone folder
-        raise CorpusError("will not replace the current folder (or one that holds it): write into a new folder",
-                          file=directory)
     for entry in sorted(directory.iterdir()):
         if not (entry.is_file() and not entry.is_symlink() and _SAVED_FILE.match(entry.name)):
             raise CorpusError(f"will not replace the folder: it holds {entry.name!r}, which is not part of a saved "

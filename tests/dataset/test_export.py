@@ -104,3 +104,44 @@ def test_convert_to_hf_replaces_a_dataset_whole_and_nothing_else(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     assert hf.load(out) == load_corpus("sample")[:1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out"]
+
+
+def test_an_empty_current_folder_is_not_replaced_either(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CorpusError, match="will not replace the current folder"):
+        hf.save(load_corpus("sample")[:1], ".")
+    assert tmp_path.is_dir() and list(tmp_path.iterdir()) == []
+
+
+def test_a_save_interrupted_between_its_renames_keeps_the_dataset_it_replaces(tmp_path: Path, monkeypatch):
+    """Ctrl-C (or SIGTERM, raised as an interruption) after the old folder was moved aside: it is moved back."""
+    import os
+
+    out = tmp_path / "out"
+    hf.save(load_corpus("sample")[:1], out)
+    renames = []
+
+    def interrupted_second_rename(src, dst):
+        renames.append(src)
+        if len(renames) == 2:
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    real_replace = os.replace
+    monkeypatch.setattr(hf.os, "replace", interrupted_second_rename)
+    with pytest.raises(KeyboardInterrupt):
+        hf.save(load_corpus("sample")[:2], out, overwrite=True)
+    monkeypatch.setattr(hf.os, "replace", real_replace)
+    assert hf.load(out) == load_corpus("sample")[:1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_save_killed_between_its_renames_is_named_by_the_next_one(tmp_path: Path):
+    out = tmp_path / "out"
+    hf.save(load_corpus("sample")[:1], out)
+    stage = tmp_path / ".staging-out.killed"
+    stage.mkdir()
+    out.rename(stage / "old")  # what a kill between the renames leaves
+    with pytest.raises(CorpusError, match=r"left the folder it replaced in .*\.staging-out\.killed/old: move it back"):
+        hf.save(load_corpus("sample")[:2], out)
+    assert hf.load(stage / "old") == load_corpus("sample")[:1] and not out.exists()
