@@ -20,11 +20,16 @@ from mining.errors import UsageError
 _SHARED: dict[str, Any] = {}
 
 
+def usable_cpus() -> int:
+    """How many CPUs this process may run on (its affinity, which a container, SLURM or ``taskset`` narrows)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def processes(n_jobs: int) -> int:
-    """The number of processes ``n_jobs`` asks for: as scikit-learn reads it, -1 is one per CPU; 0 or below -1 is
-    an error."""
+    """The number of processes ``n_jobs`` asks for: as scikit-learn reads it, -1 is one per CPU this process may
+    use (:func:`usable_cpus`); 0 or below -1 is an error."""
     if n_jobs == -1:
-        return os.cpu_count() or 1
+        return usable_cpus()
     if n_jobs < 1:
         raise UsageError(f"n_jobs={n_jobs}: the number of processes must be 1 or more, or -1 for one per CPU")
     return n_jobs

@@ -44,6 +44,8 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 # A string, or what parse_constant or parse_float is given (NaN, Infinity, -Infinity, a number with a fraction or
 # an exponent).
 _STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?', re.DOTALL)
+# The most digits int() converts (sys.get_int_max_str_digits, from Python 3.10.7; 0 means no limit).
+_MAX_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 0)() or float("inf")
 # A string (whose digits are text) or the digits of a number's integer part.
 _DIGITS_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\d.eE+])(?<![eE]-)\d+(?![\d.eE])', re.DOTALL)
 
@@ -73,13 +75,12 @@ def loads(text: str | bytes | bytearray, *, constants: bool = False) -> Any:
         written, why = e.args
         raise json.JSONDecodeError(f"{written} is {why} (write null, or the value as a string)", doc,
                                    _constant_position(doc, written)) from None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError):  # bytes that are no UTF-8: the readers name the byte
         raise
     except ValueError:  # an integer too long for int(); JSON puts no other ValueError out
         doc = _text(text)
-        digits, position = _longest_digits(doc)
-        raise json.JSONDecodeError(f"an integer of {digits} digits (more than {sys.get_int_max_str_digits()})",
-                                   doc, position) from None
+        digits, position = _long_digits(doc)
+        raise json.JSONDecodeError(f"an integer of {digits} digits (more than {_MAX_DIGITS})", doc, position) from None
     if found is not None:
         where, index, char = found
         doc = _text(text)
@@ -205,11 +206,13 @@ def _escape_position(doc: str) -> int:
     return 0
 
 
-def _longest_digits(doc: str) -> tuple[int, int]:
-    """The number of digits of the longest integer part in ``doc`` (outside its strings), and where it starts."""
-    runs = [(len(token[0]), -token.start()) for token in _DIGITS_TOKEN.finditer(doc) if token[0][0] != '"']
-    digits, position = max(runs, default=(0, 0))
-    return digits, -position
+def _long_digits(doc: str) -> tuple[int, int]:
+    """The number of digits of the first integer part in ``doc`` (outside its strings) longer than Python converts,
+    the one the parser stopped at, and where it starts."""
+    for token in _DIGITS_TOKEN.finditer(doc):
+        if token[0][0] != '"' and len(token[0]) > _MAX_DIGITS:
+            return len(token[0]), token.start()
+    return 0, 0
 
 
 def _deepest(doc: str) -> int:

@@ -57,7 +57,15 @@ def test_fewer_than_one_process_is_an_error_but_minus_one_is_one_per_cpu():
         map_forked(_apply, [1], 0, None)
     with pytest.raises(UsageError, match="n_jobs=-2"):
         map_forked(_apply, [1], -2, None)
-    assert processes(-1) == os.cpu_count() and processes(3) == 3
+    assert processes(3) == 3
+
+
+def test_minus_one_process_is_one_per_cpu_this_process_may_use(monkeypatch):
+    """Not os.cpu_count(): on a SLURM node given 2 of 128 cores, -1 would fork 128 processes."""
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no CPU affinity on this platform")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert processes(-1) == 1
 
 
 def test_cpu_seconds_count_the_children_waited_for():

@@ -119,6 +119,15 @@ def test_an_integer_too_long_for_python_is_a_decoding_error_at_it(text: str, col
                                               f"(more than 4300) at column {column}"
 
 
+def test_the_first_integer_too_long_is_named_and_bytes_that_are_no_utf8_stay_a_unicode_error():
+    text = '{"a": ' + "1" * 5000 + ', "b": "' + "2" * 6000 + '", "c": ' + "3" * 7000 + "}"
+    with pytest.raises(json.JSONDecodeError, match="an integer of 5000 digits") as raised:
+        jsonread.loads(text)
+    assert raised.value.colno == 7
+    with pytest.raises(UnicodeDecodeError):  # the readers name the byte; not "an integer of 0 digits"
+        jsonread.loads(b'{"a": "\xff"}')
+
+
 @pytest.mark.parametrize(("text", "written", "column"), [
     ('{"metadata": {"score": NaN}}', "NaN", 24),
     ('{"n": "NaN -Infinity", "m": [1, -Infinity]}', "-Infinity", 33),

@@ -37,6 +37,9 @@ def document_id(entry: dict[str, Any], keys: tuple[str, ...], name: str, fail: F
     name the file gave (``"['a']"``, ``"True"``), and a file name in brat."""
     for key in keys:
         value = stored_field(entry, key, (str, int), name, fail)
+        if isinstance(value, str) and not value.strip():  # not passed over to the next key: the file gave this one
+            raise fail(f"{f'{name}.{key}' if name else repr(key)} is blank: a document's id names it (in merges, "
+                       "in brat's file names)")
         if value is not None:
             return str(value)
     return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.errors import RunRecordError, UsageError
+from mining.forks import usable_cpus
 from mining.progress import note
 from mining.runs.aggregate import is_seed_key
 from mining.runs.compare import IGNORED_PREFIXES, flatten
@@ -113,11 +113,6 @@ def _estimator_class(name: str) -> bool:
 def _setting_name(key: str) -> str:
     """The setting a dotted or slashed override key ends in: ``n_jobs`` of ``model.n_jobs``."""
     return re.split(r"[./]", key)[-1]
-
-
-def usable_cpus() -> int:
-    """How many CPUs this process may run on (its affinity, which a container or ``taskset`` narrows)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def capped_parallelism(overrides: list[str], cpus: int) -> list[str]:

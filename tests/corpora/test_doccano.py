@@ -202,6 +202,7 @@ BAD = [
     # str() of these made the ids "['x']" and "True" (and brat file names of them)
     (lambda r: r.update(doc_id=["x"]), "", "'doc_id' must be a string or an integer, got list ['x']"),
     (lambda r: r.pop("doc_id") and r.update(id=True), "", "'id' must be a string or an integer, got bool True"),
+    (lambda r: r.update(doc_id=""), "", "'doc_id' is blank"),
 ]
 
 

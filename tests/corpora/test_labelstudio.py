@@ -329,6 +329,8 @@ BAD = [
      "data.doc_id must be a string or an integer, got dict {'a': 1}"),
     (lambda task, result: task["data"].pop("doc_id") and task.update(id=["x"]), "task #1",
      "'id' must be a string or an integer, got list ['x']"),
+    # blank: it was passed over for the task's id, without a word
+    (lambda task, result: task["data"].update(doc_id=" "), "task 12", "data.doc_id is blank"),
 ]
 
 
