@@ -449,9 +449,12 @@ def line_pieces(doc: Document, unit: Unit) -> list[tuple[int, int]]:
 
 def _write_attributes(lines: list[str], bid: str, attributes: dict[str, Any], note: dict[str, Any],
                       n_attr: int) -> int:
-    """Write simple attributes as ``A`` lines; the rest goes into the JSON note."""
+    """Write simple attributes as ``A`` lines; the rest goes into the JSON note, and so do attributes named as the
+    unit's stance and holder are (``Stance``, ``Holder``), whose ``A`` lines would read back as a second stance."""
     for name, value in attributes.items():
-        if value is True and _TOKEN.match(name):
+        if name in (STANCE_ATTRIBUTE, HOLDER_ATTRIBUTE):
+            note.setdefault("attributes", {})[name] = value
+        elif value is True and _TOKEN.match(name):
             n_attr += 1
             lines.append(f"A{n_attr}\t{name} {bid}")
         elif isinstance(value, str) and _TOKEN.match(value) and _TOKEN.match(name):

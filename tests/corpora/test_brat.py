@@ -68,6 +68,17 @@ def test_relation_ids_of_both_styles_that_would_share_a_brat_id_are_numbered_apa
     assert back.to_dict() == doc.to_dict()
 
 
+def test_attributes_named_as_stance_and_holder_are_kept_apart_from_them(tmp_path: Path):
+    # as A lines they read back as a second Stance and Holder of T1, which the reader refuses
+    text = "Taxes should fall."
+    unit = Unit("T1", 0, 17, "Taxes should fall", "claim", stance="for", holder="ann",
+                attributes={"Holder": "bob", "Stance": "Against"})
+    doc = Document(id="d", text=text, paragraphs=[(0, len(text))], units=[unit])
+    brat.save([doc], tmp_path)
+    (back,) = brat.load(tmp_path)
+    assert back.to_dict() == doc.to_dict()
+
+
 def test_save_writes_annotation_conf_that_load_ignores(tmp_path: Path):
     docs = brat.load(FIXTURES)
     brat.save(docs, tmp_path)
