@@ -452,3 +452,15 @@ def test_a_line_cut_inside_a_string_says_where_it_starts_once(tmp_path: Path):
     path.write_text('{"id": "d1", "text": "Cats\n', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"cut.jsonl:1: invalid JSON: Unterminated string starting at column 22$"):
         validate_path(path)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "hf"])
+def test_a_writer_refuses_nan_which_no_reader_takes_back(tmp_path: Path, fmt: str):
+    from mining.corpora import hf, jsonl
+    from mining.schema import Document
+
+    doc = Document(id="d1", text="Cats rule.", metadata={"score": float("nan")})
+    out = tmp_path / ("out.jsonl" if fmt == "jsonl" else "out")
+    with pytest.raises(CorpusError, match=rf"^{out} \[d1\]: a value in it is NaN or infinite"):
+        (jsonl if fmt == "jsonl" else hf).save([doc], out)
+    assert list(tmp_path.iterdir()) == []

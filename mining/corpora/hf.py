@@ -18,6 +18,7 @@ from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
 from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
+from mining.corpora.jsonl import NOT_JSON_NUMBERS, json_text
 from mining.errors import CorpusError, OutputExistsError, short_repr
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError
 
@@ -58,20 +59,27 @@ FEATURES = Features({
 def _with_extra(record: dict[str, Any], obj: Any) -> dict[str, Any]:
     """``record`` with the object's unknown fields moved into one JSON ``extra`` column."""
     out = {k: v for k, v in record.items() if k not in obj.extra}
-    out["extra"] = json.dumps(obj.extra, ensure_ascii=False)
+    out["extra"] = json_text(obj.extra)
     return out
 
 
-def _encode(doc: Document) -> dict[str, Any]:
+def _encode(doc: Document, where: str | Path | None = None) -> dict[str, Any]:
+    try:
+        return _record(doc)
+    except ValueError:  # json.dumps refuses NaN and infinities: no JSON reader (ours either) takes them back
+        raise CorpusError(NOT_JSON_NUMBERS, file=where, item=doc.id) from None
+
+
+def _record(doc: Document) -> dict[str, Any]:
     record = _with_extra(doc.to_dict(), doc)
-    record["metadata"] = json.dumps(record["metadata"], ensure_ascii=False)
+    record["metadata"] = json_text(record["metadata"])
     record["units"] = [_with_extra(u, unit) for u, unit in zip(record["units"], doc.units)]
     record["relations"] = [_with_extra(r, rel) for r, rel in zip(record["relations"], doc.relations)]
     for unit in record["units"]:
-        unit["attributes"] = json.dumps(unit["attributes"], ensure_ascii=False)
+        unit["attributes"] = json_text(unit["attributes"])
         unit.setdefault("fragments", None)
     for rel in record["relations"]:
-        rel["attributes"] = json.dumps(rel["attributes"], ensure_ascii=False)
+        rel["attributes"] = json_text(rel["attributes"])
     return record
 
 
@@ -141,9 +149,10 @@ def _decode(row: dict[str, Any]) -> Document:
     return Document.from_dict(record)
 
 
-def to_dataset(docs: Iterable[Document]) -> Dataset:
-    """One row per document; unit, stance and relation labels are ClassLabels."""
-    return Dataset.from_list([_encode(d) for d in docs], features=FEATURES)
+def to_dataset(docs: Iterable[Document], where: str | Path | None = None) -> Dataset:
+    """One row per document; unit, stance and relation labels are ClassLabels. A NaN or an infinity in a document is
+    a CorpusError naming it and ``where`` it was to be written."""
+    return Dataset.from_list([_encode(d, where) for d in docs], features=FEATURES)
 
 
 def from_dataset(dataset: Dataset, source: str | Path | None = None) -> list[Document]:
@@ -194,7 +203,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
     stage = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f"{_STAGING}{directory.name}."))
     try:
         with _bars_on_a_terminal_only():
-            to_dataset(docs).save_to_disk(str(stage / "dataset"))
+            to_dataset(docs, directory).save_to_disk(str(stage / "dataset"))
         for name, text in (files or {}).items():
             (stage / "dataset" / name).write_text(text, encoding="utf-8")
         if directory.exists():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from mining import jsonread
 from mining.errors import CorpusError
@@ -80,14 +80,27 @@ def load(path: str | Path) -> list[Document]:
     return [doc for f in files for doc in iter_documents(f)]
 
 
-def dump_document(doc: Document) -> str:
-    return json.dumps(doc.to_dict(), ensure_ascii=False)
+NOT_JSON_NUMBERS = "a value in it is NaN or infinite, which JSON cannot hold (no reader takes it back): write None"
 
 
-def write_documents(docs: Iterable[Document], out: IO[str]) -> int:
+def json_text(value: Any) -> str:
+    """``value`` as JSON text, as the writers write it: not ASCII-escaped, and a ValueError for NaN or infinity."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def dump_document(doc: Document, where: str | Path | None = None) -> str:
+    """``doc`` as one line of JSONL (without its end); a NaN or an infinity in it is a CorpusError naming it and
+    ``where`` it was to be written."""
+    try:
+        return json_text(doc.to_dict())
+    except ValueError:
+        raise CorpusError(NOT_JSON_NUMBERS, file=where, item=doc.id) from None
+
+
+def write_documents(docs: Iterable[Document], out: IO[str], where: str | Path | None = None) -> int:
     n = 0
     for doc in docs:
-        out.write(dump_document(doc) + "\n")
+        out.write(dump_document(doc, where) + "\n")
         n += 1
     return n
 
@@ -95,7 +108,7 @@ def write_documents(docs: Iterable[Document], out: IO[str]) -> int:
 def save(docs: Iterable[Document], path: str | Path) -> int:
     """Write documents to ``path`` atomically: a crash leaves the old file (if any) intact."""
     with atomic_writer(path) as f:
-        return write_documents(docs, f)
+        return write_documents(docs, f, path)
 
 
 def fingerprint(docs: Iterable[Document]) -> str:

@@ -149,7 +149,7 @@ def test_an_interrupted_merge_leaves_the_old_dataset_intact(tmp_path: Path, base
     merge_files(base, _new(tmp_path, _other("d3", "Third text.")), base)  # one logged version
     before, log_before = base.read_bytes(), changelog_path(base).read_bytes()
 
-    def write_part_then_fail(docs, out):
+    def write_part_then_fail(docs, out, where=None):
         for i, doc in enumerate(docs):
             if i == 2:
                 raise KeyboardInterrupt  # as if the process were stopped midway through the file
