@@ -39,6 +39,9 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
         os.close(lock)
 
 
+# The name a writer of a whole folder (brat, an HF dataset) gives the hidden folder it stages its files in; a
+# leftover of one was a write killed before it ended.
+STAGING = ".staging-"
 # What flock raises on a file system that refuses locks (some NFS mounts, FUSE, SMB): the write goes on unlocked.
 _NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL})
 

@@ -6,26 +6,25 @@ import argparse
 from pathlib import Path
 
 
-def positive_int(value: str) -> int:
-    """An integer of at least 1 (argparse names the option in its error: ``--batch-size: ...``)."""
+def _whole_number(value: str, least: int) -> int:
+    """``value`` as an integer of at least ``least``; argparse names the option in its error (``--batch-size: ...``)."""
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {number}")
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least {least}, got {value!r}") from None
+    if number < least:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least {least}, got {number}")
     return number
+
+
+def positive_int(value: str) -> int:
+    """An integer of at least 1, e.g. a batch size."""
+    return _whole_number(value, 1)
 
 
 def non_negative_int(value: str) -> int:
-    """A whole number of at least 0, e.g. a random seed (argparse names the option in its error)."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {number}")
-    return number
+    """A whole number of at least 0, e.g. a random seed."""
+    return _whole_number(value, 0)
 
 
 def non_negative_float(value: str) -> float:

@@ -27,7 +27,7 @@ from typing import Any
 from mining import jsonread
 from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError, short_repr
-from mining.files import write_text_atomic
+from mining.files import STAGING, write_text_atomic
 from mining.schema import (
     RELATION_LABELS,
     UNIT_LABELS,
@@ -465,7 +465,6 @@ def _write_attributes(lines: list[str], bid: str, attributes: dict[str, Any], no
     return n_attr
 
 
-STAGING = ".staging-"  # the hidden folder a write stages its files in, inside the brat folder
 # brat's own files in a collection: its settings and the statistics cache of its server
 BRAT_SETTINGS = frozenset({"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf", ".stats_cache"})
 

@@ -20,6 +20,7 @@ from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
 from mining.corpora.jsonl import NOT_JSON_NUMBERS, json_text
 from mining.errors import CorpusError, OutputExistsError, short_repr
+from mining.files import STAGING
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
@@ -175,7 +176,6 @@ def from_dataset(dataset: Dataset, source: str | Path | None = None) -> list[Doc
 
 # What a folder that save (Dataset.save_to_disk, and a card) wrote may hold; --overwrite replaces nothing else.
 _SAVED_FILE = re.compile(r"^(state\.json|dataset_info\.json|README\.md|(data|cache)-[\w.-]*\.arrow)$")
-_STAGING = ".staging-"
 
 
 def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = False,
@@ -200,7 +200,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
                                     "replace it, or choose a new path")
         check_replaceable(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f"{_STAGING}{directory.name}."))
+    stage = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f"{STAGING}{directory.name}."))
     try:
         with _bars_on_a_terminal_only():
             to_dataset(docs, directory).save_to_disk(str(stage / "dataset"))
@@ -219,7 +219,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
 def _check_leftovers(directory: Path) -> None:
     """Remove the staging folders a killed save of ``directory`` left; refuse to go on when one holds the folder it
     was replacing (``old``), which only the user can put back."""
-    for leftover in sorted(directory.parent.glob(f"{_STAGING}{directory.name}.*")):
+    for leftover in sorted(directory.parent.glob(f"{STAGING}{directory.name}.*")):
         if (leftover / "old").exists():
             raise CorpusError(f"a save killed before it ended left the folder it replaced in {leftover / 'old'}: "
                               "move it back (or remove it), then save again", file=directory)
