@@ -27,11 +27,25 @@ def labelled(args: argparse.Namespace, **options):
     items = with_topic(iter_items(paths, encoding=args.encoding), args.topic)
     if args.shard:
         items = take_shard(items, *parse_shard(args.shard))
+    if getattr(args, "format", None) == "html":  # one page of every text: read them all, before the model runs
+        items = _showable(list(items))
     bar = progress_bar(args)
     texts = ((item.id, item.text, item.topic) for item in items)
     docs = label_stream(args.model, texts, n_process=args.n_process,
                         batch_size=args.batch_size, progress=bar.update, **options)
     return _closing(docs, bar)
+
+
+def _showable(items: list) -> list:
+    """``items``, unless a text holds a NUL character, which an HTML page cannot show: a CorpusError naming its file
+    and id before anything is labelled (the page would refuse it after)."""
+    from mining.errors import CorpusError
+
+    for item in items:
+        if "\x00" in item.text:
+            raise CorpusError("the text contains a NUL character, which an HTML page cannot show; nothing was "
+                              "labelled (--format jsonl keeps it)", file=item.source, item=item.id)
+    return items
 
 
 def progress_bar(args: argparse.Namespace):

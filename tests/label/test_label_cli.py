@@ -110,6 +110,17 @@ def test_html_page_shows_every_unit_and_relation(inputs: Path, miner_run: Path, 
     assert not [a for t, a in parser.tags if t == "script" and "src" in a]
 
 
+def test_html_names_a_text_it_cannot_show_before_the_model_runs(miner_run: Path, tmp_path: Path):
+    texts = tmp_path / "in.jsonl"
+    texts.write_text('{"id": "ok", "text": "Cats rule."}\n{"id": "nul", "text": "a\\u0000b"}\n', encoding="utf-8")
+    page = tmp_path / "page.html"
+    done = mining("label", str(texts), "--model", str(miner_run), "--format", "html", "-o", str(page))
+    assert done.returncode == 2 and done.stderr.endswith(f"error: {texts}:2 [nul]: the text contains a NUL character, "
+                                                         "which an HTML page cannot show; nothing was labelled "
+                                                         "(--format jsonl keeps it)\n"), done.stderr
+    assert not page.exists()
+
+
 def test_table_has_a_row_per_position(inputs: Path, miner_run: Path, all_docs):
     done = mining("label", str(inputs / "news.txt"), "--model", str(miner_run), "--format", "table")
     assert done.returncode == 0, done.stderr
