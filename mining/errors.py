@@ -12,8 +12,9 @@ from pathlib import Path
 
 # Characters a terminal acts on rather than shows: C0 controls but line feeds and tabs (ESC starts a sequence that
 # clears the screen, ``ESC [2J``, or sets the clipboard, ``ESC ]52;``), DEL, C1 controls (U+009B is an ESC [ of
-# its own), and the bidirectional overrides that show text in another order than it reads.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# its own), and the bidirectional embeddings, overrides and isolates that show text in another order than it reads
+# (not the plain marks, U+200E, U+200F and U+061C, which Hebrew and Arabic text holds).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:

@@ -8,7 +8,6 @@ platform cannot fork, :func:`map_forked` raises rather than running something el
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from itertools import islice
@@ -21,8 +20,11 @@ _SHARED: dict[str, Any] = {}
 
 
 def usable_cpus() -> int:
-    """How many CPUs this process may run on (its affinity, which a container, SLURM or ``taskset`` narrows)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """How many CPUs this process may use, as scikit-learn counts them (joblib: its affinity, which SLURM or
+    ``taskset`` narrows, and a container's CPU quota)."""
+    from joblib import cpu_count
+
+    return cpu_count()
 
 
 def processes(n_jobs: int) -> int:

@@ -44,8 +44,6 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 # A string, or what parse_constant or parse_float is given (NaN, Infinity, -Infinity, a number with a fraction or
 # an exponent).
 _STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?', re.DOTALL)
-# The most digits int() converts (sys.get_int_max_str_digits, from Python 3.10.7; 0 means no limit).
-_MAX_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 0)() or float("inf")
 # A string (whose digits are text) or the digits of a number's integer part.
 _DIGITS_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\d.eE+])(?<![eE]-)\d+(?![\d.eE])', re.DOTALL)
 
@@ -79,8 +77,9 @@ def loads(text: str | bytes | bytearray, *, constants: bool = False) -> Any:
         raise
     except ValueError:  # an integer too long for int(); JSON puts no other ValueError out
         doc = _text(text)
-        digits, position = _long_digits(doc)
-        raise json.JSONDecodeError(f"an integer of {digits} digits (more than {_MAX_DIGITS})", doc, position) from None
+        limit = _max_digits()
+        digits, position = _long_digits(doc, limit)
+        raise json.JSONDecodeError(f"an integer of {digits} digits (more than {limit})", doc, position) from None
     if found is not None:
         where, index, char = found
         doc = _text(text)
@@ -206,11 +205,16 @@ def _escape_position(doc: str) -> int:
     return 0
 
 
-def _long_digits(doc: str) -> tuple[int, int]:
-    """The number of digits of the first integer part in ``doc`` (outside its strings) longer than Python converts,
-    the one the parser stopped at, and where it starts."""
+def _max_digits() -> int:
+    """The most digits int() converts now (``sys.set_int_max_str_digits`` may change it; 0 means no limit)."""
+    return getattr(sys, "get_int_max_str_digits", lambda: 0)()  # from Python 3.10.7
+
+
+def _long_digits(doc: str, limit: int) -> tuple[int, int]:
+    """The number of digits of the first integer part in ``doc`` (outside its strings) longer than ``limit``, the
+    one the parser stopped at, and where it starts."""
     for token in _DIGITS_TOKEN.finditer(doc):
-        if token[0][0] != '"' and len(token[0]) > _MAX_DIGITS:
+        if token[0][0] != '"' and len(token[0]) > limit:
             return len(token[0]), token.start()
     return 0, 0
 

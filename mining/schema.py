@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,10 +215,18 @@ RELATION_FIELDS = frozenset({"id", "source", "target", "label", "attributes"})
 DOCUMENT_FIELDS = frozenset({"id", "text", "paragraphs", "topic", "split", "metadata", "units", "relations"})
 
 
+NOT_JSON_NUMBERS = "a value in it is NaN or infinite, which JSON cannot hold (no reader takes it back): write None"
+
+
 def require_spans(doc: Document, fmt: str) -> None:
     """Raise a CorpusError naming the unit when ``doc`` has an implicit unit: ``fmt`` stores units as spans
     of the text only, and writing one without its span would drop it (or change it) silently. So is a span that
-    is empty or outside the text: written, it would make a file that ``fmt``'s reader refuses."""
+    is empty or outside the text: written, it would make a file that ``fmt``'s reader refuses; and so is a NaN or an
+    infinity anywhere in ``doc`` (metadata, attributes), which ``fmt`` keeps as JSON."""
+    try:
+        json.dumps(doc.to_dict(), allow_nan=False)
+    except ValueError:
+        raise CorpusError(NOT_JSON_NUMBERS, item=doc.id) from None
     for unit in doc.units:
         if unit.implicit:
             raise CorpusError(f"unit {unit.id!r} is implicit (no span in the text); {fmt} cannot hold it: "

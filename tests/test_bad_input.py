@@ -454,13 +454,15 @@ def test_a_line_cut_inside_a_string_says_where_it_starts_once(tmp_path: Path):
         validate_path(path)
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "hf"])
+@pytest.mark.parametrize("fmt", ["jsonl", "hf", "brat", "doccano", "labelstudio"])
 def test_a_writer_refuses_nan_which_no_reader_takes_back(tmp_path: Path, fmt: str):
-    from mining.corpora import hf, jsonl
+    from mining.corpora import brat, doccano, hf, jsonl, labelstudio
     from mining.schema import Document
 
     doc = Document(id="d1", text="Cats rule.", metadata={"score": float("nan")})
-    out = tmp_path / ("out.jsonl" if fmt == "jsonl" else "out")
-    with pytest.raises(CorpusError, match=rf"^{out} \[d1\]: a value in it is NaN or infinite"):
-        (jsonl if fmt == "jsonl" else hf).save([doc], out)
+    out = tmp_path / {"jsonl": "out.jsonl", "doccano": "out.jsonl", "labelstudio": "out.json"}.get(fmt, "out")
+    where = rf"{out} " if fmt in ("jsonl", "hf") else ""
+    writer = {"jsonl": jsonl, "hf": hf, "brat": brat, "doccano": doccano, "labelstudio": labelstudio}[fmt]
+    with pytest.raises(CorpusError, match=rf"^{where}(<input> )?\[d1\]: a value in it is NaN or infinite"):
+        writer.save([doc], out)
     assert list(tmp_path.iterdir()) == []

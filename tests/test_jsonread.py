@@ -144,3 +144,17 @@ def test_nan_infinity_and_numbers_beyond_a_float_are_decoding_errors(text: str, 
 
 def test_a_run_record_may_hold_nan():
     assert str(jsonread.loads('{"test.macro_f1": NaN}', constants=True)["test.macro_f1"]) == "nan"
+
+
+def test_the_digit_limit_named_is_the_one_python_has_when_it_refuses():
+    import sys
+
+    if not hasattr(sys, "set_int_max_str_digits"):
+        pytest.skip("no digit limit before Python 3.10.7")
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(1000)
+    try:
+        with pytest.raises(json.JSONDecodeError, match=r"an integer of 2000 digits \(more than 1000\)"):
+            jsonread.loads('{"a": ' + "7" * 2000 + "}")
+    finally:
+        sys.set_int_max_str_digits(before)

@@ -18,10 +18,10 @@ from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
 from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
-from mining.corpora.jsonl import NOT_JSON_NUMBERS, json_text
+from mining.corpora.jsonl import json_text
 from mining.errors import CorpusError, OutputExistsError, short_repr
 from mining.files import STAGING
-from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError
+from mining.schema import NOT_JSON_NUMBERS, RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
 # ``extra``) are stored as JSON strings: Arrow needs one fixed type per column, and corpus-specific
@@ -217,13 +217,16 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
 
 
 def _check_leftovers(directory: Path) -> None:
-    """Remove the staging folders a killed save of ``directory`` left; refuse to go on when one holds the folder it
-    was replacing (``old``), which only the user can put back."""
-    for leftover in sorted(directory.parent.glob(f"{STAGING}{directory.name}.*")):
-        if (leftover / "old").exists():
+    """Refuse to save ``directory`` while a save of it killed between its renames left the folder it was replacing
+    (``old``) in its staging folder and ``directory`` is gone: only the user can put it back. Staging folders are
+    left as they are otherwise (one may be another save's, running)."""
+    if directory.exists():
+        return
+    own = re.compile(rf"{re.escape(STAGING + directory.name)}\.[a-z0-9_]{{8}}")  # tempfile.mkdtemp's suffix
+    for leftover in sorted(directory.parent.iterdir() if directory.parent.is_dir() else []):
+        if own.fullmatch(leftover.name) and (leftover / "old").is_dir():
             raise CorpusError(f"a save killed before it ended left the folder it replaced in {leftover / 'old'}: "
                               "move it back (or remove it), then save again", file=directory)
-        shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from typing import IO, Any
 from mining import jsonread
 from mining.errors import CorpusError
 from mining.files import atomic_writer
-from mining.schema import Document, SchemaError
+from mining.schema import NOT_JSON_NUMBERS, Document, SchemaError
 
 
 def iter_documents(path: str | Path) -> Iterator[Document]:
@@ -78,9 +78,6 @@ def load(path: str | Path) -> list[Document]:
     if not files:
         raise CorpusError("no *.jsonl files found", file=path)
     return [doc for f in files for doc in iter_documents(f)]
-
-
-NOT_JSON_NUMBERS = "a value in it is NaN or infinite, which JSON cannot hold (no reader takes it back): write None"
 
 
 def json_text(value: Any) -> str:

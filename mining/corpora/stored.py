@@ -34,7 +34,7 @@ def stored_field(entry: dict[str, Any], key: str, kinds: tuple[type, ...], name:
 def document_id(entry: dict[str, Any], keys: tuple[str, ...], name: str, fail: Fail) -> str | None:
     """The document id ``entry`` names by the first of ``keys`` that is not missing or null, as a string; None when
     none is given. A string or an integer only: ``str()`` of a list, an object or true would be an id that is no
-    name the file gave (``"['a']"``, ``"True"``), and a file name in brat."""
+    name the file gave (``"['a']"``, ``"True"``), and a file name in brat; and not a blank string."""
     for key in keys:
         value = stored_field(entry, key, (str, int), name, fail)
         if isinstance(value, str) and not value.strip():  # not passed over to the next key: the file gave this one

@@ -480,6 +480,7 @@ def test_what_a_terminal_acts_on_is_printed_escaped(capsys):
 
     assert printable("a\x1b[2Jb\x07\x9b\u202ec\r") == "a\\x1b[2Jb\\x07\\x9b\\u202ec\\r"
     assert printable("line\n\tnext ± é “x”") == "line\n\tnext ± é “x”"  # line breaks, tabs and letters stay
+    assert printable("שלום\u200f עולם, مرحبا\u061c") == "שלום\u200f עולם, مرحبا\u061c"  # plain right-to-left marks
     report("x: \x1b]52;c;QUFB\x07")
     to_stderr("reproduce: n_jobs=\x1b[2J")
     assert capsys.readouterr().err == "error: x: \\x1b]52;c;QUFB\\x07\nreproduce: n_jobs=\\x1b[2J\n"

@@ -122,8 +122,9 @@ def test_a_save_interrupted_between_its_renames_keeps_the_dataset_it_replaces(tm
     renames = []
 
     def interrupted_second_rename(src, dst):
-        renames.append(src)
+        renames.append((Path(src).name, Path(dst).name))
         if len(renames) == 2:
+            assert renames == [("out", "old"), ("dataset", "out")]  # save's own two renames, the second one stopped
             raise KeyboardInterrupt
         return real_replace(src, dst)
 
@@ -139,9 +140,14 @@ def test_a_save_interrupted_between_its_renames_keeps_the_dataset_it_replaces(tm
 def test_a_save_killed_between_its_renames_is_named_by_the_next_one(tmp_path: Path):
     out = tmp_path / "out"
     hf.save(load_corpus("sample")[:1], out)
-    stage = tmp_path / ".staging-out.killed"
+    other = tmp_path / ".staging-out.v2.abcd1234"  # another dataset's (out.v2), killed too: not this one's
+    (other / "old").mkdir(parents=True)
+    stage = tmp_path / ".staging-out.killed_x"
     stage.mkdir()
     out.rename(stage / "old")  # what a kill between the renames leaves
-    with pytest.raises(CorpusError, match=r"left the folder it replaced in .*\.staging-out\.killed/old: move it back"):
+    with pytest.raises(CorpusError, match=r"left the folder it replaced in .*\.staging-out\.killed_x/old: move it"):
         hf.save(load_corpus("sample")[:2], out)
     assert hf.load(stage / "old") == load_corpus("sample")[:1] and not out.exists()
+    (stage / "old").rename(out)
+    hf.save(load_corpus("sample")[:2], out, overwrite=True)  # out.v2's leftover is neither in the way nor removed
+    assert hf.load(out) == load_corpus("sample")[:2] and (other / "old").is_dir()

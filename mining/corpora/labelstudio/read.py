@@ -104,7 +104,7 @@ class _TaskReader:
         if not isinstance(text, str):
             raise self.fail(f"data field {self.text_key!r} is missing or not a string", where)
         doc_id = document_id(data, ("doc_id",), "data", lambda problem: self.fail(problem, where))
-        if doc_id is None:  # not given: the task's id; a blank one stays, and validation names it
+        if doc_id is None:  # not given: the task's id (a blank one was refused)
             doc_id = document_id(task, ("id",), "", lambda problem: self.fail(problem, where))
         if doc_id is None:
             raise self.fail("task has neither data.doc_id nor an id to name the document", where)
