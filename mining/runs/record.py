@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -255,10 +256,16 @@ def record_file(run_dir: str | Path, name: str) -> Path:
     target = _vouched(path)
     if target is not None:
         return target
-    raise RunRecordError(f"{path}: not a file of the run itself (a link out of it, to {os.path.realpath(path)}); "
-                         f"mining reads only the run's own files{_FOLLOWED}")
+    real = Path(os.path.realpath(path))
+    if not real.exists() and _STORE.search(real.as_posix()):  # a store's link whose content is not checked out
+        raise RunRecordError(f"{path}: its content is not in this checkout ({real} is missing): `git annex get` or "
+                             "`dvc pull` it")
+    raise RunRecordError(f"{path}: not a file of the run itself (a link out of it, to {real}); mining reads only the "
+                         f"run's own files{_FOLLOWED}")
 
 
+# Where git-annex and DVC keep a file's content: a link there whose target is missing was not fetched.
+_STORE = re.compile(r"/(annex/objects|\.dvc/cache)/")
 _FOLLOWED = ("; a link is followed only into the git-annex or DVC store of the repository the run lies in, when git "
              "tracks it (or the .dvc record of its folder)")
 

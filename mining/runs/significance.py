@@ -300,8 +300,8 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, test: str = "bootstrap
     for run in (run_a, run_b):
         if not (run / METRICS).exists() or not (run / PREDICTIONS).exists():
             raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
-    items_a = prediction_items(jsonl.load(run_a / PREDICTIONS), task)
-    items_b = prediction_items(jsonl.load(run_b / PREDICTIONS), task)
+    items_a = prediction_items(jsonl.load(record_file(run_a, PREDICTIONS)), task)
+    items_b = prediction_items(jsonl.load(record_file(run_b, PREDICTIONS)), task)
     labels = _labels(run_a, run_b, items_a, items_b)
     conf_a, conf_b, _ = paired_confusions(items_a, items_b, labels)
     metric, score = _run_scorer(task, metric, labels)
@@ -334,7 +334,7 @@ def run_interval(run: str | Path, *, metric: str = "macro_f1", resamples: int = 
     if not (run / PREDICTIONS).exists():
         raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
     _check_resamples(resamples)
-    items = prediction_items(jsonl.load(run / PREDICTIONS), task)
+    items = prediction_items(jsonl.load(record_file(run, PREDICTIONS)), task)
     labels = _labels(run, run, items)
     conf, _, _ = paired_confusions(items, items, labels)
     metric, score = _run_scorer(task, metric, labels)

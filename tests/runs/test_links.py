@@ -93,6 +93,20 @@ def test_publish_copies_what_a_checked_in_run_s_links_stand_for(store, tmp_path:
             if name != ".hydra/overrides.yaml" else copy.read_text(encoding="utf-8") == "- model=logreg\n"
 
 
+@pytest.mark.parametrize("store", [_annex, _dvc])
+def test_compare_reads_a_checked_in_run_and_names_content_not_fetched(store, tmp_path: Path):
+    """The readers follow the links a store vouches for, as publish does; a link whose content was dropped (`git
+    annex drop`) or never pulled says so."""
+    repo, run = _repo(tmp_path)
+    store(repo, run)
+    done = run_mining("compare", str(run))
+    assert done.returncode == 0 and "test.macro_f1" in done.stdout, done.stderr
+    Path(os.path.realpath(run / "meta.json")).unlink()
+    done = run_mining("reproduce", str(run))
+    assert done.returncode == 2 and f"{run}/meta.json: its content is not in this checkout" in done.stderr, \
+        done.stderr
+
+
 def _secret(tmp_path: Path) -> Path:
     secret = tmp_path / "home" / "secret.yaml"
     secret.parent.mkdir(exist_ok=True)
