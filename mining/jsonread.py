@@ -34,18 +34,19 @@ import sys
 from typing import IO, Any
 
 NESTED_TOO_DEEPLY = "nested too deeply"
-# A string (whose brackets are text) or a bracket; with the separators, for finding keys.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-_KEY_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
-# An escaped surrogate, high or low (a cheap test before looking for a lone one), a decoded one, and a JSON string.
+# A JSON string, escapes and all: the tokens below find it first, so that no bracket, comma or digit in a string counts.
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+_STRING = re.compile(_JSON_STRING, re.DOTALL)
+# A string, a bracket or a comma: the structure, for the nesting depth and for finding keys.
+_TOKEN = re.compile(rf"{_JSON_STRING}|[\[\]{{}},]", re.DOTALL)
+# An escaped surrogate, high or low (a cheap test before looking for a lone one), and a decoded one.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 # A string, or what parse_constant or parse_float is given (NaN, Infinity, -Infinity, a number with a fraction or
 # an exponent).
-_STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?', re.DOTALL)
-# A string (whose digits are text) or the digits of a number's integer part.
-_DIGITS_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\d.eE+])(?<![eE]-)\d+(?![\d.eE])', re.DOTALL)
+_STRING_OR_NUMBER = re.compile(rf"{_JSON_STRING}|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", re.DOTALL)
+# A string, or the digits of a number's integer part.
+_DIGITS_TOKEN = re.compile(rf"{_JSON_STRING}|(?<![\d.eE+])(?<![eE]-)\d+(?![\d.eE])", re.DOTALL)
 
 
 class _DuplicateKey(Exception):
@@ -140,7 +141,7 @@ def _first_duplicate(doc: str) -> tuple[str, int]:
     or after a ``,`` in an object is a key."""
     objects: list[set[str] | None] = []  # one per open bracket: an object's keys so far, None for a list
     expecting_key = False
-    for token in _KEY_TOKEN.finditer(doc):
+    for token in _TOKEN.finditer(doc):
         kind = token[0][0]
         if kind == '"':
             if expecting_key:

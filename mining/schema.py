@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mining.errors import CorpusError, MiningError
@@ -215,7 +216,11 @@ RELATION_FIELDS = frozenset({"id", "source", "target", "label", "attributes"})
 DOCUMENT_FIELDS = frozenset({"id", "text", "paragraphs", "topic", "split", "metadata", "units", "relations"})
 
 
-NOT_JSON_NUMBERS = "a value in it is NaN or infinite, which JSON cannot hold (no reader takes it back): write None"
+def not_json_numbers(doc: Document, where: str | Path | None = None) -> CorpusError:
+    """The error of ``doc`` holding a NaN or an infinity, which a writer of JSON refuses (no reader takes it back),
+    naming ``where`` it was to be written."""
+    return CorpusError("a value in it is NaN or infinite, which JSON cannot hold (no reader takes it back): write None",
+                       file=where, item=doc.id)
 
 
 def require_spans(doc: Document, fmt: str) -> None:
@@ -226,7 +231,7 @@ def require_spans(doc: Document, fmt: str) -> None:
     try:
         json.dumps(doc.to_dict(), allow_nan=False)
     except ValueError:
-        raise CorpusError(NOT_JSON_NUMBERS, item=doc.id) from None
+        raise not_json_numbers(doc) from None
     for unit in doc.units:
         if unit.implicit:
             raise CorpusError(f"unit {unit.id!r} is implicit (no span in the text); {fmt} cannot hold it: "

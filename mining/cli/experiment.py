@@ -234,10 +234,10 @@ def corpus_loader(data):
         raise UsageError(f"data.path={given!r}: expected the path of a file or folder (a blank one would read the "
                          "current folder)")
     path = inspect.signature(load.func).parameters.get("path")
-    if load.keywords.get("path") is None and path is not None and path.default is inspect.Parameter.empty:
+    if given is None and path is not None and path.default is inspect.Parameter.empty:
         raise UsageError(f"corpus {name!r} needs a path: pass data.path=PATH (the corpus is not shipped with mining)")
     if name in CORPUS_FOLDERS:
-        check_corpus_path(name, load.keywords["path"])
+        check_corpus_path(name, given)
     return load
 
 

@@ -21,7 +21,7 @@ from mining.corpora.custom import is_saved_dataset
 from mining.corpora.jsonl import json_text
 from mining.errors import CorpusError, OutputExistsError, short_repr
 from mining.files import STAGING
-from mining.schema import NOT_JSON_NUMBERS, RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError
+from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError, not_json_numbers
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
 # ``extra``) are stored as JSON strings: Arrow needs one fixed type per column, and corpus-specific
@@ -68,7 +68,7 @@ def _encode(doc: Document, where: str | Path | None = None) -> dict[str, Any]:
     try:
         return _record(doc)
     except ValueError:  # json.dumps refuses NaN and infinities: no JSON reader (ours either) takes them back
-        raise CorpusError(NOT_JSON_NUMBERS, file=where, item=doc.id) from None
+        raise not_json_numbers(doc, where) from None
 
 
 def _record(doc: Document) -> dict[str, Any]:

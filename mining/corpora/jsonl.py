@@ -10,7 +10,7 @@ from typing import IO, Any
 from mining import jsonread
 from mining.errors import CorpusError
 from mining.files import atomic_writer
-from mining.schema import NOT_JSON_NUMBERS, Document, SchemaError
+from mining.schema import Document, SchemaError, not_json_numbers
 
 
 def iter_documents(path: str | Path) -> Iterator[Document]:
@@ -91,7 +91,7 @@ def dump_document(doc: Document, where: str | Path | None = None) -> str:
     try:
         return json_text(doc.to_dict())
     except ValueError:
-        raise CorpusError(NOT_JSON_NUMBERS, file=where, item=doc.id) from None
+        raise not_json_numbers(doc, where) from None
 
 
 def write_documents(docs: Iterable[Document], out: IO[str], where: str | Path | None = None) -> int:
