@@ -24,10 +24,14 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def short_repr(value: object, width: int = 60) -> str:
-    """``repr(value)`` for a message, cut to ``width`` characters (ending in ``...`` when cut)."""
-    text = repr(value)
+def shortened(text: str, width: int = 60) -> str:
+    """``text`` for a message, cut to ``width`` characters (ending in ``...`` when cut)."""
     return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def short_repr(value: object, width: int = 60) -> str:
+    """``repr(value)`` for a message, :func:`shortened`."""
+    return shortened(repr(value), width)
 
 
 class MiningError(Exception):

@@ -33,6 +33,8 @@ import re
 import sys
 from typing import IO, Any
 
+from mining.errors import shortened
+
 NESTED_TOO_DEEPLY = "nested too deeply"
 # A JSON string, escapes and all: the tokens below find it first, so that no bracket, comma or digit in a string counts.
 _JSON_STRING = r'"(?:[^"\\]|\\.)*"'
@@ -162,10 +164,10 @@ def _first_duplicate(doc: str) -> tuple[str, int]:
     return "", 0  # not reached: the parser found a duplicate, so there is one
 
 
-def _shown(key: str, width: int = 60) -> str:
-    """``key`` as JSON writes it, cut to ``width`` characters; with ``\\u`` escapes only if it holds a lone
+def _shown(key: str) -> str:
+    """``key`` as JSON writes it, :func:`~mining.errors.shortened`; with ``\\u`` escapes only if it holds a lone
     surrogate, which no message can print."""
-    cut = key if len(key) <= width else key[:width - 3] + "..."
+    cut = shortened(key)
     return json.dumps(cut, ensure_ascii=_SURROGATE.search(cut) is not None)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from mining import jsonread
 from mining.corpora.jsonl import utf8_text
-from mining.errors import CorpusError, short_repr
+from mining.errors import CorpusError, short_repr, shortened
 from mining.files import STAGING, write_text_atomic
 from mining.schema import (
     RELATION_LABELS,
@@ -257,7 +257,7 @@ def _parse_entity(doc: Document, fields: list[str], head: list[str], ann_path: P
         start, end = (int(b) if len(b) <= 18 else 10**18 for b in bounds)
         if not 0 <= start < end <= len(doc.text):
             span = "-".join(bounds)
-            raise CorpusError(f"entity {ann_id} span {span if len(span) <= 60 else span[:57] + '...'} is outside the "
+            raise CorpusError(f"entity {ann_id} span {shortened(span)} is outside the "
                               f"text (length {len(doc.text)})", file=ann_path, line=lineno)
         fragments.append((start, end))
     text = fields[2]
