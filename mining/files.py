@@ -1,17 +1,23 @@
-"""Writing a file whole or not at all: into a temporary file beside it, then renamed over it."""
+"""Writing a file (or a folder) whole or not at all: into a temporary file (or folder) beside it, then renamed over
+it."""
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import re
+import shutil
+import socket
 import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from mining import jsonread
 
 
 @contextmanager
@@ -42,6 +48,9 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
 # The name a writer of a whole folder (brat, an HF dataset) gives the hidden folder it stages its files in; a
 # leftover of one was a write killed before it ended.
 STAGING = ".staging-"
+# The file a staging folder holds first, naming the process that writes it: a later writer removes the folder only
+# when that process certainly ended (killed: it removes its own folder otherwise).
+STAGE_OWNER = ".owner"
 # What flock raises on a file system that refuses locks (some NFS mounts, FUSE, SMB): the write goes on unlocked.
 _NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL})
 
@@ -98,6 +107,68 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
         finally:
             os.close(fd)
     return removed
+
+
+def new_stage(parent: Path, prefix: str) -> Path:
+    """A new staging folder in ``parent``, named ``prefix`` and ``mkdtemp``'s eight characters, that holds its owner
+    (this process) in :data:`STAGE_OWNER` before anything else is written into it."""
+    stage = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    try:
+        # Written in place: a part of a JSON object is no JSON, so a reader takes a half-written owner for none.
+        (stage / STAGE_OWNER).write_text(json.dumps({"pid": os.getpid(), **_pid_space()}), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage
+
+
+def staging_folders(parent: Path, prefix: str) -> list[Path]:
+    """The folders (not links) in ``parent`` named as :func:`new_stage` names them with ``prefix``: of any writer,
+    at work or not."""
+    own = re.compile(re.escape(prefix) + r"[a-z0-9_]{8}")  # mkdtemp's suffix: with ".staging-out.", not out.v2's
+    try:
+        entries = list(os.scandir(parent))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(Path(e.path) for e in entries if own.fullmatch(e.name) and e.is_dir(follow_symlinks=False))
+
+
+def is_stale(stage: Path) -> bool:
+    """Whether the staging folder ``stage`` was certainly left by a writer that ended: it is this user's, and its
+    owner is a process of this host's running system (the same boot and pid namespace) that no longer exists.
+    Without an owner (made by older code, or by a writer killed before it wrote one), with an owner elsewhere (another
+    host, container or boot: it cannot be asked), or with a live one, it may be a write at work: not stale. (A pid
+    since reused by another process only keeps a stale folder.)"""
+    try:
+        if stage.lstat().st_uid != os.geteuid():
+            return False
+        owner = jsonread.loads((stage / STAGE_OWNER).read_bytes())
+    except (OSError, ValueError):  # no owner file yet, or half of one
+        return False
+    here = _pid_space()
+    pid = owner.get("pid") if isinstance(owner, dict) else None
+    if type(pid) is not int or pid <= 0:  # os.kill(0 or -N) would ask a process group
+        return False
+    if here["space"] is None or any(owner.get(key) != value for key, value in here.items()):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: another user's live process
+        return False
+    return False
+
+
+def _pid_space() -> dict[str, str | None]:
+    """Where a pid names a process: the host, and the boot and pid namespace of its kernel (containers on one host
+    share its boot but not its pids); None where the system does not say (no ``/proc``)."""
+    try:
+        space = (Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip() + " "
+                 + os.readlink("/proc/self/ns/pid"))
+    except OSError:
+        space = None
+    return {"host": socket.gethostname(), "space": space}
 
 
 def not_a_file(path: str | Path) -> bool:

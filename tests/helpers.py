@@ -205,3 +205,23 @@ def copy_entry(source: Path, dest: Path) -> None:
         shutil.copytree(source, dest, copy_function=link_or_copy)
     else:
         link_or_copy(str(source), str(dest))
+
+
+def stage_of_another_process(parent: Path, prefix: str) -> tuple[Path, subprocess.Popen]:
+    """A staging folder (:func:`mining.files.new_stage`) that another process made, as a writer at work does, and
+    that process: it waits until its stdin is closed, or until it is killed as a writer can be (``kill -9``)."""
+    code = ("import sys\nfrom pathlib import Path\nfrom mining.files import new_stage\n"
+            f"print(new_stage(Path({str(parent)!r}), {prefix!r}), flush=True)\nsys.stdin.read()\n")
+    writer = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    return Path(writer.stdout.readline().strip()), writer
+
+
+def stage_of_a_killed_process(parent: Path, prefix: str) -> Path:
+    """A staging folder as a writer killed midway leaves it: its owner no longer runs."""
+    stage, writer = stage_of_another_process(parent, prefix)
+    writer.kill()
+    writer.wait()
+    writer.stdin.close()
+    writer.stdout.close()
+    return stage

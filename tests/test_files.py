@@ -122,3 +122,24 @@ def test_another_error_of_flock_fails_the_write_and_leaves_nothing(tmp_path: Pat
     with pytest.raises(OSError, match="I/O error"):
         write_text_atomic(tmp_path / "out.txt", "whole")
     assert list(tmp_path.iterdir()) == [] and len(os.listdir("/proc/self/fd")) == fds
+
+
+def test_a_staging_folder_is_stale_only_when_its_owner_certainly_ended(tmp_path: Path):
+    import json
+
+    from mining.files import STAGE_OWNER, is_stale, new_stage
+    from tests.helpers import stage_of_a_killed_process
+
+    killed = stage_of_a_killed_process(tmp_path, ".staging-")
+    assert is_stale(killed) and not is_stale(new_stage(tmp_path, ".staging-"))  # this process runs
+    owner = json.loads((killed / STAGE_OWNER).read_text())
+    assert set(owner) == {"pid", "host", "space"} and owner["space"] is not None
+    for changed in ({"space": "another boot or container"}, {"host": "elsewhere"}, {"pid": 0}, {"pid": -1},
+                    {"pid": True}, {"pid": str(owner["pid"])}):
+        (killed / STAGE_OWNER).write_text(json.dumps({**owner, **changed}))
+        assert not is_stale(killed), changed
+    for text in (json.dumps(owner)[:-1], "", "[1]"):  # half-written (a kill while writing it), empty, not an owner
+        (killed / STAGE_OWNER).write_text(text)
+        assert not is_stale(killed), text
+    (killed / STAGE_OWNER).unlink()  # older code's folder, or one killed before its owner was written
+    assert not is_stale(killed)

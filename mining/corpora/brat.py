@@ -19,7 +19,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from typing import Any
 from mining import jsonread
 from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError, short_repr, shortened
-from mining.files import STAGING, write_text_atomic
+from mining.files import STAGE_OWNER, STAGING, is_stale, new_stage, staging_folders, write_text_atomic
 from mining.schema import (
     RELATION_LABELS,
     UNIT_LABELS,
@@ -484,7 +483,9 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     as it was; then each file is renamed into place whole. With ``overwrite`` the folder is replaced as a
     set: once the new files are in, the brat documents it held that were not written again are removed, so
     the folder reads back as exactly ``docs`` (brat's own settings files stay). A folder holding anything
-    else is refused before anything is written (:func:`check_replaceable`).
+    else is refused before anything is written (:func:`check_replaceable`). The staging folders that writes killed
+    before they ended left in ``directory`` are removed (only once the killed process is certainly gone: a write at
+    work keeps its own, see :func:`mining.files.is_stale`).
     """
     directory = Path(directory)
     docs = list(docs)
@@ -505,7 +506,10 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
         raise CorpusError("the output exists and is not a folder; remove it or choose a new path", file=directory)
     created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=directory, prefix=STAGING))
+    for leftover in staging_folders(directory, STAGING):  # of a write killed before it ended; not one at work
+        if is_stale(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+    staging = new_stage(directory, STAGING)
     try:
         _write_folder(docs, stems, staging, conf=conf)
     except BaseException:
@@ -514,12 +518,12 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
             shutil.rmtree(directory, ignore_errors=True)
         raise
     for path in sorted(staging.iterdir()):
-        os.replace(path, directory / path.name)
+        if path.name != STAGE_OWNER:
+            os.replace(path, directory / path.name)
+    (staging / STAGE_OWNER).unlink()
     staging.rmdir()
     if overwrite:
         _remove_stale(directory, stems)
-        for leftover in directory.glob(f"{STAGING}*"):  # of a write that was killed before it ended
-            shutil.rmtree(leftover, ignore_errors=True)
     return len(docs)
 
 
@@ -572,7 +576,7 @@ def check_replaceable(directory: Path) -> None:
     for entry in sorted(directory.iterdir()):
         brat_file = entry.is_file() and not entry.is_symlink() and (
             entry.name in BRAT_SETTINGS or entry.stem in documents and entry.suffix in (".txt", ".ann", ".json"))
-        leftover = entry.is_dir() and not entry.is_symlink() and entry.name.startswith(STAGING)  # save removes it
+        leftover = entry.is_dir() and not entry.is_symlink() and entry.name.startswith(STAGING)  # a write's, ours
         if not (brat_file or leftover):
             raise CorpusError(f"will not replace the folder: it holds {entry.name!r}, which is not part of a brat "
                               "document (.txt with its .ann, .json sidecar) or brat's settings; move it away or "

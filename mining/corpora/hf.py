@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
 from mining.corpora.jsonl import json_text
 from mining.errors import CorpusError, OutputExistsError, short_repr
-from mining.files import STAGING
+from mining.files import STAGING, is_stale, new_stage, staging_folders
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError, not_json_numbers
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
@@ -185,9 +184,11 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
 
     The folder is built beside ``directory`` (in a hidden ``.staging-NAME.*`` folder) and renamed into place whole;
     the folder it replaces is moved aside first and back if the rename fails or is interrupted. A kill between the two
-    renames leaves it in the staging folder: the next save refuses to go on until it is moved back. An existing
-    ``directory`` that is not an empty folder is refused unless ``overwrite``, and with it too when it holds anything
-    but a saved dataset's files (:func:`check_replaceable`): a user's own files are never removed.
+    renames leaves it in the staging folder: the next save refuses to go on until it is moved back. A kill before the
+    renames leaves only half the new dataset there: the next save of ``directory`` removes it (once the killed process
+    is certainly gone: a save at work keeps its own). An existing ``directory`` that is not an empty folder is refused
+    unless ``overwrite``, and with it too when it holds anything but a saved dataset's files
+    (:func:`check_replaceable`): a user's own files are never removed.
     """
     docs, directory = list(docs), Path(directory).resolve()  # resolved: "." is renamed as its own name
     _check_leftovers(directory)
@@ -200,7 +201,8 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
                                     "replace it, or choose a new path")
         check_replaceable(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f"{STAGING}{directory.name}."))
+    _remove_stale_stages(directory)
+    stage = new_stage(directory.parent, f"{STAGING}{directory.name}.")
     try:
         with _bars_on_a_terminal_only():
             to_dataset(docs, directory).save_to_disk(str(stage / "dataset"))
@@ -218,15 +220,23 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
 
 def _check_leftovers(directory: Path) -> None:
     """Refuse to save ``directory`` while a save of it killed between its renames left the folder it was replacing
-    (``old``) in its staging folder and ``directory`` is gone: only the user can put it back. Staging folders are
-    left as they are otherwise (one may be another save's, running)."""
+    (``old``) in its staging folder and ``directory`` is gone: only the user can put it back."""
     if directory.exists():
         return
-    own = re.compile(rf"{re.escape(STAGING + directory.name)}\.[a-z0-9_]{{8}}")  # tempfile.mkdtemp's suffix
-    for leftover in sorted(directory.parent.iterdir() if directory.parent.is_dir() else []):
-        if own.fullmatch(leftover.name) and (leftover / "old").is_dir():
+    for leftover in staging_folders(directory.parent, f"{STAGING}{directory.name}."):
+        if (leftover / "old").is_dir():
             raise CorpusError(f"a save killed before it ended left the folder it replaced in {leftover / 'old'}: "
                               "move it back (or remove it), then save again", file=directory)
+
+
+def _remove_stale_stages(directory: Path) -> None:
+    """Remove the staging folders that saves of ``directory`` killed before their renames left beside it (half a new
+    dataset): those whose owner certainly ended (:func:`mining.files.is_stale`) and that hold no ``old`` folder (the
+    user's data, see :func:`_check_leftovers`). Another save's, at work, is left as it is, and so is one without an
+    owner (older code's: it cannot tell)."""
+    for leftover in staging_folders(directory.parent, f"{STAGING}{directory.name}."):
+        if is_stale(leftover) and not (leftover / "old").exists():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextmanager

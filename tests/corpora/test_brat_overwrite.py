@@ -9,6 +9,7 @@ import pytest
 from mining.corpora import brat, load_corpus
 from mining.errors import CorpusError
 from mining.schema import Document
+from tests.helpers import stage_of_a_killed_process, stage_of_another_process
 
 
 @pytest.fixture
@@ -80,12 +81,26 @@ def test_a_new_folder_that_fails_midway_is_not_created(docs, tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_staging_folder_left_by_a_killed_write_goes_with_the_next_overwrite(docs, stale_folder: Path):
-    leftover = stale_folder / f"{brat.STAGING}killed"
-    leftover.mkdir()
+@pytest.mark.parametrize("overwrite", [True, False])
+def test_a_staging_folder_left_by_a_killed_write_goes_with_the_next_write(docs, stale_folder: Path, overwrite: bool):
+    leftover = stage_of_a_killed_process(stale_folder, brat.STAGING)
     (leftover / "half.txt").write_text("half written", encoding="utf-8")
-    brat.save(docs, stale_folder, overwrite=True)
-    assert not leftover.exists() and len(brat.load(stale_folder)) == 2
+    brat.save(docs, stale_folder, overwrite=overwrite, conf=overwrite)  # without overwrite: beside "stale", "older"
+    assert not leftover.exists() and len(brat.load(stale_folder)) == 2 + 2 * (not overwrite)
+
+
+def test_the_staging_folder_of_a_write_at_work_stays(docs, stale_folder: Path):
+    """Every .staging-* folder went with an overwrite: with a second write to the folder at work in another process,
+    its files too, halfway."""
+    running, writer = stage_of_another_process(stale_folder, brat.STAGING)
+    try:
+        (running / "half.txt").write_text("being written", encoding="utf-8")
+        brat.save(docs, stale_folder, overwrite=True)
+        assert (running / "half.txt").read_text(encoding="utf-8") == "being written"
+    finally:
+        writer.stdin.close()
+        writer.wait()
+        writer.stdout.close()
 
 
 def test_a_document_whose_id_differs_only_in_case_is_not_kept_as_stale(tmp_path: Path):
