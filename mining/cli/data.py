@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mining.cli.label import add_input_arguments, add_two_annotations, input_formats, labelled
@@ -84,7 +86,25 @@ def _write_converted(docs, args: argparse.Namespace) -> int:
         return doccano.save(docs, args.output)
     from mining.corpora import hf  # imports datasets: only when asked for
 
-    return hf.save(docs, args.output, overwrite=args.overwrite)
+    with _datasets_bars_on_a_terminal_only():
+        return hf.save(docs, args.output, overwrite=args.overwrite)
+
+
+@contextmanager
+def _datasets_bars_on_a_terminal_only() -> Iterator[None]:
+    """``datasets``' progress bars ("Saving the dataset ...") only where a person watches stderr: in a log or a pipe
+    they are a line of carriage returns per save (as ``mining label --progress`` decides for its own bar). The switch
+    is process-wide, so the command flips it, not the library's ``hf.save``."""
+    import datasets  # seconds to import: only for the commands that write a dataset
+
+    hide = not sys.stderr.isatty() and not datasets.are_progress_bars_disabled()
+    if hide:
+        datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        if hide:
+            datasets.enable_progress_bars()
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
@@ -140,8 +160,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     check_output(args.output, [args.path], overwrite=args.overwrite)  # never onto the input, as convert
     docs = load_corpus(args.name, args.path)
     validate_documents(docs, file=str(args.path or args.name))
-    out = export_hf(docs, args.output, name=args.name, license=args.license or default_license(args.name),
-                    source=str(args.path) if args.path else None, overwrite=args.overwrite)
+    with _datasets_bars_on_a_terminal_only():
+        out = export_hf(docs, args.output, name=args.name, license=args.license or default_license(args.name),
+                        source=str(args.path) if args.path else None, overwrite=args.overwrite)
     print(f"exported {len(docs)} documents to {out} (hf, with README.md)")
     return 0
 

@@ -6,13 +6,10 @@ import json
 import os
 import re
 import shutil
-import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import datasets
 from datasets import ClassLabel, Dataset, Features, List, Value, load_from_disk
 
 from mining import jsonread
@@ -204,8 +201,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
     _remove_stale_stages(directory)
     stage = new_stage(directory.parent, f"{STAGING}{directory.name}.")
     try:
-        with _bars_on_a_terminal_only():
-            to_dataset(docs, directory).save_to_disk(str(stage / "dataset"))
+        to_dataset(docs, directory).save_to_disk(str(stage / "dataset"))
         for name, text in (files or {}).items():
             (stage / "dataset" / name).write_text(text, encoding="utf-8")
         if directory.exists():
@@ -237,20 +233,6 @@ def _remove_stale_stages(directory: Path) -> None:
     for leftover in staging_folders(directory.parent, f"{STAGING}{directory.name}."):
         if is_stale(leftover) and not (leftover / "old").exists():
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-@contextmanager
-def _bars_on_a_terminal_only() -> Iterator[None]:
-    """``datasets``' progress bars ("Saving the dataset ...") only where a person watches stderr: in a log or a pipe
-    they are a line of carriage returns per save (as ``mining label --progress`` decides for its own bar)."""
-    hide = not sys.stderr.isatty() and not datasets.are_progress_bars_disabled()
-    if hide:
-        datasets.disable_progress_bars()
-    try:
-        yield
-    finally:
-        if hide:
-            datasets.enable_progress_bars()
 
 
 def check_replaceable(directory: Path) -> None:

@@ -58,3 +58,20 @@ def test_a_save_leaves_every_staging_folder_that_may_not_be_a_dead_saves_half_da
         writer.stdin.close()
         writer.wait()
         writer.stdout.close()
+
+
+def test_save_leaves_the_progress_bars_to_its_caller(tmp_path: Path, capfd: pytest.CaptureFixture):
+    """hf.save switched datasets' bars off for the whole process while stderr was no terminal (as it is here): a
+    library's call to make no more, the command's (mining.cli.data)."""
+    import datasets
+
+    if datasets.are_progress_bars_disabled():
+        pytest.skip("datasets' progress bars are off in this environment (HF_DATASETS_DISABLE_PROGRESS_BARS)")
+    hf.save(load_corpus("sample")[:1], tmp_path / "shown")
+    assert "Saving the dataset" in capfd.readouterr().err
+    datasets.disable_progress_bars()
+    try:
+        hf.save(load_corpus("sample")[:1], tmp_path / "hidden")
+    finally:
+        datasets.enable_progress_bars()
+    assert "Saving the dataset" not in capfd.readouterr().err

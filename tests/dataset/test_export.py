@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,32 @@ def test_overwrite_never_removes_a_folder_that_holds_more_than_a_dataset(tmp_pat
     assert "will not replace the folder: it holds 'src'" in done.stderr
     assert (project / "src" / "code.py").read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]  # no staging folder left
+
+
+
+class _Terminal(io.StringIO):
+    """A stderr that is a terminal, as a person's is."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("command", [["convert", "jsonl", "--path", "{data}", "--to", "hf"],
+                                     ["export", "jsonl", "--path", "{data}", "--format", "hf"]])
+@pytest.mark.parametrize("terminal", [True, False])
+def test_datasets_bars_show_on_a_terminal_only(tmp_path: Path, command: list[str], terminal: bool):
+    """The command decides, for the process; the switch is as it was afterwards (hf.save leaves it alone)."""
+    import datasets
+
+    from mining.cli import main
+
+    data = tmp_path / "in.jsonl"
+    jsonl.save(load_corpus("sample")[:1], data)
+    err = _Terminal() if terminal else io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["data", *(a.format(data=data) for a in command), "-o", str(tmp_path / "out")]) == 0
+    assert ("Saving the dataset" in err.getvalue()) == terminal, err.getvalue()
+    assert not datasets.are_progress_bars_disabled()
 
 
 def test_overwrite_refuses_the_current_folder(tmp_path: Path, monkeypatch):
