@@ -355,9 +355,17 @@ def format_ann(doc: Document, *, unit_types: dict[str, str] | None = None,
     """Render a document's units and relations as brat ``.ann`` text.
 
     ``unit_types``/``relation_types`` map schema labels to brat type names (default: the labels).
-    An implicit unit (no span) is refused: a brat text-bound annotation needs characters of the text.
+    An implicit unit (no span) is refused: a brat text-bound annotation needs characters of the text. So are a span
+    empty or outside the text, and a NaN or an infinity anywhere in ``doc`` (:func:`mining.schema.require_spans`).
     """
     require_spans(doc, "brat")
+    return _ann_text(doc, unit_types=unit_types, relation_types=relation_types)
+
+
+def _ann_text(doc: Document, *, unit_types: dict[str, str] | None = None,
+              relation_types: dict[str, str] | None = None) -> str:
+    """:func:`format_ann` of a document :func:`mining.schema.require_spans` has passed (:func:`save` checks every
+    document before it writes one: its check serialises the document to JSON, too dear to make twice)."""
     unit_types = unit_types or {}
     relation_types = relation_types or {}
     lines: list[str] = []
@@ -549,7 +557,7 @@ def _write_folder(docs: list[Document], stems: list[str], folder: Path, *, conf:
 
 
 def _write_document(doc: Document, stem: str, folder: Path, types: _ConfTypes) -> None:
-    ann = format_ann(doc)
+    ann = _ann_text(doc)  # save has checked doc
     types.add(ann)
     sidecar = {"id": doc.id, "paragraphs": [list(p) for p in doc.paragraphs], "topic": doc.topic,
                "split": doc.split, "metadata": doc.metadata, **({"fields": doc.extra} if doc.extra else {})}

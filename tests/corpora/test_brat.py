@@ -252,3 +252,43 @@ def test_a_t_line_edited_in_brat_wins_over_the_spans_of_its_stale_mining_note(tm
     assert (unit.id, unit.start, unit.end, unit.text, unit.fragments) == ("c1", 0, 4, "Cats", None)
     (warning,) = [r.getMessage() for r in caplog.records]
     assert warning.startswith(f"{ann}:1 [T1]: the T line's spans [(0, 4)] are not the mining note's spans [(0, 20)]")
+
+
+BAD = "Taxes should fall."
+BAD_DOCUMENTS = {  # what brat cannot hold, or its reader would refuse
+    "an implicit unit": Unit("u", 0, 0, "Growth follows.", "claim", attributes={"implicit": True}),
+    "a span past the end": Unit("u", 6, 40, "should fall.", "claim"),
+    "an empty span": Unit("u", 6, 6, "", "claim"),
+    "a NaN in a unit": Unit("u", 0, 5, "Taxes", "claim", attributes={"score": float("nan")}),
+    "an infinity in a note": Unit("u", 0, 5, "Taxes", "claim", holder="the mayor", extra={"w": float("inf")}),
+}
+
+
+@pytest.mark.parametrize("entry", ["format_ann", "save"])
+@pytest.mark.parametrize("bad", list(BAD_DOCUMENTS))
+def test_a_bad_document_is_refused_by_every_writer(tmp_path: Path, bad: str, entry: str):
+    """save checks each document once, before it writes any; format_ann, called by others, still checks its own."""
+    doc = Document(id="d", text=BAD, units=[BAD_DOCUMENTS[bad]])
+    with pytest.raises(CorpusError, match=r"unit 'u' |a value in it is NaN or infinite"):
+        if entry == "format_ann":
+            brat.format_ann(doc)
+        else:
+            brat.save([Document(id="fine", text="Fine."), doc], tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_checks_each_document_once(tmp_path: Path, monkeypatch):
+    """Each check serialises the document to JSON; save made it twice (before writing, and in format_ann)."""
+    from mining.corpora import load_corpus
+
+    checked = []
+
+    def check(doc, fmt):
+        checked.append(doc.id)
+        return real(doc, fmt)
+
+    real = brat.require_spans
+    monkeypatch.setattr(brat, "require_spans", check)
+    docs = load_corpus("sample")[:3]
+    brat.save(docs, tmp_path / "out")
+    assert checked == [d.id for d in docs] and brat.load(tmp_path / "out") == docs
