@@ -151,6 +151,11 @@ def is_stale(stage: Path) -> bool:
         return False
     if here["space"] is None or any(owner.get(key) != value for key, value in here.items()):
         return False
+    return process_ended(pid)
+
+
+def process_ended(pid: int) -> bool:
+    """Whether no process of this system has the id ``pid`` (another user's live one counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

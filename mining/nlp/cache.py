@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from tqdm.auto import tqdm
 
+from mining.files import process_ended
 from mining.nlp.pipeline import PipelineInfo, load_pipeline, pipe_texts
 from mining.schema import Document
 
@@ -177,17 +178,7 @@ def remove_stale_temporaries(cache_dir: Path) -> list[Path]:
     for tmp in cache_dir.glob(f"*{TMP_SUFFIX}"):
         owner = tmp.name.split(".")[1] if tmp.name.count(".") >= 3 else ""
         pid, _, host = owner.partition("-")
-        if host == _host() and pid.isdigit() and not _running(int(pid)):
+        if host == _host() and pid.isdigit() and process_ended(int(pid)):
             tmp.unlink(missing_ok=True)
             removed.append(tmp)
     return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's live process
-        return True
-    return True
