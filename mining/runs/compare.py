@@ -14,6 +14,7 @@ from typing import Any
 from mining.errors import NotFinishedError, UsageError, printable
 from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys, is_score
 from mining.runs.jsonfile import read_json_object
+from mining.runs.links import Vouchers
 from mining.runs.record import CONFIG, find_runs, read_metrics, read_resolved_config, record_file
 
 # The tracker and where files go (or whether they may replace others) change no result, so they never
@@ -37,13 +38,14 @@ def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
 DATA_KEYS = {"fingerprint": "data fingerprint", "documents": "documents", "training_documents": "training documents"}
 
 
-def read_config(run_dir: Path) -> dict[str, Any]:
+def read_config(run_dir: Path, vouchers: Vouchers | None = None) -> dict[str, Any]:
     """The run's resolved config, flattened, with each config group's choice under ``<group>=`` and what
-    ``meta.json`` recorded of its data (fingerprint, shortened, and document counts)."""
-    config = flatten(read_resolved_config(run_dir)) if (run_dir / CONFIG).exists() else {}
+    ``meta.json`` recorded of its data (fingerprint, shortened, and document counts); ``vouchers`` as for
+    :func:`~mining.runs.record.record_file`."""
+    config = flatten(read_resolved_config(run_dir, vouchers=vouchers)) if (run_dir / CONFIG).exists() else {}
     meta = run_dir / "meta.json"
     if meta.exists():
-        recorded = read_json_object(record_file(run_dir, "meta.json"))
+        recorded = read_json_object(record_file(run_dir, "meta.json", vouchers))
         config.update({f"{group}=": choice for group, choice in recorded.get("choices", {}).items()})
         data = recorded.get("data") if isinstance(recorded.get("data"), dict) else {}
         config.update({name: str(data[key])[:12] if key == "fingerprint" else data[key]
@@ -65,7 +67,8 @@ def load_runs(paths: Sequence[str | Path]) -> tuple[list[Path], list[dict[str, A
     runs = find_runs(paths)
     if not runs:
         raise NotFinishedError(f"no finished runs (directories with metrics.json) under {list(map(str, paths))}")
-    return runs, [read_config(r) for r in runs], [read_metrics(r) for r in runs]
+    with Vouchers() as vouchers:  # a sweep checked into git-annex or DVC: git asked once per run, not per file
+        return runs, [read_config(r, vouchers) for r in runs], [read_metrics(r, vouchers=vouchers) for r in runs]
 
 
 def choose_metrics(configs: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]], *,

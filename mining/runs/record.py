@@ -20,6 +20,7 @@ from typing import Any
 from mining.corpora import jsonl
 from mining.errors import NotFinishedError, RunRecordError, UsageError
 from mining.runs.jsonfile import read_json_object, read_yaml
+from mining.runs.links import Vouchers, vouched_target
 from mining.runs.plots import PLOTS, write_run_plots
 from mining.runs.trust import load_trusted
 
@@ -144,10 +145,11 @@ def remove_record(run_dir: str | Path) -> None:
         (run_dir / name).unlink(missing_ok=True)
 
 
-def read_metrics(run_dir: str | Path) -> dict[str, Any]:
+def read_metrics(run_dir: str | Path, *, vouchers: Vouchers | None = None) -> dict[str, Any]:
+    """The run's ``metrics.json``; ``vouchers`` as for :func:`record_file`."""
     _require_dir(run_dir)
-    return read_json_object(record_file(run_dir, METRICS), missing=f"{run_dir} is not a finished run: it has no "
-                                                                    f"{METRICS}")
+    return read_json_object(record_file(run_dir, METRICS, vouchers),
+                            missing=f"{run_dir} is not a finished run: it has no {METRICS}")
 
 
 # The JSON type of each field of meta.json that readers rely on (labelling, compare, reproduce, tracking), and its
@@ -160,10 +162,10 @@ META_FIELDS: dict[str, tuple[type, str]] = {
 }
 
 
-def read_meta(run_dir: str | Path) -> dict[str, Any]:
+def read_meta(run_dir: str | Path, *, vouchers: Vouchers | None = None) -> dict[str, Any]:
     """The run's ``meta.json``; a field of :data:`META_FIELDS` of another type is a RunRecordError naming it."""
     _require_dir(run_dir)
-    path = record_file(run_dir, META)
+    path = record_file(run_dir, META, vouchers)
     meta = read_json_object(path, missing=f"{run_dir} has no {META}: it is not a finished run")
     for key, (kind, expected) in META_FIELDS.items():
         if meta.get(key) is not None and not isinstance(meta[key], kind):
@@ -172,9 +174,9 @@ def read_meta(run_dir: str | Path) -> dict[str, Any]:
     return meta
 
 
-def read_resolved_config(run_dir: str | Path) -> dict[str, Any]:
+def read_resolved_config(run_dir: str | Path, *, vouchers: Vouchers | None = None) -> dict[str, Any]:
     """The run's resolved config (``config.yaml``) as a mapping; a file that is not one is a RunRecordError."""
-    path = record_file(run_dir, CONFIG)
+    path = record_file(run_dir, CONFIG, vouchers)
     value = read_yaml(path, "the run's resolved config")
     if not isinstance(value, dict):
         raise RunRecordError(f"{path}: expected the run's resolved config (a YAML mapping), got a "
@@ -224,14 +226,15 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     ``dest`` is no finished reference, never one of two runs' files.
     """
     run_dir, dest = Path(run_dir), Path(dest)
-    read_metrics(run_dir)  # refuses unfinished runs
-    read_meta(run_dir)  # and a record that compare and reproduce would refuse
-    names = REFERENCE_FILES + ((MODEL, TASKS) if model else ())
-    models = [] if model else [name for name in (MODEL, TASKS) if (dest / name).exists()]
-    if models:  # its record would no longer describe the model beside it
-        raise UsageError(f"{dest}: holds a model ({', '.join(models)}): publish with --with-model to replace it "
-                         "too, or to another folder")
-    sources = {name: _own_file(run_dir, name) for name in names}
+    with Vouchers() as vouchers:  # git asked once for the run's files, not three times each
+        read_metrics(run_dir, vouchers=vouchers)  # refuses unfinished runs
+        read_meta(run_dir, vouchers=vouchers)  # and a record that compare and reproduce would refuse
+        names = REFERENCE_FILES + ((MODEL, TASKS) if model else ())
+        models = [] if model else [name for name in (MODEL, TASKS) if (dest / name).exists()]
+        if models:  # its record would no longer describe the model beside it
+            raise UsageError(f"{dest}: holds a model ({', '.join(models)}): publish with --with-model to replace it "
+                             "too, or to another folder")
+        sources = {name: _own_file(run_dir, name, vouchers) for name in names}
     held = [name for name in names if (dest / name).exists()]
     if held and not overwrite:
         raise UsageError(f"{dest}: already holds {', '.join(held)}; --overwrite replaces them")
@@ -243,17 +246,19 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     return names
 
 
-def record_file(run_dir: str | Path, name: str) -> Path:
+def record_file(run_dir: str | Path, name: str, vouchers: Vouchers | None = None) -> Path:
     """The file to read as ``run_dir/name``: itself unless a link leads out of the run, which is followed only to the
     file it stands for in a git-annex or DVC checkout of the run (:func:`mining.runs.links.vouched_target`); any other
     is a RunRecordError. ``mining compare`` prints a config's values: a run someone handed over with ``config.yaml ->
-    ~/.config/gh/hosts.yml`` would print that file's token into a table that gets pasted into a pull request."""
+    ~/.config/gh/hosts.yml`` would print that file's token into a table that gets pasted into a pull request.
+    A command reading many runs passes one :class:`~mining.runs.links.Vouchers`, which asks git once per run folder
+    and repository rather than three times per link."""
     path = Path(run_dir) / name
     if not path.is_symlink() and _inside(path.parent, run_dir):
         return path  # a missing file, a pipe or a folder: the reader says what is wrong
     if path.is_symlink() and _inside(path, run_dir):
         return path
-    target = _vouched(path)
+    target = _vouched(path, vouchers)
     if target is not None:
         return target
     real = Path(os.path.realpath(path))
@@ -276,15 +281,11 @@ def _inside(path: Path, run_dir: str | Path) -> bool:
     return real == run_real or real.startswith(os.path.join(run_real, ""))
 
 
-def _vouched(path: Path) -> Path | None:
-    if not path.is_symlink():
-        return None
-    from mining.runs.links import vouched_target  # runs git: only for a link
-
-    return vouched_target(path)
+def _vouched(path: Path, vouchers: Vouchers | None) -> Path | None:
+    return vouched_target(path, vouchers) if path.is_symlink() else None  # runs git: only for a link
 
 
-def _own_file(run_dir: Path, name: str) -> Path:
+def _own_file(run_dir: Path, name: str, vouchers: Vouchers | None = None) -> Path:
     """The file to publish as ``run_dir/name``: itself when it is a regular file inside ``run_dir``; for a link, the
     file it stands for when the repository the run lies in vouches for it (a git-annex or DVC checkout of the run,
     :func:`mining.runs.links.vouched_target`). Anything else is refused: a link in a run directory someone handed
@@ -294,7 +295,7 @@ def _own_file(run_dir: Path, name: str) -> Path:
         raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run")
     inside = _inside(path.parent, run_dir)  # .hydra not a link out of the run
     if inside and path.is_symlink():
-        target = _vouched(path)
+        target = _vouched(path, vouchers)
         if target is not None:
             return target
     elif inside and path.is_file():
