@@ -1,6 +1,6 @@
 """Which side a news report leads with, and the stance measure of the two kinds of report apart.
 
-The news corpus was written proponent first (docs/news-guideline.md, "The document"); wire copy often leads with
+The news corpus was written proponent first (docs/news-corpus-history.md, "The split"); wire copy often leads with
 the opponent. A stance step that learnt the order as well as the words scores well on the first kind and near a coin
 on the second, so settings are chosen on the mean of the two groups' stance macro-F1 (`end_to_end_cv.py --by-lead`,
 per fold) and the test split is reported by group (`news_baselines.py --by-lead`). A report is led "for" when its first

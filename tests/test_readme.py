@@ -34,6 +34,8 @@ README = ROOT / "README.md"
 PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 SHELL = ("bash", "sh", "shell", "console")
 EXAMPLES = ROOT.parent / "shared" / "examples"
+NEWS_GUIDELINE = ROOT / "docs/news-guideline.md"  # the rules an annotator reads
+NEWS_HISTORY = ROOT / "docs/news-corpus-history.md"  # the splits, counts and agreement logs behind them
 MINI_ESSAYS = ("essay001", "essay002", "essay003", "essay004", "essay005", "essay006")  # 3 train, 3 test
 
 # Which test runs each shell block: "PAGE#N" (the N-th shell block of PAGE, from 1) -> test name.
@@ -50,9 +52,9 @@ RUN_BY = {
     "docs/experiments.md#5": "test_experiments_page_commands",
     "docs/experiments.md#6": "test_experiments_page_commands",
     "docs/labelling.md#1": "test_labelling_page_commands",
-    "docs/news-guideline.md#1": "test_news_guideline_agreement_as_printed",
+    "docs/news-corpus-history.md#1": "test_news_history_agreement_as_printed",
     # the agreement blocks of the second annotators after the first: one a split or a sample each, more each session
-    **{f"docs/news-guideline.md#{n}": "test_news_guideline_test_split_agreements_as_printed" for n in range(2, 50)},
+    **{f"docs/news-corpus-history.md#{n}": "test_news_history_test_split_agreements_as_printed" for n in range(2, 50)},
     # The Python examples run too (exec, in the folder the page's commands ran in).
     "docs/corpora.md#py1": "test_corpora_page_commands",
     "docs/labelling.md#py1": "test_labelling_page_commands",
@@ -293,21 +295,21 @@ def test_labelling_page_commands(miner_run: Path, tmp_path: Path):
     run_python("test_labelling_page_commands", tmp_path)
 
 
-def test_news_guideline_agreement_as_printed(tmp_path: Path):
+def test_news_history_agreement_as_printed(tmp_path: Path):
     """The recipe runs from the checkout (it reads the shipped files) and prints what the page shows."""
-    outputs = run_all("test_news_guideline_agreement_as_printed", tmp_path, cwd=ROOT)
-    shown = next(b for b in blocks(ROOT / "docs/news-guideline.md")
+    outputs = run_all("test_news_history_agreement_as_printed", tmp_path, cwd=ROOT)
+    shown = next(b for b in blocks(NEWS_HISTORY)
                  if b.lang == "" and b.body.startswith("documents        12 (/tmp/news-A-shared.jsonl"))
-    printed = outputs[page_commands("test_news_guideline_agreement_as_printed")[-1]]
+    printed = outputs[page_commands("test_news_history_agreement_as_printed")[-1]]
     assert printed.replace(f"{tmp_path}/", "/tmp/").strip() == shown.body.strip()
 
 
 # What `mining data agreement` and `mining evaluate-labels` print for a second annotator against A (not the first
-# annotator's shared reports, which test_news_guideline_agreement_as_printed checks).
+# annotator's shared reports, which test_news_history_agreement_as_printed checks).
 SECOND_ANNOTATOR_OUTPUT = re.compile(r"documents( +\d+ \(/tmp/news-A-(?!shared\.)| \d+: )")
 
 
-def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
+def test_news_history_test_split_agreements_as_printed(tmp_path: Path):
     """A against C on news-53..64 (the second test split, training data since the second re-split), A
     against D on news-125..136 (the third, training data since the fourth), A against E on news-137..148
     (which joined it), A against F on news-149..160 (which joined it at the fourth re-split), A against
@@ -333,9 +335,9 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
     concessions, A against BU and BV on news-758..763 and news-764..769 (training reports added after the fortieth)
     and A against BW on news-770..781 (the forty-first):
     each agreement and evaluate-labels command prints what the page shows, in its order."""
-    test = "test_news_guideline_test_split_agreements_as_printed"
+    test = "test_news_history_test_split_agreements_as_printed"
     outputs = run_all(test, tmp_path, cwd=ROOT)
-    shown = [b.body.strip() for b in blocks(ROOT / "docs/news-guideline.md")
+    shown = [b.body.strip() for b in blocks(NEWS_HISTORY)
              if b.lang == "" and SECOND_ANNOTATOR_OUTPUT.match(b.body)]
     printed = [outputs[c].replace(f"{tmp_path}/", "/tmp/").strip()
                for c in page_commands(test) if c.startswith("mining ")]
@@ -345,6 +347,25 @@ def test_news_guideline_test_split_agreements_as_printed(tmp_path: Path):
 def test_readme_reads_in_five_minutes():
     size = len(README.read_text(encoding="utf-8"))
     assert size < 10_000, f"README.md has {size} characters: move detail to docs/"
+
+
+def test_news_guideline_reads_as_a_guideline():
+    """The guideline is what an annotator reads: the rules, under the headings code and tests cite, and a summary of
+    the counts and agreement; every re-split, count and agreement log goes to the history page, linked from it."""
+    text = NEWS_GUIDELINE.read_text(encoding="utf-8")
+    assert len(text) < 40_000, f"docs/news-guideline.md has {len(text)} characters: move history to {NEWS_HISTORY.name}"
+    headings = set(re.findall(r"^## (.+)$", text, flags=re.M))
+    assert {"The document", "What is a unit", "The span", "Holder", "Stance", "Counts", "Agreement"} <= headings
+    assert f"]({NEWS_HISTORY.name}" in text, "the guideline no longer links to the corpus history"
+
+
+def test_news_counts_as_printed(tmp_path: Path):
+    """The guideline's summary and the history's "Counts" show what `mining data stats news` prints now."""
+    done = run_command("mining data stats news", tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for page in (NEWS_GUIDELINE, NEWS_HISTORY):
+        shown = [b.body.strip() for b in blocks(page) if b.lang == "" and re.match(r"documents  \d+\n", b.body)]
+        assert shown == [done.stdout.strip()], f"{page.name}: its counts are not what `mining data stats news` prints"
 
 
 @pytest.mark.parametrize("output", ["logs/x/metrics.json", "runs/miner/model.skops", "outputs/x", "multirun/x",

@@ -16,7 +16,7 @@ from mining.dataset.validation import validate_documents, validate_path
 EXAMPLES = Path("/work/shared/examples")
 WINDOW = 12  # words; a shared run this long is copying, not coincidence
 LAST = 781  # the last report: news-01..LAST
-# The test split since issue 14's forty-first re-split (docs/news-guideline.md, "The document")
+# The test split since issue 14's forty-first re-split (docs/news-corpus-history.md, "The split")
 TEST = range(770, 782)
 ADDED = range(329, 350)  # training reports added on 2 December 2026: constructions the others lacked
 ADDED_AFTER = range(374, 398)  # and on 3 December 2026, after the eighteenth re-split
@@ -210,8 +210,8 @@ def test_news_counts(news):
 
 def test_the_opponent_led_reports_lead_with_a_party_against_their_topic(news):
     # The reports before them were written proponent first: in 442 of the 481 training reports of news-01..481, the
-    # first claim with a stance (other than the reporter's) is for the topic's measure (docs/news-guideline.md, "The
-    # document"). In each of these, the first claim with a stance is against a topic worded for its measure.
+    # first claim with a stance (other than the reporter's) is for the topic's measure (docs/news-corpus-history.md,
+    # "The split"). In each of these, the first claim with a stance is against a topic worded for its measure.
     added = [d for d in news if int(d.id.removeprefix("news-")) in OPPONENT_LED]
     assert len(added) == len(OPPONENT_LED)
     for doc in added:
@@ -332,7 +332,7 @@ def test_the_test_split_copies_no_training_report(news):
 ])
 def test_a_second_annotator_covers_a_split(news, name, annotator, reports, split_then, split_now):
     # each annotator blind to A on the test split of its time (M but for 9 units it saw by accident:
-    # docs/news-guideline.md, "Agreement"), or BR on training reports; the re-splits moved A's reports to train and
+    # docs/news-corpus-history.md, "Agreement"), or BR on training reports; the re-splits moved A's reports to train and
     # left the second annotators' files as they were
     second = jsonl.load(news_path().with_name(name))
     assert validate_documents(second, file=name, strict=False) == []

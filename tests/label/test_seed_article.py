@@ -78,8 +78,8 @@ def _not_yet(holder: str, words: str, reason: str):
     # both annotators: what he "acknowledged" is his assessment; the model trained on 721 reports types it a premise,
     # its claim score 1.036 short of its premise score, the one trained on 733, 0.970 short, on 745, 0.971, on 757,
     # 0.865, and on 769, 0.974. The training reports type what a party acknowledges or concedes a premise (96 of 98
-    # units), and so did BT, blind, on 17 of 17 (docs/news-guideline.md, "Agreement"): the seed's annotators read it
-    # otherwise
+    # units), and so did BT, blind, on 17 of 17 (docs/news-corpus-history.md, "Agreement"): the seed's annotators read
+    # it otherwise
     _not_yet("Volodymyr Zelenskyy", "disagreements remain over the territories",
              "typed a premise by the model trained on 769 reports, 0.224 past claim_allowance"),
     # both annotators: "a proposal Zelenskyy has resisted" makes its content, [Ukraine to "withdraw" from these
