@@ -175,6 +175,7 @@ class TaskData:
                     timer: Timer) -> tuple[Pipeline, list, list[str]]:
         """Fit a clone on the fold's training documents: it, the test documents' instances and its predictions."""
         train_idx = resample_indices(self.indices(fold.train), self.gold, resample, seed + fold.repeat)
+        self.check_labels(train_idx, f"fold {fold.index + 1}, repeat {fold.repeat + 1}")
         model = clone(estimator)
         # sharing(): per-document work (tokens, markers) once per fit and per prediction, not per fold
         # of the stacked and out-of-fold models inside, and equal stacked models fitted once (fit_once). Out-of-fold
@@ -184,6 +185,18 @@ class TaskData:
         with timer.stage("predict"), sharing():
             test_instances = [self.instances[i] for i in self.indices(fold.test)]
             return model, test_instances, self.task.predict(model, test_instances)
+
+    def check_labels(self, train_idx: np.ndarray, where: str) -> None:
+        """Refuse training instances of fewer than two labels: a classifier cannot learn from them (scikit-learn
+        raises deep in ``fit``, naming no task or fold; a forest would predict the one label for everything)."""
+        labels = sorted(set(self.gold[train_idx]))
+        if len(labels) >= 2:
+            return
+        held = (f"give all {len(train_idx)} of their instances the label {labels[0]!r}" if labels
+                else "hold no instance")
+        raise UsageError(f"task {self.task.name!r}: the training documents ({where}) {held}; a classifier needs two "
+                         f"labels or more (of {', '.join(self.task.labels)}): check that the corpus's training "
+                         "documents annotate what this task learns")
 
     def fold_metric(self, estimator: Pipeline, folds: Sequence[Fold], metric: str, resample: str | None,
                     seed: int, timer: Timer, *, source: str = "metric") -> list[float]:
@@ -211,6 +224,7 @@ class TaskData:
         """A clone fitted on every document the folds used."""
         used = frozenset().union(*(fold.train | fold.test for fold in folds))
         all_idx = resample_indices(self.indices(used), self.gold, resample, seed)
+        self.check_labels(all_idx, "of every fold, for the final model")
         model = clone(estimator)
         with timer.stage("fit_final"), sharing():
             model.fit([self.instances[i] for i in all_idx], list(self.gold[all_idx]))

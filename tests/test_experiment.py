@@ -223,3 +223,22 @@ def test_parallel_subtasks_without_fork_are_an_error(sample, monkeypatch):
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     with pytest.raises(UsageError, match="n_jobs=1"):
         run_subtasks(docs=docs, parsed=parsed, subtasks=_subtasks(), evaluation=OfficialSplit(), seed=0, n_jobs=2)
+
+
+@pytest.mark.parametrize("evaluation", [OfficialSplit(), GroupedCV(n_splits=3)])
+def test_training_documents_of_one_label_are_named_not_a_scikit_learn_traceback(sample, evaluation):
+    """A corpus whose training documents hold one label (every unit a claim; relations with no relation) made
+    LogisticRegression raise deep in fit, naming neither the task nor the fold; a forest predicted that label."""
+    from dataclasses import replace
+
+    from sklearn.linear_model import LogisticRegression
+
+    from mining.errors import UsageError
+
+    docs, parsed = sample
+    claims = [replace(d, units=[replace(u, label="claim") for u in d.units]) for d in docs]
+    estimator = Pipeline([("x", StructuralVectorizer()), ("model", LogisticRegression())])
+    with pytest.raises(UsageError, match=r"task 'components': the training documents \(fold 1, repeat 1\) give all "
+                                         r"\d+ of their instances the label 'claim'; a classifier needs two labels"):
+        run_experiment(docs=claims, parsed=parsed, task=ComponentTask(), estimator=estimator, evaluation=evaluation,
+                       seed=0)
