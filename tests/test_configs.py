@@ -28,7 +28,10 @@ def _compose(overrides: list[str]):
 
 
 def _check_part(part) -> None:
-    """A task, features and model that ``mining.cli`` can put into ``Pipeline([features, model])``."""
+    """A task, features and model that ``mining.cli`` can put into ``Pipeline([features, model])``, and does."""
+    from mining.cli.experiment import build_part
+
+    build_part(part)  # features: null (a tagger, a decoder) passes its checks too
     task = instantiate(part.task, _convert_="all")
     assert task.labels
     features = instantiate(part.features, _convert_="all")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mining.cli.errors import debug_enabled, explain, report, setting_env
 from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR
-from mining.errors import SetupError, UsageError
+from mining.errors import SetupError, UsageError, short_repr
 from mining.progress import note, reporting, to_stderr
 
 QUIET_ENV = "MINING_QUIET"  # set by `mining run --quiet`; jobs in other processes (launchers) read it
@@ -247,8 +247,17 @@ def build_part(part) -> tuple:
     from sklearn.pipeline import Pipeline
 
     task = instantiate(part.task, _convert_="all")
-    estimator = Pipeline([("features", instantiate(part.features, _convert_="all")),
-                          ("model", instantiate(part.model, _convert_="all"))])
+    steps = [(name, instantiate(part[name], _convert_="all")) for name in ("features", "model")]
+    for name, step in steps:  # else Pipeline's TypeError, a traceback naming no setting
+        needs = ("fit", "transform") if name == "features" else ("fit",)
+        skipped = name == "features" and (step is None or step == "passthrough")  # features: null (a tagger's own)
+        if not skipped and not all(hasattr(step, method) for method in needs):
+            what = (f"a mapping without _target_ ({short_repr(step)})" if type(step) is dict
+                    else f"{type(step).__module__}.{type(step).__qualname__}")
+            role, example = ("transformer", "components") if name == "features" else ("estimator", "logreg")
+            raise UsageError(f"{part._get_full_key(name)}: builds {what}, which has no {' or '.join(needs)} method: "
+                             f"point its _target_ at a scikit-learn {role} (e.g. {name}={example})")
+    estimator = Pipeline(steps)
     if hasattr(task, "check_estimator"):  # what the task needs of its model, before anything is fitted
         task.check_estimator(estimator)
     return task, estimator
@@ -296,6 +305,7 @@ def grid_candidates(cfg, grid) -> dict:
         for key, value in (changes or {}).items():
             if "." in key and OmegaConf.select(variant, key.rsplit(".", 1)[0]) is None:
                 raise UsageError(f"evaluation.grid.{name}: {key!r} is not inside the config (its parent is missing)")
+            _check_grid_value(variant, f"evaluation.grid.{name}", key, value)
             OmegaConf.update(variant, key, value, merge=False)
         named = variant.subtasks.items() if cfg.get("subtasks") else [("", variant)]
         for part_name, part in named:
@@ -308,6 +318,25 @@ def grid_candidates(cfg, grid) -> dict:
             tasks.setdefault(part_name, task)
             candidates.setdefault(part_name, {})[name] = pipeline
     return {part: (tasks[part], candidates[part]) for part in tasks}
+
+
+def _check_grid_value(variant, where: str, key: str, value) -> None:
+    """Refuse a grid value that would replace a whole setting with a few of its keys: ``+evaluation.grid.a.model.C=1``
+    makes ``{a: {model: {C: 1}}}``, which leaves ``model`` without its ``_target_``."""
+    from omegaconf import DictConfig, OmegaConf
+
+    current = OmegaConf.select(variant, key)
+    if not (isinstance(value, DictConfig) and value and "_target_" not in value
+            and isinstance(current, DictConfig) and "_target_" in current):
+        return
+    path, leaf = [key], value
+    while isinstance(leaf, DictConfig) and leaf:  # the first key it sets, with dots
+        inner = next(iter(leaf))
+        path, leaf = [*path, str(inner)], leaf[inner]
+    dotted = f"{'.'.join(path)}: {leaf}"
+    raise UsageError(f"{where}: {key}: {short_repr(OmegaConf.to_container(value))} would replace the whole setting, "
+                     f"_target_ and all; name each key it changes with dots, e.g. {{{dotted}}} (on the command line: "
+                     f"'+{where}={{{dotted.replace(' ', '')}}}')")
 
 
 def run_meta(cfg, hydra_cfg, *, docs, pipeline, from_cache: bool, timings: dict) -> dict:

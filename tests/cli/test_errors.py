@@ -86,6 +86,13 @@ RUN_CASES = [
      ["one_target_per_source", "LinearSVC", "model=logreg"]),
     ("tagger-on-units", ["experiment=sample_stance", "model=transition_tagger"],
      ["TransitionTagger", "task=segmentation"]),
+    # a target that builds no estimator: scikit-learn's Pipeline raised a TypeError naming no setting
+    ("model-that-does-not-fit", ["experiment=sample_components", "model._target_=collections.OrderedDict"],
+     ["model: builds collections.OrderedDict, which has no fit method"]),
+    # `+evaluation.grid.a.model.C=1` is {a: {model: {C: 1}}}: it replaced the whole model, a traceback
+    ("grid-replacing-a-setting",
+     ["experiment=sample_components", "evaluation=nested_cv", "+evaluation.grid.a.model.C=1"],
+     ["evaluation.grid.a: model: {'C': 1} would replace the whole setting", "'+evaluation.grid.a={model.C:1}'"]),
 ]
 
 
