@@ -47,6 +47,7 @@ def run(argv: list[str]) -> int:
     if len({HYDRA_MODES.get(a.split("=")[0], a) for a in modes}) > 1:
         raise UsageError(f"{' and '.join(modes)}: one at a time (--cfg and --info print one run's settings; leave out "
                          "-m, and give each setting one value)")
+    check_group_overrides(argv)
     sys.argv = ["mining run", *(a for a in argv if a != "--quiet")]
     from mining.cli.claims import ClaimRunDirectory
 
@@ -56,6 +57,21 @@ def run(argv: list[str]) -> int:
     finally:  # a job that fails ends with SystemExit, and Hydra then skips the callbacks' on_*_end
         ClaimRunDirectory.release_all()
     return 0
+
+
+def check_group_overrides(argv: list[str]) -> None:
+    """Refuse ``GROUP=null`` (``tracking=null`` for ``tracking=none``): Hydra raises a bare ValueError for it, a
+    traceback naming no override."""
+    for arg in argv:
+        key, equals, value = arg.lstrip("+~").partition("=")
+        group = CONFIG_DIR / key
+        values = [v.strip() for v in value.split(",")]  # a sweep's values too (-m model=null,logreg)
+        if not (equals and "null" in values and not arg.startswith("-") and group.is_dir()):
+            continue
+        # hydra/launcher and the like have options from plugins as well: those are not listed
+        options = "" if key.startswith("hydra") else f" ({', '.join(sorted(p.stem for p in group.glob('*.yaml')))})"
+        hint = "; leave experiment= out to run without one" if key == "experiment" else ""
+        raise UsageError(f"{arg}: the config group {key} takes one of its options{options}, not null{hint}")
 
 
 def compose_experiment(overrides: list[str]):

@@ -45,6 +45,10 @@ RUN_CASES = [
     ("unknown-model", ["model=nosuch"], ["unknown model 'nosuch'", "logreg"]),
     ("unknown-task", ["task=nosuch"], ["unknown task 'nosuch'", "components"]),
     ("unknown-evaluation", ["evaluation=nosuch"], ["unknown evaluation 'nosuch'", "cv"]),
+    # Hydra raised a bare ValueError ("Config group override must be a string or a list"): a traceback
+    ("null-group", ["experiment=sample_components", "tracking=null"],
+     ["tracking=null: the config group tracking takes one of its options (mlflow, none), not null"]),
+    ("null-experiment", ["experiment=null"], ["experiment=null", "leave experiment= out"]),
     ("model-C-not-a-number", ["experiment=sample_components", "model.C=abc"], ["model.C", "float", "'abc'"]),
     ("model-C-negative", ["experiment=sample_components", "model.C=-1"], ["model.C", "range"]),
     ("seed-not-an-int", ["experiment=sample_components", "seed=abc"], ["seed='abc'", "integer"]),
