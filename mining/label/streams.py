@@ -125,7 +125,7 @@ def iter_items(paths: Iterable[str | Path], *, encoding: str = "utf-8",
     """The texts of ``paths`` in order: a ``.txt`` (or any other) file is one text, a ``.jsonl`` file
     one text per line (``{"text": ..., "id": ...}``, the id optional), a folder every ``.txt``,
     ``.jsonl`` and ``.parquet`` file below it in sorted order, and ``-`` standard input as one text. A
-    JSONL line may give its ``"topic"`` (a string or null).
+    JSONL line may give its ``"topic"`` (a string, not blank, or null).
 
     A ``.parquet`` file, or a folder written by ``datasets.Dataset.save_to_disk``, is a dataset: one
     text per row of its ``text`` column (``iter_dataset``).
@@ -238,6 +238,11 @@ def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
 
 
 def _check_topic(topic: object, **where: object) -> None:
-    """A topic is a string or null: else a ``CorpusError`` at ``where`` (file, line)."""
+    """A topic is a string or null, and not blank: else a ``CorpusError`` at ``where`` (file, line).
+
+    A blank topic would win over ``--topic`` (an item's own topic does) and give no stance, with no word why."""
     if topic is not None and not isinstance(topic, str):
         raise CorpusError(f'"topic" must be a string or null, got {type(topic).__name__}', **where)
+    if topic is not None and not topic.strip():
+        raise CorpusError(f'"topic" is blank ({topic!r}): give what the text argues about, or null (then --topic, '
+                          "if given, applies)", **where)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,19 @@ def test_a_json_file_is_refused_not_labelled_as_prose(tmp_path: Path):
     (tmp_path / "export.json").write_text('[{"data": {"text": "Cats rule."}}]', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"export.json: a .json file is no text to label"):
         list(iter_items([tmp_path / "export.json"]))
+
+
+@pytest.mark.parametrize("topic", ["", "  "])
+def test_a_blank_topic_is_named_not_left_to_win_over_topic(tmp_path: Path, topic: str):
+    """A line's own topic wins over --topic: a blank one gave its text no stance, --topic or not, with no word why
+    (a blank --topic is refused)."""
+    (tmp_path / "t.jsonl").write_text(json.dumps({"id": "a", "text": "Cats rule.", "topic": topic}) + "\n",
+                                      encoding="utf-8")
+    with pytest.raises(CorpusError, match=r't.jsonl:1: "topic" is blank'):
+        list(iter_items([tmp_path / "t.jsonl"]))
+    rows = Dataset.from_dict({"text": ["Cats rule.", "Dogs rule."], "topic": ["Cats", topic]})
+    with pytest.raises(CorpusError, match=r'pets:1: "topic" is blank'):
+        list(iter_dataset(rows, "pets"))
 
 
 @pytest.mark.parametrize("field", ["text", "id", "topic"])
