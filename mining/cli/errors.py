@@ -91,6 +91,8 @@ def _submitit_error(error: BaseException) -> str | None:
     path = re.search(r"with path (\S+)", str(error))
     logs = f" (its logs: {Path(path.group(1)).parent})" if path else ""
     cause = errors[-1] if errors else _one_line(lines[0] if lines else "it produced no result")
+    if cause.startswith("[job ") and "] failed: " in cause:  # the job named itself (mining.cli.experiment._run_job)
+        return f"{cause}{logs}"
     return f"{jobs[-1] if jobs else 'a sweep job'} failed: {cause}{logs}"
 
 

@@ -104,7 +104,8 @@ def _run_job(cfg) -> float:
         message = None if debug_enabled() else explain(e, cfg)
         if message is None:
             raise
-        sys.exit(report(message))
+        job = _sweep_job()  # a launcher's processes (joblib) print their jobs' errors in any order: name the job
+        sys.exit(report(message if job is None else f"{_job_label(job)} failed: {message}"))
 
 
 def check_settings(cfg) -> None:
@@ -136,14 +137,20 @@ def experiment_job(cfg) -> float:
 
 def _job_writer():
     """``to_stderr``, with the job's number and overrides before each line when the job is one of a sweep."""
+    hydra_cfg = _sweep_job()
+    if hydra_cfg is None:
+        return to_stderr
+    prefix = _job_label(hydra_cfg) + " "
+    return lambda line: to_stderr(prefix + line)
+
+
+def _sweep_job():
+    """Hydra's config of the running job when it is one of a sweep's, else None."""
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
     hydra_cfg = HydraConfig.get() if HydraConfig.initialized() else None
-    if hydra_cfg is None or hydra_cfg.mode != RunMode.MULTIRUN:
-        return to_stderr
-    prefix = _job_label(hydra_cfg) + " "
-    return lambda line: to_stderr(prefix + line)
+    return hydra_cfg if hydra_cfg is not None and hydra_cfg.mode == RunMode.MULTIRUN else None
 
 
 def _job_label(hydra_cfg) -> str:

@@ -126,6 +126,13 @@ def test_run_refuses_a_path_for_the_sample_corpus(workdir: Path, tmp_path: Path)
     assert "parse:" not in done.stdout + done.stderr
 
 
+def test_a_failed_sweep_job_is_named_in_its_error(workdir: Path):
+    """A launcher that runs jobs in processes (joblib) prints their errors in any order, after Hydra's list of them:
+    the error named the bad setting but not the job, so a sweep over corpora did not say which one failed."""
+    done = mining("run", "-m", "experiment=sample_components", "model.C=-1", "seed=0,1", cwd=workdir)
+    _refused(done, "error: [job 0: experiment=sample_components,model.C=-1,", "seed=0] failed: model.C: LinearSVC's C")
+
+
 def test_a_sweep_refuses_a_metric_its_evaluation_does_not_score_before_fitting(workdir: Path):
     # Only a sweep's sweeper reads the metric to optimise; test.macro_f1 is no CV score.
     done = mining("run", "-m", "experiment=sample_components", "evaluation=cv", "optimized_metric=test.macro_f1",
