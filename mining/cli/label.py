@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import path_arg, path_text, positive_int
+from mining.cli.types import nonblank, path_arg, path_text, positive_int
 from mining.errors import UsageError, printable
 
 LABEL_FORMATS = ("jsonl", "brat", "html", "table")
@@ -225,7 +225,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, files_help: str = FI
     parser.add_argument("--batch-size", type=positive_int, default=16, help="texts per batch")
     parser.add_argument("--shard", metavar="I/N", help="label only every N-th text from the I-th (0-based), "
                         "e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT")
-    parser.add_argument("--encoding", default="utf-8", help="encoding of the input files")
+    # nonblank: check_options took a blank one for the default, and reading refused it after the model had loaded
+    parser.add_argument("--encoding", type=nonblank, default="utf-8", help="encoding of the input files")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: when stderr is a terminal)")
 

@@ -373,6 +373,7 @@ def test_a_blank_path_is_refused_before_anything_is_read(tmp_path: Path, argv: l
     (["data", "export", "sample", "-o", "out", "--license", ""], "--license"),
     (["compare", "runs", "--metrics", ""], "--metrics"),
     (["compare", "runs", "--sort", " "], "--sort"),
+    (["label", "text.txt", "--encoding", ""], "--encoding"),  # refused only once the model had loaded
 ])
 def test_a_blank_name_is_refused_before_anything_is_done(tmp_path: Path, argv: list[str], option: str):
     """A blank value, from a shell variable not set, would name a project nothing or stand for the default."""
