@@ -113,6 +113,21 @@ def test_a_json_file_is_refused_not_labelled_as_prose(tmp_path: Path):
         list(iter_items([tmp_path / "export.json"]))
 
 
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd on this platform")
+def test_a_pipe_is_read_as_a_text_not_called_missing():
+    """`mining label <(command)` names /dev/fd/63, a pipe: not a regular file, so it was "no such file or folder"."""
+    import os
+
+    read, write = os.pipe()
+    try:
+        os.write(write, "Cats are better pets.".encode())
+        os.close(write)
+        (item,) = iter_items([f"/dev/fd/{read}"])
+    finally:
+        os.close(read)
+    assert (item.id, item.text) == (str(read), "Cats are better pets.")
+
+
 @pytest.mark.parametrize("topic", ["", "  "])
 def test_a_blank_topic_is_named_not_left_to_win_over_topic(tmp_path: Path, topic: str):
     """A line's own topic wins over --topic: a blank one gave its text no stance, --topic or not, with no word why
