@@ -112,6 +112,15 @@ def check_settings(cfg) -> None:
     """Settings that would otherwise fail deep inside a run with an error that does not name them."""
     if not isinstance(cfg.seed, int) or isinstance(cfg.seed, bool):
         raise UsageError(f"seed={cfg.seed!r}: expected an integer, e.g. seed=0")
+    # meta.json records both, and its readers (publish, reproduce, label) refuse one that is no string; a blank name
+    # (a shell variable not set) put the run in logs/runs/, beside the experiments' folders
+    for key, example in (("name", "my_experiment"), ("domain", "news")):
+        value = cfg.get(key)
+        if key == "domain" and value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise UsageError(f"{key}={value!r}: expected a name, e.g. {key}={example} (quote one that YAML reads as "
+                             f"another type: {key}='2024')")
     # Counts read only in some runs (n_jobs where there are subtasks) or deep in spaCy's nlp.pipe, which fails
     # with an error naming neither (n_process=-5) or parses nothing at all (batch_size=0): checked in every run.
     counts = {"n_jobs": cfg.get("n_jobs", 1), "nlp.n_process": cfg.nlp.get("n_process", 1),

@@ -52,6 +52,10 @@ RUN_CASES = [
     ("model-C-not-a-number", ["experiment=sample_components", "model.C=abc"], ["model.C", "float", "'abc'"]),
     ("model-C-negative", ["experiment=sample_components", "model.C=-1"], ["model.C", "range"]),
     ("seed-not-an-int", ["experiment=sample_components", "seed=abc"], ["seed='abc'", "integer"]),
+    # meta.json's readers (publish, reproduce, label) refused the record a run wrote with them
+    ("domain-not-text", ["experiment=sample_components", "domain=5"], ["domain=5: expected a name", "domain='2024'"]),
+    ("name-not-text", ["experiment=sample_components", "name=2024"], ["name=2024: expected a name"]),
+    ("blank-name", ["experiment=sample_components", "name="], ["name='': expected a name"]),
     ("too-many-folds", ["experiment=sample_components", "evaluation=cv", "evaluation.n_splits=1000"],
      ["n_splits=1000", "45 documents"]),
     ("one-fold", ["experiment=sample_components", "evaluation=cv", "evaluation.n_splits=1"], ["n_splits=1"]),
