@@ -171,8 +171,17 @@ def rerun(run_dir: Path, out_dir: Path, extra: list[str] | None = None) -> dict[
                f"hydra.run.dir={out_dir}", "nlp.progress=false"]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RunRecordError(f"the re-run failed ({' '.join(command)}):\n{done.stderr[-3000:]}")
+        raise RunRecordError(_failure(command, done.stderr))
     return read_metrics(out_dir)
+
+
+def _failure(command: list[str], stderr: str) -> str:
+    """The re-run's failure: its one-line error where it printed one (bad input: an override, the corpus), else the
+    end of its stderr (a traceback: a bug), after the command."""
+    errors = [line.removeprefix("error: ") for line in stderr.splitlines() if line.startswith("error: ")]
+    if errors and "Traceback (most recent call last)" not in stderr:
+        return f"the re-run failed: {errors[-1]} (it ran: {' '.join(command)})"
+    return f"the re-run failed ({' '.join(command)}):\n{stderr[-3000:]}"
 
 
 def check_choices(run_dir: Path, overrides: list[str]) -> None:

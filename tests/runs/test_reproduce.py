@@ -106,6 +106,20 @@ def test_a_group_choice_the_record_does_not_hold_is_refused_before_the_re_run(sa
     assert not done.stdout
 
 
+def test_a_re_run_that_refuses_an_override_fails_in_one_line_with_its_error(sample_run, tmp_path):
+    """The re-run's error came on a second line, after the command; a traceback (a bug) still comes whole."""
+    from mining.runs.reproduce import _failure
+
+    record = _copy_with_cache(sample_run("sample_stance"), tmp_path)
+    done = run_mining("reproduce", str(record), "modle.C=1", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    *progress, line = done.stderr.splitlines()  # "reproduce: re-running ...", then the error, one line
+    assert [p for p in progress if not p.startswith("reproduce: ")] == [], done.stderr
+    assert line.startswith("error: the re-run failed: unknown setting 'modle.C'") and "(it ran: " in line, line
+    bug = "Traceback (most recent call last):\n  ...\nKeyError: 'x'\nerror: a line a bug printed before\n"
+    assert _failure(["mining", "run"], bug).endswith(bug)
+
+
 def test_what_a_re_run_ran_otherwise_than_its_record_says(sample_run, tmp_path):
     """The settings of two records that differ, but for where files go, how the run is logged, the corpus path, what
     the user's overrides set, and settings the record does not hold (added since)."""
