@@ -35,6 +35,14 @@ def document_folds(n_splits: int, groups: Sequence[str], random_state) -> GroupK
     return GroupKFold(n_splits=min(n_splits, len(set(groups))), shuffle=True, random_state=random_state)
 
 
+def found_splits(docs: Sequence[Document]) -> str:
+    """The splits ``docs`` are in, for a message: ``found ['test', 'train']`` (and whether some have none)."""
+    splits = sorted({d.split for d in docs if d.split is not None})
+    if not splits:
+        return "its documents have none"
+    return f"found {splits}" + (", and documents with none" if any(d.split is None for d in docs) else "")
+
+
 @dataclass
 class OfficialSplit:
     """Train on documents whose ``split`` is ``train_split`` (one or a list), test on ``test_split``. Metrics:
@@ -55,11 +63,9 @@ class OfficialSplit:
         train = frozenset(d.id for d in docs if d.split in train_splits)
         test = frozenset(d.id for d in docs if d.split == self.test_split)
         if not train or not test:
-            splits = sorted({d.split for d in docs if d.split is not None})
-            found = (f"found {splits}" + (", and documents with none" if any(d.split is None for d in docs) else "")
-                     if splits else "its documents have none")
-            raise UsageError(f"the corpus has no {self.train_split!r}/{self.test_split!r} split ({found}; a "
-                             "document's \"split\" field sets it); use evaluation=cv or evaluation=holdout")
+            raise UsageError(f"the corpus has no {self.train_split!r}/{self.test_split!r} split "
+                             f"({found_splits(docs)}; a document's \"split\" field sets it); use evaluation=cv or "
+                             "evaluation=holdout")
         yield Fold(train, test)
 
 
@@ -111,6 +117,12 @@ class GroupedCV:
                               if d.id not in extra and (self.split is None or d.split == self.split)))
         _whole_number(self.n_splits, "n_splits", 2)
         _whole_number(self.n_repeats, "n_repeats", 1)
+        if self.split is not None and len(ids) == 0:  # a misspelt split: "0 documents make 2 to 0 folds"
+            raise UsageError(f"evaluation.split={self.split!r}: no document is in that split ({found_splits(docs)}; a "
+                             "document's \"split\" field sets it)")
+        if len(ids) < 2:
+            raise UsageError(f"n_splits={self.n_splits!r}: cross-validation needs 2 documents or more, and the corpus "
+                             f"gives it {len(ids)}")
         if not 2 <= self.n_splits <= len(ids):
             raise UsageError(f"n_splits={self.n_splits!r}: {len(ids)} documents make 2 to {len(ids)} folds; choose "
                              f"a number in that range (evaluation.n_splits=N)")

@@ -1,11 +1,11 @@
-"""The official split: which documents it trains and tests on, and a corpus that has none."""
+"""The official split: which documents it trains and tests on, and a corpus that has none; CV on too few."""
 
 from __future__ import annotations
 
 import pytest
 
 from mining.errors import UsageError
-from mining.evaluation.splits import OfficialSplit
+from mining.evaluation.splits import GroupedCV, OfficialSplit
 from mining.schema import Document
 
 
@@ -26,3 +26,18 @@ def test_the_official_split_trains_and_tests_on_its_documents():
     docs = [Document("a", "x", split="train"), Document("b", "y", split="test"), Document("c", "z")]
     [fold] = OfficialSplit().folds(docs, seed=0)
     assert (set(fold.train), set(fold.test)) == ({"a"}, {"b"})
+
+
+def test_cv_on_a_split_no_document_is_in_names_the_split():
+    """evaluation.split=trian said "n_splits=5: 0 documents make 2 to 0 folds", naming neither the split nor typo."""
+    docs = [Document(f"d{i}", "Cats rule.", split=split) for i, split in enumerate(["train", "train", "test"])]
+    with pytest.raises(UsageError, match=r"evaluation.split='trian': no document is in that split \(found \['test', "
+                                         r"'train'\];"):
+        list(GroupedCV(split="trian").folds(docs, seed=0))
+
+
+def test_cv_on_one_document_says_it_needs_two():
+    """It said "1 documents make 2 to 1 folds; choose a number in that range": no number is."""
+    with pytest.raises(UsageError, match=r"n_splits=5: cross-validation needs 2 documents or more, and the corpus "
+                                         r"gives it 1$"):
+        list(GroupedCV().folds([Document("d0", "Cats rule.")], seed=0))
