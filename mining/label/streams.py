@@ -154,8 +154,10 @@ def _path_items(paths: Iterable[str | Path], encoding: str, stdin: BinaryIO | No
                 raise CorpusError(f"no {'/'.join(FOLDER_SUFFIXES)} files in the folder", file=path)
             for file in files:
                 yield from _file_items(file, file.relative_to(path).with_suffix("").as_posix(), encoding)
-        elif path.exists():  # a file, or a pipe: `mining label <(command)`, /dev/stdin
+        elif path.is_file() or path.is_fifo():  # a pipe: `mining label <(command)`, /dev/stdin
             yield from _file_items(path, path.stem, encoding)
+        elif path.exists():  # a device (/dev/zero, a terminal) never ends
+            raise CorpusError("not a file, folder or pipe to read texts from", file=path)
         else:
             raise CorpusError("no such file or folder", file=path)
 

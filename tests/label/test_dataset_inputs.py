@@ -128,6 +128,13 @@ def test_a_pipe_is_read_as_a_text_not_called_missing():
     assert (item.id, item.text) == (str(read), "Cats are better pets.")
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this platform")
+def test_a_device_is_refused_not_read_forever():
+    """A pipe is read to its end; /dev/zero has none: read as one text, it would fill the memory."""
+    with pytest.raises(CorpusError, match="/dev/zero: not a file, folder or pipe"):
+        list(iter_items(["/dev/zero"]))
+
+
 @pytest.mark.parametrize("topic", ["", "  "])
 def test_a_blank_topic_is_named_not_left_to_win_over_topic(tmp_path: Path, topic: str):
     """A line's own topic wins over --topic: a blank one gave its text no stance, --topic or not, with no word why
