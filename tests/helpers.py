@@ -214,7 +214,11 @@ def stage_of_another_process(parent: Path, prefix: str) -> tuple[Path, subproces
             f"print(new_stage(Path({str(parent)!r}), {prefix!r}), flush=True)\nsys.stdin.read()\n")
     writer = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
-    return Path(writer.stdout.readline().strip()), writer
+    line = writer.stdout.readline().strip()
+    if not line:  # it failed before it made one: Path("") would be the current folder, the checkout
+        writer.kill()
+        raise RuntimeError(f"the writer process made no staging folder (exit status {writer.wait()})")
+    return Path(line), writer
 
 
 def stage_of_a_killed_process(parent: Path, prefix: str) -> Path:

@@ -60,10 +60,12 @@ def run(argv: list[str]) -> int:
 
 
 def check_group_overrides(argv: list[str]) -> None:
-    """Refuse ``GROUP=null`` (``tracking=null`` for ``tracking=none``): Hydra raises a bare ValueError for it, a
-    traceback naming no override."""
+    """Refuse ``GROUP=null`` (``tracking=null`` for ``tracking=none``) and an override with no key (``=null``):
+    Hydra raises a bare ValueError for them, a traceback naming no override."""
     for arg in argv:
         key, equals, value = arg.lstrip("+~").partition("=")
+        if equals and not key:  # "=null": Hydra's own error is a traceback naming no override
+            raise UsageError(f"{arg}: no setting before '=' (e.g. model.C=1)")
         group = CONFIG_DIR / key
         values = [v.strip() for v in value.split(",")]  # a sweep's values too (-m model=null,logreg)
         if not (equals and "null" in values and not arg.startswith("-") and group.is_dir()):
@@ -120,7 +122,7 @@ def check_settings(cfg) -> None:
             continue
         if not isinstance(value, str) or not value.strip():
             raise UsageError(f"{key}={value!r}: expected a name, e.g. {key}={example} (quote one that YAML reads as "
-                             f"another type: {key}='2024')")
+                             f"another type, inside the shell's quotes: \"{key}='2024'\")")
     # Counts read only in some runs (n_jobs where there are subtasks) or deep in spaCy's nlp.pipe, which fails
     # with an error naming neither (n_process=-5) or parses nothing at all (batch_size=0): checked in every run.
     counts = {"n_jobs": cfg.get("n_jobs", 1), "nlp.n_process": cfg.nlp.get("n_process", 1),

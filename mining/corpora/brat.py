@@ -493,7 +493,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     the folder reads back as exactly ``docs`` (brat's own settings files stay). A folder holding anything
     else is refused before anything is written (:func:`check_replaceable`). The staging folders that writes killed
     before they ended left in ``directory`` are removed (only once the killed process is certainly gone: a write at
-    work keeps its own, see :func:`mining.files.is_stale`).
+    work keeps its own, and only a system with ``/proc`` tells: see :func:`mining.files.is_stale`).
     """
     directory = Path(directory)
     docs = list(docs)

@@ -183,9 +183,9 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
     the folder it replaces is moved aside first and back if the rename fails or is interrupted. A kill between the two
     renames leaves it in the staging folder: the next save refuses to go on until it is moved back. A kill before the
     renames leaves only half the new dataset there: the next save of ``directory`` removes it (once the killed process
-    is certainly gone: a save at work keeps its own). An existing ``directory`` that is not an empty folder is refused
-    unless ``overwrite``, and with it too when it holds anything but a saved dataset's files
-    (:func:`check_replaceable`): a user's own files are never removed.
+    is certainly gone, which only a system with ``/proc`` tells: a save at work keeps its own). An existing
+    ``directory`` that is not an empty folder is refused unless ``overwrite``, and with it too when it holds anything
+    but a saved dataset's files (:func:`check_replaceable`): a user's own files are never removed.
     """
     docs, directory = list(docs), Path(directory).resolve()  # resolved: "." is renamed as its own name
     _check_leftovers(directory)

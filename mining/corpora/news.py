@@ -25,7 +25,8 @@ def load(path: str | Path | None = None, sample_news: bool = False) -> list[Docu
     626-637, 638-649, 650-661, 662-673, 674-685, 686-697, 698-709, 710-721, 722-733 and 746-757 were test reports
     until each was spent, and train since; 329-349, 374-397, 506-541, 554-601, 734-745 and 758-769 were added later
     as training data, 506-541 and 554-601 each led by a party against its topic, 734-745 with speakers' own views in
-    the first person, 758-769 with judgements in participles and joined cues: see the guideline's "The document").
+    the first person, 758-769 with judgements in participles and joined cues: see docs/news-corpus-history.md, "The
+    split").
     ``sample_news=True`` adds the news reports of the sample corpus (``metadata.genre == "news"``) as extra
     *training* documents: their ids become ``sample-news-NN`` (the sample reuses ``news-NN``) and their split
     ``train-extra`` whatever the sample says: they never enter the test split, an official split trains on

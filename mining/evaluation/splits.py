@@ -117,12 +117,14 @@ class GroupedCV:
                               if d.id not in extra and (self.split is None or d.split == self.split)))
         _whole_number(self.n_splits, "n_splits", 2)
         _whole_number(self.n_repeats, "n_repeats", 1)
-        if self.split is not None and len(ids) == 0:  # a misspelt split: "0 documents make 2 to 0 folds"
+        if self.split is not None and not any(d.split == self.split for d in docs):  # a misspelt split
             raise UsageError(f"evaluation.split={self.split!r}: no document is in that split ({found_splits(docs)}; a "
                              "document's \"split\" field sets it)")
-        if len(ids) < 2:
-            raise UsageError(f"n_splits={self.n_splits!r}: cross-validation needs 2 documents or more, and the corpus "
-                             f"gives it {len(ids)}")
+        if len(ids) < 2:  # else "1 documents make 2 to 1 folds"
+            but = f" (evaluation.extra_split={self.extra_split!r} takes {len(extra)} as extra training data)" \
+                if extra else ""
+            raise UsageError(f"n_splits={self.n_splits!r}: cross-validation needs 2 documents or more to score, and "
+                             f"has {len(ids)}{but} (evaluation.n_splits=N)")
         if not 2 <= self.n_splits <= len(ids):
             raise UsageError(f"n_splits={self.n_splits!r}: {len(ids)} documents make 2 to {len(ids)} folds; choose "
                              f"a number in that range (evaluation.n_splits=N)")

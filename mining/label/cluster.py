@@ -123,6 +123,9 @@ def _items(source: Any, encoding: str) -> Callable[[], Iterator[Item]]:
     paths = list(source)
     if not paths or any(str(p) == "-" for p in paths):
         raise UsageError("labelling on a cluster reads its input twice: give files or folders, not stdin")
+    for path in map(Path, paths):
+        if path.exists() and not (path.is_file() or path.is_dir()):  # a pipe (<(command)) is empty the second time
+            raise UsageError(f"{path}: labelling on a cluster reads its input twice: give files or folders, not a pipe")
     return lambda: iter_items(paths, encoding=encoding)
 
 

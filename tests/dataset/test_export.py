@@ -101,6 +101,8 @@ def test_datasets_bars_show_on_a_terminal_only(tmp_path: Path, command: list[str
 
     from mining.cli import main
 
+    if datasets.are_progress_bars_disabled():
+        pytest.skip("datasets' progress bars are off in this environment (HF_DATASETS_DISABLE_PROGRESS_BARS)")
     data = tmp_path / "in.jsonl"
     jsonl.save(load_corpus("sample")[:1], data)
     err = _Terminal() if terminal else io.StringIO()

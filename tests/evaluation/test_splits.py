@@ -38,6 +38,24 @@ def test_cv_on_a_split_no_document_is_in_names_the_split():
 
 def test_cv_on_one_document_says_it_needs_two():
     """It said "1 documents make 2 to 1 folds; choose a number in that range": no number is."""
-    with pytest.raises(UsageError, match=r"n_splits=5: cross-validation needs 2 documents or more, and the corpus "
-                                         r"gives it 1$"):
+    with pytest.raises(UsageError, match=r"n_splits=5: cross-validation needs 2 documents or more to score, and has "
+                                         r"1 \(evaluation.n_splits=N\)$"):
         list(GroupedCV().folds([Document("d0", "Cats rule.")], seed=0))
+
+
+def test_cv_whose_split_is_all_extra_says_so():
+    """split and extra_split both 'train': every document was extra, and the message said the split had none."""
+    docs = [Document(f"d{i}", "Cats rule.", split="train") for i in range(3)]
+    with pytest.raises(UsageError, match=r"has 0 \(evaluation.extra_split='train' takes 3 as extra training data\)"):
+        list(GroupedCV(split="train", extra_split="train").folds(docs, seed=0))
+
+
+def test_nested_cv_names_the_inner_setting():
+    """An outer fold's training side too small for the inner folds: the setting to change is inner_splits."""
+    from mining.evaluation.splits import NestedCV
+
+    docs = [Document(f"d{i}", "Cats rule.") for i in range(2)]
+    nested = NestedCV(n_splits=2)
+    outer = next(nested.folds(docs, seed=0))
+    with pytest.raises(UsageError, match=r"^inner CV: .*has 1 \(evaluation.inner_splits=N\)$"):
+        nested.inner_folds(docs, outer, seed=0)

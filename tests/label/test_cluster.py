@@ -188,3 +188,15 @@ def test_a_repeated_id_is_refused_before_any_cluster_starts(miner_run: Path, tmp
     with pytest.raises(CorpusError, match=r"<dataset .*>:1 \[a\]: duplicate document id 'a'"):
         label_to_folder(miner_run, rows, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pipe_is_refused_before_any_cluster_starts(miner_run: Path, tmp_path: Path):
+    """The engine reads its input twice (to plan the shards, then to send them): a pipe would be empty the second
+    time (`<(command)`), or block for ever (a named FIFO)."""
+    from mining.errors import UsageError
+
+    fifo = tmp_path / "texts.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match=re.escape(f"{fifo}: labelling on a cluster reads its input twice")):
+        label_to_folder(miner_run, [fifo], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
