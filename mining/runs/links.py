@@ -40,7 +40,7 @@ def vouched_target(link: Path, vouchers: Vouchers | None = None) -> Path | None:
     ``vouchers`` keeps git's answers for the other links a command reads (by default, asked for this link alone)."""
     if vouchers is not None:
         return vouchers.target(link)
-    with Vouchers() as own:
+    with Vouchers(whole_index=False) as own:
         return own.target(link)
 
 
@@ -53,7 +53,10 @@ class Vouchers:
     not a cache of the process, keyed by paths that a later repository (a test's, or the user's) may reuse.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, whole_index: bool = True) -> None:
+        # whole_index: list each repository's index once (a sweep's many links); else only the paths asked, which a
+        # lookup or two in a repository of a million files wants
+        self._whole_index = whole_index
         self._repositories: dict[Path, tuple[Path, Path] | None] = {}
         self._indexes: dict[Path, dict[bytes, list[tuple[bytes, bytes, bytes]]]] = {}
         self._blobs: dict[Path, _Blobs] = {}
@@ -103,9 +106,13 @@ class Vouchers:
     def _tracked_as_is(self, top: Path, path: Path, content: bytes, modes: tuple[bytes, ...]) -> bool:
         """Whether git's index holds ``path`` (a file or link in work tree ``top``) with ``content``, mode in
         ``modes``: one entry at that very path, merged (stage 0)."""
-        if top not in self._indexes:
-            self._indexes[top] = _index(top)
-        entries = self._indexes[top].get(os.fsencode(os.path.relpath(path, top)), [])
+        relative = os.fsencode(os.path.relpath(path, top))
+        if not self._whole_index:
+            entries = _index(top, relative).get(relative, [])
+        else:
+            if top not in self._indexes:
+                self._indexes[top] = _index(top)
+            entries = self._indexes[top].get(relative, [])
         if len(entries) != 1 or entries[0][0] not in modes or entries[0][2] != b"0":
             return False
         if top not in self._blobs:
@@ -172,15 +179,16 @@ def _git(cwd: Path, *args: str) -> bytes | None:
         return None
 
 
-def _index(top: Path) -> dict[bytes, list[tuple[bytes, bytes, bytes]]]:
-    """Each path git's index holds in work tree ``top``, with its (mode, blob, stage) entries (more than one while a
-    merge conflicts); empty when git cannot say."""
+def _index(top: Path, path: bytes | None = None) -> dict[bytes, list[tuple[bytes, bytes, bytes]]]:
+    """Each path git's index holds in work tree ``top`` (or at and below ``path`` only, relative to it), with its
+    (mode, blob, stage) entries (more than one while a merge conflicts); empty when git cannot say."""
     entries: dict[bytes, list[tuple[bytes, bytes, bytes]]] = {}
-    for line in (_git(top, "ls-files", "--stage", "-z") or b"").split(b"\0"):
-        info, tab, path = line.partition(b"\t")
+    only = ("--", os.fsdecode(path)) if path is not None else ()
+    for line in (_git(top, "ls-files", "--stage", "-z", *only) or b"").split(b"\0"):
+        info, tab, name = line.partition(b"\t")
         fields = info.split(b" ")
         if tab and len(fields) == 3:
-            entries.setdefault(path, []).append((fields[0], fields[1], fields[2]))
+            entries.setdefault(name, []).append((fields[0], fields[1], fields[2]))
     return entries
 
 
