@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import json
 import os
 import re
 import shutil
-import socket
 import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
-
-from mining import jsonread
 
 
 @contextmanager
@@ -48,9 +44,6 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
 # The name a writer of a whole folder (brat, an HF dataset) gives the hidden folder it stages its files in; a
 # leftover of one was a write killed before it ended.
 STAGING = ".staging-"
-# The file a staging folder holds first, naming the process that writes it: a later writer removes the folder only
-# when that process certainly ended (killed: it removes its own folder otherwise).
-STAGE_OWNER = ".owner"
 # What flock raises on a file system that refuses locks (some NFS mounts, FUSE, SMB): the write goes on unlocked.
 _NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL})
 
@@ -109,22 +102,37 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
     return removed
 
 
-def new_stage(parent: Path, prefix: str) -> Path:
-    """A new staging folder in ``parent``, named ``prefix`` and ``mkdtemp``'s eight characters, that holds its owner
-    (this process) in :data:`STAGE_OWNER` before anything else is written into it."""
-    stage = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+@contextmanager
+def staging_folder(parent: Path, prefix: str) -> Iterator[Path]:
+    """A new folder in ``parent`` named ``prefix`` and ``mkdtemp``'s eight characters, to stage a whole folder's files
+    in, locked (``flock`` on the folder itself) until the block ends: what a writer killed midway leaves, no process
+    holds, and :func:`is_stale` tells it from the stage of a writer at work, as :func:`remove_stale_temporaries` does
+    for a file's temporaries. The caller moves or removes the folder's contents; the lock goes with the block."""
+    while True:
+        stage = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as e:
+            if e.errno not in _NO_LOCKS:  # a file system that refuses locks: staged unlocked, never taken for stale
+                os.close(fd)
+                shutil.rmtree(stage, ignore_errors=True)
+                raise
+        try:
+            if os.stat(stage).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # removed as stale in the instant before the lock: take another
     try:
-        # Written in place: a part of a JSON object is no JSON, so a reader takes a half-written owner for none.
-        (stage / STAGE_OWNER).write_text(json.dumps({"pid": os.getpid(), **_pid_space()}), encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    return stage
+        yield stage
+    finally:
+        os.close(fd)
 
 
 def staging_folders(parent: Path, prefix: str) -> list[Path]:
-    """The folders (not links) in ``parent`` named as :func:`new_stage` names them with ``prefix``: of any writer,
-    at work or not."""
+    """The folders (not links) in ``parent`` named as :func:`staging_folder` names them with ``prefix``: of any
+    writer, at work or not."""
     own = re.compile(re.escape(prefix) + r"[a-z0-9_]{8}")  # mkdtemp's suffix: with ".staging-out.", not out.v2's
     try:
         entries = list(os.scandir(parent))
@@ -134,24 +142,23 @@ def staging_folders(parent: Path, prefix: str) -> list[Path]:
 
 
 def is_stale(stage: Path) -> bool:
-    """Whether the staging folder ``stage`` was certainly left by a writer that ended: it is this user's, and its
-    owner is a process of this host's running system (the same boot and pid namespace) that no longer exists.
-    Without an owner (made by older code, or by a writer killed before it wrote one), with an owner elsewhere (another
-    host, container or boot: it cannot be asked), or with a live one, it may be a write at work: not stale. (A pid
-    since reused by another process only keeps a stale folder.)"""
+    """Whether the staging folder ``stage`` is this user's and no writer holds it locked (:func:`staging_folder`): a
+    writer killed midway, or older code's. Not a link, not another user's, not one of a writer at work; on a file
+    system whose locks are local to each host (NFS with ``local_lock``, sshfs) a writer on another host is not seen,
+    and on one that refuses locks nothing is stale."""
     try:
-        if stage.lstat().st_uid != os.geteuid():
+        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        if os.fstat(fd).st_uid != os.geteuid():
             return False
-        owner = jsonread.loads((stage / STAGE_OWNER).read_bytes())
-    except (OSError, ValueError):  # no owner file yet, or half of one
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while its writer runs, or where locks are refused
+        return True
+    except OSError:
         return False
-    here = _pid_space()
-    pid = owner.get("pid") if isinstance(owner, dict) else None
-    if type(pid) is not int or pid <= 0:  # os.kill(0 or -N) would ask a process group
-        return False
-    if here["space"] is None or any(owner.get(key) != value for key, value in here.items()):
-        return False
-    return process_ended(pid)
+    finally:
+        os.close(fd)
 
 
 def process_ended(pid: int) -> bool:
@@ -163,17 +170,6 @@ def process_ended(pid: int) -> bool:
     except OSError:  # PermissionError: another user's live process
         return False
     return False
-
-
-def _pid_space() -> dict[str, str | None]:
-    """Where a pid names a process: the host, and the boot and pid namespace of its kernel (containers on one host
-    share its boot but not its pids); None where the system does not say (no ``/proc``)."""
-    try:
-        space = (Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip() + " "
-                 + os.readlink("/proc/self/ns/pid"))
-    except OSError:
-        space = None
-    return {"host": socket.gethostname(), "space": space}
 
 
 def not_a_file(path: str | Path) -> bool:

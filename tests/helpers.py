@@ -208,10 +208,11 @@ def copy_entry(source: Path, dest: Path) -> None:
 
 
 def stage_of_another_process(parent: Path, prefix: str) -> tuple[Path, subprocess.Popen]:
-    """A staging folder (:func:`mining.files.new_stage`) that another process made, as a writer at work does, and
-    that process: it waits until its stdin is closed, or until it is killed as a writer can be (``kill -9``)."""
-    code = ("import sys\nfrom pathlib import Path\nfrom mining.files import new_stage\n"
-            f"print(new_stage(Path({str(parent)!r}), {prefix!r}), flush=True)\nsys.stdin.read()\n")
+    """A staging folder (:func:`mining.files.staging_folder`) that another process holds, as a writer at work does,
+    and that process: it waits until its stdin is closed, or until it is killed as a writer can be (``kill -9``)."""
+    code = ("import sys\nfrom pathlib import Path\nfrom mining.files import staging_folder\n"
+            f"with staging_folder(Path({str(parent)!r}), {prefix!r}) as stage:\n"
+            "    print(stage, flush=True)\n    sys.stdin.read()\n")
     writer = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     line = writer.stdout.readline().strip()
@@ -222,7 +223,7 @@ def stage_of_another_process(parent: Path, prefix: str) -> tuple[Path, subproces
 
 
 def stage_of_a_killed_process(parent: Path, prefix: str) -> Path:
-    """A staging folder as a writer killed midway leaves it: its owner no longer runs."""
+    """A staging folder as a writer killed midway leaves it: no process holds it any more."""
     stage, writer = stage_of_another_process(parent, prefix)
     writer.kill()
     writer.wait()

@@ -26,7 +26,7 @@ from typing import Any
 from mining import jsonread
 from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError, short_repr, shortened
-from mining.files import STAGE_OWNER, STAGING, is_stale, new_stage, staging_folders, write_text_atomic
+from mining.files import STAGING, is_stale, staging_folder, staging_folders, write_text_atomic
 from mining.schema import (
     RELATION_LABELS,
     UNIT_LABELS,
@@ -493,7 +493,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     the folder reads back as exactly ``docs`` (brat's own settings files stay). A folder holding anything
     else is refused before anything is written (:func:`check_replaceable`). The staging folders that writes killed
     before they ended left in ``directory`` are removed (only once the killed process is certainly gone: a write at
-    work keeps its own, and only a system with ``/proc`` tells: see :func:`mining.files.is_stale`).
+    work holds its own locked: see :func:`mining.files.is_stale`).
     """
     directory = Path(directory)
     docs = list(docs)
@@ -517,19 +517,17 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     for leftover in staging_folders(directory, STAGING):  # of a write killed before it ended; not one at work
         if is_stale(leftover):
             shutil.rmtree(leftover, ignore_errors=True)
-    staging = new_stage(directory, STAGING)
-    try:
-        _write_folder(docs, stems, staging, conf=conf)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created:
-            shutil.rmtree(directory, ignore_errors=True)
-        raise
-    for path in sorted(staging.iterdir()):
-        if path.name != STAGE_OWNER:
+    with staging_folder(directory, STAGING) as staging:
+        try:
+            _write_folder(docs, stems, staging, conf=conf)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created:
+                shutil.rmtree(directory, ignore_errors=True)
+            raise
+        for path in sorted(staging.iterdir()):
             os.replace(path, directory / path.name)
-    (staging / STAGE_OWNER).unlink()
-    staging.rmdir()
+        staging.rmdir()
     if overwrite:
         _remove_stale(directory, stems)
     return len(docs)

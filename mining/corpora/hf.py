@@ -16,7 +16,7 @@ from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
 from mining.corpora.jsonl import json_text
 from mining.errors import CorpusError, OutputExistsError, short_repr
-from mining.files import STAGING, is_stale, new_stage, staging_folders
+from mining.files import STAGING, is_stale, staging_folder, staging_folders
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError, not_json_numbers
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
@@ -182,10 +182,10 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
     The folder is built beside ``directory`` (in a hidden ``.staging-NAME.*`` folder) and renamed into place whole;
     the folder it replaces is moved aside first and back if the rename fails or is interrupted. A kill between the two
     renames leaves it in the staging folder: the next save refuses to go on until it is moved back. A kill before the
-    renames leaves only half the new dataset there: the next save of ``directory`` removes it (once the killed process
-    is certainly gone, which only a system with ``/proc`` tells: a save at work keeps its own). An existing
-    ``directory`` that is not an empty folder is refused unless ``overwrite``, and with it too when it holds anything
-    but a saved dataset's files (:func:`check_replaceable`): a user's own files are never removed.
+    renames leaves only half the new dataset there: the next save of ``directory`` removes it (a save at work holds
+    its own locked). An existing ``directory`` that is not an empty folder is refused unless ``overwrite``, and with
+    it too when it holds anything but a saved dataset's files (:func:`check_replaceable`): a user's own files are
+    never removed.
     """
     docs, directory = list(docs), Path(directory).resolve()  # resolved: "." is renamed as its own name
     _check_leftovers(directory)
@@ -199,18 +199,18 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
         check_replaceable(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_stages(directory)
-    stage = new_stage(directory.parent, f"{STAGING}{directory.name}.")
-    try:
-        to_dataset(docs, directory).save_to_disk(str(stage / "dataset"))
-        for name, text in (files or {}).items():
-            (stage / "dataset" / name).write_text(text, encoding="utf-8")
-        if directory.exists():
-            os.replace(directory, stage / "old")  # aside, not gone, until the new folder is in place
-        os.replace(stage / "dataset", directory)
-    finally:
-        if (stage / "old").exists() and not directory.exists():  # interrupted, or failed, between the renames
-            os.replace(stage / "old", directory)
-        shutil.rmtree(stage, ignore_errors=True)
+    with staging_folder(directory.parent, f"{STAGING}{directory.name}.") as stage:
+        try:
+            to_dataset(docs, directory).save_to_disk(str(stage / "dataset"))
+            for name, text in (files or {}).items():
+                (stage / "dataset" / name).write_text(text, encoding="utf-8")
+            if directory.exists():
+                os.replace(directory, stage / "old")  # aside, not gone, until the new folder is in place
+            os.replace(stage / "dataset", directory)
+        finally:
+            if (stage / "old").exists() and not directory.exists():  # interrupted, or failed, between the renames
+                os.replace(stage / "old", directory)
+            shutil.rmtree(stage, ignore_errors=True)
     return len(docs)
 
 
@@ -227,9 +227,8 @@ def _check_leftovers(directory: Path) -> None:
 
 def _remove_stale_stages(directory: Path) -> None:
     """Remove the staging folders that saves of ``directory`` killed before their renames left beside it (half a new
-    dataset): those whose owner certainly ended (:func:`mining.files.is_stale`) and that hold no ``old`` folder (the
-    user's data, see :func:`_check_leftovers`). Another save's, at work, is left as it is, and so is one without an
-    owner (older code's: it cannot tell)."""
+    dataset): those no save holds (:func:`mining.files.is_stale`) and that hold no ``old`` folder (the user's data, see
+    :func:`_check_leftovers`). Another save's, at work, is left as it is."""
     for leftover in staging_folders(directory.parent, f"{STAGING}{directory.name}."):
         if is_stale(leftover) and not (leftover / "old").exists():
             shutil.rmtree(leftover, ignore_errors=True)
