@@ -27,7 +27,7 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
         raise OSError(errno.EISDIR if path.is_dir() else errno.EINVAL,
                       "not a regular file; give the path of a file to write", str(given))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _new_temporary(path)
+    fd, tmp = new_temporary(path)
     lock = os.dup(fd)  # holds the lock on to the rename, after the file below is closed
     try:
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
@@ -48,7 +48,7 @@ STAGING = ".staging-"
 _NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL})
 
 
-def _new_temporary(path: Path) -> tuple[int, str]:
+def new_temporary(path: Path) -> tuple[int, str]:
     """A new temporary file beside ``path``, open and locked (``flock``) while its descriptor is: so
     :func:`remove_stale_temporaries` can tell it from the file of a writer that is gone (a kill leaves it)."""
     while True:
@@ -159,17 +159,6 @@ def is_stale(stage: Path) -> bool:
         return False
     finally:
         os.close(fd)
-
-
-def process_ended(pid: int) -> bool:
-    """Whether no process of this system has the id ``pid`` (another user's live one counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # PermissionError: another user's live process
-        return False
-    return False
 
 
 def not_a_file(path: str | Path) -> bool:

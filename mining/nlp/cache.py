@@ -7,9 +7,6 @@ import hashlib
 import json
 import logging
 import os
-import re
-import socket
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,13 +16,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from tqdm.auto import tqdm
 
-from mining.files import process_ended
+from mining.files import new_temporary, remove_stale_temporaries
 from mining.nlp.pipeline import PipelineInfo, load_pipeline, pipe_texts
 from mining.schema import Document
 
 CACHE_VERSION = 2  # 2: each <key>.spacy has its checksum in <key>.sha256 beside it
 SUFFIX = ".spacy"
-TMP_SUFFIX = ".tmp"
 
 logger = logging.getLogger(__name__)
 
@@ -119,25 +115,21 @@ def write_cache(path: Path, parsed: Sequence[Doc]) -> None:
     """Write ``parsed`` to ``path`` and its checksum beside it, so that a kill at any point leaves either
     no file, or one that :func:`read_cache` finds whole, or one whose checksum fails.
 
-    The bytes go to ``<key>.<pid>-<host>.<random>.tmp``, are flushed, and are renamed over ``path``
-    after the checksum is in place. Temporary files whose process on this host is gone are removed.
+    The bytes go to a temporary file beside ``path`` (``.<name>.<random>.tmp``, held locked while it is written), are
+    flushed, and are renamed over ``path`` after the checksum is in place. The temporary files of this key that no
+    writer holds (a killed one's) are removed first.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path.parent)
+    for target in (path, checksum_path(path)):
+        remove_stale_temporaries(target)
     data = DocBin(store_user_data=True, docs=parsed).to_bytes()
     digest = hashlib.sha256(data).hexdigest().encode("ascii") + b"\n"
-    tmp_data, tmp_sum = _write_temporary(path, data), None
-    try:
-        tmp_sum = _write_temporary(path, digest)
+    with _temporary(path, data) as tmp_data, _temporary(checksum_path(path), digest) as tmp_sum:
         # Two runs parsing the same corpus write different bytes (a DocBin's strings are a set), so the
         # pair of renames is exclusive: otherwise one run's checksum could end beside the other's file.
         with _locked(path.parent, fcntl.LOCK_EX):
             os.replace(tmp_sum, checksum_path(path))
             os.replace(tmp_data, path)
-    finally:
-        for tmp in (tmp_data, tmp_sum):
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -152,33 +144,19 @@ def _locked(directory: Path, operation: int) -> Iterator[None]:
         os.close(fd)
 
 
-def _write_temporary(path: Path, data: bytes) -> str:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.stem}.{os.getpid()}-{_host()}.", suffix=TMP_SUFFIX)
+@contextmanager
+def _temporary(path: Path, data: bytes) -> Iterator[str]:
+    """``data`` in a temporary file beside ``path`` (:func:`mining.files.new_temporary`), flushed to disk and held
+    locked until the block ends: a later writer removes what a killed one left (``remove_stale_temporaries``), never
+    a live one's."""
+    fd, tmp = new_temporary(path)
+    lock = os.dup(fd)  # holds the lock on to the renames, after the file below is closed
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())  # a power cut after the rename must not leave an empty file under the name
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _host() -> str:
-    return re.sub(r"[^A-Za-z0-9]", "_", socket.gethostname())
-
-
-def remove_stale_temporaries(cache_dir: Path) -> list[Path]:
-    """Delete the ``.tmp`` files in ``cache_dir`` written by a process of this host that no longer runs.
-
-    A temporary file of another host, or of a live process, or not named by :func:`write_cache`, is left alone.
-    """
-    removed = []
-    for tmp in cache_dir.glob(f"*{TMP_SUFFIX}"):
-        owner = tmp.name.split(".")[1] if tmp.name.count(".") >= 3 else ""
-        pid, _, host = owner.partition("-")
-        if host == _host() and pid.isdigit() and process_ended(int(pid)):
-            tmp.unlink(missing_ok=True)
-            removed.append(tmp)
-    return removed
+        yield tmp
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # renamed already, or an error came first
+        os.close(lock)
