@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from mining.nlp.sharing import sharing
 from mining.progress import Steps, note
 from mining.schema import Document
 from mining.tasks.base import Task
+
+logger = logging.getLogger(__name__)
 
 
 class Evaluation(Protocol):
@@ -153,6 +156,7 @@ class TaskData:
     instances: list
     gold: np.ndarray
     doc_of: np.ndarray
+    _unseen_told: set = field(default_factory=set, repr=False)  # labels already warned of (:meth:`fit_predict`)
 
     @classmethod
     def build(cls, task: Task, docs: Sequence[Document], parsed: Sequence, timer: Timer) -> TaskData:
@@ -176,6 +180,7 @@ class TaskData:
         """Fit a clone on the fold's training documents: it, the test documents' instances and its predictions."""
         train_idx = resample_indices(self.indices(fold.train), self.gold, resample, seed + fold.repeat)
         self.check_labels(train_idx, f"fold {fold.index + 1}, repeat {fold.repeat + 1}")
+        self._warn_unseen(train_idx, self.indices(fold.test))
         model = clone(estimator)
         # sharing(): per-document work (tokens, markers) once per fit and per prediction, not per fold
         # of the stacked and out-of-fold models inside, and equal stacked models fitted once (fit_once). Out-of-fold
@@ -185,6 +190,15 @@ class TaskData:
         with timer.stage("predict"), sharing():
             test_instances = [self.instances[i] for i in self.indices(fold.test)]
             return model, test_instances, self.task.predict(model, test_instances)
+
+    def _warn_unseen(self, train_idx: np.ndarray, test_idx: np.ndarray) -> None:
+        """Warn, once per label, of a gold label of the test documents that no training document has: the model can
+        never predict it, and every such instance counts as an error."""
+        unseen = sorted(set(self.gold[test_idx]) - set(self.gold[train_idx]) - self._unseen_told)
+        if unseen:
+            self._unseen_told.update(unseen)
+            logger.warning("task %r: the test documents hold the label(s) %s, which no training document has: the "
+                           "model cannot predict them", self.task.name, ", ".join(map(repr, unseen)))
 
     def check_labels(self, train_idx: np.ndarray, where: str) -> None:
         """Refuse training instances of fewer than two labels: a classifier cannot learn from them (scikit-learn

@@ -242,3 +242,28 @@ def test_training_documents_of_one_label_are_named_not_a_scikit_learn_traceback(
                                          r"\d+ of their instances the label 'claim'; a classifier needs two labels"):
         run_experiment(docs=claims, parsed=parsed, task=ComponentTask(), estimator=estimator, evaluation=evaluation,
                        seed=0)
+
+
+def test_a_label_only_the_test_documents_hold_is_warned_of_once(sample, caplog):
+    """The model can never predict it, and every instance of it counts as an error: said once, not per fold."""
+    import logging
+    from dataclasses import replace
+
+    from sklearn.linear_model import LogisticRegression
+
+    docs, parsed = sample
+    test_only = [d if d.split == "test" else  # the training documents' major claims made claims
+                 replace(d, units=[replace(u, label="claim") if u.label == "major_claim" else u for u in d.units])
+                 for d in docs]
+    estimator = Pipeline([("x", StructuralVectorizer()), ("model", LogisticRegression())])
+    with caplog.at_level(logging.WARNING, logger="mining.experiment"):
+        run_experiment(docs=test_only, parsed=parsed, task=ComponentTask(), estimator=estimator,
+                       evaluation=OfficialSplit(), seed=0)
+    warned = [r.getMessage() for r in caplog.records if "no training document has" in r.getMessage()]
+    assert warned == ["task 'components': the test documents hold the label(s) 'major_claim', which no training "
+                      "document has: the model cannot predict them"]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mining.experiment"):
+        run_experiment(docs=docs, parsed=parsed, task=ComponentTask(), estimator=estimator,
+                       evaluation=GroupedCV(n_splits=3), seed=0)
+    assert not [r for r in caplog.records if "no training document has" in r.getMessage()]
