@@ -92,6 +92,7 @@ def run_experiment(*, docs: Sequence[Document], parsed: Sequence, task: Task, es
     note(f"{task.name}: {len(data.instances)} instances from {len(docs)} documents, {len(folds)} fold(s)")
     scored = _Scored(task)
     for fold in folds:
+        data.warn_unseen(fold)
         model, test_instances, predicted = data.fit_predict(estimator, fold, evaluation.resample, seed, timer)
         scored.add(fold, test_instances, predicted, data.gold_of(fold), docs, timer)
         steps.done()
@@ -126,6 +127,7 @@ def run_nested(*, docs: Sequence[Document], parsed: Sequence, task: Task, candid
     chosen: list[str] = []
     inner_scores: list[dict[str, float]] = []
     for fold in folds:
+        data.warn_unseen(fold)
         inner = evaluation.inner_folds(docs, fold, seed)
         scores = {name: data.inner_score(estimator, inner, evaluation, seed, timer)
                   for name, estimator in candidates.items()}
@@ -156,7 +158,7 @@ class TaskData:
     instances: list
     gold: np.ndarray
     doc_of: np.ndarray
-    _unseen_told: set = field(default_factory=set, repr=False)  # labels already warned of (:meth:`fit_predict`)
+    _unseen_told: set = field(default_factory=set, repr=False)  # labels already warned of (:meth:`warn_unseen`)
 
     @classmethod
     def build(cls, task: Task, docs: Sequence[Document], parsed: Sequence, timer: Timer) -> TaskData:
@@ -180,7 +182,6 @@ class TaskData:
         """Fit a clone on the fold's training documents: it, the test documents' instances and its predictions."""
         train_idx = resample_indices(self.indices(fold.train), self.gold, resample, seed + fold.repeat)
         self.check_labels(train_idx, f"fold {fold.index + 1}, repeat {fold.repeat + 1}")
-        self._warn_unseen(train_idx, self.indices(fold.test))
         model = clone(estimator)
         # sharing(): per-document work (tokens, markers) once per fit and per prediction, not per fold
         # of the stacked and out-of-fold models inside, and equal stacked models fitted once (fit_once). Out-of-fold
@@ -191,10 +192,11 @@ class TaskData:
             test_instances = [self.instances[i] for i in self.indices(fold.test)]
             return model, test_instances, self.task.predict(model, test_instances)
 
-    def _warn_unseen(self, train_idx: np.ndarray, test_idx: np.ndarray) -> None:
-        """Warn, once per label, of a gold label of the test documents that no training document has: the model can
-        never predict it, and every such instance counts as an error."""
-        unseen = sorted(set(self.gold[test_idx]) - set(self.gold[train_idx]) - self._unseen_told)
+    def warn_unseen(self, fold: Fold) -> None:
+        """Warn, once per label, of a gold label of ``fold``'s test documents (a scored fold's: not an inner one of
+        nested CV) that none of its training documents has: the model can never predict it, and every such instance
+        counts as an error."""
+        unseen = sorted(set(self.gold_of(fold)) - set(self.gold[self.indices(fold.train)]) - self._unseen_told)
         if unseen:
             self._unseen_told.update(unseen)
             logger.warning("task %r: the test documents hold the label(s) %s, which no training document has: the "

@@ -10,7 +10,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -86,7 +86,8 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
     removed = []
     for entry in entries:
         try:
-            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            # read and write: NFSv4 grants no exclusive lock on a file opened for reading only (EBADF)
+            fd = os.open(entry.path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:  # a link, or not ours to read
             continue
         try:
@@ -106,13 +107,17 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
 def staging_folder(parent: Path, prefix: str) -> Iterator[Path]:
     """A new folder in ``parent`` named ``prefix`` and ``mkdtemp``'s eight characters, to stage a whole folder's files
     in, locked (``flock`` on the folder itself) until the block ends: what a writer killed midway leaves, no process
-    holds, and :func:`is_stale` tells it from the stage of a writer at work, as :func:`remove_stale_temporaries` does
-    for a file's temporaries. The caller moves or removes the folder's contents; the lock goes with the block."""
+    holds, and :func:`remove_if_stale` tells it from the stage of a writer at work, as
+    :func:`remove_stale_temporaries` does for a file's temporaries. The caller moves or removes the folder's contents;
+    the lock goes with the block."""
     while True:
         stage = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
-        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except FileNotFoundError:  # a cleaner took it, unheld, in the instant before it was opened: take another
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits while a cleaner holds it (remove_if_stale), then finds it gone
         except OSError as e:
             if e.errno not in _NO_LOCKS:  # a file system that refuses locks: staged unlocked, never taken for stale
                 os.close(fd)
@@ -123,6 +128,9 @@ def staging_folder(parent: Path, prefix: str) -> Iterator[Path]:
                 break
         except FileNotFoundError:
             pass
+        except BaseException:
+            os.close(fd)
+            raise
         os.close(fd)  # removed as stale in the instant before the lock: take another
     try:
         yield stage
@@ -141,11 +149,13 @@ def staging_folders(parent: Path, prefix: str) -> list[Path]:
     return sorted(Path(e.path) for e in entries if own.fullmatch(e.name) and e.is_dir(follow_symlinks=False))
 
 
-def is_stale(stage: Path) -> bool:
-    """Whether the staging folder ``stage`` is this user's and no writer holds it locked (:func:`staging_folder`): a
-    writer killed midway, or older code's. Not a link, not another user's, not one of a writer at work; on a file
-    system whose locks are local to each host (NFS with ``local_lock``, sshfs) a writer on another host is not seen,
-    and on one that refuses locks nothing is stale."""
+def remove_if_stale(stage: Path, keep: Callable[[Path], bool] | None = None) -> bool:
+    """Remove the staging folder ``stage`` if it is this user's and no writer holds it locked (:func:`staging_folder`):
+    a writer killed midway left it, or older code that locked nothing. ``keep`` may spare one even so (it is asked
+    under the lock); returns whether it was removed. The lock is held while it is removed, so a writer that found the
+    folder in the same instant waits, then finds it gone and takes another. Not a link, not another user's, not one of
+    a writer at work; on NFS, whose locks on a folder are each host's own, a writer on another host is not seen, and
+    on a file system that refuses locks nothing is removed."""
     try:
         fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:
@@ -154,7 +164,10 @@ def is_stale(stage: Path) -> bool:
         if os.fstat(fd).st_uid != os.geteuid():
             return False
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while its writer runs, or where locks are refused
-        return True
+        if keep is not None and keep(stage):
+            return False
+        shutil.rmtree(stage, ignore_errors=True)
+        return not stage.exists()
     except OSError:
         return False
     finally:

@@ -267,3 +267,31 @@ def test_a_label_only_the_test_documents_hold_is_warned_of_once(sample, caplog):
         run_experiment(docs=docs, parsed=parsed, task=ComponentTask(), estimator=estimator,
                        evaluation=GroupedCV(n_splits=3), seed=0)
     assert not [r for r in caplog.records if "no training document has" in r.getMessage()]
+
+
+def test_nested_cv_warns_of_an_unseen_label_for_the_scored_folds_only(sample, caplog, monkeypatch):
+    """Inner folds fit too: the warning came from one of them, called its validation documents "the test documents",
+    and, once told, was not given for the outer fold whose scores the label costs."""
+    import logging
+    from dataclasses import replace
+
+    from sklearn.linear_model import LogisticRegression
+
+    from mining.evaluation.splits import NestedCV
+    from mining.experiment import TaskData, run_nested
+
+    docs, parsed = sample
+    first = next(d for d in docs if any(u.label == "major_claim" for u in d.units))
+    one_doc = [d if d is first else  # major claims in one document only: the outer fold that tests it trains on none
+               replace(d, units=[replace(u, label="claim") if u.label == "major_claim" else u for u in d.units])
+               for d in docs]
+    asked, real = [], TaskData.warn_unseen
+    monkeypatch.setattr(TaskData, "warn_unseen", lambda self, fold: asked.append(fold) or real(self, fold))
+    estimator = Pipeline([("x", StructuralVectorizer()), ("model", LogisticRegression())])
+    with caplog.at_level(logging.WARNING, logger="mining.experiment"):
+        run_nested(docs=one_doc, parsed=parsed, task=ComponentTask(), candidates={"a": estimator},
+                   evaluation=NestedCV(n_splits=3), seed=0)
+    outer = list(NestedCV(n_splits=3).folds(one_doc, 0))
+    assert asked == outer  # the scored folds, not the inner ones
+    warned = [r.getMessage() for r in caplog.records if "no training document has" in r.getMessage()]
+    assert len(warned) == 1 and "'major_claim'" in warned[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,6 @@ def test_a_file_is_replaced_only_when_its_writing_ends(tmp_path: Path):
 def test_the_temporary_file_of_a_killed_writer_is_removed_by_the_next_write_and_only_it(tmp_path: Path):
     """`kill -9` during `mining label FILE -o OUT` left .OUT.XXXXXXXX.tmp beside OUT for good; another run did not
     remove it. Now a command about to write OUT removes it, while the file of a writer still at work stays."""
-    import os
     import signal
     import subprocess
     import sys
@@ -74,7 +75,6 @@ def test_a_temporary_file_is_locked_until_it_is_renamed(tmp_path: Path):
 def test_a_temporary_file_of_another_user_is_not_removed(tmp_path: Path):
     """The docstring promised "no file of another user", but the owner was never checked: as root the cleaner
     removed any user's unlocked temporary file of the same name."""
-    import os
 
     from mining.files import remove_stale_temporaries
 
@@ -94,7 +94,6 @@ def test_a_file_system_that_refuses_locks_is_written_unlocked(tmp_path: Path, mo
     """flock's OSError (a file system that refuses locks) made every atomic write fail, and left the descriptor
     open and the temporary file behind."""
     import errno
-    import os
 
     import mining.files
 
@@ -110,7 +109,6 @@ def test_a_file_system_that_refuses_locks_is_written_unlocked(tmp_path: Path, mo
 
 def test_another_error_of_flock_fails_the_write_and_leaves_nothing(tmp_path: Path, monkeypatch):
     import errno
-    import os
 
     import mining.files
 
@@ -124,22 +122,59 @@ def test_another_error_of_flock_fails_the_write_and_leaves_nothing(tmp_path: Pat
     assert list(tmp_path.iterdir()) == [] and len(os.listdir("/proc/self/fd")) == fds
 
 
-def test_a_staging_folder_is_stale_only_when_no_writer_holds_it(tmp_path: Path):
+def test_a_staging_folder_is_removed_only_when_no_writer_holds_it(tmp_path: Path):
     """A pid-and-host owner file (the first version) took a pid reused since, or one of another container, for a
     writer at work or gone; a lock dies with its holder, wherever it ran."""
-    from mining.files import is_stale, staging_folder
+    from mining.files import remove_if_stale, staging_folder
     from tests.helpers import stage_of_a_killed_process, stage_of_another_process
 
     killed = stage_of_a_killed_process(tmp_path, ".staging-")
+    kept = stage_of_a_killed_process(tmp_path, ".staging-")
+    (tmp_path / "link").symlink_to(kept)
     running, writer = stage_of_another_process(tmp_path, ".staging-")
     try:
         with staging_folder(tmp_path, ".staging-") as own:
-            assert is_stale(killed) and not is_stale(running) and not is_stale(own)
-        assert is_stale(own)  # the block ended: as a kill leaves it
+            assert not remove_if_stale(running) and not remove_if_stale(own) and running.is_dir() and own.is_dir()
+        assert not remove_if_stale(kept, keep=lambda stage: stage == kept) and kept.is_dir()
+        assert not remove_if_stale(tmp_path / "link") and not remove_if_stale(tmp_path / "missing") and kept.is_dir()
+        assert remove_if_stale(killed) and not killed.exists()
+        assert remove_if_stale(own) and not own.exists()  # the block ended: as a kill leaves it
     finally:
         writer.stdin.close()
         writer.wait()
         writer.stdout.close()
-    assert is_stale(running)
-    (tmp_path / "link").symlink_to(killed)
-    assert not is_stale(tmp_path / "link") and not is_stale(tmp_path / "missing")
+    assert remove_if_stale(running) and not running.exists()
+
+
+def test_a_writer_never_stages_in_a_folder_a_cleaner_removes(tmp_path: Path, monkeypatch):
+    """The cleaner removed a folder it had found unheld after letting go of its lock: a writer could take the lock in
+    between, and the folder went while it wrote (with hf.save's old/, the user's dataset). It is removed under the
+    lock now, and a writer that finds its new folder gone, or taken, takes another."""
+    import mining.files
+    from mining.files import remove_if_stale, staging_folder
+
+    made = []
+    real_mkdtemp = mining.files.tempfile.mkdtemp
+
+    def mkdtemp_then_clean(**kwargs):
+        made.append(real_mkdtemp(**kwargs))
+        if len(made) == 1:  # a cleaner finds the first one before its writer holds it
+            assert remove_if_stale(Path(made[0]))
+        return made[-1]
+
+    monkeypatch.setattr(mining.files.tempfile, "mkdtemp", mkdtemp_then_clean)
+    with staging_folder(tmp_path, ".staging-") as stage:
+        assert len(made) == 2 and str(stage) == made[1] and stage.is_dir()
+        assert not remove_if_stale(stage) and stage.is_dir()
+    monkeypatch.undo()
+
+    def held_while_removed(stage: Path) -> bool:  # keep is asked under the cleaner's lock: no writer can take it
+        fd = os.open(stage, os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+        return False
+
+    assert remove_if_stale(stage, keep=held_while_removed) and not stage.exists()

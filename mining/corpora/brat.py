@@ -26,7 +26,7 @@ from typing import Any
 from mining import jsonread
 from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError, short_repr, shortened
-from mining.files import STAGING, is_stale, staging_folder, staging_folders, write_text_atomic
+from mining.files import STAGING, remove_if_stale, staging_folder, staging_folders, write_text_atomic
 from mining.schema import (
     RELATION_LABELS,
     UNIT_LABELS,
@@ -493,7 +493,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     the folder reads back as exactly ``docs`` (brat's own settings files stay). A folder holding anything
     else is refused before anything is written (:func:`check_replaceable`). The staging folders that writes killed
     before they ended left in ``directory`` are removed (only once the killed process is certainly gone: a write at
-    work holds its own locked: see :func:`mining.files.is_stale`).
+    work holds its own locked: see :func:`mining.files.remove_if_stale`).
     """
     directory = Path(directory)
     docs = list(docs)
@@ -515,8 +515,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
     for leftover in staging_folders(directory, STAGING):  # of a write killed before it ended; not one at work
-        if is_stale(leftover):
-            shutil.rmtree(leftover, ignore_errors=True)
+        remove_if_stale(leftover)
     with staging_folder(directory, STAGING) as staging:
         try:
             _write_folder(docs, stems, staging, conf=conf)

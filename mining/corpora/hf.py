@@ -16,7 +16,7 @@ from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
 from mining.corpora.jsonl import json_text
 from mining.errors import CorpusError, OutputExistsError, short_repr
-from mining.files import STAGING, is_stale, staging_folder, staging_folders
+from mining.files import STAGING, remove_if_stale, staging_folder, staging_folders
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError, not_json_numbers
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
@@ -227,11 +227,10 @@ def _check_leftovers(directory: Path) -> None:
 
 def _remove_stale_stages(directory: Path) -> None:
     """Remove the staging folders that saves of ``directory`` killed before their renames left beside it (half a new
-    dataset): those no save holds (:func:`mining.files.is_stale`) and that hold no ``old`` folder (the user's data, see
-    :func:`_check_leftovers`). Another save's, at work, is left as it is."""
+    dataset): those no save holds (:func:`mining.files.remove_if_stale`) and that hold no ``old`` folder (the user's
+    data, see :func:`_check_leftovers`). Another save's, at work, is left as it is."""
     for leftover in staging_folders(directory.parent, f"{STAGING}{directory.name}."):
-        if is_stale(leftover) and not (leftover / "old").exists():
-            shutil.rmtree(leftover, ignore_errors=True)
+        remove_if_stale(leftover, keep=lambda stage: (stage / "old").exists())
 
 
 def check_replaceable(directory: Path) -> None:

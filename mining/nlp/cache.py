@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ CACHE_VERSION = 2  # 2: each <key>.spacy has its checksum in <key>.sha256 beside
 SUFFIX = ".spacy"
 
 logger = logging.getLogger(__name__)
+_TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")  # mining.files.new_temporary's name for a file's temporary
 
 
 def texts_fingerprint(docs: Sequence[Document]) -> str:
@@ -120,7 +122,7 @@ def write_cache(path: Path, parsed: Sequence[Doc]) -> None:
     writer holds (a killed one's) are removed first.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    for target in (path, checksum_path(path)):
+    for target in _written_here(path.parent):  # of any key: a killed parse of a corpus since edited left one too
         remove_stale_temporaries(target)
     data = DocBin(store_user_data=True, docs=parsed).to_bytes()
     digest = hashlib.sha256(data).hexdigest().encode("ascii") + b"\n"
@@ -142,6 +144,11 @@ def _locked(directory: Path, operation: int) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _written_here(cache_dir: Path) -> set[Path]:
+    """The files of ``cache_dir`` that temporary files beside them are named for (``.NAME.XXXXXXXX.tmp``)."""
+    return {cache_dir / m.group(1) for e in os.scandir(cache_dir) if (m := _TEMPORARY.fullmatch(e.name))}
 
 
 @contextmanager
