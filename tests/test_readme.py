@@ -36,6 +36,8 @@ SHELL = ("bash", "sh", "shell", "console")
 EXAMPLES = ROOT.parent / "shared" / "examples"
 NEWS_GUIDELINE = ROOT / "docs/news-guideline.md"  # the rules an annotator reads
 NEWS_HISTORY = ROOT / "docs/news-corpus-history.md"  # the splits, counts and agreement logs behind them
+EXPERIMENTS = ROOT / "experiments/README.md"  # our numbers beside the published ones
+NEWS_MODEL_HISTORY = ROOT / "experiments/news-history.md"  # the news model's earlier test splits and settings tried
 MINI_ESSAYS = ("essay001", "essay002", "essay003", "essay004", "essay005", "essay006")  # 3 train, 3 test
 
 # Which test runs each shell block: "PAGE#N" (the N-th shell block of PAGE, from 1) -> test name.
@@ -357,6 +359,26 @@ def test_news_guideline_reads_as_a_guideline():
     headings = set(re.findall(r"^## (.+)$", text, flags=re.M))
     assert {"The document", "What is a unit", "The span", "Holder", "Stance", "Counts", "Agreement"} <= headings
     assert f"]({NEWS_HISTORY.name}" in text, "the guideline no longer links to the corpus history"
+
+
+def anchor(heading: str) -> str:
+    """The anchor a Markdown renderer gives a heading, as GitHub makes it."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_experiments_news_section_holds_the_current_model():
+    """experiments/README.md's News section is what a reader needs today (the model scored on the split in force and
+    that split, under the heading README.md links to); every earlier split, scoring and setting tried goes to the
+    history page, linked from it and linking back."""
+    text = EXPERIMENTS.read_text(encoding="utf-8")
+    news = text[text.index("\n## News (") + 1:].split("\n## ", 1)[0]
+    heading = news.split("\n", 1)[0].removeprefix("## ")
+    link = f"experiments/README.md#{anchor(heading)}"
+    assert f"]({link})" in README.read_text(encoding="utf-8"), f"README.md no longer links to {link}"
+    assert len(news) < 40_000, f"its News section has {len(news)} characters: move history to {NEWS_MODEL_HISTORY.name}"
+    assert len(re.findall(r"^### .* re-split: ", news, flags=re.M)) == 1, "only the split in force stays in News"
+    assert f"]({NEWS_MODEL_HISTORY.name})" in news, "the News section no longer links to the model's history"
+    assert f"](README.md#{anchor(heading)})" in NEWS_MODEL_HISTORY.read_text(encoding="utf-8")
 
 
 def test_news_counts_as_printed(tmp_path: Path):

@@ -238,7 +238,7 @@ def load_documents(data) -> list:
     from mining.dataset.validation import validate_documents
 
     # The sample is one shipped file; `news` takes a path on purpose: a variant of the news training file, with the
-    # sample's news reports added (``experiment=news_miner data.path=FILE``, experiments/README.md).
+    # sample's news reports added (``experiment=news_miner data.path=FILE``, experiments/news-history.md).
     if data.name == "sample" and data.get("path") is not None:  # as `mining data ... sample --path` refuses it
         raise UsageError(f"data.path={data.path}: corpus {data.name!r} ships with mining and takes no path (the run "
                          f"would read your file and be named and recorded as {data.name!r}); to train on it, add "

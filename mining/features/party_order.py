@@ -4,7 +4,7 @@ A wire report leads with the news, and on a proposal the news is the measure and
 the reactions follow ("... announced plans to ...", then "Critics said ..."). A report's topic names
 that measure, so the party whose claim comes first is usually for it: in the training reports of the
 news corpus when it was chosen (news-01..124), the first claim with a stance is for the measure in 115 of
-124 (experiments/README.md, "News"). This is a prior of the genre, not a reading of what the party says:
+124 (experiments/news-history.md). This is a prior of the genre, not a reading of what the party says:
 where a report leads with a party against the topic it was given, it points the wrong way. Out of fold over
 news-01..481, stance macro-F1 is 0.784 on the 442 reports led for their measure and 0.316 on the 39 led against it
 (`benchmarks/end_to_end_cv.py --by-lead`); 36 training reports led against (news-506..541) left the 39 where they

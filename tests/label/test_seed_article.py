@@ -7,7 +7,7 @@ working, so the expectation is then promoted to a plain assertion.
 
 Two AI helpers (SA, SB) annotated the article blind on 5 December 2026, from the guideline's sections on units, spans,
 holders and stance and 80 training reports, without this file or any model output: they marked the same 17 units (at
-50% overlap; 16 with the same bounds) with the same labels and holders (experiments/README.md, "News"). Every type
+50% overlap; 16 with the same bounds) with the same labels and holders (experiments/news-history.md). Every type
 expected here is theirs, and the expectations marked "both annotators" were added from their annotation; the holder
 "US officials" for what the officials briefing the press said is not theirs (both wrote "official" or "US
 official").

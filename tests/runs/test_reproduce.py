@@ -267,7 +267,7 @@ def test_a_recorded_override_that_is_no_plain_setting_is_named(override: str, pr
                                       "seed=3", "tags=[a,b]", "nlp.exclude=[]", "optimized_metric=cv.macro_f1.mean",
                                       "+features.indicators._target_=mining.features.markers.IndicatorVectorizer",
                                       "model._target_=sklearn.linear_model.LogisticRegression",
-                                      "features@side.features=stance_news"])  # experiments/README.md does so
+                                      "features@side.features=stance_news"])  # experiments/news-history.md does so
 def test_plain_settings_and_mining_s_own_configs_are_re_run(override: str):
     from mining.runs.reproduce import override_problem
 
