@@ -492,8 +492,8 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
     set: once the new files are in, the brat documents it held that were not written again are removed, so
     the folder reads back as exactly ``docs`` (brat's own settings files stay). A folder holding anything
     else is refused before anything is written (:func:`check_replaceable`). The staging folders that writes killed
-    before they ended left in ``directory`` are removed (only once the killed process is certainly gone: a write at
-    work holds its own locked: see :func:`mining.files.remove_if_stale`).
+    before they ended left in ``directory`` are removed; a write at work holds its own locked
+    (:func:`mining.files.remove_if_stale`).
     """
     directory = Path(directory)
     docs = list(docs)

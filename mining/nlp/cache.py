@@ -118,8 +118,8 @@ def write_cache(path: Path, parsed: Sequence[Doc]) -> None:
     no file, or one that :func:`read_cache` finds whole, or one whose checksum fails.
 
     The bytes go to a temporary file beside ``path`` (``.<name>.<random>.tmp``, held locked while it is written), are
-    flushed, and are renamed over ``path`` after the checksum is in place. The temporary files of this key that no
-    writer holds (a killed one's) are removed first.
+    flushed, and are renamed over ``path`` after the checksum is in place. The temporary files in the folder that no
+    writer holds (a killed one's, of any key) are removed first.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     for target in _written_here(path.parent):  # of any key: a killed parse of a corpus since edited left one too
