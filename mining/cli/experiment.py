@@ -123,6 +123,13 @@ def check_settings(cfg) -> None:
         if not isinstance(value, str) or not value.strip():
             raise UsageError(f"{key}={value!r}: expected a name, e.g. {key}={example} (quote one that YAML reads as "
                              f"another type, inside the shell's quotes: \"{key}='2024'\")")
+    # ~model (or ~task, ~features) removed a setting every run of one task reads: "Key 'model' is not in struct"
+    # came after the parse
+    for group in () if cfg.get("subtasks") else ("task", "features", "model"):
+        if group not in cfg:
+            options = ", ".join(sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml")))
+            raise UsageError(f"~{group} removed the setting {group}, which every run reads: choose one instead "
+                             f"({group}=OPTION; the options are {options})")
     # Counts read only in some runs (n_jobs where there are subtasks) or deep in spaCy's nlp.pipe, which fails
     # with an error naming neither (n_process=-5) or parses nothing at all (batch_size=0): checked in every run.
     counts = {"n_jobs": cfg.get("n_jobs", 1), "nlp.n_process": cfg.nlp.get("n_process", 1),

@@ -50,6 +50,8 @@ RUN_CASES = [
      ["tracking=null: the config group tracking takes one of its options (mlflow, none), not null"]),
     ("null-experiment", ["experiment=null"], ["experiment=null", "leave experiment= out"]),
     ("no-key", ["experiment=sample_components", "=null"], ["=null: no setting before '='"]),
+    # "Key 'model' is not in struct", after the parse
+    ("model-removed", ["experiment=sample_components", "~model"], ["~model removed the setting model", "logreg"]),
     ("model-C-not-a-number", ["experiment=sample_components", "model.C=abc"], ["model.C", "float", "'abc'"]),
     ("model-C-negative", ["experiment=sample_components", "model.C=-1"], ["model.C", "range"]),
     ("seed-not-an-int", ["experiment=sample_components", "seed=abc"], ["seed='abc'", "integer"]),
