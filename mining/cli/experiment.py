@@ -61,12 +61,16 @@ def run(argv: list[str]) -> int:
 
 def check_group_overrides(argv: list[str]) -> None:
     """Refuse ``GROUP=null`` (``tracking=null`` for ``tracking=none``) and an override with no key (``=null``):
-    Hydra raises a bare ValueError for them, a traceback naming no override."""
+    Hydra raises a bare ValueError for them, a traceback naming no override. And ``GROUP=[A,B]``, which Hydra merges
+    into one setting without a word, where a sweep (``-m GROUP=A,B``) was meant."""
     for arg in argv:
         key, equals, value = arg.lstrip("+~").partition("=")
         if equals and not key:  # "=null": Hydra's own error is a traceback naming no override
             raise UsageError(f"{arg}: no setting before '=' (e.g. model.C=1)")
         group = CONFIG_DIR / key
+        if equals and value.strip().startswith("[") and group.is_dir() and not key.startswith("hydra"):
+            raise UsageError(f"{arg}: a list merges those options into one {key}, the last winning where they differ; "
+                             f"to run each in turn, sweep them: mining run -m {key}={value.strip().strip('[]')}")
         values = [v.strip() for v in value.split(",")]  # a sweep's values too (-m model=null,logreg)
         if not (equals and "null" in values and not arg.startswith("-") and group.is_dir()):
             continue

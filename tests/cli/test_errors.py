@@ -50,6 +50,9 @@ RUN_CASES = [
      ["tracking=null: the config group tracking takes one of its options (mlflow, none), not null"]),
     ("null-experiment", ["experiment=null"], ["experiment=null", "leave experiment= out"]),
     ("no-key", ["experiment=sample_components", "=null"], ["=null: no setting before '='"]),
+    # Hydra merged both, LinearSVC's settings winning, without a word
+    ("group-list", ["experiment=sample_components", "model=[logreg,linear_svc]"],
+     ["model=[logreg,linear_svc]: a list merges those options", "mining run -m model=logreg,linear_svc"]),
     # "Key 'model' is not in struct", after the parse
     ("model-removed", ["experiment=sample_components", "~model"], ["~model removed the setting model", "logreg"]),
     ("model-C-not-a-number", ["experiment=sample_components", "model.C=abc"], ["model.C", "float", "'abc'"]),
