@@ -149,6 +149,23 @@ def staging_folders(parent: Path, prefix: str) -> list[Path]:
     return sorted(Path(e.path) for e in entries if own.fullmatch(e.name) and e.is_dir(follow_symlinks=False))
 
 
+def held(stage: Path) -> bool:
+    """Whether a writer at work holds the staging folder ``stage`` locked (:func:`staging_folder`)."""
+    try:
+        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:  # a file system that refuses locks: no writer can be seen
+        return False
+    finally:
+        os.close(fd)
+
+
 def remove_if_stale(stage: Path, keep: Callable[[Path], bool] | None = None) -> bool:
     """Remove the staging folder ``stage`` if it is this user's and no writer holds it locked (:func:`staging_folder`):
     a writer killed midway left it, or older code that locked nothing. ``keep`` may spare one even so (it is asked

@@ -16,7 +16,7 @@ from mining import jsonread
 from mining.corpora.custom import is_saved_dataset
 from mining.corpora.jsonl import json_text
 from mining.errors import CorpusError, OutputExistsError, short_repr
-from mining.files import STAGING, remove_if_stale, staging_folder, staging_folders
+from mining.files import STAGING, held, remove_if_stale, staging_folder, staging_folders
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, SchemaError, not_json_numbers
 
 # Free-form dicts (metadata, attributes, and the fields a record had that the schema does not know,
@@ -216,10 +216,14 @@ def save(docs: Iterable[Document], directory: str | Path, *, overwrite: bool = F
 
 def _check_leftovers(directory: Path) -> None:
     """Refuse to save ``directory`` while a save of it killed between its renames left the folder it was replacing
-    (``old``) in its staging folder and ``directory`` is gone: only the user can put it back."""
+    (``old``) in its staging folder and ``directory`` is gone: only the user can put it back. A save at work between
+    its renames (it holds its staging folder) is named as such."""
     if directory.exists():
         return
     for leftover in staging_folders(directory.parent, f"{STAGING}{directory.name}."):
+        if (leftover / "old").is_dir() and held(leftover):  # between its two renames: done in an instant
+            raise CorpusError(f"another save of it is at work (its staging folder {leftover}): wait for it to end, "
+                              "then save again", file=directory)
         if (leftover / "old").is_dir():
             raise CorpusError(f"a save killed before it ended left the folder it replaced in {leftover / 'old'}: "
                               "move it back (or remove it), then save again", file=directory)

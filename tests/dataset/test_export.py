@@ -181,3 +181,23 @@ def test_a_save_killed_between_its_renames_is_named_by_the_next_one(tmp_path: Pa
     (stage / "old").rename(out)
     hf.save(load_corpus("sample")[:2], out, overwrite=True)  # out.v2's leftover is neither in the way nor removed
     assert hf.load(out) == load_corpus("sample")[:2] and (other / "old").is_dir()
+
+
+def test_a_save_at_work_between_its_renames_is_named_as_such(tmp_path: Path):
+    """It was taken for a killed one ("move it back"), and the user told to move a live save's folder."""
+    from tests.helpers import stage_of_another_process
+
+    out = tmp_path / "out"
+    hf.save(load_corpus("sample")[:1], out)
+    stage, writer = stage_of_another_process(tmp_path, ".staging-out.")
+    try:
+        out.rename(stage / "old")  # where the other save stands for an instant
+        with pytest.raises(CorpusError, match=r"another save of it is at work \(its staging folder .*\): wait"):
+            hf.save(load_corpus("sample")[:2], out)
+        assert hf.load(stage / "old") == load_corpus("sample")[:1]
+    finally:
+        writer.stdin.close()
+        writer.wait()
+        writer.stdout.close()
+    with pytest.raises(CorpusError, match=r"left the folder it replaced in .*/old: move it back"):
+        hf.save(load_corpus("sample")[:2], out)  # its writer ended without renaming: a killed save's
