@@ -287,7 +287,8 @@ def _vouched(path: Path, vouchers: Vouchers | None) -> Path | None:
 
 def _own_file(run_dir: Path, name: str, vouchers: Vouchers | None = None) -> Path:
     """The file to publish as ``run_dir/name``: itself when it is a regular file inside ``run_dir``; for a link, the
-    file it stands for when the repository the run lies in vouches for it (a git-annex or DVC checkout of the run,
+    regular file it leads to inside ``run_dir`` (as :func:`record_file` reads it), or the file it stands for when the
+    repository the run lies in vouches for it (a git-annex or DVC checkout of the run,
     :func:`mining.runs.links.vouched_target`). Anything else is refused: a link in a run directory someone handed
     over (``config.yaml -> ~/.ssh/id_rsa``) would copy that file into the reference, to be published."""
     path = run_dir / name
@@ -295,8 +296,8 @@ def _own_file(run_dir: Path, name: str, vouchers: Vouchers | None = None) -> Pat
         raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run")
     inside = _inside(path.parent, run_dir)  # .hydra not a link out of the run
     if inside and path.is_symlink():
-        target = _vouched(path, vouchers)
-        if target is not None:
+        target = Path(os.path.realpath(path)) if _inside(path, run_dir) else _vouched(path, vouchers)
+        if target is not None and target.is_file():
             return target
     elif inside and path.is_file():
         return path

@@ -156,3 +156,16 @@ def test_compare_prints_the_control_characters_of_a_record_escaped(handed_over: 
         assert "\\x1b]52;c;QUFB\\x07" in done.stdout and "test.f1\\x1b[2J" in done.stdout, done.stdout
     done = _mining("compare", str(handed_over), "--metrics", "test.f1")
     assert done.returncode == 2 and "\x1b" not in done.stderr and "test.f1\\x1b[2J" in done.stderr, done.stderr
+
+
+def test_a_record_file_linked_inside_the_run_is_published_as_the_file(handed_over: Path, tmp_path: Path):
+    """compare read it and publish refused it: one rule now, the link's own file copied."""
+    (handed_over / ".hydra").mkdir()
+    (handed_over / ".hydra" / "overrides.yaml").write_text("- model=logreg\n", encoding="utf-8")
+    (handed_over / "config.yaml").rename(handed_over / "config.kept.yaml")
+    (handed_over / "config.yaml").symlink_to("config.kept.yaml")
+    dest = tmp_path / "published"
+    done = _mining("publish", str(handed_over), str(dest))
+    assert done.returncode == 0, done.stderr
+    copy = dest / "config.yaml"
+    assert not copy.is_symlink() and copy.read_bytes() == (handed_over / "config.kept.yaml").read_bytes()
