@@ -38,6 +38,7 @@ NEWS_GUIDELINE = ROOT / "docs/news-guideline.md"  # the rules an annotator reads
 NEWS_HISTORY = ROOT / "docs/news-corpus-history.md"  # the splits, counts and agreement logs behind them
 EXPERIMENTS = ROOT / "experiments/README.md"  # our numbers beside the published ones
 NEWS_MODEL_HISTORY = ROOT / "experiments/news-history.md"  # the news model's earlier test splits and settings tried
+AAEC_HISTORY = ROOT / "experiments/aaec-history.md"  # the AAEC settings tried, earlier records and timings
 MINI_ESSAYS = ("essay001", "essay002", "essay003", "essay004", "essay005", "essay006")  # 3 train, 3 test
 
 # Which test runs each shell block: "PAGE#N" (the N-th shell block of PAGE, from 1) -> test name.
@@ -380,6 +381,24 @@ def test_experiments_news_section_holds_the_current_model():
     assert f"]({NEWS_MODEL_HISTORY.name})" in news, "the News section no longer links to the model's history"
     assert f"](README.md#{anchor(heading)})" in NEWS_MODEL_HISTORY.read_text(encoding="utf-8")
 
+
+def test_experiments_aaec_part_holds_the_current_figures():
+    """experiments/README.md's two AAEC sections (gold units, end to end) hold what a reader needs today: the figures
+    beside the papers' with their commands, how much they move, and the latest timings against issue 19's budgets;
+    the settings tried, kept or not, earlier records and earlier timings go to the history page, linked both ways."""
+    text = EXPERIMENTS.read_text(encoding="utf-8")
+    aaec = text[text.index("\n## AAEC v2 (") + 1:text.index("\n## arg-microtexts")]
+    assert len(aaec) < 30_000, f"its AAEC part has {len(aaec)} characters: move history to {AAEC_HISTORY.name}"
+    assert "Tried, not kept" not in aaec and "not adopted" not in aaec, f"settings not kept go to {AAEC_HISTORY.name}"
+    for cited in ("How much these numbers move", "Scored both ways", "Labelling essays without named entities"):
+        assert cited in aaec, f"the AAEC part no longer holds {cited!r}"
+    assert f"]({AAEC_HISTORY.name})" in aaec, "the AAEC part no longer links to its history"
+    contents = text[text.index("\n## Contents"):text.index("\n## AAEC v2 (")]
+    assert f"]({AAEC_HISTORY.name})" in contents and f"]({NEWS_MODEL_HISTORY.name})" in contents
+    history = AAEC_HISTORY.read_text(encoding="utf-8")
+    for heading in re.findall(r"^## (.+)$", aaec, flags=re.M):
+        assert f"](README.md#{anchor(heading)})" in history, f"{AAEC_HISTORY.name} no longer links to {heading!r}"
+    assert f"](experiments/{AAEC_HISTORY.name})" in README.read_text(encoding="utf-8")
 
 def test_news_counts_as_printed(tmp_path: Path):
     """The guideline's summary and the history's "Counts" show what `mining data stats news` prints now."""

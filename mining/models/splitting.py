@@ -3,7 +3,7 @@
 A token tagger with tag transitions merges two units of one sentence more often than it cuts one in two:
 "<unit>, but <unit>", "<unit> because <unit>", "<unit>, which <unit>", or, in news, two sentences of one quote.
 Out of fold on the AAEC training essays, 457 of 4,823 gold units sat in a prediction that also held another
-one (experiments/README.md, "Exact unit boundaries"). The cut points are few per unit and the evidence is the
+one (experiments/aaec-history.md, "Exact unit boundaries"). The cut points are few per unit and the evidence is the
 unit's own and the token before it: what stands in the gap (", but", "because"), whether a clause with its own
 subject follows, how long each side is, what opened the left side ("Although [X], [Y]"). A classifier over candidate
 cuts learns them from the gold units alone: the boundary between two neighbouring gold units of a paragraph is a

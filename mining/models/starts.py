@@ -2,7 +2,7 @@
 
 After the tag transitions and the cuts, the commonest exact-boundary error of the AAEC segmenter is a wrong
 start: out of fold on the training essays, 433 of 4,823 gold units had a predicted span that was right at its
-end and wrong at its start, 340 of them by three tokens or more (experiments/README.md, "Moving unit starts").
+end and wrong at its start, 340 of them by three tokens or more (experiments/aaec-history.md, "Moving unit starts").
 Whether a sentence's opening phrase belongs to the unit ("It is clear that", "According to the above,", "He
 said that") is decided by the words of the whole prefix and the clause that opens after it, which a window of
 a few tokens around each token does not see. A classifier over candidate starts reads them.
