@@ -42,7 +42,14 @@ def check_model_version(server: Server, project: str, asked: str | None, version
 
 
 def open_project(server: Server, name: str, *, create: bool = False) -> Project:
-    """The project ``name`` on ``server``; created (with mining's labels) when missing and ``create``."""
+    """The project ``name`` on ``server``; created (with mining's labels) when missing and ``create``.
+
+    A name with spaces at either end is refused before any request: both tools strip them from a project they
+    create, so such a name would never find the project made for it, and each push would make another.
+    """
+    if name != name.strip():
+        raise UsageError(f"project name {name!r} begins or ends with blanks, which {server.name} would strip: "
+                         f"give {name.strip()!r}")
     if server.tool == "labelstudio":
         from mining.annotate.labelstudio import LabelStudioProject
 

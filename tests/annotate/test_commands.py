@@ -79,3 +79,17 @@ def test_pull_refuses_a_folder_for_its_jsonl_before_asking_the_server(monkeypatc
     error = one_line_error(mining("annotate", "pull", "doccano", "--project", "p", "-o", str(tmp_path / "out")))
     assert "it is a folder, and this output is one file" in error
     assert not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("tool", ["labelstudio", "doccano"])
+def test_a_project_name_with_blanks_at_its_ends_is_refused_before_the_server(monkeypatch, tmp_path: Path, tool):
+    """Both tools strip the name of a project they create: `--project " round-1 "` made a project 'round-1' at
+    every push (the next push did not find it under the name given) and pull said there was none."""
+    monkeypatch.setenv("LABEL_STUDIO_URL", "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "token-123")
+    monkeypatch.setenv("DOCCANO_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
+    (tmp_path / "a.txt").write_text("Cats rule.", encoding="utf-8")
+    for command in (["push", tool, str(tmp_path / "a.txt")], ["pull", tool, "-o", str(tmp_path / "o.jsonl")]):
+        error = one_line_error(mining("annotate", *command, "--project", " round-1 "))
+        assert "project name ' round-1 ' begins or ends with blanks" in error and "give 'round-1'" in error
