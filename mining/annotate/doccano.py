@@ -14,7 +14,7 @@ from mining.annotate.settings import Server, require
 from mining.corpora import SAME_UNIT, doccano
 from mining.corpora.corrections import PROPOSED_KEY
 from mining.corpora.labelstudio.write import DEFAULT_MODEL_VERSION
-from mining.errors import ServerError, UsageError
+from mining.errors import CorpusError, ServerError, UsageError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document
 
 IMPORT_TIMEOUT = 300.0  # seconds the Celery worker may take to import an upload
@@ -173,7 +173,20 @@ class DoccanoProject:
                 continue
             records.append(self.record(example, spans, relations))
             done.append(bool(example.get("is_confirmed")))
-        return doccano.from_records(records, file=f"{self.server.url}{self.base}", reviewed=done)
+        return [self.read(record, reviewed) for record, reviewed in zip(records, done)]
+
+    def read(self, record: dict[str, Any], reviewed: bool) -> Document:
+        """The document of one example; an error names it by its document id and example id (an error naming
+        the record's place in the pull, ``projects/15:2``, named nothing an annotator could find)."""
+        try:
+            (doc,) = doccano.from_records([record], reviewed=[reviewed])
+        except CorpusError as e:
+            doc_id = record.get("doc_id") or record["id"]
+            where = f"{doc_id} (example {record['id']})"
+            named = e.item and e.item != f"document {doc_id}"  # the text's error names the document already
+            raise CorpusError(e.problem, file=f"{self.server.url} project {self.name!r}",
+                              item=f"{where}/{e.item}" if named else where) from None
+        return doc
 
     def record(self, example: dict[str, Any], spans: dict[int, str], relations: dict[int, str]) -> dict[str, Any]:
         """The example as a line of doccano's relation JSONL export: its metadata fields, text, spans, links."""

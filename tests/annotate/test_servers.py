@@ -379,3 +379,25 @@ def test_a_doccano_project_that_hides_other_annotators_work_is_refused(doccano_s
     DoccanoAnnotator.create_project(doccano_server, project_name, collaborative=False)
     done = mining("annotate", "pull", "doccano", "--project", project_name, "-o", str(tmp_path / "out.jsonl"))
     assert done.returncode == 2 and "does not share annotations across users" in done.stderr, done.stderr
+
+
+def test_a_doccano_span_with_a_label_outside_the_scheme_is_named_by_its_document(doccano_server, tmp_path: Path,
+                                                                                   project_name):
+    """The error named the record's place in the pull (``.../v1/projects/15:2 [entity 1246]``), not the document:
+    the annotator could not tell which example to fix."""
+    path, docs = _session_docs(tmp_path)
+    push("doccano", path, project_name)
+    annotator = DoccanoAnnotator(doccano_server, project_name)
+    evidence = annotator.call("POST", f"{annotator.base}/span-types", json={
+        "text": "evidence", "background_color": "#000000", "text_color": "#ffffff"})["id"]
+    span = annotator.spans(docs[1].id)[0]["id"]
+    annotator.call("PATCH", f"{annotator.base}/examples/{annotator.examples[docs[1].id]}/spans/{span}",
+                   json={"label": evidence})
+    annotator.done(docs[0].id)
+    annotator.done(docs[1].id)
+    out = tmp_path / "pulled.jsonl"
+    done = mining("annotate", "pull", "doccano", "--project", project_name, "-o", str(out))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert (f"{doccano_server.url} project {project_name!r} [{docs[1].id} (example "
+            f"{annotator.examples[docs[1].id]})/entity {span}]: unknown label 'evidence'") in done.stderr
+    assert not out.exists()
