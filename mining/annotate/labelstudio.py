@@ -86,8 +86,11 @@ class LabelStudioProject:
         if predictions:
             check_model_version(self.server, self.name, model_version, _versions(tasks))
         source = f"{self.server.url}/projects/{self.project.id}"
+        # With every prediction asked for, a task with none is a text pushed without units (push sends no empty
+        # prediction that no model made): a document without units, as doccano gives it, not one to leave out.
+        everything = predictions and model_version is None
         return labelstudio.from_tasks(tasks, file=source, predictions=predictions, model_version=model_version,
-                                      unannotated="skip")
+                                      unannotated="empty" if everything else "skip")
 
     def export(self) -> list[dict[str, Any]]:
         """Every task with its annotations and its predictions in full: Label Studio's plain JSON export

@@ -401,3 +401,18 @@ def test_a_doccano_span_with_a_label_outside_the_scheme_is_named_by_its_document
     assert (f"{doccano_server.url} project {project_name!r} [{docs[1].id} (example "
             f"{annotator.examples[docs[1].id]})/entity {span}]: unknown label 'evidence'") in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_pull_with_the_predictions_gives_the_texts_pushed_without_units(tool, request, tmp_path: Path, project_name):
+    """Label Studio left out, without a word, the tasks of texts pushed without units (they carry no prediction);
+    doccano gave them. `--predictions` gives every document of the project."""
+    request.getfixturevalue(f"{tool}_server")
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "ferries.txt").write_text("Ferries matter to the island.", encoding="utf-8")
+    (tmp_path / "texts" / "nurses.txt").write_text("They carry nurses at night.", encoding="utf-8")
+    push(tool, tmp_path / "texts", project_name)
+    assert pull(tool, project_name, tmp_path / "annotated.jsonl") == []
+    pulled = pull(tool, project_name, tmp_path / "all.jsonl", "--predictions")
+    assert sorted((d.id, d.text, len(d.units)) for d in pulled) == [
+        ("ferries", "Ferries matter to the island.", 0), ("nurses", "They carry nurses at night.", 0)]
