@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from mining.annotate.projects import check_model_version
+from mining.annotate.projects import check_model_version, known_documents
 from mining.annotate.settings import Server, require
 from mining.corpora import SAME_UNIT, doccano
 from mining.corpora.corrections import PROPOSED_KEY
@@ -125,9 +125,10 @@ class DoccanoProject:
 
     def push(self, docs: Sequence[Document], *, model_version: str | None,
              scores: dict[str, float] | None = None) -> tuple[int, list[str]]:
-        known = {str((e.get("meta") or {}).get("doc_id", e["id"])) for e in self.examples()}
-        skipped = [d.id for d in docs if d.id in known]
-        records = doccano.to_records([d for d in docs if d.id not in known])
+        texts = {str((e.get("meta") or {}).get("doc_id", e["id"])): e.get("text") for e in self.examples()}
+        skipped = known_documents(self.server, self.name, docs, texts)
+        held = set(skipped)
+        records = doccano.to_records([d for d in docs if d.id not in held])
         for record in records:  # the reader leaves it be; pull --model-version picks by it
             if model_version is not None or PROPOSED_KEY in record[doccano.META_KEY]:
                 # a proposal with no model named is "mining"'s, as Label Studio's predictions are (to_tasks)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from mining import jsonread
-from mining.annotate.projects import check_model_version
+from mining.annotate.projects import check_model_version, known_documents
 from mining.annotate.settings import Server, require
 from mining.corpora import labelstudio
 from mining.corpora.corrections import pre_labelled
@@ -59,9 +59,9 @@ class LabelStudioProject:
 
     def push(self, docs: Sequence[Document], *, model_version: str | None,
              scores: dict[str, float] | None = None) -> tuple[int, list[str]]:
-        known = self.document_ids()
-        skipped = [d.id for d in docs if d.id in known]
-        new = [d for d in docs if d.id not in known]
+        skipped = known_documents(self.server, self.name, docs, self.document_texts())
+        held = set(skipped)
+        new = [d for d in docs if d.id not in held]
         tasks = labelstudio.to_tasks(new, predictions=True, model_version=model_version)
         for doc, task in zip(new, tasks):
             # A text without units that no model labelled has nothing proposed; one a model labelled keeps its
@@ -75,11 +75,12 @@ class LabelStudioProject:
                 self.client.projects.import_tasks(id=self.project.id, request=tasks)
         return len(tasks), skipped
 
-    def document_ids(self) -> set[str]:
-        """The ``data.doc_id`` of every task in the project (the task id for tasks we did not write)."""
+    def document_texts(self) -> dict[str, Any]:
+        """The ``data.doc_id`` of every task in the project (the task id for tasks we did not write) -> its text."""
         with _answers(self.server, f"list the tasks of project {self.name!r}"):
             tasks = list(self.client.tasks.list(project=self.project.id, fields="task_only"))
-        return {str(t.data.get("doc_id", t.id)) if isinstance(t.data, dict) else str(t.id) for t in tasks}
+        return {str(t.data.get("doc_id", t.id)) if isinstance(t.data, dict) else str(t.id):
+                t.data.get("text") if isinstance(t.data, dict) else None for t in tasks}
 
     def pull(self, *, predictions: bool = False, model_version: str | None = None) -> list[Document]:
         tasks = self.export()

@@ -41,6 +41,20 @@ def check_model_version(server: Server, project: str, asked: str | None, version
     raise UsageError(f"{server.name}: project {project!r} has no predictions of model version {asked!r}: {carried}")
 
 
+def known_documents(server: Server, project: str, docs: Sequence[Document], texts: dict[str, str]) -> list[str]:
+    """The ids of ``docs`` that ``project`` holds already (``texts``: document id -> its text there), to skip.
+
+    One held with another text is refused before anything is sent: skipped, the changed text would never reach
+    the annotators, and a pull would give the old one under the id (refused by `mining data merge` only later).
+    """
+    changed = [d.id for d in docs if d.id in texts and texts[d.id] != d.text]
+    if changed:
+        raise UsageError(f"{server.name}: project {project!r} holds {len(changed)} of these document id(s) with "
+                         f"another text ({', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}): give the "
+                         "changed documents new ids, or push them to another project")
+    return [d.id for d in docs if d.id in texts]
+
+
 def open_project(server: Server, name: str, *, create: bool = False) -> Project:
     """The project ``name`` on ``server``; created (with mining's labels) when missing and ``create``.
 

@@ -416,3 +416,22 @@ def test_pull_with_the_predictions_gives_the_texts_pushed_without_units(tool, re
     pulled = pull(tool, project_name, tmp_path / "all.jsonl", "--predictions")
     assert sorted((d.id, d.text, len(d.units)) for d in pulled) == [
         ("ferries", "Ferries matter to the island.", 0), ("nurses", "They carry nurses at night.", 0)]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_push_of_a_document_the_project_holds_with_another_text_is_refused(tool, request, tmp_path: Path,
+                                                                              project_name):
+    """A text corrected after its push and pushed again was skipped as "already in the project": the annotators
+    never saw the correction, and the pull gave the old text under the id."""
+    request.getfixturevalue(f"{tool}_server")
+    first, second = copy.deepcopy(load_corpus("sample")[:2])
+    jsonl.save([first], tmp_path / "first.jsonl")
+    push(tool, tmp_path / "first.jsonl", project_name)
+    changed = copy.deepcopy(first)
+    changed.text = changed.text.replace("e", "E", 1)
+    jsonl.save([second, changed], tmp_path / "again.jsonl")
+    done = mining("annotate", "push", tool, str(tmp_path / "again.jsonl"), "--project", project_name)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert f"project {project_name!r} holds 1 of these document id(s) with another text ({first.id})" in done.stderr
+    assert pull(tool, project_name, tmp_path / "all.jsonl", "--predictions") == [first]  # nothing was sent
+    assert "skipped 1 already in the project" in push(tool, tmp_path / "first.jsonl", project_name)
