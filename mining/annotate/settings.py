@@ -51,6 +51,11 @@ def server_settings(tool: str, url: str | None = None, environ: Mapping[str, str
     url = url or env.get(names["url"])
     if not url:
         raise UsageError(f"no {NAMES[tool]} server: pass --url or set {names['url']}")
+    if not url.lower().startswith(("http://", "https://")):
+        # the clients' own errors ("UnsupportedProtocol", "InvalidSchema") read as a server that is down
+        hint = "" if "://" in url else f": give http://{url}"
+        raise UsageError(f"{NAMES[tool]} server {url!r} (--url or {names['url']}) is not an http:// or https:// "
+                         f"address{hint}")
     server = Server(tool, url.rstrip("/"), token=env.get(names["token"]) or None,
                     username=env.get(names.get("username", ""), "") or None,
                     password=env.get(names.get("password", ""), "") or None)

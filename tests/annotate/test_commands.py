@@ -93,3 +93,15 @@ def test_a_project_name_with_blanks_at_its_ends_is_refused_before_the_server(mon
     for command in (["push", tool, str(tmp_path / "a.txt")], ["pull", tool, "-o", str(tmp_path / "o.jsonl")]):
         error = one_line_error(mining("annotate", *command, "--project", " round-1 "))
         assert "project name ' round-1 ' begins or ends with blanks" in error and "give 'round-1'" in error
+
+
+@pytest.mark.parametrize("tool, variable", [("labelstudio", "LABEL_STUDIO_URL"), ("doccano", "DOCCANO_URL")])
+def test_a_server_address_without_http_is_named_not_taken_for_a_server_that_is_down(monkeypatch, tmp_path: Path,
+                                                                                    tool, variable):
+    """`--url 127.0.0.1:18080` failed in the client with "UnsupportedProtocol ... (is it running?)"."""
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "token-123")
+    monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
+    error = one_line_error(mining("annotate", "pull", tool, "--project", "p", "--url", "127.0.0.1:9",
+                                  "-o", str(tmp_path / "o.jsonl")))
+    assert f"server '127.0.0.1:9' (--url or {variable}) is not an http:// or https:// address: give " \
+           "http://127.0.0.1:9" in error
