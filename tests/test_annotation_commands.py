@@ -36,6 +36,14 @@ def test_agreement_of_two_copies_is_perfect(files, tmp_path: Path):
         assert scores[key] == 1.0, key
 
 
+def test_agreement_of_a_file_with_itself_is_warned_of(files):
+    """It printed a perfect agreement without a word: the same path given twice, or a link to it."""
+    twice = mining("data", "agreement", str(files["ann"]), str(files["ann"]))
+    copies = mining("data", "agreement", str(files["ann"]), str(files["copy"]))
+    assert twice.returncode == 0 and "are the same file" in twice.stderr, twice.stderr
+    assert copies.returncode == 0 and "same file" not in copies.stderr, copies.stderr
+
+
 def test_agreement_keeps_an_existing_output_unless_asked(files, tmp_path: Path):
     out = tmp_path / "agreement.json"
     out.write_text("earlier scores", encoding="utf-8")

@@ -114,6 +114,9 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     from mining.files import write_text_atomic
 
     check_output(args.output, [args.a, args.b], overwrite=args.overwrite, one_file=True)
+    if Path(args.a).exists() and Path(args.b).exists() and Path(args.a).samefile(args.b):
+        print(f"warning: {args.a} and {args.b} are the same file: the agreement of an annotation with itself is 1 and "
+              "says nothing of two annotators", file=sys.stderr)
     a = custom.load(args.a, format=args.format)
     b = custom.load(args.b, format=args.format)
     validate_documents(a, file=str(args.a))
