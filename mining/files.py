@@ -27,17 +27,28 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
         raise OSError(errno.EISDIR if path.is_dir() else errno.EINVAL,
                       "not a regular file; give the path of a file to write", str(given))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = new_temporary(path)
-    lock = os.dup(fd)  # holds the lock on to the rename, after the file below is closed
-    try:
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+    with locked_temporary(path, binary=binary) as (f, tmp):
+        with f:
             yield f
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+@contextmanager
+def locked_temporary(path: Path, *, binary: bool = False) -> Iterator[tuple[IO, str]]:
+    """A new temporary file beside ``path`` (:func:`_new_temporary`), open for writing (UTF-8 text as given, or bytes
+    with ``binary``), and its name. It stays locked to the end of the block, past the file's closing, so that the
+    caller renames it into place while no cleaner can take it; it is removed then unless renamed."""
+    fd, tmp = _new_temporary(path)
+    lock = os.dup(fd)  # holds the lock once the file below is closed
+    try:
+        f = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        try:
+            yield f, tmp
+        finally:
+            f.close()
     finally:
+        Path(tmp).unlink(missing_ok=True)  # renamed already, or an error came first
         os.close(lock)
 
 
@@ -46,28 +57,44 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
 STAGING = ".staging-"
 # What flock raises on a file system that refuses locks (some NFS mounts, FUSE, SMB): the write goes on unlocked.
 _NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL})
+# A file's temporary: ".NAME." and mkstemp's eight characters, ".tmp" (_new_temporary)
+_TEMPORARY_SUFFIX = ".tmp"
+_TEMPORARY_NAME = r"[a-z0-9_]{8}\.tmp"
+_TEMPORARY = re.compile(r"\.(.+)\." + _TEMPORARY_NAME)
 
 
-def new_temporary(path: Path) -> tuple[int, str]:
+def _new_temporary(path: Path) -> tuple[int, str]:
     """A new temporary file beside ``path``, open and locked (``flock``) while its descriptor is: so
     :func:`remove_stale_temporaries` can tell it from the file of a writer that is gone (a kill leaves it)."""
+    return _made_locked(lambda: tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX),
+                        lambda tmp: Path(tmp).unlink(missing_ok=True))
+
+
+def _made_locked(make: Callable[[], tuple[int, str] | None], discard: Callable[[str], object]) -> tuple[int, str]:
+    """What ``make`` makes (its descriptor and path; None when it vanished before it was opened), locked with ``flock``,
+    and made again while a cleaner removes it in the instant before the lock (it had found it unheld). A file system
+    that refuses flock gets it unlocked, rather than fail every write there: a cleaner's own flock fails there too,
+    so it keeps what it cannot lock."""
     while True:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        made = make()
+        if made is None:
+            continue
+        fd, path = made
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits while a cleaner holds it (remove_if_stale), then finds it gone
         except OSError as e:
-            # A file system that refuses flock: write unlocked, rather than fail every write there. Such a file
-            # could look stale to a cleaner only on such a file system, and there the cleaner's own flock fails
-            # too, so it keeps the file (remove_stale_temporaries removes only what it could lock).
             if e.errno not in _NO_LOCKS:
                 os.close(fd)
-                Path(tmp).unlink(missing_ok=True)
+                discard(path)
                 raise
         try:
-            if os.stat(tmp).st_ino == os.fstat(fd).st_ino:
-                return fd, tmp
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd, path
         except FileNotFoundError:
             pass
+        except BaseException:
+            os.close(fd)
+            raise
         os.close(fd)  # removed as stale in the instant before the lock: take another
 
 
@@ -78,7 +105,7 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
     file of another user, no file of a writer still at work. On a file system whose locks are local to each host
     (NFS mounted with ``local_lock``, sshfs), a writer on another host is not seen."""
     path = Path(path)
-    own = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    own = re.compile(re.escape(f".{path.name}.") + _TEMPORARY_NAME)
     try:
         entries = [e for e in os.scandir(path.parent) if own.fullmatch(e.name)]
     except (FileNotFoundError, NotADirectoryError):
@@ -103,6 +130,16 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
     return removed
 
 
+def remove_stale_temporaries_in(folder: Path) -> list[Path]:
+    """:func:`remove_stale_temporaries` of every file of ``folder`` that temporaries there are named for (a file may
+    be gone since, or never have been written: its temporaries still go)."""
+    try:
+        names = {m.group(1) for e in os.scandir(folder) if (m := _TEMPORARY.fullmatch(e.name))}
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [removed for name in sorted(names) for removed in remove_stale_temporaries(folder / name)]
+
+
 @contextmanager
 def staging_folder(parent: Path, prefix: str) -> Iterator[Path]:
     """A new folder in ``parent`` named ``prefix`` and ``mkdtemp``'s eight characters, to stage a whole folder's files
@@ -110,28 +147,16 @@ def staging_folder(parent: Path, prefix: str) -> Iterator[Path]:
     holds, and :func:`remove_if_stale` tells it from the stage of a writer at work, as
     :func:`remove_stale_temporaries` does for a file's temporaries. The caller moves or removes the folder's contents;
     the lock goes with the block."""
-    while True:
-        stage = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+
+    def make() -> tuple[int, str] | None:
+        stage = tempfile.mkdtemp(dir=parent, prefix=prefix)
         try:
-            fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except FileNotFoundError:  # a cleaner took it, unheld, in the instant before it was opened: take another
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # waits while a cleaner holds it (remove_if_stale), then finds it gone
-        except OSError as e:
-            if e.errno not in _NO_LOCKS:  # a file system that refuses locks: staged unlocked, never taken for stale
-                os.close(fd)
-                shutil.rmtree(stage, ignore_errors=True)
-                raise
-        try:
-            if os.stat(stage).st_ino == os.fstat(fd).st_ino:
-                break
-        except FileNotFoundError:
-            pass
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)  # removed as stale in the instant before the lock: take another
+            return os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW), stage
+        except FileNotFoundError:  # a cleaner took it, unheld, in the instant before it was opened
+            return None
+
+    fd, made = _made_locked(make, lambda stage: shutil.rmtree(stage, ignore_errors=True))
+    stage = Path(made)
     try:
         yield stage
     finally:
@@ -151,19 +176,8 @@ def staging_folders(parent: Path, prefix: str) -> list[Path]:
 
 def held(stage: Path) -> bool:
     """Whether a writer at work holds the staging folder ``stage`` locked (:func:`staging_folder`)."""
-    try:
-        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    except OSError:  # a file system that refuses locks: no writer can be seen
-        return False
-    finally:
-        os.close(fd)
+    with _folder_lock(stage, fcntl.LOCK_SH) as taken:
+        return taken is False
 
 
 def remove_if_stale(stage: Path, keep: Callable[[Path], bool] | None = None) -> bool:
@@ -173,20 +187,35 @@ def remove_if_stale(stage: Path, keep: Callable[[Path], bool] | None = None) -> 
     folder in the same instant waits, then finds it gone and takes another. Not a link, not another user's, not one of
     a writer at work; on NFS, whose locks on a folder are each host's own, a writer on another host is not seen, and
     on a file system that refuses locks nothing is removed."""
-    try:
-        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        if os.fstat(fd).st_uid != os.geteuid():
-            return False
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while its writer runs, or where locks are refused
-        if keep is not None and keep(stage):
+    with _folder_lock(stage, fcntl.LOCK_EX) as taken:
+        if not taken or (keep is not None and keep(stage)):
             return False
         shutil.rmtree(stage, ignore_errors=True)
         return not stage.exists()
+
+
+@contextmanager
+def _folder_lock(stage: Path, operation: int) -> Iterator[bool | None]:
+    """``flock`` ``operation`` on the folder ``stage``, without waiting, held for the block: True when taken, False
+    when a writer holds it, None when there is no telling (no such folder, a link, another user's, a file system that
+    refuses locks)."""
+    try:
+        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:
-        return False
+        yield None
+        return
+    try:
+        if os.fstat(fd).st_uid != os.geteuid():
+            taken = None
+        else:
+            try:
+                fcntl.flock(fd, operation | fcntl.LOCK_NB)
+                taken = True
+            except BlockingIOError:
+                taken = False
+            except OSError:
+                taken = None
+        yield taken
     finally:
         os.close(fd)
 

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from mining.cli.errors import debug_enabled, explain, report, setting_env
-from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR
+from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR, group_options
 from mining.errors import SetupError, UsageError, short_repr
 from mining.progress import note, reporting, to_stderr
 
@@ -75,7 +75,7 @@ def check_group_overrides(argv: list[str]) -> None:
         if not (equals and "null" in values and not arg.startswith("-") and group.is_dir()):
             continue
         # hydra/launcher and the like have options from plugins as well: those are not listed
-        options = "" if key.startswith("hydra") else f" ({', '.join(sorted(p.stem for p in group.glob('*.yaml')))})"
+        options = "" if key.startswith("hydra") else f" ({', '.join(group_options(key))})"
         hint = "; leave experiment= out to run without one" if key == "experiment" else ""
         raise UsageError(f"{arg}: the config group {key} takes one of its options{options}, not null{hint}")
 
@@ -131,9 +131,8 @@ def check_settings(cfg) -> None:
     # came after the parse
     for group in () if cfg.get("subtasks") else ("task", "features", "model"):
         if group not in cfg:
-            options = ", ".join(sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml")))
             raise UsageError(f"~{group} removed the setting {group}, which every run reads: choose one instead "
-                             f"({group}=OPTION; the options are {options})")
+                             f"({group}=OPTION; the options are {', '.join(group_options(group))})")
     # Counts read only in some runs (n_jobs where there are subtasks) or deep in spaCy's nlp.pipe, which fails
     # with an error naming neither (n_process=-5) or parses nothing at all (batch_size=0): checked in every run.
     counts = {"n_jobs": cfg.get("n_jobs", 1), "nlp.n_process": cfg.nlp.get("n_process", 1),

@@ -221,12 +221,13 @@ def _check_leftovers(directory: Path) -> None:
     if directory.exists():
         return
     for leftover in staging_folders(directory.parent, f"{STAGING}{directory.name}."):
-        if (leftover / "old").is_dir() and held(leftover):  # between its two renames: done in an instant
+        if not (leftover / "old").is_dir():
+            continue
+        if held(leftover):  # between its two renames: done in an instant
             raise CorpusError(f"another save of it is at work (its staging folder {leftover}): wait for it to end, "
                               "then save again", file=directory)
-        if (leftover / "old").is_dir():
-            raise CorpusError(f"a save killed before it ended left the folder it replaced in {leftover / 'old'}: "
-                              "move it back (or remove it), then save again", file=directory)
+        raise CorpusError(f"a save killed before it ended left the folder it replaced in {leftover / 'old'}: "
+                          "move it back (or remove it), then save again", file=directory)
 
 
 def _remove_stale_stages(directory: Path) -> None:

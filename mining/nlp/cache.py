@@ -7,7 +7,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from tqdm.auto import tqdm
 
-from mining.files import new_temporary, remove_stale_temporaries
+from mining.files import locked_temporary, remove_stale_temporaries_in
 from mining.nlp.pipeline import PipelineInfo, load_pipeline, pipe_texts
 from mining.schema import Document
 
@@ -25,7 +24,6 @@ CACHE_VERSION = 2  # 2: each <key>.spacy has its checksum in <key>.sha256 beside
 SUFFIX = ".spacy"
 
 logger = logging.getLogger(__name__)
-_TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")  # mining.files.new_temporary's name for a file's temporary
 
 
 def texts_fingerprint(docs: Sequence[Document]) -> str:
@@ -122,8 +120,7 @@ def write_cache(path: Path, parsed: Sequence[Doc]) -> None:
     writer holds (a killed one's, of any key) are removed first.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    for target in _written_here(path.parent):  # of any key: a killed parse of a corpus since edited left one too
-        remove_stale_temporaries(target)
+    remove_stale_temporaries_in(path.parent)  # of any key: a killed parse of a corpus since edited left one too
     data = DocBin(store_user_data=True, docs=parsed).to_bytes()
     digest = hashlib.sha256(data).hexdigest().encode("ascii") + b"\n"
     with _temporary(path, data) as tmp_data, _temporary(checksum_path(path), digest) as tmp_sum:
@@ -146,24 +143,14 @@ def _locked(directory: Path, operation: int) -> Iterator[None]:
         os.close(fd)
 
 
-def _written_here(cache_dir: Path) -> set[Path]:
-    """The files of ``cache_dir`` that temporary files beside them are named for (``.NAME.XXXXXXXX.tmp``)."""
-    return {cache_dir / m.group(1) for e in os.scandir(cache_dir) if (m := _TEMPORARY.fullmatch(e.name))}
-
-
 @contextmanager
 def _temporary(path: Path, data: bytes) -> Iterator[str]:
-    """``data`` in a temporary file beside ``path`` (:func:`mining.files.new_temporary`), flushed to disk and held
+    """``data`` in a temporary file beside ``path`` (:func:`mining.files.locked_temporary`), flushed to disk and held
     locked until the block ends: a later writer removes what a killed one left (``remove_stale_temporaries``), never
     a live one's."""
-    fd, tmp = new_temporary(path)
-    lock = os.dup(fd)  # holds the lock on to the renames, after the file below is closed
-    try:
-        with os.fdopen(fd, "wb") as f:
+    with locked_temporary(path, binary=True) as (f, tmp):
+        with f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())  # a power cut after the rename must not leave an empty file under the name
         yield tmp
-    finally:
-        Path(tmp).unlink(missing_ok=True)  # renamed already, or an error came first
-        os.close(lock)

@@ -286,24 +286,18 @@ def _vouched(path: Path, vouchers: Vouchers | None) -> Path | None:
 
 
 def _own_file(run_dir: Path, name: str, vouchers: Vouchers | None = None) -> Path:
-    """The file to publish as ``run_dir/name``: itself when it is a regular file inside ``run_dir``; for a link, the
-    regular file it leads to inside ``run_dir`` (as :func:`record_file` reads it), or the file it stands for when the
-    repository the run lies in vouches for it (a git-annex or DVC checkout of the run,
-    :func:`mining.runs.links.vouched_target`). Anything else is refused: a link in a run directory someone handed
-    over (``config.yaml -> ~/.ssh/id_rsa``) would copy that file into the reference, to be published."""
+    """The file to publish as ``run_dir/name``: the one :func:`record_file` reads (a link followed only inside the run,
+    or into a git-annex or DVC store the run's repository vouches for), which must be a regular file. Anything else
+    is refused: a link in a run directory someone handed over (``config.yaml -> ~/.ssh/id_rsa``) would copy that file
+    into the reference, to be published."""
     path = run_dir / name
     if not path.exists():
         raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run")
-    inside = _inside(path.parent, run_dir)  # .hydra not a link out of the run
-    if inside and path.is_symlink():
-        target = Path(os.path.realpath(path)) if _inside(path, run_dir) else _vouched(path, vouchers)
-        if target is not None and target.is_file():
-            return target
-    elif inside and path.is_file():
-        return path
-    link = _FOLLOWED if inside and path.is_symlink() else ""
-    raise RunRecordError(f"{path}: not a file of the run itself (a link, or not a regular file); publish copies "
-                         f"only the run's own files{link}")
+    source = Path(os.path.realpath(record_file(run_dir, name, vouchers)))
+    if not source.is_file():
+        raise RunRecordError(f"{path}: not a file of the run itself (not a regular file); publish copies only the "
+                             "run's own files")
+    return source
 
 
 def find_runs(paths) -> list[Path]:

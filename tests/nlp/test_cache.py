@@ -163,20 +163,15 @@ def test_a_run_on_a_damaged_cache_warns_parses_again_and_mends_it(cached_run: Pa
 def test_a_killed_parse_of_another_key_is_cleared_and_a_live_one_kept(tmp_path: Path):
     """The cleaning looked at this key's two names only: a killed parse of a corpus edited since (another key) left
     its temporary DocBin for good. A writer at work holds its temporaries locked, whichever key."""
-    import os
+    from mining.files import locked_temporary
 
-    from mining.files import new_temporary
-
-    killer = ("import os, sys\nfrom pathlib import Path\nfrom mining.files import new_temporary\n"
-              "fd, tmp = new_temporary(Path(sys.argv[1]))\nprint(tmp, flush=True)\nos.kill(os.getpid(), 9)\n")
+    killer = ("import os, sys\nfrom pathlib import Path\nfrom mining.files import locked_temporary\n"
+              "with locked_temporary(Path(sys.argv[1]), binary=True) as (f, tmp):\n"
+              "    print(tmp, flush=True)\n    os.kill(os.getpid(), 9)\n")
     child = subprocess.run([sys.executable, "-c", killer, str(tmp_path / "0123abcd.spacy")], capture_output=True,
                            text=True, cwd=Path(__file__).resolve().parents[2])
     killed = Path(child.stdout.strip())
-    fd, live = new_temporary(tmp_path / "4567cdef.sha256")  # held by this process: a parse at work
-    try:
+    with locked_temporary(tmp_path / "4567cdef.sha256") as (_, live):  # held by this process: a parse at work
         assert killed.is_file() and killed.parent == tmp_path
         parse(tmp_path)
         assert not killed.exists() and Path(live).is_file()
-    finally:
-        os.close(fd)
-        Path(live).unlink()
