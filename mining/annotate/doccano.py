@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mining.annotate.projects import check_model_version, known_documents
-from mining.annotate.settings import Server, require
+from mining.annotate.settings import Server, refusal, require
 from mining.corpora import SAME_UNIT, doccano
 from mining.corpora.corrections import PROPOSED_KEY
 from mining.corpora.labelstudio.write import DEFAULT_MODEL_VERSION
@@ -85,11 +85,12 @@ class DoccanoProject:
             refused = answer.status_code in (401, 403) or (answer.status_code == 400 and path.startswith("/v1/auth/"))
             hint = ("; check DOCCANO_USERNAME and DOCCANO_PASSWORD (or DOCCANO_TOKEN), and that the user is a member "
                     "of the project") if refused else ""
-            body = " ".join(answer.text.split())[:300]
-            raise ServerError(f"{self.server.name}: could not {what}: HTTP {answer.status_code} {body}{hint}")
+            raise refusal(self.server, what, answer.status_code, answer.text, hint)
         try:
             return answer.json()
         except ValueError:
+            if "html" in answer.headers.get("content-type", ""):  # a page where the API answers in JSON
+                raise refusal(self.server, what, answer.status_code, answer.text) from None
             return answer.text
 
     def every(self, path: str, what: str) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from mining import jsonread
 from mining.annotate.projects import check_model_version, known_documents
-from mining.annotate.settings import Server, require
+from mining.annotate.settings import Server, refusal, require, shorten
 from mining.corpora import labelstudio
 from mining.corpora.corrections import pre_labelled
 from mining.corpora.labelstudio import labeling_config
@@ -160,13 +160,8 @@ def _answers(server: Server, what: str) -> Iterator[None]:
         if e.status_code == 401:
             hint = ("; the token (LABEL_STUDIO_API_KEY) was refused: give the legacy API token of Account & "
                     "Settings, on a server started with --enable-legacy-api-token")
-        raise ServerError(f"{server.name}: could not {what}: HTTP {e.status_code} {_short(e.body)}{hint}") from None
+        raise refusal(server, what, e.status_code, e.body, hint) from None
     except httpx.HTTPError as e:
-        raise ServerError(f"{server.name}: could not {what}: {type(e).__name__}: {_short(e)} "
+        raise ServerError(f"{server.name}: could not {what}: {type(e).__name__}: {shorten(e)} "
                           "(is it running?)") from None
-
-
-def _short(body: Any) -> str:
-    text = " ".join(str(body).split())
-    return text if len(text) <= 300 else text[:297] + "..."
 

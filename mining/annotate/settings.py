@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
 
-from mining.errors import SetupError, UsageError
+from mining.errors import ServerError, SetupError, UsageError
 
 EXTRA = "annotate"  # pip install 'mining[annotate]'
 # tool -> setting -> environment variable
@@ -65,6 +66,26 @@ def server_settings(tool: str, url: str | None = None, environ: Mapping[str, str
         raise UsageError(f"no doccano credentials: set {names['username']} and {names['password']} "
                          f"(or {names['token']})")
     return server
+
+
+def refusal(server: Server, what: str, status: int, body: object, hint: str = "") -> ServerError:
+    """One line for a request that failed with HTTP ``status``: the start of the answer's ``body`` and ``hint``; or,
+    when the answer is a web page, that the server at the URL is not the tool's (another tool's sign-in page, a
+    proxy's), with the page's title."""
+    text = " ".join(str(body).split())
+    if text.lower().startswith(("<!doctype html", "<html")):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE)
+        page = f" titled {title.group(1).strip()[:80]!r}" if title else ""
+        tool = NAMES[server.tool]
+        return ServerError(f"{server.name}: could not {what}: HTTP {status} with a web page{page}, not {tool}'s API: "
+                           f"is {server.url} a {tool} server?")
+    return ServerError(f"{server.name}: could not {what}: HTTP {status} {shorten(text)}{hint}")
+
+
+def shorten(text: object, limit: int = 300) -> str:
+    """``text`` on one line, cut to ``limit`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def require(module: str, package: str, tool: str) -> ModuleType:

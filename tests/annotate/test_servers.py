@@ -375,6 +375,17 @@ def test_refused_credentials_are_one_line_naming_what_to_check(tool, variable, r
     assert variable in done.stderr and "not-the-secret" not in done.stderr
 
 
+@pytest.mark.parametrize("tool, other", [("labelstudio", "doccano"), ("doccano", "labelstudio")])
+def test_the_other_tools_server_is_named_as_such_not_dumped(tool, other, request, tmp_path: Path):
+    """A --url of the other tool answers with its web page (HTTP 200 or 404): one line naming the page, no HTML."""
+    request.getfixturevalue(f"{tool}_server")
+    url = request.getfixturevalue(f"{other}_server").url
+    done = mining("annotate", "pull", tool, "--url", url, "--project", "any", "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "with a web page titled" in done.stderr and f"is {url} a " in done.stderr, done.stderr
+    assert "<" not in done.stderr and not (tmp_path / "out.jsonl").exists()
+
+
 def test_a_doccano_project_that_hides_other_annotators_work_is_refused(doccano_server, tmp_path: Path, project_name):
     DoccanoAnnotator.create_project(doccano_server, project_name, collaborative=False)
     done = mining("annotate", "pull", "doccano", "--project", project_name, "-o", str(tmp_path / "out.jsonl"))
