@@ -193,12 +193,14 @@ class DoccanoProject:
     def record(self, example: dict[str, Any], spans: dict[int, str], relations: dict[int, str]) -> dict[str, Any]:
         """The example as a line of doccano's relation JSONL export: its metadata fields, text, spans, links."""
         where = f"{self.base}/examples/{example['id']}"
+        meta = example.get("meta") or {}
+        named = f"example {example['id']}"
+        named = f"{meta['doc_id']} ({named})" if meta.get("doc_id") else named
         entities = [{"id": s["id"], "label": spans.get(s["label"], s["label"]), "start_offset": s["start_offset"],
-                     "end_offset": s["end_offset"]} for s in self.every(f"{where}/spans", "read the spans")]
+                     "end_offset": s["end_offset"]} for s in self.every(f"{where}/spans", f"read the spans of {named}")]
         links = [{"id": r["id"], "from_id": r["from_id"], "to_id": r["to_id"],
                   "type": relations.get(r["type"], r["type"])}
-                 for r in self.every(f"{where}/relations", "read the relations")]
-        meta = example.get("meta") or {}
+                 for r in self.every(f"{where}/relations", f"read the relations of {named}")]
         return {**meta, "id": example["id"], "text": example["text"], "entities": entities, "relations": links}
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mining.corpora import jsonl, labelstudio, load_corpus
-from mining.errors import CorpusError
+from mining.errors import CorpusError, ServerError
 from mining.schema import Document, Relation, Unit
 from tests.annotate.annotators import (
     DoccanoAnnotator,
@@ -384,6 +384,18 @@ def test_the_other_tools_server_is_named_as_such_not_dumped(tool, other, request
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "with a web page titled" in done.stderr and f"is {url} a " in done.stderr, done.stderr
     assert "<" not in done.stderr and not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_doccano_example_that_fails_mid_pull_is_named(doccano_server, project_name):
+    """A request that fails while the examples are read one by one (here the session's token is revoked): the
+    error names the document and the example, not only "could not read the spans"."""
+    from mining.annotate.doccano import DoccanoProject
+
+    project = DoccanoProject.open(doccano_server, project_name, create=True)
+    project.session.headers["Authorization"] = "Token revoked"
+    example = {"id": 7, "text": "x", "meta": {"doc_id": "essay7"}}
+    with pytest.raises(ServerError, match=r"could not read the spans of essay7 \(example 7\): HTTP 403"):
+        project.record(example, {}, {})
 
 
 def test_a_doccano_project_that_hides_other_annotators_work_is_refused(doccano_server, tmp_path: Path, project_name):
