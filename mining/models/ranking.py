@@ -42,44 +42,66 @@ def ranking_features(keys: Sequence[tuple[str, int, int]], link: np.ndarray, sou
     then per target type whether the target has the highest score for it among the source's candidates.
     """
     n = len(keys)
-    by_source: dict[tuple[str, int], list[int]] = {}
+    source_of: dict[tuple[str, int], int] = {}  # each source's number, in order of first sight
     into: dict[tuple[str, int], list[float]] = {}
     row_of = {}
     for i, (doc, s, t) in enumerate(keys):
-        by_source.setdefault((doc, s), []).append(i)
+        source_of.setdefault((doc, s), len(source_of))
         into.setdefault((doc, t), []).append(link[i])
         row_of[(doc, s, t)] = i
-    outgoing = {key: max(link[r] for r in rows) for key, rows in by_source.items()}
     popularity = {key: float(np.mean(v)) for key, v in into.items()}
+    source = np.fromiter((source_of[doc, s] for doc, s, _ in keys), dtype=np.int64, count=n)
+    distance = np.fromiter((t - s for _, s, t in keys), dtype=np.int64, count=n)
+    columns, best, top_type = _among_candidates(link, source, distance, target_types, len(source_of))
+    reverse = [row_of.get((doc, t, s)) for doc, s, t in keys]
     k = target_types.shape[1]
     out = np.zeros((n, len(RANKING_FEATURES) + source_types.shape[1] + 2 * k))
     base = len(RANKING_FEATURES)
+    out[:, :base] = np.column_stack([
+        *columns,
+        [link[r] if r is not None else 0.0 for r in reverse],
+        [popularity[(doc, t)] for doc, _, t in keys],
+        [best[source_of[doc, t]] if (doc, t) in source_of else 0.0 for doc, _, t in keys],  # the target's outgoing
+    ])
     out[:, base:base + source_types.shape[1]] = log_odds(source_types)
     out[:, base + source_types.shape[1]:base + source_types.shape[1] + k] = log_odds(target_types)
-    for (doc, s), rows in by_source.items():
-        rows = np.asarray(rows)
-        scores = link[rows]
-        order = np.argsort(-scores, kind="stable")
-        rank = np.empty(len(rows))
-        rank[order] = np.arange(len(rows))
-        best = scores[order[0]]
-        runner_up = scores[order[1]] if len(rows) > 1 else best
-        share = np.exp(scores - best)
-        share /= share.sum()
-        distance = np.array([keys[r][2] - s for r in rows])
-        distance_rank = np.argsort(np.argsort(np.abs(distance), kind="stable"), kind="stable")
-        top_type = target_types[rows] >= target_types[rows].max(axis=0)
-        for j, r in enumerate(rows):
-            t = keys[r][2]
-            reverse = row_of.get((doc, t, s))
-            out[r, :base] = [
-                scores[j], rank[j] == 0, np.log1p(rank[j]), scores[j] - best,
-                scores[j] - (runner_up if rank[j] == 0 else best), share[j], np.log(len(rows)),
-                distance[j] / 5, distance[j] == -1, distance[j] == 1, distance_rank[j],
-                link[reverse] if reverse is not None else 0.0, popularity[(doc, t)], outgoing.get((doc, t), 0.0),
-            ]
-            out[r, base + source_types.shape[1] + k:] = top_type[j]
+    out[:, base + source_types.shape[1] + k:] = top_type
     return out
+
+
+def _among_candidates(link: np.ndarray, source: np.ndarray, distance: np.ndarray, target_types: np.ndarray,
+                      n_sources: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """What :func:`ranking_features` reads of each pair among the candidates of its source (``source`` numbers them
+    ``0 .. n_sources - 1``): the columns of :data:`RANKING_FEATURES` from ``link`` to ``distance_rank``, each
+    source's best link score, and per target type whether the pair's target has the source's highest score for it.
+
+    Each source's candidates are sorted together, ties in the order of the pairs. The denominator of a ``share`` is
+    ``np.sum`` of the source's own run of candidates, as when the candidates were scored a source at a time:
+    ``np.add.reduceat`` adds in another order, which can move the last bit."""
+    n = len(link)
+    by_pair = np.argsort(source, kind="stable")  # each source's candidates together, in the order of the pairs
+    starts = np.searchsorted(source[by_pair], np.arange(n_sources))
+    size = np.diff(np.append(starts, n))
+    place = np.arange(n) - np.repeat(starts, size)  # a place in its source's run of a sorted order
+    by_score = np.lexsort((-link, source))  # each source's candidates together, best first
+    rank = np.empty(n)
+    rank[by_score] = place
+    by_distance = np.lexsort((np.abs(distance), source))
+    distance_rank = np.empty(n, dtype=np.int64)
+    distance_rank[by_distance] = place
+    best = link[by_score[starts]]
+    runner_up = np.where(size > 1, link[by_score[np.minimum(starts + 1, n - 1)]], best)
+    share = np.exp(link - best[source])
+    in_pair_order = share[by_pair]
+    share /= np.array([in_pair_order[a:a + m].sum() for a, m in zip(starts.tolist(), size.tolist())])[source]
+    top_type = target_types >= np.maximum.reduceat(target_types[by_pair], starts, axis=0)[source]
+    margin_to_best = link - best[source]
+    columns = [
+        link, rank == 0, np.log1p(rank), margin_to_best,
+        np.where(rank == 0, link - runner_up[source], margin_to_best), share, np.log(size)[source],
+        distance / 5, distance == -1, distance == 1, distance_rank,
+    ]
+    return columns, best, top_type
 
 
 class TargetRankingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):

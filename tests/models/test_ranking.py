@@ -185,3 +185,51 @@ def test_a_labeller_splits_the_link_probability_and_old_runs_load_without_it():
     old = TargetRankingClassifier.__new__(TargetRankingClassifier)
     old.__setstate__(state)
     assert old.labeller is None and np.array_equal(old.predict_proba(pairs), theirs)
+
+
+def _ranking_features_pair_by_pair(keys, link, source_types, target_types):
+    """The definition of :func:`ranking_features`, one pair at a time (its former code): the reference that the
+    columns it computes a source at a time must match bit for bit."""
+    by_source, into, row_of = {}, {}, {}
+    for i, (doc, s, t) in enumerate(keys):
+        by_source.setdefault((doc, s), []).append(i)
+        into.setdefault((doc, t), []).append(link[i])
+        row_of[(doc, s, t)] = i
+    outgoing = {key: max(link[r] for r in rows) for key, rows in by_source.items()}
+    popularity = {key: float(np.mean(v)) for key, v in into.items()}
+    base, k = len(RANKING_FEATURES), target_types.shape[1]
+    out = ranking_features(keys, link, source_types, target_types)  # the log-odds columns: not redefined here
+    for (doc, s), rows in by_source.items():
+        rows = np.asarray(rows)
+        scores = link[rows]
+        order = np.argsort(-scores, kind="stable")
+        rank = np.empty(len(rows))
+        rank[order] = np.arange(len(rows))
+        best = scores[order[0]]
+        runner_up = scores[order[1]] if len(rows) > 1 else best
+        share = np.exp(scores - best)
+        share /= share.sum()
+        distance = np.array([keys[r][2] - s for r in rows])
+        distance_rank = np.argsort(np.argsort(np.abs(distance), kind="stable"), kind="stable")
+        top_type = target_types[rows] >= target_types[rows].max(axis=0)
+        for j, r in enumerate(rows):
+            t = keys[r][2]
+            reverse = row_of.get((doc, t, s))
+            out[r, :base] = [
+                scores[j], rank[j] == 0, np.log1p(rank[j]), scores[j] - best,
+                scores[j] - (runner_up if rank[j] == 0 else best), share[j], np.log(len(rows)),
+                distance[j] / 5, distance[j] == -1, distance[j] == 1, distance_rank[j],
+                link[reverse] if reverse is not None else 0.0, popularity[(doc, t)], outgoing.get((doc, t), 0.0),
+            ]
+            out[r, base + source_types.shape[1] + k:] = top_type[j]
+    return out
+
+
+def test_ranking_features_equal_their_pair_by_pair_definition_bit_for_bit():
+    rng = np.random.default_rng(0)
+    keys = [(f"d{d}", s, t) for d, n in enumerate([1, 2, 5, 9, 14]) for s in range(n) for t in range(n)
+            if s != t and abs(s - t) <= 6]
+    link = np.round(rng.normal(size=len(keys)), 1)  # rounded: ties, which the ranks break by order
+    source_types, target_types = rng.dirichlet(np.ones(3), size=len(keys)), rng.dirichlet(np.ones(3), size=len(keys))
+    fast = ranking_features(keys, link, source_types, target_types)
+    assert fast.tobytes() == _ranking_features_pair_by_pair(keys, link, source_types, target_types).tobytes()
