@@ -12,14 +12,13 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.pipeline import Pipeline, make_pipeline
-from spacy.tokens import Token
 
 from mining.errors import UsageError
 from mining.features.window_groups import CLAUSES
 from mining.instances.bio import bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance, paragraphs_of
 from mining.nlp.sharing import sharing
-from mining.nlp.tokens import DocTokens, tokens_of
+from mining.nlp.tokens import DocTokens
 
 MIN_TOKENS = 2  # the fewest tokens a unit keeps after a cut or a moved start
 
@@ -31,12 +30,6 @@ def clause_head(read: DocTokens, i: int) -> int:
     while dep[i] not in CLAUSES and heads[i] != i:
         i = heads[i]
     return i
-
-
-def clause_of(token: Token) -> Token:
-    """The head of the token's clause (:func:`clause_head`). Call it inside a :func:`~mining.nlp.sharing.sharing` block:
-    outside one, each call reads the doc's token lists anew."""
-    return token.doc[clause_head(tokens_of(token.doc), token.i)]
 
 
 class CompactDictVectorizer(DictVectorizer):

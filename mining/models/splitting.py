@@ -21,12 +21,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from sklearn.pipeline import Pipeline
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from mining.instances.bio import BEGIN, OUTSIDE, bio_spans, paragraph_tags
 from mining.instances.tokens import TokenInstance
-from mining.models.candidates import MIN_TOKENS, binary_proba, clause_of, fit_on_gold_units
+from mining.models.candidates import MIN_TOKENS, binary_proba, clause_head, fit_on_gold_units
 from mining.nlp.sharing import sharing
+from mining.nlp.tokens import DocTokens, tokens_of
 
 GAP_PUNCT = frozenset({",", ";", ":"})
 DASHES = frozenset({"-", "–", "—"})  # a gap only with a space before them: not the hyphen of "short-sighted"
@@ -41,30 +42,33 @@ CONJUNCTIONS = frozenset({"CCONJ", "SCONJ"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
 
 
-def _in_gap(token: Token) -> bool:
-    return token.is_punct or token.lower_ in GAP_WORDS or token.pos_ in CONJUNCTIONS
+def _in_gap(read: DocTokens, i: int) -> bool:
+    return read.is_punct[i] or read.lower[i] in GAP_WORDS or read.pos[i] in CONJUNCTIONS
 
 
-def _opens_gap(doc: Doc, tokens: Sequence[int], t: int) -> bool:
-    """Whether the token of position ``t`` opens a gap; a stop does so where the next token of the paragraph
-    (whitespace is not among ``tokens``) starts a sentence."""
-    token = doc[tokens[t]]
-    if token.text in SENTENCE_END:
-        return t + 1 < len(tokens) and doc[tokens[t + 1]].is_sent_start
-    if token.text in DASHES:
-        return token.i > 0 and bool(doc[token.i - 1].whitespace_)
-    return token.text in GAP_PUNCT or token.lower_ in GAP_WORDS or token.pos_ in CONJUNCTIONS
+def _opens_gap(read: DocTokens, tokens: Sequence[int], t: int) -> bool | None:
+    """Whether the token of position ``t`` opens a gap (``read`` holds its doc's token lists); a stop does so where
+    the next token of the paragraph (whitespace is not among ``tokens``) starts a sentence."""
+    i = tokens[t]
+    text = read.text[i]
+    if text in SENTENCE_END:
+        return t + 1 < len(tokens) and read.is_sent_start[tokens[t + 1]]
+    if text in DASHES:
+        return i > 0 and read.has_space[i - 1]
+    return text in GAP_PUNCT or read.lower[i] in GAP_WORDS or read.pos[i] in CONJUNCTIONS
 
 
 def candidate_cuts(doc: Doc, tokens: Sequence[int], a: int, b: int) -> list[tuple[int, int]]:
     """The gaps ``(t, g)`` (paragraph positions; ``tokens[p]`` is the token of position ``p`` in ``doc``) that
-    could cut the unit ``[a, b)``, leaving at least ``MIN_TOKENS`` tokens on each side, in reading order."""
+    could cut the unit ``[a, b)``, leaving at least ``MIN_TOKENS`` tokens on each side, in reading order. Call it
+    inside a :func:`~mining.nlp.sharing.sharing` block: outside one, each call reads the doc's token lists anew."""
+    read = tokens_of(doc)
     cuts = []
     for t in range(a + MIN_TOKENS, b - MIN_TOKENS):
-        if not _opens_gap(doc, tokens, t):
+        if not _opens_gap(read, tokens, t):
             continue
         g = t + 1
-        while g < b and _in_gap(doc[tokens[g]]):
+        while g < b and _in_gap(read, tokens[g]):
             g += 1
         if b - g >= MIN_TOKENS:
             cuts.append((t, g))
@@ -75,23 +79,25 @@ def cut_features(doc: Doc, tokens: Sequence[int], a: int, b: int, t: int, g: int
     """What the classifier reads of the cut ``(t, g)`` of the unit ``[a, b)``: the gap's words, the words on each
     side of it, the clauses it separates, whether the right side's clause has a subject, both sides' lengths, and
     what opens the left side ("Although [X], [Y]"): the token before the unit, alone and with the gap, and the ``mark``
-    child of the left side's clause."""
-    opening, before, after = doc[tokens[t]], doc[tokens[t - 1]], doc[tokens[g]]
-    gap = " ".join(doc[tokens[p]].lower_ for p in range(t, g))
-    left, right = clause_of(before), clause_of(after)
-    before_unit = doc[tokens[a - 1]].lower_ if a else "<open>"
-    left_mark = next((c.lower_ for c in left.children if c.dep_ == "mark"), "<none>")
+    child of the left side's clause. Read from the doc's token lists, as :func:`candidate_cuts`."""
+    read = tokens_of(doc)
+    lower, pos, dep, starts = read.lower, read.pos, read.dep, read.is_sent_start
+    opening, before, after = tokens[t], tokens[t - 1], tokens[g]
+    gap = " ".join(lower[tokens[p]] for p in range(t, g))
+    left, right = clause_head(read, before), clause_head(read, after)
+    before_unit = lower[tokens[a - 1]] if a else "<open>"
+    left_mark = next((lower[c] for c in read.children[left] if dep[c] == "mark"), "<none>")
     return {
-        f"gap={gap}": 1.0, f"opening={opening.lower_}": 1.0, f"opening_dep={opening.dep_}": 1.0,
-        f"before={before.lower_}": 1.0, f"before_pos={before.pos_}": 1.0,
-        f"after={after.lower_}": 1.0, f"after_pos={after.pos_}": 1.0, f"after_dep={after.dep_}": 1.0,
-        f"gap|after_pos={gap}|{after.pos_}": 1.0,
-        f"clauses={left.dep_}>{right.dep_}": 1.0, f"same_clause={left.i == right.i}": 1.0,
-        f"right_clause_after_gap={right.i >= tokens[g]}": 1.0,
-        f"right_subject={any(c.dep_ in SUBJECTS for c in right.children)}": 1.0,
-        f"sentence_break={after.is_sent_start}": 1.0,
+        f"gap={gap}": 1.0, f"opening={lower[opening]}": 1.0, f"opening_dep={dep[opening]}": 1.0,
+        f"before={lower[before]}": 1.0, f"before_pos={pos[before]}": 1.0,
+        f"after={lower[after]}": 1.0, f"after_pos={pos[after]}": 1.0, f"after_dep={dep[after]}": 1.0,
+        f"gap|after_pos={gap}|{pos[after]}": 1.0,
+        f"clauses={dep[left]}>{dep[right]}": 1.0, f"same_clause={left == right}": 1.0,
+        f"right_clause_after_gap={right >= tokens[g]}": 1.0,
+        f"right_subject={any(dep[c] in SUBJECTS for c in read.children[right])}": 1.0,
+        f"sentence_break={starts[after]}": 1.0,
         f"left_tokens={min((t - a) // 3, 8)}": 1.0, f"right_tokens={min((b - g) // 3, 8)}": 1.0,
-        f"unit_starts_sentence={doc[tokens[a]].is_sent_start}": 1.0,
+        f"unit_starts_sentence={starts[tokens[a]]}": 1.0,
         f"unit_after={before_unit}": 1.0, f"gap|unit_after={gap}|{before_unit}": 1.0, f"left_mark={left_mark}": 1.0,
     }
 
@@ -130,7 +136,7 @@ def cut_tags(splitter: Pipeline, threshold: float, X: Sequence[TokenInstance], s
     it ``B``. A cut whose gap holds an instance of ``keep`` (tokens forced inside a unit) is not made."""
     tags = list(tags)
     rows, cuts = [], []
-    with sharing():  # each doc's token lists read once (clause_of)
+    with sharing():  # each doc's token lists read once
         for paragraph, members in enumerate(sequences):
             first = X[members[0]]
             index = {X[i].position: i for i in members}

@@ -8,13 +8,35 @@ from functools import cached_property
 from itertools import accumulate
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, LOWER, POS, SENT_START, SPACY, TAG
+from spacy.attrs import (
+    DEP,
+    HEAD,
+    IDX,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    LEMMA,
+    LENGTH,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    SPACY,
+    TAG,
+)
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
 from mining.errors import UsageError
 from mining.nlp.sharing import once_per_batch
 from mining.nlp.speech import speech_roles
+
+
+def _flags(attr: int, doc: str) -> cached_property:
+    """A ``DocTokens`` property: the boolean attribute ``attr`` of each token, read on first use."""
+    flags = cached_property(lambda self: [bool(v) for v in self._column(attr)])
+    flags.__doc__ = doc
+    return flags
 
 
 class DocTokens:
@@ -46,6 +68,11 @@ class DocTokens:
         return list(map(known.__getitem__, column))
 
     @cached_property
+    def text(self) -> list[str]:
+        """``Token.text``."""
+        return self._strings(ORTH)
+
+    @cached_property
     def lower(self) -> list[str]:
         """``Token.lower_``."""
         return self._strings(LOWER)
@@ -75,20 +102,15 @@ class DocTokens:
         """The reported-speech roles of each token (:func:`mining.nlp.speech.speech_roles`)."""
         return speech_roles(self.doc)
 
-    @cached_property
-    def is_punct(self) -> list[bool]:
-        """``Token.is_punct``."""
-        return [bool(v) for v in self._column(IS_PUNCT)]
+    is_punct = _flags(IS_PUNCT, "``Token.is_punct``.")
+    is_space = _flags(IS_SPACE, "``Token.is_space``.")
+    is_stop = _flags(IS_STOP, "``Token.is_stop``.")
+    has_space = _flags(SPACY, "``bool(Token.whitespace_)``: whether a space follows the token.")
 
     @cached_property
-    def is_space(self) -> list[bool]:
-        """``Token.is_space``."""
-        return [bool(v) for v in self._column(IS_SPACE)]
-
-    @cached_property
-    def is_stop(self) -> list[bool]:
-        """``Token.is_stop``."""
-        return [bool(v) for v in self._column(IS_STOP)]
+    def is_sent_start(self) -> list[bool | None]:
+        """``Token.is_sent_start``: None where the pipeline left it unset."""
+        return [None if v == 0 else v > 0 for v in self._column(SENT_START)]
 
     @cached_property
     def is_word(self) -> list[bool]:

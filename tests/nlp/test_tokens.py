@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from mining.nlp.tokens import DocTokens, doc_tokens
 
@@ -15,6 +16,7 @@ def parsed(unit_instances):
 def test_attributes_match_tokens(parsed):
     for doc in parsed:
         tokens = DocTokens(doc)
+        assert tokens.text == [t.text for t in doc]
         assert tokens.lower == [t.lower_ for t in doc]
         assert tokens.lemma == [t.lemma_ for t in doc]
         assert tokens.tag == [t.tag_ for t in doc]
@@ -23,12 +25,20 @@ def test_attributes_match_tokens(parsed):
         assert tokens.is_punct == [t.is_punct for t in doc]
         assert tokens.is_space == [t.is_space for t in doc]
         assert tokens.is_stop == [t.is_stop for t in doc]
+        assert tokens.is_sent_start == [t.is_sent_start for t in doc]
+        assert tokens.has_space == [bool(t.whitespace_) for t in doc]
         assert tokens.heads == [t.head.i for t in doc]
         assert tokens.idx == [t.idx for t in doc]
         assert tokens.end_char == [t.idx + len(t) for t in doc]
         assert tokens.text_length == len(doc.text)
         assert all(tokens.children[t.i] == [c.i for c in t.children] for t in doc)
         assert tokens.left_edges == [t.left_edge.i for t in doc]
+
+
+def test_sentence_starts_unknown_without_a_parse(parsed):
+    # A Doc built from words has no sentence boundaries: Token.is_sent_start is None but for the first token.
+    doc = Doc(parsed[0].vocab, words=["Taxes", "are", "high", "."])
+    assert DocTokens(doc).is_sent_start == [t.is_sent_start for t in doc] == [True, None, None, None]
 
 
 def test_sentences_and_depths(parsed):
