@@ -87,22 +87,22 @@ def decode(data: bytes, source: str, encoding: str = "utf-8", *, whole: bool = F
 
 
 def _text(data: bytes, source: str, encoding: str) -> str:
-    """A whole text (a file, stdin) decoded; an empty or blank one is a CorpusError naming ``source``."""
+    """A whole text (a file, stdin) decoded; an empty or blank one is a CorpusError naming ``source``, and so is one
+    with a NUL character: UTF-16 read as UTF-8 decodes without an error, a NUL before every letter, and no text file
+    of prose holds one. (A JSONL or dataset text is a string its writer meant, NUL and all: it is labelled.)"""
     text = decode(data, source, encoding, whole=True)
-    check_text(text, hint="; UTF-16 read as UTF-8? pass --encoding with the file's encoding (e.g. utf-16-le)",
-               file=source)
+    check_text(text, file=source)
+    if (nul := text.find("\x00")) >= 0:
+        raise CorpusError(f"a NUL character at character {nul}: UTF-16 read as {encoding}? pass --encoding with the "
+                          "file's encoding (e.g. utf-16-le)", file=source)
     return text
 
 
-def check_text(text: str, hint: str = "", **where: object) -> None:
+def check_text(text: str, **where: object) -> None:
     """An empty or whitespace-only text is a ``CorpusError`` at ``where`` (file, line): it has nothing to
-    label, and its document would fail ``mining data validate``. So is a text with a NUL character, which no
-    prose has: a UTF-16 file read as UTF-8 decodes without an error, a NUL before every letter (``hint`` says
-    what to do)."""
+    label, and its document would fail ``mining data validate``."""
     if not text.strip():
         raise CorpusError("the text is empty", **where)
-    if (nul := text.find("\x00")) >= 0:
-        raise CorpusError(f"the text has a NUL character (at character {nul}){hint}", **where)
 
 
 def unique_ids(items: Iterable[Item]) -> Iterator[Item]:
