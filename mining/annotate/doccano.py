@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mining.annotate.projects import check_model_version, known_documents
-from mining.annotate.settings import Server, refusal, require
+from mining.annotate.settings import Server, refusal, require, web_page
 from mining.corpora import SAME_UNIT, doccano
 from mining.corpora.corrections import PROPOSED_KEY
 from mining.corpora.labelstudio.write import DEFAULT_MODEL_VERSION
@@ -89,7 +89,7 @@ class DoccanoProject:
         try:
             return answer.json()
         except ValueError:
-            if "html" in answer.headers.get("content-type", ""):  # a page where the API answers in JSON
+            if web_page(answer.text.lstrip()) is not None:  # a page where the API answers in JSON
                 raise refusal(self.server, what, answer.status_code, answer.text) from None
             return answer.text
 
@@ -186,7 +186,7 @@ class DoccanoProject:
             doc_id = record.get("doc_id") or record["id"]
             where = f"{doc_id} (example {record['id']})"
             named = e.item and e.item != f"document {doc_id}"  # the text's error names the document already
-            raise CorpusError(e.problem, file=f"{self.server.url} project {self.name!r}",
+            raise CorpusError(e.problem, file=f"{self.server.shown} project {self.name!r}",
                               item=f"{where}/{e.item}" if named else where) from None
         return doc
 

@@ -86,7 +86,7 @@ class LabelStudioProject:
         tasks = self.export()
         if predictions:
             check_model_version(self.server, self.name, model_version, _versions(tasks))
-        source = f"{self.server.url}/projects/{self.project.id}"
+        source = f"{self.server.shown}/projects/{self.project.id}"
         # With every prediction asked for, a task with none is a text pushed without units (push sends no empty
         # prediction that no model made): a document without units, as doccano gives it, not one to leave out.
         everything = predictions and model_version is None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
+from urllib.parse import urlsplit, urlunsplit
 
 from mining.errors import ServerError, SetupError, UsageError
 
@@ -32,9 +34,15 @@ class Server:
     password: str | None = field(default=None, repr=False)
 
     @property
+    def shown(self) -> str:
+        """The URL as messages and files show it: without a ``user:password@`` in it."""
+        parts = urlsplit(self.url)
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+    @property
     def name(self) -> str:
         """How messages name it: ``Label Studio at http://...``."""
-        return f"{NAMES[self.tool]} at {self.url}"
+        return f"{NAMES[self.tool]} at {self.shown}"
 
 
 def server_settings(tool: str, url: str | None = None, environ: Mapping[str, str] | None = None) -> Server:
@@ -69,17 +77,27 @@ def server_settings(tool: str, url: str | None = None, environ: Mapping[str, str
 
 
 def refusal(server: Server, what: str, status: int, body: object, hint: str = "") -> ServerError:
-    """One line for a request that failed with HTTP ``status``: the start of the answer's ``body`` and ``hint``; or,
-    when the answer is a web page, that the server at the URL is not the tool's (another tool's sign-in page, a
-    proxy's), with the page's title."""
+    """One line for a request that failed with HTTP ``status``: the start of the answer's ``body`` and ``hint``. A web
+    page is named by its title: where the API would have answered (HTTP 2xx, 3xx, 404, 405), the server at the URL is
+    not the tool's (another tool's page); otherwise the server or a proxy before it failed, or asks to sign in."""
     text = " ".join(str(body).split())
-    if text.lower().startswith(("<!doctype html", "<html")):
-        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE)
-        page = f" titled {title.group(1).strip()[:80]!r}" if title else ""
-        tool = NAMES[server.tool]
+    page = web_page(text)
+    if page is None:
+        return ServerError(f"{server.name}: could not {what}: HTTP {status} {shorten(text)}{hint}")
+    tool = NAMES[server.tool]
+    if status < 400 or status in (404, 405):
         return ServerError(f"{server.name}: could not {what}: HTTP {status} with a web page{page}, not {tool}'s API: "
-                           f"is {server.url} a {tool} server?")
-    return ServerError(f"{server.name}: could not {what}: HTTP {status} {shorten(text)}{hint}")
+                           f"is {server.shown} a {tool} server?")
+    failed = "; the server, or a proxy before it, failed: see its log" if status >= 500 else ""
+    return ServerError(f"{server.name}: could not {what}: HTTP {status} with a web page{page}{failed}{hint}")
+
+
+def web_page(text: str) -> str | None:
+    """`` titled 'TITLE'`` (or ``""`` without a title) when ``text`` is an HTML page, else None."""
+    if not text.lower().startswith(("<!doctype html", "<html")):
+        return None
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE)
+    return f" titled {html.unescape(title.group(1)).strip()[:80]!r}" if title else ""
 
 
 def shorten(text: object, limit: int = 300) -> str:

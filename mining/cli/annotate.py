@@ -93,7 +93,7 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     check_output(args.output, [], overwrite=args.overwrite, one_file=True)  # a folder: refused before the server
     project = open_project(server, args.project)
     docs = project.pull(predictions=args.predictions, model_version=args.model_version)
-    validate_documents(docs, file=f"{server.url} project {project.name!r}")
+    validate_documents(docs, file=f"{server.shown} project {project.name!r}")
     n = jsonl.save(docs, args.output)  # atomic: a failure leaves an existing file as it was
     hint = "" if args.predictions else " (--predictions adds the predictions of the others)"
     print(f"pulled {n} document(s) from {server.name}, project {project.name!r} -> {args.output}{hint}",

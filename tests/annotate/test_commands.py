@@ -105,3 +105,30 @@ def test_a_server_address_without_http_is_named_not_taken_for_a_server_that_is_d
                                   "-o", str(tmp_path / "o.jsonl")))
     assert f"server '127.0.0.1:9' (--url or {variable}) is not an http:// or https:// address: give " \
            "http://127.0.0.1:9" in error
+
+
+def test_a_password_in_the_server_url_is_never_shown(monkeypatch, tmp_path: Path):
+    pytest.importorskip("requests")
+    monkeypatch.setenv("DOCCANO_URL", "http://admin:hunter2@127.0.0.1:9")
+    monkeypatch.setenv("DOCCANO_TOKEN", "token-123")
+    (tmp_path / "a.txt").write_text("Cats rule.", encoding="utf-8")
+    error = one_line_error(mining("annotate", "push", "doccano", "--project", "p", str(tmp_path)))
+    assert error.startswith("error: doccano at http://127.0.0.1:9: could not") and "hunter2" not in error, error
+
+
+@pytest.mark.parametrize("status, hint, message", [
+    (200, "", "HTTP 200 with a web page titled 'Sign in & go', not doccano's API: is http://h:1 a doccano server?"),
+    (404, "", "HTTP 404 with a web page titled 'Sign in & go', not doccano's API: is http://h:1 a doccano server?"),
+    (500, "", "HTTP 500 with a web page titled 'Sign in & go'; the server, or a proxy before it, failed: see its log"),
+    (401, "; check the token", "HTTP 401 with a web page titled 'Sign in & go'; check the token"),
+])
+def test_a_web_page_is_named_by_its_title_and_its_status(status: int, hint: str, message: str):
+    """A page where the API answers (2xx, 404) is another tool's; a server error's page is the server failing, and
+    a sign-in page keeps the credentials' hint."""
+    from mining.annotate.settings import Server, refusal
+
+    page = "<!DOCTYPE html>\n<html><head><title>Sign in &amp; go</title></head><body>...</body></html>"
+    assert str(refusal(Server("doccano", "http://h:1"), "read", status, page, hint)) == \
+        f"doccano at http://h:1: could not read: {message}"
+    assert str(refusal(Server("doccano", "http://h:1"), "read", 400, '{"detail": "bad"}', hint)).endswith(
+        f'HTTP 400 {{"detail": "bad"}}{hint}')
