@@ -20,6 +20,7 @@ PARQUET_SUFFIXES = (".parquet",)
 FOLDER_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES  # what a folder's files may be
 # What `save_to_disk` writes beside the Arrow files of a Dataset, and above the splits of a DatasetDict.
 SAVED_DATASET = ("state.json", "dataset_dict.json")
+UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 STDIN = "-"
 ROWS_PER_READ = 1_000  # rows of a Parquet file or dataset read at a time: memory stays flat
 
@@ -82,20 +83,32 @@ def decode(data: bytes, source: str, encoding: str = "utf-8", *, whole: bool = F
     try:
         return data.decode(codec)
     except UnicodeDecodeError as e:
+        likely = "utf-16" if data.startswith(UTF16_MARKS) else "latin-1"
         raise CorpusError(f"not valid {encoding}: byte {data[e.start]:#04x} at offset {e.start} ({e.reason}); "
-                          "pass --encoding with the file's encoding (e.g. latin-1)", file=source) from None
+                          f"pass --encoding with the file's encoding (e.g. {likely})", file=source) from None
 
 
 def _text(data: bytes, source: str, encoding: str) -> str:
     """A whole text (a file, stdin) decoded; an empty or blank one is a CorpusError naming ``source``, and so is one
-    with a NUL character: UTF-16 read as UTF-8 decodes without an error, a NUL before every letter, and no text file
-    of prose holds one. (A JSONL or dataset text is a string its writer meant, NUL and all: it is labelled.)"""
+    with a NUL character, which no text file of prose holds: UTF-16 read as UTF-8 decodes without an error, a NUL
+    beside every letter. (A JSONL or dataset text is a string its writer meant, NUL and all: it is labelled.)"""
     text = decode(data, source, encoding, whole=True)
     check_text(text, file=source)
     if (nul := text.find("\x00")) >= 0:
-        raise CorpusError(f"a NUL character at character {nul}: UTF-16 read as {encoding}? pass --encoding with the "
-                          "file's encoding (e.g. utf-16-le)", file=source)
+        raise CorpusError(f"a NUL character at character {nul}{_nul_hint(data, text, encoding)}", file=source)
     return text
+
+
+def _nul_hint(data: bytes, text: str, encoding: str) -> str:
+    """What a text's NUL characters say of its bytes: UTF-16 (a NUL beside most characters; which byte of each pair
+    they are in gives the byte order, a byte order mark leaves it to the codec), or a stray one to remove."""
+    if text.count("\x00") * 4 < len(text):
+        return ", which no text of prose holds: remove it"
+    if data.startswith(UTF16_MARKS):
+        likely = "utf-16"
+    else:
+        likely = "utf-16-be" if data[::2].count(0) > data[1::2].count(0) else "utf-16-le"
+    return f": UTF-16 read as {encoding}? pass --encoding {likely}"
 
 
 def check_text(text: str, **where: object) -> None:

@@ -98,17 +98,38 @@ def test_empty_texts_and_byte_order_marks(tmp_path: Path):
         list(iter_items(["-"], stdin=io.BytesIO(b"\xef\xbb\xbf \n")))
 
 
-def test_a_text_file_with_a_nul_character_is_refused_as_a_wrong_encoding(tmp_path: Path):
-    """UTF-16 read as UTF-8 decodes without an error, a NUL before every letter: it would be labelled as noise."""
-    (tmp_path / "wide.txt").write_bytes("Cities should ban cars.".encode("utf-16-le"))
-    with pytest.raises(CorpusError, match=r"wide.txt: a NUL character at character 1: UTF-16 read as utf-8\? pass "
-                                          r"--encoding with the file's encoding \(e.g. utf-16-le\)$"):
-        list(iter_items([tmp_path / "wide.txt"]))
+@pytest.mark.parametrize("data, encoding, message", [
+    ("Cities should ban cars.".encode("utf-16-le"), "utf-8", "at character 1: UTF-16 read as utf-8? pass --encoding "
+                                                             "utf-16-le"),
+    ("Cities should ban cars.".encode("utf-16-be"), "utf-8", "at character 0: UTF-16 read as utf-8? pass --encoding "
+                                                             "utf-16-be"),
+    ("Cities should ban cars.".encode("utf-16"), "latin-1", "at character 3: UTF-16 read as latin-1? pass --encoding "
+                                                            "utf-16"),  # the codec reads the byte order mark
+    (b"Cities should\x00 ban cars.", "utf-8", "at character 13, which no text of prose holds: remove it"),
+])
+def test_a_text_file_with_a_nul_character_is_refused_with_what_to_do(tmp_path: Path, data: bytes, encoding: str,
+                                                                     message: str):
+    """UTF-16 read as UTF-8 decodes without an error, a NUL beside every letter: it would be labelled as noise."""
+    (tmp_path / "in.txt").write_bytes(data)
+    with pytest.raises(CorpusError) as refused:
+        list(iter_items([tmp_path / "in.txt"], encoding=encoding))
+    assert str(refused.value) == f"{tmp_path / 'in.txt'}: a NUL character {message}"
+    if "pass --encoding" in message:  # and what it says to pass reads the text
+        assert [i.text for i in iter_items([tmp_path / "in.txt"], encoding=message.split()[-1])] == \
+            ["Cities should ban cars."]
+
+
+def test_a_nul_in_stdin_is_refused_and_a_jsonl_text_keeps_its_own(tmp_path: Path):
     with pytest.raises(CorpusError, match=r"<stdin>: a NUL character at character 1"):
         list(iter_items(["-"], stdin=io.BytesIO("Cities.".encode("utf-16-le"))))
-    assert [i.text for i in iter_items([tmp_path / "wide.txt"], encoding="utf-16-le")] == ["Cities should ban cars."]
     (tmp_path / "nul.jsonl").write_text('{"text": "a\\u0000b"}\n', encoding="utf-8")  # a string its writer meant
     assert [i.text for i in iter_items([tmp_path / "nul.jsonl"])] == ["a\x00b"]
+
+
+def test_a_utf16_file_with_its_byte_order_mark_is_named_as_utf16(tmp_path: Path):
+    (tmp_path / "bom.txt").write_bytes("Cities should ban cars.".encode("utf-16"))
+    with pytest.raises(CorpusError, match=r"bom.txt: not valid utf-8: byte 0xff .* \(e.g. utf-16\)$"):
+        list(iter_items([tmp_path / "bom.txt"]))
 
 
 def test_a_null_id_is_no_id_and_a_list_is_refused(tmp_path: Path):
