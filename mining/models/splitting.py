@@ -50,7 +50,7 @@ def _opens_gap(read: DocTokens, tokens: Sequence[int], t: int) -> bool | None:
     """Whether the token of position ``t`` opens a gap (``read`` holds its doc's token lists); a stop does so where
     the next token of the paragraph (whitespace is not among ``tokens``) starts a sentence."""
     i = tokens[t]
-    text = read.text[i]
+    text = read.orth[i]
     if text in SENTENCE_END:
         return t + 1 < len(tokens) and read.is_sent_start[tokens[t + 1]]
     if text in DASHES:

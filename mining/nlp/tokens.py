@@ -68,8 +68,8 @@ class DocTokens:
         return list(map(known.__getitem__, column))
 
     @cached_property
-    def text(self) -> list[str]:
-        """``Token.text``."""
+    def orth(self) -> list[str]:
+        """``Token.orth_``: each token's text."""
         return self._strings(ORTH)
 
     @cached_property

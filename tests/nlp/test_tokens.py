@@ -16,7 +16,7 @@ def parsed(unit_instances):
 def test_attributes_match_tokens(parsed):
     for doc in parsed:
         tokens = DocTokens(doc)
-        assert tokens.text == [t.text for t in doc]
+        assert tokens.orth == [t.text for t in doc]
         assert tokens.lower == [t.lower_ for t in doc]
         assert tokens.lemma == [t.lemma_ for t in doc]
         assert tokens.tag == [t.tag_ for t in doc]
