@@ -63,10 +63,17 @@ def differing_keys(configs: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def load_runs(paths: Sequence[str | Path]) -> tuple[list[Path], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The finished runs under ``paths``, each with its flattened config and its metrics."""
-    runs = find_runs(paths)
+    """The finished runs under ``paths``, each with its flattened config and its metrics. A path that holds no
+    finished run is refused, naming it: beside others, it would be left out of the table without a word (a run
+    whose experiment failed, a sweep still running, a mistyped folder)."""
+    found = {path: find_runs([path]) for path in paths}
+    runs = sorted({run for held in found.values() for run in held})
     if not runs:
         raise NotFinishedError(f"no finished runs (directories with metrics.json) under {list(map(str, paths))}")
+    for path, held in found.items():
+        if not held:
+            raise NotFinishedError(f"{path}: holds no finished run (a directory with metrics.json); leave it out, "
+                                   "or finish or re-run its experiment")
     with Vouchers() as vouchers:  # a sweep checked into git-annex or DVC: git asked once per run, not per file
         return runs, [read_config(r, vouchers) for r in runs], [read_metrics(r, vouchers=vouchers) for r in runs]
 

@@ -113,3 +113,18 @@ def test_booleans_read_as_in_the_configs_in_every_format(tmp_path: Path):
                                         "2,false,linear_svc,0,0.8400,true", "3,false,linear_svc,1,0.8300,false"]
     assert configuration_name({"end_to_end": False, "model=": "logreg"}, ["end_to_end", "model="]) == \
         "end_to_end=false model=logreg"  # the plot's bar labels
+
+
+def test_a_path_without_a_finished_run_is_named_not_left_out(tmp_path: Path):
+    """Beside a sweep, a run whose metrics.json is missing (its experiment failed) or an empty folder would drop out of
+    the table without a word, as if it had never been given."""
+    import shutil
+
+    unfinished = tmp_path / "unfinished"
+    shutil.copytree(SWEEP / "0", unfinished)
+    (unfinished / "metrics.json").unlink()
+    (tmp_path / "empty").mkdir()
+    for path in (unfinished, tmp_path / "empty"):
+        done = mining("compare", str(SWEEP), str(path))
+        assert done.returncode == 2 and f"{path}: holds no finished run" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and not done.stdout
