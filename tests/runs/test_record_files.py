@@ -169,3 +169,20 @@ def test_a_record_file_linked_inside_the_run_is_published_as_the_file(handed_ove
     assert done.returncode == 0, done.stderr
     copy = dest / "config.yaml"
     assert not copy.is_symlink() and copy.read_bytes() == (handed_over / "config.kept.yaml").read_bytes()
+
+
+@pytest.mark.parametrize(("name", "contents", "words"), [
+    ("config.yaml", "a: [\n", "config.yaml: not valid YAML"),
+    (".hydra/overrides.yaml", "- model=logreg\n- [1]\n", ".hydra/overrides.yaml: expected a list of overrides"),
+])
+def test_publish_refuses_a_record_reproduce_would_refuse(name: str, contents: str, words: str, handed_over: Path,
+                                                         tmp_path: Path):
+    """A config or overrides file that is no YAML was copied into the reference, which `mining reproduce` then
+    refused: published, it could never be re-run."""
+    (handed_over / ".hydra").mkdir()
+    (handed_over / ".hydra" / "overrides.yaml").write_text("- model=logreg\n", encoding="utf-8")
+    (handed_over / name).write_text(contents, encoding="utf-8")
+    dest = tmp_path / "published"
+    done = _mining("publish", str(handed_over), str(dest))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"{handed_over}/{words}" in done.stderr and not dest.exists()
