@@ -45,8 +45,10 @@ def check_output(output: Path | None, inputs: Iterable[str | Path | None], *, ov
         if given is None or str(given) == "-":
             continue
         source = Path(given).resolve()
-        if target == source or (target.is_dir() and source.is_relative_to(target)):
+        if target == source:
             raise CorpusError(f"the output is the input {given}: write to another path", file=output)
+        if target.is_dir() and source.is_relative_to(target):  # replaced or filled, the input in it would go
+            raise CorpusError(f"the output is a folder holding the input {given}: write to another path", file=output)
     read_as_input = target.suffix.lower() in READ_SUFFIXES or not target.suffix  # no suffix: a folder
     for folder in input_folders_holding(output, inputs):
         if _in_a_record(target, Path(folder).resolve()) or read_as_input and not beside_inputs:

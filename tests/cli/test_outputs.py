@@ -81,7 +81,19 @@ def test_label_refuses_a_brat_folder_that_holds_its_input(tmp_path: Path):
     (tmp_path / "texts").mkdir()
     (tmp_path / "texts" / "a.txt").write_text(TEXT, encoding="utf-8")
     _refused(mining("label", str(tmp_path / "texts" / "a.txt"), "--model", str(tmp_path / "no-run"),
-                    "--format", "brat", "-o", str(tmp_path / "texts"), "--overwrite"), "the output is the input")
+                    "--format", "brat", "-o", str(tmp_path / "texts"), "--overwrite"),
+             "the output is a folder holding the input")
+
+
+def test_publish_into_the_folder_holding_the_run_says_so(tmp_path: Path):
+    """It said "the output is the input", naming the run, when the output was the folder the run lies in."""
+    import shutil
+
+    run = tmp_path / "runs" / "a"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "sweep" / "0", run)
+    _refused(mining("publish", str(run), str(tmp_path / "runs"), "--overwrite"),
+             f"{tmp_path / 'runs'}: the output is a folder holding the input {run}")
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["a"]
 
 
 def test_a_new_output_inside_an_input_folder_is_refused(tmp_path: Path):
