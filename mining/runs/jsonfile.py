@@ -58,7 +58,7 @@ def read_json_object(path: str | Path, *, missing: str | None = None, pipe: bool
     message when given), and a file that is not JSON, or not one object, a :class:`RunRecordError` naming it."""
     path = Path(path)
     if path.exists() and path.is_dir():
-        raise NotFinishedError(missing or f"{path}: no such file")
+        raise NotFinishedError(missing or f"{path}: a folder, not a JSON file; give the path of the file")
     text = record_text(path, missing=missing, pipe=pipe)
     try:
         value = jsonread.loads(text, constants=True)  # a metric may be NaN

@@ -186,3 +186,11 @@ def test_publish_refuses_a_record_reproduce_would_refuse(name: str, contents: st
     done = _mining("publish", str(handed_over), str(dest))
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert f"{handed_over}/{words}" in done.stderr and not dest.exists()
+
+
+def test_a_reference_that_is_a_folder_is_named_as_one(handed_over: Path, tmp_path: Path):
+    """`reproduce --against FOLDER` said "FOLDER: no such file" of a folder that is there."""
+    (tmp_path / "reference").mkdir()
+    done = _mining("reproduce", str(handed_over), "--against", str(tmp_path / "reference"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"{tmp_path / 'reference'}: a folder, not a JSON file" in done.stderr
