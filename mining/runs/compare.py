@@ -15,7 +15,7 @@ from mining.errors import NotFinishedError, UsageError, printable
 from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys, is_score
 from mining.runs.jsonfile import read_json_object
 from mining.runs.links import Vouchers
-from mining.runs.record import CONFIG, find_runs, read_metrics, read_resolved_config, record_file
+from mining.runs.record import find_runs, read_metrics, read_resolved_config, record_file
 
 # The tracker and where files go (or whether they may replace others) change no result, so they never
 # tell configurations apart.
@@ -42,7 +42,8 @@ def read_config(run_dir: Path, vouchers: Vouchers | None = None) -> dict[str, An
     """The run's resolved config, flattened, with each config group's choice under ``<group>=`` and what
     ``meta.json`` recorded of its data (fingerprint, shortened, and document counts); ``vouchers`` as for
     :func:`~mining.runs.record.record_file`."""
-    config = flatten(read_resolved_config(run_dir, vouchers=vouchers)) if (run_dir / CONFIG).exists() else {}
+    # A run without its config is refused: compared as an empty one, every setting of the others "differed" from it.
+    config = flatten(read_resolved_config(run_dir, vouchers=vouchers))
     meta = run_dir / "meta.json"
     if meta.exists():
         recorded = read_json_object(record_file(run_dir, "meta.json", vouchers))

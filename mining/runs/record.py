@@ -177,7 +177,8 @@ def read_meta(run_dir: str | Path, *, vouchers: Vouchers | None = None) -> dict[
 def read_resolved_config(run_dir: str | Path, *, vouchers: Vouchers | None = None) -> dict[str, Any]:
     """The run's resolved config (``config.yaml``) as a mapping; a file that is not one is a RunRecordError."""
     path = record_file(run_dir, CONFIG, vouchers)
-    value = read_yaml(path, "the run's resolved config")
+    value = read_yaml(path, "the run's resolved config",
+                      missing=f"{run_dir} has no {CONFIG}: it is not a finished run of `mining run`")
     if not isinstance(value, dict):
         raise RunRecordError(f"{path}: expected the run's resolved config (a YAML mapping), got a "
                              f"{type(value).__name__}")

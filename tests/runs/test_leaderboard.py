@@ -128,3 +128,15 @@ def test_a_path_without_a_finished_run_is_named_not_left_out(tmp_path: Path):
         done = mining("compare", str(SWEEP), str(path))
         assert done.returncode == 2 and f"{path}: holds no finished run" in done.stderr, done.stderr
         assert "Traceback" not in done.stderr and not done.stdout
+
+
+def test_a_run_without_its_config_is_refused_not_shown_differing_everywhere(tmp_path: Path):
+    """Read as an empty config, every setting of the other runs "differed" from it: a table of every key."""
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(SWEEP / "0", run)
+    (run / "config.yaml").unlink()
+    done = mining("compare", str(SWEEP), str(run))
+    assert done.returncode == 2 and f"{run} has no config.yaml: it is not a finished run" in done.stderr, done.stderr
+    assert not done.stdout
