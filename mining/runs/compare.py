@@ -13,9 +13,8 @@ from typing import Any
 
 from mining.errors import NotFinishedError, UsageError, printable
 from mining.runs.aggregate import RunGroup, Spread, differs_by_seed, group_runs, grouping_keys, is_score
-from mining.runs.jsonfile import read_json_object
 from mining.runs.links import Vouchers
-from mining.runs.record import find_runs, read_metrics, read_resolved_config, record_file
+from mining.runs.record import META, find_runs, read_meta, read_metrics, read_resolved_config
 
 # The tracker and where files go (or whether they may replace others) change no result, so they never
 # tell configurations apart.
@@ -44,11 +43,10 @@ def read_config(run_dir: Path, vouchers: Vouchers | None = None) -> dict[str, An
     :func:`~mining.runs.record.record_file`."""
     # A run without its config is refused: compared as an empty one, every setting of the others "differed" from it.
     config = flatten(read_resolved_config(run_dir, vouchers=vouchers))
-    meta = run_dir / "meta.json"
-    if meta.exists():
-        recorded = read_json_object(record_file(run_dir, "meta.json", vouchers))
-        config.update({f"{group}=": choice for group, choice in recorded.get("choices", {}).items()})
-        data = recorded.get("data") if isinstance(recorded.get("data"), dict) else {}
+    if (run_dir / META).exists():
+        recorded = read_meta(run_dir, vouchers=vouchers)  # its fields of the types read below, or refused
+        config.update({f"{group}=": choice for group, choice in (recorded.get("choices") or {}).items()})
+        data = recorded.get("data") or {}
         config.update({name: str(data[key])[:12] if key == "fingerprint" else data[key]
                        for key, name in DATA_KEYS.items() if data.get(key) is not None})
     return config

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mining.runs.compare import collect, configuration_name, render
 from tests.helpers import run_mining as mining
 
@@ -140,3 +142,24 @@ def test_a_run_without_its_config_is_refused_not_shown_differing_everywhere(tmp_
     done = mining("compare", str(SWEEP), str(run))
     assert done.returncode == 2 and f"{run} has no config.yaml: it is not a finished run" in done.stderr, done.stderr
     assert not done.stdout
+
+
+@pytest.mark.parametrize(("meta", "words"), [
+    ({"choices": ["model=logreg"]}, "meta.json: its 'choices' must be an object, got a list"),
+    ({"data": "sample"}, "meta.json: its 'data' must be an object, got a str"),
+    ({"choices": None, "data": None}, None),  # a field absent or null: none recorded (read_meta's rule)
+])
+def test_a_meta_field_of_another_type_is_named_not_a_traceback(tmp_path: Path, meta: dict, words: str | None):
+    """A hand-edited meta.json whose 'choices' was a list or null stopped compare with an AttributeError."""
+    import json
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(SWEEP / "0", run)
+    (run / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    done = mining("compare", str(SWEEP), str(run))
+    assert "Traceback" not in done.stderr, done.stderr
+    if words is None:
+        assert done.returncode == 0 and done.stdout, done.stderr
+    else:
+        assert done.returncode == 2 and f"{run}/{words}" in done.stderr, done.stderr
