@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from mining.corpora import jsonl
-from mining.errors import NotFinishedError, RunRecordError, UsageError
+from mining.errors import NotFinishedError, RunRecordError, UsageError, short_repr
 from mining.runs.compare import render
 from mining.runs.jsonfile import read_json_object
 from mining.runs.record import CONFIG, META, METRICS, PREDICTIONS, read_metrics, read_resolved_config, record_file
@@ -358,6 +358,10 @@ def _labels(run_a: Path, run_b: Path, *items: Mapping[str, Sequence[Item]]) -> l
         metrics = read_metrics(run)
         for key, value in metrics.items():
             if key.endswith(".labels"):
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise RunRecordError(f"{run / METRICS}: its {key!r} must be a list of label names, got "
+                                         f"{short_repr(value)}; a run writes it so: re-run the experiment, or "
+                                         "restore the file")
                 labels += [v for v in value if v not in labels]
     seen = sorted({label for by_doc in items for doc in by_doc.values() for _, g, p in doc for label in (g, p)})
     return labels + [label for label in seen if label not in labels]

@@ -276,3 +276,14 @@ def test_predictions_give_back_the_recorded_metrics(sample_run, experiment: str,
         result = compare_runs(run, run, metric=metric, resamples=20)
         assert result.score_a == pytest.approx(recorded[f"test.{metric}"], abs=1e-12)
         assert result.instances == recorded["test.n"]
+
+
+@pytest.mark.parametrize("labels", [5, [["claim"]], "claim"])
+def test_recorded_labels_that_are_no_list_of_names_are_named(tmp_path: Path, labels):
+    """A hand-edited ``test.labels`` stopped --test with a TypeError traceback (a number, a nested list), or was read
+    letter by letter (a string)."""
+    run = write_run(tmp_path / "a", [_doc("d1", GOLD, gold=GOLD)])
+    (run / "metrics.json").write_text(json.dumps({"test.labels": labels}), encoding="utf-8")
+    done = mining("compare", str(run), "--test", "bootstrap", "--resamples", "10")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{run}/metrics.json: its 'test.labels' must be a list of label names" in done.stderr
