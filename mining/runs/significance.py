@@ -113,7 +113,8 @@ def _legacy_task_of(run_dir: str | Path) -> tuple[bool, str | None]:
     return bool(config.get("subtasks")), LEGACY_TARGETS.get(target, target)
 
 
-def prediction_items(docs: Sequence[Document], task: str) -> dict[str, list[Item]]:
+def prediction_items(docs: Sequence[Document], task: str, *, source: str | Path = "<predictions>"
+                     ) -> dict[str, list[Item]]:
     """Per document id, every test instance of a ``predictions.jsonl`` with its gold and predicted label.
 
     Components and stance: the units carrying ``attributes.gold`` (predicted ``label`` or ``stance``).
@@ -125,19 +126,26 @@ def prediction_items(docs: Sequence[Document], task: str) -> dict[str, list[Item
     out: dict[str, list[Item]] = {}
     for doc in docs:
         if task == "relations":
-            out[doc.id] = _relation_items(doc)
+            out[doc.id] = _relation_items(doc, source)
         else:
             out[doc.id] = [(u.id, str(u.attributes["gold"]), str(u.label if task == "components" else u.stance))
                            for u in doc.units if "gold" in u.attributes]
     return out
 
 
-def _relation_items(doc: Document) -> list[Item]:
+def _relation_items(doc: Document, source: str | Path) -> list[Item]:
+    """The items of one document of ``source`` (a relation run's ``predictions.jsonl``): its ``gold_relations``
+    must be a list of ``{"source", "target", "label"}`` objects, or the record is refused, naming the document."""
     from mining.tasks.relations import NONE
 
-    if "gold_relations" not in doc.metadata:
-        raise ValueError(f"document {doc.id!r} has no metadata.gold_relations: not a relation run's prediction")
-    gold = {(r["source"], r["target"]): r["label"] for r in doc.metadata["gold_relations"]}
+    recorded = doc.metadata.get("gold_relations")
+    if not isinstance(recorded, list) or not all(
+            isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("source", "target", "label"))
+            for r in recorded):
+        problem = "no" if recorded is None else "a malformed"
+        raise RunRecordError(f"{source} [{doc.id}]: {problem} metadata.gold_relations (a list of {{\"source\", "
+                             "\"target\", \"label\"} objects): not the predictions of a relation run")
+    gold = {(r["source"], r["target"]): r["label"] for r in recorded}
     predicted = {(r.source, r.target): r.label for r in doc.relations}
     by_paragraph: dict[int, list[str]] = {}
     for unit in sorted(doc.units, key=lambda u: (u.start, u.end)):
@@ -300,8 +308,8 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, test: str = "bootstrap
     for run in (run_a, run_b):
         if not (run / METRICS).exists() or not (run / PREDICTIONS).exists():
             raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
-    items_a = prediction_items(jsonl.load(record_file(run_a, PREDICTIONS)), task)
-    items_b = prediction_items(jsonl.load(record_file(run_b, PREDICTIONS)), task)
+    items_a, items_b = (prediction_items(jsonl.load(record_file(run, PREDICTIONS)), task, source=run / PREDICTIONS)
+                        for run in (run_a, run_b))
     labels = _labels(run_a, run_b, items_a, items_b)
     conf_a, conf_b, _ = paired_confusions(items_a, items_b, labels)
     metric, score = _run_scorer(task, metric, labels)
@@ -334,7 +342,7 @@ def run_interval(run: str | Path, *, metric: str = "macro_f1", resamples: int = 
     if not (run / PREDICTIONS).exists():
         raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
     _check_resamples(resamples)
-    items = prediction_items(jsonl.load(record_file(run, PREDICTIONS)), task)
+    items = prediction_items(jsonl.load(record_file(run, PREDICTIONS)), task, source=run / PREDICTIONS)
     labels = _labels(run, run, items)
     conf, _, _ = paired_confusions(items, items, labels)
     metric, score = _run_scorer(task, metric, labels)

@@ -287,3 +287,17 @@ def test_recorded_labels_that_are_no_list_of_names_are_named(tmp_path: Path, lab
     done = mining("compare", str(run), "--test", "bootstrap", "--resamples", "10")
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"{run}/metrics.json: its 'test.labels' must be a list of label names" in done.stderr
+
+
+@pytest.mark.parametrize(("gold_relations", "problem"), [(None, "no"), ([{"source": "T1"}], "a malformed")])
+def test_relation_predictions_without_their_gold_are_named(tmp_path: Path, gold_relations, problem: str):
+    """A relation run's predictions.jsonl without (or with a broken) metadata.gold_relations stopped --test with a
+    ValueError (or KeyError) traceback."""
+    doc = _doc("d1", GOLD, gold=GOLD)
+    if gold_relations is not None:
+        doc.metadata["gold_relations"] = gold_relations
+    run = write_run(tmp_path / "a", [doc], task="mining.tasks.relations.RelationTask",
+                    labels=("support", "attack", "none"))
+    done = mining("compare", str(run), "--test", "bootstrap", "--resamples", "10")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{run}/predictions.jsonl [d1]: {problem} metadata.gold_relations" in done.stderr
