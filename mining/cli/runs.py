@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
-from mining.cli.types import non_negative_float, non_negative_int, nonblank, path_arg, positive_int
+from mining.cli.types import key_list, non_negative_float, non_negative_int, nonblank, path_arg, positive_int
 from mining.errors import UsageError, printable
 
 
@@ -39,8 +39,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.plot is not None and args.plot.suffix.lower() != ".png":
         raise UsageError(f"--plot {args.plot}: the plot is a PNG; give a path ending in .png")
     check_output(args.plot, args.paths, overwrite=args.overwrite, beside_inputs=True)
-    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
-    header, rows = collect(args.paths, sort_by=args.sort, metrics=metrics, aggregate=args.aggregate)
+    header, rows = collect(args.paths, sort_by=args.sort, metrics=args.metrics, aggregate=args.aggregate)
     print(render(header, rows, args.format), end="")
     if args.plot:
         print(printable(f"plot: {plot_sweep(args.paths, args.plot, metric=args.sort)}"), file=sys.stderr)
@@ -119,7 +118,7 @@ def _add_compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--sort", type=nonblank,
                          help="metric to sort by, best first (default: the runs' optimized_metric, else the first "
                               "metric)")
-    compare.add_argument("--metrics", type=nonblank, help="comma-separated metric keys (default: the macro-F1 keys)")
+    compare.add_argument("--metrics", type=key_list, help="comma-separated metric keys (default: the macro-F1 keys)")
     compare.add_argument("--aggregate", action=argparse.BooleanOptionalAction, default=None,
                          help="one row per configuration with mean ± std, min and max over seeds (default: when "
                               "the runs differ by seed and a configuration repeats)")

@@ -53,6 +53,15 @@ def nonblank(value: str) -> str:
     return value
 
 
+def key_list(value: str) -> list[str]:
+    """Comma-separated keys, e.g. ``--metrics test.macro_f1,test.accuracy``: none blank (``--metrics ,`` or a stray
+    comma would otherwise fall back to the default columns, or drop one, without a word)."""
+    keys = [key.strip() for key in value.split(",")]
+    if not all(keys):
+        raise argparse.ArgumentTypeError(f"expected comma-separated keys, none blank, got {value!r}")
+    return keys
+
+
 def path_text(value: str) -> str:
     """A file or folder given on the command line, as text (``-`` for standard input stays as it is).
 

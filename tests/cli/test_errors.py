@@ -382,7 +382,6 @@ def test_a_blank_path_is_refused_before_anything_is_read(tmp_path: Path, argv: l
     (["annotate", "pull", "labelstudio", "--project", "p", "--predictions", "--model-version", "", "-o", "o.jsonl"],
      "--model-version"),
     (["data", "export", "sample", "-o", "out", "--license", ""], "--license"),
-    (["compare", "runs", "--metrics", ""], "--metrics"),
     (["compare", "runs", "--sort", " "], "--sort"),
     (["label", "text.txt", "--encoding", ""], "--encoding"),  # refused only once the model had loaded
 ])
@@ -392,6 +391,13 @@ def test_a_blank_name_is_refused_before_anything_is_done(tmp_path: Path, argv: l
     before = _snapshot(tmp_path)
     _refused(mining(*argv, cwd=tmp_path), f"argument {option}: expected some text, got '")
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("metrics", ["", ",", "test.macro_f1,,test.accuracy", "test.macro_f1, "])
+def test_a_metric_list_with_a_blank_key_is_refused(tmp_path: Path, metrics: str):
+    """A stray comma would drop a column, and ``,`` alone stand for the default columns, without a word."""
+    _refused(mining("compare", "runs", "--metrics", metrics, cwd=tmp_path),
+             f"argument --metrics: expected comma-separated keys, none blank, got {metrics!r}")
 
 
 @pytest.mark.parametrize("top", ["0", "-2", "x"])
