@@ -298,8 +298,11 @@ def format_comparison(scores: dict[str, float], *, gold: str = "gold", predicted
         lines.append(row(f"  {label}", "components.{}.per_label." + label))
     lines.append(f"{'  macro F1':<22}" + "".join(f"{'':<14}{scores[f'components.{m}.macro_f1']:.3f}   "
                                                   for m in MATCHES).rstrip())
-    lines.append(row("relations", "relations.{}"))
-    lines.append(row("relations (link)", "relations.{}.link"))
+    if _no_relations(scores):
+        lines.append(f"{'relations':<22}n/a: none on either side")
+    else:
+        lines.append(row("relations", "relations.{}"))
+        lines.append(row("relations (link)", "relations.{}.link"))
     lines.append("")
     lines.append(f"on {ATTRIBUTE_MATCH} matches:")
     for key in ("stance", "holder"):
@@ -328,10 +331,16 @@ def format_agreement(scores: dict[str, float], *, a: str = "A", b: str = "B") ->
         f"(observed agreement {scores['labels.accuracy']:.3f})",
         f"stance agreement {_ratio(scores, 'stance.agreement', 'stance.n_either')}",
         f"holder agreement {_ratio(scores, 'holder.agreement', 'holder.n_either')}",
+        "relation F1      n/a: none on either side" if _no_relations(scores) else
         f"relation F1      overlap50 {scores['relations.overlap50.f1']:.3f}   "
         f"link {scores['relations.overlap50.link.f1']:.3f}",
     ]
     return "\n".join(lines)
+
+
+def _no_relations(scores: dict[str, float]) -> bool:
+    """Whether neither side has a relation: the scores' 0.0 then measures nothing, and the tables say n/a."""
+    return not scores["relations.n_gold"] and not scores["relations.n_predicted"]
 
 
 def _ratio(scores: dict[str, float], key: str, n_key: str) -> str:

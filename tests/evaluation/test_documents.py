@@ -204,3 +204,15 @@ def test_tables_render_the_scores():
     agreement = format_agreement(scores, a="ann.jsonl", b="bob.jsonl")
     assert "label kappa      0.636 on 4 units" in agreement
     assert "ann.jsonl: 4 units" in agreement
+
+
+def test_tables_say_n_a_for_relations_when_neither_side_has_one():
+    """0.000 would read as every relation missed; with none on either side there is nothing to score."""
+    bare = gold()
+    bare.relations = []
+    scores = compare_documents([bare], [bare])
+    assert scores["relations.n_gold"] == scores["relations.n_predicted"] == 0
+    assert "relations             n/a: none on either side" in format_comparison(scores)
+    assert "relation F1      n/a: none on either side" in format_agreement(scores)
+    table = format_comparison(_compare(perturbed(gold(), T3={"label": "claim"})))  # relations on both sides: scored
+    assert "relations (link)" in table and "n/a: none" not in table
