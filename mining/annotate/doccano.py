@@ -89,7 +89,7 @@ class DoccanoProject:
         try:
             return answer.json()
         except ValueError:
-            if web_page(answer.text.lstrip()) is not None:  # a page where the API answers in JSON
+            if web_page(answer.text) is not None:  # a page where the API answers in JSON
                 raise refusal(self.server, what, answer.status_code, answer.text) from None
             return answer.text
 

@@ -80,10 +80,9 @@ def refusal(server: Server, what: str, status: int, body: object, hint: str = ""
     """One line for a request that failed with HTTP ``status``: the start of the answer's ``body`` and ``hint``. A web
     page is named by its title: where the API would have answered (HTTP 2xx, 3xx, 404, 405), the server at the URL is
     not the tool's (another tool's page); otherwise the server or a proxy before it failed, or asks to sign in."""
-    text = " ".join(str(body).split())
-    page = web_page(text)
+    page = web_page(body)
     if page is None:
-        return ServerError(f"{server.name}: could not {what}: HTTP {status} {shorten(text)}{hint}")
+        return ServerError(f"{server.name}: could not {what}: HTTP {status} {shorten(body)}{hint}")
     tool = NAMES[server.tool]
     if status < 400 or status in (404, 405):
         return ServerError(f"{server.name}: could not {what}: HTTP {status} with a web page{page}, not {tool}'s API: "
@@ -92,8 +91,9 @@ def refusal(server: Server, what: str, status: int, body: object, hint: str = ""
     return ServerError(f"{server.name}: could not {what}: HTTP {status} with a web page{page}{failed}{hint}")
 
 
-def web_page(text: str) -> str | None:
-    """`` titled 'TITLE'`` (or ``""`` without a title) when ``text`` is an HTML page, else None."""
+def web_page(body: object) -> str | None:
+    """`` titled 'TITLE'`` (or ``""`` without a title) when ``body`` is an HTML page, else None."""
+    text = " ".join(str(body).split())
     if not text.lower().startswith(("<!doctype html", "<html")):
         return None
     title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE)

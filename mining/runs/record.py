@@ -226,12 +226,14 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
     moved in at the end, ``metrics.json`` last (and out first), as a record is written: stopped midway,
     ``dest`` is no finished reference, never one of two runs' files.
     """
+    from mining.runs.reproduce import recorded_overrides  # reproduce imports this module
+
     run_dir, dest = Path(run_dir), Path(dest)
     with Vouchers() as vouchers:  # git asked once for the run's files, not three times each
         read_metrics(run_dir, vouchers=vouchers)  # refuses unfinished runs
-        read_meta(run_dir, vouchers=vouchers)  # and a record that compare and reproduce would refuse
+        read_meta(run_dir, vouchers=vouchers)  # and a record that compare and reproduce would refuse,
         read_resolved_config(run_dir, vouchers=vouchers)
-        _check_overrides(run_dir)
+        recorded_overrides(run_dir)  # whose config or overrides reproduce could not read: it could never be re-run
         names = REFERENCE_FILES + ((MODEL, TASKS) if model else ())
         models = [] if model else [name for name in (MODEL, TASKS) if (dest / name).exists()]
         if models:  # its record would no longer describe the model beside it
@@ -247,14 +249,6 @@ def publish_reference(run_dir: str | Path, dest: str | Path, *, model: bool = Fa
             shutil.copyfile(sources[name], stage / name)  # the file, or what a link vouched for stands for
         _move_in(stage, dest, names)
     return names
-
-
-def _check_overrides(run_dir: Path) -> None:
-    """Refuse a record whose ``.hydra/overrides.yaml`` ``mining reproduce`` would refuse (not YAML, not a list of
-    plain settings): published, the reference could never be re-run."""
-    from mining.runs.reproduce import recorded_overrides  # reproduce imports this module
-
-    recorded_overrides(run_dir)
 
 
 def record_file(run_dir: str | Path, name: str, vouchers: Vouchers | None = None) -> Path:
