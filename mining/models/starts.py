@@ -17,6 +17,7 @@ its own start by ``margin`` or more.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from operator import getitem
 
 from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
@@ -32,17 +33,29 @@ REACH = 8  # how far past the decoded start a start may move
 
 def candidate_starts(doc: Doc, tokens: Sequence[int], a: int, b: int, floor: int) -> range:
     """The positions that could open the unit ``[a, b)``: from the later of ``floor`` (the end of the unit before,
-    or 0) and the start of ``a``'s sentence, to ``a + REACH``, leaving at least ``MIN_TOKENS`` tokens."""
+    or 0) and the start of ``a``'s sentence, to ``a + REACH``, leaving at least ``MIN_TOKENS`` tokens. Call it inside a
+    :func:`~mining.nlp.sharing.sharing` block: outside one, each call reads the doc's token lists anew."""
+    starts = tokens_of(doc).is_sent_start
     lo = a
-    while lo > floor and not doc[tokens[lo]].is_sent_start:
+    while lo > floor and not starts[tokens[lo]]:
         lo -= 1
     return range(lo, max(a, min(a + REACH, b - MIN_TOKENS)) + 1)
 
 
-def _candidate_names(doc: Doc, tokens: Sequence[int], window: range) -> Iterator[tuple[list[str], list[str], str]]:
-    """Per candidate start of ``window`` (paragraph positions), the names of the features the classifier reads of it
-    but the words between the window's opening and it (:func:`window_features`): those before them and those after
-    them in a row, and the candidate's lowercased word."""
+# The features of a candidate that take a few values each (a part of speech, a label, a flag, a count), in the order
+# _candidate_features gives their values: StartColumns looks their columns up once per value.
+FEW_VALUED = ("pos", "dep", "opens_clause", "opens_phrase", "head_after", "clause_has_subject", "prefix_tokens")
+
+
+def _name(kind: str, value: object) -> str:
+    """The name of the feature ``kind`` of ``value``: ``kind=value``, the parts of a pair joined by ``|``."""
+    return f"{kind}={'|'.join(map(str, value)) if isinstance(value, tuple) else value}"
+
+
+def _candidate_features(doc: Doc, tokens: Sequence[int], window: range) -> Iterator[tuple[tuple, list[str], str]]:
+    """Per candidate start of ``window`` (paragraph positions), what the classifier reads of it but the words between
+    the window's opening and it (:func:`window_features`): the values of its :data:`FEW_VALUED` features, the names of
+    the others, and the candidate's lowercased word."""
     read = tokens_of(doc)  # the token attributes as lists, read once per doc in a sharing() block
     lower, pos, dep, heads, left = read.lower, read.pos, read.dep, read.heads, read.left_edges
     seen_words = []  # the words before the candidate, in order
@@ -53,23 +66,17 @@ def _candidate_names(doc: Doc, tokens: Sequence[int], window: range) -> Iterator
         c = clause_head(read, t)
         if c not in subject:
             subject[c] = any(dep[j] in ("nsubj", "nsubjpass", "expl") for j in read.children[c])
-        head = [
-            f"word={word}", f"pos={pos[t]}", f"dep={dep[t]}",
-            f"before={before}", f"before|word={before}|{word}", f"before|pos={before}|{pos[t]}",
-            f"opens_clause={left[c] == t}|{dep[c]}",
-            f"opens_phrase={left[t] == t}",
-            f"head_after={heads[t] > t}",
-            f"clause_has_subject={subject[c]}",
-            f"prefix_tokens={min(k, 12)}",
+        few = (pos[t], dep[t], (left[c] == t, dep[c]), left[t] == t, heads[t] > t, subject[c], min(k, 12))
+        names = [
+            f"word={word}", f"before={before}", f"before|word={before}|{word}", f"before|pos={before}|{pos[t]}",
             f"next={lower[t + 1] if t + 1 < len(lower) else '<end>'}",
         ]
-        tail = []
         if k >= 2:
-            tail.append(f"prefix_last2={seen_words[-2]} {seen_words[-1]}")
+            names.append(f"prefix_last2={seen_words[-2]} {seen_words[-1]}")
         if 0 < k <= 6:
-            tail.append(f"prefix={' '.join(seen_words)}")
-        tail.append(f"opening={' '.join(lower[t:t + 3])}")
-        yield head, tail, word
+            names.append(f"prefix={' '.join(seen_words)}")
+        names.append(f"opening={' '.join(lower[t:t + 3])}")
+        yield few, names, word
         seen_words.append(word)
 
 
@@ -77,20 +84,46 @@ def window_features(doc: Doc, tokens: Sequence[int], window: range) -> list[dict
     """What the classifier reads of each candidate start of ``window`` (paragraph positions): the token and the one
     before it, the words between the window's opening and it, and the clause and phrase that it opens."""
     rows, seen = [], {}  # the words before the candidate, as features, each once
-    for head, tail, word in _candidate_names(doc, tokens, window):
-        rows.append({**dict.fromkeys(head, 1.0), **seen, **dict.fromkeys(tail, 1.0)})
+    for few, names, word in _candidate_features(doc, tokens, window):
+        rows.append({**{_name(kind, value): 1.0 for kind, value in zip(FEW_VALUED, few)}, **seen,
+                     **dict.fromkeys(names, 1.0)})
         seen[f"prefix_has={word}"] = 1.0
     return rows
 
 
-def window_columns(doc: Doc, tokens: Sequence[int], window: range, vocabulary: Mapping[str, int]) -> list[list[int]]:
-    """The columns of ``vocabulary`` (a fitted ``DictVectorizer``'s) of the features :func:`window_features` gives
-    each candidate start of ``window``, names it has not seen dropped: the same rows at labelling time, without a
-    dictionary per candidate of the words before it."""
+class _KindColumns(dict):
+    """The vocabulary's column of the feature ``kind`` of each value (None where it has none), by value, looked up
+    on first use."""
+
+    def __init__(self, vocabulary: Mapping[str, int], kind: str):
+        super().__init__()
+        self.vocabulary, self.kind = vocabulary, kind
+
+    def __missing__(self, value: object) -> int | None:
+        column = self[value] = self.vocabulary.get(_name(self.kind, value))
+        return column
+
+
+class StartColumns:
+    """The columns of a fitted starter's vocabulary (a ``DictVectorizer``'s) of the candidates' features, for one
+    :func:`move_starts` call: those of the :data:`FEW_VALUED` features are looked up once per value, instead of
+    spelling the same few names and finding them among the vocabulary's 133,000 (the AAEC miner's) for each of the
+    ten thousand candidates of a labelling pass."""
+
+    def __init__(self, vocabulary: Mapping[str, int]):
+        self.vocabulary = vocabulary
+        self.few_valued = [_KindColumns(vocabulary, kind) for kind in FEW_VALUED]
+
+
+def window_columns(doc: Doc, tokens: Sequence[int], window: range, columns: StartColumns) -> list[list[int]]:
+    """The columns (:class:`StartColumns`) of the features :func:`window_features` gives each candidate start of
+    ``window``, names the vocabulary has not seen dropped, in no particular order: the same rows at labelling time,
+    without a dictionary per candidate of the words before it."""
+    vocabulary, few_valued = columns.vocabulary, columns.few_valued
     rows, seen, seen_columns = [], set(), []
-    for head, tail, word in _candidate_names(doc, tokens, window):
-        rows.append([j for j in map(vocabulary.get, head) if j is not None] + seen_columns
-                    + [j for j in map(vocabulary.get, tail) if j is not None])
+    for few, names, word in _candidate_features(doc, tokens, window):
+        rows.append([j for j in map(getitem, few_valued, few) if j is not None] + seen_columns
+                    + [j for j in map(vocabulary.get, names) if j is not None])
         if word not in seen:
             seen.add(word)
             j = vocabulary.get(f"prefix_has={word}")
@@ -139,6 +172,7 @@ def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], se
     in training, whichever of them the start may move to."""
     tags = list(tags)
     windows, rows = [], []
+    columns = StartColumns(starter[0].vocabulary_)
     with sharing():  # each doc's token lists read once
         for members in sequences:
             first = X[members[0]]
@@ -148,7 +182,7 @@ def move_starts(starter: Pipeline, margin: float, X: Sequence[TokenInstance], se
             for a, b in bio_spans(paragraph_tags(X, members, tags)):
                 window = candidate_starts(doc, tokens, a, b, floor)
                 windows.append((index, a, window, _movable(window, a, index, keep, outside)))
-                rows += window_columns(doc, tokens, window, starter[0].vocabulary_)
+                rows += window_columns(doc, tokens, window, columns)
                 floor = b
     if not rows:
         return tags

@@ -12,13 +12,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from mining.corpora import load_corpus
 from mining.errors import UsageError
 from mining.features.tokens_window import TokenWindowVectorizer
 from mining.instances.bio import bio_spans
 from mining.instances.tokens import ParagraphTokens, TokenInstance
-from mining.models.candidates import binary_proba, binary_proba_of_columns
+from mining.models.candidates import binary_proba, binary_proba_of_columns, clause_head
 from mining.models.starts import (
     REACH,
+    StartColumns,
     candidate_starts,
     fit_starter,
     move_starts,
@@ -27,6 +29,8 @@ from mining.models.starts import (
     window_features,
 )
 from mining.models.tagging import TransitionTagger
+from mining.nlp.sharing import sharing
+from mining.nlp.tokens import tokens_of
 from mining.runs.trust import trusted_types
 from tests.models.helpers import FixedProba
 
@@ -79,13 +83,56 @@ def test_window_columns_are_the_fitted_vectorizers_columns_of_the_window_feature
     doc = nlp("In my view, it is clear that it is right that it is clear that cities should ban cars.")  # words again
     window = candidate_starts(doc, range(len(doc)), 12, len(doc) - 1, floor=0)
     rows = window_features(doc, range(len(doc)), window)
-    columns = window_columns(doc, range(len(doc)), window, pipeline[0].vocabulary_)
+    columns = window_columns(doc, range(len(doc)), window, StartColumns(pipeline[0].vocabulary_))
     assert len(columns) == len(rows) == len(window)
     expected = pipeline[0].transform(rows)
     assert [sorted(row) for row in columns] == [sorted(expected[i].indices) for i in range(len(rows))]
     assert all(len(set(row)) == len(row) for row in columns)  # a word read twice is one column
     np.testing.assert_array_equal(binary_proba_of_columns(pipeline, columns), pipeline.predict_proba(rows))
 
+
+def spelled_window_features(doc, tokens, window):
+    """``window_features`` as it spelled every name per candidate before the values were looked up by kind (at
+    42689ca): the reference that the rows stay the same."""
+    read = tokens_of(doc)
+    lower, pos, dep, heads, left = read.lower, read.pos, read.dep, read.heads, read.left_edges
+    rows, seen, seen_words, subject = [], {}, [], {}
+    for k, p in enumerate(window):
+        t = tokens[p]
+        word, before = lower[t], lower[tokens[window[k - 1]]] if k else "<open>"
+        c = clause_head(read, t)
+        if c not in subject:
+            subject[c] = any(dep[j] in ("nsubj", "nsubjpass", "expl") for j in read.children[c])
+        names = [
+            f"word={word}", f"pos={pos[t]}", f"dep={dep[t]}",
+            f"before={before}", f"before|word={before}|{word}", f"before|pos={before}|{pos[t]}",
+            f"opens_clause={left[c] == t}|{dep[c]}", f"opens_phrase={left[t] == t}", f"head_after={heads[t] > t}",
+            f"clause_has_subject={subject[c]}", f"prefix_tokens={min(k, 12)}",
+            f"next={lower[t + 1] if t + 1 < len(lower) else '<end>'}",
+        ]
+        if k >= 2:
+            names.append(f"prefix_last2={seen_words[-2]} {seen_words[-1]}")
+        if 0 < k <= 6:
+            names.append(f"prefix={' '.join(seen_words)}")
+        names.append(f"opening={' '.join(lower[t:t + 3])}")
+        rows.append({**dict.fromkeys(names, 1.0), **seen})
+        seen[f"prefix_has={word}"] = 1.0
+        seen_words.append(word)
+    return rows
+
+
+def test_window_features_and_columns_are_those_spelled_name_by_name_on_the_sample_corpus(nlp):
+    docs = list(nlp.pipe(d.text for d in load_corpus("sample")[:6]))
+    windows = [(doc, range(lo, min(lo + 14, len(doc)))) for doc in docs for lo in range(0, len(doc) - 3, 9)]
+    with sharing():
+        expected = [row for doc, window in windows for row in spelled_window_features(doc, range(len(doc)), window)]
+        rows = [row for doc, window in windows for row in window_features(doc, range(len(doc)), window)]
+        assert rows == expected
+        vectorizer = DictVectorizer().fit(expected[::2])  # half the names unseen
+        columns = StartColumns(vectorizer.vocabulary_)  # one for all the windows, as move_starts has
+        found = [row for doc, window in windows for row in window_columns(doc, range(len(doc)), window, columns)]
+    matrix = vectorizer.transform(expected)
+    assert [sorted(row) for row in found] == [matrix[i].indices.tolist() for i in range(len(expected))]
 
 def fixed_starts(by_word: dict[str, float]) -> FixedProba:
     return FixedProba("word", by_word, default=0.1)
