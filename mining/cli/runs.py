@@ -41,9 +41,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     check_output(args.plot, args.paths, overwrite=args.overwrite, beside_inputs=True)
     header, rows = collect(args.paths, sort_by=args.sort, metrics=args.metrics, aggregate=args.aggregate)
     print(render(header, rows, args.format), end="")
+    _note_unfinished(args.paths)
     if args.plot:
         print(printable(f"plot: {plot_sweep(args.paths, args.plot, metric=args.sort)}"), file=sys.stderr)
     return 0
+
+
+def _note_unfinished(paths: list[str]) -> None:
+    """Name the runs the table left out because they never finished, so that a sweep's failed job is not missed."""
+    from mining.runs.record import unfinished_runs
+
+    left = unfinished_runs(paths)
+    if left:
+        shown = ", ".join(map(str, left[:5])) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+        print(printable(f"note: {len(left)} run(s) left out, started but not finished (no metrics.json: failed, "
+                        f"killed or still running): {shown}"), file=sys.stderr)
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:

@@ -319,6 +319,14 @@ def find_runs(paths) -> list[Path]:
     return sorted(runs)
 
 
+def unfinished_runs(paths) -> list[Path]:
+    """Run directories at or below each path that Hydra started (``.hydra/``) but that hold no ``metrics.json``: a job
+    of a sweep that failed, was killed or is still running. :func:`find_runs` leaves them out; readers say so."""
+    started = {h.parent for p in map(Path, paths) if p.is_dir() for h in [p / ".hydra", *p.rglob(".hydra")]
+               if h.is_dir() and not any(part.startswith(STAGE_PREFIX) for part in h.parts)}
+    return sorted(run for run in started if not (run / METRICS).exists())
+
+
 def training_documents(folds) -> frozenset:
     """The ids the recorded model was fitted on: the train side of one split, every document CV folded."""
     if len(folds) == 1:

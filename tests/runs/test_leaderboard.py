@@ -132,6 +132,22 @@ def test_a_path_without_a_finished_run_is_named_not_left_out(tmp_path: Path):
         assert "Traceback" not in done.stderr and not done.stdout
 
 
+def test_an_unfinished_job_of_a_sweep_is_noted_not_left_out_silently(tmp_path: Path):
+    """A sweep whose second job failed still holds a finished run, so it is compared; the job it lacks, which Hydra
+    started (``.hydra/``) but which wrote no record, is named on stderr instead of dropping out of the table."""
+    sweep = tmp_path / "sweep"
+    done = mining("run", "-m", "experiment=sample_components", "model.C=1,-1", f"hydra.sweep.dir={sweep}",
+                  cwd=tmp_path)
+    assert done.returncode == 2 and (sweep / "1" / ".hydra").is_dir(), done.stderr
+    done = mining("compare", str(sweep))
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[0] for line in done.stdout.splitlines()[2:]] == ["0"], done.stdout
+    assert f"note: 1 run(s) left out, started but not finished (no metrics.json: failed, killed or still running): " \
+           f"{sweep / '1'}" in done.stderr, done.stderr
+    done = mining("compare", str(SWEEP))
+    assert done.returncode == 0 and "note:" not in done.stderr, done.stderr
+
+
 def test_a_run_without_its_config_is_refused_not_shown_differing_everywhere(tmp_path: Path):
     """Read as an empty config, every setting of the other runs "differed" from it: a table of every key."""
     import shutil
