@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from mining.corpora import load_corpus, news
 from mining.evaluation.holders import holder_matches, speaks_for_place
-from mining.nlp.holders import SPEECH_KINDS, Attribution, attribute_holders
+from mining.nlp.holders import SPEECH_KINDS, Attribution, attribute_holders, parties
 from mining.nlp.holders.misparses import name_set_off
 from mining.nlp.holders.parties import subject_head
 from mining.nlp.pipeline import find_pipeline, load_pipeline
@@ -252,6 +252,25 @@ def test_rejects_bad_spans_and_unparsed_docs(nlp):
     with pytest.raises(ValueError):
         attribute_holders(spacy.blank("en")("Plain text."), [(0, 5)])
     assert attribute_holders(doc, []) == []
+
+
+def test_each_subject_head_is_worked_out_once(nlp, monkeypatch):
+    """Resolving the parties reads the head of most subjects two or three times (as a clause's subject, as a cue's,
+    for the party it names): the resolver works each out once, and gets the same parties."""
+    text = ("The union said the plan would fail. Its leader, Ada Berg, said wages must rise. Workers arrived on "
+            "Monday. They said the talks had stalled. Berg warned that a strike was near.")
+    doc = nlp(text)
+    expected = pairs(attribute_holders(doc, sentence_spans(doc)))
+    asked: list[int] = []
+
+    def counted(subject):
+        asked.append(subject.i)
+        return head(subject)
+
+    head = parties.subject_head
+    monkeypatch.setattr(parties, "subject_head", counted)
+    assert pairs(attribute_holders(doc, sentence_spans(doc))) == expected
+    assert asked and len(asked) == len(set(asked))
 
 
 # -- the matching rule -------------------------------------------------------------------------------

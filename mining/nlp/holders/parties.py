@@ -78,16 +78,17 @@ def subject_head(subject: Token) -> Token:
     if (subject.is_punct and before is not None and before.pos_ in ("PROPN", "NOUN")
             and not before.dep_.startswith("nsubj") and before.ent_type_ not in _NOT_PARTY_ENTITIES):
         subject = before
-    named = _briefer(subject) or _name_before(subject) or _second_subject(subject) or _misread_name_in_phrase(subject)
+    phrase = list(subject.subtree)  # walked once: each walk builds a Token per word and per child list
+    named = (_briefer(subject, phrase) or _name_before(subject) or _second_subject(subject)
+             or _misread_name_in_phrase(subject, phrase))
     if named is not None:
         return named
     # "The company's chief executive, Laura Chen, said", "The developer, Nordvind Energy, says",
     # "The mayor of Porto Selva, Carmen Idris, proposed" (the name hung under "Selva"): the apposed
     # name. A spokesperson's name is not the party: the body spoken for is (below).
-    apposed = _apposed_name(subject)
+    apposed = _apposed_name(subject, phrase)
     if apposed is not None:
         return apposed
-    phrase = list(subject.subtree)
     # "An official briefing AFP indicated", "A senior Hallundish official briefing journalists said":
     # the tagger reads "official" as an adjective and the participle's object as the head; a
     # determiner, adjectives, then a role noun name the party whatever the parse says.
@@ -111,18 +112,18 @@ def subject_head(subject: Token) -> Token:
     return subject
 
 
-def _misread_name_in_phrase(subject: Token) -> Token | None:
-    """The name in ``subject``'s phrase that opens with a misread given name ("its chief executive, Per Ahlberg,",
-    wherever the parser hung "Per")."""
-    return next((n for t in subject.subtree if t.i > subject.i and (n := misread_given_name(t)) is not None), None)
+def _misread_name_in_phrase(subject: Token, phrase: list[Token]) -> Token | None:
+    """The name in ``subject``'s phrase (``phrase``, its subtree) that opens with a misread given name ("its chief
+    executive, Per Ahlberg,", wherever the parser hung "Per")."""
+    return next((n for t in phrase if t.i > subject.i and (n := misread_given_name(t)) is not None), None)
 
 
-def _briefer(subject: Token) -> Token | None:
+def _briefer(subject: Token, phrase: list[Token]) -> Token | None:
     """The role noun before "briefing" when the parser took the outlet briefed for the subject: in "A senior
     ministry official briefing Norpress said" and "A diplomat from a member state briefing the News Agency
-    said", the outlet is told, and the official or the diplomat speaks."""
+    said", the outlet is told, and the official or the diplomat speaks. ``phrase`` is the subject's subtree."""
     doc = subject.doc
-    phrase = [t for t in subject.subtree if t.i < subject.i]
+    phrase = [t for t in phrase if t.i < subject.i]
     before = doc[subject.left_edge.i - 1] if subject.left_edge.i > 0 else None
     # "briefing the News Agency said": a participle right before the subject ("At an official briefing the
     # minister said" names the minister)
@@ -161,8 +162,9 @@ def _signers(text: Token, pstart: int) -> Token | None:
     return next((c for c in clause.children if c.dep_ == "nsubj"), None)
 
 
-def _apposed_name(subject: Token) -> Token | None:
-    """The proper name set off by commas after ``subject``, a singular common noun or "one", if any."""
+def _apposed_name(subject: Token, phrase: list[Token]) -> Token | None:
+    """The proper name set off by commas after ``subject``, a singular common noun or "one", if any; ``phrase`` is
+    the subject's subtree."""
     # The tagger reads the last word of "director-general" as an adjective.
     singular_noun = subject.pos_ in ("NOUN", "ADJ") and subject.tag_ != "NNS"
     # "The Children's Ombudsman, Helle Strand": a title the tagger calls a proper noun, apposed a person's name.
@@ -171,7 +173,7 @@ def _apposed_name(subject: Token) -> Token | None:
     if not (singular_noun or titled_name or subject.lower_ == "one") or (
             subject.lower_ in SPOKESPEOPLE and not _portfolio(subject)):
         return None
-    for token in subject.subtree:
+    for token in phrase:
         # A name apposed to a common noun inside the phrase names that noun ("Officials at the grid
         # operator, DrevNet"); apposed to a name ("Porto Selva, Carmen Idris") it names the subject,
         # and so does one apposed to the subject's own apposed title ("The chair, the economist Ada Berg").
@@ -319,7 +321,7 @@ class PartyResolver:
                 party = self.namer.party_of(subject, memory) if subject is not None else None
                 self.parties[token.i] = party
                 # "A spokeswoman for the union said X. '...,' she said": "she" is the union again.
-                singly = subject is not None and _speaks_for_another(subject_head(subject))
+                singly = subject is not None and _speaks_for_another(self.namer.head_of(subject))
                 if party is not None and _is_text(subject) and party.kind not in ("nonagent", "unknown"):
                     # "A study by the institute found X. But it found Y", "The study said Z"
                     memory["it"] = self.namer.documents[subject.lemma_.lower()] = party
@@ -330,7 +332,7 @@ class PartyResolver:
                 # Subjects of other main clauses ("Smith arrived on Monday. He said ...", "Smith, 24, was fined") are
                 # antecedents for pronouns, but no holders; so is the one whose relative the subject is ("Ada Lind's son
                 # repeated a year. 'X,' she said").
-                party = self.namer.person(subject_head(token))
+                party = self.namer.person(self.namer.head_of(token))
                 if party is None and (owner := _kin_of(token)) is not None and (person := self.namer.person(owner)):
                     party = Party(person.name, "person", token.lower_)  # the relative's noun: see _antecedent
             elif token.dep_ == "appos":
@@ -355,20 +357,20 @@ class PartyResolver:
         police looked on"), nor a body whose clause sets the scene for an "it" in another's words."""
         verb = subject.head
         if subject.tag_ == "NNS" and verb.dep_ not in _SUBORDINATE and not self._reported(subject):
-            name, head = group_name(subject_head(subject), self.layout)
+            name, head = group_name(self.namer.head_of(subject), self.layout)
             memory["plural"] = Party(name, "group", head.lemma_.lower())
         if subject.dep_ != "nsubj":
             return
         # the subject itself, or the name set beside it ("The developer, Nordvind Energy, closed the plant")
         body = _is_body(subject) or (any(c.dep_ == "appos" for c in subject.children)
-                                     and _is_body(subject_head(subject)))
+                                     and _is_body(self.namer.head_of(subject)))
         made = None
         if verb.lemma_.lower() in _MAKING:
             made = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _TEXTS), None)
         if not (body or made) or self._reported(verb.head if _sets_scene(verb) else subject):
             return
         if body and (verb.dep_ not in _SUBORDINATE or _sets_scene(verb)):  # not "after the union called a strike"
-            name, noun = group_name(subject_head(subject), self.layout)
+            name, noun = group_name(self.namer.head_of(subject), self.layout)
             memory["it"] = _repeated(self.namer.groups, name, noun) or Party(name, "group", noun.lemma_.lower())
         party = self.namer.party_of(subject, memory) if made is not None else None
         if party is not None and party.kind not in ("nonagent", "unknown"):
@@ -416,12 +418,21 @@ class PartyNamer:
         self.names = names
         self.groups: list[Party] = []
         self.documents: dict[str, Party] = {}  # a study's or statement's lemma -> the party it came from, latest
+        self._heads: dict[int, Token] = {}  # subject token index -> its subject_head
+
+    def head_of(self, subject: Token) -> Token:
+        """:func:`subject_head` of ``subject``, worked out once per document: resolving the parties asks for the
+        head of most subjects two or three times (as a clause's subject, as a cue's, and for the party it names)."""
+        head = self._heads.get(subject.i)
+        if head is None:
+            head = self._heads[subject.i] = subject_head(subject)
+        return head
 
     def party_of(self, subject: Token, memory: Memory) -> Party | None:
         """The party the subject ``subject`` names, with pronouns resolved through ``memory``."""
         if (name := _clause_name(subject)) is not None:  # "Save the Young Hallund said X"
             return self._group(name, subject)
-        head = subject_head(subject)
+        head = self.head_of(subject)
         lower = head.lower_
         if _is_pronoun(head):
             found = _antecedent(lower, memory)
