@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
@@ -89,7 +90,7 @@ class UnitAttributor:
         text = self.layout.text
         chars = [i for i in range(start, end) if not text[i].isspace()]
         for q in self.quotes.quotes:
-            share = sum(q.content[0] <= i < q.content[1] for i in chars)
+            share = max(bisect_left(chars, q.content[1]) - bisect_left(chars, q.content[0]), 0)  # chars is sorted
             if chars and share * 2 > len(chars):
                 return q
         # A quote with its attribution ('"X," he told state television.') is a quote too, however
@@ -123,64 +124,88 @@ class UnitAttributor:
 
     def _frame(self, tokens: list[int], paragraph: tuple[int, int], own_frames: bool = True) -> Token | None:
         """The cue governing the unit made of the tokens ``tokens``: above it, beside it, or (with ``own_frames``) its
-        own root."""
+        own root. The tree is walked in the token table: a Token is built only for a word that may be a cue
+        (``TextLayout.cue_words``)."""
         ids = set(tokens)
-        pstart, pend = paragraph
-
-        def inside(t: Token) -> bool:
-            return pstart <= t.idx < pend
-
-        def outside_quotes(t: Token) -> bool:
-            return self.quotes.in_quote(t.idx) is None
-
-        heads = self.layout.table.heads  # Token.head would build a Token per token
-        roots = [self.layout.doc[i] for i in tokens if heads[i] not in ids or heads[i] == i]
-        root = min(roots, key=lambda t: len(list(t.ancestors)))
-        # 1. A cue above the unit: "Marsh said that [X]", "described the plan as [X]".
-        node = root
-        while node.head.i != node.i and inside(node.head):
-            node, child = node.head, node
-            # "She said A, while a commission would answer to no one, and that [B]": a clause with its own
-            # "that" joined to a verb that is itself a clause of another is a second complement of the
-            # verb above, not the words of the verb it is joined to ("X said A and that [B]" is X's).
-            second_complement = child.dep_ == "conj" and node.dep_ in ("ccomp", "advcl") and any(
-                c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
-            if node.i not in ids and is_attribution_cue(node) and outside_quotes(node) and not second_complement:
-                return node
-        # 2. A cue attached beside the unit: "[X], he said" parsed with X as the root, or a frame set into the
-        #    sentence before the unit: "Without more money, he said, [X]".
-        for anchor in [root, *root.ancestors]:
-            if not inside(anchor):
-                break
-            for child in anchor.children:
-                beside = child.dep_ in ("parataxis", "ccomp", "advcl", "prep") or (
-                    # "[X], its president, Kaj Nordin, said, and Y": a cue joined to the unit, its speaker named
-                    # right before it
-                    child.dep_ == "conj" and child.i > max(ids) and named_before(child) is not None)
-                if (child.i not in ids and is_attribution_cue(child) and beside and outside_quotes(child)
-                        and (child.i > max(ids) or child.lower_ == "according" or child.dep_ == "parataxis")):
-                    return child
+        pstart = paragraph[0]
+        doc, table = self.layout.doc, self.layout.table
+        heads, depth = table.heads, table.depth
+        root = min((i for i in tokens if heads[i] not in ids or heads[i] == i), key=depth.__getitem__)
+        # 1. A cue above the unit, 2. one attached beside it.
+        cue = self._cue_above_unit(root, ids, paragraph) or self._cue_beside_unit(root, ids, paragraph)
+        if cue is not None:
+            return cue
         # 3. "According to X, [unit]", whatever the parser hangs the phrase on (often a verb of the unit).
         according = self._according_before(min(ids), pstart)
         if according is not None:
             return according
         # 4. With own_frames, the unit states its own frame: "[Trump has ruled out X]", "[Wolff hit back, accusing X]".
+        cue_words = self.layout.cue_words
         if own_frames:
-            own = [c for c in root.children if c.i in ids and (c.dep_ in ("conj", "advcl") or c.lower_ == "according")]
+            dep, lower = table.dep, table.lower
+            own = [c for c in table.children[root]
+                   if c in ids and (dep[c] in ("conj", "advcl") or lower[c] == "according")]
             for candidate in [root, *own]:
-                if is_attribution_cue(candidate):
-                    return candidate
+                if candidate in cue_words and is_attribution_cue(doc[candidate]):
+                    return doc[candidate]
         # 5. A cue with a subject right before the unit that the parser hung below it: "Arvik said [rewards would
         #    be paid only when X, so a tip would earn nothing]", with "earn" as the sentence's root and "said" under
         #    it (not "It is needless to say that [X]").
         before = min(ids) - 1
-        before -= before > 0 and self.layout.table.lower[before] == "that"
-        cue = self.layout.doc[before] if before >= 0 else None
-        if (cue is not None and inside(cue) and cue.sent == root.sent and is_attribution_cue(cue)
-                and outside_quotes(cue)
+        before -= before > 0 and table.lower[before] == "that"
+        if before < 0 or before not in cue_words:
+            return None
+        cue = doc[before]
+        if (pstart <= cue.idx < paragraph[1] and cue.sent == doc[root].sent and is_attribution_cue(cue)
+                and self.quotes.in_quote(cue.idx) is None
                 and any(a.i in ids for a in cue.ancestors) and any(c.dep_ == "nsubj" for c in cue.children)):
             return cue
         return None
+
+    def _cue_above_unit(self, root: int, ids: set[int], paragraph: tuple[int, int]) -> Token | None:
+        """A cue above the unit of the tokens ``ids``, whose root is token ``root``, in ``paragraph``: "Marsh said
+        that [X]", "described the plan as [X]"."""
+        doc, heads, idx = self.layout.doc, self.layout.table.heads, self.layout.table.idx
+        node = root
+        while heads[node] != node and paragraph[0] <= idx[heads[node]] < paragraph[1]:
+            node, child = heads[node], node
+            if node in ids or not self._is_frame(node):
+                continue
+            # "She said A, while a commission would answer to no one, and that [B]": a clause with its own
+            # "that" joined to a verb that is itself a clause of another is a second complement of the
+            # verb above, not the words of the verb it is joined to ("X said A and that [B]" is X's).
+            cue, clause = doc[node], doc[child]
+            second_complement = clause.dep_ == "conj" and cue.dep_ in ("ccomp", "advcl") and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+            if not second_complement:
+                return cue
+        return None
+
+    def _cue_beside_unit(self, root: int, ids: set[int], paragraph: tuple[int, int]) -> Token | None:
+        """A cue attached beside the unit of the tokens ``ids``, whose root is token ``root``, in ``paragraph``: "[X],
+        he said" parsed with X as the root, or a frame set into the sentence before the unit: "Without more money, he
+        said, [X]"."""
+        doc, table = self.layout.doc, self.layout.table
+        last = max(ids)
+        for anchor in [root, *self.layout.ancestors(root)]:
+            if not paragraph[0] <= table.idx[anchor] < paragraph[1]:
+                break
+            for c in table.children[anchor]:
+                if c in ids or not self._is_frame(c):
+                    continue
+                child = doc[c]
+                beside = child.dep_ in ("parataxis", "ccomp", "advcl", "prep") or (
+                    # "[X], its president, Kaj Nordin, said, and Y": a cue joined to the unit, its speaker named
+                    # right before it
+                    child.dep_ == "conj" and c > last and named_before(child) is not None)
+                if beside and (c > last or child.lower_ == "according" or child.dep_ == "parataxis"):
+                    return child
+        return None
+
+    def _is_frame(self, i: int) -> bool:
+        """Whether token ``i`` is a cue outside the direct quotes."""
+        return (i in self.layout.cue_words and is_attribution_cue(self.layout.doc[i])
+                and self.quotes.in_quote(self.layout.table.idx[i]) is None)
 
 
 def attribute_holders(parsed: Doc, spans: Sequence[tuple[int, int]], *, text: str | None = None,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
+from mining.nlp.holders.cues import holder_cue_candidates
 from mining.nlp.tokens import tokens_of
 from mining.schema import headlines, paragraphs_from_lines
 
@@ -30,6 +32,20 @@ class TextLayout:
         self.headlines = {p for p, h in zip(self.paragraphs, headlines(text, self.paragraphs)) if h}
         self.table = tokens_of(doc)  # the Doc's attributes as lists: iterating it would build a Token per token
         self.starts = self.table.idx
+
+    @cached_property
+    def cue_words(self) -> frozenset[int]:
+        """The offsets of the tokens that may be cues (:func:`~mining.nlp.holders.cues.holder_cue_candidates`): no
+        other token is one, so a rule asks :func:`~mining.nlp.speech.is_attribution_cue` only about these."""
+        return frozenset(holder_cue_candidates(self.table, range(self.table.n)))
+
+    def ancestors(self, i: int) -> list[int]:
+        """The offsets of ``Token.ancestors`` of token ``i``, nearest first, read from the token table."""
+        heads, out = self.table.heads, []
+        while heads[i] != i and len(out) < self.table.n:  # bounded as spaCy bounds it, by the length of the doc
+            i = heads[i]
+            out.append(i)
+        return out
 
     def paragraph_of(self, offset: int) -> tuple[int, int]:
         """The paragraph that holds ``offset``, or the empty span at ``offset`` if none does."""

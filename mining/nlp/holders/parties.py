@@ -7,7 +7,7 @@ from itertools import islice, takewhile
 from spacy.tokens import Token
 
 from mining.evaluation.holders import normalise_holder
-from mining.nlp.holders.cues import cue_subject, holder_cue_candidates
+from mining.nlp.holders.cues import cue_subject
 from mining.nlp.holders.groups import group_name, kind_before_name
 from mining.nlp.holders.layout import TextLayout
 from mining.nlp.holders.misparses import misread_given_name, name_set_off
@@ -305,7 +305,7 @@ class PartyResolver:
         # can be any kind of token below: the token table finds them without building a Token for every word.
         table = tokens_of(self.layout.doc)
         pos, dep = table.pos, table.dep
-        cues = set(holder_cue_candidates(table, range(table.n)))
+        cues = self.layout.cue_words
         candidates = [i for i in range(table.n)
                       if i in cues or (dep[i] in ("nsubj", "nsubjpass", "appos") and pos[i] in ("PROPN", "NOUN"))]
         for token in map(self.layout.doc.__getitem__, candidates):

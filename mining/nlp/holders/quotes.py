@@ -6,7 +6,6 @@ import re
 
 from spacy.tokens import Token
 
-from mining.nlp.holders.cues import holder_cue_candidates
 from mining.nlp.holders.layout import SENTENCE_END, TextLayout
 from mining.nlp.holders.records import Quote
 from mining.nlp.speech import OPEN_QUOTES, QUOTE_MARKS, is_attribution_cue
@@ -77,6 +76,6 @@ class QuoteIndex:
         return cues[-1] if cues else None
 
     def _cues(self, window: tuple[int, int]) -> list[Token]:
-        doc, table = self.layout.doc, self.layout.table
-        ids = holder_cue_candidates(table, self.layout.token_ids(*window))
+        doc, cue_words = self.layout.doc, self.layout.cue_words
+        ids = [i for i in self.layout.token_ids(*window) if i in cue_words]
         return [t for t in map(doc.__getitem__, ids) if is_attribution_cue(t) and self.in_quote(t.idx) is None]
