@@ -8,6 +8,7 @@ from spacy.tokens import Token
 from mining.corpora import load_corpus
 from mining.nlp.holders.attribution import UnitAttributor
 from mining.nlp.holders.misparses import named_before
+from mining.nlp.holders.names import PersonNames
 from mining.nlp.holders.records import Quote
 from mining.nlp.pipeline import find_pipeline, load_pipeline
 from mining.nlp.speech import is_attribution_cue
@@ -120,3 +121,11 @@ def test_quote_share_counts_as_character_by_character(attributed):
             assert got is _old_quote_of(attributor, start, end)
             quoted += got is not None
     assert quoted > 20
+
+
+def test_lemma_positions_read_from_the_table(attributed):
+    for attributor, _ in attributed:
+        positions: dict[str, list[int]] = {}
+        for t in attributor.layout.doc:  # the per-Token reading it replaced
+            positions.setdefault(t.lemma_.lower(), []).append(t.i)
+        assert PersonNames(attributor.layout.doc)._positions == positions

@@ -177,8 +177,8 @@ class PersonNames:
     def _positions(self) -> dict[str, list[int]]:
         """Lower-cased lemma -> the indices of the document's tokens with it, in text order."""
         positions: dict[str, list[int]] = {}
-        for t in self.doc:
-            positions.setdefault(t.lemma_.lower(), []).append(t.i)
+        for i, lemma in enumerate(tokens_of(self.doc).lemma):  # iterating the Doc would build a Token per word
+            positions.setdefault(lemma.lower(), []).append(i)
         return positions
 
     def _name_tokens(self, head: Token) -> list[Token]:
