@@ -94,20 +94,26 @@ class ThesisVectorizer(FixedColumnsMixin, TransformerMixin, BaseEstimator):
         rows = np.zeros((len(X), len(FEATURES)))
         tables = doc_tokens(X)
         theses: dict[tuple, tuple[set[str], float]] = {}  # the claims of a document mostly share one thesis
+        edge_units: dict[int, list[Unit]] = {}
         for r, inst in enumerate(X):
-            rows[r] = self._row(inst, tables[id(inst.parsed)], theses)
+            rows[r] = self._row(inst, tables[id(inst.parsed)], theses, edge_units)
         return sp.csr_matrix(rows)
 
-    def _thesis_units(self, inst: UnitInstance) -> list[Unit]:
+    def _thesis_units(self, inst: UnitInstance, edge_units: dict[int, list[Unit]]) -> list[Unit]:
+        """The units that stand for the thesis of ``inst``'s claim; ``edge_units`` keeps, by document ``id``, the
+        units of its first and last paragraphs, found once per document."""
         doc = inst.document
         if self.thesis == "major_claims":
             return [u for u in doc.units if u.label == "major_claim" and u is not inst.unit]
-        edges = {0, len(doc.paragraphs) - 1}
-        return [u for u in doc.units if u is not inst.unit and doc.paragraph_index(u.start) in edges]
+        if id(doc) not in edge_units:
+            edges = {0, len(doc.paragraphs) - 1}
+            edge_units[id(doc)] = [u for u in doc.units if doc.paragraph_index(u.start) in edges]
+        return [u for u in edge_units[id(doc)] if u is not inst.unit]
 
-    def _row(self, inst: UnitInstance, tokens: DocTokens, theses: dict[tuple, tuple[set[str], float]]) -> list[float]:
+    def _row(self, inst: UnitInstance, tokens: DocTokens, theses: dict[tuple, tuple[set[str], float]],
+             edge_units: dict[int, list[Unit]]) -> list[float]:
         claim = _words(tokens, inst.unit.start, inst.unit.end)
-        units = self._thesis_units(inst)
+        units = self._thesis_units(inst, edge_units)
         key = (id(inst.parsed), *((u.start, u.end) for u in units))  # all the thesis is read from
         if key not in theses:
             thesis = [w for u in units for w in _words(tokens, u.start, u.end)]

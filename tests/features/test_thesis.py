@@ -45,3 +45,14 @@ def test_a_major_claim_is_not_its_own_thesis(unit_of):
 def test_an_unknown_thesis_is_refused(unit_of):
     with pytest.raises(ValueError, match="thesis must be one of"):
         ThesisVectorizer(thesis="title").fit([unit_of("cars make the air dirty")])
+
+
+@pytest.mark.parametrize("thesis", ["edges", "major_claims"])
+def test_rows_of_a_batch_are_those_of_each_unit_alone(unit_instances, thesis):
+    """The units of a batch's documents share what is read once per document (each one's edge units and thesis), and
+    still get the rows they get alone."""
+    extractor = ThesisVectorizer(thesis=thesis).fit(unit_instances)
+    together = extractor.transform(unit_instances).toarray()
+    alone = [extractor.transform([inst]).toarray()[0] for inst in unit_instances]
+    assert len({inst.document.id for inst in unit_instances}) > 1
+    assert (together == alone).all()
