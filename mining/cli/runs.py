@@ -39,9 +39,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.plot is not None and args.plot.suffix.lower() != ".png":
         raise UsageError(f"--plot {args.plot}: the plot is a PNG; give a path ending in .png")
     check_output(args.plot, args.paths, overwrite=args.overwrite, beside_inputs=True)
-    header, rows = collect(args.paths, sort_by=args.sort, metrics=args.metrics, aggregate=args.aggregate)
-    print(render(header, rows, args.format), end="")
-    _note_unfinished(args.paths)
+    try:  # the note also when no run finished: the error alone would not name the jobs that failed
+        header, rows = collect(args.paths, sort_by=args.sort, metrics=args.metrics, aggregate=args.aggregate)
+        print(render(header, rows, args.format), end="")
+    finally:
+        _note_unfinished(args.paths)
     if args.plot:
         print(printable(f"plot: {plot_sweep(args.paths, args.plot, metric=args.sort)}"), file=sys.stderr)
     return 0

@@ -148,6 +148,19 @@ def test_an_unfinished_job_of_a_sweep_is_noted_not_left_out_silently(tmp_path: P
     assert done.returncode == 0 and "note:" not in done.stderr, done.stderr
 
 
+def test_a_sweep_whose_every_job_failed_names_its_jobs_beside_the_error(tmp_path: Path):
+    """With no finished run the table is refused; the note still names the jobs Hydra started, so that the error is
+    not read as a mistyped folder."""
+    sweep = tmp_path / "sweep"
+    done = mining("run", "-m", "experiment=sample_components", "model.C=-1", f"hydra.sweep.dir={sweep}",
+                  cwd=tmp_path)
+    assert done.returncode == 2 and (sweep / "0" / ".hydra").is_dir(), done.stderr
+    done = mining("compare", str(sweep))
+    assert done.returncode != 0 and "no finished runs" in done.stderr and not done.stdout, done.stderr
+    assert f"note: 1 run(s) left out, started but not finished (no metrics.json: failed, killed or still running): " \
+           f"{sweep / '0'}" in done.stderr, done.stderr
+
+
 def test_a_run_without_its_config_is_refused_not_shown_differing_everywhere(tmp_path: Path):
     """Read as an empty config, every setting of the other runs "differed" from it: a table of every key."""
     import shutil
