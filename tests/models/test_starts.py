@@ -134,6 +134,7 @@ def test_window_features_and_columns_are_those_spelled_name_by_name_on_the_sampl
     matrix = vectorizer.transform(expected)
     assert [sorted(row) for row in found] == [matrix[i].indices.tolist() for i in range(len(expected))]
 
+
 def fixed_starts(by_word: dict[str, float]) -> FixedProba:
     return FixedProba("word", by_word, default=0.1)
 
