@@ -8,6 +8,7 @@ Each class also derives from the built-in error it refines, so ``except ValueErr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 # Characters a terminal acts on rather than shows: C0 controls but line feeds and tabs (ESC starts a sequence that
@@ -27,6 +28,12 @@ def printable(text: str) -> str:
 def shortened(text: str, width: int = 60) -> str:
     """``text`` for a message, cut to ``width`` characters (ending in ``...`` when cut)."""
     return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def listed(names: Sequence[object], limit: int = 5, sep: str = ", ") -> str:
+    """The first ``limit`` of ``names`` for a message, joined by ``sep``, then "and N more" when there are more."""
+    shown = sep.join(map(str, names[:limit]))
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def short_repr(value: object, width: int = 60) -> str:

@@ -11,7 +11,7 @@ from importlib import import_module
 from types import ModuleType
 from urllib.parse import urlsplit, urlunsplit
 
-from mining.errors import ServerError, SetupError, UsageError
+from mining.errors import ServerError, SetupError, UsageError, shortened
 
 EXTRA = "annotate"  # pip install 'mining[annotate]'
 # tool -> setting -> environment variable
@@ -102,8 +102,7 @@ def web_page(body: object) -> str | None:
 
 def shorten(text: object, limit: int = 300) -> str:
     """``text`` on one line, cut to ``limit`` characters."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return shortened(" ".join(str(text).split()), limit)
 
 
 def require(module: str, package: str, tool: str) -> ModuleType:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import key_list, non_negative_float, non_negative_int, nonblank, path_arg, positive_int
-from mining.errors import UsageError, printable
+from mining.errors import UsageError, listed, printable
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -55,9 +55,8 @@ def _note_unfinished(paths: list[str]) -> None:
 
     left = unfinished_runs(paths)
     if left:
-        shown = ", ".join(map(str, left[:5])) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
         print(printable(f"note: {len(left)} run(s) left out, started but not finished (no metrics.json: failed, "
-                        f"killed or still running): {shown}"), file=sys.stderr)
+                        f"killed or still running): {listed(left)}"), file=sys.stderr)
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from typing import Any
 
 from mining import jsonread
 from mining.corpora.jsonl import utf8_text
-from mining.errors import CorpusError, short_repr, shortened
+from mining.errors import CorpusError, listed, short_repr, shortened
 from mining.files import STAGING, remove_if_stale, staging_folder, staging_folders, write_text_atomic
 from mining.schema import (
     RELATION_LABELS,
@@ -95,8 +95,8 @@ def load(path: str | Path, *, unit_labels: dict[str, str] | None = None,
         raise CorpusError("no *.txt files found", file=path)
     orphans = [a.name for a in orphan_annotations(path)]
     if orphans:
-        raise CorpusError(f"annotation file(s) without their .txt, which would be skipped: {', '.join(orphans[:5])}"
-                          + (f" and {len(orphans) - 5} more" if len(orphans) > 5 else ""), file=path)
+        raise CorpusError(f"annotation file(s) without their .txt, which would be skipped: {listed(orphans)}",
+                          file=path)
     return [read_document(t, unit_labels=unit_labels, relation_labels=relation_labels) for t in txts]
 
 
@@ -507,8 +507,7 @@ def save(docs: Iterable[Document], directory: str | Path, *, conf: bool = True, 
         targets += [directory / "annotation.conf"] if conf else []
         existing = [t.name for t in targets if t.exists()]
         if existing:
-            raise CorpusError(f"would overwrite {', '.join(existing[:3])}" + (f" and {len(existing) - 3} more"
-                              if len(existing) > 3 else "") + "; write into a new folder or ask to overwrite",
+            raise CorpusError(f"would overwrite {listed(existing, 3)}; write into a new folder or ask to overwrite",
                               file=directory)
     if directory.exists() and not directory.is_dir():
         raise CorpusError("the output exists and is not a folder; remove it or choose a new path", file=directory)
@@ -610,9 +609,8 @@ def _file_stems(docs: list[Document], directory: Path) -> list[str]:
                            else f"{doc.id!r} twice")
         owner.setdefault(key, doc.id)
     if clashes:
-        raise CorpusError("documents would overwrite each other's files: " + "; ".join(clashes[:5])
-                          + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
-                          + ". Give each document a distinct id", file=directory)
+        raise CorpusError(f"documents would overwrite each other's files: {listed(clashes, sep='; ')}. Give each "
+                          "document a distinct id", file=directory)
     return stems
 
 

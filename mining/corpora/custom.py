@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mining import jsonread
-from mining.errors import CorpusError
+from mining.errors import CorpusError, listed
 from mining.schema import Document
 
 # what detection can answer; each is a LOADERS name
@@ -74,7 +74,7 @@ def _alone(fmt: str, folder: Path) -> str:
     would leave unread without a word: a CorpusError naming them."""
     others = sorted(p.name for p in folder.glob("*.jsonl") if not p.name.startswith("."))
     if others:
-        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        shown = listed(others, 3)
         raise UnreadableFormat(f"a folder mixing formats: {DESCRIPTIONS[fmt]}, and JSONL files ({shown}) that it would "
                           f"leave unread; give the .jsonl file itself, move it out, or read the folder as {fmt}: "
                           f"{NAME_IT}", file=folder)

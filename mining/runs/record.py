@@ -312,8 +312,7 @@ def find_runs(paths) -> list[Path]:
         if (p / METRICS).exists():
             runs.add(p)
         elif p.is_dir():
-            runs.update(m.parent for m in p.rglob(METRICS)
-                        if not any(part.startswith(STAGE_PREFIX) for part in m.parts))
+            runs.update(m.parent for m in p.rglob(METRICS) if not _in_stage(m))
         else:
             raise NotFinishedError(f"{p}: no such run or sweep directory")
     return sorted(runs)
@@ -322,9 +321,14 @@ def find_runs(paths) -> list[Path]:
 def unfinished_runs(paths) -> list[Path]:
     """Run directories at or below each path that Hydra started (``.hydra/``) but that hold no ``metrics.json``: a job
     of a sweep that failed, was killed or is still running. :func:`find_runs` leaves them out; readers say so."""
-    started = {h.parent for p in map(Path, paths) if p.is_dir() for h in [p / ".hydra", *p.rglob(".hydra")]
-               if h.is_dir() and not any(part.startswith(STAGE_PREFIX) for part in h.parts)}
+    started = {h.parent for p in map(Path, paths) if p.is_dir() for h in p.rglob(".hydra")  # p's own too
+               if h.is_dir() and not _in_stage(h)}
     return sorted(run for run in started if not (run / METRICS).exists())
+
+
+def _in_stage(path: Path) -> bool:
+    """Whether ``path`` is inside the staging folder of a record being written, which readers skip."""
+    return any(part.startswith(STAGE_PREFIX) for part in path.parts)
 
 
 def training_documents(folds) -> frozenset:

@@ -133,6 +133,11 @@ def prediction_items(docs: Sequence[Document], task: str, *, source: str | Path 
     return out
 
 
+def _recorded_items(run: Path, task: str) -> dict[str, list[Item]]:
+    """:func:`prediction_items` of the run's recorded ``predictions.jsonl``."""
+    return prediction_items(jsonl.load(record_file(run, PREDICTIONS)), task, source=run / PREDICTIONS)
+
+
 def _relation_items(doc: Document, source: str | Path) -> list[Item]:
     """The items of one document of ``source`` (a relation run's ``predictions.jsonl``): its ``gold_relations``
     must be a list of ``{"source", "target", "label"}`` objects, or the record is refused, naming the document."""
@@ -308,8 +313,7 @@ def compare_runs(run_a: str | Path, run_b: str | Path, *, test: str = "bootstrap
     for run in (run_a, run_b):
         if not (run / METRICS).exists() or not (run / PREDICTIONS).exists():
             raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
-    items_a, items_b = (prediction_items(jsonl.load(record_file(run, PREDICTIONS)), task, source=run / PREDICTIONS)
-                        for run in (run_a, run_b))
+    items_a, items_b = _recorded_items(run_a, task), _recorded_items(run_b, task)
     labels = _labels(run_a, run_b, items_a, items_b)
     conf_a, conf_b, _ = paired_confusions(items_a, items_b, labels)
     metric, score = _run_scorer(task, metric, labels)
@@ -342,7 +346,7 @@ def run_interval(run: str | Path, *, metric: str = "macro_f1", resamples: int = 
     if not (run / PREDICTIONS).exists():
         raise NotFinishedError(f"{run} is not a finished run with {PREDICTIONS}")
     _check_resamples(resamples)
-    items = prediction_items(jsonl.load(record_file(run, PREDICTIONS)), task, source=run / PREDICTIONS)
+    items = _recorded_items(run, task)
     labels = _labels(run, run, items)
     conf, _, _ = paired_confusions(items, items, labels)
     metric, score = _run_scorer(task, metric, labels)
