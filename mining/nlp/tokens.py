@@ -257,6 +257,15 @@ def _left_edges(heads: list[int]) -> list[int]:
     return edges
 
 
+def ancestors(read: DocTokens, i: int) -> list[int]:
+    """The offsets of ``Token.ancestors`` of token ``i`` of ``read``'s doc, nearest first."""
+    heads, out = read.heads, []
+    while heads[i] != i and len(out) < read.n:  # bounded as spaCy bounds it, by the length of the doc
+        i = heads[i]
+        out.append(i)
+    return out
+
+
 def tokens_of(doc: Doc) -> DocTokens:
     """The ``DocTokens`` of ``doc``: one per ``sharing()`` block, else a new one."""
     return once_per_batch("tokens", doc, lambda: DocTokens(doc))

@@ -17,6 +17,7 @@ from mining.nlp.holders.records import Attribution, Quote
 from mining.nlp.holders.speakers import assign_speakers
 from mining.nlp.sharing import once_per_batch
 from mining.nlp.speech import is_attribution_cue
+from mining.nlp.tokens import ancestors
 from mining.schema import AUTHOR, UNKNOWN
 
 # Dependencies that put a clause inside a noun phrase (a subject, a relative clause, an apposition), not in the words of
@@ -187,7 +188,7 @@ class UnitAttributor:
         said, [X]"."""
         doc, table = self.layout.doc, self.layout.table
         last = max(ids)
-        for anchor in [root, *self.layout.ancestors(root)]:
+        for anchor in [root, *ancestors(table, root)]:
             if not paragraph[0] <= table.idx[anchor] < paragraph[1]:
                 break
             for c in table.children[anchor]:

@@ -39,14 +39,6 @@ class TextLayout:
         other token is one, so a rule asks :func:`~mining.nlp.speech.is_attribution_cue` only about these."""
         return frozenset(holder_cue_candidates(self.table, range(self.table.n)))
 
-    def ancestors(self, i: int) -> list[int]:
-        """The offsets of ``Token.ancestors`` of token ``i``, nearest first, read from the token table."""
-        heads, out = self.table.heads, []
-        while heads[i] != i and len(out) < self.table.n:  # bounded as spaCy bounds it, by the length of the doc
-            i = heads[i]
-            out.append(i)
-        return out
-
     def paragraph_of(self, offset: int) -> tuple[int, int]:
         """The paragraph that holds ``offset``, or the empty span at ``offset`` if none does."""
         for start, end in self.paragraphs:
