@@ -102,16 +102,35 @@ def register_resolvers() -> None:
 
 
 def _run_job(cfg) -> float:
-    """One Hydra job; bad input ends it with a one-line error (exit status 2) instead of a traceback."""
+    """One Hydra job; bad input ends it with a one-line error (exit status 2) instead of a traceback. The error that
+    ends a job is also written to its folder's ``failed.txt``: ``mining compare`` names it there."""
+    from hydra.core.hydra_config import HydraConfig
+
+    from mining.runs.record import clear_failure
+
+    run_dir = Path(HydraConfig.get().runtime.output_dir)
     try:
+        clear_failure(run_dir)  # an earlier run's, in this folder
         check_settings(cfg)
         return experiment_job(cfg)
     except Exception as e:
         message = None if debug_enabled() else explain(e, cfg)
+        _record_failure(run_dir, message or f"{type(e).__name__}: {e} (the traceback is on stderr)")
         if message is None:
             raise
         job = _sweep_job()  # a launcher's processes (joblib) print their jobs' errors in any order: name the job
         sys.exit(report(message if job is None else f"{_job_label(job)} failed: {message}"))
+
+
+def _record_failure(run_dir: Path, message: str) -> None:
+    """:func:`mining.runs.record.record_failure`, unless the folder cannot take it (the error may be just that): the
+    job's own error is the one to report, and it is on stderr either way."""
+    from mining.runs.record import record_failure
+
+    try:
+        record_failure(run_dir, message)
+    except OSError:
+        pass
 
 
 def check_settings(cfg) -> None:

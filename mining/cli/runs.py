@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mining.cli.outputs import add_overwrite_argument, check_output
 from mining.cli.types import key_list, non_negative_float, non_negative_int, nonblank, path_arg, positive_int
-from mining.errors import UsageError, listed, printable
+from mining.errors import UsageError, listed, printable, shortened
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -50,13 +50,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _note_unfinished(paths: list[str]) -> None:
-    """Name the runs the table left out because they never finished, so that a sweep's failed job is not missed."""
-    from mining.runs.record import unfinished_runs
+    """Name the runs the table left out because they never finished, so that a sweep's failed job is not missed: with
+    the error that ended each one that recorded it (``failed.txt``), apart from those killed or still running."""
+    from mining.runs.record import FAILED, failure_of, unfinished_runs
 
-    left = unfinished_runs(paths)
-    if left:
-        print(printable(f"note: {len(left)} run(s) left out, started but not finished (no metrics.json: failed, "
-                        f"killed or still running): {listed(left)}"), file=sys.stderr)
+    left = {run: failure_of(run) for run in unfinished_runs(paths)}
+    failed = [f"{run} ({shortened(error, 120)})" for run, error in left.items() if error]
+    silent = [run for run, error in left.items() if not error]
+    if failed:
+        print(printable(f"note: {len(failed)} run(s) left out, failed: {listed(failed, sep='; ')}"), file=sys.stderr)
+    if silent:
+        print(printable(f"note: {len(silent)} run(s) left out, started but not finished (no metrics.json and no "
+                        f"{FAILED}: killed or still running): {listed(silent)}"), file=sys.stderr)
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from typing import Any
 
 from mining.corpora import jsonl
 from mining.errors import NotFinishedError, RunRecordError, UsageError
+from mining.files import write_text_atomic
 from mining.runs.jsonfile import read_json_object, read_yaml
 from mining.runs.links import Vouchers, vouched_target
 from mining.runs.plots import PLOTS, write_run_plots
@@ -31,6 +33,8 @@ MODEL = "model.skops"
 TASKS = "tasks.skops"  # the task objects that turn the model's predictions into units (mining.label.miner reads them)
 CONFIG = "config.yaml"  # the resolved config; Hydra keeps the unresolved one and the overrides in .hydra/
 STAGE_PREFIX = ".record-"  # the staging folder of a record being written; readers skip it
+FAILED = "failed.txt"  # the error that ended a run before its record: mining compare tells it from a killed run
+FAILED_MAX_BYTES = 4096
 PACKAGES = ("mining", "scikit-learn", "spacy", "datasets", "hydra-core", "numpy", "scipy", "skops")
 
 
@@ -320,10 +324,37 @@ def find_runs(paths) -> list[Path]:
 
 def unfinished_runs(paths) -> list[Path]:
     """Run directories at or below each path that Hydra started (``.hydra/``) but that hold no ``metrics.json``: a job
-    of a sweep that failed, was killed or is still running. :func:`find_runs` leaves them out; readers say so."""
+    of a sweep that failed (:func:`failure_of` says why), was killed or is still running. :func:`find_runs` leaves them
+    out; readers say so."""
     started = {h.parent for p in map(Path, paths) if p.is_dir() for h in p.rglob(".hydra")  # p's own too
                if h.is_dir() and not _in_stage(h)}
     return sorted(run for run in started if not (run / METRICS).exists())
+
+
+def record_failure(run_dir: str | Path, message: str) -> None:
+    """Write the error that ended the run in ``run_dir`` to its ``failed.txt``, for :func:`failure_of`."""
+    write_text_atomic(Path(run_dir) / FAILED, message.strip() + "\n")
+
+
+def clear_failure(run_dir: str | Path) -> None:
+    """Remove the ``failed.txt`` an earlier run in ``run_dir`` left (a link is removed, not followed): a run starting
+    there has not failed."""
+    (Path(run_dir) / FAILED).unlink(missing_ok=True)
+
+
+def failure_of(run_dir: str | Path) -> str | None:
+    """The first line of the error ``failed.txt`` records in ``run_dir``, or None. Only a regular file of the run's own
+    is read, and only its first 4 KiB: a link or a pipe there (in a folder someone handed over) is neither followed
+    nor waited on."""
+    try:
+        fd = os.open(Path(run_dir) / FAILED, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return None
+        text = f.read(FAILED_MAX_BYTES).decode("utf-8", "replace")
+    return next((line.strip() for line in text.splitlines() if line.strip()), None)
 
 
 def _in_stage(path: Path) -> bool:

@@ -132,9 +132,13 @@ def test_a_path_without_a_finished_run_is_named_not_left_out(tmp_path: Path):
         assert "Traceback" not in done.stderr and not done.stdout
 
 
-def test_an_unfinished_job_of_a_sweep_is_noted_not_left_out_silently(tmp_path: Path):
+C_ERROR = "model.C: LinearSVC's C must be a float in the range (0.0, inf). Got -1 instead. (fix the override)"
+
+
+def test_a_failed_job_of_a_sweep_is_noted_with_its_error_not_left_out_silently(tmp_path: Path):
     """A sweep whose second job failed still holds a finished run, so it is compared; the job it lacks, which Hydra
-    started (``.hydra/``) but which wrote no record, is named on stderr instead of dropping out of the table."""
+    started (``.hydra/``) but which wrote no record, is named on stderr with the error that ended it (its
+    ``failed.txt``) instead of dropping out of the table."""
     sweep = tmp_path / "sweep"
     done = mining("run", "-m", "experiment=sample_components", "model.C=1,-1", f"hydra.sweep.dir={sweep}",
                   cwd=tmp_path)
@@ -142,10 +146,26 @@ def test_an_unfinished_job_of_a_sweep_is_noted_not_left_out_silently(tmp_path: P
     done = mining("compare", str(sweep))
     assert done.returncode == 0, done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()[2:]] == ["0"], done.stdout
-    assert f"note: 1 run(s) left out, started but not finished (no metrics.json: failed, killed or still running): " \
-           f"{sweep / '1'}" in done.stderr, done.stderr
+    assert f"note: 1 run(s) left out, failed: {sweep / '1'} ({C_ERROR})" in done.stderr, done.stderr
+    assert "killed or still running" not in done.stderr
     done = mining("compare", str(SWEEP))
     assert done.returncode == 0 and "note:" not in done.stderr, done.stderr
+
+
+def test_a_job_that_recorded_no_error_is_noted_as_killed_or_still_running(tmp_path: Path):
+    """A job with ``.hydra/`` and neither ``metrics.json`` nor ``failed.txt`` (killed, or running now) is told apart
+    from a failed one."""
+    import shutil
+
+    sweep = tmp_path / "sweep"
+    shutil.copytree(SWEEP, sweep)
+    (sweep / "1" / "metrics.json").unlink()
+    (sweep / "1" / ".hydra").mkdir(exist_ok=True)
+    done = mining("compare", str(sweep))
+    assert done.returncode == 0, done.stderr
+    assert f"note: 1 run(s) left out, started but not finished (no metrics.json and no failed.txt: killed or still " \
+           f"running): {sweep / '1'}" in done.stderr, done.stderr
+    assert "failed:" not in done.stderr
 
 
 def test_a_sweep_whose_every_job_failed_names_its_jobs_beside_the_error(tmp_path: Path):
@@ -157,8 +177,18 @@ def test_a_sweep_whose_every_job_failed_names_its_jobs_beside_the_error(tmp_path
     assert done.returncode == 2 and (sweep / "0" / ".hydra").is_dir(), done.stderr
     done = mining("compare", str(sweep))
     assert done.returncode != 0 and "no finished runs" in done.stderr and not done.stdout, done.stderr
-    assert f"note: 1 run(s) left out, started but not finished (no metrics.json: failed, killed or still running): " \
-           f"{sweep / '0'}" in done.stderr, done.stderr
+    assert f"note: 1 run(s) left out, failed: {sweep / '0'} (model.C: " in done.stderr, done.stderr
+
+
+def test_a_run_that_finishes_where_one_failed_clears_the_old_error(tmp_path: Path):
+    """``failed.txt`` is the error of the run that left it: a run started in the same folder removes it first, so that a
+    finished run or one still running is never reported with an old error."""
+    run = tmp_path / "run"
+    done = mining("run", "experiment=sample_components", "model.C=-1", f"hydra.run.dir={run}", cwd=tmp_path)
+    assert done.returncode == 2 and (run / "failed.txt").read_text(encoding="utf-8") == C_ERROR + "\n", done.stderr
+    done = mining("run", "experiment=sample_components", f"hydra.run.dir={run}", cwd=tmp_path)
+    assert done.returncode == 0 and (run / "metrics.json").is_file(), done.stderr
+    assert not (run / "failed.txt").exists()
 
 
 def test_a_run_without_its_config_is_refused_not_shown_differing_everywhere(tmp_path: Path):

@@ -194,3 +194,26 @@ def test_a_reference_that_is_a_folder_is_named_as_one(handed_over: Path, tmp_pat
     done = _mining("reproduce", str(handed_over), "--against", str(tmp_path / "reference"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert f"{tmp_path / 'reference'}: a folder, not a JSON file" in done.stderr
+
+
+def test_a_failed_txt_that_is_no_file_of_the_run_is_not_read(tmp_path: Path):
+    """``mining compare`` prints the first line of a job's ``failed.txt``: in a folder someone handed over, a link there
+    (to a token, say) is not followed, a pipe is not waited on, and a huge file is read only in part."""
+    from mining.runs.record import FAILED, failure_of, record_failure
+
+    secret = tmp_path / "hosts.yml"
+    secret.write_text("oauth_token: abc\n", encoding="utf-8")
+    linked, piped, huge, written = (tmp_path / name for name in ("linked", "piped", "huge", "written"))
+    for run in (linked, piped, huge, written):
+        (run / ".hydra").mkdir(parents=True)
+    (linked / FAILED).symlink_to(secret)
+    os.mkfifo(piped / FAILED)
+    (huge / FAILED).write_bytes(b"x" * 10_000_000 + b"\n")
+    record_failure(written, "  model.C: must be above 0\nmore  \n")
+    assert failure_of(linked) is None and failure_of(piped) is None
+    assert failure_of(huge) == "x" * 4096
+    assert failure_of(written) == "model.C: must be above 0"
+    done = _mining("compare", str(tmp_path))
+    assert "abc" not in done.stdout + done.stderr, done.stderr
+    assert f"{written} (model.C: must be above 0)" in done.stderr and f"{huge} ({'x' * 117}...)" in done.stderr
+    assert f"killed or still running): {linked}, {piped}" in done.stderr, done.stderr
