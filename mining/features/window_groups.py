@@ -6,10 +6,9 @@ same features' ids from spaCy's arrays (``window_ids``), which tests check again
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
-
-import numpy as np
 
 from mining.errors import UsageError
 from mining.features.markers import MarkerMatcher
@@ -208,8 +207,9 @@ def _marker_features(out: list[list[str]] | None, paragraph: ParagraphTokens, id
     token_starts = [tokens.idx[i] for i in ids]
     for name, matches in zip(matcher.names, matcher.finditer(text[paragraph.start:paragraph.end])):
         for m_start, m_end, phrase in matches:
-            a = int(np.searchsorted(token_starts, paragraph.start + m_start, side="left"))
-            b = int(np.searchsorted(token_starts, paragraph.start + m_end, side="left"))
+            # bisect, not np.searchsorted: that would make an array of the list at each match
+            a = bisect_left(token_starts, paragraph.start + m_start)
+            b = bisect_left(token_starts, paragraph.start + m_end)
             if a >= len(ids) or token_starts[a] != paragraph.start + m_start:
                 continue  # the match starts inside a token
             starts[a].append(name)

@@ -438,21 +438,22 @@ def split_quotes(doc: Doc, roles: Sequence[frozenset[str]],
     fragments of that pattern 51 times and two units 24 times (the guideline: "the second sentence completes
     the first", news-30)."""
     groups: list[list[tuple[int, int]]] = []
+    text = doc.text  # once: Doc.text joins every token's text anew
     for span in spans:
-        if groups and _frame_between(doc, roles, groups[-1][-1], span, across_sentences):
+        if groups and _frame_between(doc, text, roles, groups[-1][-1], span, across_sentences):
             groups[-1].append(span)
         else:
             groups.append([span])
     return groups
 
 
-def _frame_between(doc: Doc, roles: Sequence[frozenset[str]], first: tuple[int, int],
+def _frame_between(doc: Doc, text: str, roles: Sequence[frozenset[str]], first: tuple[int, int],
                    second: tuple[int, int], across_sentences: bool = False) -> bool:
     """Whether only a reporting frame inside a sentence lies between two spans (:func:`split_quotes`), of one cue
     that is no participle and with no coordinating conjunction; with
     ``across_sentences``, also one that ends its sentence with a full stop between two quoted spans, the second
-    with no reporting frame of its own."""
-    if "\n" in doc.text[first[1]:second[0]]:
+    with no reporting frame of its own. ``text`` is ``doc.text``."""
+    if "\n" in text[first[1]:second[0]]:
         return False
     last = doc.char_span(first[1] - 1, first[1], alignment_mode="expand")
     next_ = doc.char_span(second[0], second[0] + 1, alignment_mode="expand")

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from functools import cached_property
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from mining.nlp.holders.gender import gender_beside, gender_of_name
 from mining.nlp.party_words import ORG_WORDS, TITLE_WORDS
@@ -40,6 +41,7 @@ class PersonNames:
         self.names: dict[str, str] = {}
         self._introduced: dict[int, str | None] = {}  # token index of a role noun -> the person it introduces
         self._answers: dict[int, str | None] = {}  # token index of a definite role noun -> what introduced_as gave
+        self._later = _LaterIntroductions(doc, self._introduction)
         # each mention of a person, by the index of its last token: (the name registered then, the gender a word beside
         # it gives)
         self._mentions: dict[int, tuple[str, str | None]] = {}
@@ -141,16 +143,12 @@ class PersonNames:
         lemma = noun.lemma_.lower()
         if noun.tag_ != "NN" or lemma in ORG_WORDS:
             return None
-        for i in self._positions.get(lemma, ()):
-            role = self.doc[i]
-            if i <= noun.i or role.tag_ not in ("NN", "NNP") or any(
-                    (c.dep_ == "det" and c.lower_ not in ("the", "this")) or c.dep_ in ("nummod", "prep")
-                    for c in role.children):
-                continue
-            introduced = self._introduction(role)
-            if introduced is not None:
-                return introduced if _modifiers(role) <= _modifiers(noun) else None
-        return None
+        positions = self._positions.get(lemma, [])
+        found = self._later.first(lemma, positions, bisect_right(positions, noun.i))
+        if found is None:
+            return None
+        role = self.doc[positions[found]]
+        return self._introduced[role.i] if _modifiers(role) <= _modifiers(noun) else None
 
     def _introduction(self, role: Token) -> str | None:
         """:meth:`_introduced_by`, read once per role noun."""
@@ -181,6 +179,11 @@ class PersonNames:
             positions.setdefault(lemma.lower(), []).append(i)
         return positions
 
+    @cached_property
+    def _person_at(self) -> dict[int, Span]:
+        """The PERSON entity of each token in one, by index (``Doc.ents`` builds every entity anew)."""
+        return {i: ent for ent in self.doc.ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
+
     def _name_tokens(self, head: Token) -> list[Token]:
         """The tokens of the name ``head`` ends: its PERSON entity, or the proper nouns before it.
 
@@ -189,7 +192,7 @@ class PersonNames:
         is stripped later); a longer entity is taken as it is ("Fisherman Declan Moore").
         """
         doc = self.doc
-        ent = next((e for e in doc.ents if e.start <= head.i < e.end and e.label_ == "PERSON"), None)
+        ent = self._person_at.get(head.i)
         if ent is not None:
             tokens = [t for t in ent if t.text not in _POSSESSIVES]
             start = tokens[0].i if tokens else head.i
@@ -216,6 +219,36 @@ class PersonNames:
         if len(words) > len(kept):
             self.names[key] = " ".join(words)
         return self.names[key]
+
+
+class _LaterIntroductions:
+    """The scans of :meth:`PersonNames.introduced_later`: for a role noun, the first later mention of its role that
+    introduces a person. The last scan of each lemma is kept (where it started, what it found): one starting inside it
+    has the same answer, so the mentions of a role, asked in text order, are read once each, not once per mention
+    before them (a text of 2,000 "the mayor"s took 11 s of 21)."""
+
+    def __init__(self, doc: Doc, introduction: Callable[[Token], str | None]):
+        self.doc, self.introduction = doc, introduction  # introduction: read once per role noun, the same each time
+        self.scans: dict[str, tuple[int, int | None]] = {}
+
+    def first(self, lemma: str, positions: list[int], start: int) -> int | None:
+        """The first index from ``start`` on of ``positions`` (of ``lemma``'s tokens) whose role noun is plain (no
+        determiner but "the" or "this", no number, no prepositional phrase) and introduces a person; else None."""
+        scanned = self.scans.get(lemma)
+        if scanned is not None and scanned[0] <= start and (scanned[1] is None or start <= scanned[1]):
+            return scanned[1]
+        found = None
+        for k in range(start, len(positions)):
+            role = self.doc[positions[k]]
+            if role.tag_ not in ("NN", "NNP") or any(
+                    (c.dep_ == "det" and c.lower_ not in ("the", "this")) or c.dep_ in ("nummod", "prep")
+                    for c in role.children):
+                continue
+            if self.introduction(role) is not None:
+                found = k
+                break
+        self.scans[lemma] = (start, found)
+        return found
 
 
 def _titled_names(doc: Doc) -> list[tuple[Token, list[Token]]]:
