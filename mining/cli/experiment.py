@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mining.cli.errors import debug_enabled, explain, report, setting_env
 from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR, group_options
-from mining.errors import SetupError, UsageError, short_repr
+from mining.errors import SetupError, UsageError, listed, short_repr
 from mining.progress import note, reporting, to_stderr
 
 QUIET_ENV = "MINING_QUIET"  # set by `mining run --quiet`; jobs in other processes (launchers) read it
@@ -222,6 +222,7 @@ def _experiment(cfg) -> float:
                                              progress=False if quiet() else cfg.nlp.progress)
     note(f"parse: done in {timer.seconds['parse']:.1f} s (cache {'hit' if from_cache else 'miss'})")
     evaluation = instantiate(cfg.evaluation, _convert_="all")
+    warn_left_out(evaluation, docs, cfg.data)
     if cfg.optimized_metric is None:  # the evaluation's macro-F1; the record's config.yaml names it
         cfg.optimized_metric = default_metric(evaluation.prefix)
     sweep = hydra_cfg.mode == RunMode.MULTIRUN
@@ -251,6 +252,23 @@ def _experiment(cfg) -> float:
     if cfg.tracking:  # tracking=mlflow: a partial of mining.runs.tracking.log_run, reading the finished record
         instantiate(cfg.tracking)(run_dir)
     return value
+
+
+def warn_left_out(evaluation, docs, data_cfg) -> None:
+    """Name the documents an official split leaves out (``OfficialSplit.left_out``): without a word, a misspelt
+    ``split`` ("trian") or none at all (a pull from an annotation server without ``--split``) took them out of
+    training and test alike."""
+    left = evaluation.left_out(docs) if hasattr(evaluation, "left_out") else []
+    if left:
+        where = data_cfg.get("path") or data_cfg.get("name") or "the corpus"
+        print(f"warning: {where}: {len(left)} of {len(docs)} document(s) are in neither the training split "
+              f"{evaluation.train_split!r} nor the test split {evaluation.test_split!r}, so neither trained nor tested "
+              f"on: {listed([f'{d.id} ({_split_of(d)})' for d in left])}; a document's \"split\" field places it",
+              file=sys.stderr)
+
+
+def _split_of(doc) -> str:
+    return "no split" if doc.split is None else f"split {doc.split!r}"
 
 
 def pipeline_of(nlp_cfg):

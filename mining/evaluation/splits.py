@@ -58,6 +58,11 @@ class OfficialSplit:
         """``train_split`` as a list."""
         return [self.train_split] if isinstance(self.train_split, str) else list(self.train_split)
 
+    def left_out(self, docs: Sequence[Document]) -> list[Document]:
+        """The documents in neither ``train_split`` nor ``test_split``: neither trained nor tested on (a misspelt
+        ``split``, one of another case, none at all), for the run to name."""
+        return [d for d in docs if d.split not in self.train_splits and d.split != self.test_split]
+
     def folds(self, docs: Sequence[Document], seed: int) -> Iterator[Fold]:
         train_splits = self.train_splits
         train = frozenset(d.id for d in docs if d.split in train_splits)

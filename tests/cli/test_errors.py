@@ -125,6 +125,22 @@ def test_run_names_a_corpus_with_nothing_to_learn(workdir: Path, tmp_path: Path)
     _refused(done, f"{tmp_path / 'empty.jsonl'}: the corpus holds no documents")
 
 
+def test_run_names_the_documents_its_official_split_leaves_out(workdir: Path, tmp_path: Path):
+    """Documents whose split is neither train nor test dropped out of training and test without a word."""
+    from mining.corpora import jsonl, load_corpus
+
+    docs = load_corpus("sample")
+    docs[0].split, docs[1].split, docs[2].split = "trian", "Train", None
+    corpus = tmp_path / "typo.jsonl"
+    jsonl.save(docs, corpus)
+    done = mining("run", "experiment=sample_components", "data=custom", f"data.path={corpus}",
+                  f"hydra.run.dir={tmp_path / 'run'}", cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    assert (f"warning: {corpus}: 3 of 45 document(s) are in neither the training split 'train' nor the test split "
+            f"'test', so neither trained nor tested on: {docs[0].id} (split 'trian'), {docs[1].id} (split 'Train'), "
+            f"{docs[2].id} (no split)") in done.stderr, done.stderr
+
+
 def test_run_refuses_a_path_for_the_sample_corpus(workdir: Path, tmp_path: Path):
     """`mining run data.path=mine.jsonl` without data=custom read the file as the sample corpus: the run was named
     and recorded as 'sample', and `mining data ... sample --path` refuses the same thing. (`news` takes a path on

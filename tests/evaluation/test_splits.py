@@ -28,6 +28,15 @@ def test_the_official_split_trains_and_tests_on_its_documents():
     assert (set(fold.train), set(fold.test)) == ({"a"}, {"b"})
 
 
+def test_the_official_split_names_what_it_leaves_out():
+    """A misspelt split, one of another case or none: those documents are neither trained nor tested on, and the run
+    names them (``mining run`` prints ``left_out``'s documents)."""
+    docs = [Document(i, "x", split=split) for i, split in
+            [("a", "train"), ("b", "test"), ("c", "trian"), ("d", "Train"), ("e", None), ("f", "train-extra")]]
+    assert [d.id for d in OfficialSplit().left_out(docs)] == ["c", "d", "e", "f"]
+    assert [d.id for d in OfficialSplit(train_split=["train", "train-extra"]).left_out(docs)] == ["c", "d", "e"]
+
+
 def test_cv_on_a_split_no_document_is_in_names_the_split():
     """evaluation.split=trian said "n_splits=5: 0 documents make 2 to 0 folds", naming neither the split nor typo."""
     docs = [Document(f"d{i}", "Cats rule.", split=split) for i, split in enumerate(["train", "train", "test"])]
