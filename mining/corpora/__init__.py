@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 
-from mining.errors import CorpusError, UsageError
+from mining.errors import CorpusError, UsageError, listed
 from mining.schema import Document
 
 # name -> "module:function"; imported on use so that reading JSONL never imports datasets. For the commands
@@ -97,15 +97,31 @@ def documents_by_id(docs: Iterable[Document], file: str | Path | None = None) ->
 
 
 def corpus_files(path: str | Path, suffix: str) -> list[Path]:
-    """``path`` itself, or every ``*suffix`` file of the folder ``path`` in sorted order; never none."""
+    """``path`` itself, or every ``*suffix`` file of the folder ``path`` in sorted order (:func:`folder_files`); never
+    none."""
 
     path = Path(path)
-    files = sorted(path.glob(f"*{suffix}")) if path.is_dir() else [path]
+    files = folder_files(path, suffix) if path.is_dir() else [path]
     if not files:
         raise CorpusError(f"no *{suffix} files found", file=path)
     missing = next((f for f in files if not f.is_file()), None)
     if missing is not None:
         raise CorpusError("file not found", file=missing)
+    return files
+
+
+def folder_files(folder: Path, suffix: str) -> list[Path]:
+    """The ``*suffix`` files of ``folder``, sorted: a reader of a folder reads those. Any other file it would leave
+    unread without a word is a CorpusError naming it: one of that suffix in a subfolder (a nested brat collection) or
+    with the suffix in other letters (``.JSONL``). Hidden files and folders are left alone."""
+    files = sorted(folder.glob(f"*{suffix}"))
+    unread = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                    if p.suffix.lower() == suffix and (p.parent != folder or p.suffix != suffix)
+                    and not any(part.startswith(".") for part in p.relative_to(folder).parts) and p.is_file())
+    if unread:
+        raise CorpusError(f"{suffix} files the reader would leave unread: {listed(unread)}; a folder is read as its "
+                          f"own *{suffix} files, the suffix in lower case: move them in or rename them, or give each "
+                          "subfolder as a corpus of its own", file=folder)
     return files
 
 

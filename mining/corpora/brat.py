@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mining import jsonread
+from mining.corpora import folder_files
 from mining.corpora.jsonl import utf8_text
 from mining.errors import CorpusError, listed, short_repr, shortened
 from mining.files import STAGING, remove_if_stale, staging_folder, staging_folders, write_text_atomic
@@ -90,6 +91,7 @@ def load(path: str | Path, *, unit_labels: dict[str, str] | None = None,
     path = Path(path)
     if not path.is_dir():
         raise CorpusError("not a directory of brat files", file=path)
+    folder_files(path, ".ann")  # a nested collection's or an .ANN file: named, not left unread
     txts = sorted(path.glob("*.txt"))
     if not txts:
         raise CorpusError("no *.txt files found", file=path)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mining import jsonread
+from mining.corpora import folder_files
 from mining.errors import CorpusError
 from mining.files import atomic_writer
 from mining.schema import Document, SchemaError, not_json_numbers
@@ -74,7 +75,7 @@ def _other_format(record: dict) -> str:
 def load(path: str | Path) -> list[Document]:
     """Read a JSONL file, or every ``*.jsonl`` file of a directory, into Documents."""
     path = Path(path)
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    files = folder_files(path, ".jsonl") if path.is_dir() else [path]
     if not files:
         raise CorpusError("no *.jsonl files found", file=path)
     return [doc for f in files for doc in iter_documents(f)]

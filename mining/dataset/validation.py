@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from mining.corpora import brat, custom, jsonl
+from mining.corpora import brat, custom, folder_files, jsonl
 from mining.errors import CorpusError
 from mining.schema import RELATION_LABELS, STANCES, UNIT_LABELS, Document, text_at
 
@@ -178,13 +178,14 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
         raise CorpusError("no such file or folder", file=path)
     fmt = fmt or detect_format(path)
     read: set[str] = set()  # the ids of the documents read
+    unread = _unread_files(path, {"jsonl": ".jsonl", "brat": ".ann"}.get(fmt), strict)
     if fmt == "jsonl":
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
         first: dict[str, str] = {}  # document id -> where it comes first, across the folder's files
-        problems = [p for f in files for p in _validate_jsonl(f, strict=strict, first=first)]
+        problems = unread + [p for f in files for p in _validate_jsonl(f, strict=strict, first=first)]
         read.update(first)
     elif fmt == "brat":
-        problems = _validate_brat(path, strict=strict, read=read)
+        problems = unread + _validate_brat(path, strict=strict, read=read)
     else:
         custom.check_format(fmt, path)  # an unknown format is an error in report mode too
         try:
@@ -201,6 +202,20 @@ def validate_path(path: str | Path, *, fmt: str | None = None, strict: bool = Tr
             raise empty.to_error()
         problems.append(empty)
     return problems
+
+
+def _unread_files(path: Path, suffix: str | None, strict: bool) -> list[Problem]:
+    """The files of the folder ``path`` its reader would leave unread (:func:`mining.corpora.folder_files`), as one
+    problem; raised when ``strict``."""
+    if suffix is None or not path.is_dir():
+        return []
+    try:
+        folder_files(path, suffix)
+    except CorpusError as e:
+        if strict:
+            raise
+        return [Problem(e.file, e.line, e.item, e.problem)]
+    return []
 
 
 def _validate_brat(path: Path, *, strict: bool, read: set[str]) -> list[Problem]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mining import jsonread
-from mining.errors import CorpusError, UsageError
+from mining.errors import CorpusError, UsageError, listed
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
@@ -167,7 +167,9 @@ def _path_items(paths: Iterable[str | Path], encoding: str, stdin: BinaryIO | No
 
             yield from iter_dataset(open_saved(path), path.name, str(path))
         elif path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in FOLDER_SUFFIXES)
+            found = [p for p in path.rglob("*") if p.is_file()]
+            _check_suffix_case(path, found)
+            files = sorted(p for p in found if p.suffix in FOLDER_SUFFIXES)
             if not files:
                 raise CorpusError(f"no {'/'.join(FOLDER_SUFFIXES)} files in the folder", file=path)
             for file in files:
@@ -223,6 +225,16 @@ def _parquet_items(path: Path, name: str) -> Iterator[Item]:
     wanted = _columns(parquet.schema_arrow.names, str(path))
     batches = parquet.iter_batches(batch_size=ROWS_PER_READ, columns=wanted)  # one row group at a time
     yield from _rows((batch.to_pydict() for batch in batches), name, str(path))
+
+
+def _check_suffix_case(folder: Path, files: list[Path]) -> None:
+    """A CorpusError naming the ``files`` of ``folder`` whose suffix is one of :data:`FOLDER_SUFFIXES` in other letters
+    (``.TXT``): a folder's texts are its files of those suffixes, and these would be left unread without a word."""
+    unread = sorted(p.relative_to(folder).as_posix() for p in files
+                    if p.suffix.lower() in FOLDER_SUFFIXES and p.suffix not in FOLDER_SUFFIXES)
+    if unread:
+        raise CorpusError(f"files that would be left unread, their suffix not in lower case: {listed(unread)}; rename "
+                          f"them ({'/'.join(FOLDER_SUFFIXES)})", file=folder)
 
 
 def _file_items(path: Path, name: str, encoding: str) -> Iterator[Item]:
