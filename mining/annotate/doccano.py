@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from mining.annotate.projects import check_model_version, known_documents
-from mining.annotate.settings import Server, refusal, require, web_page
+from mining.annotate.settings import Server, each_once, not_the_api, refusal, require, web_page
 from mining.corpora import SAME_UNIT, doccano
 from mining.corpora.corrections import PROPOSED_KEY
 from mining.corpora.labelstudio.write import DEFAULT_MODEL_VERSION
@@ -42,13 +42,12 @@ class DoccanoProject:
         requests = require("requests", "requests", "doccano")
         session = requests.Session()
         client = cls(server, session, {"id": 0, "name": name})
-        token = server.token or client.call("POST", "/v1/auth/login/", "log in", json={
-            "username": server.username, "password": server.password})["key"]
+        token = server.token or client.login()
         # The login also set a session cookie; with it, doccano (Django) would ask for a CSRF token on every
         # change. The token header alone authenticates each request.
         session.cookies.clear()
         session.headers["Authorization"] = f"Token {token}"
-        found = [p for p in client.every("/v1/projects", "list the projects") if p["name"] == name]
+        found = [p for p in client.every("/v1/projects", "list the projects") if p.get("name") == name]
         if len(found) > 1:
             raise UsageError(f"{server.name} has {len(found)} projects named {name!r}: rename all but one")
         if not found and not create:
@@ -93,16 +92,30 @@ class DoccanoProject:
                 raise refusal(self.server, what, answer.status_code, answer.text) from None
             return answer.text
 
+    def login(self) -> str:
+        """The token of the user and password of the server's settings."""
+        answer = self.call("POST", "/v1/auth/login/", "log in", json={
+            "username": self.server.username, "password": self.server.password})
+        if not isinstance(answer, dict) or not isinstance(answer.get("key"), str):
+            raise not_the_api(self.server, "log in", answer)
+        return answer["key"]
+
     def every(self, path: str, what: str) -> list[dict[str, Any]]:
-        """All items of a list endpoint, page after page (doccano pages with limit/offset)."""
-        items: list[dict[str, Any]] = []
+        """All items of a list endpoint, page after page (doccano pages with limit/offset). An answer of another
+        shape, or an item sent twice (a server that ignores the offset would page for ever), is a ServerError."""
+        return list(each_once(self._pages(path, what), self.server, what, key=lambda item: item.get("id", id(item))))
+
+    def _pages(self, path: str, what: str) -> Iterator[dict[str, Any]]:
+        offset = 0
         while True:
-            page = self.call("GET", path, what, params={"limit": PAGE, "offset": len(items)})
-            if isinstance(page, list):  # an endpoint without pages
-                return page
-            items += page["results"]
-            if not page.get("next") or not page["results"]:
-                return items
+            page = self.call("GET", path, what, params={"limit": PAGE, "offset": offset})
+            items = page if isinstance(page, list) else page.get("results") if isinstance(page, dict) else None
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise not_the_api(self.server, what, page)
+            yield from items
+            offset += len(items)
+            if isinstance(page, list) or not page.get("next") or not items:  # a list: an endpoint without pages
+                return
 
     def forbid_overlaps(self) -> None:
         """Make doccano refuse overlapping spans, as mining's units never overlap: an annotator who draws one

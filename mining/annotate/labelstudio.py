@@ -12,7 +12,7 @@ from typing import Any
 
 from mining import jsonread
 from mining.annotate.projects import check_model_version, known_documents
-from mining.annotate.settings import Server, refusal, require, shorten
+from mining.annotate.settings import Server, each_once, not_the_api, refusal, require, shorten
 from mining.corpora import labelstudio
 from mining.corpora.corrections import pre_labelled
 from mining.corpora.labelstudio import labeling_config
@@ -40,7 +40,8 @@ class LabelStudioProject:
         sdk = require("label_studio_sdk", "label-studio-sdk", "labelstudio")
         client = sdk.LabelStudio(base_url=server.url, api_key=server.token)
         with _answers(server, "list the projects"):
-            found = [p for p in client.projects.list(title=name) if p.title == name]
+            found = [p for p in each_once(client.projects.list(title=name), server, "list the projects", _id)
+                     if p.title == name]
         if len(found) > 1:
             raise UsageError(f"{server.name} has {len(found)} projects named {name!r} (ids "
                              f"{', '.join(str(p.id) for p in found)}): rename all but one")
@@ -78,7 +79,8 @@ class LabelStudioProject:
     def document_texts(self) -> dict[str, Any]:
         """The ``data.doc_id`` of every task in the project (the task id for tasks we did not write) -> its text."""
         with _answers(self.server, f"list the tasks of project {self.name!r}"):
-            tasks = list(self.client.tasks.list(project=self.project.id, fields="task_only"))
+            tasks = list(each_once(self.client.tasks.list(project=self.project.id, fields="task_only"), self.server,
+                                   f"list the tasks of project {self.name!r}", _id))
         return {str(t.data.get("doc_id", t.id)) if isinstance(t.data, dict) else str(t.id):
                 t.data.get("text") if isinstance(t.data, dict) else None for t in tasks}
 
@@ -147,14 +149,24 @@ def _check_config(server: Server, project: Any) -> None:
                          "of `mining data convert ... --to labelstudio` (tasks.config.xml)")
 
 
+def _id(item: Any) -> object:
+    """An item's id, for :func:`each_once` (the item itself where it has none)."""
+    return getattr(item, "id", None) or id(item)
+
+
 @contextmanager
 def _answers(server: Server, what: str) -> Iterator[None]:
-    """Turn the SDK's and httpx's errors into one line naming the server and the request."""
+    """Turn the SDK's and httpx's errors into one line naming the server and the request; and the errors the SDK's
+    models raise on an answer of another shape than Label Studio's API gives (a list where a page belongs, a project
+    without its fields)."""
     import httpx
+    import pydantic
     from label_studio_sdk.core.api_error import ApiError
 
     try:
         yield
+    except (pydantic.ValidationError, TypeError) as e:
+        raise not_the_api(server, what, f"{type(e).__name__}: {e}") from None
     except ApiError as e:
         hint = ""
         if e.status_code == 401:
