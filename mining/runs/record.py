@@ -209,10 +209,12 @@ def load_tasks(run_dir: str | Path):
 
 
 def _load_trusted(run_dir: Path, name: str):
+    """The model file ``name`` of the run, read as :func:`record_file` finds it: a link out of the run (to any file a
+    zip reader would open) is refused, as for the record's other files."""
     path = run_dir / name
     if not path.exists():
         raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
-    return load_trusted(path)
+    return load_trusted(record_file(run_dir, name))
 
 
 REFERENCE_FILES = (METRICS, META, CONFIG, ".hydra/overrides.yaml")

@@ -130,3 +130,25 @@ def test_every_estimator_the_package_defines_is_listed():
                     and not cls.__name__.startswith("_")):
                 defined.add(f"{cls.__module__}.{cls.__qualname__}")
     assert defined and defined <= trusted_types(), sorted(defined - trusted_types())
+
+
+@pytest.mark.parametrize("name", [MODEL, TASKS])
+def test_a_model_file_that_links_out_of_the_run_is_not_read(tmp_path: Path, name: str):
+    """A run folder handed over with ``tasks.skops -> /etc/shadow`` had mining open that file (the record's other files
+    were guarded); a link to a model of the package out of the run was loaded. Both are refused; a link inside the run
+    is read."""
+    from mining.errors import RunRecordError
+    from mining.runs.record import load_model, load_tasks
+
+    shipped = Path(mining.__file__).parent / "label" / "default_model"
+    run = tmp_path / "run"
+    shutil.copytree(shipped, run)
+    (run / name).unlink()
+    (run / name).symlink_to(shipped / name)
+    load = load_model if name == MODEL else load_tasks
+    with pytest.raises(RunRecordError, match=f"{name}: not a file of the run itself \\(a link out of it"):
+        load(run)
+    (run / name).unlink()
+    shutil.copy(shipped / name, run / f"real-{name}")
+    (run / name).symlink_to(run / f"real-{name}")
+    assert load(run) is not None
