@@ -15,12 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from mining.errors import UsageError
+
 
 @contextmanager
-def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
+def atomic_writer(path: str | Path, *, binary: bool = False, exclusive: bool = False) -> Iterator[IO]:
     """A UTF-8 text file (with ``binary``, a byte file) to write ``path`` through: it replaces ``path`` only when the
     block ends without an error, so a crash or a bad document halfway leaves the old file (if any) as it was, and
-    no partial one. Text is written as given: no newline is translated (offsets into it stay true)."""
+    no partial one. Text is written as given: no newline is translated (offsets into it stay true).
+
+    With ``exclusive`` it never replaces a file: one that appeared at ``path`` while this was written (another
+    process writing the same output) is a UsageError, and that file stays as it is."""
     given = path
     path = Path(os.path.realpath(path))  # through a link, which stays one; /dev/stdout resolves into /proc or /dev
     if _not_a_file(path):  # a device or a pipe would be replaced by the renamed temporary file
@@ -30,8 +35,39 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     with locked_temporary(path, binary=binary) as (f, tmp):
         with f:
             yield f
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
-        os.replace(tmp, path)
+        os.chmod(tmp, _mode_of(path))  # mkstemp makes 0600 files
+        if exclusive:
+            _link_new(tmp, path, given)
+        else:
+            os.replace(tmp, path)
+
+
+def _mode_of(path: Path) -> int:
+    """The permissions a file written to ``path`` gets: those of the file it replaces (a private 0600 output stays
+    private), else the usual ones."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def _link_new(tmp: str, path: Path, given: str | Path) -> None:
+    """Give the finished ``tmp`` the name ``path`` only if nothing has it: a hard link, which fails if the name is
+    taken, where ``os.replace`` would replace it. Where the file system has no hard links, the name is checked just
+    before the rename instead."""
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        pass
+    except OSError as e:
+        if e.errno not in _NO_HARD_LINKS:
+            raise
+        if not os.path.lexists(path):
+            os.replace(tmp, path)
+            return
+    raise UsageError(f"{given}: written by another process meanwhile, so this one's output was not written there; "
+                     "pass --overwrite to replace it, or write to another path")
 
 
 @contextmanager
@@ -55,6 +91,8 @@ def locked_temporary(path: Path, *, binary: bool = False) -> Iterator[tuple[IO, 
 # The name a writer of a whole folder (brat, an HF dataset) gives the hidden folder it stages its files in; a
 # leftover of one was a write killed before it ended.
 STAGING = ".staging-"
+# What os.link raises on a file system without hard links (FAT, some FUSE and SMB mounts)
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.ENOSYS})
 # What flock raises on a file system that refuses locks (some NFS mounts, FUSE, SMB): the write goes on unlocked.
 _NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL})
 # A file's temporary: ".NAME." and mkstemp's eight characters, ".tmp" (_new_temporary)
@@ -231,9 +269,9 @@ def _not_a_file(resolved: Path) -> bool:
     return special or resolved.exists() and not resolved.is_file()
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
+def write_text_atomic(path: str | Path, text: str, *, exclusive: bool = False) -> None:
     """Write ``text`` to ``path`` as :func:`atomic_writer` does."""
-    with atomic_writer(path) as f:
+    with atomic_writer(path, exclusive=exclusive) as f:
         f.write(text)
 
 

@@ -178,3 +178,37 @@ def test_a_writer_never_stages_in_a_folder_a_cleaner_removes(tmp_path: Path, mon
         return False
 
     assert remove_if_stale(stage, keep=held_while_removed) and not stage.exists()
+
+
+def test_an_exclusive_write_keeps_a_file_another_process_wrote_meanwhile(tmp_path: Path):
+    """Two `mining label ... -o OUT` at once both checked that OUT was new, and the second replaced the first's
+    output, both saying they wrote it. An exclusive write gives up, and the file it found stays."""
+    from mining.errors import UsageError
+
+    path = tmp_path / "out.jsonl"
+    with pytest.raises(UsageError, match=r"out\.jsonl: written by another process meanwhile, so this one's output "
+                                         r"was not written there; pass --overwrite"):
+        with atomic_writer(path, exclusive=True) as f:
+            f.write("this run's\n")
+            write_text_atomic(path, "the other run's\n")
+    assert path.read_text(encoding="utf-8") == "the other run's\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary file left
+    write_text_atomic(tmp_path / "new.jsonl", "first\n", exclusive=True)
+    assert (tmp_path / "new.jsonl").read_text(encoding="utf-8") == "first\n"
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path):
+    """`--overwrite` onto a private 0600 output made it 0644, readable by every user."""
+    private, public = tmp_path / "private.jsonl", tmp_path / "public.jsonl"
+    write_text_atomic(private, "old\n")
+    private.chmod(0o600)
+    write_text_atomic(private, "new\n")
+    write_text_atomic(public, "new\n")
+    assert (private.stat().st_mode & 0o777, private.read_text(encoding="utf-8")) == (0o600, "new\n")
+    assert public.stat().st_mode & 0o777 == 0o666 & ~_current_umask()
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

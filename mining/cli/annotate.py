@@ -94,7 +94,7 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     project = open_project(server, args.project)
     docs = project.pull(predictions=args.predictions, model_version=args.model_version)
     validate_documents(docs, file=f"{server.shown} project {project.name!r}")
-    n = jsonl.save(docs, args.output)  # atomic: a failure leaves an existing file as it was
+    n = jsonl.save(docs, args.output, exclusive=not args.overwrite)  # atomic, and never over another's output
     hint = "" if args.predictions else " (--predictions adds the predictions of the others)"
     print(f"pulled {n} document(s) from {server.name}, project {project.name!r} -> {args.output}{hint}",
           file=sys.stderr)

@@ -74,16 +74,17 @@ def _write_converted(docs, args: argparse.Namespace) -> int:
     """Write ``docs`` in the format ``--to`` names to ``-o``; the number written."""
     from mining.corpora import brat, doccano, jsonl, labelstudio
 
+    exclusive = not args.overwrite  # another process's output written there meanwhile is kept
     if args.to == "jsonl":
-        return jsonl.save(docs, args.output)
+        return jsonl.save(docs, args.output, exclusive=exclusive)
     if args.to == "brat":
         return brat.save(docs, args.output, overwrite=args.overwrite)
     if args.to == "labelstudio":
-        n = labelstudio.save(docs, args.output, predictions=args.predictions)
+        n = labelstudio.save(docs, args.output, predictions=args.predictions, exclusive=exclusive)
         print(f"wrote the Label Studio labeling config to {labelstudio.config_path(args.output)}")
         return n
     if args.to == "doccano":
-        return doccano.save(docs, args.output)
+        return doccano.save(docs, args.output, exclusive=exclusive)
     from mining.corpora import hf  # imports datasets: only when asked for
 
     with _datasets_bars_on_a_terminal_only():
@@ -124,7 +125,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     scores = compare_documents(a, b, file_gold=args.a, file_pred=args.b)
     print(json.dumps(scores, indent=2) if args.json else format_agreement(scores, a=str(args.a), b=str(args.b)))
     if args.output is not None:
-        write_text_atomic(args.output, json.dumps(scores, indent=2) + "\n")
+        write_text_atomic(args.output, json.dumps(scores, indent=2) + "\n", exclusive=not args.overwrite)
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
@@ -180,7 +181,7 @@ def _cmd_preannotate(args: argparse.Namespace) -> int:
     docs = labelled(args)
     if args.to == "labelstudio":
         version = f"mining:{Path(args.model).resolve()}"
-        n = labelstudio.save(docs, args.output, predictions=True, model_version=version)
+        n = labelstudio.save(docs, args.output, predictions=True, model_version=version, exclusive=not args.overwrite)
         print(f"wrote {n} task(s) with predictions to {args.output}; labelling config: "
               f"{labelstudio.config_path(args.output)}", file=sys.stderr)
     else:

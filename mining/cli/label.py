@@ -130,7 +130,8 @@ def _cmd_label(args: argparse.Namespace) -> int:
     announce_model(args)
     docs = labelled(args)
     if args.format == "jsonl" and args.output is not None:
-        n = jsonl.save(docs, args.output)  # atomic: an error midway leaves an existing file as it was
+        # atomic: an error midway leaves an existing file as it was; exclusive: nor does another run's output go
+        n = jsonl.save(docs, args.output, exclusive=not args.overwrite)
     elif args.format == "jsonl":
         n = jsonl.write_documents(docs, sys.stdout)
     elif args.format == "brat":
@@ -145,7 +146,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
         if args.output is None:
             print(page)
         else:
-            write_text_atomic(args.output, page + "\n")  # as print ends it
+            write_text_atomic(args.output, page + "\n", exclusive=not args.overwrite)  # as print ends it
     if args.output is not None:
         print(f"labelled {n} document(s) -> {args.output} ({args.format})", file=sys.stderr)
     return 0

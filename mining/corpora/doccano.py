@@ -141,10 +141,10 @@ def _record(doc: Document) -> dict[str, Any]:
             "metadata": dict(doc.metadata), META_KEY: meta}
 
 
-def save(docs: Iterable[Document], path: str | Path) -> int:
-    """Write documents as doccano JSONL, one record per line, atomically."""
+def save(docs: Iterable[Document], path: str | Path, *, exclusive: bool = False) -> int:
+    """Write documents as doccano JSONL, one record per line, atomically (``exclusive``: as :func:`jsonl.save`)."""
     records = to_records(docs)
-    with atomic_writer(path) as f:
+    with atomic_writer(path, exclusive=exclusive) as f:
         for record in records:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return len(records)

@@ -103,9 +103,10 @@ def write_documents(docs: Iterable[Document], out: IO[str], where: str | Path | 
     return n
 
 
-def save(docs: Iterable[Document], path: str | Path) -> int:
-    """Write documents to ``path`` atomically: a crash leaves the old file (if any) intact."""
-    with atomic_writer(path) as f:
+def save(docs: Iterable[Document], path: str | Path, *, exclusive: bool = False) -> int:
+    """Write documents to ``path`` atomically: a crash leaves the old file (if any) intact. With ``exclusive`` a file
+    that another process wrote there meanwhile is kept (:func:`mining.files.atomic_writer`)."""
+    with atomic_writer(path, exclusive=exclusive) as f:
         return write_documents(docs, f, path)
 
 

@@ -23,6 +23,7 @@ inputs, counts, and the previous and new :func:`mining.corpora.jsonl.fingerprint
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -222,6 +223,7 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
         raise CorpusError("the merged dataset is written as JSONL: name it *.jsonl", file=out)
     if out.exists() and (out.is_dir() or out.resolve() != base.resolve()):
         raise CorpusError("exists and is not BASE: remove it, or write the new version over BASE itself", file=out)
+    before = _identity(out)  # OUT as this merge finds it: another merge into it meanwhile would be lost
     base_fmt = base_format or custom.detect_format(base)
     new_fmt = new_format or custom.detect_format(new)
     if base_fmt != "jsonl" and out.exists():  # out is BASE (checked above)
@@ -261,9 +263,22 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
     old = _previous_history(history, base)
     # data first, then its log line: a crash in between leaves the new data with the previous log,
     # which a fingerprint check shows, never a log entry for data that was not written
-    jsonl.save(result.documents, out)
+    if _identity(out) != before:
+        raise CorpusError("changed while this merge read it (another merge into it, or another writer): nothing was "
+                          "written; merge again onto the new version", file=out)
+    jsonl.save(result.documents, out, exclusive=before is None)
     write_text_atomic(history, old + json.dumps(entry, ensure_ascii=False) + "\n")
     return result, entry
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """What tells a file apart from the one that replaces it (device, inode, size, change time); None if none is
+    there. A write replaces the file, so its inode changes even when the size and the clock's resolution do not."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def _text_difference(a: str, b: str) -> str:

@@ -253,3 +253,26 @@ def test_a_new_file_without_documents_is_refused_and_nothing_is_written(tmp_path
     assert {path: path.read_bytes() for path in before} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data.jsonl", "data.jsonl.changelog", "first.jsonl",
                                                                  "export.jsonl"])
+
+
+def test_two_merges_into_one_base_at_once_lose_nothing(tmp_path: Path, base: Path, monkeypatch):
+    """Two `data merge BASE NEW -o BASE` at once both said "added 1" and the first merge was gone. The one that finds
+    BASE changed since it read it writes nothing, and says so; the other merge's version stays."""
+    from mining.dataset import merge
+
+    first = _new(tmp_path, _other("d3", "Third text."), name="n1.jsonl")
+    second = _new(tmp_path, _other("d4", "Fourth text."), name="n2.jsonl")
+    plan = merge.plan_merge
+
+    def the_other_merge_lands_meanwhile(*args, **kwargs):
+        monkeypatch.setattr(merge, "plan_merge", plan)
+        merge_files(base, first, base)
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(merge, "plan_merge", the_other_merge_lands_meanwhile)
+    with pytest.raises(CorpusError, match="changed while this merge read it .*nothing was written; merge again"):
+        merge_files(base, second, base)
+    assert [d.id for d in jsonl.load(base)] == ["d1", "d2", "d3"]
+    assert len(read_changelog(base)) == 1
+    merge_files(base, second, base)  # merged again onto the new version: both merges are in
+    assert [d.id for d in jsonl.load(base)] == ["d1", "d2", "d3", "d4"]

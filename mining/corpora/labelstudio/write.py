@@ -171,13 +171,14 @@ def labeling_config(labels: Iterable[str] = UNIT_LABELS, relations: Iterable[str
     )
 
 
-def save(docs: Iterable[Document], path: str | Path, **options: Any) -> int:
+def save(docs: Iterable[Document], path: str | Path, *, exclusive: bool = False, **options: Any) -> int:
     """Write documents as one Label Studio JSON task file, and beside it (``tasks.json`` ->
     ``tasks.config.xml``) the labelling config a project needs; ``options`` go to :func:`to_tasks`. Each file is
-    written atomically, the tasks last."""
+    written atomically, the tasks last (``exclusive``: as :func:`mining.corpora.jsonl.save`, for the tasks; the
+    config is the same for every project)."""
     tasks = to_tasks(docs, **options)
     write_text_atomic(config_path(path), labeling_config())
-    write_text_atomic(path, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(path, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", exclusive=exclusive)
     return len(tasks)
 
 
