@@ -151,8 +151,7 @@ class ArgumentMiner:
         paragraph) are those of the piece. ``progress`` is called with the number of characters
         of each batch once it is labelled, so that a progress bar moves inside one long text too.
         """
-        names = iter(ids) if ids is not None else (f"doc-{i}" for i in count())
-        docs = (t if isinstance(t, Document) else document_from_text(t, next(names), topic=topic) for t in texts)
+        docs = _documents(texts, ids, topic)
         pieces = ((doc, last, offset, piece) for doc in docs for last, offset, piece in split_document(doc))
         done: list[tuple[int, Document]] = []
         for batch in char_batches(pieces, lambda item: len(item[-1].text)):
@@ -194,3 +193,25 @@ class ArgumentMiner:
         for labelled, doc in zip(out, docs):
             labelled.id = doc.id
         return out
+
+
+def _documents(texts: Iterable[str | Document], ids: Iterable[str] | None, topic: str | None) -> Iterator[Document]:
+    """The documents :meth:`ArgumentMiner.pipe` labels: each text as a Document named by ``ids`` (``doc-N`` without);
+    a UsageError for what would be labelled wrong without a word (a single string, one text per character) or fail
+    deep in spaCy (a text that is no string, fewer ids than texts, a topic that is no string)."""
+    if isinstance(texts, (str, bytes)):
+        raise UsageError("label and pipe take a list of texts: a single string would be labelled one character at a "
+                         "time; give [text], or call the miner on it: miner(text)")
+    if topic is not None and not isinstance(topic, str):
+        raise UsageError(f"topic must be a string or None, got {type(topic).__name__}")
+    names = iter(ids) if ids is not None else (f"doc-{i}" for i in count())
+    for i, text in enumerate(texts):
+        if isinstance(text, Document):
+            yield text
+            continue
+        if not isinstance(text, str):
+            raise UsageError(f"text {i}: expected a string or a Document, got {type(text).__name__}")
+        name = next(names, None)
+        if name is None:
+            raise UsageError(f"text {i}: no id left for it (ids has fewer items than there are texts)")
+        yield document_from_text(text, name, topic=topic)

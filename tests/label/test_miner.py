@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 import spacy
 
 from mining.dataset.validation import check_document
+from mining.errors import UsageError
 from mining.label.miner import ArgumentMiner
 from mining.nlp.pieces import split_text
 from mining.nlp.pipeline import find_pipeline, load_pipeline, pipe_texts
@@ -73,6 +75,19 @@ def test_one_text_a_list_and_odd_inputs(miner: ArgumentMiner):
     assert [d.id for d in docs] == ["a", "b", "c"]
     assert docs[1].text == "" and docs[1].units == [] and docs[1].relations == []
     assert not list(check_document(docs[0])) and not list(check_document(docs[2]))
+
+
+@pytest.mark.parametrize("texts, options, message", [
+    ("One text.", {}, "a single string would be labelled one character at a time; give [text]"),
+    (["One text.", None], {}, "text 1: expected a string or a Document, got NoneType"),
+    (["One.", "Two."], {"ids": ["a"]}, "text 1: no id left for it"),
+    (["One."], {"topic": 5}, "topic must be a string or None, got int"),
+])
+def test_the_api_refuses_what_it_would_label_wrong(miner: ArgumentMiner, texts, options: dict, message: str):
+    """``label("a text")`` labelled each character as a document of its own, without a word; None, a short ``ids``
+    and a topic that is no string failed deep in spaCy with Python's own errors."""
+    with pytest.raises(UsageError, match=re.escape(message)):
+        miner.label(texts, **options)
 
 
 def test_long_texts_are_parsed_in_pieces_that_join_back():
