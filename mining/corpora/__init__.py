@@ -75,7 +75,7 @@ def load_corpus(name: str, path: str | Path | None = None, **options) -> list[Do
         raise UsageError(f"corpus {name!r} ships with the package and takes no --path; to read {path}, name its "
                          "format instead (jsonl, brat, ...; custom detects it)")
     loader = get_loader(name)
-    docs = loader(path, **options) if path is not None else loader()
+    docs = loader(path, **options) if path is not None else loader(**options)  # news's sample_news=True too
     return unique_documents(docs, path if path is not None else name)
 
 

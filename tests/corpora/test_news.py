@@ -361,3 +361,7 @@ def test_sample_news_are_extra_training_documents():
     assert len(extra) == 11 and len({d.id for d in docs}) == len(docs)
     assert {d.split for d in extra} == {news.EXTRA_SPLIT} and all(d.id.startswith("sample-news-") for d in extra)
     assert [d.split for d in docs[:len(plain)]] == [d.split for d in plain]
+    # load_corpus passes its options on to a shipped corpus too: it used to drop them without a word
+    assert len(load_corpus("news", sample_news=True)) == len(docs)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'split'"):
+        load_corpus("sample", split="train")
