@@ -33,8 +33,13 @@ def atomic_writer(path: str | Path, *, binary: bool = False, exclusive: bool = F
                       "not a regular file; give the path of a file to write", str(given))
     path.parent.mkdir(parents=True, exist_ok=True)
     with locked_temporary(path, binary=binary) as (f, tmp):
-        with f:
-            yield f
+        try:
+            with f:
+                yield f
+        except OSError as e:
+            if e.filename is not None or e.errno not in _WRITE_FAILURES:
+                raise
+            raise OSError(e.errno, e.strerror, str(given)) from None  # a full disk's error names no file: this one
         os.chmod(tmp, _mode_of(path))  # mkstemp makes 0600 files
         if exclusive:
             _link_new(tmp, path, given)
@@ -91,6 +96,8 @@ def locked_temporary(path: Path, *, binary: bool = False) -> Iterator[tuple[IO, 
 # The name a writer of a whole folder (brat, an HF dataset) gives the hidden folder it stages its files in; a
 # leftover of one was a write killed before it ended.
 STAGING = ".staging-"
+# What writing a file raises when the disk cannot take it (full, over quota, too large, failing)
+_WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 # What os.link raises on a file system without hard links (FAT, some FUSE and SMB mounts)
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.ENOSYS})
 # What flock raises on a file system that refuses locks (some NFS mounts, FUSE, SMB): the write goes on unlocked.

@@ -212,3 +212,18 @@ def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_full_disk_is_named_by_the_file_being_written(tmp_path: Path):
+    """A full disk's error names no file, and `mining data convert ... -o OUT` printed a traceback; now it names OUT,
+    which the commands turn into one line with a hint, and the old file stays."""
+    import errno
+
+    path = tmp_path / "out.jsonl"
+    write_text_atomic(path, "old\n")
+    with pytest.raises(OSError) as raised:
+        with atomic_writer(path) as f:
+            f.write("new\n")
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(path))
+    assert path.read_text(encoding="utf-8") == "old\n"

@@ -32,6 +32,8 @@ _WRITE_HINTS = {
     errno.ENOTDIR: "a part of the path is a file, not a folder: choose another path",
     errno.EEXIST: "a file is in the way: choose another path",
     errno.ENOSPC: "free some space or choose another disk",
+    errno.EDQUOT: "over the disk quota: free some space or choose another disk",
+    errno.EFBIG: "larger than this system lets a file be (ulimit -f): raise the limit or choose another disk",
 }
 
 
