@@ -334,22 +334,32 @@ def unfinished_runs(paths) -> list[Path]:
 
 
 def record_failure(run_dir: str | Path, message: str) -> None:
-    """Write the error that ended the run in ``run_dir`` to its ``failed.txt``, for :func:`failure_of`."""
-    write_text_atomic(Path(run_dir) / FAILED, message.strip() + "\n")
+    """Write the error that ended the run in ``run_dir`` to its ``failed.txt``, for :func:`failure_of`; not beside a
+    finished record (an error after it was written, such as a sweep's metric it lacks, leaves it finished). A name
+    that is no UTF-8 (a file's, in the message) is written escaped."""
+    run_dir = Path(run_dir)
+    if not (run_dir / METRICS).exists():
+        text = message.strip().encode("utf-8", "backslashreplace").decode("utf-8")
+        write_text_atomic(run_dir / FAILED, text + "\n")
 
 
 def clear_failure(run_dir: str | Path) -> None:
-    """Remove the ``failed.txt`` an earlier run in ``run_dir`` left (a link is removed, not followed): a run starting
-    there has not failed."""
-    (Path(run_dir) / FAILED).unlink(missing_ok=True)
+    """Remove the ``failed.txt`` an earlier run in ``run_dir`` left (a link is removed, not followed; anything else of
+    that name, a folder, is left alone): a run starting there has not failed."""
+    path = Path(run_dir) / FAILED
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
 
 
 def failure_of(run_dir: str | Path) -> str | None:
     """The first line of the error ``failed.txt`` records in ``run_dir``, or None. Only a regular file of the run's own
     is read, and only its first 4 KiB: a link or a pipe there (in a folder someone handed over) is neither followed
     nor waited on."""
+    path = Path(run_dir) / FAILED
     try:
-        fd = os.open(Path(run_dir) / FAILED, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # not even opened: a device may act on an open
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as f:

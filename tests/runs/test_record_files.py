@@ -217,3 +217,21 @@ def test_a_failed_txt_that_is_no_file_of_the_run_is_not_read(tmp_path: Path):
     assert "abc" not in done.stdout + done.stderr, done.stderr
     assert f"{written} (model.C: must be above 0)" in done.stderr and f"{huge} ({'x' * 117}...)" in done.stderr
     assert f"killed or still running): {linked}, {piped}" in done.stderr, done.stderr
+
+
+def test_failed_txt_takes_any_message_and_never_sits_beside_a_record(tmp_path: Path):
+    """A message naming a file whose name is no UTF-8 made the writer raise inside the error handler (a traceback in
+    place of the one-line error); an error after the record was written (a sweep's missing metric) wrote failed.txt
+    beside a finished record; a folder named failed.txt made every later run there fail."""
+    from mining.runs.record import FAILED, clear_failure, failure_of, record_failure
+
+    record_failure(tmp_path, "corpus/\udcff.jsonl: not JSON")
+    assert failure_of(tmp_path) == "corpus/\\udcff.jsonl: not JSON"
+    clear_failure(tmp_path)
+    assert not (tmp_path / FAILED).exists()
+    (tmp_path / "metrics.json").write_text("{}", encoding="utf-8")
+    record_failure(tmp_path, "optimized_metric=test.macro_f1x: no such metric")
+    assert not (tmp_path / FAILED).exists()
+    (tmp_path / FAILED).mkdir()
+    clear_failure(tmp_path)
+    assert (tmp_path / FAILED).is_dir() and failure_of(tmp_path) is None
