@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from mining.annotate.projects import check_model_version, known_documents
-from mining.annotate.settings import Server, each_once, not_the_api, refusal, require, web_page
+from mining.annotate.settings import Server, not_the_api, refusal, require, web_page
 from mining.corpora import SAME_UNIT, doccano
 from mining.corpora.corrections import PROPOSED_KEY
 from mining.corpora.labelstudio.write import DEFAULT_MODEL_VERSION
@@ -101,21 +101,27 @@ class DoccanoProject:
         return answer["key"]
 
     def every(self, path: str, what: str) -> list[dict[str, Any]]:
-        """All items of a list endpoint, page after page (doccano pages with limit/offset). An answer of another
-        shape, or an item sent twice (a server that ignores the offset would page for ever), is a ServerError."""
-        return list(each_once(self._pages(path, what), self.server, what, key=lambda item: item.get("id", id(item))))
-
-    def _pages(self, path: str, what: str) -> Iterator[dict[str, Any]]:
-        offset = 0
+        """All items of a list endpoint, page after page (doccano pages with limit/offset, and says how many items
+        there are in all: the paging stops there, whatever ``next`` says). An answer of another shape is a
+        ServerError."""
+        items: list[dict[str, Any]] = []
+        seen: set[Any] = set()
         while True:
-            page = self.call("GET", path, what, params={"limit": PAGE, "offset": offset})
-            items = page if isinstance(page, list) else page.get("results") if isinstance(page, dict) else None
-            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            page = self.call("GET", path, what, params={"limit": PAGE, "offset": len(items)})
+            listed = page if isinstance(page, list) else page.get("results") if isinstance(page, dict) else None
+            if not isinstance(listed, list) or not all(isinstance(item, dict) and "id" in item for item in listed):
                 raise not_the_api(self.server, what, page)
-            yield from items
-            offset += len(items)
-            if isinstance(page, list) or not page.get("next") or not items:  # a list: an endpoint without pages
-                return
+            if isinstance(page, list):  # an endpoint without pages
+                return page
+            total = page.get("count")
+            if not isinstance(total, int) or isinstance(total, bool):
+                raise not_the_api(self.server, what, page)
+            if listed and all(item["id"] in seen for item in listed):  # it ignores the offset: it would page for ever
+                raise not_the_api(self.server, what, f"the same page again at offset {len(items)}: {page}")
+            seen.update(item["id"] for item in listed)
+            items += listed
+            if not page.get("next") or not listed or len(items) >= total:
+                return items
 
     def forbid_overlaps(self) -> None:
         """Make doccano refuse overlapping spans, as mining's units never overlap: an annotator who draws one

@@ -139,6 +139,15 @@ def _versions(tasks: list[Any]) -> Iterator[str]:
                 yield str(prediction["model_version"])
 
 
+def _raised_in_sdk_models(error: BaseException) -> bool:
+    """Whether ``error`` was raised inside the SDK's building of its models from an answer
+    (``label_studio_sdk/core/``), not in mining's code or at a call of the SDK with wrong arguments."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and "label_studio_sdk/core/" in tb.tb_frame.f_code.co_filename.replace("\\", "/")
+
+
 def _check_config(server: Server, project: Any) -> None:
     """An existing project must have the controls the tasks refer to (it may look different otherwise)."""
     config = project.label_config or ""
@@ -150,22 +159,33 @@ def _check_config(server: Server, project: Any) -> None:
 
 
 def _id(item: Any) -> object:
-    """An item's id, for :func:`each_once` (the item itself where it has none)."""
-    return getattr(item, "id", None) or id(item)
+    """An item's id, for :func:`each_once`; an item without one is no answer of Label Studio's."""
+    found = getattr(item, "id", None)
+    if found is None:
+        raise _OddShape(f"an item without an id: {item!r}")
+    return found
+
+
+class _OddShape(Exception):
+    """An answer of a shape Label Studio's API never gives, met reading it."""
 
 
 @contextmanager
 def _answers(server: Server, what: str) -> Iterator[None]:
-    """Turn the SDK's and httpx's errors into one line naming the server and the request; and the errors the SDK's
-    models raise on an answer of another shape than Label Studio's API gives (a list where a page belongs, a project
-    without its fields)."""
+    """Turn the SDK's and httpx's errors into one line naming the server and the request; and the errors the SDK
+    raises building its models from an answer of another shape than Label Studio's API gives (a list where a page
+    belongs, an object without its fields). A TypeError raised elsewhere is a bug, and keeps its traceback."""
     import httpx
-    import pydantic
     from label_studio_sdk.core.api_error import ApiError
+    from label_studio_sdk.core.parse_error import ParsingError
 
     try:
         yield
-    except (pydantic.ValidationError, TypeError) as e:
+    except (ParsingError, _OddShape) as e:
+        raise not_the_api(server, what, f"{type(e).__name__}: {e}") from None
+    except TypeError as e:
+        if not _raised_in_sdk_models(e):
+            raise
         raise not_the_api(server, what, f"{type(e).__name__}: {e}") from None
     except ApiError as e:
         hint = ""

@@ -109,7 +109,8 @@ def each_once(items: Iterable[T], server: Server, what: str, key: Callable[[T], 
         k = key(item)
         if k in seen:
             raise ServerError(f"{server.name}: could not {what}: it sent {k!r} twice, as if it ignored the page asked "
-                              f"for; is {server.shown} a {NAMES[server.tool]} server?")
+                              f"for (or the listing changed while it was read: try again); is {server.shown} a "
+                              f"{NAMES[server.tool]} server?")
         seen.add(k)
         yield item
 

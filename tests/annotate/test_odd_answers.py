@@ -22,8 +22,10 @@ pytestmark = pytest.mark.servers
 BODIES = {
     "cut short": b'{"results": [1, 2',
     "a list of strangers": json.dumps([{"id": 1, "title": "P"}]).encode(),
-    "the same page for ever": json.dumps({"results": [{"id": 7, "title": "x", "name": "x"}],
+    "the same page for ever": json.dumps({"results": [{"id": 7, "title": "x", "name": "x"}], "count": 10 ** 6,
                                           "next": "http://elsewhere/?page=2"}).encode(),
+    "items without ids": json.dumps({"results": [{"title": "P", "name": "P"}], "count": 10 ** 6,
+                                     "next": "http://elsewhere/?page=2"}).encode(),
 }
 
 
@@ -62,3 +64,15 @@ def test_an_odd_answer_is_one_line(odd_server: str, tool: str, module: str, toke
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), done.stderr
     assert odd_server in lines[0] and "Traceback" not in done.stderr and not out.exists()
+
+
+def test_a_type_error_of_minings_own_keeps_its_traceback():
+    """Only the SDK's building of its models from an answer is read as an odd answer: a bug of ours, or a call of the
+    SDK with wrong arguments, raised inside the same block, stays a TypeError."""
+    pytest.importorskip("label_studio_sdk")
+    from mining.annotate.labelstudio import _answers
+    from mining.annotate.settings import Server
+
+    with pytest.raises(TypeError, match="object of type 'NoneType' has no len"):
+        with _answers(Server("labelstudio", "http://127.0.0.1:9", token="x"), "list the projects"):
+            len(None)
