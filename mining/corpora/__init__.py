@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import import_module
 from pathlib import Path
 
@@ -115,14 +115,21 @@ def folder_files(folder: Path, suffix: str) -> list[Path]:
     unread without a word is a CorpusError naming it: one of that suffix in a subfolder (a nested brat collection) or
     with the suffix in other letters (``.JSONL``). Hidden files and folders are left alone."""
     files = sorted(folder.glob(f"*{suffix}"))
-    unread = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                    if p.suffix.lower() == suffix and (p.parent != folder or p.suffix != suffix)
-                    and not any(part.startswith(".") for part in p.relative_to(folder).parts) and p.is_file())
+    unread = sorted(p.relative_to(folder).as_posix() for p in visible_files(folder)
+                    if p.suffix.lower() == suffix and (p.parent != folder or p.suffix != suffix))
     if unread:
         raise CorpusError(f"{suffix} files the reader would leave unread: {listed(unread)}; a folder is read as its "
                           f"own *{suffix} files, the suffix in lower case: move them in or rename them, or give each "
                           "subfolder as a corpus of its own", file=folder)
     return files
+
+
+def visible_files(folder: Path) -> Iterator[Path]:
+    """The files at any depth below ``folder``, hidden ones and those of hidden folders (``.git``) left out: those are
+    not walked at all."""
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        yield from (Path(root, name) for name in names if not name.startswith("."))
 
 
 # The relation that joins the fragments of a discontinuous unit in span-annotation tools

@@ -231,7 +231,8 @@ def _check_suffix_case(folder: Path, files: list[Path]) -> None:
     """A CorpusError naming the ``files`` of ``folder`` whose suffix is one of :data:`FOLDER_SUFFIXES` in other letters
     (``.TXT``): a folder's texts are its files of those suffixes, and these would be left unread without a word."""
     unread = sorted(p.relative_to(folder).as_posix() for p in files
-                    if p.suffix.lower() in FOLDER_SUFFIXES and p.suffix not in FOLDER_SUFFIXES)
+                    if p.suffix.lower() in FOLDER_SUFFIXES and p.suffix not in FOLDER_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(folder).parts))
     if unread:
         raise CorpusError(f"files that would be left unread, their suffix not in lower case: {listed(unread)}; rename "
                           f"them ({'/'.join(FOLDER_SUFFIXES)})", file=folder)

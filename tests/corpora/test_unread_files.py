@@ -63,12 +63,14 @@ def test_hidden_folders_are_left_alone(tmp_path: Path, docs):
     folder = tmp_path / "jsonl"
     jsonl.save(docs, folder / "a.jsonl")
     jsonl.save(docs, folder / ".backup" / "a.jsonl")
+    jsonl.save(docs, folder / ".backup" / "b.JSONL")
     assert len(load_custom(folder)) == len(docs)
 
 
 def test_label_names_texts_whose_suffix_is_in_capitals(tmp_path: Path):
     (tmp_path / "sub").mkdir()
-    for name in ("a.txt", "sub/b.txt", "c.TXT", "notes.md"):
+    (tmp_path / ".cache").mkdir()
+    for name in ("a.txt", "sub/b.txt", "c.TXT", "notes.md", ".cache/old.TXT"):
         (tmp_path / name).write_text("The mayor said the bridge is good.\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"left unread, their suffix not in lower case: c\.TXT; rename"):
         list(iter_items([tmp_path]))
