@@ -222,7 +222,7 @@ def _experiment(cfg) -> float:
                                              progress=False if quiet() else cfg.nlp.progress)
     note(f"parse: done in {timer.seconds['parse']:.1f} s (cache {'hit' if from_cache else 'miss'})")
     evaluation = instantiate(cfg.evaluation, _convert_="all")
-    warn_left_out(evaluation, docs, cfg.data)
+    left_out = warn_left_out(evaluation, docs, cfg.data)
     if cfg.optimized_metric is None:  # the evaluation's macro-F1; the record's config.yaml names it
         cfg.optimized_metric = default_metric(evaluation.prefix)
     sweep = hydra_cfg.mode == RunMode.MULTIRUN
@@ -239,6 +239,8 @@ def _experiment(cfg) -> float:
     meta = run_meta(cfg, hydra_cfg, docs=docs, pipeline=info, from_cache=from_cache, timings=result.timings)
     meta.update(provenance(docs, parsed, result.predictions))
     meta["data"]["training_documents"] = len(training_documents(result.folds))
+    if left_out:  # in the record too, not only in a warning that scrolls by
+        meta["data"]["left_out_documents"] = [d.id for d in left_out]
     meta.update(task_names(result.task))
     note(f"record: writing the model, predictions and plots to {run_dir}")
     with timer.stage("record"):
@@ -254,10 +256,10 @@ def _experiment(cfg) -> float:
     return value
 
 
-def warn_left_out(evaluation, docs, data_cfg) -> None:
-    """Name the documents an official split leaves out (``OfficialSplit.left_out``): without a word, a misspelt
-    ``split`` ("trian") or none at all (a pull from an annotation server without ``--split``) took them out of
-    training and test alike."""
+def warn_left_out(evaluation, docs, data_cfg) -> list:
+    """Name the documents an official split leaves out (``OfficialSplit.left_out``), and return them: without a word,
+    a misspelt ``split`` ("trian") or none at all (a pull from an annotation server without ``--split``) took them out
+    of training and test alike."""
     left = evaluation.left_out(docs) if hasattr(evaluation, "left_out") else []
     if left:
         where = data_cfg.get("path") or data_cfg.get("name") or "the corpus"
@@ -265,6 +267,7 @@ def warn_left_out(evaluation, docs, data_cfg) -> None:
               f"{evaluation.train_split!r} nor the test split {evaluation.test_split!r}, so neither trained nor tested "
               f"on: {listed([f'{d.id} ({_split_of(d)})' for d in left])}; a document's \"split\" field places it",
               file=sys.stderr)
+    return left
 
 
 def _split_of(doc) -> str:

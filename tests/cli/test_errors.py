@@ -139,6 +139,8 @@ def test_run_names_the_documents_its_official_split_leaves_out(workdir: Path, tm
     assert (f"warning: {corpus}: 3 of 45 document(s) are in neither the training split 'train' nor the test split "
             f"'test', so neither trained nor tested on: {docs[0].id} (split 'trian'), {docs[1].id} (split 'Train'), "
             f"{docs[2].id} (no split)") in done.stderr, done.stderr
+    meta = json.loads((tmp_path / "run" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["data"]["left_out_documents"] == [d.id for d in docs[:3]]
 
 
 def test_run_refuses_a_path_for_the_sample_corpus(workdir: Path, tmp_path: Path):
