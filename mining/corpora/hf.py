@@ -107,12 +107,16 @@ def _unpack_extra(record: dict[str, Any], where: str) -> dict[str, Any]:
     return {**record, **fields}
 
 
-def _label(value: Any, names: ClassLabel, where: str) -> str:
-    """The name of the class ``value`` numbers in ``names``."""
+def _label(value: Any, names: ClassLabel, where: str, known: ClassLabel) -> str:
+    """The name of the class ``value`` numbers in ``names`` (the dataset's), which must be one of ``known``'s
+    (mining's)."""
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < names.num_classes:
         raise _BadRow(f"{where}: {short_repr(value)} is not a class number (0 to {names.num_classes - 1}: "
                       f"{', '.join(names.names)})")
-    return names.int2str(value)
+    name = names.int2str(value)
+    if name not in known.names:
+        raise _BadRow(f"{where}: class {value} is {name!r}, not one of mining's ({', '.join(known.names)})")
+    return name
 
 
 def _items(value: Any, column: str) -> list[dict[str, Any]]:
@@ -124,21 +128,33 @@ def _items(value: Any, column: str) -> list[dict[str, Any]]:
     return value
 
 
-def _decode(row: dict[str, Any]) -> Document:
-    unit_names = FEATURES["units"].feature["label"]
-    stance_names = FEATURES["units"].feature["stance"]
-    relation_names = FEATURES["relations"].feature["label"]
+def _class_label(features: Features, column: str, field: str) -> ClassLabel:
+    """The dataset's own ClassLabel of ``column``'s ``field``: its numbers mean its names in its order, which may not
+    be mining's (read by mining's, a dataset listing premise first would load with its labels swapped). A column of
+    another type is read by mining's."""
+    items = features.get(column)
+    inner = getattr(items, "feature", None)
+    theirs = inner.get(field) if isinstance(inner, dict) else None
+    if isinstance(items, dict):  # a Sequence of dicts: a dict of Sequences
+        theirs = getattr(items.get(field), "feature", None)
+    return theirs if isinstance(theirs, ClassLabel) else FEATURES[column].feature[field]
+
+
+def _decode(row: dict[str, Any], unit_names: ClassLabel, stance_names: ClassLabel,
+            relation_names: ClassLabel) -> Document:
+    ours = FEATURES["units"].feature
     record = _unpack_extra(dict(row), "")
     record["metadata"] = _parse(row["metadata"], "metadata")
     record["units"] = [
-        _unpack_extra({**u, "label": _label(u["label"], unit_names, f"unit {u['id']} label"),
+        _unpack_extra({**u, "label": _label(u["label"], unit_names, f"unit {u['id']} label", ours["label"]),
                        "stance": None if u["stance"] is None else _label(u["stance"], stance_names,
-                                                                          f"unit {u['id']} stance"),
+                                                                          f"unit {u['id']} stance", ours["stance"]),
                        "attributes": _parse(u["attributes"], f"unit {u['id']} attributes")}, f"unit {u['id']} ")
         for u in _items(row["units"], "units")
     ]
     record["relations"] = [
-        _unpack_extra({**r, "label": _label(r["label"], relation_names, f"relation {r['id']} label"),
+        _unpack_extra({**r, "label": _label(r["label"], relation_names, f"relation {r['id']} label",
+                                            FEATURES["relations"].feature["label"]),
                        "attributes": _parse(r["attributes"], f"relation {r['id']} attributes")},
                       f"relation {r['id']} ")
         for r in _items(row["relations"], "relations")
@@ -156,14 +172,17 @@ def from_dataset(dataset: Dataset, source: str | Path | None = None) -> list[Doc
     """The documents of ``dataset``'s rows; a row that is none (broken JSON in a ``metadata``, ``attributes`` or
     ``extra`` column, a class number out of range) is a :class:`CorpusError` naming ``source`` (the folder it was
     read from), the document's id (else its row number) and what is wrong."""
+    dataset = dataset.with_format(None)  # rows as Python objects, every column: whatever set_format chose
     missing = [name for name in FEATURES if name != "extra" and name not in dataset.column_names]
     if missing:
         raise CorpusError(f"not a dataset of mining's documents: no column {', '.join(map(repr, missing))} (`mining "
                           "data convert --to hf` writes them)", file=source)
+    names = [_class_label(dataset.features, column, field)
+             for column, field in (("units", "label"), ("units", "stance"), ("relations", "label"))]
     docs = []
     for number, row in enumerate(dataset):
         try:
-            docs.append(_decode(row))
+            docs.append(_decode(row, *names))
         except (_BadRow, SchemaError) as e:
             item = row["id"] if isinstance(row["id"], str) and row["id"] else f"row {number}"
             raise CorpusError(str(e), file=source, item=item) from None

@@ -146,7 +146,8 @@ def test_a_null_units_or_relations_column_names_the_folder_the_document_and_the_
 
 
 def test_a_class_number_out_of_range_names_the_unit_and_the_classes(tmp_path: Path):
-    """A label saved under features with more classes was a ValueError traceback ("Invalid integer class label")."""
+    """A label saved under features with more classes was a ValueError traceback ("Invalid integer class label"); the
+    dataset's own names are read, and one that is none of mining's is named."""
     from datasets import ClassLabel, Dataset
 
     features = hf.FEATURES.copy()
@@ -154,9 +155,10 @@ def test_a_class_number_out_of_range_names_the_unit_and_the_classes(tmp_path: Pa
     row = _unit_row(unit={"label": 3})
     row["id"] = ""  # no id: the row is named by its number
     Dataset.from_list([row], features=features).save_to_disk(str(tmp_path / "saved"))
-    with pytest.raises(CorpusError, match=re.escape(f"{tmp_path / 'saved'} [row 0]: unit T1 label: 3 is not a class "
-                                                    "number (0 to 2: major_claim, claim, premise)")):
+    with pytest.raises(CorpusError, match=re.escape(f"{tmp_path / 'saved'} [row 0]: unit T1 label: class 3 is "
+                                                    "'bogus', not one of mining's (major_claim, claim, premise)")):
         hf.load(tmp_path / "saved")
+
 
 
 def test_a_dataset_without_mining_columns_is_named(tmp_path: Path):
@@ -165,3 +167,36 @@ def test_a_dataset_without_mining_columns_is_named(tmp_path: Path):
     Dataset.from_list([{"id": "d1", "text": "Cats."}]).save_to_disk(str(tmp_path / "saved"))
     with pytest.raises(CorpusError, match=r"saved: not a dataset of mining's documents: no column 'paragraphs', "):
         hf.load(tmp_path / "saved")
+
+
+def _permuted(dataset, column: str, field: str, names: list[str]):
+    """``dataset`` with ``column``'s ``field`` a ClassLabel of ``names``, each row's numbers changed to match."""
+    from datasets import ClassLabel
+
+    old = dataset.features[column].feature[field]
+    new = ClassLabel(names=names)
+
+    def renumber(row):
+        row[column] = [{**item, field: None if item[field] is None else new.str2int(old.int2str(item[field]))}
+                       for item in row[column]]
+        return row
+
+    features = dataset.features.copy()
+    features[column].feature[field] = new
+    return dataset.map(renumber, features=features)
+
+
+def test_a_dataset_whose_class_labels_are_in_another_order_reads_its_own_names(tmp_path: Path):
+    """A dataset listing ``premise`` first (built elsewhere, or cast) loaded with its labels swapped: mining read the
+    numbers by its own order. They mean the dataset's names; names mining does not know are refused."""
+    from mining.corpora import load_corpus
+
+    docs = load_corpus("sample")[:3]
+    dataset = _permuted(hf.to_dataset(docs), "units", "label", ["premise", "claim", "major_claim"])
+    dataset = _permuted(dataset, "units", "stance", ["against", "for"])
+    dataset = _permuted(dataset, "relations", "label", ["attack", "support"])
+    assert hf.from_dataset(dataset) == docs
+    for formatted in (dataset.with_format("numpy"), dataset.with_format("pandas"), dataset.select_columns(["id"])
+                      .add_column("x", [0] * len(docs)).with_format(None)):
+        if "units" in formatted.column_names:  # set_format chose how rows come out: the documents are the same
+            assert hf.from_dataset(formatted) == docs
