@@ -263,12 +263,19 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
     old = _previous_history(history, base)
     # data first, then its log line: a crash in between leaves the new data with the previous log,
     # which a fingerprint check shows, never a log entry for data that was not written
+    _write_unless_changed(result.documents, out, before)
+    write_text_atomic(history, old + json.dumps(entry, ensure_ascii=False) + "\n")
+    return result, entry
+
+
+def _write_unless_changed(docs: list[Document], out: Path, before: tuple[int, ...] | None) -> None:
+    """Write ``docs`` to ``out``, unless ``out`` is no longer the file this merge found (:func:`_identity`): another
+    merge into it landed meanwhile, and writing would lose it. A check just before the rename, not a lock: two merges
+    finishing within the same instant can still race."""
     if _identity(out) != before:
         raise CorpusError("changed while this merge read it (another merge into it, or another writer): nothing was "
                           "written; merge again onto the new version", file=out)
-    jsonl.save(result.documents, out, exclusive=before is None)
-    write_text_atomic(history, old + json.dumps(entry, ensure_ascii=False) + "\n")
-    return result, entry
+    jsonl.save(docs, out, exclusive=before is None)
 
 
 def _identity(path: Path) -> tuple[int, ...] | None:
