@@ -26,6 +26,16 @@ _COLOURS = {"major_claim": "#1f77b4", "claim": "#2ca02c", "premise": "#ff7f0e", 
             "attack": "#d62728", SAME_UNIT: "#7f7f7f"}
 
 
+def _whole(items: list[dict[str, Any]], total: int, server: Server, what: str) -> list[dict[str, Any]]:
+    """``items``, once each, if they are the ``total`` the listing announced: rows of one creation time may come back
+    in another order from one page to the next, one then sent twice and another never."""
+    unique = list({item["id"]: item for item in items}.values())
+    if len(unique) < min(total, len(items)):
+        raise ServerError(f"{server.name}: could not {what}: the listing changed while it was read ({len(unique)} "
+                          f"different items of {total}, some sent twice): try again")
+    return unique
+
+
 class DoccanoProject:
     """One doccano project; every failed request becomes a :class:`ServerError` naming it."""
 
@@ -121,7 +131,7 @@ class DoccanoProject:
             seen.update(item["id"] for item in listed)
             items += listed
             if not page.get("next") or not listed or len(items) >= total:
-                return items
+                return _whole(items, total, self.server, what)
 
     def forbid_overlaps(self) -> None:
         """Make doccano refuse overlapping spans, as mining's units never overlap: an annotator who draws one

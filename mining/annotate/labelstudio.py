@@ -140,12 +140,12 @@ def _versions(tasks: list[Any]) -> Iterator[str]:
 
 
 def _raised_in_sdk_models(error: BaseException) -> bool:
-    """Whether ``error`` was raised inside the SDK's building of its models from an answer
-    (``label_studio_sdk/core/``), not in mining's code or at a call of the SDK with wrong arguments."""
+    """Whether ``error`` was raised inside the SDK, reading an answer (its models, its pager), not in mining's code or
+    at a call of the SDK with wrong arguments (raised in the caller's frame)."""
     tb = error.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
-    return tb is not None and "label_studio_sdk/core/" in tb.tb_frame.f_code.co_filename.replace("\\", "/")
+    return tb is not None and "label_studio_sdk/" in tb.tb_frame.f_code.co_filename.replace("\\", "/")
 
 
 def _check_config(server: Server, project: Any) -> None:
@@ -177,8 +177,11 @@ def _answers(server: Server, what: str) -> Iterator[None]:
     belongs, an object without its fields). A TypeError raised elsewhere is a bug, and keeps its traceback."""
     import httpx
     from label_studio_sdk.core.api_error import ApiError
-    from label_studio_sdk.core.parse_error import ParsingError
 
+    try:
+        from label_studio_sdk.core.parse_error import ParsingError  # SDK 2.0.21 and later
+    except ImportError:
+        ParsingError = _OddShape  # noqa: N806 - before it, a model of the wrong shape is a TypeError
     try:
         yield
     except (ParsingError, _OddShape) as e:
