@@ -19,13 +19,15 @@ from mining.errors import UsageError
 
 
 @contextmanager
-def atomic_writer(path: str | Path, *, binary: bool = False, exclusive: bool = False) -> Iterator[IO]:
+def atomic_writer(path: str | Path, *, binary: bool = False, exclusive: bool = False,
+                  before_rename: Callable[[], object] | None = None) -> Iterator[IO]:
     """A UTF-8 text file (with ``binary``, a byte file) to write ``path`` through: it replaces ``path`` only when the
     block ends without an error, so a crash or a bad document halfway leaves the old file (if any) as it was, and
     no partial one. Text is written as given: no newline is translated (offsets into it stay true).
 
     With ``exclusive`` it never replaces a file: one that appeared at ``path`` while this was written (another
-    process writing the same output) is a UsageError, and that file stays as it is."""
+    process writing the same output) is a UsageError, and that file stays as it is. ``before_rename`` is called
+    once the file is written, just before it takes the name: an error it raises leaves ``path`` as it was."""
     given = path
     path = Path(os.path.realpath(path))  # through a link, which stays one; /dev/stdout resolves into /proc or /dev
     if _not_a_file(path):  # a device or a pipe would be replaced by the renamed temporary file
@@ -33,25 +35,54 @@ def atomic_writer(path: str | Path, *, binary: bool = False, exclusive: bool = F
                       "not a regular file; give the path of a file to write", str(given))
     path.parent.mkdir(parents=True, exist_ok=True)
     with locked_temporary(path, binary=binary) as (f, tmp):
-        try:
-            with f:
-                yield f
-        except OSError as e:
-            if e.filename is not None or e.errno not in _WRITE_FAILURES:
-                raise
-            raise OSError(e.errno, e.strerror, str(given)) from None  # a full disk's error names no file: this one
+        named = _NamedWrites(f, str(given))
+        with named:
+            yield named
         os.chmod(tmp, _mode_of(path))  # mkstemp makes 0600 files
+        if before_rename is not None:
+            before_rename()
         if exclusive:
             _link_new(tmp, path, given)
         else:
             os.replace(tmp, path)
 
 
+class _NamedWrites:
+    """The file ``f`` as written through: an error of writing it that names no file (a full disk's) names ``name``,
+    so that the commands say which output; errors raised by the writer's own code (reading its input) are its own."""
+
+    def __init__(self, f: IO, name: str):
+        self._f, self._name = f, name
+
+    def __getattr__(self, attr: str):
+        return getattr(self._f, attr)
+
+    def __enter__(self) -> _NamedWrites:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._named(self._f.close)
+
+    def write(self, data):
+        return self._named(self._f.write, data)
+
+    def flush(self) -> None:
+        self._named(self._f.flush)
+
+    def _named(self, call, *args):
+        try:
+            return call(*args)
+        except OSError as e:
+            if e.filename is not None or e.errno not in _WRITE_FAILURES:
+                raise
+            raise OSError(e.errno, e.strerror, self._name) from None
+
+
 def _mode_of(path: Path) -> int:
     """The permissions a file written to ``path`` gets: those of the file it replaces (a private 0600 output stays
     private), else the usual ones."""
     try:
-        return stat.S_IMODE(os.stat(path).st_mode)
+        return os.stat(path).st_mode & 0o777  # not a setuid, setgid or sticky bit
     except FileNotFoundError:
         return 0o666 & ~_umask()
 
@@ -72,7 +103,7 @@ def _link_new(tmp: str, path: Path, given: str | Path) -> None:
             os.replace(tmp, path)
             return
     raise UsageError(f"{given}: written by another process meanwhile, so this one's output was not written there; "
-                     "pass --overwrite to replace it, or write to another path")
+                     "write to another path (or, where the command takes --overwrite, replace it)")
 
 
 @contextmanager

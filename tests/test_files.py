@@ -187,7 +187,7 @@ def test_an_exclusive_write_keeps_a_file_another_process_wrote_meanwhile(tmp_pat
 
     path = tmp_path / "out.jsonl"
     with pytest.raises(UsageError, match=r"out\.jsonl: written by another process meanwhile, so this one's output "
-                                         r"was not written there; pass --overwrite"):
+                                         r"was not written there; write to another path"):
         with atomic_writer(path, exclusive=True) as f:
             f.write("this run's\n")
             write_text_atomic(path, "the other run's\n")
@@ -215,15 +215,33 @@ def _current_umask() -> int:
 
 
 def test_a_full_disk_is_named_by_the_file_being_written(tmp_path: Path):
-    """A full disk's error names no file, and `mining data convert ... -o OUT` printed a traceback; now it names OUT,
-    which the commands turn into one line with a hint, and the old file stays."""
+    """A write that fails for want of space names no file, and `mining data convert ... -o OUT` printed a traceback;
+    now it names OUT (one line, with a hint), and the old file stays. The limit on a file's size (ulimit -f) stands
+    in for a full disk: Python then gets EFBIG from the write, as it gets ENOSPC from a full one."""
+    import resource
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, resource.RLIM_INFINITY))
+
+    done = subprocess.run([sys.executable, "-m", "mining", "data", "convert", "news", "--to", "jsonl", "-o", str(out),
+                           "--overwrite"], capture_output=True, text=True, preexec_fn=small_files)
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        f"error: {out}: file too large; larger than this system lets a file be (ulimit -f): raise the limit or "
+        "choose another disk"], done.stderr
+    assert out.read_text(encoding="utf-8") == "old\n" and [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_an_error_of_the_writers_own_input_is_not_blamed_on_its_output(tmp_path: Path):
+    """`mining label -o OUT` reads its input while it writes: an input that fails to read is that input's error."""
     import errno
 
-    path = tmp_path / "out.jsonl"
-    write_text_atomic(path, "old\n")
     with pytest.raises(OSError) as raised:
-        with atomic_writer(path) as f:
-            f.write("new\n")
-            raise OSError(errno.ENOSPC, "No space left on device")
-    assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(path))
-    assert path.read_text(encoding="utf-8") == "old\n"
+        with atomic_writer(tmp_path / "out.jsonl") as f:
+            f.write("first\n")
+            raise OSError(errno.EIO, "Input/output error")
+    assert raised.value.filename is None

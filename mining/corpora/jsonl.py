@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -103,10 +103,12 @@ def write_documents(docs: Iterable[Document], out: IO[str], where: str | Path | 
     return n
 
 
-def save(docs: Iterable[Document], path: str | Path, *, exclusive: bool = False) -> int:
+def save(docs: Iterable[Document], path: str | Path, *, exclusive: bool = False,
+         before_rename: Callable[[], object] | None = None) -> int:
     """Write documents to ``path`` atomically: a crash leaves the old file (if any) intact. With ``exclusive`` a file
-    that another process wrote there meanwhile is kept (:func:`mining.files.atomic_writer`)."""
-    with atomic_writer(path, exclusive=exclusive) as f:
+    that another process wrote there meanwhile is kept; ``before_rename`` is called just before the file takes its
+    name (:func:`mining.files.atomic_writer`)."""
+    with atomic_writer(path, exclusive=exclusive, before_rename=before_rename) as f:
         return write_documents(docs, f, path)
 
 

@@ -270,17 +270,19 @@ def merge_files(base: str | Path, new: str | Path, out: str | Path, *, replace: 
 
 def _write_unless_changed(docs: list[Document], out: Path, before: tuple[int, ...] | None) -> None:
     """Write ``docs`` to ``out``, unless ``out`` is no longer the file this merge found (:func:`_identity`): another
-    merge into it landed meanwhile, and writing would lose it. A check just before the rename, not a lock: two merges
-    finishing within the same instant can still race."""
-    if _identity(out) != before:
-        raise CorpusError("changed while this merge read it (another merge into it, or another writer): nothing was "
-                          "written; merge again onto the new version", file=out)
-    jsonl.save(docs, out, exclusive=before is None)
+    merge into it landed meanwhile, and writing would lose it. Checked once the new version is written, just before
+    it takes the name: not a lock, so two merges renaming within the same instant can still race."""
+    def unchanged() -> None:
+        if _identity(out) != before:
+            raise CorpusError("changed while this merge read it (another merge into it, or another writer): nothing "
+                              "was written; merge again onto the new version", file=out)
+
+    jsonl.save(docs, out, exclusive=before is None, before_rename=unchanged)
 
 
 def _identity(path: Path) -> tuple[int, ...] | None:
-    """What tells a file apart from the one that replaces it (device, inode, size, change time); None if none is
-    there. A write replaces the file, so its inode changes even when the size and the clock's resolution do not."""
+    """What tells a file apart from the one that replaces it (device, inode, size, modification time); None if none
+    is there. A write replaces the file, so its inode changes even when the size and the clock's resolution do not."""
     try:
         found = os.stat(path)
     except FileNotFoundError:

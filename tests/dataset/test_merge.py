@@ -276,3 +276,21 @@ def test_two_merges_into_one_base_at_once_lose_nothing(tmp_path: Path, base: Pat
     assert len(read_changelog(base)) == 1
     merge_files(base, second, base)  # merged again onto the new version: both merges are in
     assert [d.id for d in jsonl.load(base)] == ["d1", "d2", "d3", "d4"]
+
+
+def test_a_merge_that_lands_while_another_writes_is_kept_too(tmp_path: Path, base: Path, monkeypatch):
+    """The check must come after the new version is written, not before: a merge landing during the write of a large
+    dataset was lost all the same."""
+    first = _new(tmp_path, _other("d3", "Third text."), name="n1.jsonl")
+    second = _new(tmp_path, _other("d4", "Fourth text."), name="n2.jsonl")
+    write = jsonl.write_documents
+
+    def the_other_merge_lands_midway(docs, out, where=None):
+        monkeypatch.setattr(jsonl, "write_documents", write)
+        merge_files(base, first, base)
+        return write(docs, out, where)
+
+    monkeypatch.setattr(jsonl, "write_documents", the_other_merge_lands_midway)
+    with pytest.raises(CorpusError, match="changed while this merge read it"):
+        merge_files(base, second, base)
+    assert [d.id for d in jsonl.load(base)] == ["d1", "d2", "d3"] and len(read_changelog(base)) == 1
