@@ -204,14 +204,19 @@ def _documents(texts: Iterable[str | Document], ids: Iterable[str] | None, topic
                          "time; give [text], or call the miner on it: miner(text)")
     if topic is not None and not isinstance(topic, str):
         raise UsageError(f"topic must be a string or None, got {type(topic).__name__}")
+    if isinstance(ids, (str, bytes)):
+        raise UsageError("ids is a list of ids, one a text: a single string would give each text one character")
     names = iter(ids) if ids is not None else (f"doc-{i}" for i in count())
+    end = object()
     for i, text in enumerate(texts):
         if isinstance(text, Document):
             yield text
             continue
         if not isinstance(text, str):
             raise UsageError(f"text {i}: expected a string or a Document, got {type(text).__name__}")
-        name = next(names, None)
-        if name is None:
+        name = next(names, end)
+        if name is end:
             raise UsageError(f"text {i}: no id left for it (ids has fewer items than there are texts)")
+        if not isinstance(name, str) or not name:
+            raise UsageError(f"text {i}: its id must be a string that is not empty, got {name!r}")
         yield document_from_text(text, name, topic=topic)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mining import jsonread
+from mining.corpora import visible_files
 from mining.errors import CorpusError, UsageError, listed
 
 TEXT_SUFFIXES = (".txt",)
@@ -167,7 +168,8 @@ def _path_items(paths: Iterable[str | Path], encoding: str, stdin: BinaryIO | No
 
             yield from iter_dataset(open_saved(path), path.name, str(path))
         elif path.is_dir():
-            found = [p for p in path.rglob("*") if p.is_file()]
+            # not .git, .ipynb_checkpoints: hidden files and folders; nor a pipe or a link to nothing
+            found = [p for p in visible_files(path) if p.is_file()]
             _check_suffix_case(path, found)
             files = sorted(p for p in found if p.suffix in FOLDER_SUFFIXES)
             if not files:
@@ -231,8 +233,7 @@ def _check_suffix_case(folder: Path, files: list[Path]) -> None:
     """A CorpusError naming the ``files`` of ``folder`` whose suffix is one of :data:`FOLDER_SUFFIXES` in other letters
     (``.TXT``): a folder's texts are its files of those suffixes, and these would be left unread without a word."""
     unread = sorted(p.relative_to(folder).as_posix() for p in files
-                    if p.suffix.lower() in FOLDER_SUFFIXES and p.suffix not in FOLDER_SUFFIXES
-                    and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+                    if p.suffix.lower() in FOLDER_SUFFIXES and p.suffix not in FOLDER_SUFFIXES)
     if unread:
         raise CorpusError(f"files that would be left unread, their suffix not in lower case: {listed(unread)}; rename "
                           f"them ({'/'.join(FOLDER_SUFFIXES)})", file=folder)

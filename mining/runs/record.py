@@ -211,8 +211,7 @@ def load_tasks(run_dir: str | Path):
 def _load_trusted(run_dir: Path, name: str):
     """The model file ``name`` of the run, read as :func:`record_file` finds it: a link out of the run (to any file a
     zip reader would open) is refused, as for the record's other files."""
-    path = run_dir / name
-    if not path.exists():
+    if not os.path.lexists(run_dir / name):  # a link whose content is not fetched: record_file says so
         raise NotFinishedError(f"{run_dir} has no {name}: it is not a finished run, or one recorded by an older mining")
     return load_trusted(record_file(run_dir, name))
 

@@ -62,17 +62,17 @@ def test_hidden_folders_are_left_alone(tmp_path: Path, docs):
     """A hidden folder (``.git``, a writer's ``.staging-``) is no collection of the corpus."""
     folder = tmp_path / "jsonl"
     jsonl.save(docs, folder / "a.jsonl")
-    jsonl.save(docs, folder / ".backup" / "a.jsonl")
-    jsonl.save(docs, folder / ".backup" / "b.JSONL")
+    jsonl.save(docs, folder / ".backup" / "a.JSONL")
     assert len(load_custom(folder)) == len(docs)
 
 
 def test_label_names_texts_whose_suffix_is_in_capitals(tmp_path: Path):
     (tmp_path / "sub").mkdir()
     (tmp_path / ".cache").mkdir()
-    for name in ("a.txt", "sub/b.txt", "c.TXT", "notes.md", ".cache/old.TXT"):
+    for name in ("a.txt", "sub/b.txt", "c.TXT", "notes.md", ".cache/old.TXT", ".cache/a-checkpoint.txt"):
         (tmp_path / name).write_text("The mayor said the bridge is good.\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"left unread, their suffix not in lower case: c\.TXT; rename"):
         list(iter_items([tmp_path]))
     (tmp_path / "c.TXT").unlink()
-    assert [item.id for item in iter_items([tmp_path])] == ["a", "sub/b"]  # notes.md is no text of the folder's
+    # notes.md is no text of the folder's, and a hidden folder (a notebook's checkpoints) is not read
+    assert [item.id for item in iter_items([tmp_path])] == ["a", "sub/b"]

@@ -82,6 +82,8 @@ def test_one_text_a_list_and_odd_inputs(miner: ArgumentMiner):
     (["One text.", None], {}, "text 1: expected a string or a Document, got NoneType"),
     (["One.", "Two."], {"ids": ["a"]}, "text 1: no id left for it"),
     (["One."], {"topic": 5}, "topic must be a string or None, got int"),
+    (["One.", "Two."], {"ids": "ab"}, "ids is a list of ids, one a text"),
+    (["One."], {"ids": [None]}, "text 0: its id must be a string that is not empty, got None"),
 ])
 def test_the_api_refuses_what_it_would_label_wrong(miner: ArgumentMiner, texts, options: dict, message: str):
     """``label("a text")`` labelled each character as a document of its own, without a word; None, a short ``ids``
