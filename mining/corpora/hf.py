@@ -128,16 +128,19 @@ def _items(value: Any, column: str) -> list[dict[str, Any]]:
     return value
 
 
-def _class_label(features: Features, column: str, field: str) -> ClassLabel:
+def _class_label(features: Features, column: str, field: str, source: str | Path | None) -> ClassLabel:
     """The dataset's own ClassLabel of ``column``'s ``field``: its numbers mean its names in its order, which may not
-    be mining's (read by mining's, a dataset listing premise first would load with its labels swapped). A column of
-    another type is read by mining's."""
+    be mining's (read by mining's, a dataset listing premise first would load with its labels swapped). A field of
+    another type (numbers cast to integers) says no names: a CorpusError, not a guess at mining's order."""
     items = features.get(column)
     inner = getattr(items, "feature", None)
     theirs = inner.get(field) if isinstance(inner, dict) else None
     if isinstance(items, dict):  # a Sequence of dicts: a dict of Sequences
         theirs = getattr(items.get(field), "feature", None)
-    return theirs if isinstance(theirs, ClassLabel) else FEATURES[column].feature[field]
+    if not isinstance(theirs, ClassLabel):
+        raise CorpusError(f"{column}' {field} is {theirs}, not a ClassLabel naming its classes (`mining data convert "
+                          "--to hf` writes one)", file=source)
+    return theirs
 
 
 def _decode(row: dict[str, Any], unit_names: ClassLabel, stance_names: ClassLabel,
@@ -177,7 +180,7 @@ def from_dataset(dataset: Dataset, source: str | Path | None = None) -> list[Doc
     if missing:
         raise CorpusError(f"not a dataset of mining's documents: no column {', '.join(map(repr, missing))} (`mining "
                           "data convert --to hf` writes them)", file=source)
-    names = [_class_label(dataset.features, column, field)
+    names = [_class_label(dataset.features, column, field, source)
              for column, field in (("units", "label"), ("units", "stance"), ("relations", "label"))]
     docs = []
     for number, row in enumerate(dataset):
