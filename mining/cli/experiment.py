@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mining.cli.errors import debug_enabled, explain, report, setting_env
 from mining.cli.paths import CONFIG_DIR, PACKAGE_DIR, group_options
-from mining.errors import SetupError, UsageError, listed, short_repr
+from mining.errors import SetupError, UsageError, listed, printable, short_repr
 from mining.progress import note, reporting, to_stderr
 
 QUIET_ENV = "MINING_QUIET"  # set by `mining run --quiet`; jobs in other processes (launchers) read it
@@ -263,10 +263,10 @@ def warn_left_out(evaluation, docs, data_cfg) -> list:
     left = evaluation.left_out(docs) if hasattr(evaluation, "left_out") else []
     if left:
         where = data_cfg.get("path") or data_cfg.get("name") or "the corpus"
-        print(f"warning: {where}: {len(left)} of {len(docs)} document(s) are in neither the training split "
-              f"{evaluation.train_split!r} nor the test split {evaluation.test_split!r}, so neither trained nor tested "
-              f"on: {listed([f'{d.id} ({_split_of(d)})' for d in left])}; a document's \"split\" field places it",
-              file=sys.stderr)
+        print(printable(f"warning: {where}: {len(left)} of {len(docs)} document(s) are in neither the training split "
+                        f"{evaluation.train_split!r} nor the test split {evaluation.test_split!r}, so neither trained "
+                        f"nor tested on: {listed([f'{d.id} ({_split_of(d)})' for d in left])}; a document's "
+                        '"split" field places it'), file=sys.stderr)  # ids are the corpus's: no terminal codes
     return left
 
 
