@@ -152,3 +152,17 @@ def test_a_model_file_that_links_out_of_the_run_is_not_read(tmp_path: Path, name
     shutil.copy(shipped / name, run / f"real-{name}")
     (run / name).symlink_to(run / f"real-{name}")
     assert load(run) is not None
+
+
+def test_a_model_file_not_fetched_from_git_annex_says_to_fetch_it(tmp_path: Path):
+    """A run checked in with git-annex whose model.skops was not fetched was called "not a finished run": the link
+    to the store's missing object exists only as a link."""
+    from mining.errors import RunRecordError
+    from mining.runs.record import load_model
+
+    run = tmp_path / "repo" / "run"
+    shutil.copytree(Path(mining.__file__).parent / "label" / "default_model", run)
+    (run / MODEL).unlink()
+    (run / MODEL).symlink_to("../.git/annex/objects/ab/cd/KEY/KEY")
+    with pytest.raises(RunRecordError, match="its content is not in this checkout .*`git annex get`"):
+        load_model(run)
