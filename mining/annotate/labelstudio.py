@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from mining import jsonread
 from mining.annotate.projects import check_model_version, known_documents
-from mining.annotate.settings import Server, each_once, not_the_api, refusal, require, shorten
+from mining.annotate.settings import Server, not_the_api, refusal, require, shorten
 from mining.corpora import labelstudio
 from mining.corpora.corrections import pre_labelled
 from mining.corpora.labelstudio import labeling_config
@@ -40,7 +40,7 @@ class LabelStudioProject:
         sdk = require("label_studio_sdk", "label-studio-sdk", "labelstudio")
         client = sdk.LabelStudio(base_url=server.url, api_key=server.token)
         with _answers(server, "list the projects"):
-            found = [p for p in each_once(client.projects.list(title=name), server, "list the projects", _id)
+            found = [p for p in _each_once(client.projects.list(title=name), server, "list the projects")
                      if p.title == name]
         if len(found) > 1:
             raise UsageError(f"{server.name} has {len(found)} projects named {name!r} (ids "
@@ -79,8 +79,8 @@ class LabelStudioProject:
     def document_texts(self) -> dict[str, Any]:
         """The ``data.doc_id`` of every task in the project (the task id for tasks we did not write) -> its text."""
         with _answers(self.server, f"list the tasks of project {self.name!r}"):
-            tasks = list(each_once(self.client.tasks.list(project=self.project.id, fields="task_only"), self.server,
-                                   f"list the tasks of project {self.name!r}", _id))
+            tasks = list(_each_once(self.client.tasks.list(project=self.project.id, fields="task_only"), self.server,
+                                    f"list the tasks of project {self.name!r}"))
         return {str(t.data.get("doc_id", t.id)) if isinstance(t.data, dict) else str(t.id):
                 t.data.get("text") if isinstance(t.data, dict) else None for t in tasks}
 
@@ -139,7 +139,7 @@ def _versions(tasks: list[Any]) -> Iterator[str]:
                 yield str(prediction["model_version"])
 
 
-def _raised_in_sdk_models(error: BaseException) -> bool:
+def _raised_in_sdk(error: BaseException) -> bool:
     """Whether ``error`` was raised inside the SDK, reading an answer (its models, its pager), not in mining's code or
     at a call of the SDK with wrong arguments (raised in the caller's frame)."""
     tb = error.__traceback__
@@ -158,12 +158,21 @@ def _check_config(server: Server, project: Any) -> None:
                          "of `mining data convert ... --to labelstudio` (tasks.config.xml)")
 
 
-def _id(item: Any) -> object:
-    """An item's id, for :func:`each_once`; an item without one is no answer of Label Studio's."""
-    found = getattr(item, "id", None)
-    if found is None:
-        raise _OddShape(f"an item without an id: {item!r}")
-    return found
+def _each_once(items: Iterable[Any], server: Server, what: str) -> Iterator[Any]:
+    """``items`` of a paged listing, each id met once: a server (or a proxy) that ignores the page asked for sends
+    the first one again and again, and the listing would never end. An id met twice is a ServerError; an item without
+    one is no answer of Label Studio's."""
+    seen: set[object] = set()
+    for item in items:
+        found = getattr(item, "id", None)
+        if found is None:
+            raise _OddShape(f"an item without an id: {item!r}")
+        if found in seen:
+            raise ServerError(f"{server.name}: could not {what}: it sent {found!r} twice, as if it ignored the page "
+                              f"asked for (or the listing changed while it was read: try again); is {server.shown} a "
+                              "Label Studio server?")
+        seen.add(found)
+        yield item
 
 
 class _OddShape(Exception):
@@ -187,7 +196,7 @@ def _answers(server: Server, what: str) -> Iterator[None]:
     except (ParsingError, _OddShape) as e:
         raise not_the_api(server, what, f"{type(e).__name__}: {e}") from None
     except TypeError as e:
-        if not _raised_in_sdk_models(e):
+        if not _raised_in_sdk(e):
             raise
         raise not_the_api(server, what, f"{type(e).__name__}: {e}") from None
     except ApiError as e:

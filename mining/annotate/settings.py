@@ -5,16 +5,13 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
-from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from mining.errors import ServerError, SetupError, UsageError, shortened
-
-T = TypeVar("T")
 
 EXTRA = "annotate"  # pip install 'mining[annotate]'
 # tool -> setting -> environment variable
@@ -99,20 +96,6 @@ def not_the_api(server: Server, what: str, answer: object) -> ServerError:
     without its fields): the server at the URL, or a proxy before it, is not the tool's."""
     return ServerError(f"{server.name}: could not {what}: its answer is not {NAMES[server.tool]}'s API's: "
                        f"{shorten(answer, 120)}; is {server.shown} a {NAMES[server.tool]} server?")
-
-
-def each_once(items: Iterable[T], server: Server, what: str, key: Callable[[T], object]) -> Iterator[T]:
-    """``items`` of a paged listing, the ``key`` of each met once: a server (or a proxy) that ignores the page asked
-    for sends the first one again and again, and the listing would never end. A key met twice is a ServerError."""
-    seen: set[object] = set()
-    for item in items:
-        k = key(item)
-        if k in seen:
-            raise ServerError(f"{server.name}: could not {what}: it sent {k!r} twice, as if it ignored the page asked "
-                              f"for (or the listing changed while it was read: try again); is {server.shown} a "
-                              f"{NAMES[server.tool]} server?")
-        seen.add(k)
-        yield item
 
 
 def web_page(body: object) -> str | None:
